@@ -1,0 +1,26 @@
+import type { BatchOptions } from '../batch/options.js';
+import type { DiagSink } from '../diag.js';
+import type { ExportOptions } from '../export/options.js';
+import type { LevelOrSilent } from '../record/severity.js';
+import type { ResourceAttributes } from '../resource/detect.js';
+
+/**
+ * Options of {@link createLogger}. Every option is optional; each falls back to its standard
+ * env var (`OTEL_*`, `PODLOG_*`), then to a default. Code wins over env.
+ */
+export interface LoggerOptions extends ExportOptions {
+  /** Logger name, the instrumentation scope of its records. Default `''`. */
+  name?: string;
+  /** Minimum level. Env: `PODLOG_LEVEL`. Default `info`. */
+  level?: LevelOrSilent;
+  /** `service.name`. Env: `OTEL_SERVICE_NAME`. Default `unknown_service:node`. */
+  serviceName?: string;
+  /** Extra resource attributes; they win over everything detected. */
+  resource?: ResourceAttributes;
+  /** Batch cutting limits. */
+  batch?: BatchOptions;
+  /** Where podlog's own diagnostics go: a function, or `false` for none. Default: stderr, `podlog:` prefix. */
+  diagnostics?: DiagSink | false;
+  /** Environment to read instead of `process.env` (tests, sandboxes). */
+  env?: Readonly<Record<string, string | undefined>>;
+}

@@ -1,0 +1,54 @@
+/**
+ * Options + env → one frozen, fully-defaulted config, validated once. Nothing downstream
+ * reads env vars or re-validates.
+ */
+import { type BatchConfig, resolveBatchOptions } from '../batch/options.js';
+import { InvalidOptionError } from '../errors.js';
+import { type ExportConfig, resolveExportOptions } from '../export/options.js';
+import { isLevel, LEVELS, type LevelOrSilent } from '../record/severity.js';
+import type { LoggerOptions } from './options.js';
+
+export interface Config {
+  readonly name: string;
+  readonly level: LevelOrSilent;
+  readonly serviceName: string | undefined;
+  readonly resource: Readonly<Record<string, string | number | boolean>>;
+  readonly export: ExportConfig;
+  readonly batch: BatchConfig;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+const LEVEL_CHOICES = `one of ${[...LEVELS, 'silent'].join(', ')}`;
+
+function resolveLevel(value: unknown, option: string): LevelOrSilent {
+  if (value === 'silent' || isLevel(value)) return value;
+  throw new InvalidOptionError(option, value, LEVEL_CHOICES);
+}
+
+export function resolveConfig(options: LoggerOptions = {}): Config {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', options, 'an object (or nothing)');
+  }
+  const env = options.env ?? process.env;
+  const level =
+    options.level !== undefined
+      ? resolveLevel(options.level, 'level')
+      : env.PODLOG_LEVEL
+        ? resolveLevel(env.PODLOG_LEVEL.trim().toLowerCase(), 'PODLOG_LEVEL')
+        : 'info';
+  if (options.name !== undefined && typeof options.name !== 'string') {
+    throw new InvalidOptionError('name', options.name, 'a string');
+  }
+  if (options.serviceName !== undefined && (typeof options.serviceName !== 'string' || !options.serviceName)) {
+    throw new InvalidOptionError('serviceName', options.serviceName, 'a non-empty string');
+  }
+  return Object.freeze({
+    name: options.name ?? '',
+    level,
+    serviceName: options.serviceName,
+    resource: Object.freeze({ ...options.resource }),
+    export: resolveExportOptions(options, env),
+    batch: resolveBatchOptions(options.batch),
+    env,
+  });
+}

@@ -1,0 +1,15 @@
+/**
+ * podlog: ship Node.js logs straight from the app to an OTLP/HTTP backend.
+ * @packageDocumentation
+ */
+export type { LoggerOptions } from './config/options.js';
+export type { DiagSink } from './diag.js';
+export { InvalidOptionError, PodlogError } from './errors.js';
+export { createLogger } from './logger/create-logger.js';
+export type { Fields, LogFn } from './logger/logger.js';
+export { Logger } from './logger/logger.js';
+export { DecodeError, decodeProtobufRequest } from './otlp/decode-protobuf.js';
+export type * from './otlp/types.js';
+export type { Level, LevelOrSilent } from './record/severity.js';
+export type { DropReason, StatsSnapshot } from './stats.js';
+export { VERSION } from './version.js';

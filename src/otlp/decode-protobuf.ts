@@ -1,0 +1,267 @@
+import { PodlogError } from '../errors.js';
+import * as F from './fields.js';
+import { Reader } from './protobuf.js';
+import type {
+  DecodedLogRecord,
+  DecodedLogsRequest,
+  DecodedResourceLogs,
+  DecodedScope,
+  DecodedScopeLogs,
+  DecodeOptions,
+  OtlpAttributes,
+  OtlpValue,
+} from './types.js';
+
+/** A body that is not a valid OTLP logs request. */
+export class DecodeError extends PodlogError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'PODLOG_DECODE', options);
+    this.name = 'DecodeError';
+  }
+}
+
+interface Ctx {
+  ints: 'bigint' | 'number';
+  maxDepth: number;
+}
+
+/** Decodes a protobuf `ExportLogsServiceRequest`. Throws `DecodeError` on malformed input. */
+export function decodeProtobufRequest(body: Uint8Array, options: DecodeOptions = {}): DecodedLogsRequest {
+  const ctx: Ctx = { ints: options.ints ?? 'bigint', maxDepth: options.maxDepth ?? 64 };
+  try {
+    const r = Reader.create(body);
+    const out: DecodedLogsRequest = { resourceLogs: [] };
+    while (r.pos < r.len) {
+      const t = r.uint32();
+      if (t >>> 3 === F.ExportLogsServiceRequest.resourceLogs && (t & 7) === 2) {
+        out.resourceLogs.push(resourceLogs(sub(r), ctx));
+      } else r.skipType(t & 7);
+    }
+    return out;
+  } catch (err) {
+    if (err instanceof DecodeError) throw err;
+    throw new DecodeError(`malformed OTLP protobuf body: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function sub(r: Reader): Reader {
+  const len = r.uint32();
+  const end = r.pos + len;
+  if (end > r.len) throw new DecodeError('length prefix runs past the end of the body');
+  const child = Reader.create(r.buf.subarray(r.pos, end));
+  r.pos = end;
+  return child;
+}
+
+function resourceLogs(r: Reader, ctx: Ctx): DecodedResourceLogs {
+  const out: DecodedResourceLogs = {
+    resource: { attributes: {}, droppedAttributesCount: 0 },
+    scopeLogs: [],
+    schemaUrl: '',
+  };
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case F.ResourceLogs.resource: {
+        const rr = sub(r);
+        while (rr.pos < rr.len) {
+          const tt = rr.uint32();
+          if (tt >>> 3 === F.Resource.attributes) keyValue(sub(rr), out.resource.attributes, ctx, 0);
+          else if (tt >>> 3 === F.Resource.droppedAttributesCount) out.resource.droppedAttributesCount = rr.uint32();
+          else rr.skipType(tt & 7);
+        }
+        break;
+      }
+      case F.ResourceLogs.scopeLogs:
+        out.scopeLogs.push(scopeLogs(sub(r), ctx));
+        break;
+      case F.ResourceLogs.schemaUrl:
+        out.schemaUrl = r.string();
+        break;
+      default:
+        r.skipType(t & 7);
+    }
+  }
+  return out;
+}
+
+function scopeLogs(r: Reader, ctx: Ctx): DecodedScopeLogs {
+  const scope: DecodedScope = { name: '', version: '', attributes: {} };
+  const out: DecodedScopeLogs = { scope, logRecords: [], schemaUrl: '' };
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case F.ScopeLogs.scope: {
+        const s = sub(r);
+        while (s.pos < s.len) {
+          const tt = s.uint32();
+          if (tt >>> 3 === F.InstrumentationScope.name) scope.name = s.string();
+          else if (tt >>> 3 === F.InstrumentationScope.version) scope.version = s.string();
+          else if (tt >>> 3 === F.InstrumentationScope.attributes) keyValue(sub(s), scope.attributes, ctx, 0);
+          else s.skipType(tt & 7);
+        }
+        break;
+      }
+      case F.ScopeLogs.logRecords:
+        out.logRecords.push(logRecord(sub(r), ctx));
+        break;
+      case F.ScopeLogs.schemaUrl:
+        out.schemaUrl = r.string();
+        break;
+      default:
+        r.skipType(t & 7);
+    }
+  }
+  return out;
+}
+
+function fixed64(r: Reader): bigint {
+  const lo = BigInt(r.fixed32() >>> 0);
+  const hi = BigInt(r.fixed32() >>> 0);
+  return (hi << 32n) | lo;
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+/** Decodes one `LogRecord` message (its bytes, without tag and length). */
+export function decodeLogRecord(body: Uint8Array, options: DecodeOptions = {}): DecodedLogRecord {
+  return logRecord(Reader.create(body), { ints: options.ints ?? 'bigint', maxDepth: options.maxDepth ?? 64 });
+}
+
+function logRecord(r: Reader, ctx: Ctx): DecodedLogRecord {
+  const out: DecodedLogRecord = {
+    timeUnixNano: 0n,
+    observedTimeUnixNano: 0n,
+    severityNumber: 0,
+    severityText: '',
+    body: undefined,
+    attributes: {},
+    droppedAttributesCount: 0,
+    flags: 0,
+    traceId: '',
+    spanId: '',
+    eventName: '',
+  };
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    const wt = t & 7;
+    switch (t >>> 3) {
+      case F.LogRecord.timeUnixNano:
+        if (wt !== 1) throw new DecodeError('time_unix_nano must be fixed64');
+        out.timeUnixNano = fixed64(r);
+        break;
+      case F.LogRecord.observedTimeUnixNano:
+        if (wt !== 1) throw new DecodeError('observed_time_unix_nano must be fixed64');
+        out.observedTimeUnixNano = fixed64(r);
+        break;
+      case F.LogRecord.severityNumber:
+        out.severityNumber = r.int32();
+        break;
+      case F.LogRecord.severityText:
+        out.severityText = r.string();
+        break;
+      case F.LogRecord.body:
+        out.body = anyValue(sub(r), ctx, 0);
+        break;
+      case F.LogRecord.attributes:
+        keyValue(sub(r), out.attributes, ctx, 0);
+        break;
+      case F.LogRecord.droppedAttributesCount:
+        out.droppedAttributesCount = r.uint32();
+        break;
+      case F.LogRecord.flags:
+        out.flags = r.fixed32() >>> 0;
+        break;
+      case F.LogRecord.traceId:
+        out.traceId = hex(r.bytes());
+        break;
+      case F.LogRecord.spanId:
+        out.spanId = hex(r.bytes());
+        break;
+      case F.LogRecord.eventName:
+        out.eventName = r.string();
+        break;
+      default:
+        r.skipType(wt);
+    }
+  }
+  return out;
+}
+
+function setKey(target: OtlpAttributes, key: string, value: OtlpValue): void {
+  // defineProperty: a key named `__proto__` must become data, not a prototype change.
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function keyValue(r: Reader, target: OtlpAttributes, ctx: Ctx, depth: number): void {
+  let key = '';
+  let value: OtlpValue = null;
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t >>> 3 === F.KeyValue.key) key = r.string();
+    else if (t >>> 3 === F.KeyValue.value) value = anyValue(sub(r), ctx, depth + 1);
+    else r.skipType(t & 7);
+  }
+  setKey(target, key, value);
+}
+
+function int64(r: Reader, ctx: Ctx): number | bigint {
+  const long = r.int64() as unknown as { low: number; high: number };
+  const v = BigInt.asIntN(64, (BigInt(long.high >>> 0) << 32n) | BigInt(long.low >>> 0));
+  if (ctx.ints === 'number' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) {
+    return Number(v);
+  }
+  return v;
+}
+
+function anyValue(r: Reader, ctx: Ctx, depth: number): OtlpValue {
+  if (depth > ctx.maxDepth) throw new DecodeError(`AnyValue nested deeper than ${ctx.maxDepth}`);
+  let value: OtlpValue = null;
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case F.AnyValue.stringValue:
+        value = r.string();
+        break;
+      case F.AnyValue.boolValue:
+        value = r.bool();
+        break;
+      case F.AnyValue.intValue:
+        value = int64(r, ctx);
+        break;
+      case F.AnyValue.doubleValue:
+        value = r.double();
+        break;
+      case F.AnyValue.bytesValue:
+        value = new Uint8Array(r.bytes());
+        break;
+      case F.AnyValue.arrayValue: {
+        const arr: OtlpValue[] = [];
+        const a = sub(r);
+        while (a.pos < a.len) {
+          const tt = a.uint32();
+          if (tt >>> 3 === F.ArrayValue.values) arr.push(anyValue(sub(a), ctx, depth + 1));
+          else a.skipType(tt & 7);
+        }
+        value = arr;
+        break;
+      }
+      case F.AnyValue.kvlistValue: {
+        const obj: OtlpAttributes = {};
+        const k = sub(r);
+        while (k.pos < k.len) {
+          const tt = k.uint32();
+          if (tt >>> 3 === F.KeyValueList.values) keyValue(sub(k), obj, ctx, depth + 1);
+          else k.skipType(tt & 7);
+        }
+        value = obj;
+        break;
+      }
+      default:
+        r.skipType(t & 7);
+    }
+  }
+  return value;
+}

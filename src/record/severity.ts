@@ -1,0 +1,35 @@
+/** podlog's levels, lowest first. */
+export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type Level = (typeof LEVELS)[number];
+/** A level, or `silent` to turn a logger off. */
+export type LevelOrSilent = Level | 'silent';
+
+/** OTel severity numbers (logs data model): TRACE=1, DEBUG=5, INFO=9, WARN=13, ERROR=17, FATAL=21. */
+export const SEVERITY_NUMBER: Readonly<Record<Level, number>> = {
+  trace: 1,
+  debug: 5,
+  info: 9,
+  warn: 13,
+  error: 17,
+  fatal: 21,
+};
+
+export const SEVERITY_TEXT: Readonly<Record<Level, string>> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  fatal: 'FATAL',
+};
+
+/** Severity number of `silent`: above every level, so nothing passes. */
+export const SILENT = Number.POSITIVE_INFINITY;
+
+export function isLevel(value: unknown): value is Level {
+  return typeof value === 'string' && (LEVELS as readonly string[]).includes(value);
+}
+
+export function levelThreshold(level: LevelOrSilent): number {
+  return level === 'silent' ? SILENT : SEVERITY_NUMBER[level];
+}

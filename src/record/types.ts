@@ -1,0 +1,29 @@
+/**
+ * The record as it travels through podlog: already encoded. A log call turns its arguments
+ * into OTLP `LogRecord` bytes once; every later stage moves bytes, so queue limits are exact
+ * and a batch is a concatenation.
+ */
+
+/** An instrumentation scope (the logger name), encoded once per logger. */
+export interface EncodedScope {
+  readonly name: string;
+  readonly version: string;
+  /** `InstrumentationScope` message bytes. */
+  readonly bytes: Uint8Array;
+}
+
+/** A resource (who is logging), encoded once per change of the resource. */
+export interface EncodedResource {
+  /** Resource attributes as plain values, for diagnostics, stdout and the testing kit. */
+  readonly attributes: Readonly<Record<string, string | number | boolean>>;
+  /** `Resource` message bytes. */
+  readonly bytes: Uint8Array;
+}
+
+/** One log record, encoded. Identity of `scope` and `resource` groups records in a request. */
+export interface EncodedRecord {
+  /** `LogRecord` message bytes (no tag, no length prefix). */
+  readonly bytes: Uint8Array;
+  readonly scope: EncodedScope;
+  readonly resource: EncodedResource;
+}

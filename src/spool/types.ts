@@ -1,0 +1,31 @@
+/**
+ * The seam between batching/export and the disk. The batch stage owns the counters for
+ * records it moves into the spool (`queued -= n; spooled += n` after a successful append)
+ * and out of it (`spooled -= n; exported += n` after a 2xx). The spool itself counts what
+ * only it can see: recovery at start (`recovered += n; spooled += n`) and evictions
+ * (`spooled -= n; dropped[spool_full | expired | corrupt] += n`).
+ */
+import type { Batch } from '../export/types.js';
+
+export interface SpoolPending {
+  batches: number;
+  records: number;
+  bytes: number;
+}
+
+export interface Spool {
+  /** Persists a batch (per the durability mode). Resolves false when the disk refused it. */
+  append(batch: Batch): Promise<boolean>;
+  /** Synchronous append for `process.exit()` and fatal-exception paths (writeSync + fsyncSync). */
+  appendSync(batch: Batch): boolean;
+  /** The oldest batch neither acknowledged nor currently leased, or undefined when none is left. */
+  next(): Promise<Batch | undefined>;
+  /** The batch was delivered (or settled for good): it may leave the disk. */
+  ack(id: string): Promise<void>;
+  /** The batch could not be sent now; it stays first in line for a later `next()`. */
+  release(id: string): void;
+  /** The backend refused the batch for good (4xx): move it aside, bounded, and count it. */
+  quarantine(id: string, reason: string): Promise<void>;
+  readonly pending: SpoolPending;
+  close(): Promise<void>;
+}

@@ -1,0 +1,114 @@
+/**
+ * Record accounting shared by every stage. Each stage moves records between the buckets
+ * below; none of them ever forgets a record. The invariant, at every moment:
+ *
+ *   accepted + recovered = exported + queued + spooled + dropped.total
+ *
+ * where `queued` is what sits in memory or is in flight to the backend.
+ */
+
+/** Why a record was dropped. Every drop has exactly one reason. */
+export type DropReason =
+  /** The memory queue was full (`overflow: 'drop-newest' | 'drop-oldest'`, or spool unavailable). */
+  | 'queue_full'
+  /** The backend refused it (4xx other than 408/429/413, or `partial_success.rejected_log_records`). */
+  | 'rejected'
+  /** A single record larger than the backend or the request cap accepts. */
+  | 'too_large'
+  /** Retries ran out and there was no spool to keep it. */
+  | 'retries_exhausted'
+  /** Still undelivered when the shutdown deadline passed and no spool was set. */
+  | 'shutdown'
+  /** Logged after `shutdown()`. */
+  | 'after_shutdown'
+  /** Evicted from the spool because it reached `spool.maxBytes`. */
+  | 'spool_full'
+  /** Evicted from the spool because it was older than `spool.maxAgeMs`. */
+  | 'expired'
+  /** Found corrupt on disk (bad checksum, torn frame). */
+  | 'corrupt'
+  /** The disk refused the write (ENOSPC, EACCES, EROFS, EIO) and memory could not hold it. */
+  | 'disk_error';
+
+export const DROP_REASONS: readonly DropReason[] = [
+  'queue_full',
+  'rejected',
+  'too_large',
+  'retries_exhausted',
+  'shutdown',
+  'after_shutdown',
+  'spool_full',
+  'expired',
+  'corrupt',
+  'disk_error',
+];
+
+/** A point-in-time copy of podlog's counters, from `log.stats()`. */
+export interface StatsSnapshot {
+  /** Records accepted by log calls (after level filtering and rate limiting). */
+  accepted: number;
+  /** Records found in the spool from an earlier process. */
+  recovered: number;
+  /** Records the backend acknowledged. */
+  exported: number;
+  /** Records in memory: queued, being batched, or in flight. */
+  queued: number;
+  /** Records on disk in the spool, waiting for replay. */
+  spooled: number;
+  /** Dropped records, in total and by reason. */
+  dropped: { total: number } & Record<DropReason, number>;
+  /** Records held back by the log-storm limiter (not drops: they were never accepted). */
+  suppressed: number;
+  /** Export attempts that were retried. */
+  retries: number;
+  /** Bytes sent to the backend (after compression), including retries. */
+  bytesSent: number;
+  /** Requests answered with 2xx. */
+  requests: number;
+  /** Memory queue fill: records, bytes, and the larger of the two ratios (0..1). */
+  queue: { records: number; bytes: number; maxRecords: number; maxBytes: number; fill: number };
+}
+
+/** Mutable counters. Stages hold a reference and add to them; only `snapshot()` reads. */
+export class Counters {
+  accepted = 0;
+  recovered = 0;
+  exported = 0;
+  /** Records currently held by the memory queue plus those in flight. */
+  queued = 0;
+  spooled = 0;
+  suppressed = 0;
+  retries = 0;
+  bytesSent = 0;
+  requests = 0;
+  readonly dropped: Record<DropReason, number> = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<
+    DropReason,
+    number
+  >;
+
+  drop(reason: DropReason, count: number): void {
+    if (count > 0) this.dropped[reason] += count;
+  }
+
+  droppedTotal(): number {
+    let total = 0;
+    for (const r of DROP_REASONS) total += this.dropped[r];
+    return total;
+  }
+
+  snapshot(queue: StatsSnapshot['queue']): StatsSnapshot {
+    return {
+      accepted: this.accepted,
+      recovered: this.recovered,
+      exported: this.exported,
+      queued: this.queued,
+      spooled: this.spooled,
+      dropped: { total: this.droppedTotal(), ...this.dropped },
+      suppressed: this.suppressed,
+      retries: this.retries,
+      bytesSent: this.bytesSent,
+      requests: this.requests,
+      queue,
+    };
+  }
+}
