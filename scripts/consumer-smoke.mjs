@@ -3,15 +3,16 @@
 // `import { createLogger } from 'podlog'` and `require('podlog')` work and deliver a record to a
 // receiver on 127.0.0.1. Run after `npm run build`.
 import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'podlog-consumer-'));
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 
 let received = 0;
 const server = createServer((req, res) => {
@@ -27,7 +28,10 @@ const endpoint = `http://127.0.0.1:${server.address().port}/v1/logs`;
 
 try {
   const tarball = run('npm', ['pack', '--silent', '--pack-destination', work], root).trim().split('\n').pop();
-  writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  writeFileSync(
+    join(work, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
+  );
   run('npm', ['install', '--no-audit', '--no-fund', '--silent', join(work, tarball)], work);
   writeFileSync(
     join(work, 'esm.mjs'),

@@ -81,10 +81,9 @@ export class Counters {
   retries = 0;
   bytesSent = 0;
   requests = 0;
-  readonly dropped: Record<DropReason, number> = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<
-    DropReason,
-    number
-  >;
+  readonly dropped: Record<DropReason, number> = Object.fromEntries(
+    DROP_REASONS.map((r) => [r, 0]),
+  ) as Record<DropReason, number>;
 
   drop(reason: DropReason, count: number): void {
     if (count > 0) this.dropped[reason] += count;

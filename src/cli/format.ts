@@ -45,7 +45,8 @@ export function formatRecord(rec: PrintableRecord, options: { json: boolean; col
   }
   const sev = (rec.severityText || String(rec.severityNumber)).padEnd(5);
   const sevOut = options.color ? `${COLORS[rec.severityText] ?? ''}${sev}\x1b[0m` : sev;
-  const attrs = Object.keys(rec.attributes).length > 0 ? ` ${JSON.stringify(toJsonSafe(rec.attributes))}` : '';
+  const attrs =
+    Object.keys(rec.attributes).length > 0 ? ` ${JSON.stringify(toJsonSafe(rec.attributes))}` : '';
   const body = typeof rec.body === 'string' ? rec.body : JSON.stringify(toJsonSafe(rec.body));
   const scope = rec.scope ? ` ${rec.scope}:` : '';
   return `${isoTime(rec.timeUnixNano)} ${sevOut} ${who}${scope} ${body ?? ''}${attrs}`;

@@ -4,8 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { decodeProtobufRequest } from '../otlp/decode-protobuf.js';
 import type { DecodedLogsRequest } from '../otlp/types.js';
 import { formatRecord, type PrintableRecord } from './format.js';
@@ -57,10 +57,12 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Runn
       if (res.headersSent) return;
       try {
         let body: Buffer = Buffer.concat(chunks);
-        if (req.headers['content-encoding'] === 'gzip') body = await gunzipAsync(body, { maxOutputLength: maxBody });
+        if (req.headers['content-encoding'] === 'gzip')
+          body = await gunzipAsync(body, { maxOutputLength: maxBody });
         const type = String(req.headers['content-type'] ?? '');
         let decoded: DecodedLogsRequest;
-        if (type.startsWith('application/x-protobuf')) decoded = decodeProtobufRequest(body, { ints: 'number' });
+        if (type.startsWith('application/x-protobuf'))
+          decoded = decodeProtobufRequest(body, { ints: 'number' });
         else return reply(415, 'content-type must be application/x-protobuf');
         for (const rl of decoded.resourceLogs) {
           for (const sl of rl.scopeLogs) {

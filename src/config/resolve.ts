@@ -39,7 +39,10 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
   if (options.name !== undefined && typeof options.name !== 'string') {
     throw new InvalidOptionError('name', options.name, 'a string');
   }
-  if (options.serviceName !== undefined && (typeof options.serviceName !== 'string' || !options.serviceName)) {
+  if (
+    options.serviceName !== undefined &&
+    (typeof options.serviceName !== 'string' || !options.serviceName)
+  ) {
     throw new InvalidOptionError('serviceName', options.serviceName, 'a non-empty string');
   }
   return Object.freeze({

@@ -4,9 +4,9 @@
 import { Pool } from 'undici';
 import type { Diag } from '../diag.js';
 import type { Counters } from '../stats.js';
+import { VERSION } from '../version.js';
 import type { ExportConfig } from './options.js';
 import type { Batch, Exporter, ExportOutcome } from './types.js';
-import { VERSION } from '../version.js';
 
 export interface HttpExporterDeps {
   config: ExportConfig;
@@ -39,7 +39,10 @@ export function createHttpExporter({ config, counters, diag }: HttpExporterDeps)
         counters.requests++;
         return { exported: batch.count, dropped: {}, undelivered: [] };
       }
-      diag.warn(`http-${res.statusCode}`, `export failed: HTTP ${res.statusCode} from ${config.endpoint.origin}`);
+      diag.warn(
+        `http-${res.statusCode}`,
+        `export failed: HTTP ${res.statusCode} from ${config.endpoint.origin}`,
+      );
       return { exported: 0, dropped: { rejected: batch.count }, undelivered: [] };
     } catch (err) {
       healthy = false;

@@ -41,12 +41,17 @@ export function parseKeyValueList(text: string, option: string): Record<string, 
 }
 
 function parseUrl(value: unknown, option: string): URL {
-  if (typeof value !== 'string') throw new InvalidOptionError(option, value, 'an http:// or https:// URL string');
+  if (typeof value !== 'string')
+    throw new InvalidOptionError(option, value, 'an http:// or https:// URL string');
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new InvalidOptionError(option, value, 'an http:// or https:// URL, e.g. http://localhost:4318/v1/logs');
+    throw new InvalidOptionError(
+      option,
+      value,
+      'an http:// or https:// URL, e.g. http://localhost:4318/v1/logs',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InvalidOptionError(option, value, 'an http:// or https:// URL');

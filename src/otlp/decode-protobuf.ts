@@ -67,7 +67,8 @@ function resourceLogs(r: Reader, ctx: Ctx): DecodedResourceLogs {
         while (rr.pos < rr.len) {
           const tt = rr.uint32();
           if (tt >>> 3 === F.Resource.attributes) keyValue(sub(rr), out.resource.attributes, ctx, 0);
-          else if (tt >>> 3 === F.Resource.droppedAttributesCount) out.resource.droppedAttributesCount = rr.uint32();
+          else if (tt >>> 3 === F.Resource.droppedAttributesCount)
+            out.resource.droppedAttributesCount = rr.uint32();
           else rr.skipType(tt & 7);
         }
         break;

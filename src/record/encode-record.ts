@@ -44,7 +44,10 @@ const T_EVENT = tag(F.LogRecord.eventName, LEN);
  * writes field 1 (KeyValueList.values); LogRecord.attributes is field 6, so we write each
  * KeyValue into a scratch writer and re-tag it.
  */
-export function encodeAttributes(fields: Record<string, unknown>, limits: ValueLimits = DEFAULT_VALUE_LIMITS): Uint8Array {
+export function encodeAttributes(
+  fields: Record<string, unknown>,
+  limits: ValueLimits = DEFAULT_VALUE_LIMITS,
+): Uint8Array {
   const w = Writer.create();
   const state = newWalkState(limits);
   for (const key of Object.keys(fields)) {
@@ -61,7 +64,12 @@ export function encodeAttributes(fields: Record<string, unknown>, limits: ValueL
 
 const T_ATTR = tag(F.LogRecord.attributes, LEN);
 
-function writeAttribute(w: Writer, key: string, value: unknown, state: ReturnType<typeof newWalkState>): void {
+function writeAttribute(
+  w: Writer,
+  key: string,
+  value: unknown,
+  state: ReturnType<typeof newWalkState>,
+): void {
   if (value === undefined) return;
   const scratch = Writer.create();
   try {

@@ -1,6 +1,6 @@
 import * as F from '../otlp/fields.js';
 import { LEN, tag, Writer } from '../otlp/protobuf.js';
-import { newWalkState, DEFAULT_VALUE_LIMITS, writeKeyValue } from './encode-value.js';
+import { DEFAULT_VALUE_LIMITS, newWalkState, writeKeyValue } from './encode-value.js';
 import type { EncodedResource, EncodedScope } from './types.js';
 
 /** Encodes an `InstrumentationScope` once per logger name. */

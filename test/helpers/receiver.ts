@@ -23,7 +23,11 @@ export interface TestReceiver {
   /** All records received so far, flattened, with their resource and scope. */
   records(): Array<DecodedLogRecord & { resource: Record<string, unknown>; scope: string }>;
   /** Decides the answer to each request; default 200 with an empty protobuf response. */
-  respond: (req: ReceivedRequest) => { status: number; headers?: Record<string, string>; body?: string | Buffer };
+  respond: (req: ReceivedRequest) => {
+    status: number;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  };
   close(): Promise<void>;
 }
 
@@ -39,7 +43,12 @@ export async function startReceiver(): Promise<TestReceiver> {
     req.on('end', () => {
       let body = Buffer.concat(chunks);
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-      const entry: ReceivedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      const entry: ReceivedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body,
+      };
       if (String(req.headers['content-type']).startsWith('application/x-protobuf')) {
         entry.decoded = decodeProtobufRequest(body);
       }
