@@ -1,98 +1,213 @@
 /**
- * `podlog receive`: a small OTLP/HTTP logs receiver for local development. Prints each record
- * readably (or as NDJSON). Binds to 127.0.0.1 by default.
+ * `podlog receive`: a small OTLP/HTTP logs receiver for local development and tests.
+ * Accepts protobuf and JSON, gzip or not, answers per the OTLP/HTTP spec and prints each record
+ * readably (or as NDJSON). Binds to 127.0.0.1 by default: it is a dev tool, not a collector.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
-import { decodeProtobufRequest } from '../otlp/decode-protobuf.js';
+import { gunzip, inflate } from 'node:zlib';
+import { decodeLogsRequest } from '../otlp/json.js';
+import { LEN, tag, VARINT, Writer } from '../otlp/protobuf.js';
 import type { DecodedLogsRequest } from '../otlp/types.js';
 import { formatRecord, type PrintableRecord } from './format.js';
 
 const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
 
 export interface ReceiverOptions {
+  /** Default 4318 (the OTLP/HTTP port); 0 picks a free one. */
   port?: number;
+  /** Default `127.0.0.1`. */
   host?: string;
   /** Print NDJSON instead of readable lines. */
   json?: boolean;
   /** Colour the severity. Default: when stdout is a TTY. */
   color?: boolean;
-  /** Largest accepted body, compressed or not, in bytes. Default 16 MiB. */
+  /** Largest accepted request body as sent (compressed or not), in bytes. Default 16 MiB. */
   maxBodyBytes?: number;
-  /** Called for each record (the CLI prints). */
+  /** Largest body after inflating gzip, in bytes (guards against gzip bombs). Default 64 MiB. */
+  maxInflatedBytes?: number;
+  /** Called for each record received. */
   onRecord?: (record: PrintableRecord) => void;
-  write?: (line: string) => void;
+  /** Called for each well-formed request after its records. */
+  onRequest?: (request: DecodedLogsRequest, info: { contentType: string; encoding: string }) => void;
+  /** Where printed lines go; `null` prints nothing. Default: stdout. */
+  write?: ((line: string) => void) | null;
 }
 
 export interface RunningReceiver {
   server: Server;
+  /** `http://host:port` */
   url: string;
+  /** `http://host:port/v1/logs`, ready for `createLogger({ endpoint })`. */
+  endpoint: string;
   close(): Promise<void>;
 }
 
-export async function startReceiver(options: ReceiverOptions = {}): Promise<RunningReceiver> {
-  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const color = options.color ?? Boolean(process.stdout.isTTY);
-  const server = createServer((req, res) => {
-    const reply = (status: number, message: string) => {
-      res.writeHead(status, { 'content-type': 'text/plain' });
-      res.end(message);
-    };
-    if (req.method !== 'POST' || !req.url?.startsWith('/v1/logs')) return reply(404, 'POST /v1/logs only');
+const PROTOBUF = 'application/x-protobuf';
+const JSON_TYPE = 'application/json';
+
+/** google.rpc.Status codes used in error bodies. */
+const INVALID_ARGUMENT = 3;
+const RESOURCE_EXHAUSTED = 8;
+const UNIMPLEMENTED = 12;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Normalised media type of a request, or `undefined` when it is not one OTLP/HTTP defines. */
+function mediaType(header: string | undefined): typeof PROTOBUF | typeof JSON_TYPE | undefined {
+  const type = (header ?? '').split(';')[0].trim().toLowerCase();
+  if (type === PROTOBUF || type === 'application/protobuf') return PROTOBUF;
+  if (type === JSON_TYPE) return JSON_TYPE;
+  return undefined;
+}
+
+/** An error body per the spec: a `google.rpc.Status` in the request's encoding. */
+function statusBody(type: string | undefined, code: number, message: string): [string, Buffer] {
+  if (type === PROTOBUF) {
+    const w = Writer.create();
+    w.uint32(tag(1, VARINT)).int32(code);
+    w.uint32(tag(2, LEN)).string(message);
+    return [PROTOBUF, Buffer.from(w.finish())];
+  }
+  if (type === JSON_TYPE) return [JSON_TYPE, Buffer.from(JSON.stringify({ code, message }))];
+  return ['text/plain; charset=utf-8', Buffer.from(message)];
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) {
+    return Promise.reject(new HttpError(413, `request body larger than ${max} bytes`));
+  }
+  return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > maxBody) {
-        reply(413, `body larger than ${maxBody} bytes`);
-        req.destroy();
+      if (size > max) {
+        // Stop buffering; the answer goes out with `connection: close`, which ends the upload.
+        req.removeAllListeners('data');
+        req.pause();
+        reject(new HttpError(413, `request body larger than ${max} bytes`));
         return;
       }
       chunks.push(c);
     });
-    req.on('end', async () => {
-      if (res.headersSent) return;
-      try {
-        let body: Buffer = Buffer.concat(chunks);
-        if (req.headers['content-encoding'] === 'gzip')
-          body = await gunzipAsync(body, { maxOutputLength: maxBody });
-        const type = String(req.headers['content-type'] ?? '');
-        let decoded: DecodedLogsRequest;
-        if (type.startsWith('application/x-protobuf'))
-          decoded = decodeProtobufRequest(body, { ints: 'number' });
-        else return reply(415, 'content-type must be application/x-protobuf');
-        for (const rl of decoded.resourceLogs) {
-          for (const sl of rl.scopeLogs) {
-            for (const rec of sl.logRecords) {
-              const printable = { ...rec, resource: rl.resource.attributes, scope: sl.scope.name };
-              options.onRecord?.(printable);
-              write(formatRecord(printable, { json: options.json ?? false, color }));
-            }
-          }
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function inflateBody(body: Buffer, encoding: string, max: number): Promise<Buffer> {
+  if (encoding === '' || encoding === 'identity') return body;
+  try {
+    if (encoding === 'gzip') return await gunzipAsync(body, { maxOutputLength: max });
+    if (encoding === 'deflate') return await inflateAsync(body, { maxOutputLength: max });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      throw new HttpError(413, `inflated body larger than ${max} bytes`);
+    }
+    throw new HttpError(400, `body is not valid ${encoding}: ${(err as Error).message}`);
+  }
+  throw new HttpError(415, `unsupported content-encoding ${JSON.stringify(encoding)}; use gzip or none`);
+}
+
+/** Starts a receiver; resolves once it listens. */
+export async function startReceiver(options: ReceiverOptions = {}): Promise<RunningReceiver> {
+  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
+  const maxInflated = options.maxInflatedBytes ?? 64 * 1024 * 1024;
+  const write =
+    options.write === null ? undefined : (options.write ?? ((line) => process.stdout.write(`${line}\n`)));
+  const color = options.color ?? Boolean(process.stdout.isTTY);
+  const json = options.json ?? false;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/v1/logs') throw new HttpError(404, 'not found: this receiver serves POST /v1/logs');
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      throw new HttpError(405, 'method not allowed: use POST');
+    }
+    const type = mediaType(req.headers['content-type']);
+    if (!type) throw new HttpError(415, 'content-type must be application/x-protobuf or application/json');
+    const encoding = String(req.headers['content-encoding'] ?? '')
+      .trim()
+      .toLowerCase();
+    const raw = await readBody(req, maxBody);
+    const body = await inflateBody(raw, encoding, maxInflated);
+    let decoded: DecodedLogsRequest;
+    try {
+      decoded = decodeLogsRequest(body, type, { ints: 'number' });
+    } catch (err) {
+      throw new HttpError(400, (err as Error).message.slice(0, 200));
+    }
+    for (const rl of decoded.resourceLogs) {
+      for (const sl of rl.scopeLogs) {
+        for (const rec of sl.logRecords) {
+          const printable: PrintableRecord = {
+            ...rec,
+            resource: rl.resource.attributes,
+            scope: sl.scope.name,
+          };
+          options.onRecord?.(printable);
+          write?.(formatRecord(printable, { json, color }));
         }
-        res.writeHead(200, { 'content-type': 'application/x-protobuf' });
-        res.end();
-      } catch (err) {
-        reply(400, `bad request: ${(err as Error).message.slice(0, 200)}`);
       }
+    }
+    options.onRequest?.(decoded, { contentType: type, encoding });
+    // An empty ExportLogsServiceResponse: zero bytes in protobuf, `{}` in JSON.
+    res.writeHead(200, { 'content-type': type });
+    res.end(type === JSON_TYPE ? '{}' : undefined);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : 500;
+      const message = err instanceof Error ? err.message : String(err);
+      const code =
+        status === 413
+          ? RESOURCE_EXHAUSTED
+          : status === 404 || status === 405
+            ? UNIMPLEMENTED
+            : INVALID_ARGUMENT;
+      const [contentType, payload] = statusBody(mediaType(req.headers['content-type']), code, message);
+      if (res.headersSent) return void res.destroy();
+      // After a refused upload the rest of the body is unread: close rather than drain it.
+      const close = !req.complete;
+      res.writeHead(status, {
+        'content-type': contentType,
+        'content-length': payload.length,
+        ...(close ? { connection: 'close' } : {}),
+      });
+      res.end(payload);
     });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 4318, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 4318, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${host}:${addr.port}`;
   return {
     server,
-    url: `http://${host}:${addr.port}`,
+    url,
+    endpoint: `${url}/v1/logs`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
         server.close(() => resolve());
+        server.closeAllConnections();
       }),
   };
 }

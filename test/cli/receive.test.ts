@@ -1,0 +1,206 @@
+import { request } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PrintableRecord } from '../../src/cli/format.js';
+import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
+import { Reader } from '../../src/otlp/protobuf.js';
+import { jsonRequest, protobufRequest, T0 } from './request-fixtures.js';
+
+describe('podlog receive: the OTLP/HTTP logs receiver', () => {
+  let receiver: RunningReceiver;
+  let records: PrintableRecord[];
+  let lines: string[];
+
+  async function start(options: Parameters<typeof startReceiver>[0] = {}) {
+    receiver = await startReceiver({
+      port: 0,
+      color: false,
+      onRecord: (r) => records.push(r),
+      write: (line) => lines.push(line),
+      ...options,
+    });
+  }
+
+  beforeEach(() => {
+    records = [];
+    lines = [];
+  });
+  afterEach(async () => {
+    await receiver?.close();
+  });
+
+  const post = (body: string | Uint8Array, headers: Record<string, string>, path = '/v1/logs') =>
+    fetch(`${receiver.url}${path}`, { method: 'POST', body, headers });
+
+  it('binds 127.0.0.1 by default and answers protobuf with an empty protobuf response', async () => {
+    await start();
+    expect(receiver.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await post(protobufRequest(), { 'content-type': 'application/x-protobuf' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-protobuf');
+    expect((await res.arrayBuffer()).byteLength).toBe(0);
+    expect(records.map((r) => r.body)).toEqual(['order placed', 'payment failed']);
+    expect(records[0]).toMatchObject({
+      timeUnixNano: T0,
+      severityNumber: 9,
+      scope: 'orders',
+      resource: { 'service.name': 'checkout', 'k8s.pod.name': 'checkout-7d9f' },
+      attributes: { orderId: 42, items: ['a', 'b'] },
+    });
+    expect(records[1]).toMatchObject({
+      traceId: 'ab'.repeat(16),
+      spanId: 'cd'.repeat(8),
+      eventName: 'payment.failed',
+    });
+  });
+
+  it('accepts OTLP/JSON and answers with an empty JSON response', async () => {
+    await start();
+    const res = await post(jsonRequest(), { 'content-type': 'application/json; charset=utf-8' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({});
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      body: 'invoice late',
+      severityText: 'WARN',
+      attributes: { days: 3 },
+      resource: { 'service.name': 'billing' },
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+    });
+  });
+
+  it('inflates gzip bodies of both encodings', async () => {
+    await start();
+    const a = await post(gzipSync(protobufRequest()), {
+      'content-type': 'application/x-protobuf',
+      'content-encoding': 'gzip',
+    });
+    const b = await post(gzipSync(jsonRequest()), {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(records.map((r) => r.body)).toEqual(['order placed', 'payment failed', 'invoice late']);
+  });
+
+  it('answers 400 with a google.rpc.Status in the request encoding for malformed bodies', async () => {
+    await start();
+    const pb = await post(new Uint8Array([0x0a, 0xff, 0x01, 0x00]), {
+      'content-type': 'application/x-protobuf',
+    });
+    expect(pb.status).toBe(400);
+    expect(pb.headers.get('content-type')).toBe('application/x-protobuf');
+    const r = Reader.create(new Uint8Array(await pb.arrayBuffer()));
+    const status: { code?: number; message?: string } = {};
+    while (r.pos < r.len) {
+      const t = r.uint32();
+      if (t >>> 3 === 1) status.code = r.int32();
+      else if (t >>> 3 === 2) status.message = r.string();
+      else r.skipType(t & 7);
+    }
+    expect(status.code).toBe(3);
+    expect(status.message).toMatch(/length prefix runs past the end/);
+
+    const js = await post('{"resourceLogs": 5}', { 'content-type': 'application/json' });
+    expect(js.status).toBe(400);
+    const body = (await js.json()) as { code: number; message: string };
+    expect(body.code).toBe(3);
+    expect(body.message).toMatch(/resourceLogs must be an array/);
+
+    const badGzip = await post('not gzip', {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
+    expect(badGzip.status).toBe(400);
+    expect(records).toHaveLength(0);
+  });
+
+  it('answers 415 for other content types and encodings', async () => {
+    await start();
+    expect((await post('hello', { 'content-type': 'text/plain' })).status).toBe(415);
+    const br = await post(protobufRequest(), {
+      'content-type': 'application/x-protobuf',
+      'content-encoding': 'br',
+    });
+    expect(br.status).toBe(415);
+  });
+
+  it('answers 404 off /v1/logs and 405 for other methods', async () => {
+    await start();
+    expect(
+      (await post(protobufRequest(), { 'content-type': 'application/x-protobuf' }, '/v1/traces')).status,
+    ).toBe(404);
+    const get = await fetch(`${receiver.endpoint}`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+  });
+
+  it('answers 413 for a body over the cap, whether declared or streamed', async () => {
+    await start({ maxBodyBytes: 1024 });
+    const declared = await post(new Uint8Array(4096), { 'content-type': 'application/x-protobuf' });
+    expect(declared.status).toBe(413);
+
+    // Chunked upload without content-length: the cap is enforced while reading.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${receiver.endpoint}`,
+        { method: 'POST', headers: { 'content-type': 'application/x-protobuf' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      for (let i = 0; i < 8; i++) req.write(Buffer.alloc(512));
+      req.end();
+    });
+    expect(status).toBe(413);
+    expect(records).toHaveLength(0);
+  });
+
+  it('answers 413 for a gzip bomb: the inflated size is capped too', async () => {
+    await start({ maxBodyBytes: 1024 * 1024, maxInflatedBytes: 64 * 1024 });
+    const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const res = await post(bomb, { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
+    expect(res.status).toBe(413);
+    expect(((await res.text()) as string).length).toBeGreaterThan(0);
+  });
+
+  it('prints readable lines: time, severity, service/pod, scope, body, attributes and the stack', async () => {
+    await start();
+    await post(protobufRequest(), { 'content-type': 'application/x-protobuf' });
+    const text = lines.join('\n');
+    expect(lines[0]).toBe(
+      `${new Date(Number(T0 / 1_000_000n)).toISOString()} INFO  checkout/checkout-7d9f orders: order placed {"orderId":42,"items":["a","b"]}`,
+    );
+    expect(text).toContain('ERROR checkout/checkout-7d9f orders: [payment.failed] payment failed');
+    expect(text).toContain('\n    at pay (pay.js:1:1)');
+    expect(text).not.toContain('\x1b[');
+  });
+
+  it('colours the severity when asked', async () => {
+    await start({ color: true });
+    await post(protobufRequest(), { 'content-type': 'application/x-protobuf' });
+    expect(lines[0]).toContain('\x1b[32mINFO ');
+    expect(lines[1]).toContain('\x1b[31mERROR');
+  });
+
+  it('prints NDJSON with json: true', async () => {
+    await start({ json: true });
+    await post(protobufRequest(), { 'content-type': 'application/x-protobuf' });
+    const parsed = lines.map((l) => JSON.parse(l));
+    expect(parsed[0]).toMatchObject({
+      severity: 'INFO',
+      severityNumber: 9,
+      service: 'checkout',
+      pod: 'checkout-7d9f',
+      scope: 'orders',
+      body: 'order placed',
+      attributes: { orderId: 42, items: ['a', 'b'] },
+      timeUnixNano: T0.toString(),
+    });
+    expect(parsed[1]).toMatchObject({ eventName: 'payment.failed', traceId: 'ab'.repeat(16) });
+  });
+});
