@@ -6,6 +6,7 @@ import { type BatchConfig, resolveBatchOptions } from '../batch/options.js';
 import { InvalidOptionError } from '../errors.js';
 import { type ExportConfig, resolveExportOptions } from '../export/options.js';
 import { isLevel, LEVELS, type LevelOrSilent } from '../record/severity.js';
+import { type ResourceDetectionConfig, resolveResourceOptions } from '../resource/options.js';
 import type { LoggerOptions } from './options.js';
 
 export interface Config {
@@ -13,6 +14,7 @@ export interface Config {
   readonly level: LevelOrSilent;
   readonly serviceName: string | undefined;
   readonly resource: Readonly<Record<string, string | number | boolean>>;
+  readonly resourceDetection: ResourceDetectionConfig;
   readonly export: ExportConfig;
   readonly batch: BatchConfig;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -50,6 +52,7 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
     level,
     serviceName: options.serviceName,
     resource: Object.freeze({ ...options.resource }),
+    resourceDetection: resolveResourceOptions(options, env),
     export: resolveExportOptions(options, env),
     batch: resolveBatchOptions(options.batch),
     env,

@@ -13,9 +13,16 @@ import { Logger } from './logger.js';
 
 export function buildLogger(config: Config, sink: RecordSink, diag: Diag): Logger {
   const resources = detectResource(
-    { serviceName: config.serviceName, attributes: config.resource },
+    { serviceName: config.serviceName, attributes: config.resource, detection: config.resourceDetection },
     config.env,
+    diag,
   );
+  // Stop watching the Downward API volume on shutdown (own property shadows the sink's method).
+  const shutdownSink = sink.shutdown.bind(sink);
+  sink.shutdown = (options) => {
+    resources.close();
+    return shutdownSink(options);
+  };
   let encoded: EncodedResource = encodeResource(resources.current());
   resources.onChange((attrs) => {
     encoded = encodeResource(attrs);

@@ -1,53 +1,144 @@
 /**
- * Who is logging. Thin first version: service and process attributes.
- * (Kubernetes, container and Downward API sources grow here.)
+ * Who is logging: the resource, assembled from its sources in precedence order (later
+ * overrides earlier) and kept current as the kubelet updates the Downward API volume.
+ *
+ * 1. process, runtime, host, telemetry.sdk
+ * 2. container.id (cgroup v1 / v2)
+ * 3. Kubernetes env vars (read once; env cannot change at run time)
+ * 4. the Downward API volume: labels and annotations (watched)
+ * 5. OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME, then the `serviceName` and `resource` options
+ * then derived attributes fill what is still missing.
+ *
+ * Detection is synchronous and never throws: a bad source costs a diagnostic line, not the
+ * rest of the resource.
  */
-import { hostname } from 'node:os';
-import { VERSION } from '../version.js';
+import { type Diag, silentDiag } from '../diag.js';
+import { detectContainerId } from './container-id.js';
+import { deriveAttributes } from './derive.js';
+import { k8sEnvAttributes } from './k8s-env.js';
+import { DEFAULT_DETECTION_CONFIG, type ResourceDetectionConfig } from './options.js';
+import { otelEnvAttributes } from './otel-env.js';
+import { type PodinfoLayer, podinfoLayer } from './podinfo-attributes.js';
+import { podinfoSignature, readPodinfo } from './podinfo-read.js';
+import { type PodinfoWatch, watchPodinfo } from './podinfo-watch.js';
+import { processAttributes } from './process-attributes.js';
+import type { Env, PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
 
-export type ResourceAttributes = Record<string, string | number | boolean>;
+export type { PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
 
-export interface ResourceOptions {
-  /** `service.name`. Env: `OTEL_SERVICE_NAME`. Default `unknown_service:node`. */
+export interface DetectResourceInput {
+  /** `service.name` from code; wins over env. */
   serviceName?: string;
-  /** Extra attributes; they win over everything detected. */
+  /** Extra attributes from code; they win over everything detected. */
   attributes?: ResourceAttributes;
+  /** Resolved detection settings (`resolveResourceOptions`); defaults when absent. */
+  detection?: ResourceDetectionConfig;
 }
 
-export interface ResourceProvider {
-  /** Current attributes. A new object whenever they change (identity signals change). */
-  current(): ResourceAttributes;
-  /** Calls `listener` after each change. Returns an unsubscribe function. */
-  onChange(listener: (attributes: ResourceAttributes) => void): () => void;
-  close(): void;
+const EMPTY_LAYER: PodinfoLayer = Object.freeze({
+  attributes: {},
+  annotations: Object.freeze({}),
+  labels: new Map(),
+});
+
+function sameAttributes(a: Readonly<ResourceAttributes>, b: Readonly<ResourceAttributes>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-export function detectResource(options: ResourceOptions, env: Env): ResourceProvider {
-  const attributes: ResourceAttributes = {
-    'service.name': options.serviceName ?? env.OTEL_SERVICE_NAME ?? 'unknown_service:node',
-    'telemetry.sdk.name': 'podlog',
-    'telemetry.sdk.language': 'nodejs',
-    'telemetry.sdk.version': VERSION,
-    'process.pid': process.pid,
-    'process.runtime.name': 'nodejs',
-    'process.runtime.version': process.versions.node,
-    'host.name': safeHostname(),
-    ...options.attributes,
-  };
-  const frozen = Object.freeze(attributes);
-  return {
-    current: () => frozen,
-    onChange: () => () => {},
-    close() {},
-  };
-}
-
-function safeHostname(): string {
-  try {
-    return hostname();
-  } catch {
-    return 'unknown';
+function notify<T>(listeners: Set<(value: T) => void>, value: T, diag: Diag): void {
+  for (const listener of listeners) {
+    try {
+      listener(value);
+    } catch (err) {
+      diag.error('resource-listener', `a resource change listener threw: ${(err as Error)?.message}`);
+    }
   }
+}
+
+export function detectResource(
+  input: DetectResourceInput,
+  env: Env,
+  diag: Diag = silentDiag,
+): ResourceProvider {
+  const config = input.detection ?? DEFAULT_DETECTION_CONFIG;
+  // Everything but the volume is fixed for the life of the process: compute it once.
+  const before: ResourceAttributes = processAttributes();
+  try {
+    const id = detectContainerId(config.paths);
+    if (id) before['container.id'] = id;
+  } catch {
+    // detectContainerId does not throw; this guards the never-throw promise regardless.
+  }
+  Object.assign(before, k8sEnvAttributes(env, config.paths.namespaceFile, diag));
+  const after: ResourceAttributes = { ...otelEnvAttributes(env, diag) };
+  if (input.serviceName) after['service.name'] = input.serviceName;
+  Object.assign(after, input.attributes);
+
+  const dir = config.podinfoDir;
+  const readLayer = (): { signature: string | undefined; layer: PodinfoLayer } => {
+    if (!dir) return { signature: undefined, layer: EMPTY_LAYER };
+    const snapshot = readPodinfo(dir, config.maxFileBytes, diag);
+    if (!snapshot) return { signature: undefined, layer: EMPTY_LAYER };
+    return { signature: snapshot.signature, layer: podinfoLayer(snapshot, config, diag) };
+  };
+  const assemble = (layer: PodinfoLayer): Readonly<ResourceAttributes> => {
+    const attrs: ResourceAttributes = { ...before, ...layer.attributes, ...after };
+    deriveAttributes(attrs, layer.labels);
+    return Object.freeze(attrs);
+  };
+
+  let { signature, layer } = readLayer();
+  if (dir && signature === undefined && config.podinfoDirExplicit) {
+    diag.warn(
+      'resource-podinfo-missing',
+      `podinfo directory ${dir} does not exist; pod labels and annotations are not added`,
+    );
+  }
+  let attributes = assemble(layer);
+  let annotations: PodAnnotations = layer.annotations;
+  const changeListeners = new Set<(attributes: Readonly<ResourceAttributes>) => void>();
+  const annotationListeners = new Set<(annotations: PodAnnotations) => void>();
+
+  const refresh = () => {
+    if (!dir || podinfoSignature(dir) === signature) return;
+    const next = readLayer();
+    signature = next.signature;
+    const nextAttributes = assemble(next.layer);
+    const nextAnnotations = next.layer.annotations;
+    if (!sameAttributes(nextAnnotations, annotations)) {
+      annotations = nextAnnotations;
+      notify(annotationListeners, annotations, diag);
+    }
+    if (!sameAttributes(nextAttributes, attributes)) {
+      attributes = nextAttributes;
+      notify(changeListeners, attributes, diag);
+    }
+  };
+
+  // The volume is mounted before the container starts: a dir absent now never appears.
+  let watcher: PodinfoWatch | undefined;
+  if (dir && signature !== undefined && config.watch) {
+    watcher = watchPodinfo(dir, config.pollIntervalMs, refresh, diag);
+  }
+
+  return {
+    current: () => attributes,
+    onChange(listener) {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
+    annotations: () => annotations,
+    onAnnotations(listener) {
+      annotationListeners.add(listener);
+      return () => annotationListeners.delete(listener);
+    },
+    close() {
+      watcher?.close();
+      watcher = undefined;
+      changeListeners.clear();
+      annotationListeners.clear();
+    },
+  };
 }

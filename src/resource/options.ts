@@ -1,0 +1,154 @@
+/**
+ * Resource detection options and their resolution. Code wins over env, env over defaults;
+ * validated once at `createLogger`.
+ */
+import { InvalidOptionError } from '../errors.js';
+import { ENV_PODINFO_DIR } from './env-names.js';
+import type { Env } from './types.js';
+
+/** Where the kubelet's Downward API volume is mounted by convention. */
+export const DEFAULT_PODINFO_DIR = '/etc/podinfo';
+
+/**
+ * Annotations never put on the resource unless `annotationDeny` is replaced: large and
+ * meaningless to a log reader, or podlog's own control knobs.
+ */
+export const DEFAULT_ANNOTATION_DENY: readonly string[] = Object.freeze([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'podlog.dev/*',
+]);
+
+/** Tuning of the Downward API volume reader. */
+export interface PodinfoOptions {
+  /**
+   * Only annotations matching one of these go on the resource. A pattern is an exact key or a
+   * prefix ending in `*` (`example.com/*`). Default: all (minus `annotationDeny`).
+   */
+  annotationAllow?: readonly string[];
+  /** Annotations never put on the resource. Replaces {@link DEFAULT_ANNOTATION_DENY}; spread it to extend. */
+  annotationDeny?: readonly string[];
+  /** A `labels` or `annotations` file larger than this is skipped whole. Default 512 KiB. */
+  maxFileBytes?: number;
+  /** An annotation value longer than this (in characters) is skipped. Default 4,096. */
+  maxValueLength?: number;
+  /** The slow poll behind `fs.watch`, in ms. Default 10,000. */
+  pollIntervalMs?: number;
+  /** Watch the volume for updates. Default `true`. */
+  watch?: boolean;
+}
+
+/** Resource options given at the top level of `createLogger` options. */
+export interface ResourceOptions {
+  /**
+   * Directory of the Downward API volume holding `labels` and `annotations` files.
+   * Env: `PODLOG_PODINFO_DIR`. Default `/etc/podinfo` (silently skipped when absent). `false` turns it off.
+   */
+  podinfoDir?: string | false;
+  /** How the Downward API volume is read and watched. */
+  podinfo?: PodinfoOptions;
+}
+
+/** Fixed paths, injectable for fixture tests. */
+export interface ResourcePaths {
+  readonly cgroup: string;
+  readonly mountinfo: string;
+  readonly namespaceFile: string;
+}
+
+export const DEFAULT_RESOURCE_PATHS: ResourcePaths = Object.freeze({
+  cgroup: '/proc/self/cgroup',
+  mountinfo: '/proc/self/mountinfo',
+  namespaceFile: '/var/run/secrets/kubernetes.io/serviceaccount/namespace',
+});
+
+export interface ResourceDetectionConfig {
+  /** `undefined`: no volume. */
+  readonly podinfoDir: string | undefined;
+  /** True when the dir was asked for (option or env), so its absence deserves a diagnostic. */
+  readonly podinfoDirExplicit: boolean;
+  readonly annotationAllow: readonly string[] | undefined;
+  readonly annotationDeny: readonly string[];
+  readonly maxFileBytes: number;
+  readonly maxValueLength: number;
+  readonly pollIntervalMs: number;
+  readonly watch: boolean;
+  readonly paths: ResourcePaths;
+}
+
+export const DEFAULT_DETECTION_CONFIG: ResourceDetectionConfig = Object.freeze({
+  podinfoDir: DEFAULT_PODINFO_DIR,
+  podinfoDirExplicit: false,
+  annotationAllow: undefined,
+  annotationDeny: DEFAULT_ANNOTATION_DENY,
+  maxFileBytes: 512 * 1024,
+  maxValueLength: 4096,
+  pollIntervalMs: 10_000,
+  watch: true,
+  paths: DEFAULT_RESOURCE_PATHS,
+});
+
+function patterns(value: unknown, option: string): readonly string[] {
+  if (!Array.isArray(value) || !value.every((p) => typeof p === 'string' && p.length > 0)) {
+    throw new InvalidOptionError(
+      option,
+      value,
+      'an array of non-empty strings (exact keys or prefixes ending in *)',
+    );
+  }
+  return Object.freeze([...value]);
+}
+
+function positiveInt(value: unknown, option: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new InvalidOptionError(option, value, `an integer >= ${min}`);
+  }
+  return value;
+}
+
+export function resolveResourceOptions(options: ResourceOptions, env: Env): ResourceDetectionConfig {
+  let podinfoDir: string | undefined = DEFAULT_PODINFO_DIR;
+  let explicit = false;
+  if (options.podinfoDir === false) podinfoDir = undefined;
+  else if (options.podinfoDir !== undefined) {
+    if (typeof options.podinfoDir !== 'string' || !options.podinfoDir) {
+      throw new InvalidOptionError('podinfoDir', options.podinfoDir, 'a directory path or false');
+    }
+    podinfoDir = options.podinfoDir;
+    explicit = true;
+  } else if (env[ENV_PODINFO_DIR]) {
+    podinfoDir = env[ENV_PODINFO_DIR];
+    explicit = true;
+  }
+  const p = options.podinfo ?? {};
+  if (typeof p !== 'object' || p === null) {
+    throw new InvalidOptionError('podinfo', p, 'an object');
+  }
+  if (p.watch !== undefined && typeof p.watch !== 'boolean') {
+    throw new InvalidOptionError('podinfo.watch', p.watch, 'true or false');
+  }
+  const d = DEFAULT_DETECTION_CONFIG;
+  return Object.freeze({
+    podinfoDir,
+    podinfoDirExplicit: explicit,
+    annotationAllow:
+      p.annotationAllow === undefined ? undefined : patterns(p.annotationAllow, 'podinfo.annotationAllow'),
+    annotationDeny:
+      p.annotationDeny === undefined
+        ? d.annotationDeny
+        : patterns(p.annotationDeny, 'podinfo.annotationDeny'),
+    maxFileBytes: positiveInt(p.maxFileBytes, 'podinfo.maxFileBytes', d.maxFileBytes, 1),
+    maxValueLength: positiveInt(p.maxValueLength, 'podinfo.maxValueLength', d.maxValueLength, 1),
+    pollIntervalMs: positiveInt(p.pollIntervalMs, 'podinfo.pollIntervalMs', d.pollIntervalMs, 100),
+    watch: p.watch ?? d.watch,
+    paths: d.paths,
+  });
+}
+
+/** True when `key` matches one of `list` (exact key, or prefix for a pattern ending in `*`). */
+export function matchesAny(key: string, list: readonly string[]): boolean {
+  for (const pattern of list) {
+    if (pattern.endsWith('*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern) return true;
+  }
+  return false;
+}

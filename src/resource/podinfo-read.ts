@@ -1,0 +1,107 @@
+/**
+ * Layer 4: the Downward API volume. The kubelet's AtomicWriter keeps each version of the
+ * files in a timestamped directory (`..2026_11_27_10_00_00.123456789/`), points the `..data`
+ * symlink at it, and exposes `labels -> ..data/labels`. An update writes a new directory in
+ * full, then renames a fresh symlink over `..data`: the swap is atomic, the files are never
+ * rewritten in place. So podlog resolves `..data` once, reads both files from that directory,
+ * and checks `..data` did not move meanwhile; a half-written file is never seen.
+ */
+import { readlinkSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Diag } from '../diag.js';
+import { parseDownwardMap } from './go-quoted.js';
+import { readSmallFile, type SmallFile } from './read-small-file.js';
+
+export interface PodinfoSnapshot {
+  /** Changes whenever the content may have: the `..data` target, or the files' stat. */
+  readonly signature: string;
+  readonly labels: ReadonlyMap<string, string>;
+  readonly annotations: ReadonlyMap<string, string>;
+}
+
+export const PODINFO_FILES = ['labels', 'annotations'] as const;
+const DATA_LINK = '..data';
+const MAX_ATTEMPTS = 4;
+
+/** The `..data` target, `''` for a plain directory, `undefined` when the dir is gone. */
+function dataTarget(dir: string): string | undefined {
+  try {
+    return readlinkSync(join(dir, DATA_LINK));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EINVAL') {
+      // No symlink (or not a symlink): a plain directory, e.g. a ConfigMap-free test setup.
+      try {
+        return statSync(dir).isDirectory() ? '' : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+}
+
+function statSignature(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return '-';
+  }
+}
+
+/**
+ * Cheap check, run on each watch event and poll tick: one `readlink` with the kubelet's
+ * layout, a `stat` per file without it. `undefined` when the dir does not exist.
+ */
+export function podinfoSignature(dir: string): string | undefined {
+  const target = dataTarget(dir);
+  if (target === undefined) return undefined;
+  if (target) return `data:${target}`;
+  return `stat:${PODINFO_FILES.map((f) => statSignature(join(dir, f))).join('|')}`;
+}
+
+/**
+ * Reads `labels` and `annotations` as one consistent version. Bad or missing files and
+ * malformed lines cost one diagnostic line each; the rest is kept. `undefined` when the dir
+ * does not exist. Never throws.
+ */
+export function readPodinfo(dir: string, maxFileBytes: number, diag: Diag): PodinfoSnapshot | undefined {
+  let signature: string | undefined;
+  let files: SmallFile[] = [];
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    signature = podinfoSignature(dir);
+    if (signature === undefined) return undefined;
+    const base = signature.startsWith('data:') ? resolve(dir, signature.slice('data:'.length)) : dir;
+    files = PODINFO_FILES.map((f) => readSmallFile(join(base, f), maxFileBytes));
+    // A swap during the reads would mix two versions (or hit the removed old dir): retry.
+    if (podinfoSignature(dir) === signature) break;
+  }
+  const maps = files.map((file, i) => {
+    const name = PODINFO_FILES[i];
+    const path = join(dir, name);
+    if (!file.ok) {
+      if (file.reason === 'too-large') {
+        diag.warn(`resource-podinfo-${name}`, `skipped ${path}: ${file.detail}, over podinfo.maxFileBytes`);
+      } else if (file.reason === 'unreadable') {
+        diag.warn(`resource-podinfo-${name}`, `cannot read ${path} (${file.detail}); skipped`);
+      }
+      return new Map<string, string>();
+    }
+    const parsed = parseDownwardMap(file.text);
+    if (parsed.badLines.length > 0) {
+      diag.warn(
+        `resource-podinfo-${name}`,
+        `skipped ${parsed.badLines.length} malformed line(s) in ${path} (first: line ${parsed.badLines[0]}); expected key="Go-quoted value"`,
+      );
+    }
+    return parsed.entries;
+  });
+  if (files.every((f) => !f.ok && f.reason === 'missing')) {
+    diag.warn(
+      'resource-podinfo-empty',
+      `${dir} has neither a labels nor an annotations file; mount the Downward API volume with items of those paths`,
+    );
+  }
+  return { signature: signature ?? '', labels: maps[0], annotations: maps[1] };
+}
