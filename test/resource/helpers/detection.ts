@@ -1,0 +1,18 @@
+import { join } from 'node:path';
+import { DEFAULT_DETECTION_CONFIG, type ResourceDetectionConfig } from '../../../src/resource/options.js';
+
+const fixtures = join(import.meta.dirname, '../../fixtures/cgroup');
+
+/** Detection settings isolated from the machine running the tests: host cgroup fixtures, no namespace file. */
+export function detection(overrides: Partial<ResourceDetectionConfig> = {}): ResourceDetectionConfig {
+  return {
+    ...DEFAULT_DETECTION_CONFIG,
+    podinfoDir: undefined,
+    paths: {
+      cgroup: join(fixtures, 'host-v2.cgroup'),
+      mountinfo: join(fixtures, 'host.mountinfo'),
+      namespaceFile: join(fixtures, 'no-namespace-file'),
+    },
+    ...overrides,
+  };
+}
