@@ -4,19 +4,40 @@
  */
 
 import type { Diag } from '../diag.js';
+import { InvalidOptionError } from '../errors.js';
 import { createHttpExporter } from '../export/http-exporter.js';
 import type { ExportConfig } from '../export/options.js';
+import type { Spool } from '../spool/types.js';
 import type { Counters } from '../stats.js';
-import type { BatchConfig } from './options.js';
+import { type BatchConfig, DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './options.js';
 import { createPipeline } from './pipeline.js';
+import { registerExitHooks } from './process-hooks.js';
 import type { RecordSink } from './types.js';
 
 export interface DeliveryConfig {
   readonly export: ExportConfig;
   readonly batch: BatchConfig;
+  /** Queue, overflow, concurrency, exit handling. Default {@link DEFAULT_PIPELINE_CONFIG}. */
+  readonly pipeline?: PipelineConfig;
 }
 
 export function createDeliverySink(config: DeliveryConfig, counters: Counters, diag: Diag): RecordSink {
+  const pipeline = config.pipeline ?? DEFAULT_PIPELINE_CONFIG;
+  const spool: Spool | undefined = undefined;
+  if (pipeline.overflow === 'spool' && !spool) {
+    throw new InvalidOptionError('overflow', 'spool', "'drop-oldest' or 'drop-newest' (no spool.dir is set)");
+  }
   const exporter = createHttpExporter({ config: config.export, counters, diag });
-  return createPipeline({ batch: config.batch, exporter, counters, diag });
+  let unregister: (() => void) | undefined;
+  const sink = createPipeline({
+    batch: config.batch,
+    pipeline,
+    exporter,
+    spool,
+    counters,
+    diag,
+    onClosed: () => unregister?.(),
+  });
+  if (pipeline.handleExit) unregister = registerExitHooks(sink, pipeline.shutdownTimeoutMs);
+  return sink;
 }

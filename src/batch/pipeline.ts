@@ -1,30 +1,166 @@
 /**
- * The batching pipeline: takes encoded records, cuts batches by count, bytes and delay, and
- * hands them to the exporter. (Thin first version: the bounded queue, overflow policy and
- * spool hand-off grow here.)
+ * The batching pipeline: one bounded memory queue (records and bytes), batches cut by count,
+ * bytes and delay, several in flight, overflow policy, spool hand-off and replay, flush and
+ * shutdown.
+ *
+ * Memory: every record from `write()` until it is exported, spooled or dropped counts against
+ * `queue.maxRecords` / `queue.maxBytes`: loose records, cut batches waiting for a slot, and
+ * batches in flight. Batches on their way to the spool (overflow) have their own budget of the
+ * same size, so a slow disk cannot grow memory without bound either.
+ *
+ * Accounting (invariant `accepted + recovered = exported + queued + spooled + dropped.total`):
+ * - `write`: `accepted += 1`, then `queued += 1`, or a drop (`after_shutdown`, `queue_full`, `too_large`);
+ * - export outcome: `queued -= n` and `exported += n` / `dropped[reason] += n`;
+ * - to the spool: `queued -= n; spooled += n` once `append` resolved true, else `dropped.disk_error`;
+ * - undelivered without a spool: `dropped.retries_exhausted` (or `shutdown` after the deadline);
+ * - overflow drops: `dropped.queue_full`. Replay moves are in `replay.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import type { Diag } from '../diag.js';
-import type { Exporter } from '../export/types.js';
+import type { Batch, Exporter, ExportOutcome } from '../export/types.js';
 import { encodeRequest } from '../otlp/encode-request.js';
-import type { EncodedRecord } from '../record/types.js';
-import type { Counters, StatsSnapshot } from '../stats.js';
-import type { BatchConfig } from './options.js';
+import type { EncodedRecord, EncodedResource } from '../record/types.js';
+import type { Spool } from '../spool/types.js';
+import type { Counters, DropReason, StatsSnapshot } from '../stats.js';
+import { createDropSummary } from './drop-summary.js';
+import { createFlushTracker } from './flush-tracker.js';
+import { type BatchConfig, DEFAULT_PIPELINE_CONFIG, type Overflow, type PipelineConfig } from './options.js';
+import { createReplayer, type Replayer } from './replay.js';
+import { createSpill } from './spill.js';
 import type { RecordSink } from './types.js';
+
+/** `drained()` resolves below this fill. */
+export const LOW_WATER = 0.5;
 
 export interface PipelineDeps {
   batch: BatchConfig;
+  /** Queue, overflow, concurrency. Default: {@link DEFAULT_PIPELINE_CONFIG}. */
+  pipeline?: PipelineConfig;
   exporter: Exporter;
+  /** The disk spool, when `spool.dir` is set. */
+  spool?: Spool;
   counters: Counters;
   diag: Diag;
+  /** Minimum gap between two drop-summary records. Default 10 s. */
+  dropSummaryIntervalMs?: number;
+  /** Pause after a failed replay / health polling interval. Default 1 s. */
+  replayRetryMs?: number;
+  /** Grace for in-flight exports to return after the shutdown deadline aborted them. Default 1 s. */
+  abortGraceMs?: number;
+  /** Called once the sink is shut down or has run `exitSync` (e.g. to remove process hooks). */
+  onClosed?: () => void;
 }
 
-export function createPipeline({ batch, exporter, counters, diag }: PipelineDeps): RecordSink {
+/** The pipeline's sink, plus what the process hooks need. */
+export interface PipelineSink extends RecordSink {
+  /** Records in memory (loose, batched, in flight, on their way to disk). */
+  readonly queuedRecords: number;
+  readonly closed: boolean;
+}
+
+/** A cut batch while it is in memory. */
+interface Entry {
+  readonly seq: number;
+  readonly batch: Batch;
+  readonly bytes: number;
+  controller?: AbortController;
+}
+
+/** Bytes a record adds to a request body: its bytes plus tag and length prefix. */
+function framedSize(record: EncodedRecord): number {
+  const n = record.bytes.length;
+  return n + (n < 128 ? 2 : n < 16_384 ? 3 : n < 2_097_152 ? 4 : 5);
+}
+
+function timeout(ms: number): { promise: Promise<'timeout'>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+    timer.unref();
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+export function createPipeline(deps: PipelineDeps): PipelineSink {
+  const { exporter, spool, counters, diag } = deps;
+  const cfg = deps.pipeline ?? DEFAULT_PIPELINE_CONFIG;
+  const maxRecords = cfg.queue.maxRecords;
+  const maxBytes = cfg.queue.maxBytes;
+  // A batch can never be larger than the queue that holds it.
+  const batchRecords = Math.min(deps.batch.maxRecords, maxRecords);
+  const batchBytes = Math.min(deps.batch.maxBytes, maxBytes);
+  const overflow: Overflow = cfg.overflow ?? (spool ? 'spool' : 'drop-newest');
+
   let pending: EncodedRecord[] = [];
   let pendingBytes = 0;
+  let ready: Entry[] = [];
+  const sending = new Set<Entry>();
+  let memRecords = 0;
+  let memBytes = 0;
+  let seq = 0;
   let timer: NodeJS.Timeout | undefined;
-  const inFlight = new Set<Promise<void>>();
   let closed = false;
+  /** Set by the shutdown deadline: undelivered records are then dropped as `shutdown`. */
+  let deadlinePassed = false;
+  /** Set by `exitSync`: memory went to disk; late outcomes are ignored. */
+  let exited = false;
+  let liveSinceReplay = 0;
+  let lastResource: EncodedResource | undefined;
+  let drainWaiters: Array<() => void> = [];
+  let shutdownPromise: Promise<void> | undefined;
+  const tracker = createFlushTracker();
+
+  const spill = createSpill({
+    spool,
+    counters,
+    diag,
+    budget: { records: maxRecords, bytes: maxBytes },
+    onSettled: () => released(),
+    onAppended: () => replayer?.noteAppended(),
+  });
+
+  const replayer: Replayer | undefined = spool
+    ? createReplayer({
+        spool,
+        exporter,
+        counters,
+        diag,
+        retryMs: deps.replayRetryMs ?? 1000,
+        wake: () => dispatch(),
+      })
+    : undefined;
+
+  const summary = createDropSummary({
+    counters,
+    intervalMs: deps.dropSummaryIntervalMs ?? 10_000,
+    calm: () => !closed && fill() < LOW_WATER,
+    resource: () => lastResource,
+    emit: (record) => {
+      counters.accepted++;
+      counters.queued++;
+      enqueue(record);
+    },
+  });
+
+  function fill(): number {
+    return Math.min(1, Math.max(memRecords / maxRecords, memBytes / maxBytes));
+  }
+
+  /** Memory went down: wake `drained()` waiters, maybe write the drop summary, send more. */
+  function released(): void {
+    if (drainWaiters.length > 0 && fill() < LOW_WATER) {
+      const waiters = drainWaiters;
+      drainWaiters = [];
+      for (const w of waiters) w();
+    }
+    summary.check();
+    dispatch();
+  }
+
+  function drop(reason: DropReason, n: number): void {
+    counters.queued -= n;
+    counters.drop(reason, n);
+  }
 
   function cut(): void {
     if (timer) {
@@ -33,60 +169,223 @@ export function createPipeline({ batch, exporter, counters, diag }: PipelineDeps
     }
     if (pending.length === 0) return;
     const records = pending;
+    memBytes -= pendingBytes;
     pending = [];
     pendingBytes = 0;
     const body = encodeRequest(records);
-    const p = exporter
-      .export({ id: randomUUID(), count: records.length, body })
-      .then((outcome) => {
-        counters.queued -= records.length;
-        counters.exported += outcome.exported;
-        for (const [reason, n] of Object.entries(outcome.dropped)) counters.drop(reason as never, n ?? 0);
-        for (const b of outcome.undelivered) counters.drop('retries_exhausted', b.count);
+    const entry: Entry = {
+      seq: ++seq,
+      batch: { id: randomUUID(), count: records.length, body },
+      bytes: body.length,
+    };
+    memBytes += entry.bytes;
+    tracker.add(entry.seq);
+    ready.push(entry);
+    dispatch();
+  }
+
+  function forget(entry: Entry): void {
+    memRecords -= entry.batch.count;
+    memBytes -= entry.bytes;
+  }
+
+  /** Makes room for one record of `size` bytes per the overflow policy. False: it cannot be kept. */
+  function makeRoom(size: number): boolean {
+    while (memRecords + 1 > maxRecords || memBytes + size > maxBytes) {
+      if (overflow === 'drop-newest') return false;
+      if (ready.length === 0) {
+        if (pending.length === 0) return false; // everything is in flight
+        if (overflow === 'drop-oldest') {
+          const oldest = pending.shift()!;
+          const n = framedSize(oldest);
+          pendingBytes -= n;
+          memBytes -= n;
+          memRecords--;
+          drop('queue_full', 1);
+          continue;
+        }
+        cut(); // spool: turn loose records into a batch that can go to disk
+        continue;
+      }
+      const oldest = ready[0]!;
+      if (overflow === 'drop-oldest') {
+        ready.shift();
+        forget(oldest);
+        drop('queue_full', oldest.batch.count);
+        tracker.settle(oldest.seq);
+        continue;
+      }
+      if (!spill.hasRoom(oldest.batch)) return false;
+      ready.shift();
+      forget(oldest);
+      spill.toDisk(oldest.batch, 'queue_full').then(() => tracker.settle(oldest.seq));
+    }
+    return true;
+  }
+
+  function enqueue(record: EncodedRecord): void {
+    const size = framedSize(record);
+    if (size > maxBytes) {
+      drop('too_large', 1);
+      summary.check();
+      return;
+    }
+    if ((memRecords + 1 > maxRecords || memBytes + size > maxBytes) && !makeRoom(size)) {
+      drop('queue_full', 1);
+      return;
+    }
+    lastResource = record.resource;
+    if (pending.length > 0 && pendingBytes + size > batchBytes) cut();
+    pending.push(record);
+    pendingBytes += size;
+    memRecords++;
+    memBytes += size;
+    if (pending.length >= batchRecords || pendingBytes >= batchBytes) cut();
+    else if (!timer) {
+      timer = setTimeout(cut, deps.batch.maxDelayMs);
+      timer.unref();
+    }
+  }
+
+  function dispatch(): void {
+    if (exited) return;
+    while (sending.size + (replayer?.active ? 1 : 0) < cfg.concurrency) {
+      // A replay takes a slot when no live batch waits, or every other turn, so neither starves.
+      if (replayer && !closed && (ready.length === 0 || liveSinceReplay > 0) && replayer.ready()) {
+        liveSinceReplay = 0;
+        replayer.start();
+        continue;
+      }
+      const entry = ready.shift();
+      if (!entry) return;
+      liveSinceReplay++;
+      send(entry);
+    }
+  }
+
+  function send(entry: Entry): void {
+    const controller = new AbortController();
+    entry.controller = controller;
+    sending.add(entry);
+    exporter
+      .export(entry.batch, { signal: controller.signal })
+      .catch((err): ExportOutcome => {
+        diag.error('pipeline', `exporter rejected (a bug): ${(err as Error)?.message}`);
+        return { exported: 0, dropped: {}, undelivered: [entry.batch] };
       })
-      .catch((err) => diag.error('pipeline', `unexpected export error: ${(err as Error).message}`))
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
+      .then((outcome) => {
+        // Not in `sending` any more: `exitSync` already put it on disk; ignore the late outcome.
+        if (!sending.delete(entry)) return;
+        forget(entry);
+        const spilled = settleOutcome(outcome);
+        released();
+        return Promise.all(spilled);
+      })
+      .finally(() => tracker.settle(entry.seq));
+  }
+
+  /** Moves the counters for a live batch's outcome; returns the pending spool appends. */
+  function settleOutcome(outcome: ExportOutcome): Promise<void>[] {
+    counters.queued -= outcome.exported;
+    counters.exported += outcome.exported;
+    for (const [reason, n] of Object.entries(outcome.dropped)) drop(reason as DropReason, n ?? 0);
+    const fallback: DropReason = deadlinePassed ? 'shutdown' : 'retries_exhausted';
+    return outcome.undelivered.map((part) => spill.toDisk(part, fallback));
+  }
+
+  /** After the shutdown deadline: what is still in memory goes to the spool or is dropped. */
+  async function abandon(): Promise<void> {
+    deadlinePassed = true;
+    cut();
+    const rest = ready;
+    ready = [];
+    for (const entry of rest) forget(entry);
+    const appends = rest.map((e) => spill.toDisk(e.batch, 'shutdown').then(() => tracker.settle(e.seq)));
+    for (const entry of sending) entry.controller?.abort();
+    await Promise.all(appends);
+  }
+
+  async function shutdown(timeoutMs: number): Promise<void> {
+    closed = true;
+    summary.stop();
+    const stopReplay = replayer?.stop();
+    cut();
+    const flushed = tracker.waitFor(seq);
+    const deadline = timeout(timeoutMs);
+    if ((await Promise.race([flushed, deadline.promise])) === 'timeout') {
+      diag.warn(
+        'shutdown-deadline',
+        `shutdown deadline of ${timeoutMs} ms passed; spooling or dropping the rest`,
+      );
+      await abandon();
+      const grace = timeout(deps.abortGraceMs ?? 1000);
+      await Promise.race([flushed, grace.promise]);
+      grace.cancel();
+    }
+    deadline.cancel();
+    await stopReplay;
+    await spill.idle();
+    await exporter.close();
+    spill.close();
+    await spool?.close();
+    released();
+    deps.onClosed?.();
   }
 
   return {
     write(record) {
+      counters.accepted++;
       if (closed) {
         counters.drop('after_shutdown', 1);
         return;
       }
-      counters.accepted++;
       counters.queued++;
-      pending.push(record);
-      pendingBytes += record.bytes.length;
-      if (pending.length >= batch.maxRecords || pendingBytes >= batch.maxBytes) cut();
-      else if (!timer) {
-        timer = setTimeout(cut, batch.maxDelayMs);
-        timer.unref();
-      }
+      enqueue(record);
     },
     get pressure() {
-      return 0;
+      return fill();
     },
-    async drained() {},
-    async flush() {
+    drained() {
+      if (closed || fill() < LOW_WATER) return Promise.resolve();
+      return new Promise<void>((resolve) => drainWaiters.push(resolve));
+    },
+    flush() {
       cut();
-      while (inFlight.size > 0) await Promise.all(inFlight);
+      return tracker.waitFor(seq);
     },
-    async shutdown() {
-      if (closed) return;
-      await this.flush();
+    shutdown(options) {
+      shutdownPromise ??= shutdown(options?.timeoutMs ?? cfg.shutdownTimeoutMs);
+      return shutdownPromise;
+    },
+    exitSync() {
+      if (exited) return;
+      exited = true; // before cut(): nothing new starts on the wire now
       closed = true;
-      await exporter.close();
+      cut();
+      summary.stop();
+      const entries = [...ready, ...sending];
+      ready = [];
+      sending.clear();
+      for (const e of entries) {
+        forget(e);
+        spill.toDiskSync(e.batch, 'shutdown');
+      }
+      spill.flushSync();
+      deps.onClosed?.();
     },
-    exitSync() {},
+    get queuedRecords() {
+      return memRecords + spill.records;
+    },
+    get closed() {
+      return closed;
+    },
     stats(): StatsSnapshot {
       return counters.snapshot({
-        records: pending.length,
-        bytes: pendingBytes,
-        maxRecords: Number.POSITIVE_INFINITY,
-        maxBytes: Number.POSITIVE_INFINITY,
-        fill: 0,
+        records: memRecords,
+        bytes: memBytes,
+        maxRecords,
+        maxBytes,
+        fill: fill(),
       });
     },
   };

@@ -1,0 +1,43 @@
+/** Builds a pipeline around the fakes with small, test-chosen limits. */
+import { DEFAULT_PIPELINE_CONFIG, type Overflow } from '../../src/batch/options.js';
+import { createPipeline, type PipelineDeps } from '../../src/batch/pipeline.js';
+import { silentDiag } from '../../src/diag.js';
+import { Counters } from '../../src/stats.js';
+import { FakeExporter, type FakeSpool } from './fakes.js';
+
+export interface Setup {
+  maxRecords?: number;
+  maxBytes?: number;
+  batchRecords?: number;
+  batchBytes?: number;
+  maxDelayMs?: number;
+  concurrency?: number;
+  overflow?: Overflow;
+  spool?: FakeSpool;
+  counters?: Counters;
+  extra?: Partial<PipelineDeps>;
+}
+
+export function setup(o: Setup = {}) {
+  const counters = o.counters ?? new Counters();
+  const exporter = new FakeExporter();
+  const sink = createPipeline({
+    batch: {
+      maxRecords: o.batchRecords ?? 512,
+      maxBytes: o.batchBytes ?? 1 << 20,
+      maxDelayMs: o.maxDelayMs ?? 1000,
+    },
+    pipeline: {
+      ...DEFAULT_PIPELINE_CONFIG,
+      queue: { maxRecords: o.maxRecords ?? 100_000, maxBytes: o.maxBytes ?? 32 << 20 },
+      concurrency: o.concurrency ?? 2,
+      overflow: o.overflow,
+    },
+    exporter,
+    spool: o.spool,
+    counters,
+    diag: silentDiag,
+    ...o.extra,
+  });
+  return { sink, exporter, counters };
+}
