@@ -1,63 +1,206 @@
 /**
- * OTLP/HTTP exporter on an undici keep-alive pool.
+ * OTLP/HTTP exporter: composes the layers (size cap → encode → retry through the health gate →
+ * transport → verdict) and turns every batch into an `ExportOutcome` that accounts for each
+ * record. Never rejects: whatever goes wrong, a part ends up exported, dropped or undelivered.
  */
-import { Pool } from 'undici';
 import type { Diag } from '../diag.js';
-import type { Counters } from '../stats.js';
+import { chunkRequest, splitRequest } from '../otlp/split-request.js';
+import type { Counters, DropReason } from '../stats.js';
 import { VERSION } from '../version.js';
+import { compress, serialize } from './encode-body.js';
+import { ExportAbortedError } from './errors.js';
+import { createHealthGate, type HealthGate } from './health-gate.js';
 import type { ExportConfig } from './options.js';
+import { displayUrl } from './redact.js';
+import { classifyError, classifyResponse, type Verdict } from './response.js';
+import { type RetryResult, withRetry } from './retry.js';
+import { createTransport, type Transport } from './transport.js';
 import type { Batch, Exporter, ExportOutcome } from './types.js';
 
 export interface HttpExporterDeps {
   config: ExportConfig;
   counters: Counters;
   diag: Diag;
+  /** For tests: a transport to use instead of one built from the config. */
+  transport?: Transport;
+  now?: () => number;
+  random?: () => number;
 }
 
-export function createHttpExporter({ config, counters, diag }: HttpExporterDeps): Exporter {
-  const pool = new Pool(config.endpoint.origin, { connections: 2, keepAliveTimeout: 30_000 });
-  const path = config.endpoint.pathname + config.endpoint.search;
-  let healthy = true;
+/** An `Exporter` that also exposes its health gate (for tests and the CLI). */
+export interface HttpExporter extends Exporter {
+  readonly gate: HealthGate;
+}
 
-  async function exportBatch(batch: Batch): Promise<ExportOutcome> {
+interface Run {
+  outcome: ExportOutcome;
+  deadline: number;
+  signal: AbortSignal;
+}
+
+export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
+  const { config, counters, diag } = deps;
+  const now = deps.now ?? Date.now;
+  const transport = deps.transport ?? createTransport({ config });
+  const where = displayUrl(config.endpoint);
+  const secrets = Object.values(config.headers);
+  const closing = new AbortController();
+  const gate = createHealthGate({
+    retry: config.retry,
+    now,
+    random: deps.random,
+    onRecovered: (failures) =>
+      diag.info('export-recovered', `export: ${where} answers again after ${failures} failed attempt(s)`),
+  });
+  const baseHeaders: Record<string, string> = {
+    ...config.headers,
+    'user-agent': `podlog/${VERSION}`,
+  };
+
+  if (config.endpoint.protocol === 'https:' && !config.tls.rejectUnauthorized) {
+    diag.warn(
+      'tls-insecure',
+      `WARNING: TLS certificate verification is DISABLED for ${where} (tls.rejectUnauthorized: false). ` +
+        'Anyone on the network path can read and alter your logs. Use tls.ca for a private CA instead.',
+    );
+  }
+
+  function drop(run: Run, reason: DropReason, count: number, message: string): void {
+    if (count <= 0) return;
+    run.outcome.dropped[reason] = (run.outcome.dropped[reason] ?? 0) + count;
+    run.outcome.dropMessage = run.outcome.dropMessage ? `${run.outcome.dropMessage}; ${message}` : message;
+  }
+
+  async function attempt(body: Uint8Array, headers: Record<string, string>, signal: AbortSignal) {
+    counters.bytesSent += body.length;
     try {
-      const res = await pool.request({
-        path,
-        method: 'POST',
-        headers: {
-          ...config.headers,
-          'content-type': 'application/x-protobuf',
-          'user-agent': `podlog/${VERSION}`,
-          'podlog-batch-id': batch.id,
-        },
-        body: batch.body,
-      });
-      await res.body.dump();
-      counters.bytesSent += batch.body.length;
-      if (res.statusCode >= 200 && res.statusCode < 300) {
-        healthy = true;
-        counters.requests++;
-        return { exported: batch.count, dropped: {}, undelivered: [] };
-      }
-      diag.warn(
-        `http-${res.statusCode}`,
-        `export failed: HTTP ${res.statusCode} from ${config.endpoint.origin}`,
-      );
-      return { exported: 0, dropped: { rejected: batch.count }, undelivered: [] };
+      const res = await transport.send({ body, headers }, signal);
+      const protocol = config.protocol === 'http/json' ? 'json' : 'protobuf';
+      const verdict = classifyResponse(res, { now: now(), protocol, secrets });
+      if (verdict.kind === 'ok') counters.requests++;
+      return verdict;
     } catch (err) {
-      healthy = false;
-      diag.warn(`net-${(err as NodeJS.ErrnoException).code}`, `export failed: ${(err as Error).message}`);
-      return { exported: 0, dropped: {}, undelivered: [batch] };
+      return classifyError(err);
+    }
+  }
+
+  async function send(part: Batch, run: Run): Promise<RetryResult> {
+    const wire = serialize(part.body, config.protocol);
+    if (wire.body.length > config.maxRequestBytes) return { kind: 'too_large', status: 0 };
+    const packed = await compress(wire.body, config.compression);
+    const headers = {
+      ...baseHeaders,
+      ...packed.headers,
+      'content-type': wire.contentType,
+      'podlog-batch-id': part.id,
+    };
+    return withRetry(() => attempt(packed.body, headers, run.signal), {
+      gate,
+      retry: config.retry,
+      deadline: run.deadline,
+      signal: run.signal,
+      onRetry: () => counters.retries++,
+      onRetryableFailure: (v, delay) =>
+        diag.warn(
+          `export-retry:${v.cause}`,
+          `export to ${where} failed (${v.detail}); retrying in ${delay} ms`,
+        ),
+    });
+  }
+
+  /** Exports one part; never throws. Splits parts over the size cap and on 413. */
+  async function exportPart(part: Batch, run: Run): Promise<void> {
+    try {
+      if (part.body.length > config.maxRequestBytes && part.count > 1) {
+        const { parts, oversized } = chunkRequest(part.body, config.maxRequestBytes);
+        if (parts.reduce((n, p) => n + p.count, oversized) === part.count) {
+          drop(run, 'too_large', oversized, `record larger than maxRequestBytes (${config.maxRequestBytes})`);
+          for (let i = 0; i < parts.length; i++) {
+            await exportPart({ id: `${part.id}.${i}`, count: parts[i].count, body: parts[i].body }, run);
+          }
+          return;
+        }
+        diag.error('export-count', `export: batch ${part.id} claims ${part.count} records; sending it whole`);
+      }
+      if (run.signal.aborted) throw new ExportAbortedError();
+      const result = await send(part, run);
+      settle(part, result, run);
+      if (result.kind === 'too_large') await splitTooLarge(part, result.status, run);
+    } catch (err) {
+      if (!(err instanceof ExportAbortedError)) {
+        diag.error('export-unexpected', `export: unexpected ${(err as Error)?.name ?? 'error'}; batch kept`);
+      }
+      run.outcome.undelivered.push(part);
+    }
+  }
+
+  async function splitTooLarge(part: Batch, status: number, run: Run): Promise<void> {
+    const halves = part.count > 1 ? splitRequest(part.body) : undefined;
+    if (!halves) {
+      const why = status ? `HTTP ${status} for a single record` : 'single record over maxRequestBytes';
+      diag.warn('export-too-large', `export to ${where}: dropped 1 record (${why})`);
+      drop(run, 'too_large', part.count, why);
+      return;
+    }
+    await exportPart({ id: `${part.id}.0`, count: halves[0].count, body: halves[0].body }, run);
+    await exportPart({ id: `${part.id}.1`, count: halves[1].count, body: halves[1].body }, run);
+  }
+
+  function settle(part: Batch, result: RetryResult, run: Run): void {
+    switch (result.kind) {
+      case 'ok': {
+        const rejected = Math.min(result.rejected, part.count);
+        run.outcome.exported += part.count - rejected;
+        if (rejected > 0) {
+          const msg = `partial success: ${rejected} rejected${result.message ? `: ${result.message}` : ''}`;
+          diag.warn('export-partial', `export to ${where}: ${msg}`);
+          drop(run, 'rejected', rejected, msg);
+        } else if (result.message) {
+          diag.warn('export-partial', `export to ${where}: server warning: ${result.message}`);
+        }
+        return;
+      }
+      case 'reject': {
+        const msg = `HTTP ${result.status}${result.excerpt ? `: ${result.excerpt}` : ''}`;
+        diag.warn(
+          `export-rejected:${result.status}`,
+          `export to ${where}: ${part.count} record(s) refused (${msg})`,
+        );
+        drop(run, 'rejected', part.count, msg);
+        return;
+      }
+      case 'too_large':
+        return; // split by the caller
+      case 'undelivered':
+        if (result.why !== 'aborted') {
+          const last = result.last as Verdict | undefined;
+          const detail = last?.kind === 'retry' ? ` (last: ${last.detail})` : '';
+          diag.warn(
+            'export-undelivered',
+            `export to ${where}: retry budget spent (${result.why})${detail}; ${part.count} record(s) handed back`,
+          );
+        }
+        run.outcome.undelivered.push(part);
+        return;
     }
   }
 
   return {
-    export: exportBatch,
+    gate,
     get healthy() {
-      return healthy;
+      // "Due for a probe" counts as healthy so that a spool replay can be the probe when the
+      // application is idle; otherwise nothing would ever find out the backend is back.
+      return gate.ready;
+    },
+    async export(batch, options) {
+      const outcome: ExportOutcome = { exported: 0, dropped: {}, undelivered: [] };
+      const signal = options?.signal ? AbortSignal.any([options.signal, closing.signal]) : closing.signal;
+      await exportPart(batch, { outcome, deadline: now() + config.retry.maxElapsedMs, signal });
+      return outcome;
     },
     async close() {
-      await pool.close();
+      closing.abort();
+      await transport.close();
     },
   };
 }

@@ -3,6 +3,34 @@
  * Code wins over env; env wins over defaults. Validated once; nothing downstream reads env.
  */
 import { InvalidOptionError } from '../errors.js';
+import { resolveProxy } from './proxy.js';
+import { resolveTlsOptions, type TlsConfig } from './tls-options.js';
+
+/** Retry budget of one batch (see "Retries" in the README). */
+export interface RetryOptions {
+  /** Attempts per request, the first included. Default 6. */
+  maxAttempts?: number;
+  /** Give up on a batch this long after its first attempt (it goes to the spool). Default 20 000 ms. */
+  maxElapsedMs?: number;
+  /** First backoff ceiling; it doubles per consecutive failure (full jitter). Default 500 ms. */
+  initialDelayMs?: number;
+  /** Backoff ceiling. Default 5 000 ms. */
+  maxDelayMs?: number;
+  /** Largest `Retry-After` honoured; longer asks are clamped to it. Default 60 000 ms. */
+  maxRetryAfterMs?: number;
+}
+
+/** TLS of an `https://` endpoint. PEM strings/Buffers, or paths of PEM files (read at `createLogger`). */
+export interface TlsOptions {
+  /** CA certificate(s) to trust instead of Node's bundle. Env: `OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE`. */
+  ca?: string | Buffer;
+  /** Client certificate for mTLS. Env: `OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE`. */
+  cert?: string | Buffer;
+  /** Client private key for mTLS. Env: `OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY`. */
+  key?: string | Buffer;
+  /** Verify the server certificate. Default `true`; `false` prints a warning at start. */
+  rejectUnauthorized?: boolean;
+}
 
 /** Options of the OTLP/HTTP exporter, given at the top level of `createLogger` options. */
 export interface ExportOptions {
@@ -14,11 +42,50 @@ export interface ExportOptions {
   endpoint?: string;
   /** Extra request headers (auth). Env: `OTEL_EXPORTER_OTLP_LOGS_HEADERS` / `OTEL_EXPORTER_OTLP_HEADERS`. Values are never printed. */
   headers?: Record<string, string>;
+  /** Wire encoding. Env: `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL`. Default `http/protobuf`. */
+  protocol?: Protocol;
+  /** Request compression. Env: `OTEL_EXPORTER_OTLP_LOGS_COMPRESSION` / `OTEL_EXPORTER_OTLP_COMPRESSION`. Default `none`. */
+  compression?: Compression;
+  /** Per-request timeout in ms. Env: `OTEL_EXPORTER_OTLP_LOGS_TIMEOUT` / `OTEL_EXPORTER_OTLP_TIMEOUT`. Default 10 000. */
+  timeoutMs?: number;
+  /** Requests in flight at once (keep-alive connections). Default 2. */
+  maxConcurrentRequests?: number;
+  /** Largest request body before compression; bigger batches are cut. Default 4 MiB. */
+  maxRequestBytes?: number;
+  /** Retry budget per batch. */
+  retry?: RetryOptions;
+  /** TLS for `https://` endpoints: private CA, mTLS. */
+  tls?: TlsOptions;
+  /**
+   * HTTP(S) proxy URL, or `false` to ignore the proxy env vars.
+   * Env: `HTTPS_PROXY` (https endpoints) / `HTTP_PROXY` (http endpoints), lower-case first; `NO_PROXY`.
+   */
+  proxy?: string | false;
+}
+
+export type Protocol = 'http/protobuf' | 'http/json';
+export type Compression = 'gzip' | 'none';
+
+export interface RetryConfig {
+  readonly maxAttempts: number;
+  readonly maxElapsedMs: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly maxRetryAfterMs: number;
 }
 
 export interface ExportConfig {
   readonly endpoint: URL;
   readonly headers: Readonly<Record<string, string>>;
+  readonly protocol: Protocol;
+  readonly compression: Compression;
+  readonly timeoutMs: number;
+  readonly maxConcurrentRequests: number;
+  readonly maxRequestBytes: number;
+  readonly retry: RetryConfig;
+  readonly tls: TlsConfig;
+  /** Proxy to go through, or undefined for a direct connection. */
+  readonly proxy: URL | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -86,5 +153,101 @@ export function resolveExportOptions(options: ExportOptions, env: Env): ExportCo
       headers[k] = v;
     }
   }
-  return Object.freeze({ endpoint, headers: Object.freeze(headers) });
+  return Object.freeze({
+    endpoint,
+    headers: Object.freeze(headers),
+    protocol: resolveProtocol(options.protocol, env),
+    compression: resolveCompression(options.compression, env),
+    timeoutMs: resolveTimeout(options.timeoutMs, env),
+    maxConcurrentRequests: int(options.maxConcurrentRequests, 'maxConcurrentRequests', 2, 1, 64),
+    maxRequestBytes: int(options.maxRequestBytes, 'maxRequestBytes', 4 * 1024 * 1024, 1024),
+    retry: resolveRetry(options.retry),
+    tls: resolveTlsOptions(options.tls, env),
+    proxy: resolveProxy(options.proxy, endpoint, env),
+  });
+}
+
+function int(
+  value: unknown,
+  option: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidOptionError(option, value, `an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** Code, then the signal-specific env var, then the generic one. */
+function fromEnv(env: Env, name: string): { value: string; option: string } | undefined {
+  const specific = `OTEL_EXPORTER_OTLP_LOGS_${name}`;
+  const generic = `OTEL_EXPORTER_OTLP_${name}`;
+  if (env[specific]?.trim()) return { value: env[specific].trim(), option: specific };
+  if (env[generic]?.trim()) return { value: env[generic].trim(), option: generic };
+  return undefined;
+}
+
+function resolveProtocol(value: unknown, env: Env): Protocol {
+  const given = value !== undefined ? { value, option: 'protocol' } : fromEnv(env, 'PROTOCOL');
+  if (!given) return 'http/protobuf';
+  if (given.value === 'http/protobuf' || given.value === 'http/json') return given.value;
+  if (given.value === 'grpc') {
+    throw new InvalidOptionError(
+      given.option,
+      given.value,
+      "'http/protobuf' or 'http/json': podlog speaks OTLP/HTTP only; point it at the collector's HTTP port (4318) instead of gRPC (4317)",
+    );
+  }
+  throw new InvalidOptionError(given.option, given.value, "'http/protobuf' (default) or 'http/json'");
+}
+
+function resolveCompression(value: unknown, env: Env): Compression {
+  const given = value !== undefined ? { value, option: 'compression' } : fromEnv(env, 'COMPRESSION');
+  if (!given) return 'none';
+  if (given.value === 'gzip' || given.value === 'none') return given.value;
+  throw new InvalidOptionError(given.option, given.value, "'gzip' or 'none'");
+}
+
+function resolveTimeout(value: unknown, env: Env): number {
+  if (value !== undefined) return int(value, 'timeoutMs', 10_000, 1);
+  const given = fromEnv(env, 'TIMEOUT');
+  if (!given) return 10_000;
+  if (!/^\d+$/.test(given.value) || Number(given.value) < 1) {
+    throw new InvalidOptionError(
+      given.option,
+      given.value,
+      'a whole number of milliseconds >= 1, e.g. 10000',
+    );
+  }
+  return Number(given.value);
+}
+
+function resolveRetry(value: RetryOptions | undefined): RetryConfig {
+  if (value !== undefined && (typeof value !== 'object' || value === null)) {
+    throw new InvalidOptionError(
+      'retry',
+      value,
+      'an object like { maxAttempts, maxElapsedMs, initialDelayMs, maxDelayMs }',
+    );
+  }
+  const o = value ?? {};
+  const initialDelayMs = int(o.initialDelayMs, 'retry.initialDelayMs', 500, 0);
+  const maxDelayMs = int(o.maxDelayMs, 'retry.maxDelayMs', Math.max(5_000, initialDelayMs), 0);
+  if (maxDelayMs < initialDelayMs) {
+    throw new InvalidOptionError(
+      'retry.maxDelayMs',
+      maxDelayMs,
+      `a value >= retry.initialDelayMs (${initialDelayMs})`,
+    );
+  }
+  return Object.freeze({
+    maxAttempts: int(o.maxAttempts, 'retry.maxAttempts', 6, 1),
+    maxElapsedMs: int(o.maxElapsedMs, 'retry.maxElapsedMs', 20_000, 0),
+    initialDelayMs,
+    maxDelayMs,
+    maxRetryAfterMs: int(o.maxRetryAfterMs, 'retry.maxRetryAfterMs', 60_000, 0),
+  });
 }

@@ -35,7 +35,11 @@ export interface ExportOutcome {
 export interface Exporter {
   /** Sends a batch with retries. Never rejects; failures are reported in the outcome. */
   export(batch: Batch, options?: { signal?: AbortSignal }): Promise<ExportOutcome>;
-  /** False while the backend is failing (the exporter is probing); the spool replays only when true. */
+  /**
+   * False while the backend is failing and the next probe is not due yet (backoff or
+   * `Retry-After` running, or a probe in flight). True again once the backoff has passed, so a
+   * spool replay may be the probe. The spool replays only when true.
+   */
   readonly healthy: boolean;
   /** Closes connections. In-flight exports finish or abort. */
   close(): Promise<void>;

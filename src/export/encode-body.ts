@@ -1,0 +1,28 @@
+/**
+ * Turns a protobuf request body into what goes on the wire for the configured protocol and
+ * compression. Runs once per request (not per attempt); gzip uses zlib's thread pool so it
+ * stays off the event loop.
+ */
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { protobufRequestToJson } from '../otlp/json.js';
+import type { Compression, Protocol } from './options.js';
+
+const gzipAsync = promisify(gzip);
+
+/** The body before compression, plus the content type to send. */
+export function serialize(body: Uint8Array, protocol: Protocol): { body: Uint8Array; contentType: string } {
+  if (protocol === 'http/json') {
+    return { body: Buffer.from(protobufRequestToJson(body), 'utf8'), contentType: 'application/json' };
+  }
+  return { body, contentType: 'application/x-protobuf' };
+}
+
+/** Compresses a serialized body; returns the bytes to send and the extra headers. */
+export async function compress(
+  body: Uint8Array,
+  compression: Compression,
+): Promise<{ body: Uint8Array; headers: Record<string, string> }> {
+  if (compression === 'gzip') return { body: await gzipAsync(body), headers: { 'content-encoding': 'gzip' } };
+  return { body, headers: {} };
+}

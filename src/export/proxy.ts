@@ -1,0 +1,69 @@
+/**
+ * Which proxy, if any, the exporter goes through: the `proxy` option, else `https_proxy` /
+ * `HTTPS_PROXY` for https endpoints and `http_proxy` / `HTTP_PROXY` for http ones (lower-case
+ * first, as curl does), unless `NO_PROXY` / `no_proxy` matches the endpoint host.
+ */
+import { InvalidOptionError } from '../errors.js';
+import type { Env } from './options.js';
+
+function envVar(env: Env, name: string): { value: string; option: string } | undefined {
+  for (const v of [name.toLowerCase(), name]) {
+    if (env[v]?.trim()) return { value: env[v].trim(), option: v };
+  }
+  return undefined;
+}
+
+function defaultPort(protocol: string): string {
+  return protocol === 'https:' ? '443' : '80';
+}
+
+/**
+ * Whether `NO_PROXY` excludes the endpoint. Entries are comma/space separated: `*` (everything),
+ * a host or IP (exact), `.example.com` / `*.example.com` / `example.com` (the domain and its
+ * subdomains), each optionally with `:port`.
+ */
+export function matchesNoProxy(endpoint: URL, noProxy: string): boolean {
+  const host = endpoint.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const port = endpoint.port || defaultPort(endpoint.protocol);
+  for (const raw of noProxy.split(/[\s,]+/)) {
+    let entry = raw.trim().toLowerCase();
+    if (!entry) continue;
+    if (entry === '*') return true;
+    let entryPort: string | undefined;
+    const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(entry);
+    if (m) {
+      entry = m[1];
+      entryPort = m[2];
+    }
+    entry = entry.replace(/^\[|\]$/g, '');
+    if (entryPort && entryPort !== port) continue;
+    if (entry.startsWith('*.')) entry = entry.slice(1);
+    if (entry.startsWith('.')) {
+      if (host.endsWith(entry) || host === entry.slice(1)) return true;
+    } else if (host === entry || host.endsWith(`.${entry}`)) return true;
+  }
+  return false;
+}
+
+function parseProxy(value: unknown, option: string): URL {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value.includes('://') ? value : `http://${value}`) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new InvalidOptionError(option, value, 'an http:// or https:// proxy URL, e.g. http://proxy:3128');
+  }
+  return url;
+}
+
+export function resolveProxy(value: string | false | undefined, endpoint: URL, env: Env): URL | undefined {
+  if (value === false) return undefined;
+  if (value !== undefined) return parseProxy(value, 'proxy');
+  const given = envVar(env, endpoint.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY');
+  if (!given) return undefined;
+  const noProxy = envVar(env, 'NO_PROXY');
+  if (noProxy && matchesNoProxy(endpoint, noProxy.value)) return undefined;
+  return parseProxy(given.value, given.option);
+}

@@ -1,0 +1,126 @@
+/**
+ * What an answer (or a transport failure) means for a request, per the OTLP/HTTP spec:
+ * 2xx success (maybe partial), 429/502/503/504 (and 408) and connection failures retryable,
+ * 413 too large, anything else a permanent refusal.
+ */
+import * as F from '../otlp/fields.js';
+import { Reader } from '../otlp/protobuf.js';
+import { parseRetryAfter } from './backoff.js';
+import { ExportAbortedError, ExportTimeoutError } from './errors.js';
+import type { HttpResponse } from './transport.js';
+
+export type Verdict =
+  /** Accepted; `rejected` records of it were refused (partial success), never to be retried. */
+  | { kind: 'ok'; status: number; rejected: number; message: string }
+  /** Try again later. `cause` is short and stable (diagnostic rate-limit key). */
+  | { kind: 'retry'; cause: string; detail: string; retryAfterMs?: number }
+  | { kind: 'too_large'; status: number }
+  /** Refused for good: status and a bounded, secret-free excerpt of the body. */
+  | { kind: 'reject'; status: number; excerpt: string }
+  | { kind: 'aborted' };
+
+const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
+/** Longest body excerpt put in a diagnostic. */
+export const EXCERPT_CHARS = 256;
+
+/** A bounded, single-line excerpt of a response body with known secrets masked. */
+export function excerpt(body: Uint8Array, secrets: readonly string[] = []): string {
+  let text = Buffer.from(body.subarray(0, EXCERPT_CHARS * 4))
+    .toString('utf8')
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim();
+  for (const s of secrets) if (s.length >= 4) text = text.split(s).join('[REDACTED]');
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+}
+
+function header(res: HttpResponse, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** `partial_success` of an `ExportLogsServiceResponse`, protobuf or JSON. */
+export function decodePartialSuccess(
+  body: Uint8Array,
+  contentType: string | undefined,
+  fallback: 'json' | 'protobuf',
+): { rejected: number; message: string } {
+  const none = { rejected: 0, message: '' };
+  if (body.length === 0) return none;
+  const type = contentType?.split(';')[0].trim().toLowerCase();
+  const json = type === 'application/json' || (type === undefined && fallback === 'json');
+  try {
+    if (json) {
+      const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as {
+        partialSuccess?: { rejectedLogRecords?: string | number; errorMessage?: string };
+      };
+      const ps = parsed?.partialSuccess;
+      if (!ps) return none;
+      return { rejected: toCount(ps.rejectedLogRecords), message: String(ps.errorMessage ?? '') };
+    }
+    const r = Reader.create(body);
+    let out = none;
+    while (r.pos < r.len) {
+      const t = r.uint32();
+      if (t >>> 3 !== F.ExportLogsServiceResponse.partialSuccess || (t & 7) !== 2) {
+        r.skipType(t & 7);
+        continue;
+      }
+      const ps = Reader.create(r.bytes());
+      out = { rejected: 0, message: '' };
+      while (ps.pos < ps.len) {
+        const tt = ps.uint32();
+        if (tt >>> 3 === F.ExportLogsPartialSuccess.rejectedLogRecords && (tt & 7) === 0) {
+          const long = ps.int64() as unknown as { low: number; high: number };
+          out.rejected = long.high > 0 ? Number.MAX_SAFE_INTEGER : Math.max(0, long.low >>> 0);
+        } else if (tt >>> 3 === F.ExportLogsPartialSuccess.errorMessage && (tt & 7) === 2) {
+          out.message = ps.string();
+        } else ps.skipType(tt & 7);
+      }
+    }
+    return out;
+  } catch {
+    // An unreadable success body still means success: the records were accepted.
+    return none;
+  }
+}
+
+function toCount(v: unknown): number {
+  const n = typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : 0;
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+}
+
+/** Classifies an HTTP answer. */
+export function classifyResponse(
+  res: HttpResponse,
+  options: { now: number; protocol: 'json' | 'protobuf'; secrets?: readonly string[] },
+): Verdict {
+  const { status } = res;
+  if (status >= 200 && status < 300) {
+    const ps = decodePartialSuccess(res.body, header(res, 'content-type'), options.protocol);
+    return { kind: 'ok', status, rejected: ps.rejected, message: excerpt(Buffer.from(ps.message)) };
+  }
+  if (RETRYABLE_STATUS.has(status)) {
+    return {
+      kind: 'retry',
+      cause: `http-${status}`,
+      detail: `HTTP ${status}`,
+      retryAfterMs: parseRetryAfter(res.headers['retry-after'], options.now),
+    };
+  }
+  if (status === 413) return { kind: 'too_large', status };
+  return { kind: 'reject', status, excerpt: excerpt(res.body, options.secrets) };
+}
+
+/** Classifies a transport failure: everything but our own abort is worth retrying. */
+export function classifyError(err: unknown): Verdict {
+  if (err instanceof ExportAbortedError) return { kind: 'aborted' };
+  if (err instanceof ExportTimeoutError) {
+    return { kind: 'retry', cause: 'timeout', detail: err.message };
+  }
+  const e = err as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  // undici wraps some socket errors (`fetch failed`-style); the useful code is often on the cause.
+  const code = String(e?.cause?.code ?? e?.code ?? 'ERROR');
+  const message = String(e?.cause?.message ?? e?.message ?? err);
+  // TLS verification failures are configuration problems, but retrying keeps the data (spool).
+  return { kind: 'retry', cause: code, detail: `${code}: ${message}` };
+}

@@ -1,0 +1,275 @@
+/**
+ * Splits a protobuf `ExportLogsServiceRequest` body into smaller valid requests without decoding
+ * the records: each part keeps the resource and scope framing (every non-record field, byte for
+ * byte) of the records it carries. Used for HTTP 413 (halves) and for the request-size cap.
+ */
+import { DecodeError } from './decode-protobuf.js';
+import * as F from './fields.js';
+import { LEN, Reader, tag } from './protobuf.js';
+
+/** A request body and how many log records it holds. */
+export interface RequestPart {
+  readonly body: Uint8Array;
+  readonly count: number;
+}
+
+interface ParsedScope {
+  /** Every ScopeLogs field but log_records, as raw tagged bytes. */
+  readonly head: Uint8Array;
+  /** LogRecord messages (payloads, without tag and length). */
+  readonly records: Uint8Array[];
+}
+
+interface ParsedResource {
+  /** Every ResourceLogs field but scope_logs, as raw tagged bytes. */
+  readonly head: Uint8Array;
+  readonly scopes: ParsedScope[];
+}
+
+/** One record in request order, with the resource/scope it belongs to. */
+interface FlatRecord {
+  readonly resource: number;
+  readonly scope: number;
+  readonly bytes: Uint8Array;
+}
+
+const T_RESOURCE_LOGS = tag(F.ExportLogsServiceRequest.resourceLogs, LEN);
+const T_SCOPE_LOGS = tag(F.ResourceLogs.scopeLogs, LEN);
+const T_LOG_RECORD = tag(F.ScopeLogs.logRecords, LEN);
+/** Upper bound of tag + length prefix of a framing message (1-byte tag, ≤ 5-byte varint). */
+const MAX_FRAME_OVERHEAD = 6;
+
+function varintSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
+}
+
+/** Size of a length-delimited field with a 1-byte tag. */
+function field(payloadLen: number): number {
+  return 1 + varintSize(payloadLen) + payloadLen;
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  return Buffer.concat(chunks);
+}
+
+/** Reads a length-delimited payload at the reader's position and advances past it. */
+function payload(r: Reader): Uint8Array {
+  const len = r.uint32();
+  const end = r.pos + len;
+  if (end > r.len) throw new DecodeError('length prefix runs past the end of the body');
+  const out = r.buf.subarray(r.pos, end);
+  r.pos = end;
+  return out;
+}
+
+function parse(body: Uint8Array): { resources: ParsedResource[]; flat: FlatRecord[] } {
+  const resources: ParsedResource[] = [];
+  const flat: FlatRecord[] = [];
+  try {
+    const r = Reader.create(body);
+    while (r.pos < r.len) {
+      const t = r.uint32();
+      if (t !== T_RESOURCE_LOGS) {
+        // ExportLogsServiceRequest has no other field; unknown ones cannot be attributed to a part.
+        r.skipType(t & 7);
+        continue;
+      }
+      const rl = Reader.create(payload(r));
+      const head: Uint8Array[] = [];
+      const scopes: ParsedScope[] = [];
+      while (rl.pos < rl.len) {
+        const start = rl.pos;
+        const tt = rl.uint32();
+        if (tt !== T_SCOPE_LOGS) {
+          rl.skipType(tt & 7);
+          head.push(rl.buf.subarray(start, rl.pos));
+          continue;
+        }
+        const sl = Reader.create(payload(rl));
+        const scopeHead: Uint8Array[] = [];
+        const records: Uint8Array[] = [];
+        while (sl.pos < sl.len) {
+          const s = sl.pos;
+          const st = sl.uint32();
+          if (st === T_LOG_RECORD) {
+            const rec = payload(sl);
+            flat.push({ resource: resources.length, scope: scopes.length, bytes: rec });
+            records.push(rec);
+          } else {
+            sl.skipType(st & 7);
+            scopeHead.push(sl.buf.subarray(s, sl.pos));
+          }
+        }
+        scopes.push({ head: concat(scopeHead.length ? scopeHead : [new Uint8Array(0)]), records });
+      }
+      resources.push({ head: concat(head.length ? head : [new Uint8Array(0)]), scopes });
+    }
+  } catch (err) {
+    if (err instanceof DecodeError) throw err;
+    throw new DecodeError(`malformed OTLP protobuf body: ${(err as Error).message}`, { cause: err });
+  }
+  return { resources, flat };
+}
+
+function writeVarint(out: Uint8Array, pos: number, n: number): number {
+  let v = n >>> 0;
+  while (v > 0x7f) {
+    out[pos++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  out[pos++] = v;
+  return pos;
+}
+
+/** Builds the request holding flat records [from, to), in their original order and grouping. */
+function build(resources: ParsedResource[], flat: FlatRecord[], from: number, to: number): Uint8Array {
+  // Group the slice back into resource → scope runs; flat order keeps each run contiguous.
+  type Run = { resource: number; scopes: Array<{ scope: number; records: Uint8Array[] }> };
+  const runs: Run[] = [];
+  for (let i = from; i < to; i++) {
+    const rec = flat[i];
+    let run = runs[runs.length - 1];
+    if (!run || run.resource !== rec.resource) {
+      run = { resource: rec.resource, scopes: [] };
+      runs.push(run);
+    }
+    let sc = run.scopes[run.scopes.length - 1];
+    if (!sc || sc.scope !== rec.scope) {
+      sc = { scope: rec.scope, records: [] };
+      run.scopes.push(sc);
+    }
+    sc.records.push(rec.bytes);
+  }
+  // Sizes first (protobuf needs each length before its payload), then one exact allocation.
+  let total = 0;
+  const rlLens: number[] = [];
+  const slLens: number[][] = [];
+  for (const run of runs) {
+    const res = resources[run.resource];
+    let rlLen = res.head.length;
+    const lens: number[] = [];
+    for (const sc of run.scopes) {
+      let slLen = res.scopes[sc.scope].head.length;
+      for (const rec of sc.records) slLen += field(rec.length);
+      lens.push(slLen);
+      rlLen += field(slLen);
+    }
+    rlLens.push(rlLen);
+    slLens.push(lens);
+    total += field(rlLen);
+  }
+  const out = new Uint8Array(total);
+  let pos = 0;
+  runs.forEach((run, ri) => {
+    const res = resources[run.resource];
+    out[pos++] = T_RESOURCE_LOGS;
+    pos = writeVarint(out, pos, rlLens[ri]);
+    out.set(res.head, pos);
+    pos += res.head.length;
+    run.scopes.forEach((sc, si) => {
+      const scopeHead = res.scopes[sc.scope].head;
+      out[pos++] = T_SCOPE_LOGS;
+      pos = writeVarint(out, pos, slLens[ri][si]);
+      out.set(scopeHead, pos);
+      pos += scopeHead.length;
+      for (const rec of sc.records) {
+        out[pos++] = T_LOG_RECORD;
+        pos = writeVarint(out, pos, rec.length);
+        out.set(rec, pos);
+        pos += rec.length;
+      }
+    });
+  });
+  return out;
+}
+
+/** Number of log records in a protobuf request body. Throws `DecodeError` when malformed. */
+export function countRecords(body: Uint8Array): number {
+  return parse(body).flat.length;
+}
+
+/**
+ * Splits a request into two valid requests of about half the bytes each (each with at least one
+ * record). Returns `undefined` when the request holds fewer than two records.
+ * Throws `DecodeError` when the body is malformed.
+ */
+export function splitRequest(body: Uint8Array): [RequestPart, RequestPart] | undefined {
+  const { resources, flat } = parse(body);
+  const n = flat.length;
+  if (n < 2) return undefined;
+  let all = 0;
+  for (const rec of flat) all += rec.bytes.length;
+  let acc = 0;
+  let cut = 1;
+  for (let i = 0; i < n - 1; i++) {
+    acc += flat[i].bytes.length;
+    cut = i + 1;
+    if (acc * 2 >= all) break;
+  }
+  return [
+    { body: build(resources, flat, 0, cut), count: cut },
+    { body: build(resources, flat, cut, n), count: n - cut },
+  ];
+}
+
+/** Result of {@link chunkRequest}. */
+export interface ChunkedRequest {
+  /** Valid requests, each at most `maxBytes`, records in original order. */
+  readonly parts: RequestPart[];
+  /** Records that do not fit in `maxBytes` even alone (left out of `parts`). */
+  readonly oversized: number;
+}
+
+/**
+ * Cuts a request into consecutive parts of at most `maxBytes` each, greedily (callers skip it
+ * for a body already within the cap). Throws `DecodeError` when malformed.
+ */
+export function chunkRequest(body: Uint8Array, maxBytes: number): ChunkedRequest {
+  const { resources, flat } = parse(body);
+  const parts: RequestPart[] = [];
+  let oversized = 0;
+  let from = 0;
+  // An upper bound of the part's size, kept incrementally; exact sizes would make this O(n²).
+  let bound = 0;
+  let lastResource = -1;
+  let lastScope = -1;
+  const costOf = (i: number): number => {
+    const rec = flat[i];
+    let cost = field(rec.bytes.length);
+    if (rec.resource !== lastResource) {
+      cost += MAX_FRAME_OVERHEAD * 2 + resources[rec.resource].head.length;
+      cost += resources[rec.resource].scopes[rec.scope].head.length;
+    } else if (rec.scope !== lastScope) {
+      cost += MAX_FRAME_OVERHEAD + resources[rec.resource].scopes[rec.scope].head.length;
+    }
+    return cost;
+  };
+  const flush = (to: number) => {
+    if (to > from) parts.push({ body: build(resources, flat, from, to), count: to - from });
+    from = to;
+    bound = 0;
+    lastResource = -1;
+    lastScope = -1;
+  };
+  for (let i = 0; i < flat.length; i++) {
+    let cost = costOf(i);
+    if (bound + cost > maxBytes && i > from) {
+      flush(i);
+      cost = costOf(i);
+    }
+    if (i === from && cost > maxBytes) {
+      // Alone it may still fit exactly (the bound over-counts framing); otherwise it is oversized.
+      const alone = build(resources, flat, i, i + 1);
+      if (alone.length <= maxBytes) parts.push({ body: alone, count: 1 });
+      else oversized++;
+      from = i + 1;
+      continue;
+    }
+    bound += cost;
+    lastResource = flat[i].resource;
+    lastScope = flat[i].scope;
+  }
+  flush(flat.length);
+  return { parts, oversized };
+}
