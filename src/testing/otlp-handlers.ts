@@ -1,0 +1,172 @@
+/**
+ * msw request handlers that play an OTLP/HTTP logs backend inside a unit test: they decode what
+ * the app sends (protobuf or JSON, gzip or not) and answer per the spec, or as scripted by
+ * `respondWith` to rehearse an outage.
+ */
+import { createRequire } from 'node:module';
+import { gunzipSync } from 'node:zlib';
+import type * as Msw from 'msw';
+import { decodeLogsRequest } from '../otlp/json.js';
+import { LEN, tag, VARINT, Writer } from '../otlp/protobuf.js';
+import { FetchDispatcher } from './fetch-dispatcher.js';
+import { type TestRecord, toTestRecords } from './test-record.js';
+
+/** One request the handlers saw, accepted or not. */
+export interface CapturedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  contentType: string;
+  contentEncoding: string;
+  /** The body after gzip inflation. */
+  body: Uint8Array;
+  /** What the handlers answered. */
+  status: number;
+  /** Decoded records (also for refused requests; empty when the body did not decode). */
+  records: TestRecord[];
+  /** Why the body did not decode, if it did not. */
+  error?: string;
+}
+
+export interface RespondWithOptions {
+  /** `Retry-After` header, in seconds. */
+  retryAfter?: number;
+  /** Wait this long before answering. */
+  delayMs?: number;
+  /** Answer this way for the next `times` requests, then go back to 200. Default: until changed. */
+  times?: number;
+}
+
+export interface OtlpHandlers {
+  /** Pass to `setupServer(...handlers)` or `server.use(...handlers)`. */
+  handlers: Msw.HttpHandler[];
+  /** Records of accepted (2xx) requests, in arrival order. */
+  records: TestRecord[];
+  /** Every request, accepted or not. */
+  requests: CapturedRequest[];
+  /** Empties `records` and `requests` and goes back to answering 200. */
+  clear(): void;
+  /** Scripts the answer to the next requests (e.g. 503 with `retryAfter`, 413, or a delay). */
+  respondWith(status: number, options?: RespondWithOptions): void;
+  /**
+   * An undici dispatcher that sends through `globalThis.fetch`, where msw sees it. podlog's
+   * exporter uses its own connection pool, which msw cannot intercept: pass this as the logger's
+   * `dispatcher` option so its requests reach these handlers.
+   */
+  dispatcher: FetchDispatcher;
+}
+
+interface Script {
+  status: number;
+  retryAfter?: number;
+  delayMs?: number;
+  remaining: number;
+}
+
+let mswModule: typeof Msw | undefined;
+
+/** msw is an optional peer dependency: load it only when handlers are asked for. */
+function loadMsw(): typeof Msw {
+  if (mswModule) return mswModule;
+  try {
+    mswModule = createRequire(import.meta.url)('msw') as typeof Msw;
+  } catch (err) {
+    throw new Error('podlog/testing: otlpHandlers needs msw 2 (npm install --save-dev msw)', { cause: err });
+  }
+  return mswModule;
+}
+
+function statusBody(json: boolean, code: number, message: string): Uint8Array | string {
+  if (json) return JSON.stringify({ code, message });
+  const w = Writer.create();
+  w.uint32(tag(1, VARINT)).int32(code);
+  w.uint32(tag(2, LEN)).string(message);
+  return w.finish();
+}
+
+/**
+ * Handlers for an OTLP/HTTP logs endpoint, e.g. `otlpHandlers({ endpoint: 'http://localhost:4318/v1/logs' })`.
+ *
+ * @example
+ * const otlp = otlpHandlers({ endpoint });
+ * const server = setupServer(...otlp.handlers);
+ * server.listen();
+ * otlp.respondWith(503, { retryAfter: 1, times: 2 });
+ */
+export function otlpHandlers(options: { endpoint: string }): OtlpHandlers {
+  const { http, HttpResponse, delay } = loadMsw();
+  const records: TestRecord[] = [];
+  const requests: CapturedRequest[] = [];
+  let script: Script | undefined;
+
+  const handler = http.all(options.endpoint, async ({ request }) => {
+    const contentType = request.headers.get('content-type') ?? '';
+    const contentEncoding = (request.headers.get('content-encoding') ?? '').toLowerCase();
+    const json = contentType.toLowerCase().startsWith('application/json');
+    const reply = (status: number, body?: Uint8Array | string, headers: Record<string, string> = {}) =>
+      new HttpResponse(body as ConstructorParameters<typeof HttpResponse>[0], {
+        status,
+        headers: { 'content-type': json ? 'application/json' : 'application/x-protobuf', ...headers },
+      });
+    if (request.method !== 'POST') return reply(405, statusBody(json, 12, 'use POST'), { allow: 'POST' });
+
+    const entry: CapturedRequest = {
+      method: request.method,
+      url: request.url,
+      headers: Object.fromEntries(request.headers),
+      contentType,
+      contentEncoding,
+      body: new Uint8Array(),
+      status: 0,
+      records: [],
+    };
+    requests.push(entry);
+    let status = 200;
+    let retryAfter: number | undefined;
+    const current = script;
+    if (current) {
+      if (current.delayMs) await delay(current.delayMs);
+      status = current.status;
+      retryAfter = current.retryAfter;
+      if (--current.remaining <= 0 && script === current) script = undefined;
+    }
+    try {
+      let body = new Uint8Array(await request.arrayBuffer());
+      if (contentEncoding === 'gzip') body = new Uint8Array(gunzipSync(body));
+      entry.body = body;
+      entry.records = toTestRecords(decodeLogsRequest(body, contentType, { ints: 'number' }));
+    } catch (err) {
+      entry.error = (err as Error).message;
+      if (status >= 200 && status < 300) status = 400;
+    }
+    entry.status = status;
+    const headers: Record<string, string> =
+      retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {};
+    if (status >= 200 && status < 300) {
+      records.push(...entry.records);
+      return reply(status, json ? '{}' : new Uint8Array(), headers);
+    }
+    const message = entry.error ?? `scripted ${status}`;
+    return reply(status, statusBody(json, status === 400 ? 3 : 14, message), headers);
+  });
+
+  return {
+    handlers: [handler],
+    dispatcher: new FetchDispatcher(),
+    records,
+    requests,
+    clear() {
+      records.length = 0;
+      requests.length = 0;
+      script = undefined;
+    },
+    respondWith(status, opts = {}) {
+      script = {
+        status,
+        retryAfter: opts.retryAfter,
+        delayMs: opts.delayMs,
+        remaining: opts.times ?? Infinity,
+      };
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * `createTestLogger`: a real podlog logger whose records land in an array instead of a backend.
+ */
+import type { LoggerOptions } from '../config/options.js';
+import { resolveConfig } from '../config/resolve.js';
+import { createDiag } from '../diag.js';
+import { buildLogger } from '../logger/build-logger.js';
+import type { Logger } from '../logger/logger.js';
+import type { Level } from '../record/severity.js';
+import { createCaptureSink } from './capture-sink.js';
+import { matches, type TestRecord } from './test-record.js';
+
+/** Options of {@link createTestLogger}: those of `createLogger`, minus nothing; export options are ignored. */
+export interface TestLoggerOptions extends LoggerOptions {}
+
+export interface TestLogger {
+  /** A real podlog logger: same facade, redaction and resource stages as `createLogger`. */
+  logger: Logger;
+  /** Live array of captured records, oldest first. */
+  records: TestRecord[];
+  /**
+   * Records at `level` (any level when omitted) whose body contains `bodyPattern` (string) or
+   * matches it (RegExp). Non-string bodies are matched as JSON.
+   */
+  find(level?: Level, bodyPattern?: string | RegExp): TestRecord[];
+  /** Empties `records` (in place: references to the array stay valid). */
+  clear(): void;
+}
+
+/**
+ * Creates a logger for unit tests that captures records in memory. Works with vitest and jest.
+ * Differences from `createLogger`, chosen for tests: the level defaults to `trace` (everything is
+ * captured), the environment defaults to `{}` (tests do not depend on the machine), and
+ * diagnostics are off unless given.
+ *
+ * @example
+ * const { logger, find } = createTestLogger();
+ * placeOrder(logger, { id: 42 });
+ * expect(find('info', 'order placed')[0].attributes.orderId).toBe(42);
+ */
+export function createTestLogger(options: TestLoggerOptions = {}): TestLogger {
+  const config = resolveConfig({ level: 'trace', env: {}, ...options });
+  const records: TestRecord[] = [];
+  const sink = createCaptureSink((r) => records.push(r));
+  const diag = createDiag({ sink: options.diagnostics ?? false });
+  const logger = buildLogger(config, sink, diag);
+  return {
+    logger,
+    records,
+    find: (level, bodyPattern) => records.filter((r) => matches(r, level, bodyPattern)),
+    clear: () => {
+      records.length = 0;
+    },
+  };
+}
