@@ -4,6 +4,10 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     cli: 'src/cli/main.ts',
+    testing: 'src/testing/index.ts',
+    winston: 'src/integrations/winston/index.ts',
+    otel: 'src/integrations/otel/index.ts',
+    register: 'src/integrations/register/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

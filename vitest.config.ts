@@ -1,6 +1,20 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
 export default defineConfig({
+  // Tests and examples import `podlog`, `podlog/testing`, … as users do; point them at src/ so
+  // nothing needs a build first. Most specific first: `podlog` alone must not swallow subpaths.
+  resolve: {
+    alias: [
+      { find: /^podlog\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^podlog\/winston$/, replacement: src('integrations/winston/index.ts') },
+      { find: /^podlog\/otel$/, replacement: src('integrations/otel/index.ts') },
+      { find: /^podlog\/register$/, replacement: src('integrations/register/index.ts') },
+      { find: /^podlog$/, replacement: src('index.ts') },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 30_000,
