@@ -1,0 +1,92 @@
+/**
+ * Adoption: data left in a sibling directory (the root, or a `proc-*` sub-directory) whose
+ * writer is gone is taken over by exactly one live process: it takes that directory's lock,
+ * re-appends the unacknowledged frames into its own segments (keeping their id and time),
+ * syncs, and only then deletes the source. A crash half-way leaves the rest for the next
+ * adopter (duplicates, never loss).
+ */
+import { join } from 'node:path';
+import { CURSOR_FILE, readCursor } from './cursor.js';
+import type { DiskSpool } from './disk-spool.js';
+import { parseSegmentFileName, readFrame } from './format.js';
+import { tryLock } from './lock.js';
+import { listSubdirs } from './open-dir.js';
+import { scanSegmentBytes } from './scan-file.js';
+
+let running = false;
+
+export async function adoptStaleDirs(spool: DiskSpool): Promise<void> {
+  if (running || spool.closed || !spool.dir) return;
+  running = true;
+  try {
+    const root = spool.cfg.dir;
+    const candidates = [root, ...listSubdirs(spool.fs, root)].filter((d) => d !== spool.dir);
+    for (const dir of candidates) {
+      if (spool.closed) return;
+      if (!hasSegments(spool, dir) && dir === root) continue;
+      const lock = tryLock(spool.fs, dir);
+      if (!lock) continue;
+      let done = false;
+      try {
+        done = await adoptDir(spool, dir);
+      } finally {
+        if (done && dir !== root) spool.fs.rmSync(dir, { recursive: true, force: true });
+        else lock.release();
+      }
+    }
+  } catch (err) {
+    spool.diskError('adopt', err);
+  } finally {
+    running = false;
+  }
+}
+
+function hasSegments(spool: DiskSpool, dir: string): boolean {
+  try {
+    return spool.fs.readdirSync(dir).some((n) => parseSegmentFileName(n) !== undefined);
+  } catch {
+    return false;
+  }
+}
+
+/** Returns true when every segment of `dir` was moved into ours. */
+async function adoptDir(spool: DiskSpool, dir: string): Promise<boolean> {
+  const { fs, counters, diag } = spool;
+  const { cursor } = readCursor(fs, dir);
+  const acked = new Set(cursor.acked);
+  const names = fs
+    .readdirSync(dir)
+    .filter((n) => parseSegmentFileName(n) !== undefined)
+    .sort();
+  let adopted = 0;
+  for (const name of names) {
+    if (spool.closed) return false;
+    const file = join(dir, name);
+    const scan = scanSegmentBytes(await fs.promises.readFile(file));
+    if (scan.header === 'bad' || scan.insaneAt !== undefined) {
+      // Leave unreadable data where inspect can find it; count what we know is lost.
+      counters.recovered += 1;
+      counters.drop('corrupt', 1);
+    }
+    counters.recovered += scan.corruptRecords;
+    counters.drop('corrupt', scan.corruptRecords);
+    for (const f of scan.frames) {
+      if (f.seq < cursor.ackedBelow || acked.has(f.seq)) continue;
+      const ev = readFrame(scan.bytes, f.offset);
+      if (ev.kind !== 'frame') continue;
+      if (!spool.writeFrame({ id: f.id, count: f.count, body: ev.body }, f.ts, false)) return false;
+      counters.recovered += f.count;
+      counters.spooled += f.count;
+      adopted += f.count;
+    }
+    spool.syncNow();
+    fs.unlinkSync(file);
+  }
+  try {
+    fs.unlinkSync(join(dir, CURSOR_FILE));
+  } catch {
+    // No cursor.
+  }
+  if (adopted > 0) diag.info('spool-adopted', `spool adopted ${adopted} records from ${dir}`);
+  return true;
+}

@@ -1,0 +1,67 @@
+/**
+ * The consumption cursor: which frames were acknowledged. Written atomically (temp, fsync,
+ * rename) and checksummed, so a reader sees the old cursor or the new one, never half of one.
+ * A missing or garbage cursor means "nothing acknowledged": replay restarts from the oldest
+ * segment (duplicates, never loss).
+ */
+import { join } from 'node:path';
+import { crc32c } from './crc32c.js';
+import { type SpoolFs, writeFileAtomic, writeFileAtomicSync } from './fs.js';
+
+export const CURSOR_FILE = 'cursor';
+
+export interface Cursor {
+  /** Every frame with a lower sequence number was acknowledged. */
+  ackedBelow: number;
+  /** Frames at or above `ackedBelow` acknowledged out of order. */
+  acked: number[];
+}
+
+export const EMPTY_CURSOR: Cursor = { ackedBelow: 0, acked: [] };
+
+export function encodeCursor(c: Cursor): string {
+  const body = JSON.stringify({ v: 1, ackedBelow: c.ackedBelow, acked: c.acked });
+  return `${body}\n${crc32c(Buffer.from(body))}\n`;
+}
+
+/** Parses a cursor file; undefined for anything that is not a whole, intact cursor. */
+export function decodeCursor(text: string): Cursor | undefined {
+  const lines = text.split('\n');
+  if (lines.length < 2) return undefined;
+  const [body, crc] = lines;
+  if (String(crc32c(Buffer.from(body))) !== crc) return undefined;
+  try {
+    const o = JSON.parse(body) as { v?: unknown; ackedBelow?: unknown; acked?: unknown };
+    if (o.v !== 1 || !Number.isSafeInteger(o.ackedBelow) || (o.ackedBelow as number) < 0) return undefined;
+    if (!Array.isArray(o.acked) || !o.acked.every((s) => Number.isSafeInteger(s) && s >= 0)) return undefined;
+    return { ackedBelow: o.ackedBelow as number, acked: o.acked as number[] };
+  } catch {
+    return undefined;
+  }
+}
+
+export type CursorRead = { cursor: Cursor; state: 'ok' | 'missing' | 'garbage' };
+
+export function readCursor(fs: SpoolFs, dir: string): CursorRead {
+  let text: string;
+  try {
+    text = fs.readFileSync(join(dir, CURSOR_FILE), 'utf8');
+  } catch (err) {
+    const missing = (err as { code?: string }).code === 'ENOENT';
+    return { cursor: EMPTY_CURSOR, state: missing ? 'missing' : 'garbage' };
+  }
+  const cursor = decodeCursor(text);
+  return cursor ? { cursor, state: 'ok' } : { cursor: EMPTY_CURSOR, state: 'garbage' };
+}
+
+export function writeCursorSync(fs: SpoolFs, dir: string, cursor: Cursor, sync: boolean): void {
+  writeFileAtomicSync(fs, dir, join(dir, CURSOR_FILE), encodeCursor(cursor), sync);
+}
+
+export function isAcked(cursor: Cursor, ackedSet: ReadonlySet<number>, seq: number): boolean {
+  return seq < cursor.ackedBelow || ackedSet.has(seq);
+}
+
+export function writeCursor(fs: SpoolFs, dir: string, cursor: Cursor, sync: boolean): Promise<void> {
+  return writeFileAtomic(fs, dir, join(dir, CURSOR_FILE), encodeCursor(cursor), sync);
+}

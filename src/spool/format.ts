@@ -1,0 +1,147 @@
+/**
+ * The on-disk format of spool segments. All integers little-endian.
+ *
+ *   segment = header frame*
+ *   header  = magic "PODLOGSP" (8) | version u32 | reserved u32                       (16 bytes)
+ *   frame   = length u32 | crc32c u32 | seq u64 | ts u64 (ms) | payload[length]      (24 + length)
+ *   payload = idLength u16 | id (utf-8) | count u32 | body (ExportLogsServiceRequest)
+ *
+ * The CRC covers seq, ts and payload, so a frame is accepted only if all of them are intact.
+ * `length` is checked for sanity instead (a corrupt length cannot be trusted to find the next frame).
+ */
+import type { Batch } from '../export/types.js';
+import { crc32c } from './crc32c.js';
+
+export const MAGIC = Buffer.from('PODLOGSP', 'latin1');
+export const FORMAT_VERSION = 1;
+export const SEGMENT_HEADER_BYTES = 16;
+export const FRAME_HEADER_BYTES = 24;
+/** Smallest payload: empty id, count, empty body. */
+export const MIN_PAYLOAD_BYTES = 6;
+/** Largest payload podlog writes; anything larger on disk is a corrupt length. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
+const MAX_ID_BYTES = 1024;
+
+/** Frames per segment are capped so that `seq = segmentNo * FRAMES_PER_SEGMENT + index` stays unique. */
+export const FRAMES_PER_SEGMENT = 2 ** 20;
+
+export function segmentHeader(): Buffer {
+  const h = Buffer.alloc(SEGMENT_HEADER_BYTES);
+  MAGIC.copy(h, 0);
+  h.writeUInt32LE(FORMAT_VERSION, 8);
+  return h;
+}
+
+/** 'ok', 'short' (fewer bytes than a header: a segment torn at creation), or 'bad'. */
+export function checkSegmentHeader(bytes: Uint8Array): 'ok' | 'short' | 'bad' {
+  if (bytes.length < SEGMENT_HEADER_BYTES) {
+    const n = Math.min(bytes.length, MAGIC.length);
+    return Buffer.from(bytes.subarray(0, n)).equals(MAGIC.subarray(0, n)) ? 'short' : 'bad';
+  }
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, SEGMENT_HEADER_BYTES);
+  if (!b.subarray(0, 8).equals(MAGIC)) return 'bad';
+  return b.readUInt32LE(8) === FORMAT_VERSION ? 'ok' : 'bad';
+}
+
+/** Encodes one batch as a complete frame, ready for a single write. */
+export function encodeFrame(batch: Batch, seq: number, ts: number): Buffer {
+  const id = Buffer.from(batch.id, 'utf8');
+  if (id.length > MAX_ID_BYTES) throw new RangeError('batch id too long');
+  const payloadLen = 2 + id.length + 4 + batch.body.length;
+  const f = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payloadLen);
+  f.writeUInt32LE(payloadLen, 0);
+  f.writeBigUInt64LE(BigInt(seq), 8);
+  f.writeBigUInt64LE(BigInt(ts), 16);
+  let o = FRAME_HEADER_BYTES;
+  f.writeUInt16LE(id.length, o);
+  o += 2;
+  id.copy(f, o);
+  o += id.length;
+  f.writeUInt32LE(batch.count, o);
+  o += 4;
+  f.set(batch.body, o);
+  f.writeUInt32LE(crc32c(f, 0, 8), 4);
+  return f;
+}
+
+export interface FrameInfo {
+  seq: number;
+  ts: number;
+  id: string;
+  count: number;
+  /** Offset of the frame in the segment file. */
+  offset: number;
+  /** Whole frame length, header included. */
+  length: number;
+}
+
+export type ScanEvent =
+  | { kind: 'frame'; frame: FrameInfo; body: Uint8Array }
+  /** Checksum or payload mismatch: the frame was skipped. `count` is a best guess (at least 1). */
+  | { kind: 'corrupt'; offset: number; length: number; count: number }
+  /** Impossible length: nothing after `offset` can be trusted. */
+  | { kind: 'insane'; offset: number }
+  /** The last frame is incomplete (a write cut short): the segment ends at `offset`. */
+  | { kind: 'torn'; offset: number };
+
+/** Decodes a payload; undefined when its inner lengths do not add up. */
+export function decodePayload(
+  payload: Uint8Array,
+): { id: string; count: number; body: Uint8Array } | undefined {
+  if (payload.length < MIN_PAYLOAD_BYTES) return undefined;
+  const b = Buffer.from(payload.buffer, payload.byteOffset, payload.length);
+  const idLen = b.readUInt16LE(0);
+  if (idLen > MAX_ID_BYTES || 2 + idLen + 4 > b.length) return undefined;
+  return {
+    id: b.toString('utf8', 2, 2 + idLen),
+    count: b.readUInt32LE(2 + idLen),
+    body: payload.subarray(2 + idLen + 4),
+  };
+}
+
+/** Reads one frame at `offset` of `bytes`: one scan event. */
+export function readFrame(bytes: Uint8Array, offset: number): ScanEvent {
+  const remaining = bytes.length - offset;
+  if (remaining < FRAME_HEADER_BYTES) return { kind: 'torn', offset };
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const len = b.readUInt32LE(offset);
+  if (len < MIN_PAYLOAD_BYTES || len > MAX_PAYLOAD_BYTES) return { kind: 'insane', offset };
+  const total = FRAME_HEADER_BYTES + len;
+  if (total > remaining) return { kind: 'torn', offset };
+  const crc = b.readUInt32LE(offset + 4);
+  const payload = bytes.subarray(offset + FRAME_HEADER_BYTES, offset + total);
+  const decoded = crc32c(bytes, 0, offset + 8, offset + total) === crc ? decodePayload(payload) : undefined;
+  if (!decoded) {
+    const guess = decodePayload(payload)?.count ?? 1;
+    // A corrupt count cannot be trusted; cap it by what the frame could physically hold.
+    const count = guess >= 1 && guess <= len ? guess : 1;
+    return { kind: 'corrupt', offset, length: total, count };
+  }
+  const seq = Number(b.readBigUInt64LE(offset + 8));
+  const ts = Number(b.readBigUInt64LE(offset + 16));
+  return {
+    kind: 'frame',
+    frame: { seq, ts, id: decoded.id, count: decoded.count, offset, length: total },
+    body: decoded.body,
+  };
+}
+
+/** Walks every frame of a segment's bytes (header included), stopping at a torn tail or insane length. */
+export function* scanSegment(bytes: Uint8Array): Generator<ScanEvent> {
+  let offset = SEGMENT_HEADER_BYTES;
+  while (offset < bytes.length) {
+    const ev = readFrame(bytes, offset);
+    yield ev;
+    if (ev.kind === 'torn' || ev.kind === 'insane') return;
+    offset += ev.kind === 'frame' ? ev.frame.length : ev.length;
+  }
+}
+
+export function segmentFileName(no: number): string {
+  return `${String(no).padStart(12, '0')}.seg`;
+}
+
+export function parseSegmentFileName(name: string): number | undefined {
+  const m = /^(\d{12})\.seg$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}

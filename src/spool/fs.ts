@@ -1,0 +1,114 @@
+/**
+ * The file-system calls the spool makes, as one injectable object so tests can make the disk
+ * fail (ENOSPC, EACCES, EROFS, EIO) at any call without root or a full disk.
+ */
+import * as nodeFs from 'node:fs';
+
+export type SpoolFs = Pick<
+  typeof nodeFs,
+  | 'mkdirSync'
+  | 'readdirSync'
+  | 'statSync'
+  | 'openSync'
+  | 'writeSync'
+  | 'readSync'
+  | 'closeSync'
+  | 'fsyncSync'
+  | 'fdatasyncSync'
+  | 'ftruncateSync'
+  | 'readFileSync'
+  | 'renameSync'
+  | 'unlinkSync'
+  | 'rmSync'
+  | 'chmodSync'
+  | 'fdatasync'
+  | 'close'
+  | 'promises'
+>;
+
+/** The real file system. */
+export const nodeSpoolFs: SpoolFs = nodeFs;
+
+/** Error codes that mean "the disk refused", as opposed to a bug. */
+export const DISK_ERROR_CODES = new Set([
+  'ENOSPC',
+  'EACCES',
+  'EROFS',
+  'EIO',
+  'EPERM',
+  'EDQUOT',
+  'EMFILE',
+  'ENFILE',
+]);
+
+export function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'EUNKNOWN';
+}
+
+/** Writes `data` to `path` atomically: temp file, fsync, rename, then fsync the directory. */
+export function writeFileAtomicSync(
+  fs: SpoolFs,
+  dir: string,
+  path: string,
+  data: Uint8Array | string,
+  sync: boolean,
+): void {
+  const tmp = `${path}.tmp`;
+  const fd = fs.openSync(tmp, 'w', 0o600);
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    let off = 0;
+    while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+    if (sync) fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, path);
+  if (sync) syncDir(fs, dir);
+}
+
+/** fsyncs a directory so a create/rename/unlink in it survives power loss. Best effort. */
+export function syncDir(fs: SpoolFs, dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Some file systems refuse fsync on a directory; the data files are already synced.
+  }
+}
+
+/** The asynchronous twin of {@link writeFileAtomicSync}, for the cursor on the hot path. */
+export async function writeFileAtomic(
+  fs: SpoolFs,
+  dir: string,
+  path: string,
+  data: string,
+  sync: boolean,
+): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const fh = await fs.promises.open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(data);
+    if (sync) await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await fs.promises.rename(tmp, path);
+  if (sync) {
+    try {
+      const dh = await fs.promises.open(dir, 'r');
+      try {
+        await dh.sync();
+      } finally {
+        await dh.close();
+      }
+    } catch {
+      // See syncDir.
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Read-only view of a spool directory for `podlog spool inspect|replay|purge`: segments,
+ * records, bytes, time range, corrupt frames, lock owner, and the frames still to deliver.
+ */
+import { join } from 'node:path';
+import type { Batch } from '../export/types.js';
+import { readCursor } from './cursor.js';
+import { parseSegmentFileName, readFrame } from './format.js';
+import { nodeSpoolFs, type SpoolFs } from './fs.js';
+import { type LockInfo, readLock } from './lock.js';
+import { listSubdirs } from './open-dir.js';
+import { quarantineDir } from './quarantine.js';
+import { scanSegmentBytes } from './scan-file.js';
+
+export interface SegmentReport {
+  file: string;
+  bytes: number;
+  frames: number;
+  /** Frames not yet acknowledged per the cursor. */
+  pendingFrames: number;
+  pendingRecords: number;
+  corruptFrames: number;
+  header: 'ok' | 'short' | 'bad';
+  unreadableFrom?: number;
+  tornAt?: number;
+  oldest?: number;
+  newest?: number;
+}
+
+export interface DirReport {
+  dir: string;
+  lock: LockInfo | 'missing' | 'garbage';
+  cursor: 'ok' | 'missing' | 'garbage';
+  segments: SegmentReport[];
+}
+
+export interface SpoolReport {
+  dirs: DirReport[];
+  quarantine: { files: number; bytes: number };
+  totals: {
+    segments: number;
+    bytes: number;
+    pendingBatches: number;
+    pendingRecords: number;
+    corruptFrames: number;
+  };
+}
+
+export function inspectSpool(root: string, fs: SpoolFs = nodeSpoolFs): SpoolReport {
+  const report: SpoolReport = {
+    dirs: [],
+    quarantine: { files: 0, bytes: 0 },
+    totals: { segments: 0, bytes: 0, pendingBatches: 0, pendingRecords: 0, corruptFrames: 0 },
+  };
+  for (const dir of [root, ...listSubdirs(fs, root)]) {
+    const cursor = readCursor(fs, dir);
+    const acked = new Set(cursor.cursor.acked);
+    const d: DirReport = { dir, lock: readLock(fs, dir), cursor: cursor.state, segments: [] };
+    for (const name of segmentNames(fs, dir)) {
+      const scan = scanSegmentBytes(fs.readFileSync(join(dir, name)));
+      const pending = scan.frames.filter((f) => f.seq >= cursor.cursor.ackedBelow && !acked.has(f.seq));
+      const times = scan.frames.map((f) => f.ts);
+      d.segments.push({
+        file: name,
+        bytes: scan.size,
+        frames: scan.frames.length,
+        pendingFrames: pending.length,
+        pendingRecords: pending.reduce((s, f) => s + f.count, 0),
+        corruptFrames: scan.corruptFrames,
+        header: scan.header,
+        unreadableFrom: scan.insaneAt,
+        tornAt: scan.tornAt,
+        oldest: times.length ? Math.min(...times) : undefined,
+        newest: times.length ? Math.max(...times) : undefined,
+      });
+      report.totals.segments++;
+      report.totals.bytes += scan.size;
+      report.totals.pendingBatches += pending.length;
+      report.totals.pendingRecords += pending.reduce((s, f) => s + f.count, 0);
+      report.totals.corruptFrames += scan.corruptFrames;
+    }
+    report.dirs.push(d);
+    try {
+      for (const n of fs.readdirSync(quarantineDir(dir))) {
+        if (n.endsWith('.json')) continue;
+        report.quarantine.files++;
+        report.quarantine.bytes += fs.statSync(join(quarantineDir(dir), n)).size;
+      }
+    } catch {
+      // No quarantine folder.
+    }
+  }
+  return report;
+}
+
+function segmentNames(fs: SpoolFs, dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir)
+      .filter((n) => parseSegmentFileName(n) !== undefined)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The batches still to deliver in a directory, oldest first (read-only; for `spool replay`). */
+export function* pendingBatches(dir: string, fs: SpoolFs = nodeSpoolFs): Generator<Batch & { ts: number }> {
+  const { cursor } = readCursor(fs, dir);
+  const acked = new Set(cursor.acked);
+  for (const name of segmentNames(fs, dir)) {
+    const scan = scanSegmentBytes(fs.readFileSync(join(dir, name)));
+    for (const f of scan.frames) {
+      if (f.seq < cursor.ackedBelow || acked.has(f.seq)) continue;
+      const ev = readFrame(scan.bytes, f.offset);
+      if (ev.kind === 'frame') yield { id: f.id, count: f.count, body: ev.body, ts: f.ts };
+    }
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * One writer per spool directory: a lock file with pid, host, a random nonce and a heartbeat.
+ * A lock is stale when its process is gone (same host, pid not alive, or our own pid but not
+ * one of ours: a restarted container is often pid 1 again) or when its heartbeat stopped
+ * (another host sharing a volume). A stale lock is taken over by renaming it away first, so of
+ * two processes racing for it only one wins; the winner adopts the directory's data.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { type SpoolFs, writeFileAtomicSync } from './fs.js';
+
+export const LOCK_FILE = 'lock';
+/** Heartbeat period; a lock whose heartbeat is older than `STALE_AFTER_MS` is stale. */
+export const HEARTBEAT_MS = 5_000;
+export const STALE_AFTER_MS = 60_000;
+
+export interface LockInfo {
+  pid: number;
+  host: string;
+  nonce: string;
+  startedAt: number;
+  heartbeat: number;
+}
+
+/** Nonces of the locks this process holds (a second spool in the same process gets a sub-directory). */
+const held = new Set<string>();
+
+export function readLock(fs: SpoolFs, dir: string): LockInfo | 'missing' | 'garbage' {
+  let text: string;
+  try {
+    text = fs.readFileSync(join(dir, LOCK_FILE), 'utf8');
+  } catch (err) {
+    return (err as { code?: string }).code === 'ENOENT' ? 'missing' : 'garbage';
+  }
+  try {
+    const o = JSON.parse(text) as Partial<LockInfo>;
+    if (typeof o.pid !== 'number' || typeof o.host !== 'string' || typeof o.nonce !== 'string')
+      return 'garbage';
+    return {
+      pid: o.pid,
+      host: o.host,
+      nonce: o.nonce,
+      startedAt: Number(o.startedAt) || 0,
+      heartbeat: Number(o.heartbeat) || 0,
+    };
+  } catch {
+    return 'garbage';
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+}
+
+export function isStale(info: LockInfo, now = Date.now()): boolean {
+  if (held.has(info.nonce)) return false;
+  if (info.host === hostname()) {
+    if (info.pid === process.pid) return true;
+    if (!pidAlive(info.pid)) return true;
+  }
+  return now - info.heartbeat > STALE_AFTER_MS;
+}
+
+export interface HeldLock {
+  readonly dir: string;
+  readonly info: LockInfo;
+  /** What was there before: a fresh directory, or a stale owner whose data is now ours. */
+  readonly previous: 'none' | 'stale';
+  /** Rewrites the heartbeat; false when the lock is no longer ours. */
+  heartbeat(): boolean;
+  release(): void;
+}
+
+/**
+ * Tries to take the lock of `dir`. Returns undefined when a live process holds it.
+ * Throws only on disk errors (the caller treats those as "disk unavailable").
+ */
+export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
+  const path = join(dir, LOCK_FILE);
+  const now = Date.now();
+  const info: LockInfo = {
+    pid: process.pid,
+    host: hostname(),
+    nonce: randomBytes(8).toString('hex'),
+    startedAt: now,
+    heartbeat: now,
+  };
+  const text = JSON.stringify(info);
+  let previous: 'none' | 'stale' = 'none';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = fs.openSync(path, 'wx', 0o600);
+      try {
+        fs.writeSync(fd, text);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      held.add(info.nonce);
+      return makeHeld(fs, dir, info, previous);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EEXIST') throw err;
+    }
+    const current = readLock(fs, dir);
+    if (current === 'missing') continue;
+    if (current !== 'garbage' && !isStale(current, now)) return undefined;
+    // Rename the stale lock to a name only we use: of two racers, one rename fails with ENOENT.
+    const aside = `${path}.stale-${info.nonce}`;
+    try {
+      fs.renameSync(path, aside);
+    } catch {
+      continue;
+    }
+    const took = readLockAt(fs, aside);
+    try {
+      fs.unlinkSync(aside);
+    } catch {
+      // Left behind; harmless.
+    }
+    // We may have moved a lock that a racer had just taken over: give up this directory.
+    if (current !== 'garbage' && (took === undefined || took.nonce !== current.nonce)) return undefined;
+    previous = 'stale';
+  }
+  return undefined;
+}
+
+function readLockAt(fs: SpoolFs, file: string): LockInfo | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+function makeHeld(fs: SpoolFs, dir: string, info: LockInfo, previous: 'none' | 'stale'): HeldLock {
+  let released = false;
+  return {
+    dir,
+    info,
+    previous,
+    heartbeat() {
+      if (released) return false;
+      const current = readLock(fs, dir);
+      if (current !== 'missing' && (current === 'garbage' || current.nonce !== info.nonce)) return false;
+      info.heartbeat = Date.now();
+      writeFileAtomicSync(fs, dir, join(dir, LOCK_FILE), JSON.stringify(info), false);
+      return true;
+    },
+    release() {
+      if (released) return;
+      released = true;
+      held.delete(info.nonce);
+      const current = readLock(fs, dir);
+      if (current !== 'missing' && current !== 'garbage' && current.nonce === info.nonce) {
+        try {
+          fs.unlinkSync(join(dir, LOCK_FILE));
+        } catch {
+          // Already gone.
+        }
+      }
+    },
+  };
+}

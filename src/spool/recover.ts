@@ -1,0 +1,150 @@
+/**
+ * Background recovery of the segments an earlier process left in our directory. Never throws
+ * and never blocks start-up: one segment at a time, yielding to the event loop in between.
+ *
+ * - a torn tail (a write cut short by a crash) is cut at the last whole frame: not a loss,
+ *   that append never completed;
+ * - a frame with a bad checksum is skipped and its records counted `corrupt`;
+ * - an insane length makes the rest of the segment unreadable: it is copied to the quarantine
+ *   folder and counted (at least one record) `corrupt`;
+ * - a segment with a foreign header is moved to the quarantine folder whole.
+ */
+import { basename, join } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { Cursor } from './cursor.js';
+import type { DiskSpool } from './disk-spool.js';
+import { errorCode } from './fs.js';
+import { quarantineDir, writeQuarantine } from './quarantine.js';
+import { scanSegmentFile } from './scan-file.js';
+import type { SegmentState } from './spool-index.js';
+
+/** Resolves true when every segment was read (false when the spool closed first). */
+export async function recoverDir(spool: DiskSpool, cursor: Cursor): Promise<boolean> {
+  const acked = new Set(cursor.acked);
+  const todo = spool.index.segments.filter((s) => !s.scanned);
+  let records = 0;
+  for (const seg of todo) {
+    await yieldToLoop();
+    if (spool.closed) return false;
+    records += await recoverSegment(spool, seg, cursor, acked);
+  }
+  if (records > 0)
+    spool.diag.info('spool-recovered', `spool recovered ${records} records from an earlier process`);
+  return true;
+}
+
+async function recoverSegment(
+  spool: DiskSpool,
+  seg: SegmentState,
+  cursor: Cursor,
+  acked: ReadonlySet<number>,
+): Promise<number> {
+  const { fs, counters, diag } = spool;
+  let scan: Awaited<ReturnType<typeof scanSegmentFile>>;
+  try {
+    scan = await scanSegmentFile(fs, seg.file);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') spool.index.removeSegment(seg);
+    else {
+      // Unreadable now (EIO, EACCES): leave it on disk for a later process; do not count it.
+      spool.diskError('recover', err);
+      seg.scanned = true;
+      seg.closed = true;
+    }
+    return 0;
+  }
+  seg.scanned = true;
+  if (scan.header !== 'ok') {
+    if (scan.header === 'bad') {
+      counters.recovered += 1;
+      counters.drop('corrupt', 1);
+      diag.warn('spool-corrupt', `spool segment ${basename(seg.file)} has a foreign header; quarantined`);
+      try {
+        fs.mkdirSync(quarantineDir(spool.dir!), { recursive: true, mode: 0o700 });
+        fs.renameSync(seg.file, join(quarantineDir(spool.dir!), `foreign-${basename(seg.file)}`));
+      } catch (err) {
+        spool.diskError('quarantine', err);
+      }
+    } else spool.unlink(seg.file);
+    spool.index.removeSegment(seg);
+    return 0;
+  }
+  let records = 0;
+  for (const f of scan.frames) {
+    if (f.seq < cursor.ackedBelow || acked.has(f.seq)) continue;
+    spool.index.addEntry(seg, {
+      seq: f.seq,
+      offset: f.offset,
+      length: f.length,
+      id: f.id,
+      count: f.count,
+      ts: f.ts,
+    });
+    records += f.count;
+  }
+  counters.recovered += records;
+  counters.spooled += records;
+  if (scan.corruptFrames > 0) {
+    counters.recovered += scan.corruptRecords;
+    counters.drop('corrupt', scan.corruptRecords);
+    diag.warn(
+      'spool-corrupt',
+      `spool skipped ${scan.corruptFrames} corrupt frames (${scan.corruptRecords} records)`,
+    );
+  }
+  if (scan.insaneAt !== undefined) {
+    counters.recovered += 1;
+    counters.drop('corrupt', 1);
+    diag.warn(
+      'spool-corrupt',
+      `spool segment ${basename(seg.file)} unreadable after byte ${scan.insaneAt}; quarantined`,
+    );
+    try {
+      const name = `corrupt-${basename(seg.file)}-${scan.insaneAt}.bin`;
+      const note = { segment: basename(seg.file), offset: scan.insaneAt, bytes: scan.size - scan.insaneAt };
+      writeQuarantine(
+        fs,
+        spool.dir!,
+        name,
+        scan.bytes.subarray(scan.insaneAt),
+        note,
+        spool.cfg.quarantineMaxBytes,
+      );
+    } catch (err) {
+      spool.diskError('quarantine', err);
+    }
+  }
+  if (scan.tornAt !== undefined && scan.tornAt < scan.size) cutTornTail(spool, seg, scan.tornAt, scan.size);
+  if (seg.evictAfterScan) {
+    const reason = seg.evictAfterScan;
+    const n = spool.index.evict(seg, reason);
+    counters.spooled -= n;
+    counters.drop(reason, n);
+    spool.unlink(seg.file);
+    if (n > 0) diag.warn(`spool-${reason}`, `spool evicted ${n} records (${reason})`);
+    return records;
+  }
+  if (seg.entries.length > 0 && seg.newestTs < spool.now() - spool.cfg.maxAgeMs)
+    spool.evictSegment(seg, 'expired');
+  else spool.maybeDelete(seg);
+  return records;
+}
+
+function cutTornTail(spool: DiskSpool, seg: SegmentState, at: number, size: number): void {
+  try {
+    const fd = spool.fs.openSync(seg.file, 'r+');
+    try {
+      spool.fs.ftruncateSync(fd, at);
+    } finally {
+      spool.fs.closeSync(fd);
+    }
+    if (spool.index.segments.includes(seg)) spool.index.totalBytes -= size - at;
+    seg.bytes = at;
+    spool.diag.info(
+      'spool-torn',
+      `spool cut an incomplete last write (${size - at} bytes) in ${basename(seg.file)}`,
+    );
+  } catch (err) {
+    spool.diskError('truncate', err);
+  }
+}
