@@ -77,11 +77,14 @@ export function detectResource(
   Object.assign(after, input.attributes);
 
   const dir = config.podinfoDir;
-  const readLayer = (): { signature: string | undefined; layer: PodinfoLayer } => {
-    if (!dir) return { signature: undefined, layer: EMPTY_LAYER };
+  const readLayer = (): { signature: string | undefined; layer: PodinfoLayer; stable: boolean } => {
+    if (!dir) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
     const snapshot = readPodinfo(dir, config.maxFileBytes, diag);
-    if (!snapshot) return { signature: undefined, layer: EMPTY_LAYER };
-    return { signature: snapshot.signature, layer: podinfoLayer(snapshot, config, diag) };
+    if (!snapshot) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
+    if (!snapshot.stable) {
+      return { signature: snapshot.signature, layer: podinfoLayer(snapshot, config, diag), stable: false };
+    }
+    return { signature: snapshot.signature, layer: podinfoLayer(snapshot, config, diag), stable: true };
   };
   const assemble = (layer: PodinfoLayer): Readonly<ResourceAttributes> => {
     const attrs: ResourceAttributes = { ...before, ...layer.attributes, ...after };
@@ -89,7 +92,10 @@ export function detectResource(
     return Object.freeze(attrs);
   };
 
-  let { signature, layer } = readLayer();
+  // At start an unstable read is still the best there is; its signature forces a re-read.
+  const first = readLayer();
+  let signature = first.stable ? first.signature : 'unstable';
+  const layer = first.layer;
   if (dir && signature === undefined && config.podinfoDirExplicit) {
     diag.warn(
       'resource-podinfo-missing',
@@ -104,6 +110,8 @@ export function detectResource(
   const refresh = () => {
     if (!dir || podinfoSignature(dir) === signature) return;
     const next = readLayer();
+    // Still swapping: keep what we have; the next event or poll tick reads again.
+    if (!next.stable) return;
     signature = next.signature;
     const nextAttributes = assemble(next.layer);
     const nextAnnotations = next.layer.annotations;

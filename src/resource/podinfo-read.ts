@@ -17,11 +17,13 @@ export interface PodinfoSnapshot {
   readonly signature: string;
   readonly labels: ReadonlyMap<string, string>;
   readonly annotations: ReadonlyMap<string, string>;
+  /** False when `..data` kept moving through every attempt: the maps may mix versions. */
+  readonly stable: boolean;
 }
 
 export const PODINFO_FILES = ['labels', 'annotations'] as const;
 const DATA_LINK = '..data';
-const MAX_ATTEMPTS = 4;
+const MAX_ATTEMPTS = 8;
 
 /** The `..data` target, `''` for a plain directory, `undefined` when the dir is gone. */
 function dataTarget(dir: string): string | undefined {
@@ -69,13 +71,14 @@ export function podinfoSignature(dir: string): string | undefined {
 export function readPodinfo(dir: string, maxFileBytes: number, diag: Diag): PodinfoSnapshot | undefined {
   let signature: string | undefined;
   let files: SmallFile[] = [];
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  let stable = false;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && !stable; attempt++) {
     signature = podinfoSignature(dir);
     if (signature === undefined) return undefined;
     const base = signature.startsWith('data:') ? resolve(dir, signature.slice('data:'.length)) : dir;
     files = PODINFO_FILES.map((f) => readSmallFile(join(base, f), maxFileBytes));
     // A swap during the reads would mix two versions (or hit the removed old dir): retry.
-    if (podinfoSignature(dir) === signature) break;
+    stable = podinfoSignature(dir) === signature;
   }
   const maps = files.map((file, i) => {
     const name = PODINFO_FILES[i];
@@ -103,5 +106,5 @@ export function readPodinfo(dir: string, maxFileBytes: number, diag: Diag): Podi
       `${dir} has neither a labels nor an annotations file; mount the Downward API volume with items of those paths`,
     );
   }
-  return { signature: signature ?? '', labels: maps[0], annotations: maps[1] };
+  return { signature: signature ?? '', labels: maps[0], annotations: maps[1], stable };
 }

@@ -51,7 +51,7 @@ describe('unquoteGo: Go double-quoted literals as %q writes them', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => {
         // Lone surrogates cannot survive UTF-8 in any language; skip them.
-        fc.pre(s.isWellFormed());
+        fc.pre(!/[\uD800-\uDFFF]/u.test(s));
         expect(unquoteGo(goQuote(s))).toBe(s);
       }),
     );
