@@ -7,7 +7,7 @@ import type { Diag } from '../diag.js';
 import { InvalidOptionError } from '../errors.js';
 import { createHttpExporter } from '../export/http-exporter.js';
 import type { ExportConfig } from '../export/options.js';
-import type { Spool } from '../spool/types.js';
+import { createReplayPacer, openSpool, type SpoolConfig } from '../spool/index.js';
 import type { Counters } from '../stats.js';
 import { type BatchConfig, DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './options.js';
 import { createPipeline } from './pipeline.js';
@@ -19,14 +19,16 @@ export interface DeliveryConfig {
   readonly batch: BatchConfig;
   /** Queue, overflow, concurrency, exit handling. Default {@link DEFAULT_PIPELINE_CONFIG}. */
   readonly pipeline?: PipelineConfig;
+  /** The disk spool; off when undefined (no `spool.dir` / `PODLOG_SPOOL_DIR`). */
+  readonly spool?: SpoolConfig;
 }
 
 export function createDeliverySink(config: DeliveryConfig, counters: Counters, diag: Diag): RecordSink {
   const pipeline = config.pipeline ?? DEFAULT_PIPELINE_CONFIG;
-  const spool: Spool | undefined = undefined;
-  if (pipeline.overflow === 'spool' && !spool) {
+  if (pipeline.overflow === 'spool' && !config.spool) {
     throw new InvalidOptionError('overflow', 'spool', "'drop-oldest' or 'drop-newest' (no spool.dir is set)");
   }
+  const spool = config.spool ? openSpool({ ...config.spool, counters, diag }) : undefined;
   const exporter = createHttpExporter({ config: config.export, counters, diag });
   let unregister: (() => void) | undefined;
   const sink = createPipeline({
@@ -34,6 +36,7 @@ export function createDeliverySink(config: DeliveryConfig, counters: Counters, d
     pipeline,
     exporter,
     spool,
+    replayPacer: config.spool ? createReplayPacer(config.spool) : undefined,
     counters,
     diag,
     onClosed: () => unregister?.(),

@@ -20,6 +20,7 @@ import type { Diag } from '../diag.js';
 import type { Batch, Exporter, ExportOutcome } from '../export/types.js';
 import { encodeRequest } from '../otlp/encode-request.js';
 import type { EncodedRecord, EncodedResource } from '../record/types.js';
+import type { ReplayPacer } from '../spool/pacer.js';
 import type { Spool } from '../spool/types.js';
 import type { Counters, DropReason, StatsSnapshot } from '../stats.js';
 import { createDropSummary } from './drop-summary.js';
@@ -39,6 +40,8 @@ export interface PipelineDeps {
   exporter: Exporter;
   /** The disk spool, when `spool.dir` is set. */
   spool?: Spool;
+  /** Replay rate limit. */
+  replayPacer?: ReplayPacer;
   counters: Counters;
   diag: Diag;
   /** Minimum gap between two drop-summary records. Default 10 s. */
@@ -126,6 +129,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
         counters,
         diag,
         retryMs: deps.replayRetryMs ?? 1000,
+        pacer: deps.replayPacer,
         wake: () => dispatch(),
       })
     : undefined;
@@ -331,6 +335,9 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
     released();
     deps.onClosed?.();
   }
+
+  // Batches left by an earlier process replay without waiting for the first log call.
+  if (replayer) queueMicrotask(dispatch);
 
   return {
     write(record) {

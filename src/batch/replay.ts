@@ -10,6 +10,7 @@
  */
 import type { Diag } from '../diag.js';
 import type { Exporter, ExportOutcome } from '../export/types.js';
+import type { ReplayPacer } from '../spool/pacer.js';
 import type { Spool } from '../spool/types.js';
 import type { Counters, DropReason } from '../stats.js';
 
@@ -20,6 +21,8 @@ export interface ReplayerDeps {
   diag: Diag;
   /** Pause after a failed replay, and polling interval while the exporter is unhealthy. */
   retryMs: number;
+  /** Replay rate limit (requests and bytes per second); none when absent. */
+  pacer?: ReplayPacer;
   /** Called when a replay ends or the pause is over: the pipeline re-runs its dispatch. */
   wake: () => void;
   now?: () => number;
@@ -124,6 +127,15 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
       if (!exporter.healthy) {
         arm(deps.retryMs);
         return false;
+      }
+      if (deps.pacer) {
+        // The pacer is asked before the slot is taken, so a paced replay never holds a live slot.
+        const p = spool.pending;
+        const paced = deps.pacer.delayFor(p.batches > 0 ? Math.ceil(p.bytes / p.batches) : 0);
+        if (paced > 0) {
+          arm(paced);
+          return false;
+        }
       }
       return true;
     },

@@ -73,7 +73,16 @@ export const down = (b: Batch): ExportOutcome => ({ exported: 0, dropped: {}, un
 
 /** An exporter that answers `respond` (default: everything exported) and records what it saw. */
 export class FakeExporter implements Exporter {
-  healthy = true;
+  #healthy = true;
+  /** How often `healthy` was read. */
+  healthChecks = 0;
+  get healthy(): boolean {
+    this.healthChecks++;
+    return this.#healthy;
+  }
+  set healthy(v: boolean) {
+    this.#healthy = v;
+  }
   closed = false;
   readonly calls: Batch[] = [];
   readonly delivered: string[] = [];
@@ -191,5 +200,14 @@ export class FakeSpool implements Spool {
   private remove(id: string): void {
     const i = this.stored.findIndex((s) => s.batch.id === id);
     if (i >= 0) this.stored.splice(i, 1);
+  }
+}
+
+/** Waits (polling every ms, bounded) until `cond()` holds; fails the test on timeout. */
+export async function until(cond: () => boolean, what = 'condition', timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1));
   }
 }

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { deferred, expectInvariant, FakeSpool, hangUntilAborted, ok, rec } from './fakes.js';
+import { setup } from './harness.js';
+
+describe('shutdown', () => {
+  it('flushes everything, closes the exporter, and counts later records as after_shutdown', async () => {
+    const { sink, exporter } = setup();
+    for (let i = 0; i < 1000; i++) sink.write(rec(i));
+    await sink.shutdown();
+    expect(exporter.delivered).toHaveLength(1000);
+    expect(exporter.closed).toBe(true);
+    sink.write(rec('late'));
+    const s = sink.stats();
+    expect(s).toMatchObject({ accepted: 1001, exported: 1000, queued: 0 });
+    expect(s.dropped.after_shutdown).toBe(1);
+    expectInvariant(s);
+  });
+
+  it('is idempotent: a second call returns the first one', async () => {
+    const { sink } = setup();
+    sink.write(rec(1));
+    const first = sink.shutdown();
+    expect(sink.shutdown({ timeoutMs: 1 })).toBe(first);
+    await first;
+    await sink.flush();
+    await sink.drained();
+    expectInvariant(sink.stats());
+  });
+
+  it('after the deadline, aborts in-flight exports and counts the rest as shutdown drops (no spool)', async () => {
+    const { sink, exporter } = setup({ batchRecords: 10, concurrency: 1 });
+    exporter.respond = hangUntilAborted;
+    for (let i = 0; i < 35; i++) sink.write(rec(i));
+    await sink.shutdown({ timeoutMs: 20 });
+    const s = sink.stats();
+    expect(s).toMatchObject({ exported: 0, queued: 0 });
+    expect(s.dropped.shutdown).toBe(35);
+    expect(exporter.closed).toBe(true);
+    expectInvariant(s);
+  });
+
+  it('after the deadline, spools what is left when a spool is set', async () => {
+    const spool = new FakeSpool();
+    const { sink, exporter } = setup({ batchRecords: 10, concurrency: 1, spool });
+    exporter.healthy = false; // no replay competes with the live batches
+    exporter.respond = hangUntilAborted;
+    for (let i = 0; i < 35; i++) sink.write(rec(i));
+    await sink.shutdown({ timeoutMs: 20 });
+    const s = sink.stats();
+    expect(s).toMatchObject({ exported: 0, queued: 0, spooled: 35 });
+    expect(s.dropped.total).toBe(0);
+    expect([...spool.bodies()].sort()).toEqual(Array.from({ length: 35 }, (_, i) => String(i)).sort());
+    expect(spool.closed).toBe(true);
+    expectInvariant(s);
+  });
+
+  it('waits for a slow but working backend within the deadline', async () => {
+    const { sink, exporter } = setup({ batchRecords: 10 });
+    const gate = deferred<void>();
+    exporter.respond = async (b) => {
+      await gate.promise;
+      return ok(b);
+    };
+    for (let i = 0; i < 25; i++) sink.write(rec(i));
+    const done = sink.shutdown({ timeoutMs: 10_000 });
+    await exporter.waitForCalls(2);
+    gate.resolve();
+    await done;
+    expect(sink.stats()).toMatchObject({ exported: 25, queued: 0 });
+    expectInvariant(sink.stats());
+  });
+});
+
+describe('exitSync (process.exit / fatal exception)', () => {
+  it('writes loose, batched and in-flight records to the spool synchronously', async () => {
+    const spool = new FakeSpool();
+    const { sink, exporter } = setup({ batchRecords: 10, concurrency: 1, spool });
+    exporter.healthy = false;
+    exporter.respond = hangUntilAborted;
+    for (let i = 0; i < 25; i++) sink.write(rec(i));
+    sink.exitSync();
+    const s = sink.stats();
+    expect(s).toMatchObject({ queued: 0, spooled: 25 });
+    expect(spool.syncAppends.reduce((a, b) => a + b.count, 0)).toBe(25);
+    expectInvariant(s);
+    sink.write(rec('after exit'));
+    expect(sink.stats().dropped.after_shutdown).toBe(1);
+    expectInvariant(sink.stats());
+  });
+
+  it('also settles batches that were on their way to disk', async () => {
+    const spool = new FakeSpool();
+    const { sink, exporter } = setup({ maxRecords: 20, batchRecords: 10, concurrency: 1, spool });
+    exporter.respond = hangUntilAborted;
+    for (let i = 0; i < 30; i++) sink.write(rec(i)); // one batch starts its async way to disk
+    sink.exitSync();
+    const s = sink.stats();
+    expect(s).toMatchObject({ queued: 0, spooled: 30 });
+    expectInvariant(s);
+    await new Promise((r) => setImmediate(r)); // the async append lands too: no double count
+    expect(sink.stats()).toMatchObject({ queued: 0, spooled: 30 });
+    expectInvariant(sink.stats());
+  });
+
+  it('without a spool counts memory as shutdown drops', () => {
+    const { sink, exporter } = setup({ batchRecords: 10 });
+    exporter.respond = hangUntilAborted;
+    for (let i = 0; i < 25; i++) sink.write(rec(i));
+    sink.exitSync();
+    expect(sink.stats().dropped.shutdown).toBe(25);
+    expectInvariant(sink.stats());
+  });
+});
