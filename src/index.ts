@@ -11,5 +11,7 @@ export { Logger } from './logger/logger.js';
 export { DecodeError, decodeProtobufRequest } from './otlp/decode-protobuf.js';
 export type * from './otlp/types.js';
 export type { Level, LevelOrSilent } from './record/severity.js';
+export type { PodinfoOptions, ResourceOptions } from './resource/options.js';
+export { DEFAULT_ANNOTATION_DENY } from './resource/options.js';
 export type { DropReason, StatsSnapshot } from './stats.js';
 export { VERSION } from './version.js';
