@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { compress, serialize } from './encode-body.js';
 import { ExportAbortedError } from './errors.js';
 import { createHealthGate, type HealthGate } from './health-gate.js';
+import { createLimiter } from './limiter.js';
 import type { ExportConfig } from './options.js';
 import { displayUrl } from './redact.js';
 import { classifyError, classifyResponse, type Verdict } from './response.js';
@@ -45,6 +46,7 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
   const where = displayUrl(config.endpoint);
   const secrets = Object.values(config.headers);
   const closing = new AbortController();
+  const slots = createLimiter(config.maxConcurrentRequests);
   const gate = createHealthGate({
     retry: config.retry,
     now,
@@ -96,6 +98,7 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
     };
     return withRetry(() => attempt(packed.body, headers, run.signal), {
       gate,
+      slots,
       retry: config.retry,
       deadline: run.deadline,
       signal: run.signal,

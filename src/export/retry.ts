@@ -4,6 +4,7 @@
  * HTTP; `attempt` returns a `Verdict` and this loop only looks at `kind`.
  */
 import type { HealthGate } from './health-gate.js';
+import type { Limiter } from './limiter.js';
 import type { RetryConfig } from './options.js';
 import type { Verdict } from './response.js';
 
@@ -14,6 +15,12 @@ export type RetryResult =
 
 export interface RetryContext {
   gate: HealthGate;
+  /**
+   * Request slots (`maxConcurrentRequests`). Taken before the gate, so a request that waited for
+   * a slot cannot slip past a gate that closed meanwhile; a slot is held while waiting at the gate
+   * (nothing else could go out then anyway).
+   */
+  slots: Limiter;
   retry: RetryConfig;
   /** Absolute time (per the gate's clock) after which no new attempt starts. */
   deadline: number;
@@ -28,12 +35,24 @@ export async function withRetry(attempt: () => Promise<Verdict>, ctx: RetryConte
   let attempts = 0;
   let last: Verdict | undefined;
   for (;;) {
-    const permit = await ctx.gate.acquire(ctx.deadline, ctx.signal);
-    if (permit === 'aborted') return { kind: 'undelivered', why: 'aborted', last };
-    if (permit === 'expired') return { kind: 'undelivered', why: 'deadline', last };
-    if (last) ctx.onRetry?.(last);
-    attempts++;
-    const verdict = await attempt();
+    let release: () => void;
+    try {
+      release = await ctx.slots.acquire(ctx.signal);
+    } catch {
+      return { kind: 'undelivered', why: 'aborted', last };
+    }
+    let verdict: Verdict;
+    let permit: Awaited<ReturnType<HealthGate['acquire']>>;
+    try {
+      permit = await ctx.gate.acquire(ctx.deadline, ctx.signal);
+      if (permit === 'aborted') return { kind: 'undelivered', why: 'aborted', last };
+      if (permit === 'expired') return { kind: 'undelivered', why: 'deadline', last };
+      if (last) ctx.onRetry?.(last);
+      attempts++;
+      verdict = await attempt();
+    } finally {
+      release();
+    }
     last = verdict;
     if (verdict.kind === 'aborted') {
       ctx.gate.released(permit);

@@ -1,12 +1,12 @@
 /**
  * One HTTP POST to the endpoint, nothing more: no retries, no interpretation of the answer.
- * Bounds what a request may cost: at most `maxConcurrentRequests` at once, `timeoutMs` from
- * the moment it gets a slot until its body is read, and a 4 MiB cap on the response body.
+ * Bounds what a request may cost: `timeoutMs` from the call until the response body is read,
+ * and a 4 MiB cap on the response body. (Concurrency is limited a layer up, before the health
+ * gate; the pool has one connection per allowed request.)
  */
 import type { Dispatcher } from 'undici';
 import { createDispatcher } from './dispatcher.js';
 import { ExportAbortedError, ExportTimeoutError } from './errors.js';
-import { createLimiter } from './limiter.js';
 import type { ExportConfig } from './options.js';
 
 /** Response bodies beyond this are cut off (a partial_success or error body is tiny). */
@@ -40,18 +40,11 @@ export interface TransportDeps {
 
 export function createTransport({ config, dispatcher }: TransportDeps): Transport {
   const d = dispatcher ?? createDispatcher(config);
-  const limiter = createLimiter(config.maxConcurrentRequests);
   const origin = config.endpoint.origin;
   const path = config.endpoint.pathname + config.endpoint.search;
 
   async function send(request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
     const aborted = new ExportAbortedError();
-    let release: () => void;
-    try {
-      release = await limiter.acquire(signal);
-    } catch {
-      throw aborted;
-    }
     const controller = new AbortController();
     const timeout = new ExportTimeoutError(config.timeoutMs);
     const timer = setTimeout(() => controller.abort(timeout), config.timeoutMs);
@@ -89,7 +82,6 @@ export function createTransport({ config, dispatcher }: TransportDeps): Transpor
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      release();
     }
   }
 

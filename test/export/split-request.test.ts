@@ -8,6 +8,7 @@ import {
   encodeIndependent,
   flatRecords,
   makeRequest,
+  scopeRecords,
 } from './helpers/otlp-independent.js';
 
 describe('splitRequest (413 halves)', () => {
@@ -32,13 +33,7 @@ describe('splitRequest (413 halves)', () => {
   it('cuts near the byte midpoint, not the record midpoint', () => {
     const small = makeRequest({ layout: [[3]] });
     const big = makeRequest({ layout: [[1]], pad: 5000 });
-    // biome-ignore lint/suspicious/noExplicitAny: building a mixed request.
-    const records = [
-      ...(big as any).resourceLogs[0].scopeLogs[0].logRecords,
-      ...(small as any).resourceLogs[0].scopeLogs[0].logRecords,
-    ];
-    // biome-ignore lint/suspicious/noExplicitAny: as above.
-    (small as any).resourceLogs[0].scopeLogs[0].logRecords = records;
+    scopeRecords(small).unshift(scopeRecords(big)[0]);
     const [a, b] = splitRequest(encodeIndependent(small))!;
     expect(a.count).toBe(1);
     expect(b.count).toBe(3);
@@ -76,12 +71,7 @@ describe('chunkRequest (request size cap)', () => {
   it('reports a record bigger than the cap as oversized', () => {
     const small = makeRequest({ layout: [[2]] });
     const big = makeRequest({ layout: [[1]], pad: 4000 });
-    // biome-ignore lint/suspicious/noExplicitAny: building a mixed request.
-    (small as any).resourceLogs[0].scopeLogs[0].logRecords.splice(
-      1,
-      0,
-      (big as any).resourceLogs[0].scopeLogs[0].logRecords[0],
-    );
+    scopeRecords(small).splice(1, 0, scopeRecords(big)[0]);
     const { parts, oversized } = chunkRequest(encodeIndependent(small), 2000);
     expect(oversized).toBe(1);
     expect(parts.reduce((n, p) => n + p.count, 0)).toBe(2);

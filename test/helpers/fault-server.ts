@@ -36,6 +36,8 @@ export interface FaultRequest {
   decoded?: DecodedLogsRequest;
   /** Subject CN of the client certificate (mTLS), when one was presented. */
   clientCertCN?: string;
+  /** Requests in flight when this one arrived, itself included (1 = it had the server to itself). */
+  concurrent: number;
   /** The action the server took. */
   action: FaultAction;
 }
@@ -91,6 +93,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
+    const concurrent = inFlight;
     let done = false;
     const finish = () => {
       if (done) return;
@@ -115,6 +118,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         headers: req.headers,
         raw,
         body,
+        concurrent,
         action: { status: 200 },
       };
       const cert = (req.socket as TLSSocket).getPeerCertificate?.();

@@ -117,3 +117,9 @@ export function partialSuccessProtobuf(rejected: number, message: string): Uint8
     ResponseType.fromObject({ partialSuccess: { rejectedLogRecords: rejected, errorMessage: message } }),
   ).finish();
 }
+
+/** The mutable `logRecords` array of one scope of a request object (for building odd requests). */
+export function scopeRecords(request: Record<string, unknown>, resource = 0, scope = 0): unknown[] {
+  // biome-ignore lint/suspicious/noExplicitAny: walking a plain request object.
+  return (request as any).resourceLogs[resource].scopeLogs[scope].logRecords;
+}

@@ -1,0 +1,37 @@
+/** Builds a real exporter against a test server, with tiny backoffs and captured diagnostics. */
+import { createDiag } from '../../../src/diag.js';
+import { createHttpExporter, type HttpExporter } from '../../../src/export/http-exporter.js';
+import { type Env, type ExportOptions, resolveExportOptions } from '../../../src/export/options.js';
+import type { Transport } from '../../../src/export/transport.js';
+import { Counters } from '../../../src/stats.js';
+
+export interface ExporterUnderTest {
+  exporter: HttpExporter;
+  counters: Counters;
+  /** Every diagnostic line (no rate limit in tests). */
+  lines: string[];
+}
+
+const open: HttpExporter[] = [];
+
+/** Fast retry settings: attempts go out within milliseconds; no test waits on real backoff. */
+export const FAST_RETRY = { initialDelayMs: 1, maxDelayMs: 4, maxElapsedMs: 10_000, maxAttempts: 5 };
+
+export function makeExporter(
+  options: ExportOptions,
+  env: Env = {},
+  extra: { transport?: Transport } = {},
+): ExporterUnderTest {
+  const config = resolveExportOptions({ ...options, retry: { ...FAST_RETRY, ...options.retry } }, env);
+  const counters = new Counters();
+  const lines: string[] = [];
+  const diag = createDiag({ sink: (line) => lines.push(line), intervalMs: 0 });
+  const exporter = createHttpExporter({ config, counters, diag, transport: extra.transport });
+  open.push(exporter);
+  return { exporter, counters, lines };
+}
+
+/** Closes every exporter made since the last call (afterEach). */
+export async function closeExporters(): Promise<void> {
+  await Promise.all(open.splice(0).map((e) => e.close()));
+}
