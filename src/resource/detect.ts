@@ -79,7 +79,14 @@ export function detectResource(
   const dir = config.podinfoDir;
   const readLayer = (): { signature: string | undefined; layer: PodinfoLayer; stable: boolean } => {
     if (!dir) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
-    const snapshot = readPodinfo(dir, config.maxFileBytes, diag);
+    let snapshot: ReturnType<typeof readPodinfo>;
+    try {
+      snapshot = readPodinfo(dir, config.maxFileBytes, diag);
+    } catch (err) {
+      // readPodinfo handles every fs error itself; this keeps the never-throw promise regardless.
+      diag.warn('resource-podinfo', `reading ${dir} failed: ${(err as Error)?.message}; skipped`);
+      snapshot = undefined;
+    }
     if (!snapshot) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
     if (!snapshot.stable) {
       return { signature: snapshot.signature, layer: podinfoLayer(snapshot, config, diag), stable: false };

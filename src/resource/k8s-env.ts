@@ -7,9 +7,14 @@ import { ENV_HOSTNAME, ENV_KUBERNETES_SERVICE_HOST, K8S_ENV_ALIASES } from './en
 import { readSmallFile } from './read-small-file.js';
 import type { Env, ResourceAttributes } from './types.js';
 
+/** Trimmed value, tolerating a non-string from a hand-built `env` option (detection never throws). */
+export function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value.trim() || undefined : undefined;
+}
+
 function firstSet(env: Env, names: readonly string[]): string | undefined {
   for (const name of names) {
-    const v = env[name]?.trim();
+    const v = text(env[name]);
     if (v) return v;
   }
   return undefined;
@@ -24,7 +29,7 @@ export function k8sEnvAttributes(env: Env, namespaceFile: string, diag: Diag): R
   const inPod = Boolean(env[ENV_KUBERNETES_SERVICE_HOST]);
   if (!out['k8s.pod.name'] && inPod) {
     // The kubelet sets HOSTNAME to the pod name (unless spec.hostname overrides it).
-    const host = env[ENV_HOSTNAME]?.trim();
+    const host = text(env[ENV_HOSTNAME]);
     if (host) out['k8s.pod.name'] = host;
   }
   if (!out['k8s.namespace.name']) {

@@ -1,6 +1,7 @@
 /** Layer 5 (env half): `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_SERVICE_NAME`, as the OTel SDK spec reads them. */
 import type { Diag } from '../diag.js';
 import { ENV_OTEL_RESOURCE_ATTRIBUTES, ENV_OTEL_SERVICE_NAME } from './env-names.js';
+import { text } from './k8s-env.js';
 import type { Env, ResourceAttributes } from './types.js';
 
 /**
@@ -26,8 +27,8 @@ export function parseResourceAttributes(text: string): ResourceAttributes | unde
 
 export function otelEnvAttributes(env: Env, diag: Diag): ResourceAttributes {
   const out: ResourceAttributes = {};
-  const raw = env[ENV_OTEL_RESOURCE_ATTRIBUTES];
-  if (raw?.trim()) {
+  const raw = text(env[ENV_OTEL_RESOURCE_ATTRIBUTES]);
+  if (raw) {
     const parsed = parseResourceAttributes(raw);
     if (parsed) Object.assign(out, parsed);
     else {
@@ -38,7 +39,7 @@ export function otelEnvAttributes(env: Env, diag: Diag): ResourceAttributes {
     }
   }
   // The spec: OTEL_SERVICE_NAME wins over service.name in OTEL_RESOURCE_ATTRIBUTES.
-  const serviceName = env[ENV_OTEL_SERVICE_NAME]?.trim();
+  const serviceName = text(env[ENV_OTEL_SERVICE_NAME]);
   if (serviceName) out['service.name'] = serviceName;
   return out;
 }

@@ -138,6 +138,13 @@ describe('detectResource: sources and precedence', () => {
     expect(lines[0]).toContain('OTEL_RESOURCE_ATTRIBUTES');
   });
 
+  it('never throws on a hand-built env with non-string values', () => {
+    const env = { POD_NAME: 42, OTEL_RESOURCE_ATTRIBUTES: {}, HOSTNAME: null, KUBERNETES_SERVICE_HOST: 'x' };
+    const r = detectResource({ detection: detection() }, env as unknown as Record<string, string>).current();
+    expect(r).not.toHaveProperty('k8s.pod.name');
+    expect(r['service.name']).toBe('unknown_service:node');
+  });
+
   it('derives deployment and replicaset names only when pod-template-hash confirms', () => {
     const dir = join(tmp, 'podinfo');
     writePodinfo(dir, { 'pod-template-hash': '7d9f8b6c5d', 'app.kubernetes.io/version': '1.4.2' });
