@@ -5,6 +5,7 @@
 import { type BatchConfig, resolveBatchOptions } from '../batch/options.js';
 import { InvalidOptionError } from '../errors.js';
 import { type ExportConfig, resolveExportOptions } from '../export/options.js';
+import { type RecordConfig, resolveRecordOptions } from '../record/options.js';
 import { isLevel, LEVELS, type LevelOrSilent } from '../record/severity.js';
 import { type ResourceDetectionConfig, resolveResourceOptions } from '../resource/options.js';
 import type { LoggerOptions } from './options.js';
@@ -17,6 +18,8 @@ export interface Config {
   readonly resourceDetection: ResourceDetectionConfig;
   readonly export: ExportConfig;
   readonly batch: BatchConfig;
+  /** Value limits, redaction, stdout mirror (record/options.ts). */
+  readonly record: RecordConfig;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -54,6 +57,11 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
     resource: Object.freeze({ ...options.resource }),
     resourceDetection: resolveResourceOptions(options, env),
     export: resolveExportOptions(options, env),
+    record: resolveRecordOptions(
+      options,
+      env,
+      options.endpoint !== undefined || !!env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT || !!env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    ),
     batch: resolveBatchOptions(options.batch),
     env,
   });

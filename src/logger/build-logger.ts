@@ -2,6 +2,9 @@
  * Builds the facade around any `RecordSink`: the real delivery pipeline (`createLogger`) or an
  * in-memory capture (`podlog/testing`). Resource detection and encoding live here so both get
  * the same records.
+ *
+ * The returned logger's `LoggerCore.levels` (a `LevelRegistry`) is the hook for run-time
+ * level control by logger name.
  */
 import type { RecordSink } from '../batch/types.js';
 import type { Config } from '../config/resolve.js';
@@ -9,7 +12,9 @@ import type { Diag } from '../diag.js';
 import { encodeResource, encodeScope } from '../record/encode-scope.js';
 import type { EncodedResource } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
-import { Logger } from './logger.js';
+import { LevelRegistry } from './level-registry.js';
+import { Logger, type LoggerCore } from './logger.js';
+import { activeSpanContext } from './trace-context.js';
 
 export function buildLogger(config: Config, sink: RecordSink, diag: Diag): Logger {
   const resources = detectResource(
@@ -27,15 +32,17 @@ export function buildLogger(config: Config, sink: RecordSink, diag: Diag): Logge
   resources.onChange((attrs) => {
     encoded = encodeResource(attrs);
   });
-  return new Logger(
-    {
-      sink,
-      resource: () => encoded,
-      onError: (err) =>
-        diag.error('log-call', `a log call failed and was dropped: ${(err as Error)?.message}`),
-    },
-    encodeScope(config.name),
-    undefined,
-    config.level,
-  );
+  const core: LoggerCore = {
+    sink,
+    resource: () => encoded,
+    onError: (err) => diag.error('log-call', `a log call failed and was dropped: ${(err as Error)?.name}`),
+    levels: new LevelRegistry(config.level),
+    limits: config.record.limits,
+    redactor: config.record.redactor,
+    spanContext: activeSpanContext(),
+    scopes: new Map(),
+  };
+  const scope = encodeScope(config.name);
+  core.scopes.set(config.name, scope);
+  return new Logger(core, scope, (name) => encodeScope(name));
 }

@@ -5,6 +5,7 @@ import { createDiag } from '../diag.js';
 import { Counters } from '../stats.js';
 import { buildLogger } from './build-logger.js';
 import type { Logger } from './logger.js';
+import { withStdoutMirror } from './stdout-sink.js';
 
 /**
  * Creates a logger that ships records to an OTLP/HTTP backend. Options are validated here:
@@ -19,6 +20,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const config = resolveConfig(options);
   const diag = createDiag({ sink: options.diagnostics });
   const counters = new Counters();
-  const sink = createDeliverySink(config, counters, diag);
+  const delivery = createDeliverySink(config, counters, diag);
+  const sink = config.record.stdout ? withStdoutMirror(delivery, config.record.stdout, diag) : delivery;
   return buildLogger(config, sink, diag);
 }

@@ -1,12 +1,18 @@
 /**
- * The facade: what application code calls. A call below the level is a no-op function
- * (pino's trick: the method itself is swapped, so a disabled call allocates nothing).
+ * The facade: what application code calls, in every request handler. A call below the level
+ * returns after two integer compares and allocates nothing; an enabled call encodes the
+ * record straight into bytes (no intermediate object) and hands it to the sink. No call
+ * throws, whatever it is given.
  */
 import type { RecordSink } from '../batch/types.js';
-import { nowUnixNano } from '../record/clock.js';
-import { encodeAttributes, encodeRecord } from '../record/encode-record.js';
-import { encodeScope } from '../record/encode-scope.js';
+import { InvalidOptionError } from '../errors.js';
+import { type ClockReading, fixed64Words, readClock } from '../record/clock.js';
+import { type EncodedBindings, encodeBindings } from '../record/encode-bindings.js';
+import { encodeParts, newRecordParts, type RecordParts } from '../record/encode-record.js';
+import { readProperty, type ValueLimits } from '../record/encode-value.js';
+import type { Redactor } from '../record/redact.js';
 import {
+  isLevel,
   LEVELS,
   type Level,
   type LevelOrSilent,
@@ -16,78 +22,181 @@ import {
 } from '../record/severity.js';
 import type { EncodedResource, EncodedScope } from '../record/types.js';
 import type { StatsSnapshot } from '../stats.js';
+import type { LevelRegistry } from './level-registry.js';
+import type { ActiveSpanContext } from './trace-context.js';
 
 /** Structured fields of one record. Own enumerable keys become OTLP attributes. */
 export type Fields = Record<string, unknown>;
 
-/** A log method: `log.info('message', { fields })`. */
-export type LogFn = (message: string, fields?: Fields) => void;
+/**
+ * A log method. Forms:
+ * - `log.info('message', { fields })`: podlog's own order;
+ * - `log.info({ fields }, 'message')`: pino's order;
+ * - `log.error(err)`, `log.error(err, 'message')`, `log.error(err, { fields })`,
+ *   `log.error('message', err)`: the Error becomes the record's `exception.*` attributes and,
+ *   without a message, its message is the body.
+ */
+export interface LogFn {
+  (message: string, fields?: Fields | Error): void;
+  (fields: Fields | Error, message?: string): void;
+  (error: Error, fields?: Fields): void;
+  (value: unknown, extra?: unknown): void;
+}
+
+/** Options of {@link Logger.child}. */
+export interface ChildOptions {
+  /** Instrumentation scope of the child's records. Default: the parent's. */
+  name?: string;
+  /** The child's own level. Default: follow the parent. */
+  level?: LevelOrSilent;
+}
 
 /** State shared by a logger and all its children. */
 export interface LoggerCore {
-  sink: RecordSink;
-  resource: () => EncodedResource;
-  onError: (err: unknown) => void;
+  readonly sink: RecordSink;
+  readonly resource: () => EncodedResource;
+  readonly onError: (err: unknown) => void;
+  readonly levels: LevelRegistry;
+  readonly limits: Readonly<ValueLimits>;
+  readonly redactor: Redactor;
+  readonly spanContext: ActiveSpanContext;
+  /** Encoded scopes by logger name: one per name, so records of one name group together. */
+  readonly scopes: Map<string, EncodedScope>;
 }
 
-const noop: LogFn = () => {};
+const LEVEL_CHOICES = `one of ${[...LEVELS, 'silent'].join(', ')}`;
 
-/** A podlog logger. Create one with {@link createLogger}. */
+function scopeFor(core: LoggerCore, name: string, encode: (name: string) => EncodedScope): EncodedScope {
+  let scope = core.scopes.get(name);
+  if (scope === undefined) {
+    scope = encode(name);
+    core.scopes.set(name, scope);
+  }
+  return scope;
+}
+
+/** Scratch space of enabled calls (one per process: calls are synchronous). */
+const parts: RecordParts = newRecordParts();
+const clock: ClockReading = { ms: 0, nanos: 0 };
+const words = { lo: 0, hi: 0 };
+
+function isError(value: unknown): value is Error {
+  if (value === null || typeof value !== 'object') return false;
+  try {
+    return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
+  } catch {
+    return false;
+  }
+}
+
+/** A podlog logger. Create one with `createLogger`; derive children with {@link Logger.child}. */
 export class Logger {
-  declare trace: LogFn;
-  declare debug: LogFn;
-  declare info: LogFn;
-  declare warn: LogFn;
-  declare error: LogFn;
-  declare fatal: LogFn;
+  readonly trace: LogFn;
+  readonly debug: LogFn;
+  readonly info: LogFn;
+  readonly warn: LogFn;
+  readonly error: LogFn;
+  readonly fatal: LogFn;
 
   readonly #core: LoggerCore;
+  readonly #parent: Logger | undefined;
   readonly #scope: EncodedScope;
-  readonly #bindings: Uint8Array | undefined;
-  #level: LevelOrSilent = 'info';
+  readonly #bindings: EncodedBindings | undefined;
+  readonly #encodeScope: (name: string) => EncodedScope;
+  /** Level set on this object, if any (see level-registry.ts for precedence). */
+  #own: LevelOrSilent | undefined;
+  #effective: LevelOrSilent = 'info';
+  #threshold = 0;
+  #generation = -1;
 
-  /** @internal Use {@link createLogger} or {@link Logger.child}. */
-  constructor(core: LoggerCore, scope: EncodedScope, bindings: Uint8Array | undefined, level: LevelOrSilent) {
+  /** @internal Use `createLogger` or {@link Logger.child}. */
+  constructor(
+    core: LoggerCore,
+    scope: EncodedScope,
+    encodeScope: (name: string) => EncodedScope,
+    bindings?: EncodedBindings,
+    parent?: Logger,
+    level?: LevelOrSilent,
+  ) {
     this.#core = core;
     this.#scope = scope;
-    this.#bindings = bindings;
-    this.level = level;
+    this.#encodeScope = encodeScope;
+    this.#bindings = bindings !== undefined && bindings.count + bindings.dropped > 0 ? bindings : undefined;
+    this.#parent = parent;
+    this.#own = level;
+    this.trace = this.#method(SEVERITY_NUMBER.trace, SEVERITY_TEXT.trace);
+    this.debug = this.#method(SEVERITY_NUMBER.debug, SEVERITY_TEXT.debug);
+    this.info = this.#method(SEVERITY_NUMBER.info, SEVERITY_TEXT.info);
+    this.warn = this.#method(SEVERITY_NUMBER.warn, SEVERITY_TEXT.warn);
+    this.error = this.#method(SEVERITY_NUMBER.error, SEVERITY_TEXT.error);
+    this.fatal = this.#method(SEVERITY_NUMBER.fatal, SEVERITY_TEXT.fatal);
   }
 
-  /** The minimum level that is recorded. Settable at run time. */
+  /**
+   * The minimum level recorded. Setting it changes this logger and every child that has no
+   * level of its own, at once (also children created before). Throws `InvalidOptionError`
+   * for an unknown level.
+   */
   get level(): LevelOrSilent {
-    return this.#level;
+    this.#sync();
+    return this.#effective;
   }
 
   set level(level: LevelOrSilent) {
-    this.#level = level;
-    const threshold = levelThreshold(level);
-    for (const l of LEVELS) {
-      this[l] = SEVERITY_NUMBER[l] >= threshold ? this.#makeLogFn(l) : noop;
+    if (level !== 'silent' && !isLevel(level)) throw new InvalidOptionError('level', level, LEVEL_CHOICES);
+    if (this.#parent === undefined) this.#core.levels.base = level;
+    else {
+      this.#own = level;
+      this.#core.levels.touch();
     }
   }
 
-  /** The logger's name (its instrumentation scope). */
+  /** The logger's name: the instrumentation scope of its records. */
   get name(): string {
     return this.#scope.name;
   }
 
   /** True when a call at `level` would be recorded. */
   isLevelEnabled(level: Level): boolean {
-    return SEVERITY_NUMBER[level] >= levelThreshold(this.#level);
+    this.#sync();
+    const n = SEVERITY_NUMBER[level as Level];
+    return n !== undefined && n >= this.#threshold;
   }
 
-  /** A logger whose records all carry `bindings`. `name` sets the instrumentation scope. */
-  child(bindings: Fields, options: { name?: string } = {}): Logger {
-    const own = encodeAttributes(bindings ?? {});
-    let merged = own;
-    if (this.#bindings && this.#bindings.length > 0) {
-      merged = new Uint8Array(this.#bindings.length + own.length);
-      merged.set(this.#bindings, 0);
-      merged.set(own, this.#bindings.length);
+  /**
+   * A logger whose records all carry `bindings` (converted once, here). A child of a child
+   * has both sets; a child's key replaces its parent's. `name` sets the instrumentation scope.
+   */
+  child(bindings: Fields, options: ChildOptions = {}): Logger {
+    const core = this.#core;
+    const level = options?.level;
+    if (level !== undefined && level !== 'silent' && !isLevel(level)) {
+      throw new InvalidOptionError('child level', level, LEVEL_CHOICES);
     }
-    const scope = options.name !== undefined ? encodeScope(options.name) : this.#scope;
-    return new Logger(this.#core, scope, merged, this.#level);
+    const name = options?.name;
+    const scope = typeof name === 'string' ? scopeFor(core, name, this.#encodeScope) : this.#scope;
+    const encoded = encodeBindings(bindings, this.#bindings, core.limits, core.redactor);
+    return new Logger(core, scope, this.#encodeScope, encoded, this, level);
+  }
+
+  /**
+   * Writes an event: a record with the OTLP `event_name` field, at INFO severity (so it
+   * follows the `info` level). `fields` become attributes.
+   */
+  event(name: string, fields?: Fields): void {
+    this.#sync();
+    if (SEVERITY_NUMBER.info < this.#threshold) return;
+    this.#write(SEVERITY_NUMBER.info, SEVERITY_TEXT.info, undefined, fields, undefined, String(name));
+  }
+
+  /** Queue fill of the delivery pipeline, 0 (empty) to 1 (full). */
+  get pressure(): number {
+    return this.#core.sink.pressure;
+  }
+
+  /** Resolves when the queue is below its low-water mark: `await` it in bulk producers. */
+  drained(): Promise<void> {
+    return this.#core.sink.drained();
   }
 
   /** Resolves when everything logged before the call is exported, spooled or dropped-and-counted. */
@@ -105,25 +214,102 @@ export class Logger {
     return this.#core.sink.stats();
   }
 
-  #makeLogFn(level: Level): LogFn {
-    const severityNumber = SEVERITY_NUMBER[level];
-    const severityText = SEVERITY_TEXT[level];
-    return (message, fields) => {
-      try {
-        const now = nowUnixNano();
-        const bytes = encodeRecord({
-          timeUnixNano: now,
-          observedTimeUnixNano: now,
-          severityNumber,
-          severityText,
-          body: message,
-          fields,
-          bindings: this.#bindings,
-        });
-        this.#core.sink.write({ bytes, scope: this.#scope, resource: this.#core.resource() });
-      } catch (err) {
-        this.#core.onError(err);
-      }
+  /** Re-resolves the effective level if anything changed since the last call. */
+  #sync(): void {
+    const levels = this.#core.levels;
+    if (this.#generation === levels.generation) return;
+    const effective = this.#resolve();
+    this.#effective = effective;
+    this.#threshold = levelThreshold(effective);
+    this.#generation = levels.generation;
+  }
+
+  #resolve(): LevelOrSilent {
+    const override = this.#core.levels.override(this.#scope.name);
+    if (override !== undefined) return override;
+    if (this.#own !== undefined) return this.#own;
+    if (this.#parent !== undefined) return this.#parent.level;
+    return this.#core.levels.base;
+  }
+
+  #method(severityNumber: number, severityText: string): LogFn {
+    const levels = this.#core.levels;
+    return (a: unknown, b?: unknown): void => {
+      if (this.#generation !== levels.generation) this.#sync();
+      if (severityNumber < this.#threshold) return;
+      this.#call(severityNumber, severityText, a, b);
     };
+  }
+
+  /** Sorts out the argument forms (see {@link LogFn}). */
+  #call(severityNumber: number, severityText: string, a: unknown, b: unknown): void {
+    try {
+      let body: unknown;
+      let fields: object | undefined;
+      let exception: Error | undefined;
+      if (typeof a === 'string') {
+        body = a;
+        if (b !== null && typeof b === 'object') {
+          if (isError(b)) exception = b;
+          else fields = b;
+        } else if (b !== undefined && b !== null) body = `${a} ${String(b)}`;
+      } else if (isError(a)) {
+        exception = a;
+        if (typeof b === 'string') body = b;
+        else {
+          body = readProperty(a, 'message');
+          if (b !== null && typeof b === 'object') fields = b;
+        }
+      } else if (a !== null && typeof a === 'object' && !(a instanceof Uint8Array) && !Array.isArray(a)) {
+        fields = a;
+        body = b;
+      } else {
+        body = a;
+        if (b !== null && typeof b === 'object') fields = b;
+      }
+      this.#write(severityNumber, severityText, body, fields, exception, undefined);
+    } catch (err) {
+      this.#core.onError(err);
+    }
+  }
+
+  #write(
+    severityNumber: number,
+    severityText: string,
+    body: unknown,
+    fields: object | undefined,
+    exception: Error | undefined,
+    eventName: string | undefined,
+  ): void {
+    const core = this.#core;
+    try {
+      const span = core.spanContext();
+      readClock(clock);
+      fixed64Words(clock.ms, clock.nanos, words);
+      parts.timeLo = parts.observedLo = words.lo;
+      parts.timeHi = parts.observedHi = words.hi;
+      parts.severityNumber = severityNumber;
+      parts.severityText = severityText;
+      parts.body = body;
+      parts.fields = fields;
+      parts.exception = exception;
+      parts.bindings = this.#bindings;
+      if (span !== undefined) {
+        parts.traceId = span.traceId;
+        parts.spanId = span.spanId;
+        parts.flags = span.traceFlags & 0xff;
+      } else {
+        parts.traceId = parts.spanId = undefined;
+        parts.flags = 0;
+      }
+      parts.eventName = eventName;
+      const bytes = encodeParts(parts, core.limits, core.redactor);
+      // Do not keep the caller's objects alive through the scratch space.
+      parts.body = parts.fields = parts.exception = undefined;
+      core.sink.write({ bytes, scope: this.#scope, resource: core.resource() });
+    } catch (err) {
+      parts.body = parts.fields = parts.exception = undefined;
+      core.onError(err);
+    }
   }
 }

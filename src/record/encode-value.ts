@@ -1,61 +1,170 @@
 /**
- * User values → OTLP AnyValue bytes, written straight into the protobuf writer.
- * Whatever a caller passes (cycles, BigInt, throwing getters, Proxies) ends up as a valid
- * value; this module never throws.
+ * User values → OTLP AnyValue bytes, written straight into a {@link ByteWriter}.
+ *
+ * Whatever a caller passes (cycles, BigInt, throwing getters, revoked Proxies, throwing
+ * `toJSON`) ends up as a valid value; nothing here throws to the caller. A value that throws
+ * half-way is rolled back (`w.pos = saved`) and written as `"[Unserializable]"`.
  */
-import * as F from '../otlp/fields.js';
-import { LEN, tag, type Writer } from '../otlp/protobuf.js';
+import type { ByteWriter } from './byte-writer.js';
+import { DEFAULT_REDACTOR, type PathNode, type Redactor, stepPath } from './redact.js';
 
 export interface ValueLimits {
-  /** Deepest nesting kept; deeper values become `"[Truncated]"`. */
+  /** Deepest nesting kept; deeper values become `"[Truncated]"`. Default 8. */
   maxDepth: number;
-  /** Longest string kept, in UTF-16 code units; longer ones are cut. */
+  /** Longest string kept, in UTF-16 code units; longer ones are cut. Default 16384. */
   maxStringLength: number;
+  /** Most attributes on one record; the rest are counted in `dropped_attributes_count`. Default 128. */
+  maxAttributes: number;
 }
 
-export const DEFAULT_VALUE_LIMITS: ValueLimits = { maxDepth: 8, maxStringLength: 16 * 1024 };
+export const DEFAULT_VALUE_LIMITS: Readonly<ValueLimits> = Object.freeze({
+  maxDepth: 8,
+  maxStringLength: 16 * 1024,
+  maxAttributes: 128,
+});
 
-const TAG_STRING = tag(F.AnyValue.stringValue, LEN);
-const TAG_BOOL = tag(F.AnyValue.boolValue, 0);
-const TAG_INT = tag(F.AnyValue.intValue, 0);
-const TAG_DOUBLE = tag(F.AnyValue.doubleValue, 1);
-const TAG_ARRAY = tag(F.AnyValue.arrayValue, LEN);
-const TAG_KVLIST = tag(F.AnyValue.kvlistValue, LEN);
-const TAG_BYTES = tag(F.AnyValue.bytesValue, LEN);
-const TAG_VALUES = tag(1, LEN); // ArrayValue.values and KeyValueList.values
-const TAG_KEY = tag(F.KeyValue.key, LEN);
-const TAG_VALUE = tag(F.KeyValue.value, LEN);
+export const CIRCULAR = '[Circular]';
+export const TRUNCATED = '[Truncated]';
+export const UNSERIALIZABLE = '[Unserializable]';
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+// AnyValue fields (string 1, bool 2, int 3, double 4, array 5, kvlist 6, bytes 7).
+const T_STRING = 0x0a;
+const T_BOOL = 0x10;
+const T_INT = 0x18;
+const T_DOUBLE = 0x21;
+const T_ARRAY = 0x2a;
+const T_KVLIST = 0x32;
+const T_BYTES = 0x3a;
+/** ArrayValue.values / KeyValueList.values / Resource.attributes: field 1, LEN. */
+export const T_VALUES = 0x0a;
+const T_KEY = 0x0a;
+const T_VALUE = 0x12;
 
-/** Per-record state of the walk: the ancestors (for cycle detection) and whether anything was cut. */
+/** Per-record state of the walk. Reused across records; {@link resetWalk} before each. */
 export interface WalkState {
-  readonly limits: ValueLimits;
+  limits: ValueLimits;
+  redactor: Redactor;
+  /** Ancestors of the current value, for cycle detection. */
   readonly seen: unknown[];
+  /** Something was cut (string, depth); the record gets `podlog.truncated: true`. */
   truncated: boolean;
 }
 
-export function newWalkState(limits: ValueLimits): WalkState {
-  return { limits, seen: [], truncated: false };
+export function newWalkState(
+  limits: ValueLimits = DEFAULT_VALUE_LIMITS,
+  redactor: Redactor = DEFAULT_REDACTOR,
+): WalkState {
+  return { limits, redactor, seen: [], truncated: false };
 }
 
-/** Writes `value` as the *contents* of an AnyValue message (caller wrote tag and fork). */
-export function writeAnyValue(w: Writer, value: unknown, state: WalkState, depth: number): void {
+export function resetWalk(state: WalkState, limits: ValueLimits, redactor: Redactor): void {
+  state.limits = limits;
+  state.redactor = redactor;
+  const seen = state.seen as unknown[];
+  while (seen.length !== 0) seen.pop();
+  state.truncated = false;
+}
+
+/**
+ * Writes one KeyValue message under `tagByte` (`0x0a` inside a list, `0x32` for
+ * LogRecord.attributes). `node` is the redaction-path trie node of the parent.
+ * Never throws; `undefined` values are skipped (returns false).
+ */
+export function writeKeyValue(
+  w: ByteWriter,
+  tagByte: number,
+  key: string,
+  value: unknown,
+  state: WalkState,
+  depth: number,
+  node: PathNode | undefined,
+): boolean {
+  if (value === undefined) return false;
+  const saved = w.pos;
+  const seenLength = state.seen.length;
+  try {
+    w.byte(tagByte);
+    const kv = w.begin();
+    w.byte(T_KEY);
+    w.string(key);
+    w.byte(T_VALUE);
+    const v = w.begin();
+    const next = node === undefined ? undefined : stepPath(node, key);
+    if (next?.terminal || (state.redactor.hasKeyRules && state.redactor.matchesKey(key))) {
+      writeString(w, state.redactor.censor, state);
+    } else {
+      writeValue(w, value, state, depth, next);
+    }
+    w.end(v);
+    w.end(kv);
+  } catch {
+    w.pos = saved;
+    state.seen.length = seenLength;
+    writeUnserializableKeyValue(w, tagByte, key);
+  }
+  return true;
+}
+
+function writeUnserializableKeyValue(w: ByteWriter, tagByte: number, key: string): void {
+  w.byte(tagByte);
+  const kv = w.begin();
+  w.byte(T_KEY);
+  w.string(key);
+  w.byte(T_VALUE);
+  const v = w.begin();
+  w.byte(T_STRING);
+  w.string(UNSERIALIZABLE);
+  w.end(v);
+  w.end(kv);
+}
+
+/** Writes `value` as an AnyValue message body under `tagByte`, rolled back on failure. */
+export function writeAnyValueField(w: ByteWriter, tagByte: number, value: unknown, state: WalkState): void {
+  const saved = w.pos;
+  const seenLength = state.seen.length;
+  try {
+    w.byte(tagByte);
+    const start = w.begin();
+    writeValue(w, value, state, 0, undefined);
+    w.end(start);
+  } catch {
+    w.pos = saved;
+    state.seen.length = seenLength;
+    w.byte(tagByte);
+    const start = w.begin();
+    w.byte(T_STRING);
+    w.string(UNSERIALIZABLE);
+    w.end(start);
+  }
+}
+
+/** Writes the fields of an AnyValue message for `value`. May throw (callers roll back). */
+export function writeValue(
+  w: ByteWriter,
+  value: unknown,
+  state: WalkState,
+  depth: number,
+  node: PathNode | undefined,
+): void {
   switch (typeof value) {
     case 'string':
       writeString(w, value, state);
       return;
     case 'number':
-      if (Number.isSafeInteger(value)) w.uint32(TAG_INT).int64(value);
-      else w.uint32(TAG_DOUBLE).double(value);
+      if (Number.isSafeInteger(value)) {
+        w.byte(T_INT);
+        w.int64(value);
+      } else {
+        w.byte(T_DOUBLE);
+        w.double(value);
+      }
       return;
     case 'boolean':
-      w.uint32(TAG_BOOL).bool(value);
+      w.byte(T_BOOL);
+      w.byte(value ? 1 : 0);
       return;
     case 'bigint':
-      if (value >= INT64_MIN && value <= INT64_MAX) w.uint32(TAG_INT).int64(value.toString());
-      else writeString(w, value.toString(), state);
+      writeBigInt(w, value, state);
       return;
     case 'undefined':
       return;
@@ -63,83 +172,193 @@ export function writeAnyValue(w: Writer, value: unknown, state: WalkState, depth
       writeString(w, value.toString(), state);
       return;
     case 'function':
-      writeString(w, `[Function ${value.name || 'anonymous'}]`, state);
+      writeString(
+        w,
+        `[Function ${typeof value.name === 'string' && value.name ? value.name : 'anonymous'}]`,
+        state,
+      );
       return;
   }
   if (value === null) return;
-  writeObject(w, value as object, state, depth);
+  writeObject(w, value as object, state, depth, node);
 }
 
-function writeString(w: Writer, s: string, state: WalkState): void {
-  if (s.length > state.limits.maxStringLength) {
-    s = `${s.slice(0, state.limits.maxStringLength)}…[truncated]`;
+export function writeString(w: ByteWriter, s: string, state: WalkState): void {
+  const max = state.limits.maxStringLength;
+  if (s.length > max) {
+    // Do not cut a surrogate pair in half.
+    let end = max;
+    const c = s.charCodeAt(end - 1);
+    if (c >= 0xd800 && c <= 0xdbff) end--;
+    s = `${s.slice(0, end)}…`;
     state.truncated = true;
   }
-  w.uint32(TAG_STRING).string(s);
+  w.byte(T_STRING);
+  w.string(s);
 }
 
-function writeObject(w: Writer, value: object, state: WalkState, depth: number): void {
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function writeBigInt(w: ByteWriter, value: bigint, state: WalkState): void {
+  if (value < INT64_MIN || value > INT64_MAX) {
+    writeString(w, value.toString(), state);
+    return;
+  }
+  const u = BigInt.asUintN(64, value);
+  w.byte(T_INT);
+  w.varint64(Number(u & 0xffffffffn), Number(u >> 32n));
+}
+
+function isError(value: object): value is Error {
+  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
+}
+
+function writeObject(
+  w: ByteWriter,
+  value: object,
+  state: WalkState,
+  depth: number,
+  node: PathNode | undefined,
+): void {
   if (state.seen.includes(value)) {
-    writeString(w, '[Circular]', state);
+    writeString(w, CIRCULAR, state);
+    return;
+  }
+  if (ArrayBuffer.isView(value)) {
+    if (value instanceof Uint8Array) {
+      w.byte(T_BYTES);
+      w.bytes(value);
+      return;
+    }
+    if (value instanceof DataView) {
+      w.byte(T_BYTES);
+      w.bytes(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      return;
+    }
+  } else if (value instanceof ArrayBuffer) {
+    w.byte(T_BYTES);
+    w.bytes(new Uint8Array(value));
+    return;
+  }
+  if (value instanceof Date) {
+    const t = value.getTime();
+    writeString(w, Number.isNaN(t) ? 'Invalid Date' : value.toISOString(), state);
+    return;
+  }
+  if (value instanceof URL) {
+    writeString(w, value.href, state);
+    return;
+  }
+  if (value instanceof RegExp) {
+    writeString(w, String(value), state);
     return;
   }
   if (depth >= state.limits.maxDepth) {
     state.truncated = true;
-    writeString(w, '[Truncated]', state);
+    writeString(w, TRUNCATED, state);
     return;
   }
-  try {
-    if (value instanceof Uint8Array) {
-      w.uint32(TAG_BYTES).bytes(value);
-      return;
+  state.seen.push(value);
+  if (Array.isArray(value) || value instanceof Set || ArrayBuffer.isView(value)) {
+    w.byte(T_ARRAY);
+    const start = w.begin();
+    let i = 0;
+    for (const item of value as Iterable<unknown>) {
+      const child = node === undefined ? undefined : stepPath(node, String(i));
+      writeArrayItem(w, item, state, depth + 1, child);
+      i++;
     }
-    if (value instanceof Date) {
-      writeString(w, Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString(), state);
-      return;
-    }
-    if (value instanceof URL) {
-      writeString(w, value.href, state);
-      return;
-    }
-    state.seen.push(value);
-    try {
-      if (Array.isArray(value) || value instanceof Set) {
-        w.uint32(TAG_ARRAY).fork();
-        for (const item of value) {
-          w.uint32(TAG_VALUES).fork();
-          writeAnyValue(w, item, state, depth + 1);
-          w.ldelim();
-        }
-        w.ldelim();
-        return;
-      }
-      w.uint32(TAG_KVLIST).fork();
-      if (value instanceof Map) {
-        for (const [k, v] of value) writeKeyValue(w, String(k), v, state, depth + 1);
-      } else if (value instanceof Error) {
-        writeErrorFields(w, value, state, depth + 1);
-      } else {
-        for (const k of Object.keys(value)) {
-          writeKeyValue(w, k, readProperty(value, k), state, depth + 1);
-        }
-      }
-      w.ldelim();
-    } finally {
+    w.end(start);
+  } else if (isError(value)) {
+    w.byte(T_KVLIST);
+    const start = w.begin();
+    writeErrorAttributes(w, T_VALUES, value, state, depth + 1, node, Number.POSITIVE_INFINITY);
+    w.end(start);
+  } else if (value instanceof Map) {
+    w.byte(T_KVLIST);
+    const start = w.begin();
+    for (const [k, v] of value) writeKeyValue(w, T_VALUES, String(k), v, state, depth + 1, node);
+    w.end(start);
+  } else {
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') {
       state.seen.pop();
+      writeJsonable(w, toJSON.call(value), state, depth, node);
+      return;
     }
+    w.byte(T_KVLIST);
+    const start = w.begin();
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      writeKeyValue(w, T_VALUES, k, readProperty(value, k), state, depth + 1, node);
+    }
+    w.end(start);
+  }
+  state.seen.pop();
+}
+
+/** The result of `toJSON()`: encoded like any value, but its own `toJSON` is not called again. */
+function writeJsonable(
+  w: ByteWriter,
+  value: unknown,
+  state: WalkState,
+  depth: number,
+  node: PathNode | undefined,
+): void {
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  ) {
+    writeValue(w, value, state, depth, node);
+    return;
+  }
+  if (state.seen.includes(value)) {
+    writeString(w, CIRCULAR, state);
+    return;
+  }
+  state.seen.push(value);
+  w.byte(T_KVLIST);
+  const start = w.begin();
+  for (const k of Object.keys(value)) {
+    writeKeyValue(w, T_VALUES, k, readProperty(value, k), state, depth + 1, node);
+  }
+  w.end(start);
+  state.seen.pop();
+}
+
+function writeArrayItem(
+  w: ByteWriter,
+  item: unknown,
+  state: WalkState,
+  depth: number,
+  node: PathNode | undefined,
+): void {
+  const saved = w.pos;
+  const seenLength = state.seen.length;
+  try {
+    w.byte(T_VALUES);
+    const start = w.begin();
+    if (node?.terminal) writeString(w, state.redactor.censor, state);
+    else writeValue(w, item, state, depth, node);
+    w.end(start);
   } catch {
-    // A revoked Proxy or a throwing iterator. The writer may hold a half-written fork; the
-    // caller's encodeRecord catches and rewrites the whole value when that happens.
-    throw UNSERIALIZABLE;
+    w.pos = saved;
+    state.seen.length = seenLength;
+    w.byte(T_VALUES);
+    const start = w.begin();
+    w.byte(T_STRING);
+    w.string(UNSERIALIZABLE);
+    w.end(start);
   }
 }
 
-/** Sentinel thrown when a value cannot be walked; callers replace the value by "[Unserializable]". */
-export const UNSERIALIZABLE = Symbol('podlog.unserializable');
+/** Marks a property whose getter threw; written as `"[Unserializable]"`. */
+const THROWING_GETTER = { toJSON: () => UNSERIALIZABLE } as const;
 
-const THROWING_GETTER = Symbol('podlog.throwingGetter');
-
-function readProperty(obj: object, key: string): unknown {
+export function readProperty(obj: object, key: string): unknown {
   try {
     return (obj as Record<string, unknown>)[key];
   } catch {
@@ -147,35 +366,75 @@ function readProperty(obj: object, key: string): unknown {
   }
 }
 
-/** Writes one KeyValue (tag 1 of its parent list) with `key` and `value`. Skips `undefined`. */
-export function writeKeyValue(w: Writer, key: string, value: unknown, state: WalkState, depth: number): void {
-  if (value === undefined) return;
-  w.uint32(TAG_VALUES).fork();
-  w.uint32(TAG_KEY).string(key);
-  w.uint32(TAG_VALUE).fork();
-  if (value === THROWING_GETTER) writeString(w, '[Unserializable]', state);
-  else writeAnyValue(w, value, state, depth);
-  w.ldelim();
-  w.ldelim();
-}
+const SKIPPED_ERROR_KEYS = new Set(['name', 'message', 'stack', 'cause', 'errors']);
 
-function writeErrorFields(w: Writer, err: Error, state: WalkState, depth: number): void {
-  writeKeyValue(w, 'type', safeName(err), state, depth);
-  writeKeyValue(w, 'message', String(readProperty(err, 'message') ?? ''), state, depth);
+/**
+ * Writes an Error as OTel exception attributes: `exception.type`, `exception.message`,
+ * `exception.stacktrace`, then its own enumerable properties as `exception.<key>` (e.g.
+ * `exception.code`), `exception.cause` (an Error there has this same shape) and, for an
+ * AggregateError, `exception.errors`. The same keys are used for the record-level exception
+ * (as attributes) and for an Error nested in a value (as a kvlist). Writes at most `room`
+ * entries and reports how many were written and how many did not fit.
+ */
+export function writeErrorAttributes(
+  w: ByteWriter,
+  tagByte: number,
+  err: Error,
+  state: WalkState,
+  depth: number,
+  node: PathNode | undefined,
+  room: number,
+): { written: number; dropped: number } {
+  let written = 0;
+  let dropped = 0;
+  const put = (key: string, value: unknown) => {
+    if (value === undefined) return;
+    if (written >= room) {
+      dropped++;
+      return;
+    }
+    if (writeKeyValue(w, tagByte, key, value, state, depth, node)) written++;
+  };
+  put('exception.type', errorType(err));
+  const message = readProperty(err, 'message');
+  put('exception.message', message === undefined ? '' : safeString(message));
   const stack = readProperty(err, 'stack');
-  if (typeof stack === 'string') writeKeyValue(w, 'stacktrace', stack, state, depth);
-  for (const k of Object.keys(err)) {
-    if (k === 'message' || k === 'stack') continue;
-    writeKeyValue(w, k, readProperty(err, k), state, depth);
+  if (typeof stack === 'string') put('exception.stacktrace', stack);
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(err);
+  } catch {
+    // revoked Proxy: type/message above already fell back to "[Unserializable]".
   }
-  const cause = readProperty(err, 'cause');
-  if (cause !== undefined) writeKeyValue(w, 'cause', cause, state, depth);
+  for (const k of keys) {
+    if (!SKIPPED_ERROR_KEYS.has(k)) put(`exception.${k}`, readProperty(err, k));
+  }
+  put('exception.cause', readProperty(err, 'cause'));
+  const errors = readProperty(err, 'errors');
+  if (Array.isArray(errors)) put('exception.errors', errors);
+  return { written, dropped };
 }
 
-function safeName(err: Error): string {
+function safeString(v: unknown): string {
   try {
-    return err.constructor?.name || err.name || 'Error';
+    return String(v);
   } catch {
-    return 'Error';
+    return UNSERIALIZABLE;
   }
+}
+
+/** The exception type: the class name, or `name` when the class is plain `Error`. */
+export function errorType(err: Error): string {
+  let ctor = '';
+  let name = '';
+  try {
+    const c = err.constructor?.name;
+    if (typeof c === 'string') ctor = c;
+  } catch {}
+  try {
+    const n = err.name;
+    if (typeof n === 'string') name = n;
+  } catch {}
+  if (ctor && ctor !== 'Error' && ctor !== 'Object') return ctor;
+  return name || ctor || 'Error';
 }

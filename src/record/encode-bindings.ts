@@ -1,0 +1,103 @@
+/**
+ * Child-logger bindings, converted once at `log.child()` and reused by every record of that
+ * child: each key is encoded as one `LogRecord.attributes` entry and the entries are
+ * concatenated, so a call copies one byte range. The per-key offsets let a call's own field
+ * replace a binding of the same key, and a child's binding replace its parent's.
+ */
+import { ByteWriter } from './byte-writer.js';
+import { T_ATTRIBUTE } from './encode-record.js';
+import {
+  DEFAULT_VALUE_LIMITS,
+  newWalkState,
+  readProperty,
+  type ValueLimits,
+  writeKeyValue,
+} from './encode-value.js';
+import { DEFAULT_REDACTOR, type Redactor } from './redact.js';
+
+export interface EncodedBindings {
+  /** Concatenated `LogRecord.attributes` entries (tag 6 included). */
+  readonly bytes: Uint8Array;
+  /** Keys in order, one per entry. */
+  readonly keys: readonly string[];
+  /** Start of entry i at `offsets[i]`; `offsets[keys.length] === bytes.length`. */
+  readonly offsets: readonly number[];
+  /** Key → entry index. */
+  readonly index: ReadonlyMap<string, number>;
+  /** Number of entries (`keys.length`). */
+  readonly count: number;
+  /** Bindings that did not fit the attribute limit. */
+  readonly dropped: number;
+  /** A value was cut while encoding. */
+  readonly truncated: boolean;
+}
+
+export const NO_BINDINGS: EncodedBindings = Object.freeze({
+  bytes: new Uint8Array(0),
+  keys: [],
+  offsets: [0],
+  index: new Map(),
+  count: 0,
+  dropped: 0,
+  truncated: false,
+});
+
+/**
+ * Encodes `fields` as bindings on top of `parent`: keys of `fields` replace the parent's.
+ * Never throws for any user value.
+ */
+export function encodeBindings(
+  fields: object | null | undefined,
+  parent: EncodedBindings = NO_BINDINGS,
+  limits: ValueLimits = DEFAULT_VALUE_LIMITS,
+  redactor: Redactor = DEFAULT_REDACTOR,
+): EncodedBindings {
+  const entries = new Map<string, Uint8Array>();
+  for (let i = 0; i < parent.count; i++) {
+    entries.set(parent.keys[i], parent.bytes.subarray(parent.offsets[i], parent.offsets[i + 1]));
+  }
+  const w = new ByteWriter(1024);
+  const state = newWalkState(limits, redactor);
+  let keys: string[] = [];
+  try {
+    keys = fields !== null && typeof fields === 'object' ? Object.keys(fields) : [];
+  } catch {
+    // A revoked Proxy: no bindings.
+  }
+  for (const key of keys) {
+    w.reset();
+    state.seen.length = 0;
+    if (writeKeyValue(w, T_ATTRIBUTE, key, readProperty(fields as object, key), state, 0, redactor.paths)) {
+      entries.delete(key); // re-insert at the end: order follows the latest binding
+      entries.set(key, w.copy());
+    } else entries.delete(key); // `undefined` unbinds
+  }
+  let dropped = parent.dropped;
+  const outKeys: string[] = [];
+  const chunks: Uint8Array[] = [];
+  for (const [key, bytes] of entries) {
+    if (outKeys.length >= limits.maxAttributes) {
+      dropped++;
+      continue;
+    }
+    outKeys.push(key);
+    chunks.push(bytes);
+  }
+  const offsets = [0];
+  let total = 0;
+  for (const c of chunks) {
+    total += c.length;
+    offsets.push(total);
+  }
+  const bytes = new Uint8Array(total);
+  for (let i = 0; i < chunks.length; i++) bytes.set(chunks[i], offsets[i]);
+  return Object.freeze({
+    bytes,
+    keys: outKeys,
+    offsets,
+    index: new Map(outKeys.map((k, i) => [k, i])),
+    count: outKeys.length,
+    dropped,
+    truncated: parent.truncated || state.truncated,
+  });
+}
