@@ -59,8 +59,8 @@ export function harness(
   const lines: string[] = [];
   const diag = createDiag({ sink: (line) => lines.push(line), intervalMs: 0 });
   const cfg = resolveSpoolOptions({ dir, ...overrides.spool }, {})!;
-  const { spool: _s, ...rest } = overrides;
-  const spool = openSpool({ ...cfg, counters, diag, ...rest });
+  const { spool: _s, counters: _c, ...rest } = overrides;
+  const spool = openSpool({ ...cfg, diag, ...rest, counters });
   const h: Harness = {
     spool,
     counters,
