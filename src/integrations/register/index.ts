@@ -1,0 +1,17 @@
+/**
+ * `podlog/register`: zero-code start.
+ *
+ *   node --import podlog/register app.js      (ESM)
+ *   node -r podlog/register app.js            (CommonJS)
+ *
+ * Creates a logger from the environment alone (`OTEL_*`, `PODLOG_*`), flushes it before the
+ * process exits, and makes it available as `getLogger()`. With `PODLOG_CAPTURE_CONSOLE=1`,
+ * `console.*` calls become records too.
+ * @packageDocumentation
+ */
+import { ensureRegistered } from './register.js';
+
+ensureRegistered();
+
+export { captureConsole } from '../console/capture-console.js';
+export { getLogger } from './register.js';

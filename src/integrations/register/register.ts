@@ -1,0 +1,43 @@
+/**
+ * The process-wide logger of `podlog/register`. It lives on `globalThis` (under a registered
+ * symbol) so the ESM and CommonJS copies of podlog, which a process can load side by side,
+ * share one logger. Flushing at exit (beforeExit, SIGTERM/SIGINT, `process.exit()`) is the
+ * pipeline's own exit handling (`handleExit`, on by default), so nothing is installed here.
+ */
+import { createLogger } from '../../logger/create-logger.js';
+import type { Logger } from '../../logger/logger.js';
+import { captureConsole } from '../console/capture-console.js';
+
+interface Registration {
+  logger: Logger;
+  restoreConsole?: () => void;
+}
+
+const KEY = Symbol.for('podlog.register');
+
+function slot(): { [KEY]?: Registration } {
+  return globalThis as { [KEY]?: Registration };
+}
+
+function truthy(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+/** Creates the process-wide logger once, from the environment alone. */
+export function ensureRegistered(): Registration {
+  const existing = slot()[KEY];
+  if (existing) return existing;
+  const logger = createLogger();
+  const registration: Registration = { logger };
+  slot()[KEY] = registration;
+  if (truthy(process.env.PODLOG_CAPTURE_CONSOLE)) registration.restoreConsole = captureConsole(logger);
+  return registration;
+}
+
+/**
+ * The process-wide logger created by `podlog/register` (created from the environment on the
+ * first call if the register hook was not preloaded).
+ */
+export function getLogger(): Logger {
+  return ensureRegistered().logger;
+}
