@@ -46,6 +46,7 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
   const where = displayUrl(config.endpoint);
   const secrets = Object.values(config.headers);
   const closing = new AbortController();
+  let closed: Promise<void> | undefined;
   const slots = createLimiter(config.maxConcurrentRequests);
   const gate = createHealthGate({
     retry: config.retry,
@@ -201,9 +202,10 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
       await exportPart(batch, { outcome, deadline: now() + config.retry.maxElapsedMs, signal });
       return outcome;
     },
-    async close() {
+    close() {
       closing.abort();
-      await transport.close();
+      closed ??= transport.close();
+      return closed;
     },
   };
 }

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay, parseRetryAfter, retryDelay } from '../../src/export/backoff.js';
+import { createHealthGate } from '../../src/export/health-gate.js';
+import type { RetryConfig } from '../../src/export/options.js';
+
+const retry: RetryConfig = {
+  maxAttempts: 6,
+  maxElapsedMs: 20_000,
+  initialDelayMs: 100,
+  maxDelayMs: 1_000,
+  maxRetryAfterMs: 5_000,
+};
+
+describe('backoff', () => {
+  it('full jitter: uniform below an exponential ceiling capped at maxDelayMs', () => {
+    const top = () => 0.999999;
+    expect([1, 2, 3, 4, 5, 6].map((f) => backoffDelay(f, retry, top))).toEqual([99, 199, 399, 799, 999, 999]);
+    expect(backoffDelay(3, retry, () => 0)).toBe(0);
+    expect(backoffDelay(1000, retry, top)).toBe(999);
+  });
+
+  it('parses Retry-After seconds and HTTP dates; ignores garbage', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('7', now)).toBe(7000);
+    expect(parseRetryAfter(' 0 ', now)).toBe(0);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+    expect(parseRetryAfter(['3', '9'], now)).toBe(3000);
+  });
+
+  it('Retry-After wins over backoff and is clamped', () => {
+    expect(retryDelay(1, 2_000, retry, () => 0.5)).toBe(2_000);
+    expect(retryDelay(1, 60_000, retry, () => 0.5)).toBe(5_000);
+    expect(retryDelay(2, undefined, retry, () => 0.5)).toBe(100);
+  });
+});
+
+describe('health gate', () => {
+  function gate() {
+    let t = 0;
+    const recovered: number[] = [];
+    const g = createHealthGate({
+      retry,
+      now: () => t,
+      random: () => 0.5,
+      onRecovered: (n) => recovered.push(n),
+    });
+    return { g, recovered, advance: (ms: number) => (t += ms), at: () => t };
+  }
+
+  it('healthy: everyone goes', async () => {
+    const { g } = gate();
+    expect(await Promise.all([g.acquire(10), g.acquire(10)])).toEqual(['go', 'go']);
+    expect(g.healthy && g.ready).toBe(true);
+  });
+
+  it('after a failure: waits out the delay, then exactly one probe at a time', async () => {
+    const { g, advance, recovered } = gate();
+    expect(g.failed('go')).toBe(50);
+    expect(g.healthy).toBe(false);
+    expect(g.ready).toBe(false);
+    advance(50);
+    expect(g.ready).toBe(true);
+    expect(await g.acquire(10_000)).toBe('probe');
+    expect(g.ready).toBe(false);
+    let second: string | undefined;
+    const pending = g.acquire(10_000).then((p) => {
+      second = p;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(second).toBeUndefined();
+    g.succeeded('probe');
+    await pending;
+    expect(second).toBe('go');
+    expect(recovered).toEqual([1]);
+    expect(g.healthy).toBe(true);
+  });
+
+  it('a failed probe hands the next probe to a waiter after a longer delay', async () => {
+    const { g, advance } = gate();
+    g.failed('go');
+    advance(50);
+    expect(await g.acquire(10_000)).toBe('probe');
+    const next = g.acquire(10_000);
+    expect(g.failed('probe')).toBe(100); // second consecutive failure: ceiling doubled
+    advance(100);
+    expect(await next).toBe('probe');
+    expect(g.failures).toBe(2);
+  });
+
+  it('failures of requests already in flight count once', () => {
+    const { g } = gate();
+    g.failed('go');
+    g.failed('go');
+    expect(g.failures).toBe(1);
+  });
+
+  it('expired when the next probe cannot start before the deadline; aborted on signal', async () => {
+    const { g } = gate();
+    g.failed('go', 3_000);
+    expect(await g.acquire(1_000)).toBe('expired');
+    const controller = new AbortController();
+    const pending = g.acquire(10_000, controller.signal);
+    controller.abort();
+    expect(await pending).toBe('aborted');
+  });
+
+  it('a released probe (aborted request) lets another waiter probe', async () => {
+    const { g, advance } = gate();
+    g.failed('go');
+    advance(50);
+    expect(await g.acquire(10_000)).toBe('probe');
+    const next = g.acquire(10_000);
+    g.released('probe');
+    expect(await next).toBe('probe');
+  });
+});
