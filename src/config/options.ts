@@ -4,6 +4,7 @@ import type { ExportOptions } from '../export/options.js';
 import type { RecordOptions } from '../record/options.js';
 import type { LevelOrSilent } from '../record/severity.js';
 import type { ResourceAttributes } from '../resource/detect.js';
+import type { SpoolOptions } from '../spool/options.js';
 import type { ResourceOptions } from '../resource/options.js';
 
 /**
@@ -21,6 +22,8 @@ export interface LoggerOptions extends ExportOptions, ResourceOptions, RecordOpt
   resource?: ResourceAttributes;
   /** Batch cutting limits. */
   batch?: BatchOptions;
+  /** Disk spool for outages: on with `{ dir }` or `PODLOG_SPOOL_DIR`; `false` turns it off. Default off. */
+  spool?: SpoolOptions | false;
   /** Where podlog's own diagnostics go: a function, or `false` for none. Default: stderr, `podlog:` prefix. */
   diagnostics?: DiagSink | false;
   /** Environment to read instead of `process.env` (tests, sandboxes). */

@@ -8,6 +8,7 @@ import { type ExportConfig, resolveExportOptions } from '../export/options.js';
 import { type RecordConfig, resolveRecordOptions } from '../record/options.js';
 import { isLevel, LEVELS, type LevelOrSilent } from '../record/severity.js';
 import { type ResourceDetectionConfig, resolveResourceOptions } from '../resource/options.js';
+import { resolveSpoolOptions, type SpoolConfig } from '../spool/options.js';
 import type { LoggerOptions } from './options.js';
 
 export interface Config {
@@ -18,6 +19,8 @@ export interface Config {
   readonly resourceDetection: ResourceDetectionConfig;
   readonly export: ExportConfig;
   readonly batch: BatchConfig;
+  /** The disk spool; undefined when off. */
+  readonly spool: SpoolConfig | undefined;
   /** Value limits, redaction, stdout mirror (record/options.ts). */
   readonly record: RecordConfig;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -63,6 +66,7 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
       options.endpoint !== undefined || !!env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT || !!env.OTEL_EXPORTER_OTLP_ENDPOINT,
     ),
     batch: resolveBatchOptions(options.batch),
+    spool: resolveSpoolOptions(options.spool, env),
     env,
   });
 }
