@@ -51,6 +51,29 @@ export interface ChildOptions {
   level?: LevelOrSilent;
 }
 
+/**
+ * @internal A record that comes from another logging API (winston, the OTel Logs API): its
+ * severity, time, trace context and event name are given, not taken from the call.
+ */
+export interface ForeignRecord {
+  severityNumber: number;
+  severityText: string;
+  body?: unknown;
+  /** Own enumerable keys become attributes (redacted and limited like fields). */
+  attributes?: object;
+  exception?: Error;
+  /** Default: now. */
+  timeUnixNano?: bigint;
+  /** Default: now. */
+  observedTimeUnixNano?: bigint;
+  /** `undefined`: the active span's, as for a log call; `null`: none. */
+  spanContext?: { traceId: string; spanId: string; traceFlags: number } | null;
+  eventName?: string;
+}
+
+/** @internal Key of {@link Logger}'s method for integrations (shared by the ESM and CJS builds). */
+export const EMIT_FOREIGN: unique symbol = Symbol.for('podlog.emitForeign') as never;
+
 /** State shared by a logger and all its children. */
 export interface LoggerCore {
   readonly sink: RecordSink;
@@ -86,6 +109,19 @@ function isError(value: unknown): value is Error {
     return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
   } catch {
     return false;
+  }
+}
+
+function setForeignTimes(foreign: ForeignRecord): void {
+  const t = foreign.timeUnixNano;
+  if (typeof t === 'bigint' && t > 0n) {
+    parts.timeLo = Number(t & 0xffffffffn);
+    parts.timeHi = Number((t >> 32n) & 0xffffffffn);
+  }
+  const o = foreign.observedTimeUnixNano;
+  if (typeof o === 'bigint' && o > 0n) {
+    parts.observedLo = Number(o & 0xffffffffn);
+    parts.observedHi = Number((o >> 32n) & 0xffffffffn);
   }
 }
 
@@ -189,6 +225,28 @@ export class Logger {
     this.#write(SEVERITY_NUMBER.info, SEVERITY_TEXT.info, undefined, fields, undefined, String(name));
   }
 
+  /**
+   * @internal For podlog's integrations: writes a record from another logging API, filtered
+   * by this logger's level like any call. Never throws.
+   */
+  [EMIT_FOREIGN](record: ForeignRecord): void {
+    try {
+      this.#sync();
+      if (!(record.severityNumber >= this.#threshold)) return;
+      this.#write(
+        record.severityNumber,
+        record.severityText,
+        record.body,
+        record.attributes,
+        record.exception,
+        record.eventName,
+        record,
+      );
+    } catch (err) {
+      this.#core.onError(err);
+    }
+  }
+
   /** Queue fill of the delivery pipeline, 0 (empty) to 1 (full). */
   get pressure(): number {
     return this.#core.sink.pressure;
@@ -280,14 +338,17 @@ export class Logger {
     fields: object | undefined,
     exception: Error | undefined,
     eventName: string | undefined,
+    foreign?: ForeignRecord,
   ): void {
     const core = this.#core;
     try {
-      const span = core.spanContext();
+      const span =
+        foreign?.spanContext === undefined ? core.spanContext() : (foreign.spanContext ?? undefined);
       readClock(clock);
       fixed64Words(clock.ms, clock.nanos, words);
       parts.timeLo = parts.observedLo = words.lo;
       parts.timeHi = parts.observedHi = words.hi;
+      if (foreign !== undefined) setForeignTimes(foreign);
       parts.severityNumber = severityNumber;
       parts.severityText = severityText;
       parts.body = body;
