@@ -4,6 +4,16 @@
  * and out of it (`spooled -= n; exported += n` after a 2xx). The spool itself counts what
  * only it can see: recovery at start (`recovered += n; spooled += n`) and evictions
  * (`spooled -= n; dropped[spool_full | expired | corrupt] += n`).
+ *
+ * Fine print (what the disk spool does):
+ * - Recovery counts a frame found corrupt as `recovered += n; dropped.corrupt += n` (n = its
+ *   record count when readable, else 1), so the invariant holds in the new process.
+ * - `quarantine` does not touch the counters: the batch stage counts the refused records from
+ *   the export outcome (`spooled -= n; dropped.rejected += n`); the spool only moves the bytes.
+ * - A leased batch whose segment is evicted meanwhile stays the caller's: `ack` → the batch
+ *   stage counts it exported as usual; `release` → the spool counts it dropped (`spool_full` /
+ *   `expired`), since there is nothing left on disk to hand out again.
+ * - `append` resolving false moves nothing: the caller keeps or drops the batch (`disk_error`).
  */
 import type { Batch } from '../export/types.js';
 
