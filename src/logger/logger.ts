@@ -232,7 +232,9 @@ export class Logger {
   [EMIT_FOREIGN](record: ForeignRecord): void {
     try {
       this.#sync();
-      if (!(record.severityNumber >= this.#threshold)) return;
+      // An unspecified severity (0) is filtered as INFO: it cannot be below or above anything.
+      const n = record.severityNumber > 0 ? record.severityNumber : SEVERITY_NUMBER.info;
+      if (!(n >= this.#threshold)) return;
       this.#write(
         record.severityNumber,
         record.severityText,
