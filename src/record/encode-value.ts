@@ -397,7 +397,10 @@ export function writeErrorAttributes(
   };
   put('exception.type', errorType(err));
   const message = readProperty(err, 'message');
-  put('exception.message', message === undefined ? '' : safeString(message));
+  put(
+    'exception.message',
+    message === undefined ? '' : message === THROWING_GETTER ? UNSERIALIZABLE : safeString(message),
+  );
   const stack = readProperty(err, 'stack');
   if (typeof stack === 'string') put('exception.stacktrace', stack);
   let keys: string[] = [];
