@@ -15,16 +15,15 @@
  * - undelivered without a spool: `dropped.retries_exhausted` (or `shutdown` after the deadline);
  * - overflow drops: `dropped.queue_full`. Replay moves are in `replay.ts`.
  */
-import { randomUUID } from 'node:crypto';
 import type { Diag } from '../diag.js';
-import type { Batch, Exporter, ExportOutcome } from '../export/types.js';
-import { encodeRequest } from '../otlp/encode-request.js';
+import type { Exporter, ExportOutcome } from '../export/types.js';
 import type { EncodedRecord, EncodedResource } from '../record/types.js';
 import type { ReplayPacer } from '../spool/pacer.js';
 import type { Spool } from '../spool/types.js';
 import type { Counters, DropReason, StatsSnapshot } from '../stats.js';
 import { createDropSummary } from './drop-summary.js';
 import { createFlushTracker } from './flush-tracker.js';
+import { type Entry, framedSize, MemoryQueue } from './memory-queue.js';
 import { type BatchConfig, DEFAULT_PIPELINE_CONFIG, type Overflow, type PipelineConfig } from './options.js';
 import { createReplayer, type Replayer } from './replay.js';
 import { createSpill } from './spill.js';
@@ -61,20 +60,6 @@ export interface PipelineSink extends RecordSink {
   readonly closed: boolean;
 }
 
-/** A cut batch while it is in memory. */
-interface Entry {
-  readonly seq: number;
-  readonly batch: Batch;
-  readonly bytes: number;
-  controller?: AbortController;
-}
-
-/** Bytes a record adds to a request body: its bytes plus tag and length prefix. */
-function framedSize(record: EncodedRecord): number {
-  const n = record.bytes.length;
-  return n + (n < 128 ? 2 : n < 16_384 ? 3 : n < 2_097_152 ? 4 : 5);
-}
-
 function timeout(ms: number): { promise: Promise<'timeout'>; cancel: () => void } {
   let timer: NodeJS.Timeout | undefined;
   const promise = new Promise<'timeout'>((resolve) => {
@@ -89,18 +74,16 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
   const cfg = deps.pipeline ?? DEFAULT_PIPELINE_CONFIG;
   const maxRecords = cfg.queue.maxRecords;
   const maxBytes = cfg.queue.maxBytes;
-  // A batch can never be larger than the queue that holds it.
-  const batchRecords = Math.min(deps.batch.maxRecords, maxRecords);
-  const batchBytes = Math.min(deps.batch.maxBytes, maxBytes);
   const overflow: Overflow = cfg.overflow ?? (spool ? 'spool' : 'drop-newest');
 
-  let pending: EncodedRecord[] = [];
-  let pendingBytes = 0;
-  let ready: Entry[] = [];
+  const queue = new MemoryQueue({
+    maxRecords,
+    maxBytes,
+    // A batch can never be larger than the queue that holds it.
+    batchRecords: Math.min(deps.batch.maxRecords, maxRecords),
+    batchBytes: Math.min(deps.batch.maxBytes, maxBytes),
+  });
   const sending = new Set<Entry>();
-  let memRecords = 0;
-  let memBytes = 0;
-  let seq = 0;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   /** Set by the shutdown deadline: undelivered records are then dropped as `shutdown`. */
@@ -146,9 +129,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
     },
   });
 
-  function fill(): number {
-    return Math.min(1, Math.max(memRecords / maxRecords, memBytes / maxBytes));
-  }
+  const fill = () => queue.fill();
 
   /** Memory went down: wake `drained()` waiters, maybe write the drop summary, send more. */
   function released(): void {
@@ -171,58 +152,32 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
       clearTimeout(timer);
       timer = undefined;
     }
-    if (pending.length === 0) return;
-    const records = pending;
-    memBytes -= pendingBytes;
-    pending = [];
-    pendingBytes = 0;
-    const body = encodeRequest(records);
-    const entry: Entry = {
-      seq: ++seq,
-      batch: { id: randomUUID(), count: records.length, body },
-      bytes: body.length,
-    };
-    memBytes += entry.bytes;
+    const entry = queue.cut();
+    if (!entry) return;
     tracker.add(entry.seq);
-    ready.push(entry);
     dispatch();
-  }
-
-  function forget(entry: Entry): void {
-    memRecords -= entry.batch.count;
-    memBytes -= entry.bytes;
   }
 
   /** Makes room for one record of `size` bytes per the overflow policy. False: it cannot be kept. */
   function makeRoom(size: number): boolean {
-    while (memRecords + 1 > maxRecords || memBytes + size > maxBytes) {
+    while (!queue.fits(size)) {
       if (overflow === 'drop-newest') return false;
-      if (ready.length === 0) {
-        if (pending.length === 0) return false; // everything is in flight
+      const oldest = queue.ready[0];
+      if (!oldest) {
+        if (queue.looseCount === 0) return false; // everything is in flight
         if (overflow === 'drop-oldest') {
-          const oldest = pending.shift()!;
-          const n = framedSize(oldest);
-          pendingBytes -= n;
-          memBytes -= n;
-          memRecords--;
+          queue.dropOldestLoose();
           drop('queue_full', 1);
-          continue;
-        }
-        cut(); // spool: turn loose records into a batch that can go to disk
+        } else cut(); // spool: turn loose records into a batch that can go to disk
         continue;
       }
-      const oldest = ready[0]!;
+      if (overflow === 'spool' && !spill.hasRoom(oldest.batch)) return false;
+      queue.ready.shift();
+      queue.forget(oldest);
       if (overflow === 'drop-oldest') {
-        ready.shift();
-        forget(oldest);
         drop('queue_full', oldest.batch.count);
         tracker.settle(oldest.seq);
-        continue;
-      }
-      if (!spill.hasRoom(oldest.batch)) return false;
-      ready.shift();
-      forget(oldest);
-      spill.toDisk(oldest.batch, 'queue_full').then(() => tracker.settle(oldest.seq));
+      } else spill.toDisk(oldest.batch, 'queue_full').then(() => tracker.settle(oldest.seq));
     }
     return true;
   }
@@ -234,17 +189,14 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
       summary.check();
       return;
     }
-    if ((memRecords + 1 > maxRecords || memBytes + size > maxBytes) && !makeRoom(size)) {
+    if (!queue.fits(size) && !makeRoom(size)) {
       drop('queue_full', 1);
       return;
     }
     lastResource = record.resource;
-    if (pending.length > 0 && pendingBytes + size > batchBytes) cut();
-    pending.push(record);
-    pendingBytes += size;
-    memRecords++;
-    memBytes += size;
-    if (pending.length >= batchRecords || pendingBytes >= batchBytes) cut();
+    if (queue.wouldOverflowBatch(size)) cut();
+    queue.add(record, size);
+    if (queue.batchFull()) cut();
     else if (!timer) {
       timer = setTimeout(cut, deps.batch.maxDelayMs);
       timer.unref();
@@ -255,12 +207,12 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
     if (exited) return;
     while (sending.size + (replayer?.active ? 1 : 0) < cfg.concurrency) {
       // A replay takes a slot when no live batch waits, or every other turn, so neither starves.
-      if (replayer && !closed && (ready.length === 0 || liveSinceReplay > 0) && replayer.ready()) {
+      if (replayer && !closed && (queue.ready.length === 0 || liveSinceReplay > 0) && replayer.ready()) {
         liveSinceReplay = 0;
         replayer.start();
         continue;
       }
-      const entry = ready.shift();
+      const entry = queue.ready.shift();
       if (!entry) return;
       liveSinceReplay++;
       send(entry);
@@ -280,7 +232,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
       .then((outcome) => {
         // Not in `sending` any more: `exitSync` already put it on disk; ignore the late outcome.
         if (!sending.delete(entry)) return;
-        forget(entry);
+        queue.forget(entry);
         const spilled = settleOutcome(outcome);
         released();
         return Promise.all(spilled);
@@ -301,9 +253,9 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
   async function abandon(): Promise<void> {
     deadlinePassed = true;
     cut();
-    const rest = ready;
-    ready = [];
-    for (const entry of rest) forget(entry);
+    const rest = queue.ready;
+    queue.ready = [];
+    for (const entry of rest) queue.forget(entry);
     const appends = rest.map((e) => spill.toDisk(e.batch, 'shutdown').then(() => tracker.settle(e.seq)));
     for (const entry of sending) entry.controller?.abort();
     await Promise.all(appends);
@@ -314,7 +266,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
     summary.stop();
     const stopReplay = replayer?.stop();
     cut();
-    const flushed = tracker.waitFor(seq);
+    const flushed = tracker.waitFor(queue.lastSeq);
     const deadline = timeout(timeoutMs);
     if ((await Promise.race([flushed, deadline.promise])) === 'timeout') {
       diag.warn(
@@ -358,7 +310,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
     },
     flush() {
       cut();
-      return tracker.waitFor(seq);
+      return tracker.waitFor(queue.lastSeq);
     },
     shutdown(options) {
       shutdownPromise ??= shutdown(options?.timeoutMs ?? cfg.shutdownTimeoutMs);
@@ -370,26 +322,26 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
       closed = true;
       cut();
       summary.stop();
-      const entries = [...ready, ...sending];
-      ready = [];
+      const entries = [...queue.ready, ...sending];
+      queue.ready = [];
       sending.clear();
       for (const e of entries) {
-        forget(e);
+        queue.forget(e);
         spill.toDiskSync(e.batch, 'shutdown');
       }
       spill.flushSync();
       deps.onClosed?.();
     },
     get queuedRecords() {
-      return memRecords + spill.records;
+      return queue.records + spill.records;
     },
     get closed() {
       return closed;
     },
     stats(): StatsSnapshot {
       return counters.snapshot({
-        records: memRecords,
-        bytes: memBytes,
+        records: queue.records,
+        bytes: queue.bytes,
         maxRecords,
         maxBytes,
         fill: fill(),

@@ -1,0 +1,118 @@
+/**
+ * The memory queue's bookkeeping: loose records (the batch being filled), cut batches waiting
+ * for a slot, and the record and byte totals of everything in memory, in flight included
+ * (the pipeline calls `forget` when a batch leaves memory).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Batch } from '../export/types.js';
+import { encodeRequest } from '../otlp/encode-request.js';
+import type { EncodedRecord } from '../record/types.js';
+
+/** A cut batch while it is in memory. */
+export interface Entry {
+  /** Order of cutting; `flush()` waits by it. */
+  readonly seq: number;
+  readonly batch: Batch;
+  /** Memory it holds (its body). */
+  readonly bytes: number;
+  /** Aborts its export at the shutdown deadline. */
+  controller?: AbortController;
+}
+
+export interface QueueLimits {
+  maxRecords: number;
+  maxBytes: number;
+  batchRecords: number;
+  batchBytes: number;
+}
+
+/** Bytes a record adds to a request body: its bytes plus tag and length prefix. */
+export function framedSize(record: EncodedRecord): number {
+  const n = record.bytes.length;
+  return n + (n < 128 ? 2 : n < 16_384 ? 3 : n < 2_097_152 ? 4 : 5);
+}
+
+export class MemoryQueue {
+  /** Records in memory: loose, cut and waiting, or in flight. */
+  records = 0;
+  /** Bytes in memory, same scope. */
+  bytes = 0;
+  /** Cut batches waiting for a slot, oldest first. */
+  ready: Entry[] = [];
+  private loose: EncodedRecord[] = [];
+  private looseBytes = 0;
+  private seq = 0;
+
+  constructor(readonly limits: QueueLimits) {}
+
+  /** Sequence number of the last batch cut. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  get looseCount(): number {
+    return this.loose.length;
+  }
+
+  /** Fill 0..1: the larger of the record and byte ratios. */
+  fill(): number {
+    return Math.min(1, Math.max(this.records / this.limits.maxRecords, this.bytes / this.limits.maxBytes));
+  }
+
+  /** True when one more record of `size` bytes stays within both bounds. */
+  fits(size: number): boolean {
+    return this.records + 1 <= this.limits.maxRecords && this.bytes + size <= this.limits.maxBytes;
+  }
+
+  /** True when adding `size` bytes would push the loose records over the batch byte limit. */
+  wouldOverflowBatch(size: number): boolean {
+    return this.loose.length > 0 && this.looseBytes + size > this.limits.batchBytes;
+  }
+
+  add(record: EncodedRecord, size: number): void {
+    this.loose.push(record);
+    this.looseBytes += size;
+    this.records++;
+    this.bytes += size;
+  }
+
+  /** True when the loose records make a full batch. */
+  batchFull(): boolean {
+    return this.loose.length >= this.limits.batchRecords || this.looseBytes >= this.limits.batchBytes;
+  }
+
+  /** Frames the loose records into a batch at the end of `ready`. */
+  cut(): Entry | undefined {
+    if (this.loose.length === 0) return undefined;
+    const records = this.loose;
+    this.bytes -= this.looseBytes;
+    this.loose = [];
+    this.looseBytes = 0;
+    const body = encodeRequest(records);
+    const entry: Entry = {
+      seq: ++this.seq,
+      batch: { id: randomUUID(), count: records.length, body },
+      bytes: body.length,
+    };
+    this.bytes += entry.bytes;
+    this.ready.push(entry);
+    return entry;
+  }
+
+  /** Drops the oldest loose record (drop-oldest with no batch waiting). False if none. */
+  dropOldestLoose(): boolean {
+    const oldest = this.loose.shift();
+    if (!oldest) return false;
+    const n = framedSize(oldest);
+    this.looseBytes -= n;
+    this.bytes -= n;
+    this.records--;
+    return true;
+  }
+
+  /** The batch left memory (exported, spooled, dropped). */
+  forget(entry: Entry): void {
+    this.records -= entry.batch.count;
+    this.bytes -= entry.bytes;
+  }
+}
