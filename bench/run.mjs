@@ -8,7 +8,8 @@
  *
  * Options: --repeats N, --scenarios burst,steady,outage, --contenders a,b, --burst N, --rate N,
  * --seconds S (steady and outage length), --outage-mode 503|refuse, --no-micro, --build,
- * --out FILE (also write the markdown), --json FILE (raw results).
+ * --out FILE (also write the markdown), --json FILE (raw results), --cpu-prof DIR (write a V8 CPU
+ * profile of every podlog run into DIR, for `--cpu-prof`-style digging into a missed target).
  * podlog is measured from `dist/` (what users get): build first (`npm run build`, or --build).
  */
 import { execFileSync } from 'node:child_process';
@@ -20,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { MICRO_SCRIPTS, runMicro } from './lib/micro.mjs';
 import { startReceiverProcess } from './lib/receiver-client.mjs';
 import { runContender } from './lib/run-contender.mjs';
-import { ratioTable, scenarioTable, targetLines } from './lib/table.mjs';
+import { ownStatsLine, ratioTable, scenarioTable, targetLines } from './lib/table.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     build: { type: 'boolean', default: false },
     out: { type: 'string' },
     json: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 
@@ -47,7 +49,7 @@ const settings = {
   repeats: num(args.repeats, quick ? 1 : 5),
   burst: num(args.burst, quick ? 10_000 : 100_000),
   rate: num(args.rate, 20_000),
-  seconds: num(args.seconds, quick ? 1 : 6),
+  seconds: num(args.seconds, quick ? 1 : 8),
   outageMode: args['outage-mode'],
   eldResolutionMs: 1,
 };
@@ -150,11 +152,19 @@ async function main() {
         // Rotate the order so no contender always runs first (cold caches) or last.
         const order = contenders.map((_, i) => contenders[(i + rep) % contenders.length]);
         for (const contender of order) {
+          const profile = args['cpu-prof'] && contender.name === 'podlog';
           const r = await runContender({
             receiver,
             contender,
             scenario,
             eldResolutionMs: settings.eldResolutionMs,
+            execArgv: profile
+              ? [
+                  '--cpu-prof',
+                  `--cpu-prof-dir=${args['cpu-prof']}`,
+                  `--cpu-prof-name=podlog-${scenario.name}-${rep + 1}.cpuprofile`,
+                ]
+              : [],
           });
           byContender.get(contender.name).push(r);
           log(`[${scenario.name} ${rep + 1}/${settings.repeats}] ${contender.name}: ${fmtRun(r)}`);
@@ -212,6 +222,8 @@ function render(results, micro, totalS) {
     out.push(`## ${scenario}`, '', scenarioTable(byContender), '');
     const ratios = ratioTable(byContender);
     if (ratios) out.push(ratios, '');
+    const own = byContender.has('podlog') ? ownStatsLine(byContender.get('podlog')) : '';
+    if (own) out.push(own, '');
   }
   const targets = targetLines(results);
   if (targets.length) out.push('## Targets (medians of this run)', '', ...targets, '');

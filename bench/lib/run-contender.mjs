@@ -14,8 +14,9 @@ const MAIN = fileURLToPath(new URL('./contender-main.mjs', import.meta.url));
  * @param {{ name: 'burst' | 'steady' | 'outage', records?: number, rate?: number, seconds?: number,
  *   outageMode?: '503' | 'refuse', shutdownDeadlineMs: number }} o.scenario
  * @param {number} o.eldResolutionMs
+ * @param {string[]} [o.execArgv] Node flags for the child (e.g. --cpu-prof)
  */
-export async function runContender({ receiver, contender, scenario, eldResolutionMs }) {
+export async function runContender({ receiver, contender, scenario, eldResolutionMs, execArgv = [] }) {
   await receiver.reset();
   const outage = scenario.name === 'outage';
   await receiver.setMode(outage ? scenario.outageMode : 'up');
@@ -33,7 +34,7 @@ export async function runContender({ receiver, contender, scenario, eldResolutio
   };
   const child = fork(MAIN, [JSON.stringify(spec)], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    execArgv: [],
+    execArgv,
     env: { ...process.env, OTEL_LOG_LEVEL: 'none' },
   });
   let stderr = '';

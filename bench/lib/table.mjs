@@ -2,7 +2,7 @@
  * Markdown rendering of the benchmark results: one table per scenario (medians with min–max),
  * podlog's ratio to each peer, and the issue's targets checked against the medians.
  */
-import { summarize } from './stats.mjs';
+import { median, summarize } from './stats.mjs';
 
 const METRICS = [
   { key: 'wallS', label: 'wall s (to last record)', digits: 2 },
@@ -135,4 +135,22 @@ export function targetLines(results, { self = 'podlog', reference = 'otel-sdk-tu
     );
   }
   return out;
+}
+
+/**
+ * podlog's own accounting at the end of its runs (`log.stats()`, medians), so a delivery gap can be
+ * read against the reason podlog gives for it. Empty when the contender reports no stats.
+ */
+export function ownStatsLine(runs) {
+  const own = runs.filter((r) => r.ok && r.own).map((r) => r.own);
+  if (own.length === 0) return '';
+  const m = (get) => median(own.map(get)) ?? 0;
+  const parts = ['accepted', 'exported', 'queued', 'spooled'].map((k) => `${k} ${int(m((o) => o[k] ?? 0))}`);
+  parts.push(`dropped ${int(m((o) => o.dropped?.total ?? 0))}`);
+  const reasons = new Set(own.flatMap((o) => Object.keys(o.dropped ?? {}).filter((k) => k !== 'total')));
+  const byReason = [...reasons]
+    .map((k) => [k, m((o) => o.dropped?.[k] ?? 0)])
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${int(n)}`);
+  return `podlog's own accounting (\`log.stats()\` after shutdown, medians): ${parts.join(', ')}${byReason.length ? ` (${byReason.join(', ')})` : ''}.`;
 }
