@@ -1,0 +1,70 @@
+/** `podlog spool <inspect|replay|purge> <dir>`: the spool tools. */
+import { parseArgs } from 'node:util';
+import { spoolInspect } from './spool-inspect.js';
+import { spoolPurge } from './spool-purge.js';
+import { spoolReplay } from './spool-replay.js';
+
+export const SPOOL_USAGE = `  podlog spool inspect <dir> [--json]      segments, records, bytes, time range, corrupt frames, lock owner
+  podlog spool replay <dir> --endpoint URL [--header k=v]... [--rps N] [--bps N] [--max-attempts N]
+      send a spool's batches to a backend, oldest first, with progress
+  podlog spool purge <dir>                  delete a spool's data (refuses while a live process owns it)`;
+
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+export async function runSpoolCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      endpoint: { type: 'string' },
+      header: { type: 'string', multiple: true, default: [] },
+      rps: { type: 'string', default: '50' },
+      bps: { type: 'string', default: String(32 * 1024 * 1024) },
+      'max-attempts': { type: 'string', default: '8' },
+    },
+  });
+  const dir = positionals[0];
+  if (!dir || positionals.length > 1) {
+    err(`usage:\n${SPOOL_USAGE}`);
+    return 2;
+  }
+  if (sub === 'inspect') return spoolInspect(dir, values.json);
+  if (sub === 'purge') return spoolPurge(dir, err);
+  if (sub === 'replay') {
+    if (!values.endpoint || !/^https?:\/\//.test(values.endpoint)) {
+      err('podlog spool replay: --endpoint http(s)://host:port/v1/logs is required');
+      return 2;
+    }
+    const headers: Record<string, string> = {};
+    for (const h of values.header) {
+      const eq = h.indexOf('=');
+      if (eq <= 0) {
+        err(`podlog spool replay: --header must be name=value, got ${JSON.stringify(h)}`);
+        return 2;
+      }
+      headers[h.slice(0, eq).trim()] = h.slice(eq + 1).trim();
+    }
+    const nums = [Number(values.rps), Number(values.bps), Number(values['max-attempts'])];
+    if (nums.some((n) => !Number.isFinite(n) || n <= 0)) {
+      err('podlog spool replay: --rps, --bps and --max-attempts must be positive numbers');
+      return 2;
+    }
+    const tty = process.stderr.isTTY;
+    return spoolReplay({
+      dir,
+      endpoint: values.endpoint,
+      headers,
+      requestsPerSecond: nums[0],
+      bytesPerSecond: nums[1],
+      maxAttempts: Math.floor(nums[2]),
+      progress: (line, done) => {
+        if (tty) process.stderr.write(`\r${line}${done ? '\n' : ''}`);
+        else if (done) process.stderr.write(`${line}\n`);
+      },
+    });
+  }
+  err(`usage:\n${SPOOL_USAGE}`);
+  return 2;
+}
