@@ -5,10 +5,12 @@
  */
 import { parseArgs } from 'node:util';
 import { startReceiver } from './receive.js';
+import { runSpoolCommand, SPOOL_USAGE } from './spool-command.js';
 
 const USAGE = `usage:
   podlog receive [--port 4318] [--host 127.0.0.1] [--json] [--max-body-bytes N] [--max-inflated-bytes N]
       run a local OTLP/HTTP logs receiver and print every record (NDJSON with --json)
+${SPOOL_USAGE}
   podlog --help`;
 
 type Command = (args: string[]) => Promise<number>;
@@ -60,6 +62,7 @@ const receive: Command = async (args) => {
 
 const COMMANDS: Record<string, Command> = {
   receive,
+  spool: runSpoolCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
