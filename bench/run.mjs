@@ -187,6 +187,7 @@ async function main() {
   }
 
   const totalS = (performance.now() - started) / 1000;
+  if (!quick && totalS > 600) log(`warning: the run took ${totalS.toFixed(0)} s, over the 10-minute budget`);
   const report = render(results, micro, totalS);
   process.stdout.write(`${report}\n`);
   if (args.out) writeFileSync(args.out, `${report}\n`);

@@ -80,6 +80,7 @@ export async function runContender({ receiver, contender, scenario, eldResolutio
     sent: result.sent,
     delivered: seen.records,
     wallS: seen.lastAt === null ? null : (seen.lastAt - result.t0) / 1000,
+    tailS: seen.lastAt === null ? null : (seen.lastAt - result.tCallsEnd) / 1000,
     callsS: (result.tCallsEnd - result.t0) / 1000,
     shutdownS: (result.tShutdownEnd - result.tCallsEnd) / 1000,
     shutdown: result.shutdown,

@@ -6,6 +6,7 @@ import { median, summarize } from './stats.mjs';
 
 const METRICS = [
   { key: 'wallS', label: 'wall s (to last record)', digits: 2 },
+  { key: 'tailS', label: 'tail s (last call → last record)', digits: 2 },
   { key: 'cpuS', label: 'CPU s', digits: 2 },
   { key: 'peakRssMb', label: 'peak RSS MB', digits: 0 },
   { key: 'eldP50', label: 'ELD p50 ms', digits: 2 },
