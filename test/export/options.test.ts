@@ -156,3 +156,13 @@ describe('matchesNoProxy', () => {
     expect(matchesNoProxy(u(url), noProxy)).toBe(expected);
   });
 });
+
+describe('wiring into createLogger options', () => {
+  it('export options sit at the top level of LoggerOptions and fail fast at resolve time', async () => {
+    const { resolveConfig } = await import('../../src/config/resolve.js');
+    expect(() => resolveConfig({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } })).toThrow(/OTLP\/HTTP only/);
+    const config = resolveConfig({ env: {}, compression: 'gzip', retry: { maxAttempts: 2 } });
+    expect(config.export.compression).toBe('gzip');
+    expect(config.export.retry.maxAttempts).toBe(2);
+  });
+});
