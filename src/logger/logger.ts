@@ -125,8 +125,19 @@ function setForeignTimes(foreign: ForeignRecord): void {
   }
 }
 
+/**
+ * The level registry shared by `log` and all loggers derived from it: the hook for run-time
+ * level control by logger name (`registry.setOverride('http', 'debug')`, see
+ * level-registry.ts). Internal: not part of the public API.
+ */
+export let levelRegistryOf: (log: Logger) => LevelRegistry;
+
 /** A podlog logger. Create one with `createLogger`; derive children with {@link Logger.child}. */
 export class Logger {
+  static {
+    levelRegistryOf = (log) => log.#core.levels;
+  }
+
   readonly trace: LogFn;
   readonly debug: LogFn;
   readonly info: LogFn;

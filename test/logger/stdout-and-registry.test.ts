@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { silentDiag } from '../../src/diag.js';
+import { createLogger } from '../../src/logger/create-logger.js';
+import { LevelRegistry } from '../../src/logger/level-registry.js';
+import { levelRegistryOf } from '../../src/logger/logger.js';
+import { withStdoutMirror } from '../../src/logger/stdout-sink.js';
+import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
+import { captureLogger, createCapture } from '../helpers/record-capture.js';
+
+let receiver: TestReceiver | undefined;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await receiver?.close();
+  receiver = undefined;
+});
+
+describe('stdout mirror', () => {
+  it('writes one JSON line per record and still hands the record to the sink', () => {
+    const inner = createCapture();
+    const lines: string[] = [];
+    const sink = withStdoutMirror(inner, 'json', silentDiag, (l) => lines.push(l));
+    sink.write(captureRecord());
+    expect(inner.records).toHaveLength(1);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 'info', msg: 'hello', password: '[REDACTED]' });
+  });
+
+  it('a throwing line writer costs a diagnostic, not the record', () => {
+    const inner = createCapture();
+    const warnings: string[] = [];
+    const diag = { ...silentDiag, warn: (cause: string) => warnings.push(cause) };
+    const sink = withStdoutMirror(inner, 'pretty', diag, () => {
+      throw new Error('EPIPE');
+    });
+    sink.write(captureRecord());
+    expect(inner.records).toHaveLength(1);
+    expect(warnings).toEqual(['stdout-mirror']);
+  });
+
+  it('createLogger mirrors to process.stdout when asked, and also exports', async () => {
+    receiver = await startReceiver();
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const log = createLogger({ endpoint: receiver.endpoint, stdout: 'json', env: {}, diagnostics: false });
+    log.warn('mirrored', { n: 1 });
+    await log.shutdown({ timeoutMs: 5000 });
+    const lines = write.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('mirrored'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 'warn', msg: 'mirrored', n: 1 });
+    expect(receiver.records().map((r) => r.body)).toEqual(['mirrored']);
+  });
+
+  it('createLogger does not touch stdout when an endpoint is configured and stdout is not asked for', async () => {
+    receiver = await startReceiver();
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const log = createLogger({ endpoint: receiver.endpoint, env: {}, diagnostics: false });
+    log.info('quiet');
+    await log.shutdown({ timeoutMs: 5000 });
+    expect(write.mock.calls.filter((c) => String(c[0]).includes('quiet'))).toHaveLength(0);
+    expect(receiver.records()).toHaveLength(1);
+  });
+});
+
+function captureRecord() {
+  const { log, sink } = captureLogger();
+  log.info('hello', { password: 'p' });
+  return sink.records[0];
+}
+
+describe('level registry (hook for run-time control by logger name)', () => {
+  it('an override by name reaches that logger and all its children at once', () => {
+    const { log, sink } = captureLogger();
+    // The registry is shared through the logger core; #11 exposes it as log.setLevel(level, { logger }).
+    const registry = levelRegistryOf(log);
+    const http = log.child({}, { name: 'http' });
+    const perRequest = http.child({ req: 1 });
+    const db = log.child({}, { name: 'db' });
+    registry.setOverride('http', 'debug');
+    perRequest.debug('shown');
+    db.debug('hidden');
+    log.debug('hidden');
+    expect(sink.records.map((r) => r.scope.name)).toEqual(['http']);
+    registry.setOverride('http', undefined);
+    expect(perRequest.level).toBe('info');
+    registry.base = 'error';
+    expect(db.level).toBe('error');
+  });
+
+  it('bumps a generation on every change', () => {
+    const r = new LevelRegistry('info');
+    const g = r.generation;
+    r.setOverride('a', 'warn');
+    r.base = 'debug';
+    r.touch();
+    expect(r.generation).toBe(g + 3);
+    expect(r.override('a')).toBe('warn');
+    expect([...r.overrides()]).toEqual([['a', 'warn']]);
+  });
+});
