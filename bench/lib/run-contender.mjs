@@ -8,6 +8,18 @@ import { fileURLToPath } from 'node:url';
 const MAIN = fileURLToPath(new URL('./contender-main.mjs', import.meta.url));
 
 /**
+ * Every contender runs at the configuration written in its module: no OTEL_* or PODLOG_* from
+ * the caller's shell may turn on a spool, gzip, another endpoint or a different queue.
+ */
+function cleanEnv() {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('OTEL_') && !k.startsWith('PODLOG_')) env[k] = v;
+  }
+  return env;
+}
+
+/**
  * @param {object} o
  * @param {{ reset(): Promise<void>, stats(): Promise<any>, setMode(m: string): Promise<void>, endpoint: string }} o.receiver
  * @param {{ name: string, module: string, queueSize?: number }} o.contender
@@ -35,7 +47,7 @@ export async function runContender({ receiver, contender, scenario, eldResolutio
   const child = fork(MAIN, [JSON.stringify(spec)], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     execArgv,
-    env: { ...process.env, OTEL_LOG_LEVEL: 'none' },
+    env: cleanEnv(),
   });
   let stderr = '';
   child.stderr.on('data', (c) => {

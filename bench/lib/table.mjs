@@ -30,7 +30,9 @@ function deliveredCell(runs) {
   const pct = (100 * d.median) / s.median;
   const pctText = pct === 100 ? '100%' : `${pct.toFixed(pct >= 99 ? 2 : 1)}%`;
   const range = d.min === d.max ? '' : ` (${int(d.min)}–${int(d.max)})`;
-  return `${int(d.median)} / ${int(s.median)} = ${pctText}${range}`;
+  // More than sent means records from another run reached the receiver: the figures are suspect.
+  const extra = runs.some((r) => r.ok && r.delivered > r.sent) ? ' ⚠ more than sent' : '';
+  return `${int(d.median)} / ${int(s.median)} = ${pctText}${range}${extra}`;
 }
 
 /** Medians per metric for one contender's runs. */
