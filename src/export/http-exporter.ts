@@ -33,6 +33,15 @@ export interface HttpExporter extends Exporter {
   readonly gate: HealthGate;
 }
 
+/** Transport failures where no request byte reached the network. */
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+]);
+
 interface Run {
   outcome: ExportOutcome;
   deadline: number;
@@ -75,15 +84,18 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
   }
 
   async function attempt(body: Uint8Array, headers: Record<string, string>, signal: AbortSignal) {
-    counters.bytesSent += body.length;
     try {
       const res = await transport.send({ body, headers }, signal);
+      counters.bytesSent += body.length;
       const protocol = config.protocol === 'http/json' ? 'json' : 'protobuf';
       const verdict = classifyResponse(res, { now: now(), protocol, secrets });
       if (verdict.kind === 'ok') counters.requests++;
       return verdict;
     } catch (err) {
-      return classifyError(err);
+      const verdict = classifyError(err);
+      // Bytes went out unless the connection never came up (or we cancelled).
+      if (verdict.kind === 'retry' && !NEVER_CONNECTED.has(verdict.cause)) counters.bytesSent += body.length;
+      return verdict;
     }
   }
 

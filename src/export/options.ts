@@ -92,16 +92,18 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Parses the OTel `k=v,k2=v2` header list (values percent-decoded). */
 export function parseKeyValueList(text: string, option: string): Record<string, string> {
+  // The list holds credentials: an error names the bad entry's key at most, never a value.
+  const shown = `${text.length} characters (values not shown)`;
   const out: Record<string, string> = {};
   for (const part of text.split(',')) {
     const trimmed = part.trim();
     if (!trimmed) continue;
     const eq = trimmed.indexOf('=');
-    if (eq <= 0) throw new InvalidOptionError(option, text, 'a comma-separated list of key=value pairs');
+    if (eq <= 0) throw new InvalidOptionError(option, shown, 'a comma-separated list of key=value pairs');
     try {
       out[decodeURIComponent(trimmed.slice(0, eq).trim())] = decodeURIComponent(trimmed.slice(eq + 1).trim());
     } catch {
-      throw new InvalidOptionError(option, text, 'key=value pairs with valid percent-encoding');
+      throw new InvalidOptionError(option, shown, 'key=value pairs with valid percent-encoding');
     }
   }
   return out;

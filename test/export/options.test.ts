@@ -166,3 +166,13 @@ describe('wiring into createLogger options', () => {
     expect(config.export.retry.maxAttempts).toBe(2);
   });
 });
+
+describe('header list errors', () => {
+  it('never show header values', () => {
+    const err = invalid(() =>
+      resolveExportOptions({}, { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cr3t,broken' }),
+    );
+    expect(err.option).toBe('OTEL_EXPORTER_OTLP_HEADERS');
+    expect(err.message).not.toContain('s3cr3t');
+  });
+});

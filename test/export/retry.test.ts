@@ -85,13 +85,14 @@ describe('http exporter: retries (real server on 127.0.0.1)', () => {
 
   it('connection refused: retried, then undelivered; diagnostics name the cause, never header values', async () => {
     const port = await closedPort();
-    const { exporter, lines } = makeExporter({
+    const { exporter, lines, counters } = makeExporter({
       endpoint: `http://user:pw@127.0.0.1:${port}/v1/logs?api_key=k3y`,
       headers: { authorization: SECRET },
       retry: { maxAttempts: 2 },
     });
     const batch = makeBatch('refused');
     expect((await exporter.export(batch)).undelivered).toEqual([batch]);
+    expect(counters.bytesSent).toBe(0);
     const text = lines.join('\n');
     expect(text).toContain('ECONNREFUSED');
     expect(text).not.toContain('s3cr3t');
