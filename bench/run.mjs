@@ -227,6 +227,12 @@ function render(results, micro, totalS) {
     if (own) out.push(own, '');
   }
   const targets = targetLines(results);
+  // The micro-benchmarks judge their own targets; repeat their verdict lines here.
+  for (const m of micro) {
+    for (const line of m.output.split('\n')) {
+      if (/target/i.test(line)) targets.push(`- ${m.file}: ${line.replace(/^[-#*\s]+/, '').trim()}`);
+    }
+  }
   if (targets.length) out.push('## Targets (medians of this run)', '', ...targets, '');
   if (micro.length) {
     out.push('## Micro-benchmarks', '');
