@@ -4,6 +4,7 @@
  * record. Never rejects: whatever goes wrong, a part ends up exported, dropped or undelivered.
  */
 import type { Diag } from '../diag.js';
+import { DecodeError } from '../otlp/decode-protobuf.js';
 import { chunkRequest, splitRequest } from '../otlp/split-request.js';
 import type { Counters, DropReason } from '../stats.js';
 import { VERSION } from '../version.js';
@@ -143,6 +144,12 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
       settle(part, result, run);
       if (result.kind === 'too_large') await splitTooLarge(part, result.status, run);
     } catch (err) {
+      if (err instanceof DecodeError) {
+        // Not a valid request body: no backend would take it, and keeping it would loop forever.
+        diag.error('export-malformed', `export: batch ${part.id} is not a valid OTLP request; dropped`);
+        drop(run, 'rejected', part.count, 'malformed request body');
+        return;
+      }
       if (!(err instanceof ExportAbortedError)) {
         diag.error('export-unexpected', `export: unexpected ${(err as Error)?.name ?? 'error'}; batch kept`);
       }

@@ -173,3 +173,18 @@ describe('http exporter: responses', () => {
     expect((await exporter.export(makeBatch('big-200'))).exported).toBe(3);
   });
 });
+
+describe('http exporter: a malformed batch body', () => {
+  it('is dropped as rejected (it could never be delivered), not kept forever', async () => {
+    const server = await startFaultServer();
+    try {
+      const { exporter } = makeExporter({ endpoint: server.endpoint, protocol: 'http/json' });
+      const outcome = await exporter.export({ id: 'junk', count: 2, body: new Uint8Array([0x0a, 0x7f, 1]) });
+      expect(outcome).toMatchObject({ exported: 0, dropped: { rejected: 2 }, undelivered: [] });
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await closeExporters();
+      await server.close();
+    }
+  });
+});
