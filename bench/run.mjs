@@ -43,6 +43,11 @@ const { values: args } = parseArgs({
   },
 });
 
+function usage(message) {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
 const quick = args.quick;
 const num = (v, fallback) => (v === undefined ? fallback : Number(v));
 const settings = {
@@ -53,8 +58,11 @@ const settings = {
   outageMode: args['outage-mode'],
   eldResolutionMs: 1,
 };
+for (const key of ['repeats', 'burst', 'rate', 'seconds']) {
+  if (!(settings[key] > 0)) usage(`--${key} must be a positive number, got ${settings[key]}`);
+}
 if (!['503', 'refuse'].includes(settings.outageMode)) {
-  throw new Error(`--outage-mode must be 503 or refuse, got ${settings.outageMode}`);
+  usage(`--outage-mode must be 503 or refuse, got ${settings.outageMode}`);
 }
 
 const CONTENDERS = [
@@ -85,7 +93,7 @@ const pick = (all, list) => {
   if (!list) return all;
   const names = list.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !all.some((x) => x.name === n));
-  if (unknown.length) throw new Error(`unknown: ${unknown.join(', ')}; known: ${all.map((x) => x.name)}`);
+  if (unknown.length) usage(`unknown: ${unknown.join(', ')}; known: ${all.map((x) => x.name).join(', ')}`);
   return all.filter((x) => names.includes(x.name));
 };
 const contenders = pick(CONTENDERS, args.contenders);
