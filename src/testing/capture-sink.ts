@@ -15,11 +15,11 @@ export function createCaptureSink(onRecord: (record: TestRecord) => void): Recor
   let closed = false;
   return {
     write(record: EncodedRecord) {
+      counters.accepted++;
       if (closed) {
         counters.drop('after_shutdown', 1);
         return;
       }
-      counters.accepted++;
       for (const r of toTestRecords(decodeProtobufRequest(encodeRequest([record]), { ints: 'number' }))) {
         onRecord(r);
       }
