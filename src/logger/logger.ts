@@ -125,6 +125,16 @@ function setForeignTimes(foreign: ForeignRecord): void {
   }
 }
 
+/** A plain-ish object to use as fields (pino order); arrays, bytes and hostile Proxies are bodies. */
+function isFieldsObject(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  try {
+    return !Array.isArray(value) && !ArrayBuffer.isView(value);
+  } catch {
+    return false; // revoked Proxy: the encoder writes it as "[Unserializable]"
+  }
+}
+
 /**
  * The level registry shared by `log` and all loggers derived from it: the hook for run-time
  * level control by logger name (`registry.setOverride('http', 'debug')`, see
@@ -331,7 +341,7 @@ export class Logger {
           body = readProperty(a, 'message');
           if (b !== null && typeof b === 'object') fields = b;
         }
-      } else if (a !== null && typeof a === 'object' && !(a instanceof Uint8Array) && !Array.isArray(a)) {
+      } else if (isFieldsObject(a)) {
         fields = a;
         body = b;
       } else {
@@ -340,7 +350,9 @@ export class Logger {
       }
       this.#write(severityNumber, severityText, body, fields, exception, undefined);
     } catch (err) {
+      // Sorting out the arguments threw (a hostile Proxy): keep the record, not its arguments.
       this.#core.onError(err);
+      this.#write(severityNumber, severityText, '[Unserializable]', undefined, undefined, undefined);
     }
   }
 
