@@ -34,7 +34,7 @@ function long(v: unknown, signed: boolean): bigint {
 }
 
 function fromGenerated(v: GenAnyValue | null | undefined): OtlpValue {
-  if (!v || !v.value) return null;
+  if (!v?.value) return null;
   switch (v.value) {
     case 'stringValue':
       return v.stringValue as string;
@@ -68,7 +68,7 @@ function kv(list: Array<{ key: string; value: GenAnyValue }>): { [k: string]: Ot
 }
 
 function hex(b: Uint8Array | undefined): string {
-  return b && b.length ? Buffer.from(b).toString('hex') : '';
+  return b?.length ? Buffer.from(b).toString('hex') : '';
 }
 
 /** Decodes one request with both decoders and checks every field of every record agrees. */
