@@ -6,7 +6,7 @@
  *   node bench/hot-path.mjs --quick    (≈ 4 s, CI smoke)
  *
  * Same run, same fields (5: int, string, string, bool, double), interleaved rounds, median
- * ns/call over the rounds:
+ * ns/call over the rounds (each round: chunks of 1000 timed calls, event loop turns between):
  *   - pino `info(fields, msg)` to /dev/null, sync (pino's default destination) and async
  *     (sonic-boom buffered, `sync: false`: the cheapest pino can be);
  *   - podlog `info(msg, fields)` through the facade + encoder into a null `RecordSink`
@@ -83,20 +83,31 @@ const cases = {
   'podlog disabled level (debug at info)': () => facade.debug(MSG, fields),
 };
 
-function time(fn, n) {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) fn();
-  return Number(process.hrtime.bigint() - t0) / n;
+const CHUNK = 1000;
+const tick = () => new Promise((r) => setImmediate(r));
+
+/**
+ * ns/call over `n` calls, timed in chunks of 1000 with a turn of the event loop between
+ * chunks (not timed): sonic-boom and podlog's pipeline write in the background, as in a
+ * real service, instead of piling up a whole round in memory.
+ */
+async function time(fn, n) {
+  let total = 0n;
+  for (let done = 0; done < n; done += CHUNK) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < CHUNK; i++) fn();
+    total += process.hrtime.bigint() - t0;
+    await tick();
+  }
+  return Number(total) / n;
 }
 
 const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-for (const fn of Object.values(cases)) time(fn, CALLS / 4); // warm-up
+for (const fn of Object.values(cases)) await time(fn, CALLS / 4); // warm-up
 for (let r = 0; r < ROUNDS; r++) {
   for (const [name, fn] of Object.entries(cases)) {
-    samples[name].push(time(fn, CALLS));
-    // Let the pipeline export and sonic-boom drain between rounds, outside the timed loop.
+    samples[name].push(await time(fn, CALLS));
     await pipeline.flush().catch(() => {});
-    await new Promise((r) => setImmediate(r));
   }
 }
 
@@ -119,8 +130,10 @@ for (const [name, ns] of Object.entries(med)) {
 }
 const podlog = med['podlog facade → null sink'];
 const disabled = med['podlog disabled level (debug at info)'];
+// Strictest reading of the target: against the faster of the two pino setups.
+const pinoBest = Math.min(pinoAsyncNs, pinoSyncNs);
 console.log(
-  `targets: podlog ≤ 1.0x pino (async): ${(podlog / pinoAsyncNs).toFixed(2)}x ${podlog <= pinoAsyncNs ? 'OK' : 'MISSED'}; ` +
+  `targets: podlog ≤ 1.0x pino (fastest pino setup): ${(podlog / pinoBest).toFixed(2)}x ${podlog <= pinoBest ? 'OK' : 'MISSED'}; ` +
     `disabled < 20 ns: ${disabled.toFixed(1)} ns ${disabled < 20 ? 'OK' : 'MISSED'}`,
 );
 
