@@ -10,14 +10,17 @@
  * --seconds S (steady and outage length), --outage-mode 503|refuse, --no-micro, --build,
  * --out FILE (also write the markdown), --json FILE (raw results), --cpu-prof DIR (write a V8 CPU
  * profile of every podlog run into DIR, for `--cpu-prof`-style digging into a missed target).
- * podlog is measured from `dist/` (what users get): build first (`npm run build`, or --build).
+ * podlog is measured from a build (what users get): `dist/` by default (`npm run build` first),
+ * --build builds the working tree into a temp dir, --commit REF builds exactly that commit into a
+ * temp dir (what bench/RESULTS.md should report). Neither touches the shared dist/.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildCommit, buildWorkingTree } from './lib/build-commit.mjs';
 import { MICRO_SCRIPTS, runMicro } from './lib/micro.mjs';
 import { startReceiverProcess } from './lib/receiver-client.mjs';
 import { runContender } from './lib/run-contender.mjs';
@@ -40,6 +43,7 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     json: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    commit: { type: 'string' },
   },
 });
 
@@ -110,24 +114,30 @@ function newestMtime(dir) {
   return newest;
 }
 
-function ensureBuild() {
-  const dist = join(ROOT, 'dist/index.js');
-  if (args.build || !existsSync(dist)) {
-    if (!args.build && contenders.some((c) => c.module === 'podlog')) {
-      throw new Error('dist/index.js is missing: run `npm run build` first (or pass --build)');
+/** Which podlog build to measure, and how to name it in the report. */
+function podlogBuild() {
+  if (args.commit) {
+    const { sha, dist } = buildCommit(ROOT, args.commit, log);
+    return { dist, label: `${sha.slice(0, 12)} (built from that commit alone)` };
+  }
+  if (args.build) {
+    const { dist, dir } = buildWorkingTree(ROOT, log);
+    return { dist, cleanup: dir, label: `${workingTreeCommit()} (working tree, built for this run)` };
+  }
+  const dist = join(ROOT, 'dist');
+  if (!existsSync(join(dist, 'index.js'))) {
+    if (contenders.some((c) => c.module === 'podlog')) {
+      usage('dist/index.js is missing: run `npm run build` first (or pass --build or --commit HEAD)');
     }
-    if (args.build) {
-      log('building podlog (tsup)…');
-      execFileSync('npx', ['tsup'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-    }
-  } else if (newestMtime(join(ROOT, 'src')) > statSync(dist).mtimeMs) {
+  } else if (newestMtime(join(ROOT, 'src')) > statSync(join(dist, 'index.js')).mtimeMs) {
     log('warning: src/ is newer than dist/: measuring the last build (pass --build to rebuild)');
   }
+  return { dist, label: `${workingTreeCommit()} (working-tree dist/)` };
 }
 
-function gitCommit() {
+function workingTreeCommit() {
   try {
-    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+    const sha = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: ROOT }).toString().trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT })
       .toString()
       .trim();
@@ -148,7 +158,7 @@ function fmtRun(r) {
 
 async function main() {
   const started = performance.now();
-  ensureBuild();
+  const podlog = podlogBuild();
   const receiver = await startReceiverProcess();
   /** @type {Map<string, Map<string, any[]>>} */
   const results = new Map();
@@ -166,6 +176,7 @@ async function main() {
             contender,
             scenario,
             eldResolutionMs: settings.eldResolutionMs,
+            podlogDist: podlog.dist,
             execArgv: profile
               ? [
                   '--cpu-prof',
@@ -181,6 +192,7 @@ async function main() {
     }
   } finally {
     await receiver.close();
+    if (podlog.cleanup) rmSync(podlog.cleanup, { recursive: true, force: true });
   }
 
   const micro = [];
@@ -196,7 +208,7 @@ async function main() {
 
   const totalS = (performance.now() - started) / 1000;
   if (!quick && totalS > 600) log(`warning: the run took ${totalS.toFixed(0)} s, over the 10-minute budget`);
-  const report = render(results, micro, totalS);
+  const report = render(results, micro, totalS, podlog);
   process.stdout.write(`${report}\n`);
   if (args.out) writeFileSync(args.out, `${report}\n`);
   if (args.json) {
@@ -212,7 +224,7 @@ async function main() {
   }
 }
 
-function render(results, micro, totalS) {
+function render(results, micro, totalS, podlog) {
   const cpu = cpus();
   const out = [];
   out.push(`# podlog benchmark${quick ? ' (--quick: smoke run, not for comparison)' : ''}`, '');
@@ -221,7 +233,7 @@ function render(results, micro, totalS) {
     `- Machine: ${cpu.length} × ${cpu[0]?.model?.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, load average at end ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' / ')}`,
-    `- Node ${process.version} (${process.platform}/${process.arch}); podlog commit ${gitCommit()} (dist/)`,
+    `- Node ${process.version} (${process.platform}/${process.arch}); podlog ${podlog.label}`,
     `- Workload: burst ${settings.burst.toLocaleString('en-US')} info calls × 5 fields; steady ${settings.rate.toLocaleString('en-US')} records/s for ${settings.seconds} s; outage = steady with the receiver answering ${settings.outageMode === '503' ? '503' : 'connection refused'} for the first ${settings.seconds / 2} s`,
     `- ${settings.repeats} repeat(s) per contender and scenario, contender order rotated each repeat; cells are median (min–max); ELD = event-loop delay in the app (monitorEventLoopDelay, ${settings.eldResolutionMs} ms resolution, resolution subtracted), measured from the first call until shutdown resolved`,
     `- Total harness time: ${totalS.toFixed(0)} s`,

@@ -37,7 +37,7 @@ async function main() {
     endpoint: spec.endpoint,
     serviceName: `bench-${spec.contender}`,
     queueSize: spec.queueSize,
-    variant: spec.variant,
+    podlogDist: spec.podlogDist,
   });
 
   const eld = monitorEventLoopDelay({ resolution: spec.eldResolutionMs });

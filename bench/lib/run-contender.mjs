@@ -26,9 +26,17 @@ function cleanEnv() {
  * @param {{ name: 'burst' | 'steady' | 'outage', records?: number, rate?: number, seconds?: number,
  *   outageMode?: '503' | 'refuse', shutdownDeadlineMs: number }} o.scenario
  * @param {number} o.eldResolutionMs
+ * @param {string} o.podlogDist the dist/ directory podlog is imported from
  * @param {string[]} [o.execArgv] Node flags for the child (e.g. --cpu-prof)
  */
-export async function runContender({ receiver, contender, scenario, eldResolutionMs, execArgv = [] }) {
+export async function runContender({
+  receiver,
+  contender,
+  scenario,
+  eldResolutionMs,
+  podlogDist,
+  execArgv = [],
+}) {
   await receiver.reset();
   const outage = scenario.name === 'outage';
   await receiver.setMode(outage ? scenario.outageMode : 'up');
@@ -43,6 +51,7 @@ export async function runContender({ receiver, contender, scenario, eldResolutio
     endpoint: receiver.endpoint,
     shutdownDeadlineMs: scenario.shutdownDeadlineMs,
     eldResolutionMs,
+    podlogDist,
   };
   const child = fork(MAIN, [JSON.stringify(spec)], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -3,8 +3,7 @@
  * `node bench/run.mjs --quick` runs every contender through every scenario and prints the table.
  * No thresholds: CI machines are too noisy for that, and the figures live in bench/RESULTS.md.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -105,11 +104,6 @@ describe('bench receiver process', () => {
 });
 
 describe('npm run bench -- --quick', () => {
-  beforeAll(() => {
-    // The harness measures the built package; build it once if nobody has yet.
-    if (!existsSync(`${ROOT}dist/index.js`)) execFileSync('npx', ['tsup'], { cwd: ROOT, stdio: 'ignore' });
-  }, 120_000);
-
   it('runs every contender through every scenario and prints the tables', async () => {
     // --no-micro: the stage micro-benchmarks are their owners' to keep working; this guards the harness.
     const { stdout } = await promisify(execFile)(
