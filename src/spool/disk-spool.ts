@@ -398,6 +398,8 @@ export class DiskSpool implements Spool {
       const ev = readFrame(bytes, 0);
       if (ev.kind !== 'frame' || ev.frame.seq !== e.seq || ev.frame.id !== e.id) {
         this.settleCorrupt(e.id);
+        // Like an ack: under `always` the next process must not find (and count) it again.
+        if (this.cfg.durability === 'always') await this.flushCursor();
         continue;
       }
       return { id: e.id, count: e.count, body: ev.body };
@@ -482,6 +484,7 @@ export class DiskSpool implements Spool {
       'spool-quarantine',
       `spool batch refused by the backend (${reason.slice(0, 80)}); quarantined`,
     );
+    if (this.cfg.durability === 'always') await this.flushCursor();
   }
 
   // ---- cursor and shutdown -----------------------------------------------------------------

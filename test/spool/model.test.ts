@@ -62,8 +62,11 @@ describe('spool model', () => {
             } else if (c.op === 'next') {
               const b = await h.spool.next();
               const expected = waiting.find((n) => !corrupted.has(n));
-              if (expected === undefined) expect(b).toBeUndefined();
-              else {
+              if (expected === undefined) {
+                expect(b).toBeUndefined();
+                // Only corrupted frames were left: the spool read each, found it bad, and settled it.
+                waiting.length = 0;
+              } else {
                 expect(b && isIntact(b)).toBe(true);
                 expect(batchNumber(b!)).toBe(expected);
                 // Corrupted frames before it were skipped and counted.
@@ -83,7 +86,8 @@ describe('spool model', () => {
             } else if (c.op === 'crash') {
               // The disk as a crash leaves it (every write done, nothing closed), in a new place.
               const crashed = `${dir}-c`;
-              cpSync(dir, crashed, { recursive: true });
+              // A temp file may be renamed away mid-copy; recovery ignores temp files anyway.
+              cpSync(dir, crashed, { recursive: true, filter: (src) => !src.endsWith('.tmp') });
               await h.spool.close();
               dir = crashed;
               // A new process, with its own counters, recovers exactly what was not acknowledged.
@@ -113,7 +117,9 @@ describe('spool model', () => {
           await h.spool.close();
         }
       }),
-      { numRuns: 40 },
+      process.env.SPOOL_MODEL_EXAMPLE
+        ? { examples: [[JSON.parse(process.env.SPOOL_MODEL_EXAMPLE)]], numRuns: 0 }
+        : { numRuns: 40 },
     );
   }, 60_000);
 });
