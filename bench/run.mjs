@@ -80,6 +80,8 @@ const CONTENDERS = [
   },
   { name: 'pino-otel-transport', module: 'pino' },
   { name: 'winston-otel-transport', module: 'winston' },
+  // The floor (Node + the harness, no logging): burst only, where it costs a second per repeat.
+  { name: 'baseline (no logging)', module: 'baseline', only: ['burst'], reference: true },
 ];
 const SCENARIOS = [
   { name: 'burst', records: settings.burst, shutdownDeadlineMs: quick ? 10_000 : 20_000 },
@@ -164,11 +166,12 @@ async function main() {
   const results = new Map();
   try {
     for (const scenario of scenarios) {
-      const byContender = new Map(contenders.map((c) => [c.name, []]));
+      const here = contenders.filter((c) => !c.only || c.only.includes(scenario.name));
+      const byContender = new Map(here.map((c) => [c.name, []]));
       results.set(scenario.name, byContender);
       for (let rep = 0; rep < settings.repeats; rep++) {
         // Rotate the order so no contender always runs first (cold caches) or last.
-        const order = contenders.map((_, i) => contenders[(i + rep) % contenders.length]);
+        const order = here.map((_, i) => here[(i + rep) % here.length]);
         for (const contender of order) {
           const profile = args['cpu-prof'] && contender.name === 'podlog';
           const r = await runContender({
@@ -225,6 +228,7 @@ async function main() {
 }
 
 function render(results, micro, totalS, podlog) {
+  const references = new Set(CONTENDERS.filter((c) => c.reference).map((c) => c.name));
   const cpu = cpus();
   const out = [];
   out.push(`# podlog benchmark${quick ? ' (--quick: smoke run, not for comparison)' : ''}`, '');
@@ -240,8 +244,8 @@ function render(results, micro, totalS, podlog) {
     '',
   );
   for (const [scenario, byContender] of results) {
-    out.push(`## ${scenario}`, '', scenarioTable(byContender), '');
-    const ratios = ratioTable(byContender);
+    out.push(`## ${scenario}`, '', scenarioTable(byContender, references), '');
+    const ratios = ratioTable(byContender, references);
     if (ratios) out.push(ratios, '');
     const own = byContender.has('podlog') ? ownStatsLine(byContender.get('podlog')) : '';
     if (own) out.push(own, '');

@@ -46,8 +46,11 @@ export function mediansOf(runs) {
   return out;
 }
 
-/** The results table of one scenario. `byContender`: Map name → run results. */
-export function scenarioTable(byContender) {
+/**
+ * The results table of one scenario. `byContender`: Map name → run results; `references`: names
+ * of rows that log nothing (the baseline), shown for their floor figures only.
+ */
+export function scenarioTable(byContender, references = new Set()) {
   const head = ['contender', 'delivered / sent', ...METRICS.map((m) => m.label)];
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
   for (const [name, runs] of byContender) {
@@ -55,7 +58,8 @@ export function scenarioTable(byContender) {
     const failed = runs.length - ok.length;
     const label = failed ? `${name} (${failed}/${runs.length} runs failed)` : name;
     const cells = METRICS.map((m) => cell(summarize(ok.map((r) => r[m.key])), m.digits));
-    lines.push(`| ${label} | ${deliveredCell(runs)} | ${cells.join(' | ')} |`);
+    const delivered = references.has(name) ? '(no records)' : deliveredCell(runs);
+    lines.push(`| ${label} | ${delivered} | ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
 }
@@ -73,14 +77,14 @@ function ratio(a, b) {
 }
 
 /** podlog's median divided by each peer's median (lower is better for podlog). */
-export function ratioTable(byContender, self = 'podlog') {
+export function ratioTable(byContender, references = new Set(), self = 'podlog') {
   const mine = byContender.get(self);
   if (!mine) return '';
   const me = mediansOf(mine);
   const head = [`${self} ÷ peer`, ...RATIO_METRICS.map((m) => m.label), 'delivered share'];
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
   for (const [name, runs] of byContender) {
-    if (name === self) continue;
+    if (name === self || references.has(name)) continue;
     const peer = mediansOf(runs);
     const cells = RATIO_METRICS.map((m) => ratio(me[m.key], peer[m.key]));
     lines.push(`| ${name} | ${cells.join(' | ')} | ${ratio(me.deliveredShare, peer.deliveredShare)} |`);
