@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Batch } from '../export/types.js';
-import { encodeRequest } from '../otlp/encode-request.js';
 import type { EncodedRecord } from '../record/types.js';
+import { BodyPool, frameBatch } from './frame-batch.js';
 
 /** A cut batch while it is in memory. */
 export interface Entry {
@@ -42,8 +42,12 @@ export class MemoryQueue {
   private loose: EncodedRecord[] = [];
   private looseBytes = 0;
   private seq = 0;
+  private readonly pool: BodyPool;
+  private readonly alloc = (size: number) => this.pool.take(size);
 
-  constructor(readonly limits: QueueLimits) {}
+  constructor(readonly limits: QueueLimits) {
+    this.pool = new BodyPool(Math.min(limits.maxBytes / 4, 4 * limits.batchBytes));
+  }
 
   /** Sequence number of the last batch cut. */
   get lastSeq(): number {
@@ -88,11 +92,11 @@ export class MemoryQueue {
     this.bytes -= this.looseBytes;
     this.loose = [];
     this.looseBytes = 0;
-    const body = encodeRequest(records);
+    const body = frameBatch(records, this.alloc);
     const entry: Entry = {
       seq: ++this.seq,
       batch: { id: randomUUID(), count: records.length, body },
-      bytes: body.length,
+      bytes: BodyPool.capacity(body),
     };
     this.bytes += entry.bytes;
     this.ready.push(entry);
@@ -114,5 +118,11 @@ export class MemoryQueue {
   forget(entry: Entry): void {
     this.records -= entry.batch.count;
     this.bytes -= entry.bytes;
+  }
+
+  /** The batch was dropped before anyone saw its body: the buffer can be reused. */
+  recycle(entry: Entry): void {
+    this.forget(entry);
+    this.pool.give(entry.batch.body);
   }
 }

@@ -173,11 +173,14 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
       }
       if (overflow === 'spool' && !spill.hasRoom(oldest.batch)) return false;
       queue.ready.shift();
-      queue.forget(oldest);
       if (overflow === 'drop-oldest') {
+        queue.recycle(oldest);
         drop('queue_full', oldest.batch.count);
         tracker.settle(oldest.seq);
-      } else spill.toDisk(oldest.batch, 'queue_full').then(() => tracker.settle(oldest.seq));
+      } else {
+        queue.forget(oldest);
+        spill.toDisk(oldest.batch, 'queue_full').then(() => tracker.settle(oldest.seq));
+      }
     }
     return true;
   }
