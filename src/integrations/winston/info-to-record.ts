@@ -1,0 +1,123 @@
+/**
+ * A winston `info` object → a podlog foreign record: `message` is the body, metadata and splat
+ * objects are attributes, `Error`s (the info itself, `error`/`err`, a splat argument, or the
+ * `stack` that `format.errors()` leaves) become `exception.*`, `timestamp` (from
+ * `format.timestamp()`) is the record time, and OTel log-correlation fields are the trace context.
+ */
+import type { ForeignRecord } from '../../logger/logger.js';
+import { isError, msToNanos } from '../foreign.js';
+import { type LevelMap, severityOf } from './levels.js';
+
+const LEVEL = Symbol.for('level');
+const SPLAT = Symbol.for('splat');
+
+/** Keys of `info` that are not attributes. */
+const RESERVED = new Set(['level', 'message']);
+/** Extra keys winston's exception/rejection handlers add (the stack already says it all). */
+const HANDLER_NOISE = new Set(['exception', 'rejection', 'date', 'trace', 'error', 'stack']);
+
+type Info = Record<string | symbol, unknown>;
+
+function stripAnsi(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes from format.colorize()
+  return s.replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+/** The raw level: `info[LEVEL]` is never colourised; `info.level` may be. */
+export function levelOfInfo(info: Info): string {
+  const raw = info[LEVEL] ?? info.level;
+  return typeof raw === 'string' ? stripAnsi(raw) : String(raw);
+}
+
+function parseTime(value: unknown): bigint | undefined {
+  if (value instanceof Date) return Number.isFinite(value.getTime()) ? msToNanos(value.getTime()) : undefined;
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return msToNanos(value);
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? msToNanos(ms) : undefined;
+}
+
+function spanContextOf(info: Info): ForeignRecord['spanContext'] {
+  const traceId = info.trace_id;
+  const spanId = info.span_id;
+  if (typeof traceId !== 'string' || typeof spanId !== 'string') return undefined;
+  if (!/^[0-9a-f]{32}$/i.test(traceId) || !/^[0-9a-f]{16}$/i.test(spanId)) return undefined;
+  const flags =
+    typeof info.trace_flags === 'string' ? Number.parseInt(info.trace_flags, 16) : Number(info.trace_flags);
+  return { traceId, spanId, traceFlags: Number.isFinite(flags) ? flags & 0xff : 0 };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+export function infoToRecord(
+  info: Info,
+  levels: Readonly<Record<string, number>> | undefined,
+  extra?: LevelMap,
+): ForeignRecord {
+  const level = levelOfInfo(info);
+  const fromHandler = info.exception === true || info.rejection === true;
+  const attributes: Record<string, unknown> = {};
+  let exception: Error | undefined = isError(info) ? info : undefined;
+  for (const key of Object.keys(info)) {
+    if (RESERVED.has(key)) continue;
+    if (fromHandler && HANDLER_NOISE.has(key)) continue;
+    const value = info[key];
+    if ((key === 'error' || key === 'err') && isError(value)) {
+      exception ??= value;
+      continue;
+    }
+    attributes[key] = value;
+  }
+  if (fromHandler && isError(info.error)) exception ??= info.error;
+
+  // Splat arguments: Errors are the exception; objects winston did not merge are attributes.
+  const splat = info[SPLAT];
+  if (Array.isArray(splat)) {
+    for (const arg of splat) {
+      if (isError(arg)) exception ??= arg;
+      else if (isPlainObject(arg)) {
+        // Keys winston merged into info were handled above.
+        for (const key of Object.keys(arg)) {
+          if (Object.hasOwn(info, key) || RESERVED.has(key)) continue;
+          if ((key === 'error' || key === 'err') && isError(arg[key])) exception ??= arg[key] as Error;
+          else attributes[key] = arg[key];
+        }
+      }
+    }
+  }
+
+  // format.errors({ stack: true }) leaves the stack as a string and the Error gone.
+  if (typeof attributes.stack === 'string') {
+    if (exception === undefined) attributes['exception.stacktrace'] = attributes.stack;
+    delete attributes.stack;
+  }
+
+  const timeUnixNano = parseTime(attributes.timestamp);
+  if (timeUnixNano !== undefined) delete attributes.timestamp;
+
+  const spanContext = spanContextOf(info);
+  if (spanContext !== undefined) {
+    delete attributes.trace_id;
+    delete attributes.span_id;
+    delete attributes.trace_flags;
+  }
+
+  let body: unknown = info.message;
+  // Handler messages embed the stack after the first line; the exception carries it already.
+  if (fromHandler && typeof body === 'string') body = body.split('\n', 1)[0];
+  if (exception !== undefined && (body === undefined || body === '')) body = exception.message;
+
+  return {
+    severityNumber: severityOf(level, levels, extra),
+    severityText: level,
+    body,
+    attributes,
+    exception,
+    timeUnixNano,
+    spanContext,
+  };
+}
