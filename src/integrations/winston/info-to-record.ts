@@ -19,7 +19,6 @@ const HANDLER_NOISE = new Set(['exception', 'rejection', 'date', 'trace', 'error
 type Info = Record<string | symbol, unknown>;
 
 function stripAnsi(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes from format.colorize()
   return s.replace(/\x1b\[[0-9;]*m/g, '');
 }
 
