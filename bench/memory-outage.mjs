@@ -15,6 +15,7 @@
  * Imports podlog from `src/` through tsx's loader (like bench/hot-path.mjs). Prints a markdown
  * summary on stdout; exits 1 if the bound was exceeded.
  */
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { register } from 'tsx/esm/api';
@@ -37,29 +38,29 @@ const MiB = 1024 * 1024;
 register();
 const { createLogger } = await import('../src/index.ts');
 
-/** A backend that is down: a closed port (connection refused), or a server answering 503. */
+/**
+ * A backend that is down: a closed port (connection refused), or a server answering 503 in a
+ * child process (in this process its request buffers would count against podlog's RSS).
+ */
 async function downBackend(mode) {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(503);
-      res.end();
-    });
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const endpoint = `http://127.0.0.1:${server.address().port}/v1/logs`;
   if (mode === 'refuse') {
+    const server = createServer();
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${server.address().port}/v1/logs`;
     await new Promise((r) => server.close(r));
     return { endpoint, close: async () => {} };
   }
-  return {
-    endpoint,
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(r);
-      }),
-  };
+  const script = `
+    const s = require('node:http').createServer((req, res) => {
+      req.resume();
+      req.on('end', () => { res.writeHead(503); res.end(); });
+    });
+    s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve) =>
+    child.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
+  );
+  return { endpoint: `http://127.0.0.1:${port}/v1/logs`, close: async () => child.kill() };
 }
 
 const backend = await downBackend(args.mode);
@@ -76,8 +77,13 @@ const log = createLogger({
 const payload = 'x'.repeat(SIZE);
 let peak = 0;
 let peakFill = 0;
+let peakHeap = 0;
+let peakExternal = 0;
 const sample = () => {
-  peak = Math.max(peak, process.memoryUsage().rss);
+  const m = process.memoryUsage();
+  peak = Math.max(peak, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapTotal);
+  peakExternal = Math.max(peakExternal, m.external);
   peakFill = Math.max(peakFill, log.pressure);
 };
 const sampler = setInterval(sample, 20);
@@ -114,6 +120,7 @@ console.log(`## Memory during an outage (${args.mode === 'refuse' ? 'connection 
 | queue.maxBytes | ${mib(MAX_BYTES)} MiB (bound: RSS growth ≤ ${mib(bound)} MiB) |
 | RSS before the logger | ${mib(baseline)} MiB |
 | peak RSS | **${mib(peak)} MiB** (${mib(peak - baseline)} MiB above the baseline) |
+| peak V8 heap / external (ArrayBuffers) | ${mib(peakHeap)} MiB / ${mib(peakExternal)} MiB |
 | peak queue fill | ${(peakFill * 100).toFixed(0)} % |
 | in memory at the end of logging | ${during.queue.records.toLocaleString('en')} records, ${mib(during.queue.bytes)} MiB |
 | dropped (queue_full) | ${after.dropped.queue_full.toLocaleString('en')} |
