@@ -88,7 +88,8 @@ export function formatRecord(rec: PrintableRecord, options: FormatOptions): stri
   const attrs = Object.keys(rest).length > 0 ? ` ${JSON.stringify(toJsonSafe(rest))}` : '';
   const trace = rec.traceId ? ` trace=${rec.traceId.slice(0, 8)}…` : '';
   const dim = (s: string) => (options.color && s ? `${DIM}${s}${RESET}` : s);
-  let line = `${dim(isoTime(rec.timeUnixNano))} ${sevOut} ${who}${scope}${event} ${body}${dim(attrs + trace)}`;
+  const text = body === '' ? '' : ` ${body}`;
+  let line = `${dim(isoTime(rec.timeUnixNano))} ${sevOut} ${who}${scope}${event}${text}${dim(attrs + trace)}`;
   if (typeof stack === 'string' && stack) {
     line += `\n${stack
       .split('\n')

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// `npm run demo`: starts podlog's local receiver, runs examples/basic/app.ts against it, prints
+// every record that arrives, and exits 0 only if all expected records arrived.
+//
+// Runs from source through tsx (a devDependency): it works right after `npm ci`, with no build.
+// The demo is a list of phases; each starts the app (or more) against the receiver and checks
+// what arrived. Later phases (an outage with spool and replay) plug in at PHASES below.
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { register } from 'tsx/esm/api';
+
+register();
+const root = resolve(import.meta.dirname, '..');
+const { startReceiver } = await import('../src/cli/receive.ts');
+
+const color = Boolean(process.stdout.isTTY);
+const bold = (s) => (color ? `\x1b[1m${s}\x1b[0m` : s);
+
+/** Runs a TypeScript file from source with `env` added; resolves with its exit code. */
+export function runApp(file, env = {}) {
+  return new Promise((done, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      done(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+/** Phase 1: the basic app's records, all of them, with their structure intact. */
+async function basicPhase({ endpoint, records }) {
+  console.log(bold('\n▶ examples/basic: a few varied records\n'));
+  const code = await runApp('examples/basic/app.ts', {
+    OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: endpoint,
+    OTEL_SERVICE_NAME: 'demo-shop',
+  });
+  const byBody = (body) => records.find((r) => r.body === body);
+  const checks = [
+    ['the app exited cleanly', code === 0],
+    ['structured fields', byBody('service started')?.attributes.port === 8080],
+    ['child logger bindings', byBody('order placed')?.attributes.requestId === 'req-7f3a'],
+    ['nested values', byBody('order placed')?.attributes.items?.[0]?.sku === 'TEA-GREEN'],
+    ['a warning', byBody('payment provider slow')?.severityText === 'WARN'],
+    [
+      'an error with its stack',
+      /SyntaxError/.test(byBody('could not read the saved cart')?.attributes['exception.stacktrace'] ?? ''),
+    ],
+    ['an event', records.some((r) => r.eventName === 'checkout.completed')],
+    [
+      'service.name on every record',
+      records.length > 0 && records.every((r) => r.resource['service.name'] === 'demo-shop'),
+    ],
+  ];
+  return checks;
+}
+
+// Phases run in order against one receiver. An outage/spool phase goes after basicPhase:
+// `async ({ endpoint, records, receiver, runApp }) => [[label, ok], ...]`.
+const PHASES = [basicPhase];
+
+const records = [];
+const receiver = await startReceiver({ port: 0, onRecord: (r) => records.push(r) });
+console.log(`podlog receive: listening on ${receiver.endpoint}`);
+let failed = 0;
+try {
+  for (const phase of PHASES) {
+    const checks = await phase({ endpoint: receiver.endpoint, records, receiver, runApp });
+    console.log('');
+    for (const [label, ok] of checks) {
+      console.log(`  ${ok ? '✓' : '✗'} ${label}`);
+      if (!ok) failed++;
+    }
+  }
+} finally {
+  await receiver.close();
+}
+console.log(
+  failed === 0
+    ? bold(`\ndemo ok: ${records.length} records received`)
+    : bold(`\ndemo FAILED: ${failed} check(s) did not pass`),
+);
+process.exitCode = failed === 0 ? 0 : 1;

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { runTs } from '../integrations/spawn.js';
+
+describe('npm run demo', () => {
+  it('starts the receiver, runs examples/basic, prints the records and exits 0', async () => {
+    const run = await runTs(['scripts/demo.mjs'], { nodeArgs: [], timeoutMs: 60_000 });
+    expect(run.stderr).not.toMatch(/FAILED|✗/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /INFO {2}demo-shop checkout: service started \{"version":"1\.4\.2","port":8080\}/,
+    );
+    expect(run.stdout).toMatch(/ERROR demo-shop checkout: could not read the saved cart/);
+    expect(run.stdout).toMatch(/\n {4}SyntaxError: /);
+    expect(run.stdout).toContain('[checkout.completed]');
+    expect(run.stdout).toMatch(/demo ok: 5 records received/);
+  });
+});
