@@ -1,4 +1,4 @@
-import type { BatchOptions } from '../batch/options.js';
+import type { BatchOptions, PipelineOptions } from '../batch/options.js';
 import type { DiagSink } from '../diag.js';
 import type { ExportOptions } from '../export/options.js';
 import type { RecordOptions } from '../record/options.js';
@@ -11,7 +11,7 @@ import type { ResourceOptions } from '../resource/options.js';
  * Options of {@link createLogger}. Every option is optional; each falls back to its standard
  * env var (`OTEL_*`, `PODLOG_*`), then to a default. Code wins over env.
  */
-export interface LoggerOptions extends ExportOptions, ResourceOptions, RecordOptions {
+export interface LoggerOptions extends ExportOptions, ResourceOptions, PipelineOptions, RecordOptions {
   /** Logger name, the instrumentation scope of its records. Default `''`. */
   name?: string;
   /** Minimum level. Env: `PODLOG_LEVEL`. Default `info`. */

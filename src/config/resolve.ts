@@ -2,7 +2,12 @@
  * Options + env → one frozen, fully-defaulted config, validated once. Nothing downstream
  * reads env vars or re-validates.
  */
-import { type BatchConfig, resolveBatchOptions } from '../batch/options.js';
+import {
+  type BatchConfig,
+  type PipelineConfig,
+  resolveBatchOptions,
+  resolvePipelineOptions,
+} from '../batch/options.js';
 import { InvalidOptionError } from '../errors.js';
 import { type ExportConfig, resolveExportOptions } from '../export/options.js';
 import { type RecordConfig, resolveRecordOptions } from '../record/options.js';
@@ -19,6 +24,7 @@ export interface Config {
   readonly resourceDetection: ResourceDetectionConfig;
   readonly export: ExportConfig;
   readonly batch: BatchConfig;
+  readonly pipeline: PipelineConfig;
   /** The disk spool; undefined when off. */
   readonly spool: SpoolConfig | undefined;
   /** Value limits, redaction, stdout mirror (record/options.ts). */
@@ -65,7 +71,8 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
       env,
       options.endpoint !== undefined || !!env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT || !!env.OTEL_EXPORTER_OTLP_ENDPOINT,
     ),
-    batch: resolveBatchOptions(options.batch),
+    batch: resolveBatchOptions(options.batch, env),
+    pipeline: resolvePipelineOptions(options, env),
     spool: resolveSpoolOptions(options.spool, env),
     env,
   });
