@@ -1,0 +1,66 @@
+/**
+ * Starts an example as a child process (from source, through tsx) against a real receiver on
+ * 127.0.0.1, and collects the records it sends.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { PrintableRecord } from '../../src/cli/format.js';
+import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
+import { ROOT } from '../integrations/spawn.js';
+
+export interface RunningExample {
+  child: ChildProcess;
+  receiver: RunningReceiver;
+  records: PrintableRecord[];
+  stdout: string[];
+  /** Resolves with the first stdout line matching `pattern`. */
+  waitForLine(pattern: RegExp): Promise<RegExpExecArray>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<void>;
+}
+
+export async function startExample(file: string, env: Record<string, string> = {}): Promise<RunningExample> {
+  const records: PrintableRecord[] = [];
+  const receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => records.push(r) });
+  const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    cwd: ROOT,
+    env: { ...process.env, PODLOG_LEVEL: '', OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.endpoint, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const stdout: string[] = [];
+  const waiters: Array<[RegExp, (m: RegExpExecArray) => void]> = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    stdout.push(line);
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      const m = waiters[i][0].exec(line);
+      if (m) waiters.splice(i, 1)[0][1](m);
+    }
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on('close', (code, signal) => r({ code, signal })),
+  );
+  const killTimer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  void exited.then(() => clearTimeout(killTimer));
+  return {
+    child,
+    receiver,
+    records,
+    stdout,
+    exited,
+    waitForLine(pattern) {
+      for (const line of stdout) {
+        const m = pattern.exec(line);
+        if (m) return Promise.resolve(m);
+      }
+      return new Promise((resolve, reject) => {
+        waiters.push([pattern, resolve]);
+        void exited.then(() => reject(new Error(`example exited before printing ${pattern}`)));
+      });
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      await receiver.close();
+    },
+  };
+}
