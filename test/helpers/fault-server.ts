@@ -4,6 +4,10 @@
  * body, a delay, a connection reset, or no answer at all. Bodies are gunzipped and decoded
  * (protobuf or JSON, by content type); the server tracks concurrency so tests can check the
  * "one probe at a time" behaviour without timing. Plain HTTP or HTTPS (optionally mTLS).
+ *
+ * Beyond per-request actions the server can refuse connections outright (`refuse(true)` stops
+ * listening, so clients get ECONNREFUSED; `refuse(false)` listens again on the same port) and
+ * flap between behaviours on a time schedule (`flap([...])`), for outage and soak tests.
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -17,8 +21,11 @@ import type { DecodedLogRecord, DecodedLogsRequest } from '../../src/otlp/types.
 export type FaultAction =
   /** Answer with `status` (default body: empty), after `delayMs` if given. */
   | { status: number; headers?: Record<string, string>; body?: string | Uint8Array; delayMs?: number }
-  /** Read the request, then destroy the socket without answering (ECONNRESET / socket hang up). */
-  | { reset: true; delayMs?: number }
+  /**
+   * Destroy the socket without answering (ECONNRESET / socket hang up): after reading the whole
+   * request, or with `afterBytes`, as soon as that many body bytes arrived (mid-upload).
+   */
+  | { reset: true; delayMs?: number; afterBytes?: number }
   /** Read the request and never answer (until the server closes): exercises client timeouts. */
   | { hang: true };
 
@@ -47,6 +54,12 @@ export interface FaultServerOptions {
   tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer; requestCert?: boolean };
 }
 
+/** One phase of a flapping schedule: a behaviour (`'refuse'` or an action) held for `ms`. */
+export interface FlapPhase {
+  ms: number;
+  action: FaultAction | 'refuse';
+}
+
 export type FlatRecord = DecodedLogRecord & { resource: Record<string, unknown>; scope: string };
 
 export interface FaultServer {
@@ -67,6 +80,22 @@ export interface FaultServer {
   readonly maxInFlight: number;
   /** Resolves once at least `n` requests have arrived (no sleeps in tests). */
   waitForRequests(n: number): Promise<void>;
+  /**
+   * `true`: stop listening, so new connections are refused (open keep-alive sockets are cut);
+   * `false`: listen again on the same port. Resolves once the change took effect.
+   */
+  refuse(on: boolean): Promise<void>;
+  /** True while connections are refused. */
+  readonly refusing: boolean;
+  /**
+   * Cycles through `phases` (each held for its `ms`), replacing `fallback` (or refusing) until
+   * `stopFlapping()`. A scripted `enqueue` still goes first.
+   */
+  flap(phases: readonly FlapPhase[], options?: { loop?: boolean }): void;
+  /** Ends the schedule: the server listens again and answers with `fallback` `healthy`. */
+  stopFlapping(healthy?: FaultAction): Promise<void>;
+  /** Name of the current flap phase (its index), or -1 when not flapping. */
+  readonly phase: number;
   close(): Promise<void>;
 }
 
@@ -89,6 +118,18 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
 
   // Assigned once listening; requests cannot arrive before that.
   let fault: FaultServer;
+  let refusing = false;
+  let port = 0;
+  let flapTimer: NodeJS.Timeout | undefined;
+  let phase = -1;
+  /** Serialises listen/close so refuse() calls from a flap schedule never interleave. */
+  let listening: Promise<void> = Promise.resolve();
+
+  const notify = () => {
+    const ready = waiters.filter((w) => requests.length >= w.n);
+    waiters = waiters.filter((w) => requests.length < w.n);
+    for (const w of ready) w.resolve();
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
@@ -102,8 +143,32 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     };
     res.on('close', finish);
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    // A mid-upload reset is decided from the action due now (script head, else fallback).
+    const head = script[0] ?? (typeof fault.fallback === 'function' ? undefined : fault.fallback);
+    const cutAt = head && 'reset' in head && head.afterBytes !== undefined ? head.afterBytes : undefined;
+    let received = 0;
+    req.on('data', (c: Buffer) => {
+      chunks.push(c);
+      received += c.length;
+      if (cutAt !== undefined && received >= cutAt && !req.socket.destroyed) {
+        if (script[0] === head) script.shift();
+        const raw = Buffer.concat(chunks);
+        requests.push({
+          index: requests.length,
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          raw,
+          body: raw,
+          concurrent,
+          action: head as FaultAction,
+        });
+        notify();
+        req.socket.destroy();
+      }
+    });
     req.on('end', () => {
+      if (req.socket.destroyed && cutAt !== undefined) return;
       const raw = Buffer.concat(chunks);
       let body = raw;
       try {
@@ -132,9 +197,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       const action = next ?? (typeof fault.fallback === 'function' ? fault.fallback(entry) : fault.fallback);
       entry.action = action;
       requests.push(entry);
-      const ready = waiters.filter((w) => requests.length >= w.n);
-      waiters = waiters.filter((w) => requests.length < w.n);
-      for (const w of ready) w.resolve();
+      notify();
 
       if ('hang' in action) {
         hanging.add(res);
@@ -171,7 +234,46 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       )
     : createHttpServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
+
+  const setRefusing = (on: boolean): Promise<void> => {
+    listening = listening.then(async () => {
+      if (on === refusing) return;
+      refusing = on;
+      if (on) {
+        // close() only stops accepting; cut the idle keep-alive sockets so clients must reconnect.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const res of hanging) res.destroy();
+        hanging.clear();
+        server.closeAllConnections();
+        await closed;
+      } else {
+        // Re-listen on the same port; another process could grab it in between, so retry briefly.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await new Promise<void>((resolve, reject) => {
+              server.once('error', reject);
+              server.listen(port, '127.0.0.1', () => {
+                server.off('error', reject);
+                resolve();
+              });
+            });
+            return;
+          } catch (err) {
+            if (attempt >= 50) throw err;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        }
+      }
+    });
+    return listening;
+  };
+
+  const stopTimer = () => {
+    if (flapTimer) clearTimeout(flapTimer);
+    flapTimer = undefined;
+  };
+
   const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   fault = {
@@ -194,15 +296,50 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     },
     waitForRequests: (n) =>
       requests.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve })),
-    close: () =>
-      new Promise<void>((resolve) => {
+    refuse: setRefusing,
+    get refusing() {
+      return refusing;
+    },
+    get phase() {
+      return phase;
+    },
+    flap(phases, options) {
+      stopTimer();
+      if (phases.length === 0) return;
+      const loop = options?.loop ?? true;
+      const enter = (i: number) => {
+        phase = i;
+        const p = phases[i];
+        if (p.action === 'refuse') void setRefusing(true);
+        else {
+          fault.fallback = p.action;
+          void setRefusing(false);
+        }
+        const next = i + 1 < phases.length ? i + 1 : loop ? 0 : -1;
+        if (next < 0) return;
+        flapTimer = setTimeout(() => enter(next), p.ms);
+      };
+      enter(0);
+    },
+    async stopFlapping(healthy = { status: 200 }) {
+      stopTimer();
+      phase = -1;
+      fault.fallback = healthy;
+      await setRefusing(false);
+    },
+    close: async () => {
+      stopTimer();
+      await listening.catch(() => {});
+      return new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);
         timers.clear();
         for (const res of hanging) res.destroy();
         hanging.clear();
         server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+        if (refusing) resolve();
+        else server.close(() => resolve());
+      });
+    },
   };
   return fault;
 }
