@@ -15,16 +15,95 @@ const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 
 let received = 0;
+/** Requests per path: the entry-point scenarios each post to their own `/<name>/v1/logs`. */
+const byPath = new Map();
 const server = createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     if (req.url === '/v1/logs' && Buffer.concat(chunks).length > 0) received++;
+    if (Buffer.concat(chunks).length > 0) byPath.set(req.url, (byPath.get(req.url) ?? 0) + 1);
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
   });
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const endpoint = `http://127.0.0.1:${server.address().port}/v1/logs`;
+
+const PEERS = ['winston', 'winston-transport', '@opentelemetry/api', '@opentelemetry/api-logs', 'msw'];
+
+/**
+ * The subpath entry points from both module systems: podlog/testing, podlog/winston, podlog/otel,
+ * and podlog/register preloaded with `--import` (ESM) and `-r` (CommonJS).
+ */
+async function entryPoints(baseEnv) {
+  const ep = (name) => endpoint.replace('/v1/logs', `/${name}/v1/logs`);
+  const check = (name) => `
+const { createTestLogger } = testing;
+const t = createTestLogger();
+t.logger.info('captured');
+if (t.records[0]?.body !== 'captured') throw new Error('${name}: testing kit did not capture');
+if (typeof testing.otlpHandlers({ endpoint: 'http://x.test/v1/logs' }).handlers[0] !== 'object') throw new Error('${name}: otlpHandlers');
+const w = winstonLib.createLogger({ transports: [new winston.PodlogTransport({ logger: t.logger })] });
+w.warn('from winston');
+if (t.records[1]?.body !== 'from winston') throw new Error('${name}: winston transport');
+otel.registerGlobalLoggerProvider(t.logger);
+apiLogs.logs.getLogger('lib').emit({ severityNumber: 13, body: 'from otel' });
+if (t.records[2]?.body !== 'from otel') throw new Error('${name}: otel bridge');
+const log = createLogger({ endpoint: process.env.EP2, diagnostics: false });
+const w2 = winstonLib.createLogger({ transports: [new winston.PodlogTransport({ logger: log })] });
+w2.info('shipped through winston');
+`;
+  writeFileSync(
+    join(work, 'entries.mjs'),
+    `import { createLogger } from 'podlog';
+import * as testing from 'podlog/testing';
+import * as winston from 'podlog/winston';
+import * as otel from 'podlog/otel';
+import winstonLib from 'winston';
+import * as apiLogs from '@opentelemetry/api-logs';
+${check('esm')}
+await new Promise((r) => setTimeout(r, 20));
+await log.shutdown();
+if (log.stats().exported !== 1) { console.error('esm entries: not exported', log.stats()); process.exit(1); }
+console.log('esm entry points ok');`,
+  );
+  writeFileSync(
+    join(work, 'entries.cjs'),
+    `const { createLogger } = require('podlog');
+const testing = require('podlog/testing');
+const winston = require('podlog/winston');
+const otel = require('podlog/otel');
+const winstonLib = require('winston');
+const apiLogs = require('@opentelemetry/api-logs');
+${check('cjs')}
+setTimeout(() => log.shutdown().then(() => {
+  if (log.stats().exported !== 1) { console.error('cjs entries: not exported', log.stats()); process.exit(1); }
+  console.log('cjs entry points ok');
+}), 20);`,
+  );
+  // A console-only app, preloaded with podlog/register: its console output becomes records.
+  writeFileSync(join(work, 'console-app.mjs'), `console.log('plain console line');`);
+  writeFileSync(join(work, 'console-app.cjs'), `console.log('plain console line');`);
+  const exec = promisify(execFile);
+  const scenarios = [
+    ['entries-esm', ['entries.mjs']],
+    ['entries-cjs', ['entries.cjs']],
+    ['register-esm', ['--import', 'podlog/register', 'console-app.mjs']],
+    ['register-cjs', ['-r', 'podlog/register', 'console-app.cjs']],
+  ];
+  for (const [name, args] of scenarios) {
+    const env = {
+      ...baseEnv,
+      EP2: ep(name),
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: ep(name),
+      PODLOG_CAPTURE_CONSOLE: '1',
+    };
+    const { stdout } = await exec(process.execPath, args, { cwd: work, env });
+    process.stdout.write(stdout);
+    if (!byPath.get(`/${name}/v1/logs`)) throw new Error(`${name}: no request reached the receiver`);
+    console.log(`${name}: delivered`);
+  }
+}
 
 try {
   const tarball = run('npm', ['pack', '--silent', '--pack-destination', work], root).trim().split('\n').pop();
@@ -33,6 +112,19 @@ try {
     JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
   );
   run('npm', ['install', '--no-audit', '--no-fund', '--silent', join(work, tarball)], work);
+  // The optional peers the subpath entry points need, linked from this checkout (no download).
+  run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--silent',
+      '--no-save',
+      ...PEERS.map((p) => join(root, 'node_modules', p)),
+    ],
+    work,
+  );
   writeFileSync(
     join(work, 'esm.mjs'),
     `import { createLogger } from 'podlog';
@@ -59,6 +151,7 @@ log.shutdown().then(() => {
     process.stdout.write(stdout);
   }
   if (received !== 2) throw new Error(`receiver got ${received} requests, expected 2`);
+  await entryPoints(env);
   console.log('consumer smoke: ESM and CJS consumers delivered records');
 } catch (err) {
   console.error(`consumer smoke failed: ${err.message}`);
