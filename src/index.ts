@@ -5,6 +5,7 @@
 export type { LoggerOptions } from './config/options.js';
 export type { DiagSink } from './diag.js';
 export { InvalidOptionError, PodlogError } from './errors.js';
+export { type CaptureConsoleOptions, captureConsole } from './integrations/console/capture-console.js';
 export { createLogger } from './logger/create-logger.js';
 export type { ChildOptions, Fields, LogFn } from './logger/logger.js';
 export { Logger } from './logger/logger.js';
