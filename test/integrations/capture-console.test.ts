@@ -1,4 +1,4 @@
-import { captureConsole } from 'podlog/register';
+import { captureConsole } from 'podlog';
 import { createTestLogger } from 'podlog/testing';
 import { describe, expect, it } from 'vitest';
 
