@@ -6,6 +6,7 @@ import type { LevelOrSilent } from '../record/severity.js';
 import type { ResourceAttributes } from '../resource/detect.js';
 import type { SpoolOptions } from '../spool/options.js';
 import type { ResourceOptions } from '../resource/options.js';
+import type { RateLimitOptions } from './rate-limit.js';
 
 /**
  * Options of {@link createLogger}. Every option is optional; each falls back to its standard
@@ -14,8 +15,13 @@ import type { ResourceOptions } from '../resource/options.js';
 export interface LoggerOptions extends ExportOptions, ResourceOptions, PipelineOptions, RecordOptions {
   /** Logger name, the instrumentation scope of its records. Default `''`. */
   name?: string;
-  /** Minimum level. Env: `PODLOG_LEVEL`. Default `info`. */
+  /**
+   * Minimum level. Env: `PODLOG_LEVEL`, which may also set named loggers
+   * (`info,http=debug,db=warn`). Default `info`.
+   */
   level?: LevelOrSilent;
+  /** Log-storm protection: per-template rate limit. Default off. */
+  rateLimit?: RateLimitOptions | false;
   /** `service.name`. Env: `OTEL_SERVICE_NAME`. Default `unknown_service:node`. */
   serviceName?: string;
   /** Extra resource attributes; they win over everything detected. */

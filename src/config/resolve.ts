@@ -14,11 +14,17 @@ import { type RecordConfig, resolveRecordOptions } from '../record/options.js';
 import { isLevel, LEVELS, type LevelOrSilent } from '../record/severity.js';
 import { type ResourceDetectionConfig, resolveResourceOptions } from '../resource/options.js';
 import { resolveSpoolOptions, type SpoolConfig } from '../spool/options.js';
+import { parseLevelSpec } from './level-spec.js';
 import type { LoggerOptions } from './options.js';
+import { type RateLimitConfig, resolveRateLimit } from './rate-limit.js';
 
 export interface Config {
   readonly name: string;
   readonly level: LevelOrSilent;
+  /** Levels by logger name, from `PODLOG_LEVEL` entries like `http=debug`. */
+  readonly levels: Readonly<Record<string, LevelOrSilent>>;
+  /** The log-storm limiter; undefined when off. */
+  readonly rateLimit: RateLimitConfig | undefined;
   readonly serviceName: string | undefined;
   readonly resource: Readonly<Record<string, string | number | boolean>>;
   readonly resourceDetection: ResourceDetectionConfig;
@@ -44,12 +50,10 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
     throw new InvalidOptionError('options', options, 'an object (or nothing)');
   }
   const env = options.env ?? process.env;
-  const level =
-    options.level !== undefined
-      ? resolveLevel(options.level, 'level')
-      : env.PODLOG_LEVEL
-        ? resolveLevel(env.PODLOG_LEVEL.trim().toLowerCase(), 'PODLOG_LEVEL')
-        : 'info';
+  // `info,http=debug`: the bare level is the default (the `level` option wins over it); the
+  // named entries apply either way, code has no per-logger counterpart but setLevel.
+  const spec = env.PODLOG_LEVEL ? parseLevelSpec(env.PODLOG_LEVEL, 'PODLOG_LEVEL') : undefined;
+  const level = options.level !== undefined ? resolveLevel(options.level, 'level') : (spec?.base ?? 'info');
   if (options.name !== undefined && typeof options.name !== 'string') {
     throw new InvalidOptionError('name', options.name, 'a string');
   }
@@ -62,6 +66,8 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
   return Object.freeze({
     name: options.name ?? '',
     level,
+    levels: spec?.named ?? Object.freeze({}),
+    rateLimit: resolveRateLimit(options.rateLimit),
     serviceName: options.serviceName,
     resource: Object.freeze({ ...options.resource }),
     resourceDetection: resolveResourceOptions(options, env),

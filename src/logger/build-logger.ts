@@ -14,6 +14,7 @@ import type { EncodedResource } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
 import { LevelRegistry } from './level-registry.js';
 import { Logger, type LoggerCore } from './logger.js';
+import { createRuntimeControl } from './runtime-control.js';
 import { activeSpanContext } from './trace-context.js';
 
 export function buildLogger(config: Config, sink: RecordSink, diag: Diag): Logger {
@@ -32,17 +33,23 @@ export function buildLogger(config: Config, sink: RecordSink, diag: Diag): Logge
   resources.onChange((attrs) => {
     encoded = encodeResource(attrs);
   });
+  const levels = new LevelRegistry(config.level);
+  const control = createRuntimeControl(config, levels, diag);
   const core: LoggerCore = {
     sink,
     resource: () => encoded,
     onError: (err) => diag.error('log-call', `a log call failed and was dropped: ${(err as Error)?.name}`),
-    levels: new LevelRegistry(config.level),
+    levels,
     limits: config.record.limits,
     redactor: config.record.redactor,
     spanContext: activeSpanContext(),
     scopes: new Map(),
+    limiter: control.limiter,
+    runtime: control.levels,
   };
   const scope = encodeScope(config.name);
   core.scopes.set(config.name, scope);
-  return new Logger(core, scope, (name) => encodeScope(name));
+  const root = new Logger(core, scope, (name) => encodeScope(name));
+  control.attach(root, resources, sink);
+  return root;
 }

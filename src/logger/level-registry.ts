@@ -3,7 +3,9 @@
  *
  * A logger's effective level is, first match wins:
  *   1. an override for its name set through the registry (`setOverride`, run-time control:
- *      `PODLOG_LEVEL=info,http=debug`, pod annotations, `log.setLevel(level, { logger })`),
+ *      `PODLOG_LEVEL=info,http=debug`, pod annotations, `log.setLevel(level, { logger })`);
+ *      the most specific name wins: `http.client.pool`, then `http.client`, then `http`
+ *      (dot-separated prefixes), then the global override (`podlog.dev/level`), if any,
  *   2. the level set on that logger object (`log.level = 'debug'`, `child(..., { level })`),
  *   3. its parent's effective level (children follow their parent, also after creation),
  *   4. the registry's base level (`level` option / `PODLOG_LEVEL`).
@@ -18,6 +20,7 @@ export class LevelRegistry {
   /** Bumped on every change; loggers compare it with the generation they resolved at. */
   generation = 0;
   #base: LevelOrSilent;
+  #global: LevelOrSilent | undefined;
   readonly #overrides = new Map<string, LevelOrSilent>();
 
   constructor(base: LevelOrSilent) {
@@ -34,9 +37,33 @@ export class LevelRegistry {
     this.generation++;
   }
 
-  /** The override for loggers named `name`, if any. */
+  /**
+   * Level of every logger, above their own levels but below overrides by name (the
+   * `podlog.dev/level` annotation). `undefined`: none.
+   */
+  get globalOverride(): LevelOrSilent | undefined {
+    return this.#global;
+  }
+
+  set globalOverride(level: LevelOrSilent | undefined) {
+    this.#global = level;
+    this.generation++;
+  }
+
+  /**
+   * The override for loggers named `name`: the one for `name` itself, else for its longest
+   * dotted prefix (`http` for `http.client`), else the global override, if any.
+   */
   override(name: string): LevelOrSilent | undefined {
-    return this.#overrides.size === 0 ? undefined : this.#overrides.get(name);
+    if (this.#overrides.size === 0) return this.#global;
+    let n = name;
+    for (;;) {
+      const level = this.#overrides.get(n);
+      if (level !== undefined) return level;
+      const dot = n.lastIndexOf('.');
+      if (dot <= 0) return this.#global;
+      n = n.slice(0, dot);
+    }
   }
 
   /**

@@ -23,6 +23,8 @@ import {
 import type { EncodedResource, EncodedScope } from '../record/types.js';
 import type { StatsSnapshot } from '../stats.js';
 import type { LevelRegistry } from './level-registry.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { RuntimeLevels } from './runtime-levels.js';
 import type { ActiveSpanContext } from './trace-context.js';
 
 /** Structured fields of one record. Own enumerable keys become OTLP attributes. */
@@ -85,6 +87,19 @@ export interface LoggerCore {
   readonly spanContext: ActiveSpanContext;
   /** Encoded scopes by logger name: one per name, so records of one name group together. */
   readonly scopes: Map<string, EncodedScope>;
+  /** The log-storm limiter (`rateLimit` option); undefined when off. */
+  readonly limiter?: RateLimiter;
+  /** Run-time level control behind {@link Logger.setLevel}; without it, setLevel sets the registry directly. */
+  readonly runtime?: RuntimeLevels;
+}
+
+/** Options of {@link Logger.setLevel}. */
+export interface SetLevelOptions {
+  /**
+   * Set the level of the loggers with this name (and names below it: `http` covers
+   * `http.client`), across every logger of this `createLogger`, instead of this logger's.
+   */
+  logger?: string;
 }
 
 const LEVEL_CHOICES = `one of ${[...LEVELS, 'silent'].join(', ')}`;
@@ -142,10 +157,23 @@ function isFieldsObject(value: unknown): value is object {
  */
 export let levelRegistryOf: (log: Logger) => LevelRegistry;
 
+/**
+ * @internal Writes a record through `log` past its level and the rate limiter: podlog's own
+ * records about run-time control (level changes, suppression summaries).
+ */
+export let writeUnfiltered: (log: Logger, record: ForeignRecord) => void;
+
+/** The message template of a call (the rate limiter's key): its message string as written. */
+function templateOf(a: unknown, b: unknown): string {
+  return typeof a === 'string' ? a : typeof b === 'string' ? b : '';
+}
+
 /** A podlog logger. Create one with `createLogger`; derive children with {@link Logger.child}. */
 export class Logger {
   static {
     levelRegistryOf = (log) => log.#core.levels;
+    writeUnfiltered = (log, r) =>
+      log.#write(r.severityNumber, r.severityText, r.body, r.attributes, r.exception, r.eventName, r);
   }
 
   readonly trace: LogFn;
@@ -208,6 +236,42 @@ export class Logger {
     }
   }
 
+  /**
+   * Changes a level at run time, like the `podlog.dev/level` annotations do; each change is
+   * logged once (`podlog level changed: info → debug (setLevel)`).
+   *
+   * - `log.setLevel('debug')` on the root logger: the default level of every logger without
+   *   a level of its own; on a child: that child's level (as `child.level = …`).
+   * - `log.setLevel('debug', { logger: 'http' })`: every logger named `http` (or
+   *   `http.<anything>`), wherever it was created, over their own levels.
+   * - `null` undoes: back to the configured level (`level` option, `PODLOG_LEVEL`).
+   *
+   * A pod annotation for the same name wins while it is present. Throws `InvalidOptionError`
+   * for an unknown level or an empty logger name.
+   *
+   * @example
+   * log.setLevel('debug', { logger: 'http' });
+   * log.setLevel(null, { logger: 'http' });
+   */
+  setLevel(level: LevelOrSilent | null, options?: SetLevelOptions): void {
+    if (level !== null && level !== 'silent' && !isLevel(level)) {
+      throw new InvalidOptionError('setLevel level', level, `${LEVEL_CHOICES}, or null`);
+    }
+    const core = this.#core;
+    const name = options?.logger;
+    if (name !== undefined) {
+      if (typeof name !== 'string' || name === '') {
+        throw new InvalidOptionError('setLevel logger', name, 'a non-empty logger name');
+      }
+      if (core.runtime !== undefined) core.runtime.setNamed(name, level);
+      else core.levels.setOverride(name, level ?? undefined);
+    } else if (this.#parent !== undefined) {
+      this.#own = level ?? undefined;
+      core.levels.touch();
+    } else if (core.runtime !== undefined) core.runtime.setBase(level);
+    else if (level !== null) core.levels.base = level;
+  }
+
   /** The logger's name: the instrumentation scope of its records. */
   get name(): string {
     return this.#scope.name;
@@ -256,6 +320,18 @@ export class Logger {
       // An unspecified severity (0) is filtered as INFO: it cannot be below or above anything.
       const n = record.severityNumber > 0 ? record.severityNumber : SEVERITY_NUMBER.info;
       if (!(n >= this.#threshold)) return;
+      const limiter = this.#core.limiter;
+      if (
+        limiter !== undefined &&
+        !limiter.admit(
+          this.#scope,
+          n,
+          record.severityText,
+          typeof record.body === 'string' ? record.body : '',
+        )
+      ) {
+        return;
+      }
       this.#write(
         record.severityNumber,
         record.severityText,
@@ -315,9 +391,16 @@ export class Logger {
 
   #method(severityNumber: number, severityText: string): LogFn {
     const levels = this.#core.levels;
+    const limiter = this.#core.limiter;
     return (a: unknown, b?: unknown): void => {
       if (this.#generation !== levels.generation) this.#sync();
       if (severityNumber < this.#threshold) return;
+      if (
+        limiter !== undefined &&
+        !limiter.admit(this.#scope, severityNumber, severityText, templateOf(a, b))
+      ) {
+        return;
+      }
       this.#call(severityNumber, severityText, a, b);
     };
   }
