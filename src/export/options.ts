@@ -2,6 +2,7 @@
  * Export options and their resolution against the standard `OTEL_EXPORTER_OTLP_*` env vars.
  * Code wins over env; env wins over defaults. Validated once; nothing downstream reads env.
  */
+import type { Dispatcher } from 'undici';
 import { InvalidOptionError } from '../errors.js';
 import { resolveProxy } from './proxy.js';
 import { resolveTlsOptions, type TlsConfig } from './tls-options.js';
@@ -61,6 +62,13 @@ export interface ExportOptions {
    * Env: `HTTPS_PROXY` (https endpoints) / `HTTP_PROXY` (http endpoints), lower-case first; `NO_PROXY`.
    */
   proxy?: string | false;
+  /**
+   * An undici `Dispatcher` to send through instead of podlog's own keep-alive pool, e.g.
+   * `otlpHandlers(...).dispatcher` from `podlog/testing`, so msw sees the requests. podlog
+   * does not close a dispatcher it was given. `tls`, `proxy` and `maxConcurrentRequests` do
+   * not apply to it.
+   */
+  dispatcher?: Dispatcher;
 }
 
 export type Protocol = 'http/protobuf' | 'http/json';
@@ -86,6 +94,8 @@ export interface ExportConfig {
   readonly tls: TlsConfig;
   /** Proxy to go through, or undefined for a direct connection. */
   readonly proxy: URL | undefined;
+  /** A caller-owned dispatcher, or undefined to build podlog's own. */
+  readonly dispatcher: Dispatcher | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -166,7 +176,22 @@ export function resolveExportOptions(options: ExportOptions, env: Env): ExportCo
     retry: resolveRetry(options.retry),
     tls: resolveTlsOptions(options.tls, env),
     proxy: resolveProxy(options.proxy, endpoint, env),
+    dispatcher: resolveDispatcher(options.dispatcher),
   });
+}
+
+function resolveDispatcher(value: unknown): Dispatcher | undefined {
+  if (value === undefined) return undefined;
+  const d = value as Partial<Dispatcher> | null;
+  if (
+    typeof d !== 'object' ||
+    d === null ||
+    typeof d.dispatch !== 'function' ||
+    typeof d.request !== 'function'
+  ) {
+    throw new InvalidOptionError('dispatcher', value, 'an undici Dispatcher (Pool, Agent, MockAgent, …)');
+  }
+  return value as Dispatcher;
 }
 
 function int(

@@ -39,7 +39,9 @@ export interface TransportDeps {
 }
 
 export function createTransport({ config, dispatcher }: TransportDeps): Transport {
-  const d = dispatcher ?? createDispatcher(config);
+  // A dispatcher handed in by the caller is theirs to close; one we build is ours.
+  const owned = !dispatcher && !config.dispatcher;
+  const d = dispatcher ?? config.dispatcher ?? createDispatcher(config);
   const origin = config.endpoint.origin;
   const path = config.endpoint.pathname + config.endpoint.search;
 
@@ -88,7 +90,7 @@ export function createTransport({ config, dispatcher }: TransportDeps): Transpor
   return {
     send,
     async close() {
-      await d.close();
+      if (owned) await d.close();
     },
   };
 }

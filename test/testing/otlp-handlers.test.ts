@@ -99,3 +99,30 @@ describe('otlpHandlers: an OTLP/HTTP backend inside msw', () => {
     await refused.body.arrayBuffer();
   });
 });
+
+describe('otlpHandlers with a real podlog logger (dispatcher option)', () => {
+  it('captures the logger’s records, and the logger rides out a scripted 503 with Retry-After', async () => {
+    const { createLogger } = await import('podlog');
+    otlp.respondWith(503, { retryAfter: 0, times: 1 });
+    const log = createLogger({
+      endpoint,
+      dispatcher: otlp.dispatcher,
+      serviceName: 'orders-api',
+      diagnostics: false,
+      handleExit: false,
+      retry: { initialDelayMs: 1, maxDelayMs: 5 },
+    });
+    log.info('order placed', { orderId: 7 });
+    log.warn('stock low', { sku: 'A-1' });
+    await log.flush();
+    expect(otlp.requests.map((r) => r.status)).toEqual([503, 200]);
+    expect(otlp.records.map((r) => [r.level, r.body, r.resource['service.name']])).toEqual([
+      ['info', 'order placed', 'orders-api'],
+      ['warn', 'stock low', 'orders-api'],
+    ]);
+    const stats = log.stats();
+    expect(stats.exported).toBe(2);
+    expect(stats.retries).toBe(1);
+    await log.shutdown();
+  });
+});
