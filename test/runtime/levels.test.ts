@@ -27,26 +27,26 @@ describe('PODLOG_LEVEL with per-logger entries', () => {
     expect(config.levels).toEqual({ http: 'trace' });
   });
 
-  it.each([
-    'loud',
-    'info,debug',
-    'http=loud',
-    '=debug',
-    'http=debug,http=warn',
-  ])('rejects %j naming PODLOG_LEVEL and the accepted form', (value) => {
-    let error: unknown;
-    try {
-      resolveConfig({ env: { PODLOG_LEVEL: value } });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(InvalidOptionError);
-    expect((error as InvalidOptionError).option).toBe('PODLOG_LEVEL');
-    expect((error as Error).message).toContain('info,http=debug,db=warn');
-  });
+  it.each(['loud', 'info,debug', 'http=loud', '=debug', 'http=debug,http=warn'])(
+    'rejects %j naming PODLOG_LEVEL and the accepted form',
+    (value) => {
+      let error: unknown;
+      try {
+        resolveConfig({ env: { PODLOG_LEVEL: value } });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect((error as InvalidOptionError).option).toBe('PODLOG_LEVEL');
+      expect((error as Error).message).toContain('info,http=debug,db=warn');
+    },
+  );
 
   it('named loggers (and names below them) follow their entry; the rest the default', () => {
-    const { logger, records } = createTestLogger({ level: undefined, env: { PODLOG_LEVEL: 'warn,http=debug' } });
+    const { logger, records } = createTestLogger({
+      level: undefined,
+      env: { PODLOG_LEVEL: 'warn,http=debug' },
+    });
     const http = logger.child({}, { name: 'http' });
     const client = http.child({}, { name: 'http.client' });
     const httpish = logger.child({}, { name: 'httpd' });
@@ -81,7 +81,11 @@ describe('log.setLevel', () => {
     const change = records.find((r) => r.body === 'podlog level changed: info → debug (setLevel)');
     expect(change).toMatchObject({
       level: 'info',
-      attributes: { 'podlog.level.previous': 'info', 'podlog.level.current': 'debug', 'podlog.level.cause': 'setLevel' },
+      attributes: {
+        'podlog.level.previous': 'info',
+        'podlog.level.current': 'debug',
+        'podlog.level.cause': 'setLevel',
+      },
     });
   });
 
