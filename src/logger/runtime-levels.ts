@@ -104,32 +104,25 @@ export class RuntimeLevels {
     }
     this.#invalid = invalid;
 
-    if (global !== this.#registry.globalOverride) {
-      const from = this.#globalLevel();
-      const removed = global === undefined;
-      this.#registry.globalOverride = global;
-      this.#report(
-        from,
-        this.#globalLevel(),
-        undefined,
-        `annotation ${LEVEL_ANNOTATION}${removed ? ' removed' : ''}`,
-      );
-    }
+    // Every line reports what that name had before this update and has after all of it.
     const previous = this.#annotated;
+    const changed = [...new Set([...previous.keys(), ...named.keys()])].filter(
+      (name) => previous.get(name) !== named.get(name),
+    );
+    const globalChanged = global !== this.#registry.globalOverride;
+    const globalFrom = this.#globalLevel();
+    const from = changed.map((name) => this.#levelOf(name));
     this.#annotated = named;
-    const names = new Set([...previous.keys(), ...named.keys()]);
-    for (const name of names) {
-      if (previous.get(name) === named.get(name)) continue;
-      const from = this.#levelOf(name);
-      this.#apply(name);
-      const removed = !named.has(name);
-      this.#report(
-        from,
-        this.#levelOf(name),
-        name,
-        `annotation ${LEVEL_ANNOTATION}.${name}${removed ? ' removed' : ''}`,
-      );
+    if (globalChanged) this.#registry.globalOverride = global;
+    for (const name of changed) this.#apply(name);
+    if (globalChanged) {
+      const cause = `annotation ${LEVEL_ANNOTATION}${global === undefined ? ' removed' : ''}`;
+      this.#report(globalFrom, this.#globalLevel(), undefined, cause);
     }
+    changed.forEach((name, i) => {
+      const cause = `annotation ${LEVEL_ANNOTATION}.${name}${named.has(name) ? '' : ' removed'}`;
+      this.#report(from[i], this.#levelOf(name), name, cause);
+    });
   }
 
   /** Pushes the merged setting of `name` into the registry. */
