@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Batch } from '../export/types.js';
+import { frameRequest } from '../otlp/encode-request.js';
 import type { EncodedRecord } from '../record/types.js';
-import { BodyPool, frameBatch } from './frame-batch.js';
+import { BodyPool } from './body-pool.js';
 
 /** A cut batch while it is in memory. */
 export interface Entry {
@@ -92,7 +93,7 @@ export class MemoryQueue {
     this.bytes -= this.looseBytes;
     this.loose = [];
     this.looseBytes = 0;
-    const body = frameBatch(records, this.alloc);
+    const body = frameRequest(records, this.alloc);
     const entry: Entry = {
       seq: ++this.seq,
       batch: { id: randomUUID(), count: records.length, body },

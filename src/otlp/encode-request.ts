@@ -3,7 +3,7 @@
  * one `ScopeLogs` per scope within it, records copied byte for byte.
  */
 import * as F from './fields.js';
-import { LEN, tag, Writer } from './protobuf.js';
+import { LEN, tag } from './protobuf.js';
 
 /** What framing needs of a record: its bytes and the identity of its resource and scope. */
 export interface FramedRecord {
@@ -18,10 +18,31 @@ const T_SCOPE_LOGS = tag(F.ResourceLogs.scopeLogs, LEN);
 const T_SCOPE = tag(F.ScopeLogs.scope, LEN);
 const T_LOG_RECORD = tag(F.ScopeLogs.logRecords, LEN);
 
-/** Builds the request body for `records`. Records keep their order within each scope. */
-export function encodeRequest(records: readonly FramedRecord[]): Uint8Array {
+function varintSize(n: number): number {
+  let size = 1;
+  while (n > 0x7f) {
+    n >>>= 7;
+    size++;
+  }
+  return size;
+}
+
+/** Size of a length-delimited field (one-byte tag) holding `n` bytes. */
+const fieldSize = (n: number) => 1 + varintSize(n) + n;
+
+type Groups = Map<FramedRecord['resource'], Map<FramedRecord['scope'], FramedRecord[]>>;
+
+/**
+ * Frames `records` into a buffer from `alloc(size)` (exactly `size` bytes long). Two passes
+ * (sizes, then bytes) so the body is written once into memory the caller may reuse: the
+ * batch stage recycles the bodies of batches dropped by `drop-oldest`.
+ */
+export function frameRequest(
+  records: readonly FramedRecord[],
+  alloc: (size: number) => Uint8Array = (n) => new Uint8Array(n),
+): Uint8Array {
   // Group by resource, then scope, by identity. Most batches have one resource and few scopes.
-  const groups = new Map<FramedRecord['resource'], Map<FramedRecord['scope'], FramedRecord[]>>();
+  const groups: Groups = new Map();
   for (const rec of records) {
     let scopes = groups.get(rec.resource);
     if (!scopes) {
@@ -35,17 +56,51 @@ export function encodeRequest(records: readonly FramedRecord[]): Uint8Array {
     }
     list.push(rec);
   }
-  const w = Writer.create();
+  // Pass 1: sizes.
+  const sizes = new Map<unknown, number>();
+  let total = 0;
   for (const [resource, scopes] of groups) {
-    w.uint32(T_RESOURCE_LOGS).fork();
-    w.uint32(T_RESOURCE).bytes(resource.bytes);
+    let rl = fieldSize(resource.bytes.length);
     for (const [scope, list] of scopes) {
-      w.uint32(T_SCOPE_LOGS).fork();
-      w.uint32(T_SCOPE).bytes(scope.bytes);
-      for (const rec of list) w.uint32(T_LOG_RECORD).bytes(rec.bytes);
-      w.ldelim();
+      let sl = fieldSize(scope.bytes.length);
+      for (const rec of list) sl += fieldSize(rec.bytes.length);
+      sizes.set(list, sl);
+      rl += fieldSize(sl);
     }
-    w.ldelim();
+    sizes.set(scopes, rl);
+    total += fieldSize(rl);
   }
-  return w.finish();
+  // Pass 2: bytes.
+  const out = alloc(total);
+  let pos = 0;
+  const varint = (n: number) => {
+    while (n > 0x7f) {
+      out[pos++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    out[pos++] = n;
+  };
+  const bytesField = (t: number, bytes: Uint8Array) => {
+    out[pos++] = t;
+    varint(bytes.length);
+    out.set(bytes, pos);
+    pos += bytes.length;
+  };
+  for (const [resource, scopes] of groups) {
+    out[pos++] = T_RESOURCE_LOGS;
+    varint(sizes.get(scopes)!);
+    bytesField(T_RESOURCE, resource.bytes);
+    for (const [scope, list] of scopes) {
+      out[pos++] = T_SCOPE_LOGS;
+      varint(sizes.get(list)!);
+      bytesField(T_SCOPE, scope.bytes);
+      for (const rec of list) bytesField(T_LOG_RECORD, rec.bytes);
+    }
+  }
+  return out;
+}
+
+/** Builds the request body for `records`. Records keep their order within each scope. */
+export function encodeRequest(records: readonly FramedRecord[]): Uint8Array {
+  return frameRequest(records);
 }
