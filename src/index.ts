@@ -3,11 +3,12 @@
  * @packageDocumentation
  */
 export type { LoggerOptions } from './config/options.js';
+export type { RateLimitOptions } from './config/rate-limit.js';
 export type { DiagSink } from './diag.js';
 export { InvalidOptionError, PodlogError } from './errors.js';
 export { type CaptureConsoleOptions, captureConsole } from './integrations/console/capture-console.js';
 export { createLogger } from './logger/create-logger.js';
-export type { ChildOptions, Fields, LogFn } from './logger/logger.js';
+export type { ChildOptions, Fields, LogFn, SetLevelOptions } from './logger/logger.js';
 export { Logger } from './logger/logger.js';
 export { DecodeError, decodeProtobufRequest } from './otlp/decode-protobuf.js';
 export type * from './otlp/types.js';

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import type { InvalidOptionError } from '../../src/errors.js';
 import { createLogger } from '../../src/index.js';
+import { EMIT_FOREIGN } from '../../src/logger/logger.js';
 import type { StatsSnapshot } from '../../src/stats.js';
 import { createTestLogger, type TestRecord } from '../../src/testing/index.js';
 import { startReceiver } from '../helpers/receiver.js';
@@ -170,8 +171,7 @@ describe('rate limiter (fake timers)', () => {
     expect(summaries(records).map((r) => r.attributes['podlog.suppressed'])).toEqual([2, 3]);
   });
 
-  it('records from integrations (winston, OTel bridge) are limited by their message', async () => {
-    const { EMIT_FOREIGN } = await import('../../src/logger/logger.js');
+  it('records from integrations (winston, OTel bridge) are limited by their message', () => {
     const { logger, records } = limited();
     for (let i = 0; i < 20; i++)
       logger[EMIT_FOREIGN]({ severityNumber: 13, severityText: 'warn', body: 'from winston' });
