@@ -3,13 +3,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
+import { deadEndpoint, startReceiver, type TestReceiver } from '../helpers/receiver.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/exit-child.ts', import.meta.url));
 
@@ -43,15 +41,6 @@ function indices(receiver: TestReceiver): number[] {
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-/** An endpoint nobody listens on (a server that was closed). */
-async function deadEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return `http://127.0.0.1:${port}/v1/logs`;
-}
 
 describe('exit handling in a real child process', () => {
   let receiver: TestReceiver;

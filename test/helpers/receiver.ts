@@ -77,3 +77,12 @@ export async function startReceiver(): Promise<TestReceiver> {
     });
   return receiver as TestReceiver;
 }
+
+/** An OTLP endpoint on 127.0.0.1 that nobody listens on (a server opened on port 0, then closed). */
+export async function deadEndpoint(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return `http://127.0.0.1:${port}/v1/logs`;
+}

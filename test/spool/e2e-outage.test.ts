@@ -4,13 +4,11 @@
  * both processes.
  */
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StatsSnapshot } from '../../src/stats.js';
-import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
+import { deadEndpoint, startReceiver, type TestReceiver } from '../helpers/receiver.js';
 import { tempDir } from './helpers.js';
 
 const run = promisify(execFile);
@@ -23,14 +21,6 @@ async function app(...args: string[]): Promise<StatsSnapshot> {
 
 function invariant(s: StatsSnapshot): void {
   expect(s.accepted + s.recovered).toBe(s.exported + s.queued + s.spooled + s.dropped.total);
-}
-
-async function deadEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return `http://127.0.0.1:${port}/v1/logs`;
 }
 
 describe('spool end to end (two processes)', () => {
