@@ -171,6 +171,24 @@ describe('rate limiter (fake timers)', () => {
     expect(summaries(records).map((r) => r.attributes['podlog.suppressed'])).toEqual([2, 3]);
   });
 
+  it('templates longer than 1024 characters key on their head; calls without a message share one key', () => {
+    const { logger, records } = limited();
+    const head = 'x'.repeat(1024);
+    for (let i = 0; i < 20; i++) logger.warn(`${head}${i}`); // differs only after the head: one key
+    for (let i = 0; i < 20; i++) logger.warn({ i }); // no message: the '' key
+    expect(plain(records)).toHaveLength(2 * LIMIT);
+    vi.advanceTimersByTime(INTERVAL);
+    expect(
+      summaries(records).map((r) => [
+        String(r.attributes['podlog.suppressed.template']).length,
+        r.attributes['podlog.suppressed'],
+      ]),
+    ).toEqual([
+      [1024, 20 - LIMIT],
+      [0, 20 - LIMIT],
+    ]);
+  });
+
   it('records from integrations (winston, OTel bridge) are limited by their message', () => {
     const { logger, records } = limited();
     for (let i = 0; i < 20; i++)
