@@ -2,6 +2,7 @@
  * Options of the batch stage (queue bounds, batch cutting, overflow, concurrency, exit handling)
  * and their resolution into a frozen config. Validated once at `createLogger`.
  */
+import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 
 /** Batch cutting: a batch is sent when any limit is reached. */
@@ -72,8 +73,6 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = Object.freeze({
   handleExit: true,
   shutdownTimeoutMs: 10_000,
 });
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export function positiveInt(value: unknown, option: string, fallback: number, min = 1): number {
   if (value === undefined) return fallback;

@@ -3,9 +3,12 @@
  * Code wins over env; env wins over defaults. Validated once; nothing downstream reads env.
  */
 import type { Dispatcher } from 'undici';
+import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 import { resolveProxy } from './proxy.js';
-import { resolveTlsOptions, type TlsConfig } from './tls-options.js';
+import { resolveTlsOptions, type TlsConfig, type TlsOptions } from './tls-options.js';
+
+export type { TlsOptions } from './tls-options.js';
 
 /** Retry budget of one batch (see "Retries" in the README). */
 export interface RetryOptions {
@@ -19,18 +22,6 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Largest `Retry-After` honoured; longer asks are clamped to it. Default 60 000 ms. */
   maxRetryAfterMs?: number;
-}
-
-/** TLS of an `https://` endpoint. PEM strings/Buffers, or paths of PEM files (read at `createLogger`). */
-export interface TlsOptions {
-  /** CA certificate(s) to trust instead of Node's bundle. Env: `OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE`. */
-  ca?: string | Buffer;
-  /** Client certificate for mTLS. Env: `OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE`. */
-  cert?: string | Buffer;
-  /** Client private key for mTLS. Env: `OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY`. */
-  key?: string | Buffer;
-  /** Verify the server certificate. Default `true`; `false` prints a warning at start. */
-  rejectUnauthorized?: boolean;
 }
 
 /** Options of the OTLP/HTTP exporter, given at the top level of `createLogger` options. */
@@ -98,7 +89,7 @@ export interface ExportConfig {
   readonly dispatcher: Dispatcher | undefined;
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env } from '../env.js';
 
 /** Parses the OTel `k=v,k2=v2` header list (values percent-decoded). */
 export function parseKeyValueList(text: string, option: string): Record<string, string> {

@@ -3,8 +3,9 @@
  * `HTTPS_PROXY` for https endpoints and `http_proxy` / `HTTP_PROXY` for http ones (lower-case
  * first, as curl does), unless `NO_PROXY` / `no_proxy` matches the endpoint host.
  */
+
+import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
-import type { Env } from './options.js';
 
 function envVar(env: Env, name: string): { value: string; option: string } | undefined {
   for (const v of [name.toLowerCase(), name]) {

@@ -4,8 +4,20 @@
  * file paths. Files are read once, at `createLogger`, so a typo fails fast.
  */
 import { readFileSync } from 'node:fs';
+import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
-import type { Env, TlsOptions } from './options.js';
+
+/** TLS of an `https://` endpoint. PEM strings/Buffers, or paths of PEM files (read at `createLogger`). */
+export interface TlsOptions {
+  /** CA certificate(s) to trust instead of Node's bundle. Env: `OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE`. */
+  ca?: string | Buffer;
+  /** Client certificate for mTLS. Env: `OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE`. */
+  cert?: string | Buffer;
+  /** Client private key for mTLS. Env: `OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY`. */
+  key?: string | Buffer;
+  /** Verify the server certificate. Default `true`; `false` prints a warning at start. */
+  rejectUnauthorized?: boolean;
+}
 
 export interface TlsConfig {
   readonly ca: Buffer | undefined;

@@ -2,6 +2,7 @@
  * Options of the record model (value limits, redaction) and of the stdout mirror, resolved
  * and validated once at `createLogger` (called from config/resolve.ts).
  */
+import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 import { DEFAULT_VALUE_LIMITS, type ValueLimits } from './encode-value.js';
 import { Redactor, splitPath } from './redact.js';
@@ -53,8 +54,6 @@ export interface RecordConfig {
   readonly redactor: Redactor;
   readonly stdout: StdoutFormat;
 }
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 function int(value: unknown, option: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;

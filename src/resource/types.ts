@@ -9,7 +9,7 @@ export type ResourceAttributes = Record<string, string | number | boolean>;
 /** Pod annotations as read from the Downward API volume, key → value. */
 export type PodAnnotations = Readonly<Record<string, string>>;
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env } from '../env.js';
 
 /**
  * Who is logging, kept current. `current()` and `annotations()` return frozen objects whose
