@@ -9,6 +9,7 @@ import { createHttpExporter } from '../export/http-exporter.js';
 import type { ExportConfig } from '../export/options.js';
 import { createReplayPacer, openSpool, type SpoolConfig } from '../spool/index.js';
 import type { Counters } from '../stats.js';
+import type { BuildDropSummary } from './drop-summary.js';
 import { type BatchConfig, DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './options.js';
 import { createPipeline } from './pipeline.js';
 import { registerExitHooks } from './process-hooks.js';
@@ -23,7 +24,17 @@ export interface DeliveryConfig {
   readonly spool?: SpoolConfig;
 }
 
-export function createDeliverySink(config: DeliveryConfig, counters: Counters, diag: Diag): RecordSink {
+export interface DeliveryDeps {
+  counters: Counters;
+  diag: Diag;
+  /** Encodes podlog's own "records were dropped" record (from the facade). */
+  buildDropSummary: BuildDropSummary;
+}
+
+export function createDeliverySink(
+  config: DeliveryConfig,
+  { counters, diag, buildDropSummary }: DeliveryDeps,
+): RecordSink {
   const pipeline = config.pipeline ?? DEFAULT_PIPELINE_CONFIG;
   if (pipeline.overflow === 'spool' && !config.spool) {
     throw new InvalidOptionError('overflow', 'spool', "'drop-oldest' or 'drop-newest' (no spool.dir is set)");
@@ -39,6 +50,7 @@ export function createDeliverySink(config: DeliveryConfig, counters: Counters, d
     replayPacer: config.spool ? createReplayPacer(config.spool) : undefined,
     counters,
     diag,
+    buildDropSummary,
     onClosed: () => unregister?.(),
   });
   if (pipeline.handleExit) unregister = registerExitHooks(sink, pipeline.shutdownTimeoutMs);

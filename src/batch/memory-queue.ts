@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Batch } from '../export/types.js';
 import { frameRequest } from '../otlp/encode-request.js';
-import type { EncodedRecord } from '../record/types.js';
 import { BodyPool } from './body-pool.js';
+import type { QueuedRecord } from './types.js';
 
 /** A cut batch while it is in memory. */
 export interface Entry {
@@ -28,7 +28,7 @@ export interface QueueLimits {
 }
 
 /** Bytes a record adds to a request body: its bytes plus tag and length prefix. */
-export function framedSize(record: EncodedRecord): number {
+export function framedSize(record: QueuedRecord): number {
   const n = record.bytes.length;
   return n + (n < 128 ? 2 : n < 16_384 ? 3 : n < 2_097_152 ? 4 : 5);
 }
@@ -40,7 +40,7 @@ export class MemoryQueue {
   bytes = 0;
   /** Cut batches waiting for a slot, oldest first. */
   ready: Entry[] = [];
-  private loose: EncodedRecord[] = [];
+  private loose: QueuedRecord[] = [];
   private looseBytes = 0;
   private seq = 0;
   private readonly pool: BodyPool;
@@ -74,7 +74,7 @@ export class MemoryQueue {
     return this.loose.length > 0 && this.looseBytes + size > this.limits.batchBytes;
   }
 
-  add(record: EncodedRecord, size: number): void {
+  add(record: QueuedRecord, size: number): void {
     this.loose.push(record);
     this.looseBytes += size;
     this.records++;

@@ -17,17 +17,16 @@
  */
 import type { Diag } from '../diag.js';
 import type { Exporter, ExportOutcome } from '../export/types.js';
-import type { EncodedRecord, EncodedResource } from '../record/types.js';
 import type { ReplayPacer } from '../spool/pacer.js';
 import type { Spool } from '../spool/types.js';
 import type { Counters, DropReason, StatsSnapshot } from '../stats.js';
-import { createDropSummary } from './drop-summary.js';
+import { type BuildDropSummary, createDropSummary } from './drop-summary.js';
 import { createFlushTracker } from './flush-tracker.js';
 import { type Entry, framedSize, MemoryQueue } from './memory-queue.js';
 import { type BatchConfig, DEFAULT_PIPELINE_CONFIG, type Overflow, type PipelineConfig } from './options.js';
 import { createReplayer, type Replayer } from './replay.js';
 import { createSpill } from './spill.js';
-import type { RecordSink } from './types.js';
+import type { QueuedRecord, RecordSink } from './types.js';
 
 /** `drained()` resolves below this fill. */
 export const LOW_WATER = 0.5;
@@ -43,6 +42,8 @@ export interface PipelineDeps {
   replayPacer?: ReplayPacer;
   counters: Counters;
   diag: Diag;
+  /** Encodes podlog's "records were dropped" record (the facade's encoder). */
+  buildDropSummary: BuildDropSummary;
   /** Minimum gap between two drop-summary records. Default 10 s. */
   dropSummaryIntervalMs?: number;
   /** Pause after a failed replay / health polling interval. Default 1 s. */
@@ -91,7 +92,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
   /** Set by `exitSync`: memory went to disk; late outcomes are ignored. */
   let exited = false;
   let liveSinceReplay = 0;
-  let lastResource: EncodedResource | undefined;
+  let lastResource: QueuedRecord['resource'] | undefined;
   let drainWaiters: Array<() => void> = [];
   let shutdownPromise: Promise<void> | undefined;
   const tracker = createFlushTracker();
@@ -119,6 +120,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
 
   const summary = createDropSummary({
     counters,
+    build: deps.buildDropSummary,
     intervalMs: deps.dropSummaryIntervalMs ?? 10_000,
     calm: () => !closed && fill() < LOW_WATER,
     resource: () => lastResource,
@@ -185,7 +187,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
     return true;
   }
 
-  function enqueue(record: EncodedRecord): void {
+  function enqueue(record: QueuedRecord): void {
     const size = framedSize(record);
     if (size > maxBytes) {
       drop('too_large', 1);

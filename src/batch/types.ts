@@ -1,13 +1,19 @@
-import type { EncodedRecord } from '../record/types.js';
+import type { FramedRecord } from '../otlp/encode-request.js';
 import type { StatsSnapshot } from '../stats.js';
+
+/**
+ * A record as the batch stage sees it: its encoded `LogRecord` bytes and the identity of its
+ * resource and scope (requests group records by them). The facade's `EncodedRecord` is one.
+ */
+export type QueuedRecord = FramedRecord;
 
 /**
  * Where the facade puts records. The real one is the batching pipeline; the testing kit
  * puts an in-memory capture here.
  */
-export interface RecordSink {
+export interface RecordSink<R extends QueuedRecord = QueuedRecord> {
   /** Takes a record. Never throws, never blocks; a record it cannot keep is counted as dropped. */
-  write(record: EncodedRecord): void;
+  write(record: R): void;
   /** Queue fill, 0 (empty) to 1 (full). */
   readonly pressure: number;
   /** Resolves when the queue is below its low-water mark. */

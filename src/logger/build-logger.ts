@@ -10,14 +10,14 @@ import type { RecordSink } from '../batch/types.js';
 import type { Config } from '../config/resolve.js';
 import type { Diag } from '../diag.js';
 import { encodeResource, encodeScope } from '../record/encode-scope.js';
-import type { EncodedResource } from '../record/types.js';
+import type { EncodedRecord, EncodedResource } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
 import { LevelRegistry } from './level-registry.js';
 import { Logger, type LoggerCore } from './logger.js';
 import { createRuntimeControl } from './runtime-control.js';
 import { activeSpanContext } from './trace-context.js';
 
-export function buildLogger(config: Config, sink: RecordSink, diag: Diag): Logger {
+export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, diag: Diag): Logger {
   const resources = detectResource(
     { serviceName: config.serviceName, attributes: config.resource, detection: config.resourceDetection },
     config.env,

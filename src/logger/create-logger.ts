@@ -4,6 +4,7 @@ import { resolveConfig } from '../config/resolve.js';
 import { createDiag } from '../diag.js';
 import { Counters } from '../stats.js';
 import { buildLogger } from './build-logger.js';
+import { buildDropSummary } from './drop-summary-record.js';
 import type { Logger } from './logger.js';
 import { withStdoutMirror } from './stdout-sink.js';
 
@@ -20,7 +21,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const config = resolveConfig(options);
   const diag = createDiag({ sink: options.diagnostics });
   const counters = new Counters();
-  const delivery = createDeliverySink(config, counters, diag);
+  const delivery = createDeliverySink(config, { counters, diag, buildDropSummary });
   const sink = config.record.stdout ? withStdoutMirror(delivery, config.record.stdout, diag) : delivery;
   return buildLogger(config, sink, diag);
 }

@@ -20,7 +20,7 @@ import {
   SEVERITY_NUMBER,
   SEVERITY_TEXT,
 } from '../record/severity.js';
-import type { EncodedResource, EncodedScope } from '../record/types.js';
+import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import type { StatsSnapshot } from '../stats.js';
 import type { LevelRegistry } from './level-registry.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -78,7 +78,7 @@ export const EMIT_FOREIGN: unique symbol = Symbol.for('podlog.emitForeign') as n
 
 /** State shared by a logger and all its children. */
 export interface LoggerCore {
-  readonly sink: RecordSink;
+  readonly sink: RecordSink<EncodedRecord>;
   readonly resource: () => EncodedResource;
   readonly onError: (err: unknown) => void;
   readonly levels: LevelRegistry;

@@ -12,6 +12,7 @@ import type { RecordSink } from '../batch/types.js';
 import type { Config } from '../config/resolve.js';
 import type { Diag } from '../diag.js';
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
+import type { EncodedRecord } from '../record/types.js';
 import type { ResourceProvider } from '../resource/types.js';
 import type { LevelRegistry } from './level-registry.js';
 import { type Logger, writeUnfiltered } from './logger.js';
@@ -22,7 +23,7 @@ export interface RuntimeControl {
   readonly levels: RuntimeLevels;
   readonly limiter: RateLimiter | undefined;
   /** Connects the root logger, the annotations and the sink's flush/shutdown/stats. Call once. */
-  attach(root: Logger, resources: ResourceProvider, sink: RecordSink): void;
+  attach(root: Logger, resources: ResourceProvider, sink: RecordSink<EncodedRecord>): void;
 }
 
 function announceRecord(change: LevelChange) {

@@ -22,12 +22,12 @@ const stdoutWriter: LineWriter = (line) => {
 };
 
 export function withStdoutMirror(
-  sink: RecordSink,
+  sink: RecordSink<EncodedRecord>,
   format: Exclude<StdoutFormat, false>,
   diag: Diag,
   write: LineWriter = stdoutWriter,
   color: boolean = format === 'pretty' && process.stdout.isTTY === true,
-): RecordSink {
+): RecordSink<EncodedRecord> {
   const mirror = (record: EncodedRecord) => {
     try {
       const decoded = decodeLogRecord(record.bytes, { ints: 'bigint' });

@@ -2,6 +2,7 @@
 import { DEFAULT_PIPELINE_CONFIG, type Overflow } from '../../src/batch/options.js';
 import { createPipeline, type PipelineDeps } from '../../src/batch/pipeline.js';
 import { silentDiag } from '../../src/diag.js';
+import { buildDropSummary } from '../../src/logger/drop-summary-record.js';
 import { Counters } from '../../src/stats.js';
 import { FakeExporter, type FakeSpool } from './fakes.js';
 
@@ -37,6 +38,7 @@ export function setup(o: Setup = {}) {
     spool: o.spool,
     counters,
     diag: silentDiag,
+    buildDropSummary,
     ...o.extra,
   });
   return { sink, exporter, counters };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DROP_SUMMARY_EVENT } from '../../src/batch/drop-summary.js';
 import type { ExportOutcome } from '../../src/export/types.js';
+import { DROP_SUMMARY_EVENT } from '../../src/logger/drop-summary-record.js';
 import { decodeProtobufRequest } from '../../src/otlp/decode-protobuf.js';
 import { deferred, expectInvariant, FakeSpool, ok, rec, until } from './fakes.js';
 import { setup } from './harness.js';

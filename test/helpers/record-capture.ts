@@ -13,7 +13,7 @@ import type { DecodedLogRecord } from '../../src/otlp/types.js';
 import type { EncodedRecord } from '../../src/record/types.js';
 import type { StatsSnapshot } from '../../src/stats.js';
 
-export interface CaptureSink extends RecordSink {
+export interface CaptureSink extends RecordSink<EncodedRecord> {
   readonly records: EncodedRecord[];
   /** Decoded records (ints as numbers when safe). */
   decoded(): DecodedLogRecord[];
