@@ -7,7 +7,6 @@
  */
 import { join } from 'node:path';
 import type { Diag } from '../diag.js';
-import type { Batch } from '../export/types.js';
 import type { Counters, DropReason } from '../stats.js';
 import { adoptStaleDirs } from './adopt.js';
 import { readCursor, writeCursor, writeCursorSync } from './cursor.js';
@@ -27,7 +26,7 @@ import type { SpoolConfig } from './options.js';
 import { writeQuarantine } from './quarantine.js';
 import { recoverDir } from './recover.js';
 import { type SegmentState, SpoolIndex } from './spool-index.js';
-import type { Spool, SpoolPending } from './types.js';
+import type { SpoolBatch as Batch, Spool, SpoolPending } from './types.js';
 
 export interface DiskSpoolDeps {
   counters: Counters;

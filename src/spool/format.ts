@@ -9,8 +9,9 @@
  * The CRC covers seq, ts and payload, so a frame is accepted only if all of them are intact.
  * `length` is checked for sanity instead (a corrupt length cannot be trusted to find the next frame).
  */
-import type { Batch } from '../export/types.js';
+
 import { crc32c } from './crc32c.js';
+import type { SpoolBatch as Batch } from './types.js';
 
 export const MAGIC = Buffer.from('PODLOGSP', 'latin1');
 export const FORMAT_VERSION = 1;

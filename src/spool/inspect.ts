@@ -3,7 +3,6 @@
  * records, bytes, time range, corrupt frames, lock owner, and the frames still to deliver.
  */
 import { join } from 'node:path';
-import type { Batch } from '../export/types.js';
 import { readCursor } from './cursor.js';
 import { parseSegmentFileName, readFrame } from './format.js';
 import { nodeSpoolFs, type SpoolFs } from './fs.js';
@@ -11,6 +10,7 @@ import { type LockInfo, readLock } from './lock.js';
 import { listSubdirs } from './open-dir.js';
 import { quarantineDir } from './quarantine.js';
 import { scanSegmentBytes } from './scan-file.js';
+import type { SpoolBatch as Batch } from './types.js';
 
 export interface SegmentReport {
   file: string;

@@ -15,7 +15,19 @@
  *   `expired`), since there is nothing left on disk to hand out again.
  * - `append` resolving false moves nothing: the caller keeps or drops the batch (`disk_error`).
  */
-import type { Batch } from '../export/types.js';
+
+/**
+ * What the spool keeps: one export batch, exactly as the exporter takes it (structurally the
+ * exporter's `Batch`; declared here so the spool, the lowest stage, imports nothing above it).
+ */
+export interface SpoolBatch {
+  /** Stable id, kept across replays so a backend can de-duplicate. */
+  readonly id: string;
+  /** Number of log records in `body`. */
+  readonly count: number;
+  /** Protobuf `ExportLogsServiceRequest`, uncompressed. */
+  readonly body: Uint8Array;
+}
 
 export interface SpoolPending {
   batches: number;
@@ -25,11 +37,11 @@ export interface SpoolPending {
 
 export interface Spool {
   /** Persists a batch (per the durability mode). Resolves false when the disk refused it. */
-  append(batch: Batch): Promise<boolean>;
+  append(batch: SpoolBatch): Promise<boolean>;
   /** Synchronous append for `process.exit()` and fatal-exception paths (writeSync + fsyncSync). */
-  appendSync(batch: Batch): boolean;
+  appendSync(batch: SpoolBatch): boolean;
   /** The oldest batch neither acknowledged nor currently leased, or undefined when none is left. */
-  next(): Promise<Batch | undefined>;
+  next(): Promise<SpoolBatch | undefined>;
   /** The batch was delivered (or settled for good): it may leave the disk. */
   ack(id: string): Promise<void>;
   /** The batch could not be sent now; it stays first in line for a later `next()`. */
