@@ -7,15 +7,16 @@
  */
 import { join } from 'node:path';
 import { CURSOR_FILE, readCursor } from './cursor.js';
-import type { DiskSpool } from './disk-spool.js';
 import { parseSegmentFileName, readFrame } from './format.js';
 import { tryLock } from './lock.js';
 import { listSubdirs } from './open-dir.js';
 import { scanSegmentBytes } from './scan-file.js';
+import type { SegmentWriter } from './segment-writer.js';
+import type { SpoolContext } from './spool-context.js';
 
 let running = false;
 
-export async function adoptStaleDirs(spool: DiskSpool): Promise<void> {
+export async function adoptStaleDirs(spool: SpoolContext, writer: SegmentWriter): Promise<void> {
   if (running || spool.closed || !spool.dir) return;
   running = true;
   try {
@@ -28,7 +29,7 @@ export async function adoptStaleDirs(spool: DiskSpool): Promise<void> {
       if (!lock) continue;
       let done = false;
       try {
-        done = await adoptDir(spool, dir);
+        done = await adoptDir(spool, writer, dir);
       } finally {
         if (done && dir !== root) spool.fs.rmSync(dir, { recursive: true, force: true });
         else lock.release();
@@ -41,7 +42,7 @@ export async function adoptStaleDirs(spool: DiskSpool): Promise<void> {
   }
 }
 
-function hasSegments(spool: DiskSpool, dir: string): boolean {
+function hasSegments(spool: SpoolContext, dir: string): boolean {
   try {
     return spool.fs.readdirSync(dir).some((n) => parseSegmentFileName(n) !== undefined);
   } catch {
@@ -50,7 +51,7 @@ function hasSegments(spool: DiskSpool, dir: string): boolean {
 }
 
 /** Returns true when every segment of `dir` was moved into ours. */
-async function adoptDir(spool: DiskSpool, dir: string): Promise<boolean> {
+async function adoptDir(spool: SpoolContext, writer: SegmentWriter, dir: string): Promise<boolean> {
   const { fs, counters, diag } = spool;
   const { cursor } = readCursor(fs, dir);
   const acked = new Set(cursor.acked);
@@ -74,12 +75,12 @@ async function adoptDir(spool: DiskSpool, dir: string): Promise<boolean> {
       if (f.seq < cursor.ackedBelow || acked.has(f.seq)) continue;
       const ev = readFrame(scan.bytes, f.offset);
       if (ev.kind !== 'frame') continue;
-      if (!spool.writeFrame({ id: f.id, count: f.count, body: ev.body }, f.ts, false)) return false;
+      if (!writer.write({ id: f.id, count: f.count, body: ev.body }, f.ts, false)) return false;
       counters.recovered += f.count;
       counters.spooled += f.count;
       adopted += f.count;
     }
-    spool.syncNow();
+    writer.syncNow();
     fs.unlinkSync(file);
   }
   try {

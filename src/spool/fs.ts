@@ -112,3 +112,25 @@ export async function writeFileAtomic(
     }
   }
 }
+
+/** Reads up to `length` bytes at `offset` (fewer when the file is shorter). */
+export async function readRange(
+  fs: SpoolFs,
+  file: string,
+  offset: number,
+  length: number,
+): Promise<Uint8Array> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    await fh.close();
+  }
+}

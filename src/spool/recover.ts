@@ -12,21 +12,26 @@
 import { basename, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Cursor } from './cursor.js';
-import type { DiskSpool } from './disk-spool.js';
 import { errorCode } from './fs.js';
 import { quarantineDir, writeQuarantine } from './quarantine.js';
 import { scanSegmentFile } from './scan-file.js';
+import type { SegmentReaper } from './segment-reaper.js';
+import type { SpoolContext } from './spool-context.js';
 import type { SegmentState } from './spool-index.js';
 
 /** Resolves true when every segment was read (false when the spool closed first). */
-export async function recoverDir(spool: DiskSpool, cursor: Cursor): Promise<boolean> {
+export async function recoverDir(
+  spool: SpoolContext,
+  reaper: SegmentReaper,
+  cursor: Cursor,
+): Promise<boolean> {
   const acked = new Set(cursor.acked);
   const todo = spool.index.segments.filter((s) => !s.scanned);
   let records = 0;
   for (const seg of todo) {
     await yieldToLoop();
     if (spool.closed) return false;
-    records += await recoverSegment(spool, seg, cursor, acked);
+    records += await recoverSegment(spool, reaper, seg, cursor, acked);
   }
   if (records > 0)
     spool.diag.info('spool-recovered', `spool recovered ${records} records from an earlier process`);
@@ -34,7 +39,8 @@ export async function recoverDir(spool: DiskSpool, cursor: Cursor): Promise<bool
 }
 
 async function recoverSegment(
-  spool: DiskSpool,
+  spool: SpoolContext,
+  reaper: SegmentReaper,
   seg: SegmentState,
   cursor: Cursor,
   acked: ReadonlySet<number>,
@@ -65,7 +71,7 @@ async function recoverSegment(
       } catch (err) {
         spool.diskError('quarantine', err);
       }
-    } else spool.unlink(seg.file);
+    } else reaper.unlink(seg.file);
     spool.index.removeSegment(seg);
     return 0;
   }
@@ -116,21 +122,17 @@ async function recoverSegment(
   }
   if (scan.tornAt !== undefined && scan.tornAt < scan.size) cutTornTail(spool, seg, scan.tornAt, scan.size);
   if (seg.evictAfterScan) {
-    const reason = seg.evictAfterScan;
-    const n = spool.index.evict(seg, reason);
-    counters.spooled -= n;
-    counters.drop(reason, n);
-    spool.unlink(seg.file);
-    if (n > 0) diag.warn(`spool-${reason}`, `spool evicted ${n} records (${reason})`);
+    // Evicted while we read it: now that its records are known, count and delete them.
+    reaper.dropScanned(seg, seg.evictAfterScan);
     return records;
   }
   if (seg.entries.length > 0 && seg.newestTs < spool.now() - spool.cfg.maxAgeMs)
-    spool.evictSegment(seg, 'expired');
-  else spool.maybeDelete(seg);
+    reaper.evictSegment(seg, 'expired');
+  else reaper.maybeDelete(seg);
   return records;
 }
 
-function cutTornTail(spool: DiskSpool, seg: SegmentState, at: number, size: number): void {
+function cutTornTail(spool: SpoolContext, seg: SegmentState, at: number, size: number): void {
   try {
     const fd = spool.fs.openSync(seg.file, 'r+');
     try {

@@ -40,6 +40,18 @@ export interface SegmentState {
   evictAfterScan?: DropReason;
 }
 
+/** A segment's bookkeeping before any entry is known. */
+export function newSegment(
+  no: number,
+  file: string,
+  bytes: number,
+  closed: boolean,
+  scanned: boolean,
+  createdAt: number,
+): SegmentState {
+  return { no, file, bytes, entries: [], head: 0, open: 0, newestTs: 0, createdAt, closed, scanned };
+}
+
 export interface Pending {
   batches: number;
   records: number;

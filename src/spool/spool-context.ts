@@ -1,0 +1,29 @@
+/**
+ * What the spool's parts share: configuration, the file system, the counters, the index and
+ * the disk-error report. The helpers (writer, eviction, leases, cursor, recovery, adoption)
+ * take this instead of the `DiskSpool` facade, so none of them imports it back (no cycles) and
+ * each one's reach is visible in its signature.
+ */
+import type { Diag } from '../diag.js';
+import type { Counters } from '../stats.js';
+import type { SpoolFs } from './fs.js';
+import type { SpoolConfig } from './options.js';
+import type { SpoolIndex } from './spool-index.js';
+
+export interface SpoolContext {
+  readonly cfg: SpoolConfig;
+  readonly fs: SpoolFs;
+  readonly counters: Counters;
+  readonly diag: Diag;
+  readonly index: SpoolIndex;
+  readonly now: () => number;
+  /**
+   * The directory this process writes (the root, or a `proc-*` sub-directory); undefined until
+   * the disk let us open it. Written only by the facade.
+   */
+  dir: string | undefined;
+  /** Set once by `close()`; background work stops when it sees it. Written only by the facade. */
+  closed: boolean;
+  /** Reports a refused disk operation: warns once per error code and pauses writes for a while. */
+  diskError(op: string, err: unknown): void;
+}
