@@ -89,6 +89,7 @@ export class DiskSpool implements Spool {
     return this.ctx.dir;
   }
 
+  /** True once `close()` was called. */
   get closed(): boolean {
     return this.ctx.closed;
   }

@@ -4,7 +4,6 @@
  * read are dropped as `corrupt` here; a lease whose segment was evicted meanwhile (an orphan)
  * is counted under the eviction's reason when it is released.
  */
-
 import { readFrame, segmentHeader } from './format.js';
 import { readRange } from './fs.js';
 import { writeQuarantine } from './quarantine.js';
