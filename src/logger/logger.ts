@@ -307,7 +307,13 @@ export class Logger {
   event(name: string, fields?: Fields): void {
     this.#sync();
     if (SEVERITY_NUMBER.info < this.#threshold) return;
-    this.#write(SEVERITY_NUMBER.info, SEVERITY_TEXT.info, undefined, fields, undefined, String(name));
+    let eventName: string;
+    try {
+      eventName = String(name);
+    } catch {
+      eventName = '[Unserializable]'; // a name whose toString throws: a log call never throws
+    }
+    this.#write(SEVERITY_NUMBER.info, SEVERITY_TEXT.info, undefined, fields, undefined, eventName);
   }
 
   /**

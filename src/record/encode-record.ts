@@ -10,7 +10,9 @@ import { ByteWriter } from './byte-writer.js';
 import type { EncodedBindings } from './encode-bindings.js';
 import {
   DEFAULT_VALUE_LIMITS,
+  MAX_VALUE_BYTES,
   newWalkState,
+  overBudget,
   readProperty,
   resetWalk,
   type ValueLimits,
@@ -129,6 +131,7 @@ export function writeRecord(w: ByteWriter, state: WalkState, parts: RecordParts)
     flags,
     eventName,
   } = parts;
+  state.budgetEnd = w.pos + MAX_VALUE_BYTES;
   if (timeLo !== 0 || timeHi !== 0) {
     w.byte(T_TIME);
     w.fixed64(timeLo, timeHi);
@@ -187,7 +190,7 @@ export function writeRecord(w: ByteWriter, state: WalkState, parts: RecordParts)
         dropped += r.dropped;
         continue;
       }
-      if (count >= room) {
+      if (count >= room || overBudget(w, state)) {
         dropped++;
         continue;
       }
@@ -211,7 +214,12 @@ export function writeRecord(w: ByteWriter, state: WalkState, parts: RecordParts)
   }
   if (eventName) {
     w.byte(T_EVENT);
-    w.string(eventName);
+    // A user-given name: bounded like any string value.
+    w.string(
+      eventName.length > state.limits.maxStringLength
+        ? `${eventName.slice(0, state.limits.maxStringLength)}…`
+        : eventName,
+    );
   }
 }
 

@@ -23,6 +23,14 @@ export const DEFAULT_VALUE_LIMITS: Readonly<ValueLimits> = Object.freeze({
   maxAttributes: 128,
 });
 
+/**
+ * Encoded bytes of user values one record may carry. Past it, containers stop adding items,
+ * strings and bytes become `"[Truncated]"` and the record is marked `podlog.truncated`, so a
+ * hostile value (a sparse array of length 2^32-1, a 50 MB Buffer, a million keys) costs bounded
+ * time and memory instead of stalling the app. A record stays under this plus one string.
+ */
+export const MAX_VALUE_BYTES = 1024 * 1024;
+
 export const CIRCULAR = '[Circular]';
 export const TRUNCATED = '[Truncated]';
 export const UNSERIALIZABLE = '[Unserializable]';
@@ -48,13 +56,22 @@ export interface WalkState {
   readonly seen: unknown[];
   /** Something was cut (string, depth); the record gets `podlog.truncated: true`. */
   truncated: boolean;
+  /** Writer position past which no more values are written ({@link MAX_VALUE_BYTES}). */
+  budgetEnd: number;
+}
+
+/** True (and marks the record) once the value budget of the record is spent. */
+export function overBudget(w: ByteWriter, state: WalkState): boolean {
+  if (w.pos <= state.budgetEnd) return false;
+  state.truncated = true;
+  return true;
 }
 
 export function newWalkState(
   limits: ValueLimits = DEFAULT_VALUE_LIMITS,
   redactor: Redactor = DEFAULT_REDACTOR,
 ): WalkState {
-  return { limits, redactor, seen: [], truncated: false };
+  return { limits, redactor, seen: [], truncated: false, budgetEnd: MAX_VALUE_BYTES };
 }
 
 export function resetWalk(state: WalkState, limits: ValueLimits, redactor: Redactor): void {
@@ -86,7 +103,7 @@ export function writeKeyValue(
     w.byte(tagByte);
     const kv = w.begin();
     w.byte(T_KEY);
-    w.string(key);
+    w.string(key.length > state.limits.maxStringLength ? cut(key, state) : key);
     w.byte(T_VALUE);
     const v = w.begin();
     const next = node === undefined ? undefined : stepPath(node, key);
@@ -109,7 +126,7 @@ function writeUnserializableKeyValue(w: ByteWriter, tagByte: number, key: string
   w.byte(tagByte);
   const kv = w.begin();
   w.byte(T_KEY);
-  w.string(key);
+  w.string(key.length > 256 ? `${key.slice(0, 256)}…` : key);
   w.byte(T_VALUE);
   const v = w.begin();
   w.byte(T_STRING);
@@ -184,17 +201,29 @@ export function writeValue(
 }
 
 export function writeString(w: ByteWriter, s: string, state: WalkState): void {
-  const max = state.limits.maxStringLength;
-  if (s.length > max) {
-    // Do not cut a surrogate pair in half.
-    let end = max;
-    const c = s.charCodeAt(end - 1);
-    if (c >= 0xd800 && c <= 0xdbff) end--;
-    s = `${s.slice(0, end)}…`;
-    state.truncated = true;
-  }
+  if (s.length > state.limits.maxStringLength) s = cut(s, state);
+  if (s.length > TRUNCATED.length && overBudget(w, state)) s = TRUNCATED;
   w.byte(T_STRING);
   w.string(s);
+}
+
+/** `s` cut to `maxStringLength` (never splitting a surrogate pair), marked truncated. */
+function cut(s: string, state: WalkState): string {
+  let end = state.limits.maxStringLength;
+  const c = s.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  state.truncated = true;
+  return `${s.slice(0, end)}…`;
+}
+
+function writeBytes(w: ByteWriter, bytes: Uint8Array, state: WalkState): void {
+  if (w.pos + bytes.length > state.budgetEnd) {
+    state.truncated = true;
+    writeString(w, TRUNCATED, state);
+    return;
+  }
+  w.byte(T_BYTES);
+  w.bytes(bytes);
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -227,18 +256,15 @@ function writeObject(
   }
   if (ArrayBuffer.isView(value)) {
     if (value instanceof Uint8Array) {
-      w.byte(T_BYTES);
-      w.bytes(value);
+      writeBytes(w, value, state);
       return;
     }
     if (value instanceof DataView) {
-      w.byte(T_BYTES);
-      w.bytes(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      writeBytes(w, new Uint8Array(value.buffer, value.byteOffset, value.byteLength), state);
       return;
     }
   } else if (value instanceof ArrayBuffer) {
-    w.byte(T_BYTES);
-    w.bytes(new Uint8Array(value));
+    writeBytes(w, new Uint8Array(value), state);
     return;
   }
   if (value instanceof Date) {
@@ -265,6 +291,7 @@ function writeObject(
     const start = w.begin();
     let i = 0;
     for (const item of value as Iterable<unknown>) {
+      if (overBudget(w, state)) break;
       const child = node === undefined ? undefined : stepPath(node, String(i));
       writeArrayItem(w, item, state, depth + 1, child);
       i++;
@@ -278,7 +305,10 @@ function writeObject(
   } else if (value instanceof Map) {
     w.byte(T_KVLIST);
     const start = w.begin();
-    for (const [k, v] of value) writeKeyValue(w, T_VALUES, String(k), v, state, depth + 1, node);
+    for (const [k, v] of value) {
+      if (overBudget(w, state)) break;
+      writeKeyValue(w, T_VALUES, String(k), v, state, depth + 1, node);
+    }
     w.end(start);
   } else {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
@@ -291,6 +321,7 @@ function writeObject(
     const start = w.begin();
     const keys = Object.keys(value);
     for (let i = 0; i < keys.length; i++) {
+      if (overBudget(w, state)) break;
       const k = keys[i];
       writeKeyValue(w, T_VALUES, k, readProperty(value, k), state, depth + 1, node);
     }
@@ -323,6 +354,7 @@ function writeJsonable(
   w.byte(T_KVLIST);
   const start = w.begin();
   for (const k of Object.keys(value)) {
+    if (overBudget(w, state)) break;
     writeKeyValue(w, T_VALUES, k, readProperty(value, k), state, depth + 1, node);
   }
   w.end(start);
@@ -389,7 +421,7 @@ export function writeErrorAttributes(
   let dropped = 0;
   const put = (key: string, value: unknown) => {
     if (value === undefined) return;
-    if (written >= room) {
+    if (written >= room || overBudget(w, state)) {
       dropped++;
       return;
     }
