@@ -28,6 +28,11 @@ export interface ReceiverOptions {
   maxBodyBytes?: number;
   /** Largest body after inflating gzip, in bytes (guards against gzip bombs). Default 64 MiB. */
   maxInflatedBytes?: number;
+  /**
+   * Most log records in one request (413 beyond). Decoding multiplies memory (a 2-byte empty
+   * record becomes a ~180-byte object), so this, not the byte caps, bounds the heap. Default 100,000.
+   */
+  maxRecords?: number;
   /** Called for each record received. */
   onRecord?: (record: PrintableRecord) => void;
   /** Called for each well-formed request after its records. */
@@ -106,6 +111,14 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   });
 }
 
+/** `{` and `[` in a JSON body: an upper bound of the objects `JSON.parse` would allocate. */
+function jsonContainers(body: Buffer): number {
+  let n = 0;
+  for (let i = body.indexOf(0x7b); i >= 0; i = body.indexOf(0x7b, i + 1)) n++;
+  for (let i = body.indexOf(0x5b); i >= 0; i = body.indexOf(0x5b, i + 1)) n++;
+  return n;
+}
+
 async function inflateBody(body: Buffer, encoding: string, max: number): Promise<Buffer> {
   if (encoding === '' || encoding === 'identity') return body;
   try {
@@ -124,6 +137,9 @@ async function inflateBody(body: Buffer, encoding: string, max: number): Promise
 export async function startReceiver(options: ReceiverOptions = {}): Promise<RunningReceiver> {
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const maxInflated = options.maxInflatedBytes ?? 64 * 1024 * 1024;
+  const maxRecords = options.maxRecords ?? 100_000;
+  // JSON.parse allocates before any record can be counted: bound the objects it may build.
+  const maxJsonContainers = maxRecords * 16;
   const write =
     options.write === null ? undefined : (options.write ?? ((line) => process.stdout.write(`${line}\n`)));
   const color = options.color ?? Boolean(process.stdout.isTTY);
@@ -143,11 +159,15 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Runn
       .toLowerCase();
     const raw = await readBody(req, maxBody);
     const body = await inflateBody(raw, encoding, maxInflated);
+    if (type === JSON_TYPE && jsonContainers(body) > maxJsonContainers) {
+      throw new HttpError(413, `JSON body with more than ${maxJsonContainers} objects and arrays`);
+    }
     let decoded: DecodedLogsRequest;
     try {
-      decoded = decodeLogsRequest(body, type, { ints: 'number' });
+      decoded = decodeLogsRequest(body, type, { ints: 'number', maxRecords });
     } catch (err) {
-      throw new HttpError(400, (err as Error).message.slice(0, 200));
+      const message = (err as Error).message.slice(0, 200);
+      throw new HttpError(message.includes(`more than ${maxRecords} log records`) ? 413 : 400, message);
     }
     for (const rl of decoded.resourceLogs) {
       for (const sl of rl.scopeLogs) {

@@ -23,11 +23,18 @@ export class DecodeError extends PodlogError {
 interface Ctx {
   ints: 'bigint' | 'number';
   maxDepth: number;
+  maxRecords: number;
+  records: number;
 }
 
 /** Decodes a protobuf `ExportLogsServiceRequest`. Throws `DecodeError` on malformed input. */
 export function decodeProtobufRequest(body: Uint8Array, options: DecodeOptions = {}): DecodedLogsRequest {
-  const ctx: Ctx = { ints: options.ints ?? 'bigint', maxDepth: options.maxDepth ?? 64 };
+  const ctx: Ctx = {
+    ints: options.ints ?? 'bigint',
+    maxDepth: options.maxDepth ?? 64,
+    maxRecords: options.maxRecords ?? Number.POSITIVE_INFINITY,
+    records: 0,
+  };
   try {
     const r = Reader.create(body);
     const out: DecodedLogsRequest = { resourceLogs: [] };
@@ -104,6 +111,7 @@ function scopeLogs(r: Reader, ctx: Ctx): DecodedScopeLogs {
         break;
       }
       case F.ScopeLogs.logRecords:
+        if (++ctx.records > ctx.maxRecords) throw new DecodeError(`more than ${ctx.maxRecords} log records`);
         out.logRecords.push(logRecord(sub(r), ctx));
         break;
       case F.ScopeLogs.schemaUrl:
@@ -128,7 +136,12 @@ function hex(bytes: Uint8Array): string {
 
 /** Decodes one `LogRecord` message (its bytes, without tag and length). */
 export function decodeLogRecord(body: Uint8Array, options: DecodeOptions = {}): DecodedLogRecord {
-  return logRecord(Reader.create(body), { ints: options.ints ?? 'bigint', maxDepth: options.maxDepth ?? 64 });
+  return logRecord(Reader.create(body), {
+    ints: options.ints ?? 'bigint',
+    maxDepth: options.maxDepth ?? 64,
+    maxRecords: 1,
+    records: 0,
+  });
 }
 
 function logRecord(r: Reader, ctx: Ctx): DecodedLogRecord {

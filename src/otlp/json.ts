@@ -184,7 +184,12 @@ export function decodeJsonRequest(
   body: string | Uint8Array,
   options: DecodeOptions = {},
 ): DecodedLogsRequest {
-  const ctx: Required<DecodeOptions> = { ints: options.ints ?? 'bigint', maxDepth: options.maxDepth ?? 64 };
+  const ctx: Required<DecodeOptions> = {
+    ints: options.ints ?? 'bigint',
+    maxDepth: options.maxDepth ?? 64,
+    maxRecords: options.maxRecords ?? Number.POSITIVE_INFINITY,
+  };
+  let records = 0;
   let parsed: unknown;
   try {
     parsed = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
@@ -213,6 +218,8 @@ export function decodeJsonRequest(
             },
             schemaUrl: asString(sl.schemaUrl, 'schemaUrl'),
             logRecords: asArray(sl.logRecords, 'logRecords').map((lrRaw) => {
+              if (++records > ctx.maxRecords)
+                throw new DecodeError(`more than ${ctx.maxRecords} log records`);
               const lr = asObject(lrRaw, 'LogRecord');
               const rec: DecodedLogRecord = {
                 timeUnixNano: asUint64(lr.timeUnixNano, 'timeUnixNano'),

@@ -59,4 +59,9 @@ export interface DecodeOptions {
   ints?: 'bigint' | 'number';
   /** Deepest AnyValue nesting accepted before the body is called malformed. Default 64. */
   maxDepth?: number;
+  /**
+   * Most log records accepted in one request (a `DecodeError` beyond). A 2-byte empty record
+   * decodes to a ~180-byte object, so a receiver bounds its memory with this. Default: no limit.
+   */
+  maxRecords?: number;
 }
