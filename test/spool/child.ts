@@ -8,6 +8,8 @@ export interface Writer {
   child: ChildProcess;
   appended: number[];
   acked: string[];
+  /** Ids the child was about to ack (`P id`), acked or not: a kill can land mid-ack. */
+  acking: string[];
   dir: Promise<string>;
   /** Resolves once `n` appends were reported (or the child ended). */
   waitAppends(n: number): Promise<void>;
@@ -32,6 +34,7 @@ export function startWriter(
   );
   const appended: number[] = [];
   const acked: string[] = [];
+  const acking: string[] = [];
   const lines: string[] = [];
   const waiters: Array<() => void> = [];
   let buf = '';
@@ -48,6 +51,7 @@ export function startWriter(
       lines.push(line);
       if (line.startsWith('A ')) appended.push(Number(line.slice(2)));
       else if (line.startsWith('K ')) acked.push(line.slice(2));
+      else if (line.startsWith('P ')) acking.push(line.slice(2));
       else if (line.startsWith('DIR ')) resolveDir(line.slice(4));
       nl = buf.indexOf('\n');
     }
@@ -73,6 +77,7 @@ export function startWriter(
     child,
     appended,
     acked,
+    acking,
     dir: dirP,
     waitAppends: (n) => waitFor(() => appended.length >= n),
     waitLine: (line) => waitFor(() => lines.includes(line)),
