@@ -14,31 +14,45 @@ import { scanSegmentBytes } from './scan-file.js';
 import type { SegmentWriter } from './segment-writer.js';
 import type { SpoolContext } from './spool-context.js';
 
-let running = false;
+/**
+ * Adopts the data of dead siblings into one spool. One per spool: a pass in progress makes
+ * later calls (the heartbeat's) a no-op for this spool only; another spool in the same
+ * process adopts on its own.
+ */
+export class StaleDirAdopter {
+  private running = false;
 
-export async function adoptStaleDirs(spool: SpoolContext, writer: SegmentWriter): Promise<void> {
-  if (running || spool.closed || !spool.dir) return;
-  running = true;
-  try {
-    const root = spool.cfg.dir;
-    const candidates = [root, ...listSubdirs(spool.fs, root)].filter((d) => d !== spool.dir);
-    for (const dir of candidates) {
-      if (spool.closed) return;
-      if (!hasSegments(spool, dir) && dir === root) continue;
-      const lock = tryLock(spool.fs, dir);
-      if (!lock) continue;
-      let done = false;
-      try {
-        done = await adoptDir(spool, writer, dir);
-      } finally {
-        if (done && dir !== root) spool.fs.rmSync(dir, { recursive: true, force: true });
-        else lock.release();
+  constructor(
+    private readonly spool: SpoolContext,
+    private readonly writer: SegmentWriter,
+  ) {}
+
+  /** One pass over the sibling directories; never throws (disk errors go to `diskError`). */
+  async run(): Promise<void> {
+    const { spool, writer } = this;
+    if (this.running || spool.closed || !spool.dir) return;
+    this.running = true;
+    try {
+      const root = spool.cfg.dir;
+      const candidates = [root, ...listSubdirs(spool.fs, root)].filter((d) => d !== spool.dir);
+      for (const dir of candidates) {
+        if (spool.closed) return;
+        if (!hasSegments(spool, dir) && dir === root) continue;
+        const lock = tryLock(spool.fs, dir);
+        if (!lock) continue;
+        let done = false;
+        try {
+          done = await adoptDir(spool, writer, dir);
+        } finally {
+          if (done && dir !== root) spool.fs.rmSync(dir, { recursive: true, force: true });
+          else lock.release();
+        }
       }
+    } catch (err) {
+      spool.diskError('adopt', err);
+    } finally {
+      this.running = false;
     }
-  } catch (err) {
-    spool.diskError('adopt', err);
-  } finally {
-    running = false;
   }
 }
 

@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import type { Diag } from '../diag.js';
 import type { Counters } from '../stats.js';
-import { adoptStaleDirs } from './adopt.js';
+import { StaleDirAdopter } from './adopt.js';
 import { readCursor } from './cursor.js';
 import { CursorKeeper } from './cursor-keeper.js';
 import { DiskHealth } from './disk-health.js';
@@ -48,6 +48,7 @@ export class DiskSpool implements Spool {
   private readonly reaper: SegmentReaper;
   private readonly cursor: CursorKeeper;
   private readonly leases: SpoolLeases;
+  private readonly adopter: StaleDirAdopter;
   private lock: HeldLock | undefined;
   private recovery: Promise<void> | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -81,6 +82,7 @@ export class DiskSpool implements Spool {
       cursorChanged: () => this.cursor.markDirty(),
       flushCursor: () => this.cursor.flush(),
     });
+    this.adopter = new StaleDirAdopter(this.ctx, this.writer);
     this.ensureOpen();
   }
 
@@ -155,7 +157,7 @@ export class DiskSpool implements Spool {
   private async afterRecovery(): Promise<void> {
     this.cursor.markComplete();
     await this.cursor.flush();
-    await adoptStaleDirs(this.ctx, this.writer);
+    await this.adopter.run();
   }
 
   private startTimers(): void {
@@ -176,7 +178,7 @@ export class DiskSpool implements Spool {
         this.ctx.diskError('heartbeat', err);
       }
       // Siblings die at any time: look for their data every 6 heartbeats (about 30 s).
-      if (++this.ticks % 6 === 0 && this.cursor.isComplete) void adoptStaleDirs(this.ctx, this.writer);
+      if (++this.ticks % 6 === 0 && this.cursor.isComplete) void this.adopter.run();
     });
     every(Math.max(1000, Math.min(30_000, Math.floor(this.ctx.cfg.maxAgeMs / 4))), () =>
       this.reaper.expire(),
