@@ -28,7 +28,7 @@ import { recoverDir } from './recover.js';
 import { SegmentReaper } from './segment-reaper.js';
 import { type ActiveSegment, SegmentWriter } from './segment-writer.js';
 import type { SpoolContext } from './spool-context.js';
-import { newSegment, SpoolIndex } from './spool-index.js';
+import { newSegment, type SegmentState, SpoolIndex } from './spool-index.js';
 import { SpoolLeases } from './spool-leases.js';
 import type { SpoolBatch as Batch, Spool, SpoolPending } from './types.js';
 
@@ -105,23 +105,37 @@ export class DiskSpool implements Spool {
     return { ...this.ctx.index.pending };
   }
 
-  /** Opens the directory (again, after the disk refused); false while it cannot. */
+  /**
+   * Opens the directory (again, after the disk refused); false while it cannot. All or nothing:
+   * everything that can fail runs before anything is kept, and a failure releases the lock, so
+   * a retry starts from scratch (same directory, no segment indexed twice).
+   */
   private ensureOpen(): boolean {
     const { ctx } = this;
     if (ctx.dir !== undefined) return true;
     if (ctx.closed || this.health.isDown()) return false;
+    let lock: HeldLock | undefined;
     try {
-      const { dir, lock } = openDir(ctx.fs, ctx.cfg.dir);
+      const opened = openDir(ctx.fs, ctx.cfg.dir);
+      lock = opened.lock;
+      const dir = opened.dir;
       const cursor = readCursor(ctx.fs, dir);
+      const found = this.listSegmentFiles(dir);
+      // Nothing below touches the disk: from here on, the open cannot half-fail.
+      let maxNo = Math.floor(cursor.cursor.ackedBelow / FRAMES_PER_SEGMENT);
+      for (const seg of found) {
+        ctx.index.addSegment(seg);
+        maxNo = Math.max(maxNo, seg.no);
+      }
+      this.writer.continueAfter(maxNo);
+      ctx.dir = dir;
+      this.lock = lock;
       if (cursor.state === 'garbage') {
         ctx.diag.warn(
           'spool-cursor',
           'spool cursor unreadable; replaying from the oldest segment (duplicates possible)',
         );
       }
-      this.writer.continueAfter(this.indexSegmentFiles(dir, cursor.cursor.ackedBelow));
-      ctx.dir = dir;
-      this.lock = lock;
       if (dir !== ctx.cfg.dir)
         ctx.diag.info('spool-subdir', `spool root is locked by a live process; writing to ${dir}`);
       this.startTimers();
@@ -131,27 +145,27 @@ export class DiskSpool implements Spool {
       );
       return true;
     } catch (err) {
+      try {
+        lock?.release();
+      } catch {
+        // Left behind, it is ours (same pid): the next attempt or process takes it over as stale.
+      }
       ctx.diskError('open', err);
       return false;
     }
   }
 
-  /**
-   * Indexes the segment files an earlier process left (unscanned: recovery reads them). Returns
-   * the highest segment number in use, so new segments (and seqs) stay above the cursor's.
-   */
-  private indexSegmentFiles(dir: string, ackedBelow: number): number {
-    const { fs, index } = this.ctx;
-    let maxNo = Math.floor(ackedBelow / FRAMES_PER_SEGMENT);
+  /** The segment files an earlier process left (unscanned: recovery reads them). Throws on disk errors. */
+  private listSegmentFiles(dir: string): SegmentState[] {
+    const { fs } = this.ctx;
+    const found: SegmentState[] = [];
     for (const name of fs.readdirSync(dir)) {
       const no = parseSegmentFileName(name);
       if (no === undefined) continue;
       const file = join(dir, name);
-      const bytes = fs.statSync(file).size;
-      index.addSegment(newSegment(no, file, bytes, true, false, 0));
-      maxNo = Math.max(maxNo, no);
+      found.push(newSegment(no, file, fs.statSync(file).size, true, false, 0));
     }
-    return maxNo;
+    return found;
   }
 
   private async afterRecovery(): Promise<void> {
