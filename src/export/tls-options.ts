@@ -30,8 +30,11 @@ const PEM = '-----BEGIN';
 
 function load(value: unknown, option: string): Buffer {
   if (Buffer.isBuffer(value)) return value;
+  // A client key given inline but malformed is still key material: never echo it in an error.
+  const shown =
+    /key/i.test(option) && typeof value === 'string' ? `${value.length} characters (not shown)` : value;
   if (typeof value !== 'string' || value === '') {
-    throw new InvalidOptionError(option, value, 'PEM text, a Buffer, or the path of a PEM file');
+    throw new InvalidOptionError(option, shown, 'PEM text, a Buffer, or the path of a PEM file');
   }
   if (value.includes(PEM)) return Buffer.from(value);
   let content: Buffer;
@@ -40,12 +43,12 @@ function load(value: unknown, option: string): Buffer {
   } catch (err) {
     throw new InvalidOptionError(
       option,
-      value,
+      shown,
       `the path of a readable PEM file (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
     );
   }
   if (!content.includes(PEM)) {
-    throw new InvalidOptionError(option, value, 'a PEM file (one with -----BEGIN … lines)');
+    throw new InvalidOptionError(option, shown, 'a PEM file (one with -----BEGIN … lines)');
   }
   return content;
 }
