@@ -86,7 +86,7 @@ export class SegmentWriter {
       this.closeActive(true);
       a = undefined;
     }
-    if (!this.makeRoom(frame.length + (a ? 0 : SEGMENT_HEADER_BYTES))) return undefined;
+    if (!this.makeRoom(frame.length)) return undefined;
     a = this.active;
     try {
       if (!a) a = this.openSegment();
@@ -113,12 +113,15 @@ export class SegmentWriter {
   }
 
   /**
-   * Evicts the oldest segments until `needed` more bytes fit under `spool.maxBytes`. The
+   * Evicts the oldest segments until a frame of `frameBytes` fits under `spool.maxBytes`. The
    * active segment may be among them (it is closed first). False when nothing is left to evict.
    */
-  private makeRoom(needed: number): boolean {
+  private makeRoom(frameBytes: number): boolean {
     const { index, cfg } = this.ctx;
-    while (index.totalBytes + needed > cfg.maxBytes) {
+    // Recomputed every round: once the active segment is evicted, the frame goes to a new
+    // segment, whose header needs room too.
+    const needed = () => frameBytes + (this.active ? 0 : SEGMENT_HEADER_BYTES);
+    while (index.totalBytes + needed() > cfg.maxBytes) {
       const oldest = index.segments[0];
       if (!oldest) return false;
       if (oldest === this.active?.seg) this.closeActive(false);

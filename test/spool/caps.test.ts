@@ -8,6 +8,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SpoolFs } from '../../src/spool/fs.js';
 import { batchNumber, harness, isIntact, makeBatch, tempDir } from './helpers.js';
 
+/** What the spool's segment files take on disk (the part `maxBytes` caps). */
+function bytesOnDisk(dir: string): number {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.seg'))
+    .reduce((s, f) => s + fs.statSync(join(dir, f)).size, 0);
+}
+
 describe('spool caps', () => {
   let t: ReturnType<typeof tempDir>;
   beforeEach(() => {
@@ -15,29 +23,36 @@ describe('spool caps', () => {
   });
   afterEach(() => t.cleanup());
 
-  it('an outage larger than maxBytes evicts the oldest segments; counts are exact; newest survive', async () => {
-    const maxBytes = 64 * 1024;
-    const h = harness(t.dir, { spool: { maxBytes, segmentBytes: 8 * 1024 } });
-    const n = 400;
-    for (let i = 0; i < n; i++) expect(await h.spoolIt(makeBatch(i, 500))).toBe(true);
-    const onDisk = fs
-      .readdirSync(t.dir)
-      .filter((f) => f.endsWith('.seg'))
-      .reduce((s, f) => s + fs.statSync(join(t.dir, f)).size, 0);
-    expect(onDisk).toBeLessThanOrEqual(maxBytes);
-    const out = await h.drain();
-    const survivors = out.map(batchNumber);
-    // The survivors are exactly the newest batches, in order, and the rest are counted spool_full.
-    const firstKept = n - survivors.length;
-    expect(survivors).toEqual(Array.from({ length: survivors.length }, (_, i) => firstKept + i));
-    expect(out.every(isIntact)).toBe(true);
-    let evicted = 0;
-    for (let i = 0; i < firstKept; i++) evicted += makeBatch(i).count;
-    expect(h.counters.dropped.spool_full).toBe(evicted);
-    expect(firstKept).toBeGreaterThan(0);
-    h.invariant();
-    await h.spool.close();
-  });
+  // 8 KiB segments: the oldest closed segments go first. 1 MiB segments (bigger than maxBytes):
+  // the only segment is the active one, so making room evicts it and the frame needs a new
+  // segment, header included.
+  for (const segmentBytes of [8 * 1024, 1024 * 1024]) {
+    it(`an outage larger than maxBytes evicts the oldest segments; counts are exact; newest survive (segmentBytes ${segmentBytes})`, async () => {
+      const maxBytes = 64 * 1024;
+      const h = harness(t.dir, { spool: { maxBytes, segmentBytes } });
+      const n = 400;
+      let most = 0;
+      for (let i = 0; i < n; i++) {
+        expect(await h.spoolIt(makeBatch(i, 500 + (i % 13)))).toBe(true);
+        most = Math.max(most, bytesOnDisk(t.dir));
+      }
+      // The cap holds after every append, segment headers included.
+      expect(most).toBeLessThanOrEqual(maxBytes);
+      expect(most).toBeGreaterThan(maxBytes - 2 * 1024);
+      const out = await h.drain();
+      const survivors = out.map(batchNumber);
+      // The survivors are exactly the newest batches, in order, and the rest are counted spool_full.
+      const firstKept = n - survivors.length;
+      expect(survivors).toEqual(Array.from({ length: survivors.length }, (_, i) => firstKept + i));
+      expect(out.every(isIntact)).toBe(true);
+      let evicted = 0;
+      for (let i = 0; i < firstKept; i++) evicted += makeBatch(i).count;
+      expect(h.counters.dropped.spool_full).toBe(evicted);
+      expect(firstKept).toBeGreaterThan(0);
+      h.invariant();
+      await h.spool.close();
+    });
+  }
 
   it('a leased batch whose segment is evicted is counted once: exported if acked, dropped if released', async () => {
     const h = harness(t.dir, { spool: { maxBytes: 64 * 1024, segmentBytes: 8 * 1024 } });
