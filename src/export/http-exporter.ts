@@ -54,7 +54,11 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
   const now = deps.now ?? Date.now;
   const transport = deps.transport ?? createTransport({ config });
   const where = displayUrl(config.endpoint);
-  const secrets = Object.values(config.headers);
+  // Header values, and their parts: a body may echo the bare token of `Bearer <token>`.
+  const secrets = Object.values(config.headers).flatMap((v) => [
+    v,
+    ...v.split(/\s+/).filter((p) => p.length >= 8),
+  ]);
   const closing = new AbortController();
   let closed: Promise<void> | undefined;
   const slots = createLimiter(config.maxConcurrentRequests);

@@ -97,7 +97,12 @@ export function classifyResponse(
   const { status } = res;
   if (status >= 200 && status < 300) {
     const ps = decodePartialSuccess(res.body, header(res, 'content-type'), options.protocol);
-    return { kind: 'ok', status, rejected: ps.rejected, message: excerpt(Buffer.from(ps.message)) };
+    return {
+      kind: 'ok',
+      status,
+      rejected: ps.rejected,
+      message: excerpt(Buffer.from(ps.message), options.secrets),
+    };
   }
   if (RETRYABLE_STATUS.has(status)) {
     return {
