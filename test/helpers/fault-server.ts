@@ -146,12 +146,13 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     // A mid-upload reset is decided from the action due now (script head, else fallback).
     const head = script[0] ?? (typeof fault.fallback === 'function' ? undefined : fault.fallback);
     const cutAt = head && 'reset' in head && head.afterBytes !== undefined ? head.afterBytes : undefined;
+    // Claim a scripted mid-upload reset now, so a concurrent request cannot take it too.
+    const claimed = cutAt !== undefined && script[0] === head ? script.shift() : undefined;
     let received = 0;
     req.on('data', (c: Buffer) => {
       chunks.push(c);
       received += c.length;
       if (cutAt !== undefined && received >= cutAt && !req.socket.destroyed) {
-        if (script[0] === head) script.shift();
         const raw = Buffer.concat(chunks);
         requests.push({
           index: requests.length,
@@ -193,7 +194,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       } catch {
         // Not an OTLP body: tests can still look at `body`.
       }
-      const next = script.shift();
+      const next = claimed ?? script.shift();
       const action = next ?? (typeof fault.fallback === 'function' ? fault.fallback(entry) : fault.fallback);
       entry.action = action;
       requests.push(entry);
