@@ -10,7 +10,7 @@ import { CURSOR_FILE, readCursor } from './cursor.js';
 import { parseSegmentFileName, readFrame } from './format.js';
 import { tryLock } from './lock.js';
 import { listSubdirs } from './open-dir.js';
-import { scanSegmentBytes } from './scan-file.js';
+import { scanSegmentBytes, uncountedCorrupt } from './scan-file.js';
 import type { SegmentWriter } from './segment-writer.js';
 import type { SpoolContext } from './spool-context.js';
 
@@ -69,6 +69,7 @@ async function adoptDir(spool: SpoolContext, writer: SegmentWriter, dir: string)
   const { fs, counters, diag } = spool;
   const { cursor } = readCursor(fs, dir);
   const acked = new Set(cursor.acked);
+  const settled = (seq: number) => seq < cursor.ackedBelow || acked.has(seq);
   const names = fs
     .readdirSync(dir)
     .filter((n) => parseSegmentFileName(n) !== undefined)
@@ -83,10 +84,11 @@ async function adoptDir(spool: SpoolContext, writer: SegmentWriter, dir: string)
       counters.recovered += 1;
       counters.drop('corrupt', 1);
     }
-    counters.recovered += scan.corruptRecords;
-    counters.drop('corrupt', scan.corruptRecords);
+    const corrupt = uncountedCorrupt(scan, parseSegmentFileName(name) ?? 0, settled);
+    counters.recovered += corrupt.records;
+    counters.drop('corrupt', corrupt.records);
     for (const f of scan.frames) {
-      if (f.seq < cursor.ackedBelow || acked.has(f.seq)) continue;
+      if (settled(f.seq)) continue;
       const ev = readFrame(scan.bytes, f.offset);
       if (ev.kind !== 'frame') continue;
       if (!writer.write({ id: f.id, count: f.count, body: ev.body }, f.ts, false)) return false;

@@ -65,6 +65,12 @@ export function encodeFrame(batch: Batch, seq: number, ts: number): Buffer {
   return f;
 }
 
+/** Gives an encoded frame another seq (and the checksum that goes with it). */
+export function renumberFrame(frame: Buffer, seq: number): void {
+  frame.writeBigUInt64LE(BigInt(seq), 8);
+  frame.writeUInt32LE(crc32c(frame, 0, 8), 4);
+}
+
 export interface FrameInfo {
   seq: number;
   ts: number;

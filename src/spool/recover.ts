@@ -14,7 +14,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Cursor } from './cursor.js';
 import { errorCode } from './fs.js';
 import { quarantineDir, writeQuarantine } from './quarantine.js';
-import { scanSegmentFile } from './scan-file.js';
+import { scanSegmentFile, uncountedCorrupt } from './scan-file.js';
 import type { SegmentReaper } from './segment-reaper.js';
 import type { SpoolContext } from './spool-context.js';
 import type { SegmentState } from './spool-index.js';
@@ -90,13 +90,11 @@ async function recoverSegment(
   }
   counters.recovered += records;
   counters.spooled += records;
-  if (scan.corruptFrames > 0) {
-    counters.recovered += scan.corruptRecords;
-    counters.drop('corrupt', scan.corruptRecords);
-    diag.warn(
-      'spool-corrupt',
-      `spool skipped ${scan.corruptFrames} corrupt frames (${scan.corruptRecords} records)`,
-    );
+  const corrupt = uncountedCorrupt(scan, seg.no, (seq) => seq < cursor.ackedBelow || acked.has(seq));
+  if (corrupt.frames > 0) {
+    counters.recovered += corrupt.records;
+    counters.drop('corrupt', corrupt.records);
+    diag.warn('spool-corrupt', `spool skipped ${corrupt.frames} corrupt frames (${corrupt.records} records)`);
   }
   if (scan.insaneAt !== undefined) {
     counters.recovered += 1;

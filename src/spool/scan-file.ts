@@ -2,7 +2,7 @@
  * Reads one segment file and classifies everything in it. Read-only: recovery and
  * `podlog spool inspect` decide what to do with the result.
  */
-import { checkSegmentHeader, type FrameInfo, scanSegment } from './format.js';
+import { checkSegmentHeader, FRAMES_PER_SEGMENT, type FrameInfo, scanSegment } from './format.js';
 import type { SpoolFs } from './fs.js';
 
 export interface SegmentScan {
@@ -12,6 +12,13 @@ export interface SegmentScan {
   /** Frames skipped for a bad checksum, and the records they most likely held. */
   corruptFrames: number;
   corruptRecords: number;
+  /** Each corrupt frame: its place among the segment's frames (0 = first) and likely records. */
+  corrupt: Array<{ position: number; count: number }>;
+  /**
+   * `seq - position` of the readable frames: one number when they all agree (the writer numbers
+   * frame k of segment n as `n * FRAMES_PER_SEGMENT + k`), 'mixed' when they do not.
+   */
+  seqBase?: number | 'mixed';
   /** Offset from which nothing can be trusted (insane length), if any. */
   insaneAt?: number;
   /** Offset of an incomplete last frame, if any. */
@@ -32,16 +39,47 @@ export function scanSegmentBytes(bytes: Uint8Array): SegmentScan {
     frames: [],
     corruptFrames: 0,
     corruptRecords: 0,
+    corrupt: [],
     bytes,
   };
   if (scan.header !== 'ok') return scan;
+  let position = 0;
   for (const ev of scanSegment(bytes)) {
-    if (ev.kind === 'frame') scan.frames.push(ev.frame);
-    else if (ev.kind === 'corrupt') {
+    if (ev.kind === 'frame') {
+      scan.frames.push(ev.frame);
+      const base = ev.frame.seq - position;
+      scan.seqBase = scan.seqBase === undefined || scan.seqBase === base ? base : 'mixed';
+      position++;
+    } else if (ev.kind === 'corrupt') {
       scan.corruptFrames++;
       scan.corruptRecords += ev.count;
+      scan.corrupt.push({ position, count: ev.count });
+      position++;
     } else if (ev.kind === 'insane') scan.insaneAt = ev.offset;
     else scan.tornAt = ev.offset;
   }
   return scan;
+}
+
+/**
+ * The corrupt frames of segment `segNo` no process has counted yet. A corrupt frame's own seq
+ * cannot be trusted, but its position gives it: one that `settled` (the cursor) covers was
+ * acknowledged, or found corrupt on read and counted, by an earlier process, and must not be
+ * counted again. When the readable frames contradict the numbering, every corrupt frame counts.
+ */
+export function uncountedCorrupt(
+  scan: SegmentScan,
+  segNo: number,
+  settled: (seq: number) => boolean,
+): { frames: number; records: number } {
+  if (scan.seqBase === 'mixed') return { frames: scan.corruptFrames, records: scan.corruptRecords };
+  const base = scan.seqBase ?? segNo * FRAMES_PER_SEGMENT;
+  let frames = 0;
+  let records = 0;
+  for (const c of scan.corrupt) {
+    if (settled(base + c.position)) continue;
+    frames++;
+    records += c.count;
+  }
+  return { frames, records };
 }

@@ -10,6 +10,7 @@ import type { DiskHealth } from './disk-health.js';
 import {
   encodeFrame,
   FRAMES_PER_SEGMENT,
+  renumberFrame,
   SEGMENT_HEADER_BYTES,
   segmentFileName,
   segmentHeader,
@@ -76,7 +77,7 @@ export class SegmentWriter {
       this.closeActive(true);
       a = undefined;
     }
-    const seq = this.nextSeq();
+    let seq = this.nextSeq();
     const frame = encodeFrame(batch, seq, ts);
     if (frame.length + SEGMENT_HEADER_BYTES > ctx.cfg.maxBytes) {
       ctx.diag.warn('spool-too-large', `batch of ${frame.length} bytes exceeds spool.maxBytes`);
@@ -90,6 +91,12 @@ export class SegmentWriter {
     a = this.active;
     try {
       if (!a) a = this.openSegment();
+      // Rotation or eviction above may have moved the frame to a new segment: frame k of
+      // segment n is seq n * FRAMES_PER_SEGMENT + k (recovery places corrupt frames by it).
+      if (this.nextSeq() !== seq) {
+        seq = this.nextSeq();
+        renumberFrame(frame, seq);
+      }
       this.writeAt(a, frame, syncNow);
       const seg = a.seg;
       ctx.index.addEntry(seg, {

@@ -5,7 +5,12 @@
 import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES } from '../../src/spool/format.js';
+import {
+  FRAME_HEADER_BYTES,
+  FRAMES_PER_SEGMENT,
+  parseSegmentFileName,
+  SEGMENT_HEADER_BYTES,
+} from '../../src/spool/format.js';
 import { scanSegmentBytes } from '../../src/spool/scan-file.js';
 import { batchNumber, harness, isIntact, makeBatch, tempDir } from './helpers.js';
 
@@ -143,5 +148,19 @@ describe('spool recovery', () => {
     expect(readdirSync(join(t.dir, 'quarantine')).some((n) => n.startsWith('foreign-'))).toBe(true);
     h.invariant();
     await h.spool.close();
+  });
+
+  it('frame k of segment n is seq n * FRAMES_PER_SEGMENT + k, also across size rotations', async () => {
+    // Sizes that rotate by size again and again (a frame that does not fit starts the next segment).
+    const h = harness(t.dir, { spool: { segmentBytes: 4096 } });
+    for (let i = 0; i < 40; i++) await h.spoolIt(makeBatch(i, 300 + ((i * 397) % 1500)));
+    await h.spool.close();
+    const segs = segments(t.dir);
+    expect(segs.length).toBeGreaterThan(5);
+    for (const name of segs) {
+      const scan = scanSegmentBytes(readFileSync(join(t.dir, name)));
+      const no = parseSegmentFileName(name)!;
+      expect(scan.frames.map((f) => f.seq)).toEqual(scan.frames.map((_, k) => no * FRAMES_PER_SEGMENT + k));
+    }
   });
 });
