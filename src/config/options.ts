@@ -4,8 +4,8 @@ import type { ExportOptions } from '../export/options.js';
 import type { RecordOptions } from '../record/options.js';
 import type { LevelOrSilent } from '../record/severity.js';
 import type { ResourceAttributes } from '../resource/detect.js';
-import type { SpoolOptions } from '../spool/options.js';
 import type { ResourceOptions } from '../resource/options.js';
+import type { SpoolOptions } from '../spool/options.js';
 import type { RateLimitOptions } from './rate-limit.js';
 
 /**

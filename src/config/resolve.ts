@@ -30,11 +30,11 @@ export interface Config {
   readonly resourceDetection: ResourceDetectionConfig;
   readonly export: ExportConfig;
   readonly batch: BatchConfig;
+  /** Value limits, redaction, stdout mirror (record/options.ts). */
+  readonly record: RecordConfig;
   readonly pipeline: PipelineConfig;
   /** The disk spool; undefined when off. */
   readonly spool: SpoolConfig | undefined;
-  /** Value limits, redaction, stdout mirror (record/options.ts). */
-  readonly record: RecordConfig;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -75,7 +75,9 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
     record: resolveRecordOptions(
       options,
       env,
-      options.endpoint !== undefined || !!env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT || !!env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      options.endpoint !== undefined ||
+        !!env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT ||
+        !!env.OTEL_EXPORTER_OTLP_ENDPOINT,
     ),
     batch: resolveBatchOptions(options.batch, env),
     pipeline: resolvePipelineOptions(options, env),
