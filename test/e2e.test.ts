@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/index.js';
+import { decodeIndependentProtobuf, flatRecords } from './helpers/otlp-independent.js';
 import { startReceiver, type TestReceiver } from './helpers/receiver.js';
 
 describe('end to end: log call → OTLP/HTTP protobuf → receiver on 127.0.0.1', () => {
@@ -28,6 +29,20 @@ describe('end to end: log call → OTLP/HTTP protobuf → receiver on 127.0.0.1'
     expect(records[0].body).toBe('order placed');
     expect(receiver.requests[0].headers['content-type']).toBe('application/x-protobuf');
     expect(receiver.requests[0].url).toBe('/v1/logs');
+    // Every request also decodes with the official OTLP schema (otlp-transformer's generated code).
+    // biome-ignore lint/suspicious/noExplicitAny: a plain decoded protobufjs object.
+    const official = receiver.requests.flatMap(
+      (r) => flatRecords(decodeIndependentProtobuf(r.body)) as any[],
+    );
+    expect(official).toHaveLength(1000);
+    expect(official[999].record.attributes).toEqual([
+      { key: 'i', value: { intValue: '999' } },
+      { key: 'ok', value: { boolValue: true } },
+    ]);
+    expect(official[0].resource.attributes).toContainEqual({
+      key: 'service.name',
+      value: { stringValue: 'checkout' },
+    });
     const s = log.stats();
     expect(s.accepted).toBe(1000);
     expect(s.exported).toBe(1000);

@@ -2,8 +2,8 @@ import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/version.js';
+import { decodeIndependentJson, decodeIndependentProtobuf, makeBatch } from '../helpers/otlp-independent.js';
 import { createFetchTransport } from './helpers/fetch-transport.js';
-import { decodeIndependentJson, decodeIndependentProtobuf, makeBatch } from './helpers/otlp-independent.js';
 import { closeExporters, makeExporter } from './helpers/setup.js';
 
 const ENDPOINT = 'http://collector.podlog.test/v1/logs';

@@ -10,7 +10,7 @@ import {
   makeBatch,
   makeRequest,
   partialSuccessProtobuf,
-} from './helpers/otlp-independent.js';
+} from '../helpers/otlp-independent.js';
 import { closeExporters, makeExporter } from './helpers/setup.js';
 
 const SECRET = 'Bearer s3cr3t-t0ken-value';

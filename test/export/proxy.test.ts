@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
+import { makeBatch } from '../helpers/otlp-independent.js';
 import { createTestPki, type TestPki } from './helpers/certs.js';
-import { makeBatch } from './helpers/otlp-independent.js';
 import { closeExporters, makeExporter } from './helpers/setup.js';
 
 /** A minimal HTTP CONNECT proxy on 127.0.0.1 that records each tunnel it opens. */

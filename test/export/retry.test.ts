@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
-import { makeBatch } from './helpers/otlp-independent.js';
+import { makeBatch } from '../helpers/otlp-independent.js';
 import { closeExporters, makeExporter } from './helpers/setup.js';
 
 const SECRET = 'Bearer s3cr3t-t0ken-value';

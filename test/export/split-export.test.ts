@@ -8,7 +8,7 @@ import {
   makeBatch,
   makeRequest,
   scopeRecords,
-} from './helpers/otlp-independent.js';
+} from '../helpers/otlp-independent.js';
 import { closeExporters, makeExporter } from './helpers/setup.js';
 
 function recordCount(r: FaultRequest): number {

@@ -9,7 +9,7 @@ import {
   flatRecords,
   makeRequest,
   scopeRecords,
-} from './helpers/otlp-independent.js';
+} from '../helpers/otlp-independent.js';
 
 describe('splitRequest (413 halves)', () => {
   it('splits into two valid requests that together hold every record, with resource and scope kept', () => {

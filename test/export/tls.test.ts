@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
+import { makeBatch } from '../helpers/otlp-independent.js';
 import { createTestPki, type TestPki } from './helpers/certs.js';
-import { makeBatch } from './helpers/otlp-independent.js';
 import { closeExporters, makeExporter } from './helpers/setup.js';
 
 describe('http exporter: TLS and mTLS (real https server on 127.0.0.1, certificates made at test time)', () => {
