@@ -8,8 +8,9 @@ import type { RecordSink } from '../batch/types.js';
 import { InvalidOptionError } from '../errors.js';
 import { type ClockReading, fixed64Words, readClock } from '../record/clock.js';
 import { type EncodedBindings, encodeBindings } from '../record/encode-bindings.js';
-import { encodeParts, newRecordParts, type RecordParts } from '../record/encode-record.js';
-import { readProperty, type ValueLimits } from '../record/encode-value.js';
+import { encodeParts } from '../record/encode-record.js';
+import { readProperty } from '../record/read-property.js';
+import { newRecordParts, type RecordParts } from '../record/record-parts.js';
 import type { Redactor } from '../record/redact.js';
 import {
   isLevel,
@@ -21,6 +22,7 @@ import {
   SEVERITY_TEXT,
 } from '../record/severity.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
+import type { ValueLimits } from '../record/value-limits.js';
 import type { StatsSnapshot } from '../stats.js';
 import type { LevelRegistry } from './level-registry.js';
 import type { RateLimiter } from './rate-limit.js';

@@ -5,15 +5,12 @@
  * replace a binding of the same key, and a child's binding replace its parent's.
  */
 import { ByteWriter } from './byte-writer.js';
-import { T_ATTRIBUTE } from './encode-record.js';
-import {
-  DEFAULT_VALUE_LIMITS,
-  newWalkState,
-  readProperty,
-  type ValueLimits,
-  writeKeyValue,
-} from './encode-value.js';
+import { writeKeyValue } from './encode-value.js';
+import { T_ATTRIBUTE } from './otlp-tags.js';
+import { readProperty } from './read-property.js';
 import { DEFAULT_REDACTOR, type Redactor } from './redact.js';
+import { DEFAULT_VALUE_LIMITS, type ValueLimits } from './value-limits.js';
+import { newWalkState } from './walk-state.js';
 
 export interface EncodedBindings {
   /** Concatenated `LogRecord.attributes` entries (tag 6 included). */

@@ -4,8 +4,8 @@
  */
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
-import { DEFAULT_VALUE_LIMITS, type ValueLimits } from './encode-value.js';
 import { Redactor, splitPath } from './redact.js';
+import { DEFAULT_VALUE_LIMITS, type ValueLimits } from './value-limits.js';
 
 /** Limits applied to every record. */
 export interface LimitOptions {

@@ -1,0 +1,114 @@
+/**
+ * A record's `LogRecord.attributes`, in order: the child's bindings (pre-encoded bytes, minus
+ * keys this call overrides), the record-level exception, the call's fields (the first
+ * top-level Error among them flattened into `exception.*`), then `podlog.truncated`. The
+ * `maxAttributes` limit applies across all of them; what does not fit is counted for
+ * `dropped_attributes_count`.
+ */
+import type { ByteWriter } from './byte-writer.js';
+import type { EncodedBindings } from './encode-bindings.js';
+import { writeErrorAttributes, writeKeyValue } from './encode-value.js';
+import { isErrorValue } from './error-entries.js';
+import { T_ATTRIBUTE } from './otlp-tags.js';
+import { readProperty } from './read-property.js';
+import { overBudget, type WalkState } from './walk-state.js';
+
+/** Attribute set on a record when any value in it was cut (string length or depth). */
+export const TRUNCATED_ATTRIBUTE = 'podlog.truncated';
+
+/** Writes all attributes of a record. Returns how many were dropped (for `dropped_attributes_count`). */
+export function writeAttributes(
+  w: ByteWriter,
+  state: WalkState,
+  fields: object | undefined,
+  exception: Error | undefined,
+  bindings: EncodedBindings | undefined,
+): number {
+  const room = state.limits.maxAttributes;
+  let count = 0;
+  let dropped = 0;
+  let keys: string[] | undefined;
+  if (fields !== undefined && fields !== null) {
+    try {
+      keys = Object.keys(fields);
+    } catch {
+      keys = undefined; // revoked Proxy as fields: nothing to read
+    }
+  }
+  if (bindings !== undefined && bindings.count > 0) {
+    const written = writeBindings(w, bindings, keys, room);
+    count = written;
+    // Overridden bindings are replaced by this call's fields, not dropped.
+    dropped += bindings.count - written - overriddenBindings + bindings.dropped;
+    if (bindings.truncated) state.truncated = true;
+  }
+  if (exception !== undefined) {
+    state.seen.push(exception);
+    const r = writeErrorAttributes(w, T_ATTRIBUTE, exception, state, 0, state.redactor.paths, room - count);
+    state.seen.length = 0;
+    count += r.written;
+    dropped += r.dropped;
+  }
+  if (keys !== undefined) {
+    let flattened = exception !== undefined;
+    const paths = state.redactor.paths;
+    // The fields object is the root: a value pointing back at it is "[Circular]".
+    state.seen.push(fields);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const value = readProperty(fields as object, key);
+      if (value === undefined) continue;
+      if (!flattened && isErrorValue(value)) {
+        // The first top-level Error becomes the record's exception (OTel semantic conventions).
+        flattened = true;
+        state.seen.push(value);
+        const r = writeErrorAttributes(w, T_ATTRIBUTE, value, state, 0, paths, room - count);
+        state.seen.length = 1;
+        count += r.written;
+        dropped += r.dropped;
+        continue;
+      }
+      if (count >= room || overBudget(w, state)) {
+        dropped++;
+        continue;
+      }
+      if (writeKeyValue(w, T_ATTRIBUTE, key, value, state, 0, paths)) count++;
+    }
+  }
+  if (state.truncated) writeKeyValue(w, T_ATTRIBUTE, TRUNCATED_ATTRIBUTE, true, state, 0, undefined);
+  return dropped;
+}
+
+/** How many bindings the last {@link writeBindings} call left out because fields override them. */
+let overriddenBindings = 0;
+
+/** Writes the bindings, minus the keys this call's fields override. Returns how many it wrote. */
+function writeBindings(w: ByteWriter, b: EncodedBindings, keys: string[] | undefined, room: number): number {
+  overriddenBindings = 0;
+  let overridden = false;
+  if (keys !== undefined) {
+    for (let i = 0; i < keys.length; i++) {
+      if (b.index.has(keys[i])) {
+        overridden = true;
+        break;
+      }
+    }
+  }
+  // The common case: no override, all fit: one copy of the pre-encoded bytes.
+  if (!overridden && b.count <= room) {
+    w.raw(b.bytes);
+    return b.count;
+  }
+  const skip = keys === undefined ? undefined : new Set(keys);
+  let written = 0;
+  for (let i = 0; i < b.keys.length; i++) {
+    if (skip?.has(b.keys[i])) {
+      overriddenBindings++;
+      continue;
+    }
+    if (written >= room) continue;
+    w.raw(b.bytes.subarray(b.offsets[i], b.offsets[i + 1]));
+    written++;
+  }
+  return written;
+}
