@@ -13,7 +13,8 @@ import { encodeResource, encodeScope } from '../record/encode-scope.js';
 import type { EncodedRecord, EncodedResource } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
 import { LevelRegistry } from './level-registry.js';
-import { Logger, type LoggerCore } from './logger.js';
+import { Logger } from './logger.js';
+import { type LoggerCore, newLoggerState } from './logger-state.js';
 import { createRuntimeControl } from './runtime-control.js';
 import { activeSpanContext } from './trace-context.js';
 
@@ -49,7 +50,7 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   };
   const scope = encodeScope(config.name);
   core.scopes.set(config.name, scope);
-  const root = new Logger(core, scope, (name) => encodeScope(name));
+  const root = new Logger(newLoggerState(core, scope, (name) => encodeScope(name)));
   control.attach(root, resources, sink);
   return root;
 }

@@ -1,0 +1,77 @@
+/**
+ * The write path of an enabled call: stamps the time and the active trace context, encodes
+ * the record straight into bytes (record/encode-record.ts) and hands it to the sink. Runs
+ * after level filtering and rate limiting; never throws (a failure goes to `onError` and
+ * the record is dropped).
+ */
+import { type ClockReading, fixed64Words, readClock } from '../record/clock.js';
+import { encodeParts } from '../record/encode-record.js';
+import { newRecordParts, type RecordParts } from '../record/record-parts.js';
+import type { ForeignRecord } from './foreign-record.js';
+import type { LoggerState } from './logger-state.js';
+
+/** Scratch space of enabled calls (one per process: calls are synchronous). */
+const parts: RecordParts = newRecordParts();
+const clock: ClockReading = { ms: 0, nanos: 0 };
+const words = { lo: 0, hi: 0 };
+
+/**
+ * Writes one record of `state`'s logger. `foreign` (a record from another logging API) may
+ * give its own times and span context.
+ */
+export function emitRecord(
+  state: LoggerState,
+  severityNumber: number,
+  severityText: string,
+  body: unknown,
+  fields: object | undefined,
+  exception: Error | undefined,
+  eventName: string | undefined,
+  foreign?: ForeignRecord,
+): void {
+  const core = state.core;
+  try {
+    const span = foreign?.spanContext === undefined ? core.spanContext() : (foreign.spanContext ?? undefined);
+    readClock(clock);
+    fixed64Words(clock.ms, clock.nanos, words);
+    parts.timeLo = parts.observedLo = words.lo;
+    parts.timeHi = parts.observedHi = words.hi;
+    if (foreign !== undefined) setForeignTimes(foreign);
+    parts.severityNumber = severityNumber;
+    parts.severityText = severityText;
+    parts.body = body;
+    parts.fields = fields;
+    parts.exception = exception;
+    parts.bindings = state.bindings;
+    if (span !== undefined) {
+      parts.traceId = span.traceId;
+      parts.spanId = span.spanId;
+      parts.flags = span.traceFlags & 0xff;
+    } else {
+      parts.traceId = parts.spanId = undefined;
+      parts.flags = 0;
+    }
+    parts.eventName = eventName;
+    const bytes = encodeParts(parts, core.limits, core.redactor);
+    // Do not keep the caller's objects alive through the scratch space.
+    parts.body = parts.fields = parts.exception = undefined;
+    core.sink.write({ bytes, scope: state.scope, resource: core.resource() });
+  } catch (err) {
+    parts.body = parts.fields = parts.exception = undefined;
+    core.onError(err);
+  }
+}
+
+/** A foreign record's own times, where given, replace the call's. */
+function setForeignTimes(foreign: ForeignRecord): void {
+  const t = foreign.timeUnixNano;
+  if (typeof t === 'bigint' && t > 0n) {
+    parts.timeLo = Number(t & 0xffffffffn);
+    parts.timeHi = Number((t >> 32n) & 0xffffffffn);
+  }
+  const o = foreign.observedTimeUnixNano;
+  if (typeof o === 'bigint' && o > 0n) {
+    parts.observedLo = Number(o & 0xffffffffn);
+    parts.observedHi = Number((o >> 32n) & 0xffffffffn);
+  }
+}

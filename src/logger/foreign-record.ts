@@ -1,0 +1,32 @@
+/**
+ * @internal The entry point for records from other logging APIs (winston, the OTel Logs
+ * API, captured console calls): the record shape they hand over and the symbol-keyed
+ * `Logger` method that takes it. Kept apart from the `Logger` class so integrations can
+ * depend on this contract alone.
+ */
+
+/**
+ * @internal A record that comes from another logging API: its severity, time, trace context
+ * and event name are given, not taken from the call.
+ */
+export interface ForeignRecord {
+  severityNumber: number;
+  severityText: string;
+  body?: unknown;
+  /** Own enumerable keys become attributes (redacted and limited like fields). */
+  attributes?: object;
+  exception?: Error;
+  /** Default: now. */
+  timeUnixNano?: bigint;
+  /** Default: now. */
+  observedTimeUnixNano?: bigint;
+  /** `undefined`: the active span's, as for a log call; `null`: none. */
+  spanContext?: { traceId: string; spanId: string; traceFlags: number } | null;
+  eventName?: string;
+}
+
+/**
+ * @internal Key of `Logger`'s method for integrations. `Symbol.for`, so the ESM and CJS
+ * builds (two copies of this module in one process) agree on it.
+ */
+export const EMIT_FOREIGN: unique symbol = Symbol.for('podlog.emitForeign') as never;

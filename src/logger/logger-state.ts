@@ -1,0 +1,90 @@
+/**
+ * The state behind a {@link Logger}: what all loggers of one `createLogger` share
+ * ({@link LoggerCore}) and what each logger object holds ({@link LoggerState}). The facade's
+ * functions (level resolution, call forms, the write path) take a `LoggerState`, so the
+ * `Logger` class itself stays a thin public surface over one.
+ */
+import type { RecordSink } from '../batch/types.js';
+import type { EncodedBindings } from '../record/encode-bindings.js';
+import type { Redactor } from '../record/redact.js';
+import type { LevelOrSilent } from '../record/severity.js';
+import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
+import type { ValueLimits } from '../record/value-limits.js';
+import type { LevelRegistry } from './level-registry.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { RuntimeLevels } from './runtime-levels.js';
+import type { ActiveSpanContext } from './trace-context.js';
+
+/** State shared by a logger and all its children. */
+export interface LoggerCore {
+  readonly sink: RecordSink<EncodedRecord>;
+  readonly resource: () => EncodedResource;
+  readonly onError: (err: unknown) => void;
+  readonly levels: LevelRegistry;
+  readonly limits: Readonly<ValueLimits>;
+  readonly redactor: Redactor;
+  readonly spanContext: ActiveSpanContext;
+  /** Encoded scopes by logger name: one per name, so records of one name group together. */
+  readonly scopes: Map<string, EncodedScope>;
+  /** The log-storm limiter (`rateLimit` option); undefined when off. */
+  readonly limiter?: RateLimiter;
+  /** Run-time level control behind `Logger.setLevel`; without it, setLevel sets the registry directly. */
+  readonly runtime?: RuntimeLevels;
+}
+
+/**
+ * One logger's state. Every instance comes from {@link newLoggerState}, so the level
+ * methods' property loads stay monomorphic on the hot path.
+ */
+export interface LoggerState {
+  readonly core: LoggerCore;
+  readonly parent: LoggerState | undefined;
+  readonly scope: EncodedScope;
+  readonly encodeScope: (name: string) => EncodedScope;
+  /** This logger's bindings (its ancestors' included); undefined when there are none. */
+  readonly bindings: EncodedBindings | undefined;
+  /** Level set on this logger, if any (see level-registry.ts for precedence). */
+  own: LevelOrSilent | undefined;
+  /** The level in force, as of {@link generation}. */
+  effective: LevelOrSilent;
+  /** Lowest severity number recorded, as of {@link generation}. */
+  threshold: number;
+  /** The registry generation `effective`/`threshold` were resolved at; -1: never. */
+  generation: number;
+}
+
+export function newLoggerState(
+  core: LoggerCore,
+  scope: EncodedScope,
+  encodeScope: (name: string) => EncodedScope,
+  bindings?: EncodedBindings,
+  parent?: LoggerState,
+  level?: LevelOrSilent,
+): LoggerState {
+  return {
+    core,
+    parent,
+    scope,
+    encodeScope,
+    // Empty bindings are no bindings: the write path then skips them with one compare.
+    bindings: bindings !== undefined && bindings.count + bindings.dropped > 0 ? bindings : undefined,
+    own: level,
+    effective: 'info',
+    threshold: 0,
+    generation: -1,
+  };
+}
+
+/** The encoded scope of logger `name`, encoded on first use. */
+export function scopeFor(
+  core: LoggerCore,
+  name: string,
+  encode: (name: string) => EncodedScope,
+): EncodedScope {
+  let scope = core.scopes.get(name);
+  if (scope === undefined) {
+    scope = encode(name);
+    core.scopes.set(name, scope);
+  }
+  return scope;
+}
