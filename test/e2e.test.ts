@@ -30,9 +30,9 @@ describe('end to end: log call → OTLP/HTTP protobuf → receiver on 127.0.0.1'
     expect(receiver.requests[0].headers['content-type']).toBe('application/x-protobuf');
     expect(receiver.requests[0].url).toBe('/v1/logs');
     // Every request also decodes with the official OTLP schema (otlp-transformer's generated code).
-    // biome-ignore lint/suspicious/noExplicitAny: a plain decoded protobufjs object.
+    type Flat = { record: { attributes: unknown }; resource: { attributes: unknown[] } };
     const official = receiver.requests.flatMap(
-      (r) => flatRecords(decodeIndependentProtobuf(r.body)) as any[],
+      (r) => flatRecords(decodeIndependentProtobuf(r.body)) as Flat[],
     );
     expect(official).toHaveLength(1000);
     expect(official[999].record.attributes).toEqual([
