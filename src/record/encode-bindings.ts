@@ -9,8 +9,8 @@ import { writeKeyValue } from './encode-value.js';
 import { T_ATTRIBUTE } from './otlp-tags.js';
 import { readProperty } from './read-property.js';
 import { DEFAULT_REDACTOR, type Redactor } from './redact.js';
-import { DEFAULT_VALUE_LIMITS, type ValueLimits } from './value-limits.js';
-import { newWalkState } from './walk-state.js';
+import { DEFAULT_VALUE_LIMITS, MAX_VALUE_BYTES, type ValueLimits } from './value-limits.js';
+import { newWalkState, overBudget } from './walk-state.js';
 
 export interface EncodedBindings {
   /** Concatenated `LogRecord.attributes` entries (tag 6 included). */
@@ -53,6 +53,10 @@ export function encodeBindings(
   for (let i = 0; i < parent.count; i++) {
     entries.set(parent.keys[i], parent.bytes.subarray(parent.offsets[i], parent.offsets[i + 1]));
   }
+  // All bindings together share one value budget, like the values of one call: a child bound
+  // to several large values (or a value reachable under several keys) stays one budget's worth.
+  let used = parent.bytes.length;
+  let dropped = parent.dropped;
   const w = new ByteWriter(1024);
   const state = newWalkState(limits, redactor);
   let keys: string[] = [];
@@ -62,14 +66,28 @@ export function encodeBindings(
     // A revoked Proxy: no bindings.
   }
   for (const key of keys) {
+    const old = entries.get(key);
+    if (old !== undefined) used -= old.length;
+    // Deleted first: re-inserted at the end (order follows the latest binding), or unbound by
+    // `undefined`, or replaced by nothing when the budget is spent (never the stale value).
+    entries.delete(key);
     w.reset();
     state.seen.length = 0;
-    if (writeKeyValue(w, T_ATTRIBUTE, key, readProperty(fields as object, key), state, 0, redactor.paths)) {
-      entries.delete(key); // re-insert at the end: order follows the latest binding
-      entries.set(key, w.copy());
-    } else entries.delete(key); // `undefined` unbinds
+    // The bindings object is the root: a value pointing back at it is "[Circular]", as for fields.
+    state.seen.push(fields);
+    state.budgetEnd = MAX_VALUE_BYTES - used;
+    const value = readProperty(fields as object, key);
+    if (value === undefined) continue;
+    if (overBudget(w, state)) {
+      dropped++;
+      continue;
+    }
+    if (writeKeyValue(w, T_ATTRIBUTE, key, value, state, 0, redactor.paths)) {
+      const bytes = w.copy();
+      entries.set(key, bytes);
+      used += bytes.length;
+    }
   }
-  let dropped = parent.dropped;
   const outKeys: string[] = [];
   const chunks: Uint8Array[] = [];
   for (const [key, bytes] of entries) {

@@ -19,10 +19,17 @@ export const DEFAULT_VALUE_LIMITS: Readonly<ValueLimits> = Object.freeze({
 });
 
 /**
- * Encoded bytes of user values one record may carry. Past it, containers stop adding items,
- * strings and bytes become `"[Truncated]"` and the record is marked `podlog.truncated`, so a
- * hostile value (a sparse array of length 2^32-1, a 50 MB Buffer, a million keys) costs bounded
- * time and memory instead of stalling the app. A record stays under this plus one string.
+ * Encoded bytes of user values one record may carry: body, bindings, exception and fields
+ * together. Past it, containers stop adding items, strings and bytes become `"[Truncated]"`,
+ * bindings that do not fit whole are left out, and the record is marked `podlog.truncated`,
+ * so a hostile value (a sparse array of length 2^32-1, a 50 MB Buffer, a million keys) costs
+ * bounded time and memory instead of stalling the app. A child's bindings together also stay
+ * within one such budget.
+ *
+ * A record stays under this, plus the one key or string that crossed it (at most
+ * 3 × `maxStringLength` + 3 bytes; a string written after the crossing is the marker), plus
+ * its own fields (times, severity, ids, the event name, also cut to `maxStringLength`,
+ * `podlog.truncated`) and the framing of each level.
  */
 export const MAX_VALUE_BYTES = 1024 * 1024;
 

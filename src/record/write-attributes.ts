@@ -36,7 +36,7 @@ export function writeAttributes(
     }
   }
   if (bindings !== undefined && bindings.count > 0) {
-    const written = writeBindings(w, bindings, keys, room);
+    const written = writeBindings(w, state, bindings, keys, room);
     count = written;
     // Overridden bindings are replaced by this call's fields, not dropped.
     dropped += bindings.count - written - overriddenBindings + bindings.dropped;
@@ -82,8 +82,19 @@ export function writeAttributes(
 /** How many bindings the last {@link writeBindings} call left out because fields override them. */
 let overriddenBindings = 0;
 
-/** Writes the bindings, minus the keys this call's fields override. Returns how many it wrote. */
-function writeBindings(w: ByteWriter, b: EncodedBindings, keys: string[] | undefined, room: number): number {
+/**
+ * Writes the bindings, minus the keys this call's fields override. Returns how many it wrote.
+ * They are pre-encoded, so they cannot be cut on the way like a value: a binding is written
+ * whole if it fits in what is left of the record's value budget, else left out (counted as
+ * dropped, the record marked truncated). Bindings never cross the budget.
+ */
+function writeBindings(
+  w: ByteWriter,
+  state: WalkState,
+  b: EncodedBindings,
+  keys: string[] | undefined,
+  room: number,
+): number {
   overriddenBindings = 0;
   let overridden = false;
   if (keys !== undefined) {
@@ -95,7 +106,7 @@ function writeBindings(w: ByteWriter, b: EncodedBindings, keys: string[] | undef
     }
   }
   // The common case: no override, all fit: one copy of the pre-encoded bytes.
-  if (!overridden && b.count <= room) {
+  if (!overridden && b.count <= room && w.pos + b.bytes.length <= state.budgetEnd) {
     w.raw(b.bytes);
     return b.count;
   }
@@ -107,7 +118,12 @@ function writeBindings(w: ByteWriter, b: EncodedBindings, keys: string[] | undef
       continue;
     }
     if (written >= room) continue;
-    w.raw(b.bytes.subarray(b.offsets[i], b.offsets[i + 1]));
+    const entry = b.bytes.subarray(b.offsets[i], b.offsets[i + 1]);
+    if (w.pos + entry.length > state.budgetEnd) {
+      state.truncated = true;
+      continue;
+    }
+    w.raw(entry);
     written++;
   }
   return written;

@@ -35,8 +35,10 @@ const ExportLogsServiceRequest = root.opentelemetry.proto.collector.logs.v1.Expo
 
 const MAX_STRING = 16 * 1024; // the default limits.maxStringLength
 /**
- * What one record may weigh with default limits: the value budget, plus the item that crossed
- * it (a string and its key, 3 bytes per UTF-16 unit at most), plus fixed fields and markers.
+ * What one record may weigh with default limits (see MAX_VALUE_BYTES): the value budget (body,
+ * bindings, exception and fields together), plus the item that crossed it (a key or a string,
+ * 3 bytes per UTF-16 unit at most; both, to be safe), plus fixed fields (an event name is
+ * another string), markers and framing.
  */
 const RECORD_BOUND = MAX_VALUE_BYTES + 2 * 3 * MAX_STRING + 64 * 1024;
 
@@ -159,6 +161,36 @@ describe('hostile values at the log call (default limits)', () => {
       );
     }, 60_000);
   }
+
+  it("a child's bindings share the record's value budget (they were once outside it)", () => {
+    const { log, capture } = setup('json');
+    // A generated case that once made a 3 MiB record: the bindings object reaches a large
+    // array under three keys (itself, its list), and each binding had a budget of its own.
+    const cyclic: Record<string, unknown> = { inner: new Float64Array(405_309).fill(Math.PI) };
+    cyclic.self = cyclic;
+    cyclic.list = [cyclic, { back: cyclic }];
+    const big = () => Array.from({ length: 200_000 }, (_, i) => `v${i}`);
+    const cases: Array<[Record<string, unknown>, Record<string, unknown>]> = [
+      [cyclic, { b: 1 }],
+      [{ a: big(), b: big(), c: big() }, { f: 1 }],
+      // Bindings within their own budget, then a call whose fields fill the record's.
+      [
+        { a: 'x'.repeat(16_000), b: big() },
+        { f: big(), g: '\ud800'.repeat(20_000) },
+      ],
+    ];
+    for (const [bindings, fields] of cases) {
+      const child = log.child(bindings);
+      child.warn('m', fields);
+      child.child({ more: big() }).warn('m', fields);
+      for (const rec of capture.records.splice(0)) {
+        expect(rec.bytes.length).toBeLessThanOrEqual(RECORD_BOUND);
+      }
+      child.warn('m', fields);
+      expect(capture.last().attributes['podlog.truncated']).toBe(true);
+      capture.records.length = 0;
+    }
+  });
 
   it('the worst single values finish quickly and are marked truncated, not dropped', () => {
     const { log, capture } = setup('json');
