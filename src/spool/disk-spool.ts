@@ -122,7 +122,10 @@ export class DiskSpool implements Spool {
       const cursor = readCursor(ctx.fs, dir);
       const found = this.listSegmentFiles(dir);
       // Nothing below touches the disk: from here on, the open cannot half-fail.
-      let maxNo = Math.floor(cursor.cursor.ackedBelow / FRAMES_PER_SEGMENT);
+      // New frames must not reuse a seq the cursor settles (recovery carries its out-of-order
+      // part forward, also for segments deleted since): the writer starts after all of them.
+      const settledTop = cursor.cursor.acked.reduce((m, s) => Math.max(m, s), cursor.cursor.ackedBelow);
+      let maxNo = Math.floor(settledTop / FRAMES_PER_SEGMENT);
       for (const seg of found) {
         ctx.index.addSegment(seg);
         maxNo = Math.max(maxNo, seg.no);

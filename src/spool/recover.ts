@@ -6,7 +6,9 @@
  *   that append never completed;
  * - a frame with a bad checksum is skipped and its records counted `corrupt`;
  * - an insane length makes the rest of the segment unreadable: it is copied to the quarantine
- *   folder and counted (at least one record) `corrupt`;
+ *   folder, cut off the segment and counted (at least one record) `corrupt`;
+ * - the corrupt frames counted here are settled in the cursor, like acked ones, so the next
+ *   process does not count them again.
  * - a segment with a foreign header is moved to the quarantine folder whole.
  */
 import { basename, join } from 'node:path';
@@ -26,6 +28,10 @@ export async function recoverDir(
   cursor: Cursor,
 ): Promise<boolean> {
   const acked = new Set(cursor.acked);
+  // The new cursor must not forget what the old one settled out of order: those frames are
+  // still on disk while an older frame of their segment is open (it would replay them, or
+  // count a corrupt one again, in the process after next).
+  for (const seq of acked) if (seq >= cursor.ackedBelow) spool.index.markSettled(seq);
   const todo = spool.index.segments.filter((s) => !s.scanned);
   let records = 0;
   for (const seg of todo) {
@@ -91,6 +97,8 @@ async function recoverSegment(
   counters.recovered += records;
   counters.spooled += records;
   const corrupt = uncountedCorrupt(scan, seg.no, (seq) => seq < cursor.ackedBelow || acked.has(seq));
+  // Counted once: the cursor records them as settled (when their seq can be placed).
+  for (const seq of corrupt.seqs) spool.index.markSettled(seq);
   if (corrupt.frames > 0) {
     counters.recovered += corrupt.records;
     counters.drop('corrupt', corrupt.records);
@@ -114,11 +122,15 @@ async function recoverSegment(
         note,
         spool.cfg.quarantineMaxBytes,
       );
+      // Moved aside and counted: cut it off, or every later process counts it again while an
+      // older frame of this segment is open. (On a disk error it stays, for a later attempt.)
+      cutTail(spool, seg, scan.insaneAt, scan.size, 'an unreadable rest');
     } catch (err) {
       spool.diskError('quarantine', err);
     }
   }
-  if (scan.tornAt !== undefined && scan.tornAt < scan.size) cutTornTail(spool, seg, scan.tornAt, scan.size);
+  if (scan.tornAt !== undefined && scan.tornAt < scan.size)
+    cutTail(spool, seg, scan.tornAt, scan.size, 'an incomplete last write');
   if (seg.evictAfterScan) {
     // Evicted while we read it: now that its records are known, count and delete them.
     reaper.dropScanned(seg, seg.evictAfterScan);
@@ -130,7 +142,7 @@ async function recoverSegment(
   return records;
 }
 
-function cutTornTail(spool: SpoolContext, seg: SegmentState, at: number, size: number): void {
+function cutTail(spool: SpoolContext, seg: SegmentState, at: number, size: number, what: string): void {
   try {
     const fd = spool.fs.openSync(seg.file, 'r+');
     try {
@@ -140,10 +152,7 @@ function cutTornTail(spool: SpoolContext, seg: SegmentState, at: number, size: n
     }
     if (spool.index.segments.includes(seg)) spool.index.totalBytes -= size - at;
     seg.bytes = at;
-    spool.diag.info(
-      'spool-torn',
-      `spool cut an incomplete last write (${size - at} bytes) in ${basename(seg.file)}`,
-    );
+    spool.diag.info('spool-torn', `spool cut ${what} (${size - at} bytes) in ${basename(seg.file)}`);
   } catch (err) {
     spool.diskError('truncate', err);
   }

@@ -64,22 +64,27 @@ export function scanSegmentBytes(bytes: Uint8Array): SegmentScan {
 /**
  * The corrupt frames of segment `segNo` no process has counted yet. A corrupt frame's own seq
  * cannot be trusted, but its position gives it: one that `settled` (the cursor) covers was
- * acknowledged, or found corrupt on read and counted, by an earlier process, and must not be
- * counted again. When the readable frames contradict the numbering, every corrupt frame counts.
+ * acknowledged, or found corrupt (on read or at recovery) and counted, by an earlier process,
+ * and must not be counted again. `seqs` are the ones counted now, for the caller to record as
+ * settled in its cursor. When the readable frames contradict the numbering, every corrupt frame
+ * counts and none can be placed (`seqs` is empty).
  */
 export function uncountedCorrupt(
   scan: SegmentScan,
   segNo: number,
   settled: (seq: number) => boolean,
-): { frames: number; records: number } {
-  if (scan.seqBase === 'mixed') return { frames: scan.corruptFrames, records: scan.corruptRecords };
+): { frames: number; records: number; seqs: number[] } {
+  if (scan.seqBase === 'mixed') return { frames: scan.corruptFrames, records: scan.corruptRecords, seqs: [] };
   const base = scan.seqBase ?? segNo * FRAMES_PER_SEGMENT;
   let frames = 0;
   let records = 0;
+  const seqs: number[] = [];
   for (const c of scan.corrupt) {
-    if (settled(base + c.position)) continue;
+    const seq = base + c.position;
+    if (settled(seq)) continue;
     frames++;
     records += c.count;
+    seqs.push(seq);
   }
-  return { frames, records };
+  return { frames, records, seqs };
 }

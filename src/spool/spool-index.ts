@@ -131,6 +131,16 @@ export class SpoolIndex {
   }
 
   /**
+   * A seq settled with no entry in this index: acknowledged out of order by an earlier process,
+   * or a corrupt frame counted at recovery. The cursor keeps it, so that neither is handed out
+   * nor counted again by the next process (the file is still there while an older frame of
+   * its segment is open).
+   */
+  markSettled(seq: number): void {
+    this.ackedAhead.add(seq);
+  }
+
+  /**
    * Drops a whole segment from the index. Returns the records of its live entries (the
    * caller counts them); leased ones become orphans.
    */

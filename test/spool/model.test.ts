@@ -36,7 +36,9 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 /**
  * Sequences that once failed, run every time. A frame found corrupt on read (and counted) must
  * not be counted again by the next process, though its bytes are still on disk: in the active
- * segment, or first in a segment the writer rotated to because the frame did not fit.
+ * segment, or first in a segment the writer rotated to because the frame did not fit. Nor may a
+ * frame counted corrupt at recovery, or acked out of order, come back two restarts later: the
+ * second process's cursor must keep what the first one settled while an older frame is open.
  */
 const KNOWN_FAILURES: Cmd[][] = [
   [{ op: 'append', size: 4 }, { op: 'corrupt', pick: 0 }, { op: 'next' }, { op: 'crash' }],
@@ -49,6 +51,26 @@ const KNOWN_FAILURES: Cmd[][] = [
     { op: 'next' },
     { op: 'next' },
     { op: 'crash' },
+  ],
+  [
+    { op: 'append', size: 4 },
+    { op: 'append', size: 4 },
+    { op: 'next' },
+    { op: 'corrupt', pick: 0 },
+    { op: 'crash' },
+    { op: 'crash' },
+    { op: 'next' },
+  ],
+  [
+    { op: 'append', size: 4 },
+    { op: 'append', size: 4 },
+    { op: 'next' },
+    { op: 'next' },
+    { op: 'ack', pick: 1 },
+    { op: 'crash' },
+    { op: 'crash' },
+    { op: 'next' },
+    { op: 'next' },
   ],
 ];
 
@@ -136,13 +158,33 @@ describe('spool model', () => {
           await h.spool.close();
         }
       }),
-      // numRuns counts the examples: 1 runs just the given one.
-      process.env.SPOOL_MODEL_EXAMPLE
-        ? { examples: [[JSON.parse(process.env.SPOOL_MODEL_EXAMPLE)]], numRuns: 1 }
-        : { examples: KNOWN_FAILURES.map((c) => [c]), numRuns: 40 },
+      runParameters(),
     );
   }, 60_000);
 });
+
+/**
+ * How to replay a CI failure: `SPOOL_MODEL_EXAMPLE='<counterexample JSON>'` runs just that
+ * sequence; `SPOOL_MODEL_SEED=<seed>` (with `SPOOL_MODEL_PATH=<path>` to go straight to the
+ * shrunk case) replays fast-check's run; `SPOOL_MODEL_RUNS=<n>` changes the number of runs.
+ */
+function runParameters(): fc.Parameters<[Cmd[]]> {
+  const env = process.env;
+  // numRuns counts the examples: 1 runs just the given one.
+  if (env.SPOOL_MODEL_EXAMPLE)
+    return { examples: [[JSON.parse(env.SPOOL_MODEL_EXAMPLE) as Cmd[]]], numRuns: 1 };
+  const params: fc.Parameters<[Cmd[]]> = {
+    examples: KNOWN_FAILURES.map((c) => [c]),
+    numRuns: env.SPOOL_MODEL_RUNS ? Number(env.SPOOL_MODEL_RUNS) : 40,
+  };
+  if (env.SPOOL_MODEL_SEED) params.seed = Number(env.SPOOL_MODEL_SEED);
+  // The path counts the examples too: it replays a failure of this same version of the file.
+  if (env.SPOOL_MODEL_PATH) {
+    params.path = env.SPOOL_MODEL_PATH;
+    params.endOnFailure = true;
+  }
+  return params;
+}
 
 /** Corrupted frames still count as pending until the spool reads them and finds out. */
 function pendingCorrupt(waiting: number[], corrupted: Set<number>): number {

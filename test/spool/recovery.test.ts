@@ -110,6 +110,25 @@ describe('spool recovery', () => {
     await h.spool.close();
   });
 
+  it('an unreadable rest is counted once, though older frames of its segment stay unacknowledged', async () => {
+    await writeSpool(t.dir, 5);
+    const [seg] = segments(t.dir);
+    const bytes = readFileSync(join(t.dir, seg));
+    bytes.writeUInt32LE(0xfffffff0, scanSegmentBytes(bytes).frames[3].offset);
+    writeFileSync(join(t.dir, seg), bytes);
+    const h2 = harness(t.dir);
+    await h2.spool.whenRecovered();
+    expect(h2.counters.dropped.corrupt).toBe(1);
+    await h2.spool.close();
+    const h3 = harness(t.dir);
+    const out = await h3.drain();
+    expect(out.map(batchNumber)).toEqual([0, 1, 2]);
+    expect(h3.counters.dropped.corrupt).toBe(0);
+    expect(readdirSync(join(t.dir, 'quarantine')).filter((n) => n.endsWith('.bin'))).toHaveLength(1);
+    h3.invariant();
+    await h3.spool.close();
+  });
+
   it.each(['missing', 'garbage', 'truncated'])(
     'a %s cursor replays from the oldest segment (duplicates, not loss)',
     async (kind) => {
@@ -162,5 +181,53 @@ describe('spool recovery', () => {
       const no = parseSegmentFileName(name)!;
       expect(scan.frames.map((f) => f.seq)).toEqual(scan.frames.map((_, k) => no * FRAMES_PER_SEGMENT + k));
     }
+  });
+
+  it('what a cursor settled out of order stays settled over two restarts; no new frame reuses its seq', async () => {
+    // Process 1: b0 is leased when the spool closes; b1, alone in the last segment, is acked
+    // (its segment is deleted at close), so the cursor says "below 0, and seq of b1".
+    const h1 = harness(t.dir, { spool: { durability: 'always', segmentBytes: 4096 } });
+    await h1.spoolIt(makeBatch(0, 3000));
+    await h1.spoolIt(makeBatch(1, 3000));
+    const b0 = (await h1.spool.next())!;
+    const b1 = (await h1.spool.next())!;
+    expect([b0, b1].map(batchNumber)).toEqual([0, 1]);
+    await h1.spool.ack(b1.id);
+    await h1.spool.close();
+    expect(segments(t.dir)).toHaveLength(1);
+    // Process 2 recovers b0 and appends b2; it must not be numbered like the acked b1.
+    const h2 = harness(t.dir, { spool: { durability: 'always', segmentBytes: 4096 } });
+    await h2.spool.whenRecovered();
+    expect(h2.counters.recovered).toBe(makeBatch(0).count);
+    await h2.spoolIt(makeBatch(2, 40));
+    await h2.spool.close();
+    // Process 3 finds b0 and b2, each once.
+    const h3 = harness(t.dir);
+    const out = await h3.drain();
+    expect(out.map(batchNumber)).toEqual([0, 2]);
+    expect(out.every(isIntact)).toBe(true);
+    h3.invariant();
+    await h3.spool.close();
+  });
+
+  it('a corrupt frame counted at recovery is not counted again by the process after', async () => {
+    // b1 corrupt behind b0, which stays unacknowledged across two restarts.
+    await writeSpool(t.dir, 3);
+    const [seg] = segments(t.dir);
+    const bytes = readFileSync(join(t.dir, seg));
+    const f = scanSegmentBytes(bytes).frames[1];
+    bytes[f.offset + f.length - 1] ^= 0x01;
+    writeFileSync(join(t.dir, seg), bytes);
+    const h2 = harness(t.dir);
+    await h2.spool.whenRecovered();
+    expect(h2.counters.dropped.corrupt).toBe(makeBatch(1).count);
+    h2.invariant();
+    await h2.spool.close();
+    const h3 = harness(t.dir);
+    const out = await h3.drain();
+    expect(out.map(batchNumber)).toEqual([0, 2]);
+    expect(h3.counters.dropped.corrupt).toBe(0);
+    h3.invariant();
+    await h3.spool.close();
   });
 });
