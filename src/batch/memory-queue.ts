@@ -5,9 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Batch } from '../export/types.js';
-import { frameRequest } from '../otlp/encode-request.js';
 import { BodyPool } from './body-pool.js';
+import { LooseRecords } from './loose-records.js';
 import type { QueuedRecord } from './types.js';
+
+export { framedSize } from './loose-records.js';
 
 /** A cut batch while it is in memory. */
 export interface Entry {
@@ -27,12 +29,6 @@ export interface QueueLimits {
   batchBytes: number;
 }
 
-/** Bytes a record adds to a request body: its bytes plus tag and length prefix. */
-export function framedSize(record: QueuedRecord): number {
-  const n = record.bytes.length;
-  return n + (n < 128 ? 2 : n < 16_384 ? 3 : n < 2_097_152 ? 4 : 5);
-}
-
 export class MemoryQueue {
   /** Records in memory: loose, cut and waiting, or in flight. */
   records = 0;
@@ -40,7 +36,8 @@ export class MemoryQueue {
   bytes = 0;
   /** Cut batches waiting for a slot, oldest first. */
   ready: Entry[] = [];
-  private loose: QueuedRecord[] = [];
+  /** The batch being filled, copied in as it arrives (see loose-records.ts). */
+  private readonly loose: LooseRecords;
   private looseBytes = 0;
   private seq = 0;
   private readonly pool: BodyPool;
@@ -48,6 +45,7 @@ export class MemoryQueue {
 
   constructor(readonly limits: QueueLimits) {
     this.pool = new BodyPool(Math.min(limits.maxBytes / 4, 4 * limits.batchBytes));
+    this.loose = new LooseRecords(limits.batchBytes);
   }
 
   /** Sequence number of the last batch cut. */
@@ -74,8 +72,9 @@ export class MemoryQueue {
     return this.loose.length > 0 && this.looseBytes + size > this.limits.batchBytes;
   }
 
+  /** Takes a copy of the record's bytes: the record itself is not kept. */
   add(record: QueuedRecord, size: number): void {
-    this.loose.push(record);
+    this.loose.push(record, size);
     this.looseBytes += size;
     this.records++;
     this.bytes += size;
@@ -88,15 +87,14 @@ export class MemoryQueue {
 
   /** Frames the loose records into a batch at the end of `ready`. */
   cut(): Entry | undefined {
-    if (this.loose.length === 0) return undefined;
-    const records = this.loose;
+    const framed = this.loose.frame(this.alloc);
+    if (!framed) return undefined;
+    const { body, count } = framed;
     this.bytes -= this.looseBytes;
-    this.loose = [];
     this.looseBytes = 0;
-    const body = frameRequest(records, this.alloc);
     const entry: Entry = {
       seq: ++this.seq,
-      batch: { id: randomUUID(), count: records.length, body },
+      batch: { id: randomUUID(), count, body },
       bytes: BodyPool.capacity(body),
     };
     this.bytes += entry.bytes;
@@ -106,9 +104,8 @@ export class MemoryQueue {
 
   /** Drops the oldest loose record (drop-oldest with no batch waiting). False if none. */
   dropOldestLoose(): boolean {
-    const oldest = this.loose.shift();
-    if (!oldest) return false;
-    const n = framedSize(oldest);
+    const n = this.loose.dropOldest();
+    if (n < 0) return false;
     this.looseBytes -= n;
     this.bytes -= n;
     this.records--;
