@@ -184,6 +184,8 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
       counters.queued++;
       intake.enqueue(record);
     },
+    // The queue copies each record into its batch buffer (loose-records.ts); nothing keeps `bytes`.
+    copiesBytes: true,
     get pressure() {
       return fill();
     },

@@ -14,6 +14,11 @@ export type QueuedRecord = FramedRecord;
 export interface RecordSink<R extends QueuedRecord = QueuedRecord> {
   /** Takes a record. Never throws, never blocks; a record it cannot keep is counted as dropped. */
   write(record: R): void;
+  /**
+   * True when `write` copies `record.bytes` before it returns and keeps no reference to them:
+   * the caller may then hand it bytes in memory it reuses for the next record.
+   */
+  readonly copiesBytes?: boolean;
   /** Queue fill, 0 (empty) to 1 (full). */
   readonly pressure: number;
   /** Resolves when the queue is below its low-water mark. */

@@ -5,7 +5,7 @@
  * the record is dropped).
  */
 import { type ClockReading, fixed64Words, readClock } from '../record/clock.js';
-import { encodeParts } from '../record/encode-record.js';
+import { encodeParts, encodePartsBorrowed } from '../record/encode-record.js';
 import { newRecordParts, type RecordParts } from '../record/record-parts.js';
 import type { ForeignRecord } from './foreign-record.js';
 import type { LoggerState } from './logger-state.js';
@@ -52,7 +52,11 @@ export function emitRecord(
       parts.flags = 0;
     }
     parts.eventName = eventName;
-    const bytes = encodeParts(parts, core.limits, core.redactor);
+    // A sink that copies on write gets a view of scratch memory: nothing per record to collect.
+    const bytes =
+      core.sink.copiesBytes === true
+        ? encodePartsBorrowed(parts, core.limits, core.redactor)
+        : encodeParts(parts, core.limits, core.redactor);
     // Do not keep the caller's objects alive through the scratch space.
     parts.body = parts.fields = parts.exception = undefined;
     core.sink.write({ bytes, scope: state.scope, resource: core.resource() });

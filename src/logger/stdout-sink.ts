@@ -45,6 +45,8 @@ export function withStdoutMirror(
       sink.write(record);
       mirror(record);
     },
+    // The mirror is done with the bytes when `write` returns (nothing is encoded in between).
+    copiesBytes: sink.copiesBytes,
     get pressure() {
       return sink.pressure;
     },

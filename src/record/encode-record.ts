@@ -15,6 +15,8 @@ import { newWalkState, resetWalk } from './walk-state.js';
 import { writeRecord } from './write-log-record.js';
 
 const sharedWriter = new ByteWriter();
+/** Rewritten from offset 0 by every {@link encodePartsBorrowed}. */
+const scratchWriter = new ByteWriter();
 const sharedState = newWalkState();
 let busy = false;
 
@@ -35,6 +37,29 @@ export function encodeParts(
     resetWalk(sharedState, limits, redactor);
     writeRecord(sharedWriter, sharedState, parts);
     return sharedWriter.take();
+  } finally {
+    busy = false;
+  }
+}
+
+/**
+ * Like {@link encodeParts}, but the bytes are a view of a scratch buffer that the next call
+ * overwrites: for a sink that copies them before `write` returns (`RecordSink.copiesBytes`).
+ * No slab is filled, so none is left for the garbage collector. Never throws for any user value.
+ */
+export function encodePartsBorrowed(
+  parts: RecordParts,
+  limits: ValueLimits = DEFAULT_VALUE_LIMITS,
+  redactor: Redactor = DEFAULT_REDACTOR,
+): Uint8Array {
+  // A log call from inside the encoding gets its own bytes (see encodeParts).
+  if (busy) return encodeParts(parts, limits, redactor);
+  busy = true;
+  try {
+    scratchWriter.reset();
+    resetWalk(sharedState, limits, redactor);
+    writeRecord(scratchWriter, sharedState, parts);
+    return scratchWriter.take();
   } finally {
     busy = false;
   }
