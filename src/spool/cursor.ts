@@ -58,6 +58,7 @@ export function writeCursorSync(fs: SpoolFs, dir: string, cursor: Cursor, sync: 
   writeFileAtomicSync(fs, dir, join(dir, CURSOR_FILE), encodeCursor(cursor), sync);
 }
 
+/** True when the cursor settles `seq` (acknowledged, or counted corrupt); `ackedSet` is `new Set(cursor.acked)`. */
 export function isAcked(cursor: Cursor, ackedSet: ReadonlySet<number>, seq: number): boolean {
   return seq < cursor.ackedBelow || ackedSet.has(seq);
 }

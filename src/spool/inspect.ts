@@ -3,7 +3,7 @@
  * records, bytes, time range, corrupt frames, lock owner, and the frames still to deliver.
  */
 import { join } from 'node:path';
-import { readCursor } from './cursor.js';
+import { isAcked, readCursor } from './cursor.js';
 import { parseSegmentFileName, readFrame } from './format.js';
 import { nodeSpoolFs, type SpoolFs } from './fs.js';
 import { type LockInfo, readLock } from './lock.js';
@@ -58,7 +58,7 @@ export function inspectSpool(root: string, fs: SpoolFs = nodeSpoolFs): SpoolRepo
     const d: DirReport = { dir, lock: readLock(fs, dir), cursor: cursor.state, segments: [] };
     for (const name of segmentNames(fs, dir)) {
       const scan = scanSegmentBytes(fs.readFileSync(join(dir, name)));
-      const pending = scan.frames.filter((f) => f.seq >= cursor.cursor.ackedBelow && !acked.has(f.seq));
+      const pending = scan.frames.filter((f) => !isAcked(cursor.cursor, acked, f.seq));
       const times = scan.frames.map((f) => f.ts);
       d.segments.push({
         file: name,
@@ -111,7 +111,7 @@ export function* pendingBatches(dir: string, fs: SpoolFs = nodeSpoolFs): Generat
   for (const name of segmentNames(fs, dir)) {
     const scan = scanSegmentBytes(fs.readFileSync(join(dir, name)));
     for (const f of scan.frames) {
-      if (f.seq < cursor.ackedBelow || acked.has(f.seq)) continue;
+      if (isAcked(cursor, acked, f.seq)) continue;
       const ev = readFrame(scan.bytes, f.offset);
       if (ev.kind === 'frame') yield { id: f.id, count: f.count, body: ev.body, ts: f.ts };
     }

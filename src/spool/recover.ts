@@ -13,7 +13,7 @@
  */
 import { basename, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Cursor } from './cursor.js';
+import { type Cursor, isAcked } from './cursor.js';
 import { errorCode } from './fs.js';
 import { quarantineDir, writeQuarantine } from './quarantine.js';
 import { scanSegmentFile, uncountedCorrupt } from './scan-file.js';
@@ -83,7 +83,7 @@ async function recoverSegment(
   }
   let records = 0;
   for (const f of scan.frames) {
-    if (f.seq < cursor.ackedBelow || acked.has(f.seq)) continue;
+    if (isAcked(cursor, acked, f.seq)) continue;
     spool.index.addEntry(seg, {
       seq: f.seq,
       offset: f.offset,
@@ -96,7 +96,7 @@ async function recoverSegment(
   }
   counters.recovered += records;
   counters.spooled += records;
-  const corrupt = uncountedCorrupt(scan, seg.no, (seq) => seq < cursor.ackedBelow || acked.has(seq));
+  const corrupt = uncountedCorrupt(scan, seg.no, (seq) => isAcked(cursor, acked, seq));
   // Counted once: the cursor records them as settled (when their seq can be placed).
   for (const seq of corrupt.seqs) spool.index.markSettled(seq);
   if (corrupt.frames > 0) {

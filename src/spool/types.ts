@@ -46,7 +46,10 @@ export interface Spool {
   ack(id: string): Promise<void>;
   /** The batch could not be sent now; it stays first in line for a later `next()`. */
   release(id: string): void;
-  /** The backend refused the batch for good (4xx): move it aside, bounded, and count it. */
+  /**
+   * The backend refused the batch for good (4xx): move it aside (bounded) and settle it. The
+   * spool moves bytes only; the batch stage counts the records (`spooled -= n; dropped[reason] += n`).
+   */
   quarantine(id: string, reason: string): Promise<void>;
   readonly pending: SpoolPending;
   close(): Promise<void>;
