@@ -2,9 +2,13 @@
  * Whether the disk currently takes writes. After a refusal (ENOSPC, EIO, ...) the spool leaves
  * the disk alone for `retryMs` instead of hammering it on every batch, and warns once per error
  * code until a write goes through again, so a full disk does not flood the diagnostics.
+ *
+ * Only the codes in `DISK_ERROR_CODES` are refusals. Anything else (a TypeError, ENOENT, EEXIST,
+ * EBADF: a bug, or a state the spool does not expect) is reported as an error with its message,
+ * so it is not mistaken for a full disk; it gets the same back-off, and is never thrown into the app.
  */
 import type { Diag } from '../diag.js';
-import { errorCode } from './fs.js';
+import { errorCode, isDiskRefusal } from './fs.js';
 
 export class DiskHealth {
   private downUntil = 0;
@@ -21,10 +25,18 @@ export class DiskHealth {
     return this.now() < this.downUntil;
   }
 
-  /** The disk refused `op`: pause writes, warn once for this error code. */
+  /** `op` failed: pause writes; warn once per refusal code, or report an unexpected error. */
   refused(op: string, err: unknown): void {
     const code = errorCode(err);
     this.downUntil = this.now() + this.retryMs;
+    if (!isDiskRefusal(err)) {
+      // Rate-limited per operation by the diag; the message carries no record contents.
+      this.diag.error(
+        `spool-unexpected-${op}`,
+        `spool: unexpected error in ${op} (${code}): ${describeError(err)}; retrying in ${this.retryMs} ms`,
+      );
+      return;
+    }
     if (this.warned.has(code)) return;
     this.warned.add(code);
     this.diag.warn(
@@ -40,4 +52,9 @@ export class DiskHealth {
       this.diag.info('spool-disk', 'spool disk accepts writes again');
     }
   }
+}
+
+function describeError(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : typeof err;
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

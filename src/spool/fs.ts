@@ -41,6 +41,11 @@ export const DISK_ERROR_CODES = new Set([
   'ENFILE',
 ]);
 
+/** True when `err` is the disk (or the OS) refusing an operation; false for a bug or an unexpected state. */
+export function isDiskRefusal(err: unknown): boolean {
+  return DISK_ERROR_CODES.has(errorCode(err));
+}
+
 export function errorCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'EUNKNOWN';
