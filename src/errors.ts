@@ -23,9 +23,14 @@ export class InvalidOptionError extends PodlogError {
   /** Option path, e.g. `queue.maxBytes` or `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`. */
   readonly option: string;
 
-  constructor(option: string, value: unknown, accepted: string) {
+  /**
+   * @param value Shown in the message without credentials: a URL loses its user-info and query,
+   *   an object or function is named by its kind; wrap a secret in {@link notShown}.
+   * @param message Replaces the standard message (subclasses only).
+   */
+  constructor(option: string, value: unknown, accepted: string, message?: string) {
     super(
-      `podlog: invalid option ${option}: got ${describe(value)}; expected ${accepted}`,
+      message ?? `podlog: invalid option ${option}: got ${describe(value)}; expected ${accepted}`,
       'PODLOG_INVALID_OPTION',
     );
     this.name = 'InvalidOptionError';
@@ -33,10 +38,109 @@ export class InvalidOptionError extends PodlogError {
   }
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value === null || typeof value !== 'object') return String(value);
+/**
+ * An option name podlog does not know (a typo such as `queue.maxRecord`): `createLogger` refuses
+ * it rather than ignore it. The message suggests the closest known name, if one is close.
+ */
+export class UnknownOptionError extends InvalidOptionError {
+  /** The known option the name is closest to, e.g. `queue.maxRecords`. */
+  readonly suggestion: string | undefined;
+
+  constructor(option: string, suggestion: string | undefined, accepted: string) {
+    const hint = suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
+    // The standard shape, so every option error reads (and greps) the same way.
+    super(
+      option,
+      undefined,
+      accepted,
+      `podlog: invalid option ${option}: got an unknown option${hint}; expected ${accepted}`,
+    );
+    this.name = 'UnknownOptionError';
+    this.suggestion = suggestion;
+  }
+}
+
+/**
+ * A value an error may mention only by its kind, never its content: a header value, a key, a
+ * token. `InvalidOptionError` prints it as e.g. `a string of 37 characters (not shown)`.
+ */
+export class NotShown {
+  /** What the message says instead of the value. */
+  readonly text: string;
+
+  constructor(value: unknown, note = 'not shown') {
+    const kind = typeof value === 'string' ? `a string of ${value.length} characters` : kindOf(value);
+    this.text = `${kind} (${note})`;
+  }
+}
+
+/** Wraps `value` so an `InvalidOptionError` names its kind but never prints it. */
+export function notShown(value: unknown, note?: string): NotShown {
+  return new NotShown(value, note);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return 'an object';
+  switch (typeof value) {
+    case 'object':
+      return 'an object';
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return 'a symbol';
+    case 'undefined':
+      return 'undefined';
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * A string as an error may show it: a URL-like value loses its user-info (`user:password@`),
+ * query and fragment, the usual places of credentials. Parsing is lenient on purpose: a value
+ * that is not a valid URL (that is why it is in an error) is cut textually.
+ */
+export function withoutCredentials(text: string): { text: string; cut: boolean } {
+  const scheme = SCHEME.exec(text)?.[0] ?? '';
+  if (!scheme && !text.includes('@')) return { text, cut: false };
+  if (scheme) {
+    try {
+      const url = new URL(text);
+      if (url.host) {
+        const cut = url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '';
+        return { text: `${url.protocol}//${url.host}${url.pathname}`, cut };
+      }
+    } catch {
+      // Not a URL: cut it by hand below.
+    }
+  }
+  let rest = text.slice(scheme.length);
+  let cut = false;
+  const at = rest.lastIndexOf('@');
+  if (at !== -1) {
+    rest = rest.slice(at + 1);
+    cut = true;
+  }
+  const query = rest.search(/[?#]/);
+  if (query !== -1) {
+    rest = rest.slice(0, query);
+    cut = true;
+  }
+  return { text: scheme + rest, cut };
+}
+
+function describe(value: unknown): string {
+  if (value instanceof NotShown) return value.text;
+  if (typeof value === 'string') {
+    const { text, cut } = withoutCredentials(value);
+    const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+    return cut ? `${shown} (user-info and query not shown)` : shown;
+  }
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // Functions and objects by kind only: their text may be source code or hold secrets.
+  return kindOf(value);
 }
