@@ -2,6 +2,15 @@
  * Options of the batch stage (queue bounds, batch cutting, overflow, concurrency, exit handling)
  * and their resolution into a frozen config. Validated once at `createLogger`.
  */
+import {
+  boolean,
+  envInteger,
+  envMilliseconds,
+  integer,
+  milliseconds,
+  oneOf,
+  optionGroup,
+} from '../config/validate.js';
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 
@@ -74,66 +83,76 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = Object.freeze({
   shutdownTimeoutMs: 10_000,
 });
 
-export function positiveInt(value: unknown, option: string, fallback: number, min = 1): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidOptionError(option, value, `an integer >= ${min}`);
-  }
-  return value;
-}
-
-/** An integer env var, or `undefined` when unset or blank. */
-function envInt(env: Env, name: string, min: number): number | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new InvalidOptionError(name, raw, `an integer >= ${min}`);
-  return n;
-}
+/** The keys of `batch`, of `queue`, and the batch stage's top-level keys (unknown ones are refused). */
+export const BATCH_OPTION_KEYS = Object.keys({
+  maxRecords: true,
+  maxBytes: true,
+  maxDelayMs: true,
+} satisfies Record<keyof BatchOptions, true>);
+export const QUEUE_OPTION_KEYS = Object.keys({ maxRecords: true, maxBytes: true } satisfies Record<
+  keyof QueueOptions,
+  true
+>);
+export const PIPELINE_OPTION_KEYS = Object.keys({
+  queue: true,
+  overflow: true,
+  concurrency: true,
+  handleExit: true,
+  shutdownTimeoutMs: true,
+} satisfies Record<keyof PipelineOptions, true>);
 
 export function resolveBatchOptions(options: BatchOptions | undefined, env: Env = {}): BatchConfig {
-  const o = options ?? {};
+  const o = optionGroup(options, 'batch', BATCH_OPTION_KEYS) ?? {};
   return Object.freeze({
-    maxRecords: positiveInt(
+    maxRecords: integer(
       o.maxRecords,
       'batch.maxRecords',
-      envInt(env, 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 1) ?? 512,
+      envInteger(env, 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 1) ?? 512,
+      1,
     ),
-    maxBytes: positiveInt(o.maxBytes, 'batch.maxBytes', 1024 * 1024),
-    maxDelayMs: positiveInt(
+    maxBytes: integer(o.maxBytes, 'batch.maxBytes', 1024 * 1024, 1),
+    maxDelayMs: milliseconds(
       o.maxDelayMs,
       'batch.maxDelayMs',
-      envInt(env, 'OTEL_BLRP_SCHEDULE_DELAY', 0) ?? 1000,
+      envMilliseconds(env, 'OTEL_BLRP_SCHEDULE_DELAY', 0) ?? 1000,
       0,
     ),
   });
 }
 
-export function resolvePipelineOptions(options: PipelineOptions, env: Env = {}): PipelineConfig {
+/**
+ * Resolves the batch stage's top-level options. `spoolConfigured` (known to config/resolve.ts)
+ * lets `overflow: 'spool'` without a spool fail here, with the other option errors.
+ */
+export function resolvePipelineOptions(
+  options: PipelineOptions,
+  env: Env = {},
+  spoolConfigured?: boolean,
+): PipelineConfig {
   const d = DEFAULT_PIPELINE_CONFIG;
-  const q = options.queue;
-  if (q !== undefined && (typeof q !== 'object' || q === null)) {
-    throw new InvalidOptionError('queue', q, 'an object');
-  }
-  if (options.overflow !== undefined && !OVERFLOWS.includes(options.overflow)) {
-    throw new InvalidOptionError('overflow', options.overflow, `one of ${OVERFLOWS.join(', ')}`);
-  }
-  if (options.handleExit !== undefined && typeof options.handleExit !== 'boolean') {
-    throw new InvalidOptionError('handleExit', options.handleExit, 'a boolean');
+  const q = optionGroup(options.queue, 'queue', QUEUE_OPTION_KEYS, 'an object like { maxRecords, maxBytes }');
+  const overflow = oneOf(options.overflow, 'overflow', OVERFLOWS, undefined);
+  if (overflow === 'spool' && spoolConfigured === false) {
+    throw new InvalidOptionError(
+      'overflow',
+      overflow,
+      "'drop-oldest' or 'drop-newest' (overflow 'spool' needs a spool: set spool.dir or PODLOG_SPOOL_DIR)",
+    );
   }
   return Object.freeze({
     queue: Object.freeze({
-      maxRecords: positiveInt(
+      maxRecords: integer(
         q?.maxRecords,
         'queue.maxRecords',
-        envInt(env, 'OTEL_BLRP_MAX_QUEUE_SIZE', 1) ?? d.queue.maxRecords,
+        envInteger(env, 'OTEL_BLRP_MAX_QUEUE_SIZE', 1) ?? d.queue.maxRecords,
+        1,
       ),
       // Below 1 KiB a single ordinary record would not fit.
-      maxBytes: positiveInt(q?.maxBytes, 'queue.maxBytes', d.queue.maxBytes, 1024),
+      maxBytes: integer(q?.maxBytes, 'queue.maxBytes', d.queue.maxBytes, 1024),
     }),
-    overflow: options.overflow,
-    concurrency: positiveInt(options.concurrency, 'concurrency', d.concurrency),
-    handleExit: options.handleExit ?? d.handleExit,
-    shutdownTimeoutMs: positiveInt(options.shutdownTimeoutMs, 'shutdownTimeoutMs', d.shutdownTimeoutMs, 0),
+    overflow,
+    concurrency: integer(options.concurrency, 'concurrency', d.concurrency, 1),
+    handleExit: boolean(options.handleExit, 'handleExit', d.handleExit),
+    shutdownTimeoutMs: milliseconds(options.shutdownTimeoutMs, 'shutdownTimeoutMs', d.shutdownTimeoutMs, 0),
   });
 }

@@ -35,3 +35,25 @@ export interface LoggerOptions extends ExportOptions, ResourceOptions, PipelineO
   /** Environment to read instead of `process.env` (tests, sandboxes). */
   env?: Readonly<Record<string, string | undefined>>;
 }
+
+/**
+ * The keys {@link LoggerOptions} declares itself (the stages' keys are listed in their
+ * `options.ts`). The `satisfies` makes a new option without an entry here a type error.
+ */
+export const LOGGER_OPTION_KEYS = Object.keys({
+  name: true,
+  level: true,
+  rateLimit: true,
+  serviceName: true,
+  resource: true,
+  batch: true,
+  spool: true,
+  diagnostics: true,
+  env: true,
+} satisfies Record<
+  Exclude<
+    keyof LoggerOptions,
+    keyof ExportOptions | keyof ResourceOptions | keyof PipelineOptions | keyof RecordOptions
+  >,
+  true
+>);

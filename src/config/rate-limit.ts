@@ -3,6 +3,7 @@
  * itself lives in the facade (logger/rate-limit.ts): it keys records by what the call wrote.
  */
 import { InvalidOptionError } from '../errors.js';
+import { boolean, integer, milliseconds, millisecondsForm, optionGroup } from './validate.js';
 
 /**
  * Log-storm protection: at most `perTemplate.records` records per key within
@@ -34,38 +35,55 @@ export interface RateLimitConfig {
 
 export const DEFAULT_RATE_LIMIT_MAX_KEYS = 1000;
 
-function positiveInt(value: unknown, option: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidOptionError(option, value, 'a positive integer');
-  }
+/** The keys of `rateLimit` and of `rateLimit.perTemplate` (unknown ones are refused). */
+export const RATE_LIMIT_OPTION_KEYS = Object.keys({
+  perTemplate: true,
+  exemptErrors: true,
+  maxKeys: true,
+} satisfies Record<keyof RateLimitOptions, true>);
+export const PER_TEMPLATE_OPTION_KEYS = Object.keys({
+  records: true,
+  intervalMs: true,
+} satisfies Record<keyof RateLimitOptions['perTemplate'], true>);
+
+/** `value`, unless it is missing: a required field has no default. */
+function required(value: unknown, option: string, accepted: string): unknown {
+  if (value === undefined) throw new InvalidOptionError(option, undefined, `${accepted} (required)`);
   return value;
 }
 
 /** `undefined` or `false`: off. Throws `InvalidOptionError` naming the bad field. */
 export function resolveRateLimit(value: RateLimitOptions | false | undefined): RateLimitConfig | undefined {
   if (value === undefined || value === false) return undefined;
-  if (typeof value !== 'object' || value === null) {
-    throw new InvalidOptionError(
-      'rateLimit',
-      value,
-      'an object { perTemplate: { records, intervalMs } }, or false',
-    );
-  }
-  const per = value.perTemplate;
-  if (typeof per !== 'object' || per === null) {
-    throw new InvalidOptionError('rateLimit.perTemplate', per, 'an object { records, intervalMs }');
-  }
-  const exemptErrors = value.exemptErrors ?? true;
-  if (typeof exemptErrors !== 'boolean') {
-    throw new InvalidOptionError('rateLimit.exemptErrors', exemptErrors, 'a boolean');
+  const o = optionGroup(
+    value,
+    'rateLimit',
+    RATE_LIMIT_OPTION_KEYS,
+    'an object { perTemplate: { records, intervalMs } }, or false',
+  );
+  const per = optionGroup(
+    o?.perTemplate,
+    'rateLimit.perTemplate',
+    PER_TEMPLATE_OPTION_KEYS,
+    'an object { records, intervalMs }',
+  );
+  if (per === undefined) {
+    throw new InvalidOptionError('rateLimit.perTemplate', undefined, 'an object { records, intervalMs }');
   }
   return Object.freeze({
-    records: positiveInt(per.records, 'rateLimit.perTemplate.records'),
-    intervalMs: positiveInt(per.intervalMs, 'rateLimit.perTemplate.intervalMs'),
-    exemptErrors,
-    maxKeys:
-      value.maxKeys === undefined
-        ? DEFAULT_RATE_LIMIT_MAX_KEYS
-        : positiveInt(value.maxKeys, 'rateLimit.maxKeys'),
+    records: integer(
+      required(per.records, 'rateLimit.perTemplate.records', 'an integer >= 1'),
+      'rateLimit.perTemplate.records',
+      1,
+      1,
+    ),
+    intervalMs: milliseconds(
+      required(per.intervalMs, 'rateLimit.perTemplate.intervalMs', millisecondsForm(1)),
+      'rateLimit.perTemplate.intervalMs',
+      1,
+      1,
+    ),
+    exemptErrors: boolean(o?.exemptErrors, 'rateLimit.exemptErrors', true),
+    maxKeys: integer(o?.maxKeys, 'rateLimit.maxKeys', DEFAULT_RATE_LIMIT_MAX_KEYS, 1),
   });
 }

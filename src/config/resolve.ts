@@ -4,19 +4,27 @@
  */
 import {
   type BatchConfig,
+  PIPELINE_OPTION_KEYS,
   type PipelineConfig,
   resolveBatchOptions,
   resolvePipelineOptions,
 } from '../batch/options.js';
+import type { DiagSink } from '../diag.js';
 import { InvalidOptionError } from '../errors.js';
-import { type ExportConfig, resolveExportOptions } from '../export/options.js';
-import { type RecordConfig, resolveRecordOptions } from '../record/options.js';
+import { EXPORT_OPTION_KEYS, type ExportConfig, resolveExportOptions } from '../export/options.js';
+import { RECORD_OPTION_KEYS, type RecordConfig, resolveRecordOptions } from '../record/options.js';
 import { isLevel, LEVELS, type LevelOrSilent } from '../record/severity.js';
-import { type ResourceDetectionConfig, resolveResourceOptions } from '../resource/options.js';
+import {
+  RESOURCE_OPTION_KEYS,
+  type ResourceDetectionConfig,
+  resolveResourceAttributes,
+  resolveResourceOptions,
+} from '../resource/options.js';
 import { resolveSpoolOptions, type SpoolConfig } from '../spool/options.js';
 import { parseLevelSpec } from './level-spec.js';
-import type { LoggerOptions } from './options.js';
+import { LOGGER_OPTION_KEYS, type LoggerOptions } from './options.js';
 import { type RateLimitConfig, resolveRateLimit } from './rate-limit.js';
+import { envBoolean, nonEmptyString, optionGroup } from './validate.js';
 
 export interface Config {
   readonly name: string;
@@ -36,7 +44,23 @@ export interface Config {
   /** The disk spool; undefined when off. */
   readonly spool: SpoolConfig | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where diagnostics go: a function, `false` for nowhere, undefined for stderr. */
+  readonly diagnostics: DiagSink | false | undefined;
+  /** `PODLOG_CAPTURE_CONSOLE`: whether `podlog/register` turns `console.*` calls into records. */
+  readonly captureConsole: boolean;
 }
+
+/**
+ * Every key `createLogger` accepts: its own and each stage's top-level options. Anything else is
+ * a typo and refused (`unknown option X; did you mean Y?`).
+ */
+export const ALL_LOGGER_OPTION_KEYS: readonly string[] = Object.freeze([
+  ...LOGGER_OPTION_KEYS,
+  ...EXPORT_OPTION_KEYS,
+  ...RESOURCE_OPTION_KEYS,
+  ...PIPELINE_OPTION_KEYS,
+  ...RECORD_OPTION_KEYS,
+]);
 
 const LEVEL_CHOICES = `one of ${[...LEVELS, 'silent'].join(', ')}`;
 
@@ -45,11 +69,29 @@ function resolveLevel(value: unknown, option: string): LevelOrSilent {
   throw new InvalidOptionError(option, value, LEVEL_CHOICES);
 }
 
-export function resolveConfig(options: LoggerOptions = {}): Config {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', options, 'an object (or nothing)');
+function resolveDiagnostics(value: unknown): DiagSink | false | undefined {
+  if (value === undefined || value === false || typeof value === 'function') {
+    return value as DiagSink | false | undefined;
   }
-  const env = options.env ?? process.env;
+  // `true` would be read as "on" but means nothing here: every diagnostic would be lost.
+  throw new InvalidOptionError(
+    'diagnostics',
+    value,
+    'a function (line, level) => void, or false for none (leave it unset for stderr)',
+  );
+}
+
+function resolveEnv(value: unknown): Readonly<Record<string, string | undefined>> {
+  if (value === undefined) return process.env;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOptionError('env', value, 'an object of env var name → string, like process.env');
+  }
+  return value as Readonly<Record<string, string | undefined>>;
+}
+
+export function resolveConfig(options: LoggerOptions = {}): Config {
+  optionGroup(options, '', ALL_LOGGER_OPTION_KEYS, 'an object (or nothing)');
+  const env = resolveEnv(options.env);
   // `info,http=debug`: the bare level is the default (the `level` option wins over it); the
   // named entries apply either way, code has no per-logger counterpart but setLevel.
   const spec = env.PODLOG_LEVEL ? parseLevelSpec(env.PODLOG_LEVEL, 'PODLOG_LEVEL') : undefined;
@@ -57,19 +99,14 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
   if (options.name !== undefined && typeof options.name !== 'string') {
     throw new InvalidOptionError('name', options.name, 'a string');
   }
-  if (
-    options.serviceName !== undefined &&
-    (typeof options.serviceName !== 'string' || !options.serviceName)
-  ) {
-    throw new InvalidOptionError('serviceName', options.serviceName, 'a non-empty string');
-  }
+  const spool = resolveSpoolOptions(options.spool, env);
   return Object.freeze({
     name: options.name ?? '',
     level,
     levels: spec?.named ?? Object.freeze({}),
     rateLimit: resolveRateLimit(options.rateLimit),
-    serviceName: options.serviceName,
-    resource: Object.freeze({ ...options.resource }),
+    serviceName: nonEmptyString(options.serviceName, 'serviceName', undefined),
+    resource: resolveResourceAttributes(options.resource),
     resourceDetection: resolveResourceOptions(options, env),
     export: resolveExportOptions(options, env),
     record: resolveRecordOptions(
@@ -80,8 +117,10 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
         !!env.OTEL_EXPORTER_OTLP_ENDPOINT,
     ),
     batch: resolveBatchOptions(options.batch, env),
-    pipeline: resolvePipelineOptions(options, env),
-    spool: resolveSpoolOptions(options.spool, env),
+    pipeline: resolvePipelineOptions(options, env, spool !== undefined),
+    spool,
     env,
+    diagnostics: resolveDiagnostics(options.diagnostics),
+    captureConsole: envBoolean(env, 'PODLOG_CAPTURE_CONSOLE') ?? false,
   });
 }

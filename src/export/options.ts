@@ -3,8 +3,18 @@
  * Code wins over env; env wins over defaults. Validated once; nothing downstream reads env.
  */
 import type { Dispatcher } from 'undici';
+import {
+  envMilliseconds,
+  firstEnv,
+  integer,
+  isPlainObject,
+  milliseconds,
+  oneOf,
+  optionGroup,
+} from '../config/validate.js';
 import type { Env } from '../env.js';
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError, notShown } from '../errors.js';
+import { checkHeader } from './header-check.js';
 import { resolveProxy } from './proxy.js';
 import { resolveTlsOptions, type TlsConfig, type TlsOptions } from './tls-options.js';
 
@@ -91,10 +101,32 @@ export interface ExportConfig {
 
 export type { Env } from '../env.js';
 
+/** The keys of `retry`, and the export stage's top-level keys (unknown ones are refused). */
+export const RETRY_OPTION_KEYS = Object.keys({
+  maxAttempts: true,
+  maxElapsedMs: true,
+  initialDelayMs: true,
+  maxDelayMs: true,
+  maxRetryAfterMs: true,
+} satisfies Record<keyof RetryOptions, true>);
+export const EXPORT_OPTION_KEYS = Object.keys({
+  endpoint: true,
+  headers: true,
+  protocol: true,
+  compression: true,
+  timeoutMs: true,
+  maxConcurrentRequests: true,
+  maxRequestBytes: true,
+  retry: true,
+  tls: true,
+  proxy: true,
+  dispatcher: true,
+} satisfies Record<keyof ExportOptions, true>);
+
 /** Parses the OTel `k=v,k2=v2` header list (values percent-decoded). */
 export function parseKeyValueList(text: string, option: string): Record<string, string> {
   // The list holds credentials: an error names the bad entry's key at most, never a value.
-  const shown = `${text.length} characters (values not shown)`;
+  const shown = notShown(text, 'values not shown');
   const out: Record<string, string> = {};
   for (const part of text.split(',')) {
     const trimmed = part.trim();
@@ -124,6 +156,7 @@ function parseUrl(value: unknown, option: string): URL {
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    // The URL may carry user:password or a token in its query: InvalidOptionError shows it without.
     throw new InvalidOptionError(option, value, 'an http:// or https:// URL');
   }
   return url;
@@ -139,36 +172,39 @@ export function resolveExportOptions(options: ExportOptions, env: Env): ExportCo
     endpoint = new URL(`${base.href.replace(/\/+$/, '')}/v1/logs`);
   } else endpoint = new URL('http://localhost:4318/v1/logs');
 
-  let headers: Record<string, string> = {};
-  const envHeaders = env.OTEL_EXPORTER_OTLP_LOGS_HEADERS ?? env.OTEL_EXPORTER_OTLP_HEADERS;
-  if (envHeaders) {
-    headers = parseKeyValueList(
-      envHeaders,
-      env.OTEL_EXPORTER_OTLP_LOGS_HEADERS ? 'OTEL_EXPORTER_OTLP_LOGS_HEADERS' : 'OTEL_EXPORTER_OTLP_HEADERS',
-    );
-  }
-  if (options.headers !== undefined) {
-    if (typeof options.headers !== 'object' || options.headers === null) {
-      throw new InvalidOptionError('headers', options.headers, 'an object of header name → string value');
-    }
-    for (const [k, v] of Object.entries(options.headers)) {
-      if (typeof v !== 'string') throw new InvalidOptionError(`headers.${k}`, v, 'a string');
-      headers[k] = v;
-    }
-  }
   return Object.freeze({
     endpoint,
-    headers: Object.freeze(headers),
+    headers: Object.freeze(resolveHeaders(options.headers, env)),
     protocol: resolveProtocol(options.protocol, env),
     compression: resolveCompression(options.compression, env),
     timeoutMs: resolveTimeout(options.timeoutMs, env),
-    maxConcurrentRequests: int(options.maxConcurrentRequests, 'maxConcurrentRequests', 2, 1, 64),
-    maxRequestBytes: int(options.maxRequestBytes, 'maxRequestBytes', 4 * 1024 * 1024, 1024),
+    maxConcurrentRequests: integer(options.maxConcurrentRequests, 'maxConcurrentRequests', 2, 1, 64),
+    maxRequestBytes: integer(options.maxRequestBytes, 'maxRequestBytes', 4 * 1024 * 1024, 1024),
     retry: resolveRetry(options.retry),
     tls: resolveTlsOptions(options.tls, env),
     proxy: resolveProxy(options.proxy, endpoint, env),
     dispatcher: resolveDispatcher(options.dispatcher),
   });
+}
+
+function resolveHeaders(value: unknown, env: Env): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const fromEnv = firstEnv(env, ['OTEL_EXPORTER_OTLP_LOGS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS']);
+  if (fromEnv) {
+    for (const [k, v] of Object.entries(parseKeyValueList(fromEnv.value, fromEnv.option))) {
+      checkHeader(k, v, fromEnv.option);
+      headers[k] = v;
+    }
+  }
+  if (value === undefined) return headers;
+  if (!isPlainObject(value)) {
+    throw new InvalidOptionError('headers', value, 'an object of header name → string value');
+  }
+  for (const [k, v] of Object.entries(value)) {
+    checkHeader(k, v, `headers.${k}`);
+    headers[k] = v as string;
+  }
+  return headers;
 }
 
 function resolveDispatcher(value: unknown): Dispatcher | undefined {
@@ -185,75 +221,56 @@ function resolveDispatcher(value: unknown): Dispatcher | undefined {
   return value as Dispatcher;
 }
 
-function int(
-  value: unknown,
-  option: string,
-  fallback: number,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(option, value, `an integer from ${min} to ${max}`);
-  }
-  return value;
-}
+const PROTOCOLS: readonly Protocol[] = ['http/protobuf', 'http/json'];
+const COMPRESSIONS: readonly Compression[] = ['gzip', 'none'];
 
 /** Code, then the signal-specific env var, then the generic one. */
-function fromEnv(env: Env, name: string): { value: string; option: string } | undefined {
-  const specific = `OTEL_EXPORTER_OTLP_LOGS_${name}`;
-  const generic = `OTEL_EXPORTER_OTLP_${name}`;
-  if (env[specific]?.trim()) return { value: env[specific].trim(), option: specific };
-  if (env[generic]?.trim()) return { value: env[generic].trim(), option: generic };
-  return undefined;
+function given(
+  value: unknown,
+  option: string,
+  env: Env,
+  name: string,
+): { value: unknown; option: string } | undefined {
+  if (value !== undefined) return { value, option };
+  return firstEnv(env, [`OTEL_EXPORTER_OTLP_LOGS_${name}`, `OTEL_EXPORTER_OTLP_${name}`]);
 }
 
 function resolveProtocol(value: unknown, env: Env): Protocol {
-  const given = value !== undefined ? { value, option: 'protocol' } : fromEnv(env, 'PROTOCOL');
-  if (!given) return 'http/protobuf';
-  if (given.value === 'http/protobuf' || given.value === 'http/json') return given.value;
-  if (given.value === 'grpc') {
+  const g = given(value, 'protocol', env, 'PROTOCOL');
+  if (g?.value === 'grpc') {
     throw new InvalidOptionError(
-      given.option,
-      given.value,
+      g.option,
+      g.value,
       "'http/protobuf' or 'http/json': podlog speaks OTLP/HTTP only; point it at the collector's HTTP port (4318) instead of gRPC (4317)",
     );
   }
-  throw new InvalidOptionError(given.option, given.value, "'http/protobuf' (default) or 'http/json'");
+  return g ? oneOf(g.value, g.option, PROTOCOLS, 'http/protobuf') : 'http/protobuf';
 }
 
 function resolveCompression(value: unknown, env: Env): Compression {
-  const given = value !== undefined ? { value, option: 'compression' } : fromEnv(env, 'COMPRESSION');
-  if (!given) return 'none';
-  if (given.value === 'gzip' || given.value === 'none') return given.value;
-  throw new InvalidOptionError(given.option, given.value, "'gzip' or 'none'");
+  const g = given(value, 'compression', env, 'COMPRESSION');
+  return g ? oneOf(g.value, g.option, COMPRESSIONS, 'none') : 'none';
 }
 
 function resolveTimeout(value: unknown, env: Env): number {
-  if (value !== undefined) return int(value, 'timeoutMs', 10_000, 1);
-  const given = fromEnv(env, 'TIMEOUT');
-  if (!given) return 10_000;
-  if (!/^\d+$/.test(given.value) || Number(given.value) < 1) {
-    throw new InvalidOptionError(
-      given.option,
-      given.value,
-      'a whole number of milliseconds >= 1, e.g. 10000',
-    );
-  }
-  return Number(given.value);
+  if (value !== undefined) return milliseconds(value, 'timeoutMs', 10_000, 1);
+  return (
+    envMilliseconds(env, 'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT', 1) ??
+    envMilliseconds(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', 1) ??
+    10_000
+  );
 }
 
 function resolveRetry(value: RetryOptions | undefined): RetryConfig {
-  if (value !== undefined && (typeof value !== 'object' || value === null)) {
-    throw new InvalidOptionError(
-      'retry',
+  const o =
+    optionGroup(
       value,
+      'retry',
+      RETRY_OPTION_KEYS,
       'an object like { maxAttempts, maxElapsedMs, initialDelayMs, maxDelayMs }',
-    );
-  }
-  const o = value ?? {};
-  const initialDelayMs = int(o.initialDelayMs, 'retry.initialDelayMs', 500, 0);
-  const maxDelayMs = int(o.maxDelayMs, 'retry.maxDelayMs', Math.max(5_000, initialDelayMs), 0);
+    ) ?? {};
+  const initialDelayMs = milliseconds(o.initialDelayMs, 'retry.initialDelayMs', 500, 0);
+  const maxDelayMs = milliseconds(o.maxDelayMs, 'retry.maxDelayMs', Math.max(5_000, initialDelayMs), 0);
   if (maxDelayMs < initialDelayMs) {
     throw new InvalidOptionError(
       'retry.maxDelayMs',
@@ -262,10 +279,10 @@ function resolveRetry(value: RetryOptions | undefined): RetryConfig {
     );
   }
   return Object.freeze({
-    maxAttempts: int(o.maxAttempts, 'retry.maxAttempts', 6, 1),
-    maxElapsedMs: int(o.maxElapsedMs, 'retry.maxElapsedMs', 20_000, 0),
+    maxAttempts: integer(o.maxAttempts, 'retry.maxAttempts', 6, 1),
+    maxElapsedMs: milliseconds(o.maxElapsedMs, 'retry.maxElapsedMs', 20_000, 0),
     initialDelayMs,
     maxDelayMs,
-    maxRetryAfterMs: int(o.maxRetryAfterMs, 'retry.maxRetryAfterMs', 60_000, 0),
+    maxRetryAfterMs: milliseconds(o.maxRetryAfterMs, 'retry.maxRetryAfterMs', 60_000, 0),
   });
 }

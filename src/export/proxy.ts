@@ -3,15 +3,13 @@
  * `HTTPS_PROXY` for https endpoints and `http_proxy` / `HTTP_PROXY` for http ones (lower-case
  * first, as curl does), unless `NO_PROXY` / `no_proxy` matches the endpoint host.
  */
-
+import { firstEnv } from '../config/validate.js';
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 
+/** `name` in lower case first, as curl reads it, then upper case. */
 function envVar(env: Env, name: string): { value: string; option: string } | undefined {
-  for (const v of [name.toLowerCase(), name]) {
-    if (env[v]?.trim()) return { value: env[v].trim(), option: v };
-  }
-  return undefined;
+  return firstEnv(env, [name.toLowerCase(), name]);
 }
 
 function defaultPort(protocol: string): string {
@@ -54,6 +52,7 @@ function parseProxy(value: unknown, option: string): URL {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    // A proxy URL often carries user:password: InvalidOptionError shows it without user-info.
     throw new InvalidOptionError(option, value, 'an http:// or https:// proxy URL, e.g. http://proxy:3128');
   }
   return url;

@@ -4,8 +4,9 @@
  * file paths. Files are read once, at `createLogger`, so a typo fails fast.
  */
 import { readFileSync } from 'node:fs';
+import { boolean, firstEnv, optionGroup } from '../config/validate.js';
 import type { Env } from '../env.js';
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError, notShown } from '../errors.js';
 
 /** TLS of an `https://` endpoint. PEM strings/Buffers, or paths of PEM files (read at `createLogger`). */
 export interface TlsOptions {
@@ -31,8 +32,7 @@ const PEM = '-----BEGIN';
 function load(value: unknown, option: string): Buffer {
   if (Buffer.isBuffer(value)) return value;
   // A client key given inline but malformed is still key material: never echo it in an error.
-  const shown =
-    /key/i.test(option) && typeof value === 'string' ? `${value.length} characters (not shown)` : value;
+  const shown = /key/i.test(option) && typeof value === 'string' ? notShown(value) : value;
   if (typeof value !== 'string' || value === '') {
     throw new InvalidOptionError(option, shown, 'PEM text, a Buffer, or the path of a PEM file');
   }
@@ -53,6 +53,15 @@ function load(value: unknown, option: string): Buffer {
   return content;
 }
 
+/** The keys of `tls` (unknown ones are refused). */
+export const TLS_OPTION_KEYS = Object.keys({
+  ca: true,
+  cert: true,
+  key: true,
+  rejectUnauthorized: true,
+} satisfies Record<keyof TlsOptions, true>);
+
+/** The option if given, else the signal-specific env var, else the generic one. */
 function pick(
   given: unknown,
   option: string,
@@ -60,17 +69,13 @@ function pick(
   name: string,
 ): { value: unknown; option: string } | undefined {
   if (given !== undefined) return { value: given, option };
-  for (const v of [`OTEL_EXPORTER_OTLP_LOGS_${name}`, `OTEL_EXPORTER_OTLP_${name}`]) {
-    if (env[v]?.trim()) return { value: env[v].trim(), option: v };
-  }
-  return undefined;
+  return firstEnv(env, [`OTEL_EXPORTER_OTLP_LOGS_${name}`, `OTEL_EXPORTER_OTLP_${name}`]);
 }
 
 export function resolveTlsOptions(options: TlsOptions | undefined, env: Env): TlsConfig {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new InvalidOptionError('tls', options, 'an object like { ca, cert, key, rejectUnauthorized }');
-  }
-  const o = options ?? {};
+  const o =
+    optionGroup(options, 'tls', TLS_OPTION_KEYS, 'an object like { ca, cert, key, rejectUnauthorized }') ??
+    {};
   const ca = pick(o.ca, 'tls.ca', env, 'CERTIFICATE');
   const cert = pick(o.cert, 'tls.cert', env, 'CLIENT_CERTIFICATE');
   const key = pick(o.key, 'tls.key', env, 'CLIENT_KEY');
@@ -88,13 +93,11 @@ export function resolveTlsOptions(options: TlsOptions | undefined, env: Env): Tl
       `a client certificate to go with ${key.option} (tls.cert or OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE)`,
     );
   }
-  if (o.rejectUnauthorized !== undefined && typeof o.rejectUnauthorized !== 'boolean') {
-    throw new InvalidOptionError('tls.rejectUnauthorized', o.rejectUnauthorized, 'true or false');
-  }
+  const rejectUnauthorized = boolean(o.rejectUnauthorized, 'tls.rejectUnauthorized', true);
   return Object.freeze({
     ca: ca && load(ca.value, ca.option),
     cert: cert && load(cert.value, cert.option),
     key: key && load(key.value, key.option),
-    rejectUnauthorized: o.rejectUnauthorized ?? true,
+    rejectUnauthorized,
   });
 }

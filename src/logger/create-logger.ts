@@ -1,6 +1,6 @@
 import { createDeliverySink } from '../batch/create-sink.js';
 import type { LoggerOptions } from '../config/options.js';
-import { resolveConfig } from '../config/resolve.js';
+import { type Config, resolveConfig } from '../config/resolve.js';
 import { createDiag } from '../diag.js';
 import { Counters } from '../stats.js';
 import { buildLogger } from './build-logger.js';
@@ -18,8 +18,12 @@ import { withStdoutMirror } from './stdout-sink.js';
  * await log.shutdown();
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const config = resolveConfig(options);
-  const diag = createDiag({ sink: options.diagnostics });
+  return createLoggerFromConfig(resolveConfig(options));
+}
+
+/** {@link createLogger} from an already resolved config (`podlog/register` reads its own fields). */
+export function createLoggerFromConfig(config: Config): Logger {
+  const diag = createDiag({ sink: config.diagnostics });
   const counters = new Counters();
   const delivery = createDeliverySink(config, { counters, diag, buildDropSummary });
   const sink = config.record.stdout ? withStdoutMirror(delivery, config.record.stdout, diag) : delivery;

@@ -2,6 +2,7 @@
  * Options of the record model (value limits, redaction) and of the stdout mirror, resolved
  * and validated once at `createLogger` (called from config/resolve.ts).
  */
+import { boolean, integer, oneOf, optionGroup, stringList } from '../config/validate.js';
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 import { Redactor, splitPath } from './redact.js';
@@ -55,21 +56,23 @@ export interface RecordConfig {
   readonly stdout: StdoutFormat;
 }
 
-function int(value: unknown, option: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(option, value, `an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function stringList(value: unknown, option: string): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
-    throw new InvalidOptionError(option, value, 'an array of non-empty strings');
-  }
-  return [...value];
-}
+/** The keys of `limits`, of `redact` (object form), and the record stage's top-level keys. */
+export const LIMIT_OPTION_KEYS = Object.keys({
+  maxDepth: true,
+  maxStringLength: true,
+  maxAttributes: true,
+} satisfies Record<keyof LimitOptions, true>);
+export const REDACT_OPTION_KEYS = Object.keys({
+  keys: true,
+  paths: true,
+  defaults: true,
+  censor: true,
+} satisfies Record<keyof Exclude<RedactOption, false | readonly string[]>, true>);
+export const RECORD_OPTION_KEYS = Object.keys({
+  limits: true,
+  redact: true,
+  stdout: true,
+} satisfies Record<keyof RecordOptions, true>);
 
 function resolveRedactor(value: unknown): Redactor {
   if (value === undefined) return new Redactor({ defaults: true, keys: [], paths: [] });
@@ -79,21 +82,18 @@ function resolveRedactor(value: unknown): Redactor {
   let defaults = true;
   let censor: string | undefined;
   if (Array.isArray(value)) {
-    const all = stringList(value, 'redact');
+    const all = stringList(value, 'redact', []);
     keys = all.filter((s) => !/[.[*]/.test(s));
     paths = all.filter((s) => /[.[*]/.test(s));
   } else if (typeof value === 'object' && value !== null) {
-    const o = value as Record<string, unknown>;
-    keys = stringList(o.keys, 'redact.keys');
-    paths = stringList(o.paths, 'redact.paths');
-    if (o.defaults !== undefined && typeof o.defaults !== 'boolean') {
-      throw new InvalidOptionError('redact.defaults', o.defaults, 'true or false');
-    }
-    defaults = o.defaults !== false;
+    const o = optionGroup(value, 'redact', REDACT_OPTION_KEYS) ?? {};
+    keys = stringList(o.keys, 'redact.keys', []);
+    paths = stringList(o.paths, 'redact.paths', []);
+    defaults = boolean(o.defaults, 'redact.defaults', true);
     if (o.censor !== undefined && typeof o.censor !== 'string') {
       throw new InvalidOptionError('redact.censor', o.censor, 'a string');
     }
-    censor = o.censor as string | undefined;
+    censor = o.censor;
   } else {
     throw new InvalidOptionError('redact', value, 'an array of keys/paths, an object, or false');
   }
@@ -107,12 +107,10 @@ function resolveRedactor(value: unknown): Redactor {
   return new Redactor({ defaults, keys, paths, censor });
 }
 
+const STDOUT_FORMATS: readonly StdoutFormat[] = ['json', 'pretty', false];
+
 function resolveStdout(value: unknown, env: Env, endpointConfigured: boolean): StdoutFormat {
-  const accepted = "'json', 'pretty' or false";
-  if (value !== undefined) {
-    if (value === 'json' || value === 'pretty' || value === false) return value;
-    throw new InvalidOptionError('stdout', value, accepted);
-  }
+  if (value !== undefined) return oneOf(value, 'stdout', STDOUT_FORMATS, false);
   const fromEnv = env.PODLOG_STDOUT?.trim().toLowerCase();
   if (fromEnv) {
     if (fromEnv === 'json' || fromEnv === 'pretty') return fromEnv;
@@ -128,20 +126,23 @@ export function resolveRecordOptions(
   env: Env,
   endpointConfigured: boolean,
 ): RecordConfig {
-  const l = options.limits;
-  if (l !== undefined && (typeof l !== 'object' || l === null)) {
-    throw new InvalidOptionError('limits', l, 'an object');
-  }
+  const l = optionGroup(
+    options.limits,
+    'limits',
+    LIMIT_OPTION_KEYS,
+    'an object like { maxDepth, maxStringLength }',
+  );
+  const d = DEFAULT_VALUE_LIMITS;
   const limits = Object.freeze({
-    maxDepth: int(l?.maxDepth, 'limits.maxDepth', 1, 64, DEFAULT_VALUE_LIMITS.maxDepth),
-    maxStringLength: int(
+    maxDepth: integer(l?.maxDepth, 'limits.maxDepth', d.maxDepth, 1, 64),
+    maxStringLength: integer(
       l?.maxStringLength,
       'limits.maxStringLength',
+      d.maxStringLength,
       16,
       1024 * 1024,
-      DEFAULT_VALUE_LIMITS.maxStringLength,
     ),
-    maxAttributes: int(l?.maxAttributes, 'limits.maxAttributes', 1, 4096, DEFAULT_VALUE_LIMITS.maxAttributes),
+    maxAttributes: integer(l?.maxAttributes, 'limits.maxAttributes', d.maxAttributes, 1, 4096),
   });
   return Object.freeze({
     limits,

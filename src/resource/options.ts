@@ -2,9 +2,17 @@
  * Resource detection options and their resolution. Code wins over env, env over defaults;
  * validated once at `createLogger`.
  */
+import {
+  boolean,
+  integer,
+  isPlainObject,
+  milliseconds,
+  optionGroup,
+  stringList,
+} from '../config/validate.js';
 import { InvalidOptionError } from '../errors.js';
 import { ENV_PODINFO_DIR } from './env-names.js';
-import type { Env } from './types.js';
+import type { Env, ResourceAttributes } from './types.js';
 
 /** Where the kubelet's Downward API volume is mounted by convention. */
 export const DEFAULT_PODINFO_DIR = '/etc/podinfo';
@@ -87,24 +95,21 @@ export const DEFAULT_DETECTION_CONFIG: ResourceDetectionConfig = Object.freeze({
   paths: DEFAULT_RESOURCE_PATHS,
 });
 
-function patterns(value: unknown, option: string): readonly string[] {
-  if (!Array.isArray(value) || !value.every((p) => typeof p === 'string' && p.length > 0)) {
-    throw new InvalidOptionError(
-      option,
-      value,
-      'an array of non-empty strings (exact keys or prefixes ending in *)',
-    );
-  }
-  return Object.freeze([...value]);
-}
+/** The keys of `podinfo`, and the resource stage's top-level keys (unknown ones are refused). */
+export const PODINFO_OPTION_KEYS = Object.keys({
+  annotationAllow: true,
+  annotationDeny: true,
+  maxFileBytes: true,
+  maxValueLength: true,
+  pollIntervalMs: true,
+  watch: true,
+} satisfies Record<keyof PodinfoOptions, true>);
+export const RESOURCE_OPTION_KEYS = Object.keys({
+  podinfoDir: true,
+  podinfo: true,
+} satisfies Record<keyof ResourceOptions, true>);
 
-function positiveInt(value: unknown, option: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidOptionError(option, value, `an integer >= ${min}`);
-  }
-  return value;
-}
+const PATTERNS = 'an array of non-empty strings (exact keys or prefixes ending in *)';
 
 export function resolveResourceOptions(options: ResourceOptions, env: Env): ResourceDetectionConfig {
   let podinfoDir: string | undefined = DEFAULT_PODINFO_DIR;
@@ -120,29 +125,48 @@ export function resolveResourceOptions(options: ResourceOptions, env: Env): Reso
     podinfoDir = env[ENV_PODINFO_DIR];
     explicit = true;
   }
-  const p = options.podinfo ?? {};
-  if (typeof p !== 'object' || p === null) {
-    throw new InvalidOptionError('podinfo', p, 'an object');
-  }
-  if (p.watch !== undefined && typeof p.watch !== 'boolean') {
-    throw new InvalidOptionError('podinfo.watch', p.watch, 'true or false');
-  }
+  const p = optionGroup(options.podinfo, 'podinfo', PODINFO_OPTION_KEYS) ?? {};
   const d = DEFAULT_DETECTION_CONFIG;
+  const allow = stringList(p.annotationAllow, 'podinfo.annotationAllow', undefined, PATTERNS);
   return Object.freeze({
     podinfoDir,
     podinfoDirExplicit: explicit,
-    annotationAllow:
-      p.annotationAllow === undefined ? undefined : patterns(p.annotationAllow, 'podinfo.annotationAllow'),
-    annotationDeny:
-      p.annotationDeny === undefined
-        ? d.annotationDeny
-        : patterns(p.annotationDeny, 'podinfo.annotationDeny'),
-    maxFileBytes: positiveInt(p.maxFileBytes, 'podinfo.maxFileBytes', d.maxFileBytes, 1),
-    maxValueLength: positiveInt(p.maxValueLength, 'podinfo.maxValueLength', d.maxValueLength, 1),
-    pollIntervalMs: positiveInt(p.pollIntervalMs, 'podinfo.pollIntervalMs', d.pollIntervalMs, 100),
-    watch: p.watch ?? d.watch,
+    annotationAllow: allow && Object.freeze(allow),
+    annotationDeny: Object.freeze(
+      stringList(p.annotationDeny, 'podinfo.annotationDeny', d.annotationDeny, PATTERNS),
+    ),
+    maxFileBytes: integer(p.maxFileBytes, 'podinfo.maxFileBytes', d.maxFileBytes, 1),
+    maxValueLength: integer(p.maxValueLength, 'podinfo.maxValueLength', d.maxValueLength, 1),
+    pollIntervalMs: milliseconds(p.pollIntervalMs, 'podinfo.pollIntervalMs', d.pollIntervalMs, 100),
+    watch: boolean(p.watch, 'podinfo.watch', d.watch),
     paths: d.paths,
   });
+}
+
+/**
+ * The `resource` option: a plain object of attribute → string, finite number or boolean (what
+ * an OTLP resource attribute holds here). Anything else would be dropped or mangled at encoding,
+ * so it fails at `createLogger`, naming the key.
+ */
+export function resolveResourceAttributes(value: unknown): Readonly<ResourceAttributes> {
+  if (value === undefined) return Object.freeze({});
+  if (!isPlainObject(value)) {
+    throw new InvalidOptionError(
+      'resource',
+      value,
+      "an object of attribute → string, number or boolean, e.g. { 'deployment.environment': 'prod' }",
+    );
+  }
+  const out: ResourceAttributes = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key === '') throw new InvalidOptionError('resource', '', 'non-empty attribute keys');
+    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
+      out[key] = v;
+      continue;
+    }
+    throw new InvalidOptionError(`resource.${key}`, v, 'a string, a finite number or a boolean');
+  }
+  return Object.freeze(out);
 }
 
 /** True when `key` matches one of `list` (exact key, or prefix for a pattern ending in `*`). */

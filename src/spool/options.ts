@@ -2,7 +2,14 @@
  * Spool options and their resolution (`spool` option, `PODLOG_SPOOL_DIR`). Off unless a
  * directory is given. Validated once at `createLogger`.
  */
-import { InvalidOptionError } from '../errors.js';
+import {
+  finiteNumber,
+  integer,
+  milliseconds,
+  nonEmptyString,
+  oneOf,
+  optionGroup,
+} from '../config/validate.js';
 
 /** How hard the spool pushes appended batches to stable storage. */
 export type Durability = 'interval' | 'always' | 'none';
@@ -48,32 +55,21 @@ export interface SpoolConfig {
 }
 
 const MiB = 1024 * 1024;
-const KNOWN = new Set([
-  'dir',
-  'maxBytes',
-  'maxAgeMs',
-  'durability',
-  'syncIntervalMs',
-  'segmentBytes',
-  'segmentAgeMs',
-  'requestsPerSecond',
-  'bytesPerSecond',
-  'quarantineMaxBytes',
-]);
+/** The keys of `spool` (unknown ones are refused). */
+export const SPOOL_OPTION_KEYS = Object.keys({
+  dir: true,
+  maxBytes: true,
+  maxAgeMs: true,
+  durability: true,
+  syncIntervalMs: true,
+  segmentBytes: true,
+  segmentAgeMs: true,
+  requestsPerSecond: true,
+  bytesPerSecond: true,
+  quarantineMaxBytes: true,
+} satisfies Record<keyof SpoolOptions, true>);
 
-function num(value: unknown, option: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new InvalidOptionError(option, value, `a number >= ${min}`);
-  }
-  return value;
-}
-
-function int(value: unknown, option: string, fallback: number, min: number): number {
-  const n = num(value, option, fallback, min);
-  if (!Number.isInteger(n)) throw new InvalidOptionError(option, value, `an integer >= ${min}`);
-  return n;
-}
+const DURABILITIES: readonly Durability[] = ['interval', 'always', 'none'];
 
 /**
  * Resolves `options.spool` against `PODLOG_SPOOL_DIR`. Returns undefined when the spool is off
@@ -84,39 +80,36 @@ export function resolveSpoolOptions(
   env: Readonly<Record<string, string | undefined>>,
 ): SpoolConfig | undefined {
   if (options === false) return undefined;
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new InvalidOptionError('spool', options, 'an object like { dir: "/var/spool/podlog" }, or false');
-  }
-  const o = options ?? {};
-  for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) throw new InvalidOptionError(`spool.${key}`, key, `one of ${[...KNOWN].join(', ')}`);
-  }
-  let dir: string | undefined;
-  if (o.dir !== undefined) {
-    if (typeof o.dir !== 'string' || !o.dir.trim()) {
-      throw new InvalidOptionError('spool.dir', o.dir, 'a non-empty directory path');
-    }
-    dir = o.dir;
-  } else if (env.PODLOG_SPOOL_DIR?.trim()) dir = env.PODLOG_SPOOL_DIR.trim();
+  const o =
+    optionGroup(
+      options,
+      'spool',
+      SPOOL_OPTION_KEYS,
+      'an object like { dir: "/var/spool/podlog" }, or false',
+    ) ?? {};
+  const dir =
+    nonEmptyString(o.dir, 'spool.dir', undefined, 'a non-empty directory path') ??
+    (env.PODLOG_SPOOL_DIR?.trim() || undefined);
   if (dir === undefined) return undefined;
 
-  const maxBytes = int(o.maxBytes, 'spool.maxBytes', 256 * MiB, 64 * 1024);
-  const maxAgeMs = int(o.maxAgeMs, 'spool.maxAgeMs', 24 * 3600_000, 1000);
-  const durability = o.durability ?? 'interval';
-  if (durability !== 'interval' && durability !== 'always' && durability !== 'none') {
-    throw new InvalidOptionError('spool.durability', durability, "one of 'interval', 'always', 'none'");
-  }
+  const maxBytes = integer(o.maxBytes, 'spool.maxBytes', 256 * MiB, 64 * 1024);
+  const maxAgeMs = milliseconds(o.maxAgeMs, 'spool.maxAgeMs', 24 * 3600_000, 1000);
   const defaultSegment = Math.min(16 * MiB, Math.max(64 * 1024, Math.floor(maxBytes / 16)));
   return Object.freeze({
     dir,
     maxBytes,
     maxAgeMs,
-    durability,
-    syncIntervalMs: int(o.syncIntervalMs, 'spool.syncIntervalMs', 250, 1),
-    segmentBytes: int(o.segmentBytes, 'spool.segmentBytes', defaultSegment, 4096),
-    segmentAgeMs: int(o.segmentAgeMs, 'spool.segmentAgeMs', Math.min(3600_000, Math.floor(maxAgeMs / 8)), 1),
-    requestsPerSecond: num(o.requestsPerSecond, 'spool.requestsPerSecond', 20, 0.001),
-    bytesPerSecond: num(o.bytesPerSecond, 'spool.bytesPerSecond', 8 * MiB, 1),
-    quarantineMaxBytes: int(o.quarantineMaxBytes, 'spool.quarantineMaxBytes', 16 * MiB, 0),
+    durability: oneOf(o.durability, 'spool.durability', DURABILITIES, 'interval'),
+    syncIntervalMs: milliseconds(o.syncIntervalMs, 'spool.syncIntervalMs', 250, 1),
+    segmentBytes: integer(o.segmentBytes, 'spool.segmentBytes', defaultSegment, 4096),
+    segmentAgeMs: milliseconds(
+      o.segmentAgeMs,
+      'spool.segmentAgeMs',
+      Math.min(3600_000, Math.floor(maxAgeMs / 8)),
+      1,
+    ),
+    requestsPerSecond: finiteNumber(o.requestsPerSecond, 'spool.requestsPerSecond', 20, 0.001),
+    bytesPerSecond: finiteNumber(o.bytesPerSecond, 'spool.bytesPerSecond', 8 * MiB, 1),
+    quarantineMaxBytes: integer(o.quarantineMaxBytes, 'spool.quarantineMaxBytes', 16 * MiB, 0),
   });
 }

@@ -4,7 +4,8 @@
  * share one logger. Flushing at exit (beforeExit, SIGTERM/SIGINT, `process.exit()`) is the
  * pipeline's own exit handling (`handleExit`, on by default), so nothing is installed here.
  */
-import { createLogger } from '../../logger/create-logger.js';
+import { resolveConfig } from '../../config/resolve.js';
+import { createLoggerFromConfig } from '../../logger/create-logger.js';
 import type { Logger } from '../../logger/logger.js';
 import { captureConsole } from '../console/capture-console.js';
 
@@ -19,18 +20,16 @@ function slot(): { [KEY]?: Registration } {
   return globalThis as { [KEY]?: Registration };
 }
 
-function truthy(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
-}
-
 /** Creates the process-wide logger once, from the environment alone. */
 export function ensureRegistered(): Registration {
   const existing = slot()[KEY];
   if (existing) return existing;
-  const logger = createLogger();
+  // Config reads the environment (PODLOG_CAPTURE_CONSOLE included), validated like any option.
+  const config = resolveConfig();
+  const logger = createLoggerFromConfig(config);
   const registration: Registration = { logger };
   slot()[KEY] = registration;
-  if (truthy(process.env.PODLOG_CAPTURE_CONSOLE)) registration.restoreConsole = captureConsole(logger);
+  if (config.captureConsole) registration.restoreConsole = captureConsole(logger);
   return registration;
 }
 

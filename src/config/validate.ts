@@ -1,0 +1,242 @@
+/**
+ * The leaf-level checks every stage's `options.ts` validates with, so every bad option reads the
+ * same way: `podlog: invalid option <name>: got <value>; expected <accepted form>`.
+ *
+ * A leaf module: it imports nothing of podlog's but `errors` and `env`, so any stage may use it
+ * without pointing an import up the stage list.
+ */
+import type { Env } from '../env.js';
+import { InvalidOptionError, UnknownOptionError } from '../errors.js';
+
+/**
+ * The longest delay Node's timers honour (2^31 − 1 ms, about 24.8 days). A longer one fires
+ * after 1 ms with a `TimeoutOverflowWarning`, so every millisecond option is capped here.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+function integerForm(min: number, max: number): string {
+  return max >= Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+}
+
+/** What a millisecond option accepts, for error messages. */
+export function millisecondsForm(min: number): string {
+  return `a whole number of milliseconds from ${min} to ${MAX_TIMER_MS} (Node's timer limit, about 24.8 days)`;
+}
+
+/** An integer in `[min, max]`; `fallback` when undefined. */
+export function integer(
+  value: unknown,
+  option: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidOptionError(option, value, integerForm(min, max));
+  }
+  return value;
+}
+
+/** A delay or duration in whole milliseconds, at least `min`, at most {@link MAX_TIMER_MS}. */
+export function milliseconds(value: unknown, option: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_TIMER_MS) {
+    throw new InvalidOptionError(option, value, millisecondsForm(min));
+  }
+  return value;
+}
+
+/** A finite number in `[min, max]`; `fallback` when undefined. */
+export function finiteNumber(
+  value: unknown,
+  option: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_VALUE,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    const form = max >= Number.MAX_VALUE ? `a number >= ${min}` : `a number from ${min} to ${max}`;
+    throw new InvalidOptionError(option, value, form);
+  }
+  return value;
+}
+
+/** `true` or `false`; `fallback` when undefined. */
+export function boolean(value: unknown, option: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new InvalidOptionError(option, value, 'true or false');
+  return value;
+}
+
+/** One of `choices`; `fallback` when undefined. */
+export function oneOf<T extends string | false, F extends T | undefined>(
+  value: unknown,
+  option: string,
+  choices: readonly T[],
+  fallback: F,
+): T | F {
+  if (value === undefined) return fallback;
+  if (!choices.includes(value as T)) throw new InvalidOptionError(option, value, choicesForm(choices));
+  return value as T;
+}
+
+/** `one of 'a', 'b', false`, for error messages. */
+export function choicesForm(choices: readonly (string | false)[]): string {
+  return `one of ${choices.map((c) => (typeof c === 'string' ? `'${c}'` : String(c))).join(', ')}`;
+}
+
+/** A non-empty string; `fallback` when undefined. */
+export function nonEmptyString<F extends string | undefined>(
+  value: unknown,
+  option: string,
+  fallback: F,
+  accepted = 'a non-empty string',
+): string | F {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value.trim() === '') throw new InvalidOptionError(option, value, accepted);
+  return value;
+}
+
+/** An array of non-empty strings (a fresh copy); `fallback` when undefined. */
+export function stringList<F extends readonly string[] | undefined>(
+  value: unknown,
+  option: string,
+  fallback: F,
+  accepted = 'an array of non-empty strings',
+): string[] | F {
+  if (value === undefined) return fallback;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== '')) {
+    throw new InvalidOptionError(option, value, accepted);
+  }
+  return [...value];
+}
+
+/** True for `{}` literals and `Object.create(null)`: not arrays, class instances, Buffers, Maps. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * An options group: undefined, or an object whose keys are all in `known` (a typo such as
+ * `queue.maxRecord` would otherwise be ignored in silence). `group` is the group's option path
+ * (`''` at the top level).
+ */
+export function optionGroup(
+  value: unknown,
+  group: string,
+  known: readonly string[],
+  accepted = 'an object',
+): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOptionError(group || 'options', value, accepted);
+  }
+  checkKeys(value as Record<string, unknown>, group, known);
+  return value as Record<string, unknown>;
+}
+
+/** Throws `UnknownOptionError` for the first own key of `object` that is not in `known`. */
+export function checkKeys(object: object, group: string, known: readonly string[]): void {
+  for (const key of Object.keys(object)) {
+    if (known.includes(key)) continue;
+    const path = (k: string) => (group ? `${group}.${k}` : k);
+    const near = suggest(key, known);
+    throw new UnknownOptionError(
+      path(key),
+      near === undefined ? undefined : path(near),
+      `one of the ${group ? `options of ${group}` : 'top-level options'}: ${known.join(', ')}`,
+    );
+  }
+}
+
+/**
+ * The known name closest to `word` (case-insensitive edit distance, adjacent swaps counting
+ * one), if it is close enough to be a typo: at most 1 edit for short names, 2 from 6 characters,
+ * 3 from 12.
+ */
+export function suggest(word: string, known: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  const limit = w.length >= 12 ? 3 : w.length >= 6 ? 2 : 1;
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const candidate of known) {
+    const d = editDistance(w, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Optimal-string-alignment distance: insertions, deletions, substitutions, adjacent swaps. */
+export function editDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push([i]);
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        rows[0].push(j);
+        continue;
+      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d = Math.min(d, rows[i - 2][j - 2] + 1);
+      }
+      rows[i].push(d);
+    }
+  }
+  return rows[a.length][b.length];
+}
+
+/** The first of `names` set to a non-blank value in `env`, trimmed, with the name it came from. */
+export function firstEnv(env: Env, names: readonly string[]): { value: string; option: string } | undefined {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return { value, option: name };
+  }
+  return undefined;
+}
+
+/** An integer env var in `[min, max]` (decimal digits only), or undefined when unset or blank. */
+export function envInteger(
+  env: Env,
+  name: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max)
+    throw new InvalidOptionError(name, raw, integerForm(min, max));
+  return n;
+}
+
+/** A millisecond env var (decimal digits only, at most {@link MAX_TIMER_MS}), or undefined when unset. */
+export function envMilliseconds(env: Env, name: string, min: number): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > MAX_TIMER_MS) {
+    throw new InvalidOptionError(name, raw, `${millisecondsForm(min)}, e.g. 10000`);
+  }
+  return n;
+}
+
+const TRUE = /^(1|true|yes|on)$/i;
+const FALSE = /^(0|false|no|off)$/i;
+
+/** A yes/no env var (`1`/`true`/`yes`/`on`, `0`/`false`/`no`/`off`), or undefined when unset or blank. */
+export function envBoolean(env: Env, name: string): boolean | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (TRUE.test(raw)) return true;
+  if (FALSE.test(raw)) return false;
+  throw new InvalidOptionError(name, raw, '1, true, yes or on; or 0, false, no or off');
+}
