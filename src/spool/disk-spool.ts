@@ -19,6 +19,7 @@ import { StaleDirAdopter } from './adopt.js';
 import { readCursor } from './cursor.js';
 import { CursorKeeper } from './cursor-keeper.js';
 import { DiskHealth } from './disk-health.js';
+import { isSpoolUnavailable, SpoolUnavailableError } from './errors.js';
 import { FRAMES_PER_SEGMENT, parseSegmentFileName } from './format.js';
 import type { SpoolFs } from './fs.js';
 import { HEARTBEAT_MS, type HeldLock } from './lock.js';
@@ -41,6 +42,13 @@ export interface DiskSpoolDeps {
   retryMs?: number;
 }
 
+/**
+ * Longest a `next()` waits when it is called again right after it rejected (the disk still in its
+ * back-off): a caller that retries at once is slowed down instead of spinning, and `close()` is
+ * never held up for long.
+ */
+const NEXT_RETRY_WAIT_MAX_MS = 1_000;
+
 export class DiskSpool implements Spool {
   private readonly ctx: SpoolContext;
   private readonly health: DiskHealth;
@@ -53,10 +61,16 @@ export class DiskSpool implements Spool {
   private recovery: Promise<void> | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private ticks = 0;
+  private readonly retryMs: number;
+  /** When the last `next()` rejected with `SpoolUnavailableError`; undefined once one went through. */
+  private nextFailedAt: number | undefined;
+  /** Wakes the `next()` calls waiting out the back-off (at close). */
+  private readonly nextWaiters = new Set<() => void>();
 
   constructor(cfg: SpoolConfig, deps: DiskSpoolDeps) {
     const now = deps.now ?? Date.now;
-    const health = new DiskHealth(deps.diag, now, deps.retryMs ?? 5_000);
+    this.retryMs = deps.retryMs ?? 5_000;
+    const health = new DiskHealth(deps.diag, now, this.retryMs);
     this.health = health;
     this.ctx = {
       cfg,
@@ -65,6 +79,7 @@ export class DiskSpool implements Spool {
       diag: deps.diag,
       index: new SpoolIndex(),
       now,
+      retryMs: this.retryMs,
       dir: undefined,
       closed: false,
       diskError: (op, err) => health.refused(op, err),
@@ -222,11 +237,46 @@ export class DiskSpool implements Spool {
     return this.writer.write(batch, this.ctx.now(), syncNow);
   }
 
+  /**
+   * See `Spool.next`: undefined only when nothing is left (or the spool is closed); rejects with
+   * `SpoolUnavailableError` while the directory cannot be opened or the disk refuses the read.
+   * Called again within the back-off after such a rejection, it first waits (at most
+   * {@link NEXT_RETRY_WAIT_MAX_MS}; `close()` ends the wait), so a caller retrying at once
+   * does not spin.
+   */
   async next(): Promise<Batch | undefined> {
-    if (this.ctx.closed || !this.ensureOpen()) return undefined;
-    await this.recovery;
-    this.reaper.expire();
-    return this.leases.next();
+    if (this.ctx.closed) return undefined;
+    await this.waitOutBackoff();
+    if (this.ctx.closed) return undefined;
+    try {
+      if (!this.ensureOpen()) {
+        throw new SpoolUnavailableError('the spool directory cannot be opened', this.retryMs);
+      }
+      await this.recovery;
+      this.reaper.expire();
+      const batch = await this.leases.next();
+      this.nextFailedAt = undefined;
+      return batch;
+    } catch (err) {
+      if (isSpoolUnavailable(err)) this.nextFailedAt = this.ctx.now();
+      throw err;
+    }
+  }
+
+  private waitOutBackoff(): Promise<void> {
+    if (this.nextFailedAt === undefined) return Promise.resolve();
+    const ms = Math.min(NEXT_RETRY_WAIT_MAX_MS, this.nextFailedAt + this.retryMs - this.ctx.now());
+    if (!(ms > 0)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.nextWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      this.nextWaiters.add(done);
+    });
   }
 
   ack(id: string): Promise<void> {
@@ -250,6 +300,7 @@ export class DiskSpool implements Spool {
     if (this.ctx.closed) return;
     this.ctx.closed = true;
     for (const t of this.timers) clearInterval(t);
+    for (const wake of [...this.nextWaiters]) wake();
     this.writer.close();
     await this.recovery;
     await this.cursor.flushAtClose();

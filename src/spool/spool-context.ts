@@ -17,6 +17,8 @@ export interface SpoolContext {
   readonly diag: Diag;
   readonly index: SpoolIndex;
   readonly now: () => number;
+  /** How long the disk is left alone after it refused (the `SpoolUnavailableError` hint). */
+  readonly retryMs: number;
   /**
    * The directory this process writes (the root, or a `proc-*` sub-directory); undefined until
    * the disk let us open it. Written only by the facade.

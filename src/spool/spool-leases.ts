@@ -1,11 +1,13 @@
 /**
  * Handing batches out and settling them: `next()` leases the oldest live frame and reads it
  * back; `ack`, `release` and `quarantine` settle the lease. Frames that fail their checksum on
- * read are dropped as `corrupt` here; a lease whose segment was evicted meanwhile (an orphan)
- * is counted under the eviction's reason when it is released.
+ * read (or whose segment file vanished) are dropped as `corrupt` here; a lease whose segment
+ * was evicted meanwhile (an orphan) is counted under the eviction's reason when it is released.
+ * A read the disk refuses releases the lease and rejects with `SpoolUnavailableError`.
  */
+import { SpoolUnavailableError } from './errors.js';
 import { readFrame, segmentHeader } from './format.js';
-import { readRange } from './fs.js';
+import { errorCode, readRange } from './fs.js';
 import { writeQuarantine } from './quarantine.js';
 import type { SpoolContext } from './spool-context.js';
 import type { SegmentState } from './spool-index.js';
@@ -26,7 +28,11 @@ export class SpoolLeases {
     private readonly hooks: LeaseHooks,
   ) {}
 
-  /** Leases and reads the oldest available frame; undefined when none is left or the read failed. */
+  /**
+   * Leases and reads the oldest available frame; undefined when none is left (or the spool is
+   * closed). Rejects with `SpoolUnavailableError` when the disk refused the read: nothing stays
+   * leased, and the frame comes first again on a later call.
+   */
   async next(): Promise<Batch | undefined> {
     const { ctx } = this;
     const { index, counters } = ctx;
@@ -47,13 +53,19 @@ export class SpoolLeases {
           counters.drop(orphan.reason, e.count);
           continue;
         }
+        if (errorCode(err) === 'ENOENT') {
+          // The segment file is gone (deleted by hand, or a purge): its frames cannot come back.
+          this.settleCorrupt(e.id, 'spool segment file missing on read');
+          if (ctx.cfg.durability === 'always') await this.hooks.flushCursor();
+          continue;
+        }
         index.release(e);
         ctx.diskError('read', err);
-        return undefined;
+        throw new SpoolUnavailableError(`read refused: ${errorCode(err)}`, ctx.retryMs, err);
       }
       const ev = readFrame(bytes, 0);
       if (ev.kind !== 'frame' || ev.frame.seq !== e.seq || ev.frame.id !== e.id) {
-        this.settleCorrupt(e.id);
+        this.settleCorrupt(e.id, 'spool frame corrupt on read');
         // Like an ack: under `always` the next process must not find (and count) it again.
         if (ctx.cfg.durability === 'always') await this.hooks.flushCursor();
         continue;
@@ -62,7 +74,7 @@ export class SpoolLeases {
     }
   }
 
-  private settleCorrupt(id: string): void {
+  private settleCorrupt(id: string, why: string): void {
     const { index, counters, diag } = this.ctx;
     const orphan = index.orphans.get(id);
     const e = orphan?.entry ?? index.leased.get(id);
@@ -73,7 +85,7 @@ export class SpoolLeases {
     counters.drop('corrupt', e.count);
     this.hooks.cursorChanged();
     this.hooks.maybeDelete(e.seg);
-    diag.warn('spool-corrupt', `spool frame corrupt on read; ${e.count} records dropped`);
+    diag.warn('spool-corrupt', `${why}; ${e.count} records dropped`);
   }
 
   async ack(id: string): Promise<void> {

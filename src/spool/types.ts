@@ -40,7 +40,19 @@ export interface Spool {
   append(batch: SpoolBatch): Promise<boolean>;
   /** Synchronous append for `process.exit()` and fatal-exception paths (writeSync + fsyncSync). */
   appendSync(batch: SpoolBatch): boolean;
-  /** The oldest batch neither acknowledged nor currently leased, or undefined when none is left. */
+  /**
+   * The oldest batch neither acknowledged nor currently leased (now leased to the caller).
+   *
+   * - `undefined` means the spool is empty (or closed): nothing to replay until the next append.
+   * - Rejects with `SpoolUnavailableError` (`code === 'PODLOG_SPOOL_UNAVAILABLE'`, see
+   *   `spool/errors.ts`) when it cannot tell: the directory cannot be opened, or the disk
+   *   refused to read the oldest batch. Nothing is leased then (there is nothing to release)
+   *   and no counter moved; the data is still there. The caller must not treat this as empty:
+   *   it pauses (its own retry interval; `retryAfterMs` says how long the disk is left alone)
+   *   and calls `next()` again. Called again within the back-off, the disk spool first waits
+   *   (at most 1 s), so a caller that retries at once is slowed down rather than spinning.
+   * - Any other rejection is a bug.
+   */
   next(): Promise<SpoolBatch | undefined>;
   /** The batch was delivered (or settled for good): it may leave the disk. */
   ack(id: string): Promise<void>;

@@ -163,7 +163,8 @@ describe('spool disk faults (injectable fs)', () => {
     const h = harness(join(t.dir, 'sub'), { fs: f.fs, now: () => now, retryMs: 500 });
     expect(await h.spoolIt(makeBatch(1))).toBe(false);
     expect(h.lines.some((l) => l.includes('EACCES'))).toBe(true);
-    expect(await h.spool.next()).toBeUndefined();
+    // Not "empty": the spool cannot tell while the directory cannot be opened.
+    await expect(h.spool.next()).rejects.toMatchObject({ code: 'PODLOG_SPOOL_UNAVAILABLE' });
     f.state.failing = false;
     now += 501;
     expect(await h.spoolIt(makeBatch(2))).toBe(true);
