@@ -104,8 +104,9 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
  * that is not a valid URL (that is why it is in an error) is cut textually.
  */
 export function withoutCredentials(text: string): { text: string; cut: boolean } {
+  // URL-ish: a `:`, `/` or `@` before any `?`/`#` (`host:4318?token=…`); `loud?` is left alone.
+  if (!/^[^?#]*[:/@]/.test(text)) return { text, cut: false };
   const scheme = SCHEME.exec(text)?.[0] ?? '';
-  if (!scheme && !text.includes('@')) return { text, cut: false };
   if (scheme) {
     try {
       const url = new URL(text);

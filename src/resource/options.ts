@@ -145,8 +145,8 @@ export function resolveResourceOptions(options: ResourceOptions, env: Env): Reso
 
 /**
  * The `resource` option: a plain object of attribute → string, finite number or boolean (what
- * an OTLP resource attribute holds here). Anything else would be dropped or mangled at encoding,
- * so it fails at `createLogger`, naming the key.
+ * an OTLP resource attribute holds here); an `undefined` value is skipped. Anything else would be
+ * dropped or mangled at encoding, so it fails at `createLogger`, naming the key.
  */
 export function resolveResourceAttributes(value: unknown): Readonly<ResourceAttributes> {
   if (value === undefined) return Object.freeze({});
@@ -160,6 +160,8 @@ export function resolveResourceAttributes(value: unknown): Readonly<ResourceAttr
   const out: ResourceAttributes = {};
   for (const [key, v] of Object.entries(value)) {
     if (key === '') throw new InvalidOptionError('resource', '', 'non-empty attribute keys');
+    // Skipped, not refused: `{ version: process.env.APP_VERSION }` with the variable unset.
+    if (v === undefined) continue;
     if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
       out[key] = v;
       continue;

@@ -1,0 +1,117 @@
+/**
+ * The shared checks of src/config/validate.ts: one wording for every stage, and the
+ * credential-free display of values in errors.ts.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  boolean,
+  envBoolean,
+  envInteger,
+  envMilliseconds,
+  finiteNumber,
+  firstEnv,
+  integer,
+  MAX_TIMER_MS,
+  milliseconds,
+  oneOf,
+  optionGroup,
+  stringList,
+} from '../../src/config/validate.js';
+import { InvalidOptionError, notShown, withoutCredentials } from '../../src/errors.js';
+import { invalid } from './helpers.js';
+
+describe('one wording per kind of check', () => {
+  it.each([
+    [() => integer(0, 'a.b', 1, 1), 'podlog: invalid option a.b: got 0; expected an integer >= 1'],
+    [
+      () => integer(65, 'a.b', 1, 1, 64),
+      'podlog: invalid option a.b: got 65; expected an integer from 1 to 64',
+    ],
+    [() => integer('5', 'a.b', 1, 1), 'podlog: invalid option a.b: got "5"; expected an integer >= 1'],
+    [
+      () => milliseconds(-1, 'x.ms', 1, 0),
+      `podlog: invalid option x.ms: got -1; expected a whole number of milliseconds from 0 to ${MAX_TIMER_MS} (Node's timer limit, about 24.8 days)`,
+    ],
+    [
+      () => finiteNumber(Number.NaN, 'r', 1, 0.5),
+      'podlog: invalid option r: got NaN; expected a number >= 0.5',
+    ],
+    [() => boolean('yes', 'w', true), 'podlog: invalid option w: got "yes"; expected true or false'],
+    [
+      () => oneOf('x', 'o', ['a', 'b'], undefined),
+      "podlog: invalid option o: got \"x\"; expected one of 'a', 'b'",
+    ],
+    [
+      () => stringList([''], 'l', []),
+      'podlog: invalid option l: got an array; expected an array of non-empty strings',
+    ],
+    [() => optionGroup(5, 'g', ['a']), 'podlog: invalid option g: got 5; expected an object'],
+    [() => optionGroup([], 'g', ['a']), 'podlog: invalid option g: got an array; expected an object'],
+    [() => envInteger({ N: '1e3' }, 'N', 1), 'podlog: invalid option N: got "1e3"; expected an integer >= 1'],
+    [
+      () => envMilliseconds({ T: '10s' }, 'T', 1),
+      `podlog: invalid option T: got "10s"; expected a whole number of milliseconds from 1 to ${MAX_TIMER_MS} (Node's timer limit, about 24.8 days), e.g. 10000`,
+    ],
+  ])('%#', (fn, message) => {
+    expect(invalid(fn).message).toBe(message);
+  });
+
+  it('undefined falls back; a valid value passes through', () => {
+    expect(integer(undefined, 'a', 7, 1)).toBe(7);
+    expect(integer(3, 'a', 7, 1)).toBe(3);
+    expect(milliseconds(MAX_TIMER_MS, 'a', 7, 0)).toBe(MAX_TIMER_MS);
+    expect(finiteNumber(0.25, 'a', 1, 0.001)).toBe(0.25);
+    expect(boolean(false, 'a', true)).toBe(false);
+    expect(oneOf(false, 'a', ['json', false], 'json')).toBe(false);
+    expect(optionGroup(undefined, 'g', [])).toBeUndefined();
+    expect(envInteger({ N: ' 42 ' }, 'N', 1)).toBe(42);
+    expect(envInteger({ N: '  ' }, 'N', 1)).toBeUndefined();
+    expect(envBoolean({}, 'B')).toBeUndefined();
+  });
+
+  it('firstEnv: the first non-blank, trimmed, with its name', () => {
+    expect(firstEnv({ A: ' ', B: ' b ', C: 'c' }, ['A', 'B', 'C'])).toEqual({ value: 'b', option: 'B' });
+    expect(firstEnv({}, ['A'])).toBeUndefined();
+  });
+});
+
+describe('values in option errors', () => {
+  it.each([
+    ['http://u:p@h:1/x?y#z', 'http://h:1/x', true],
+    ['socks5://u:p@h:1080', 'socks5://h:1080', true],
+    ['http://h/x', 'http://h/x', false],
+    ['u:p@bad host', 'bad host', true],
+    ['http://u:p/q@bad host/', 'http://bad host/', true],
+    ['host:4318?token=t', 'host:4318', true],
+    ['loud?', 'loud?', false],
+    ['info', 'info', false],
+  ])('%s → %s', (input, text, cut) => {
+    expect(withoutCredentials(input)).toEqual({ text, cut });
+  });
+
+  it('never contain the user-info or query of any URL-like value', () => {
+    const secret = fc.stringMatching(/^[A-Za-z0-9_-]{8,24}$/);
+    const scheme = fc.constantFrom('', 'http://', 'ftp://', 'socks5://', 'grpc://');
+    const host = fc.constantFrom('h', 'host:4318', 'bad host', '[::1]:80', '');
+    fc.assert(
+      fc.property(secret, scheme, host, fc.boolean(), (s, sc, h, inQuery) => {
+        const value = inQuery ? `${sc}${h}/p?k=${s}` : `${sc}user:${s}@${h}/p`;
+        const message = new InvalidOptionError('endpoint', value, 'a URL').message;
+        return !message.includes(s);
+      }),
+    );
+  });
+
+  it('notShown names the kind only', () => {
+    expect(new InvalidOptionError('k', notShown('abc'), 'x').message).toContain(
+      'got a string of 3 characters (not shown)',
+    );
+    expect(new InvalidOptionError('k', notShown({ a: 1 }), 'x').message).toContain(
+      'got an object (not shown)',
+    );
+    expect(new InvalidOptionError('k', () => 'source', 'x').message).toContain('got a function;');
+    expect(new InvalidOptionError('k', Symbol('s'), 'x').message).toContain('got a symbol;');
+    expect(new InvalidOptionError('k', 12n, 'x').message).toContain('got 12n;');
+  });
+});
