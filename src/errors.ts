@@ -30,7 +30,7 @@ export class InvalidOptionError extends PodlogError {
    */
   constructor(option: string, value: unknown, accepted: string, message?: string) {
     super(
-      message ?? `podlog: invalid option ${option}: got ${describe(value)}; expected ${accepted}`,
+      message ?? `podlog: invalid option ${shownName(option)}: got ${describe(value)}; expected ${accepted}`,
       'PODLOG_INVALID_OPTION',
     );
     this.name = 'InvalidOptionError';
@@ -53,7 +53,7 @@ export class UnknownOptionError extends InvalidOptionError {
       option,
       undefined,
       accepted,
-      `podlog: invalid option ${option}: got an unknown option${hint}; expected ${accepted}`,
+      `podlog: invalid option ${shownName(option)}: got an unknown option${hint}; expected ${accepted}`,
     );
     this.name = 'UnknownOptionError';
     this.suggestion = suggestion;
@@ -131,6 +131,15 @@ export function withoutCredentials(text: string): { text: string; cut: boolean }
     cut = true;
   }
   return { text: scheme + rest, cut };
+}
+
+/**
+ * An option name as a message shows it: quoted and escaped when it came from user keys with
+ * control characters (a header name `x\r\ny`), so the message stays one line.
+ */
+function shownName(option: string): string {
+  if (/^[\x21-\x7e]{1,120}$/.test(option)) return option;
+  return JSON.stringify(option.length > 120 ? `${option.slice(0, 120)}…` : option);
 }
 
 function describe(value: unknown): string {

@@ -88,6 +88,12 @@ describe('headers are checked at createLogger, naming only the header', () => {
     expect(err.message).not.toContain('Bearer');
   });
 
+  it('a header name with a line break cannot break the message into lines', () => {
+    const err = invalid(() => resolve({ headers: { 'x\r\nInjected: 1': 'k' } }));
+    expect(err.message).not.toMatch(/[\r\n]/);
+    expect(err.message).toContain('invalid option "headers.x\\r\\nInjected: 1"');
+  });
+
   it('the message names the header key and what a value may hold', () => {
     const err = invalid(() => resolve({}, { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20x%0D%0A' }));
     expect(err.message).toContain('for header authorization without CR, LF, NUL');
