@@ -186,6 +186,14 @@ export class DiskSpool implements Spool {
     return found;
   }
 
+  /**
+   * Looks for data left by dead siblings now and adopts it (this also runs after recovery and
+   * about every 30 s). Resolves when the pass is over; never rejects.
+   */
+  adoptStale(): Promise<void> {
+    return this.cursor.isComplete ? this.adopter.run() : Promise.resolve();
+  }
+
   private async afterRecovery(): Promise<void> {
     this.cursor.markComplete();
     await this.cursor.flush();

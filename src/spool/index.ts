@@ -10,6 +10,7 @@ import type { SpoolConfig } from './options.js';
 
 export { crc32c } from './crc32c.js';
 export { DiskSpool } from './disk-spool.js';
+export { isSpoolUnavailable, SPOOL_UNAVAILABLE, SpoolUnavailableError } from './errors.js';
 export { nodeSpoolFs, type SpoolFs } from './fs.js';
 export { inspectSpool, type SpoolReport } from './inspect.js';
 export { type Durability, resolveSpoolOptions, type SpoolConfig, type SpoolOptions } from './options.js';

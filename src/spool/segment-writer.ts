@@ -42,6 +42,8 @@ export interface SegmentWriterHooks {
 export class SegmentWriter {
   private active: ActiveSegment | undefined;
   private nextSegNo = 1;
+  /** fdatasyncs in flight (of rotated segments too), for `syncAll`. */
+  private readonly inflight = new Set<Promise<boolean>>();
 
   constructor(
     private readonly ctx: SpoolContext,
@@ -197,7 +199,7 @@ export class SegmentWriter {
     }
   }
 
-  /** Flushes written frames to stable storage now (before deleting adopted source files). */
+  /** Flushes the active segment to stable storage now, synchronously (at close). */
   syncNow(): void {
     const a = this.active;
     if (!a || this.ctx.cfg.durability === 'none') return;
@@ -209,8 +211,31 @@ export class SegmentWriter {
     }
   }
 
+  /**
+   * Every frame written so far is on stable storage (per the durability mode: `none` skips the
+   * sync), including frames of segments rotated out while their fdatasync runs. False when a
+   * sync failed. Adoption waits for this before it lets go of a source frame.
+   */
+  async syncAll(): Promise<boolean> {
+    if (this.ctx.cfg.durability === 'none') return true;
+    const pending = [...this.inflight];
+    const a = this.active;
+    if (a?.dirty) {
+      a.dirty = false;
+      pending.push(this.syncAsync(a));
+    }
+    return (await Promise.all(pending)).every(Boolean);
+  }
+
   private syncAsync(a: ActiveSegment): Promise<boolean> {
     a.syncing++;
+    const p = this.startSync(a);
+    this.inflight.add(p);
+    void p.then(() => this.inflight.delete(p));
+    return p;
+  }
+
+  private startSync(a: ActiveSegment): Promise<boolean> {
     return new Promise((resolve) => {
       this.ctx.fs.fdatasync(a.fd, (err) => {
         a.syncing--;
