@@ -1,5 +1,6 @@
 /**
- * protobufjs's low-level Reader (and Writer, for tests' reference encodings), imported once.
+ * protobufjs's low-level Reader and Writer, imported once. The Writer builds the small
+ * responses the receiver and the testing kit answer with (`google.rpc.Status`).
  * podlog decodes OTLP by hand on top of the Reader (no generated classes), with field numbers
  * taken from the official protos (opentelemetry/proto, see `fields.ts`). The hot-path encoder
  * writes bytes itself (src/record/byte-writer.ts): measured faster than protobufjs's Writer.
@@ -11,7 +12,8 @@ export type Writer = pb.Writer;
 export const Reader = pb.Reader;
 export type Reader = pb.Reader;
 
-/** The length-delimited wire type (sub-messages, strings, bytes). */
+/** Wire types: varint, and length-delimited (sub-messages, strings, bytes). */
+export const VARINT = 0;
 export const LEN = 2;
 
 /** The key byte(s) of a field: `(field << 3) | wireType`. */
