@@ -203,15 +203,7 @@ function writeObject(
       writeJsonable(w, toJSON.call(value), state, depth, node);
       return;
     }
-    w.byte(T_KVLIST);
-    const start = w.begin();
-    const keys = Object.keys(value);
-    for (let i = 0; i < keys.length; i++) {
-      if (overBudget(w, state)) break;
-      const k = keys[i];
-      writeKeyValue(w, T_VALUES, k, readProperty(value, k), state, depth + 1, node);
-    }
-    w.end(start);
+    writeKvlist(w, value, state, depth, node);
   }
   state.seen.pop();
 }
@@ -237,14 +229,30 @@ function writeJsonable(
     return;
   }
   state.seen.push(value);
+  writeKvlist(w, value, state, depth, node);
+  state.seen.pop();
+}
+
+/**
+ * An object's own enumerable keys as a `kvlist_value`, stopping at the value budget. The
+ * caller has already pushed `value` on `state.seen` (cycle detection) and pops it after.
+ */
+function writeKvlist(
+  w: ByteWriter,
+  value: object,
+  state: WalkState,
+  depth: number,
+  node: PathNode | undefined,
+): void {
   w.byte(T_KVLIST);
   const start = w.begin();
-  for (const k of Object.keys(value)) {
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
     if (overBudget(w, state)) break;
+    const k = keys[i];
     writeKeyValue(w, T_VALUES, k, readProperty(value, k), state, depth + 1, node);
   }
   w.end(start);
-  state.seen.pop();
 }
 
 function writeArrayItem(

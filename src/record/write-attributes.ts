@@ -36,10 +36,10 @@ export function writeAttributes(
     }
   }
   if (bindings !== undefined && bindings.count > 0) {
-    const written = writeBindings(w, state, bindings, keys, room);
+    const { written, overridden } = writeBindings(w, state, bindings, keys, room);
     count = written;
     // Overridden bindings are replaced by this call's fields, not dropped.
-    dropped += bindings.count - written - overriddenBindings + bindings.dropped;
+    dropped += bindings.count - written - overridden + bindings.dropped;
     if (bindings.truncated) state.truncated = true;
   }
   if (exception !== undefined) {
@@ -79,11 +79,14 @@ export function writeAttributes(
   return dropped;
 }
 
-/** How many bindings the last {@link writeBindings} call left out because fields override them. */
-let overriddenBindings = 0;
+/** What {@link writeBindings} did: bindings written, and bindings left out because fields override them. */
+interface BindingsWritten {
+  written: number;
+  overridden: number;
+}
 
 /**
- * Writes the bindings, minus the keys this call's fields override. Returns how many it wrote.
+ * Writes the bindings, minus the keys this call's fields override.
  * They are pre-encoded, so they cannot be cut on the way like a value: a binding is written
  * whole if it fits in what is left of the record's value budget, else left out (counted as
  * dropped, the record marked truncated). Bindings never cross the budget.
@@ -94,27 +97,27 @@ function writeBindings(
   b: EncodedBindings,
   keys: string[] | undefined,
   room: number,
-): number {
-  overriddenBindings = 0;
-  let overridden = false;
+): BindingsWritten {
+  let anyOverride = false;
   if (keys !== undefined) {
     for (let i = 0; i < keys.length; i++) {
       if (b.index.has(keys[i])) {
-        overridden = true;
+        anyOverride = true;
         break;
       }
     }
   }
   // The common case: no override, all fit: one copy of the pre-encoded bytes.
-  if (!overridden && b.count <= room && w.pos + b.bytes.length <= state.budgetEnd) {
+  if (!anyOverride && b.count <= room && w.pos + b.bytes.length <= state.budgetEnd) {
     w.raw(b.bytes);
-    return b.count;
+    return { written: b.count, overridden: 0 };
   }
   const skip = keys === undefined ? undefined : new Set(keys);
   let written = 0;
+  let overridden = 0;
   for (let i = 0; i < b.keys.length; i++) {
     if (skip?.has(b.keys[i])) {
-      overriddenBindings++;
+      overridden++;
       continue;
     }
     if (written >= room) continue;
@@ -126,5 +129,5 @@ function writeBindings(
     w.raw(entry);
     written++;
   }
-  return written;
+  return { written, overridden };
 }

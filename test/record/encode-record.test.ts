@@ -291,6 +291,15 @@ describe('bindings', () => {
     expect(r.droppedAttributesCount).toBe(0);
   });
 
+  it('with an override and the attribute limit, counts only what did not fit (each call on its own)', () => {
+    const bindings = encodeBindings({ a: 1, b: 2, c: 3 });
+    const r = encode({ b: 'field' }, { bindings }, { maxAttributes: 1 });
+    expect(r.attributes).toEqual({ a: 1n });
+    expect(r.droppedAttributesCount).toBe(2); // binding c, field b (binding b was replaced, not dropped)
+    const next = encode({}, { bindings }, { maxAttributes: 1 });
+    expect(next.droppedAttributesCount).toBe(2); // b, c
+  });
+
   it('undefined in a child unbinds the key', () => {
     const child = encodeBindings({ a: undefined }, encodeBindings({ a: 1, b: 2 }));
     expect(encode({}, { bindings: child }).attributes).toEqual({ b: 2n });
