@@ -18,18 +18,19 @@ import { type LoggerCore, newLoggerState } from './logger-state.js';
 import { createRuntimeControl } from './runtime-control.js';
 import { activeSpanContext } from './trace-context.js';
 
+/**
+ * Builds a logger around `sink`. The sink itself is not modified: the logger holds a wrapper
+ * whose `shutdown` also stops the resource watcher.
+ */
 export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, diag: Diag): Logger {
   const resources = detectResource(
     { serviceName: config.serviceName, attributes: config.resource, detection: config.resourceDetection },
     config.env,
     diag,
   );
-  // Stop watching the Downward API volume on shutdown (own property shadows the sink's method).
-  const shutdownSink = sink.shutdown.bind(sink);
-  sink.shutdown = (options) => {
-    resources.close();
-    return shutdownSink(options);
-  };
+  // Stop watching the Downward API volume on shutdown. A wrapper, not a patch: the caller's
+  // sink object stays as it was given.
+  const own = closingOnShutdown(sink, () => resources.close());
   let encoded: EncodedResource = encodeResource(resources.current());
   resources.onChange((attrs) => {
     encoded = encodeResource(attrs);
@@ -37,7 +38,7 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   const levels = new LevelRegistry(config.level);
   const control = createRuntimeControl(config, levels, diag);
   const core: LoggerCore = {
-    sink,
+    sink: own,
     resource: () => encoded,
     onError: (err) => diag.error('log-call', `a log call failed and was dropped: ${(err as Error)?.name}`),
     levels,
@@ -51,6 +52,28 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   const scope = encodeScope(config.name);
   core.scopes.set(config.name, scope);
   const root = new Logger(newLoggerState(core, scope, (name) => encodeScope(name)));
-  control.attach(root, resources, sink);
+  control.attach(root, resources, own);
   return root;
+}
+
+/** `sink` with `beforeShutdown` run first on `shutdown`; everything else passes through. */
+function closingOnShutdown(
+  sink: RecordSink<EncodedRecord>,
+  beforeShutdown: () => void,
+): RecordSink<EncodedRecord> {
+  return {
+    write: (record) => sink.write(record),
+    copiesBytes: sink.copiesBytes,
+    get pressure() {
+      return sink.pressure;
+    },
+    drained: () => sink.drained(),
+    flush: () => sink.flush(),
+    shutdown: (options) => {
+      beforeShutdown();
+      return sink.shutdown(options);
+    },
+    exitSync: () => sink.exitSync(),
+    stats: () => sink.stats(),
+  };
 }

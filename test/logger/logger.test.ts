@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/resolve.js';
+import { silentDiag } from '../../src/diag.js';
 import { InvalidOptionError } from '../../src/errors.js';
+import { buildLogger } from '../../src/logger/build-logger.js';
+import type { EncodedRecord } from '../../src/record/types.js';
 import { captureLogger } from '../helpers/record-capture.js';
 
 describe('argument forms', () => {
@@ -215,6 +219,35 @@ describe('events, pressure, timestamps', () => {
     expect(log.pressure).toBe(0.75);
     await log.drained();
     expect(sink.drainedCalls).toBe(1);
+  });
+
+  it('wraps the sink without modifying it: shutdown, flush and stats pass through', async () => {
+    const { sink } = captureLogger();
+    const shutdowns: unknown[] = [];
+    sink.shutdown = (options) => {
+      shutdowns.push(options);
+      return Promise.resolve();
+    };
+    const before = Object.getOwnPropertyDescriptors(sink);
+    const log = buildLogger(resolveConfig({ env: {}, stdout: false }), sink, silentDiag);
+    expect(Object.getOwnPropertyDescriptors(sink)).toEqual(before);
+    log.info('x');
+    expect(sink.records).toHaveLength(1);
+    expect(log.stats().accepted).toBe(1);
+    await log.shutdown({ timeoutMs: 5 });
+    expect(shutdowns).toEqual([{ timeoutMs: 5 }]);
+  });
+
+  it("passes the sink's copiesBytes through: a copying sink gets views of reused scratch memory", () => {
+    const views: Uint8Array[] = [];
+    const { sink } = captureLogger();
+    const copying = { ...sink, copiesBytes: true, write: (r: EncodedRecord) => views.push(r.bytes) };
+    const log = buildLogger(resolveConfig({ env: {}, stdout: false }), copying, silentDiag);
+    log.info('first');
+    log.info('second');
+    // Borrowed: both records were encoded into the same scratch bytes.
+    expect(views[1].buffer).toBe(views[0].buffer);
+    expect(views[1].byteOffset).toBe(views[0].byteOffset);
   });
 
   it('sets time and observed time, non-decreasing with sub-millisecond precision', () => {

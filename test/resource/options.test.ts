@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, InvalidOptionError } from '../../src/index.js';
+import { createLogger, InvalidOptionError, type Logger } from '../../src/index.js';
 import {
   DEFAULT_ANNOTATION_DENY,
   DEFAULT_PODINFO_DIR,
@@ -42,13 +42,16 @@ describe('resource options', () => {
     [{ podinfo: { maxValueLength: 1.5 } }, 'podinfo.maxValueLength'],
     [{ podinfo: { pollIntervalMs: 10 } }, 'podinfo.pollIntervalMs'],
     [{ podinfo: { watch: 'yes' } }, 'podinfo.watch'],
-  ])('createLogger rejects %j naming %s', (options, option) => {
+  ])('createLogger rejects %j naming %s', async (options, option) => {
     let thrown: unknown;
+    let built: Logger | undefined;
     try {
-      createLogger({ ...(options as object), diagnostics: false, env: {} });
+      // No exit hooks, and shut down below: a case that wrongly succeeds leaves nothing running.
+      built = createLogger({ ...(options as object), diagnostics: false, env: {}, handleExit: false });
     } catch (err) {
       thrown = err;
     }
+    await built?.shutdown({ timeoutMs: 100 });
     expect(thrown).toBeInstanceOf(InvalidOptionError);
     expect((thrown as InvalidOptionError).option).toBe(option);
     expect((thrown as InvalidOptionError).code).toBe('PODLOG_INVALID_OPTION');

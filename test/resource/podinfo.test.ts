@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { detectResource } from '../../src/resource/detect.js';
 import { readPodinfo } from '../../src/resource/podinfo-read.js';
 import type { ResourceProvider } from '../../src/resource/types.js';
@@ -193,19 +193,29 @@ describe('Downward API volume: live updates', () => {
     expect(changes).toBe(0);
   });
 
-  it('close() stops updates', async () => {
+  it('close() stops updates', () => {
     writePodinfo(dir, { version: 'v1' });
-    const closed = detect({ pollIntervalMs: 100 });
-    const open = detect({ pollIntervalMs: 100 });
-    let notified = 0;
-    closed.onChange(() => notified++);
-    closed.close();
-    writePodinfo(dir, { version: 'v2' });
-    // The open twin watching the same dir proves the swap was observable; then one more poll period.
-    await waitFor('the open provider to see v2', () => open.current()['k8s.pod.label.version'] === 'v2');
-    await new Promise((r) => setTimeout(r, 150));
-    expect(notified).toBe(0);
-    expect(closed.current()['k8s.pod.label.version']).toBe('v1');
+    // Fake timers drive both providers' polls (and the watch debounce) deterministically.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const closed = detect({ pollIntervalMs: 100 });
+      const open = detect({ pollIntervalMs: 100 });
+      let notified = 0;
+      let openNotified = 0;
+      closed.onChange(() => notified++);
+      open.onChange(() => openNotified++);
+      closed.close();
+      writePodinfo(dir, { version: 'v2' });
+      // Three poll periods (each poll + its debounce): the open twin, created the same instant
+      // with the same interval, must have seen the swap, so the closed one would have too.
+      vi.advanceTimersByTime(3 * 100 + 25);
+      expect(openNotified).toBe(1);
+      expect(open.current()['k8s.pod.label.version']).toBe('v2');
+      expect(notified).toBe(0);
+      expect(closed.current()['k8s.pod.label.version']).toBe('v1');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
