@@ -54,11 +54,12 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
   const now = deps.now ?? Date.now;
   const transport = deps.transport ?? createTransport({ config });
   const where = displayUrl(config.endpoint);
-  // Header values, and their parts: a body may echo the bare token of `Bearer <token>`.
-  const secrets = Object.values(config.headers).flatMap((v) => [
-    v,
-    ...v.split(/\s+/).filter((p) => p.length >= 8),
-  ]);
+  // Header values, and their parts: a body may echo the bare token of `Bearer <token>`. And
+  // the proxy's user-info, which a proxy or undici error may echo (raw or percent-decoded).
+  const secrets = [
+    ...Object.values(config.headers).flatMap((v) => [v, ...v.split(/\s+/).filter((p) => p.length >= 8)]),
+    ...proxyCredentials(config.proxy),
+  ];
   const closing = new AbortController();
   let closed: Promise<void> | undefined;
   const slots = createLimiter(config.maxConcurrentRequests);
@@ -97,7 +98,7 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
       if (verdict.kind === 'ok') counters.requests++;
       return verdict;
     } catch (err) {
-      const verdict = classifyError(err);
+      const verdict = classifyError(err, secrets);
       // Bytes went out unless the connection never came up (or we cancelled).
       if (verdict.kind === 'retry' && !NEVER_CONNECTED.has(verdict.cause)) counters.bytesSent += body.length;
       return verdict;
@@ -231,4 +232,21 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
       return closed;
     },
   };
+}
+
+/** A proxy URL's user name and password, as written and percent-decoded. */
+function proxyCredentials(proxy: URL | undefined): string[] {
+  if (proxy === undefined) return [];
+  const out: string[] = [];
+  for (const part of [proxy.username, proxy.password]) {
+    if (!part) continue;
+    out.push(part);
+    try {
+      const decoded = decodeURIComponent(part);
+      if (decoded !== part) out.push(decoded);
+    } catch {
+      // A malformed escape: the raw form is all there is.
+    }
+  }
+  return out;
 }

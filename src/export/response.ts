@@ -1,7 +1,8 @@
 /**
  * What an answer (or a transport failure) means for a request, per the OTLP/HTTP spec:
- * 2xx success (maybe partial), 429/502/503/504 (and 408) and connection failures retryable,
- * 413 too large, anything else a permanent refusal.
+ * 2xx success (maybe partial), 429/502/503/504 and connection failures retryable, 413 too
+ * large, anything else a permanent refusal. The spec's "Retryable Response Codes" table lists
+ * exactly 429/502/503/504 and says all other 4xx/5xx MUST NOT be retried, so 408 is a refusal.
  */
 import * as F from '../otlp/fields.js';
 import { Reader } from '../otlp/protobuf.js';
@@ -19,18 +20,26 @@ export type Verdict =
   | { kind: 'reject'; status: number; excerpt: string }
   | { kind: 'aborted' };
 
-const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 /** Longest body excerpt put in a diagnostic. */
 export const EXCERPT_CHARS = 256;
 
 /** A bounded, single-line excerpt of a response body with known secrets masked. */
 export function excerpt(body: Uint8Array, secrets: readonly string[] = []): string {
-  let text = Buffer.from(body.subarray(0, EXCERPT_CHARS * 4))
-    .toString('utf8')
+  return maskText(Buffer.from(body.subarray(0, EXCERPT_CHARS * 4)).toString('utf8'), secrets);
+}
+
+/**
+ * `text` bounded, on one line, with known secrets masked: for anything a server, a proxy or
+ * the HTTP client put in a message that ends up in a diagnostic.
+ */
+export function maskText(text: string, secrets: readonly string[] = []): string {
+  let out = text
+    .slice(0, EXCERPT_CHARS * 4)
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .trim();
-  for (const s of secrets) if (s.length >= 4) text = text.split(s).join('[REDACTED]');
-  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[REDACTED]');
+  return out.length > EXCERPT_CHARS ? `${out.slice(0, EXCERPT_CHARS)}…` : out;
 }
 
 function header(res: HttpResponse, name: string): string | undefined {
@@ -116,16 +125,20 @@ export function classifyResponse(
   return { kind: 'reject', status, excerpt: excerpt(res.body, options.secrets) };
 }
 
-/** Classifies a transport failure: everything but our own abort is worth retrying. */
-export function classifyError(err: unknown): Verdict {
+/**
+ * Classifies a transport failure: everything but our own abort is worth retrying. The error's
+ * text (undici's, a proxy's) is masked like a response excerpt: it may echo a header or the
+ * proxy URL with its credentials.
+ */
+export function classifyError(err: unknown, secrets: readonly string[] = []): Verdict {
   if (err instanceof ExportAbortedError) return { kind: 'aborted' };
   if (err instanceof ExportTimeoutError) {
     return { kind: 'retry', cause: 'timeout', detail: err.message };
   }
   const e = err as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
   // undici wraps some socket errors (`fetch failed`-style); the useful code is often on the cause.
-  const code = String(e?.cause?.code ?? e?.code ?? 'ERROR');
-  const message = String(e?.cause?.message ?? e?.message ?? err);
+  const code = maskText(String(e?.cause?.code ?? e?.code ?? 'ERROR'), secrets).slice(0, 64);
+  const message = maskText(String(e?.cause?.message ?? e?.message ?? err), secrets);
   // TLS verification failures are configuration problems, but retrying keeps the data (spool).
   return { kind: 'retry', cause: code, detail: `${code}: ${message}` };
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Transport } from '../../src/export/transport.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
 import { makeBatch } from '../helpers/otlp-independent.js';
 import { closeExporters, makeExporter } from './helpers/setup.js';
@@ -26,7 +27,7 @@ describe('http exporter: retries (real server on 127.0.0.1)', () => {
     await server.close();
   });
 
-  it.each([408, 429, 502, 503, 504])('HTTP %i is retried, same batch id, then delivered', async (status) => {
+  it.each([429, 502, 503, 504])('HTTP %i is retried, same batch id, then delivered', async (status) => {
     server.enqueue({ status }, { status: 200 });
     const { exporter, counters, lines } = makeExporter({ endpoint: server.endpoint });
     const outcome = await exporter.export(makeBatch('r-1'));
@@ -36,6 +37,16 @@ describe('http exporter: retries (real server on 127.0.0.1)', () => {
     expect(counters.requests).toBe(1);
     expect(counters.bytesSent).toBe(server.requests[0].raw.length * 2);
     expect(lines.some((l) => l.includes(`HTTP ${status}`))).toBe(true);
+  });
+
+  it('HTTP 408 is not retried: the OTLP spec retries only 429/502/503/504 (all other 4xx/5xx MUST NOT)', async () => {
+    server.enqueue({ status: 408 }, { status: 200 });
+    const { exporter, counters } = makeExporter({ endpoint: server.endpoint });
+    const outcome = await exporter.export(makeBatch('r-408'));
+    expect(outcome).toMatchObject({ exported: 0, dropped: { rejected: 3 }, undelivered: [] });
+    expect(outcome.dropMessage).toContain('HTTP 408');
+    expect(server.requests).toHaveLength(1);
+    expect(counters.retries).toBe(0);
   });
 
   it('honours Retry-After in seconds, clamped by retry.maxRetryAfterMs', async () => {
@@ -98,6 +109,42 @@ describe('http exporter: retries (real server on 127.0.0.1)', () => {
     expect(text).not.toContain('s3cr3t');
     expect(text).not.toContain('k3y');
     expect(text).not.toContain('pw@');
+  });
+
+  it('transport error text (undici, proxy) is masked like a response excerpt: header values, proxy credentials', async () => {
+    // A transport whose error echoes what it was given, as a proxy's or undici's message may.
+    const echoing: Transport = {
+      send: () =>
+        Promise.reject(
+          Object.assign(new TypeError('fetch failed'), {
+            cause: Object.assign(
+              new Error(
+                `proxy said no to alice:pr0xy-pa$$w0rd with ${SECRET}\nsecond line ${'x'.repeat(5000)}`,
+              ),
+              { code: 'UND_ERR_SOCKET' },
+            ),
+          }),
+        ),
+      close: () => Promise.resolve(),
+    };
+    const { exporter, lines } = makeExporter(
+      {
+        endpoint: server.endpoint,
+        headers: { authorization: SECRET },
+        proxy: 'http://alice:pr0xy-pa%24%24w0rd@127.0.0.1:3128',
+        retry: { maxAttempts: 2 },
+      },
+      {},
+      { transport: echoing },
+    );
+    const batch = makeBatch('masked');
+    expect((await exporter.export(batch)).undelivered).toEqual([batch]);
+    const text = lines.join('\n');
+    expect(text).toContain('UND_ERR_SOCKET: proxy said no to [REDACTED]:[REDACTED] with [REDACTED]');
+    expect(text).not.toContain('s3cr3t');
+    expect(text).not.toContain('pr0xy');
+    expect(text).not.toContain('x'.repeat(300)); // bounded, like an excerpt
+    for (const line of lines) expect(line).not.toContain('\n');
   });
 
   it('DNS failure is retryable too', async () => {
