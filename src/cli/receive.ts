@@ -29,6 +29,12 @@ export interface ReceiverOptions {
   /** Largest body after inflating gzip, in bytes (guards against gzip bombs). Default 64 MiB. */
   maxInflatedBytes?: number;
   /**
+   * After refusing an upload still in progress (body over the cap), how much more of it is read
+   * and thrown away so the client, still sending, gets to read the answer. Beyond this (or a
+   * declared length past it) the connection is closed. Default 64 MiB.
+   */
+  maxDrainBytes?: number;
+  /**
    * Most log records in one request (413 beyond). Decoding multiplies memory (a 2-byte empty
    * record becomes a ~180-byte object), so this, not the byte caps, bounds the heap. Default 100,000.
    */
@@ -98,7 +104,7 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > max) {
-        // Stop buffering; the answer goes out with `connection: close`, which ends the upload.
+        // Stop buffering; the error handler drains or closes what is left of the upload.
         req.removeAllListeners('data');
         req.pause();
         reject(new HttpError(413, `request body larger than ${max} bytes`));
@@ -109,6 +115,42 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** How long a refused upload may take to finish sending before its connection is closed. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Whether the unread rest of a refused request can be drained within `maxBytes`: a declared
+ * length decides up front; a streamed body is cut off once it passes the bound.
+ */
+function canDrain(req: IncomingMessage, maxBytes: number): boolean {
+  const declared = Number(req.headers['content-length']);
+  return !(Number.isFinite(declared) && declared > maxBytes);
+}
+
+/**
+ * Reads and discards the rest of a refused request's body, bounded in bytes and time, then lets
+ * the connection live on. Closing with unread bytes makes the kernel answer the client's next
+ * segment with a reset, and a client still writing (undici, curl) then fails with
+ * EPIPE/ECONNRESET instead of reading the answer already sent.
+ */
+function discardRest(req: IncomingMessage, maxBytes: number): void {
+  let drained = 0;
+  const cutOff = () => req.socket.destroy();
+  const timer = setTimeout(cutOff, DRAIN_MS);
+  timer.unref();
+  req.removeAllListeners('data');
+  req.on('data', (c: Buffer) => {
+    drained += c.length;
+    if (drained > maxBytes) {
+      clearTimeout(timer);
+      cutOff();
+    }
+  });
+  req.on('end', () => clearTimeout(timer));
+  req.on('close', () => clearTimeout(timer));
+  req.resume();
 }
 
 /** `{` and `[` in a JSON body: an upper bound of the objects `JSON.parse` would allocate. */
@@ -138,6 +180,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Runn
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const maxInflated = options.maxInflatedBytes ?? 64 * 1024 * 1024;
   const maxRecords = options.maxRecords ?? 100_000;
+  const maxDrain = options.maxDrainBytes ?? 64 * 1024 * 1024;
   // JSON.parse allocates before any record can be counted: bound the objects it may build.
   const maxJsonContainers = maxRecords * 16;
   const write =
@@ -200,8 +243,19 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Runn
             : INVALID_ARGUMENT;
       const [contentType, payload] = statusBody(mediaType(req.headers['content-type']), code, message);
       if (res.headersSent) return void res.destroy();
-      // After a refused upload the rest of the body is unread: close rather than drain it.
-      const close = !req.complete;
+      // A refused upload still coming in: answer now, and drain the rest (bounded) so the
+      // client reads the answer; the connection stays usable. Past the bound: close, unread.
+      let close = false;
+      if (!req.complete) {
+        // A client hanging up mid-upload is its business; without a listener the error throws.
+        req.on('error', () => {});
+        if (canDrain(req, maxDrain)) discardRest(req, maxDrain);
+        else {
+          close = true;
+          req.removeAllListeners('data');
+          req.pause();
+        }
+      }
       res.writeHead(status, {
         'content-type': contentType,
         'content-length': payload.length,

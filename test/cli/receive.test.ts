@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PrintableRecord } from '../../src/cli/format.js';
@@ -157,6 +158,93 @@ describe('podlog receive: the OTLP/HTTP logs receiver', () => {
     });
     expect(status).toBe(413);
     expect(records).toHaveLength(0);
+  });
+
+  it('a client still uploading past the cap reads the 413, not a reset (the rest is drained)', async () => {
+    await start({ maxBodyBytes: 1024 });
+    // Large enough to overflow the socket buffers: without draining, the server closes on
+    // unread data, the kernel answers with a reset, and fetch fails with EPIPE/ECONNRESET.
+    const big = new Uint8Array(16 * 1024 * 1024);
+    const declared = await post(big, { 'content-type': 'application/x-protobuf' });
+    expect(declared.status).toBe(413);
+    expect(await declared.text()).toContain('larger than 1024 bytes');
+    // A client that reads the early answer, then sends its body anyway: every write must
+    // succeed (before, the server closed on the unread body and the writes hit a reset).
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(receiver.url).port), '127.0.0.1');
+      let answer = '';
+      let sent = false;
+      socket.setEncoding('latin1');
+      socket.on('data', (c) => {
+        answer += c;
+        if (!sent && answer.includes('larger than 1024 bytes')) {
+          sent = true;
+          socket.end(big);
+        }
+      });
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+      socket.write(
+        'POST /v1/logs HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n' +
+          `content-length: ${big.length}\r\n\r\n`,
+      );
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 413 /);
+    expect(raw.toLowerCase()).not.toContain('connection: close');
+    // Streamed (chunked, no content-length): the cap is found while reading, the rest drained.
+    for (let i = 0; i < 5; i++) {
+      const streamed = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = request(
+          receiver.endpoint,
+          { method: 'POST', headers: { 'content-type': 'application/x-protobuf' } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (c) => {
+              text += c;
+            });
+            res.on('end', () => {
+              answer = { status: res.statusCode ?? 0, text };
+              if (sent) resolve(answer);
+            });
+          },
+        );
+        let answer: { status: number; text: string } | undefined;
+        let sent = false;
+        req.on('error', reject);
+        for (let k = 0; k < 128; k++) req.write(Buffer.alloc(64 * 1024));
+        // The whole upload must go out too (the server reads it), not only the answer come back.
+        req.end(() => {
+          sent = true;
+          if (answer) resolve(answer);
+        });
+      });
+      expect(streamed.status).toBe(413);
+      expect(streamed.text).toContain('request body larger than 1024 bytes');
+    }
+    expect(records).toHaveLength(0);
+  });
+
+  it('past maxDrainBytes, an upload is not read: the 413 goes out at once with connection: close', async () => {
+    await start({ maxBodyBytes: 1024, maxDrainBytes: 4096 });
+    // Headers only, declaring a body far past the drain bound, and no body sent: the answer
+    // must come anyway (a server waiting to drain it would never answer).
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(receiver.url).port), '127.0.0.1');
+      let text = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (c) => {
+        text += c;
+      });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+      socket.write(
+        'POST /v1/logs HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n' +
+          `content-length: ${1 << 30}\r\n\r\n`,
+      );
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
   });
 
   it('answers 413 for a gzip bomb: the inflated size is capped too', async () => {
