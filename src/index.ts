@@ -2,10 +2,12 @@
  * podlog: ship Node.js logs straight from the app to an OTLP/HTTP backend.
  * @packageDocumentation
  */
+export type { BatchOptions, Overflow, PipelineOptions, QueueOptions } from './batch/options.js';
 export type { LoggerOptions } from './config/options.js';
 export type { RateLimitOptions } from './config/rate-limit.js';
 export type { DiagSink } from './diag.js';
 export { InvalidOptionError, PodlogError } from './errors.js';
+export type { Compression, ExportOptions, Protocol, RetryOptions, TlsOptions } from './export/options.js';
 export { type CaptureConsoleOptions, captureConsole } from './integrations/console/capture-console.js';
 export { createLogger } from './logger/create-logger.js';
 export type { ChildOptions, Fields, LogFn, SetLevelOptions } from './logger/logger.js';
@@ -14,8 +16,10 @@ export { DecodeError, decodeProtobufRequest } from './otlp/decode-protobuf.js';
 export type * from './otlp/types.js';
 export type { LimitOptions, RecordOptions, RedactOption, StdoutFormat } from './record/options.js';
 export { DEFAULT_REDACT_KEYS } from './record/redact.js';
-export type { Level, LevelOrSilent } from './record/severity.js';
+export { LEVELS, type Level, type LevelOrSilent } from './record/severity.js';
 export type { PodinfoOptions, ResourceOptions } from './resource/options.js';
 export { DEFAULT_ANNOTATION_DENY } from './resource/options.js';
+export type { ResourceAttributes } from './resource/types.js';
+export type { Durability, SpoolOptions } from './spool/options.js';
 export type { DropReason, StatsSnapshot } from './stats.js';
 export { VERSION } from './version.js';

@@ -72,7 +72,9 @@ export interface ExportOptions {
   dispatcher?: Dispatcher;
 }
 
+/** OTLP/HTTP wire encoding: binary protobuf (`application/x-protobuf`) or JSON (`application/json`). */
 export type Protocol = 'http/protobuf' | 'http/json';
+/** Request body compression: `gzip` (`content-encoding: gzip`) or `none`. */
 export type Compression = 'gzip' | 'none';
 
 export interface RetryConfig {

@@ -53,11 +53,17 @@ export class Logger {
     writeUnfiltered = (log, r) => writeUnfilteredRecord(log.#state, r);
   }
 
+  /** Logs at TRACE (severity 1): `(message, fields?)`, `(fields, message?)` or `(error, message?)`. */
   readonly trace: LogFn;
+  /** Logs at DEBUG (severity 5). Same argument forms as {@link Logger.trace}. */
   readonly debug: LogFn;
+  /** Logs at INFO (severity 9). Same argument forms as {@link Logger.trace}. */
   readonly info: LogFn;
+  /** Logs at WARN (severity 13). Same argument forms as {@link Logger.trace}. */
   readonly warn: LogFn;
+  /** Logs at ERROR (severity 17). Same argument forms as {@link Logger.trace}. */
   readonly error: LogFn;
+  /** Logs at FATAL (severity 21). Same argument forms as {@link Logger.trace}. */
   readonly fatal: LogFn;
 
   readonly #state: LoggerState;

@@ -39,8 +39,14 @@ export type RedactOption =
 /** Mirror of every record to stdout: one JSON object per line, human-readable lines, or off. */
 export type StdoutFormat = 'json' | 'pretty' | false;
 
+/** Options of the record model and the stdout mirror, given at the top level of `createLogger` options. */
 export interface RecordOptions {
+  /** Size limits applied to every record (depth, string length, attribute count). */
   limits?: LimitOptions;
+  /**
+   * What to redact before a record leaves the process. Default: the keys of
+   * `DEFAULT_REDACT_KEYS` (passwords, tokens, cookies…) at any depth, replaced by `"[REDACTED]"`.
+   */
   redact?: RedactOption;
   /**
    * Also write each record to stdout. Env: `PODLOG_STDOUT` (`json`, `pretty`, `false`).

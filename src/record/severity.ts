@@ -1,5 +1,6 @@
 /** podlog's levels, lowest first. */
 export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+/** A podlog level name: `trace`, `debug`, `info`, `warn`, `error` or `fatal`. */
 export type Level = (typeof LEVELS)[number];
 /** A level, or `silent` to turn a logger off. */
 export type LevelOrSilent = Level | 'silent';
@@ -14,6 +15,7 @@ export const SEVERITY_NUMBER: Readonly<Record<Level, number>> = {
   fatal: 21,
 };
 
+/** OTel severity text of each level: the level name in upper case. */
 export const SEVERITY_TEXT: Readonly<Record<Level, string>> = {
   trace: 'TRACE',
   debug: 'DEBUG',
@@ -26,10 +28,12 @@ export const SEVERITY_TEXT: Readonly<Record<Level, string>> = {
 /** Severity number of `silent`: above every level, so nothing passes. */
 export const SILENT = Number.POSITIVE_INFINITY;
 
+/** Whether `value` is one of {@link LEVELS}. */
 export function isLevel(value: unknown): value is Level {
   return typeof value === 'string' && (LEVELS as readonly string[]).includes(value);
 }
 
+/** The lowest severity number a logger at `level` records ({@link SILENT} for `silent`). */
 export function levelThreshold(level: LevelOrSilent): number {
   return level === 'silent' ? SILENT : SEVERITY_NUMBER[level];
 }

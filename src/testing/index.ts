@@ -11,6 +11,9 @@ export { decodeLogsRequest } from '../otlp/json.js';
 export type {
   DecodedLogRecord,
   DecodedLogsRequest,
+  DecodedResourceLogs,
+  DecodedScope,
+  DecodedScopeLogs,
   DecodeOptions,
   OtlpAttributes,
   OtlpValue,

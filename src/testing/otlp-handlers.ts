@@ -13,10 +13,15 @@ import { type TestRecord, toTestRecords } from './test-record.js';
 
 /** One request the handlers saw, accepted or not. */
 export interface CapturedRequest {
+  /** HTTP method (`POST` from podlog). */
   method: string;
+  /** Full request URL. */
   url: string;
+  /** Request headers, names in lower case. */
   headers: Record<string, string>;
+  /** `content-type` header, `''` when absent. */
   contentType: string;
+  /** `content-encoding` header, `''` when absent. */
   contentEncoding: string;
   /** The body after gzip inflation. */
   body: Uint8Array;
@@ -28,6 +33,7 @@ export interface CapturedRequest {
   error?: string;
 }
 
+/** How {@link OtlpHandlers.respondWith} answers. */
 export interface RespondWithOptions {
   /** `Retry-After` header, in seconds. */
   retryAfter?: number;
@@ -37,6 +43,7 @@ export interface RespondWithOptions {
   times?: number;
 }
 
+/** What {@link otlpHandlers} returns: the msw handlers and what they captured. */
 export interface OtlpHandlers {
   /** Pass to `setupServer(...handlers)` or `server.use(...handlers)`. */
   handlers: Msw.HttpHandler[];

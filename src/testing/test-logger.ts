@@ -13,6 +13,7 @@ import { matches, type TestRecord } from './test-record.js';
 /** Options of {@link createTestLogger}: those of `createLogger`, minus nothing; export options are ignored. */
 export interface TestLoggerOptions extends LoggerOptions {}
 
+/** What {@link createTestLogger} returns: the logger and the records it captured. */
 export interface TestLogger {
   /** A real podlog logger: same facade, redaction and resource stages as `createLogger`. */
   logger: Logger;

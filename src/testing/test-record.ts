@@ -9,9 +9,13 @@ import { LEVELS, type Level } from '../record/severity.js';
 export interface TestRecord {
   /** podlog level of the severity range (`info` for 9..12), or `unspecified` for severity 0. */
   level: Level | 'unspecified';
+  /** OTel severity number, 1–24 (0: unspecified). */
   severityNumber: number;
+  /** Severity as text, e.g. `INFO`. */
   severityText: string;
+  /** The message (or whatever body the record has), `undefined` when absent. */
   body: OtlpValue | undefined;
+  /** The record's attributes (fields, bindings, `exception.*`). int64 values as numbers when safe. */
   attributes: OtlpAttributes;
   /** Resource attributes (`service.name`, `k8s.pod.name`, …). */
   resource: OtlpAttributes;
@@ -25,8 +29,11 @@ export interface TestRecord {
   eventName: string;
   /** Record time (millisecond precision); see `timeUnixNano` for the exact value. */
   time: Date;
+  /** Record time, ns since the Unix epoch. */
   timeUnixNano: bigint;
+  /** When the record was observed (the log call), ns since the Unix epoch. */
   observedTimeUnixNano: bigint;
+  /** W3C trace flags (low 8 bits), 0 when absent. */
   flags: number;
 }
 

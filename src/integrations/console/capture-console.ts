@@ -16,6 +16,7 @@ const METHODS = {
 
 type Method = keyof typeof METHODS;
 
+/** Options of {@link captureConsole}. */
 export interface CaptureConsoleOptions {
   /** Keep printing to stdout/stderr as before. Default `true`. */
   passThrough?: boolean;

@@ -55,6 +55,7 @@ function exceptionOf(value: unknown): { exception?: Error; attributes?: Record<s
 
 /** An OTel Logs API `Logger` writing into a podlog logger. */
 export class PodlogOtelLogger implements OtelLogger {
+  /** @param podlog The podlog logger records are written into. */
   constructor(readonly podlog: Logger) {}
 
   emit(record: LogRecord): void {
@@ -96,6 +97,7 @@ export class PodlogOtelLogger implements OtelLogger {
 export class PodlogLoggerProvider implements LoggerProvider {
   readonly #loggers = new Map<string, PodlogOtelLogger>();
 
+  /** @param logger The podlog logger behind every logger this provider hands out. */
   constructor(readonly logger: Logger) {}
 
   getLogger(name: string, _version?: string, _options?: OtelLoggerOptions): PodlogOtelLogger {

@@ -11,9 +11,13 @@ import { severityOf } from './levels.js';
 
 /** The parts of a winston logger this reads. */
 export interface WinstonLike {
+  /** winston level name; mapped to the podlog level whose severity range holds it. */
   level?: string;
+  /** winston's level table (name → priority), for custom levels. */
   levels?: Readonly<Record<string, number>>;
+  /** `true` turns the podlog logger off (`silent`). */
   silent?: boolean;
+  /** `service` becomes `serviceName`; other keys become child bindings. */
   defaultMeta?: unknown;
 }
 

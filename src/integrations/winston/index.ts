@@ -5,5 +5,5 @@
  */
 export { createLoggerFromWinston, optionsFromWinston, type WinstonLike } from './from-winston.js';
 export { levelOfInfo } from './info-to-record.js';
-export { severityMap } from './levels.js';
+export { type LevelMap, severityMap } from './levels.js';
 export { PodlogTransport, type PodlogTransportOptions } from './transport.js';

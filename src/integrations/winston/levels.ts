@@ -32,6 +32,7 @@ const KNOWN: Readonly<Record<string, number>> = {
 /** Severity of the six podlog levels, most severe first: the buckets custom levels fall into. */
 const BY_RANK = [21, 17, 13, 9, 5, 1];
 
+/** Level name → OTel severity number (1–24), e.g. `{ http: 10 }`. */
 export type LevelMap = Readonly<Record<string, number>>;
 
 const cache = new WeakMap<object, LevelMap>();

@@ -14,6 +14,7 @@ import { emitForeign } from '../foreign.js';
 import { infoToRecord } from './info-to-record.js';
 import type { LevelMap } from './levels.js';
 
+/** Options of {@link PodlogTransport}: winston's transport options plus podlog's. */
 export interface PodlogTransportOptions extends TransportStream.TransportStreamOptions {
   /** The podlog logger to write into. Default: one created from `loggerOptions` and the environment. */
   logger?: Logger;
@@ -27,6 +28,11 @@ export interface PodlogTransportOptions extends TransportStream.TransportStreamO
 
 type Info = Record<string | symbol, unknown>;
 
+/**
+ * A winston transport that sends winston records through podlog: add it with
+ * `winston.add(new PodlogTransport())`, or use `createLoggerFromWinston` to carry over the
+ * winston logger's level and `defaultMeta`.
+ */
 export class PodlogTransport extends TransportStream {
   /** The podlog logger records go to. */
   readonly logger: Logger;
@@ -46,6 +52,7 @@ export class PodlogTransport extends TransportStream {
     this.#severityMapping = options.severityMapping;
   }
 
+  /** Called by winston for each record; calls back once podlog accepted it (see Backpressure above). */
   override log(info: Info, callback: () => void): void {
     if (this.#waiting.length === 0 && this.logger.pressure < this.#holdAt) {
       this.#accept(info, callback);
