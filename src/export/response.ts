@@ -1,8 +1,10 @@
 /**
  * What an answer (or a transport failure) means for a request, per the OTLP/HTTP spec:
  * 2xx success (maybe partial), 429/502/503/504 and connection failures retryable, 413 too
- * large, anything else a permanent refusal. The spec's "Retryable Response Codes" table lists
- * exactly 429/502/503/504 and says all other 4xx/5xx MUST NOT be retried, so 408 is a refusal.
+ * large, anything else a permanent refusal. One deliberate addition to the spec's table
+ * (429/502/503/504): 408 Request Timeout is retried like our own request timeout, which the
+ * spec does retry. A proxy answering 408 says the upload was too slow, not that the data is
+ * bad; refusing it would drop (or quarantine) good records. See docs/ARCHITECTURE.md.
  */
 import * as F from '../otlp/fields.js';
 import { Reader } from '../otlp/protobuf.js';
@@ -20,7 +22,7 @@ export type Verdict =
   | { kind: 'reject'; status: number; excerpt: string }
   | { kind: 'aborted' };
 
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
 /** Longest body excerpt put in a diagnostic. */
 export const EXCERPT_CHARS = 256;
 
