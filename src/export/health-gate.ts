@@ -11,6 +11,9 @@
 import { retryDelay } from './backoff.js';
 import type { RetryConfig } from './options.js';
 
+/** Largest delay a Node.js timer takes (2^31 - 1 ms); a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** How a request was let through: normally, or as the one probe of a failing backend. */
 export type Permit = 'go' | 'probe';
 
@@ -61,7 +64,11 @@ export function createHealthGate({ retry, now = Date.now, random, onRecovered }:
         signal?.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, ms));
+      // Unref'd: a batch waiting out a backoff must not keep an otherwise finished process
+      // alive. Whoever needs the wait to finish (shutdown, the exit hooks) holds the process
+      // for its own deadline instead.
+      const timer = setTimeout(done, Math.min(Math.max(0, ms), MAX_TIMER_MS));
+      timer.unref();
       waiters.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });

@@ -50,6 +50,8 @@ export function createTransport({ config, dispatcher }: TransportDeps): Transpor
     const controller = new AbortController();
     const timeout = new ExportTimeoutError(config.timeoutMs);
     const timer = setTimeout(() => controller.abort(timeout), config.timeoutMs);
+    // The request's socket keeps the process alive while it matters; this timer must not.
+    timer.unref();
     const onAbort = () => controller.abort(aborted);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
