@@ -28,7 +28,12 @@ export type DropReason =
   /** Found corrupt on disk (bad checksum, torn frame). */
   | 'corrupt'
   /** The disk refused the write (ENOSPC, EACCES, EROFS, EIO) and memory could not hold it. */
-  | 'disk_error';
+  | 'disk_error'
+  /**
+   * podlog failed to turn an accepted record into bytes (the encoder or the sink threw, or a
+   * batch could not be framed). A bug or a hostile value: the record is lost, but counted.
+   */
+  | 'encode_error';
 
 export const DROP_REASONS: readonly DropReason[] = [
   'queue_full',
@@ -41,11 +46,18 @@ export const DROP_REASONS: readonly DropReason[] = [
   'expired',
   'corrupt',
   'disk_error',
+  'encode_error',
 ];
 
 /** A point-in-time copy of podlog's counters, from `log.stats()`. */
 export interface StatsSnapshot {
-  /** Records accepted by log calls (after level filtering and rate limiting). */
+  /**
+   * Records that entered podlog: those of log calls that passed level filtering and rate
+   * limiting (a call made after `shutdown()` included, counted `dropped.after_shutdown`), plus
+   * podlog's own records, which travel like any record: its `podlog.dropped` summaries, the
+   * log-storm limiter's suppression summaries and level-change notices. Each is then exported,
+   * queued, spooled or dropped exactly once.
+   */
   accepted: number;
   /** Records found in the spool from an earlier process. */
   recovered: number;

@@ -19,6 +19,12 @@ export interface RecordSink<R extends QueuedRecord = QueuedRecord> {
    * the caller may then hand it bytes in memory it reuses for the next record.
    */
   readonly copiesBytes?: boolean;
+  /**
+   * Counts one record its caller accepted but could not hand to `write` (encoding it threw):
+   * `accepted += 1` and `dropped[reason] += 1`, so the loss shows in `stats()` and the
+   * invariant holds. Never throws. Optional: a sink without it does not count such records.
+   */
+  discard?(reason: 'encode_error'): void;
   /** Queue fill, 0 (empty) to 1 (full). */
   readonly pressure: number;
   /** Resolves when the queue is below its low-water mark. */

@@ -1,8 +1,9 @@
 /**
  * The write path of an enabled call: stamps the time and the active trace context, encodes
  * the record straight into bytes (record/encode-record.ts) and hands it to the sink. Runs
- * after level filtering and rate limiting; never throws (a failure goes to `onError` and
- * the record is dropped).
+ * after level filtering and rate limiting; never throws. A record that cannot be encoded is
+ * lost, but never silently: it is counted (`accepted`, `dropped.encode_error`, through the
+ * sink's `discard`) and reported to `onError` (a rate-limited diagnostic line).
  */
 import { type ClockReading, fixed64Words, readClock } from '../record/clock.js';
 import { encodeParts, encodePartsBorrowed } from '../record/encode-record.js';
@@ -30,6 +31,9 @@ export function emitRecord(
   foreign?: ForeignRecord,
 ): void {
   const core = state.core;
+  // Once the sink has the record, counting it is the sink's job (the pipeline's `write` never
+  // throws); a failure before that is counted here.
+  let handed = false;
   try {
     const span = foreign?.spanContext === undefined ? core.spanContext() : (foreign.spanContext ?? undefined);
     readClock(clock);
@@ -59,10 +63,22 @@ export function emitRecord(
         : encodeParts(parts, core.limits, core.redactor);
     // Do not keep the caller's objects alive through the scratch space.
     parts.body = parts.fields = parts.exception = undefined;
-    core.sink.write({ bytes, scope: state.scope, resource: core.resource() });
+    const record = { bytes, scope: state.scope, resource: core.resource() };
+    handed = true;
+    core.sink.write(record);
   } catch (err) {
     parts.body = parts.fields = parts.exception = undefined;
+    if (!handed) countLost(core.sink);
     core.onError(err);
+  }
+}
+
+/** Counts a record that never reached the sink; a failing sink must not break the log call. */
+function countLost(sink: LoggerState['core']['sink']): void {
+  try {
+    sink.discard?.('encode_error');
+  } catch {
+    // Nothing else can count it; onError still reports the failure.
   }
 }
 

@@ -47,6 +47,7 @@ export function withStdoutMirror(
     },
     // The mirror is done with the bytes when `write` returns (nothing is encoded in between).
     copiesBytes: sink.copiesBytes,
+    discard: (reason) => sink.discard?.(reason),
     get pressure() {
       return sink.pressure;
     },
