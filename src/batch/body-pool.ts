@@ -4,6 +4,17 @@
  * heap (V8 lets external memory grow by 64 MiB before it collects), breaking the memory bound.
  */
 /**
+ * Memory a batch body keeps alive: the capacity of the buffer behind it (a pooled body is a
+ * view of a somewhat larger buffer; an exporter's split part may be a view of its original).
+ * The one measure of bytes in memory: the memory queue counts cut batches by it and the spill
+ * budgets batches on their way to disk by it. (Loose records count their framed size: they
+ * are copied into the one loose-records buffer, whose size follows theirs.)
+ */
+export function memoryOf(body: Uint8Array): number {
+  return body.buffer.byteLength;
+}
+
+/**
  * Keeps the bodies of dropped batches for reuse, up to `maxBytes` in total. A body handed to
  * the exporter or the spool is never returned here: they may still hold views of it.
  */
@@ -25,11 +36,6 @@ export class BodyPool {
     }
     // Some headroom, so the next batch of a similar size fits this buffer too.
     return new Uint8Array(new ArrayBuffer(Math.ceil((size * 1.125) / 4096) * 4096), 0, size);
-  }
-
-  /** Capacity of the buffer behind `body`: what it holds in memory. */
-  static capacity(body: Uint8Array): number {
-    return body.buffer.byteLength;
   }
 
   give(body: Uint8Array): void {

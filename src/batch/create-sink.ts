@@ -4,7 +4,6 @@
  */
 
 import type { Diag } from '../diag.js';
-import { InvalidOptionError } from '../errors.js';
 import { createHttpExporter } from '../export/http-exporter.js';
 import type { ExportConfig } from '../export/options.js';
 import { createReplayPacer, openSpool, type SpoolConfig } from '../spool/index.js';
@@ -35,10 +34,8 @@ export function createDeliverySink(
   config: DeliveryConfig,
   { counters, diag, buildDropSummary }: DeliveryDeps,
 ): RecordSink {
+  // `overflow: 'spool'` without a spool is refused by the config (resolvePipelineOptions).
   const pipeline = config.pipeline ?? DEFAULT_PIPELINE_CONFIG;
-  if (pipeline.overflow === 'spool' && !config.spool) {
-    throw new InvalidOptionError('overflow', 'spool', "'drop-oldest' or 'drop-newest' (no spool.dir is set)");
-  }
   const spool = config.spool ? openSpool({ ...config.spool, counters, diag }) : undefined;
   const exporter = createHttpExporter({ config: config.export, counters, diag });
   let unregister: (() => void) | undefined;

@@ -8,6 +8,7 @@
 import type { Diag } from '../diag.js';
 import type { Exporter, ExportOutcome } from '../export/types.js';
 import type { Counters, DropReason } from '../stats.js';
+import type { Drops } from './drops.js';
 import type { FlushTracker } from './flush-tracker.js';
 import type { Entry, MemoryQueue } from './memory-queue.js';
 import type { Replayer } from './replay.js';
@@ -20,12 +21,15 @@ export interface DispatcherDeps {
   spill: Spill;
   tracker: FlushTracker;
   counters: Counters;
+  drops: Drops;
   diag: Diag;
   concurrency: number;
   /** True once the sink is closed: no new replay starts (live batches still go). */
   closed: () => boolean;
   /** An export settled and its memory was released. */
   released: () => void;
+  /** A live export came back: `false` when it left records undelivered, `true` when it delivered. */
+  delivering: (ok: boolean) => void;
 }
 
 export interface Dispatcher {
@@ -43,7 +47,7 @@ export interface Dispatcher {
 }
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
-  const { queue, exporter, replayer, spill, tracker, counters, diag } = deps;
+  const { queue, exporter, replayer, spill, tracker, counters, drops, diag } = deps;
   const sending = new Set<Entry>();
   let liveSinceReplay = 0;
   let deadlinePassed = false;
@@ -84,7 +88,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         // Not in `sending` any more: `exitSync` already put it on disk; ignore the late outcome.
         if (!sending.delete(entry)) return;
         queue.forget(entry);
-        const spilled = settleOutcome(outcome);
+        const spilled = settleOutcome(entry, outcome);
         deps.released();
         return Promise.all(spilled);
       })
@@ -92,13 +96,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   /** Moves the counters for a live batch's outcome; returns the pending spool appends. */
-  function settleOutcome(outcome: ExportOutcome): Promise<void>[] {
+  function settleOutcome(entry: Entry, outcome: ExportOutcome): Promise<void>[] {
     counters.queued -= outcome.exported;
     counters.exported += outcome.exported;
     for (const [reason, n] of Object.entries(outcome.dropped)) {
-      counters.queued -= n ?? 0;
-      counters.drop(reason as DropReason, n ?? 0);
+      drops.fromQueue(reason as DropReason, n ?? 0, entry.batch);
     }
+    if (outcome.undelivered.length > 0) deps.delivering(false);
+    else if (outcome.exported > 0) deps.delivering(true);
     const fallback: DropReason = deadlinePassed ? 'shutdown' : 'retries_exhausted';
     return outcome.undelivered.map((part) => spill.toDisk(part, fallback));
   }

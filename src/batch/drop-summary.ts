@@ -2,6 +2,12 @@
  * The one record podlog writes about itself: once the pressure is gone, "podlog dropped N
  * records" with a count per reason, so the loss is visible where the logs are read, not only
  * in `stats()`. Rate-limited (one per interval) so an outage cannot turn it into a stream.
+ *
+ * It never feeds on itself: it is written only while delivery works (the caller's `calm`:
+ * queue below its low-water mark, exporter healthy, the last export delivered), and drops of a
+ * summary record are `absorb`ed (marked reported), so a summary never reports another summary's
+ * loss. A backend that stays down therefore gets no summary at all (it could not be delivered);
+ * the drops stay in `stats()` and the diagnostic lines, and are summarized once delivery works.
  */
 import { type Counters, DROP_REASONS, type DropReason } from '../stats.js';
 import type { QueuedRecord } from './types.js';
@@ -16,20 +22,22 @@ export interface DropSummaryDeps {
   counters: Counters;
   /** Minimum gap between two summaries, in ms. */
   intervalMs: number;
-  /** True when the queue is below its low-water mark and the sink still takes records. */
+  /** True when a summary would likely be delivered: the sink takes records, the queue is low, delivery works. */
   calm: () => boolean;
   /** Resource to attach (the last one seen on a record), or undefined if none yet. */
   resource: () => QueuedRecord['resource'] | undefined;
   /** Encodes the summary record (the facade's encoder). */
   build: BuildDropSummary;
-  /** Puts the summary into the pipeline. */
-  emit: (record: QueuedRecord) => void;
+  /** Puts the summary into the pipeline; false when it cannot take it now (then it is tried later). */
+  emit: (record: QueuedRecord) => boolean;
   now?: () => number;
 }
 
 export interface DropSummary {
   /** Writes a summary now if drops are unreported, the queue is calm and the interval allows. */
   check(): void;
+  /** `n` records of a summary were dropped (`reason`): counted, but never reported by a summary. */
+  absorb(reason: DropReason, n: number): void;
   stop(): void;
 }
 
@@ -66,13 +74,16 @@ export function createDropSummary(deps: DropSummaryDeps): DropSummary {
     }
     const resource = deps.resource();
     if (!resource) return;
+    if (!deps.emit(deps.build(counts, resource))) return;
     for (const r of REPORTED) reported[r] += counts[r] ?? 0;
     last = now();
-    deps.emit(deps.build(counts, resource));
   }
 
   return {
     check,
+    absorb(reason, n) {
+      if (n > 0 && REPORTED.includes(reason)) reported[reason] += n;
+    },
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

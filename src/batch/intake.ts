@@ -4,12 +4,12 @@
  *
  * Accounting: the caller has already counted the record `accepted` and `queued`; a record that
  * cannot be kept is moved `queued -= 1; dropped[too_large | queue_full] += 1` here, and so are
- * whole batches dropped by `drop-oldest`. Batches pushed to disk by the `spool` policy are
- * counted by the spill.
+ * whole batches dropped by `drop-oldest`, and loose records whose batch could not be framed
+ * (`encode_error`). Batches pushed to disk by the `spool` policy are counted by the spill.
  */
-import type { Counters, DropReason } from '../stats.js';
+import type { Drops } from './drops.js';
 import type { FlushTracker } from './flush-tracker.js';
-import { framedSize, type MemoryQueue } from './memory-queue.js';
+import { type Entry, framedSize, type MemoryQueue } from './memory-queue.js';
 import type { Overflow } from './options.js';
 import type { Spill } from './spill.js';
 import type { QueuedRecord } from './types.js';
@@ -23,7 +23,7 @@ export interface IntakeDeps {
   maxDelayMs: number;
   spill: Spill;
   tracker: FlushTracker;
-  counters: Counters;
+  drops: Drops;
   /** A record was dropped as too large: the drop summary may be due. */
   dropped: () => void;
   /** A batch was cut: it may be sent now. */
@@ -33,42 +33,39 @@ export interface IntakeDeps {
 export interface Intake {
   /** Takes one record (already counted `queued`), or drops and counts it. */
   enqueue(record: QueuedRecord): void;
-  /** Cuts the loose records into a batch now (flush, shutdown, the delay timer). */
-  cut(): void;
+  /** Cuts the loose records into a batch now (flush, shutdown, the delay timer); returns it. */
+  cut(): Entry | undefined;
   /** The resource of the last record taken, for the drop summary. */
   readonly lastResource: QueuedRecord['resource'] | undefined;
 }
 
 export function createIntake(deps: IntakeDeps): Intake {
-  const { queue, overflow, spill, tracker, counters } = deps;
+  const { queue, overflow, spill, tracker, drops } = deps;
   let timer: NodeJS.Timeout | undefined;
   let lastResource: QueuedRecord['resource'] | undefined;
+  const framingFailed = (n: number) => drops.fromQueue('encode_error', n);
 
-  function drop(reason: DropReason, n: number): void {
-    counters.queued -= n;
-    counters.drop(reason, n);
-  }
-
-  function cut(): void {
+  function cut(): Entry | undefined {
     if (timer) {
       clearTimeout(timer);
       timer = undefined;
     }
-    const entry = queue.cut();
-    if (!entry) return;
+    const entry = queue.cut(framingFailed);
+    if (!entry) return undefined;
     tracker.add(entry.seq);
     deps.dispatch();
+    return entry;
   }
 
   function enqueue(record: QueuedRecord): void {
     const size = framedSize(record);
     if (size > deps.maxBytes) {
-      drop('too_large', 1);
+      drops.fromQueue('too_large', 1);
       deps.dropped();
       return;
     }
     if (!queue.fits(size) && !makeRoom(size)) {
-      drop('queue_full', 1);
+      drops.fromQueue('queue_full', 1);
       return;
     }
     lastResource = record.resource;
@@ -90,15 +87,15 @@ export function createIntake(deps: IntakeDeps): Intake {
         if (queue.looseCount === 0) return false; // everything is in flight
         if (overflow === 'drop-oldest') {
           queue.dropOldestLoose();
-          drop('queue_full', 1);
+          drops.fromQueue('queue_full', 1);
         } else cut(); // spool: turn loose records into a batch that can go to disk
         continue;
       }
       if (overflow === 'spool' && !spill.hasRoom(oldest.batch)) return false;
       queue.ready.shift();
       if (overflow === 'drop-oldest') {
+        drops.fromQueue('queue_full', oldest.batch.count, oldest.batch);
         queue.recycle(oldest);
-        drop('queue_full', oldest.batch.count);
         tracker.settle(oldest.seq);
       } else {
         queue.forget(oldest);

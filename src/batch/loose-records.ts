@@ -95,7 +95,8 @@ export class LooseRecords {
 
   /**
    * Frames the live records into an `ExportLogsServiceRequest` body in memory from `alloc`, and
-   * empties the buffer. Undefined when there are none.
+   * empties the buffer. Undefined when there are none. If framing throws, nothing is cleared
+   * (the caller decides: see {@link discard}).
    */
   frame(alloc: (size: number) => Uint8Array): { body: Uint8Array; count: number } | undefined {
     const count = this.length;
@@ -104,6 +105,14 @@ export class LooseRecords {
     this.#clear();
     if (this.#buf.length > 2 * this.size) this.#buf = new Uint8Array(this.size);
     return { body, count };
+  }
+
+  /** Forgets every live record (their batch could not be framed); returns how many there were. */
+  discard(): number {
+    const count = this.length;
+    this.#clear();
+    if (this.#buf.length > 2 * this.size) this.#buf = new Uint8Array(this.size);
+    return count;
   }
 
   /** One resource, one scope: the headers, then the records as they lie in the buffer. */

@@ -1,11 +1,12 @@
 /**
  * The memory queue's bookkeeping: loose records (the batch being filled), cut batches waiting
  * for a slot, and the record and byte totals of everything in memory, in flight included
- * (the pipeline calls `forget` when a batch leaves memory).
+ * (the pipeline calls `forget` when a batch leaves memory). Bytes are memory held: a loose
+ * record's framed size, a cut batch's `memoryOf(body)` (see body-pool.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Batch } from '../export/types.js';
-import { BodyPool } from './body-pool.js';
+import { BodyPool, memoryOf } from './body-pool.js';
 import { LooseRecords } from './loose-records.js';
 import type { QueuedRecord } from './types.js';
 
@@ -16,7 +17,7 @@ export interface Entry {
   /** Order of cutting; `flush()` waits by it. */
   readonly seq: number;
   readonly batch: Batch;
-  /** Memory it holds (its body). */
+  /** Memory it holds: `memoryOf(batch.body)`. */
   readonly bytes: number;
   /** Aborts its export at the shutdown deadline. */
   controller?: AbortController;
@@ -85,9 +86,24 @@ export class MemoryQueue {
     return this.loose.length >= this.limits.batchRecords || this.looseBytes >= this.limits.batchBytes;
   }
 
-  /** Frames the loose records into a batch at the end of `ready`. */
-  cut(): Entry | undefined {
-    const framed = this.loose.frame(this.alloc);
+  /**
+   * Frames the loose records into a batch at the end of `ready`. The bookkeeping changes only
+   * once the batch exists. If framing throws (a bug, or memory refused), the loose records are
+   * discarded and `lost(n)` is called for the caller to count them: nothing vanishes uncounted,
+   * and a batch that cannot be framed cannot jam the queue (every later cut would throw too).
+   */
+  cut(lost: (n: number) => void): Entry | undefined {
+    let framed: { body: Uint8Array; count: number } | undefined;
+    try {
+      framed = this.loose.frame(this.alloc);
+    } catch {
+      const n = this.loose.discard();
+      this.records -= n;
+      this.bytes -= this.looseBytes;
+      this.looseBytes = 0;
+      lost(n);
+      return undefined;
+    }
     if (!framed) return undefined;
     const { body, count } = framed;
     this.bytes -= this.looseBytes;
@@ -95,7 +111,7 @@ export class MemoryQueue {
     const entry: Entry = {
       seq: ++this.seq,
       batch: { id: randomUUID(), count, body },
-      bytes: BodyPool.capacity(body),
+      bytes: memoryOf(body),
     };
     this.bytes += entry.bytes;
     this.ready.push(entry);

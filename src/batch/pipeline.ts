@@ -19,7 +19,10 @@
  * - export outcome: `queued -= n` and `exported += n` / `dropped[reason] += n`;
  * - to the spool: `queued -= n; spooled += n` once `append` resolved true, else `dropped.disk_error`;
  * - undelivered without a spool: `dropped.retries_exhausted` (or `shutdown` after the deadline);
- * - overflow drops: `dropped.queue_full`. Replay moves are in `replay.ts`.
+ * - overflow drops: `dropped.queue_full`. Replay moves are in `replay.ts`;
+ * - a record the facade could not encode (`discard`), or a batch that could not be framed:
+ *   `dropped.encode_error`.
+ * Every drop goes through drops.ts (one diagnostic line per reason, rate-limited).
  */
 import type { Diag } from '../diag.js';
 import type { Exporter } from '../export/types.js';
@@ -29,9 +32,10 @@ import type { Counters, StatsSnapshot } from '../stats.js';
 import { createDispatcher } from './dispatcher.js';
 import { createDrainWaiters, LOW_WATER } from './drain-waiters.js';
 import { type BuildDropSummary, createDropSummary } from './drop-summary.js';
+import { createDrops } from './drops.js';
 import { createFlushTracker } from './flush-tracker.js';
 import { createIntake } from './intake.js';
-import { MemoryQueue } from './memory-queue.js';
+import { framedSize, MemoryQueue } from './memory-queue.js';
 import { type BatchConfig, DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './options.js';
 import { createReplayer, type Replayer } from './replay.js';
 import { createShutdown } from './shutdown.js';
@@ -67,8 +71,13 @@ export interface PipelineDeps {
 export interface PipelineSink extends RecordSink {
   /** Records in memory (loose, batched, in flight, on their way to disk). */
   readonly queuedRecords: number;
+  /** Records written so far (grows with every `write`; the exit hooks watch it for activity). */
+  readonly written: number;
   readonly closed: boolean;
 }
+
+/** Largest delay a Node.js timer takes (2^31 - 1 ms); a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function createPipeline(deps: PipelineDeps): PipelineSink {
   const { exporter, spool, counters, diag } = deps;
@@ -86,13 +95,20 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
   const fill = () => queue.fill();
   const tracker = createFlushTracker();
   const drainWaiters = createDrainWaiters(fill);
+  const drops = createDrops({ counters, diag, ownDropped: (reason, n) => summary.absorb(reason, n) });
+  let written = 0;
+  // The last export that came back (live or replay) left records undelivered: delivery is down.
+  let failing = false;
+  const delivering = (ok: boolean) => {
+    failing = !ok;
+  };
 
   // The parts call each other back (an outcome frees memory, which wakes the dispatcher, which
   // may start a replay, ...): the callbacks below are only invoked after everything is built.
   const spill = createSpill({
     spool,
     counters,
-    diag,
+    drops,
     budget: { records: maxRecords, bytes: maxBytes },
     onSettled: () => released(),
     onAppended: () => replayer?.noteAppended(),
@@ -103,10 +119,15 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
         spool,
         exporter,
         counters,
+        drops,
         diag,
         retryMs: deps.replayRetryMs ?? 1000,
         pacer: deps.replayPacer,
-        wake: () => dispatcher.dispatch(),
+        wake: () => {
+          summary.check();
+          dispatcher.dispatch();
+        },
+        delivering,
       })
     : undefined;
 
@@ -117,22 +138,31 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
     spill,
     tracker,
     counters,
+    drops,
     diag,
     concurrency: cfg.concurrency,
     closed: () => lifecycle.closed,
     released: () => released(),
+    delivering,
   });
-
   const summary = createDropSummary({
     counters,
     build: deps.buildDropSummary,
     intervalMs: deps.dropSummaryIntervalMs ?? 10_000,
-    calm: () => !lifecycle.closed && fill() < LOW_WATER,
+    // Only while delivery works: a summary written into an outage would be dropped in turn.
+    calm: () => !lifecycle.closed && fill() < LOW_WATER && exporter.healthy && !failing,
     resource: () => intake.lastResource,
     emit: (record) => {
+      // Never at the cost of a user's record (no overflow policy for it), and never mixed into
+      // a user's batch: alone in its batch, its own drops are known (and not summarized).
+      if (!queue.fits(framedSize(record))) return false;
       counters.accepted++;
       counters.queued++;
+      intake.cut();
       intake.enqueue(record);
+      const entry = intake.cut();
+      if (entry) drops.markOwn(entry.batch);
+      return true;
     },
   });
 
@@ -143,7 +173,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
     maxDelayMs: deps.batch.maxDelayMs,
     spill,
     tracker,
-    counters,
+    drops,
     dropped: () => summary.check(),
     dispatch: () => dispatcher.dispatch(),
   });
@@ -176,13 +206,26 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
 
   return {
     write(record) {
+      written++;
       counters.accepted++;
       if (lifecycle.closed) {
-        counters.drop('after_shutdown', 1);
+        drops.unqueued('after_shutdown', 1);
         return;
       }
       counters.queued++;
-      intake.enqueue(record);
+      try {
+        intake.enqueue(record);
+      } catch (err) {
+        // `write` never throws. What can throw is copying the record in (before the queue
+        // counts it): it is lost, and counted.
+        drops.fromQueue('encode_error', 1);
+        diag.error('pipeline', `a record could not be queued: ${(err as Error)?.name}`);
+      }
+    },
+    discard(reason) {
+      written++;
+      counters.accepted++;
+      drops.unqueued(reason, 1);
     },
     // The queue copies each record into its batch buffer (loose-records.ts); nothing keeps `bytes`.
     copiesBytes: true,
@@ -198,13 +241,16 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
       return tracker.waitFor(queue.lastSeq);
     },
     shutdown(options) {
-      return lifecycle.shutdown(options?.timeoutMs ?? cfg.shutdownTimeoutMs);
+      return lifecycle.shutdown(shutdownTimeout(options?.timeoutMs, cfg.shutdownTimeoutMs, diag));
     },
     exitSync() {
       lifecycle.exitSync();
     },
     get queuedRecords() {
       return queue.records + spill.records;
+    },
+    get written() {
+      return written;
     },
     get closed() {
       return lifecycle.closed;
@@ -219,4 +265,18 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
       });
     },
   };
+}
+
+/**
+ * The deadline of a `shutdown({ timeoutMs })` call: a number of ms from 0 to 2^31 - 1 (longer
+ * is clamped: a Node.js timer would fire after 1 ms), or the configured default for anything
+ * else (a log call site must not be able to break shutdown with a bad argument).
+ */
+function shutdownTimeout(value: unknown, fallback: number, diag: Diag): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    diag.warn('shutdown-timeout', `shutdown({ timeoutMs }) takes a number of ms; using ${fallback}`);
+    return fallback;
+  }
+  return Math.min(Math.max(0, value), MAX_TIMER_MS);
 }

@@ -4,16 +4,26 @@
  * - `SIGTERM` / `SIGINT`: shut the sinks down within their deadline, then re-raise the signal
  *   when podlog's listener was the only one (the process ends exactly as it would without
  *   podlog); when the app has listeners of its own, only flush and leave the exit to the app.
- * - `beforeExit`: flush what is queued (the loop emptied, but records still wait for a timer).
+ * - `beforeExit`: flush what is queued (the loop emptied, but records still wait for a timer),
+ *   holding the process for that flush up to the deadline, once per quiet period: again only
+ *   after new records were written, so a flush that cannot complete (backend down, spool or
+ *   not) never re-arms itself and the process ends. What is still in memory then goes to the
+ *   `exit` hook (spool, or counted `dropped.shutdown`).
  * - `exit` (`process.exit()`) and a fatal `uncaughtException`: synchronous last resort, memory
  *   to the spool (`exitSync`).
- * Nothing here keeps alive a process that would otherwise exit; only after a signal, when podlog
- * has taken over the exit, a timer bounded by the deadline holds the loop open for the flush.
+ * Nothing here keeps alive a process that would otherwise exit for longer than the deadline: only
+ * after a signal or at `beforeExit`, a timer bounded by the deadline holds the loop open for the
+ * flush. (Every other podlog timer is unref'd.)
  */
+
+/** Largest delay a Node.js timer takes (2^31 - 1 ms); a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface ExitParticipant {
   /** Records still in memory. */
   readonly queuedRecords: number;
+  /** Records written so far; `beforeExit` flushes again only once it has grown. */
+  readonly written: number;
   flush(): Promise<void>;
   shutdown(options: { timeoutMs: number }): Promise<void>;
   exitSync(): void;
@@ -22,6 +32,10 @@ export interface ExitParticipant {
 interface Registration {
   participant: ExitParticipant;
   timeoutMs: number;
+  /** `written` when the last `beforeExit` flush began; -1: none yet. */
+  flushedAt: number;
+  /** True while a `beforeExit` flush runs (within its deadline). */
+  flushing: boolean;
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -36,13 +50,19 @@ function maxTimeout(): number {
   return max;
 }
 
-function withDeadline(p: Promise<void>, ms: number): Promise<void> {
+/** A timer delay for `ms`, clamped to what Node.js timers take. */
+function clampDelay(ms: number): number {
+  return Math.min(Math.max(0, ms), MAX_TIMER_MS);
+}
+
+/** `p`, or nothing after `ms`. `hold`: the deadline keeps the process alive (else unref'd). */
+function withDeadline(p: Promise<void>, ms: number, hold = false): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     p,
     new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-      timer.unref();
+      timer = setTimeout(resolve, clampDelay(ms));
+      if (!hold) timer.unref();
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -57,7 +77,7 @@ function onSignal(signal: Signal): void {
   handling = signal;
   const regs = [...registrations];
   // The process would have ended on this signal; hold it open for the flush, and no longer.
-  const keepAlive = setTimeout(() => {}, maxTimeout() + 1000);
+  const keepAlive = setTimeout(() => {}, clampDelay(maxTimeout() + 1000));
   const work = alone
     ? regs.map((r) => r.participant.shutdown({ timeoutMs: r.timeoutMs }))
     : regs.map((r) => withDeadline(r.participant.flush(), r.timeoutMs));
@@ -76,9 +96,18 @@ function reraise(signal: Signal): void {
 }
 
 function onBeforeExit(): void {
-  // Flushing schedules work, so `beforeExit` comes again; it stops once nothing is queued.
+  // The loop is empty: what is queued waits for an unref'd timer, or for a backend that is
+  // down. Flush it, holding the process up to the deadline; `beforeExit` comes again after it.
+  // Flush again only if records were written since: a flush that cannot finish must not
+  // restart itself forever (the process would never end).
   for (const r of registrations) {
-    if (r.participant.queuedRecords > 0) void r.participant.flush();
+    const p = r.participant;
+    if (r.flushing || p.queuedRecords === 0 || p.written === r.flushedAt) continue;
+    r.flushing = true;
+    r.flushedAt = p.written;
+    void withDeadline(p.flush(), r.timeoutMs, true).finally(() => {
+      r.flushing = false;
+    });
   }
 }
 
@@ -115,7 +144,7 @@ function uninstall(): void {
  * the sink is shut down); listeners are removed with the last registration.
  */
 export function registerExitHooks(participant: ExitParticipant, timeoutMs: number): () => void {
-  const reg: Registration = { participant, timeoutMs };
+  const reg: Registration = { participant, timeoutMs, flushedAt: -1, flushing: false };
   if (registrations.size === 0) install();
   registrations.add(reg);
   return () => {

@@ -7,17 +7,32 @@
  * - refused for good (4xx): `spooled -= n; dropped[reason] += n`, then `quarantine`;
  * - not delivered now: `release` (stays spooled), and replay pauses for `retryMs`;
  * - mixed (413 split): undelivered parts are appended as new batches, then the original is acked.
+ *
+ * A leased batch is never left stuck: if replaying it throws before its records were counted
+ * (the exporter or `release` failing), the lease is released in a `finally` and replay pauses
+ * for `retryMs`. Once its records are counted, the batch must leave the disk: a rejecting
+ * `ack` / `quarantine` is retried after `retryMs` (before any new batch is leased) until it
+ * succeeds, rather than released, which would replay and count the records a second time.
+ * A spool that cannot tell whether it holds anything (`next()` rejects, `SpoolUnavailableError`)
+ * is not "empty": replay pauses and asks again, so spooled data never waits for the next append.
  */
 import type { Diag } from '../diag.js';
-import type { Exporter, ExportOutcome } from '../export/types.js';
+import type { Batch, Exporter, ExportOutcome } from '../export/types.js';
+import { isSpoolUnavailable } from '../spool/errors.js';
 import type { ReplayPacer } from '../spool/pacer.js';
 import type { Spool } from '../spool/types.js';
 import type { Counters, DropReason } from '../stats.js';
+import { createDrops, type Drops } from './drops.js';
+
+/** Longest pause a spool's `retryAfterMs` hint may ask for. */
+const MAX_UNAVAILABLE_PAUSE_MS = 60_000;
 
 export interface ReplayerDeps {
   spool: Spool;
   exporter: Exporter;
   counters: Counters;
+  /** Where drops are counted (the pipeline's); default: one of its own over `counters`. */
+  drops?: Drops;
   diag: Diag;
   /** Pause after a failed replay, and polling interval while the exporter is unhealthy. */
   retryMs: number;
@@ -25,6 +40,8 @@ export interface ReplayerDeps {
   pacer?: ReplayPacer;
   /** Called when a replay ends or the pause is over: the pipeline re-runs its dispatch. */
   wake: () => void;
+  /** Called with `true` when a replay delivered records (the backend is up). */
+  delivering?: (ok: boolean) => void;
   now?: () => number;
 }
 
@@ -43,6 +60,7 @@ export interface Replayer {
 
 export function createReplayer(deps: ReplayerDeps): Replayer {
   const { spool, exporter, counters, diag } = deps;
+  const drops = deps.drops ?? createDrops({ counters, diag });
   const now = deps.now ?? Date.now;
   // Assume data until `next()` says otherwise: an earlier process may have left batches.
   let hasData = true;
@@ -51,6 +69,8 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let controller: AbortController | undefined;
+  /** Counted batches whose `ack` / `quarantine` rejected: retried before the next lease. */
+  const unsettled: Array<{ id: string; op: () => Promise<void> }> = [];
 
   function arm(ms: number): void {
     if (timer || stopped) return;
@@ -61,23 +81,28 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
     timer.unref();
   }
 
+  function pause(ms: number): void {
+    pausedUntil = now() + ms;
+    arm(ms);
+  }
+
   async function settle(id: string, outcome: ExportOutcome): Promise<void> {
     let dropped = 0;
     for (const n of Object.values(outcome.dropped)) dropped += n ?? 0;
     if (outcome.exported === 0 && dropped === 0) {
+      deps.delivering?.(false);
       spool.release(id);
-      pausedUntil = now() + deps.retryMs;
-      arm(deps.retryMs);
+      pause(deps.retryMs);
       return;
     }
     counters.spooled -= outcome.exported;
     counters.exported += outcome.exported;
-    for (const [reason, n] of Object.entries(outcome.dropped)) {
-      counters.spooled -= n ?? 0;
-      counters.drop(reason as DropReason, n ?? 0);
-    }
+    if (outcome.exported > 0) deps.delivering?.(true);
+    for (const [reason, n] of Object.entries(outcome.dropped)) drops.fromSpool(reason as DropReason, n ?? 0);
+    // The records are counted now: whatever the disk says, this batch must not replay again.
     if (outcome.exported === 0 && outcome.undelivered.length === 0) {
-      await spool.quarantine(id, Object.keys(outcome.dropped).join(',') || 'rejected');
+      const reason = Object.keys(outcome.dropped).join(',') || 'rejected';
+      await finish(id, () => spool.quarantine(id, reason));
       return;
     }
     // Keep the parts that did not go through before letting go of the original.
@@ -88,29 +113,86 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
       } catch {
         ok = false;
       }
-      if (!ok) {
-        counters.spooled -= part.count;
-        counters.drop('disk_error', part.count);
-        diag.warn('spool-append', `could not re-spool ${part.count} records after a partial replay`);
-      }
+      if (!ok) drops.fromSpool('disk_error', part.count);
     }
-    await spool.ack(id);
+    await finish(id, () => spool.ack(id));
+  }
+
+  /** Runs a counted batch's `ack` / `quarantine`; on a rejection keeps it for a retry. */
+  async function finish(id: string, op: () => Promise<void>): Promise<void> {
+    try {
+      await op();
+    } catch (err) {
+      unsettled.push({ id, op });
+      diag.error(
+        'replay-settle',
+        `replay: the spool could not settle a batch (retrying): ${(err as Error)?.message}`,
+      );
+      pause(deps.retryMs);
+    }
+  }
+
+  /** Retries the pending settlements, oldest first. False when one still fails (then paused). */
+  async function retryUnsettled(): Promise<boolean> {
+    while (unsettled.length > 0) {
+      const { op } = unsettled[0]!;
+      try {
+        await op();
+      } catch {
+        pause(deps.retryMs);
+        return false;
+      }
+      unsettled.shift();
+    }
+    return true;
+  }
+
+  /** The next batch; undefined when the spool is empty or cannot tell now (then replay pauses). */
+  async function lease(): Promise<Batch | undefined> {
+    try {
+      const batch = await spool.next();
+      if (!batch) hasData = false;
+      return batch;
+    } catch (err) {
+      // Not "empty": the data may well be there. Ask again after a pause (never at once: spin).
+      const hint = isSpoolUnavailable(err) ? Math.min(err.retryAfterMs, MAX_UNAVAILABLE_PAUSE_MS) : 0;
+      const ms = Math.max(deps.retryMs, hint);
+      if (isSpoolUnavailable(err)) diag.warn('replay-unavailable', `replay paused: ${err.message}`);
+      else diag.error('replay', `replay: the spool failed to hand out a batch: ${(err as Error)?.message}`);
+      pause(ms);
+      return undefined;
+    }
   }
 
   async function run(): Promise<void> {
-    const batch = await spool.next();
-    if (!batch) {
-      hasData = false;
-      return;
+    if (!(await retryUnsettled())) return;
+    const batch = await lease();
+    if (!batch) return;
+    let settled = false;
+    try {
+      if (stopped) {
+        spool.release(batch.id);
+        settled = true;
+        return;
+      }
+      controller = new AbortController();
+      const outcome = await exporter.export(batch, { signal: controller.signal });
+      controller = undefined;
+      await settle(batch.id, outcome);
+      settled = true;
+    } finally {
+      controller = undefined;
+      if (!settled) {
+        // Whatever threw, the batch must not stay leased until a restart. (A spool that settled
+        // it before throwing, as the disk spool's `ack` does, ignores the release.)
+        try {
+          spool.release(batch.id);
+        } catch {
+          // Nothing more to do here; the diag line below reports the failure.
+        }
+        pause(deps.retryMs);
+      }
     }
-    if (stopped) {
-      spool.release(batch.id);
-      return;
-    }
-    controller = new AbortController();
-    const outcome = await exporter.export(batch, { signal: controller.signal });
-    controller = undefined;
-    await settle(batch.id, outcome);
   }
 
   return {
@@ -118,7 +200,7 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
       return running !== undefined;
     },
     ready() {
-      if (stopped || running || !hasData) return false;
+      if (stopped || running || (!hasData && unsettled.length === 0)) return false;
       const wait = pausedUntil - now();
       if (wait > 0) {
         arm(wait);
@@ -156,6 +238,8 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
       timer = undefined;
       controller?.abort();
       await running;
+      // A last try before the spool closes; a batch still unsettled replays after a restart.
+      await retryUnsettled();
     },
   };
 }

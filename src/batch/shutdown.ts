@@ -7,6 +7,10 @@
  *   exporter, the spill and the spool are closed, in that order (each may still feed the next).
  * - `exitSync()`: for `process.exit()` and fatal exceptions, where no promise will ever settle:
  *   everything in memory, in flight included, is written to the spool synchronously.
+ *
+ * `shutdown` never rejects: a step that fails (an exporter or spool whose `close` rejects) is
+ * reported through the diag, the remaining steps still run, and `onClosed` (which removes the
+ * exit hooks) always runs.
  */
 import type { Diag } from '../diag.js';
 import type { Exporter } from '../export/types.js';
@@ -52,8 +56,30 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
   let exited = false;
   let shutdownPromise: Promise<void> | undefined;
 
+  /** Runs one closing step; a failure is reported, never thrown (the next steps must still run). */
+  async function step(what: string, run: () => unknown): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      diag.error(`shutdown-${what}`, `shutdown: ${what} failed: ${(err as Error)?.message ?? String(err)}`);
+    }
+  }
+
   async function shutdown(timeoutMs: number): Promise<void> {
     closed = true;
+    try {
+      await drain(timeoutMs);
+    } finally {
+      await step('exporter close', () => exporter.close());
+      await step('spill close', () => spill.close());
+      await step('spool close', () => spool?.close());
+      await step('release', () => deps.released());
+      await step('exit hooks', () => deps.onClosed?.());
+    }
+  }
+
+  /** Sends what is in memory within the deadline; after it, spools or drops the rest. */
+  async function drain(timeoutMs: number): Promise<void> {
     summary.stop();
     const stopReplay = replayer?.stop();
     intake.cut();
@@ -70,13 +96,8 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
       grace.cancel();
     }
     deadline.cancel();
-    await stopReplay;
-    await spill.idle();
-    await exporter.close();
-    spill.close();
-    await spool?.close();
-    deps.released();
-    deps.onClosed?.();
+    await step('replay stop', () => stopReplay);
+    await step('spill', () => spill.idle());
   }
 
   /** After the shutdown deadline: what is still in memory goes to the spool or is dropped. */
@@ -114,18 +135,24 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
       return closed;
     },
     shutdown(timeoutMs) {
-      shutdownPromise ??= shutdown(timeoutMs);
+      shutdownPromise ??= shutdown(timeoutMs).catch((err) => {
+        diag.error('shutdown', `shutdown failed: ${(err as Error)?.message ?? String(err)}`);
+      });
       return shutdownPromise;
     },
     exitSync,
   };
 }
 
+/**
+ * The shutdown deadline. Not unref'd, on purpose: podlog's other timers are (retry backoff
+ * included), so during an outage this timer is what keeps `await log.shutdown()` from being
+ * cut short by an empty event loop; it holds the process for the deadline at most.
+ */
 function timeout(ms: number): { promise: Promise<'timeout'>; cancel: () => void } {
   let timer: NodeJS.Timeout | undefined;
   const promise = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ms);
-    timer.unref();
   });
   return { promise, cancel: () => clearTimeout(timer) };
 }

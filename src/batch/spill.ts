@@ -4,17 +4,20 @@
  * Without a spool (or after it closed) the batch is dropped with the caller's reason.
  *
  * Batches on their way to disk are still in memory; overflow spills are limited by a budget
- * (the queue's size) so a disk slower than the app cannot grow memory without bound.
+ * (the queue's size) so a disk slower than the app cannot grow memory without bound. Bytes are
+ * measured as the memory queue measures them: what a body keeps alive (`memoryOf`).
  */
-import type { Diag } from '../diag.js';
 import type { Batch } from '../export/types.js';
 import type { Spool } from '../spool/types.js';
 import type { Counters, DropReason } from '../stats.js';
+import { memoryOf } from './body-pool.js';
+import type { Drops } from './drops.js';
 
 export interface SpillDeps {
   spool: Spool | undefined;
   counters: Counters;
-  diag: Diag;
+  drops: Drops;
+  /** Records and bytes (`memoryOf`) on their way to disk at once. */
   budget: { records: number; bytes: number };
   /** A spill finished (memory went down). */
   onSettled: () => void;
@@ -46,26 +49,24 @@ interface InProgress {
 }
 
 export function createSpill(deps: SpillDeps): Spill {
-  const { spool, counters, diag } = deps;
+  const { spool, counters, drops } = deps;
   const inProgress = new Set<InProgress>();
   let records = 0;
   let bytes = 0;
   let closed = false;
 
   function landed(batch: Batch, ok: boolean): void {
-    counters.queued -= batch.count;
     if (ok) {
+      counters.queued -= batch.count;
       counters.spooled += batch.count;
       deps.onAppended();
     } else {
-      counters.drop('disk_error', batch.count);
-      diag.warn('spool-refused', `the spool refused a batch; ${batch.count} records dropped (disk_error)`);
+      drops.fromQueue('disk_error', batch.count, batch);
     }
   }
 
   function dropAs(batch: Batch, reason: DropReason): void {
-    counters.queued -= batch.count;
-    counters.drop(reason, batch.count);
+    drops.fromQueue(reason, batch.count, batch);
   }
 
   function appendSync(batch: Batch): boolean {
@@ -82,7 +83,7 @@ export function createSpill(deps: SpillDeps): Spill {
         spool !== undefined &&
         !closed &&
         records + batch.count <= deps.budget.records &&
-        bytes + batch.body.length <= deps.budget.bytes
+        bytes + memoryOf(batch.body) <= deps.budget.bytes
       );
     },
     toDisk(batch, fallback) {
@@ -93,14 +94,14 @@ export function createSpill(deps: SpillDeps): Spill {
       const entry: InProgress = { batch, done: false };
       inProgress.add(entry);
       records += batch.count;
-      bytes += batch.body.length;
+      bytes += memoryOf(batch.body);
       entry.promise = spool
         .append(batch)
         .catch(() => false)
         .then((ok) => {
           inProgress.delete(entry);
           records -= batch.count;
-          bytes -= batch.body.length;
+          bytes -= memoryOf(batch.body);
           if (entry.done) return;
           entry.done = true;
           landed(batch, ok);

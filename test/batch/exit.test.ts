@@ -65,6 +65,23 @@ describe('exit handling in a real child process', () => {
     expect(indices(receiver)).toEqual(range(5000));
   });
 
+  it('SIGTERM with shutdownTimeoutMs at its cap (2^31-1 ms): no timer overflows (it would fire at once)', async () => {
+    const { child, done } = run({
+      ENDPOINT: receiver.endpoint,
+      N: '200',
+      MODE: 'sigterm',
+      SHUTDOWN_TIMEOUT_MS: String(2 ** 31 - 1),
+    });
+    await new Promise<void>((resolve) =>
+      child.stdout!.on('data', (d) => String(d).includes('ready') && resolve()),
+    );
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.signal).toBe('SIGTERM');
+    expect(result.stderr).not.toContain('TimeoutOverflowWarning');
+    expect(indices(receiver)).toEqual(range(200));
+  });
+
   for (const mode of ['exit', 'throw'] as const) {
     it(`${mode === 'exit' ? 'process.exit(0)' : 'a fatal exception'}: memory goes to the spool and arrives after a restart`, async () => {
       const first = await run({ ENDPOINT: await deadEndpoint(), N: '3000', MODE: mode, SPOOL_DIR: spoolDir })

@@ -146,6 +146,33 @@ describe('overflow: spool', () => {
     expectInvariant(sink.stats());
   });
 
+  it('measures batches on their way to disk as the queue does (memory held): the spill stays within queue.maxBytes', async () => {
+    const spool = new FakeSpool();
+    // A disk that does not answer: every spill stays in memory.
+    const disk = deferred<void>();
+    const append = spool.append.bind(spool);
+    let pending = 0;
+    spool.append = async (b) => {
+      pending++;
+      await disk.promise;
+      return append(b);
+    };
+    const maxBytes = 64 * 1024;
+    const { sink, exporter } = setup({ maxBytes, batchRecords: 1, concurrency: 1, spool });
+    const gate = stall(exporter);
+    for (let i = 0; i < 2000; i++) sink.write(rec(i));
+    // A one-record batch is a small body in a 4 KiB buffer: memory is the buffer, not the body.
+    const held = sink.stats().queue.bytes / (sink.stats().queue.records || 1);
+    expect(held).toBeGreaterThanOrEqual(4096);
+    expect(pending * 4096).toBeLessThanOrEqual(maxBytes);
+    expect(pending).toBeGreaterThan(0);
+    expectInvariant(sink.stats());
+    disk.resolve();
+    gate.resolve();
+    await sink.shutdown();
+    expectInvariant(sink.stats());
+  });
+
   it('counts a batch the disk refused as disk_error', async () => {
     const spool = new FakeSpool();
     spool.accept = false;

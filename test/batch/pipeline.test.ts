@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExportOutcome } from '../../src/export/types.js';
-import { deferred, down, expectInvariant, ok, rec } from './fakes.js';
+import { bodies, deferred, down, expectInvariant, ok, rec } from './fakes.js';
 import { setup } from './harness.js';
 
 describe('batch cutting', () => {
@@ -100,9 +100,15 @@ describe('outcomes', () => {
     };
     for (let i = 0; i < 20; i++) sink.write(rec(i));
     await sink.flush();
+    await sink.flush(); // the drop summary written after the first outcome (alone in its batch)
     const s = sink.stats();
     expect(s.exported).toBe(7);
-    expect(s.dropped).toMatchObject({ rejected: 2, too_large: 1, retries_exhausted: 10, total: 13 });
+    // The summary (about the 3 refused) is itself undelivered: counted, and never summarized.
+    expect(s.accepted).toBe(21);
+    expect(s.dropped).toMatchObject({ rejected: 2, too_large: 1, retries_exhausted: 11, total: 14 });
+    expect(
+      exporter.calls.filter((b) => b.count === 1 && bodies(b.body)[0]?.startsWith('podlog dropped')),
+    ).toHaveLength(1);
     expectInvariant(s);
     await sink.shutdown();
   });

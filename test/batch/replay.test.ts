@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createReplayer } from '../../src/batch/replay.js';
+import { silentDiag } from '../../src/diag.js';
 import type { Batch } from '../../src/export/types.js';
 import { encodeRequest } from '../../src/otlp/encode-request.js';
+import { SpoolUnavailableError } from '../../src/spool/errors.js';
 import { Counters } from '../../src/stats.js';
-import { down, expectInvariant, FakeSpool, rec, until } from './fakes.js';
+import { deferred, down, expectInvariant, FakeExporter, FakeSpool, rec, until } from './fakes.js';
 import { setup } from './harness.js';
 
 /** A batch as an earlier process would have left it on disk. */
@@ -119,5 +122,120 @@ describe('replay from the spool', () => {
     await until(() => sink.stats().exported === 10, 'replay');
     expectInvariant(sink.stats());
     await sink.shutdown();
+  });
+});
+
+describe('replay never leaves a batch stuck', () => {
+  it('an ack that rejects is retried after a pause: the batch leaves the disk, counted once', async () => {
+    const counters = new Counters();
+    const spool = new FakeSpool(counters, [oldBatch('a', 3), oldBatch('b', 2)]);
+    const ack = spool.ack.bind(spool);
+    let refusals = 1;
+    spool.ack = async (id) => {
+      if (refusals-- > 0) throw new Error('cursor write refused');
+      return ack(id);
+    };
+    const { sink, exporter } = setup({ counters, spool, extra: fast });
+    await until(() => spool.acked.length === 2, 'both batches acked');
+    expect(spool.acked).toEqual(['a', 'b']);
+    expect(exporter.calls.map((b) => b.id)).toEqual(['a', 'b']); // not replayed (and counted) twice
+    const s = sink.stats();
+    expect(s).toMatchObject({ recovered: 5, exported: 5, spooled: 0 });
+    expectInvariant(s);
+    await sink.shutdown();
+  });
+
+  it('a quarantine that rejects is retried: the refused batch is settled, counted once', async () => {
+    const counters = new Counters();
+    const spool = new FakeSpool(counters, [oldBatch('a', 3)]);
+    const quarantine = spool.quarantine.bind(spool);
+    let refusals = 2;
+    spool.quarantine = async (id) => {
+      if (refusals-- > 0) throw new Error('disk refused');
+      return quarantine(id);
+    };
+    const { sink, exporter } = setup({ counters, spool, extra: fast });
+    exporter.respond = (b) => ({ exported: 0, dropped: { rejected: b.count }, undelivered: [] });
+    await until(() => spool.quarantined.length === 1, 'quarantined after two refusals');
+    expect(exporter.calls.map((b) => b.id)).toEqual(['a']);
+    const s = sink.stats();
+    expect(s).toMatchObject({ spooled: 0 });
+    expect(s.dropped.rejected).toBe(3);
+    expectInvariant(s);
+    await sink.shutdown();
+  });
+
+  it('an export that throws releases the lease: the batch is replayed after a pause', async () => {
+    const counters = new Counters();
+    const spool = new FakeSpool(counters, [oldBatch('a', 3)]);
+    const { sink, exporter } = setup({ counters, spool, extra: fast });
+    let throws = 1;
+    exporter.respond = (b) => {
+      if (throws-- > 0) throw new Error('exporter bug');
+      return { exported: b.count, dropped: {}, undelivered: [] };
+    };
+    await until(() => spool.acked.length === 1, 'replayed after the failure');
+    expect(exporter.calls.map((b) => b.id)).toEqual(['a', 'a']);
+    expect(sink.stats()).toMatchObject({ exported: 3, spooled: 0 });
+    expectInvariant(sink.stats());
+    await sink.shutdown();
+  });
+
+  it('a spool that cannot tell (next() rejects SpoolUnavailableError) is asked again, not taken as empty', async () => {
+    const counters = new Counters();
+    const spool = new FakeSpool(counters, [oldBatch('a', 3)]);
+    const next = spool.next.bind(spool);
+    let unavailable = 1;
+    spool.next = async () => {
+      if (unavailable-- > 0) throw new SpoolUnavailableError('read refused: EIO', 5);
+      return next();
+    };
+    const { sink, exporter } = setup({ counters, spool, extra: fast });
+    // No append happens: only a retry of next() can find the batch.
+    await until(() => spool.acked.length === 1, 'replayed after the disk answered again');
+    expect(exporter.calls.map((b) => b.id)).toEqual(['a']);
+    expect(sink.stats()).toMatchObject({ recovered: 3, exported: 3, spooled: 0 });
+    expectInvariant(sink.stats());
+    await sink.shutdown();
+  });
+});
+
+describe('replayer: a spool that cannot tell pauses replay (no spin, no "empty")', () => {
+  it('after SpoolUnavailableError it waits retryMs, then asks again and replays', async () => {
+    const counters = new Counters();
+    const spool = new FakeSpool(counters, [oldBatch('a', 3)]);
+    const next = spool.next.bind(spool);
+    let asked = 0;
+    spool.next = async () => {
+      if (asked++ === 0) throw new SpoolUnavailableError('directory cannot be opened', 0);
+      return next();
+    };
+    const exporter = new FakeExporter();
+    let t = 1_000_000;
+    let ended = deferred<void>();
+    const replayer = createReplayer({
+      spool,
+      exporter,
+      counters,
+      diag: silentDiag,
+      retryMs: 1000,
+      now: () => t,
+      wake: () => ended.resolve(),
+    });
+    expect(replayer.ready()).toBe(true);
+    replayer.start();
+    await ended.promise;
+    expect(asked).toBe(1);
+    expect(replayer.ready()).toBe(false); // paused, not spinning on the disk
+    t += 999;
+    expect(replayer.ready()).toBe(false);
+    t += 1;
+    expect(replayer.ready()).toBe(true); // and not "empty": it asks again
+    ended = deferred<void>();
+    replayer.start();
+    await ended.promise;
+    expect(spool.acked).toEqual(['a']);
+    expect(counters).toMatchObject({ exported: 3, spooled: 0 });
+    await replayer.stop();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createDiag } from '../../src/diag.js';
 import { deferred, expectInvariant, FakeSpool, hangUntilAborted, ok, rec } from './fakes.js';
 import { setup } from './harness.js';
 
@@ -110,4 +111,58 @@ describe('exitSync (process.exit / fatal exception)', () => {
     expect(sink.stats().dropped.shutdown).toBe(25);
     expectInvariant(sink.stats());
   });
+});
+
+describe('shutdown never rejects and always lets go of its hooks', () => {
+  const failures = [
+    ['the exporter', 'exporter'],
+    ['the spool', 'spool'],
+  ] as const;
+  for (const [what, which] of failures) {
+    it(`when closing ${what} rejects: resolves, reports it, and still runs onClosed`, async () => {
+      const lines: string[] = [];
+      const diag = createDiag({ sink: (l) => lines.push(l) });
+      let closedHooks = 0;
+      const spool = new FakeSpool();
+      const { sink, exporter } = setup({
+        spool,
+        extra: { diag, onClosed: () => closedHooks++ },
+      });
+      const fail = async () => {
+        throw new Error(`${which} close broke`);
+      };
+      if (which === 'exporter') exporter.close = fail;
+      else spool.close = fail;
+      sink.write(rec(1));
+      await expect(sink.shutdown()).resolves.toBeUndefined();
+      expect(closedHooks).toBe(1);
+      expect(lines.some((l) => l.includes(`${which} close broke`))).toBe(true);
+      // Closing went on past the failure.
+      if (which === 'exporter') expect(spool.closed).toBe(true);
+      expect(sink.stats()).toMatchObject({ exported: 1, queued: 0 });
+      expectInvariant(sink.stats());
+    });
+  }
+
+  const odd: Array<[string, unknown]> = [
+    ['beyond the timer limit (2^31 ms)', 2 ** 31],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['a string', 'soon'],
+    ['NaN', Number.NaN],
+  ];
+  for (const [label, timeoutMs] of odd) {
+    it(`timeoutMs ${label}: the deadline does not pass at once (nothing dropped as shutdown)`, async () => {
+      const { sink, exporter } = setup({ batchRecords: 10, concurrency: 1 });
+      exporter.respond = async (b) => {
+        await new Promise((r) => setTimeout(r, 20));
+        return ok(b);
+      };
+      for (let i = 0; i < 25; i++) sink.write(rec(i));
+      await sink.shutdown({ timeoutMs: timeoutMs as number });
+      const s = sink.stats();
+      expect(s.dropped.shutdown).toBe(0);
+      expect(s).toMatchObject({ exported: 25, queued: 0 });
+      expectInvariant(s);
+    });
+  }
 });
