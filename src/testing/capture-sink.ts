@@ -25,6 +25,11 @@ export function createCaptureSink(onRecord: (record: TestRecord) => void): Recor
       }
       counters.exported++;
     },
+    discard(reason) {
+      // A log call whose record could not be encoded: counted, as the real pipeline does.
+      counters.accepted++;
+      counters.drop(reason, 1);
+    },
     pressure: 0,
     drained: () => Promise.resolve(),
     flush: () => Promise.resolve(),

@@ -84,3 +84,17 @@ describe('createTestLogger: a real logger that captures records in memory', () =
     expect(logger.stats().dropped.after_shutdown).toBe(1);
   });
 });
+
+describe('capture sink accounting', () => {
+  it('counts a record the facade could not encode as accepted and dropped encode_error', async () => {
+    const { createCaptureSink } = await import('../../src/testing/capture-sink.js');
+    const seen: unknown[] = [];
+    const sink = createCaptureSink((r) => seen.push(r));
+    sink.discard?.('encode_error');
+    const s = sink.stats();
+    expect(s.accepted).toBe(1);
+    expect(s.dropped.encode_error).toBe(1);
+    expect(s.accepted + s.recovered).toBe(s.exported + s.queued + s.spooled + s.dropped.total);
+    expect(seen).toEqual([]);
+  });
+});
