@@ -32,7 +32,11 @@ export interface BatchConfig {
 
 /** The memory queue: everything accepted and not yet exported, spooled or dropped. */
 export interface QueueOptions {
-  /** Records held in memory (queued, being batched or in flight). Env: `OTEL_BLRP_MAX_QUEUE_SIZE`. Default 100,000. */
+  /**
+   * Records held in memory (queued, being batched or in flight). Env: `OTEL_BLRP_MAX_QUEUE_SIZE`.
+   * Default 1,000,000: records are held as their encoded bytes, so `maxBytes` is what bounds
+   * memory; this default only binds for records under ~34 bytes.
+   */
   maxRecords?: number;
   /** Encoded bytes held in memory. Default 32 MiB. */
   maxBytes?: number;
@@ -76,7 +80,10 @@ export interface PipelineConfig {
 export const OVERFLOWS: readonly Overflow[] = ['spool', 'drop-oldest', 'drop-newest'];
 
 export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = Object.freeze({
-  queue: Object.freeze({ maxRecords: 100_000, maxBytes: 32 * 1024 * 1024 }),
+  // Records are held as bytes (loose-records.ts, cut batch bodies) with no per-record object,
+  // so the byte bound is the memory bound; the record bound sits above what 32 MiB holds of
+  // any ordinary record (~170 bytes: ~200,000), so a 5-s outage at 20,000 records/s fits.
+  queue: Object.freeze({ maxRecords: 1_000_000, maxBytes: 32 * 1024 * 1024 }),
   overflow: undefined,
   concurrency: 2,
   handleExit: true,

@@ -22,13 +22,20 @@ export type { TlsOptions } from './tls-options.js';
 
 /** Retry budget of one batch (see "Retries" in the README). */
 export interface RetryOptions {
-  /** Attempts per request, the first included. Default 6. */
+  /**
+   * Attempts per request, the first included. Default 12 (with the 2-s backoff ceiling, about
+   * 10 s of failed probes; `maxElapsedMs` bounds it too).
+   */
   maxAttempts?: number;
   /** Give up on a batch this long after its first attempt (it goes to the spool). Default 20 000 ms. */
   maxElapsedMs?: number;
   /** First backoff ceiling; it doubles per consecutive failure (full jitter). Default 500 ms. */
   initialDelayMs?: number;
-  /** Backoff ceiling. Default 5 000 ms. */
+  /**
+   * Backoff ceiling, i.e. the longest wait for the next probe of a failing backend. Default
+   * 2 000 ms: a backend back up is noticed within 2 s, before the queue fills (a `Retry-After`
+   * from the backend still wins, up to `maxRetryAfterMs`).
+   */
   maxDelayMs?: number;
   /** Largest `Retry-After` honoured; longer asks are clamped to it. Default 60 000 ms. */
   maxRetryAfterMs?: number;
@@ -272,7 +279,7 @@ function resolveRetry(value: RetryOptions | undefined): RetryConfig {
       'an object like { maxAttempts, maxElapsedMs, initialDelayMs, maxDelayMs }',
     ) ?? {};
   const initialDelayMs = milliseconds(o.initialDelayMs, 'retry.initialDelayMs', 500, 0);
-  const maxDelayMs = milliseconds(o.maxDelayMs, 'retry.maxDelayMs', Math.max(5_000, initialDelayMs), 0);
+  const maxDelayMs = milliseconds(o.maxDelayMs, 'retry.maxDelayMs', Math.max(2_000, initialDelayMs), 0);
   if (maxDelayMs < initialDelayMs) {
     throw new InvalidOptionError(
       'retry.maxDelayMs',
@@ -281,7 +288,7 @@ function resolveRetry(value: RetryOptions | undefined): RetryConfig {
     );
   }
   return Object.freeze({
-    maxAttempts: integer(o.maxAttempts, 'retry.maxAttempts', 6, 1),
+    maxAttempts: integer(o.maxAttempts, 'retry.maxAttempts', 12, 1),
     maxElapsedMs: milliseconds(o.maxElapsedMs, 'retry.maxElapsedMs', 20_000, 0),
     initialDelayMs,
     maxDelayMs,

@@ -31,10 +31,10 @@ describe('resolveExportOptions', () => {
     expect(c.maxConcurrentRequests).toBe(2);
     expect(c.maxRequestBytes).toBe(4 * 1024 * 1024);
     expect(c.retry).toEqual({
-      maxAttempts: 6,
+      maxAttempts: 12,
       maxElapsedMs: 20_000,
       initialDelayMs: 500,
-      maxDelayMs: 5_000,
+      maxDelayMs: 2_000,
       maxRetryAfterMs: 60_000,
     });
     expect(c.tls.rejectUnauthorized).toBe(true);
