@@ -31,7 +31,7 @@ import { listSubdirs } from './open-dir.js';
 import { quarantineDir, writeQuarantine } from './quarantine.js';
 import { type SegmentScan, scanSegmentBytes, uncountedCorrupt } from './scan-file.js';
 import type { SegmentWriter } from './segment-writer.js';
-import type { SpoolContext } from './spool-context.js';
+import { countRecoveredCorrupt, type SpoolContext } from './spool-context.js';
 
 /** Frames copied between two checkpoints: bounds what a crash mid-adoption leaves to copy again. */
 export const CHECKPOINT_FRAMES = 64;
@@ -239,10 +239,9 @@ class SegmentAdoption {
     for (const id of this.sinceCheckpoint) this.unsettled.delete(id);
     this.sinceCheckpoint.length = 0;
     if (this.corrupt.frames > 0) {
-      spool.counters.recovered += this.corrupt.records;
-      spool.counters.drop('corrupt', this.corrupt.records);
-      spool.diag.warn(
-        'spool-corrupt',
+      countRecoveredCorrupt(
+        spool,
+        this.corrupt.records,
         `spool skipped ${this.corrupt.frames} corrupt frames (${this.corrupt.records} records) while adopting`,
       );
       this.corrupt = { frames: 0, records: 0 };
@@ -272,10 +271,9 @@ class SegmentAdoption {
       spool.diskError('quarantine', err);
       return false;
     }
-    spool.counters.recovered += 1;
-    spool.counters.drop('corrupt', 1);
-    spool.diag.warn(
-      'spool-corrupt',
+    countRecoveredCorrupt(
+      spool,
+      1,
       `spool segment ${this.name} of ${this.dir} has a foreign header; quarantined`,
     );
     return true;
@@ -306,10 +304,9 @@ class SegmentAdoption {
       spool.diskError('quarantine', err);
       return false;
     }
-    spool.counters.recovered += 1;
-    spool.counters.drop('corrupt', 1);
-    spool.diag.warn(
-      'spool-corrupt',
+    countRecoveredCorrupt(
+      spool,
+      1,
       `spool segment ${this.name} of ${this.dir} unreadable after byte ${at}; quarantined`,
     );
     return true;

@@ -18,7 +18,7 @@ import { errorCode } from './fs.js';
 import { quarantineDir, writeQuarantine } from './quarantine.js';
 import { scanSegmentFile, uncountedCorrupt } from './scan-file.js';
 import type { SegmentReaper } from './segment-reaper.js';
-import type { SpoolContext } from './spool-context.js';
+import { countRecoveredCorrupt, type SpoolContext } from './spool-context.js';
 import type { SegmentState } from './spool-index.js';
 
 /** Resolves true when every segment was read (false when the spool closed first). */
@@ -51,7 +51,7 @@ async function recoverSegment(
   cursor: Cursor,
   acked: ReadonlySet<number>,
 ): Promise<number> {
-  const { fs, counters, diag } = spool;
+  const { fs, counters } = spool;
   let scan: Awaited<ReturnType<typeof scanSegmentFile>>;
   try {
     scan = await scanSegmentFile(fs, seg.file);
@@ -68,9 +68,11 @@ async function recoverSegment(
   seg.scanned = true;
   if (scan.header !== 'ok') {
     if (scan.header === 'bad') {
-      counters.recovered += 1;
-      counters.drop('corrupt', 1);
-      diag.warn('spool-corrupt', `spool segment ${basename(seg.file)} has a foreign header; quarantined`);
+      countRecoveredCorrupt(
+        spool,
+        1,
+        `spool segment ${basename(seg.file)} has a foreign header; quarantined`,
+      );
       try {
         fs.mkdirSync(quarantineDir(spool.dir!), { recursive: true, mode: 0o700 });
         fs.renameSync(seg.file, join(quarantineDir(spool.dir!), `foreign-${basename(seg.file)}`));
@@ -100,15 +102,16 @@ async function recoverSegment(
   // Counted once: the cursor records them as settled (when their seq can be placed).
   for (const seq of corrupt.seqs) spool.index.markSettled(seq);
   if (corrupt.frames > 0) {
-    counters.recovered += corrupt.records;
-    counters.drop('corrupt', corrupt.records);
-    diag.warn('spool-corrupt', `spool skipped ${corrupt.frames} corrupt frames (${corrupt.records} records)`);
+    countRecoveredCorrupt(
+      spool,
+      corrupt.records,
+      `spool skipped ${corrupt.frames} corrupt frames (${corrupt.records} records)`,
+    );
   }
   if (scan.insaneAt !== undefined) {
-    counters.recovered += 1;
-    counters.drop('corrupt', 1);
-    diag.warn(
-      'spool-corrupt',
+    countRecoveredCorrupt(
+      spool,
+      1,
       `spool segment ${basename(seg.file)} unreadable after byte ${scan.insaneAt}; quarantined`,
     );
     try {

@@ -29,3 +29,18 @@ export interface SpoolContext {
   /** Reports a refused disk operation: warns once per error code and pauses writes for a while. */
   diskError(op: string, err: unknown): void;
 }
+
+/**
+ * Counts records read back from disk that turned out unusable: recovered (they were counted
+ * out of the process that wrote them) and dropped `corrupt` at once, so the accounting
+ * invariant holds; one `spool-corrupt` warning says what was found.
+ */
+export function countRecoveredCorrupt(
+  spool: Pick<SpoolContext, 'counters' | 'diag'>,
+  records: number,
+  what: string,
+): void {
+  spool.counters.recovered += records;
+  spool.counters.drop('corrupt', records);
+  spool.diag.warn('spool-corrupt', what);
+}
