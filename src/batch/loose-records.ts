@@ -11,35 +11,20 @@
  */
 
 import { frameRequest } from '../otlp/encode-request.js';
-import * as F from '../otlp/fields.js';
-import { LEN, tag } from '../otlp/protobuf.js';
+import {
+  fieldSize,
+  T_LOG_RECORD,
+  T_RESOURCE,
+  T_RESOURCE_LOGS,
+  T_SCOPE,
+  T_SCOPE_LOGS,
+  writeVarint,
+} from '../otlp/framing.js';
 import type { QueuedRecord } from './types.js';
-
-const T_RESOURCE_LOGS = tag(F.ExportLogsServiceRequest.resourceLogs, LEN);
-const T_RESOURCE = tag(F.ResourceLogs.resource, LEN);
-const T_SCOPE_LOGS = tag(F.ResourceLogs.scopeLogs, LEN);
-const T_SCOPE = tag(F.ScopeLogs.scope, LEN);
-const T_LOG_RECORD = tag(F.ScopeLogs.logRecords, LEN);
-
-function varintSize(n: number): number {
-  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x20_0000 ? 3 : n < 0x1000_0000 ? 4 : 5;
-}
-
-/** Size of a length-delimited field (one-byte tag) holding `n` bytes. */
-const fieldSize = (n: number) => 1 + varintSize(n) + n;
 
 /** Bytes a record adds to a request body: its bytes plus tag and length prefix. */
 export function framedSize(record: QueuedRecord): number {
   return fieldSize(record.bytes.length);
-}
-
-function writeVarint(buf: Uint8Array, pos: number, n: number): number {
-  while (n > 0x7f) {
-    buf[pos++] = (n & 0x7f) | 0x80;
-    n >>>= 7;
-  }
-  buf[pos++] = n;
-  return pos;
 }
 
 export class LooseRecords {

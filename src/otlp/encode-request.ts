@@ -2,8 +2,15 @@
  * Frames encoded records into one `ExportLogsServiceRequest`: one `ResourceLogs` per resource,
  * one `ScopeLogs` per scope within it, records copied byte for byte.
  */
-import * as F from './fields.js';
-import { LEN, tag } from './protobuf.js';
+import {
+  fieldSize,
+  T_LOG_RECORD,
+  T_RESOURCE,
+  T_RESOURCE_LOGS,
+  T_SCOPE,
+  T_SCOPE_LOGS,
+  writeVarint,
+} from './framing.js';
 
 /** What framing needs of a record: its bytes and the identity of its resource and scope. */
 export interface FramedRecord {
@@ -11,24 +18,6 @@ export interface FramedRecord {
   readonly scope: { readonly bytes: Uint8Array };
   readonly resource: { readonly bytes: Uint8Array };
 }
-
-const T_RESOURCE_LOGS = tag(F.ExportLogsServiceRequest.resourceLogs, LEN);
-const T_RESOURCE = tag(F.ResourceLogs.resource, LEN);
-const T_SCOPE_LOGS = tag(F.ResourceLogs.scopeLogs, LEN);
-const T_SCOPE = tag(F.ScopeLogs.scope, LEN);
-const T_LOG_RECORD = tag(F.ScopeLogs.logRecords, LEN);
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n > 0x7f) {
-    n >>>= 7;
-    size++;
-  }
-  return size;
-}
-
-/** Size of a length-delimited field (one-byte tag) holding `n` bytes. */
-const fieldSize = (n: number) => 1 + varintSize(n) + n;
 
 type Groups = Map<FramedRecord['resource'], Map<FramedRecord['scope'], FramedRecord[]>>;
 
@@ -73,26 +62,19 @@ export function frameRequest(
   // Pass 2: bytes.
   const out = alloc(total);
   let pos = 0;
-  const varint = (n: number) => {
-    while (n > 0x7f) {
-      out[pos++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    out[pos++] = n;
-  };
   const bytesField = (t: number, bytes: Uint8Array) => {
     out[pos++] = t;
-    varint(bytes.length);
+    pos = writeVarint(out, pos, bytes.length);
     out.set(bytes, pos);
     pos += bytes.length;
   };
   for (const [resource, scopes] of groups) {
     out[pos++] = T_RESOURCE_LOGS;
-    varint(sizes.get(scopes)!);
+    pos = writeVarint(out, pos, sizes.get(scopes)!);
     bytesField(T_RESOURCE, resource.bytes);
     for (const [scope, list] of scopes) {
       out[pos++] = T_SCOPE_LOGS;
-      varint(sizes.get(list)!);
+      pos = writeVarint(out, pos, sizes.get(list)!);
       bytesField(T_SCOPE, scope.bytes);
       for (const rec of list) bytesField(T_LOG_RECORD, rec.bytes);
     }

@@ -4,8 +4,8 @@
  * byte) of the records it carries. Used for HTTP 413 (halves) and for the request-size cap.
  */
 import { DecodeError } from './decode-protobuf.js';
-import * as F from './fields.js';
-import { LEN, Reader, tag } from './protobuf.js';
+import { fieldSize, T_LOG_RECORD, T_RESOURCE_LOGS, T_SCOPE_LOGS, writeVarint } from './framing.js';
+import { Reader } from './protobuf.js';
 
 /** A request body and how many log records it holds. */
 export interface RequestPart {
@@ -33,20 +33,8 @@ interface FlatRecord {
   readonly bytes: Uint8Array;
 }
 
-const T_RESOURCE_LOGS = tag(F.ExportLogsServiceRequest.resourceLogs, LEN);
-const T_SCOPE_LOGS = tag(F.ResourceLogs.scopeLogs, LEN);
-const T_LOG_RECORD = tag(F.ScopeLogs.logRecords, LEN);
 /** Upper bound of tag + length prefix of a framing message (1-byte tag, ≤ 5-byte varint). */
 const MAX_FRAME_OVERHEAD = 6;
-
-function varintSize(n: number): number {
-  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
-}
-
-/** Size of a length-delimited field with a 1-byte tag. */
-function field(payloadLen: number): number {
-  return 1 + varintSize(payloadLen) + payloadLen;
-}
 
 function concat(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0];
@@ -112,16 +100,6 @@ function parse(body: Uint8Array): { resources: ParsedResource[]; flat: FlatRecor
   return { resources, flat };
 }
 
-function writeVarint(out: Uint8Array, pos: number, n: number): number {
-  let v = n >>> 0;
-  while (v > 0x7f) {
-    out[pos++] = (v & 0x7f) | 0x80;
-    v >>>= 7;
-  }
-  out[pos++] = v;
-  return pos;
-}
-
 /** Builds the request holding flat records [from, to), in their original order and grouping. */
 function build(resources: ParsedResource[], flat: FlatRecord[], from: number, to: number): Uint8Array {
   // Group the slice back into resource → scope runs; flat order keeps each run contiguous.
@@ -151,13 +129,13 @@ function build(resources: ParsedResource[], flat: FlatRecord[], from: number, to
     const lens: number[] = [];
     for (const sc of run.scopes) {
       let slLen = res.scopes[sc.scope].head.length;
-      for (const rec of sc.records) slLen += field(rec.length);
+      for (const rec of sc.records) slLen += fieldSize(rec.length);
       lens.push(slLen);
-      rlLen += field(slLen);
+      rlLen += fieldSize(slLen);
     }
     rlLens.push(rlLen);
     slLens.push(lens);
-    total += field(rlLen);
+    total += fieldSize(rlLen);
   }
   const out = new Uint8Array(total);
   let pos = 0;
@@ -236,7 +214,7 @@ export function chunkRequest(body: Uint8Array, maxBytes: number): ChunkedRequest
   let lastScope = -1;
   const costOf = (i: number): number => {
     const rec = flat[i];
-    let cost = field(rec.bytes.length);
+    let cost = fieldSize(rec.bytes.length);
     if (rec.resource !== lastResource) {
       cost += MAX_FRAME_OVERHEAD * 2 + resources[rec.resource].head.length;
       cost += resources[rec.resource].scopes[rec.scope].head.length;
