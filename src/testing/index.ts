@@ -8,16 +8,8 @@
  */
 export { DecodeError } from '../otlp/decode-protobuf.js';
 export { decodeLogsRequest } from '../otlp/json.js';
-export type {
-  DecodedLogRecord,
-  DecodedLogsRequest,
-  DecodedResourceLogs,
-  DecodedScope,
-  DecodedScopeLogs,
-  DecodeOptions,
-  OtlpAttributes,
-  OtlpValue,
-} from '../otlp/types.js';
+// Every decoded-request type, as the main entry exports them (types.ts holds only those).
+export type * from '../otlp/types.js';
 export { FetchDispatcher, fetchDispatcher } from './fetch-dispatcher.js';
 export {
   type CapturedRequest,
