@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeProtobufRequest } from '../../src/otlp/decode-protobuf.js';
 import { decodeJsonRequest } from '../../src/otlp/json.js';
 import { VERSION } from '../../src/version.js';
-import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
 import {
   canonical,
   decodeIndependentJson,
@@ -11,29 +10,22 @@ import {
   makeRequest,
   partialSuccessProtobuf,
 } from '../helpers/otlp-independent.js';
-import { closeExporters, makeExporter } from './helpers/setup.js';
+import { makeExporter, useFaultServer } from './helpers/setup.js';
 
 const SECRET = 'Bearer s3cr3t-t0ken-value';
 
 describe('http exporter: encoding and headers (real server on 127.0.0.1)', () => {
-  let server: FaultServer;
-  beforeEach(async () => {
-    server = await startFaultServer();
-  });
-  afterEach(async () => {
-    await closeExporters();
-    await server.close();
-  });
+  const server = useFaultServer();
 
   it('POSTs the protobuf body unchanged, with podlog headers; an independent decoder reads the same records', async () => {
     const { exporter, counters } = makeExporter({
-      endpoint: server.endpoint,
+      endpoint: server().endpoint,
       headers: { authorization: SECRET },
     });
     const batch = makeBatch('b-1', { layout: [[3, 2], [1]] });
     const outcome = await exporter.export(batch);
     expect(outcome).toEqual({ exported: 6, dropped: {}, undelivered: [] });
-    const [req] = server.requests;
+    const [req] = server().requests;
     expect(req.method).toBe('POST');
     expect(req.url).toBe('/v1/logs');
     expect(req.headers['content-type']).toBe('application/x-protobuf');
@@ -48,10 +40,10 @@ describe('http exporter: encoding and headers (real server on 127.0.0.1)', () =>
   });
 
   it('http/json: OTLP/JSON that an independent decoder reads as the same records as the protobuf', async () => {
-    const { exporter } = makeExporter({ endpoint: server.endpoint, protocol: 'http/json' });
+    const { exporter } = makeExporter({ endpoint: server().endpoint, protocol: 'http/json' });
     const batch = makeBatch('b-json', { layout: [[2], [2]] });
     expect((await exporter.export(batch)).exported).toBe(4);
-    const [req] = server.requests;
+    const [req] = server().requests;
     expect(req.headers['content-type']).toBe('application/json');
     const text = req.body.toString('utf8');
     expect(decodeIndependentJson(text)).toEqual(decodeIndependentProtobuf(batch.body));
@@ -65,14 +57,14 @@ describe('http exporter: encoding and headers (real server on 127.0.0.1)', () =>
 
   it('gzip: content-encoding gzip, body gunzips to the request, bytesSent counts compressed bytes', async () => {
     const { exporter, counters } = makeExporter(
-      { endpoint: server.endpoint },
+      { endpoint: server().endpoint },
       {
         OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: 'gzip',
       },
     );
     const batch = makeBatch('b-gz', { layout: [[20]], pad: 200 });
     expect((await exporter.export(batch)).exported).toBe(20);
-    const [req] = server.requests;
+    const [req] = server().requests;
     expect(req.headers['content-encoding']).toBe('gzip');
     expect(Buffer.compare(req.body, Buffer.from(batch.body))).toBe(0);
     expect(req.raw.length).toBeLessThan(batch.body.length);
@@ -81,60 +73,53 @@ describe('http exporter: encoding and headers (real server on 127.0.0.1)', () =>
 
   it('gzip + json together decode to the same records', async () => {
     const { exporter } = makeExporter({
-      endpoint: server.endpoint,
+      endpoint: server().endpoint,
       protocol: 'http/json',
       compression: 'gzip',
     });
     const batch = makeBatch('b-gz-json', { layout: [[5]] });
     await exporter.export(batch);
-    expect(decodeIndependentJson(server.requests[0].body.toString())).toEqual(
+    expect(decodeIndependentJson(server().requests[0].body.toString())).toEqual(
       decodeIndependentProtobuf(batch.body),
     );
   });
 });
 
 describe('http exporter: responses', () => {
-  let server: FaultServer;
-  beforeEach(async () => {
-    server = await startFaultServer();
-  });
-  afterEach(async () => {
-    await closeExporters();
-    await server.close();
-  });
+  const server = useFaultServer();
 
   it('partial success (protobuf): rejected records dropped as rejected with the message, never retried', async () => {
-    server.enqueue({
+    server().enqueue({
       status: 200,
       headers: { 'content-type': 'application/x-protobuf' },
       body: partialSuccessProtobuf(2, 'timestamp too old'),
     });
-    const { exporter, counters, lines } = makeExporter({ endpoint: server.endpoint });
+    const { exporter, counters, lines } = makeExporter({ endpoint: server().endpoint });
     const outcome = await exporter.export(makeBatch('p', { layout: [[5]] }));
     expect(outcome.exported).toBe(3);
     expect(outcome.dropped).toEqual({ rejected: 2 });
     expect(outcome.dropMessage).toContain('timestamp too old');
     expect(outcome.undelivered).toEqual([]);
-    expect(server.requests).toHaveLength(1);
+    expect(server().requests).toHaveLength(1);
     expect(counters.retries).toBe(0);
     expect(lines.join('\n')).toContain('timestamp too old');
   });
 
   it('partial success (JSON response, by content-type)', async () => {
-    server.enqueue({
+    server().enqueue({
       status: 200,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ partialSuccess: { rejectedLogRecords: '1', errorMessage: 'attr limit' } }),
     });
-    const { exporter } = makeExporter({ endpoint: server.endpoint, protocol: 'http/json' });
+    const { exporter } = makeExporter({ endpoint: server().endpoint, protocol: 'http/json' });
     const outcome = await exporter.export(makeBatch('pj', { layout: [[4]] }));
     expect(outcome).toMatchObject({ exported: 3, dropped: { rejected: 1 } });
     expect(outcome.dropMessage).toContain('attr limit');
   });
 
   it('an empty or unparsable 2xx body is plain success', async () => {
-    server.enqueue({ status: 202, body: 'not protobuf at all \u0000\u00ff' }, { status: 200 });
-    const { exporter } = makeExporter({ endpoint: server.endpoint });
+    server().enqueue({ status: 202, body: 'not protobuf at all \u0000\u00ff' }, { status: 200 });
+    const { exporter } = makeExporter({ endpoint: server().endpoint });
     expect(await exporter.export(makeBatch('a'))).toEqual({ exported: 3, dropped: {}, undelivered: [] });
     expect(await exporter.export(makeBatch('b'))).toEqual({ exported: 3, dropped: {}, undelivered: [] });
   });
@@ -143,9 +128,9 @@ describe('http exporter: responses', () => {
     'HTTP %i: dropped as rejected with status and bounded excerpt, not retried',
     async (status) => {
       // The server echoes the auth header back: the excerpt must not carry it into diagnostics.
-      server.enqueue({ status, body: `bad request: got ${SECRET} ${'x'.repeat(10_000)}` });
+      server().enqueue({ status, body: `bad request: got ${SECRET} ${'x'.repeat(10_000)}` });
       const { exporter, lines, counters } = makeExporter({
-        endpoint: server.endpoint,
+        endpoint: server().endpoint,
         headers: { authorization: SECRET },
       });
       const outcome = await exporter.export(makeBatch('bad', { layout: [[2]] }));
@@ -153,7 +138,7 @@ describe('http exporter: responses', () => {
       expect(outcome.dropMessage).toContain(`HTTP ${status}`);
       expect(outcome.dropMessage).toContain('bad request');
       expect(outcome.dropMessage!.length).toBeLessThan(400);
-      expect(server.requests).toHaveLength(1);
+      expect(server().requests).toHaveLength(1);
       expect(counters.retries).toBe(0);
       const all = `${lines.join('\n')}\n${outcome.dropMessage}`;
       expect(all).not.toContain('s3cr3t');
@@ -164,9 +149,9 @@ describe('http exporter: responses', () => {
   );
 
   it('reads at most 4 MiB of a response body', async () => {
-    server.enqueue({ status: 400, body: Buffer.alloc(6 * 1024 * 1024, 0x61) });
-    server.enqueue({ status: 200, body: Buffer.alloc(6 * 1024 * 1024, 0x62) });
-    const { exporter } = makeExporter({ endpoint: server.endpoint });
+    server().enqueue({ status: 400, body: Buffer.alloc(6 * 1024 * 1024, 0x61) });
+    server().enqueue({ status: 200, body: Buffer.alloc(6 * 1024 * 1024, 0x62) });
+    const { exporter } = makeExporter({ endpoint: server().endpoint });
     const bad = await exporter.export(makeBatch('big-400'));
     expect(bad.dropped).toEqual({ rejected: 3 });
     expect(bad.dropMessage!.length).toBeLessThan(400);
@@ -175,16 +160,12 @@ describe('http exporter: responses', () => {
 });
 
 describe('http exporter: a malformed batch body', () => {
+  const server = useFaultServer();
+
   it('is dropped as rejected (it could never be delivered), not kept forever', async () => {
-    const server = await startFaultServer();
-    try {
-      const { exporter } = makeExporter({ endpoint: server.endpoint, protocol: 'http/json' });
-      const outcome = await exporter.export({ id: 'junk', count: 2, body: new Uint8Array([0x0a, 0x7f, 1]) });
-      expect(outcome).toMatchObject({ exported: 0, dropped: { rejected: 2 }, undelivered: [] });
-      expect(server.requests).toHaveLength(0);
-    } finally {
-      await closeExporters();
-      await server.close();
-    }
+    const { exporter } = makeExporter({ endpoint: server().endpoint, protocol: 'http/json' });
+    const outcome = await exporter.export({ id: 'junk', count: 2, body: new Uint8Array([0x0a, 0x7f, 1]) });
+    expect(outcome).toMatchObject({ exported: 0, dropped: { rejected: 2 }, undelivered: [] });
+    expect(server().requests).toHaveLength(0);
   });
 });

@@ -1,10 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Transport } from '../../src/export/transport.js';
-import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
 import { makeBatch } from '../helpers/otlp-independent.js';
-import { closeExporters, makeExporter } from './helpers/setup.js';
+import { makeExporter, useFaultServer } from './helpers/setup.js';
 
 const SECRET = 'Bearer s3cr3t-t0ken-value';
 
@@ -18,67 +17,60 @@ async function closedPort(): Promise<number> {
 }
 
 describe('http exporter: retries (real server on 127.0.0.1)', () => {
-  let server: FaultServer;
-  beforeEach(async () => {
-    server = await startFaultServer();
-  });
-  afterEach(async () => {
-    await closeExporters();
-    await server.close();
-  });
+  const server = useFaultServer();
 
   it.each([408, 429, 502, 503, 504])('HTTP %i is retried, same batch id, then delivered', async (status) => {
-    server.enqueue({ status }, { status: 200 });
-    const { exporter, counters, lines } = makeExporter({ endpoint: server.endpoint });
+    server().enqueue({ status }, { status: 200 });
+    const { exporter, counters, lines } = makeExporter({ endpoint: server().endpoint });
     const outcome = await exporter.export(makeBatch('r-1'));
     expect(outcome).toEqual({ exported: 3, dropped: {}, undelivered: [] });
-    expect(server.requests.map((r) => r.headers['podlog-batch-id'])).toEqual(['r-1', 'r-1']);
+    expect(server().requests.map((r) => r.headers['podlog-batch-id'])).toEqual(['r-1', 'r-1']);
     expect(counters.retries).toBe(1);
     expect(counters.requests).toBe(1);
-    expect(counters.bytesSent).toBe(server.requests[0].raw.length * 2);
+    expect(counters.bytesSent).toBe(server().requests[0].raw.length * 2);
     expect(lines.some((l) => l.includes(`HTTP ${status}`))).toBe(true);
   });
 
   it('honours Retry-After in seconds, clamped by retry.maxRetryAfterMs', async () => {
-    server.enqueue({ status: 429, headers: { 'retry-after': '120' } }, { status: 200 });
-    const { exporter, lines } = makeExporter({ endpoint: server.endpoint, retry: { maxRetryAfterMs: 25 } });
+    server().enqueue({ status: 429, headers: { 'retry-after': '120' } }, { status: 200 });
+    const { exporter, lines } = makeExporter({ endpoint: server().endpoint, retry: { maxRetryAfterMs: 25 } });
     expect((await exporter.export(makeBatch('ra'))).exported).toBe(3);
     expect(lines.find((l) => l.includes('HTTP 429'))).toContain('retrying in 25 ms');
   });
 
   it('honours Retry-After as an HTTP date', async () => {
     const soon = new Date(Date.now() + 3_000).toUTCString();
-    server.enqueue({ status: 503, headers: { 'retry-after': soon } }, { status: 200 });
-    const { exporter, lines } = makeExporter({ endpoint: server.endpoint, retry: { maxRetryAfterMs: 30 } });
+    server().enqueue({ status: 503, headers: { 'retry-after': soon } }, { status: 200 });
+    const { exporter, lines } = makeExporter({ endpoint: server().endpoint, retry: { maxRetryAfterMs: 30 } });
     expect((await exporter.export(makeBatch('rd'))).exported).toBe(3);
     expect(lines.find((l) => l.includes('HTTP 503'))).toContain('retrying in 30 ms');
   });
 
   it('a connection reset is retried', async () => {
-    server.enqueue({ reset: true }, { status: 200 });
-    const { exporter, counters } = makeExporter({ endpoint: server.endpoint });
+    server().enqueue({ reset: true }, { status: 200 });
+    const { exporter, counters } = makeExporter({ endpoint: server().endpoint });
     expect((await exporter.export(makeBatch('reset'))).exported).toBe(3);
-    expect(server.requests).toHaveLength(2);
+    expect(server().requests).toHaveLength(2);
     expect(counters.retries).toBe(1);
   });
 
   it('a request with no answer times out after timeoutMs and is retried', async () => {
-    server.enqueue({ hang: true }, { status: 200 });
-    const { exporter, lines } = makeExporter({ endpoint: server.endpoint, timeoutMs: 150 });
+    server().enqueue({ hang: true }, { status: 200 });
+    const { exporter, lines } = makeExporter({ endpoint: server().endpoint, timeoutMs: 150 });
     expect((await exporter.export(makeBatch('slow'))).exported).toBe(3);
     expect(lines.some((l) => l.includes('no complete answer within 150 ms'))).toBe(true);
   });
 
   it('retry budget (attempts) spent: the batch comes back undelivered, unchanged, not dropped', async () => {
-    server.fallback = { status: 503 };
+    server().fallback = { status: 503 };
     const { exporter, counters, lines } = makeExporter({
-      endpoint: server.endpoint,
+      endpoint: server().endpoint,
       retry: { maxAttempts: 3 },
     });
     const batch = makeBatch('gone');
     const outcome = await exporter.export(batch);
     expect(outcome).toEqual({ exported: 0, dropped: {}, undelivered: [batch] });
-    expect(server.requests).toHaveLength(3);
+    expect(server().requests).toHaveLength(3);
     expect(counters.retries).toBe(2);
     expect(exporter.gate.healthy).toBe(false);
     expect(lines.some((l) => l.includes('retry budget spent (attempts)'))).toBe(true);
@@ -119,7 +111,7 @@ describe('http exporter: retries (real server on 127.0.0.1)', () => {
     };
     const { exporter, lines } = makeExporter(
       {
-        endpoint: server.endpoint,
+        endpoint: server().endpoint,
         headers: { authorization: SECRET },
         proxy: 'http://alice:pr0xy-pa%24%24w0rd@127.0.0.1:3128',
         retry: { maxAttempts: 2 },
@@ -149,42 +141,46 @@ describe('http exporter: retries (real server on 127.0.0.1)', () => {
 
   it('while the backend fails, one probe at a time; every waiting export is delivered once it answers', async () => {
     // The first failure asks for a pause long enough for the other exports to line up behind it.
-    server.enqueue({ status: 503, headers: { 'retry-after': '1' } });
+    server().enqueue({ status: 503, headers: { 'retry-after': '1' } });
     const { exporter, counters } = makeExporter({
-      endpoint: server.endpoint,
+      endpoint: server().endpoint,
       maxConcurrentRequests: 4,
       retry: { maxRetryAfterMs: 400 },
     });
     const first = exporter.export(makeBatch('first'));
     await vi.waitFor(() => expect(exporter.gate.healthy).toBe(false));
     expect(exporter.healthy).toBe(false); // not due for a probe yet: the spool must not replay
-    server.enqueue({ status: 503, delayMs: 10 }, { status: 503, delayMs: 10 }, { status: 503, delayMs: 10 });
+    server().enqueue(
+      { status: 503, delayMs: 10 },
+      { status: 503, delayMs: 10 },
+      { status: 503, delayMs: 10 },
+    );
     const rest = Array.from({ length: 5 }, (_, i) => exporter.export(makeBatch(`w-${i}`)));
     const outcomes = await Promise.all([first, ...rest]);
     expect(outcomes.every((o) => o.exported === 3 && o.undelivered.length === 0)).toBe(true);
-    const failing = server.requests.filter((r) => 'status' in r.action && r.action.status === 503);
+    const failing = server().requests.filter((r) => 'status' in r.action && r.action.status === 503);
     expect(failing).toHaveLength(4);
     // Probes never overlapped: each failing request had the server to itself.
     expect(failing.slice(1).map((r) => r.concurrent)).toEqual([1, 1, 1]);
-    expect(server.records()).toHaveLength(18);
+    expect(server().records()).toHaveLength(18);
     expect(counters.requests).toBe(6);
     expect(exporter.gate.healthy).toBe(true);
   });
 
   it('fails fast into undelivered when the next probe cannot start within the budget', async () => {
-    server.enqueue({ status: 503, headers: { 'retry-after': '30' } });
-    const { exporter } = makeExporter({ endpoint: server.endpoint, retry: { maxElapsedMs: 1_000 } });
+    server().enqueue({ status: 503, headers: { 'retry-after': '30' } });
+    const { exporter } = makeExporter({ endpoint: server().endpoint, retry: { maxElapsedMs: 1_000 } });
     const a = makeBatch('a');
     expect((await exporter.export(a)).undelivered).toEqual([a]);
     expect(exporter.healthy).toBe(false);
     const b = makeBatch('b');
     expect((await exporter.export(b)).undelivered).toEqual([b]);
-    expect(server.requests).toHaveLength(1);
+    expect(server().requests).toHaveLength(1);
   });
 
   it('close() hands back exports waiting at the gate; the caller signal does the same', async () => {
-    server.enqueue({ status: 503, headers: { 'retry-after': '2' } });
-    const { exporter } = makeExporter({ endpoint: server.endpoint });
+    server().enqueue({ status: 503, headers: { 'retry-after': '2' } });
+    const { exporter } = makeExporter({ endpoint: server().endpoint });
     const a = makeBatch('a');
     const pendingA = exporter.export(a);
     await vi.waitFor(() => expect(exporter.gate.healthy).toBe(false));
@@ -198,7 +194,7 @@ describe('http exporter: retries (real server on 127.0.0.1)', () => {
     await exporter.close();
     expect((await pendingA).undelivered).toEqual([a]);
     expect((await pendingC).undelivered).toEqual([c]);
-    expect(server.requests).toHaveLength(1);
+    expect(server().requests).toHaveLength(1);
     const late = makeBatch('late');
     expect((await exporter.export(late)).undelivered).toEqual([late]);
   });

@@ -1,9 +1,11 @@
 /** Builds a real exporter against a test server, with tiny backoffs and captured diagnostics. */
+import { afterEach, beforeEach } from 'vitest';
 import { createDiag } from '../../../src/diag.js';
 import { createHttpExporter, type HttpExporter } from '../../../src/export/http-exporter.js';
 import { type Env, type ExportOptions, resolveExportOptions } from '../../../src/export/options.js';
 import type { Transport } from '../../../src/export/transport.js';
 import { Counters } from '../../../src/stats.js';
+import { type FaultServer, startFaultServer } from '../../helpers/fault-server.js';
 
 export interface ExporterUnderTest {
   exporter: HttpExporter;
@@ -34,4 +36,24 @@ export function makeExporter(
 /** Closes every exporter made since the last call (afterEach). */
 export async function closeExporters(): Promise<void> {
   await Promise.all(open.splice(0).map((e) => e.close()));
+}
+
+/**
+ * Call inside a `describe`: a fresh fault server for each of its tests; after each, the
+ * exporters made and the server are closed. Returns the current test's server.
+ */
+export function useFaultServer(): () => FaultServer {
+  let server: FaultServer | undefined;
+  beforeEach(async () => {
+    server = await startFaultServer();
+  });
+  afterEach(async () => {
+    await closeExporters();
+    await server?.close();
+    server = undefined;
+  });
+  return () => {
+    if (!server) throw new Error('useFaultServer: no server outside a test');
+    return server;
+  };
 }
