@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import winston from 'winston';
 import type { PrintableRecord } from '../../src/cli/format.js';
 import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
-import { installContextManager, SPAN, withSpan } from './otel-context.js';
+import { installContextManager, SPAN, withSpan } from '../helpers/otel-context.js';
 
 describe('podlog/otel: podlog as the OpenTelemetry Logs API provider', () => {
   let uninstallContext: () => void;

@@ -1,42 +1,11 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type Context, context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
+import { context, TraceFlags, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { traceContextFrom } from '../../src/logger/trace-context.js';
+import { installContextManager } from '../helpers/otel-context.js';
 import { captureLogger } from '../helpers/record-capture.js';
-
-/** The smallest synchronous context manager: enough to make a span active inside `with`. */
-class StackContextManager {
-  #active: Context = ROOT_CONTEXT;
-  active(): Context {
-    return this.#active;
-  }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-    ctx: Context,
-    fn: F,
-    thisArg?: ThisParameterType<F>,
-    ...args: A
-  ): ReturnType<F> {
-    const prev = this.#active;
-    this.#active = ctx;
-    try {
-      return fn.call(thisArg, ...args);
-    } finally {
-      this.#active = prev;
-    }
-  }
-  bind<T>(_ctx: Context, target: T): T {
-    return target;
-  }
-  enable(): this {
-    return this;
-  }
-  disable(): this {
-    this.#active = ROOT_CONTEXT;
-    return this;
-  }
-}
 
 afterEach(() => {
   context.disable();
@@ -44,7 +13,7 @@ afterEach(() => {
 
 describe('trace correlation', () => {
   it('puts the active span trace id, span id and flags on the record', () => {
-    context.setGlobalContextManager(new StackContextManager());
+    installContextManager();
     const { log, sink } = captureLogger();
     const span = trace.wrapSpanContext({
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
@@ -63,7 +32,7 @@ describe('trace correlation', () => {
   });
 
   it('ignores an invalid span context', () => {
-    context.setGlobalContextManager(new StackContextManager());
+    installContextManager();
     const { log, sink } = captureLogger();
     const span = trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
     context.with(trace.setSpan(context.active(), span), () => log.info('x'));
