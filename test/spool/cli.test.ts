@@ -4,9 +4,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
-import { harness, makeBatch, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { harness, makeBatch } from './helpers.js';
+import { useDirAndReceiver } from './use-dir-and-receiver.js';
 
 const run = promisify(execFile);
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -24,40 +24,31 @@ async function fill(dir: string, n: number) {
 }
 
 describe('podlog spool tools', () => {
-  let t: ReturnType<typeof tempDir>;
-  let receiver: TestReceiver;
-  beforeEach(async () => {
-    t = tempDir();
-    receiver = await startReceiver();
-  });
-  afterEach(async () => {
-    await receiver.close();
-    t.cleanup();
-  });
+  const env = useDirAndReceiver();
 
   it('inspect reports segments, pending batches and records, without changing anything', async () => {
-    await fill(t.dir, 7);
-    const before = readdirSync(t.dir).sort();
-    const r = await podlog('spool', 'inspect', t.dir, '--json');
+    await fill(env.dir, 7);
+    const before = readdirSync(env.dir).sort();
+    const r = await podlog('spool', 'inspect', env.dir, '--json');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     let records = 0;
     for (let i = 0; i < 7; i++) records += makeBatch(i).count;
     expect(report.totals).toMatchObject({ pendingBatches: 7, pendingRecords: records, corruptFrames: 0 });
-    expect(readdirSync(t.dir).sort()).toEqual(before);
-    const text = await podlog('spool', 'inspect', t.dir);
+    expect(readdirSync(env.dir).sort()).toEqual(before);
+    const text = await podlog('spool', 'inspect', env.dir);
     expect(text.stdout).toContain(`7 batches / ${records} records pending`);
   });
 
   it('replay sends every batch with its id header, quarantines 400s, and empties the spool', async () => {
-    await fill(t.dir, 6);
-    receiver.respond = (req) =>
+    await fill(env.dir, 6);
+    env.receiver.respond = (req) =>
       req.headers['podlog-batch-id'] === 'b-3'
         ? { status: 400 }
         : { status: 200, headers: { 'content-type': 'application/x-protobuf' } };
-    const r = await podlog('spool', 'replay', t.dir, '--endpoint', receiver.endpoint);
+    const r = await podlog('spool', 'replay', env.dir, '--endpoint', env.receiver.endpoint);
     expect(r.code).toBe(0);
-    expect(receiver.requests.map((q) => q.headers['podlog-batch-id'])).toEqual([
+    expect(env.receiver.requests.map((q) => q.headers['podlog-batch-id'])).toEqual([
       'b-0',
       'b-1',
       'b-2',
@@ -65,26 +56,26 @@ describe('podlog spool tools', () => {
       'b-5',
     ]);
     expect(r.stderr).toContain('6/6 batches');
-    const after = JSON.parse((await podlog('spool', 'inspect', t.dir, '--json')).stdout);
+    const after = JSON.parse((await podlog('spool', 'inspect', env.dir, '--json')).stdout);
     expect(after.totals.pendingBatches).toBe(0);
     expect(after.quarantine.files).toBe(1);
   });
 
   it('replay and purge refuse a spool owned by a live process; purge empties it afterwards', async () => {
-    await fill(t.dir, 3);
-    const owner = harness(t.dir);
-    expect((await podlog('spool', 'replay', t.dir, '--endpoint', receiver.endpoint)).code).toBe(1);
-    expect((await podlog('spool', 'purge', t.dir)).code).toBe(1);
-    expect(receiver.requests).toHaveLength(0);
+    await fill(env.dir, 3);
+    const owner = harness(env.dir);
+    expect((await podlog('spool', 'replay', env.dir, '--endpoint', env.receiver.endpoint)).code).toBe(1);
+    expect((await podlog('spool', 'purge', env.dir)).code).toBe(1);
+    expect(env.receiver.requests).toHaveLength(0);
     await owner.spool.close();
-    const r = await podlog('spool', 'purge', t.dir);
+    const r = await podlog('spool', 'purge', env.dir);
     expect(r.code).toBe(0);
-    expect(readdirSync(t.dir).filter((f) => f.endsWith('.seg'))).toEqual([]);
-    expect(existsSync(join(t.dir, 'cursor'))).toBe(false);
+    expect(readdirSync(env.dir).filter((f) => f.endsWith('.seg'))).toEqual([]);
+    expect(existsSync(join(env.dir, 'cursor'))).toBe(false);
   });
 
   it('usage errors exit 2', async () => {
-    expect((await podlog('spool', 'replay', t.dir)).code).toBe(2);
-    expect((await podlog('spool', 'nope', t.dir)).code).toBe(2);
+    expect((await podlog('spool', 'replay', env.dir)).code).toBe(2);
+    expect((await podlog('spool', 'nope', env.dir)).code).toBe(2);
   });
 });

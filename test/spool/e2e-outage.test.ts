@@ -6,10 +6,10 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StatsSnapshot } from '../../src/stats.js';
-import { deadEndpoint, startReceiver, type TestReceiver } from '../helpers/receiver.js';
-import { tempDir } from './helpers.js';
+import { deadEndpoint } from '../helpers/receiver.js';
+import { useDirAndReceiver } from './use-dir-and-receiver.js';
 
 const run = promisify(execFile);
 const APP = fileURLToPath(new URL('./fixtures/app.ts', import.meta.url));
@@ -24,35 +24,26 @@ function invariant(s: StatsSnapshot): void {
 }
 
 describe('spool end to end (two processes)', () => {
-  let t: ReturnType<typeof tempDir>;
-  let receiver: TestReceiver;
-  beforeEach(async () => {
-    t = tempDir();
-    receiver = await startReceiver();
-  });
-  afterEach(async () => {
-    await receiver.close();
-    t.cleanup();
-  });
+  const env = useDirAndReceiver();
 
   it('50,000 records logged during an outage all arrive after a restart', async () => {
     const n = 50_000;
-    const down = await app('down', await deadEndpoint(), t.dir, String(n));
+    const down = await app('down', await deadEndpoint(), env.dir, String(n));
     expect(down.accepted).toBe(n);
     expect(down.dropped.total).toBe(0);
     expect(down.spooled).toBe(n);
     invariant(down);
 
-    const up = await app('up', receiver.endpoint, t.dir, '0');
+    const up = await app('up', env.receiver.endpoint, env.dir, '0');
     expect(up.recovered).toBe(n);
     expect(up.exported).toBe(n);
     expect(up.dropped.total).toBe(0);
     invariant(up);
 
-    const seen = new Set(receiver.records().map((r) => Number(r.attributes.i)));
+    const seen = new Set(env.receiver.records().map((r) => Number(r.attributes.i)));
     expect(seen.size).toBe(n);
     expect(Math.min(...seen)).toBe(0);
     expect(Math.max(...seen)).toBe(n - 1);
-    expect(receiver.records().every((r) => r.body === 'order placed')).toBe(true);
+    expect(env.receiver.records().every((r) => r.body === 'order placed')).toBe(true);
   }, 60_000);
 });
