@@ -19,7 +19,8 @@ export function expectInvariant(s: StatsSnapshot): void {
   expect(s.spooled).toBeGreaterThanOrEqual(0);
 }
 
-function varint(n: number): number[] {
+/** `n` as protobuf varint bytes (an encoder independent of src/). */
+export function varint(n: number): number[] {
   const out: number[] = [];
   while (n > 0x7f) {
     out.push((n & 0x7f) | 0x80);
@@ -44,8 +45,13 @@ export const scope: EncodedScope = {
 export function rec(body: string | number, size = 0): EncodedRecord {
   let text = String(body);
   if (size > text.length + 4) text = text.padEnd(size - 4, '.');
+  return { bytes: logRecordBytes(text), scope, resource };
+}
+
+/** A LogRecord message (field 5, body) whose body is the string `text`, encoded by hand. */
+export function logRecordBytes(text: string): Uint8Array {
   const any = new Uint8Array(lenField(1, new TextEncoder().encode(text)));
-  return { bytes: new Uint8Array(lenField(5, any)), scope, resource };
+  return new Uint8Array(lenField(5, any));
 }
 
 /** Bodies of the records in a request body, in order. */

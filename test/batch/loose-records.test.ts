@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { framedSize, LooseRecords } from '../../src/batch/loose-records.js';
 import { frameRequest } from '../../src/otlp/encode-request.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../../src/record/types.js';
+import { logRecordBytes, varint } from './fakes.js';
 
 const enc = new TextEncoder();
 const resourceA: EncodedResource = { attributes: {}, bytes: enc.encode('\x0a\x03res') };
@@ -17,20 +18,7 @@ const scopeB: EncodedScope = { name: 'b', version: '', bytes: enc.encode('\x0a\x
 
 /** A record whose bytes are a valid LogRecord (body string) of `size` bytes of payload. */
 function record(i: number, size = 20, scope = scopeA, resource = resourceA): EncodedRecord {
-  const text = `${i}:`.padEnd(size, 'x');
-  const body = enc.encode(text);
-  const inner = [0x0a, ...varint(body.length), ...body];
-  return { bytes: new Uint8Array([0x2a, ...varint(inner.length), ...inner]), scope, resource };
-}
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  out.push(n);
-  return out;
+  return { bytes: logRecordBytes(`${i}:`.padEnd(size, 'x')), scope, resource };
 }
 
 /** Pushes copies of the records' bytes, then scribbles over the originals. */
