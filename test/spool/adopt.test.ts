@@ -14,7 +14,7 @@ import { CHECKPOINT_FRAMES } from '../../src/spool/adopt.js';
 import { readCursor } from '../../src/spool/cursor.js';
 import type { SpoolFs } from '../../src/spool/fs.js';
 import { scanSegmentBytes } from '../../src/spool/scan-file.js';
-import { batchNumber, harness, makeBatch, tempDir } from './helpers.js';
+import { batchNumber, harness, makeBatch, segmentWriteFs, tempDir } from './helpers.js';
 
 const ADOPTER = fileURLToPath(new URL('./fixtures/adopter.ts', import.meta.url));
 
@@ -105,22 +105,10 @@ describe('spool adoption: bad data and failures part-way', () => {
 
   it('a write refused part-way: the retry continues where it stopped (no duplicate, no double count)', async () => {
     const sub = await leaveOneSegment(30);
-    const segFds = new Set<number>();
-    let segWrites = 0;
     let failFrom = 12; // the header and 10 frames go through
-    const faulty = {
-      ...fs,
-      openSync: ((path: fs.PathLike, ...rest: unknown[]) => {
-        const fd = (fs.openSync as (...a: unknown[]) => number)(path, ...rest);
-        if (String(path).endsWith('.seg')) segFds.add(fd);
-        return fd;
-      }) as typeof fs.openSync,
-      writeSync: ((fd: number, ...rest: unknown[]) => {
-        if (segFds.has(fd) && ++segWrites >= failFrom)
-          throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC' });
-        return (fs.writeSync as (...a: unknown[]) => number)(fd, ...rest);
-      }) as typeof fs.writeSync,
-    } as unknown as SpoolFs;
+    const faulty = segmentWriteFs((n) => {
+      if (n >= failFrom) throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC' });
+    });
     let now = 0;
     const h = harness(t.dir, { fs: faulty, now: () => now, retryMs: 100 });
     await h.spool.whenRecovered();

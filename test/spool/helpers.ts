@@ -2,12 +2,14 @@
  * Shared pieces of the spool tests: temp dirs, deterministic batches, and a tiny stand-in for
  * the batch stage that moves the counters the way the accounting contract says.
  */
+import * as fs from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDiag, type Diag } from '../../src/diag.js';
 import type { Batch } from '../../src/export/types.js';
 import type { DiskSpool } from '../../src/spool/disk-spool.js';
+import type { SpoolFs } from '../../src/spool/fs.js';
 import { type OpenSpoolOptions, openSpool } from '../../src/spool/index.js';
 import { resolveSpoolOptions } from '../../src/spool/options.js';
 import { Counters } from '../../src/stats.js';
@@ -15,6 +17,27 @@ import { Counters } from '../../src/stats.js';
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'podlog-spool-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The real file system, but `beforeWrite(n)` runs before the n-th write (from 1) into a segment
+ * file opened through it: it may throw (a refused write) or kill the process.
+ */
+export function segmentWriteFs(beforeWrite: (n: number) => void): SpoolFs {
+  const segFds = new Set<number>();
+  let writes = 0;
+  return {
+    ...fs,
+    openSync: ((path: fs.PathLike, ...rest: unknown[]) => {
+      const fd = (fs.openSync as (...a: unknown[]) => number)(path, ...rest);
+      if (String(path).endsWith('.seg')) segFds.add(fd);
+      return fd;
+    }) as typeof fs.openSync,
+    writeSync: ((fd: number, ...rest: unknown[]) => {
+      if (segFds.has(fd)) beforeWrite(++writes);
+      return (fs.writeSync as (...a: unknown[]) => number)(fd, ...rest);
+    }) as typeof fs.writeSync,
+  } as unknown as SpoolFs;
 }
 
 /** A batch whose body encodes its number, so a replayed body can be checked byte for byte. */
