@@ -69,18 +69,7 @@ export function writeKeyValue(
 
 /** Writes `value` as an AnyValue message body under `tagByte`, rolled back on failure. */
 export function writeAnyValueField(w: ByteWriter, tagByte: number, value: unknown, state: WalkState): void {
-  const saved = w.pos;
-  const seenLength = state.seen.length;
-  try {
-    w.byte(tagByte);
-    const start = w.begin();
-    writeValue(w, value, state, 0, undefined);
-    w.end(start);
-  } catch {
-    w.pos = saved;
-    state.seen.length = seenLength;
-    writeUnserializableField(w, tagByte);
-  }
+  writeValueField(w, tagByte, value, state, 0, undefined);
 }
 
 /**
@@ -179,7 +168,7 @@ function writeObject(
     for (const item of value as Iterable<unknown>) {
       if (overBudget(w, state)) break;
       const child = node === undefined ? undefined : stepPath(node, String(i));
-      writeArrayItem(w, item, state, depth + 1, child);
+      writeValueField(w, T_VALUES, item, state, depth + 1, child);
       i++;
     }
     w.end(start);
@@ -255,9 +244,15 @@ function writeKvlist(
   w.end(start);
 }
 
-function writeArrayItem(
+/**
+ * Writes `value` as an AnyValue message under `tagByte` (an array item, a LogRecord body), the
+ * censor instead when `node` is a redacted path's end. Rolled back to `"[Unserializable]"` if
+ * anything in it throws.
+ */
+function writeValueField(
   w: ByteWriter,
-  item: unknown,
+  tagByte: number,
+  value: unknown,
   state: WalkState,
   depth: number,
   node: PathNode | undefined,
@@ -265,14 +260,14 @@ function writeArrayItem(
   const saved = w.pos;
   const seenLength = state.seen.length;
   try {
-    w.byte(T_VALUES);
+    w.byte(tagByte);
     const start = w.begin();
     if (node?.terminal) writeString(w, state.redactor.censor, state);
-    else writeValue(w, item, state, depth, node);
+    else writeValue(w, value, state, depth, node);
     w.end(start);
   } catch {
     w.pos = saved;
     state.seen.length = seenLength;
-    writeUnserializableField(w, T_VALUES);
+    writeUnserializableField(w, tagByte);
   }
 }
