@@ -16,7 +16,10 @@ import { InvalidOptionError } from '../errors.js';
 
 /** Batch cutting: a batch is sent when any limit is reached. */
 export interface BatchOptions {
-  /** Records per batch. Env: `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE`. Default 512. */
+  /**
+   * Records per batch. Env: `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE`. Default 2048 (the OTel SDK's is
+   * 512): a quarter of the requests for the same records, which is most of a drain's cost.
+   */
   maxRecords?: number;
   /** Encoded bytes per batch. Default 1 MiB. */
   maxBytes?: number;
@@ -114,7 +117,7 @@ export function resolveBatchOptions(options: BatchOptions | undefined, env: Env 
     maxRecords: integer(
       o.maxRecords,
       'batch.maxRecords',
-      envInteger(env, 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 1) ?? 512,
+      envInteger(env, 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 1) ?? 2048,
       1,
     ),
     maxBytes: integer(o.maxBytes, 'batch.maxBytes', 1024 * 1024, 1),

@@ -3,8 +3,8 @@ import { resolveBatchOptions, resolvePipelineOptions } from '../../src/batch/opt
 import { InvalidOptionError } from '../../src/errors.js';
 
 describe('batch stage options', () => {
-  it('defaults: 512 records / 1 MiB / 1 s batches; 1,000,000 records / 32 MiB queue; concurrency 2; exit handling on', () => {
-    expect(resolveBatchOptions(undefined)).toEqual({ maxRecords: 512, maxBytes: 1 << 20, maxDelayMs: 1000 });
+  it('defaults: 2048 records / 1 MiB / 1 s batches; 1,000,000 records / 32 MiB queue; concurrency 2; exit handling on', () => {
+    expect(resolveBatchOptions(undefined)).toEqual({ maxRecords: 2048, maxBytes: 1 << 20, maxDelayMs: 1000 });
     expect(resolvePipelineOptions({})).toEqual({
       queue: { maxRecords: 1_000_000, maxBytes: 32 << 20 },
       overflow: undefined,
