@@ -160,21 +160,26 @@ const rows: Row[] = [
   ['podinfo.pollIntervalMs', { podinfo: { pollIntervalMs: 10 } }, {}, 'podinfo.pollIntervalMs'],
 ];
 
+/** What createLogger throws for `options` and `env` (no exit hooks, diagnostics or podinfo); undefined if it made a logger (shut down at once). */
+function createLoggerError(options: Record<string, unknown>, env: Record<string, string>): unknown {
+  try {
+    const log = createLogger({
+      env,
+      handleExit: false,
+      diagnostics: false,
+      podinfoDir: false,
+      ...options,
+    } as LoggerOptions);
+    void log.shutdown();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
 describe('every option and env var is validated at createLogger with a clear error', () => {
   it.each(rows)('%s', (_label, options, env, option) => {
-    let thrown: unknown;
-    try {
-      const log = createLogger({
-        env,
-        handleExit: false,
-        diagnostics: false,
-        podinfoDir: false,
-        ...options,
-      } as LoggerOptions);
-      void log.shutdown();
-    } catch (err) {
-      thrown = err;
-    }
+    const thrown = createLoggerError(options, env);
     expect(thrown).toBeInstanceOf(InvalidOptionError);
     const e = thrown as InvalidOptionError;
     expect(e.code).toBe('PODLOG_INVALID_OPTION');
@@ -203,18 +208,8 @@ describe('every option and env var is validated at createLogger with a clear err
       ],
     ];
     for (const [options, env] of cases) {
-      let message = '';
-      try {
-        createLogger({
-          env,
-          handleExit: false,
-          diagnostics: false,
-          podinfoDir: false,
-          ...options,
-        } as LoggerOptions);
-      } catch (err) {
-        message = `${(err as Error).message} ${(err as Error).stack}`;
-      }
+      const err = createLoggerError(options, env) as Error | undefined;
+      const message = err ? `${err.message} ${err.stack}` : '';
       expect(message).toContain('invalid option');
       expect(message).not.toContain(secret);
     }
