@@ -28,6 +28,18 @@ function partialSuccess(rejected: number, message: string): Uint8Array {
   return w.finish();
 }
 
+/** Shuts the logger down and checks the invariant held at every turn and at the end; returns the final stats. */
+async function shutDownChecked(
+  h: ReturnType<typeof faultLogger>,
+  options?: { timeoutMs?: number },
+): Promise<ReturnType<typeof h.log.stats>> {
+  await h.log.shutdown(options);
+  expect(h.stopWatch()).toEqual([]);
+  const s = h.log.stats();
+  expectInvariant(s);
+  return s;
+}
+
 describe('backend faults, end to end through createLogger', () => {
   let server: FaultServer;
   beforeEach(async () => {
@@ -39,10 +51,7 @@ describe('backend faults, end to end through createLogger', () => {
 
   /** Logs N records, shuts down, and checks: all delivered, nothing dropped, invariant always held. */
   async function expectAllDelivered(h: ReturnType<typeof faultLogger>): Promise<void> {
-    await h.log.shutdown({ timeoutMs: 15_000 });
-    expect(h.stopWatch()).toEqual([]);
-    const s = h.log.stats();
-    expectInvariant(s);
+    const s = await shutDownChecked(h, { timeoutMs: 15_000 });
     expect(s.dropped.total).toBe(0);
     expect(s.exported).toBe(N);
     expect(s.queued).toBe(0);
@@ -105,10 +114,7 @@ describe('backend faults, end to end through createLogger', () => {
       server.enqueue({ status, body: 'bad request: field x' });
       const h = faultLogger(server);
       await logNumbered(h.log, N);
-      await h.log.shutdown();
-      expect(h.stopWatch()).toEqual([]);
-      const s = h.log.stats();
-      expectInvariant(s);
+      const s = await shutDownChecked(h);
       const { indices: got, summaries } = deliveredIndices(server);
       expect(s.dropped.rejected).toBeGreaterThan(0);
       expect(s.dropped.total).toBe(s.dropped.rejected);
@@ -129,10 +135,7 @@ describe('backend faults, end to end through createLogger', () => {
     const h = faultLogger(server, { batch: { maxRecords: 40, maxDelayMs: 5 } });
     await logNumbered(h.log, N);
     h.log.info('huge', { i: N, blob: 'x'.repeat(4000) });
-    await h.log.shutdown();
-    expect(h.stopWatch()).toEqual([]);
-    const s = h.log.stats();
-    expectInvariant(s);
+    const s = await shutDownChecked(h);
     expect(s.dropped.too_large).toBe(1);
     expect(s.dropped.total).toBe(1);
     const { indices, summaries } = deliveredIndices(server);
@@ -149,10 +152,7 @@ describe('backend faults, end to end through createLogger', () => {
     });
     const h = faultLogger(server);
     await logNumbered(h.log, N);
-    await h.log.shutdown();
-    expect(h.stopWatch()).toEqual([]);
-    const s = h.log.stats();
-    expectInvariant(s);
+    const s = await shutDownChecked(h);
     expect(s.dropped.rejected).toBe(3);
     expect(s.dropped.total).toBe(3);
     const { indices, summaries } = deliveredIndices(server);
@@ -191,10 +191,7 @@ describe('backend faults, end to end through createLogger', () => {
         15_000,
         'the spool to drain',
       );
-      await h.log.shutdown();
-      expect(h.stopWatch()).toEqual([]);
-      const s = h.log.stats();
-      expectInvariant(s);
+      const s = await shutDownChecked(h);
       expect(s.dropped.total).toBe(0);
       const { indices } = deliveredIndices(server);
       expect(indices).toEqual(range(0, N));
