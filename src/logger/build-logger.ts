@@ -56,13 +56,18 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   return root;
 }
 
-/** `sink` with `beforeShutdown` run first on `shutdown`; everything else passes through. */
-function closingOnShutdown(
+/**
+ * `sink` with `beforeShutdown` run first on `shutdown`; everything else passes through
+ * (including `discard`, so a record the facade could not encode is still counted).
+ * @internal Exported for tests.
+ */
+export function closingOnShutdown(
   sink: RecordSink<EncodedRecord>,
   beforeShutdown: () => void,
 ): RecordSink<EncodedRecord> {
   return {
     write: (record) => sink.write(record),
+    discard: sink.discard ? (reason) => sink.discard?.(reason) : undefined,
     copiesBytes: sink.copiesBytes,
     get pressure() {
       return sink.pressure;

@@ -83,7 +83,8 @@ export function createRuntimeControl(config: Config, registry: LevelRegistry, di
       levels.applyAnnotations(resources.annotations());
       resources.onAnnotations((annotations) => levels.applyAnnotations(annotations));
       if (limiter === undefined) return;
-      // Own properties shadow the sink's methods, as buildLogger does for shutdown.
+      // `sink` is buildLogger's own wrapper object (never the caller's sink): its methods are
+      // replaced so the limiter's summaries go out before a flush or shutdown.
       const flush = sink.flush.bind(sink);
       const shutdown = sink.shutdown.bind(sink);
       const stats = sink.stats.bind(sink);

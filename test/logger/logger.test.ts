@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { silentDiag } from '../../src/diag.js';
 import { InvalidOptionError } from '../../src/errors.js';
-import { buildLogger } from '../../src/logger/build-logger.js';
+import { buildLogger, closingOnShutdown } from '../../src/logger/build-logger.js';
 import type { EncodedRecord } from '../../src/record/types.js';
 import { captureLogger } from '../helpers/record-capture.js';
 
@@ -248,6 +248,15 @@ describe('events, pressure, timestamps', () => {
     // Borrowed: both records were encoded into the same scratch bytes.
     expect(views[1].buffer).toBe(views[0].buffer);
     expect(views[1].byteOffset).toBe(views[0].byteOffset);
+  });
+
+  it("passes the sink's discard through, so a record the facade could not encode is still counted", () => {
+    const { sink } = captureLogger();
+    const discarded: string[] = [];
+    const wrapped = closingOnShutdown({ ...sink, discard: (reason) => discarded.push(reason) }, () => {});
+    wrapped.discard?.('encode_error');
+    expect(discarded).toEqual(['encode_error']);
+    expect(closingOnShutdown(sink, () => {}).discard).toBeUndefined();
   });
 
   it('sets time and observed time, non-decreasing with sub-millisecond precision', () => {
