@@ -51,7 +51,7 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   };
   const scope = encodeScope(config.name);
   core.scopes.set(config.name, scope);
-  const root = new Logger(newLoggerState(core, scope, (name) => encodeScope(name)));
+  const root = new Logger(newLoggerState(core, scope, (name, version) => encodeScope(name, version)));
   control.attach(root, resources, own);
   return root;
 }

@@ -12,6 +12,8 @@ import { type LoggerState, newLoggerState, scopeFor } from './logger-state.js';
 export interface ChildOptions {
   /** Instrumentation scope of the child's records. Default: the parent's. */
   name?: string;
+  /** Version of the instrumentation scope (with `name`), e.g. an OTel instrumentation's version. */
+  version?: string;
   /** The child's own level. Default: follow the parent. */
   level?: LevelOrSilent;
 }
@@ -22,7 +24,8 @@ export function childState(parent: LoggerState, bindings: Fields, options: Child
   const level = options?.level;
   if (level !== undefined) checkLevel('child level', level);
   const name = options?.name;
-  const scope = typeof name === 'string' ? scopeFor(core, name, parent.encodeScope) : parent.scope;
+  const version = typeof options?.version === 'string' ? options.version : '';
+  const scope = typeof name === 'string' ? scopeFor(core, name, parent.encodeScope, version) : parent.scope;
   const encoded = encodeBindings(bindings, parent.bindings, core.limits, core.redactor);
   return newLoggerState(core, scope, parent.encodeScope, encoded, parent, level);
 }

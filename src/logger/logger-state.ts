@@ -40,7 +40,7 @@ export interface LoggerState {
   readonly core: LoggerCore;
   readonly parent: LoggerState | undefined;
   readonly scope: EncodedScope;
-  readonly encodeScope: (name: string) => EncodedScope;
+  readonly encodeScope: (name: string, version?: string) => EncodedScope;
   /** This logger's bindings (its ancestors' included); undefined when there are none. */
   readonly bindings: EncodedBindings | undefined;
   /** Level set on this logger, if any (see level-registry.ts for precedence). */
@@ -56,7 +56,7 @@ export interface LoggerState {
 export function newLoggerState(
   core: LoggerCore,
   scope: EncodedScope,
-  encodeScope: (name: string) => EncodedScope,
+  encodeScope: (name: string, version?: string) => EncodedScope,
   bindings?: EncodedBindings,
   parent?: LoggerState,
   level?: LevelOrSilent,
@@ -79,12 +79,15 @@ export function newLoggerState(
 export function scopeFor(
   core: LoggerCore,
   name: string,
-  encode: (name: string) => EncodedScope,
+  encode: (name: string, version?: string) => EncodedScope,
+  version = '',
 ): EncodedScope {
-  let scope = core.scopes.get(name);
+  // One encoded scope per name and version: records of one scope share it, so requests group them.
+  const key = version === '' ? name : `${name}\u0000${version}`;
+  let scope = core.scopes.get(key);
   if (scope === undefined) {
-    scope = encode(name);
-    core.scopes.set(name, scope);
+    scope = encode(name, version);
+    core.scopes.set(key, scope);
   }
   return scope;
 }

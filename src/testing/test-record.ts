@@ -21,6 +21,8 @@ export interface TestRecord {
   resource: OtlpAttributes;
   /** Instrumentation scope name (the logger name). */
   scope: string;
+  /** Instrumentation scope version (`''` when none, e.g. an OTel instrumentation's version). */
+  scopeVersion: string;
   /** Lower-case hex, `''` when absent. */
   traceId: string;
   /** Lower-case hex, `''` when absent. */
@@ -57,6 +59,7 @@ export function toTestRecords(request: DecodedLogsRequest): TestRecord[] {
           attributes: r.attributes,
           resource: rl.resource.attributes,
           scope: sl.scope.name,
+          scopeVersion: sl.scope.version,
           traceId: r.traceId,
           spanId: r.spanId,
           eventName: r.eventName,

@@ -44,6 +44,7 @@ describe('podlog/otel: podlog as the OpenTelemetry Logs API provider', () => {
       attributes: { 'payment.id': 'p-1', attempts: 3, nested: { ok: false } },
       eventName: 'payment.declined',
       scope: 'payments-lib',
+      scopeVersion: '1.2.3',
       traceId: SPAN.traceId,
       spanId: SPAN.spanId,
       flags: 1,

@@ -259,6 +259,17 @@ describe('events, pressure, timestamps', () => {
     expect(closingOnShutdown(sink, () => {}).discard).toBeUndefined();
   });
 
+  it('child({ name, version }) sets the instrumentation scope name and version, shared per pair', () => {
+    const { log, sink } = captureLogger();
+    log.child({}, { name: 'db', version: '2.0.1' }).info('a');
+    log.child({}, { name: 'db', version: '2.0.1' }).info('b');
+    log.child({}, { name: 'db' }).info('c');
+    const [a, b, c] = sink.records;
+    expect([a.scope.name, a.scope.version]).toEqual(['db', '2.0.1']);
+    expect(b.scope).toBe(a.scope);
+    expect([c.scope.name, c.scope.version]).toEqual(['db', '']);
+  });
+
   it('sets time and observed time, non-decreasing with sub-millisecond precision', () => {
     const { log, sink } = captureLogger();
     const before = BigInt(Date.now() - 1) * 1_000_000n;

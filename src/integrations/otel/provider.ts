@@ -100,12 +100,14 @@ export class PodlogLoggerProvider implements LoggerProvider {
   /** @param logger The podlog logger behind every logger this provider hands out. */
   constructor(readonly logger: Logger) {}
 
-  getLogger(name: string, _version?: string, _options?: OtelLoggerOptions): PodlogOtelLogger {
-    // podlog scopes carry the name only; version and scope attributes are not recorded.
-    const key = String(name ?? '');
+  getLogger(name: string, version?: string, _options?: OtelLoggerOptions): PodlogOtelLogger {
+    // The scope carries name and version; scope attributes (`options.scopeAttributes`) are not recorded.
+    const scopeName = String(name ?? '');
+    const scopeVersion = typeof version === 'string' ? version : '';
+    const key = `${scopeName}\u0000${scopeVersion}`;
     let found = this.#loggers.get(key);
     if (!found) {
-      found = new PodlogOtelLogger(this.logger.child({}, { name: key }));
+      found = new PodlogOtelLogger(this.logger.child({}, { name: scopeName, version: scopeVersion }));
       this.#loggers.set(key, found);
     }
     return found;
