@@ -31,8 +31,11 @@ export interface IntakeDeps {
 }
 
 export interface Intake {
-  /** Takes one record (already counted `queued`), or drops and counts it. */
-  enqueue(record: QueuedRecord): void;
+  /**
+   * Takes one record (already counted `queued`), or drops and counts it. Returns the batch the
+   * record completed, when it filled one (the batch is cut at once).
+   */
+  enqueue(record: QueuedRecord): Entry | undefined;
   /** Cuts the loose records into a batch now (flush, shutdown, the delay timer); returns it. */
   cut(): Entry | undefined;
   /** The resource of the last record taken, for the drop summary. */
@@ -57,25 +60,26 @@ export function createIntake(deps: IntakeDeps): Intake {
     return entry;
   }
 
-  function enqueue(record: QueuedRecord): void {
+  function enqueue(record: QueuedRecord): Entry | undefined {
     const size = framedSize(record);
     if (size > deps.maxBytes) {
       drops.fromQueue('too_large', 1);
       deps.dropped();
-      return;
+      return undefined;
     }
     if (!queue.fits(size) && !makeRoom(size)) {
       drops.fromQueue('queue_full', 1);
-      return;
+      return undefined;
     }
     lastResource = record.resource;
     if (queue.wouldOverflowBatch(size)) cut();
     queue.add(record, size);
-    if (queue.batchFull()) cut();
-    else if (!timer) {
+    if (queue.batchFull()) return cut();
+    if (!timer) {
       timer = setTimeout(cut, deps.maxDelayMs);
       timer.unref();
     }
+    return undefined;
   }
 
   /** Makes room for one record of `size` bytes per the overflow policy. False: it cannot be kept. */

@@ -159,8 +159,8 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
       counters.accepted++;
       counters.queued++;
       intake.cut();
-      intake.enqueue(record);
-      const entry = intake.cut();
+      // The summary alone may fill a batch (tiny batch limits): then enqueue has cut it already.
+      const entry = intake.enqueue(record) ?? intake.cut();
       if (entry) drops.markOwn(entry.batch);
       return true;
     },

@@ -125,6 +125,8 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
     for (const e of entries) {
       queue.forget(e);
       spill.toDiskSync(e.batch, 'shutdown');
+      // Settled: a flush() or shutdown() called after this must not wait for these.
+      tracker.settle(e.seq);
     }
     spill.flushSync();
     deps.onClosed?.();

@@ -31,6 +31,25 @@ describe('drop summary', () => {
     expect(summariesIn(exporter.calls)).toHaveLength(1);
   });
 
+  it('also when the summary alone fills a batch (batch.maxRecords 1): its loss is still not summarized', async () => {
+    const { sink, exporter } = setup({ batchRecords: 1, extra: { dropSummaryIntervalMs: 0 } });
+    exporter.respond = (b): ExportOutcome => ({
+      exported: 0,
+      dropped: { rejected: b.count },
+      undelivered: [],
+    });
+    for (let i = 0; i < 5; i++) sink.write(rec(i));
+    for (let i = 0; i < 10; i++) await sink.flush();
+    const summaries = summariesIn(exporter.calls);
+    // Each batch is one record, so summaries come one by one; together they report exactly the
+    // user's 5 records, never a summary's own loss.
+    const reported = summaries.map((b) => Number(/dropped (\d+) records/.exec(b)?.[1]));
+    expect(reported.reduce((a, b) => a + b, 0)).toBe(5);
+    expect(sink.stats().dropped.rejected).toBe(5 + summaries.length);
+    expectInvariant(sink.stats());
+    await sink.shutdown();
+  });
+
   it('writes no summary while the backend is down, and one once an export delivers again', async () => {
     const { sink, exporter } = setup({
       maxRecords: 10,

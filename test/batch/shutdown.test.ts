@@ -103,6 +103,17 @@ describe('exitSync (process.exit / fatal exception)', () => {
     expectInvariant(sink.stats());
   });
 
+  it('settles what it wrote: a flush() after exitSync resolves at once instead of waiting forever', async () => {
+    const spool = new FakeSpool();
+    const { sink, exporter } = setup({ batchRecords: 10, concurrency: 1, spool });
+    exporter.respond = hangUntilAborted;
+    for (let i = 0; i < 25; i++) sink.write(rec(i)); // in flight, batched and loose
+    sink.exitSync();
+    // Resolves on its own: no export will ever settle these batches now.
+    await sink.flush();
+    expect(sink.stats()).toMatchObject({ queued: 0, spooled: 25 });
+  });
+
   it('without a spool counts memory as shutdown drops', () => {
     const { sink, exporter } = setup({ batchRecords: 10 });
     exporter.respond = hangUntilAborted;
