@@ -5,18 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors.js';
 import { resolveExportOptions } from '../../src/export/options.js';
 import { matchesNoProxy } from '../../src/export/proxy.js';
+import { invalid } from '../config/helpers.js';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-
-function invalid(fn: () => unknown): InvalidOptionError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InvalidOptionError);
-    return err as InvalidOptionError;
-  }
-  throw new Error('expected an InvalidOptionError');
-}
 
 describe('resolveExportOptions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'podlog-opts-'));
