@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InvalidOptionError } from '../../src/errors.js';
 import { resolveExportOptions } from '../../src/export/options.js';
 import { matchesNoProxy } from '../../src/export/proxy.js';
 import { invalid } from '../config/helpers.js';
