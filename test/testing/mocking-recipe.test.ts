@@ -1,4 +1,4 @@
-// The README's module-mocking recipe, kept working: vi.mock swaps the app's shared logger for a
+// The module-mocking recipe of docs/testing.md, kept working: vi.mock swaps the app's shared logger for a
 // test logger, and the test asserts on what the app logged.
 import { expect, it, vi } from 'vitest';
 
