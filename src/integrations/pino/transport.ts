@@ -34,6 +34,9 @@ export interface PodlogPinoTransportOptions extends LoggerOptions {
   holdAt?: number;
 }
 
+/** Keys pino (`pinoWillSendConfig`, `levels`, `dedupe`) and thread-stream (`$context`) add to a target's options. */
+const FOREIGN_KEYS = ['$context', 'pinoWillSendConfig', 'levels', 'dedupe'] as const;
+
 /** How long to wait for pino's configuration message before going on with pino's defaults. */
 const CONFIG_WAIT_MS = 5_000;
 
@@ -42,7 +45,15 @@ const CONFIG_WAIT_MS = 5_000;
  * to. Throws `InvalidOptionError` for bad options (pino reports it from the worker).
  */
 export default async function podlogTransport(options: PodlogPinoTransportOptions = {}): Promise<Writable> {
-  const { holdAt: holdAtOption, ...loggerOptions } = options ?? {};
+  // A single `target` gets pino's and thread-stream's own keys mixed into its options.
+  const {
+    holdAt: holdAtOption,
+    $context: _context,
+    pinoWillSendConfig: _willSend,
+    levels: _levels,
+    dedupe: _dedupe,
+    ...loggerOptions
+  } = (options ?? {}) as PodlogPinoTransportOptions & Record<(typeof FOREIGN_KEYS)[number], unknown>;
   const holdAt = finiteNumber(holdAtOption, 'holdAt', 0.9, Number.MIN_VALUE, 1);
   const format = await pinoConfig();
   const root = createLogger(loggerOptions);
