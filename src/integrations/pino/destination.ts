@@ -116,6 +116,14 @@ export class PodlogDestination {
     };
   }
 
+  /**
+   * Always `true`: how pino recognises a stream given as its only argument
+   * (`pino(podlogDestination())`), as it does Node's writable streams.
+   */
+  get writable(): boolean {
+    return true;
+  }
+
   /** Lines held until podlog drains. */
   get held(): number {
     return this.#held.length - this.#head;

@@ -259,6 +259,12 @@ describe('podlog/pino destination', () => {
     expect(after.exported + after.dropped.total).toBe(8);
   });
 
+  it('pino takes the destination as its only argument, like a Node stream', async () => {
+    const l = podlog();
+    pino(podlogDestination(l)).info('only argument');
+    expect((await delivered(l)).map((r) => r.body)).toEqual(['only argument']);
+  });
+
   it('refuses bad options at creation, naming the option', () => {
     const l = podlog();
     expect(() => podlogDestination(l, { holdAt: 2 })).toThrow(/holdAt/);
