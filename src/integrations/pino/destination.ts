@@ -17,7 +17,7 @@
  */
 
 import type { LoggerOptions } from '../../config/options.js';
-import { finiteNumber, integer, isPlainObject, optionGroup } from '../../config/validate.js';
+import { boolean, finiteNumber, integer, isPlainObject, optionGroup } from '../../config/validate.js';
 import { InvalidOptionError } from '../../errors.js';
 import { createLogger } from '../../logger/create-logger.js';
 import type { ForeignRecord, Logger } from '../../logger/logger.js';
@@ -100,20 +100,22 @@ export class PodlogDestination {
 
   /** @internal Use {@link podlogDestination}. */
   constructor(log: Logger | undefined, options: PodlogDestinationOptions = {}) {
+    // Every option is checked before a logger is created: a bad one must not leave one running.
     const o = checkOptions(options);
-    this.#owned = log === undefined;
-    this.#root = log ?? createLogger(o.loggerOptions);
-    this.logger = this.#root.child({}, { level: 'trace' });
     this.#holdAt = finiteNumber(o.holdAt, 'holdAt', DEFAULT_HOLD_AT, Number.MIN_VALUE, 1);
     this.#maxHeld = integer(o.maxHeldBytes, 'maxHeldBytes', DEFAULT_MAX_HELD, 0);
+    const onlyCustom = boolean(o.useOnlyCustomLevels, 'useOnlyCustomLevels', false);
     this.#format = {
       messageKey: keyOption(o.messageKey, 'messageKey', DEFAULT_PINO_FORMAT.messageKey),
       errorKey: keyOption(o.errorKey, 'errorKey', DEFAULT_PINO_FORMAT.errorKey),
       levels:
         o.customLevels === undefined
           ? DEFAULT_PINO_FORMAT.levels
-          : pinoLevels(levelsOption(o.customLevels), o.useOnlyCustomLevels === true),
+          : pinoLevels(levelsOption(o.customLevels), onlyCustom),
     };
+    this.#owned = log === undefined;
+    this.#root = log ?? createLogger(o.loggerOptions);
+    this.logger = this.#root.child({}, { level: 'trace' });
   }
 
   /**
