@@ -60,6 +60,8 @@ const ERROR_KEYS: ReadonlyMap<string, string> = new Map([
 ]);
 
 const HEX32 = /^[0-9a-f]{32}$/i;
+/** The digits after the milliseconds of an ISO time (`…:05.123456789Z`). */
+const SUB_MS = /\.\d{3}(\d{1,6})(?:Z|[+-]\d\d:?\d\d)$/;
 const HEX16 = /^[0-9a-f]{16}$/i;
 
 /**
@@ -137,7 +139,7 @@ export function objectToRecord(
   };
 }
 
-/** pino's `time`: epoch ms (default), epoch seconds (`stdTimeFunctions.unixTime`) or an ISO string. */
+/** pino's `time`: epoch ms (default), epoch seconds (`stdTimeFunctions.unixTime`) or an ISO string (to the nanosecond). */
 function parseTime(v: unknown): bigint | undefined {
   if (typeof v === 'number') {
     if (!Number.isFinite(v) || v <= 0) return undefined;
@@ -146,7 +148,10 @@ function parseTime(v: unknown): bigint | undefined {
   }
   if (typeof v === 'string') {
     const ms = Date.parse(v);
-    return Number.isFinite(ms) && ms > 0 ? msToNanos(ms) : undefined;
+    if (!(Number.isFinite(ms) && ms > 0)) return undefined;
+    // Date.parse stops at milliseconds; `stdTimeFunctions.isoTimeNano` writes up to nanoseconds.
+    const sub = SUB_MS.exec(v);
+    return msToNanos(ms) + (sub === null ? 0n : BigInt(sub[1].padEnd(6, '0')));
   }
   return undefined;
 }

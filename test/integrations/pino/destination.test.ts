@@ -148,15 +148,20 @@ describe('podlog/pino destination', () => {
     const iso = pino({ timestamp: pino.stdTimeFunctions.isoTime }, podlogDestination(l));
     const unix = pino({ timestamp: pino.stdTimeFunctions.unixTime }, podlogDestination(l));
     const none = pino({ timestamp: false }, podlogDestination(l));
+    const nano = pino({ timestamp: () => ',"time":"2026-12-03T12:00:00.123456789Z"' }, podlogDestination(l));
     const before = BigInt(Date.now() - 1000) * 1_000_000n;
     ms.info('ms');
     iso.info('iso');
     unix.info('unix');
     none.info('none');
+    nano.info('nano');
     const after = BigInt(Date.now() + 1000) * 1_000_000n;
     const records = await delivered(l);
     expect(records[0].timeUnixNano).toBe(1_700_000_000_123_000_000n);
-    for (const r of records.slice(1)) {
+    expect(records[4].timeUnixNano).toBe(
+      BigInt(Date.parse('2026-12-03T12:00:00Z')) * 1_000_000n + 123_456_789n,
+    );
+    for (const r of records.slice(1, 4)) {
       expect(r.timeUnixNano > before && r.timeUnixNano < after, String(r.body)).toBe(true);
     }
     expect(records[2].timeUnixNano % 1_000_000_000n).toBe(0n); // unixTime: whole seconds
