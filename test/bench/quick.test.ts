@@ -113,7 +113,7 @@ describe('npm run bench -- --quick', () => {
       ['bench/run.mjs', '--quick', '--no-micro', '--build'],
       {
         cwd: ROOT,
-        timeout: 70_000,
+        timeout: 90_000,
         maxBuffer: 4 * 1024 * 1024,
       },
     );
@@ -126,5 +126,5 @@ describe('npm run bench -- --quick', () => {
       }
     }
     expect(stdout).toContain('## Targets');
-  }, 75_000);
+  }, 95_000);
 });
