@@ -64,6 +64,8 @@ const OPTION_KEYS = [
 
 const DEFAULT_HOLD_AT = 0.9;
 const DEFAULT_MAX_HELD = 16 * 1024 * 1024;
+/** Held lines let in per event-loop turn. */
+const PUMP_TURN = 1024;
 
 type SpanContext = ForeignRecord['spanContext'];
 
@@ -215,13 +217,22 @@ export class PodlogDestination {
   }
 
   async #pump(): Promise<void> {
+    let turn = 0;
     while (this.#head < this.#held.length) {
-      if (this.logger.pressure >= this.#holdAt) {
-        await this.logger.drained();
-        // drained() also resolves once podlog is shut down: let one line in so the loop advances.
-        if (this.logger.pressure < this.#holdAt || this.#head >= this.#held.length) continue;
+      if (++turn > PUMP_TURN) {
+        // A drained queue may take hundreds of thousands of lines: let the event loop run between.
+        turn = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
       }
-      this.#emitNext();
+      if (this.logger.pressure < this.#holdAt) {
+        this.#emitNext();
+        continue;
+      }
+      await this.logger.drained();
+      // drained() resolves below its low-water mark, or at once after a shutdown: when that is
+      // still at or above holdAt, let one line in so the loop advances.
+      if (this.logger.pressure >= this.#holdAt && this.#head < this.#held.length) this.#emitNext();
     }
     this.#reset();
   }

@@ -249,6 +249,33 @@ describe('podlog/pino destination', () => {
     expect(dest.held).toBe(0);
   });
 
+  it('lets a large held backlog in a slice per event-loop turn', async () => {
+    // holdAt far below drained()'s low-water mark: every line past the first 1,000 is held, and
+    // podlog reports itself drained all along, so only the slicing gives the event loop a turn.
+    const l = podlog({ queue: { maxRecords: 100_000 } });
+    const dest = podlogDestination(l, { holdAt: 0.01 });
+    const p = pino({}, dest);
+    const N = 10_000;
+    for (let i = 0; i < N; i++) p.info({ i }, 'backlog');
+    expect(dest.held).toBeGreaterThan(8_000);
+    let turns = 0;
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        turns++;
+        if (dest.held === 0 || turns > 1_000) resolve();
+        else setImmediate(tick);
+      };
+      setImmediate(tick);
+    });
+    expect(dest.held).toBe(0);
+    expect(turns).toBeGreaterThanOrEqual(5); // ~9,000 lines at 1,024 per turn
+    await dest.flush();
+    expect(receiver.records().map((r) => Number(r.attributes.i))).toEqual(
+      Array.from({ length: N }, (_, i) => i),
+    );
+    expect(l.stats().dropped.total).toBe(0);
+  });
+
   it('flushSync hands held lines to podlog at once (pino calls it after fatal)', async () => {
     const l = podlog({ queue: { maxRecords: 10 }, batch: { maxRecords: 5, maxDelayMs: 1 }, concurrency: 1 });
     const dest = podlogDestination(l, { holdAt: 0.5 });
