@@ -297,6 +297,28 @@ describe('podlog/pino destination', () => {
     expect((await delivered(l)).map((r) => r.body)).toEqual(['only argument']);
   });
 
+  it('works inside pino.multistream, with the custom levels given as options', async () => {
+    const l = podlog();
+    const customLevels = { http: 35 };
+    const printed: string[] = [];
+    const p = pino(
+      { level: 'trace', customLevels },
+      pino.multistream(
+        [
+          { level: 'trace', stream: { write: (line: string) => printed.push(line) } },
+          { level: 'trace', stream: podlogDestination(l, { customLevels }) },
+        ],
+        { levels: { ...pino.levels.values, ...customLevels } },
+      ),
+    );
+    p.http('through both');
+    expect(printed).toHaveLength(1);
+    const records = await delivered(l);
+    expect(records.map((r) => [r.body, r.severityNumber, r.severityText])).toEqual([
+      ['through both', 11, 'http'],
+    ]);
+  });
+
   it('refuses bad options at creation, naming the option', () => {
     const l = podlog();
     expect(() => podlogDestination(l, { holdAt: 2 })).toThrow(/holdAt/);
