@@ -8,6 +8,8 @@ export default defineConfig({
     winston: 'src/integrations/winston/index.ts',
     otel: 'src/integrations/otel/index.ts',
     register: 'src/integrations/register/index.ts',
+    pino: 'src/integrations/pino/index.ts',
+    'pino-transport': 'src/integrations/pino/transport.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -12,6 +12,8 @@ export default defineConfig({
       { find: /^podlog\/winston$/, replacement: src('integrations/winston/index.ts') },
       { find: /^podlog\/otel$/, replacement: src('integrations/otel/index.ts') },
       { find: /^podlog\/register$/, replacement: src('integrations/register/index.ts') },
+      { find: /^podlog\/pino\/transport$/, replacement: src('integrations/pino/transport.ts') },
+      { find: /^podlog\/pino$/, replacement: src('integrations/pino/index.ts') },
       { find: /^podlog$/, replacement: src('index.ts') },
     ],
   },

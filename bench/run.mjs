@@ -79,6 +79,7 @@ const CONTENDERS = [
     queueSize: Math.max(settings.burst, Math.ceil((settings.rate * settings.seconds) / 2)),
   },
   { name: 'pino-otel-transport', module: 'pino' },
+  { name: 'pino-podlog', module: 'pino-podlog' },
   { name: 'winston-otel-transport', module: 'winston' },
   // The floor (Node + the harness, no logging): burst only, where it costs a second per repeat.
   { name: 'baseline (no logging)', module: 'baseline', only: ['burst'], reference: true },
@@ -128,7 +129,7 @@ function podlogBuild() {
   }
   const dist = join(ROOT, 'dist');
   if (!existsSync(join(dist, 'index.js'))) {
-    if (contenders.some((c) => c.module === 'podlog')) {
+    if (contenders.some((c) => c.module === 'podlog' || c.module === 'pino-podlog')) {
       usage('dist/index.js is missing: run `npm run build` first (or pass --build or --commit HEAD)');
     }
   } else if (newestMtime(join(ROOT, 'src')) > statSync(join(dist, 'index.js')).mtimeMs) {

@@ -18,6 +18,7 @@ const CONTENDERS = [
   'otel-sdk-default',
   'otel-sdk-tuned',
   'pino-otel-transport',
+  'pino-podlog',
   'winston-otel-transport',
 ];
 
@@ -112,7 +113,7 @@ describe('npm run bench -- --quick', () => {
       ['bench/run.mjs', '--quick', '--no-micro', '--build'],
       {
         cwd: ROOT,
-        timeout: 55_000,
+        timeout: 90_000,
         maxBuffer: 4 * 1024 * 1024,
       },
     );
@@ -125,5 +126,5 @@ describe('npm run bench -- --quick', () => {
       }
     }
     expect(stdout).toContain('## Targets');
-  }, 60_000);
+  }, 95_000);
 });

@@ -1,0 +1,300 @@
+/**
+ * `PodlogDestination`: a pino destination stream that sends pino's lines through podlog, in the
+ * thread that logs. pino serializes the record (its serializers, redaction, formatters) and
+ * calls `write(line)` synchronously inside the log call; the line is parsed back
+ * (line-to-record.ts) and enters podlog through the integration seam, so the caller's active
+ * span is still active and the record gets podlog's resource, batching, retries, spool and
+ * accounting.
+ *
+ * Level filtering is pino's: the destination writes into a child of the podlog logger whose own
+ * level is `trace`, so podlog's configured level does not filter pino's records a second time.
+ *
+ * Backpressure without blocking pino: while podlog's queue is nearly full (`pressure >= holdAt`),
+ * lines are held here, as the strings pino wrote, and let in as podlog drains. The hold is
+ * bounded (`maxHeldBytes`); past it a line goes to podlog at once, where the queue's overflow
+ * policy applies and any drop is counted in `stats()`. Held lines are handed to podlog before
+ * the process exits (`flushSync`, also what pino calls after `fatal`), so none is lost uncounted.
+ */
+
+import type { LoggerOptions } from '../../config/options.js';
+import { boolean, finiteNumber, integer, isPlainObject, optionGroup } from '../../config/validate.js';
+import { InvalidOptionError } from '../../errors.js';
+import { createLogger } from '../../logger/create-logger.js';
+import type { ForeignRecord, Logger } from '../../logger/logger.js';
+import { activeSpanContext } from '../../logger/trace-context.js';
+import { emitForeign } from '../foreign.js';
+import { pinoLevels } from './levels.js';
+import {
+  DEFAULT_PINO_FORMAT,
+  formatFromPinoConfig,
+  lineToRecord,
+  type PinoFormat,
+} from './line-to-record.js';
+
+/** Options of {@link podlogDestination}. */
+export interface PodlogDestinationOptions {
+  /** Options of the logger created when none is given. Default: `createLogger()` from the environment. */
+  loggerOptions?: LoggerOptions;
+  /**
+   * pino's `customLevels`, for a destination pino does not tell its configuration to (inside
+   * `pino.multistream`). Plain `pino(opts, destination)` sends it, and that wins.
+   */
+  customLevels?: Readonly<Record<string, number>>;
+  /** pino's `useOnlyCustomLevels`, with `customLevels`. Default `false`. */
+  useOnlyCustomLevels?: boolean;
+  /** pino's `messageKey`, when pino does not tell it (see `customLevels`). Default `msg`. */
+  messageKey?: string;
+  /** pino's `errorKey`, when pino does not tell it (see `customLevels`). Default `err`. */
+  errorKey?: string;
+  /** Queue fill (0..1] from which lines are held until podlog drains. Default 0.9. */
+  holdAt?: number;
+  /** Most characters of lines held at once; past it lines go to podlog at once. Default 16 MiB. */
+  maxHeldBytes?: number;
+}
+
+const OPTION_KEYS = [
+  'loggerOptions',
+  'customLevels',
+  'useOnlyCustomLevels',
+  'messageKey',
+  'errorKey',
+  'holdAt',
+  'maxHeldBytes',
+] as const;
+
+const DEFAULT_HOLD_AT = 0.9;
+const DEFAULT_MAX_HELD = 16 * 1024 * 1024;
+/** Held lines let in per event-loop turn. */
+const PUMP_TURN = 1024;
+
+type SpanContext = ForeignRecord['spanContext'];
+
+/** A line that waits for podlog to drain, with the trace context of the call that wrote it. */
+interface Held {
+  line: string;
+  span: SpanContext;
+}
+
+/** The configuration message pino sends its destination (`stream.emit('message', …)` in pino.js). */
+interface PinoConfigMessage {
+  code?: unknown;
+  config?: object;
+}
+
+/**
+ * A pino destination writing into podlog. Create it with {@link podlogDestination}; give it to
+ * pino as its stream: `pino(options, podlogDestination(log))`.
+ */
+export class PodlogDestination {
+  /** The logger pino's records are written into (a child of the given one, at level `trace`). */
+  readonly logger: Logger;
+  readonly #root: Logger;
+  readonly #owned: boolean;
+  readonly #holdAt: number;
+  readonly #maxHeld: number;
+  readonly #spanContext = activeSpanContext();
+  #format: PinoFormat;
+  #held: Array<Held | undefined> = [];
+  #head = 0;
+  #heldChars = 0;
+  #pumping: Promise<void> | undefined;
+  #exitHook: (() => void) | undefined;
+
+  /** @internal Use {@link podlogDestination}. */
+  constructor(log: Logger | undefined, options: PodlogDestinationOptions = {}) {
+    // Every option is checked before a logger is created: a bad one must not leave one running.
+    const o = checkOptions(options);
+    this.#holdAt = finiteNumber(o.holdAt, 'holdAt', DEFAULT_HOLD_AT, Number.MIN_VALUE, 1);
+    this.#maxHeld = integer(o.maxHeldBytes, 'maxHeldBytes', DEFAULT_MAX_HELD, 0);
+    const onlyCustom = boolean(o.useOnlyCustomLevels, 'useOnlyCustomLevels', false);
+    this.#format = {
+      messageKey: keyOption(o.messageKey, 'messageKey', DEFAULT_PINO_FORMAT.messageKey),
+      errorKey: keyOption(o.errorKey, 'errorKey', DEFAULT_PINO_FORMAT.errorKey),
+      levels:
+        o.customLevels === undefined
+          ? DEFAULT_PINO_FORMAT.levels
+          : pinoLevels(levelsOption(o.customLevels), onlyCustom),
+    };
+    this.#owned = log === undefined;
+    this.#root = log ?? createLogger(o.loggerOptions);
+    this.logger = this.#root.child({}, { level: 'trace' });
+  }
+
+  /**
+   * Always `true`: how pino recognises a stream given as its only argument
+   * (`pino(podlogDestination())`), as it does Node's writable streams.
+   */
+  get writable(): boolean {
+    return true;
+  }
+
+  /** Lines held until podlog drains. */
+  get held(): number {
+    return this.#held.length - this.#head;
+  }
+
+  /** Called by pino with each serialized line. Never throws, never blocks. */
+  write(chunk: string): boolean {
+    try {
+      const line = typeof chunk === 'string' ? chunk : String(chunk);
+      if (this.#head === this.#held.length && this.logger.pressure < this.#holdAt) {
+        this.#emit(line, undefined);
+      } else if (this.#heldChars + line.length > this.#maxHeld) {
+        this.#emit(line, undefined); // the hold is full: podlog's overflow policy decides, and counts
+      } else {
+        this.#hold(line);
+      }
+    } catch {
+      // Never into pino's log call. (emitForeign itself reports and counts its failures.)
+    }
+    return true;
+  }
+
+  /**
+   * pino announces its configuration (levels, message and error keys) to a destination that
+   * has `emit`; this is that hook, not an event emitter.
+   */
+  emit(event: string, message?: unknown): boolean {
+    if (event !== 'message') return false;
+    const m = message as PinoConfigMessage | undefined;
+    if (m?.code !== 'PINO_CONFIG' || m.config === undefined) return false;
+    this.#format = formatFromPinoConfig(m.config, this.#format);
+    return true;
+  }
+
+  /**
+   * Hands every held line to podlog now (pino calls this after `fatal`; the destination calls it
+   * at process exit). podlog's queue bound applies: what does not fit is dropped and counted.
+   */
+  flushSync(): void {
+    while (this.#head < this.#held.length) this.#emitNext();
+    this.#reset();
+  }
+
+  /**
+   * Resolves (and calls `cb`) once every line written so far is exported, spooled or
+   * dropped-and-counted (pino's `logger.flush(cb)` calls this).
+   */
+  flush(cb?: (err?: Error) => void): Promise<void> {
+    const done = (this.#pumping ?? Promise.resolve()).then(() => this.#root.flush());
+    if (cb) done.then(() => cb(), cb);
+    return done;
+  }
+
+  /** Flushes, then shuts down the logger if the destination created it (else only flushes). */
+  end(cb?: (err?: Error) => void): Promise<void> {
+    const done = (this.#pumping ?? Promise.resolve()).then(() =>
+      this.#owned ? this.#root.shutdown() : this.#root.flush(),
+    );
+    if (cb) done.then(() => cb(), cb);
+    return done;
+  }
+
+  #emit(line: string, span: SpanContext): void {
+    const nl = line.indexOf('\n');
+    if (nl === -1 || nl === line.length - 1) {
+      emitForeign(this.logger, lineToRecord(line, this.#format, span));
+      return;
+    }
+    // pino writes one line per call; a chunk from elsewhere (a multistream, a hook) may hold more.
+    for (const part of line.split('\n')) {
+      if (part.trim() !== '') emitForeign(this.logger, lineToRecord(part, this.#format, span));
+    }
+  }
+
+  #hold(line: string): void {
+    // The span of the call that wrote the line: by the time it is let in, another may be active.
+    this.#held.push({ line, span: this.#spanContext() ?? null });
+    this.#heldChars += line.length;
+    if (this.#exitHook === undefined) {
+      this.#exitHook = () => this.flushSync();
+      // Before podlog's own exit handler (registered at createLogger), which writes out the queue.
+      process.prependListener('exit', this.#exitHook);
+    }
+    this.#pumping ??= this.#pump().finally(() => {
+      this.#pumping = undefined;
+    });
+  }
+
+  async #pump(): Promise<void> {
+    let turn = 0;
+    while (this.#head < this.#held.length) {
+      if (++turn > PUMP_TURN) {
+        // A drained queue may take hundreds of thousands of lines: let the event loop run between.
+        turn = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
+      if (this.logger.pressure < this.#holdAt) {
+        this.#emitNext();
+        continue;
+      }
+      await this.logger.drained();
+      // drained() resolves below its low-water mark, or at once after a shutdown: when that is
+      // still at or above holdAt, let one line in so the loop advances.
+      if (this.logger.pressure >= this.#holdAt && this.#head < this.#held.length) this.#emitNext();
+    }
+    this.#reset();
+  }
+
+  #emitNext(): void {
+    const h = this.#held[this.#head] as Held;
+    this.#held[this.#head++] = undefined;
+    this.#heldChars -= h.line.length;
+    try {
+      this.#emit(h.line, h.span);
+    } catch {
+      // As in write(): a held line never stops the others.
+    }
+  }
+
+  #reset(): void {
+    this.#held = [];
+    this.#head = 0;
+    this.#heldChars = 0;
+    if (this.#exitHook !== undefined) {
+      process.removeListener('exit', this.#exitHook);
+      this.#exitHook = undefined;
+    }
+  }
+}
+
+/**
+ * A pino destination that sends pino's records through podlog: OTLP export with podlog's
+ * resource, batching, retries, disk spool and accounting. The one-line switch:
+ *
+ * @example
+ * import pino from 'pino';
+ * import { podlogDestination } from 'podlog/pino';
+ * const logger = pino({ level: 'info' }, podlogDestination());
+ *
+ * @param log The podlog logger to write into. Default: one created from `options.loggerOptions`
+ *   and the environment (`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, `OTEL_SERVICE_NAME`, …), shut down by
+ *   {@link PodlogDestination.end}.
+ * @throws InvalidOptionError for a bad option.
+ */
+export function podlogDestination(log?: Logger, options?: PodlogDestinationOptions): PodlogDestination {
+  return new PodlogDestination(log, options);
+}
+
+function checkOptions(options: unknown): PodlogDestinationOptions {
+  return (optionGroup(options, '', OPTION_KEYS, 'an object of podlogDestination options') ??
+    {}) as PodlogDestinationOptions;
+}
+
+function keyOption(value: unknown, option: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value === '')
+    throw new InvalidOptionError(option, value, 'a non-empty string');
+  return value;
+}
+
+function levelsOption(value: unknown): Readonly<Record<string, number>> {
+  if (
+    !isPlainObject(value) ||
+    !Object.values(value).every((v) => typeof v === 'number' && Number.isFinite(v))
+  ) {
+    throw new InvalidOptionError('customLevels', value, "pino's customLevels: an object of label → number");
+  }
+  return value as Record<string, number>;
+}
