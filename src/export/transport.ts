@@ -45,7 +45,11 @@ export function createTransport({ config, dispatcher }: TransportDeps): Transpor
   // undici is loaded at the first request, not at `import 'podlog'` (it is most of the import
   // cost: bench/import-time.mjs); the promise is shared, so it is loaded and built once.
   let built: Promise<Dispatcher> | undefined;
-  const dispatcherFor = (): Dispatcher | Promise<Dispatcher> => given ?? (built ??= createDispatcher(config));
+  const dispatcherFor = (): Dispatcher | Promise<Dispatcher> => {
+    if (given) return given;
+    built ??= createDispatcher(config);
+    return built;
+  };
   const origin = config.endpoint.origin;
   const path = config.endpoint.pathname + config.endpoint.search;
 
