@@ -10,6 +10,9 @@ export default defineConfig({
     register: 'src/integrations/register/index.ts',
   },
   format: ['esm', 'cjs'],
+  // The published typings are the public API only: tsconfig.json's `stripInternal` drops what is
+  // marked `@internal` (the logger's constructor and state, sinks, encoders…), and what only
+  // they used goes with them (test/build/public-typings.test.ts checks the built files).
   dts: true,
   sourcemap: true,
   clean: true,
