@@ -167,28 +167,44 @@ const COLORS: Record<string, string> = {
   fatal: '\x1b[35m',
 };
 
-const PRETTY_BODY: Cut = { maxString: 4096, maxItems: 64 };
-const PRETTY_VALUE: Cut = { maxString: 1024, maxItems: 64 };
+/** Pretty lines: bodies may be longer than other values; then the JSON line's cuts, shortest last. */
+const PRETTY_CUTS: readonly (readonly [body: Cut, value: Cut])[] = [
+  [
+    { maxString: 4096, maxItems: 64 },
+    { maxString: 1024, maxItems: 64 },
+  ],
+  ...CUTS.slice(2).map((cut) => [cut, cut] as const),
+];
+const PRETTY_MAX_CHARS = MAX_LINE_BYTES / 4;
 
 /** The record as one human-readable line (newline included), for local development. */
 export function formatPrettyLine(r: DecodedLogRecord, scope: string, color: boolean): string {
   const time = isoTime(r.timeUnixNano).slice(11, 23);
   const level = levelName(r);
   const label = level.toUpperCase().padEnd(5);
-  let line = `${time} ${color ? `${COLORS[level] ?? ''}${label}\x1b[0m` : label}`;
-  if (scope) line += ` [${scope}]`;
-  if (r.eventName) line += ` event=${r.eventName}`;
-  if (r.body !== undefined) {
-    const body = jsonValue(r.body, PRETTY_BODY);
-    line += ` ${typeof body === 'string' ? body : JSON.stringify(body)}`;
-  }
+  let head = `${time} ${color ? `${COLORS[level] ?? ''}${label}\x1b[0m` : label}`;
+  if (scope) head += ` [${scope}]`;
+  if (r.eventName) head += ` event=${r.eventName}`;
   const stack = r.attributes['exception.stacktrace'];
-  for (const k of Object.keys(r.attributes)) {
-    if (k === 'exception.stacktrace') continue;
-    line += ` ${k}=${JSON.stringify(jsonValue(r.attributes[k], PRETTY_VALUE))}`;
+  const tail =
+    (r.traceId ? ` trace_id=${r.traceId}` : '') +
+    (typeof stack === 'string' ? `\n    ${stack.split('\n').join('\n    ')}` : '');
+  // Shorter values until the line fits, keeping every key (as the JSON line does).
+  let line = '';
+  for (const [bodyCut, valueCut] of PRETTY_CUTS) {
+    line = head;
+    if (r.body !== undefined) {
+      const body = jsonValue(r.body, bodyCut);
+      line += ` ${typeof body === 'string' ? body : JSON.stringify(body)}`;
+    }
+    for (const k of Object.keys(r.attributes)) {
+      if (k === 'exception.stacktrace') continue;
+      line += ` ${k}=${JSON.stringify(jsonValue(r.attributes[k], valueCut))}`;
+    }
+    line += tail;
+    if (line.length <= PRETTY_MAX_CHARS) break;
   }
-  if (r.traceId) line += ` trace_id=${r.traceId}`;
-  if (typeof stack === 'string') line += `\n    ${stack.split('\n').join('\n    ')}`;
-  if (line.length > MAX_LINE_BYTES / 4) line = `${line.slice(0, MAX_LINE_BYTES / 4)}…`;
+  // Still too long (thousands of keys, or a huge stack): cut the line itself.
+  if (line.length > PRETTY_MAX_CHARS) line = `${line.slice(0, PRETTY_MAX_CHARS)}…`;
   return `${line}\n`;
 }

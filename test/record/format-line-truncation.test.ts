@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeLogRecord } from '../../src/otlp/decode-protobuf.js';
 import { encodeRecord } from '../../src/record/encode-record.js';
-import { formatJsonLine, MAX_LINE_BYTES } from '../../src/record/format-line.js';
+import { formatJsonLine, formatPrettyLine, MAX_LINE_BYTES } from '../../src/record/format-line.js';
 import { DEFAULT_VALUE_LIMITS } from '../../src/record/value-limits.js';
 
 function line(fields: Record<string, unknown>, body: unknown = 'request done') {
@@ -76,5 +76,23 @@ describe('JSON line truncation keeps every key', () => {
     expect(kept).toBeGreaterThan(100);
     expect(kept + (o['podlog.omitted_attributes'] as number)).toBe(4000);
     expect(o['attribute-number-0']).toBe(0);
+  });
+});
+
+describe('pretty line truncation keeps every key', () => {
+  it('a long array does not push the later attributes off the line', () => {
+    const bytes = encodeRecord({
+      timeUnixNano: 1_764_237_600_123_456_789n,
+      observedTimeUnixNano: 1_764_237_600_123_456_789n,
+      severityNumber: 9,
+      severityText: 'INFO',
+      body: 'request done',
+      fields: { ids: Array.from({ length: 3000 }, (_, i) => i), note: 'n'.repeat(3000), userId: 42 },
+    });
+    const text = formatPrettyLine(decodeLogRecord(bytes), 'http', false);
+    expect(text.length).toBeLessThanOrEqual(MAX_LINE_BYTES / 4 + 2);
+    expect(text).toContain(' userId=42');
+    expect(text).toMatch(/ ids=\[0,1,2,.*"…\+\d+ items"\]/);
+    expect(text).toMatch(/ note="n+…"/);
   });
 });
