@@ -12,6 +12,9 @@ export default defineConfig({
     'pino-transport': 'src/integrations/pino/transport.ts',
   },
   format: ['esm', 'cjs'],
+  // The published typings are the public API only: tsconfig.json's `stripInternal` drops what is
+  // marked `@internal` (the logger's constructor and state, sinks, encoders…), and what only
+  // they used goes with them (test/build/public-typings.test.ts checks the built files).
   dts: true,
   sourcemap: true,
   clean: true,

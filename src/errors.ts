@@ -1,6 +1,15 @@
 /**
- * Errors podlog throws. Every one carries a stable `code` so callers can branch on it
- * without parsing messages (the undici convention).
+ * Every error class podlog throws, in one module, each with its own stable `code` so callers can
+ * branch on it without parsing messages (the undici convention). All are exported from `podlog`.
+ *
+ * | class                   | code                        | thrown by                                    |
+ * | ----------------------- | --------------------------- | -------------------------------------------- |
+ * | `InvalidOptionError`    | `PODLOG_INVALID_OPTION`     | `createLogger`, `PodlogTransport`: bad value |
+ * | `UnknownOptionError`    | `PODLOG_UNKNOWN_OPTION`     | the same, for an option name it does not know (a subclass of `InvalidOptionError`) |
+ * | `DecodeError`           | `PODLOG_DECODE`             | `decodeProtobufRequest` and the decoders of `podlog/testing` |
+ * | `ExportTimeoutError`    | `PODLOG_EXPORT_TIMEOUT`     | the exporter (seen as an `ExportOutcome` cause, never thrown into your code) |
+ * | `ExportAbortedError`    | `PODLOG_EXPORT_ABORTED`     | the exporter (idem)                          |
+ * | `SpoolUnavailableError` | `PODLOG_SPOOL_UNAVAILABLE`  | the spool (idem)                             |
  */
 
 /** Base class of every error podlog throws. */
@@ -27,11 +36,18 @@ export class InvalidOptionError extends PodlogError {
    * @param value Shown in the message without credentials: a URL loses its user-info and query,
    *   an object or function is named by its kind; wrap a secret in {@link notShown}.
    * @param message Replaces the standard message (subclasses only).
+   * @param code Replaces `PODLOG_INVALID_OPTION` (subclasses only).
    */
-  constructor(option: string, value: unknown, accepted: string, message?: string) {
+  constructor(
+    option: string,
+    value: unknown,
+    accepted: string,
+    message?: string,
+    code = 'PODLOG_INVALID_OPTION',
+  ) {
     super(
       message ?? `podlog: invalid option ${shownName(option)}: got ${describe(value)}; expected ${accepted}`,
-      'PODLOG_INVALID_OPTION',
+      code,
     );
     this.name = 'InvalidOptionError';
     this.option = option;
@@ -41,6 +57,8 @@ export class InvalidOptionError extends PodlogError {
 /**
  * An option name podlog does not know (a typo such as `queue.maxRecord`): `createLogger` refuses
  * it rather than ignore it. The message suggests the closest known name, if one is close.
+ * Code `PODLOG_UNKNOWN_OPTION`; a subclass of {@link InvalidOptionError}, so
+ * `instanceof InvalidOptionError` catches both.
  */
 export class UnknownOptionError extends InvalidOptionError {
   /** The known option the name is closest to, e.g. `queue.maxRecords`. */
@@ -54,9 +72,61 @@ export class UnknownOptionError extends InvalidOptionError {
       undefined,
       accepted,
       `podlog: invalid option ${shownName(option)}: got an unknown option${hint}; expected ${accepted}`,
+      'PODLOG_UNKNOWN_OPTION',
     );
     this.name = 'UnknownOptionError';
     this.suggestion = suggestion;
+  }
+}
+
+/** A body that is not a valid OTLP logs request (`decodeProtobufRequest`, the test decoders). */
+export class DecodeError extends PodlogError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'PODLOG_DECODE', options);
+    this.name = 'DecodeError';
+  }
+}
+
+/**
+ * An export request got no complete answer within `timeoutMs`. Retryable. It never reaches the
+ * application: the exporter turns it into an `ExportOutcome` (and a diagnostic).
+ */
+export class ExportTimeoutError extends PodlogError {
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super(`no complete answer within ${timeoutMs} ms`, 'PODLOG_EXPORT_TIMEOUT');
+    this.name = 'ExportTimeoutError';
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** An export was cancelled (exporter closed, or the caller's signal fired). Not a backend fault. */
+export class ExportAbortedError extends PodlogError {
+  constructor() {
+    super('export aborted', 'PODLOG_EXPORT_ABORTED');
+    this.name = 'ExportAbortedError';
+  }
+}
+
+/** Code of {@link SpoolUnavailableError}. */
+export const SPOOL_UNAVAILABLE = 'PODLOG_SPOOL_UNAVAILABLE';
+
+/**
+ * What the spool's `next()` rejects with when it cannot tell whether anything is left: the
+ * directory cannot be opened, or the disk refused to read the oldest batch. Distinct from
+ * "empty", so a replayer pauses and asks again instead of waiting for a new append.
+ */
+export class SpoolUnavailableError extends PodlogError {
+  /** How long the spool leaves the disk alone; asking again sooner only waits. */
+  readonly retryAfterMs: number;
+
+  constructor(what: string, retryAfterMs: number, cause?: unknown) {
+    super(`podlog: spool unavailable (${what}); retrying in ${retryAfterMs} ms`, SPOOL_UNAVAILABLE, {
+      cause,
+    });
+    this.name = 'SpoolUnavailableError';
+    this.retryAfterMs = retryAfterMs;
   }
 }
 

@@ -6,13 +6,21 @@ export type { BatchOptions, Overflow, PipelineOptions, QueueOptions } from './ba
 export type { LoggerOptions } from './config/options.js';
 export type { RateLimitOptions } from './config/rate-limit.js';
 export type { DiagSink } from './diag.js';
-export { InvalidOptionError, PodlogError } from './errors.js';
+export {
+  DecodeError,
+  ExportAbortedError,
+  ExportTimeoutError,
+  InvalidOptionError,
+  PodlogError,
+  SpoolUnavailableError,
+  UnknownOptionError,
+} from './errors.js';
 export type { Compression, ExportOptions, Protocol, RetryOptions, TlsOptions } from './export/options.js';
 export { type CaptureConsoleOptions, captureConsole } from './integrations/console/capture-console.js';
 export { createLogger } from './logger/create-logger.js';
 export type { ChildOptions, Fields, LogFn, SetLevelOptions } from './logger/logger.js';
 export { Logger } from './logger/logger.js';
-export { DecodeError, decodeProtobufRequest } from './otlp/decode-protobuf.js';
+export { decodeProtobufRequest } from './otlp/decode-protobuf.js';
 export type * from './otlp/types.js';
 export type { LimitOptions, RecordOptions, RedactOption, StdoutFormat } from './record/options.js';
 export { DEFAULT_REDACT_KEYS } from './record/redact.js';

@@ -1,14 +1,16 @@
 /**
  * The undici dispatcher for the endpoint: a keep-alive `Pool` (one connection per concurrent
  * request), or a `ProxyAgent` tunnelling to it. TLS settings apply to the endpoint either way.
+ * undici itself is imported here, at the first request (see transport.ts).
  */
-import { type Dispatcher, Pool, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ExportConfig } from './options.js';
 
 /** Idle keep-alive sockets are reused for this long (collectors usually keep them 60 s+). */
 const KEEP_ALIVE_MS = 30_000;
 
-export function createDispatcher(config: ExportConfig): Dispatcher {
+export async function createDispatcher(config: ExportConfig): Promise<Dispatcher> {
+  const { Pool, ProxyAgent } = await import('undici');
   const { tls } = config;
   const tlsOptions = {
     ...(tls.ca ? { ca: tls.ca } : {}),

@@ -41,7 +41,15 @@ export interface TransportDeps {
 export function createTransport({ config, dispatcher }: TransportDeps): Transport {
   // A dispatcher handed in by the caller is theirs to close; one we build is ours.
   const owned = !dispatcher && !config.dispatcher;
-  const d = dispatcher ?? config.dispatcher ?? createDispatcher(config);
+  const given = dispatcher ?? config.dispatcher;
+  // undici is loaded at the first request, not at `import 'podlog'` (it is most of the import
+  // cost: bench/import-time.mjs); the promise is shared, so it is loaded and built once.
+  let built: Promise<Dispatcher> | undefined;
+  const dispatcherFor = (): Dispatcher | Promise<Dispatcher> => {
+    if (given) return given;
+    built ??= createDispatcher(config);
+    return built;
+  };
   const origin = config.endpoint.origin;
   const path = config.endpoint.pathname + config.endpoint.search;
 
@@ -56,6 +64,7 @@ export function createTransport({ config, dispatcher }: TransportDeps): Transpor
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
     try {
+      const d = await dispatcherFor();
       const res = await d.request({
         origin,
         path,
@@ -92,7 +101,8 @@ export function createTransport({ config, dispatcher }: TransportDeps): Transpor
   return {
     send,
     async close() {
-      if (owned) await d.close();
+      // Never built: nothing to close (and no reason to load undici now).
+      if (owned && built !== undefined) await (await built).close();
     },
   };
 }

@@ -1,12 +1,14 @@
 /**
- * @internal The entry point for records from other logging APIs (winston, the OTel Logs
+ * Internal (not part of the public API): the entry point for records from other logging APIs (winston, the OTel Logs
  * API, captured console calls): the record shape they hand over and the symbol-keyed
  * `Logger` method that takes it. Kept apart from the `Logger` class so integrations can
- * depend on this contract alone.
+ * depend on this contract alone. Not tagged internal for the typings (stripInternal would drop
+ * declarations other modules import); the typings leave them out anyway, as the `Logger`
+ * members that use them are stripped.
  */
 
 /**
- * @internal A record that comes from another logging API: its severity, time, trace context
+ * Internal: a record that comes from another logging API: its severity, time, trace context
  * and event name are given, not taken from the call.
  */
 export interface ForeignRecord {
@@ -26,7 +28,7 @@ export interface ForeignRecord {
 }
 
 /**
- * @internal Key of `Logger`'s method for integrations. `Symbol.for`, so the ESM and CJS
+ * Internal: key of `Logger`'s method for integrations. `Symbol.for`, so the ESM and CJS
  * builds (two copies of this module in one process) agree on it.
  */
 export const EMIT_FOREIGN: unique symbol = Symbol.for('podlog.emitForeign') as never;

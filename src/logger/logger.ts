@@ -40,8 +40,9 @@ export type { LoggerCore } from './logger-state.js';
 export let levelRegistryOf: (log: Logger) => LevelRegistry;
 
 /**
- * @internal Writes a record through `log` past its level and the rate limiter: podlog's own
- * records about run-time control (level changes, suppression summaries).
+ * Internal (not tagged internal for the typings: runtime-control.ts imports it, and stripInternal
+ * would drop it from the typings that import needs): writes a record through `log` past its level and the
+ * rate limiter: podlog's own records about run-time control (level changes, suppression summaries).
  */
 export let writeUnfiltered: (log: Logger, record: ForeignRecord) => void;
 

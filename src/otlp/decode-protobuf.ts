@@ -1,4 +1,4 @@
-import { PodlogError } from '../errors.js';
+import { DecodeError } from '../errors.js';
 import * as F from './fields.js';
 import { Reader } from './protobuf.js';
 import type {
@@ -12,13 +12,7 @@ import type {
   OtlpValue,
 } from './types.js';
 
-/** A body that is not a valid OTLP logs request. */
-export class DecodeError extends PodlogError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'PODLOG_DECODE', options);
-    this.name = 'DecodeError';
-  }
-}
+export { DecodeError };
 
 interface Ctx {
   ints: 'bigint' | 'number';

@@ -4,12 +4,27 @@
  * podlog decodes OTLP by hand on top of the Reader (no generated classes), with field numbers
  * taken from the official protos (opentelemetry/proto, see `fields.ts`). The hot-path encoder
  * writes bytes itself (src/record/byte-writer.ts): measured faster than protobufjs's Writer.
+ *
+ * Loaded on first use, not at import: only decoding (the stdout mirror, a 413 split, a
+ * partial-success answer, the testing kit) needs it, and loading it costs ~20 ms of CPU that
+ * `import 'podlog'` should not pay (bench/import-time.mjs). `require` keeps first use synchronous.
  */
-import pb from 'protobufjs/minimal.js';
+import { createRequire } from 'node:module';
+import type pb from 'protobufjs/minimal.js';
 
-export const Writer = pb.Writer;
+const require = createRequire(import.meta.url);
+let protobufjs: typeof pb | undefined;
+
+function load(): typeof pb {
+  protobufjs ??= require('protobufjs/minimal.js') as typeof pb;
+  return protobufjs;
+}
+
+/** protobufjs's `Writer`, loaded on first use. */
+export const Writer = { create: (): Writer => load().Writer.create() };
 export type Writer = pb.Writer;
-export const Reader = pb.Reader;
+/** protobufjs's `Reader`, loaded on first use. */
+export const Reader = { create: (buffer: Uint8Array): Reader => load().Reader.create(buffer) };
 export type Reader = pb.Reader;
 
 /** Wire types: varint, and length-delimited (sub-messages, strings, bytes). */

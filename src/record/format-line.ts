@@ -8,8 +8,10 @@
  * integers beyond 2^53 are strings, bytes are base64.
  *
  * Every line, newline included, stays under 16 KiB (container runtimes split longer lines):
- * an oversized line is re-rendered with shorter strings, then without attributes, and then
- * carries `"podlog.truncated":true`.
+ * an oversized line is re-rendered with ever shorter values (strings cut with `…`, arrays and
+ * nested objects cut to their first items plus a `…+N` marker) and carries
+ * `"podlog.truncated":true`. Every attribute key stays; only if the keys alone overflow the line
+ * are the last ones left out, counted in `"podlog.omitted_attributes"`.
  *
  * `pretty`: `18:32:01.123 INFO  [http] request done userId=42 route="/api"`.
  */
@@ -19,11 +21,40 @@ export const MAX_LINE_BYTES = 16 * 1024;
 
 const RESERVED = new Set(['time', 'level', 'severity', 'logger', 'msg', 'trace_id', 'span_id', 'event']);
 
-function jsonValue(v: OtlpValue | undefined, maxString: number): unknown {
+/**
+ * How far values are shortened: strings (and base64 bytes) to `maxString` characters, arrays and
+ * nested objects to `maxItems` entries. Top-level attributes are never counted against `maxItems`.
+ */
+interface Cut {
+  readonly maxString: number;
+  readonly maxItems: number;
+}
+
+const WHOLE: Cut = { maxString: Number.POSITIVE_INFINITY, maxItems: Number.POSITIVE_INFINITY };
+/** Tried in turn until the line fits; the last one leaves little more than every key. */
+const CUTS: readonly Cut[] = [
+  WHOLE,
+  { maxString: 1024, maxItems: 64 },
+  { maxString: 256, maxItems: 16 },
+  { maxString: 64, maxItems: 4 },
+  { maxString: 16, maxItems: 1 },
+  { maxString: 0, maxItems: 0 },
+];
+
+/** `s` cut to `max` characters (never inside a surrogate pair) with a `…` marker. */
+function cutString(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let end = max;
+  const code = s.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${s.slice(0, end)}…`;
+}
+
+function jsonValue(v: OtlpValue | undefined, cut: Cut): unknown {
   if (v === null || v === undefined) return null;
   switch (typeof v) {
     case 'string':
-      return v.length > maxString ? `${v.slice(0, maxString)}…` : v;
+      return cutString(v, cut.maxString);
     case 'bigint':
       return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
         ? Number(v)
@@ -34,12 +65,18 @@ function jsonValue(v: OtlpValue | undefined, maxString: number): unknown {
       return v;
   }
   if (v instanceof Uint8Array) {
-    const b64 = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-    return b64.length > maxString ? `${b64.slice(0, maxString)}…` : b64;
+    return cutString(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'), cut.maxString);
   }
-  if (Array.isArray(v)) return v.map((x) => jsonValue(x, maxString));
+  if (Array.isArray(v)) {
+    const shown = v.slice(0, cut.maxItems).map((x) => jsonValue(x, cut));
+    if (v.length > shown.length) shown.push(`…+${v.length - shown.length} items`);
+    return shown;
+  }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) define(out, k, jsonValue((v as Record<string, OtlpValue>)[k], maxString));
+  const keys = Object.keys(v);
+  const shown = keys.length > cut.maxItems ? keys.slice(0, cut.maxItems) : keys;
+  for (const k of shown) define(out, k, jsonValue((v as Record<string, OtlpValue>)[k], cut));
+  if (keys.length > shown.length) define(out, '…', `+${keys.length - shown.length} keys`);
   return out;
 }
 
@@ -56,42 +93,69 @@ function levelName(r: DecodedLogRecord): string {
   return r.severityText ? r.severityText.toLowerCase() : String(r.severityNumber);
 }
 
-function render(r: DecodedLogRecord, scope: string, maxString: number, withAttributes: boolean): string {
+/** The line's fixed head: time, level, severity, logger, msg, event, ids. */
+function head(r: DecodedLogRecord, scope: string, cut: Cut): Record<string, unknown> {
   const o: Record<string, unknown> = {
     time: isoTime(r.timeUnixNano),
     level: levelName(r),
     severity: r.severityNumber,
   };
   if (scope) o.logger = scope;
-  if (r.body !== undefined) o.msg = jsonValue(r.body, maxString);
+  if (r.body !== undefined) o.msg = jsonValue(r.body, cut);
   if (r.eventName) o.event = r.eventName;
   if (r.traceId) o.trace_id = r.traceId;
   if (r.spanId) o.span_id = r.spanId;
-  if (withAttributes) {
-    for (const k of Object.keys(r.attributes)) {
-      define(o, RESERVED.has(k) ? `attr.${k}` : k, jsonValue(r.attributes[k], maxString));
-    }
-    if (r.droppedAttributesCount) o.dropped_attributes_count = r.droppedAttributesCount;
-  } else o['podlog.truncated'] = true;
+  return o;
+}
+
+function attributeKey(k: string): string {
+  return RESERVED.has(k) ? `attr.${k}` : k;
+}
+
+function render(r: DecodedLogRecord, scope: string, cut: Cut): string {
+  const o = head(r, scope, cut);
+  for (const k of Object.keys(r.attributes)) define(o, attributeKey(k), jsonValue(r.attributes[k], cut));
+  if (r.droppedAttributesCount) o.dropped_attributes_count = r.droppedAttributesCount;
+  if (cut !== WHOLE) o['podlog.truncated'] = true;
   return JSON.stringify(o);
+}
+
+const LIMIT = MAX_LINE_BYTES - 64;
+
+/**
+ * The last resort, when even empty values overflow (thousands of keys, or huge keys): keys with
+ * emptied values in order while they fit, the rest counted.
+ */
+function renderKeysThatFit(r: DecodedLogRecord, scope: string): string {
+  const last = CUTS[CUTS.length - 1];
+  const o = head(r, scope, last);
+  o['podlog.truncated'] = true;
+  let bytes = Buffer.byteLength(JSON.stringify(o)) + 64; // room for the omitted count
+  const keys = Object.keys(r.attributes);
+  let kept = 0;
+  for (const k of keys) {
+    const key = attributeKey(k);
+    const value = jsonValue(r.attributes[k], last);
+    const add = Buffer.byteLength(JSON.stringify(key)) + Buffer.byteLength(JSON.stringify(value)) + 2;
+    if (bytes + add >= LIMIT) break;
+    define(o, key, value);
+    bytes += add;
+    kept += 1;
+  }
+  if (kept < keys.length) o['podlog.omitted_attributes'] = keys.length - kept;
+  const line = JSON.stringify(o);
+  if (Buffer.byteLength(line) < LIMIT) return line;
+  // Only a huge logger name could get here.
+  return JSON.stringify({ time: isoTime(r.timeUnixNano), level: levelName(r), 'podlog.truncated': true });
 }
 
 /** The record as one JSON line (newline included), under {@link MAX_LINE_BYTES}. */
 export function formatJsonLine(r: DecodedLogRecord, scope: string): string {
-  for (const max of [Number.POSITIVE_INFINITY, 1024, 128]) {
-    const line = render(r, scope, max, true);
-    if (Buffer.byteLength(line) < MAX_LINE_BYTES - 64) {
-      if (max === Number.POSITIVE_INFINITY) return `${line}\n`;
-      const o = JSON.parse(line) as Record<string, unknown>;
-      o['podlog.truncated'] = true;
-      return `${JSON.stringify(o)}\n`;
-    }
+  for (const cut of CUTS) {
+    const line = render(r, scope, cut);
+    if (Buffer.byteLength(line) < LIMIT) return `${line}\n`;
   }
-  for (const max of [4096, 1024, 128]) {
-    const line = render(r, scope, max, false);
-    if (Buffer.byteLength(line) < MAX_LINE_BYTES - 64) return `${line}\n`;
-  }
-  return `${JSON.stringify({ time: isoTime(r.timeUnixNano), level: levelName(r), 'podlog.truncated': true })}\n`;
+  return `${renderKeysThatFit(r, scope)}\n`;
 }
 
 const COLORS: Record<string, string> = {
@@ -103,25 +167,44 @@ const COLORS: Record<string, string> = {
   fatal: '\x1b[35m',
 };
 
+/** Pretty lines: bodies may be longer than other values; then the JSON line's cuts, shortest last. */
+const PRETTY_CUTS: readonly (readonly [body: Cut, value: Cut])[] = [
+  [
+    { maxString: 4096, maxItems: 64 },
+    { maxString: 1024, maxItems: 64 },
+  ],
+  ...CUTS.slice(2).map((cut) => [cut, cut] as const),
+];
+const PRETTY_MAX_CHARS = MAX_LINE_BYTES / 4;
+
 /** The record as one human-readable line (newline included), for local development. */
 export function formatPrettyLine(r: DecodedLogRecord, scope: string, color: boolean): string {
   const time = isoTime(r.timeUnixNano).slice(11, 23);
   const level = levelName(r);
   const label = level.toUpperCase().padEnd(5);
-  let line = `${time} ${color ? `${COLORS[level] ?? ''}${label}\x1b[0m` : label}`;
-  if (scope) line += ` [${scope}]`;
-  if (r.eventName) line += ` event=${r.eventName}`;
-  if (r.body !== undefined) {
-    const body = jsonValue(r.body, 4096);
-    line += ` ${typeof body === 'string' ? body : JSON.stringify(body)}`;
-  }
+  let head = `${time} ${color ? `${COLORS[level] ?? ''}${label}\x1b[0m` : label}`;
+  if (scope) head += ` [${scope}]`;
+  if (r.eventName) head += ` event=${r.eventName}`;
   const stack = r.attributes['exception.stacktrace'];
-  for (const k of Object.keys(r.attributes)) {
-    if (k === 'exception.stacktrace') continue;
-    line += ` ${k}=${JSON.stringify(jsonValue(r.attributes[k], 1024))}`;
+  const tail =
+    (r.traceId ? ` trace_id=${r.traceId}` : '') +
+    (typeof stack === 'string' ? `\n    ${stack.split('\n').join('\n    ')}` : '');
+  // Shorter values until the line fits, keeping every key (as the JSON line does).
+  let line = '';
+  for (const [bodyCut, valueCut] of PRETTY_CUTS) {
+    line = head;
+    if (r.body !== undefined) {
+      const body = jsonValue(r.body, bodyCut);
+      line += ` ${typeof body === 'string' ? body : JSON.stringify(body)}`;
+    }
+    for (const k of Object.keys(r.attributes)) {
+      if (k === 'exception.stacktrace') continue;
+      line += ` ${k}=${JSON.stringify(jsonValue(r.attributes[k], valueCut))}`;
+    }
+    line += tail;
+    if (line.length <= PRETTY_MAX_CHARS) break;
   }
-  if (r.traceId) line += ` trace_id=${r.traceId}`;
-  if (typeof stack === 'string') line += `\n    ${stack.split('\n').join('\n    ')}`;
-  if (line.length > MAX_LINE_BYTES / 4) line = `${line.slice(0, MAX_LINE_BYTES / 4)}…`;
+  // Still too long (thousands of keys, or a huge stack): cut the line itself.
+  if (line.length > PRETTY_MAX_CHARS) line = `${line.slice(0, PRETTY_MAX_CHARS)}…`;
   return `${line}\n`;
 }

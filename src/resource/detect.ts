@@ -12,6 +12,7 @@
  * Detection is synchronous and never throws: a bad source costs a diagnostic line, not the
  * rest of the resource.
  */
+import { existsSync } from 'node:fs';
 import { type Diag, silentDiag } from '../diag.js';
 import { detectContainerId } from './container-id.js';
 import { deriveAttributes } from './derive.js';
@@ -71,12 +72,13 @@ export function detectResource(
   } catch {
     // detectContainerId does not throw; this guards the never-throw promise regardless.
   }
-  Object.assign(before, k8sEnvAttributes(env, config.paths.namespaceFile, diag));
+  const dir = config.podinfoDir;
+  const podinfoPresent = dir !== undefined && existsSync(dir);
+  Object.assign(before, k8sEnvAttributes(env, config.paths.namespaceFile, diag, podinfoPresent));
   const after: ResourceAttributes = { ...otelEnvAttributes(env, diag) };
   if (input.serviceName) after['service.name'] = input.serviceName;
   Object.assign(after, input.attributes);
 
-  const dir = config.podinfoDir;
   const readLayer = (): { signature: string | undefined; layer: PodinfoLayer; stable: boolean } => {
     if (!dir) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
     let snapshot: ReturnType<typeof readPodinfo>;

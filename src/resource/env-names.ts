@@ -14,6 +14,15 @@ export const K8S_ENV_ALIASES = {
   'k8s.cluster.name': ['CLUSTER_NAME', 'K8S_CLUSTER_NAME'],
 } as const satisfies Record<string, readonly string[]>;
 
+/**
+ * True for a bare alias (`CONTAINER_NAME`, `POD_NAME`, …): read only when other signs say the
+ * process runs in a pod (see k8s-env.ts). The `K8S_*` and `OTEL_RESOURCE_ATTRIBUTES_*` aliases
+ * are always read.
+ */
+export function isBareK8sName(name: string): boolean {
+  return !name.startsWith('K8S_') && !name.startsWith('OTEL_');
+}
+
 /** Set by the kubelet in every container; tells podlog it runs in a pod. */
 export const ENV_KUBERNETES_SERVICE_HOST = 'KUBERNETES_SERVICE_HOST';
 /** The container's hostname, which is the pod name unless `hostname:` is set in the pod spec. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LoggerOptions } from '../../src/config/options.js';
-import { InvalidOptionError } from '../../src/errors.js';
+import { InvalidOptionError, UnknownOptionError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger/create-logger.js';
 
 type Row = [label: string, options: Record<string, unknown>, env: Record<string, string>, option: string];
@@ -182,7 +182,8 @@ describe('every option and env var is validated at createLogger with a clear err
     const thrown = createLoggerError(options, env);
     expect(thrown).toBeInstanceOf(InvalidOptionError);
     const e = thrown as InvalidOptionError;
-    expect(e.code).toBe('PODLOG_INVALID_OPTION');
+    // An unknown key has its own code (and class), still an InvalidOptionError.
+    expect(e.code).toBe(e instanceof UnknownOptionError ? 'PODLOG_UNKNOWN_OPTION' : 'PODLOG_INVALID_OPTION');
     expect(e.option).toBe(option);
     expect(e.message).toContain(`invalid option ${option}`);
     expect(e.message).toMatch(/; expected .{3,}/);

@@ -64,14 +64,20 @@ describe('detectResource: sources and precedence', () => {
   });
 
   it.each(Object.entries(K8S_ENV_ALIASES).flatMap(([attr, names]) => names.map((n) => [n, attr])))(
-    'reads %s into %s',
+    'reads %s into %s (in a pod)',
     (name, attribute) => {
-      expect(detectResource({ detection: detection() }, { [name]: 'v-1' }).current()[attribute]).toBe('v-1');
+      const env = { KUBERNETES_SERVICE_HOST: '10.96.0.1', [name]: 'v-1' };
+      expect(detectResource({ detection: detection() }, env).current()[attribute]).toBe('v-1');
     },
   );
 
   it('prefers the plain name over K8S_* over the OTel operator names', () => {
-    const env = { OTEL_RESOURCE_ATTRIBUTES_POD_NAME: 'c', K8S_POD_NAME: 'b', POD_NAME: 'a' };
+    const env = {
+      KUBERNETES_SERVICE_HOST: '10.96.0.1',
+      OTEL_RESOURCE_ATTRIBUTES_POD_NAME: 'c',
+      K8S_POD_NAME: 'b',
+      POD_NAME: 'a',
+    };
     expect(detectResource({ detection: detection() }, env).current()['k8s.pod.name']).toBe('a');
     const { POD_NAME: _, ...rest } = env;
     expect(detectResource({ detection: detection() }, rest).current()['k8s.pod.name']).toBe('b');

@@ -7,53 +7,74 @@
  * podlog dropping records or anything buffering without bound.
  */
 import TransportStream from 'winston-transport';
-import type { LoggerOptions } from '../../config/options.js';
-import { createLogger } from '../../logger/create-logger.js';
+import type { Config } from '../../config/resolve.js';
+import { createLoggerFromConfig } from '../../logger/create-logger.js';
 import type { Logger } from '../../logger/logger.js';
 import { emitForeign } from '../foreign.js';
 import { infoToRecord } from './info-to-record.js';
 import type { LevelMap } from './levels.js';
+import {
+  type PodlogTransportOptions,
+  resolveTransportOptions,
+  serviceOfWinston,
+} from './transport-options.js';
 
-/** Options of {@link PodlogTransport}: winston's transport options plus podlog's. */
-export interface PodlogTransportOptions extends TransportStream.TransportStreamOptions {
-  /** The podlog logger to write into. Default: one created from `loggerOptions` and the environment. */
-  logger?: Logger;
-  /** Options of the logger the transport creates when `logger` is not given (level default `trace`: winston filters). */
-  loggerOptions?: LoggerOptions;
-  /** Queue fill (0..1) from which the transport holds the stream until podlog drains. Default 0.9. */
-  holdAt?: number;
-  /** Severity numbers for level names, winning over the built-in mapping. */
-  severityMapping?: LevelMap;
-}
+export type { PodlogTransportOptions } from './transport-options.js';
 
 type Info = Record<string | symbol, unknown>;
 
 /**
  * A winston transport that sends winston records through podlog: add it with
- * `winston.add(new PodlogTransport())`, or use `createLoggerFromWinston` to carry over the
- * winston logger's level and `defaultMeta`.
+ * `winston.add(new PodlogTransport({ endpoint, serviceName }))`, or use `createLoggerFromWinston`
+ * to carry over the winston logger's level and `defaultMeta`.
+ *
+ * Without a `logger` option the transport creates its podlog logger when it is added to a
+ * winston logger (or at its first record, if used alone). Its `service.name` is, first to be
+ * set: the `serviceName` option, that winston logger's `defaultMeta.service`, `OTEL_SERVICE_NAME`.
  */
 export class PodlogTransport extends TransportStream {
-  /** The podlog logger records go to. */
-  readonly logger: Logger;
+  #logger: Logger | undefined;
+  /** Config of the logger to create; undefined once created, or when one was given. */
+  #config: Config | undefined;
   readonly #owned: boolean;
   readonly #holdAt: number;
   readonly #severityMapping: LevelMap | undefined;
   #holding = false;
-  readonly #waiting: Array<[Info, () => void]> = [];
+  readonly #waiting: Array<[Info, (() => void) | undefined]> = [];
   #closing: Promise<void> | undefined;
 
+  /** @throws InvalidOptionError (or its subclass UnknownOptionError) for a bad or unknown option. */
   constructor(options: PodlogTransportOptions = {}) {
+    const settings = resolveTransportOptions(options);
     super(options);
-    this.#owned = options.logger === undefined;
-    this.logger = options.logger ?? createLogger({ level: 'trace', ...options.loggerOptions });
-    const holdAt = options.holdAt ?? 0.9;
-    this.#holdAt = Number.isFinite(holdAt) && holdAt > 0 && holdAt <= 1 ? holdAt : 0.9;
-    this.#severityMapping = options.severityMapping;
+    this.#logger = settings.logger;
+    this.#config = settings.config;
+    this.#owned = settings.logger === undefined;
+    this.#holdAt = settings.holdAt;
+    this.#severityMapping = settings.severityMapping;
+    // winston-transport sets `parent` on its own 'pipe' listener, registered before this one.
+    if (this.#owned) this.once('pipe', (source: unknown) => this.#create(serviceOfWinston(source)));
+  }
+
+  /** The podlog logger records go to (created on first use when the transport owns it). */
+  get logger(): Logger {
+    return this.#logger ?? this.#create(serviceOfWinston((this as { parent?: unknown }).parent));
+  }
+
+  #create(service: string | undefined): Logger {
+    if (this.#logger !== undefined) return this.#logger;
+    const config = this.#config as Config;
+    this.#config = undefined;
+    this.#logger = createLoggerFromConfig(
+      config.serviceName === undefined && service !== undefined
+        ? Object.freeze({ ...config, serviceName: service })
+        : config,
+    );
+    return this.#logger;
   }
 
   /** Called by winston for each record; calls back once podlog accepted it (see Backpressure above). */
-  override log(info: Info, callback: () => void): void {
+  override log(info: Info, callback?: () => void): void {
     if (this.#waiting.length === 0 && this.logger.pressure < this.#holdAt) {
       this.#accept(info, callback);
       return;
@@ -80,12 +101,12 @@ export class PodlogTransport extends TransportStream {
         continue;
       }
       this.#holding = false;
-      const [info, callback] = this.#waiting.shift() as [Info, () => void];
+      const [info, callback] = this.#waiting.shift() as [Info, (() => void) | undefined];
       this.#accept(info, callback);
     }
   }
 
-  #accept(info: Info, callback: () => void): void {
+  #accept(info: Info, callback: (() => void) | undefined): void {
     try {
       emitForeign(
         this.logger,
@@ -108,19 +129,20 @@ export class PodlogTransport extends TransportStream {
     this.#logged(info, callback);
   }
 
-  #logged(info: Info, callback: () => void): void {
+  #logged(info: Info, callback: (() => void) | undefined): void {
     setImmediate(() => this.emit('logged', info));
-    callback();
+    // winston always passes one; a direct `log(info)` (winston's own transport suite) may not.
+    callback?.();
   }
 
   /** Resolves when everything accepted so far is exported, spooled or dropped-and-counted. */
   flush(): Promise<void> {
-    return this.logger.flush();
+    return this.#logger?.flush() ?? Promise.resolve();
   }
 
   /** Stream end (`logger.end()`): 'finish' fires only after podlog has flushed. */
   override _final(callback: (error?: Error | null) => void): void {
-    this.logger.flush().then(
+    (this.#logger?.flush() ?? Promise.resolve()).then(
       () => callback(),
       (err: Error) => callback(err),
     );
