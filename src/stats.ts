@@ -77,8 +77,18 @@ export interface StatsSnapshot {
   bytesSent: number;
   /** Requests answered with 2xx. */
   requests: number;
-  /** Memory queue fill: records, bytes, and the larger of the two ratios (0..1). */
-  queue: { records: number; bytes: number; maxRecords: number; maxBytes: number; fill: number };
+  /**
+   * Memory queue fill: records, bytes, and the larger of the two ratios (0..1); `inFlight`: the
+   * records of the batches being exported right now (part of `records`; 0 when not known).
+   */
+  queue: {
+    records: number;
+    bytes: number;
+    maxRecords: number;
+    maxBytes: number;
+    fill: number;
+    inFlight?: number;
+  };
 }
 
 /** Mutable counters. Stages hold a reference and add to them; only `snapshot()` reads. */

@@ -262,6 +262,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
         maxRecords,
         maxBytes,
         fill: fill(),
+        inFlight: dispatcher.inFlightRecords,
       });
     },
   };

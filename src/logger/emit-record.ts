@@ -68,7 +68,9 @@ export function emitRecord(
       bytes,
       scope: foreign?.scope !== undefined && otel !== undefined ? otel.scope(foreign.scope) : state.scope,
       resource:
-        foreign?.resource !== undefined && otel !== undefined ? otel.resource(foreign.resource) : core.resource(),
+        foreign?.resource !== undefined && otel !== undefined
+          ? otel.resource(foreign.resource)
+          : core.resource(),
     };
     handed = true;
     core.sink.write(record);

@@ -29,11 +29,16 @@ function isResourceValue(v: unknown): boolean {
   const t = typeof v;
   if (t === 'string' || t === 'boolean') return true;
   if (t === 'number') return Number.isFinite(v);
-  return Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'boolean' || Number.isFinite(x));
+  return (
+    Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'boolean' || Number.isFinite(x))
+  );
 }
 
 /** The SDK's resource attributes that pass the precedence rules, read without throwing. */
-function sdkAttributes(resource: ForeignResource, base: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function sdkAttributes(
+  resource: ForeignResource,
+  base: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let attrs: unknown;
   try {
@@ -51,7 +56,8 @@ function sdkAttributes(resource: ForeignResource, base: Readonly<Record<string, 
       continue;
     }
     if (!isResourceValue(v)) continue; // a pending async attribute, an object: not a resource value
-    if (key === 'service.name' && typeof v === 'string' && v.startsWith('unknown_service') && base[key]) continue;
+    if (key === 'service.name' && typeof v === 'string' && v.startsWith('unknown_service') && base[key])
+      continue;
     out[key] = v;
   }
   return out;

@@ -38,7 +38,15 @@ export function encodeScope(name: string, version = '', extras?: ScopeExtras): E
   if (attributes !== undefined && attributes !== null) {
     const state = newWalkState(undefined, NO_REDACTION);
     for (const key of Object.keys(attributes)) {
-      writeKeyValue(w, T_SCOPE_ATTRIBUTES, key, (attributes as Record<string, unknown>)[key], state, 0, undefined);
+      writeKeyValue(
+        w,
+        T_SCOPE_ATTRIBUTES,
+        key,
+        (attributes as Record<string, unknown>)[key],
+        state,
+        0,
+        undefined,
+      );
     }
   }
   const schemaUrl = typeof extras?.schemaUrl === 'string' ? extras.schemaUrl : '';

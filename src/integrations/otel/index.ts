@@ -5,15 +5,17 @@
  * optional peer dependencies `@opentelemetry/api` and `@opentelemetry/api-logs`.
  * @packageDocumentation
  */
+
+export { type EnableMetricsOptions, enableMetrics, type PodlogMetrics } from './metrics.js';
+export {
+  PodlogLogRecordProcessor,
+  type PodlogLogRecordProcessorOptions,
+  type SdkLogRecord,
+} from './processor.js';
 export {
   type OtelBridgeOptions,
   PodlogLoggerProvider,
   PodlogOtelLogger,
   timeInputToNanos,
 } from './provider.js';
-export {
-  PodlogLogRecordProcessor,
-  type PodlogLogRecordProcessorOptions,
-  type SdkLogRecord,
-} from './processor.js';
 export { registerGlobalLoggerProvider, unregisterGlobalLoggerProvider } from './register.js';

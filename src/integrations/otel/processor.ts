@@ -15,8 +15,8 @@ import { logs } from '@opentelemetry/api-logs';
 import type { ForeignResource, ForeignScope } from '../../logger/foreign-record.js';
 import { type Logger, otelPartsOf } from '../../logger/logger.js';
 import type { OtelParts } from '../../logger/otel-parts.js';
-import { getLogger } from '../register/register.js';
 import { emitForeign, levelForSeverity } from '../foreign.js';
+import { getLogger } from '../register/register.js';
 import {
   addProcessor,
   isPodlogProvider,
@@ -24,6 +24,7 @@ import {
   removeProcessor,
   sdkProviderState,
 } from './global-state.js';
+import { enableMetrics } from './metrics.js';
 import { type OtelBridgeOptions, severityTextOf } from './provider.js';
 
 /**
@@ -44,7 +45,14 @@ export interface SdkLogRecord {
 }
 
 /** Options of {@link PodlogLogRecordProcessor}. */
-export interface PodlogLogRecordProcessorOptions extends OtelBridgeOptions {}
+export interface PodlogLogRecordProcessorOptions extends OtelBridgeOptions {
+  /**
+   * Report podlog's counters as the SDK's self-observability metrics (`enableMetrics`) through
+   * the global MeterProvider, once the SDK's providers are registered (NodeSDK registers its
+   * MeterProvider when it has a metric reader). Default `true`; a no-op without a MeterProvider.
+   */
+  metrics?: boolean;
+}
 
 function hrToNanos(hr: readonly [number, number] | undefined): bigint | undefined {
   if (!Array.isArray(hr) || hr.length !== 2) return undefined;
@@ -72,6 +80,7 @@ export class PodlogLogRecordProcessor {
   readonly #applyLevel: boolean;
   readonly #parts: OtelParts | undefined;
   #resourceKnown = false;
+  #metrics: boolean;
   #shutdown: Promise<void> | undefined;
 
   /**
@@ -83,6 +92,7 @@ export class PodlogLogRecordProcessor {
   constructor(logger: Logger = getLogger(), options: PodlogLogRecordProcessorOptions = {}) {
     this.logger = logger;
     this.#applyLevel = options.applyLevel === true;
+    this.#metrics = options.metrics !== false;
     this.#parts = otelPartsOf(logger);
     addProcessor(this);
     // podlog's own provider registered first (registerGlobalLoggerProvider() before this):
@@ -97,7 +107,16 @@ export class PodlogLogRecordProcessor {
   /** The resource of the global SDK provider, if it is the one feeding this processor. */
   #globalResource(): ForeignResource | undefined {
     const state = sdkProviderState(logs.getLoggerProvider());
-    return state?.processors.includes(this) ? state.resource : undefined;
+    if (!state?.processors.includes(this)) return undefined;
+    this.#startMetrics();
+    return state.resource;
+  }
+
+  /** Once: the SDK's providers are registered now (NodeSDK sets its MeterProvider before). */
+  #startMetrics(): void {
+    if (!this.#metrics) return;
+    this.#metrics = false;
+    enableMetrics(this.logger);
   }
 
   /** Called by the SDK for each record: hands it to podlog (never throws, never blocks). */
@@ -106,6 +125,7 @@ export class PodlogLogRecordProcessor {
       if (!this.#resourceKnown) {
         this.#resourceKnown = true;
         this.#parts?.adopt(logRecord.resource);
+        this.#startMetrics();
       }
       const severityNumber = typeof logRecord.severityNumber === 'number' ? logRecord.severityNumber : 0;
       const sc = logRecord.spanContext;
