@@ -68,3 +68,24 @@ describe('PodlogLogRecordProcessor with NodeSDK', () => {
     }, 90_000);
   }
 });
+
+describe('registerGlobalLoggerProvider after NodeSDK registered its own provider', () => {
+  for (const [mode, says] of [
+    ['default', /already registered \(NodeSDK registers its own: OTEL_LOGS_EXPORTER defaults to otlp\)/],
+    ['empty', /has no log record processor: .* go nowhere/],
+  ] as const) {
+    it(`${mode}: warns with the fix`, async () => {
+      const run = await runTs(['test/integrations/fixtures/otel-sdk-conflict.ts'], {
+        env: { MODE: mode, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://127.0.0.1:9/v1/logs', OTEL_LOGS_EXPORTER: '' },
+        timeoutMs: 60_000,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const warnings = run.stdout.split('\n').filter((l) => l.startsWith('WARNING PODLOG_OTEL_PROVIDER_EXISTS'));
+      // One per call (two calls): each names what happens to the records and the fix.
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toMatch(says);
+      expect(warnings[0]).toMatch(/new NodeSDK\(\{ logRecordProcessors: \[new PodlogLogRecordProcessor\(log\)\] \}\)/);
+      expect(warnings[0]).toMatch(/OTEL_LOGS_EXPORTER=none/);
+    }, 90_000);
+  }
+});
