@@ -67,12 +67,16 @@ describe('enableMetrics', () => {
     const s = log.stats();
     expect(s).toMatchObject({ exported: 7, dropped: { after_shutdown: 2 } });
 
-    expect(value(all, 'otel.sdk.processor.log.processed')).toBe(s.exported + s.dropped.rejected + s.dropped.retries_exhausted);
+    expect(value(all, 'otel.sdk.processor.log.processed')).toBe(
+      s.exported + s.dropped.rejected + s.dropped.retries_exhausted,
+    );
     expect(value(all, 'otel.sdk.processor.log.processed', 'already_shutdown')).toBe(s.dropped.after_shutdown);
     expect(value(all, 'otel.sdk.processor.log.processed', 'queue_full')).toBe(s.dropped.queue_full);
     expect(value(all, 'otel.sdk.exporter.log.exported')).toBe(s.exported);
     expect(value(all, 'otel.sdk.exporter.log.exported', 'rejected')).toBe(s.dropped.rejected);
-    expect(value(all, 'otel.sdk.exporter.log.exported', 'retries_exhausted')).toBe(s.dropped.retries_exhausted);
+    expect(value(all, 'otel.sdk.exporter.log.exported', 'retries_exhausted')).toBe(
+      s.dropped.retries_exhausted,
+    );
     expect(value(all, 'otel.sdk.processor.log.queue.capacity')).toBe(500);
     expect(value(all, 'otel.sdk.processor.log.queue.size')).toBe(s.queue.records - (s.queue.inFlight ?? 0));
     expect(value(all, 'otel.sdk.exporter.log.inflight')).toBe(s.queue.inFlight);
@@ -85,7 +89,10 @@ describe('enableMetrics', () => {
     expect(reasons).toContain('encode_error');
     expect(reasons).not.toContain('rejected');
     for (const [attrs] of points(all, 'otel.sdk.exporter.log.exported')) {
-      expect(attrs).toMatchObject({ 'otel.component.type': 'otlp_http_log_exporter', 'otel.component.name': 'podlog' });
+      expect(attrs).toMatchObject({
+        'otel.component.type': 'otlp_http_log_exporter',
+        'otel.component.name': 'podlog',
+      });
     }
 
     // Enabling twice for one provider does not double the numbers; disable() stops reporting.

@@ -15,8 +15,14 @@ import { otelPartsOf } from '../../src/logger/logger.js';
 import { SPAN } from '../helpers/otel-context.js';
 
 const providers: LoggerProvider[] = [];
-function sdkProvider(attributes: Record<string, string>, processor: PodlogLogRecordProcessor): LoggerProvider {
-  const provider = new LoggerProvider({ resource: resourceFromAttributes(attributes), processors: [processor] });
+function sdkProvider(
+  attributes: Record<string, string>,
+  processor: PodlogLogRecordProcessor,
+): LoggerProvider {
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes(attributes),
+    processors: [processor],
+  });
   providers.push(provider);
   return provider;
 }
@@ -27,7 +33,10 @@ afterEach(async () => {
 
 describe('PodlogLogRecordProcessor', () => {
   it('merges the SDK resource over podlog resource: SDK wins, except telemetry.sdk.* and a placeholder service.name', () => {
-    const { logger, records } = createTestLogger({ serviceName: 'from-podlog', resource: { 'k8s.pod.name': 'p-1', team: 'a' } });
+    const { logger, records } = createTestLogger({
+      serviceName: 'from-podlog',
+      resource: { 'k8s.pod.name': 'p-1', team: 'a' },
+    });
     const placeholder = sdkProvider(
       {
         'service.name': 'unknown_service:node',
@@ -47,7 +56,10 @@ describe('PodlogLogRecordProcessor', () => {
       'k8s.pod.name': 'sdk-pod',
       team: 'a',
     });
-    const named = sdkProvider({ 'service.name': 'checkout' }, new PodlogLogRecordProcessor(logger, { metrics: false }));
+    const named = sdkProvider(
+      { 'service.name': 'checkout' },
+      new PodlogLogRecordProcessor(logger, { metrics: false }),
+    );
     named.getLogger('lib').emit({ severityNumber: SeverityNumber.INFO, body: 'two' });
     expect(records[1].resource['service.name']).toBe('checkout');
   });
@@ -75,7 +87,10 @@ describe('PodlogLogRecordProcessor', () => {
   it('keeps records below podlog level unless applyLevel is set (then enabled() says no)', () => {
     const { logger, records } = createTestLogger({ level: 'warn' });
     const keep = sdkProvider({}, new PodlogLogRecordProcessor(logger, { metrics: false })).getLogger('pino');
-    const filter = sdkProvider({}, new PodlogLogRecordProcessor(logger, { metrics: false, applyLevel: true })).getLogger('pino');
+    const filter = sdkProvider(
+      {},
+      new PodlogLogRecordProcessor(logger, { metrics: false, applyLevel: true }),
+    ).getLogger('pino');
     keep.emit({ severityNumber: SeverityNumber.DEBUG, body: 'kept' });
     expect(filter.enabled({ severityNumber: SeverityNumber.DEBUG })).toBe(false);
     filter.emit({ severityNumber: SeverityNumber.DEBUG, body: 'filtered' });
@@ -89,9 +104,15 @@ describe('PodlogLogRecordProcessor', () => {
     try {
       const log = createLogger({ endpoint: receiver.endpoint, diagnostics: false, handleExit: false });
       const processor = new PodlogLogRecordProcessor(log, { metrics: false });
-      const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'svc' }), processors: [processor] });
+      const provider = new LoggerProvider({
+        resource: resourceFromAttributes({ 'service.name': 'svc' }),
+        processors: [processor],
+      });
       provider
-        .getLogger('db', '2.0.0', { schemaUrl: 'https://opentelemetry.io/schemas/1.30.0', attributes: { 'db.system': 'pg' } })
+        .getLogger('db', '2.0.0', {
+          schemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
+          attributes: { 'db.system': 'pg' },
+        })
         .emit({
           severityNumber: SeverityNumber.ERROR,
           body: 'query failed',
@@ -133,7 +154,9 @@ describe('PodlogLoggerProvider scope and exception fidelity', () => {
       provider.getLogger('lib', '1').emit({ body: 'c' });
       await log.shutdown();
       const scopes = received.flatMap((q) => q.resourceLogs.flatMap((rl) => rl.scopeLogs));
-      expect(scopes.map((sl) => [sl.scope.attributes, sl.schemaUrl, sl.logRecords.map((r) => r.body)])).toEqual([
+      expect(
+        scopes.map((sl) => [sl.scope.attributes, sl.schemaUrl, sl.logRecords.map((r) => r.body)]),
+      ).toEqual([
         [{ shard: 1 }, url, ['a']],
         [{ shard: 2 }, url, ['b']],
         [{}, '', ['c']],
@@ -149,7 +172,12 @@ describe('PodlogLoggerProvider scope and exception fidelity', () => {
     provider.getLogger('pino').emit({
       severityNumber: SeverityNumber.ERROR,
       body: 'connect failed',
-      exception: { type: 'Error', message: 'connect ECONNREFUSED', stack: 'Error: connect ECONNREFUSED\n    at x', code: 'ECONNREFUSED' },
+      exception: {
+        type: 'Error',
+        message: 'connect ECONNREFUSED',
+        stack: 'Error: connect ECONNREFUSED\n    at x',
+        code: 'ECONNREFUSED',
+      },
     } as never);
     expect(records[0].attributes).toEqual({
       'exception.type': 'Error',

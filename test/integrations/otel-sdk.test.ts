@@ -35,7 +35,10 @@ describe('PodlogLogRecordProcessor with NodeSDK', () => {
       });
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).not.toMatch(/PODLOG_OTEL_PROVIDER_EXISTS|duplicate registration/i);
-      const ids = JSON.parse(/^IDS (.*)$/m.exec(run.stdout)?.[1] ?? 'null') as { traceId: string; spanId: string };
+      const ids = JSON.parse(/^IDS (.*)$/m.exec(run.stdout)?.[1] ?? 'null') as {
+        traceId: string;
+        spanId: string;
+      };
       const stats = JSON.parse(/^STATS (.*)$/m.exec(run.stdout)?.[1] ?? 'null');
       expect(records.map((r) => [r.scope, r.severityNumber, r.body]).sort()).toEqual(
         [
@@ -76,15 +79,23 @@ describe('registerGlobalLoggerProvider after NodeSDK registered its own provider
   ] as const) {
     it(`${mode}: warns with the fix`, async () => {
       const run = await runTs(['test/integrations/fixtures/otel-sdk-conflict.ts'], {
-        env: { MODE: mode, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://127.0.0.1:9/v1/logs', OTEL_LOGS_EXPORTER: '' },
+        env: {
+          MODE: mode,
+          OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://127.0.0.1:9/v1/logs',
+          OTEL_LOGS_EXPORTER: '',
+        },
         timeoutMs: 60_000,
       });
       expect(run.code, run.stderr).toBe(0);
-      const warnings = run.stdout.split('\n').filter((l) => l.startsWith('WARNING PODLOG_OTEL_PROVIDER_EXISTS'));
+      const warnings = run.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('WARNING PODLOG_OTEL_PROVIDER_EXISTS'));
       // One per call (two calls): each names what happens to the records and the fix.
       expect(warnings).toHaveLength(2);
       expect(warnings[0]).toMatch(says);
-      expect(warnings[0]).toMatch(/new NodeSDK\(\{ logRecordProcessors: \[new PodlogLogRecordProcessor\(log\)\] \}\)/);
+      expect(warnings[0]).toMatch(
+        /new NodeSDK\(\{ logRecordProcessors: \[new PodlogLogRecordProcessor\(log\)\] \}\)/,
+      );
       expect(warnings[0]).toMatch(/OTEL_LOGS_EXPORTER=none/);
     }, 90_000);
   }

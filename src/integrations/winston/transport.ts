@@ -13,6 +13,7 @@ import type { Logger } from '../../logger/logger.js';
 import { emitForeign } from '../foreign.js';
 import { infoToRecord } from './info-to-record.js';
 import type { LevelMap } from './levels.js';
+import { OtelBridgeGuard } from './otel-bridge.js';
 
 /** Options of {@link PodlogTransport}: winston's transport options plus podlog's. */
 export interface PodlogTransportOptions extends TransportStream.TransportStreamOptions {
@@ -42,6 +43,8 @@ export class PodlogTransport extends TransportStream {
   #holding = false;
   readonly #waiting: Array<[Info, () => void]> = [];
   #closing: Promise<void> | undefined;
+  /** instrumentation-winston's own transport on the same logger would deliver each call again. */
+  readonly #bridge = new OtelBridgeGuard();
 
   constructor(options: PodlogTransportOptions = {}) {
     super(options);
@@ -50,10 +53,12 @@ export class PodlogTransport extends TransportStream {
     const holdAt = options.holdAt ?? 0.9;
     this.#holdAt = Number.isFinite(holdAt) && holdAt > 0 && holdAt <= 1 ? holdAt : 0.9;
     this.#severityMapping = options.severityMapping;
+    this.on('pipe', (source: { transports?: unknown }) => this.#bridge.check(source));
   }
 
   /** Called by winston for each record; calls back once podlog accepted it (see Backpressure above). */
   override log(info: Info, callback: () => void): void {
+    this.#bridge.check((this as { parent?: { transports?: unknown } }).parent);
     if (this.#waiting.length === 0 && this.logger.pressure < this.#holdAt) {
       this.#accept(info, callback);
       return;
