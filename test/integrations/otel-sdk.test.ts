@@ -48,6 +48,8 @@ describe('PodlogLogRecordProcessor with NodeSDK', () => {
         ].sort(),
       );
       expect(stats).toMatchObject({ accepted: 3, exported: 3, dropped: { total: 0 } });
+      // The processor turned on podlog's SDK metrics through NodeSDK's MeterProvider.
+      expect(run.stdout).toMatch(/^METRIC exported 3 stats 3$/m);
       for (const r of records) {
         expect(r.traceId).toBe(ids.traceId);
         expect(r.spanId).toBe(ids.spanId);
