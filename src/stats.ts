@@ -89,6 +89,8 @@ export interface StatsSnapshot {
     fill: number;
     inFlight?: number;
   };
+  /** Bytes of the batches waiting in the spool (their request bodies); absent without a spool. */
+  spoolBytes?: number;
 }
 
 /** Mutable counters. Stages hold a reference and add to them; only `snapshot()` reads. */

@@ -256,7 +256,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
       return lifecycle.closed;
     },
     stats(): StatsSnapshot {
-      return counters.snapshot({
+      const snapshot = counters.snapshot({
         records: queue.records,
         bytes: queue.bytes,
         maxRecords,
@@ -264,6 +264,8 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
         fill: fill(),
         inFlight: dispatcher.inFlightRecords,
       });
+      if (spool !== undefined) snapshot.spoolBytes = spool.pending.bytes;
+      return snapshot;
     },
   };
 }

@@ -2,6 +2,11 @@
  * enableMetrics: podlog's counters through a real sdk-metrics MeterProvider, collected by a
  * MetricReader; every value must equal `stats()` at the same moment.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { metrics } from '@opentelemetry/api';
 import {
   AggregationTemporality,
@@ -119,6 +124,36 @@ describe('enableMetrics', () => {
     expect(s.dropped.queue_full).toBeGreaterThan(0);
     expect(value(all, 'otel.sdk.processor.log.processed', 'queue_full')).toBe(s.dropped.queue_full);
     await log.shutdown();
+  });
+
+  it('reports the spool (records and bytes on disk) from stats()', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'podlog-metrics-spool-'));
+    // A port nobody listens on: every export is refused, so batches go to the disk spool.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((r) => closed.close(r));
+    const log = createLogger({
+      endpoint: `http://127.0.0.1:${port}/v1/logs`,
+      diagnostics: false,
+      handleExit: false,
+      retry: { maxAttempts: 1 },
+      spool: { dir },
+    });
+    try {
+      enableMetrics(log, { meterProvider: provider });
+      for (let i = 0; i < 12; i++) log.info('to disk', { i });
+      await log.flush();
+      const all = await collect();
+      const s = log.stats();
+      expect(s.spooled).toBe(12);
+      expect(s.spoolBytes).toBeGreaterThan(0);
+      expect(value(all, 'podlog.spool.spooled')).toBe(s.spooled);
+      expect(value(all, 'podlog.spool.bytes')).toBe(s.spoolBytes);
+    } finally {
+      await log.shutdown({ timeoutMs: 500 });
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('is inactive without a MeterProvider (the API no-op)', async () => {

@@ -14,6 +14,7 @@
  * | `otel.sdk.exporter.log.inflight`         | ObservableUpDownCounter | `queue.inFlight` (being exported: retries included) |
  * | `podlog.spool.spooled`                   | ObservableUpDownCounter | `spooled` (records on disk)                 |
  * | `podlog.spool.recovered`                 | ObservableCounter       | `recovered`                                 |
+ * | `podlog.spool.bytes`                     | ObservableUpDownCounter | `spoolBytes` (only with a spool)            |
  */
 import {
   type Attributes,
@@ -121,7 +122,12 @@ export function enableMetrics(log: Logger, options: EnableMetricsOptions = {}): 
       unit: UNIT,
       description: 'Log records podlog found in the spool of an earlier process.',
     });
+    const spoolBytes = meter.createObservableUpDownCounter('podlog.spool.bytes', {
+      unit: 'By',
+      description: "Bytes of the batches in podlog's on-disk spool, waiting for replay.",
+    });
     const instruments: Observable[] = [
+      spoolBytes,
       processed,
       queueSize,
       queueCapacity,
@@ -154,6 +160,7 @@ export function enableMetrics(log: Logger, options: EnableMetricsOptions = {}): 
       result.observe(inflight, inFlight, exporter);
       result.observe(spooled, s.spooled, processor);
       result.observe(recovered, s.recovered, processor);
+      if (s.spoolBytes !== undefined) result.observe(spoolBytes, s.spoolBytes, processor);
     };
     meter.addBatchObservableCallback(callback, instruments);
     let on = true;
