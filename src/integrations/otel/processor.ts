@@ -76,11 +76,13 @@ function hrToNanos(hr: readonly [number, number] | undefined): bigint | undefine
 export class PodlogLogRecordProcessor {
   /** The podlog logger records are delivered through. */
   readonly logger: Logger;
+  /** @internal Marks podlog's processor, for the setup-order checks in register.ts. */
   readonly [PODLOG_PROCESSOR] = true;
   readonly #applyLevel: boolean;
   readonly #parts: OtelParts | undefined;
   #resourceKnown = false;
-  #metrics: boolean;
+  /** Metrics still to be turned on (option `metrics`, once the SDK's providers are known). */
+  #metricsPending: boolean;
   #shutdown: Promise<void> | undefined;
 
   /**
@@ -92,7 +94,7 @@ export class PodlogLogRecordProcessor {
   constructor(logger: Logger = getLogger(), options: PodlogLogRecordProcessorOptions = {}) {
     this.logger = logger;
     this.#applyLevel = options.applyLevel === true;
-    this.#metrics = options.metrics !== false;
+    this.#metricsPending = options.metrics !== false;
     this.#parts = otelPartsOf(logger);
     addProcessor(this);
     // podlog's own provider registered first (registerGlobalLoggerProvider() before this):
@@ -114,8 +116,8 @@ export class PodlogLogRecordProcessor {
 
   /** Once: the SDK's providers are registered now (NodeSDK sets its MeterProvider before). */
   #startMetrics(): void {
-    if (!this.#metrics) return;
-    this.#metrics = false;
+    if (!this.#metricsPending) return;
+    this.#metricsPending = false;
     enableMetrics(this.logger);
   }
 
