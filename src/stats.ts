@@ -77,8 +77,20 @@ export interface StatsSnapshot {
   bytesSent: number;
   /** Requests answered with 2xx. */
   requests: number;
-  /** Memory queue fill: records, bytes, and the larger of the two ratios (0..1). */
-  queue: { records: number; bytes: number; maxRecords: number; maxBytes: number; fill: number };
+  /**
+   * Memory queue fill: records, bytes, and the larger of the two ratios (0..1); `inFlight`: the
+   * records of the batches being exported right now (part of `records`; 0 when not known).
+   */
+  queue: {
+    records: number;
+    bytes: number;
+    maxRecords: number;
+    maxBytes: number;
+    fill: number;
+    inFlight?: number;
+  };
+  /** Bytes of the batches waiting in the spool (their request bodies); absent without a spool. */
+  spoolBytes?: number;
 }
 
 /** Mutable counters. Stages hold a reference and add to them; only `snapshot()` reads. */

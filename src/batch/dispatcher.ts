@@ -35,6 +35,8 @@ export interface DispatcherDeps {
 export interface Dispatcher {
   /** Starts exports while slots are free. */
   dispatch(): void;
+  /** Records of the live batches being exported right now (replays not included: they are spooled). */
+  readonly inFlightRecords: number;
   /** The shutdown deadline passed: undelivered records from now on count as `shutdown`. */
   markDeadlinePassed(): void;
   /** Aborts every export in flight (after the shutdown deadline). */
@@ -110,6 +112,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   return {
     dispatch,
+    get inFlightRecords() {
+      let n = 0;
+      for (const entry of sending) n += entry.batch.count;
+      return n;
+    },
     markDeadlinePassed() {
       deadlinePassed = true;
     },

@@ -104,8 +104,9 @@ export class LooseRecords {
   #frameOneScope(alloc: (size: number) => Uint8Array): Uint8Array {
     const resource = this.#resources[this.#head].bytes;
     const scope = this.#scopes[this.#head].bytes;
+    const schemaUrl = this.#scopes[this.#head].schemaUrlField;
     const from = this.#starts[this.#head];
-    const scopeLogs = fieldSize(scope.length) + (this.#end - from);
+    const scopeLogs = fieldSize(scope.length) + (schemaUrl?.length ?? 0) + (this.#end - from);
     const resourceLogs = fieldSize(resource.length) + fieldSize(scopeLogs);
     const out = alloc(fieldSize(resourceLogs));
     out[0] = T_RESOURCE_LOGS;
@@ -120,6 +121,10 @@ export class LooseRecords {
     pos = writeVarint(out, pos + 1, scope.length);
     out.set(scope, pos);
     pos += scope.length;
+    if (schemaUrl !== undefined) {
+      out.set(schemaUrl, pos);
+      pos += schemaUrl.length;
+    }
     out.set(this.#buf.subarray(from, this.#end), pos);
     return out;
   }

@@ -256,13 +256,16 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
       return lifecycle.closed;
     },
     stats(): StatsSnapshot {
-      return counters.snapshot({
+      const snapshot = counters.snapshot({
         records: queue.records,
         bytes: queue.bytes,
         maxRecords,
         maxBytes,
         fill: fill(),
+        inFlight: dispatcher.inFlightRecords,
       });
+      if (spool !== undefined) snapshot.spoolBytes = spool.pending.bytes;
+      return snapshot;
     },
   };
 }

@@ -10,11 +10,12 @@ import type { RecordSink } from '../batch/types.js';
 import type { Config } from '../config/resolve.js';
 import type { Diag } from '../diag.js';
 import { encodeResource, encodeScope } from '../record/encode-scope.js';
-import type { EncodedRecord, EncodedResource } from '../record/types.js';
+import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
 import { LevelRegistry } from './level-registry.js';
 import { Logger } from './logger.js';
-import { type LoggerCore, newLoggerState } from './logger-state.js';
+import { type LoggerCore, newLoggerState, scopeFor } from './logger-state.js';
+import { OtelParts } from './otel-parts.js';
 import { createRuntimeControl } from './runtime-control.js';
 import { activeSpanContext } from './trace-context.js';
 
@@ -37,17 +38,23 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   });
   const levels = new LevelRegistry(config.level);
   const control = createRuntimeControl(config, levels, diag);
+  const scopes = new Map<string, EncodedScope>();
+  const otel = new OtelParts(
+    () => encoded,
+    (name, version) => scopeFor(core, name, encodeScope, version),
+  );
   const core: LoggerCore = {
     sink: own,
-    resource: () => encoded,
+    resource: () => otel.current(),
     onError: (err) => diag.error('log-call', `a log call failed and was dropped: ${(err as Error)?.name}`),
     levels,
     limits: config.record.limits,
     redactor: config.record.redactor,
     spanContext: activeSpanContext(),
-    scopes: new Map(),
+    scopes,
     limiter: control.limiter,
     runtime: control.levels,
+    otel,
   };
   const scope = encodeScope(config.name);
   core.scopes.set(config.name, scope);

@@ -63,7 +63,15 @@ export function emitRecord(
         : encodeParts(parts, core.limits, core.redactor);
     // Do not keep the caller's objects alive through the scratch space.
     parts.body = parts.fields = parts.exception = undefined;
-    const record = { bytes, scope: state.scope, resource: core.resource() };
+    const otel = core.otel;
+    const record = {
+      bytes,
+      scope: foreign?.scope !== undefined && otel !== undefined ? otel.scope(foreign.scope) : state.scope,
+      resource:
+        foreign?.resource !== undefined && otel !== undefined
+          ? otel.resource(foreign.resource)
+          : core.resource(),
+    };
     handed = true;
     core.sink.write(record);
   } catch (err) {

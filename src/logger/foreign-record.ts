@@ -25,6 +25,34 @@ export interface ForeignRecord {
   /** `undefined`: the active span's, as for a log call; `null`: none. */
   spanContext?: { traceId: string; spanId: string; traceFlags: number } | null;
   eventName?: string;
+  /**
+   * The record's instrumentation scope as the other API gives it (an OTel SDK
+   * `instrumentationScope`). Default: the logger's own scope. Encoded once per object.
+   */
+  scope?: ForeignScope;
+  /**
+   * The resource the other API attached (an OTel SDK `Resource`), merged with podlog's
+   * (see otel-parts.ts for the precedence). Default: podlog's resource. Encoded once per object.
+   */
+  resource?: ForeignResource;
+  /**
+   * True: the source already filtered by its own level (an OTel bridge); podlog's level does
+   * not apply to this record (the rate limiter still does).
+   */
+  ignoreLevel?: boolean;
+}
+
+/** @internal An instrumentation scope from another API: the OTel `InstrumentationScope` shape. */
+export interface ForeignScope {
+  readonly name: string;
+  readonly version?: string;
+  readonly schemaUrl?: string;
+  readonly attributes?: object;
+}
+
+/** @internal A resource from another API: anything with attributes (an OTel `Resource`). */
+export interface ForeignResource {
+  readonly attributes: object;
 }
 
 /**

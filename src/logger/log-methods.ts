@@ -48,13 +48,16 @@ export function writeEvent(state: LoggerState, name: string, fields: Fields | un
   emitRecord(state, SEVERITY_NUMBER.info, SEVERITY_TEXT.info, undefined, fields, undefined, eventName);
 }
 
-/** A record from an integration, filtered like a call at its severity. Never throws. */
+/**
+ * A record from an integration, filtered like a call at its severity (unless the record says its
+ * source filtered it already: `ignoreLevel`), then rate-limited. Never throws.
+ */
 export function emitForeign(state: LoggerState, record: ForeignRecord): void {
   try {
     syncLevel(state);
     // An unspecified severity (0) is filtered as INFO: it cannot be below or above anything.
     const n = record.severityNumber > 0 ? record.severityNumber : SEVERITY_NUMBER.info;
-    if (!(n >= state.threshold)) return;
+    if (record.ignoreLevel !== true && !(n >= state.threshold)) return;
     const limiter = state.core.limiter;
     if (
       limiter !== undefined &&

@@ -11,6 +11,7 @@ import type { LevelOrSilent } from '../record/severity.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import type { ValueLimits } from '../record/value-limits.js';
 import type { LevelRegistry } from './level-registry.js';
+import type { OtelParts } from './otel-parts.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RuntimeLevels } from './runtime-levels.js';
 import type { ActiveSpanContext } from './trace-context.js';
@@ -30,6 +31,8 @@ export interface LoggerCore {
   readonly limiter?: RateLimiter;
   /** Run-time level control behind `Logger.setLevel`; without it, setLevel sets the registry directly. */
   readonly runtime?: RuntimeLevels;
+  /** Scopes and resources given by an OpenTelemetry SDK; without it, foreign records use the logger's. */
+  readonly otel?: OtelParts;
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   setLevel,
 } from './logger-level.js';
 import type { LoggerState } from './logger-state.js';
+import type { OtelParts } from './otel-parts.js';
 
 // The logger's public and internal contract, importable from here as before the split.
 export type { Fields, LogFn } from './call-forms.js';
@@ -46,12 +47,19 @@ export let levelRegistryOf: (log: Logger) => LevelRegistry;
  */
 export let writeUnfiltered: (log: Logger, record: ForeignRecord) => void;
 
+/**
+ * @internal The OpenTelemetry SDK parts of `log`'s core (scopes, resources): the OTel
+ * integration adopts the SDK's resource through it. Undefined for a logger built without one.
+ */
+export let otelPartsOf: (log: Logger) => OtelParts | undefined;
+
 /** A podlog logger. Create one with `createLogger`; derive children with {@link Logger.child}. */
 export class Logger {
   static {
     // Internal hooks that need the private state, without making it reachable from a Logger.
     levelRegistryOf = (log) => log.#state.core.levels;
     writeUnfiltered = (log, r) => writeUnfilteredRecord(log.#state, r);
+    otelPartsOf = (log) => log.#state.core.otel;
   }
 
   /** Logs at TRACE (severity 1): `(message, fields?)`, `(fields, message?)` or `(error, message?)`. */

@@ -15,7 +15,11 @@ import {
 /** What framing needs of a record: its bytes and the identity of its resource and scope. */
 export interface FramedRecord {
   readonly bytes: Uint8Array;
-  readonly scope: { readonly bytes: Uint8Array };
+  /**
+   * `bytes`: the `InstrumentationScope` message; `schemaUrlField`: `ScopeLogs.schema_url`, already
+   * tagged, written after the scope field (protobuf fields may come in any order).
+   */
+  readonly scope: { readonly bytes: Uint8Array; readonly schemaUrlField?: Uint8Array };
   readonly resource: { readonly bytes: Uint8Array };
 }
 
@@ -51,7 +55,7 @@ export function frameRequest(
   for (const [resource, scopes] of groups) {
     let rl = fieldSize(resource.bytes.length);
     for (const [scope, list] of scopes) {
-      let sl = fieldSize(scope.bytes.length);
+      let sl = fieldSize(scope.bytes.length) + (scope.schemaUrlField?.length ?? 0);
       for (const rec of list) sl += fieldSize(rec.bytes.length);
       sizes.set(list, sl);
       rl += fieldSize(sl);
@@ -76,6 +80,10 @@ export function frameRequest(
       out[pos++] = T_SCOPE_LOGS;
       pos = writeVarint(out, pos, sizes.get(list)!);
       bytesField(T_SCOPE, scope.bytes);
+      if (scope.schemaUrlField !== undefined) {
+        out.set(scope.schemaUrlField, pos);
+        pos += scope.schemaUrlField.length;
+      }
       for (const rec of list) bytesField(T_LOG_RECORD, rec.bytes);
     }
   }

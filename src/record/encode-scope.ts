@@ -5,15 +5,26 @@ import { Redactor } from './redact.js';
 import type { EncodedResource, EncodedScope } from './types.js';
 import { newWalkState } from './walk-state.js';
 
-// InstrumentationScope: name 1, version 2.
+// InstrumentationScope: name 1, version 2, attributes 3.
 const T_NAME = 0x0a;
 const T_VERSION = 0x12;
+const T_SCOPE_ATTRIBUTES = 0x1a;
+// ScopeLogs.schema_url: field 3, length-delimited.
+const T_SCHEMA_URL = 0x1a;
 
-/** Resource attributes are the operator's own: no redaction applies to them. */
+/** Resource and scope attributes are the operator's own: no redaction applies to them. */
 const NO_REDACTION = new Redactor({ defaults: false, keys: [], paths: [] });
 
-/** Encodes an `InstrumentationScope` once per logger name. */
-export function encodeScope(name: string, version = ''): EncodedScope {
+/** What a scope may carry beyond name and version (OTel `getLogger(name, version, options)`). */
+export interface ScopeExtras {
+  /** Scope attributes (`InstrumentationScope.attributes`). */
+  readonly attributes?: object;
+  /** The schema URL of the scope's records (`ScopeLogs.schema_url`). */
+  readonly schemaUrl?: string;
+}
+
+/** Encodes an `InstrumentationScope` once per logger name (or per foreign scope). */
+export function encodeScope(name: string, version = '', extras?: ScopeExtras): EncodedScope {
   const w = new ByteWriter(256);
   if (name) {
     w.byte(T_NAME);
@@ -23,7 +34,30 @@ export function encodeScope(name: string, version = ''): EncodedScope {
     w.byte(T_VERSION);
     w.string(version);
   }
-  return Object.freeze({ name, version, bytes: w.copy() });
+  const attributes = extras?.attributes;
+  if (attributes !== undefined && attributes !== null) {
+    const state = newWalkState(undefined, NO_REDACTION);
+    for (const key of Object.keys(attributes)) {
+      writeKeyValue(
+        w,
+        T_SCOPE_ATTRIBUTES,
+        key,
+        (attributes as Record<string, unknown>)[key],
+        state,
+        0,
+        undefined,
+      );
+    }
+  }
+  const schemaUrl = typeof extras?.schemaUrl === 'string' ? extras.schemaUrl : '';
+  let schemaUrlField: Uint8Array | undefined;
+  if (schemaUrl) {
+    const s = new ByteWriter(64);
+    s.byte(T_SCHEMA_URL);
+    s.string(schemaUrl);
+    schemaUrlField = s.copy();
+  }
+  return Object.freeze({ name, version, bytes: w.copy(), schemaUrlField });
 }
 
 /** Encodes a `Resource` from flat attributes. Called once per resource change, not per record. */

@@ -8,8 +8,14 @@
 export interface EncodedScope {
   readonly name: string;
   readonly version: string;
-  /** `InstrumentationScope` message bytes. */
+  /** `InstrumentationScope` message bytes (name, version, attributes). */
   readonly bytes: Uint8Array;
+  /**
+   * `ScopeLogs.schema_url` (field 3) as a tagged field, ready to copy next to the scope field;
+   * absent when the scope has no schema URL. It lives on ScopeLogs, not on the scope message,
+   * so framing writes it; scope identity still groups the records.
+   */
+  readonly schemaUrlField?: Uint8Array;
 }
 
 /** A resource (who is logging), encoded once per change of the resource. */

@@ -19,10 +19,16 @@ export interface RunningExample {
   stop(): Promise<void>;
 }
 
-export async function startExample(file: string, env: Record<string, string> = {}): Promise<RunningExample> {
+/** `preload`: modules run before `file` (`--import`, after tsx), e.g. an OpenTelemetry SDK setup. */
+export async function startExample(
+  file: string,
+  env: Record<string, string> = {},
+  preload: string[] = [],
+): Promise<RunningExample> {
   const records: PrintableRecord[] = [];
   const receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => records.push(r) });
-  const child = spawn(process.execPath, ['--import', 'tsx', file], {
+  const imports = preload.flatMap((m) => ['--import', m]);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...imports, file], {
     cwd: ROOT,
     env: { ...process.env, PODLOG_LEVEL: '', OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.endpoint, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

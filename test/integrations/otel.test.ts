@@ -64,9 +64,19 @@ describe('podlog/otel: podlog as the OpenTelemetry Logs API provider', () => {
     ]);
   });
 
-  it('maps exceptions, follows the podlog level in emit() and enabled()', () => {
+  it('by default keeps bridged records below podlog level (the source logger filtered them)', () => {
     const { logger, records } = createTestLogger({ level: 'warn' });
     registerGlobalLoggerProvider(logger);
+    const otel = logs.getLogger('pino-bridge');
+    expect(otel.enabled({ severityNumber: SeverityNumber.DEBUG })).toBe(true);
+    otel.emit({ severityNumber: SeverityNumber.DEBUG, body: 'debug from pino' });
+    logger.info('podlog call below its level');
+    expect(records.map((r) => [r.body, r.level])).toEqual([['debug from pino', 'debug']]);
+  });
+
+  it('maps exceptions, follows the podlog level in emit() and enabled() with applyLevel', () => {
+    const { logger, records } = createTestLogger({ level: 'warn' });
+    registerGlobalLoggerProvider(logger, { applyLevel: true });
     const otel = logs.getLogger('lib');
     expect(otel.enabled({ severityNumber: SeverityNumber.INFO })).toBe(false);
     expect(otel.enabled({ severityNumber: SeverityNumber.ERROR })).toBe(true);

@@ -10,10 +10,23 @@ import type {
   Logger as OtelLogger,
   LoggerOptions as OtelLoggerOptions,
 } from '@opentelemetry/api-logs';
+import type { ForeignScope } from '../../logger/foreign-record.js';
 import type { Logger } from '../../logger/logger.js';
 import { emitForeign, isError, levelForSeverity, msToNanos } from '../foreign.js';
+import { PODLOG_PROVIDER } from './global-state.js';
 
 const SEVERITY_TEXTS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
+/** Options shared by podlog's OTel entry points (the provider and the log record processor). */
+export interface OtelBridgeOptions {
+  /**
+   * Also filter bridged records by podlog's level. Default `false`: a record that an
+   * instrumentation or library emitted was already filtered by its source logger's level (pino
+   * at `debug` sends debug records, and podlog keeps them); podlog's level governs podlog's own
+   * log calls. podlog's rate limiter (`rateLimit`) applies either way.
+   */
+  applyLevel?: boolean;
+}
 
 /** OTel `TimeInput` (HrTime, Date, or milliseconds: epoch or `performance.now()`-relative) → ns. */
 export function timeInputToNanos(time: unknown): bigint | undefined {
@@ -30,24 +43,39 @@ export function timeInputToNanos(time: unknown): bigint | undefined {
   return undefined;
 }
 
-function spanContextOf(ctx: Context): { traceId: string; spanId: string; traceFlags: number } | null {
+/** @internal The valid span context of `ctx`, or null. */
+export function spanContextOf(ctx: Context): { traceId: string; spanId: string; traceFlags: number } | null {
   const sc = trace.getSpanContext(ctx);
   return sc && isSpanContextValid(sc)
     ? { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags }
     : null;
 }
 
-function exceptionOf(value: unknown): { exception?: Error; attributes?: Record<string, unknown> } {
+/** @internal Severity text for a record that has none: the OTel short name of its range. */
+export function severityTextOf(severityNumber: number, given: unknown): string {
+  if (typeof given === 'string') return given;
+  return severityNumber > 0 ? SEVERITY_TEXTS[Math.min(5, Math.floor((severityNumber - 1) / 4))] : '';
+}
+
+/**
+ * An OTel `exception` value → podlog's exception (an Error: podlog writes `exception.type`,
+ * `.message`, `.stacktrace` and its own properties such as `exception.code`) or the same
+ * semantic-convention attributes for a plain object. A plain object is what pino's and bunyan's
+ * error serializers make of an Error: `{ type, message, stack, code }`.
+ */
+export function exceptionOf(value: unknown): { exception?: Error; attributes?: Record<string, unknown> } {
   if (value === undefined || value === null) return {};
   if (isError(value)) return { exception: value };
   if (typeof value === 'string' || typeof value === 'number')
     return { attributes: { 'exception.message': String(value) } };
   if (typeof value === 'object') {
-    const v = value as { name?: unknown; message?: unknown; stack?: unknown };
+    const v = value as { type?: unknown; name?: unknown; message?: unknown; stack?: unknown; code?: unknown };
     const attributes: Record<string, unknown> = {};
-    if (typeof v.name === 'string') attributes['exception.type'] = v.name;
+    const type = typeof v.type === 'string' ? v.type : v.name;
+    if (typeof type === 'string') attributes['exception.type'] = type;
     if (typeof v.message === 'string') attributes['exception.message'] = v.message;
     if (typeof v.stack === 'string') attributes['exception.stacktrace'] = v.stack;
+    if (typeof v.code === 'string' || typeof v.code === 'number') attributes['exception.code'] = v.code;
     return { attributes };
   }
   return {};
@@ -55,8 +83,22 @@ function exceptionOf(value: unknown): { exception?: Error; attributes?: Record<s
 
 /** An OTel Logs API `Logger` writing into a podlog logger. */
 export class PodlogOtelLogger implements OtelLogger {
-  /** @param podlog The podlog logger records are written into. */
-  constructor(readonly podlog: Logger) {}
+  readonly #scope: ForeignScope;
+  readonly #applyLevel: boolean;
+
+  /**
+   * @param podlog The podlog logger records are written into.
+   * @param scope The instrumentation scope of the records (default: the podlog logger's).
+   * @param options `applyLevel`: see {@link OtelBridgeOptions}.
+   */
+  constructor(
+    readonly podlog: Logger,
+    scope?: ForeignScope,
+    options: OtelBridgeOptions = {},
+  ) {
+    this.#scope = scope ?? { name: podlog.name };
+    this.#applyLevel = options.applyLevel === true;
+  }
 
   emit(record: LogRecord): void {
     try {
@@ -68,9 +110,7 @@ export class PodlogOtelLogger implements OtelLogger {
           : record.attributes;
       emitForeign(this.podlog, {
         severityNumber,
-        severityText:
-          record.severityText ??
-          (severityNumber > 0 ? SEVERITY_TEXTS[Math.min(5, Math.floor((severityNumber - 1) / 4))] : ''),
+        severityText: severityTextOf(severityNumber, record.severityText),
         body: record.body,
         attributes,
         exception,
@@ -78,6 +118,8 @@ export class PodlogOtelLogger implements OtelLogger {
         observedTimeUnixNano: timeInputToNanos(record.observedTimestamp),
         spanContext: spanContextOf(record.context ?? otelContext.active()),
         eventName: record.eventName,
+        scope: this.#scope,
+        ignoreLevel: !this.#applyLevel,
       });
     } catch {
       // emit() must never throw into an instrumentation.
@@ -85,31 +127,64 @@ export class PodlogOtelLogger implements OtelLogger {
   }
 
   enabled(options?: { severityNumber?: number }): boolean {
+    if (!this.#applyLevel) return true;
     const n = options?.severityNumber;
     return this.podlog.isLevelEnabled(levelForSeverity(typeof n === 'number' ? n : 0));
   }
 }
 
 /**
- * An OTel Logs API `LoggerProvider` backed by a podlog logger. `getLogger(name)` returns a logger
- * whose records carry `name` as their instrumentation scope.
+ * An OTel Logs API `LoggerProvider` backed by a podlog logger. `getLogger(name, version,
+ * { scopeAttributes, schemaUrl })` returns a logger whose records carry that instrumentation
+ * scope (name, version, attributes) and schema URL.
  */
 export class PodlogLoggerProvider implements LoggerProvider {
+  /** @internal Marks podlog's provider, for the setup-order checks in register.ts and processor.ts. */
+  readonly [PODLOG_PROVIDER] = true;
   readonly #loggers = new Map<string, PodlogOtelLogger>();
+  readonly #options: OtelBridgeOptions;
 
-  /** @param logger The podlog logger behind every logger this provider hands out. */
-  constructor(readonly logger: Logger) {}
+  /**
+   * @param logger The podlog logger behind every logger this provider hands out.
+   * @param options `applyLevel`: see {@link OtelBridgeOptions}.
+   */
+  constructor(
+    readonly logger: Logger,
+    options: OtelBridgeOptions = {},
+  ) {
+    this.#options = { ...options };
+  }
 
-  getLogger(name: string, version?: string, _options?: OtelLoggerOptions): PodlogOtelLogger {
-    // The scope carries name and version; scope attributes (`options.scopeAttributes`) are not recorded.
+  getLogger(name: string, version?: string, options?: OtelLoggerOptions): PodlogOtelLogger {
     const scopeName = String(name ?? '');
     const scopeVersion = typeof version === 'string' ? version : '';
-    const key = `${scopeName}\u0000${scopeVersion}`;
+    const schemaUrl = typeof options?.schemaUrl === 'string' ? options.schemaUrl : '';
+    const attributes = scopeAttributesOf(options);
+    const key = `${scopeName}\u0000${scopeVersion}\u0000${schemaUrl}\u0000${attributesKey(attributes)}`;
     let found = this.#loggers.get(key);
     if (!found) {
-      found = new PodlogOtelLogger(this.logger.child({}, { name: scopeName, version: scopeVersion }));
+      // A child named like the scope: podlog's per-name levels (setLevel, annotations) reach it.
+      const child = this.logger.child({}, { name: scopeName, version: scopeVersion });
+      const scope: ForeignScope = { name: scopeName, version: scopeVersion, schemaUrl, attributes };
+      found = new PodlogOtelLogger(child, scope, this.#options);
       this.#loggers.set(key, found);
     }
     return found;
+  }
+}
+
+/** The scope attributes: `attributes` (api-logs 0.2xx), or `scopeAttributes` (older api-logs). */
+function scopeAttributesOf(options: OtelLoggerOptions | undefined): object | undefined {
+  const o = options as { scopeAttributes?: unknown; attributes?: unknown } | undefined;
+  const attrs = o?.scopeAttributes ?? o?.attributes;
+  return attrs !== null && typeof attrs === 'object' ? attrs : undefined;
+}
+
+function attributesKey(attributes: object | undefined): string {
+  if (attributes === undefined) return '';
+  try {
+    return JSON.stringify(attributes) ?? '';
+  } catch {
+    return String(Object.keys(attributes));
   }
 }

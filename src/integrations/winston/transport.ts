@@ -13,6 +13,7 @@ import type { Logger } from '../../logger/logger.js';
 import { emitForeign } from '../foreign.js';
 import { infoToRecord } from './info-to-record.js';
 import type { LevelMap } from './levels.js';
+import { OtelBridgeGuard } from './otel-bridge.js';
 import {
   type PodlogTransportOptions,
   resolveTransportOptions,
@@ -42,6 +43,8 @@ export class PodlogTransport extends TransportStream {
   #holding = false;
   readonly #waiting: Array<[Info, (() => void) | undefined]> = [];
   #closing: Promise<void> | undefined;
+  /** instrumentation-winston's own transport on the same logger would deliver each call again. */
+  readonly #bridge = new OtelBridgeGuard();
 
   /** @throws InvalidOptionError (or its subclass UnknownOptionError) for a bad or unknown option. */
   constructor(options: PodlogTransportOptions = {}) {
@@ -54,6 +57,7 @@ export class PodlogTransport extends TransportStream {
     this.#severityMapping = settings.severityMapping;
     // winston-transport sets `parent` on its own 'pipe' listener, registered before this one.
     if (this.#owned) this.once('pipe', (source: unknown) => this.#create(serviceOfWinston(source)));
+    this.on('pipe', (source: { transports?: unknown }) => this.#bridge.check(source));
   }
 
   /** The podlog logger records go to (created on first use when the transport owns it). */
@@ -75,6 +79,7 @@ export class PodlogTransport extends TransportStream {
 
   /** Called by winston for each record; calls back once podlog accepted it (see Backpressure above). */
   override log(info: Info, callback?: () => void): void {
+    this.#bridge.check((this as { parent?: { transports?: unknown } }).parent);
     if (this.#waiting.length === 0 && this.logger.pressure < this.#holdAt) {
       this.#accept(info, callback);
       return;

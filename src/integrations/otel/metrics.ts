@@ -1,0 +1,179 @@
+/**
+ * podlog's counters as the OpenTelemetry SDK's self-observability metrics (semantic conventions
+ * "OpenTelemetry SDK metrics", development status): a backend that charts the SDK's own log
+ * pipeline charts podlog's the same way. Every instrument is observable and read from one
+ * `log.stats()` snapshot per collection: the numbers are the ones `stats()` shows, with no
+ * second bookkeeping.
+ *
+ * | metric                                   | instrument              | from `stats()`                              |
+ * | ---------------------------------------- | ----------------------- | ------------------------------------------- |
+ * | `otel.sdk.processor.log.processed`       | ObservableCounter       | no `error.type`: exported + rejected + retries_exhausted (export concluded); `error.type=<reason>`: the other drops (`after_shutdown` as `already_shutdown`) |
+ * | `otel.sdk.processor.log.queue.size`      | ObservableUpDownCounter | `queue.records - queue.inFlight` (waiting)  |
+ * | `otel.sdk.processor.log.queue.capacity`  | ObservableUpDownCounter | `queue.maxRecords`                          |
+ * | `otel.sdk.exporter.log.exported`         | ObservableCounter       | `exported`; `error.type=rejected`, `=retries_exhausted` |
+ * | `otel.sdk.exporter.log.inflight`         | ObservableUpDownCounter | `queue.inFlight` (being exported: retries included) |
+ * | `podlog.spool.spooled`                   | ObservableUpDownCounter | `spooled` (records on disk)                 |
+ * | `podlog.spool.recovered`                 | ObservableCounter       | `recovered`                                 |
+ * | `podlog.spool.bytes`                     | ObservableUpDownCounter | `spoolBytes` (only with a spool)            |
+ */
+import {
+  type Attributes,
+  type BatchObservableCallback,
+  createNoopMeter,
+  type MeterProvider,
+  metrics,
+  type Observable,
+} from '@opentelemetry/api';
+import type { Logger } from '../../logger/logger.js';
+import { DROP_REASONS, type DropReason, type StatsSnapshot } from '../../stats.js';
+import { VERSION } from '../../version.js';
+
+/** Options of {@link enableMetrics}. */
+export interface EnableMetricsOptions {
+  /** Default: the global one (`metrics.getMeterProvider()`, NodeSDK's once `sdk.start()` ran). */
+  meterProvider?: MeterProvider;
+  /** `otel.component.name` of the observations. Default `podlog`. */
+  componentName?: string;
+}
+
+/** What {@link enableMetrics} returns. */
+export interface PodlogMetrics {
+  /** False when there was no meter provider (the global one is the API's no-op): nothing is reported. */
+  readonly active: boolean;
+  /** Stops reporting (removes the observable callback). */
+  disable(): void;
+}
+
+/** Drops the exporter reports (the export finished and failed); the rest are the processor's. */
+const EXPORT_FAILURES: readonly DropReason[] = ['rejected', 'retries_exhausted'];
+const UNIT = '{log_record}';
+
+/** Meter providers each logger already reports to: enabling twice must not double the numbers. */
+const reporting = new WeakMap<Logger, WeakSet<MeterProvider>>();
+
+/** The semconv `error.type` of a drop reason. */
+function errorType(reason: DropReason): string {
+  return reason === 'after_shutdown' ? 'already_shutdown' : reason;
+}
+
+/**
+ * Reports `log`'s counters as OpenTelemetry SDK metrics through a `MeterProvider` (see the table
+ * at the top of src/integrations/otel/metrics.ts, and docs/otel-sdk.md). Call it after
+ * `sdk.start()` when using the global provider; a `PodlogLogRecordProcessor` calls it for you
+ * once NodeSDK's providers are registered. Never throws.
+ *
+ * @example
+ * import { metrics } from '@opentelemetry/api';
+ * enableMetrics(log, { meterProvider: metrics.getMeterProvider() });
+ */
+export function enableMetrics(log: Logger, options: EnableMetricsOptions = {}): PodlogMetrics {
+  const inactive: PodlogMetrics = { active: false, disable: () => {} };
+  try {
+    const provider = options.meterProvider ?? metrics.getMeterProvider();
+    const meter = provider.getMeter('podlog', VERSION);
+    if (meter === createNoopMeter()) return inactive;
+    let seen = reporting.get(log);
+    if (seen === undefined) {
+      seen = new WeakSet();
+      reporting.set(log, seen);
+    }
+    if (seen.has(provider)) return { active: true, disable: () => {} };
+    seen.add(provider);
+
+    const name = options.componentName ?? 'podlog';
+    const processor: Attributes = {
+      'otel.component.type': 'batching_log_processor',
+      'otel.component.name': name,
+    };
+    const exporter: Attributes = {
+      'otel.component.type': 'otlp_http_log_exporter',
+      'otel.component.name': name,
+    };
+
+    const processed = meter.createObservableCounter('otel.sdk.processor.log.processed', {
+      unit: UNIT,
+      description:
+        'The number of log records for which the processing has finished, either successful or failed.',
+    });
+    const queueSize = meter.createObservableUpDownCounter('otel.sdk.processor.log.queue.size', {
+      unit: UNIT,
+      description: 'The number of log records in the queue of a given instance of an SDK log processor.',
+    });
+    const queueCapacity = meter.createObservableUpDownCounter('otel.sdk.processor.log.queue.capacity', {
+      unit: UNIT,
+      description:
+        'The maximum number of log records the queue of a given instance of an SDK Log Record processor can hold.',
+    });
+    const exported = meter.createObservableCounter('otel.sdk.exporter.log.exported', {
+      unit: UNIT,
+      description:
+        'The number of log records for which the export has finished, either successful or failed.',
+    });
+    const inflight = meter.createObservableUpDownCounter('otel.sdk.exporter.log.inflight', {
+      unit: UNIT,
+      description:
+        'The number of log records which were passed to the exporter, but that have not been exported yet.',
+    });
+    const spooled = meter.createObservableUpDownCounter('podlog.spool.spooled', {
+      unit: UNIT,
+      description: "Log records in podlog's on-disk spool, waiting for replay.",
+    });
+    const recovered = meter.createObservableCounter('podlog.spool.recovered', {
+      unit: UNIT,
+      description: 'Log records podlog found in the spool of an earlier process.',
+    });
+    const spoolBytes = meter.createObservableUpDownCounter('podlog.spool.bytes', {
+      unit: 'By',
+      description: "Bytes of the batches in podlog's on-disk spool, waiting for replay.",
+    });
+    const instruments: Observable[] = [
+      spoolBytes,
+      processed,
+      queueSize,
+      queueCapacity,
+      exported,
+      inflight,
+      spooled,
+      recovered,
+    ];
+
+    const callback: BatchObservableCallback = (result) => {
+      let s: StatsSnapshot;
+      try {
+        s = log.stats();
+      } catch {
+        return; // stats() does not throw; a collection must not fail if it ever did
+      }
+      const exportFailed = EXPORT_FAILURES.reduce((n, r) => n + s.dropped[r], 0);
+      result.observe(processed, s.exported + exportFailed, processor);
+      for (const reason of DROP_REASONS) {
+        if (EXPORT_FAILURES.includes(reason)) continue;
+        result.observe(processed, s.dropped[reason], { ...processor, 'error.type': errorType(reason) });
+      }
+      const inFlight = s.queue.inFlight ?? 0;
+      result.observe(queueSize, Math.max(0, s.queue.records - inFlight), processor);
+      result.observe(queueCapacity, s.queue.maxRecords, processor);
+      result.observe(exported, s.exported, exporter);
+      for (const reason of EXPORT_FAILURES) {
+        result.observe(exported, s.dropped[reason], { ...exporter, 'error.type': reason });
+      }
+      result.observe(inflight, inFlight, exporter);
+      result.observe(spooled, s.spooled, processor);
+      result.observe(recovered, s.recovered, processor);
+      if (s.spoolBytes !== undefined) result.observe(spoolBytes, s.spoolBytes, processor);
+    };
+    meter.addBatchObservableCallback(callback, instruments);
+    let on = true;
+    return {
+      active: true,
+      disable() {
+        if (!on) return;
+        on = false;
+        seen.delete(provider);
+        meter.removeBatchObservableCallback(callback, instruments);
+      },
+    };
+  } catch {
+    return inactive;
+  }
+}

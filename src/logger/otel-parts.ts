@@ -1,0 +1,162 @@
+/**
+ * The parts of a record that an OpenTelemetry SDK gives along with it: its instrumentation
+ * scope (name, version, attributes, schema URL) and its resource. Both are stable objects in
+ * the SDK (one per SDK logger, one per provider), so each is encoded once and found again by
+ * identity: the per-record cost is two WeakMap lookups.
+ *
+ * Resource precedence (docs/otel-sdk.md): podlog's detected resource (process, container,
+ * Kubernetes, the Downward API, OTEL_RESOURCE_ATTRIBUTES, podlog's own options) is the base;
+ * the SDK's resource attributes, which the application wrote in code (`new NodeSDK({ resource,
+ * serviceName })`), win over it, with two exceptions: `telemetry.sdk.*` stays podlog's (podlog
+ * encodes and ships the records), and the SDK's placeholder `service.name`
+ * (`unknown_service…`, what the SDK reports when nobody named the service) never replaces a
+ * real one.
+ */
+import { encodeResource, encodeScope } from '../record/encode-scope.js';
+import type { EncodedResource, EncodedScope } from '../record/types.js';
+import type { ForeignResource, ForeignScope } from './foreign-record.js';
+
+type ResourceValue = string | number | boolean;
+
+/** A merged resource, valid while podlog's own resource is still `base`. */
+interface Merged {
+  base: EncodedResource;
+  merged: EncodedResource;
+}
+
+/** True for what OTLP can carry as a resource attribute value: a scalar or an array of scalars. */
+function isResourceValue(v: unknown): boolean {
+  const t = typeof v;
+  if (t === 'string' || t === 'boolean') return true;
+  if (t === 'number') return Number.isFinite(v);
+  return (
+    Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'boolean' || Number.isFinite(x))
+  );
+}
+
+/** The SDK's resource attributes that pass the precedence rules, read without throwing. */
+function sdkAttributes(
+  resource: ForeignResource,
+  base: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let attrs: unknown;
+  try {
+    attrs = resource.attributes;
+  } catch {
+    return out;
+  }
+  if (attrs === null || typeof attrs !== 'object') return out;
+  for (const key of Object.keys(attrs)) {
+    if (key.startsWith('telemetry.sdk.')) continue;
+    let v: unknown;
+    try {
+      v = (attrs as Record<string, unknown>)[key];
+    } catch {
+      continue;
+    }
+    if (!isResourceValue(v)) continue; // a pending async attribute, an object: not a resource value
+    if (key === 'service.name' && typeof v === 'string' && v.startsWith('unknown_service') && base[key])
+      continue;
+    out[key] = v;
+  }
+  return out;
+}
+
+/** Merges `sdk` over `base` by the precedence above. @internal Exported for tests. */
+export function mergeResource(base: EncodedResource, sdk: ForeignResource): EncodedResource {
+  const attrs = { ...base.attributes, ...sdkAttributes(sdk, base.attributes) };
+  // Arrays (e.g. the SDK's process.command_args) are encoded as OTLP arrays.
+  return encodeResource(attrs as Record<string, ResourceValue>);
+}
+
+/** Encoded scopes and resources of foreign records, per logger (`createLogger`) core. */
+export class OtelParts {
+  readonly #base: () => EncodedResource;
+  readonly #resources = new WeakMap<ForeignResource, Merged>();
+  readonly #scopesByObject = new WeakMap<ForeignScope, EncodedScope>();
+  readonly #scopesByKey = new Map<string, EncodedScope>();
+  readonly #named: (name: string, version: string) => EncodedScope;
+  #adopted: ForeignResource | undefined;
+  #finder: (() => ForeignResource | undefined) | undefined;
+
+  /**
+   * @param base podlog's own resource, current (it changes with the Downward API volume).
+   * @param named The scope of podlog's logger `name` (records of a plain scope group with it).
+   */
+  constructor(base: () => EncodedResource, named: (name: string, version: string) => EncodedScope) {
+    this.#base = base;
+    this.#named = named;
+  }
+
+  /** The resource of podlog's own records: the base, merged with the adopted SDK resource if any. */
+  current(): EncodedResource {
+    let adopted = this.#adopted;
+    if (adopted === undefined && this.#finder !== undefined) {
+      adopted = this.#finder();
+      if (adopted !== undefined) this.adopt(adopted);
+    }
+    return adopted === undefined ? this.#base() : this.resource(adopted);
+  }
+
+  /** From now on podlog's own records carry `resource` too (one resource for the whole process). */
+  adopt(resource: ForeignResource): void {
+    if (this.#adopted === undefined) this.#adopted = resource;
+    this.#finder = undefined;
+  }
+
+  /**
+   * Until a resource is adopted, `find` is asked for one on each of podlog's own records (the
+   * SDK's provider is registered at `sdk.start()`, after the processor was created).
+   */
+  adoptFrom(find: () => ForeignResource | undefined): void {
+    if (this.#adopted === undefined) this.#finder = find;
+  }
+
+  /** True once an SDK resource was adopted. */
+  get adopted(): boolean {
+    return this.#adopted !== undefined;
+  }
+
+  /** podlog's resource merged with `resource`, encoded once per (base, resource) pair. */
+  resource(resource: ForeignResource): EncodedResource {
+    const base = this.#base();
+    const hit = this.#resources.get(resource);
+    if (hit !== undefined && hit.base === base) return hit.merged;
+    const merged = mergeResource(base, resource);
+    this.#resources.set(resource, { base, merged });
+    return merged;
+  }
+
+  /** The encoded form of `scope`; equal scopes share one object, so requests group them. */
+  scope(scope: ForeignScope): EncodedScope {
+    const hit = this.#scopesByObject.get(scope);
+    if (hit !== undefined) return hit;
+    const name = typeof scope.name === 'string' ? scope.name : '';
+    const version = typeof scope.version === 'string' ? scope.version : '';
+    const schemaUrl = typeof scope.schemaUrl === 'string' ? scope.schemaUrl : '';
+    const attributes = scope.attributes;
+    const plain = !schemaUrl && (attributes === undefined || Object.keys(attributes).length === 0);
+    let encoded: EncodedScope;
+    if (plain) {
+      encoded = this.#named(name, version);
+    } else {
+      const key = `${name}\u0000${version}\u0000${schemaUrl}\u0000${safeJson(attributes)}`;
+      encoded = this.#scopesByKey.get(key) ?? encodeScope(name, version, { attributes, schemaUrl });
+      if (this.#scopesByKey.size < 1024) this.#scopesByKey.set(key, encoded);
+    }
+    this.#scopesByObject.set(scope, encoded);
+    return encoded;
+  }
+}
+
+let unserializable = 0;
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    // Unserializable attributes (a BigInt, a cycle): a key of its own, never shared by accident.
+    return `\u0000unserializable-${++unserializable}`;
+  }
+}
