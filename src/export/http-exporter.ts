@@ -32,6 +32,8 @@ export interface HttpExporterDeps {
    * one-time "no backend" diagnostic. Omitted there when unknown.
    */
   shutdownTimeoutMs?: number;
+  /** Replaces the advice of the "no backend" diagnostic (the CLI has no env vars to suggest). */
+  noBackendAdvice?: string;
 }
 
 /** An `Exporter` that also exposes its health gate (for tests and the CLI). */
@@ -99,12 +101,12 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
       deps.shutdownTimeoutMs === undefined
         ? 'the shutdown deadline (shutdownTimeoutMs)'
         : `the shutdown deadline (shutdownTimeoutMs, ${deps.shutdownTimeoutMs} ms)`;
-    diag.warn(
-      'export-no-backend',
-      `no OTLP backend answers at ${where} (${detail}). Set OTEL_EXPORTER_OTLP_ENDPOINT or the endpoint option ` +
-        `to your collector (or run \`npx podlog receive\`). Logs are held and retried meanwhile; ` +
-        `at exit they are retried up to ${deadline}, then spooled (spool option) or dropped and counted.`,
-    );
+    const advice =
+      deps.noBackendAdvice ??
+      'Set OTEL_EXPORTER_OTLP_ENDPOINT or the endpoint option to your collector (or run `npx podlog receive`). ' +
+        `Logs are held and retried meanwhile; at exit they are retried up to ${deadline}, ` +
+        'then spooled (spool option) or dropped and counted.';
+    diag.warn('export-no-backend', `no OTLP backend answers at ${where} (${detail}). ${advice}`);
   }
 
   if (config.endpoint.protocol === 'https:' && !config.tls.rejectUnauthorized) {
