@@ -3,7 +3,7 @@
 // `import { createLogger } from 'podlog'` and `require('podlog')` work and deliver a record to a
 // receiver on 127.0.0.1. Run after `npm run build`.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -105,6 +105,48 @@ setTimeout(() => log.shutdown().then(() => {
   }
 }
 
+/**
+ * A TypeScript consumer on \`module: commonjs\` (so \`moduleResolution: node\`, which ignores
+ * \`exports\`) type-checks imports of every subpath in \`exports\` against the installed tarball's
+ * real declarations: \`typesVersions\` must point at each (test/package/types-versions.test.ts checks
+ * the mapping without a build).
+ */
+function typesFromNode10() {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const subpaths = Object.keys(pkg.exports).filter((k) => k !== '.' && k !== './package.json');
+  const lines = subpaths.map(
+    (k, i) => `import * as m${i} from 'podlog/${k.slice(2)}';\nexport const k${i} = Object.keys(m${i});`,
+  );
+  writeFileSync(join(work, 'types-node10.ts'), `${lines.join('\n')}\n`);
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const args = [
+    '--noEmit',
+    '--module',
+    'commonjs',
+    '--moduleResolution',
+    'node',
+    '--ignoreDeprecations',
+    '5.0',
+  ];
+  run(
+    process.execPath,
+    [
+      tsc,
+      ...args,
+      '--skipLibCheck',
+      '--types',
+      'node',
+      '--typeRoots',
+      join(root, 'node_modules', '@types'),
+      'types-node10.ts',
+    ],
+    work,
+  );
+  console.log(
+    `types (moduleResolution node): ${subpaths.map((k) => `podlog/${k.slice(2)}`).join(', ')} resolve`,
+  );
+}
+
 try {
   const tarball = run('npm', ['pack', '--silent', '--pack-destination', work], root).trim().split('\n').pop();
   writeFileSync(
@@ -152,6 +194,7 @@ log.shutdown().then(() => {
   }
   if (received !== 2) throw new Error(`receiver got ${received} requests, expected 2`);
   await entryPoints(env);
+  typesFromNode10();
   console.log('consumer smoke: ESM and CJS consumers delivered records');
 } catch (err) {
   console.error(`consumer smoke failed: ${err.message}`);

@@ -13,7 +13,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const root = resolve(import.meta.dirname, '..');
-const { startReceiver } = await import('../src/cli/receive.ts');
+const { startReceiver } = await import('../src/testing/receiver.ts');
 
 const color = Boolean(process.stdout.isTTY);
 const bold = (s) => (color ? `\x1b[1m${s}\x1b[0m` : s);
@@ -138,7 +138,12 @@ async function outagePhase() {
 const PHASES = [basicPhase, outagePhase];
 
 const records = [];
-const receiver = await startReceiver({ port: 0, onRecord: (r) => records.push(r) });
+const receiver = await startReceiver({
+  onRecord: (r) => records.push(r),
+  keepRecords: false,
+  color,
+  write: (line) => process.stdout.write(`${line}\n`),
+});
 console.log(`podlog receive: listening on ${receiver.endpoint}`);
 let failed = 0;
 try {

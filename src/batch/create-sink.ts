@@ -37,7 +37,12 @@ export function createDeliverySink(
   // `overflow: 'spool'` without a spool is refused by the config (resolvePipelineOptions).
   const pipeline = config.pipeline ?? DEFAULT_PIPELINE_CONFIG;
   const spool = config.spool ? openSpool({ ...config.spool, counters, diag }) : undefined;
-  const exporter = createHttpExporter({ config: config.export, counters, diag });
+  const exporter = createHttpExporter({
+    config: config.export,
+    counters,
+    diag,
+    shutdownTimeoutMs: pipeline.shutdownTimeoutMs,
+  });
   let unregister: (() => void) | undefined;
   const sink = createPipeline({
     batch: config.batch,

@@ -3,13 +3,11 @@
  * The `podlog` command. Each subcommand is one entry of `COMMANDS`: a function from its
  * arguments to an exit code (a long-running command resolves when it is stopped).
  */
-import { parseArgs } from 'node:util';
-import { startReceiver } from './receive.js';
+import { RECEIVE_USAGE, runReceive } from './receive.js';
 import { runSpoolCommand, SPOOL_USAGE } from './spool-command.js';
 
 const USAGE = `usage:
-  podlog receive [--port 4318] [--host 127.0.0.1] [--json] [--max-body-bytes N] [--max-inflated-bytes N]
-      run a local OTLP/HTTP logs receiver and print every record (NDJSON with --json)
+${RECEIVE_USAGE}
 ${SPOOL_USAGE}
   podlog --help`;
 
@@ -20,48 +18,8 @@ function fail(message: string): number {
   return 2;
 }
 
-function byteCount(value: string | undefined, flag: string): number | string {
-  if (value === undefined) return Number.NaN;
-  const n = Number(value);
-  return Number.isSafeInteger(n) && n > 0 ? n : `${flag} must be a positive integer, got ${value}`;
-}
-
-const receive: Command = async (args) => {
-  const { values } = parseArgs({
-    args,
-    options: {
-      port: { type: 'string', default: '4318' },
-      host: { type: 'string', default: '127.0.0.1' },
-      json: { type: 'boolean', default: false },
-      'max-body-bytes': { type: 'string' },
-      'max-inflated-bytes': { type: 'string' },
-    },
-  });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    return fail(`receive: --port must be 0..65535, got ${values.port}`);
-  }
-  const maxBody = byteCount(values['max-body-bytes'], '--max-body-bytes');
-  const maxInflated = byteCount(values['max-inflated-bytes'], '--max-inflated-bytes');
-  if (typeof maxBody === 'string') return fail(`receive: ${maxBody}`);
-  if (typeof maxInflated === 'string') return fail(`receive: ${maxInflated}`);
-  const receiver = await startReceiver({
-    port,
-    host: values.host,
-    json: values.json,
-    maxBodyBytes: Number.isNaN(maxBody) ? undefined : maxBody,
-    maxInflatedBytes: Number.isNaN(maxInflated) ? undefined : maxInflated,
-  });
-  process.stderr.write(`podlog receive: listening on ${receiver.endpoint}\n`);
-  return new Promise<number>((resolve) => {
-    const stop = () => void receiver.close().then(() => resolve(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-};
-
 const COMMANDS: Record<string, Command> = {
-  receive,
+  receive: runReceive,
   spool: runSpoolCommand,
 };
 

@@ -6,7 +6,8 @@ import { spoolReplay } from './spool-replay.js';
 
 export const SPOOL_USAGE = `  podlog spool inspect <dir> [--json]      segments, records, bytes, time range, corrupt frames, lock owner
   podlog spool replay <dir> --endpoint URL [--header k=v]... [--rps N] [--bps N] [--max-attempts N]
-      send a spool's batches to a backend, oldest first, with progress
+      send a spool's batches to a backend, oldest first, with progress (podlog's own exporter:
+      same retries, 413 split, TLS/proxy env vars; user:pass@ in the URL is sent as Basic auth)
   podlog spool purge <dir>                  delete a spool's data (refuses while a live process owns it)`;
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -59,8 +60,10 @@ export async function runSpoolCommand(args: string[]): Promise<number> {
       requestsPerSecond: nums[0],
       bytesPerSecond: nums[1],
       maxAttempts: Math.floor(nums[2]),
+      env: process.env,
+      diagnostic: (line) => err(`podlog spool replay: ${line}`),
       progress: (line, done) => {
-        if (tty) process.stderr.write(`\r${line}${done ? '\n' : ''}`);
+        if (tty) process.stderr.write(`\r\x1b[2K${line}${done ? '\n' : ''}`);
         else if (done) process.stderr.write(`${line}\n`);
       },
     });

@@ -2,8 +2,19 @@
  * `podlog spool replay <dir> --endpoint URL`: sends a spool's batches to a backend, oldest
  * first, with a progress line. Takes the directory's lock, so it refuses while the app that
  * owns the spool is running (that app replays by itself).
+ *
+ * It is the app's own delivery path, not a copy of it: the real exporter (retries, backoff,
+ * `Retry-After`, 413 split, partial success, TLS, proxy, user-info as Basic auth, masking) and
+ * the real replayer (ack, quarantine of refusals, re-append of split parts). The only thing of
+ * its own is when to stop: when the spool is empty, or at the first batch the exporter gives
+ * back undelivered (it stays in the spool).
  */
-import { createDiag } from '../diag.js';
+import { createReplayer } from '../batch/replay.js';
+import { createDiag, type Diag } from '../diag.js';
+import { InvalidOptionError } from '../errors.js';
+import { displayUrl } from '../export/display-url.js';
+import { createHttpExporter } from '../export/http-exporter.js';
+import { type ExportConfig, resolveExportOptions } from '../export/options.js';
 import { nodeSpoolFs } from '../spool/fs.js';
 import { openSpool } from '../spool/index.js';
 import { inspectSpool } from '../spool/inspect.js';
@@ -18,97 +29,124 @@ export interface ReplayArgs {
   headers: Record<string, string>;
   requestsPerSecond: number;
   bytesPerSecond: number;
-  /** Give up on a batch after this many failed attempts (it stays in the spool). */
+  /** Attempts per batch (the exporter's `retry.maxAttempts`); a batch still failing stays spooled. */
   maxAttempts: number;
+  /** Environment for the exporter's `OTEL_EXPORTER_OTLP_*`, TLS and proxy variables. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** A progress line; `done` on the last one. */
   progress: (line: string, done: boolean) => void;
+  /** A diagnostic line from the exporter, spool or replayer (already masked). */
+  diagnostic: (line: string) => void;
 }
 
+/** How long the replayer waits after a failed replay before it may try again. */
+const RETRY_MS = 250;
+
 export async function spoolReplay(a: ReplayArgs): Promise<number> {
+  let config: ExportConfig;
+  try {
+    config = resolveExportOptions(
+      { endpoint: a.endpoint, headers: a.headers, retry: { maxAttempts: a.maxAttempts } },
+      a.env,
+    );
+  } catch (err) {
+    // InvalidOptionError shows a URL without its user-info and query.
+    if (!(err instanceof InvalidOptionError)) throw err;
+    a.diagnostic(err.message.replace(/^podlog: /, ''));
+    return 2;
+  }
+  const busy = `${a.dir} is in use by a live process; it replays by itself`;
   const probe = tryLock(nodeSpoolFs, a.dir);
   if (!probe) {
-    a.progress(`podlog spool replay: ${a.dir} is in use by a live process; it replays by itself`, true);
+    a.progress(`podlog spool replay: ${busy}`, true);
     return 1;
   }
   probe.release();
   const total = inspectSpool(a.dir).totals;
+  // Every line goes through one diag (rate-limited per cause, like the app's), prefixed.
+  const diag: Diag = createDiag({ sink: (line) => a.diagnostic(line), intervalMs: 5_000 });
   const counters = new Counters();
-  const cfg = resolveSpoolOptions({ dir: a.dir, durability: 'always' }, {})!;
-  const spool = openSpool({ ...cfg, maxAgeMs: Number.MAX_SAFE_INTEGER, counters, diag: createDiag() });
+  const spoolConfig = resolveSpoolOptions({ dir: a.dir, durability: 'always' }, {})!;
+  // The tool replays whatever is there, however old: expiry is the app's policy, not the tool's.
+  const spool = openSpool({ ...spoolConfig, maxAgeMs: Number.MAX_SAFE_INTEGER, counters, diag });
   if (spool.dir !== a.dir) {
     await spool.close();
-    a.progress(`podlog spool replay: ${a.dir} is in use by a live process; it replays by itself`, true);
+    a.progress(`podlog spool replay: ${busy}`, true);
     return 1;
   }
-  await spool.whenRecovered();
-  const pacer = createReplayPacer(a);
-  let batches = 0;
-  let records = 0;
-  let bytes = 0;
-  let refused = 0;
+  const exporter = createHttpExporter({
+    config,
+    counters,
+    diag,
+    noBackendAdvice: 'Check --endpoint (and that the backend runs); the batches stay in the spool.',
+  });
   const started = Date.now();
+  let gaveUp = false;
+  let left = 0;
+  let wake: () => void = () => {};
+  const replayer = createReplayer({
+    spool,
+    exporter,
+    counters,
+    diag,
+    retryMs: RETRY_MS,
+    pacer: createReplayPacer(a),
+    wake: () => wake(),
+    delivering: (ok) => {
+      if (!ok) gaveUp = true;
+    },
+  });
+
   const show = (done: boolean) => {
+    const batches = Math.max(0, total.pendingBatches - spool.pending.batches);
     const secs = Math.max(0.001, (Date.now() - started) / 1000);
     const ratio = total.pendingBatches ? Math.min(1, batches / total.pendingBatches) : 1;
     const bar = '#'.repeat(Math.round(ratio * 30)).padEnd(30, '.');
+    const dropped = Object.entries(counters.dropped)
+      .filter(([, n]) => n > 0)
+      .map(([reason, n]) => `${n} ${reason}`);
     a.progress(
-      `[${bar}] ${batches}/${total.pendingBatches} batches, ${records} records, ` +
-        `${(bytes / 1024 / 1024 / secs).toFixed(2)} MB/s${refused ? `, ${refused} quarantined` : ''}`,
+      `[${bar}] ${batches}/${total.pendingBatches} batches, ${counters.exported} records, ` +
+        `${(counters.bytesSent / 1024 / 1024 / secs).toFixed(2)} MB/s` +
+        (dropped.length ? `, dropped: ${dropped.join(', ')} (refused batches are quarantined)` : ''),
       done,
     );
   };
-  let failed = false;
+
   try {
+    await spool.whenRecovered();
     for (;;) {
-      const batch = await spool.next();
-      if (!batch) break;
-      await pacer.wait(batch.body.length);
-      let attempt = 0;
-      for (;;) {
-        attempt++;
-        let status = 0;
-        let retryAfter = 0;
-        try {
-          const res = await fetch(a.endpoint, {
-            method: 'POST',
-            headers: { ...a.headers, 'content-type': 'application/x-protobuf', 'podlog-batch-id': batch.id },
-            body: batch.body,
-          });
-          status = res.status;
-          retryAfter = Number(res.headers.get('retry-after')) || 0;
-          await res.arrayBuffer();
-        } catch {
-          status = 0;
-        }
-        if (status >= 200 && status < 300) {
-          await spool.ack(batch.id);
-          batches++;
-          records += batch.count;
-          bytes += batch.body.length;
-          break;
-        }
-        if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-          await spool.quarantine(batch.id, `HTTP ${status}`);
-          refused++;
-          batches++;
-          break;
-        }
-        if (attempt >= a.maxAttempts) {
-          spool.release(batch.id);
-          a.progress(
-            `podlog spool replay: ${a.endpoint} keeps failing (last status ${status || 'no answer'}); stopping`,
-            true,
-          );
-          failed = true;
-          break;
-        }
-        await new Promise((r) => setTimeout(r, Math.min(30_000, retryAfter * 1000 || 250 * 2 ** attempt)));
+      if (gaveUp) break;
+      if (replayer.ready()) {
+        replayer.start();
+      } else if (!replayer.active && spool.pending.batches === 0) {
+        break;
       }
-      if (failed) break;
-      show(false);
+      // Woken when the replay ends or a pause (backoff, pacing) is over.
+      // The 1-s bound only re-checks the state; it is never what moves the replay on.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1_000);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (!replayer.active) show(false);
     }
   } finally {
+    await replayer.stop();
+    show(true);
+    left = spool.pending.batches;
+    await exporter.close();
     await spool.close();
   }
-  show(true);
-  return failed ? 1 : 0;
+  if (gaveUp) {
+    a.progress(
+      `podlog spool replay: ${displayUrl(config.endpoint)} keeps failing; stopped with ` +
+        `${left} batch(es) left in ${a.dir} (see the lines above)`,
+      true,
+    );
+    return 1;
+  }
+  return 0;
 }

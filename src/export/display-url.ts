@@ -1,9 +1,47 @@
 /**
- * What of the endpoint may appear in a diagnostic: scheme, host, port and path. Never the
- * user-info or the query string (both are common places for API keys), never header values.
+ * What of the export configuration may appear in a diagnostic, and what never may. A line shows
+ * the endpoint as scheme, host, port and path: never its user-info or query string (both are
+ * common places for API keys), never header values. Text from elsewhere (a response body, an
+ * undici error) is masked with {@link exportSecrets} before it is shown (`maskText`).
  */
+import type { ExportConfig } from './options.js';
 
 /** `https://host:port/path`, without credentials or query. */
 export function displayUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+/**
+ * Every string of the configuration that must be masked wherever it turns up: header values
+ * and their parts (a body may echo the bare token of `Bearer <token>`, or the base64 of a
+ * `Basic` pair), the endpoint's user-info and query values, and the proxy's user-info (raw or
+ * percent-decoded, as a proxy or undici error may echo either). Longest first, so a secret
+ * that contains another is masked whole.
+ */
+export function exportSecrets(config: Pick<ExportConfig, 'headers' | 'urlSecrets' | 'proxy'>): string[] {
+  const out = new Set<string>();
+  for (const v of Object.values(config.headers)) {
+    out.add(v);
+    for (const p of v.split(/\s+/)) if (p.length >= 8) out.add(p);
+  }
+  for (const s of config.urlSecrets) out.add(s);
+  for (const s of proxyCredentials(config.proxy)) out.add(s);
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** A proxy URL's user name and password, as written and percent-decoded. */
+function proxyCredentials(proxy: URL | undefined): string[] {
+  if (proxy === undefined) return [];
+  const out: string[] = [];
+  for (const part of [proxy.username, proxy.password]) {
+    if (!part) continue;
+    out.push(part);
+    try {
+      const decoded = decodeURIComponent(part);
+      if (decoded !== part) out.push(decoded);
+    } catch {
+      // A malformed escape: the raw form is all there is.
+    }
+  }
+  return out;
 }

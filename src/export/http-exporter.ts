@@ -8,7 +8,7 @@ import { DecodeError } from '../otlp/decode-protobuf.js';
 import { chunkRequest, splitRequest } from '../otlp/split-request.js';
 import type { Counters, DropReason } from '../stats.js';
 import { VERSION } from '../version.js';
-import { displayUrl } from './display-url.js';
+import { displayUrl, exportSecrets } from './display-url.js';
 import { compress, serialize } from './encode-body.js';
 import { ExportAbortedError } from './errors.js';
 import { createHealthGate, type HealthGate } from './health-gate.js';
@@ -27,6 +27,13 @@ export interface HttpExporterDeps {
   transport?: Transport;
   now?: () => number;
   random?: () => number;
+  /**
+   * How long `shutdown()` keeps retrying (the batch stage's `shutdownTimeoutMs`), quoted in the
+   * one-time "no backend" diagnostic. Omitted there when unknown.
+   */
+  shutdownTimeoutMs?: number;
+  /** Replaces the advice of the "no backend" diagnostic (the CLI has no env vars to suggest). */
+  noBackendAdvice?: string;
 }
 
 /** An `Exporter` that also exposes its health gate (for tests and the CLI). */
@@ -54,12 +61,8 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
   const now = deps.now ?? Date.now;
   const transport = deps.transport ?? createTransport({ config });
   const where = displayUrl(config.endpoint);
-  // Header values, and their parts: a body may echo the bare token of `Bearer <token>`. And
-  // the proxy's user-info, which a proxy or undici error may echo (raw or percent-decoded).
-  const secrets = [
-    ...Object.values(config.headers).flatMap((v) => [v, ...v.split(/\s+/).filter((p) => p.length >= 8)]),
-    ...proxyCredentials(config.proxy),
-  ];
+  // Header values (and their parts), the endpoint's user-info and query, the proxy's user-info.
+  const secrets = exportSecrets(config);
   const closing = new AbortController();
   let closed: Promise<void> | undefined;
   const slots = createLimiter(config.maxConcurrentRequests);
@@ -74,6 +77,37 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
     ...config.headers,
     'user-agent': `podlog/${VERSION}`,
   };
+
+  if (config.endpoint.pathname === '/') {
+    // A signal-specific endpoint is used as given (OTel spec): `http://collector:4318` posts to
+    // `/`, which collectors answer with 404, and every batch would be refused.
+    diag.warn(
+      'endpoint-no-path',
+      `endpoint ${where} has no path; did you mean ${where.replace(/\/$/, '')}/v1/logs?`,
+    );
+  }
+  if (config.userInfoIgnored) {
+    diag.warn(
+      'endpoint-user-info',
+      `endpoint ${where}: its user-info is not sent, because an authorization header is set (the header wins)`,
+    );
+  }
+  let toldNoBackend = false;
+  /** Once per exporter: a newcomer with no collector learns why nothing arrives, and what to set. */
+  function noBackend(detail: string): void {
+    if (toldNoBackend) return;
+    toldNoBackend = true;
+    const deadline =
+      deps.shutdownTimeoutMs === undefined
+        ? 'the shutdown deadline (shutdownTimeoutMs)'
+        : `the shutdown deadline (shutdownTimeoutMs, ${deps.shutdownTimeoutMs} ms)`;
+    const advice =
+      deps.noBackendAdvice ??
+      'Set OTEL_EXPORTER_OTLP_ENDPOINT or the endpoint option to your collector (or run `npx podlog receive`). ' +
+        `Logs are held and retried meanwhile; at exit they are retried up to ${deadline}, ` +
+        'then spooled (spool option) or dropped and counted.';
+    diag.warn('export-no-backend', `no OTLP backend answers at ${where} (${detail}). ${advice}`);
+  }
 
   if (config.endpoint.protocol === 'https:' && !config.tls.rejectUnauthorized) {
     diag.warn(
@@ -122,11 +156,13 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
       deadline: run.deadline,
       signal: run.signal,
       onRetry: () => counters.retries++,
-      onRetryableFailure: (v, delay) =>
+      onRetryableFailure: (v, delay) => {
+        if (NEVER_CONNECTED.has(v.cause)) noBackend(v.detail);
         diag.warn(
           `export-retry:${v.cause}`,
           `export to ${where} failed (${v.detail}); retrying in ${delay} ms`,
-        ),
+        );
+      },
     });
   }
 
@@ -232,21 +268,4 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
       return closed;
     },
   };
-}
-
-/** A proxy URL's user name and password, as written and percent-decoded. */
-function proxyCredentials(proxy: URL | undefined): string[] {
-  if (proxy === undefined) return [];
-  const out: string[] = [];
-  for (const part of [proxy.username, proxy.password]) {
-    if (!part) continue;
-    out.push(part);
-    try {
-      const decoded = decodeURIComponent(part);
-      if (decoded !== part) out.push(decoded);
-    } catch {
-      // A malformed escape: the raw form is all there is.
-    }
-  }
-  return out;
 }

@@ -44,9 +44,14 @@ export interface RetryOptions {
 /** Options of the OTLP/HTTP exporter, given at the top level of `createLogger` options. */
 export interface ExportOptions {
   /**
-   * Full URL of the OTLP/HTTP logs endpoint.
-   * Env: `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`.
+   * Full URL of the OTLP/HTTP logs endpoint, used as given (include the path, usually
+   * `/v1/logs`; a URL without a path gets a warning at `createLogger`).
+   * Env: `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` (as given), else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`.
    * Default `http://localhost:4318/v1/logs` (what `podlog receive` listens on).
+   *
+   * User-info (`https://user:pass@host/v1/logs`) is sent as `Authorization: Basic …`
+   * (percent-decoded) and removed from the URL; an `authorization` header given in `headers`
+   * or the headers env vars wins over it. It is never printed.
    */
   endpoint?: string;
   /** Extra request headers (auth). Env: `OTEL_EXPORTER_OTLP_LOGS_HEADERS` / `OTEL_EXPORTER_OTLP_HEADERS`. Values are never printed. */
@@ -93,7 +98,15 @@ export interface RetryConfig {
 }
 
 export interface ExportConfig {
+  /** The endpoint without user-info (that became an `authorization` header). */
   readonly endpoint: URL;
+  /**
+   * What the endpoint URL carried that must never be printed: its user name and password (as
+   * written and percent-decoded) and its query values. Masked in every diagnostic.
+   */
+  readonly urlSecrets: readonly string[];
+  /** The endpoint had user-info, but an explicit `authorization` header won over it. */
+  readonly userInfoIgnored: boolean;
   readonly headers: Readonly<Record<string, string>>;
   readonly protocol: Protocol;
   readonly compression: Compression;
@@ -181,9 +194,19 @@ export function resolveExportOptions(options: ExportOptions, env: Env): ExportCo
     endpoint = new URL(`${base.href.replace(/\/+$/, '')}/v1/logs`);
   } else endpoint = new URL('http://localhost:4318/v1/logs');
 
+  const headers = resolveHeaders(options.headers, env);
+  const urlSecrets = secretsOfUrl(endpoint);
+  const basic = basicAuthorization(endpoint);
+  const explicitAuth = Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
+  if (basic !== undefined && !explicitAuth) headers.authorization = basic;
+  endpoint.username = '';
+  endpoint.password = '';
+
   return Object.freeze({
     endpoint,
-    headers: Object.freeze(resolveHeaders(options.headers, env)),
+    urlSecrets: Object.freeze(urlSecrets),
+    userInfoIgnored: basic !== undefined && explicitAuth,
+    headers: Object.freeze(headers),
     protocol: resolveProtocol(options.protocol, env),
     compression: resolveCompression(options.compression, env),
     timeoutMs: resolveTimeout(options.timeoutMs, env),
@@ -194,6 +217,42 @@ export function resolveExportOptions(options: ExportOptions, env: Env): ExportCo
     proxy: resolveProxy(options.proxy, endpoint, env),
     dispatcher: resolveDispatcher(options.dispatcher),
   });
+}
+
+/** A URL component percent-decoded, or as written when its escapes are malformed. */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+/**
+ * `Basic base64(user:password)` from the URL's user-info (RFC 7617; both parts percent-decoded,
+ * as curl and undici's ProxyAgent do), or undefined when it has none.
+ */
+function basicAuthorization(url: URL): string | undefined {
+  if (url.username === '' && url.password === '') return undefined;
+  const pair = `${decoded(url.username)}:${decoded(url.password)}`;
+  return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+}
+
+/** User name, password and query values of a URL, as written and percent-decoded. */
+function secretsOfUrl(url: URL): string[] {
+  const out = new Set<string>();
+  for (const part of [url.username, url.password]) {
+    if (!part) continue;
+    out.add(part);
+    out.add(decoded(part));
+  }
+  // Short query values (`?v=1`) are not secrets, and masking them would garble every line.
+  for (const [, value] of url.searchParams) if (value.length >= 6) out.add(value);
+  for (const raw of url.search.slice(1).split('&')) {
+    const value = raw.slice(raw.indexOf('=') + 1);
+    if (value.length >= 6) out.add(value);
+  }
+  return [...out];
 }
 
 function resolveHeaders(value: unknown, env: Env): Record<string, string> {

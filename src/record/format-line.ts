@@ -13,9 +13,15 @@
  * `"podlog.truncated":true`. Every attribute key stays; only if the keys alone overflow the line
  * are the last ones left out, counted in `"podlog.omitted_attributes"`.
  *
- * `pretty`: `18:32:01.123 INFO  [http] request done userId=42 route="/api"`.
+ * `pretty`: `18:32:01.123 INFO  [http] request done userId=42 route="/api"`. The same line is
+ * what `podlog receive` prints (with the full date and who sent it): one printer for both.
+ * Every string a record brings (body, keys, values, scope, severity text, stack) has its
+ * control characters escaped, so a record cannot move the cursor, clear the terminal or forge
+ * a line of its own (see {@link escapeControl}).
+ *
+ * `podlog receive --json`: {@link formatReceivedJson}, one exact NDJSON object per record.
  */
-import type { DecodedLogRecord, OtlpValue } from '../otlp/types.js';
+import type { DecodedLogRecord, OtlpAttributes, OtlpValue } from '../otlp/types.js';
 
 export const MAX_LINE_BYTES = 16 * 1024;
 
@@ -89,6 +95,32 @@ function isoTime(ns: bigint): string {
   return new Date(Number(ns / 1_000_000n)).toISOString();
 }
 
+/**
+ * What a terminal would act on instead of print: C0 controls (ESC starts a control sequence, CR
+ * and LF forge lines), DEL, C1 controls (CSI U+009B is an ESC [ on some terminals), the Unicode
+ * line and paragraph separators, and the bidi controls that reorder text on screen.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
+
+function escapeChar(c: string): string {
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  if (c === '\t') return '\\t';
+  const code = c.charCodeAt(0);
+  return code < 0x100
+    ? `\\x${code.toString(16).padStart(2, '0')}`
+    : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * `text` with every control character a terminal would act on written as an escape (`\n`,
+ * `\x1b`, `\u202e`), so it prints as text. Free when there is none (one regex test).
+ */
+export function escapeControl(text: string): string {
+  return UNSAFE.test(text) ? text.replace(UNSAFE_ALL, escapeChar) : text;
+}
+
 function levelName(r: DecodedLogRecord): string {
   return r.severityText ? r.severityText.toLowerCase() : String(r.severityNumber);
 }
@@ -158,14 +190,41 @@ export function formatJsonLine(r: DecodedLogRecord, scope: string): string {
   return `${renderKeysThatFit(r, scope)}\n`;
 }
 
-const COLORS: Record<string, string> = {
-  trace: '\x1b[90m',
-  debug: '\x1b[36m',
-  info: '\x1b[32m',
-  warn: '\x1b[33m',
-  error: '\x1b[31m',
-  fatal: '\x1b[35m',
-};
+const RESET = '\x1b[0m';
+const DIM = '\x1b[2m';
+const SEVERITY_NAMES = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
+/** Colour by severity range (OTel data model: 1-4 TRACE … 21-24 FATAL). */
+function severityColor(n: number): string {
+  if (n >= 21) return '\x1b[35m';
+  if (n >= 17) return '\x1b[31m';
+  if (n >= 13) return '\x1b[33m';
+  if (n >= 9) return '\x1b[32m';
+  if (n >= 5) return '\x1b[36m';
+  return '\x1b[90m';
+}
+
+/** The severity text, else the name of the severity number's range (`INFO`), else `-`. */
+function severityName(r: DecodedLogRecord): string {
+  if (r.severityText) return r.severityText;
+  if (r.severityNumber >= 1 && r.severityNumber <= 24) {
+    return SEVERITY_NAMES[Math.floor((r.severityNumber - 1) / 4)];
+  }
+  return r.severityNumber === 0 ? '-' : String(r.severityNumber);
+}
+
+/** Padded, escaped labels by severity text: a logger uses a handful, and this is the hot path. */
+const LABELS = new Map<string, string>();
+
+function labelOf(r: DecodedLogRecord): string {
+  const name = severityName(r);
+  let label = LABELS.get(name);
+  if (label === undefined) {
+    label = escapeControl(name.toUpperCase()).padEnd(5);
+    if (LABELS.size < 64) LABELS.set(name, label);
+  }
+  return label;
+}
 
 /** Pretty lines: bodies may be longer than other values; then the JSON line's cuts, shortest last. */
 const PRETTY_CUTS: readonly (readonly [body: Cut, value: Cut])[] = [
@@ -177,34 +236,100 @@ const PRETTY_CUTS: readonly (readonly [body: Cut, value: Cut])[] = [
 ];
 const PRETTY_MAX_CHARS = MAX_LINE_BYTES / 4;
 
-/** The record as one human-readable line (newline included), for local development. */
-export function formatPrettyLine(r: DecodedLogRecord, scope: string, color: boolean): string {
-  const time = isoTime(r.timeUnixNano).slice(11, 23);
-  const level = levelName(r);
-  const label = level.toUpperCase().padEnd(5);
-  let head = `${time} ${color ? `${COLORS[level] ?? ''}${label}\x1b[0m` : label}`;
-  if (scope) head += ` [${scope}]`;
-  if (r.eventName) head += ` event=${r.eventName}`;
-  const stack = r.attributes['exception.stacktrace'];
-  const tail =
-    (r.traceId ? ` trace_id=${r.traceId}` : '') +
-    (typeof stack === 'string' ? `\n    ${stack.split('\n').join('\n    ')}` : '');
-  // Shorter values until the line fits, keeping every key (as the JSON line does).
-  let line = '';
+/** Where the human-readable line is shown, beyond the record itself. */
+export interface PrettyOptions {
+  /** Full ISO date and time (`podlog receive`: records from many hosts); default `HH:MM:SS.mmm`. */
+  isoTime?: boolean;
+  /** Who sent the record, shown after the level, e.g. `checkout/checkout-7d9f`. */
+  origin?: string;
+  /** Resource attributes, shown on a line of their own (`podlog receive --resource`). */
+  resource?: OtlpAttributes;
+}
+
+/** `k=v k2="s"` with keys and values escaped; values as JSON, strings cut at `maxString`. */
+export function formatAttributes(attributes: OtlpAttributes, maxString: number): string {
+  const cut: Cut = { maxString, maxItems: Number.POSITIVE_INFINITY };
+  let out = '';
+  for (const k of Object.keys(attributes)) {
+    out += `${out ? ' ' : ''}${k}=${JSON.stringify(jsonValue(attributes[k], cut))}`;
+  }
+  return escapeControl(out);
+}
+
+/**
+ * The record as one human-readable line (newline included), for local development: the stdout
+ * mirror's `pretty` format and `podlog receive`. A stack trace follows on indented lines.
+ */
+export function formatPrettyLine(
+  r: DecodedLogRecord,
+  scope: string,
+  color: boolean,
+  options?: PrettyOptions,
+): string {
+  const time = options?.isoTime
+    ? r.timeUnixNano === 0n
+      ? '-'.padEnd(24)
+      : isoTime(r.timeUnixNano)
+    : isoTime(r.timeUnixNano).slice(11, 23);
+  const label = labelOf(r);
+  let line = `${color ? `${DIM}${time}${RESET}` : time} ${color ? `${severityColor(r.severityNumber)}${label}${RESET}` : label}`;
+  // Assembled raw, then escaped once per part: one regex test each on the hot path. Shorter
+  // values until the line fits, keeping every key (as the JSON line does).
+  let main = '';
+  let tail = '';
   for (const [bodyCut, valueCut] of PRETTY_CUTS) {
-    line = head;
+    main = '';
+    if (options?.origin) main += ` ${options.origin}`;
+    if (scope) main += ` [${scope}]`;
+    if (r.eventName) main += ` event=${r.eventName}`;
     if (r.body !== undefined) {
       const body = jsonValue(r.body, bodyCut);
-      line += ` ${typeof body === 'string' ? body : JSON.stringify(body)}`;
+      main += ` ${typeof body === 'string' ? body : JSON.stringify(body)}`;
     }
+    tail = '';
     for (const k of Object.keys(r.attributes)) {
-      if (k === 'exception.stacktrace') continue;
-      line += ` ${k}=${JSON.stringify(jsonValue(r.attributes[k], valueCut))}`;
+      if (k !== 'exception.stacktrace')
+        tail += ` ${k}=${JSON.stringify(jsonValue(r.attributes[k], valueCut))}`;
     }
-    line += tail;
-    if (line.length <= PRETTY_MAX_CHARS) break;
+    if (r.traceId) tail += ` trace_id=${r.traceId}`;
+    if (line.length + main.length + tail.length <= PRETTY_MAX_CHARS) break;
+  }
+  const stack = r.attributes['exception.stacktrace'];
+  if (!color) line += escapeControl(main + tail);
+  else line += tail ? `${escapeControl(main)}${DIM}${escapeControl(tail)}${RESET}` : escapeControl(main);
+  if (options?.resource) line += `\n    resource: ${formatAttributes(options.resource, 1024)}`;
+  if (typeof stack === 'string') {
+    for (const l of stack.split(/\r?\n/)) line += `\n    ${escapeControl(l.trim())}`;
   }
   // Still too long (thousands of keys, or a huge stack): cut the line itself.
   if (line.length > PRETTY_MAX_CHARS) line = `${line.slice(0, PRETTY_MAX_CHARS)}…`;
   return `${line}\n`;
+}
+
+/**
+ * `podlog receive --json`: one exact NDJSON object per record (no newline), values as JSON
+ * (int64 as a string beyond 2^53, bytes as base64), nothing cut or escaped beyond JSON's own.
+ */
+export function formatReceivedJson(
+  r: DecodedLogRecord,
+  resource: OtlpAttributes,
+  scope: string,
+  withResource = false,
+): string {
+  const o: Record<string, unknown> = {
+    time: r.timeUnixNano ? isoTime(r.timeUnixNano) : undefined,
+    timeUnixNano: r.timeUnixNano.toString(),
+    severity: severityName(r),
+    severityNumber: r.severityNumber,
+    service: resource['service.name'],
+    pod: resource['k8s.pod.name'],
+    scope: scope || undefined,
+    body: r.body === undefined ? undefined : jsonValue(r.body, WHOLE),
+    attributes: jsonValue(r.attributes, WHOLE),
+    eventName: r.eventName || undefined,
+    traceId: r.traceId || undefined,
+    spanId: r.spanId || undefined,
+  };
+  if (withResource) o.resource = jsonValue(resource, WHOLE);
+  return JSON.stringify(o);
 }

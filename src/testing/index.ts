@@ -3,6 +3,7 @@
  *
  * - {@link createTestLogger}: a real podlog logger that captures records in memory.
  * - {@link otlpHandlers}: msw handlers that act as an OTLP/HTTP backend (and can fail on cue).
+ * - {@link startReceiver}: a real OTLP/HTTP receiver on 127.0.0.1 (what `podlog receive` runs).
  * - {@link decodeLogsRequest}: decode an OTLP request body in your own test server.
  * @packageDocumentation
  */
@@ -17,5 +18,6 @@ export {
   otlpHandlers,
   type RespondWithOptions,
 } from './otlp-handlers.js';
+export { type ReceiverOptions, type RunningReceiver, startReceiver } from './receiver.js';
 export { createTestLogger, type TestLogger, type TestLoggerOptions } from './test-logger.js';
 export { levelOf, type TestRecord, toTestRecords } from './test-record.js';

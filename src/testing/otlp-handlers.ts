@@ -4,10 +4,15 @@
  * `respondWith` to rehearse an outage.
  */
 import { createRequire } from 'node:module';
-import { gunzipSync } from 'node:zlib';
 import type * as Msw from 'msw';
-import { decodeLogsRequest } from '../otlp/json.js';
-import { LEN, tag, VARINT, Writer } from '../otlp/protobuf.js';
+import {
+  errorReply,
+  mediaType,
+  ReceiveError,
+  type Reply,
+  receiveLogsRequest,
+  successReply,
+} from '../otlp/receive-request.js';
 import { FetchDispatcher } from './fetch-dispatcher.js';
 import { type TestRecord, toTestRecords } from './test-record.js';
 
@@ -41,6 +46,11 @@ export interface RespondWithOptions {
   delayMs?: number;
   /** Answer this way for the next `times` requests, then go back to 200. Default: until changed. */
   times?: number;
+  /**
+   * With a 2xx status: answer with an OTLP `partial_success` saying this many records were
+   * rejected (and why). The request's records are still kept in `records`.
+   */
+  partialSuccess?: { rejected: number; message?: string };
 }
 
 /** What {@link otlpHandlers} returns: the msw handlers and what they captured. */
@@ -67,8 +77,12 @@ interface Script {
   status: number;
   retryAfter?: number;
   delayMs?: number;
+  partialSuccess?: { rejected: number; message?: string };
   remaining: number;
 }
+
+/** Bounds of a request the handlers decode (a unit test's requests are small). */
+const LIMITS = { maxInflatedBytes: 64 * 1024 * 1024, maxRecords: 1_000_000 };
 
 let mswModule: typeof Msw | undefined;
 
@@ -81,14 +95,6 @@ function loadMsw(): typeof Msw {
     throw new Error('podlog/testing: otlpHandlers needs msw 2 (npm install --save-dev msw)', { cause: err });
   }
   return mswModule;
-}
-
-function statusBody(json: boolean, code: number, message: string): Uint8Array | string {
-  if (json) return JSON.stringify({ code, message });
-  const w = Writer.create();
-  w.uint32(tag(1, VARINT)).int32(code);
-  w.uint32(tag(2, LEN)).string(message);
-  return w.finish();
 }
 
 /**
@@ -109,13 +115,13 @@ export function otlpHandlers(options: { endpoint: string }): OtlpHandlers {
   const handler = http.all(options.endpoint, async ({ request }) => {
     const contentType = request.headers.get('content-type') ?? '';
     const contentEncoding = (request.headers.get('content-encoding') ?? '').toLowerCase();
-    const json = contentType.toLowerCase().startsWith('application/json');
-    const reply = (status: number, body?: Uint8Array | string, headers: Record<string, string> = {}) =>
-      new HttpResponse(body as ConstructorParameters<typeof HttpResponse>[0], {
-        status,
-        headers: { 'content-type': json ? 'application/json' : 'application/x-protobuf', ...headers },
+    const type = mediaType(contentType);
+    const reply = (r: Reply, headers: Record<string, string> = {}) =>
+      new HttpResponse(r.body as ConstructorParameters<typeof HttpResponse>[0], {
+        status: r.status,
+        headers: { 'content-type': r.contentType, ...headers },
       });
-    if (request.method !== 'POST') return reply(405, statusBody(json, 12, 'use POST'), { allow: 'POST' });
+    if (request.method !== 'POST') return reply(errorReply(405, 'use POST', type), { allow: 'POST' });
 
     const entry: CapturedRequest = {
       method: request.method,
@@ -137,24 +143,34 @@ export function otlpHandlers(options: { endpoint: string }): OtlpHandlers {
       retryAfter = current.retryAfter;
       if (--current.remaining <= 0 && script === current) script = undefined;
     }
+    // Decoded whatever the scripted answer, so a test sees what the app tried to send.
+    let refusal: ReceiveError | undefined;
     try {
-      let body = new Uint8Array(await request.arrayBuffer());
-      if (contentEncoding === 'gzip') body = new Uint8Array(gunzipSync(body));
-      entry.body = body;
-      entry.records = toTestRecords(decodeLogsRequest(body, contentType, { ints: 'number' }));
+      const got = await receiveLogsRequest(
+        new Uint8Array(await request.arrayBuffer()),
+        { contentType, contentEncoding },
+        LIMITS,
+      );
+      entry.body = got.body;
+      entry.records = toTestRecords(got.request);
     } catch (err) {
-      entry.error = (err as Error).message;
-      if (status >= 200 && status < 300) status = 400;
+      if (!(err instanceof ReceiveError)) throw err;
+      refusal = err;
+      entry.error = err.message;
+      if (status >= 200 && status < 300) status = err.status;
     }
     entry.status = status;
     const headers: Record<string, string> =
       retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {};
-    if (status >= 200 && status < 300) {
+    if (status >= 200 && status < 300 && type) {
       records.push(...entry.records);
-      return reply(status, json ? '{}' : new Uint8Array(), headers);
+      const partial = current?.partialSuccess;
+      return reply(
+        successReply(type, partial && { rejected: partial.rejected, message: partial.message ?? '' }, status),
+        headers,
+      );
     }
-    const message = entry.error ?? `scripted ${status}`;
-    return reply(status, statusBody(json, status === 400 ? 3 : 14, message), headers);
+    return reply(errorReply(status, refusal?.message ?? `scripted ${status}`, type), headers);
   });
 
   return {
@@ -172,6 +188,7 @@ export function otlpHandlers(options: { endpoint: string }): OtlpHandlers {
         status,
         retryAfter: opts.retryAfter,
         delayMs: opts.delayMs,
+        partialSuccess: opts.partialSuccess,
         remaining: opts.times ?? Infinity,
       };
     },

@@ -2,14 +2,14 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PrintableRecord } from '../../src/cli/format.js';
-import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
 import { Reader } from '../../src/otlp/protobuf.js';
+import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
+import type { TestRecord } from '../../src/testing/test-record.js';
 import { jsonRequest, protobufRequest, T0 } from './request-fixtures.js';
 
 describe('podlog receive: the OTLP/HTTP logs receiver', () => {
   let receiver: RunningReceiver;
-  let records: PrintableRecord[];
+  let records: TestRecord[];
   let lines: string[];
 
   async function start(options: Parameters<typeof startReceiver>[0] = {}) {
@@ -260,10 +260,11 @@ describe('podlog receive: the OTLP/HTTP logs receiver', () => {
     await start();
     await post(protobufRequest(), { 'content-type': 'application/x-protobuf' });
     const text = lines.join('\n');
-    expect(lines[0]).toBe(
-      `${new Date(Number(T0 / 1_000_000n)).toISOString()} INFO  checkout/checkout-7d9f orders: order placed {"orderId":42,"items":["a","b"]}`,
+    const records = lines.filter((l) => /^\d{4}-/.test(l));
+    expect(records[0]).toBe(
+      `${new Date(Number(T0 / 1_000_000n)).toISOString()} INFO  checkout/checkout-7d9f [orders] order placed orderId=42 items=["a","b"]`,
     );
-    expect(text).toContain('ERROR checkout/checkout-7d9f orders: [payment.failed] payment failed');
+    expect(text).toContain('ERROR checkout/checkout-7d9f [orders] event=payment.failed payment failed');
     expect(text).toContain('\n    at pay (pay.js:1:1)');
     expect(text).not.toContain('\x1b[');
   });
@@ -271,8 +272,9 @@ describe('podlog receive: the OTLP/HTTP logs receiver', () => {
   it('colours the severity when asked', async () => {
     await start({ color: true });
     await post(protobufRequest(), { 'content-type': 'application/x-protobuf' });
-    expect(lines[0]).toContain('\x1b[32mINFO ');
-    expect(lines[1]).toContain('\x1b[31mERROR');
+    const records = lines.filter((l) => l.includes('[orders]'));
+    expect(records[0]).toContain('\x1b[32mINFO ');
+    expect(records[1]).toContain('\x1b[31mERROR');
   });
 
   it('prints NDJSON with json: true', async () => {

@@ -6,12 +6,10 @@ describe('npm run demo', () => {
     const run = await runTs(['scripts/demo.mjs'], { nodeArgs: [], timeoutMs: 60_000 });
     expect(run.stderr).not.toMatch(/FAILED|✗/);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(
-      /INFO {2}demo-shop checkout: service started \{"version":"1\.4\.2","port":8080\}/,
-    );
-    expect(run.stdout).toMatch(/ERROR demo-shop checkout: could not read the saved cart/);
+    expect(run.stdout).toMatch(/INFO {2}demo-shop \[checkout\] service started version="1\.4\.2" port=8080/);
+    expect(run.stdout).toMatch(/ERROR demo-shop \[checkout\] could not read the saved cart/);
     expect(run.stdout).toMatch(/\n {4}SyntaxError: /);
-    expect(run.stdout).toContain('[checkout.completed]');
+    expect(run.stdout).toContain('event=checkout.completed');
     expect(run.stdout).toMatch(/app \(backend down\): accepted 2000, exported 0, spooled 2000, dropped 0/);
     expect(run.stdout).toMatch(/receiver: 2000 of 2000 outage records arrived/);
     expect(run.stdout).not.toMatch(/✗/);

@@ -4,14 +4,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { PrintableRecord } from '../../src/cli/format.js';
-import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
+import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
+import type { TestRecord } from '../../src/testing/test-record.js';
 import { ROOT } from '../integrations/spawn.js';
 
 export interface RunningExample {
   child: ChildProcess;
   receiver: RunningReceiver;
-  records: PrintableRecord[];
+  records: TestRecord[];
   stdout: string[];
   /** Resolves with the first stdout line matching `pattern`. */
   waitForLine(pattern: RegExp): Promise<RegExpExecArray>;
@@ -25,7 +25,7 @@ export async function startExample(
   env: Record<string, string> = {},
   preload: string[] = [],
 ): Promise<RunningExample> {
-  const records: PrintableRecord[] = [];
+  const records: TestRecord[] = [];
   const receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => records.push(r) });
   const imports = preload.flatMap((m) => ['--import', m]);
   const child = spawn(process.execPath, ['--import', 'tsx', ...imports, file], {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
+import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
 import { deepProtobuf, jsonBodies, mutated, recordFlood, validJson, validProtobuf } from './bodies.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/receiver-child.ts', import.meta.url));

@@ -5,13 +5,13 @@
  */
 import type { DecodedLogsRequest } from 'podlog/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PrintableRecord } from '../../src/cli/format.js';
+import type { TestRecord } from '../../src/testing/test-record.js';
 import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
 import { runTs } from './spawn.js';
 
 describe('PodlogLogRecordProcessor with NodeSDK', () => {
   let receiver: RunningReceiver;
-  let records: PrintableRecord[];
+  let records: TestRecord[];
   let requests: DecodedLogsRequest[];
   beforeEach(async () => {
     records = [];

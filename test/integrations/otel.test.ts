@@ -7,8 +7,8 @@ import { registerGlobalLoggerProvider, unregisterGlobalLoggerProvider } from 'po
 import { createTestLogger } from 'podlog/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import winston from 'winston';
-import type { PrintableRecord } from '../../src/cli/format.js';
-import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
+import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
+import type { TestRecord } from '../../src/testing/test-record.js';
 import { installContextManager, SPAN, withSpan } from '../helpers/otel-context.js';
 
 describe('podlog/otel: podlog as the OpenTelemetry Logs API provider', () => {
@@ -111,7 +111,7 @@ describe('podlog/otel: podlog as the OpenTelemetry Logs API provider', () => {
 
   describe('end to end', () => {
     let receiver: RunningReceiver;
-    let received: PrintableRecord[];
+    let received: TestRecord[];
     beforeEach(async () => {
       received = [];
       receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => received.push(r) });

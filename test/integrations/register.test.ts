@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PrintableRecord } from '../../src/cli/format.js';
-import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
+import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
+import type { TestRecord } from '../../src/testing/test-record.js';
 import { runTs } from './spawn.js';
 
 describe('podlog/register: a logger from the environment alone', () => {
   let receiver: RunningReceiver;
-  let records: PrintableRecord[];
+  let records: TestRecord[];
   beforeEach(async () => {
     records = [];
     receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => records.push(r) });

@@ -5,8 +5,8 @@ import { decodeLogsRequest } from 'podlog/testing';
 import { PodlogTransport } from 'podlog/winston';
 import { afterEach, describe, expect, it } from 'vitest';
 import winston from 'winston';
-import type { PrintableRecord } from '../../src/cli/format.js';
-import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
+import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
+import type { TestRecord } from '../../src/testing/test-record.js';
 import { runTs } from './spawn.js';
 
 describe('podlog/winston end to end', () => {
@@ -78,7 +78,7 @@ describe('podlog/winston end to end', () => {
 
   for (const crash of ['exception', 'rejection'] as const) {
     it(`handle${crash === 'exception' ? 'Exceptions' : 'Rejections'}: the fatal record reaches the backend before winston exits`, async () => {
-      const records: PrintableRecord[] = [];
+      const records: TestRecord[] = [];
       receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => records.push(r) });
       const run = await runTs(['test/integrations/fixtures/winston-crash.ts'], {
         env: {

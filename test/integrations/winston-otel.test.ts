@@ -4,13 +4,13 @@
  * in a child process), real receiver.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PrintableRecord } from '../../src/cli/format.js';
+import type { TestRecord } from '../../src/testing/test-record.js';
 import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
 import { runTs } from './spawn.js';
 
 describe('PodlogTransport with instrumentation-winston', () => {
   let receiver: RunningReceiver;
-  let records: PrintableRecord[];
+  let records: TestRecord[];
   beforeEach(async () => {
     records = [];
     receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => records.push(r) });

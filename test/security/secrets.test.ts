@@ -37,22 +37,30 @@ describe('header values never leak', () => {
     body: `denied: authorization=${String(req.headers.authorization)} key=${String(req.headers['x-api-key'])} token ${TOKEN}`,
   });
 
-  for (const via of ['options', 'env'] as const) {
-    it(`through every failure the backend can produce (headers from ${via})`, async () => {
+  const BASIC = Buffer.from(`svc:${TOKEN}`).toString('base64');
+
+  for (const via of ['options', 'env', 'endpoint user-info and query'] as const) {
+    it(`through every failure the backend can produce (credentials from ${via})`, async () => {
       const spool = tempSpoolDir();
       const headers = { authorization: `Bearer ${TOKEN}`, 'x-api-key': API_KEY };
+      // What the backend sees (and echoes back).
+      const sent = via === 'endpoint user-info and query' ? `Basic ${BASIC}` : `Bearer ${TOKEN}`;
       const h = faultLogger(server, {
         ...(via === 'options'
           ? { headers }
-          : { env: { OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${TOKEN},x-api-key=${API_KEY}` } }),
+          : via === 'env'
+            ? { env: { OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${TOKEN},x-api-key=${API_KEY}` } }
+            : {
+                endpoint: `${server.endpoint.replace('http://', `http://svc:${TOKEN}@`)}?api_key=${API_KEY}`,
+              }),
         timeoutMs: 100,
         retry: { maxAttempts: 2, maxElapsedMs: 300, initialDelayMs: 5, maxDelayMs: 10 },
         spool: { dir: spool.dir },
       });
       // Every diagnostic cause is rate-limited per cause; fresh causes below each get a line.
       server.enqueue(
-        echo(401)({ headers: { authorization: `Bearer ${TOKEN}`, 'x-api-key': API_KEY } } as never),
-        echo(400)({ headers: { authorization: `Bearer ${TOKEN}`, 'x-api-key': API_KEY } } as never),
+        echo(401)({ headers: { authorization: sent, 'x-api-key': API_KEY } } as never),
+        echo(400)({ headers: { authorization: sent, 'x-api-key': API_KEY } } as never),
         { status: 500, body: `internal: ${TOKEN}` },
         {
           status: 200,
@@ -78,8 +86,9 @@ describe('header values never leak', () => {
       expect(h.diag.length).toBeGreaterThan(3);
       expect(everything).not.toContain(TOKEN);
       expect(everything).not.toContain(API_KEY);
-      // The headers did go out: the test would prove nothing otherwise.
-      expect(server.requests.some((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+      expect(everything).not.toContain(BASIC);
+      // The credentials did go out: the test would prove nothing otherwise.
+      expect(server.requests.some((r) => r.headers.authorization === sent)).toBe(true);
       spool.cleanup();
     });
   }

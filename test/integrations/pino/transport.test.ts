@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PrintableRecord } from '../../../src/cli/format.js';
+import type { TestRecord } from '../../../src/testing/test-record.js';
 import { type RunningReceiver, startReceiver } from '../../../src/cli/receive.js';
 import { ROOT, runTs } from '../spawn.js';
 
@@ -42,7 +42,7 @@ describe('podlog/pino/transport', () => {
   });
 
   it('ships every record from pino’s worker thread, with pino’s custom levels, errors and bindings', async () => {
-    const records: PrintableRecord[] = [];
+    const records: TestRecord[] = [];
     receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => records.push(r) });
     const N = 5000;
     const run = await runTs(['test/integrations/pino/fixtures/transport-app.ts'], {
