@@ -3,6 +3,7 @@
  * place), sorted out into the record's body, fields and exception.
  */
 import { isErrorValue } from '../record/error-entries.js';
+import { httpMessageKey } from '../record/http-values.js';
 import { readProperty } from '../record/read-property.js';
 import { emitRecord } from './emit-record.js';
 import type { LoggerState } from './logger-state.js';
@@ -67,6 +68,11 @@ export function writeCall(
     } else if (isFieldsObject(a)) {
       fields = a;
       body = b;
+      // pino's habit: a lone request or response is logged as `{ req }` / `{ res }`.
+      if (Object.getPrototypeOf(a) !== Object.prototype) {
+        const key = httpMessageKey(a);
+        if (key !== undefined) fields = { [key]: a };
+      }
     } else {
       body = a;
       if (b !== null && typeof b === 'object') fields = b;
