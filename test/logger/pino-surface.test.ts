@@ -167,6 +167,13 @@ describe('levels, customLevels, silent', () => {
     expect(sink.last().body).toBe('child crit');
     expect(typeof child.audit).toBe('function');
     expect(captureLogger({ customLevels: { audit: 35 }, level: 'audit' }).log.level).toBe('audit');
+    l2.setLevel('crit');
+    expect(l2.level).toBe('crit');
+    l2.setLevel('notice', { logger: 'db' });
+    const db = l2.child({}, { name: 'db' }) as typeof c;
+    db.notice('db notice');
+    expect(sink.last().body).toBe('db notice');
+    expect(() => l2.setLevel('nope')).toThrow(/setLevel level/);
   });
 
   it('bad custom levels fail fast, naming the option', () => {
