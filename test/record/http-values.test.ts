@@ -22,6 +22,15 @@ function assertNoSecrets(bytes: Uint8Array): void {
   expect(text).not.toContain('_events');
 }
 
+/** Waits until `check` is true, polling on the event loop; fails after `ms`. */
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 interface Exchange {
   req: IncomingMessage;
   res: ServerResponse;
@@ -136,6 +145,25 @@ describe('raw node:http request and response', () => {
     const a = sink.last().attributes;
     expect(a['http.request.method']).toBe('POST');
     expect(a.reqId).toBe(7);
+  });
+
+  it('through the winston transport (metadata goes through the same encoder)', async () => {
+    const { createTestLogger } = await import('../../src/testing/index.js');
+    const { PodlogTransport } = await import('../../src/integrations/winston/index.js');
+    const { default: winston } = await import('winston');
+    const test = createTestLogger();
+    const w = winston.createLogger({ transports: [new PodlogTransport({ logger: test.logger })] });
+    const { x, done } = await exchange();
+    w.info('winston done', { req: x.req, ctx: { res: x.res } });
+    x.res.end();
+    await done;
+    await until(() => test.records.length === 1);
+    const text = JSON.stringify(test.records[0], (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+    for (const s of SECRETS) expect(text).not.toContain(s);
+    expect(test.records[0].attributes['http.request.method']).toBe('POST');
+    expect((test.records[0].attributes.ctx as Record<string, Record<string, unknown>>).res.statusCode).toBe(
+      200,
+    );
   });
 
   it('names from the redact option are censored too; paths reach into the shape', async () => {
