@@ -55,6 +55,10 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     limiter: control.limiter,
     runtime: control.levels,
     otel,
+    levelTable: config.facade.levelTable,
+    mixin: config.facade.mixin,
+    serializers: config.facade.serializers,
+    msgPrefix: config.facade.msgPrefix,
   };
   const scope = encodeScope(config.name);
   core.scopes.set(config.name, scope);

@@ -22,7 +22,11 @@ function templateOf(a: unknown, b: unknown): string {
 export function levelMethod(state: LoggerState, severityNumber: number, severityText: string): LogFn {
   const levels = state.core.levels;
   const limiter = state.core.limiter;
-  return (a: unknown, b?: unknown): void => {
+  // A function, not an arrow, for `arguments`, read only by length and index: the optimizing
+  // compiler then never allocates it. A rest parameter, or passing `arguments` on, allocates on
+  // every call once any call site passes more than two arguments: the disabled call measured
+  // 18 → 30–38 ns CPU (bench/hot-path-ab.mjs).
+  return function log(a?: unknown, b?: unknown): void {
     if (state.generation !== levels.generation) syncLevel(state);
     if (severityNumber < state.threshold) return;
     if (
@@ -31,9 +35,19 @@ export function levelMethod(state: LoggerState, severityNumber: number, severity
     ) {
       return;
     }
-    writeCall(state, severityNumber, severityText, a, b);
-  };
+    // biome-ignore lint/complexity/noArguments: see above
+    const n = arguments.length;
+    if (n > 2) {
+      const all = new Array<unknown>(n);
+      // biome-ignore lint/complexity/noArguments: see above
+      for (let i = 0; i < n; i++) all[i] = arguments[i];
+      writeCall(state, severityNumber, severityText, a, b, all);
+    } else writeCall(state, severityNumber, severityText, a, b);
+  } as LogFn;
 }
+
+/** `log.silent(…)`: pino's no-op level method. */
+export const silentMethod: LogFn = () => {};
 
 /** `log.event(name, fields)`: an INFO record with `event_name`. Not rate-limited. Never throws. */
 export function writeEvent(state: LoggerState, name: string, fields: Fields | undefined): void {
