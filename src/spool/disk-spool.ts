@@ -88,7 +88,11 @@ export class DiskSpool implements Spool {
     // writer evicts to make room): callbacks keep their modules independent.
     this.writer = new SegmentWriter(this.ctx, health, {
       evict: (seg, reason) => this.reaper.evictSegment(seg, reason),
-      closed: (seg) => this.reaper.maybeDelete(seg),
+      closed: (seg) => {
+        this.reaper.maybeDelete(seg);
+        // Sealed: the cursor's manifest now records its final frame count.
+        this.cursor.markDirty();
+      },
     });
     this.cursor = new CursorKeeper(this.ctx, () => this.writer.nextSeq());
     this.reaper = new SegmentReaper(this.ctx, this.writer, () => this.cursor.markDirty());

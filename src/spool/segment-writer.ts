@@ -112,6 +112,7 @@ export class SegmentWriter {
       seg.bytes += frame.length;
       ctx.index.totalBytes += frame.length;
       a.frames++;
+      seg.frames = a.frames;
       a.dirty = !syncNow;
       this.health.wrote();
       return a;
