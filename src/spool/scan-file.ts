@@ -112,7 +112,7 @@ export function assessDamage(scan: SegmentScan, ctx: DamageContext): Damage {
   }
   const covered = m?.end ?? 0;
   // Frames may have been appended after the manifest was written: their loss is not known.
-  const beyondUnknown = !m || !m.sealed;
+  const beyondUnknown = !m?.sealed;
   if (scan.header !== 'ok') {
     const tornAtCreation = scan.header === 'short' && ctx.newest && (!m || m.end === 0);
     if (!tornAtCreation) {
