@@ -25,6 +25,10 @@ export interface ExitParticipant {
   /** Records written so far; `beforeExit` flushes again only once it has grown. */
   readonly written: number;
   flush(): Promise<void>;
+  /** `flush`, after writing the summary of the drops not reported yet. */
+  flushBeforeExit(): Promise<void>;
+  /** True when drops are counted that no summary reported yet (`beforeExit` then flushes too). */
+  readonly unreportedDrops: boolean;
   shutdown(options: { timeoutMs: number }): Promise<void>;
   exitSync(): void;
 }
@@ -99,13 +103,14 @@ function onBeforeExit(): void {
   // The loop is empty: what is queued waits for an unref'd timer, or for a backend that is
   // down. Flush it, holding the process up to the deadline; `beforeExit` comes again after it.
   // Flush again only if records were written since: a flush that cannot finish must not
-  // restart itself forever (the process would never end).
+  // restart itself forever (the process would never end). Unreported drops get their summary
+  // written first, so drops late in a process reach the backend too.
   for (const r of registrations) {
     const p = r.participant;
-    if (r.flushing || p.queuedRecords === 0 || p.written === r.flushedAt) continue;
+    if (r.flushing || (p.queuedRecords === 0 && !p.unreportedDrops) || p.written === r.flushedAt) continue;
     r.flushing = true;
     r.flushedAt = p.written;
-    void withDeadline(p.flush(), r.timeoutMs, true).finally(() => {
+    void withDeadline(p.flushBeforeExit(), r.timeoutMs, true).finally(() => {
       r.flushing = false;
     });
   }
