@@ -183,13 +183,13 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
   }
 
   /** One replay: 'delivered' when it went through (or was settled for good). */
-  async function run(): Promise<'delivered' | 'empty' | 'failed' | 'stopped'> {
+  async function run(halt?: () => boolean): Promise<'delivered' | 'empty' | 'failed' | 'stopped'> {
     if (!(await retryUnsettled())) return 'failed';
     const batch = await lease();
     if (!batch) return hasData ? 'failed' : 'empty';
     let settled = false;
     try {
-      if (stopped) {
+      if (stopped || halt?.()) {
         spool.release(batch.id);
         settled = true;
         return 'stopped';
@@ -254,23 +254,26 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
     },
     drain(timeoutMs) {
       const drained = (async (): Promise<DrainResult> => {
-        while (running) await running;
-        if (stopped) return 'stopped';
         let late = false;
+        // Armed before waiting for a replay in flight: the deadline bounds that wait too.
         const timer = setTimeout(() => {
           late = true;
           controller?.abort();
         }, timeoutMs);
         timer.unref();
+        const halt = () => late;
+        let loop: Promise<DrainResult> | undefined;
         try {
+          while (running) await running;
+          if (stopped) return 'stopped';
           // `running` is this drain: the dispatcher starts no replay of its own meanwhile.
-          const loop = (async (): Promise<DrainResult> => {
+          loop = (async (): Promise<DrainResult> => {
             hasData = true;
             for (;;) {
               if (stopped) return 'stopped';
               if (late) return 'deadline';
               if (!exporter.healthy) return 'unhealthy';
-              const r = await run();
+              const r = await run(halt);
               if (late && r !== 'empty') return 'deadline';
               if (r !== 'delivered') return r;
             }
@@ -279,7 +282,7 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
           return await loop;
         } finally {
           clearTimeout(timer);
-          running = undefined;
+          if (loop && running === loop) running = undefined;
           if (!stopped) deps.wake();
         }
       })();
