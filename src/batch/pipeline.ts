@@ -201,6 +201,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
     abortGraceMs: deps.abortGraceMs ?? 1000,
     released: () => released(),
     onClosed: deps.onClosed,
+    deliveryWorks: () => exporter.healthy && !failing,
   });
 
   /** Memory went down: wake `drained()` waiters, maybe write the drop summary, send more. */

@@ -51,6 +51,8 @@ export interface ShutdownDeps {
   released: () => void;
   /** Called once the sink is shut down or has run `exitSync`. */
   onClosed: (() => void) | undefined;
+  /** True while the backend takes records (healthy, and the last export delivered). */
+  deliveryWorks: () => boolean;
 }
 
 export interface Shutdown {
@@ -127,7 +129,7 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
       await settled();
       const left = replayer ? await replayer.drain(Math.max(0, timeoutMs - (Date.now() - started))) : 'empty';
       // Drops late in the process (those of the drain included) reach the backend or the spool.
-      if (!late && summary.flushPending()) await settled();
+      if (!late) await finalSummary();
       return left;
     })();
     const deadline = timeout(timeoutMs);
@@ -187,13 +189,28 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
   /** After the shutdown deadline: what is still in memory goes to the spool or is dropped. */
   async function abandon(): Promise<void> {
     dispatcher.markDeadlinePassed();
+    const appends = readyToDisk();
+    dispatcher.abortAll();
+    await appends;
+  }
+
+  /** Moves the batches waiting for a slot to the spool (or drops them as `shutdown`). */
+  function readyToDisk(): Promise<unknown> {
     intake.cut();
     const rest = queue.ready;
     queue.ready = [];
     for (const entry of rest) queue.forget(entry);
-    const appends = rest.map((e) => spill.toDisk(e.batch, 'shutdown').then(() => tracker.settle(e.seq)));
-    dispatcher.abortAll();
-    await Promise.all(appends);
+    return Promise.all(rest.map((e) => spill.toDisk(e.batch, 'shutdown').then(() => tracker.settle(e.seq))));
+  }
+
+  /**
+   * The summary of the drops not reported yet: sent while delivery works; straight to the spool
+   * when the backend is down (sending it would only hold shutdown until its deadline).
+   */
+  async function finalSummary(): Promise<void> {
+    if (deps.deliveryWorks()) {
+      if (summary.flushPending()) await settled();
+    } else if (spool && summary.flushPending()) await readyToDisk();
   }
 
   function exitSync(): void {

@@ -12,11 +12,18 @@ import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
 import { deadEndpoint } from '../helpers/receiver.js';
 import { expectInvariant } from './fakes.js';
 
-function logger(endpoint: string, dir: string, lines: string[], shutdownTimeoutMs = 5_000) {
+function logger(
+  endpoint: string,
+  dir: string,
+  lines: string[],
+  shutdownTimeoutMs = 5_000,
+  queueMax?: number,
+) {
   return createLogger({
     endpoint,
     serviceName: 'backlog',
     spool: { dir },
+    ...(queueMax ? { queue: { maxRecords: queueMax }, overflow: 'drop-newest' as const } : {}),
     retry: { maxElapsedMs: 200, initialDelayMs: 10, maxDelayMs: 20 },
     shutdownTimeoutMs,
     handleExit: false,
@@ -77,5 +84,25 @@ describe('the spool backlog at flush and shutdown', () => {
     expect(lines).toContain(
       `accepted 0, exported ${s.exported}, spooled ${s.spooled}, dropped 0; recovered 3000 from an earlier process`,
     );
+  });
+
+  it('with the backend down, the last drop summary goes to the spool, and the next run delivers it', async () => {
+    const lines: string[] = [];
+    const down = logger(await deadEndpoint(), dir, lines, 5_000, 100);
+    for (let i = 0; i < 1000; i++) down.info('burst', { i });
+    await down.shutdown();
+    const s = down.stats();
+    expectInvariant(s);
+    expect(s.dropped.queue_full).toBeGreaterThanOrEqual(900);
+    // The summary is one more accepted record, kept in the spool with the queued ones.
+    expect(s.accepted).toBe(1001);
+    expect(s.spooled).toBe(1001 - s.dropped.queue_full);
+    const up = logger(server.endpoint, dir, []);
+    await up.flush();
+    const summaries = server.records().filter((r) => r.eventName === 'podlog.dropped');
+    expect(summaries.map((r) => Number(r.attributes['podlog.dropped.queue_full']))).toEqual([
+      s.dropped.queue_full,
+    ]);
+    await up.shutdown();
   });
 });
