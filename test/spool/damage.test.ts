@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatSpoolReport } from '../../src/cli/spool-inspect.js';
 import { encodeCursor, readCursor } from '../../src/spool/cursor.js';
 import { SEGMENT_HEADER_BYTES } from '../../src/spool/format.js';
 import { nodeSpoolFs } from '../../src/spool/fs.js';
@@ -63,6 +64,9 @@ describe('spool damage is counted per record', () => {
     // `podlog spool inspect` saw the same loss before recovery touched anything.
     expect(report.totals.lostRecords).toBe(lost);
     expect(report.totals.lossUnknown).toBe(0);
+    const text = formatSpoolReport(report);
+    expect(text).toContain(`${lost} records lost to damage`);
+    expect(text).toContain('damaged: a cut end');
     h.invariant();
     await h.spool.close();
     // The next process does not count it again.
@@ -121,6 +125,7 @@ describe('spool damage is counted per record', () => {
     truncateSync(join(t.dir, segs[2]), 0);
     const report = inspectSpool(t.dir);
     expect(report.totals.lossUnknown).toBe(2);
+    expect(formatSpoolReport(report)).toMatch(/\d+\+ records lost to damage/);
     const h = harness(t.dir);
     await h.drain();
     expect(h.counters.lossUnknown.corrupt).toBe(2);
