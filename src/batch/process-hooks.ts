@@ -3,7 +3,8 @@
  * has at most one podlog listener:
  * - `SIGTERM` / `SIGINT`: shut the sinks down within their deadline, then re-raise the signal
  *   when podlog's listener was the only one (the process ends exactly as it would without
- *   podlog); when the app has listeners of its own, only flush and leave the exit to the app.
+ *   podlog); when the app has listeners of its own, only flush (the pending drop summary
+ *   included) and leave the exit to the app.
  * - `beforeExit`: flush what is queued (the loop emptied, but records still wait for a timer),
  *   holding the process for that flush up to the deadline, once per quiet period: again only
  *   after new records were written, so a flush that cannot complete (backend down, spool or
@@ -84,7 +85,7 @@ function onSignal(signal: Signal): void {
   const keepAlive = setTimeout(() => {}, clampDelay(maxTimeout() + 1000));
   const work = alone
     ? regs.map((r) => r.participant.shutdown({ timeoutMs: r.timeoutMs }))
-    : regs.map((r) => withDeadline(r.participant.flush(), r.timeoutMs));
+    : regs.map((r) => withDeadline(r.participant.flushBeforeExit(), r.timeoutMs));
   void Promise.allSettled(work).then(() => {
     clearTimeout(keepAlive);
     handling = undefined;

@@ -166,6 +166,22 @@ describe('short-lived processes and late drops', () => {
     expect(summed(receiver.records(), 'podlog.dropped.queue_full')).toBe(s.dropped.queue_full);
   }, 60_000);
 
+  it('at SIGTERM with an app listener (podlog only flushes) the late drops are summarized too', async () => {
+    receiver = await startReceiver();
+    const ended = await runChild({
+      ENDPOINT: receiver.endpoint,
+      RUN: '1',
+      N: '10000',
+      BURSTS: '2',
+      QUEUE_MAX: '200',
+      END_MODE: 'sigterm',
+    });
+    expect(ended.code).toBe(0);
+    const s = ended.stats;
+    expect(s.dropped.queue_full).toBeGreaterThan(15_000);
+    expect(summed(receiver.records(), 'podlog.dropped.queue_full')).toBe(s.dropped.queue_full);
+  }, 60_000);
+
   it('at process.exit() the pending summary goes to the spool, and the next run delivers it', async () => {
     const spool = join(dir, 'spool');
     receiver = await startReceiver();
