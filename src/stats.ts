@@ -71,6 +71,19 @@ export interface StatsSnapshot {
   dropped: { total: number } & Record<DropReason, number>;
   /** Records held back by the log-storm limiter (not drops: they were never accepted). */
   suppressed: number;
+  /**
+   * Losses whose record count could not be known: then the counters hold a lower bound, and a
+   * diagnostic line says so. Zero in a healthy run.
+   *
+   * - `corrupt`: damaged places in the spool (a corrupt frame, a cut or emptied segment, a
+   *   broken header, an unreadable rest) that no cursor manifest covered (a cursor written by
+   *   podlog before 0.2, or a lost cursor). Each adds its best guess to `dropped.corrupt` (the
+   *   frame's own count field, else 1), so `dropped.corrupt` is a lower bound while this is > 0.
+   * - `rejected`: batches answered 2xx whose `partial_success` could not be read (a response
+   *   body over 4 MiB without `rejected_log_records` in its first 4 MiB). Their records are
+   *   counted `exported`; up to all of them may have been rejected by the backend.
+   */
+  lossUnknown: { corrupt: number; rejected: number };
   /** Export attempts that were retried. */
   retries: number;
   /** Bytes sent to the backend (after compression), including retries. */
@@ -105,6 +118,8 @@ export class Counters {
   retries = 0;
   bytesSent = 0;
   requests = 0;
+  /** See {@link StatsSnapshot.lossUnknown}. */
+  readonly lossUnknown = { corrupt: 0, rejected: 0 };
   readonly dropped: Record<DropReason, number> = Object.fromEntries(
     DROP_REASONS.map((r) => [r, 0]),
   ) as Record<DropReason, number>;
@@ -128,6 +143,7 @@ export class Counters {
       spooled: this.spooled,
       dropped: { total: this.droppedTotal(), ...this.dropped },
       suppressed: this.suppressed,
+      lossUnknown: { ...this.lossUnknown },
       retries: this.retries,
       bytesSent: this.bytesSent,
       requests: this.requests,

@@ -28,14 +28,25 @@ export interface DropSummaryDeps {
   resource: () => QueuedRecord['resource'] | undefined;
   /** Encodes the summary record (the facade's encoder). */
   build: BuildDropSummary;
-  /** Puts the summary into the pipeline; false when it cannot take it now (then it is tried later). */
-  emit: (record: QueuedRecord) => boolean;
+  /**
+   * Puts the summary into the pipeline; false when it cannot take it now (then it is tried
+   * later). `last`: the pipeline is ending, it must take it even over the queue's limit.
+   */
+  emit: (record: QueuedRecord, last: boolean) => boolean;
   now?: () => number;
 }
 
 export interface DropSummary {
   /** Writes a summary now if drops are unreported, the queue is calm and the interval allows. */
   check(): void;
+  /**
+   * Writes the summary of every drop not reported yet now, whether calm or not and whatever the
+   * interval: for `flush()`, `shutdown()` and the exit paths, so drops late in a process reach
+   * the backend (or the spool) too. True when one was written.
+   */
+  flushPending(): boolean;
+  /** True when drops are counted that no summary reported yet. */
+  readonly unreported: boolean;
   /** `n` records of a summary were dropped (`reason`): counted, but never reported by a summary. */
   absorb(reason: DropReason, n: number): void;
   stop(): void;
@@ -51,8 +62,8 @@ export function createDropSummary(deps: DropSummaryDeps): DropSummary {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  function check(): void {
-    if (stopped || timer) return;
+  /** Drops not reported yet, per reason; undefined when none. */
+  function unreported(): Partial<Record<DropReason, number>> | undefined {
     const counts: Partial<Record<DropReason, number>> = {};
     let any = false;
     for (const r of REPORTED) {
@@ -62,7 +73,21 @@ export function createDropSummary(deps: DropSummaryDeps): DropSummary {
         any = true;
       }
     }
-    if (!any || !deps.calm()) return;
+    return any ? counts : undefined;
+  }
+
+  function write(counts: Partial<Record<DropReason, number>>, last: boolean): boolean {
+    const resource = deps.resource();
+    if (!resource) return false;
+    if (!deps.emit(deps.build(counts, resource), last)) return false;
+    for (const r of REPORTED) reported[r] += counts[r] ?? 0;
+    return true;
+  }
+
+  function check(): void {
+    if (stopped || timer) return;
+    const counts = unreported();
+    if (!counts || !deps.calm()) return;
     const wait = last + deps.intervalMs - now();
     if (wait > 0) {
       timer = setTimeout(() => {
@@ -72,15 +97,20 @@ export function createDropSummary(deps: DropSummaryDeps): DropSummary {
       timer.unref();
       return;
     }
-    const resource = deps.resource();
-    if (!resource) return;
-    if (!deps.emit(deps.build(counts, resource))) return;
-    for (const r of REPORTED) reported[r] += counts[r] ?? 0;
-    last = now();
+    if (write(counts, false)) last = now();
   }
 
   return {
     check,
+    get unreported() {
+      return unreported() !== undefined;
+    },
+    flushPending() {
+      const counts = unreported();
+      if (!counts || !write(counts, true)) return false;
+      last = now();
+      return true;
+    },
     absorb(reason, n) {
       if (n > 0 && REPORTED.includes(reason)) reported[reason] += n;
     },

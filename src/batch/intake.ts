@@ -33,9 +33,10 @@ export interface IntakeDeps {
 export interface Intake {
   /**
    * Takes one record (already counted `queued`), or drops and counts it. Returns the batch the
-   * record completed, when it filled one (the batch is cut at once).
+   * record completed, when it filled one (the batch is cut at once). `overLimit`: taken even
+   * over the queue's limits (podlog's last drop summary; one small record).
    */
-  enqueue(record: QueuedRecord): Entry | undefined;
+  enqueue(record: QueuedRecord, overLimit?: boolean): Entry | undefined;
   /** Cuts the loose records into a batch now (flush, shutdown, the delay timer); returns it. */
   cut(): Entry | undefined;
   /** The resource of the last record taken, for the drop summary. */
@@ -60,14 +61,14 @@ export function createIntake(deps: IntakeDeps): Intake {
     return entry;
   }
 
-  function enqueue(record: QueuedRecord): Entry | undefined {
+  function enqueue(record: QueuedRecord, overLimit = false): Entry | undefined {
     const size = framedSize(record);
     if (size > deps.maxBytes) {
       drops.fromQueue('too_large', 1);
       deps.dropped();
       return undefined;
     }
-    if (!queue.fits(size) && !makeRoom(size)) {
+    if (!overLimit && !queue.fits(size) && !makeRoom(size)) {
       drops.fromQueue('queue_full', 1);
       return undefined;
     }

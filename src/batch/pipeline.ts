@@ -73,6 +73,10 @@ export interface PipelineSink extends RecordSink {
   readonly queuedRecords: number;
   /** Records written so far (grows with every `write`; the exit hooks watch it for activity). */
   readonly written: number;
+  /** `flush()`, after writing the summary of the drops not reported yet (the `beforeExit` hook). */
+  flushBeforeExit(): Promise<void>;
+  /** True when drops are counted that no summary reported yet. */
+  readonly unreportedDrops: boolean;
   readonly closed: boolean;
 }
 
@@ -152,15 +156,19 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
     // Only while delivery works: a summary written into an outage would be dropped in turn.
     calm: () => !lifecycle.closed && fill() < LOW_WATER && exporter.healthy && !failing,
     resource: () => intake.lastResource,
-    emit: (record) => {
+    emit: (record, last) => {
       // Never at the cost of a user's record (no overflow policy for it), and never mixed into
-      // a user's batch: alone in its batch, its own drops are known (and not summarized).
-      if (!queue.fits(framedSize(record))) return false;
+      // a user's batch: alone in its batch, its own drops are known (and not summarized). The
+      // last one (flush, shutdown, exit) may go over the queue's limit by this one record.
+      if (!last && !queue.fits(framedSize(record))) return false;
+      // Without a spool to keep it, the last one is not written into a known outage: it could
+      // only be dropped (the account line at the end has the totals).
+      if (last && !spool && (failing || !exporter.healthy)) return false;
       counters.accepted++;
       counters.queued++;
       intake.cut();
       // The summary alone may fill a batch (tiny batch limits): then enqueue has cut it already.
-      const entry = intake.enqueue(record) ?? intake.cut();
+      const entry = intake.enqueue(record, last) ?? intake.cut();
       if (entry) drops.markOwn(entry.batch);
       return true;
     },
@@ -179,6 +187,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
   });
 
   const lifecycle = createShutdown({
+    counters,
     queue,
     intake,
     dispatcher,
@@ -192,6 +201,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
     abortGraceMs: deps.abortGraceMs ?? 1000,
     released: () => released(),
     onClosed: deps.onClosed,
+    deliveryWorks: () => exporter.healthy && !failing,
   });
 
   /** Memory went down: wake `drained()` waiters, maybe write the drop summary, send more. */
@@ -237,8 +247,7 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
       return drainWaiters.wait();
     },
     flush() {
-      intake.cut();
-      return tracker.waitFor(queue.lastSeq);
+      return lifecycle.flush(cfg.shutdownTimeoutMs);
     },
     shutdown(options) {
       return lifecycle.shutdown(shutdownTimeout(options?.timeoutMs, cfg.shutdownTimeoutMs, diag));
@@ -246,11 +255,17 @@ export function createPipeline(deps: PipelineDeps): PipelineSink {
     exitSync() {
       lifecycle.exitSync();
     },
+    flushBeforeExit() {
+      return lifecycle.flushBeforeExit(cfg.shutdownTimeoutMs);
+    },
     get queuedRecords() {
       return queue.records + spill.records;
     },
     get written() {
       return written;
+    },
+    get unreportedDrops() {
+      return !lifecycle.closed && summary.unreported;
     },
     get closed() {
       return lifecycle.closed;

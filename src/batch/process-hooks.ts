@@ -3,7 +3,8 @@
  * has at most one podlog listener:
  * - `SIGTERM` / `SIGINT`: shut the sinks down within their deadline, then re-raise the signal
  *   when podlog's listener was the only one (the process ends exactly as it would without
- *   podlog); when the app has listeners of its own, only flush and leave the exit to the app.
+ *   podlog); when the app has listeners of its own, only flush (the pending drop summary
+ *   included) and leave the exit to the app.
  * - `beforeExit`: flush what is queued (the loop emptied, but records still wait for a timer),
  *   holding the process for that flush up to the deadline, once per quiet period: again only
  *   after new records were written, so a flush that cannot complete (backend down, spool or
@@ -25,6 +26,10 @@ export interface ExitParticipant {
   /** Records written so far; `beforeExit` flushes again only once it has grown. */
   readonly written: number;
   flush(): Promise<void>;
+  /** `flush`, after writing the summary of the drops not reported yet. */
+  flushBeforeExit(): Promise<void>;
+  /** True when drops are counted that no summary reported yet (`beforeExit` then flushes too). */
+  readonly unreportedDrops: boolean;
   shutdown(options: { timeoutMs: number }): Promise<void>;
   exitSync(): void;
 }
@@ -80,7 +85,7 @@ function onSignal(signal: Signal): void {
   const keepAlive = setTimeout(() => {}, clampDelay(maxTimeout() + 1000));
   const work = alone
     ? regs.map((r) => r.participant.shutdown({ timeoutMs: r.timeoutMs }))
-    : regs.map((r) => withDeadline(r.participant.flush(), r.timeoutMs));
+    : regs.map((r) => withDeadline(r.participant.flushBeforeExit(), r.timeoutMs));
   void Promise.allSettled(work).then(() => {
     clearTimeout(keepAlive);
     handling = undefined;
@@ -99,13 +104,14 @@ function onBeforeExit(): void {
   // The loop is empty: what is queued waits for an unref'd timer, or for a backend that is
   // down. Flush it, holding the process up to the deadline; `beforeExit` comes again after it.
   // Flush again only if records were written since: a flush that cannot finish must not
-  // restart itself forever (the process would never end).
+  // restart itself forever (the process would never end). Unreported drops get their summary
+  // written first, so drops late in a process reach the backend too.
   for (const r of registrations) {
     const p = r.participant;
-    if (r.flushing || p.queuedRecords === 0 || p.written === r.flushedAt) continue;
+    if (r.flushing || (p.queuedRecords === 0 && !p.unreportedDrops) || p.written === r.flushedAt) continue;
     r.flushing = true;
     r.flushedAt = p.written;
-    void withDeadline(p.flush(), r.timeoutMs, true).finally(() => {
+    void withDeadline(p.flushBeforeExit(), r.timeoutMs, true).finally(() => {
       r.flushing = false;
     });
   }

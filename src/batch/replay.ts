@@ -45,6 +45,13 @@ export interface ReplayerDeps {
   now?: () => number;
 }
 
+/**
+ * How a {@link Replayer.drain} ended: the spool is `empty`; a replay left records undelivered
+ * (`failed`) or the exporter reports the backend down (`unhealthy`); the deadline passed
+ * (`deadline`); or the replayer was stopped.
+ */
+export type DrainResult = 'empty' | 'failed' | 'unhealthy' | 'deadline' | 'stopped';
+
 export interface Replayer {
   /** True while a replay is running (it occupies one concurrency slot). */
   readonly active: boolean;
@@ -54,6 +61,15 @@ export interface Replayer {
   start(): void;
   /** Something was appended: the spool has data again. */
   noteAppended(): void;
+  /**
+   * Replays the backlog now, one batch after another, until the spool is empty, the backend
+   * stops taking it, or `timeoutMs` passes (the replay in flight is then aborted and released:
+   * it stays spooled). For `flush()` and `shutdown()`: a short-lived process (a Job, a CLI)
+   * must not leave an earlier run's backlog behind while the backend is up. Ignores the
+   * replay rate limit and the pause after a failure (bounded by the deadline instead), not
+   * the exporter's health.
+   */
+  drain(timeoutMs: number): Promise<DrainResult>;
   /** Aborts a running replay (it is released, not lost) and starts no more. Resolves when idle. */
   stop(): Promise<void>;
 }
@@ -64,7 +80,7 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
   const now = deps.now ?? Date.now;
   // Assume data until `next()` says otherwise: an earlier process may have left batches.
   let hasData = true;
-  let running: Promise<void> | undefined;
+  let running: Promise<unknown> | undefined;
   let pausedUntil = 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -86,14 +102,15 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
     arm(ms);
   }
 
-  async function settle(id: string, outcome: ExportOutcome): Promise<void> {
+  /** Moves the counters for a replay's outcome; false when it left records undelivered. */
+  async function settle(id: string, outcome: ExportOutcome): Promise<boolean> {
     let dropped = 0;
     for (const n of Object.values(outcome.dropped)) dropped += n ?? 0;
     if (outcome.exported === 0 && dropped === 0) {
       deps.delivering?.(false);
       spool.release(id);
       pause(deps.retryMs);
-      return;
+      return false;
     }
     counters.spooled -= outcome.exported;
     counters.exported += outcome.exported;
@@ -103,7 +120,7 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
     if (outcome.exported === 0 && outcome.undelivered.length === 0) {
       const reason = Object.keys(outcome.dropped).join(',') || 'rejected';
       await finish(id, () => spool.quarantine(id, reason));
-      return;
+      return true;
     }
     // Keep the parts that did not go through before letting go of the original.
     for (const part of outcome.undelivered) {
@@ -116,6 +133,7 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
       if (!ok) drops.fromSpool('disk_error', part.count);
     }
     await finish(id, () => spool.ack(id));
+    return outcome.undelivered.length === 0;
   }
 
   /** Runs a counted batch's `ack` / `quarantine`; on a rejection keeps it for a retry. */
@@ -164,22 +182,24 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
     }
   }
 
-  async function run(): Promise<void> {
-    if (!(await retryUnsettled())) return;
+  /** One replay: 'delivered' when it went through (or was settled for good). */
+  async function run(halt?: () => boolean): Promise<'delivered' | 'empty' | 'failed' | 'stopped'> {
+    if (!(await retryUnsettled())) return 'failed';
     const batch = await lease();
-    if (!batch) return;
+    if (!batch) return hasData ? 'failed' : 'empty';
     let settled = false;
     try {
-      if (stopped) {
+      if (stopped || halt?.()) {
         spool.release(batch.id);
         settled = true;
-        return;
+        return 'stopped';
       }
       controller = new AbortController();
       const outcome = await exporter.export(batch, { signal: controller.signal });
       controller = undefined;
-      await settle(batch.id, outcome);
+      const ok = await settle(batch.id, outcome);
       settled = true;
+      return ok ? 'delivered' : 'failed';
     } finally {
       controller = undefined;
       if (!settled) {
@@ -231,6 +251,45 @@ export function createReplayer(deps: ReplayerDeps): Replayer {
     },
     noteAppended() {
       hasData = true;
+    },
+    drain(timeoutMs) {
+      const drained = (async (): Promise<DrainResult> => {
+        let late = false;
+        // Armed before waiting for a replay in flight: the deadline bounds that wait too.
+        const timer = setTimeout(() => {
+          late = true;
+          controller?.abort();
+        }, timeoutMs);
+        timer.unref();
+        const halt = () => late;
+        let loop: Promise<DrainResult> | undefined;
+        try {
+          while (running) await running;
+          if (stopped) return 'stopped';
+          // `running` is this drain: the dispatcher starts no replay of its own meanwhile.
+          loop = (async (): Promise<DrainResult> => {
+            hasData = true;
+            for (;;) {
+              if (stopped) return 'stopped';
+              if (late) return 'deadline';
+              if (!exporter.healthy) return 'unhealthy';
+              const r = await run(halt);
+              if (late && r !== 'empty') return 'deadline';
+              if (r !== 'delivered') return r;
+            }
+          })();
+          running = loop;
+          return await loop;
+        } finally {
+          clearTimeout(timer);
+          if (loop && running === loop) running = undefined;
+          if (!stopped) deps.wake();
+        }
+      })();
+      return drained.catch((err): DrainResult => {
+        diag.error('replay', `replay failed: ${(err as Error).message}`);
+        return 'failed';
+      });
     },
     async stop() {
       stopped = true;

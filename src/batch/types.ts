@@ -29,7 +29,11 @@ export interface RecordSink<R extends QueuedRecord = QueuedRecord> {
   readonly pressure: number;
   /** Resolves when the queue is below its low-water mark. */
   drained(): Promise<void>;
-  /** Resolves when everything written before the call is exported, spooled or dropped-and-counted. */
+  /**
+   * Resolves when everything written before the call is exported, spooled or dropped-and-counted,
+   * and, with a spool, once the spool's backlog is sent too, as far as the backend takes it
+   * within the shutdown deadline (`shutdownTimeoutMs`).
+   */
   flush(): Promise<void>;
   /** Flushes within the deadline, then spools or counts the rest, and releases resources. */
   shutdown(options?: { timeoutMs?: number }): Promise<void>;

@@ -26,6 +26,7 @@ export function formatSpoolReport(report: SpoolReport): string {
         s.corruptFrames ? `${s.corruptFrames} corrupt frames` : '',
         s.unreadableFrom !== undefined ? `unreadable from byte ${s.unreadableFrom}` : '',
         s.tornAt !== undefined ? `torn tail at ${s.tornAt}` : '',
+        s.damage ? `damaged: ${s.damage}` : '',
       ].filter(Boolean);
       out.push(
         `  ${s.file}  ${fmtBytes(s.bytes).padStart(10)}  ${String(s.pendingFrames).padStart(6)}/${s.frames} batches pending  ` +
@@ -36,7 +37,7 @@ export function formatSpoolReport(report: SpoolReport): string {
   const t = report.totals;
   out.push(
     `total: ${t.segments} segments, ${fmtBytes(t.bytes)}, ${t.pendingBatches} batches / ${t.pendingRecords} records pending, ` +
-      `${t.corruptFrames} corrupt frames; quarantine: ${report.quarantine.files} files, ${fmtBytes(report.quarantine.bytes)}`,
+      `${t.corruptFrames} corrupt frames, ${t.lostRecords}${t.lossUnknown ? '+' : ''} records lost to damage; quarantine: ${report.quarantine.files} files, ${fmtBytes(report.quarantine.bytes)}`,
   );
   return out.join('\n');
 }

@@ -215,6 +215,15 @@ export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
       case 'ok': {
         const rejected = Math.min(result.rejected, part.count);
         run.outcome.exported += part.count - rejected;
+        if (result.unknown) {
+          // Not a record counter: the records stay `exported` (the answer was 2xx); the loss,
+          // if any, is flagged as of unknown size (StatsSnapshot.lossUnknown).
+          counters.lossUnknown.rejected++;
+          diag.warn(
+            'export-partial-unknown',
+            `export to ${where}: a 2xx answer too large to read (over 4 MiB) before its rejected_log_records; ${part.count} record(s) counted exported, some may have been rejected`,
+          );
+        }
         if (rejected > 0) {
           const msg = `partial success: ${rejected} rejected${result.message ? `: ${result.message}` : ''}`;
           diag.warn('export-partial', `export to ${where}: ${msg}`);

@@ -13,8 +13,12 @@ import { ExportAbortedError, ExportTimeoutError } from './errors.js';
 import type { HttpResponse } from './transport.js';
 
 export type Verdict =
-  /** Accepted; `rejected` records of it were refused (partial success), never to be retried. */
-  | { kind: 'ok'; status: number; rejected: number; message: string }
+  /**
+   * Accepted; `rejected` records of it were refused (partial success), never to be retried.
+   * `unknown`: the body was cut at the response cap before `rejected_log_records` could be
+   * read, so how many were rejected is not known.
+   */
+  | { kind: 'ok'; status: number; rejected: number; message: string; unknown?: boolean }
   /** Try again later. `cause` is short and stable (diagnostic rate-limit key). */
   | { kind: 'retry'; cause: string; detail: string; retryAfterMs?: number }
   | { kind: 'too_large'; status: number }
@@ -49,16 +53,22 @@ function header(res: HttpResponse, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** `partial_success` of an `ExportLogsServiceResponse`, protobuf or JSON. */
+/**
+ * `partial_success` of an `ExportLogsServiceResponse`, protobuf or JSON. `truncated`: the body
+ * is only the first `MAX_RESPONSE_BYTES` of a longer one (a huge `error_message`); its leading
+ * fields are read, and `unknown` says when `rejected_log_records` was not among them.
+ */
 export function decodePartialSuccess(
   body: Uint8Array,
   contentType: string | undefined,
   fallback: 'json' | 'protobuf',
-): { rejected: number; message: string } {
+  truncated = false,
+): { rejected: number; message: string; unknown?: boolean } {
   const none = { rejected: 0, message: '' };
   if (body.length === 0) return none;
   const type = contentType?.split(';')[0].trim().toLowerCase();
   const json = type === 'application/json' || (type === undefined && fallback === 'json');
+  if (truncated) return json ? jsonPrefix(body) : protobufPrefix(body);
   try {
     if (json) {
       const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as {
@@ -76,23 +86,80 @@ export function decodePartialSuccess(
         r.skipType(t & 7);
         continue;
       }
-      const ps = Reader.create(r.bytes());
-      out = { rejected: 0, message: '' };
-      while (ps.pos < ps.len) {
-        const tt = ps.uint32();
-        if (tt >>> 3 === F.ExportLogsPartialSuccess.rejectedLogRecords && (tt & 7) === 0) {
-          const long = ps.int64() as unknown as { low: number; high: number };
-          out.rejected = long.high > 0 ? Number.MAX_SAFE_INTEGER : Math.max(0, long.low >>> 0);
-        } else if (tt >>> 3 === F.ExportLogsPartialSuccess.errorMessage && (tt & 7) === 2) {
-          out.message = ps.string();
-        } else ps.skipType(tt & 7);
-      }
+      out = readPartialSuccess(Reader.create(r.bytes())).out;
     }
     return out;
   } catch {
     // An unreadable success body still means success: the records were accepted.
     return none;
   }
+}
+
+/** The fields of an `ExportLogsPartialSuccess`, as far as `ps` holds them (`whole`: it held all). */
+function readPartialSuccess(ps: Reader): {
+  out: { rejected: number; message: string };
+  sawRejected: boolean;
+  whole: boolean;
+} {
+  const out = { rejected: 0, message: '' };
+  let sawRejected = false;
+  try {
+    while (ps.pos < ps.len) {
+      const tt = ps.uint32();
+      if (tt >>> 3 === F.ExportLogsPartialSuccess.rejectedLogRecords && (tt & 7) === 0) {
+        const long = ps.int64() as unknown as { low: number; high: number };
+        out.rejected = long.high > 0 ? Number.MAX_SAFE_INTEGER : Math.max(0, long.low >>> 0);
+        sawRejected = true;
+      } else if (tt >>> 3 === F.ExportLogsPartialSuccess.errorMessage && (tt & 7) === 2) {
+        out.message = ps.string();
+      } else ps.skipType(tt & 7);
+    }
+    return { out, sawRejected, whole: true };
+  } catch {
+    return { out, sawRejected, whole: false };
+  }
+}
+
+/**
+ * The leading fields of a protobuf answer cut at the cap: `partial_success` is read as far as
+ * it goes. Unknown when the cut falls before `rejected_log_records` was seen (inside
+ * `partial_success`, or before it began).
+ */
+function protobufPrefix(body: Uint8Array): { rejected: number; message: string; unknown?: boolean } {
+  const r = Reader.create(body);
+  try {
+    while (r.pos < r.len) {
+      const t = r.uint32();
+      if (t >>> 3 !== F.ExportLogsServiceResponse.partialSuccess || (t & 7) !== 2) {
+        r.skipType(t & 7);
+        continue;
+      }
+      const len = r.uint32();
+      const end = Math.min(r.len, r.pos + len);
+      const ps = readPartialSuccess(Reader.create(body.subarray(r.pos, end)));
+      if (r.pos + len <= r.len) {
+        r.pos += len;
+        continue;
+      }
+      // Cut inside `partial_success`: what was read is all there is.
+      return ps.sawRejected ? ps.out : { ...ps.out, unknown: true };
+    }
+  } catch {
+    // Cut inside a field before `partial_success`.
+  }
+  return { rejected: 0, message: '', unknown: true };
+}
+
+/**
+ * The leading part of a JSON answer cut at the cap. A quote inside a JSON string is escaped, so
+ * the key pattern cannot match inside `errorMessage`'s text.
+ */
+function jsonPrefix(body: Uint8Array): { rejected: number; message: string; unknown?: boolean } {
+  const text = Buffer.from(body).toString('utf8');
+  const ps = /"partialSuccess"\s*:\s*\{/.exec(text);
+  const rejected = ps ? /"rejectedLogRecords"\s*:\s*"?(\d+)/.exec(text.slice(ps.index)) : null;
+  if (!rejected) return { rejected: 0, message: '', unknown: true };
+  return { rejected: toCount(rejected[1]), message: 'response body over 4 MiB, cut' };
 }
 
 function toCount(v: unknown): number {
@@ -107,12 +174,13 @@ export function classifyResponse(
 ): Verdict {
   const { status } = res;
   if (status >= 200 && status < 300) {
-    const ps = decodePartialSuccess(res.body, header(res, 'content-type'), options.protocol);
+    const ps = decodePartialSuccess(res.body, header(res, 'content-type'), options.protocol, res.truncated);
     return {
       kind: 'ok',
       status,
       rejected: ps.rejected,
       message: excerpt(Buffer.from(ps.message), options.secrets),
+      ...(ps.unknown ? { unknown: true } : {}),
     };
   }
   if (RETRYABLE_STATUS.has(status)) {

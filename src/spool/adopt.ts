@@ -29,7 +29,7 @@ import { errorCode } from './fs.js';
 import { tryLock } from './lock.js';
 import { listSubdirs } from './open-dir.js';
 import { quarantineDir, writeQuarantine } from './quarantine.js';
-import { type SegmentScan, scanSegmentBytes, uncountedCorrupt } from './scan-file.js';
+import { assessDamage, type Damage, type SegmentScan, scanSegmentBytes } from './scan-file.js';
 import type { SegmentWriter } from './segment-writer.js';
 import { countRecoveredCorrupt, type SpoolContext } from './spool-context.js';
 
@@ -124,6 +124,7 @@ async function adoptDir(
     .readdirSync(dir)
     .filter((n) => parseSegmentFileName(n) !== undefined)
     .sort();
+  const newest = names.at(-1);
   let adopted = 0;
   let done = true;
   for (const name of names) {
@@ -131,7 +132,17 @@ async function adoptDir(
       done = false;
       break;
     }
-    const seg = new SegmentAdoption(spool, writer, dir, ownDir, name, cursor, unsettled, ids);
+    const seg = new SegmentAdoption(
+      spool,
+      writer,
+      dir,
+      ownDir,
+      name,
+      cursor,
+      unsettled,
+      ids,
+      name === newest,
+    );
     const ok = await seg.run();
     adopted += seg.records;
     if (!ok) {
@@ -159,7 +170,8 @@ class SegmentAdoption {
   private readonly settledNow: number[] = [];
   /** Ids copied since the last checkpoint. */
   private readonly sinceCheckpoint: string[] = [];
-  private corrupt = { frames: 0, records: 0 };
+  /** Damage found and not counted yet (counted once the source settles it). */
+  private damage: Damage | undefined;
 
   constructor(
     private readonly spool: SpoolContext,
@@ -170,6 +182,7 @@ class SegmentAdoption {
     private readonly cursor: Cursor,
     private readonly unsettled: Set<string>,
     private readonly ids: PassIds,
+    private readonly newest: boolean,
   ) {
     this.file = join(dir, name);
     this.acked = new Set(cursor.acked);
@@ -179,13 +192,19 @@ class SegmentAdoption {
   async run(): Promise<boolean> {
     const { spool, writer, ids, unsettled } = this;
     const scan = scanSegmentBytes(await spool.fs.promises.readFile(this.file));
-    if (scan.header === 'bad') return this.quarantineForeign();
-    if (scan.header === 'short') return this.unlinkSource();
-    if (scan.insaneAt !== undefined && !this.quarantineRest(scan, scan.insaneAt)) return false;
     const settled = (seq: number) => isAcked(this.cursor, this.acked, seq);
-    const corrupt = uncountedCorrupt(scan, parseSegmentFileName(this.name) ?? 0, settled);
-    this.corrupt = corrupt;
-    this.settledNow.push(...corrupt.seqs);
+    const segNo = parseSegmentFileName(this.name) ?? 0;
+    const damage = assessDamage(scan, {
+      segNo,
+      settled,
+      manifest: this.cursor.segments?.get(segNo),
+      newest: this.newest,
+    });
+    this.damage = damage.what ? damage : undefined;
+    if (scan.header === 'bad') return this.quarantineForeign();
+    if (scan.header === 'short') return this.unlinkSource() && this.countDamage();
+    if (scan.insaneAt !== undefined && !this.quarantineRest(scan, scan.insaneAt)) return false;
+    this.settledNow.push(...damage.seqs);
     for (const f of scan.frames) {
       if (spool.closed) {
         // Closing: settle what was copied so far, so the next process does not copy it again.
@@ -229,8 +248,12 @@ class SegmentAdoption {
       if (!this.unlinkSource()) return false;
     } else {
       const acked = [...new Set([...this.cursor.acked, ...this.settledNow])].sort((a, b) => a - b);
+      // This segment's manifest no longer matches once frames of it are settled here: leave
+      // it out (a later adopter then counts damage in it as of unknown size); keep the others.
+      const segments = new Map(this.cursor.segments);
+      segments.delete(parseSegmentFileName(this.name) ?? -1);
       try {
-        await writeCursor(spool.fs, this.dir, { ackedBelow: this.cursor.ackedBelow, acked }, true);
+        await writeCursor(spool.fs, this.dir, { ackedBelow: this.cursor.ackedBelow, acked, segments }, true);
       } catch (err) {
         spool.diskError('adopt', err);
         return false;
@@ -238,13 +261,20 @@ class SegmentAdoption {
     }
     for (const id of this.sinceCheckpoint) this.unsettled.delete(id);
     this.sinceCheckpoint.length = 0;
-    if (this.corrupt.frames > 0) {
+    return this.countDamage();
+  }
+
+  /** Counts the damage found in the source segment, once (after it is out of the way). */
+  private countDamage(): true {
+    const d = this.damage;
+    if (d) {
       countRecoveredCorrupt(
-        spool,
-        this.corrupt.records,
-        `spool skipped ${this.corrupt.frames} corrupt frames (${this.corrupt.records} records) while adopting`,
+        this.spool,
+        d.records,
+        `spool segment ${this.name} of ${this.dir} (adopting): ${d.what}`,
+        d.unknown,
       );
-      this.corrupt = { frames: 0, records: 0 };
+      this.damage = undefined;
     }
     return true;
   }
@@ -271,12 +301,11 @@ class SegmentAdoption {
       spool.diskError('quarantine', err);
       return false;
     }
-    countRecoveredCorrupt(
-      spool,
-      1,
+    spool.diag.warn(
+      'spool-quarantine',
       `spool segment ${this.name} of ${this.dir} has a foreign header; quarantined`,
     );
-    return true;
+    return this.countDamage();
   }
 
   /** An unreadable rest: copied to our quarantine folder and cut off the source, then counted once. */
@@ -304,9 +333,8 @@ class SegmentAdoption {
       spool.diskError('quarantine', err);
       return false;
     }
-    countRecoveredCorrupt(
-      spool,
-      1,
+    spool.diag.warn(
+      'spool-quarantine',
       `spool segment ${this.name} of ${this.dir} unreadable after byte ${at}; quarantined`,
     );
     return true;

@@ -15,12 +15,36 @@ export interface Cursor {
   ackedBelow: number;
   /** Frames at or above `ackedBelow` acknowledged out of order. */
   acked: number[];
+  /**
+   * What each segment on disk held when this cursor was written (absent in cursors of podlog
+   * before 0.2, which readers treat as "unknown"). Lets recovery count exactly the records a
+   * damaged, truncated or emptied segment lost. Keyed by segment number.
+   */
+  segments?: ReadonlyMap<number, SegmentManifest>;
+}
+
+/**
+ * One segment, as the writing process knew it when it wrote the cursor: consistent with the
+ * cursor's settled seqs, since both are one snapshot.
+ */
+export interface SegmentManifest {
+  /** Frames written to the segment (positions 0 .. end-1; frame k has seq `no * FRAMES_PER_SEGMENT + k`). */
+  end: number;
+  /** Records of its frames this cursor does not settle. */
+  records: number;
+  /** No frame was appended after this (the segment was closed for appends): nothing lies beyond `end`. */
+  sealed: boolean;
 }
 
 export const EMPTY_CURSOR: Cursor = { ackedBelow: 0, acked: [] };
 
 export function encodeCursor(c: Cursor): string {
-  const body = JSON.stringify({ v: 1, ackedBelow: c.ackedBelow, acked: c.acked });
+  // `segs` is an addition within version 1: older readers ignore it, and a cursor without it
+  // still reads (as "unknown").
+  const segs = c.segments
+    ? [...c.segments].map(([no, m]) => [no, m.end, m.records, m.sealed ? 1 : 0])
+    : undefined;
+  const body = JSON.stringify({ v: 1, ackedBelow: c.ackedBelow, acked: c.acked, segs });
   return `${body}\n${crc32c(Buffer.from(body))}\n`;
 }
 
@@ -31,13 +55,26 @@ export function decodeCursor(text: string): Cursor | undefined {
   const [body, crc] = lines;
   if (String(crc32c(Buffer.from(body))) !== crc) return undefined;
   try {
-    const o = JSON.parse(body) as { v?: unknown; ackedBelow?: unknown; acked?: unknown };
+    const o = JSON.parse(body) as { v?: unknown; ackedBelow?: unknown; acked?: unknown; segs?: unknown };
     if (o.v !== 1 || !Number.isSafeInteger(o.ackedBelow) || (o.ackedBelow as number) < 0) return undefined;
-    if (!Array.isArray(o.acked) || !o.acked.every((s) => Number.isSafeInteger(s) && s >= 0)) return undefined;
-    return { ackedBelow: o.ackedBelow as number, acked: o.acked as number[] };
+    if (!Array.isArray(o.acked) || !o.acked.every(isCount)) return undefined;
+    const cursor: Cursor = { ackedBelow: o.ackedBelow as number, acked: o.acked as number[] };
+    if (Array.isArray(o.segs)) {
+      const segments = new Map<number, SegmentManifest>();
+      for (const s of o.segs) {
+        if (!Array.isArray(s) || s.length !== 4 || !s.every(isCount)) return undefined;
+        segments.set(s[0], { end: s[1], records: s[2], sealed: s[3] === 1 });
+      }
+      cursor.segments = segments;
+    }
+    return cursor;
   } catch {
     return undefined;
   }
+}
+
+function isCount(v: unknown): v is number {
+  return Number.isSafeInteger(v) && (v as number) >= 0;
 }
 
 export type CursorRead = { cursor: Cursor; state: 'ok' | 'missing' | 'garbage' };

@@ -45,6 +45,11 @@ export class DiskHealth {
     );
   }
 
+  /** The cause of the refusals is gone (the directory was recreated): writes may go at once. */
+  clear(): void {
+    this.downUntil = 0;
+  }
+
   /** A write went through: say so once if we had warned, and re-arm the warnings. */
   wrote(): void {
     if (this.warned.size > 0) {

@@ -11,6 +11,10 @@
  *
  * Recovery of an earlier process's data runs in the background: `open` never throws and never
  * waits for it.
+ *
+ * A directory removed while we run (`rm -rf`, a volume cleaned up) is noticed on the timers and
+ * when a write fails: what was in it is counted lost (`corrupt`), and the directory is created
+ * again, with its modes, as at open; the spool goes on in it.
  */
 import { join } from 'node:path';
 import type { Diag } from '../diag.js';
@@ -21,14 +25,14 @@ import { CursorKeeper } from './cursor-keeper.js';
 import { DiskHealth } from './disk-health.js';
 import { isSpoolUnavailable, SpoolUnavailableError } from './errors.js';
 import { FRAMES_PER_SEGMENT, parseSegmentFileName } from './format.js';
-import type { SpoolFs } from './fs.js';
+import { errorCode, type SpoolFs } from './fs.js';
 import { HEARTBEAT_MS, type HeldLock } from './lock.js';
 import { openDir } from './open-dir.js';
 import type { SpoolConfig } from './options.js';
 import { recoverDir } from './recover.js';
 import { SegmentReaper } from './segment-reaper.js';
 import { type ActiveSegment, SegmentWriter } from './segment-writer.js';
-import type { SpoolContext } from './spool-context.js';
+import { countRecoveredCorrupt, type SpoolContext } from './spool-context.js';
 import { newSegment, type SegmentState, SpoolIndex } from './spool-index.js';
 import { SpoolLeases } from './spool-leases.js';
 import type { SpoolBatch as Batch, Spool, SpoolPending } from './types.js';
@@ -88,7 +92,11 @@ export class DiskSpool implements Spool {
     // writer evicts to make room): callbacks keep their modules independent.
     this.writer = new SegmentWriter(this.ctx, health, {
       evict: (seg, reason) => this.reaper.evictSegment(seg, reason),
-      closed: (seg) => this.reaper.maybeDelete(seg),
+      closed: (seg) => {
+        this.reaper.maybeDelete(seg);
+        // Sealed: the cursor's manifest now records its final frame count.
+        this.cursor.markDirty();
+      },
     });
     this.cursor = new CursorKeeper(this.ctx, () => this.writer.nextSeq());
     this.reaper = new SegmentReaper(this.ctx, this.writer, () => this.cursor.markDirty());
@@ -156,7 +164,7 @@ export class DiskSpool implements Spool {
       }
       if (dir !== ctx.cfg.dir)
         ctx.diag.info('spool-subdir', `spool root is locked by a live process; writing to ${dir}`);
-      this.startTimers();
+      if (this.timers.length === 0) this.startTimers();
       this.recovery = recoverDir(ctx, this.reaper, cursor.cursor).then(
         (complete) => (complete ? this.afterRecovery() : undefined),
         (err) => ctx.diag.error('spool-recover', `spool recovery failed: ${(err as Error).message}`),
@@ -207,10 +215,12 @@ export class DiskSpool implements Spool {
       this.timers.push(t);
     };
     every(this.ctx.cfg.syncIntervalMs, () => {
+      if (this.dirRemoved()) this.ensureOpen();
       this.writer.syncInterval();
       this.cursor.flushIfDirty();
     });
     every(HEARTBEAT_MS, () => {
+      if (this.dirRemoved()) this.ensureOpen();
       try {
         if (this.lock && !this.lock.heartbeat())
           this.ctx.diag.warn('spool-lock', 'spool lock taken by another process');
@@ -241,8 +251,65 @@ export class DiskSpool implements Spool {
   }
 
   private write(batch: Batch, syncNow: boolean): ActiveSegment | undefined {
+    // One stat per batch: a frame appended to the open segment of a removed directory would be
+    // counted spooled, and be gone.
+    this.dirRemoved();
     if (this.ctx.closed || !this.ensureOpen()) return undefined;
-    return this.writer.write(batch, this.ctx.now(), syncNow);
+    const a = this.writer.write(batch, this.ctx.now(), syncNow);
+    if (a || !this.dirRemoved()) return a;
+    // The directory was removed under us, and is now created again: one more try.
+    return this.ensureOpen() ? this.writer.write(batch, this.ctx.now(), syncNow) : undefined;
+  }
+
+  /**
+   * True when the directory we write was removed: then what was in it is counted lost
+   * (`corrupt`: the live records of every indexed segment; a segment recovery had not read yet
+   * as a loss of unknown size), the lock and the active segment are let go, and the spool is
+   * left to `ensureOpen`, which creates the directory again (modes included, as at start).
+   */
+  private dirRemoved(): boolean {
+    const { ctx } = this;
+    const dir = ctx.dir;
+    if (dir === undefined || ctx.closed) return false;
+    try {
+      ctx.fs.statSync(dir);
+      return false;
+    } catch (err) {
+      if (errorCode(err) !== 'ENOENT') return false;
+    }
+    this.writer.closeActive(false);
+    const before = ctx.counters.dropped.corrupt;
+    let unread = 0;
+    for (const seg of [...ctx.index.segments]) {
+      if (seg.scanned) this.reaper.dropScanned(seg, 'corrupt');
+      else {
+        // Recovery finds it gone (ENOENT) and skips it; its records were never counted.
+        ctx.index.removeSegment(seg);
+        unread++;
+      }
+    }
+    if (unread > 0) {
+      countRecoveredCorrupt(
+        ctx,
+        unread,
+        `spool: ${unread} unread segments of an earlier process vanished with ${dir}`,
+        unread,
+      );
+    }
+    ctx.diag.warn(
+      'spool-dir-removed',
+      `spool directory ${dir} was removed; ${ctx.counters.dropped.corrupt - before} records in it lost; creating it again`,
+    );
+    try {
+      this.lock?.release();
+    } catch {
+      // Its file went with the directory.
+    }
+    this.lock = undefined;
+    ctx.dir = undefined;
+    this.health.clear();
+    this.cursor.markDirty();
+    return true;
   }
 
   /**

@@ -2,21 +2,23 @@
  * Background recovery of the segments an earlier process left in our directory. Never throws
  * and never blocks start-up: one segment at a time, yielding to the event loop in between.
  *
- * - a torn tail (a write cut short by a crash) is cut at the last whole frame: not a loss,
- *   that append never completed;
- * - a frame with a bad checksum is skipped and its records counted `corrupt`;
+ * - a torn tail of the newest segment (a write cut short by a crash) is cut at the last whole
+ *   frame: not a loss, that append never completed. Anything else missing or unreadable is
+ *   damage, counted `corrupt` by `assessDamage` (scan-file.ts): exactly, from the cursor's
+ *   manifest; as a flagged lower bound (`lossUnknown.corrupt`) without one;
+ * - a frame with a bad checksum is skipped;
  * - an insane length makes the rest of the segment unreadable: it is copied to the quarantine
- *   folder, cut off the segment and counted (at least one record) `corrupt`;
- * - the corrupt frames counted here are settled in the cursor, like acked ones, so the next
- *   process does not count them again.
- * - a segment with a foreign header is moved to the quarantine folder whole.
+ *   folder and cut off the segment;
+ * - the corrupt frames counted here are settled in the cursor, like acked ones, and the next
+ *   cursor's manifest holds only what is left, so the next process does not count them again;
+ * - a segment with a foreign header is moved to the quarantine folder whole; an empty one is deleted.
  */
 import { basename, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type Cursor, isAcked } from './cursor.js';
 import { errorCode } from './fs.js';
 import { quarantineDir, writeQuarantine } from './quarantine.js';
-import { scanSegmentFile, uncountedCorrupt } from './scan-file.js';
+import { assessDamage, scanSegmentFile } from './scan-file.js';
 import type { SegmentReaper } from './segment-reaper.js';
 import { countRecoveredCorrupt, type SpoolContext } from './spool-context.js';
 import type { SegmentState } from './spool-index.js';
@@ -33,11 +35,13 @@ export async function recoverDir(
   // count a corrupt one again, in the process after next).
   for (const seq of acked) if (seq >= cursor.ackedBelow) spool.index.markSettled(seq);
   const todo = spool.index.segments.filter((s) => !s.scanned);
+  // Only the tail of the newest segment the earlier process left may be a torn write.
+  const newest = todo.reduce((n, s) => Math.max(n, s.no), -1);
   let records = 0;
   for (const seg of todo) {
     await yieldToLoop();
     if (spool.closed) return false;
-    records += await recoverSegment(spool, reaper, seg, cursor, acked);
+    records += await recoverSegment(spool, reaper, seg, cursor, acked, seg.no === newest);
   }
   if (records > 0)
     spool.diag.info('spool-recovered', `spool recovered ${records} records from an earlier process`);
@@ -50,6 +54,7 @@ async function recoverSegment(
   seg: SegmentState,
   cursor: Cursor,
   acked: ReadonlySet<number>,
+  newest: boolean,
 ): Promise<number> {
   const { fs, counters } = spool;
   let scan: Awaited<ReturnType<typeof scanSegmentFile>>;
@@ -66,16 +71,24 @@ async function recoverSegment(
     return 0;
   }
   seg.scanned = true;
+  const name = basename(seg.file);
+  const damage = assessDamage(scan, {
+    segNo: seg.no,
+    settled: (seq) => isAcked(cursor, acked, seq),
+    manifest: cursor.segments?.get(seg.no),
+    newest,
+  });
+  // Counted once: the cursor records the corrupt frames as settled, and its next manifest
+  // holds only what is left.
+  for (const seq of damage.seqs) spool.index.markSettled(seq);
+  if (damage.what)
+    countRecoveredCorrupt(spool, damage.records, `spool segment ${name}: ${damage.what}`, damage.unknown);
   if (scan.header !== 'ok') {
     if (scan.header === 'bad') {
-      countRecoveredCorrupt(
-        spool,
-        1,
-        `spool segment ${basename(seg.file)} has a foreign header; quarantined`,
-      );
       try {
         fs.mkdirSync(quarantineDir(spool.dir!), { recursive: true, mode: 0o700 });
-        fs.renameSync(seg.file, join(quarantineDir(spool.dir!), `foreign-${basename(seg.file)}`));
+        fs.renameSync(seg.file, join(quarantineDir(spool.dir!), `foreign-${name}`));
+        spool.diag.warn('spool-quarantine', `spool segment ${name} has a foreign header; quarantined`);
       } catch (err) {
         spool.diskError('quarantine', err);
       }
@@ -83,6 +96,7 @@ async function recoverSegment(
     spool.index.removeSegment(seg);
     return 0;
   }
+  seg.frames = scan.frames.length + scan.corrupt.length;
   let records = 0;
   for (const f of scan.frames) {
     if (isAcked(cursor, acked, f.seq)) continue;
@@ -98,29 +112,14 @@ async function recoverSegment(
   }
   counters.recovered += records;
   counters.spooled += records;
-  const corrupt = uncountedCorrupt(scan, seg.no, (seq) => isAcked(cursor, acked, seq));
-  // Counted once: the cursor records them as settled (when their seq can be placed).
-  for (const seq of corrupt.seqs) spool.index.markSettled(seq);
-  if (corrupt.frames > 0) {
-    countRecoveredCorrupt(
-      spool,
-      corrupt.records,
-      `spool skipped ${corrupt.frames} corrupt frames (${corrupt.records} records)`,
-    );
-  }
   if (scan.insaneAt !== undefined) {
-    countRecoveredCorrupt(
-      spool,
-      1,
-      `spool segment ${basename(seg.file)} unreadable after byte ${scan.insaneAt}; quarantined`,
-    );
     try {
-      const name = `corrupt-${basename(seg.file)}-${scan.insaneAt}.bin`;
-      const note = { segment: basename(seg.file), offset: scan.insaneAt, bytes: scan.size - scan.insaneAt };
+      const qname = `corrupt-${name}-${scan.insaneAt}.bin`;
+      const note = { segment: name, offset: scan.insaneAt, bytes: scan.size - scan.insaneAt };
       writeQuarantine(
         fs,
         spool.dir!,
-        name,
+        qname,
         scan.bytes.subarray(scan.insaneAt),
         note,
         spool.cfg.quarantineMaxBytes,
@@ -133,7 +132,7 @@ async function recoverSegment(
     }
   }
   if (scan.tornAt !== undefined && scan.tornAt < scan.size)
-    cutTail(spool, seg, scan.tornAt, scan.size, 'an incomplete last write');
+    cutTail(spool, seg, scan.tornAt, scan.size, newest ? 'an incomplete last write' : 'a damaged end');
   if (seg.evictAfterScan) {
     // Evicted while we read it: now that its records are known, count and delete them.
     reaper.dropScanned(seg, seg.evictAfterScan);

@@ -2,6 +2,7 @@
  * Reads one segment file and classifies everything in it. Read-only: recovery and
  * `podlog spool inspect` decide what to do with the result.
  */
+import type { SegmentManifest } from './cursor.js';
 import { checkSegmentHeader, FRAMES_PER_SEGMENT, type FrameInfo, scanSegment } from './format.js';
 import type { SpoolFs } from './fs.js';
 
@@ -61,30 +62,100 @@ export function scanSegmentBytes(bytes: Uint8Array): SegmentScan {
   return scan;
 }
 
+/** What a damaged segment lost, as far as can be known. */
+export interface Damage {
+  /**
+   * Records lost. Exact when `unknown` is 0; otherwise a lower bound: each place of unknown
+   * size adds its best guess (a corrupt frame's own count field, else 1).
+   */
+  records: number;
+  /** Damaged places whose record count cannot be known (no manifest covers them). */
+  unknown: number;
+  /** Seqs of the corrupt frames counted now, for the caller to settle in its cursor. */
+  seqs: number[];
+  /** What was found, for the diagnostic line ('' when nothing). */
+  what: string;
+}
+
+export interface DamageContext {
+  segNo: number;
+  /** True when the cursor settles `seq` (acknowledged, or counted corrupt before). */
+  settled: (seq: number) => boolean;
+  /** The segment as the cursor's manifest describes it, if the cursor has one for it. */
+  manifest: SegmentManifest | undefined;
+  /** The newest segment of its directory: only its tail may be an interrupted write. */
+  newest: boolean;
+}
+
 /**
- * The corrupt frames of segment `segNo` no process has counted yet. A corrupt frame's own seq
- * cannot be trusted, but its position gives it: one that `settled` (the cursor) covers was
- * acknowledged, or found corrupt (on read or at recovery) and counted, by an earlier process,
- * and must not be counted again. `seqs` are the ones counted now, for the caller to record as
- * settled in its cursor. When the readable frames contradict the numbering, every corrupt frame
- * counts and none can be placed (`seqs` is empty).
+ * Counts what a segment lost that no process has counted yet. Only the tail of the newest
+ * segment may be a write cut short by a crash (never accepted, so no loss); anything else
+ * missing or unreadable is damage. The cursor's manifest says how many unsettled records the
+ * segment held: its records minus the readable ones is the exact loss, whatever the damage
+ * (flipped bytes, a huge length, truncation, an emptied file, a broken header). Without a
+ * manifest (a cursor of an older podlog, or one lost), corrupt frames count their own count
+ * field and every other damaged place counts 1, flagged `unknown`.
  */
-export function uncountedCorrupt(
-  scan: SegmentScan,
-  segNo: number,
-  settled: (seq: number) => boolean,
-): { frames: number; records: number; seqs: number[] } {
-  if (scan.seqBase === 'mixed') return { frames: scan.corruptFrames, records: scan.corruptRecords, seqs: [] };
-  const base = scan.seqBase ?? segNo * FRAMES_PER_SEGMENT;
-  let frames = 0;
+export function assessDamage(scan: SegmentScan, ctx: DamageContext): Damage {
+  const base = ctx.segNo * FRAMES_PER_SEGMENT;
+  const found: string[] = [];
   let records = 0;
+  let unknown = 0;
   const seqs: number[] = [];
-  for (const c of scan.corrupt) {
-    const seq = base + c.position;
-    if (settled(seq)) continue;
-    frames++;
-    records += c.count;
-    seqs.push(seq);
+  // The manifest covers positions 0 .. end-1, unless the frames contradict the numbering.
+  let m = scan.seqBase === 'mixed' ? undefined : ctx.manifest;
+  if (m) {
+    let readable = 0;
+    for (const f of scan.frames) if (f.seq - base < m.end && !ctx.settled(f.seq)) readable += f.count;
+    if (readable > m.records) m = undefined;
+    else records = m.records - readable;
   }
-  return { frames, records, seqs };
+  const covered = m?.end ?? 0;
+  // Frames may have been appended after the manifest was written: their loss is not known.
+  const beyondUnknown = !m?.sealed;
+  if (scan.header !== 'ok') {
+    const tornAtCreation = scan.header === 'short' && ctx.newest && (!m || m.end === 0);
+    if (!tornAtCreation) {
+      found.push(scan.header === 'bad' ? 'a foreign or damaged header' : 'an empty or cut header');
+      if (beyondUnknown) {
+        unknown++;
+        if (!m) records++;
+      }
+    }
+  } else {
+    let corruptFrames = 0;
+    for (const c of scan.corrupt) {
+      const seq = base + c.position;
+      const inManifest = c.position < covered;
+      if (scan.seqBase !== 'mixed' && ctx.settled(seq)) continue;
+      corruptFrames++;
+      if (scan.seqBase !== 'mixed') seqs.push(seq);
+      if (inManifest) continue;
+      records += c.count;
+      unknown++;
+    }
+    if (corruptFrames > 0) found.push(`${corruptFrames} corrupt frames`);
+    const positions = scan.frames.length + scan.corrupt.length;
+    if (scan.insaneAt !== undefined) {
+      found.push(`an unreadable rest after byte ${scan.insaneAt}`);
+      if (beyondUnknown) {
+        unknown++;
+        if (!m) records++;
+      }
+    } else if (!ctx.newest && (scan.tornAt !== undefined || (m && positions < m.end))) {
+      // Not the newest segment: its end was written whole before the next segment began.
+      found.push(`a cut end (${positions} frames left${m ? ` of ${m.end}` : ''})`);
+      if (beyondUnknown) {
+        unknown++;
+        if (!m) records++;
+      }
+    } else if (m && positions < m.end) {
+      found.push(`${m.end - positions} frames missing at the end`);
+      if (beyondUnknown) unknown++;
+    }
+  }
+  if (records === 0 && unknown === 0) return { records: 0, unknown: 0, seqs, what: '' };
+  const size =
+    unknown > 0 ? `at least ${records} records (${unknown} places of unknown size)` : `${records} records`;
+  return { records, unknown, seqs, what: `${found.join(', ') || 'damage'}: ${size} lost` };
 }

@@ -56,9 +56,13 @@ export class SegmentWriter {
     return this.active?.seg;
   }
 
-  /** New segments are numbered above `no` (the highest found on disk or implied by the cursor). */
+  /**
+   * New segments are numbered above `no` (the highest found on disk or implied by the cursor),
+   * and never below what this writer used already (a recreated directory must not reuse seqs
+   * the index still knows).
+   */
   continueAfter(no: number): void {
-    this.nextSegNo = no + 1;
+    this.nextSegNo = Math.max(this.nextSegNo, no + 1);
   }
 
   /** The sequence number the next frame will get (the cursor's upper bound). */
@@ -112,6 +116,7 @@ export class SegmentWriter {
       seg.bytes += frame.length;
       ctx.index.totalBytes += frame.length;
       a.frames++;
+      seg.frames = a.frames;
       a.dirty = !syncNow;
       this.health.wrote();
       return a;

@@ -39,8 +39,11 @@ export function countRecoveredCorrupt(
   spool: Pick<SpoolContext, 'counters' | 'diag'>,
   records: number,
   what: string,
+  /** Damaged places of unknown size among them (see `StatsSnapshot.lossUnknown`). */
+  unknown = 0,
 ): void {
   spool.counters.recovered += records;
   spool.counters.drop('corrupt', records);
+  spool.counters.lossUnknown.corrupt += unknown;
   spool.diag.warn('spool-corrupt', what);
 }

@@ -8,6 +8,7 @@
  *   (ack → exported by the batch stage; release → counted dropped here) is settled later.
  */
 import type { DropReason } from '../stats.js';
+import type { Cursor, SegmentManifest } from './cursor.js';
 
 export interface Entry {
   readonly seq: number;
@@ -25,6 +26,11 @@ export interface SegmentState {
   readonly file: string;
   /** File size on disk. */
   bytes: number;
+  /**
+   * Frame positions the segment holds (readable, corrupt or settled): frame k has seq
+   * `no * FRAMES_PER_SEGMENT + k`. Written to the cursor's manifest.
+   */
+  frames: number;
   readonly entries: Entry[];
   /** Index of the first entry that may still be live (entries before it are done). */
   head: number;
@@ -49,7 +55,19 @@ export function newSegment(
   scanned: boolean,
   createdAt: number,
 ): SegmentState {
-  return { no, file, bytes, entries: [], head: 0, open: 0, newestTs: 0, createdAt, closed, scanned };
+  return {
+    no,
+    file,
+    bytes,
+    frames: 0,
+    entries: [],
+    head: 0,
+    open: 0,
+    newestTs: 0,
+    createdAt,
+    closed,
+    scanned,
+  };
 }
 
 export interface Pending {
@@ -156,8 +174,11 @@ export class SpoolIndex {
     return records;
   }
 
-  /** The cursor to persist. Only meaningful once every segment is scanned. */
-  cursor(nextSeq: number): { ackedBelow: number; acked: number[] } {
+  /**
+   * The cursor to persist, with the manifest of every segment (frames written, records not
+   * settled, sealed or not). Only meaningful once every segment is scanned.
+   */
+  cursor(nextSeq: number): Required<Cursor> {
     let ackedBelow = nextSeq;
     for (const seg of this.segments) {
       if (seg.open === 0) continue;
@@ -169,6 +190,15 @@ export class SpoolIndex {
       }
     }
     for (const s of this.ackedAhead) if (s < ackedBelow) this.ackedAhead.delete(s);
-    return { ackedBelow, acked: [...this.ackedAhead].sort((a, b) => a - b) };
+    const segments = new Map<number, SegmentManifest>();
+    for (const seg of this.segments) {
+      if (!seg.scanned) continue;
+      let records = 0;
+      for (let i = seg.head; i < seg.entries.length; i++) {
+        if (seg.entries[i].state !== 'done') records += seg.entries[i].count;
+      }
+      segments.set(seg.no, { end: seg.frames, records, sealed: seg.closed });
+    }
+    return { ackedBelow, acked: [...this.ackedAhead].sort((a, b) => a - b), segments };
   }
 }

@@ -6,8 +6,10 @@
  * (`spooled -= n; dropped[spool_full | expired | corrupt] += n`).
  *
  * Fine print (what the disk spool does):
- * - Recovery counts a frame found corrupt as `recovered += n; dropped.corrupt += n` (n = its
- *   record count when readable, else 1), so the invariant holds in the new process.
+ * - Recovery counts damage as `recovered += n; dropped.corrupt += n`, so the invariant holds in
+ *   the new process: n is exact when the cursor's segment manifest covers the damage, else a
+ *   best guess flagged in `lossUnknown.corrupt` (see `assessDamage` in scan-file.ts). Only the
+ *   tail of the newest segment counts as a torn write (no loss).
  * - `quarantine` does not touch the counters: the batch stage counts the refused records from
  *   the export outcome (`spooled -= n; dropped.rejected += n`); the spool only moves the bytes.
  * - A leased batch whose segment is evicted meanwhile stays the caller's: `ack` → the batch

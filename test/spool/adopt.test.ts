@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FRAMES } from '../../src/spool/adopt.js';
 import { readCursor } from '../../src/spool/cursor.js';
+import { SEGMENT_HEADER_BYTES, segmentHeader } from '../../src/spool/format.js';
 import type { SpoolFs } from '../../src/spool/fs.js';
 import { scanSegmentBytes } from '../../src/spool/scan-file.js';
 import { batchNumber, harness, makeBatch, segmentWriteFs, tempDir } from './helpers.js';
@@ -87,13 +88,20 @@ describe('spool adoption: bad data and failures part-way', () => {
     bytes.write('NOTASPOOL', 0, 'latin1');
     writeFileSync(bad, bytes);
     expect(scanSegmentBytes(bytes).header).toBe('bad');
+    // Its frames are intact behind the broken header: what it held is known exactly.
+    const held = scanSegmentBytes(
+      Buffer.concat([segmentHeader(), bytes.subarray(SEGMENT_HEADER_BYTES)]),
+    ).frames;
+    const records = held.reduce((n, f) => n + f.count, 0);
+    expect(records).toBeGreaterThan(1);
 
     const h = harness(t.dir);
     await h.spool.whenRecovered();
     expect(existsSync(sub)).toBe(false);
     const kept = join(t.dir, 'quarantine', `foreign-${basename(sub)}-${segs[1]}`);
     expect(readFileSync(kept).equals(bytes)).toBe(true);
-    expect(h.counters.dropped.corrupt).toBe(1);
+    expect(h.counters.dropped.corrupt).toBe(records);
+    expect(h.counters.lossUnknown.corrupt).toBe(0);
     const out = (await h.drain()).map(batchNumber);
     // The other segments' batches, each once, in order.
     expect(out.length).toBeGreaterThan(0);

@@ -118,7 +118,9 @@ describe('spool recovery', () => {
     writeFileSync(join(t.dir, seg), bytes);
     const h2 = harness(t.dir);
     await h2.spool.whenRecovered();
-    expect(h2.counters.dropped.corrupt).toBe(1);
+    // b3 and b4 were behind the insane length: counted exactly (the cursor's manifest).
+    expect(h2.counters.dropped.corrupt).toBe(makeBatch(3).count + makeBatch(4).count);
+    expect(h2.counters.lossUnknown.corrupt).toBe(0);
     await h2.spool.close();
     const h3 = harness(t.dir);
     const out = await h3.drain();
@@ -163,7 +165,13 @@ describe('spool recovery', () => {
     const out = await h.drain();
     expect(out.slice(0, inFirst).map(batchNumber)).toEqual(Array.from({ length: inFirst }, (_, i) => i));
     expect(out.every(isIntact)).toBe(true);
-    expect(h.counters.dropped.corrupt).toBe(1);
+    // Exactly the records the damaged segment held (the cursor's manifest), not 1.
+    const lost = Array.from({ length: 120 }, (_, i) => i)
+      .filter((i) => !out.some((b) => batchNumber(b) === i))
+      .reduce((n, i) => n + makeBatch(i).count, 0);
+    expect(lost).toBeGreaterThan(1);
+    expect(h.counters.dropped.corrupt).toBe(lost);
+    expect(h.counters.lossUnknown.corrupt).toBe(0);
     expect(readdirSync(join(t.dir, 'quarantine')).some((n) => n.startsWith('foreign-'))).toBe(true);
     h.invariant();
     await h.spool.close();
