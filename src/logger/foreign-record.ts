@@ -42,7 +42,7 @@ export interface ForeignRecord {
   ignoreLevel?: boolean;
 }
 
-/** @internal An instrumentation scope from another API: the OTel `InstrumentationScope` shape. */
+/** An instrumentation scope from another API: the OTel `InstrumentationScope` shape. */
 export interface ForeignScope {
   readonly name: string;
   readonly version?: string;
@@ -50,7 +50,7 @@ export interface ForeignScope {
   readonly attributes?: object;
 }
 
-/** @internal A resource from another API: anything with attributes (an OTel `Resource`). */
+/** A resource from another API: anything with attributes (an OTel `Resource`). */
 export interface ForeignResource {
   readonly attributes: object;
 }

@@ -8,7 +8,9 @@ describe('podlog/pino destination at process exit', () => {
     expect(run.code).toBe(0);
     const { held, stats } = JSON.parse(run.stdout);
     expect(held).toBeGreaterThan(400); // the queue (50) was full: the destination held the rest
-    expect(stats.accepted).toBe(500);
-    expect(stats.exported + stats.queued + stats.spooled + stats.dropped.total).toBe(500);
+    // The 500 lines, plus at most podlog's own final drop summary (written at process.exit).
+    expect(stats.accepted - 500).toBeGreaterThanOrEqual(0);
+    expect(stats.accepted - 500).toBeLessThanOrEqual(1);
+    expect(stats.exported + stats.queued + stats.spooled + stats.dropped.total).toBe(stats.accepted);
   });
 });
