@@ -5,8 +5,8 @@
  */
 import type { DecodedLogsRequest } from 'podlog/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestRecord } from '../../src/testing/test-record.js';
 import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
+import type { TestRecord } from '../../src/testing/test-record.js';
 import { runTs } from './spawn.js';
 
 describe('PodlogLogRecordProcessor with NodeSDK', () => {

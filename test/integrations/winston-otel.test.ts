@@ -4,8 +4,8 @@
  * in a child process), real receiver.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestRecord } from '../../src/testing/test-record.js';
 import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
+import type { TestRecord } from '../../src/testing/test-record.js';
 import { runTs } from './spawn.js';
 
 describe('PodlogTransport with instrumentation-winston', () => {

@@ -55,7 +55,11 @@ describe('otlpHandlers partial success', () => {
       await log.shutdown();
       // The second request is podlog's own drop summary, sent before shutdown() resolves.
       expect(otlp.requests.map((r) => r.status)).toEqual([200, 200]);
-      expect(otlp.records.map((r) => r.body)).toEqual(['a', 'b', expect.stringContaining('podlog dropped 1')]);
+      expect(otlp.records.map((r) => r.body)).toEqual([
+        'a',
+        'b',
+        expect.stringContaining('podlog dropped 1'),
+      ]);
       expect(log.stats()).toMatchObject({ exported: 2, dropped: { rejected: 1 } });
       expect(lines.some((l) => l.includes('partial success: 1 rejected: attribute too long'))).toBe(true);
     } finally {

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TestRecord } from '../../../src/testing/test-record.js';
 import { type RunningReceiver, startReceiver } from '../../../src/cli/receive.js';
+import type { TestRecord } from '../../../src/testing/test-record.js';
 import { ROOT, runTs } from '../spawn.js';
 
 describe('podlog/pino/transport', () => {
