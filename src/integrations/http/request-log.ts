@@ -215,7 +215,9 @@ function expressRoute(req: IncomingMessage): string | undefined {
     const r = req as { route?: { path?: unknown }; baseUrl?: unknown };
     const path = r.route?.path;
     if (typeof path !== 'string') return undefined;
-    return (typeof r.baseUrl === 'string' ? r.baseUrl : '') + path;
+    const base = typeof r.baseUrl === 'string' ? r.baseUrl : '';
+    // `router.get('/')` mounted at `/orders` is the route `/orders`, not `/orders/`.
+    return base !== '' && path === '/' ? base : base + path;
   }, undefined);
 }
 
