@@ -48,6 +48,10 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     scopes: new Map(),
     limiter: control.limiter,
     runtime: control.levels,
+    levelTable: config.facade.levelTable,
+    mixin: config.facade.mixin,
+    serializers: config.facade.serializers,
+    msgPrefix: config.facade.msgPrefix,
   };
   const scope = encodeScope(config.name);
   core.scopes.set(config.name, scope);

@@ -22,7 +22,9 @@ function templateOf(a: unknown, b: unknown): string {
 export function levelMethod(state: LoggerState, severityNumber: number, severityText: string): LogFn {
   const levels = state.core.levels;
   const limiter = state.core.limiter;
-  return (a: unknown, b?: unknown): void => {
+  // A function, not an arrow, for `arguments`: only its length is read on the common path
+  // (two arguments or fewer), which the optimizing compiler reads without materializing it.
+  return function log(a?: unknown, b?: unknown): void {
     if (state.generation !== levels.generation) syncLevel(state);
     if (severityNumber < state.threshold) return;
     if (
@@ -31,9 +33,14 @@ export function levelMethod(state: LoggerState, severityNumber: number, severity
     ) {
       return;
     }
-    writeCall(state, severityNumber, severityText, a, b);
-  };
+    // biome-ignore lint/complexity/noArguments: printf arguments without a rest array on every call
+    if (arguments.length > 2) writeCall(state, severityNumber, severityText, a, b, arguments);
+    else writeCall(state, severityNumber, severityText, a, b);
+  } as LogFn;
 }
+
+/** `log.silent(…)`: pino's no-op level method. */
+export const silentMethod: LogFn = () => {};
 
 /** `log.event(name, fields)`: an INFO record with `event_name`. Not rate-limited. Never throws. */
 export function writeEvent(state: LoggerState, name: string, fields: Fields | undefined): void {
