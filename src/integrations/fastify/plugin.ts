@@ -16,7 +16,6 @@ import { RequestLog } from '../http/request-log.js';
 interface FastifyRequestLike {
   readonly id: string;
   readonly raw: IncomingMessage;
-  readonly routeOptions?: { readonly url?: string };
 }
 
 /** The parts of a Fastify reply the plugin reads. */
@@ -85,8 +84,10 @@ function addHooks(instance: FastifyInstanceLike, options: PodlogFastifyOptions):
   );
   const addHook = instance.addHook.bind(instance) as (name: string, hook: Hook) => unknown;
   addHook('onRequest', ((request: FastifyRequestLike, reply: FastifyReplyLike, next: Done) => {
-    const log = RequestLog.start(resolved, request.raw, reply.raw, String(request.id));
-    log.route = request.routeOptions?.url;
+    const log = RequestLog.start(resolved, request.raw, reply.raw, String(request.id), {
+      req: request,
+      res: reply,
+    });
     log.run(next);
   }) as Hook);
   addHook('onError', ((request: FastifyRequestLike, _reply: FastifyReplyLike, error: unknown, next: Done) => {

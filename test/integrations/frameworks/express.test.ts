@@ -82,7 +82,8 @@ describe('podlog/http with a real Express 5 app (real OTLP receiver)', () => {
       ['req-7', 'request completed', 'INFO', '/orders/:id', 200],
       ['req-boom', 'request errored', 'ERROR', '/boom', 500],
       ['req-404', 'request completed', 'WARN', undefined, 404],
-      ['req-post', 'request completed', 'INFO', '/orders', 201],
+      // Express's own route: baseUrl + route.path (router.post('/') mounted at /orders).
+      ['req-post', 'request completed', 'INFO', '/orders/', 201],
     ]);
     expect(done[0].attributes['url.path']).toBe('/orders/7');
     expect(done[1].attributes['exception.message']).toBe('inventory service unreachable');
