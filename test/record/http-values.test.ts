@@ -167,6 +167,25 @@ describe('raw node:http request and response', () => {
   });
 });
 
+describe('URL strings under url-like keys', () => {
+  it('secret query values are censored (Fastify and pino-std-serializers log req.url as a string)', () => {
+    const { log, sink } = captureLogger();
+    log.info('u', {
+      req: { url: '/a?page=1&token=qs-T0KEN-value' },
+      originalUrl: '/b?sig=qs-T0KEN-value&x=1',
+      note: '/c?token=kept',
+    });
+    assertNoSecrets(sink.records[0].bytes);
+    const a = sink.last().attributes;
+    expect(a.req).toEqual({ url: '/a?page=1&token=[REDACTED]' });
+    expect(a.originalUrl).toBe('/b?sig=[REDACTED]&x=1');
+    expect(a.note).toBe('/c?token=kept'); // not a URL key: left alone
+    const off = captureLogger({ redact: false });
+    off.log.info('u', { url: '/a?token=t' });
+    expect(off.sink.last().attributes.url).toBe('/a?token=t');
+  });
+});
+
 describe('fetch Request / Response / Headers', () => {
   it('are written compactly with secrets censored', () => {
     const { log, sink } = captureLogger();
