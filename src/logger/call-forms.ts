@@ -129,7 +129,7 @@ export function writeCall(
     } else {
       body = a;
       if (b !== null && typeof b === 'object') fields = b;
-      else if (b !== undefined) body = `${toText(a)} ${toText(b)}`;
+      else if (b !== undefined && b !== null) body = `${toText(a)} ${toText(b)}`;
       if (more !== undefined) {
         args = more;
         from = 2;

@@ -22,8 +22,10 @@ function templateOf(a: unknown, b: unknown): string {
 export function levelMethod(state: LoggerState, severityNumber: number, severityText: string): LogFn {
   const levels = state.core.levels;
   const limiter = state.core.limiter;
-  // A function, not an arrow, for `arguments`: only its length is read on the common path
-  // (two arguments or fewer), which the optimizing compiler reads without materializing it.
+  // A function, not an arrow, for `arguments`, read only by length and index: the optimizing
+  // compiler then never allocates it. A rest parameter, or passing `arguments` on, allocates on
+  // every call once any call site passes more than two arguments: the disabled call measured
+  // 18 → 30–38 ns CPU (bench/hot-path-ab.mjs).
   return function log(a?: unknown, b?: unknown): void {
     if (state.generation !== levels.generation) syncLevel(state);
     if (severityNumber < state.threshold) return;
@@ -33,9 +35,14 @@ export function levelMethod(state: LoggerState, severityNumber: number, severity
     ) {
       return;
     }
-    // biome-ignore lint/complexity/noArguments: printf arguments without a rest array on every call
-    if (arguments.length > 2) writeCall(state, severityNumber, severityText, a, b, arguments);
-    else writeCall(state, severityNumber, severityText, a, b);
+    // biome-ignore lint/complexity/noArguments: see above
+    const n = arguments.length;
+    if (n > 2) {
+      const all = new Array<unknown>(n);
+      // biome-ignore lint/complexity/noArguments: see above
+      for (let i = 0; i < n; i++) all[i] = arguments[i];
+      writeCall(state, severityNumber, severityText, a, b, all);
+    } else writeCall(state, severityNumber, severityText, a, b);
   } as LogFn;
 }
 
