@@ -10,6 +10,9 @@ export default defineConfig({
     register: 'src/integrations/register/index.ts',
     pino: 'src/integrations/pino/index.ts',
     'pino-transport': 'src/integrations/pino/transport.ts',
+    http: 'src/integrations/http/index.ts',
+    fastify: 'src/integrations/fastify/index.ts',
+    nest: 'src/integrations/nest/index.ts',
   },
   format: ['esm', 'cjs'],
   // The published typings are the public API only: tsconfig.json's `stripInternal` drops what is

@@ -21,6 +21,12 @@ export { type CustomLogger, createLogger } from './logger/create-logger.js';
 export type { ChildOptions, Fields, LevelName, LogFn, PinoLevels, SetLevelOptions } from './logger/logger.js';
 export { Logger } from './logger/logger.js';
 export type { FacadeOptions, Mixin } from './logger/options.js';
+export {
+  currentRequestContext,
+  REQUEST_ID_ATTRIBUTE,
+  RequestContext,
+  runWithRequestContext,
+} from './logger/request-context.js';
 export { type Serializer, type Serializers, stdSerializers } from './logger/serializers.js';
 export { decodeProtobufRequest } from './otlp/decode-protobuf.js';
 export type * from './otlp/types.js';

@@ -39,6 +39,7 @@ export function severityOfPinoValue(value: number): number {
 const RESERVED = new Set([
   ...LEVELS,
   'silent',
+  'log',
   'level',
   'levels',
   'child',

@@ -82,6 +82,14 @@ export class Logger {
   readonly error: LogFn;
   /** Logs at FATAL (severity 21). Same argument forms as {@link Logger.trace}. */
   readonly fatal: LogFn;
+  /**
+   * The same as {@link Logger.info}. It lets a podlog logger stand where a `log` method is
+   * expected: `NestFactory.create(App, { logger: log })` works (without it Nest aborted the
+   * process, exit code 134, as its `LoggerService` needs `log`). Nest's trailing context
+   * argument is then appended to the message; `PodlogNestLogger` from `podlog/nest` maps it
+   * to the logger name and Nest's stack strings to `exception.stacktrace`.
+   */
+  readonly log: LogFn;
   /** pino's `silent` method: does nothing. */
   readonly silent: LogFn = silentMethod;
 
@@ -96,6 +104,7 @@ export class Logger {
     this.warn = levelMethod(state, SEVERITY_NUMBER.warn, SEVERITY_TEXT.warn);
     this.error = levelMethod(state, SEVERITY_NUMBER.error, SEVERITY_TEXT.error);
     this.fatal = levelMethod(state, SEVERITY_NUMBER.fatal, SEVERITY_TEXT.fatal);
+    this.log = this.info;
     // `customLevels`: one method per level, on every logger of this createLogger.
     for (const c of levelTableOf(state.core).custom) {
       Object.defineProperty(this, c.name, {
