@@ -39,6 +39,10 @@ export function syncLevel(state: LoggerState): void {
   const effective = resolveLevel(state);
   state.effective = effective;
   state.threshold = levelThreshold(effective);
+  // Tail buffering looks at calls down to its level; `silent` stays silent.
+  const tail = state.core.tail;
+  state.floor =
+    tail !== undefined && effective !== 'silent' ? Math.min(state.threshold, tail.holdFrom) : state.threshold;
   state.generation = levels.generation;
 }
 

@@ -13,7 +13,9 @@ import type { ValueLimits } from '../record/value-limits.js';
 import type { LevelRegistry } from './level-registry.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RuntimeLevels } from './runtime-levels.js';
+import type { TailPool } from './tail-buffer.js';
 import type { ActiveSpanContext } from './trace-context.js';
+import type { TraceSampler } from './trace-sampling.js';
 
 /** State shared by a logger and all its children. */
 export interface LoggerCore {
@@ -30,6 +32,10 @@ export interface LoggerCore {
   readonly limiter?: RateLimiter;
   /** Run-time level control behind `Logger.setLevel`; without it, setLevel sets the registry directly. */
   readonly runtime?: RuntimeLevels;
+  /** Tail buffering (`tail` option); undefined when off. */
+  readonly tail?: TailPool;
+  /** Trace-based sampling (`sampling` option); undefined when off. */
+  readonly sampler?: TraceSampler;
 }
 
 /**
@@ -49,6 +55,11 @@ export interface LoggerState {
   effective: LevelOrSilent;
   /** Lowest severity number recorded, as of {@link generation}. */
   threshold: number;
+  /**
+   * Lowest severity number that needs a look, as of {@link generation}: {@link threshold},
+   * or the tail level when tail buffering holds calls below the level (see log-methods.ts).
+   */
+  floor: number;
   /** The registry generation `effective`/`threshold` were resolved at; -1: never. */
   generation: number;
 }
@@ -71,6 +82,7 @@ export function newLoggerState(
     own: level,
     effective: 'info',
     threshold: 0,
+    floor: 0,
     generation: -1,
   };
 }

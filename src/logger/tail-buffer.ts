@@ -1,0 +1,288 @@
+/**
+ * Tail buffering (`tail` option): a request's records below the logger's level, held in a
+ * small per-request buffer and written only if the request fails.
+ *
+ * A held record is encoded at the call, as usual (its time, trace ids and request fields are
+ * in its bytes), but goes into the request's {@link TailBuffer} instead of the sink. When the
+ * request fails (a record at `tail.releaseLevel`, a 5xx, a thrown error or a slow response
+ * seen by `podlog/http`, or `log.flushContext()`), the buffer is written to the sink in order,
+ * before the record that failed it. When the request ends well, the buffer is thrown away.
+ *
+ * Accounting: a held record is not `accepted` until it is released (then the sink counts it
+ * like any record), so the pipeline's invariant does not see the buffers. {@link TailPool}
+ * counts them: `buffered = released + discarded + evicted + held` (`stats().tail`).
+ *
+ * Memory: each buffer is bounded (`tail.maxRecords`, `tail.maxBytes`: its oldest record goes
+ * first) and all buffers together are (`tail.maxTotalRecords`, `tail.maxTotalBytes`: the
+ * oldest records of the largest buffers go first, down to 90 % of the cap so the search for
+ * the largest buffers runs once per many records). The pipeline's `queue.maxBytes` is apart.
+ */
+import type { RecordSink } from '../batch/types.js';
+import type { TailConfig } from '../config/tail.js';
+import type { Diag } from '../diag.js';
+import type { EncodedRecord } from '../record/types.js';
+import { SEVERITY_NUMBER } from '../record/severity.js';
+import type { TailStats } from '../stats.js';
+
+/** Share of a total cap the buffers are trimmed down to once it is passed. */
+const TRIM_TO = 0.9;
+
+/**
+ * One request's held records. Get one from `log.openTail()` (`podlog/http` does it for you);
+ * end it with {@link TailBuffer.end} when the request is done.
+ */
+export class TailBuffer {
+  readonly #pool: TailPool;
+  // A queue as an array plus a head index: eviction takes from the front without shifting.
+  #records: EncodedRecord[] = [];
+  #head = 0;
+  #bytes = 0;
+  #open = true;
+
+  /** @internal Use `log.openTail()`. */
+  constructor(pool: TailPool) {
+    this.#pool = pool;
+  }
+
+  /** Records held now. */
+  get count(): number {
+    return this.#records.length - this.#head;
+  }
+
+  /** Encoded bytes held now. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** False once {@link TailBuffer.end} was called: later records of the request are not held. */
+  get open(): boolean {
+    return this.#open;
+  }
+
+  /** @internal The pool this buffer counts in (a buffer serves only its own logger's records). */
+  get pool(): TailPool {
+    return this.#pool;
+  }
+
+  /** @internal Holds `record` (its bytes must be its own, not a scratch view). */
+  hold(record: EncodedRecord): void {
+    if (!this.#open) return;
+    const size = record.bytes.byteLength;
+    this.#records.push(record);
+    this.#bytes += size;
+    this.#pool.counted(size);
+    const c = this.#pool.config;
+    if (this.count > c.maxRecords || this.#bytes > c.maxBytes) {
+      let n = 0;
+      for (; this.count > c.maxRecords || this.#bytes > c.maxBytes; n++) this.evictOldest();
+      this.#pool.requestCapped(n);
+    }
+    this.#pool.trim();
+  }
+
+  /** @internal Drops the oldest held record (counted `evicted`). */
+  evictOldest(): void {
+    const record = this.#records[this.#head];
+    if (record === undefined) return;
+    this.#records[this.#head++] = undefined as unknown as EncodedRecord;
+    const size = record.bytes.byteLength;
+    this.#bytes -= size;
+    this.#pool.gone('evicted', 1, size);
+    if (this.#head > 64 && this.#head * 2 > this.#records.length) {
+      this.#records = this.#records.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  /**
+   * Writes the held records to the logger's pipeline now, oldest first, with their original
+   * times. The buffer stays open: later records of the request are held again.
+   */
+  release(): void {
+    const records = this.#take();
+    if (records.length === 0) return;
+    this.#pool.release(records);
+  }
+
+  /**
+   * Ends the request: with `failed`, its held records are released, otherwise discarded
+   * (counted `discarded`). Later records of the request are not held. Idempotent.
+   */
+  end(failed: boolean): void {
+    if (!this.#open) return;
+    if (failed) this.release();
+    else {
+      const bytes = this.#bytes;
+      const n = this.#take().length;
+      this.#pool.gone('discarded', n, bytes);
+    }
+    this.#open = false;
+    this.#pool.closed(this);
+  }
+
+  #take(): EncodedRecord[] {
+    const records = this.#head === 0 ? this.#records : this.#records.slice(this.#head);
+    this.#records = [];
+    this.#head = 0;
+    this.#bytes = 0;
+    return records;
+  }
+}
+
+type Outcome = 'released' | 'discarded' | 'evicted';
+
+/**
+ * The tail buffers of one `createLogger` (shared by its children): their counters, their
+ * global caps, and where released records go.
+ */
+export class TailPool {
+  /** @internal */
+  readonly config: TailConfig;
+  /** Lowest severity number held. */
+  readonly holdFrom: number;
+  /** Severity number from which a record releases its request's buffer first. */
+  readonly releaseFrom: number;
+  readonly #sink: RecordSink<EncodedRecord>;
+  readonly #current: () => unknown;
+  readonly #diag: Diag | undefined;
+  readonly #open = new Set<TailBuffer>();
+  #buffered = 0;
+  #released = 0;
+  #discarded = 0;
+  #evicted = 0;
+  #held = 0;
+  #heldBytes = 0;
+
+  /**
+   * @param current - the active request's tail slot (`currentRequestContext()?.tail`): a
+   *   buffer of this pool is used, anything else ignored.
+   */
+  constructor(config: TailConfig, sink: RecordSink<EncodedRecord>, current: () => unknown, diag?: Diag) {
+    this.config = config;
+    this.holdFrom = SEVERITY_NUMBER[config.level];
+    this.releaseFrom = SEVERITY_NUMBER[config.releaseLevel];
+    this.#sink = sink;
+    this.#current = current;
+    this.#diag = diag;
+  }
+
+  /** A new buffer for one request. */
+  open(): TailBuffer {
+    const buffer = new TailBuffer(this);
+    this.#open.add(buffer);
+    return buffer;
+  }
+
+  /** The active request's open buffer of this pool, if any. Never throws. */
+  current(): TailBuffer | undefined {
+    let slot: unknown;
+    try {
+      slot = this.#current();
+    } catch {
+      return undefined;
+    }
+    return slot instanceof TailBuffer && slot.pool === this && slot.open ? slot : undefined;
+  }
+
+  /** Ends every open buffer as a success (`shutdown`: the requests still running did not fail). */
+  discardAll(): void {
+    for (const buffer of [...this.#open]) buffer.end(false);
+  }
+
+  stats(): TailStats {
+    return {
+      buffered: this.#buffered,
+      released: this.#released,
+      discarded: this.#discarded,
+      evicted: this.#evicted,
+      held: this.#held,
+      heldBytes: this.#heldBytes,
+      open: this.#open.size,
+    };
+  }
+
+  /** @internal One record of `size` bytes was put in a buffer. */
+  counted(size: number): void {
+    this.#buffered += 1;
+    this.#held += 1;
+    this.#heldBytes += size;
+  }
+
+  /** @internal `n` records of `bytes` bytes left `buffer` for `outcome`. */
+  gone(outcome: Outcome, n: number, bytes: number): void {
+    if (n === 0) return;
+    if (outcome === 'released') this.#released += n;
+    else if (outcome === 'discarded') this.#discarded += n;
+    else this.#evicted += n;
+    this.#held -= n;
+    this.#heldBytes -= bytes;
+  }
+
+  /** @internal Writes `records` (taken from a buffer) to the sink, in order. */
+  release(records: EncodedRecord[]): void {
+    let bytes = 0;
+    for (const r of records) bytes += r.bytes.byteLength;
+    this.gone('released', records.length, bytes);
+    // The sink counts each as accepted (and never throws); from here on they are its records.
+    for (const r of records) this.#sink.write(r);
+  }
+
+  /** @internal A buffer evicted `n` records to stay within `tail.maxRecords`/`maxBytes`. */
+  requestCapped(n: number): void {
+    this.#diag?.warn(
+      'tail-request-cap',
+      `a request's tail buffer reached tail.maxRecords/maxBytes: evicted its ${n} oldest held record(s); stats().tail.evicted counts them`,
+    );
+  }
+
+  /** @internal `buffer` ended. */
+  closed(buffer: TailBuffer): void {
+    this.#open.delete(buffer);
+  }
+
+  /**
+   * @internal Past a total cap, evicts the oldest records of the largest buffers until the
+   * totals are at 90 % of the caps. A max-heap by bytes over the open buffers: built once per
+   * trim, O(buffers + evicted · log buffers).
+   */
+  trim(): void {
+    const c = this.config;
+    if (this.#heldBytes <= c.maxTotalBytes && this.#held <= c.maxTotalRecords) return;
+    const targetBytes = Math.floor(c.maxTotalBytes * TRIM_TO);
+    const targetRecords = Math.floor(c.maxTotalRecords * TRIM_TO);
+    const heap: TailBuffer[] = [];
+    for (const b of this.#open) if (b.count > 0) heap.push(b);
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
+    const before = this.#evicted;
+    while ((this.#heldBytes > targetBytes || this.#held > targetRecords) && heap.length > 0) {
+      const top = heap[0] as TailBuffer;
+      top.evictOldest();
+      if (top.count === 0) {
+        const last = heap.pop() as TailBuffer;
+        if (heap.length > 0) heap[0] = last;
+      }
+      siftDown(heap, 0);
+    }
+    this.#diag?.warn(
+      'tail-cap',
+      `tail buffers reached tail.maxTotalBytes/maxTotalRecords: evicted ${this.#evicted - before} held records (oldest of the largest requests); stats().tail.evicted counts them`,
+    );
+  }
+}
+
+/** Restores the max-heap (by held bytes) below `i`. */
+function siftDown(heap: TailBuffer[], i: number): void {
+  const n = heap.length;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) return;
+    const r = l + 1;
+    let big = l;
+    if (r < n && (heap[r] as TailBuffer).bytes > (heap[l] as TailBuffer).bytes) big = r;
+    if ((heap[big] as TailBuffer).bytes <= (heap[i] as TailBuffer).bytes) return;
+    const t = heap[i] as TailBuffer;
+    heap[i] = heap[big] as TailBuffer;
+    heap[big] = t;
+    i = big;
+  }
+}
