@@ -33,6 +33,7 @@ const { resolveConfig } = await import('../src/config/resolve.ts');
 const { buildLogger } = await import('../src/logger/build-logger.ts');
 const { createLogger } = await import('../src/logger/create-logger.ts');
 const { silentDiag } = await import('../src/diag.ts');
+const { RequestContext, runWithRequestContext } = await import('../src/logger/request-context.ts');
 
 const fields = { userId: 42, route: '/api/orders', method: 'POST', ok: true, latencyMs: 12.5 };
 const MSG = 'request done';
@@ -74,6 +75,9 @@ const pipeline = createLogger({
   diagnostics: false,
 });
 
+// A request context (what podlog/http sets per request): the timed calls run inside it.
+const requestContext = new RequestContext({}, 'req-7f3a9c');
+
 const cases = {
   'pino sync (default) → /dev/null': () => pinoSync.info(fields, MSG),
   'pino async (sonic-boom) → /dev/null': () => pinoAsync.info(fields, MSG),
@@ -81,7 +85,9 @@ const cases = {
   'podlog createLogger (queue + batching)': () => pipeline.info(MSG, fields),
   'podlog child (2 bindings) → null sink': () => child.info(MSG, fields),
   'podlog disabled level (debug at info)': () => facade.debug(MSG, fields),
+  'podlog facade in a request context → null sink': () => facade.info(MSG, fields),
 };
+const contextCase = 'podlog facade in a request context → null sink';
 
 const CHUNK = 1000;
 const tick = () => new Promise((r) => setImmediate(r));
@@ -91,22 +97,25 @@ const tick = () => new Promise((r) => setImmediate(r));
  * chunks (not timed): sonic-boom and podlog's pipeline write in the background, as in a
  * real service, instead of piling up a whole round in memory.
  */
-async function time(fn, n) {
+async function time(fn, n, wrap = (f) => f()) {
   let total = 0n;
   for (let done = 0; done < n; done += CHUNK) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < CHUNK; i++) fn();
-    total += process.hrtime.bigint() - t0;
+    wrap(() => {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < CHUNK; i++) fn();
+      total += process.hrtime.bigint() - t0;
+    });
     await tick();
   }
   return Number(total) / n;
 }
+const wrapOf = (name) => (name === contextCase ? (f) => runWithRequestContext(requestContext, f) : undefined);
 
 const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-for (const fn of Object.values(cases)) await time(fn, CALLS / 4); // warm-up
+for (const [name, fn] of Object.entries(cases)) await time(fn, CALLS / 4, wrapOf(name)); // warm-up
 for (let r = 0; r < ROUNDS; r++) {
   for (const [name, fn] of Object.entries(cases)) {
-    samples[name].push(await time(fn, CALLS));
+    samples[name].push(await time(fn, CALLS, wrapOf(name)));
     await pipeline.flush().catch(() => {});
   }
 }

@@ -12,6 +12,12 @@ export { type CaptureConsoleOptions, captureConsole } from './integrations/conso
 export { createLogger } from './logger/create-logger.js';
 export type { ChildOptions, Fields, LogFn, SetLevelOptions } from './logger/logger.js';
 export { Logger } from './logger/logger.js';
+export {
+  currentRequestContext,
+  REQUEST_ID_ATTRIBUTE,
+  RequestContext,
+  runWithRequestContext,
+} from './logger/request-context.js';
 export { DecodeError, decodeProtobufRequest } from './otlp/decode-protobuf.js';
 export type * from './otlp/types.js';
 export type { LimitOptions, RecordOptions, RedactOption, StdoutFormat } from './record/options.js';

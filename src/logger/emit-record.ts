@@ -1,6 +1,7 @@
 /**
- * The write path of an enabled call: stamps the time and the active trace context, encodes
- * the record straight into bytes (record/encode-record.ts) and hands it to the sink. Runs
+ * The write path of an enabled call: stamps the time, the active trace context and the
+ * request context's fields (request-context.ts), encodes the record straight into bytes
+ * (record/encode-record.ts) and hands it to the sink. Runs
  * after level filtering and rate limiting; never throws. A record that cannot be encoded is
  * lost, but never silently: it is counted (`accepted`, `dropped.encode_error`, through the
  * sink's `discard`) and reported to `onError` (a rate-limited diagnostic line).
@@ -10,6 +11,7 @@ import { encodeParts, encodePartsBorrowed } from '../record/encode-record.js';
 import { newRecordParts, type RecordParts } from '../record/record-parts.js';
 import type { ForeignRecord } from './foreign-record.js';
 import type { LoggerState } from './logger-state.js';
+import { activeContextBindings } from './request-context.js';
 import type { TailBuffer } from './tail-buffer.js';
 
 /** Scratch space of enabled calls (one per process: calls are synchronous). */
@@ -61,6 +63,7 @@ export function emitRecord(
     parts.fields = fields;
     parts.exception = exception;
     parts.bindings = state.bindings;
+    parts.context = activeContextBindings(core);
     if (span !== undefined) {
       parts.traceId = span.traceId;
       parts.spanId = span.spanId;

@@ -23,6 +23,8 @@ export interface RecordParts {
   /** The record-level exception (an Error given as the first argument). */
   exception: Error | undefined;
   bindings: EncodedBindings | undefined;
+  /** The active request context's fields, written after `bindings` (a key in both: the context's). */
+  context: EncodedBindings | undefined;
   /** 32 hex chars or 16 bytes. */
   traceId: string | Uint8Array | undefined;
   /** 16 hex chars or 8 bytes. */
@@ -43,6 +45,7 @@ export function newRecordParts(): RecordParts {
     fields: undefined,
     exception: undefined,
     bindings: undefined,
+    context: undefined,
     traceId: undefined,
     spanId: undefined,
     flags: 0,

@@ -1,6 +1,7 @@
 /**
  * A record's `LogRecord.attributes`, in order: the child's bindings (pre-encoded bytes, minus
- * keys this call overrides), the record-level exception, the call's fields (the first
+ * keys this call or the request context overrides), the request context's fields (pre-encoded
+ * too, minus keys this call overrides), the record-level exception, the call's fields (the first
  * top-level Error among them flattened into `exception.*`), then `podlog.truncated`. The
  * `maxAttributes` limit applies across all of them; what does not fit is counted for
  * `dropped_attributes_count`.
@@ -23,6 +24,7 @@ export function writeAttributes(
   fields: object | undefined,
   exception: Error | undefined,
   bindings: EncodedBindings | undefined,
+  context?: EncodedBindings,
 ): number {
   const room = state.limits.maxAttributes;
   let count = 0;
@@ -36,11 +38,17 @@ export function writeAttributes(
     }
   }
   if (bindings !== undefined && bindings.count > 0) {
-    const { written, overridden } = writeBindings(w, state, bindings, keys, room);
+    const { written, overridden } = writeBindings(w, state, bindings, keys, room, context);
     count = written;
-    // Overridden bindings are replaced by this call's fields, not dropped.
+    // Overridden bindings are replaced by this call's fields (or the context's), not dropped.
     dropped += bindings.count - written - overridden + bindings.dropped;
     if (bindings.truncated) state.truncated = true;
+  }
+  if (context !== undefined) {
+    const { written, overridden } = writeBindings(w, state, context, keys, room - count, undefined);
+    count += written;
+    dropped += context.count - written - overridden + context.dropped;
+    if (context.truncated) state.truncated = true;
   }
   if (exception !== undefined) {
     state.seen.push(exception);
@@ -86,7 +94,7 @@ interface BindingsWritten {
 }
 
 /**
- * Writes the bindings, minus the keys this call's fields override.
+ * Writes the bindings, minus the keys this call's fields (or the request context, `over`) override.
  * They are pre-encoded, so they cannot be cut on the way like a value: a binding is written
  * whole if it fits in what is left of the record's value budget, else left out (counted as
  * dropped, the record marked truncated). Bindings never cross the budget.
@@ -97,6 +105,7 @@ function writeBindings(
   b: EncodedBindings,
   keys: string[] | undefined,
   room: number,
+  over: EncodedBindings | undefined,
 ): BindingsWritten {
   let anyOverride = false;
   if (keys !== undefined) {
@@ -107,12 +116,24 @@ function writeBindings(
       }
     }
   }
+  if (!anyOverride && over !== undefined) {
+    for (let i = 0; i < over.keys.length; i++) {
+      if (b.index.has(over.keys[i])) {
+        anyOverride = true;
+        break;
+      }
+    }
+  }
   // The common case: no override, all fit: one copy of the pre-encoded bytes.
   if (!anyOverride && b.count <= room && w.pos + b.bytes.length <= state.budgetEnd) {
     w.raw(b.bytes);
     return { written: b.count, overridden: 0 };
   }
-  const skip = keys === undefined ? undefined : new Set(keys);
+  let skip: Set<string> | undefined;
+  if (keys !== undefined || over !== undefined) {
+    skip = new Set(keys);
+    if (over !== undefined) for (const k of over.keys) skip.add(k);
+  }
   let written = 0;
   let overridden = 0;
   for (let i = 0; i < b.keys.length; i++) {

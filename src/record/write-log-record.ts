@@ -36,6 +36,7 @@ export function writeRecord(w: ByteWriter, state: WalkState, parts: RecordParts)
     fields,
     exception,
     bindings,
+    context,
     traceId,
     spanId,
     flags,
@@ -55,7 +56,7 @@ export function writeRecord(w: ByteWriter, state: WalkState, parts: RecordParts)
     w.string(severityText);
   }
   if (body !== undefined && body !== null) writeAnyValueField(w, T_BODY, body, state);
-  const dropped = writeAttributes(w, state, fields, exception, bindings);
+  const dropped = writeAttributes(w, state, fields, exception, bindings, context);
   if (dropped > 0) {
     w.byte(T_DROPPED);
     w.varint32(dropped);
