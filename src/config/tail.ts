@@ -78,7 +78,12 @@ export function resolveTail(value: TailOptions | boolean | undefined): TailConfi
   const o =
     value === true
       ? {}
-      : optionGroup(value, 'tail', TAIL_OPTION_KEYS, "an object like { level: 'debug', maxRecords: 200 }, true, or false");
+      : optionGroup(
+          value,
+          'tail',
+          TAIL_OPTION_KEYS,
+          "an object like { level: 'debug', maxRecords: 200 }, true, or false",
+        );
   const d = TAIL_DEFAULTS;
   const held = level(o?.level, 'tail.level', d.level);
   const releaseLevel = level(o?.releaseLevel, 'tail.releaseLevel', d.releaseLevel);
@@ -91,13 +96,31 @@ export function resolveTail(value: TailOptions | boolean | undefined): TailConfi
   }
   const maxRecords = integer(o?.maxRecords, 'tail.maxRecords', d.maxRecords, 1);
   const maxBytes = integer(o?.maxBytes, 'tail.maxBytes', d.maxBytes, 1024);
-  const maxTotalRecords = integer(o?.maxTotalRecords, 'tail.maxTotalRecords', Math.max(d.maxTotalRecords, maxRecords), 1);
-  const maxTotalBytes = integer(o?.maxTotalBytes, 'tail.maxTotalBytes', Math.max(d.maxTotalBytes, maxBytes), 1024);
+  const maxTotalRecords = integer(
+    o?.maxTotalRecords,
+    'tail.maxTotalRecords',
+    Math.max(d.maxTotalRecords, maxRecords),
+    1,
+  );
+  const maxTotalBytes = integer(
+    o?.maxTotalBytes,
+    'tail.maxTotalBytes',
+    Math.max(d.maxTotalBytes, maxBytes),
+    1024,
+  );
   if (maxTotalRecords < maxRecords) {
-    throw new InvalidOptionError('tail.maxTotalRecords', maxTotalRecords, `an integer >= tail.maxRecords (${maxRecords})`);
+    throw new InvalidOptionError(
+      'tail.maxTotalRecords',
+      maxTotalRecords,
+      `an integer >= tail.maxRecords (${maxRecords})`,
+    );
   }
   if (maxTotalBytes < maxBytes) {
-    throw new InvalidOptionError('tail.maxTotalBytes', maxTotalBytes, `an integer >= tail.maxBytes (${maxBytes})`);
+    throw new InvalidOptionError(
+      'tail.maxTotalBytes',
+      maxTotalBytes,
+      `an integer >= tail.maxBytes (${maxBytes})`,
+    );
   }
   return Object.freeze({
     level: held,
@@ -134,11 +157,15 @@ export const SAMPLING_OPTION_KEYS = Object.keys({
 const SAMPLING_FORM = "'trace', { mode: 'trace', keepAtOrAbove: 'warn' }, or false";
 
 /** `undefined` or `false`: off. Throws `InvalidOptionError` naming the bad field. */
-export function resolveSampling(value: SamplingOptions | 'trace' | false | undefined): SamplingConfig | undefined {
+export function resolveSampling(
+  value: SamplingOptions | 'trace' | false | undefined,
+): SamplingConfig | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === 'trace') return Object.freeze({ keepFrom: SEVERITY_NUMBER.warn });
   if (typeof value === 'string') throw new InvalidOptionError('sampling', value, SAMPLING_FORM);
   const o = optionGroup(value, 'sampling', SAMPLING_OPTION_KEYS, SAMPLING_FORM);
   if (o?.mode !== 'trace') throw new InvalidOptionError('sampling.mode', o?.mode, "'trace' (required)");
-  return Object.freeze({ keepFrom: SEVERITY_NUMBER[level(o.keepAtOrAbove, 'sampling.keepAtOrAbove', 'warn')] });
+  return Object.freeze({
+    keepFrom: SEVERITY_NUMBER[level(o.keepAtOrAbove, 'sampling.keepAtOrAbove', 'warn')],
+  });
 }

@@ -15,8 +15,11 @@ import { detectResource } from '../resource/detect.js';
 import { LevelRegistry } from './level-registry.js';
 import { Logger } from './logger.js';
 import { type LoggerCore, newLoggerState } from './logger-state.js';
+import { currentRequestContext } from './request-context.js';
 import { createRuntimeControl } from './runtime-control.js';
+import { TailPool } from './tail-buffer.js';
 import { activeSpanContext } from './trace-context.js';
+import { TraceSampler } from './trace-sampling.js';
 
 /**
  * Builds a logger around `sink`. The sink itself is not modified: the logger holds a wrapper
@@ -48,6 +51,9 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     scopes: new Map(),
     limiter: control.limiter,
     runtime: control.levels,
+    // A released record goes to `own` like any record, so the resource watcher's wrapper sees it.
+    tail: config.tail && new TailPool(config.tail, own, () => currentRequestContext()?.tail, diag),
+    sampler: config.sampling && new TraceSampler(config.sampling),
   };
   const scope = encodeScope(config.name);
   core.scopes.set(config.name, scope);

@@ -109,7 +109,10 @@ export function writeEvent(state: LoggerState, name: string, fields: Fields | un
 /** Whether a call at `n`, at or above the level, needs {@link gate}. */
 function gated(state: LoggerState, n: number): boolean {
   const core = state.core;
-  return (core.sampler !== undefined && n < core.sampler.keepFrom) || (core.tail !== undefined && n >= core.tail.releaseFrom);
+  return (
+    (core.sampler !== undefined && n < core.sampler.keepFrom) ||
+    (core.tail !== undefined && n >= core.tail.releaseFrom)
+  );
 }
 
 /** A record from an integration, filtered like a call at its severity. Never throws. */

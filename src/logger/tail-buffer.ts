@@ -20,8 +20,8 @@
 import type { RecordSink } from '../batch/types.js';
 import type { TailConfig } from '../config/tail.js';
 import type { Diag } from '../diag.js';
-import type { EncodedRecord } from '../record/types.js';
 import { SEVERITY_NUMBER } from '../record/severity.js';
+import type { EncodedRecord } from '../record/types.js';
 import type { TailStats } from '../stats.js';
 
 /** Share of a total cap the buffers are trimmed down to once it is passed. */
