@@ -5,6 +5,7 @@
 export type { BatchOptions, Overflow, PipelineOptions, QueueOptions } from './batch/options.js';
 export type { LoggerOptions } from './config/options.js';
 export type { RateLimitOptions } from './config/rate-limit.js';
+export type { SamplingOptions, TailOptions } from './config/tail.js';
 export type { DiagSink } from './diag.js';
 export { InvalidOptionError, PodlogError } from './errors.js';
 export type { Compression, ExportOptions, Protocol, RetryOptions, TlsOptions } from './export/options.js';
@@ -18,6 +19,7 @@ export {
   RequestContext,
   runWithRequestContext,
 } from './logger/request-context.js';
+export type { TailBuffer } from './logger/tail-buffer.js';
 export { DecodeError, decodeProtobufRequest } from './otlp/decode-protobuf.js';
 export type * from './otlp/types.js';
 export type { LimitOptions, RecordOptions, RedactOption, StdoutFormat } from './record/options.js';
@@ -27,5 +29,5 @@ export type { PodinfoOptions, ResourceOptions } from './resource/options.js';
 export { DEFAULT_ANNOTATION_DENY } from './resource/options.js';
 export type { ResourceAttributes } from './resource/types.js';
 export type { Durability, SpoolOptions } from './spool/options.js';
-export type { DropReason, StatsSnapshot } from './stats.js';
+export type { DropReason, LoggerStats, StatsSnapshot, TailStats } from './stats.js';
 export { VERSION } from './version.js';
