@@ -175,6 +175,8 @@ export class TailPool {
 
   /** The active request's open buffer of this pool, if any. Never throws. */
   current(): TailBuffer | undefined {
+    // No request open: skip the AsyncLocalStorage lookup (a disabled call stays cheap).
+    if (this.#open.size === 0) return undefined;
     let slot: unknown;
     try {
       slot = this.#current();
