@@ -8,6 +8,7 @@ export default defineConfig({
     winston: 'src/integrations/winston/index.ts',
     otel: 'src/integrations/otel/index.ts',
     register: 'src/integrations/register/index.ts',
+    http: 'src/integrations/http/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^podlog\/winston$/, replacement: src('integrations/winston/index.ts') },
       { find: /^podlog\/otel$/, replacement: src('integrations/otel/index.ts') },
       { find: /^podlog\/register$/, replacement: src('integrations/register/index.ts') },
+      { find: /^podlog\/http$/, replacement: src('integrations/http/index.ts') },
       { find: /^podlog$/, replacement: src('index.ts') },
     ],
   },

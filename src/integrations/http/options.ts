@@ -1,0 +1,141 @@
+/**
+ * Options of `podlog/http` (pino-http's names where the idea is the same), checked once when
+ * the middleware is created: a bad option fails there with an `InvalidOptionError`, never
+ * during a request.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkKeys, isPlainObject, nonEmptyString } from '../../config/validate.js';
+import { InvalidOptionError } from '../../errors.js';
+import type { Fields } from '../../logger/call-forms.js';
+import { Logger } from '../../logger/logger.js';
+import { LEVELS, type LevelOrSilent } from '../../record/severity.js';
+
+/** Options of {@link httpLogger}. Only `logger` is required. */
+export interface HttpLoggerOptions<
+  Req extends IncomingMessage = IncomingMessage,
+  Res extends ServerResponse = ServerResponse,
+> {
+  /** The podlog logger the records go to (`createLogger(...)` or a child of it). */
+  logger: Logger;
+  /**
+   * The request id. Default: the incoming request-id header (`requestIdHeader`) when it looks
+   * like an id (1–128 characters of `A-Z a-z 0-9 - _ . : / + = @`), else a fresh UUID.
+   */
+  genReqId?: (req: Req, res: Res) => string;
+  /**
+   * Header the request id is read from (by the default `genReqId`) and echoed on the response
+   * under; `false`: neither. Default `x-request-id`.
+   */
+  requestIdHeader?: string | false;
+  /**
+   * Level of the completion record. Default: `error` for a 5xx or an error, `warn` for a 4xx,
+   * else `info`. Return `silent` to skip the record.
+   */
+  customLogLevel?: (req: Req, res: Res, err: Error | undefined) => LevelOrSilent;
+  /**
+   * `true` (default): one completion record per request. `false`: none (the request context
+   * and `req.log` still work). `{ ignore }`: none for requests where `ignore(req)` is true
+   * (health checks, say).
+   */
+  autoLogging?: boolean | { ignore?: (req: Req) => boolean };
+  /** Body of the completion record of a request without error. Default `request completed`. */
+  customSuccessMessage?: (req: Req, res: Res, durationMs: number) => string;
+  /** Body of the completion record of a failed request (5xx or error). Default `request errored`. */
+  customErrorMessage?: (req: Req, res: Res, err: Error | undefined) => string;
+  /** Extra attributes of the completion record. */
+  customProps?: (req: Req, res: Res) => Fields;
+  /**
+   * Extra fields of the request context: every record logged while handling the request
+   * carries them (the request id is always there, as `http.request.id`).
+   */
+  contextFields?: (req: Req) => Fields;
+}
+
+/** {@link HttpLoggerOptions} checked, with defaults filled in. */
+export interface ResolvedHttpOptions<Req, Res> {
+  readonly logger: Logger;
+  readonly genReqId: ((req: Req, res: Res) => string) | undefined;
+  readonly requestIdHeader: string | false;
+  readonly customLogLevel: ((req: Req, res: Res, err: Error | undefined) => LevelOrSilent) | undefined;
+  readonly autoLogging: boolean;
+  readonly ignore: ((req: Req) => boolean) | undefined;
+  readonly customSuccessMessage: ((req: Req, res: Res, durationMs: number) => string) | undefined;
+  readonly customErrorMessage: ((req: Req, res: Res, err: Error | undefined) => string) | undefined;
+  readonly customProps: ((req: Req, res: Res) => Fields) | undefined;
+  readonly contextFields: ((req: Req) => Fields) | undefined;
+}
+
+const KNOWN = [
+  'logger',
+  'genReqId',
+  'requestIdHeader',
+  'customLogLevel',
+  'autoLogging',
+  'customSuccessMessage',
+  'customErrorMessage',
+  'customProps',
+  'contextFields',
+] as const;
+
+/** Checks `options`; throws `InvalidOptionError` naming the bad option. */
+export function resolveHttpOptions<Req, Res>(
+  options: HttpLoggerOptions<never, never>,
+  group = 'httpLogger',
+): ResolvedHttpOptions<Req, Res> {
+  if (!isPlainObject(options)) {
+    throw new InvalidOptionError(group, options, 'an options object such as { logger: createLogger() }');
+  }
+  checkKeys(options, group, KNOWN);
+  const logger = options.logger;
+  if (!(logger instanceof Logger)) {
+    throw new InvalidOptionError(
+      `${group}.logger`,
+      logger,
+      "a podlog Logger (createLogger() from 'podlog', or a child of one)",
+    );
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: each option's own function type, checked as a function here
+  const fn = (key: (typeof KNOWN)[number]): any => {
+    const v = options[key];
+    if (v !== undefined && typeof v !== 'function')
+      throw new InvalidOptionError(`${group}.${key}`, v, 'a function');
+    return v;
+  };
+  const header = options.requestIdHeader;
+  const requestIdHeader =
+    header === false
+      ? false
+      : nonEmptyString(header, `${group}.requestIdHeader`, 'x-request-id').toLowerCase();
+  if (requestIdHeader !== false && !/^[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(requestIdHeader)) {
+    throw new InvalidOptionError(`${group}.requestIdHeader`, header, 'an HTTP header name, or false');
+  }
+  const auto = options.autoLogging;
+  let autoLogging = true;
+  let ignore: ((req: Req) => boolean) | undefined;
+  if (typeof auto === 'boolean') autoLogging = auto;
+  else if (isPlainObject(auto)) {
+    ignore = auto.ignore as ((req: Req) => boolean) | undefined;
+    if (ignore !== undefined && typeof ignore !== 'function') {
+      throw new InvalidOptionError(`${group}.autoLogging.ignore`, ignore, 'a function (req) => boolean');
+    }
+  } else if (auto !== undefined) {
+    throw new InvalidOptionError(`${group}.autoLogging`, auto, 'true, false or { ignore: (req) => boolean }');
+  }
+  return Object.freeze({
+    logger,
+    genReqId: fn('genReqId'),
+    requestIdHeader,
+    customLogLevel: fn('customLogLevel'),
+    autoLogging,
+    ignore,
+    customSuccessMessage: fn('customSuccessMessage'),
+    customErrorMessage: fn('customErrorMessage'),
+    customProps: fn('customProps'),
+    contextFields: fn('contextFields'),
+  });
+}
+
+/** A level name a `customLogLevel` may return. */
+export function isLevelOrSilent(value: unknown): value is LevelOrSilent {
+  return value === 'silent' || (LEVELS as readonly unknown[]).includes(value);
+}

@@ -1,0 +1,226 @@
+/**
+ * One request's logging: its id and request context, `req.log`/`res.log`, the error the app
+ * handed over (if any), and the one completion record written when the response finishes
+ * (or the connection closes first). Framework-neutral: the Express/Connect middleware, the
+ * `node:http` wrapper and the Fastify plugin all drive it with the raw request and response.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Fields } from '../../logger/call-forms.js';
+import type { Logger } from '../../logger/logger.js';
+import { REQUEST_ID_ATTRIBUTE, RequestContext, runWithRequestContext } from '../../logger/request-context.js';
+import { isErrorValue } from '../../record/error-entries.js';
+import type { Level, LevelOrSilent } from '../../record/severity.js';
+import { pathOf, requestAttributes } from './http-attributes.js';
+import { isLevelOrSilent, type ResolvedHttpOptions } from './options.js';
+import { requestIdFrom } from './request-id.js';
+
+/** The request logs of live requests; a request started twice (middleware mounted twice) keeps its first. */
+const byRequest = new WeakMap<IncomingMessage, RequestLog>();
+
+/** A user callback's result, or `fallback` when it throws: a logging option must not fail a request. */
+function attempt<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
+
+/** Default level of the completion record: error for 5xx or an error, warn for 4xx or an abort. */
+export function defaultLevel(status: number, err: Error | undefined, aborted: boolean): Level {
+  if (err !== undefined || status >= 500) return 'error';
+  if (status >= 400 || aborted) return 'warn';
+  return 'info';
+}
+
+/** The logging state of one request. Create with {@link RequestLog.start}. */
+export class RequestLog {
+  readonly #options: ResolvedHttpOptions<IncomingMessage, ServerResponse>;
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  readonly #id: string;
+  readonly #context: RequestContext;
+  readonly #started = process.hrtime.bigint();
+  readonly #path: string;
+  readonly #logged: boolean;
+  #child: Logger | undefined;
+  #route: string | undefined;
+  #error: Error | undefined;
+  #done = false;
+
+  private constructor(
+    options: ResolvedHttpOptions<IncomingMessage, ServerResponse>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    id: string | undefined,
+  ) {
+    this.#options = options;
+    this.#req = req;
+    this.#res = res;
+    this.#id = id ?? this.#makeId();
+    const extra = options.contextFields;
+    const fields = extra === undefined ? undefined : attempt(() => extra(req), undefined);
+    this.#context = new RequestContext(fields ?? {}, this.#id);
+    this.#path = pathOf(req.url);
+    const ignore = options.ignore;
+    this.#logged =
+      options.autoLogging && (ignore === undefined || !attempt(() => ignore(req) === true, false));
+  }
+
+  /**
+   * Starts logging `req` (or returns its running log): request id (echoed on the response),
+   * context, `req.id`, `req.log` and `res.log`, and the completion record on finish.
+   * `id`: the id the framework already gave the request (Fastify's), else `genReqId`'s.
+   */
+  static start(
+    options: ResolvedHttpOptions<IncomingMessage, ServerResponse>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    id?: string,
+  ): RequestLog {
+    const running = byRequest.get(req);
+    if (running !== undefined) return running;
+    const log = new RequestLog(options, req, res, id);
+    byRequest.set(req, log);
+    log.#attach();
+    return log;
+  }
+
+  /** The running log of `req`, if a podlog middleware started one. */
+  static of(req: IncomingMessage): RequestLog | undefined {
+    return byRequest.get(req);
+  }
+
+  /** The request id. */
+  get id(): string {
+    return this.#id;
+  }
+
+  /** The request context: records logged inside it carry `http.request.id` (and `contextFields`). */
+  get context(): RequestContext {
+    return this.#context;
+  }
+
+  /** A child of the logger bound to the request id (created on first use). */
+  get logger(): Logger {
+    this.#child ??= this.#options.logger.child({ [REQUEST_ID_ATTRIBUTE]: this.#id });
+    return this.#child;
+  }
+
+  /** Sets the route template (`/orders/:id`) for the completion record. */
+  set route(route: string | undefined) {
+    this.#route = route;
+  }
+
+  /** Runs `fn` in the request context. */
+  run<T>(fn: () => T): T {
+    return runWithRequestContext(this.#context, fn);
+  }
+
+  /** Hands over the error the request failed with: the completion record carries it, stack included. */
+  fail(err: unknown): void {
+    this.#error ??= toError(err);
+  }
+
+  #makeId(): string {
+    const gen = this.#options.genReqId;
+    if (gen !== undefined) {
+      const id = attempt(() => gen(this.#req, this.#res), undefined);
+      if (typeof id === 'string' && id !== '') return id;
+      if (typeof id === 'number') return String(id);
+    }
+    return requestIdFrom(this.#req, this.#options.requestIdHeader);
+  }
+
+  #attach(): void {
+    const req = this.#req;
+    const res = this.#res;
+    const header = this.#options.requestIdHeader;
+    if (header !== false && !res.headersSent) attempt(() => res.setHeader(header, this.#id), undefined);
+    // pino-http's names: apps and libraries written for it find the id and the logger here.
+    const logProperty: PropertyDescriptor = {
+      configurable: true,
+      enumerable: false,
+      get: () => this.logger,
+      set(value: unknown) {
+        Object.defineProperty(this, 'log', { configurable: true, enumerable: false, writable: true, value });
+      },
+    };
+    attempt(() => {
+      Object.defineProperty(req, 'log', logProperty);
+      Object.defineProperty(res, 'log', logProperty);
+      if ((req as { id?: unknown }).id === undefined) (req as { id?: unknown }).id = this.#id;
+    }, undefined);
+    res.once('finish', () => this.#complete(false));
+    res.once('close', () => this.#complete(!res.writableFinished));
+  }
+
+  #complete(aborted: boolean): void {
+    if (this.#done) return;
+    this.#done = true;
+    byRequest.delete(this.#req);
+    if (!this.#logged) return;
+    const req = this.#req;
+    const res = this.#res;
+    const o = this.#options;
+    const durationNs = process.hrtime.bigint() - this.#started;
+    // pino-http's convention: an error handler may leave the error on `res.err`.
+    const resErr = (res as { err?: unknown }).err;
+    const err = this.#error ?? (resErr !== undefined && resErr !== null ? toError(resErr) : undefined);
+    const custom = o.customLogLevel;
+    const fallback = defaultLevel(res.statusCode, err, aborted);
+    let level: LevelOrSilent = fallback;
+    if (custom !== undefined) {
+      const chosen = attempt(() => custom(req, res, err), fallback);
+      level = isLevelOrSilent(chosen) ? chosen : fallback;
+    }
+    if (level === 'silent') return;
+    const failed = err !== undefined || res.statusCode >= 500;
+    let message: string;
+    if (failed) {
+      const m = o.customErrorMessage;
+      message =
+        m === undefined ? 'request errored' : String(attempt(() => m(req, res, err), 'request errored'));
+    } else if (aborted) {
+      message = 'request aborted';
+    } else {
+      const m = o.customSuccessMessage;
+      const ms = Number(durationNs) / 1e6;
+      message =
+        m === undefined ? 'request completed' : String(attempt(() => m(req, res, ms), 'request completed'));
+    }
+    const fields = requestAttributes({
+      req,
+      res,
+      route: this.#route ?? expressRoute(req),
+      path: this.#path,
+      durationNs,
+      err,
+      aborted,
+    });
+    const props = o.customProps;
+    if (props !== undefined) {
+      const extra = attempt<Fields | undefined>(() => props(req, res), undefined);
+      if (extra !== null && typeof extra === 'object') attempt(() => Object.assign(fields, extra), undefined);
+    }
+    // In the context: the record carries the request id and contextFields like any other.
+    const logger = o.logger;
+    this.run(() => logger[level as Level](message, fields));
+  }
+}
+
+/** `req.baseUrl + req.route.path` of an Express request that matched a route. */
+function expressRoute(req: IncomingMessage): string | undefined {
+  return attempt(() => {
+    const r = req as { route?: { path?: unknown }; baseUrl?: unknown };
+    const path = r.route?.path;
+    if (typeof path !== 'string') return undefined;
+    return (typeof r.baseUrl === 'string' ? r.baseUrl : '') + path;
+  }, undefined);
+}
+
+/** An Error for the record's `exception.*`; anything thrown that is not one is wrapped. */
+function toError(err: unknown): Error {
+  if (isErrorValue(err)) return err;
+  return new Error(attempt(() => String(err), '[Unserializable]'));
+}

@@ -1,0 +1,118 @@
+/**
+ * Shared by the framework acceptance tests: a podlog logger exporting to a real OTLP receiver
+ * on 127.0.0.1, requests that carry secrets in `Authorization` and `Cookie`, and the checks
+ * that no secret reached the backend (raw request bytes included) and no record is large.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, type Logger } from 'podlog';
+import { expect } from 'vitest';
+import { decodeProtobufRequest } from '../../../src/otlp/decode-protobuf.js';
+import type { DecodedLogRecord } from '../../../src/otlp/types.js';
+import { startReceiver, type TestReceiver } from '../../helpers/receiver.js';
+
+/** A received record (ints as numbers) with its scope. */
+export type Rec = DecodedLogRecord & { scope: string };
+
+/** Secret values: each must never appear in anything sent to the backend. */
+export const SECRET = {
+  bearer: 'sk-live-AUTHZ-7c1e55aa',
+  cookie: 'COOKIE-SESSION-9f2d31',
+  setCookie: 'SETCOOKIE-SID-41ab08',
+  query: 'QUERY-TOKEN-5be7',
+} as const;
+
+/** Request headers carrying secrets. */
+export const SECRET_HEADERS = {
+  authorization: `Bearer ${SECRET.bearer}`,
+  cookie: `session=${SECRET.cookie}; theme=dark`,
+  'user-agent': 'acceptance-test/1.0',
+};
+
+/** The response header an app sets in these tests. */
+export const SET_COOKIE = `sid=${SECRET.setCookie}; HttpOnly; Path=/`;
+
+export const MAX_RECORD_JSON = 4096;
+
+export interface Backend {
+  log: Logger;
+  receiver: TestReceiver;
+  /** Flushes the logger and returns every record received so far, ints as numbers. */
+  records(): Promise<Rec[]>;
+  /** No secret in any request body the receiver got; no record over {@link MAX_RECORD_JSON} as JSON. */
+  assertClean(): void;
+  close(): Promise<void>;
+}
+
+export async function startBackend(serviceName: string): Promise<Backend> {
+  const receiver = await startReceiver();
+  const log = createLogger({
+    endpoint: receiver.endpoint,
+    env: {},
+    stdout: false,
+    serviceName,
+    level: 'debug',
+  });
+  return {
+    log,
+    receiver,
+    async records() {
+      await log.flush();
+      return receiver.requests.flatMap((r) =>
+        decodeProtobufRequest(r.body, { ints: 'number' }).resourceLogs.flatMap((rl) =>
+          rl.scopeLogs.flatMap((sl) => sl.logRecords.map((rec) => ({ ...rec, scope: sl.scope.name }))),
+        ),
+      );
+    },
+    assertClean() {
+      expect(receiver.requests.length).toBeGreaterThan(0);
+      for (const r of receiver.requests) {
+        for (const secret of Object.values(SECRET)) expect(r.body.includes(secret)).toBe(false);
+      }
+      for (const r of receiver.records()) {
+        // The record itself; the resource is the process's, shared by every record of a request.
+        const { resource: _resource, ...record } = r;
+        const json = JSON.stringify(record, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+        for (const secret of Object.values(SECRET)) expect(json).not.toContain(secret);
+        expect(json.length).toBeLessThanOrEqual(MAX_RECORD_JSON);
+      }
+    },
+    async close() {
+      await log.shutdown({ timeoutMs: 2000 });
+      await receiver.close();
+    },
+  };
+}
+
+/** Base URL of a listening server. */
+export function baseUrl(server: Server): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** GETs `path` with the secret headers (and a secret in the query string). */
+export async function hit(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const sep = path.includes('?') ? '&' : '?';
+  const res = await fetch(`${base}${path}${sep}token=${SECRET.query}`, {
+    headers: { ...SECRET_HEADERS, ...headers },
+  });
+  await res.arrayBuffer();
+  return res;
+}
+
+/** Closes a server and its keep-alive connections. */
+export function closeServer(server: Server | undefined): Promise<void> {
+  if (server === undefined) return Promise.resolve();
+  server.closeAllConnections();
+  return new Promise((r) => server.close(() => r()));
+}
+
+/** The completion records (`request completed` / `request errored` / …), in order. */
+export function completions(records: Rec[]): Rec[] {
+  return records.filter(
+    (r) => typeof r.body === 'string' && /^request (completed|errored|aborted)$/.test(r.body),
+  );
+}
