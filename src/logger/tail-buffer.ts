@@ -59,6 +59,11 @@ export class TailBuffer {
     return this.#open;
   }
 
+  /** `tail.slowMs` of the logger: a request slower than this should end failed. */
+  get slowMs(): number | undefined {
+    return this.#pool.config.slowMs;
+  }
+
   /** @internal The pool this buffer counts in (a buffer serves only its own logger's records). */
   get pool(): TailPool {
     return this.#pool;

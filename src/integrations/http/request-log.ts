@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fields } from '../../logger/call-forms.js';
 import type { Logger } from '../../logger/logger.js';
 import { REQUEST_ID_ATTRIBUTE, RequestContext, runWithRequestContext } from '../../logger/request-context.js';
+import type { TailBuffer } from '../../logger/tail-buffer.js';
 import { isErrorValue } from '../../record/error-entries.js';
 import type { Level, LevelOrSilent } from '../../record/severity.js';
 import { pathOf, requestAttributes } from './http-attributes.js';
@@ -43,6 +44,8 @@ export class RequestLog {
   readonly #started = process.hrtime.bigint();
   readonly #path: string;
   readonly #logged: boolean;
+  /** The request's tail buffer, when the logger has `tail` (docs/tail-buffering.md). */
+  readonly #tail: TailBuffer | undefined;
   #child: Logger | undefined;
   #route: string | undefined;
   #error: Error | undefined;
@@ -65,6 +68,7 @@ export class RequestLog {
     const ignore = options.ignore;
     this.#logged =
       options.autoLogging && (ignore === undefined || !attempt(() => ignore(req) === true, false));
+    this.#tail = options.tail ? options.logger.openTail(this.#context) : undefined;
   }
 
   /**
@@ -159,7 +163,6 @@ export class RequestLog {
     if (this.#done) return;
     this.#done = true;
     byRequest.delete(this.#req);
-    if (!this.#logged) return;
     const req = this.#req;
     const res = this.#res;
     const o = this.#options;
@@ -167,6 +170,15 @@ export class RequestLog {
     // pino-http's convention: an error handler may leave the error on `res.err`.
     const resErr = (res as { err?: unknown }).err;
     const err = this.#error ?? (resErr !== undefined && resErr !== null ? toError(resErr) : undefined);
+    // The tail ends first, whatever is logged next: a failed or slow request's held records
+    // arrive before its completion record; a good one's are discarded (and counted).
+    const tail = this.#tail;
+    if (tail !== undefined) {
+      const slowMs = o.tailSlowMs ?? tail.slowMs;
+      const slow = slowMs !== undefined && durationNs > BigInt(slowMs) * 1_000_000n;
+      tail.end(err !== undefined || res.statusCode >= 500 || slow);
+    }
+    if (!this.#logged) return;
     const custom = o.customLogLevel;
     const fallback = defaultLevel(res.statusCode, err, aborted);
     let level: LevelOrSilent = fallback;
