@@ -74,11 +74,14 @@ export function emitRecord(
     }
     parts.eventName = eventName;
     // A sink that copies on write gets a view of scratch memory: nothing per record to collect.
-    // A held record keeps its bytes until its request ends: always a fresh copy.
+    // A held record gets bytes of its own, exactly its size: a view into a shared slab would
+    // keep the whole 32 KiB slab alive for as long as its request runs, past the tail caps.
     const bytes =
-      core.sink.copiesBytes === true && holder === undefined
-        ? encodePartsBorrowed(parts, core.limits, core.redactor)
-        : encodeParts(parts, core.limits, core.redactor);
+      holder !== undefined
+        ? encodePartsBorrowed(parts, core.limits, core.redactor).slice()
+        : core.sink.copiesBytes === true
+          ? encodePartsBorrowed(parts, core.limits, core.redactor)
+          : encodeParts(parts, core.limits, core.redactor);
     // Do not keep the caller's objects alive through the scratch space.
     parts.body = parts.fields = parts.exception = undefined;
     const record = { bytes, scope: state.scope, resource: core.resource() };
