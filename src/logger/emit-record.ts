@@ -74,20 +74,17 @@ export function emitRecord(
     }
     parts.eventName = eventName;
     // A sink that copies on write gets a view of scratch memory: nothing per record to collect.
-    // A held record gets bytes of its own, exactly its size: a view into a shared slab would
-    // keep the whole 32 KiB slab alive for as long as its request runs, past the tail caps.
+    // So does a tail buffer, which copies into its request's own memory (a view into a shared
+    // slab would keep the whole slab alive for as long as the request runs).
     const bytes =
-      holder !== undefined
-        ? encodePartsBorrowed(parts, core.limits, core.redactor).slice()
-        : core.sink.copiesBytes === true
-          ? encodePartsBorrowed(parts, core.limits, core.redactor)
-          : encodeParts(parts, core.limits, core.redactor);
+      core.sink.copiesBytes === true || holder !== undefined
+        ? encodePartsBorrowed(parts, core.limits, core.redactor)
+        : encodeParts(parts, core.limits, core.redactor);
     // Do not keep the caller's objects alive through the scratch space.
     parts.body = parts.fields = parts.exception = undefined;
-    const record = { bytes, scope: state.scope, resource: core.resource() };
     handed = true;
-    if (holder !== undefined) holder.hold(record);
-    else core.sink.write(record);
+    if (holder !== undefined) holder.hold(bytes, state.scope, core.resource());
+    else core.sink.write({ bytes, scope: state.scope, resource: core.resource() });
   } catch (err) {
     parts.body = parts.fields = parts.exception = undefined;
     if (!handed) countLost(core.sink);

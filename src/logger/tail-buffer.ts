@@ -21,22 +21,35 @@ import type { RecordSink } from '../batch/types.js';
 import type { TailConfig } from '../config/tail.js';
 import type { Diag } from '../diag.js';
 import { SEVERITY_NUMBER } from '../record/severity.js';
-import type { EncodedRecord } from '../record/types.js';
+import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import type { TailStats } from '../stats.js';
 
 /** Share of a total cap the buffers are trimmed down to once it is passed. */
 const TRIM_TO = 0.9;
 
+/** First arena of a buffer: ten ordinary records. It doubles as needed, up to about `tail.maxBytes`. */
+const FIRST_ARENA = 2048;
+const EMPTY = new Uint8Array(0);
+
 /**
  * One request's held records. Get one from `log.openTail()` (`podlog/http` does it for you);
  * end it with {@link TailBuffer.end} when the request is done.
+ *
+ * The records' bytes are copied one after another into an arena the buffer owns (one
+ * allocation per request instead of one per record, and no shared encoding slab kept alive
+ * by a long request); their scopes and resources sit in parallel arrays. Eviction moves the
+ * head; the arena is compacted before it grows, so it stays within about twice the bytes held.
  */
 export class TailBuffer {
   readonly #pool: TailPool;
-  // A queue as an array plus a head index: eviction takes from the front without shifting.
-  #records: EncodedRecord[] = [];
+  #arena: Uint8Array = EMPTY;
+  /** Bytes used in the arena: the last record ends here. */
+  #end = 0;
+  /** Start offset of each record in the arena; records before `#head` are gone. */
+  #starts: number[] = [];
+  #scopes: EncodedScope[] = [];
+  #resources: EncodedResource[] = [];
   #head = 0;
-  #bytes = 0;
   #open = true;
 
   /** @internal Use `log.openTail()`. */
@@ -46,12 +59,12 @@ export class TailBuffer {
 
   /** Records held now. */
   get count(): number {
-    return this.#records.length - this.#head;
+    return this.#starts.length - this.#head;
   }
 
   /** Encoded bytes held now. */
   get bytes(): number {
-    return this.#bytes;
+    return this.count === 0 ? 0 : this.#end - (this.#starts[this.#head] as number);
   }
 
   /** False once {@link TailBuffer.end} was called: later records of the request are not held. */
@@ -69,17 +82,21 @@ export class TailBuffer {
     return this.#pool;
   }
 
-  /** @internal Holds `record` (its bytes must be its own, not a scratch view). */
-  hold(record: EncodedRecord): void {
+  /** @internal Holds a copy of `bytes` (which may be scratch memory) with its scope and resource. */
+  hold(bytes: Uint8Array, scope: EncodedScope, resource: EncodedResource): void {
     if (!this.#open) return;
-    const size = record.bytes.byteLength;
-    this.#records.push(record);
-    this.#bytes += size;
+    const size = bytes.byteLength;
+    this.#reserve(size);
+    this.#arena.set(bytes, this.#end);
+    this.#starts.push(this.#end);
+    this.#scopes.push(scope);
+    this.#resources.push(resource);
+    this.#end += size;
     this.#pool.counted(size);
     const c = this.#pool.config;
-    if (this.count > c.maxRecords || this.#bytes > c.maxBytes) {
+    if (this.count > c.maxRecords || this.bytes > c.maxBytes) {
       let n = 0;
-      for (; this.count > c.maxRecords || this.#bytes > c.maxBytes; n++) this.evictOldest();
+      for (; this.count > c.maxRecords || this.bytes > c.maxBytes; n++) this.evictOldest();
       this.#pool.requestCapped(n);
     }
     this.#pool.trim();
@@ -87,16 +104,17 @@ export class TailBuffer {
 
   /** @internal Drops the oldest held record (counted `evicted`). */
   evictOldest(): void {
-    const record = this.#records[this.#head];
-    if (record === undefined) return;
-    this.#records[this.#head++] = undefined as unknown as EncodedRecord;
-    const size = record.bytes.byteLength;
-    this.#bytes -= size;
+    if (this.count === 0) return;
+    const i = this.#head;
+    const size =
+      (i + 1 < this.#starts.length ? (this.#starts[i + 1] as number) : this.#end) -
+      (this.#starts[i] as number);
+    this.#head = i + 1;
+    // Let go of the scope/resource references at once; the slots are reclaimed by #compact.
+    this.#scopes[i] = undefined as unknown as EncodedScope;
+    this.#resources[i] = undefined as unknown as EncodedResource;
+    if (this.count === 0) this.#reset(false);
     this.#pool.gone('evicted', 1, size);
-    if (this.#head > 64 && this.#head * 2 > this.#records.length) {
-      this.#records = this.#records.slice(this.#head);
-      this.#head = 0;
-    }
   }
 
   /**
@@ -104,9 +122,21 @@ export class TailBuffer {
    * times. The buffer stays open: later records of the request are held again.
    */
   release(): void {
-    const records = this.#take();
-    if (records.length === 0) return;
-    this.#pool.release(records);
+    if (this.count === 0) return;
+    const bytes = this.bytes;
+    const records: EncodedRecord[] = [];
+    const arena = this.#arena;
+    for (let i = this.#head; i < this.#starts.length; i++) {
+      const end = i + 1 < this.#starts.length ? (this.#starts[i + 1] as number) : this.#end;
+      records.push({
+        bytes: arena.subarray(this.#starts[i] as number, end),
+        scope: this.#scopes[i] as EncodedScope,
+        resource: this.#resources[i] as EncodedResource,
+      });
+    }
+    // The views keep this arena until the pipeline has copied them; later records get a new one.
+    this.#reset(true);
+    this.#pool.release(records, bytes);
   }
 
   /**
@@ -117,20 +147,45 @@ export class TailBuffer {
     if (!this.#open) return;
     if (failed) this.release();
     else {
-      const bytes = this.#bytes;
-      const n = this.#take().length;
+      const n = this.count;
+      const bytes = this.bytes;
+      this.#reset(true);
       this.#pool.gone('discarded', n, bytes);
     }
     this.#open = false;
     this.#pool.closed(this);
   }
 
-  #take(): EncodedRecord[] {
-    const records = this.#head === 0 ? this.#records : this.#records.slice(this.#head);
-    this.#records = [];
+  /** Forgets every record; `dropArena`: also the arena's memory (else it is reused from 0). */
+  #reset(dropArena: boolean): void {
+    if (dropArena) this.#arena = EMPTY;
+    this.#end = 0;
     this.#head = 0;
-    this.#bytes = 0;
-    return records;
+    this.#starts = [];
+    this.#scopes = [];
+    this.#resources = [];
+  }
+
+  /** Room for `size` more bytes: compacts the live records to the front, then grows if needed. */
+  #reserve(size: number): void {
+    if (this.#end + size <= this.#arena.length) return;
+    const live = this.bytes;
+    const needed = live + size;
+    const from = this.count === 0 ? this.#end : (this.#starts[this.#head] as number);
+    if (needed <= this.#arena.length && live <= this.#arena.length / 2) {
+      this.#arena.copyWithin(0, from, this.#end);
+    } else {
+      let capacity = Math.max(FIRST_ARENA, this.#arena.length * 2);
+      while (capacity < needed) capacity *= 2;
+      const next = new Uint8Array(capacity);
+      next.set(this.#arena.subarray(from, this.#end));
+      this.#arena = next;
+    }
+    this.#starts = this.#starts.slice(this.#head).map((s) => s - from);
+    this.#scopes = this.#scopes.slice(this.#head);
+    this.#resources = this.#resources.slice(this.#head);
+    this.#head = 0;
+    this.#end = live;
   }
 }
 
@@ -225,10 +280,8 @@ export class TailPool {
     this.#heldBytes -= bytes;
   }
 
-  /** @internal Writes `records` (taken from a buffer) to the sink, in order. */
-  release(records: EncodedRecord[]): void {
-    let bytes = 0;
-    for (const r of records) bytes += r.bytes.byteLength;
+  /** @internal Writes `records` (taken from a buffer, `bytes` in all) to the sink, in order. */
+  release(records: EncodedRecord[], bytes: number): void {
     this.gone('released', records.length, bytes);
     // The sink counts each as accepted (and never throws); from here on they are its records.
     for (const r of records) this.#sink.write(r);

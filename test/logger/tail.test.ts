@@ -126,6 +126,35 @@ describe('tail buffering', () => {
     expect(logger.stats().tail).toMatchObject({ buffered: 10, evicted: 7, released: 3, held: 0 });
   });
 
+  it('keeps every held record intact through evictions and arena compaction (records of many sizes)', async () => {
+    const { logger, records } = createTestLogger({ level: 'info', tail: { maxRecords: 7 } });
+    const body = (i: number) => `r${i}:${'z'.repeat((i * 37) % 300)}`;
+    await request(logger, 'sizes', () => {
+      for (let i = 0; i < 500; i++) {
+        logger.debug(body(i), { i });
+        if (i % 97 === 0) logger.flushContext(); // releases mid-way: a fresh arena after each
+      }
+      logger.error('end');
+    });
+    const released = records.filter((r) => r.level === 'debug');
+    // A model of the buffer: each flush (and the final error) releases the 7 newest held.
+    const model: number[] = [];
+    let held: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      held = [...held, i].slice(-7);
+      if (i % 97 === 0) {
+        model.push(...held);
+        held = [];
+      }
+    }
+    model.push(...held);
+    expect(released.map((r) => r.attributes.i)).toEqual(model);
+    for (const r of released) expect(r.body).toBe(body(r.attributes.i as number));
+    const t = logger.stats().tail;
+    expect(t.buffered).toBe(t.released + t.evicted);
+    expect(t.released).toBe(released.length);
+  });
+
   it('evicts past tail.maxBytes', async () => {
     const { logger } = createTestLogger({ level: 'info', tail: { maxBytes: 1024 } });
     await request(logger, 'bytes', () => {
