@@ -86,7 +86,8 @@ export class TailBuffer {
   hold(bytes: Uint8Array, scope: EncodedScope, resource: EncodedResource): void {
     if (!this.#open) return;
     const size = bytes.byteLength;
-    this.#reserve(size);
+    const at = this.#end;
+    if (at + size > this.#arena.length) this.#reserve(size);
     this.#arena.set(bytes, this.#end);
     this.#starts.push(this.#end);
     this.#scopes.push(scope);
@@ -94,7 +95,7 @@ export class TailBuffer {
     this.#end += size;
     this.#pool.counted(size);
     const c = this.#pool.config;
-    if (this.count > c.maxRecords || this.bytes > c.maxBytes) {
+    if (this.#starts.length - this.#head > c.maxRecords || this.bytes > c.maxBytes) {
       let n = 0;
       for (; this.count > c.maxRecords || this.bytes > c.maxBytes; n++) this.evictOldest();
       this.#pool.requestCapped(n);
@@ -168,7 +169,12 @@ export class TailBuffer {
 
   /** Room for `size` more bytes: compacts the live records to the front, then grows if needed. */
   #reserve(size: number): void {
-    if (this.#end + size <= this.#arena.length) return;
+    if (this.#starts.length === 0) {
+      // Empty (a new request, or everything evicted or released): a fresh arena, nothing to move.
+      if (size > this.#arena.length) this.#arena = new Uint8Array(Math.max(FIRST_ARENA, size));
+      this.#end = 0;
+      return;
+    }
     const live = this.bytes;
     const needed = live + size;
     const from = this.count === 0 ? this.#end : (this.#starts[this.#head] as number);
