@@ -28,16 +28,17 @@ function gate(state: LoggerState, n: number): TailBuffer | boolean {
   if (n < state.threshold) {
     // Below the level: only a request's tail buffer wants it (`floor` let it this far).
     const buffer = tail?.current();
-    if (buffer === undefined) return false;
-    return core.sampler !== undefined && n < core.sampler.keepFrom && core.sampler.skips(core.spanContext())
-      ? false
-      : buffer;
+    return buffer === undefined || sampledOut(state, n) ? false : buffer;
   }
-  if (core.sampler !== undefined && n < core.sampler.keepFrom && core.sampler.skips(core.spanContext())) {
-    return false;
-  }
+  if (sampledOut(state, n)) return false;
   if (tail !== undefined && n >= tail.releaseFrom) tail.current()?.release();
   return true;
+}
+
+/** Trace-based sampling: whether a record at `n` in the active span's trace is skipped (and counted). */
+function sampledOut(state: LoggerState, n: number): boolean {
+  const sampler = state.core.sampler;
+  return sampler !== undefined && n < sampler.keepFrom && sampler.skips(state.core.spanContext());
 }
 
 /**

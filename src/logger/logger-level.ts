@@ -60,11 +60,15 @@ function resolveLevel(state: LoggerState): LevelOrSilent {
   return state.core.levels.base;
 }
 
-/** True when a call at `level` would be recorded. */
+/**
+ * True when a call at `level` would be recorded: at or above the level, or held by the active
+ * request's tail buffer (so `if (log.isLevelEnabled('debug'))` guards keep working with `tail`).
+ */
 export function isLevelEnabled(state: LoggerState, level: Level): boolean {
   syncLevel(state);
   const n = SEVERITY_NUMBER[level as Level];
-  return n !== undefined && n >= state.threshold;
+  if (n === undefined || n < state.floor) return false;
+  return n >= state.threshold || state.core.tail?.current() !== undefined;
 }
 
 /** `log.level = level`: the base level on the root logger, the logger's own level on a child. */

@@ -120,7 +120,10 @@ export class Logger {
     return this.#state.scope.name;
   }
 
-  /** True when a call at `level` would be recorded. */
+  /**
+   * True when a call at `level` would be recorded: at or above the level, or (with the `tail`
+   * option) held by the active request's tail buffer.
+   */
   isLevelEnabled(level: Level): boolean {
     return isLevelEnabled(this.#state, level);
   }

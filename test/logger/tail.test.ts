@@ -69,6 +69,17 @@ describe('tail buffering', () => {
     expect(logger.stats().tail).toMatchObject({ buffered: 2, discarded: 2, released: 0, held: 0, open: 0 });
   });
 
+  it('isLevelEnabled is true for a held level inside a request with a buffer, false elsewhere', async () => {
+    const { logger } = createTestLogger({ level: 'info', tail: true });
+    expect(logger.isLevelEnabled('debug')).toBe(false);
+    await request(logger, 'guard', () => {
+      expect(logger.isLevelEnabled('debug')).toBe(true);
+      expect(logger.isLevelEnabled('trace')).toBe(false);
+      expect(logger.isLevelEnabled('info')).toBe(true);
+    });
+    runWithRequestContext(new RequestContext(), () => expect(logger.isLevelEnabled('debug')).toBe(false));
+  });
+
   it('holds nothing outside a request, or after the request ended', async () => {
     const { logger, records } = createTestLogger({ level: 'info', tail: true });
     logger.debug('no request');
