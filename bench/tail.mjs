@@ -128,6 +128,8 @@ async function runOnce(mode) {
     trail: Math.ceil(total / FAIL_EVERY) * DEBUG_PER_REQUEST,
     tail,
     dropped: stats.dropped.total,
+    retries: stats.retries,
+    droppedBy: Object.fromEntries(Object.entries(stats.dropped).filter(([, v]) => v > 0)),
   };
 }
 
@@ -156,9 +158,17 @@ for (const mode of ['off', 'tail']) {
   );
 }
 const overhead = (of('tail', 'cpuMs') / of('off', 'cpuMs') - 1) * 100;
-// Nothing lost: the receiver got every accepted record. Evictions (caps reached when the machine
-// falls behind and requests pile up) shorten trails; they are counted, not lost.
-const deliveredOk = runs.every((x) => x.delivered === x.expected && x.dropped === 0);
+for (const x of runs.filter((x) => x.delivered !== x.expected || x.dropped !== 0)) {
+  console.log(
+    `run (${x.mode}): delivered ${x.delivered}, expected ${x.expected}, retries ${x.retries}, dropped ${JSON.stringify(x.droppedBy)}`,
+  );
+}
+// Nothing lost: the receiver got every accepted record (more when a batch was retried after a
+// late answer: delivery is at least once). Evictions (caps reached when the machine falls
+// behind and requests pile up) shorten trails; they are counted, not lost.
+const deliveredOk = runs.every(
+  (x) => x.delivered >= x.expected && x.dropped === 0 && (x.retries > 0 || x.delivered === x.expected),
+);
 const trailsWhole = runs.filter((x) => x.mode === 'tail').every((x) => x.tail.released === x.trail);
 console.log(
   `CPU overhead of tail: ${overhead.toFixed(1)} % (target ≤ 10 %: ${overhead <= 10 ? 'OK' : 'MISSED'}); ` +
