@@ -9,6 +9,8 @@ export default defineConfig({
     otel: 'src/integrations/otel/index.ts',
     register: 'src/integrations/register/index.ts',
     http: 'src/integrations/http/index.ts',
+    fastify: 'src/integrations/fastify/index.ts',
+    nest: 'src/integrations/nest/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -13,6 +13,8 @@ export default defineConfig({
       { find: /^podlog\/otel$/, replacement: src('integrations/otel/index.ts') },
       { find: /^podlog\/register$/, replacement: src('integrations/register/index.ts') },
       { find: /^podlog\/http$/, replacement: src('integrations/http/index.ts') },
+      { find: /^podlog\/fastify$/, replacement: src('integrations/fastify/index.ts') },
+      { find: /^podlog\/nest$/, replacement: src('integrations/nest/index.ts') },
       { find: /^podlog$/, replacement: src('index.ts') },
     ],
   },

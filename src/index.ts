@@ -10,18 +10,32 @@ export type { DiagSink } from './diag.js';
 export { InvalidOptionError, PodlogError } from './errors.js';
 export type { Compression, ExportOptions, Protocol, RetryOptions, TlsOptions } from './export/options.js';
 export { type CaptureConsoleOptions, captureConsole } from './integrations/console/capture-console.js';
-export { createLogger } from './logger/create-logger.js';
-export type { ChildOptions, Fields, LogFn, SetLevelOptions } from './logger/logger.js';
+export { type CustomLogger, createLogger } from './logger/create-logger.js';
+export type { ChildOptions, Fields, LevelName, LogFn, PinoLevels, SetLevelOptions } from './logger/logger.js';
 export { Logger } from './logger/logger.js';
+export type { FacadeOptions, Mixin } from './logger/options.js';
 export {
   currentRequestContext,
   REQUEST_ID_ATTRIBUTE,
   RequestContext,
   runWithRequestContext,
 } from './logger/request-context.js';
+export { type Serializer, type Serializers, stdSerializers } from './logger/serializers.js';
 export type { TailBuffer } from './logger/tail-buffer.js';
 export { DecodeError, decodeProtobufRequest } from './otlp/decode-protobuf.js';
 export type * from './otlp/types.js';
+export {
+  type HttpValueOptions,
+  httpAttributesOf,
+  REQUEST_HEADERS,
+  RESPONSE_HEADERS,
+  redactQuery,
+  SENSITIVE_HEADERS,
+  type SerializedRequest,
+  type SerializedResponse,
+  serializeRequest,
+  serializeResponse,
+} from './record/http-values.js';
 export type { LimitOptions, RecordOptions, RedactOption, StdoutFormat } from './record/options.js';
 export { DEFAULT_REDACT_KEYS } from './record/redact.js';
 export { LEVELS, type Level, type LevelOrSilent } from './record/severity.js';

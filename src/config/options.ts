@@ -1,6 +1,7 @@
 import type { BatchOptions, PipelineOptions } from '../batch/options.js';
 import type { DiagSink } from '../diag.js';
 import type { ExportOptions } from '../export/options.js';
+import type { FacadeOptions } from '../logger/options.js';
 import type { RecordOptions } from '../record/options.js';
 import type { LevelOrSilent } from '../record/severity.js';
 import type { ResourceAttributes } from '../resource/detect.js';
@@ -13,14 +14,19 @@ import type { SamplingOptions, TailOptions } from './tail.js';
  * Options of {@link createLogger}. Every option is optional; each falls back to its standard
  * env var (`OTEL_*`, `PODLOG_*`), then to a default. Code wins over env.
  */
-export interface LoggerOptions extends ExportOptions, ResourceOptions, PipelineOptions, RecordOptions {
+export interface LoggerOptions
+  extends ExportOptions,
+    ResourceOptions,
+    PipelineOptions,
+    RecordOptions,
+    FacadeOptions {
   /** Logger name, the instrumentation scope of its records. Default `''`. */
   name?: string;
   /**
-   * Minimum level. Env: `PODLOG_LEVEL`, which may also set named loggers
-   * (`info,http=debug,db=warn`). Default `info`.
+   * Minimum level: one of podlog's, `silent`, or a `customLevels` name. Env: `PODLOG_LEVEL`,
+   * which may also set named loggers (`info,http=debug,db=warn`). Default `info`.
    */
-  level?: LevelOrSilent;
+  level?: LevelOrSilent | (string & {});
   /** Log-storm protection: per-template rate limit. Default off. */
   rateLimit?: RateLimitOptions | false;
   /**
@@ -67,7 +73,11 @@ export const LOGGER_OPTION_KEYS = Object.keys({
 } satisfies Record<
   Exclude<
     keyof LoggerOptions,
-    keyof ExportOptions | keyof ResourceOptions | keyof PipelineOptions | keyof RecordOptions
+    | keyof ExportOptions
+    | keyof ResourceOptions
+    | keyof PipelineOptions
+    | keyof RecordOptions
+    | keyof FacadeOptions
   >,
   true
 >);

@@ -12,8 +12,10 @@ import {
 import type { DiagSink } from '../diag.js';
 import { InvalidOptionError } from '../errors.js';
 import { EXPORT_OPTION_KEYS, type ExportConfig, resolveExportOptions } from '../export/options.js';
+import type { LevelTable } from '../logger/level-table.js';
+import { FACADE_OPTION_KEYS, type FacadeConfig, resolveFacadeOptions } from '../logger/options.js';
 import { RECORD_OPTION_KEYS, type RecordConfig, resolveRecordOptions } from '../record/options.js';
-import { isLevel, LEVELS, type LevelOrSilent } from '../record/severity.js';
+import type { LevelOrSilent } from '../record/severity.js';
 import {
   RESOURCE_OPTION_KEYS,
   type ResourceDetectionConfig,
@@ -45,6 +47,8 @@ export interface Config {
   readonly batch: BatchConfig;
   /** Value limits, redaction, stdout mirror (record/options.ts). */
   readonly record: RecordConfig;
+  /** serializers, mixin, msgPrefix, custom levels (logger/options.ts). */
+  readonly facade: FacadeConfig;
   readonly pipeline: PipelineConfig;
   /** The disk spool; undefined when off. */
   readonly spool: SpoolConfig | undefined;
@@ -65,13 +69,13 @@ export const ALL_LOGGER_OPTION_KEYS: readonly string[] = Object.freeze([
   ...RESOURCE_OPTION_KEYS,
   ...PIPELINE_OPTION_KEYS,
   ...RECORD_OPTION_KEYS,
+  ...FACADE_OPTION_KEYS,
 ]);
 
-const LEVEL_CHOICES = `one of ${[...LEVELS, 'silent'].join(', ')}`;
-
-function resolveLevel(value: unknown, option: string): LevelOrSilent {
-  if (value === 'silent' || isLevel(value)) return value;
-  throw new InvalidOptionError(option, value, LEVEL_CHOICES);
+/** A level option: podlog's, `silent`, or a custom level (kept as its name; the facade knows its number). */
+function resolveLevel(value: unknown, option: string, table: LevelTable): LevelOrSilent {
+  table.check(option, value);
+  return value as LevelOrSilent;
 }
 
 function resolveDiagnostics(value: unknown): DiagSink | false | undefined {
@@ -100,7 +104,11 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
   // `info,http=debug`: the bare level is the default (the `level` option wins over it); the
   // named entries apply either way, code has no per-logger counterpart but setLevel.
   const spec = env.PODLOG_LEVEL ? parseLevelSpec(env.PODLOG_LEVEL, 'PODLOG_LEVEL') : undefined;
-  const level = options.level !== undefined ? resolveLevel(options.level, 'level') : (spec?.base ?? 'info');
+  const facade = resolveFacadeOptions(options);
+  const level =
+    options.level !== undefined
+      ? resolveLevel(options.level, 'level', facade.levelTable)
+      : (spec?.base ?? 'info');
   if (options.name !== undefined && typeof options.name !== 'string') {
     throw new InvalidOptionError('name', options.name, 'a string');
   }
@@ -123,6 +131,7 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
         !!env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT ||
         !!env.OTEL_EXPORTER_OTLP_ENDPOINT,
     ),
+    facade,
     batch: resolveBatchOptions(options.batch, env),
     pipeline: resolvePipelineOptions(options, env, spool !== undefined),
     spool,

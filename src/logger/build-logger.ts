@@ -51,6 +51,10 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     scopes: new Map(),
     limiter: control.limiter,
     runtime: control.levels,
+    levelTable: config.facade.levelTable,
+    mixin: config.facade.mixin,
+    serializers: config.facade.serializers,
+    msgPrefix: config.facade.msgPrefix,
     // A released record goes to `own` like any record, so the resource watcher's wrapper sees it.
     tail: config.tail && new TailPool(config.tail, own, () => currentRequestContext()?.tail, diag),
     sampler: config.sampling && new TraceSampler(config.sampling),

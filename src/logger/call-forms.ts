@@ -1,11 +1,18 @@
 /**
  * The argument forms a log method accepts (pino's, podlog's own, and an Error in either
- * place), sorted out into the record's body, fields and exception.
+ * place), sorted out into the record's body, fields and exception; printf-style messages
+ * (format-message.ts); the logger's `msgPrefix`, `mixin` and `serializers`.
+ *
+ * Nothing a caller passes is lost: arguments pino would drop (past the placeholders, or with
+ * no placeholder at all) are kept: an object's keys join the fields, the first Error becomes the
+ * exception, anything else is appended to the message (see {@link LogFn}).
  */
 import { isErrorValue } from '../record/error-entries.js';
+import { httpMessageKey } from '../record/http-values.js';
 import { readProperty } from '../record/read-property.js';
 import { emitRecord } from './emit-record.js';
-import type { LoggerState } from './logger-state.js';
+import { formatMessage, stringifyForFormat, toText } from './format-message.js';
+import { type LoggerState, levelTableOf } from './logger-state.js';
 
 /** Structured fields of one record. Own enumerable keys become OTLP attributes. */
 export type Fields = Record<string, unknown>;
@@ -13,16 +20,26 @@ export type Fields = Record<string, unknown>;
 /**
  * A log method. Forms:
  * - `log.info('message', { fields })`: podlog's own order;
- * - `log.info({ fields }, 'message')`: pino's order;
+ * - `log.info({ fields }, 'message')`: pino's order; `log.info({ msg: 'message', ...fields })`
+ *   takes the body from `msg` (or `message`) and leaves it out of the attributes;
+ * - `log.info('user %s has %d items', name, n)`, `log.info({ fields }, 'took %dms', ms)`:
+ *   printf-style, exactly as pino (`%s %d %i %f %j %o %O %%`);
  * - `log.error(err)`, `log.error(err, 'message')`, `log.error(err, { fields })`,
  *   `log.error('message', err)`: the Error becomes the record's `exception.*` attributes and,
  *   without a message, its message is the body.
+ *
+ * Arguments that no placeholder printed are kept, never dropped: objects are merged into the
+ * fields (`log.info('order placed', { orderId }, { userId })` has both keys; a later key wins),
+ * the first Error becomes the exception, anything else is appended to the message after a
+ * space (`log.info('count', 3)` → `"count 3"`).
  */
 export interface LogFn {
   (message: string, fields?: Fields | Error): void;
   (fields: Fields | Error, message?: string): void;
   (error: Error, fields?: Fields): void;
-  (value: unknown, extra?: unknown): void;
+  (message: string, ...args: unknown[]): void;
+  (fields: Fields | Error, message: string, ...args: unknown[]): void;
+  (value: unknown, ...args: unknown[]): void;
 }
 
 /** A plain-ish object to use as fields (pino order); arrays, bytes and hostile Proxies are bodies. */
@@ -35,10 +52,13 @@ function isFieldsObject(value: unknown): value is object {
   }
 }
 
+/** Scratch list of the arguments a message did not print (calls are synchronous). */
+let spare: unknown[] = [];
+
 /**
- * Sorts out the arguments `a`, `b` of a log call (see {@link LogFn}) and writes the record.
- * Never throws. Sorting happens inline rather than into a returned object: this runs on
- * every enabled call and must not allocate.
+ * Sorts out the arguments of a log call (see {@link LogFn}) and writes the record. `a`, `b`
+ * are the first two; `more` is the call's whole `arguments` when there are more than two.
+ * Never throws. The common forms sort inline, allocating nothing.
  */
 export function writeCall(
   state: LoggerState,
@@ -46,35 +66,217 @@ export function writeCall(
   severityText: string,
   a: unknown,
   b: unknown,
+  more?: ArrayLike<unknown>,
 ): void {
   try {
     let body: unknown;
     let fields: object | undefined;
     let exception: Error | undefined;
+    // `message` + `args[from…]`: a message string and the arguments after it, when printf applies.
+    let message: string | undefined;
+    let args: ArrayLike<unknown> | undefined;
+    let from = 0;
     if (typeof a === 'string') {
-      body = a;
-      if (b !== null && typeof b === 'object') {
+      message = a;
+      if (more !== undefined || (b !== undefined && a.includes('%'))) {
+        args = more ?? [a, b];
+        from = 1;
+      } else if (b !== null && typeof b === 'object') {
         if (isErrorValue(b)) exception = b;
         else fields = b;
-      } else if (b !== undefined && b !== null) body = `${a} ${String(b)}`;
+      } else if (b !== undefined && b !== null) message = `${a} ${toText(b)}`;
     } else if (isErrorValue(a)) {
       exception = a;
-      if (typeof b === 'string') body = b;
-      else {
+      if (typeof b === 'string') {
+        message = b;
+        if (more !== undefined) {
+          args = more;
+          from = 2;
+        }
+      } else {
         body = readProperty(a, 'message');
         if (b !== null && typeof b === 'object') fields = b;
+        if (more !== undefined) {
+          args = more;
+          from = 2;
+        }
       }
     } else if (isFieldsObject(a)) {
       fields = a;
-      body = b;
+      // pino's habit: a lone request or response is logged as `{ req }` / `{ res }`.
+      if (Object.getPrototypeOf(a) !== Object.prototype) {
+        const key = httpMessageKey(a);
+        if (key !== undefined) fields = { [key]: a };
+      }
+      if (typeof b === 'string') {
+        message = b;
+        if (more !== undefined || b.includes('%')) {
+          args = more ?? [a, b];
+          from = 2;
+        }
+      } else if (b === undefined) {
+        if (more === undefined) body = messageKeyOf(fields);
+        if (body !== undefined) fields = withoutMessageKey(fields);
+      } else body = b;
+      if (more !== undefined && typeof b !== 'string') {
+        args = more;
+        from = 2;
+      }
+    } else if (a === undefined && typeof b === 'string') {
+      message = b; // pino: `log.info(undefined, 'message')`
+      if (more !== undefined) {
+        args = more;
+        from = 2;
+      }
     } else {
       body = a;
       if (b !== null && typeof b === 'object') fields = b;
+      else if (b !== undefined) body = `${toText(a)} ${toText(b)}`;
+      if (more !== undefined) {
+        args = more;
+        from = 2;
+      }
     }
+    const prefix = state.msgPrefix;
+    if (message !== undefined) {
+      if (prefix !== '') message = prefix + message;
+      body = message;
+    }
+    if (args !== undefined) {
+      // Borrow the scratch list; a getter that logs from inside formatting gets a fresh one.
+      const unprinted = spare;
+      spare = [];
+      if (message !== undefined) body = formatMessage(message, args, from, unprinted);
+      else for (let i = from; i < args.length; i++) unprinted.push(args[i]);
+      if (unprinted.length > 0) {
+        const kept = keepUnprinted(body, fields, exception, unprinted);
+        body = kept.body;
+        fields = kept.fields;
+        exception = kept.exception;
+      }
+      unprinted.length = 0;
+      spare = unprinted;
+    }
+    if (state.fieldHooks) fields = applyFieldHooks(state, severityNumber, fields);
     emitRecord(state, severityNumber, severityText, body, fields, exception, undefined);
   } catch (err) {
     // Sorting out the arguments threw (a hostile Proxy): keep the record, not its arguments.
     state.core.onError(err);
     emitRecord(state, severityNumber, severityText, '[Unserializable]', undefined, undefined, undefined);
+  }
+}
+
+/** Where the unprinted arguments of a call went. */
+interface Kept {
+  body: unknown;
+  fields: object | undefined;
+  exception: Error | undefined;
+}
+
+/**
+ * Keeps the arguments no placeholder printed: objects merged into the fields (a later key
+ * wins), the first Error as the exception (when the call has none), anything else appended to
+ * the message after a space.
+ */
+function keepUnprinted(
+  body: unknown,
+  fields: object | undefined,
+  exception: Error | undefined,
+  unprinted: unknown[],
+): Kept {
+  let merged: Record<string, unknown> | undefined;
+  let text = '';
+  for (const v of unprinted) {
+    if (isErrorValue(v) && exception === undefined) exception = v;
+    else if (isFieldsObject(v) && !isErrorValue(v)) {
+      merged ??= fields === undefined ? {} : copyFields(fields);
+      copyInto(merged, v);
+    } else
+      text += ` ${typeof v === 'string' ? v : v !== null && typeof v === 'object' ? stringifyForFormat(v) : toText(v)}`;
+  }
+  if (text !== '')
+    body = body === undefined ? text.slice(1) : `${typeof body === 'string' ? body : toText(body)}${text}`;
+  return { body, fields: merged ?? fields, exception };
+}
+
+/** `msg` (pino's message key), else `message`, of a fields object; `undefined` when neither. */
+function messageKeyOf(fields: object): unknown {
+  const msg = readProperty(fields, 'msg');
+  return msg !== undefined ? msg : readProperty(fields, 'message');
+}
+
+/** `fields` minus the key {@link messageKeyOf} took the body from. */
+function withoutMessageKey(fields: object): object {
+  const copy = copyFields(fields);
+  if (copy.msg !== undefined) delete copy.msg;
+  else delete copy.message;
+  return copy;
+}
+
+function copyFields(fields: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  copyInto(out, fields);
+  return out;
+}
+
+function copyInto(out: Record<string, unknown>, source: object): void {
+  const keys = Object.keys(source);
+  for (let i = 0; i < keys.length; i++) out[keys[i]] = readProperty(source, keys[i]);
+}
+
+/** pino's level numbers of the OTel severity ranges, for `mixin(mergeObject, level)`. */
+function pinoLevelOf(state: LoggerState, severityNumber: number): number {
+  return levelTableOf(state.core).pinoValueOf(severityNumber);
+}
+
+/**
+ * `mixin` and `serializers` (only when the logger has either): the mixin's object under the
+ * call's fields (the call's keys win, as in pino), then each serializer on its key.
+ */
+function applyFieldHooks(
+  state: LoggerState,
+  severityNumber: number,
+  fields: object | undefined,
+): object | undefined {
+  const mixin = state.core.mixin;
+  let out: Record<string, unknown> | undefined;
+  if (mixin !== undefined) {
+    let extra: unknown;
+    try {
+      extra = mixin(fields ?? {}, pinoLevelOf(state, severityNumber), state.logger);
+    } catch (err) {
+      state.core.onError(err); // a throwing mixin costs its fields, not the record
+    }
+    if (extra !== null && typeof extra === 'object') {
+      out = {};
+      copyInto(out, extra);
+      if (fields !== undefined) copyInto(out, fields);
+    }
+  }
+  const serializers = state.serializers;
+  if (serializers !== undefined) {
+    const source = out ?? fields;
+    if (source === undefined) return undefined;
+    for (const key of serializers.keys) {
+      const value = readProperty(source, key);
+      if (value === undefined) continue;
+      out ??= copyFields(source);
+      out[key] = serializeSafely(state, serializers.byKey[key], value);
+    }
+  }
+  return out ?? fields;
+}
+
+/** A serializer's result; a throwing serializer logs the value as "[Unserializable]". */
+export function serializeSafely(
+  state: LoggerState,
+  fn: (value: unknown) => unknown,
+  value: unknown,
+): unknown {
+  try {
+    return fn(value);
+  } catch (err) {
+    state.core.onError(err);
+    return '[Unserializable]';
   }
 }

@@ -5,8 +5,11 @@ import { createDiag } from '../diag.js';
 import { Counters } from '../stats.js';
 import { buildLogger } from './build-logger.js';
 import { buildDropSummary } from './drop-summary-record.js';
-import type { Logger } from './logger.js';
+import type { LogFn, Logger } from './logger.js';
 import { withStdoutMirror } from './stdout-sink.js';
+
+/** A logger with a method per `customLevels` name (`log.audit(…)`); its children have them too. */
+export type CustomLogger<C extends string> = Logger & { readonly [K in C]: LogFn };
 
 /**
  * Creates a logger that ships records to an OTLP/HTTP backend. Options are validated here:
@@ -17,8 +20,10 @@ import { withStdoutMirror } from './stdout-sink.js';
  * log.info('order placed', { orderId: 42 });
  * await log.shutdown();
  */
-export function createLogger(options: LoggerOptions = {}): Logger {
-  return createLoggerFromConfig(resolveConfig(options));
+export function createLogger<C extends string = never>(
+  options: LoggerOptions & { customLevels?: Record<C, number> } = {},
+): CustomLogger<C> {
+  return createLoggerFromConfig(resolveConfig(options)) as CustomLogger<C>;
 }
 
 /** {@link createLogger} from an already resolved config (`podlog/register` reads its own fields). */

@@ -54,14 +54,17 @@ export function levelMethod(state: LoggerState, severityNumber: number, severity
   // When neither tail nor sampling is on, the detour below is never taken.
   const sampleBelow = core.sampler?.keepFrom ?? 0;
   const releaseFrom = core.tail?.releaseFrom ?? Number.POSITIVE_INFINITY;
-  return (a: unknown, b?: unknown): void => {
+  // A function, not an arrow, for `arguments`: only its length is read on the common path
+  // (two arguments or fewer), which the optimizing compiler reads without materializing it.
+  return function log(a?: unknown, b?: unknown): void {
     if (state.generation !== levels.generation) syncLevel(state);
     if (severityNumber < state.floor) return;
     if (severityNumber < state.threshold || severityNumber < sampleBelow || severityNumber >= releaseFrom) {
       const to = gate(state, severityNumber);
       if (to !== true) {
         // Held records skip the rate limiter: their buffer's bounds limit them.
-        if (to !== false) holdCall(to, state, severityNumber, severityText, a, b);
+        // biome-ignore lint/complexity/noArguments: printf arguments, as below
+        if (to !== false) holdCall(to, state, severityNumber, severityText, a, b, arguments);
         return;
       }
     }
@@ -71,8 +74,10 @@ export function levelMethod(state: LoggerState, severityNumber: number, severity
     ) {
       return;
     }
-    writeCall(state, severityNumber, severityText, a, b);
-  };
+    // biome-ignore lint/complexity/noArguments: printf arguments without a rest array on every call
+    if (arguments.length > 2) writeCall(state, severityNumber, severityText, a, b, arguments);
+    else writeCall(state, severityNumber, severityText, a, b);
+  } as LogFn;
 }
 
 /** Writes a call into `buffer` instead of the sink. */
@@ -83,11 +88,16 @@ function holdCall(
   severityText: string,
   a: unknown,
   b: unknown,
+  args: ArrayLike<unknown>,
 ): void {
   holdNextRecord(buffer);
-  writeCall(state, severityNumber, severityText, a, b);
+  if (args.length > 2) writeCall(state, severityNumber, severityText, a, b, args);
+  else writeCall(state, severityNumber, severityText, a, b);
   holdNextRecord(undefined);
 }
+
+/** `log.silent(…)`: pino's no-op level method. */
+export const silentMethod: LogFn = () => {};
 
 /** `log.event(name, fields)`: an INFO record with `event_name`. Not rate-limited. Never throws. */
 export function writeEvent(state: LoggerState, name: string, fields: Fields | undefined): void {

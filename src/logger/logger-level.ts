@@ -6,15 +6,8 @@
  * integer compares.
  */
 import { InvalidOptionError } from '../errors.js';
-import {
-  isLevel,
-  LEVELS,
-  type Level,
-  type LevelOrSilent,
-  levelThreshold,
-  SEVERITY_NUMBER,
-} from '../record/severity.js';
-import type { LoggerState } from './logger-state.js';
+import type { LevelOrSilent } from '../record/severity.js';
+import { type LoggerState, levelTableOf } from './logger-state.js';
 
 /** Options of `Logger.setLevel`. */
 export interface SetLevelOptions {
@@ -25,11 +18,17 @@ export interface SetLevelOptions {
   logger?: string;
 }
 
-const LEVEL_CHOICES = `one of ${[...LEVELS, 'silent'].join(', ')}`;
-
-/** Throws `InvalidOptionError` (naming `option`) unless `level` is a level or `'silent'`. */
-export function checkLevel(option: string, level: unknown): asserts level is LevelOrSilent {
-  if (level !== 'silent' && !isLevel(level)) throw new InvalidOptionError(option, level, LEVEL_CHOICES);
+/**
+ * Throws `InvalidOptionError` (naming `option`) unless `level` is a level of `state`'s logger
+ * (podlog's, a custom level) or `'silent'`.
+ */
+export function checkLevel(
+  state: LoggerState,
+  option: string,
+  level: unknown,
+): asserts level is LevelOrSilent {
+  const table = levelTableOf(state.core);
+  if (!table.has(level)) throw new InvalidOptionError(option, level, table.choices);
 }
 
 /** Re-resolves the effective level if anything changed since the last call. */
@@ -38,7 +37,7 @@ export function syncLevel(state: LoggerState): void {
   if (state.generation === levels.generation) return;
   const effective = resolveLevel(state);
   state.effective = effective;
-  state.threshold = levelThreshold(effective);
+  state.threshold = levelTableOf(state.core).threshold(effective);
   // Tail buffering looks at calls down to its level; `silent` stays silent.
   const tail = state.core.tail;
   state.floor =
@@ -61,19 +60,20 @@ function resolveLevel(state: LoggerState): LevelOrSilent {
 }
 
 /**
- * True when a call at `level` would be recorded: at or above the level, or held by the active
- * request's tail buffer (so `if (log.isLevelEnabled('debug'))` guards keep working with `tail`).
+ * True when a call at `level` (a level name, custom ones included) would be recorded: at or
+ * above the level, or held by the active request's tail buffer (so `if
+ * (log.isLevelEnabled('debug'))` guards keep working with `tail`).
  */
-export function isLevelEnabled(state: LoggerState, level: Level): boolean {
+export function isLevelEnabled(state: LoggerState, level: string): boolean {
   syncLevel(state);
-  const n = SEVERITY_NUMBER[level as Level];
+  const n = typeof level === 'string' ? levelTableOf(state.core).severityOf(level) : undefined;
   if (n === undefined || n < state.floor) return false;
   return n >= state.threshold || state.core.tail?.current() !== undefined;
 }
 
 /** `log.level = level`: the base level on the root logger, the logger's own level on a child. */
 export function assignLevel(state: LoggerState, level: LevelOrSilent): void {
-  checkLevel('level', level);
+  checkLevel(state, 'level', level);
   if (state.parent === undefined) state.core.levels.base = level;
   else {
     state.own = level;
@@ -83,9 +83,7 @@ export function assignLevel(state: LoggerState, level: LevelOrSilent): void {
 
 /** `log.setLevel(level, options)`: see `Logger.setLevel`. */
 export function setLevel(state: LoggerState, level: LevelOrSilent | null, options?: SetLevelOptions): void {
-  if (level !== null && level !== 'silent' && !isLevel(level)) {
-    throw new InvalidOptionError('setLevel level', level, `${LEVEL_CHOICES}, or null`);
-  }
+  if (level !== null) levelTableOf(state.core).check('setLevel level', level, ', or null');
   const core = state.core;
   const name = options?.logger;
   if (name !== undefined) {

@@ -11,6 +11,8 @@ import type { LevelOrSilent } from '../record/severity.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import type { ValueLimits } from '../record/value-limits.js';
 import type { LevelRegistry } from './level-registry.js';
+import { DEFAULT_LEVEL_TABLE, type LevelTable } from './level-table.js';
+import type { Mixin, SerializerSet } from './options.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RuntimeLevels } from './runtime-levels.js';
 import type { TailPool } from './tail-buffer.js';
@@ -36,6 +38,24 @@ export interface LoggerCore {
   readonly tail?: TailPool;
   /** Trace-based sampling (`sampling` option); undefined when off. */
   readonly sampler?: TraceSampler;
+  /** Level names (podlog's and `customLevels`) and their thresholds. Default: podlog's six. */
+  readonly levelTable?: LevelTable;
+  /** The `mixin` option; undefined when none. */
+  readonly mixin?: Mixin;
+  /** The `serializers` option (the root logger's); undefined when none. */
+  readonly serializers?: SerializerSet;
+  /** The `msgPrefix` option (the root logger's). Default `''`. */
+  readonly msgPrefix?: string;
+}
+
+/** What a logger adds on top of its parent besides level and scope (pino's child options). */
+export interface StateExtras {
+  /** The message prefix in force (the parent's, then the child's own). */
+  readonly msgPrefix: string;
+  /** Serializers in force (the parent's, overridden by the child's). */
+  readonly serializers: SerializerSet | undefined;
+  /** This logger's own bindings as given (after serializers), for `Logger.bindings()`. */
+  readonly ownBindings: object | undefined;
 }
 
 /**
@@ -47,8 +67,18 @@ export interface LoggerState {
   readonly parent: LoggerState | undefined;
   readonly scope: EncodedScope;
   readonly encodeScope: (name: string, version?: string) => EncodedScope;
-  /** This logger's bindings (its ancestors' included); undefined when there are none. */
-  readonly bindings: EncodedBindings | undefined;
+  /** This logger's bindings (its ancestors' included); undefined when there are none. Replaced by `setBindings`. */
+  bindings: EncodedBindings | undefined;
+  /** This logger's own bindings as given (after serializers); see {@link StateExtras}. */
+  ownBindings: object | undefined;
+  /** Message prefix in force; `''` for none. */
+  readonly msgPrefix: string;
+  /** Serializers in force; undefined when none. */
+  readonly serializers: SerializerSet | undefined;
+  /** True when calls need `mixin` or `serializers` applied (one load on the hot path). */
+  readonly fieldHooks: boolean;
+  /** The `Logger` object of this state (what `mixin` receives as its third argument). */
+  logger: unknown;
   /** Level set on this logger, if any (see level-registry.ts for precedence). */
   own: LevelOrSilent | undefined;
   /** The level in force, as of {@link generation}. */
@@ -71,20 +101,36 @@ export function newLoggerState(
   bindings?: EncodedBindings,
   parent?: LoggerState,
   level?: LevelOrSilent,
+  extras?: StateExtras,
 ): LoggerState {
+  const serializers = extras?.serializers ?? core.serializers;
   return {
     core,
     parent,
     scope,
     encodeScope,
-    // Empty bindings are no bindings: the write path then skips them with one compare.
-    bindings: bindings !== undefined && bindings.count + bindings.dropped > 0 ? bindings : undefined,
+    bindings: nonEmpty(bindings),
+    ownBindings: extras?.ownBindings,
+    msgPrefix: extras?.msgPrefix ?? core.msgPrefix ?? '',
+    serializers,
+    fieldHooks: serializers !== undefined || core.mixin !== undefined,
+    logger: undefined,
     own: level,
     effective: 'info',
     threshold: 0,
     floor: 0,
     generation: -1,
   };
+}
+
+/** The level table of `core`: its `customLevels`, or podlog's six. */
+export function levelTableOf(core: LoggerCore): LevelTable {
+  return core.levelTable ?? DEFAULT_LEVEL_TABLE;
+}
+
+/** Empty bindings are no bindings: the write path then skips them with one compare. */
+export function nonEmpty(bindings: EncodedBindings | undefined): EncodedBindings | undefined {
+  return bindings !== undefined && bindings.count + bindings.dropped > 0 ? bindings : undefined;
 }
 
 /** The encoded scope of logger `name`, encoded on first use. */

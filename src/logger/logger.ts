@@ -12,10 +12,11 @@ import type { Level, LevelOrSilent } from '../record/severity.js';
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
 import type { LoggerStats } from '../stats.js';
 import type { Fields, LogFn } from './call-forms.js';
-import { type ChildOptions, childState } from './child-state.js';
+import { bindingsOf, type ChildOptions, childState, setBindings } from './child-state.js';
 import { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
 import type { LevelRegistry } from './level-registry.js';
-import { emitForeign, levelMethod, writeEvent, writeUnfilteredRecord } from './log-methods.js';
+import type { PinoLevels } from './level-table.js';
+import { emitForeign, levelMethod, silentMethod, writeEvent, writeUnfilteredRecord } from './log-methods.js';
 import {
   assignLevel,
   effectiveLevel,
@@ -23,14 +24,18 @@ import {
   type SetLevelOptions,
   setLevel,
 } from './logger-level.js';
-import type { LoggerState } from './logger-state.js';
+import { type LoggerState, levelTableOf } from './logger-state.js';
 import { currentRequestContext, type RequestContext } from './request-context.js';
 import type { TailBuffer } from './tail-buffer.js';
+
+/** A level name: podlog's six, `silent`, or a `customLevels` name. */
+export type LevelName = LevelOrSilent | (string & {});
 
 // The logger's public and internal contract, importable from here as before the split.
 export type { Fields, LogFn } from './call-forms.js';
 export type { ChildOptions } from './child-state.js';
 export { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
+export type { PinoLevels } from './level-table.js';
 export type { SetLevelOptions } from './logger-level.js';
 export type { LoggerCore } from './logger-state.js';
 
@@ -67,6 +72,16 @@ export class Logger {
   readonly error: LogFn;
   /** Logs at FATAL (severity 21). Same argument forms as {@link Logger.trace}. */
   readonly fatal: LogFn;
+  /**
+   * The same as {@link Logger.info}. It lets a podlog logger stand where a `log` method is
+   * expected: `NestFactory.create(App, { logger: log })` works (without it Nest aborted the
+   * process, exit code 134, as its `LoggerService` needs `log`). Nest's trailing context
+   * argument is then appended to the message; `PodlogNestLogger` from `podlog/nest` maps it
+   * to the logger name and Nest's stack strings to `exception.stacktrace`.
+   */
+  readonly log: LogFn;
+  /** pino's `silent` method: does nothing. */
+  readonly silent: LogFn = silentMethod;
 
   readonly #state: LoggerState;
 
@@ -79,6 +94,15 @@ export class Logger {
     this.warn = levelMethod(state, SEVERITY_NUMBER.warn, SEVERITY_TEXT.warn);
     this.error = levelMethod(state, SEVERITY_NUMBER.error, SEVERITY_TEXT.error);
     this.fatal = levelMethod(state, SEVERITY_NUMBER.fatal, SEVERITY_TEXT.fatal);
+    this.log = this.info;
+    // `customLevels`: one method per level, on every logger of this createLogger.
+    for (const c of levelTableOf(state.core).custom) {
+      Object.defineProperty(this, c.name, {
+        value: levelMethod(state, c.severityNumber, c.severityText),
+        enumerable: true,
+      });
+    }
+    state.logger = this;
   }
 
   /**
@@ -86,12 +110,25 @@ export class Logger {
    * level of its own, at once (also children created before). Throws `InvalidOptionError`
    * for an unknown level.
    */
-  get level(): LevelOrSilent {
+  get level(): LevelName {
     return effectiveLevel(this.#state);
   }
 
-  set level(level: LevelOrSilent) {
-    assignLevel(this.#state, level);
+  set level(level: LevelName) {
+    assignLevel(this.#state, level as LevelOrSilent);
+  }
+
+  /**
+   * pino's `logger.levels`: `values` (name → pino number: trace 10 … fatal 60, custom levels
+   * as given) and `labels` (number → name). Libraries that expect a pino logger read it.
+   */
+  get levels(): PinoLevels {
+    return levelTableOf(this.#state.core).levels;
+  }
+
+  /** The prefix put before this logger's messages (`msgPrefix` option and child option). */
+  get msgPrefix(): string {
+    return this.#state.msgPrefix;
   }
 
   /**
@@ -111,8 +148,8 @@ export class Logger {
    * log.setLevel('debug', { logger: 'http' });
    * log.setLevel(null, { logger: 'http' });
    */
-  setLevel(level: LevelOrSilent | null, options?: SetLevelOptions): void {
-    setLevel(this.#state, level, options);
+  setLevel(level: LevelName | null, options?: SetLevelOptions): void {
+    setLevel(this.#state, level as LevelOrSilent | null, options);
   }
 
   /** The logger's name: the instrumentation scope of its records. */
@@ -121,19 +158,35 @@ export class Logger {
   }
 
   /**
-   * True when a call at `level` would be recorded: at or above the level, or (with the `tail`
-   * option) held by the active request's tail buffer.
+   * True when a call at `level` (a custom level too) would be recorded: at or above the level,
+   * or (with the `tail` option) held by the active request's tail buffer.
    */
-  isLevelEnabled(level: Level): boolean {
+  isLevelEnabled(level: Level | (string & {})): boolean {
     return isLevelEnabled(this.#state, level);
   }
 
   /**
-   * A logger whose records all carry `bindings` (converted once, here). A child of a child
-   * has both sets; a child's key replaces its parent's. `name` sets the instrumentation scope.
+   * A logger whose records all carry `bindings` (converted once, here, after the serializers
+   * in force). A child of a child has both sets; a child's key replaces its parent's. Options:
+   * `name` sets the instrumentation scope, `level` its own level, `msgPrefix` is appended to
+   * the parent's, `serializers` add to the parent's. Other keys are ignored (pino's, from
+   * libraries like pino-http).
    */
-  child(bindings: Fields, options: ChildOptions = {}): Logger {
-    return new Logger(childState(this.#state, bindings, options));
+  child(bindings: Fields, options: ChildOptions = {}): this {
+    return new Logger(childState(this.#state, bindings, options)) as this;
+  }
+
+  /** This logger's bindings, its ancestors' included (pino's `bindings()`). */
+  bindings(): Fields {
+    return bindingsOf(this.#state);
+  }
+
+  /**
+   * Adds or replaces bindings of this logger (pino's `setBindings`). Children created before
+   * keep the bindings they were created with.
+   */
+  setBindings(bindings: Fields): void {
+    setBindings(this.#state, bindings);
   }
 
   /**
@@ -162,9 +215,18 @@ export class Logger {
     return this.#state.core.sink.drained();
   }
 
-  /** Resolves when everything logged before the call is exported, spooled or dropped-and-counted. */
-  flush(): Promise<void> {
-    return this.#state.core.sink.flush();
+  /**
+   * Resolves when everything logged before the call is exported, spooled or dropped-and-counted.
+   * pino's callback form works too: `log.flush((err) => …)`; the returned promise then never
+   * rejects (the error goes to the callback).
+   */
+  flush(callback?: (err?: Error) => void): Promise<void> {
+    const done = this.#state.core.sink.flush();
+    if (typeof callback !== 'function') return done;
+    return done.then(
+      () => callback(),
+      (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+    );
   }
 
   /**

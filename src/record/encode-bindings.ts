@@ -6,6 +6,7 @@
  */
 import { ByteWriter } from './byte-writer.js';
 import { writeKeyValue } from './encode-value.js';
+import { httpFieldAttributes } from './http-values.js';
 import { T_ATTRIBUTE } from './otlp-tags.js';
 import { readProperty } from './read-property.js';
 import { DEFAULT_REDACTOR, type Redactor } from './redact.js';
@@ -65,6 +66,22 @@ export function encodeBindings(
   } catch {
     // A revoked Proxy: no bindings.
   }
+  // A raw request/response bound as `req`/`res` becomes its semantic-convention attributes,
+  // as in a call's fields (write-attributes.ts).
+  let source = fields as object;
+  for (const key of keys) {
+    const value = readProperty(source, key);
+    if (typeof value !== 'object' || value === null) continue;
+    const http = httpFieldAttributes(key, value, redactor);
+    if (http === undefined) continue;
+    const expanded: Record<string, unknown> = {};
+    for (const k of keys) {
+      if (k === key) Object.assign(expanded, http);
+      else expanded[k] = readProperty(source, k);
+    }
+    source = expanded;
+    keys = Object.keys(expanded);
+  }
   for (const key of keys) {
     const old = entries.get(key);
     if (old !== undefined) used -= old.length;
@@ -76,7 +93,7 @@ export function encodeBindings(
     // The bindings object is the root: a value pointing back at it is "[Circular]", as for fields.
     state.seen.push(fields);
     state.budgetEnd = MAX_VALUE_BYTES - used;
-    const value = readProperty(fields as object, key);
+    const value = readProperty(source, key);
     if (value === undefined) continue;
     if (overBudget(w, state)) {
       dropped++;

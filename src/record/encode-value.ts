@@ -18,6 +18,7 @@ import {
   writeUnserializableKeyValue,
 } from './encode-scalar.js';
 import { forEachErrorEntry, isError } from './error-entries.js';
+import { httpValueOf } from './http-values.js';
 import { T_ARRAY, T_BOOL, T_DOUBLE, T_INT, T_KEY, T_KVLIST, T_VALUE, T_VALUES } from './otlp-tags.js';
 import { readProperty } from './read-property.js';
 import { type PathNode, stepPath } from './redact.js';
@@ -186,6 +187,18 @@ function writeObject(
     }
     w.end(start);
   } else {
+    // Class instances only (a plain object costs one prototype load): HTTP requests,
+    // responses, sockets and emitters are written as a compact shape, never walked.
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      const http = httpValueOf(value, state.redactor);
+      if (http !== undefined) {
+        if (typeof http === 'string') writeString(w, http, state);
+        else writeKvlist(w, http, state, depth, node);
+        state.seen.pop();
+        return;
+      }
+    }
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') {
       state.seen.pop();

@@ -10,6 +10,7 @@ import type { ByteWriter } from './byte-writer.js';
 import type { EncodedBindings } from './encode-bindings.js';
 import { writeErrorAttributes, writeKeyValue } from './encode-value.js';
 import { isErrorValue } from './error-entries.js';
+import { httpFieldAttributes } from './http-values.js';
 import { T_ATTRIBUTE } from './otlp-tags.js';
 import { readProperty } from './read-property.js';
 import { overBudget, type WalkState } from './walk-state.js';
@@ -75,6 +76,17 @@ export function writeAttributes(
         count += r.written;
         dropped += r.dropped;
         continue;
+      }
+      if (typeof value === 'object' && value !== null) {
+        // `log.info({ req, res })`: a raw request/response becomes semantic-convention attributes.
+        const http = httpFieldAttributes(key, value, state.redactor);
+        if (http !== undefined) {
+          for (const k of Object.keys(http)) {
+            if (count >= room || overBudget(w, state)) dropped++;
+            else if (writeKeyValue(w, T_ATTRIBUTE, k, http[k], state, 0, paths)) count++;
+          }
+          continue;
+        }
       }
       if (count >= room || overBudget(w, state)) {
         dropped++;

@@ -105,6 +105,10 @@ describe('unknown option keys are refused with a suggestion', () => {
       limits: { maxDepth: 3, maxStringLength: 100, maxAttributes: 10 },
       redact: { keys: ['pin'], paths: ['a.b'], defaults: true, censor: '*' },
       stdout: false,
+      serializers: { user: (u: { id: number }) => ({ id: u.id }) },
+      mixin: () => ({ pod: 'p' }),
+      msgPrefix: '[x] ',
+      customLevels: { audit: 35 },
     };
     expect(Object.keys(all).sort()).toEqual([...ALL_LOGGER_OPTION_KEYS].sort());
     const config = resolve(all);

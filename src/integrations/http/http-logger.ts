@@ -47,9 +47,11 @@ export interface HttpLogger<
  * incoming `x-request-id` when sane, else a UUID; echoed on the response), a request context
  * so every record logged while handling the request carries `http.request.id`, `req.log` /
  * `res.log` (a child logger bound to the id), and one completion record per request with the
- * OpenTelemetry HTTP attributes (`http.request.method`, `url.path`, `http.route`,
- * `http.response.status_code`, `client.address`, `user_agent.original`,
- * `http.server.request.duration` in seconds). Never headers, query strings or bodies.
+ * OpenTelemetry HTTP attributes (`http.request.method`, `url.path`, `url.query`, `http.route`,
+ * `http.response.status_code`, `client.address`, `user_agent.original`, allowlisted
+ * `http.request.header.*`, `http.server.request.duration` in seconds). Secret headers
+ * (Authorization, Cookie, Set-Cookie…) and secret-looking query values are censored; bodies
+ * are never logged.
  * Throws `InvalidOptionError` for a bad option.
  *
  * @example

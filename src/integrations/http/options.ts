@@ -90,15 +90,23 @@ const KNOWN = [
   'tail',
 ] as const;
 
-/** Checks `options`; throws `InvalidOptionError` naming the bad option. */
+/** The option names of {@link HttpLoggerOptions}. */
+export const HTTP_OPTION_KEYS: readonly string[] = KNOWN;
+
+/**
+ * Checks `options`; throws `InvalidOptionError` naming the bad option. `group` names the
+ * options in messages; `known` (default: all of {@link HttpLoggerOptions}) lets an
+ * integration accept a subset or add its framework's own keys.
+ */
 export function resolveHttpOptions<Req, Res>(
   options: HttpLoggerOptions<never, never>,
   group = 'httpLogger',
+  known: readonly string[] = KNOWN,
 ): ResolvedHttpOptions<Req, Res> {
   if (!isPlainObject(options)) {
     throw new InvalidOptionError(group, options, 'an options object such as { logger: createLogger() }');
   }
-  checkKeys(options, group, KNOWN);
+  checkKeys(options, group, known);
   const logger = options.logger;
   if (!(logger instanceof Logger)) {
     throw new InvalidOptionError(

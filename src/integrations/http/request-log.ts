@@ -11,7 +11,6 @@ import { REQUEST_ID_ATTRIBUTE, RequestContext, runWithRequestContext } from '../
 import type { TailBuffer } from '../../logger/tail-buffer.js';
 import { isErrorValue } from '../../record/error-entries.js';
 import type { Level, LevelOrSilent } from '../../record/severity.js';
-import { pathOf, requestAttributes } from './http-attributes.js';
 import { isLevelOrSilent, type ResolvedHttpOptions } from './options.js';
 import { requestIdFrom } from './request-id.js';
 
@@ -42,12 +41,13 @@ export class RequestLog {
   readonly #id: string;
   readonly #context: RequestContext;
   readonly #started = process.hrtime.bigint();
-  readonly #path: string;
   readonly #logged: boolean;
   /** The request's tail buffer, when the logger has `tail` (docs/tail-buffering.md). */
   readonly #tail: TailBuffer | undefined;
+  // What the completion record describes: the framework's own request/reply objects when it
+  // has them (Fastify's know the route), else the raw ones.
+  readonly #shapes: { req: object; res: object };
   #child: Logger | undefined;
-  #route: string | undefined;
   #error: Error | undefined;
   #done = false;
 
@@ -56,15 +56,16 @@ export class RequestLog {
     req: IncomingMessage,
     res: ServerResponse,
     id: string | undefined,
+    shapes: { req: object; res: object } | undefined,
   ) {
     this.#options = options;
+    this.#shapes = shapes ?? { req, res };
     this.#req = req;
     this.#res = res;
     this.#id = id ?? this.#makeId();
     const extra = options.contextFields;
     const fields = extra === undefined ? undefined : attempt(() => extra(req), undefined);
     this.#context = new RequestContext(fields ?? {}, this.#id);
-    this.#path = pathOf(req.url);
     const ignore = options.ignore;
     this.#logged =
       options.autoLogging && (ignore === undefined || !attempt(() => ignore(req) === true, false));
@@ -74,17 +75,19 @@ export class RequestLog {
   /**
    * Starts logging `req` (or returns its running log): request id (echoed on the response),
    * context, `req.id`, `req.log` and `res.log`, and the completion record on finish.
-   * `id`: the id the framework already gave the request (Fastify's), else `genReqId`'s.
+   * `id`: the id the framework already gave the request (Fastify's), else `genReqId`'s;
+   * `shapes`: the framework's request and reply objects, for the completion record.
    */
   static start(
     options: ResolvedHttpOptions<IncomingMessage, ServerResponse>,
     req: IncomingMessage,
     res: ServerResponse,
     id?: string,
+    shapes?: { req: object; res: object },
   ): RequestLog {
     const running = byRequest.get(req);
     if (running !== undefined) return running;
-    const log = new RequestLog(options, req, res, id);
+    const log = new RequestLog(options, req, res, id, shapes);
     byRequest.set(req, log);
     log.#attach();
     return log;
@@ -109,11 +112,6 @@ export class RequestLog {
   get logger(): Logger {
     this.#child ??= this.#options.logger.child({ [REQUEST_ID_ATTRIBUTE]: this.#id });
     return this.#child;
-  }
-
-  /** Sets the route template (`/orders/:id`) for the completion record. */
-  set route(route: string | undefined) {
-    this.#route = route;
   }
 
   /** Runs `fn` in the request context. */
@@ -201,15 +199,20 @@ export class RequestLog {
       message =
         m === undefined ? 'request completed' : String(attempt(() => m(req, res, ms), 'request completed'));
     }
-    const fields = requestAttributes({
-      req,
-      res,
-      route: this.#route ?? expressRoute(req),
-      path: this.#path,
-      durationNs,
-      err,
-      aborted,
-    });
+    // `req` and `res` are written as the HTTP semantic-convention attributes (record/http-values.ts:
+    // method, url.path, url.query and an allowlist of headers, secrets censored; route; client
+    // address; status code), never as the objects themselves.
+    const fields: Fields = {
+      req: this.#shapes.req,
+      res: this.#shapes.res,
+      // Seconds, as the semantic conventions' `http.server.request.duration` metric.
+      'http.server.request.duration': Number(durationNs) / 1e9,
+    };
+    if (err !== undefined) {
+      fields['error.type'] = errorType(err);
+      fields.err = err;
+    } else if (aborted) fields['error.type'] = 'aborted';
+    else if (res.statusCode >= 500) fields['error.type'] = String(res.statusCode);
     const props = o.customProps;
     if (props !== undefined) {
       const extra = attempt<Fields | undefined>(() => props(req, res), undefined);
@@ -221,14 +224,12 @@ export class RequestLog {
   }
 }
 
-/** `req.baseUrl + req.route.path` of an Express request that matched a route. */
-function expressRoute(req: IncomingMessage): string | undefined {
+/** `error.type` of an error: its class name. */
+function errorType(err: Error): string {
   return attempt(() => {
-    const r = req as { route?: { path?: unknown }; baseUrl?: unknown };
-    const path = r.route?.path;
-    if (typeof path !== 'string') return undefined;
-    return (typeof r.baseUrl === 'string' ? r.baseUrl : '') + path;
-  }, undefined);
+    const name = err.constructor?.name ?? err.name;
+    return typeof name === 'string' && name !== '' ? name : 'Error';
+  }, 'Error');
 }
 
 /** An Error for the record's `exception.*`; anything thrown that is not one is wrapped. */

@@ -51,7 +51,7 @@ export async function startBackend(serviceName: string): Promise<Backend> {
     env: {},
     stdout: false,
     serviceName,
-    level: 'debug',
+    level: 'trace',
   });
   return {
     log,

@@ -1,0 +1,466 @@
+/**
+ * HTTP and network objects as log values. A raw `IncomingMessage` is 8–30 KB of Node internals
+ * once walked, and its `rawHeaders` carry the Authorization and Cookie values past key-based
+ * redaction; a `ServerResponse` carries `Set-Cookie` in `_header`. So the value encoder never
+ * walks them: it asks {@link httpValueOf} first and writes the compact shape instead.
+ *
+ * Shapes (see docs/http-values.md):
+ * - a request (node:http / http2 server request, Fastify Request, fetch/undici `Request`,
+ *   node:http `ClientRequest`): `{ method, url, route?, remoteAddress?, remotePort?, headers }`;
+ * - a response (node:http / http2 server response, Fastify Reply, fetch `Response`):
+ *   `{ statusCode, headers }`;
+ * - fetch `Headers`: the header subset itself;
+ * - a socket (`net.Socket`, `tls.TLSSocket`): `{ remoteAddress, remotePort }`;
+ * - any other EventEmitter (stream, server, agent…): the string `"[EventEmitter Server]"`.
+ *
+ * Headers are an allowlist ({@link REQUEST_HEADERS}, {@link RESPONSE_HEADERS}); the secret ones
+ * ({@link SENSITIVE_HEADERS}, and any header the `redact` keys match) are kept as the censor so
+ * a reader sees they were sent, never their value. Query-string values whose name looks secret
+ * (`token`, `api_key`, `sig`, `code`…) are censored too. Every string is capped, so a shape
+ * stays under ~2 KB whatever the request carried.
+ *
+ * Detection is by prototype and duck typing and runs only for objects that are not plain
+ * (`Object.prototype` / `null` prototype objects never reach it).
+ */
+import { EventEmitter } from 'node:events';
+import { ClientRequest, IncomingMessage, OutgoingMessage, ServerResponse } from 'node:http';
+import { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { Socket } from 'node:net';
+import { DEFAULT_REDACTOR, type Redactor, splitWords } from './redact.js';
+
+/** Request headers kept (lower case). Others are left out: a compact record, no surprises. */
+export const REQUEST_HEADERS: readonly string[] = Object.freeze([
+  'host',
+  'user-agent',
+  'content-type',
+  'content-length',
+  'accept',
+  'referer',
+  'origin',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-real-ip',
+  'x-request-id',
+  'x-correlation-id',
+  'traceparent',
+]);
+
+/** Response headers kept (lower case). */
+export const RESPONSE_HEADERS: readonly string[] = Object.freeze([
+  'content-type',
+  'content-length',
+  'location',
+  'retry-after',
+  'x-request-id',
+]);
+
+/** Headers whose value is always replaced by the censor (when present). */
+export const SENSITIVE_HEADERS: readonly string[] = Object.freeze([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+]);
+
+/** Query parameter words whose values are censored (in addition to the `redact` key rules). */
+const SENSITIVE_QUERY_WORDS = new Set([
+  'token',
+  'secret',
+  'password',
+  'passwd',
+  'pwd',
+  'apikey',
+  'key',
+  'auth',
+  'authorization',
+  'sig',
+  'signature',
+  'code',
+  'session',
+  'sessionid',
+  'credential',
+  'credentials',
+  'jwt',
+  'cookie',
+]);
+
+/** Longest header value and URL kept, in UTF-16 code units. */
+const MAX_HEADER_VALUE = 256;
+const MAX_URL = 1024;
+/** Header characters per shape; past it, further headers are left out. */
+const MAX_HEADER_CHARS = 1024;
+
+const DEFAULT_CENSOR = '[REDACTED]';
+
+/** Options of the exported serializers. */
+export interface HttpValueOptions {
+  /** Rules deciding which header names and query parameters are secret. Default: podlog's defaults. */
+  redactor?: Redactor;
+}
+
+/** The compact shape of an HTTP request. */
+export interface SerializedRequest {
+  method: string | undefined;
+  /** Path and query, secret query values censored. */
+  url: string | undefined;
+  /** The route pattern, where the framework knows it (`/users/:id`). */
+  route?: string;
+  remoteAddress?: string;
+  remotePort?: number;
+  headers: Record<string, string>;
+}
+
+/** The compact shape of an HTTP response. */
+export interface SerializedResponse {
+  statusCode: number | undefined;
+  headers: Record<string, string>;
+}
+
+type Kind = 'request' | 'response' | 'headers' | 'socket' | 'emitter' | 'client-request';
+
+const REQUEST_HEADER_SET = new Set(REQUEST_HEADERS);
+const RESPONSE_HEADER_SET = new Set(RESPONSE_HEADERS);
+const SENSITIVE_HEADER_SET = new Set(SENSITIVE_HEADERS);
+
+/** What kind of HTTP/network object `value` is, if any. Cheap: prototype checks, one property read. */
+function kindOf(value: object): Kind | undefined {
+  if (value instanceof EventEmitter) {
+    if (value instanceof IncomingMessage || value instanceof Http2ServerRequest) return 'request';
+    if (value instanceof ServerResponse || value instanceof Http2ServerResponse) return 'response';
+    if (value instanceof ClientRequest) return 'client-request';
+    if (value instanceof OutgoingMessage) return 'response';
+    if (value instanceof Socket) return 'socket';
+    return 'emitter';
+  }
+  if (value instanceof Http2ServerRequest) return 'request'; // a Readable, so never reached; kept for clarity
+  const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  if (tag === 'Request' && typeof (value as Request).headers?.get === 'function') return 'request';
+  if (tag === 'Response' && typeof (value as Response).headers?.get === 'function') return 'response';
+  if (tag === 'Headers' && typeof (value as Headers).get === 'function') return 'headers';
+  // Fastify's Request/Reply wrap the node objects as `.raw`.
+  const raw = (value as { raw?: unknown }).raw;
+  if (raw !== null && typeof raw === 'object') {
+    if (raw instanceof IncomingMessage || raw instanceof Http2ServerRequest) return 'request';
+    if (raw instanceof ServerResponse || raw instanceof Http2ServerResponse) return 'response';
+  }
+  return undefined;
+}
+
+/**
+ * The value to encode in place of `value` when it is an HTTP or network object (see the module
+ * comment): a small plain object, or a marker string. `undefined` for any other object.
+ * May throw on a hostile object (the encoder rolls back).
+ */
+export function httpValueOf(value: object, redactor: Redactor): object | string | undefined {
+  const kind = kindOf(value);
+  switch (kind) {
+    case undefined:
+      return undefined;
+    case 'request':
+      return requestShape(value, redactor);
+    case 'response':
+      return responseShape(value, redactor);
+    case 'client-request':
+      return clientRequestShape(value as ClientRequest, redactor);
+    case 'headers':
+      return pickHeaders(value, REQUEST_HEADER_SET, redactor, true);
+    case 'socket':
+      return socketShape(value as Socket);
+    case 'emitter':
+      return `[EventEmitter ${constructorName(value)}]`;
+  }
+}
+
+/**
+ * `'req'` or `'res'` when `value` is an HTTP request or response, else `undefined`: the key
+ * pino logs a lone request/response argument under (`log.info(req)` is `log.info({ req })`).
+ * Never throws.
+ */
+export function httpMessageKey(value: object): 'req' | 'res' | undefined {
+  try {
+    const kind = kindOf(value);
+    return kind === 'request' ? 'req' : kind === 'response' ? 'res' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A request (node:http, http2, Express, Fastify, fetch/undici `Request`) as the compact shape
+ * podlog logs: method, path and query (secret query values censored), route where known, the
+ * client's address and port, and an allowlist of headers with secret ones censored.
+ * Never throws: an unreadable request gives `{ method: undefined, url: undefined, headers: {} }`.
+ */
+export function serializeRequest(req: unknown, options?: HttpValueOptions): SerializedRequest {
+  const redactor = options?.redactor ?? DEFAULT_REDACTOR;
+  try {
+    if (req !== null && typeof req === 'object') return requestShape(req, redactor);
+  } catch {
+    // fall through: a hostile object
+  }
+  return { method: undefined, url: undefined, headers: {} };
+}
+
+/**
+ * A response (node:http, http2, Express, Fastify Reply, fetch `Response`) as the compact shape
+ * podlog logs: the status code and an allowlist of headers (`Set-Cookie` censored). Never throws.
+ */
+export function serializeResponse(res: unknown, options?: HttpValueOptions): SerializedResponse {
+  const redactor = options?.redactor ?? DEFAULT_REDACTOR;
+  try {
+    if (res !== null && typeof res === 'object') return responseShape(res, redactor);
+  } catch {
+    // fall through
+  }
+  return { statusCode: undefined, headers: {} };
+}
+
+/**
+ * The OpenTelemetry semantic-convention attributes of a request or response: what podlog
+ * writes for a top-level field named `req`/`request`/`res`/`response` (pino's
+ * `log.info({ req, res })` habit): `http.request.method`, `url.path`, `url.query`, `http.route`,
+ * `client.address`, `client.port`, `user_agent.original`, `http.request.header.<name>`;
+ * `http.response.status_code`, `http.response.header.<name>`. `undefined` when `value` is not
+ * an HTTP request or response (or reading it threw). Header values are string arrays, as the
+ * conventions ask. Never throws.
+ */
+export function httpAttributesOf(
+  value: unknown,
+  redactor: Redactor = DEFAULT_REDACTOR,
+): Record<string, unknown> | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  try {
+    const kind = kindOf(value);
+    if (kind === 'request') return requestAttributes(requestShape(value, redactor));
+    if (kind === 'response') return responseAttributes(responseShape(value, redactor));
+  } catch {
+    // a hostile object: not ours to flatten; the value encoder writes it (or "[Unserializable]")
+  }
+  return undefined;
+}
+
+/**
+ * {@link httpAttributesOf} for a top-level field: only under the keys `req`, `request`, `res`,
+ * `response`; `undefined` for any other key or value.
+ */
+export function httpFieldAttributes(
+  key: string,
+  value: object,
+  redactor: Redactor,
+): Record<string, unknown> | undefined {
+  if (key !== 'req' && key !== 'res' && key !== 'request' && key !== 'response') return undefined;
+  return httpAttributesOf(value, redactor);
+}
+
+function requestAttributes(shape: SerializedRequest): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (shape.method !== undefined) out['http.request.method'] = shape.method;
+  if (shape.url !== undefined) {
+    const q = shape.url.indexOf('?');
+    out['url.path'] = q < 0 ? shape.url : shape.url.slice(0, q);
+    if (q >= 0 && q < shape.url.length - 1) out['url.query'] = shape.url.slice(q + 1);
+  }
+  if (shape.route !== undefined) out['http.route'] = shape.route;
+  if (shape.remoteAddress !== undefined) out['client.address'] = shape.remoteAddress;
+  if (shape.remotePort !== undefined) out['client.port'] = shape.remotePort;
+  const ua = shape.headers['user-agent'];
+  if (ua !== undefined) out['user_agent.original'] = ua;
+  for (const name of Object.keys(shape.headers)) {
+    if (name !== 'user-agent') out[`http.request.header.${name}`] = [shape.headers[name]];
+  }
+  return out;
+}
+
+function responseAttributes(shape: SerializedResponse): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (shape.statusCode !== undefined) out['http.response.status_code'] = shape.statusCode;
+  for (const name of Object.keys(shape.headers)) out[`http.response.header.${name}`] = [shape.headers[name]];
+  return out;
+}
+
+function requestShape(value: object, redactor: Redactor): SerializedRequest {
+  const r = value as Record<string, unknown>;
+  const raw =
+    r.raw instanceof IncomingMessage || r.raw instanceof Http2ServerRequest
+      ? (r.raw as IncomingMessage)
+      : undefined;
+  const node =
+    raw ??
+    (value instanceof IncomingMessage || value instanceof Http2ServerRequest
+      ? (value as IncomingMessage)
+      : undefined);
+  const method = str(r.method) ?? str(node?.method);
+  // Express rewrites req.url inside routers; originalUrl is what the client asked for.
+  let url = str(r.originalUrl) ?? str(r.url) ?? str(node?.url);
+  if (url !== undefined && node === undefined) url = pathOf(url); // fetch Request: a full URL
+  const shape: SerializedRequest = {
+    method: method === undefined ? undefined : cap(method, 32),
+    url: url === undefined ? undefined : cap(redactQuery(url, redactor), MAX_URL),
+    headers:
+      node !== undefined
+        ? pickHeaders(node.headers, REQUEST_HEADER_SET, redactor, false)
+        : pickHeaders(r.headers, REQUEST_HEADER_SET, redactor, true),
+  };
+  const route = routeOf(r);
+  if (route !== undefined) shape.route = cap(route, MAX_URL);
+  const socket = node?.socket;
+  if (socket != null) {
+    const address = str(socket.remoteAddress);
+    if (address !== undefined) shape.remoteAddress = cap(address, 64);
+    const port = socket.remotePort;
+    if (typeof port === 'number') shape.remotePort = port;
+  }
+  return shape;
+}
+
+/** The route pattern: Fastify (`routeOptions.url`, older `routerPath`), Express (`route.path`). */
+function routeOf(r: Record<string, unknown>): string | undefined {
+  const options = r.routeOptions as { url?: unknown } | undefined;
+  const fromFastify = options !== null && typeof options === 'object' ? str(options.url) : undefined;
+  if (fromFastify !== undefined) return fromFastify;
+  const route = r.route as { path?: unknown } | undefined;
+  if (route !== null && typeof route === 'object') {
+    const p = route.path;
+    if (typeof p === 'string') return `${str(r.baseUrl) ?? ''}${p}`;
+  }
+  return str(r.routerPath);
+}
+
+function responseShape(value: object, redactor: Redactor): SerializedResponse {
+  const r = value as Record<string, unknown>;
+  const raw =
+    r.raw instanceof ServerResponse || r.raw instanceof Http2ServerResponse
+      ? (r.raw as ServerResponse)
+      : undefined;
+  const node =
+    raw ??
+    (value instanceof OutgoingMessage || value instanceof Http2ServerResponse
+      ? (value as ServerResponse)
+      : undefined);
+  const status =
+    typeof r.statusCode === 'number'
+      ? r.statusCode
+      : typeof r.status === 'number'
+        ? r.status
+        : node?.statusCode;
+  let headers: Record<string, string>;
+  if (node !== undefined) {
+    // getHeaders(): the headers set so far, lower-cased; never `_header` (the raw block).
+    const all = typeof node.getHeaders === 'function' ? node.getHeaders() : undefined;
+    headers = pickHeaders(all, RESPONSE_HEADER_SET, redactor, false);
+  } else headers = pickHeaders(r.headers, RESPONSE_HEADER_SET, redactor, true);
+  return { statusCode: typeof status === 'number' ? status : undefined, headers };
+}
+
+function clientRequestShape(req: ClientRequest, redactor: Redactor): object {
+  const headers = typeof req.getHeaders === 'function' ? req.getHeaders() : undefined;
+  return {
+    method: str(req.method),
+    url: typeof req.path === 'string' ? cap(redactQuery(req.path, redactor), MAX_URL) : undefined,
+    host: str(req.host),
+    headers: pickHeaders(headers, REQUEST_HEADER_SET, redactor, false),
+  };
+}
+
+function socketShape(socket: Socket): object {
+  return { remoteAddress: str(socket.remoteAddress), remotePort: socket.remotePort };
+}
+
+/**
+ * The allowlisted headers of `source` (a plain headers object, or a fetch `Headers` when
+ * `fetchLike`), secret ones censored. Arrays (`set-cookie`) are joined with `, `.
+ */
+function pickHeaders(
+  source: unknown,
+  allow: ReadonlySet<string>,
+  redactor: Redactor,
+  fetchLike: boolean,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (source === null || typeof source !== 'object') return out;
+  const get =
+    fetchLike && typeof (source as Headers).get === 'function'
+      ? (name: string) => (source as Headers).get(name) ?? undefined
+      : (name: string) => (source as Record<string, unknown>)[name];
+  let used = 0;
+  const add = (name: string, secret: boolean) => {
+    const v = get(name);
+    if (v === undefined || v === null) return;
+    const text = secret ? redactor.censor || DEFAULT_CENSOR : cap(headerText(v), MAX_HEADER_VALUE);
+    if (used + name.length + text.length > MAX_HEADER_CHARS) return;
+    used += name.length + text.length;
+    out[name] = text;
+  };
+  for (const name of allow) add(name, redactor.hasKeyRules && redactor.matchesKey(name));
+  for (const name of SENSITIVE_HEADER_SET) if (!allow.has(name)) add(name, true);
+  return out;
+}
+
+function headerText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map(String).join(', ');
+  return String(v);
+}
+
+/** `url` with the values of secret-looking query parameters censored. */
+export function redactQuery(url: string, redactor: Redactor = DEFAULT_REDACTOR): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const query = hash < 0 ? url.slice(q + 1) : url.slice(q + 1, hash);
+  const censor = redactor.censor || DEFAULT_CENSOR;
+  let changed = false;
+  const parts = query.split('&').map((part) => {
+    const eq = part.indexOf('=');
+    if (eq < 0) return part;
+    let name = part.slice(0, eq);
+    try {
+      name = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      // keep it as written
+    }
+    if (!isSecretParam(name, redactor)) return part;
+    changed = true;
+    return `${part.slice(0, eq)}=${censor}`;
+  });
+  // The fragment never reaches a server; from a client-side URL it is dropped (it may hold tokens).
+  if (!changed && hash < 0) return url;
+  return `${url.slice(0, q)}?${parts.join('&')}`;
+}
+
+function isSecretParam(name: string, redactor: Redactor): boolean {
+  if (redactor.hasKeyRules && redactor.matchesKey(name)) return true;
+  for (const word of splitWords(name)) if (SENSITIVE_QUERY_WORDS.has(word)) return true;
+  return false;
+}
+
+/** Path and query of an absolute URL (fetch `Request.url`); the input when it does not parse. */
+function pathOf(url: string): string {
+  const scheme = url.indexOf('://');
+  if (scheme < 0) return url;
+  const slash = url.indexOf('/', scheme + 3);
+  if (slash < 0) {
+    const q = url.indexOf('?', scheme + 3);
+    return q < 0 ? '/' : `/${url.slice(q)}`;
+  }
+  return url.slice(slash);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function cap(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+function constructorName(value: object): string {
+  try {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== '' ? name : 'EventEmitter';
+  } catch {
+    return 'EventEmitter';
+  }
+}

@@ -1,0 +1,112 @@
+import type { Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { httpLogger, requestLoggerOf } from 'podlog/http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Backend, baseUrl, closeServer, completions, hit, SET_COOKIE, startBackend } from './harness.js';
+
+describe('podlog/http with a real Express 5 app (real OTLP receiver)', () => {
+  let backend: Backend;
+  let server: Server | undefined;
+  beforeEach(async () => {
+    backend = await startBackend('express-app');
+  });
+  afterEach(async () => {
+    await closeServer(server);
+    server = undefined;
+    await backend.close();
+  });
+
+  async function listen(withErrorHandler: boolean): Promise<string> {
+    const log = backend.log;
+    const logging = httpLogger({ logger: log });
+    const app = express();
+    app.use(logging);
+    app.use(express.json());
+    app.use((_req, res, next) => {
+      res.setHeader('set-cookie', SET_COOKIE);
+      next();
+    });
+    const orders = express.Router();
+    orders.get('/:id', async (req, res) => {
+      await new Promise((r) => setTimeout(r, 1));
+      log.info('loading order', { orderId: req.params.id, headers: req.headers });
+      res.json({ id: req.params.id });
+    });
+    orders.post('/', (req, res) => {
+      requestLoggerOf(req)?.info('order created', { item: req.body.item });
+      res.status(201).json({ ok: true });
+    });
+    app.use('/orders', orders);
+    app.get('/boom', async () => {
+      await new Promise((r) => setImmediate(r));
+      throw new Error('inventory service unreachable');
+    });
+    if (withErrorHandler) app.use(logging.errorHandler);
+    app.use((_err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      res.status(500).json({ error: 'internal' });
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((r) => server?.once('listening', r));
+    return baseUrl(server as Server);
+  }
+
+  it('normal, throwing, 404 and a JSON POST: routes, ids, context, stacks, no secrets', async () => {
+    const base = await listen(true);
+    expect((await hit(base, '/orders/7', { 'x-request-id': 'req-7' })).status).toBe(200);
+    const boom = await hit(base, '/boom', { 'x-request-id': 'req-boom' });
+    expect(boom.status).toBe(500);
+    expect(boom.headers.get('x-request-id')).toBe('req-boom');
+    expect((await hit(base, '/nowhere', { 'x-request-id': 'req-404' })).status).toBe(404);
+    const post = await fetch(`${base}/orders`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-request-id': 'req-post',
+        authorization: 'Bearer sk-live-AUTHZ-7c1e55aa',
+      },
+      body: JSON.stringify({ item: 'blue mug' }),
+    });
+    expect(post.status).toBe(201);
+
+    const records = await backend.records();
+    const done = completions(records);
+    expect(
+      done.map((r) => [
+        r.attributes['http.request.id'],
+        r.body,
+        r.severityText,
+        r.attributes['http.route'],
+        r.attributes['http.response.status_code'],
+      ]),
+    ).toEqual([
+      ['req-7', 'request completed', 'INFO', '/orders/:id', 200],
+      ['req-boom', 'request errored', 'ERROR', '/boom', 500],
+      ['req-404', 'request completed', 'WARN', undefined, 404],
+      // Express's own route: baseUrl + route.path (router.post('/') mounted at /orders).
+      ['req-post', 'request completed', 'INFO', '/orders/', 201],
+    ]);
+    expect(done[0].attributes['url.path']).toBe('/orders/7');
+    expect(done[1].attributes['exception.message']).toBe('inventory service unreachable');
+    expect(String(done[1].attributes['exception.stacktrace'])).toContain('express.test.ts');
+    expect(records.find((r) => r.body === 'loading order')?.attributes).toMatchObject({
+      orderId: '7',
+      'http.request.id': 'req-7',
+    });
+    // After express.json() parsed the body: still in the request's context (and req.log's binding).
+    expect(records.find((r) => r.body === 'order created')?.attributes).toMatchObject({
+      item: 'blue mug',
+      'http.request.id': 'req-post',
+    });
+    backend.assertClean();
+  });
+
+  it('without the error middleware, a throwing route still gets an error record (status 500, no stack)', async () => {
+    const base = await listen(false);
+    expect((await hit(base, '/boom', { 'x-request-id': 'req-b' })).status).toBe(500);
+    const [done] = completions(await backend.records());
+    expect(done).toMatchObject({ body: 'request errored', severityText: 'ERROR' });
+    expect(done.attributes['error.type']).toBe('500');
+    expect(done.attributes['exception.message']).toBeUndefined();
+    backend.assertClean();
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * Raw HTTP objects as log values, on REAL objects: a node:http server on 127.0.0.1 receiving a
+ * request with secrets in Authorization / Cookie / X-Api-Key and the query string, answering
+ * with Set-Cookie; fetch Request/Response/Headers; a real socket. The secrets must appear
+ * nowhere in the encoded record bytes, and each record stays small.
+ */
+import { once } from 'node:events';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serializeRequest, serializeResponse, stdSerializers } from '../../src/index.js';
+import { captureLogger } from '../helpers/record-capture.js';
+
+const SECRETS = ['Bearer-s3cr3t-AUTH', 'sid=c00kie-VALUE', 'k3y-VALUE', 'qs-T0KEN-value', 'sess-SETCOOKIE'];
+
+function assertNoSecrets(bytes: Uint8Array): void {
+  const text = Buffer.from(bytes).toString('latin1');
+  for (const s of SECRETS) expect(text).not.toContain(s);
+  // The raw header block and Node internals never travel.
+  expect(text).not.toContain('rawHeaders');
+  expect(text).not.toContain('_header');
+  expect(text).not.toContain('_events');
+}
+
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+let server: ReturnType<typeof createServer>;
+let port = 0;
+/** Each request is handed to the waiting test, which logs it and then ends the response. */
+const waiting: Array<(x: Exchange) => void> = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    res.setHeader('Set-Cookie', ['session=sess-SETCOOKIE; HttpOnly']);
+    res.setHeader('Content-Type', 'text/plain');
+    waiting.shift()?.({ req, res });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  port = (server.address() as { port: number }).port;
+});
+
+afterAll(async () => {
+  server.close();
+  await once(server, 'close');
+});
+
+/** Sends a request with secrets; resolves with the server-side objects while the response is open. */
+async function exchange(): Promise<{ x: Exchange; done: Promise<void> }> {
+  const got = new Promise<Exchange>((resolve) => waiting.push(resolve));
+  const client = httpRequest({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/orders/42?page=2&access_token=qs-T0KEN-value',
+    headers: {
+      Authorization: 'Bearer-s3cr3t-AUTH',
+      Cookie: 'sid=c00kie-VALUE',
+      'X-Api-Key': 'k3y-VALUE',
+      'User-Agent': 'podlog-test/1.0',
+      'X-Request-Id': 'req-1',
+      'Content-Type': 'application/json',
+    },
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    client.on('response', (r) => {
+      r.resume();
+      r.on('end', resolve);
+    });
+    client.on('error', reject);
+  });
+  client.end('{}');
+  const x = await got;
+  return { x, done };
+}
+
+describe('raw node:http request and response', () => {
+  it('log.info({ req, res }) writes semantic-convention attributes, no secret, under 2 KB', async () => {
+    const { log, sink } = captureLogger();
+    const { x, done } = await exchange();
+    x.res.statusCode = 201;
+    log.info({ req: x.req, res: x.res }, 'done');
+    x.res.end('ok');
+    await done;
+    const bytes = sink.records[0].bytes;
+    assertNoSecrets(bytes);
+    expect(bytes.length).toBeLessThan(2048);
+    const a = sink.last().attributes;
+    expect(a['http.request.method']).toBe('POST');
+    expect(a['url.path']).toBe('/orders/42');
+    expect(a['url.query']).toBe('page=2&access_token=[REDACTED]');
+    expect(a['client.address']).toBe('127.0.0.1');
+    expect(typeof a['client.port']).toBe('number');
+    expect(a['user_agent.original']).toBe('podlog-test/1.0');
+    expect(String(a['http.request.header.authorization'])).toBe('[REDACTED]');
+    expect(String(a['http.request.header.cookie'])).toBe('[REDACTED]');
+    expect(String(a['http.request.header.x-api-key'])).toBe('[REDACTED]');
+    expect(a['http.request.header.x-request-id']).toEqual(['req-1']);
+    expect(a['http.response.status_code']).toBe(201);
+    expect(String(a['http.response.header.set-cookie'])).toBe('[REDACTED]');
+    expect(a['http.response.header.content-type']).toEqual(['text/plain']);
+    expect(a.req).toBeUndefined();
+  });
+
+  it('nested anywhere else (a body, a deeper field, an array), the compact shape is written', async () => {
+    const { log, sink } = captureLogger();
+    const { x, done } = await exchange();
+    log.info('nested', { ctx: { request: x.req, list: [x.res] } });
+    log.info(x.req);
+    x.res.end();
+    await done;
+    for (const r of sink.records) {
+      assertNoSecrets(r.bytes);
+      expect(r.bytes.length).toBeLessThan(2048);
+    }
+    const [nested, body] = sink.decoded();
+    const ctx = nested.attributes.ctx as Record<string, Record<string, unknown>>;
+    expect(ctx.request.method).toBe('POST');
+    expect(ctx.request.url).toBe('/orders/42?page=2&access_token=[REDACTED]');
+    expect((ctx.request.headers as Record<string, string>).authorization).toBe('[REDACTED]');
+    expect((ctx.list as unknown as Array<Record<string, unknown>>)[0].statusCode).toBe(200);
+    // pino's habit: a request as the only argument is logged as `{ req }`.
+    expect(body.attributes['http.request.method']).toBe('POST');
+  });
+
+  it('as a child binding (pino-http binds { req }), the same attributes, no secret', async () => {
+    const { log, sink } = captureLogger();
+    const { x, done } = await exchange();
+    log.child({ req: x.req, reqId: 7 }).info('bound');
+    x.res.end();
+    await done;
+    assertNoSecrets(sink.records[0].bytes);
+    const a = sink.last().attributes;
+    expect(a['http.request.method']).toBe('POST');
+    expect(a.reqId).toBe(7);
+  });
+
+  it('names from the redact option are censored too; paths reach into the shape', async () => {
+    const { log, sink } = captureLogger({ redact: { keys: ['x-request-id'], paths: ['ctx.req.method'] } });
+    const { x, done } = await exchange();
+    log.info({ req: x.req, ctx: { req: x.req } }, 'custom');
+    x.res.end();
+    await done;
+    const a = sink.last().attributes;
+    expect(String(a['http.request.header.x-request-id'])).toBe('[REDACTED]');
+    expect((a.ctx as Record<string, Record<string, unknown>>).req.method).toBe('[REDACTED]');
+  });
+
+  it('serializeRequest / serializeResponse / stdSerializers give the nested shape', async () => {
+    const { x, done } = await exchange();
+    const r = serializeRequest(x.req);
+    expect(r).toMatchObject({ method: 'POST', url: '/orders/42?page=2&access_token=[REDACTED]' });
+    expect(r.headers.authorization).toBe('[REDACTED]');
+    expect(r.headers['user-agent']).toBe('podlog-test/1.0');
+    expect(JSON.stringify(r)).not.toContain('s3cr3t');
+    x.res.statusCode = 404;
+    expect(stdSerializers.res(x.res)).toEqual({
+      statusCode: 404,
+      headers: { 'content-type': 'text/plain', 'set-cookie': '[REDACTED]' },
+    });
+    x.res.end();
+    await done;
+    expect(serializeResponse(null)).toEqual({ statusCode: undefined, headers: {} });
+  });
+});
+
+describe('fetch Request / Response / Headers', () => {
+  it('are written compactly with secrets censored', () => {
+    const { log, sink } = captureLogger();
+    const headers = {
+      authorization: 'Bearer-s3cr3t-AUTH',
+      cookie: 'sid=c00kie-VALUE',
+      'user-agent': 'podlog-test/1.0',
+    };
+    const req = new Request('http://127.0.0.1:9/a/b?x=1&api_key=qs-T0KEN-value', { headers });
+    const res = new Response('ok', { status: 418, headers: { 'set-cookie': 'session=sess-SETCOOKIE' } });
+    log.info({ req, res }, 'fetch');
+    log.info('nested', { h: new Headers(headers), inner: { req, res } });
+    for (const r of sink.records) {
+      assertNoSecrets(r.bytes);
+      expect(r.bytes.length).toBeLessThan(2048);
+    }
+    const [flat, nested] = sink.decoded();
+    expect(flat.attributes['http.request.method']).toBe('GET');
+    expect(flat.attributes['url.path']).toBe('/a/b');
+    expect(flat.attributes['url.query']).toBe('x=1&api_key=[REDACTED]');
+    expect(flat.attributes['http.response.status_code']).toBe(418);
+    expect(nested.attributes.h).toEqual({
+      'user-agent': 'podlog-test/1.0',
+      authorization: '[REDACTED]',
+      cookie: '[REDACTED]',
+    });
+    const inner = nested.attributes.inner as Record<string, Record<string, unknown>>;
+    expect(inner.res.statusCode).toBe(418);
+  });
+});
+
+describe('sockets and other emitters', () => {
+  it('a real socket is { remoteAddress, remotePort }; a server is a marker', async () => {
+    const net = createNetServer((s) => s.end());
+    net.listen(0, '127.0.0.1');
+    await once(net, 'listening');
+    const serverPort = (net.address() as { port: number }).port;
+    const socket: Socket = connect(serverPort, '127.0.0.1');
+    await once(socket, 'connect');
+    const { log, sink } = captureLogger();
+    log.info('sock', { socket, server: net });
+    socket.destroy();
+    net.close();
+    await once(net, 'close');
+    const a = sink.last().attributes;
+    expect(a.socket).toEqual({ remoteAddress: '127.0.0.1', remotePort: serverPort });
+    expect(a.server).toBe('[EventEmitter Server]');
+    expect(sink.records[0].bytes.length).toBeLessThan(1024);
+  });
+});
