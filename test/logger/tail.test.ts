@@ -58,6 +58,19 @@ describe('tail buffering', () => {
     });
   });
 
+  it('held calls keep every argument form (printf, fields first, an Error)', async () => {
+    const { logger, records } = createTestLogger({ level: 'info', tail: true });
+    await request(logger, 'forms', () => {
+      logger.debug('order %d for %s', 7, 'acme');
+      logger.debug({ step: 'charge' }, 'charging');
+      logger.debug(new Error('retrying'));
+      logger.error('failed');
+    });
+    expect(records.map((r) => r.body)).toEqual(['order 7 for acme', 'charging', 'retrying', 'failed']);
+    expect(records[1]?.attributes.step).toBe('charge');
+    expect(records[2]?.attributes['exception.message']).toBe('retrying');
+  });
+
   it('discards a successful request’s held records and counts them', async () => {
     const { logger, records } = createTestLogger({ level: 'info', tail: true });
     await request(logger, 'ok', () => {

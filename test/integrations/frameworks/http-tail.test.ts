@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import express from 'express';
+import Fastify from 'fastify';
 import { createLogger, type Logger } from 'podlog';
+import { genReqId, podlogFastify } from 'podlog/fastify';
 import { httpLogger } from 'podlog/http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../../src/errors.js';
@@ -151,6 +153,38 @@ describe('podlog/http with tail buffering (real server, real OTLP receiver)', ()
       'request errored',
     ]);
     expect(got.filter((r) => r.attributes[ID] === 'x-2').map((r) => r.body)).toEqual(['request completed']);
+  });
+
+  it('Fastify: a thrown route error releases the trail (podlog/fastify drives the same request log)', async () => {
+    receiver = await startReceiver();
+    const logger = createLogger({
+      endpoint: receiver.endpoint,
+      env: {},
+      stdout: false,
+      diagnostics: false,
+      serviceName: 'tail-fastify',
+      tail: true,
+    });
+    log = logger;
+    const app = Fastify({ genReqId });
+    await app.register(podlogFastify, { logger });
+    app.get('/orders/:id', async (req) => {
+      logger.debug('cache miss', { id: (req.params as { id: string }).id });
+      await tick();
+      if ((req.params as { id: string }).id === '13') throw new Error('db timeout');
+      return { ok: true };
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    server = app.server;
+    const base = baseUrl(app.server);
+    expect(await get(base, '/orders/13', 'f-1')).toBe(500);
+    expect(await get(base, '/orders/7', 'f-2')).toBe(200);
+    const got = await records();
+    expect(got.filter((r) => r.attributes[ID] === 'f-1').map((r) => r.body)).toEqual([
+      'cache miss',
+      'request errored',
+    ]);
+    expect(got.filter((r) => r.attributes[ID] === 'f-2').map((r) => r.body)).toEqual(['request completed']);
   });
 
   it('refuses a bad tail option on the middleware', () => {
