@@ -95,7 +95,7 @@ const cases = {
   'podlog child (2 bindings) → null sink': () => child.info(MSG, fields),
   'podlog disabled level (debug at info)': () => facade.debug(MSG, fields),
   'podlog facade in a request context → null sink': () => facade.info(MSG, fields),
-  'podlog disabled level, tail on, no request': () => tailFacade.debug(MSG, fields),
+  'podlog debug at info, tail on, outside a request (another open)': () => tailFacade.debug(MSG, fields),
   'podlog debug held in a request tail buffer': () => tailFacade.debug(MSG, fields),
 };
 const contextCase = 'podlog facade in a request context → null sink';
