@@ -179,6 +179,32 @@ describe('tail buffering', () => {
     expect(t.released).toBe(released.length);
   });
 
+  it('reports evictions on the diagnostic channel, once per cause', async () => {
+    const lines: string[] = [];
+    const { logger } = createTestLogger({
+      level: 'info',
+      tail: { maxRecords: 2, maxTotalRecords: 3 },
+      diagnostics: (line) => lines.push(line),
+    });
+    const a = new RequestContext({}, 'a');
+    const b = new RequestContext({}, 'b');
+    const bufA = logger.openTail(a) as TailBuffer;
+    const bufB = logger.openTail(b) as TailBuffer;
+    runWithRequestContext(a, () => {
+      for (let i = 0; i < 5; i++) logger.debug(`a${i}`);
+    });
+    runWithRequestContext(b, () => {
+      for (let i = 0; i < 2; i++) logger.debug(`b${i}`);
+    });
+    expect(lines.filter((l) => l.includes('tail.maxRecords/maxBytes'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('tail.maxTotalBytes/maxTotalRecords'))).toHaveLength(1);
+    const t = logger.stats().tail;
+    expect(t.held).toBeLessThanOrEqual(3);
+    expect(t.evicted).toBe(7 - t.held);
+    bufA.end(false);
+    bufB.end(false);
+  });
+
   it('evicts past tail.maxBytes', async () => {
     const { logger } = createTestLogger({ level: 'info', tail: { maxBytes: 1024 } });
     await request(logger, 'bytes', () => {
