@@ -26,7 +26,7 @@ import {
 } from './logger-level.js';
 import { type LoggerState, levelTableOf } from './logger-state.js';
 import { currentRequestContext, type RequestContext } from './request-context.js';
-import type { TailBuffer } from './tail-buffer.js';
+import type { TailBuffer, TailPool } from './tail-buffer.js';
 
 /** A level name: podlog's six, `silent`, or a `customLevels` name. */
 export type LevelName = LevelOrSilent | (string & {});
@@ -46,6 +46,9 @@ export type { LoggerCore } from './logger-state.js';
  */
 export let levelRegistryOf: (log: Logger) => LevelRegistry;
 
+/** @internal The tail buffers of `log`'s `createLogger` (tests, benchmarks); undefined when `tail` is off. */
+export let tailPoolOf: (log: Logger) => TailPool | undefined;
+
 /**
  * @internal Writes a record through `log` past its level and the rate limiter: podlog's own
  * records about run-time control (level changes, suppression summaries).
@@ -57,6 +60,7 @@ export class Logger {
   static {
     // Internal hooks that need the private state, without making it reachable from a Logger.
     levelRegistryOf = (log) => log.#state.core.levels;
+    tailPoolOf = (log) => log.#state.core.tail;
     writeUnfiltered = (log, r) => writeUnfilteredRecord(log.#state, r);
   }
 
@@ -245,7 +249,7 @@ export class Logger {
   openTail(ctx: RequestContext | undefined = currentRequestContext()): TailBuffer | undefined {
     const pool = this.#state.core.tail;
     if (pool === undefined || ctx === undefined) return undefined;
-    const buffer = pool.open();
+    const buffer = pool.open(ctx);
     ctx.tail = buffer;
     return buffer;
   }

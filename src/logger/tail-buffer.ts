@@ -27,8 +27,8 @@ import type { TailStats } from '../stats.js';
 /** Share of a total cap the buffers are trimmed down to once it is passed. */
 const TRIM_TO = 0.9;
 
-/** First arena of a buffer: ten ordinary records. It doubles as needed, up to about `tail.maxBytes`. */
-const FIRST_ARENA = 2048;
+/** First arena of a buffer: a handful of ordinary records. It doubles as needed, up to about `tail.maxBytes`. */
+const FIRST_ARENA = 1024;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -101,6 +101,27 @@ export class TailBuffer {
       this.#pool.requestCapped(n);
     }
     this.#pool.trim();
+  }
+
+  /** @internal Bytes of memory the arena takes (held bytes plus room to grow). */
+  get capacity(): number {
+    return this.#arena.length;
+  }
+
+  /**
+   * @internal After evictions by the total caps: gives back arena memory beyond about twice
+   * the bytes still held, so the sum of arenas follows the held bytes down.
+   */
+  fit(): void {
+    if (this.count === 0) {
+      this.#reset(true);
+      return;
+    }
+    const live = this.bytes;
+    if (this.#arena.length <= Math.max(FIRST_ARENA, 2 * live)) return;
+    let capacity = FIRST_ARENA;
+    while (capacity < live) capacity *= 2;
+    this.#move(new Uint8Array(capacity));
   }
 
   /** @internal Drops the oldest held record (counted `evicted`). */
@@ -177,16 +198,22 @@ export class TailBuffer {
     }
     const live = this.bytes;
     const needed = live + size;
-    const from = this.count === 0 ? this.#end : (this.#starts[this.#head] as number);
     if (needed <= this.#arena.length && live <= this.#arena.length / 2) {
-      this.#arena.copyWithin(0, from, this.#end);
+      this.#move(this.#arena);
     } else {
       let capacity = Math.max(FIRST_ARENA, this.#arena.length * 2);
       while (capacity < needed) capacity *= 2;
-      const next = new Uint8Array(capacity);
-      next.set(this.#arena.subarray(from, this.#end));
-      this.#arena = next;
+      this.#move(new Uint8Array(capacity));
     }
+  }
+
+  /** Moves the live records to the front of `arena` (the current one, or a new one). */
+  #move(arena: Uint8Array): void {
+    const live = this.bytes;
+    const from = this.count === 0 ? this.#end : (this.#starts[this.#head] as number);
+    if (arena === this.#arena) arena.copyWithin(0, from, this.#end);
+    else arena.set(this.#arena.subarray(from, this.#end));
+    this.#arena = arena;
     this.#starts = this.#starts.slice(this.#head).map((s) => s - from);
     this.#scopes = this.#scopes.slice(this.#head);
     this.#resources = this.#resources.slice(this.#head);
@@ -212,6 +239,7 @@ export class TailPool {
   readonly #current: () => unknown;
   readonly #diag: Diag | undefined;
   readonly #open = new Set<TailBuffer>();
+  readonly #abandoned = new FinalizationRegistry<TailBuffer>((buffer) => buffer.end(false));
   #buffered = 0;
   #released = 0;
   #discarded = 0;
@@ -232,11 +260,23 @@ export class TailPool {
     this.#diag = diag;
   }
 
-  /** A new buffer for one request. */
-  open(): TailBuffer {
+  /**
+   * A new buffer for one request. `owner` (its request context): should it be collected with
+   * the buffer never ended (an app that opened one by hand and forgot `end`), the buffer is
+   * discarded then, so it cannot stay open, and counted, forever.
+   */
+  open(owner?: object): TailBuffer {
     const buffer = new TailBuffer(this);
     this.#open.add(buffer);
+    if (owner !== undefined) this.#abandoned.register(owner, buffer, buffer);
     return buffer;
+  }
+
+  /** @internal Memory the open buffers' arenas take, in bytes. */
+  get arenaBytes(): number {
+    let n = 0;
+    for (const b of this.#open) n += b.capacity;
+    return n;
   }
 
   /** The active request's open buffer of this pool, if any. Never throws. */
@@ -304,6 +344,7 @@ export class TailPool {
   /** @internal `buffer` ended. */
   closed(buffer: TailBuffer): void {
     this.#open.delete(buffer);
+    this.#abandoned.unregister(buffer);
   }
 
   /**
@@ -320,15 +361,18 @@ export class TailPool {
     for (const b of this.#open) if (b.count > 0) heap.push(b);
     for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
     const before = this.#evicted;
+    const touched = new Set<TailBuffer>();
     while ((this.#heldBytes > targetBytes || this.#held > targetRecords) && heap.length > 0) {
       const top = heap[0] as TailBuffer;
       top.evictOldest();
+      touched.add(top);
       if (top.count === 0) {
         const last = heap.pop() as TailBuffer;
         if (heap.length > 0) heap[0] = last;
       }
       siftDown(heap, 0);
     }
+    for (const b of touched) b.fit();
     this.#diag?.warn(
       'tail-cap',
       `tail buffers reached tail.maxTotalBytes/maxTotalRecords: evicted ${this.#evicted - before} held records (oldest of the largest requests); stats().tail.evicted counts them`,

@@ -1,9 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidOptionError, RequestContext, runWithRequestContext } from '../../src/index.js';
 import { createLogger } from '../../src/logger/create-logger.js';
-import { EMIT_FOREIGN, type Logger } from '../../src/logger/logger.js';
-import type { TailBuffer } from '../../src/logger/tail-buffer.js';
+import { EMIT_FOREIGN, type Logger, tailPoolOf } from '../../src/logger/logger.js';
+import type { TailBuffer, TailPool } from '../../src/logger/tail-buffer.js';
 import { createTestLogger } from '../../src/testing/index.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
 
@@ -294,6 +296,9 @@ describe('tail buffering', () => {
     while (open.length < N) await delay(1);
     const during = logger.stats().tail;
     expect(during.open).toBe(N);
+    // The arenas follow the held bytes: about twice them, plus a small first arena per request.
+    const pool = tailPoolOf(logger) as TailPool;
+    expect(pool.arenaBytes).toBeLessThanOrEqual(2 * maxTotalBytes + 1024 * N);
     expect(during.evicted).toBeGreaterThan(0);
     expect(worstBytes).toBeLessThanOrEqual(maxTotalBytes);
     expect(worstRecords).toBeLessThanOrEqual(maxTotalRecords);
@@ -302,6 +307,7 @@ describe('tail buffering', () => {
     await Promise.all(all);
     const after = logger.stats().tail;
     expect(after).toMatchObject({ held: 0, heldBytes: 0, open: 0 });
+    expect(pool.arenaBytes).toBe(0);
     expect(after.buffered).toBe(after.discarded + after.evicted);
   }, 60_000);
 
@@ -327,6 +333,23 @@ describe('tail buffering', () => {
     expect(bigBuffer.count).toBe(894);
     bigBuffer.end(false);
     smallBuffer.end(false);
+  });
+
+  it('a buffer whose request context was collected without end() is discarded, not held forever', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { logger } = createTestLogger({ level: 'info', tail: true });
+    (() => {
+      const ctx = new RequestContext({}, 'forgotten');
+      logger.openTail(ctx);
+      runWithRequestContext(ctx, () => logger.debug('held'));
+    })();
+    expect(logger.stats().tail).toMatchObject({ held: 1, open: 1 });
+    for (let i = 0; i < 100 && logger.stats().tail.open > 0; i++) {
+      gc();
+      await delay(10);
+    }
+    expect(logger.stats().tail).toMatchObject({ buffered: 1, discarded: 1, held: 0, open: 0 });
   });
 
   it('shutdown() discards the buffers of requests still running', async () => {
