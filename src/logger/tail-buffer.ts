@@ -132,7 +132,7 @@ export class TailBuffer {
       (i + 1 < this.#starts.length ? (this.#starts[i + 1] as number) : this.#end) -
       (this.#starts[i] as number);
     this.#head = i + 1;
-    // Let go of the scope/resource references at once; the slots are reclaimed by #compact.
+    // Let go of the scope/resource references at once; the slots are reclaimed by #move.
     this.#scopes[i] = undefined as unknown as EncodedScope;
     this.#resources[i] = undefined as unknown as EncodedResource;
     if (this.count === 0) this.#reset(false);
