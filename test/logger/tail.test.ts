@@ -6,6 +6,7 @@ import { InvalidOptionError, RequestContext, runWithRequestContext } from '../..
 import { createLogger } from '../../src/logger/create-logger.js';
 import { EMIT_FOREIGN, type Logger, tailPoolOf } from '../../src/logger/logger.js';
 import type { TailBuffer, TailPool } from '../../src/logger/tail-buffer.js';
+import { readClock } from '../../src/record/clock.js';
 import { createTestLogger } from '../../src/testing/index.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
 
@@ -36,7 +37,9 @@ describe('tail buffering', () => {
       logger.trace('too low for the tail');
       logger.debug('step 2', { n: 2 });
       await delay(5);
-      beforeError = BigInt(Date.now()) * 1_000_000n;
+      // podlog's own clock (the one records are stamped with), read between the calls.
+      const now = readClock({ ms: 0, nanos: 0 });
+      beforeError = BigInt(now.ms) * 1_000_000n + BigInt(now.nanos);
       expect(records.map((r) => r.body)).toEqual(['visible']); // held until now
       logger.error('payment failed');
     });

@@ -99,12 +99,19 @@ describe('podlog/http with tail buffering (real server, real OTLP receiver)', ()
 
   it('a request slower than tail.slowMs releases its trail', async () => {
     const base = await start({ slowMs: 40 });
-    expect(await get(base, '/slow', 'slow-1')).toBe(200);
+    expect(await get(base, '/slow', 'slow-1')).toBe(200); // sleeps 80 ms: always slow
     expect(await get(base, '/fast', 'fast-1')).toBe(200);
     const got = await records();
     const of = (id: string) => got.filter((r) => r.attributes[ID] === id).map((r) => r.body);
     expect(of('slow-1')).toEqual(['route matched', 'loaded order', 'request completed']);
-    expect(of('fast-1')).toEqual(['request completed']);
+    // The fast request is fast unless the machine stalled it: its own measured duration (the
+    // completion record's) decides which outcome is right.
+    const fast = got.find((r) => r.attributes[ID] === 'fast-1' && r.body === 'request completed');
+    const seconds = fast?.attributes['http.server.request.duration'] as number;
+    expect(typeof seconds).toBe('number');
+    expect(of('fast-1')).toEqual(
+      seconds * 1000 > 40 ? ['route matched', 'loaded order', 'request completed'] : ['request completed'],
+    );
   });
 
   it('tail: false on the middleware holds nothing', async () => {
