@@ -104,10 +104,8 @@ export function writeCall(
     } else if (isFieldsObject(a)) {
       fields = a;
       // pino's habit: a lone request or response is logged as `{ req }` / `{ res }`.
-      if (Object.getPrototypeOf(a) !== Object.prototype) {
-        const key = httpMessageKey(a);
-        if (key !== undefined) fields = { [key]: a };
-      }
+      const key = httpMessageKey(a);
+      if (key !== undefined) fields = { [key]: a };
       if (typeof b === 'string') {
         message = b;
         if (more !== undefined || b.includes('%')) {
@@ -131,7 +129,7 @@ export function writeCall(
     } else {
       body = a;
       if (b !== null && typeof b === 'object') fields = b;
-      else if (b !== undefined) body = `${toText(a)} ${toText(b)}`;
+      else if (b !== undefined && b !== null) body = `${toText(a)} ${toText(b)}`;
       if (more !== undefined) {
         args = more;
         from = 2;
@@ -175,8 +173,8 @@ interface Kept {
 
 /**
  * Keeps the arguments no placeholder printed: objects merged into the fields (a later key
- * wins), the first Error as the exception (when the call has none), anything else appended to
- * the message after a space.
+ * wins), the first Error as the exception (when the call has none), anything else but
+ * `undefined` appended to the message after a space.
  */
 function keepUnprinted(
   body: unknown,
@@ -187,6 +185,7 @@ function keepUnprinted(
   let merged: Record<string, unknown> | undefined;
   let text = '';
   for (const v of unprinted) {
+    if (v === undefined) continue; // carries nothing (a call passing an optional argument)
     if (isErrorValue(v) && exception === undefined) exception = v;
     else if (isFieldsObject(v) && !isErrorValue(v)) {
       merged ??= fields === undefined ? {} : copyFields(fields);

@@ -64,7 +64,10 @@ export class Logger {
     writeUnfiltered = (log, r) => writeUnfilteredRecord(log.#state, r);
   }
 
-  /** Logs at TRACE (severity 1): `(message, fields?)`, `(fields, message?)` or `(error, message?)`. */
+  /**
+   * Logs at TRACE (severity 1): `(message, fields?)`, `(fields, message?)`, `(error, message?)`,
+   * printf-style `('user %s', name)` as pino; extra arguments are kept (see {@link LogFn}).
+   */
   readonly trace: LogFn;
   /** Logs at DEBUG (severity 5). Same argument forms as {@link Logger.trace}. */
   readonly debug: LogFn;

@@ -18,10 +18,10 @@ import {
   writeUnserializableKeyValue,
 } from './encode-scalar.js';
 import { forEachErrorEntry, isError } from './error-entries.js';
-import { httpValueOf } from './http-values.js';
+import { httpValueOf, redactQuery } from './http-values.js';
 import { T_ARRAY, T_BOOL, T_DOUBLE, T_INT, T_KEY, T_KVLIST, T_VALUE, T_VALUES } from './otlp-tags.js';
 import { readProperty } from './read-property.js';
-import { type PathNode, stepPath } from './redact.js';
+import { KEY_CENSOR, KEY_URL, type PathNode, stepPath } from './redact.js';
 import { CIRCULAR, TRUNCATED } from './value-limits.js';
 import { overBudget, type WalkState } from './walk-state.js';
 
@@ -53,8 +53,11 @@ export function writeKeyValue(
     w.byte(T_VALUE);
     const v = w.begin();
     const next = node === undefined ? undefined : stepPath(node, key);
-    if (next?.terminal || (state.redactor.hasKeyRules && state.redactor.matchesKey(key))) {
+    const verdict = state.redactor.hasKeyRules ? state.redactor.verdict(key) : 0;
+    if (next?.terminal || verdict === KEY_CENSOR) {
       writeString(w, state.redactor.censor, state);
+    } else if (verdict === KEY_URL && typeof value === 'string') {
+      writeString(w, redactQuery(value, state.redactor), state);
     } else {
       writeValue(w, value, state, depth, next);
     }

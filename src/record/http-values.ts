@@ -134,7 +134,6 @@ function kindOf(value: object): Kind | undefined {
     if (value instanceof Socket) return 'socket';
     return 'emitter';
   }
-  if (value instanceof Http2ServerRequest) return 'request'; // a Readable, so never reached; kept for clarity
   const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
   if (tag === 'Request' && typeof (value as Request).headers?.get === 'function') return 'request';
   if (tag === 'Response' && typeof (value as Response).headers?.get === 'function') return 'response';
@@ -154,7 +153,12 @@ function kindOf(value: object): Kind | undefined {
  * May throw on a hostile object (the encoder rolls back).
  */
 export function httpValueOf(value: object, redactor: Redactor): object | string | undefined {
-  const kind = kindOf(value);
+  let kind: Kind | undefined;
+  try {
+    kind = kindOf(value);
+  } catch {
+    return undefined; // a hostile Proxy: not ours; the encoder walks it (each key read safely)
+  }
   switch (kind) {
     case undefined:
       return undefined;
@@ -180,6 +184,8 @@ export function httpValueOf(value: object, redactor: Redactor): object | string 
  */
 export function httpMessageKey(value: object): 'req' | 'res' | undefined {
   try {
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) return undefined; // plain: the common case
     const kind = kindOf(value);
     return kind === 'request' ? 'req' : kind === 'response' ? 'res' : undefined;
   } catch {

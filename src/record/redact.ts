@@ -51,6 +51,18 @@ function newNode(): PathNode {
 
 const CACHE_MAX = 4096;
 
+/** {@link Redactor.verdict}: the value is replaced by the censor. */
+export const KEY_CENSOR = 1;
+/** {@link Redactor.verdict}: a string value is a URL; values of secret query parameters are censored. */
+export const KEY_URL = 2;
+
+/**
+ * Keys whose string values are URLs (pino-std-serializers' and Fastify's `req.url`, Express's
+ * `originalUrl`, OTel's `url.full`): their query string's secret values (`?token=…`) are
+ * censored by the default rules.
+ */
+const URL_KEYS = new Set(['url', 'originalUrl', 'href', 'url.full', 'http.url', 'http.target']);
+
 /** Compiled redaction rules. */
 export class Redactor {
   /** Root of the path trie, or `undefined` when no paths are configured (the common case). */
@@ -58,7 +70,7 @@ export class Redactor {
   readonly censor: string;
   readonly #defaults: boolean;
   readonly #keys: ReadonlySet<string>;
-  readonly #cache = new Map<string, boolean>();
+  readonly #cache = new Map<string, number>();
   /** False when there are no key rules at all: the walker then skips the lookup. */
   readonly hasKeyRules: boolean;
 
@@ -95,6 +107,15 @@ export class Redactor {
 
   /** True when a value under `key` must be censored by a key rule. */
   matchesKey(key: string): boolean {
+    return this.verdict(key) === KEY_CENSOR;
+  }
+
+  /**
+   * What the key rules say about a value under `key`: {@link KEY_CENSOR}, {@link KEY_URL} (a
+   * URL string whose secret query values are censored; default rules only) or 0 (nothing).
+   * One Map lookup for a key seen before.
+   */
+  verdict(key: string): number {
     let verdict = this.#cache.get(key);
     if (verdict === undefined) {
       verdict = this.#compute(key);
@@ -104,15 +125,15 @@ export class Redactor {
     return verdict;
   }
 
-  #compute(key: string): boolean {
-    if (this.#keys.has(key.toLowerCase())) return true;
-    if (!this.#defaults) return false;
+  #compute(key: string): number {
+    if (this.#keys.has(key.toLowerCase())) return KEY_CENSOR;
+    if (!this.#defaults) return 0;
     const words = splitWords(key);
     for (let i = 0; i < words.length; i++) {
-      if (DEFAULT_WORDS.has(words[i])) return true;
-      for (const [a, b] of DEFAULT_PAIRS) if (words[i] === a && words[i + 1] === b) return true;
+      if (DEFAULT_WORDS.has(words[i])) return KEY_CENSOR;
+      for (const [a, b] of DEFAULT_PAIRS) if (words[i] === a && words[i + 1] === b) return KEY_CENSOR;
     }
-    return false;
+    return URL_KEYS.has(key) ? KEY_URL : 0;
   }
 }
 

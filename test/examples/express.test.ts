@@ -2,60 +2,89 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningExample, startExample } from './run-example.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const SECRETS = ['sk-live-EXAMPLE-1f3c', 'COOKIE-EXAMPLE-77aa', 'a-session-secret', 'QUERY-EXAMPLE-0b1d'];
+const secretHeaders = {
+  authorization: `Bearer ${SECRETS[0]}`,
+  cookie: `session=${SECRETS[1]}`,
+};
 
-describe('examples/express', () => {
+describe('examples/express (a real Express 5 app)', () => {
   let app: RunningExample | undefined;
   afterEach(async () => {
     await app?.stop();
     app = undefined;
   });
 
-  it('logs per request with request id, route, status, duration and trace; errors; graceful shutdown', async () => {
+  it('logs per request with request id, route, status, duration and trace; errors with stacks; no secrets; graceful shutdown', async () => {
     app = await startExample('examples/express/server.ts', { PORT: '0', OTEL_SERVICE_NAME: 'orders-api' });
     const [, base] = await app.waitForLine(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
 
-    const get = await fetch(`${base}/orders/7`, {
-      headers: { 'x-request-id': 'req-1', traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` },
+    const get = await fetch(`${base}/orders/7?token=${SECRETS[3]}`, {
+      headers: {
+        ...secretHeaders,
+        'x-request-id': 'req-1',
+        traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01`,
+      },
     });
     expect(get.status).toBe(200);
+    expect(get.headers.get('x-request-id')).toBe('req-1');
     const post = await fetch(`${base}/orders`, {
       method: 'POST',
       body: JSON.stringify({ item: 'blue mug' }),
-      headers: { 'x-request-id': 'req-2' },
+      headers: { ...secretHeaders, 'content-type': 'application/json', 'x-request-id': 'req-2' },
     });
     expect(post.status).toBe(201);
-    const boom = await fetch(`${base}/boom`, { headers: { 'x-request-id': 'req-3' } });
+    const boom = await fetch(`${base}/boom`, { headers: { ...secretHeaders, 'x-request-id': 'req-3' } });
     expect(boom.status).toBe(500);
+    expect(await boom.json()).toEqual({ error: 'internal error', requestId: 'req-3' });
+    const missing = await fetch(`${base}/orders/99`, { headers: secretHeaders });
+    expect(missing.status).toBe(404);
+    const generatedId = missing.headers.get('x-request-id');
+    expect(generatedId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
     app.child.kill('SIGTERM');
     expect(await app.exited).toEqual({ code: 0, signal: null });
 
     const records = app.records;
-    const completed = records.filter((r) => r.body === 'request completed');
-    expect(completed.map((r) => [r.attributes.requestId, r.attributes.route, r.attributes.status])).toEqual([
-      ['req-1', '/orders/:id', 200],
-      ['req-2', '/orders', 201],
-      ['req-3', '/boom', 500],
+    const completed = records.filter((r) => /^request (completed|errored)$/.test(String(r.body)));
+    expect(
+      completed.map((r) => [
+        r.attributes['http.request.id'],
+        r.attributes['http.route'],
+        r.attributes['http.response.status_code'],
+        r.severityText,
+      ]),
+    ).toEqual([
+      ['req-1', '/orders/:id', 200, 'INFO'],
+      ['req-2', '/orders', 201, 'INFO'],
+      ['req-3', '/boom', 500, 'ERROR'],
+      [generatedId, '/orders/:id', 404, 'WARN'],
     ]);
     for (const r of completed) {
-      expect(typeof r.attributes.durationMs).toBe('number');
-      expect(r.attributes.durationMs as number).toBeGreaterThanOrEqual(0);
+      expect(r.attributes['http.server.request.duration']).toBeGreaterThanOrEqual(0);
+      expect(r.attributes['url.path']).toMatch(/^\/(orders|boom)/);
     }
-    expect(completed[2].severityText).toBe('ERROR');
+    expect(completed[2].body).toBe('request errored');
+    expect(completed[2].attributes['exception.message']).toBe('inventory service unreachable');
+    expect(String(completed[2].attributes['exception.stacktrace'])).toContain('examples/express/server.ts');
 
-    // Trace correlation: the incoming traceparent's trace id on every record of that request.
-    const req1 = records.filter((r) => r.attributes.requestId === 'req-1');
-    expect(req1.length).toBeGreaterThan(0);
-    for (const r of req1) expect(r.traceId).toBe(TRACE_ID);
-    expect(records.find((r) => r.attributes.requestId === 'req-2')?.traceId).toMatch(/^[0-9a-f]{32}$/);
-
-    const failed = records.find((r) => r.body === 'request failed');
-    expect(failed?.attributes).toMatchObject({
-      requestId: 'req-3',
-      'exception.message': 'inventory service unreachable',
+    // Records logged by the handlers carry the request id (the request context) and the trace.
+    expect(records.find((r) => r.body === 'order created')?.attributes).toMatchObject({
+      'http.request.id': 'req-2',
+      item: 'blue mug',
     });
-    expect(records.find((r) => r.body === 'order created')?.attributes).toMatchObject({ item: 'blue mug' });
-    // Logged during shutdown, and still delivered.
+    expect(records.find((r) => r.body === 'order not found')?.attributes['http.request.id']).toBe(
+      generatedId,
+    );
+    const req1 = records.filter((r) => r.attributes['http.request.id'] === 'req-1');
+    expect(req1.length).toBeGreaterThan(0);
+    expect(records.find((r) => r.body === 'order created')?.traceId).toMatch(/^[0-9a-f]{32}$/);
+
+    // No secret in any record; the health check is not logged.
+    const all = JSON.stringify(records, (_k, v) => (typeof v === 'bigint' ? Number(v) : v));
+    for (const s of SECRETS) expect(all).not.toContain(s);
+    expect(all).not.toContain('/healthz');
     expect(records.at(-1)?.body).toBe('shutting down');
     expect(records.every((r) => r.resource['service.name'] === 'orders-api')).toBe(true);
   });

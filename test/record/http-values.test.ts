@@ -22,6 +22,15 @@ function assertNoSecrets(bytes: Uint8Array): void {
   expect(text).not.toContain('_events');
 }
 
+/** Waits until `check` is true, polling on the event loop; fails after `ms`. */
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 interface Exchange {
   req: IncomingMessage;
   res: ServerResponse;
@@ -138,6 +147,25 @@ describe('raw node:http request and response', () => {
     expect(a.reqId).toBe(7);
   });
 
+  it('through the winston transport (metadata goes through the same encoder)', async () => {
+    const { createTestLogger } = await import('../../src/testing/index.js');
+    const { PodlogTransport } = await import('../../src/integrations/winston/index.js');
+    const { default: winston } = await import('winston');
+    const test = createTestLogger();
+    const w = winston.createLogger({ transports: [new PodlogTransport({ logger: test.logger })] });
+    const { x, done } = await exchange();
+    w.info('winston done', { req: x.req, ctx: { res: x.res } });
+    x.res.end();
+    await done;
+    await until(() => test.records.length === 1);
+    const text = JSON.stringify(test.records[0], (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+    for (const s of SECRETS) expect(text).not.toContain(s);
+    expect(test.records[0].attributes['http.request.method']).toBe('POST');
+    expect((test.records[0].attributes.ctx as Record<string, Record<string, unknown>>).res.statusCode).toBe(
+      200,
+    );
+  });
+
   it('names from the redact option are censored too; paths reach into the shape', async () => {
     const { log, sink } = captureLogger({ redact: { keys: ['x-request-id'], paths: ['ctx.req.method'] } });
     const { x, done } = await exchange();
@@ -164,6 +192,25 @@ describe('raw node:http request and response', () => {
     x.res.end();
     await done;
     expect(serializeResponse(null)).toEqual({ statusCode: undefined, headers: {} });
+  });
+});
+
+describe('URL strings under url-like keys', () => {
+  it('secret query values are censored (Fastify and pino-std-serializers log req.url as a string)', () => {
+    const { log, sink } = captureLogger();
+    log.info('u', {
+      req: { url: '/a?page=1&token=qs-T0KEN-value' },
+      originalUrl: '/b?sig=qs-T0KEN-value&x=1',
+      note: '/c?token=kept',
+    });
+    assertNoSecrets(sink.records[0].bytes);
+    const a = sink.last().attributes;
+    expect(a.req).toEqual({ url: '/a?page=1&token=[REDACTED]' });
+    expect(a.originalUrl).toBe('/b?sig=[REDACTED]&x=1');
+    expect(a.note).toBe('/c?token=kept'); // not a URL key: left alone
+    const off = captureLogger({ redact: false });
+    off.log.info('u', { url: '/a?token=t' });
+    expect(off.sink.last().attributes.url).toBe('/a?token=t');
   });
 });
 
@@ -215,5 +262,89 @@ describe('sockets and other emitters', () => {
     expect(a.socket).toEqual({ remoteAddress: '127.0.0.1', remotePort: serverPort });
     expect(a.server).toBe('[EventEmitter Server]');
     expect(sink.records[0].bytes.length).toBeLessThan(1024);
+  });
+});
+
+describe('framework and http2 objects', () => {
+  it('http2 compat request/response (a real h2c server)', async () => {
+    const { createServer: createH2, connect: connectH2 } = await import('node:http2');
+    const { log, sink } = captureLogger();
+    const h2 = createH2((req, res) => {
+      res.setHeader('set-cookie', 'session=sess-SETCOOKIE');
+      log.info({ req, res }, 'h2');
+      res.end('ok');
+    });
+    h2.listen(0, '127.0.0.1');
+    await once(h2, 'listening');
+    const client = connectH2(`http://127.0.0.1:${(h2.address() as { port: number }).port}`);
+    const stream = client.request({
+      ':path': '/h2/path?token=qs-T0KEN-value',
+      authorization: 'Bearer-s3cr3t-AUTH',
+      cookie: 'sid=c00kie-VALUE',
+    });
+    stream.resume();
+    await once(stream, 'end');
+    client.close();
+    h2.close();
+    await once(h2, 'close');
+    assertNoSecrets(sink.records[0].bytes);
+    expect(sink.records[0].bytes.length).toBeLessThan(2048);
+    expect(sink.last().attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'url.path': '/h2/path',
+      'url.query': 'token=[REDACTED]',
+      'http.response.status_code': 200,
+    });
+  });
+
+  it('Express req (route pattern) and Fastify Request/Reply (duck-typed through .raw)', async () => {
+    const { default: express } = await import('express');
+    const { default: Fastify } = await import('fastify');
+    const { log, sink } = captureLogger();
+    const app = express();
+    app.get('/orders/:id', (req, res) => {
+      log.info({ req }, 'express');
+      res.send('ok');
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const fastify = Fastify();
+    fastify.get('/items/:id', async (request, reply) => {
+      log.info('fastify', { request, ctx: { reply } });
+      return 'ok';
+    });
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const headers = { authorization: 'Bearer-s3cr3t-AUTH', cookie: 'sid=c00kie-VALUE' };
+      await (
+        await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/orders/7?x=1`, {
+          headers,
+        })
+      ).text();
+      await (
+        await fetch(`http://127.0.0.1:${(fastify.server.address() as { port: number }).port}/items/9`, {
+          headers,
+        })
+      ).text();
+    } finally {
+      server.close();
+      await fastify.close();
+    }
+    for (const r of sink.records) {
+      assertNoSecrets(r.bytes);
+      expect(r.bytes.length).toBeLessThan(2048);
+    }
+    const [ex, fa] = sink.decoded();
+    expect(ex.attributes).toMatchObject({
+      'http.route': '/orders/:id',
+      'url.path': '/orders/7',
+      'url.query': 'x=1',
+    });
+    expect(fa.attributes).toMatchObject({
+      'http.route': '/items/:id',
+      'url.path': '/items/9',
+      'http.request.method': 'GET',
+    });
+    expect((fa.attributes.ctx as Record<string, Record<string, unknown>>).reply.statusCode).toBe(200);
   });
 });

@@ -67,7 +67,8 @@ export async function startBackend(serviceName: string): Promise<Backend> {
     assertClean() {
       expect(receiver.requests.length).toBeGreaterThan(0);
       for (const r of receiver.requests) {
-        for (const secret of Object.values(SECRET)) expect(r.body.includes(secret)).toBe(false);
+        for (const secret of Object.values(SECRET))
+          expect(r.body.includes(secret), `${secret} in a request body`).toBe(false);
       }
       for (const r of receiver.records()) {
         // The record itself; the resource is the process's, shared by every record of a request.
@@ -89,16 +90,16 @@ export function baseUrl(server: Server): string {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** GETs `path` with the secret headers (and a secret in the query string). */
+/** GETs `path` with the secret headers (and, unless `query` is false, a secret in the query string). */
 export async function hit(
   base: string,
   path: string,
   headers: Record<string, string> = {},
+  query = true,
 ): Promise<Response> {
   const sep = path.includes('?') ? '&' : '?';
-  const res = await fetch(`${base}${path}${sep}token=${SECRET.query}`, {
-    headers: { ...SECRET_HEADERS, ...headers },
-  });
+  const url = query ? `${base}${path}${sep}token=${SECRET.query}` : `${base}${path}`;
+  const res = await fetch(url, { headers: { ...SECRET_HEADERS, ...headers } });
   await res.arrayBuffer();
   return res;
 }
