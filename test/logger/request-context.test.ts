@@ -7,6 +7,7 @@ import {
   runWithRequestContext,
 } from '../../src/index.js';
 import { createTestLogger } from '../../src/testing/index.js';
+import { captureLogger } from '../helpers/record-capture.js';
 
 describe('request context', () => {
   it('adds the context fields to records logged inside it, and only there', () => {
@@ -144,5 +145,14 @@ describe('request context', () => {
     ctx.tail = 'x';
     expect(ctx.tail).toBe('x');
     expect(ctx.requestId).toBeUndefined();
+  });
+
+  it('counts context fields past maxAttributes as dropped, like bindings', () => {
+    const { log, sink } = captureLogger({ limits: { maxAttributes: 3 } });
+    const child = log.child({ a: 1, b: 2 });
+    runWithRequestContext(new RequestContext({ c: 3, d: 4 }), () => child.info('x', { e: 5 }));
+    const r = sink.last();
+    expect(Object.keys(r.attributes)).toEqual(['a', 'b', 'c']);
+    expect(r.droppedAttributesCount).toBe(2);
   });
 });

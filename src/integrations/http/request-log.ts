@@ -7,7 +7,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fields } from '../../logger/call-forms.js';
 import type { Logger } from '../../logger/logger.js';
-import { REQUEST_ID_ATTRIBUTE, RequestContext, runWithRequestContext } from '../../logger/request-context.js';
+import {
+  currentRequestContext,
+  REQUEST_ID_ATTRIBUTE,
+  RequestContext,
+  runWithRequestContext,
+} from '../../logger/request-context.js';
 import type { TailBuffer } from '../../logger/tail-buffer.js';
 import { isErrorValue } from '../../record/error-entries.js';
 import type { Level, LevelOrSilent } from '../../record/severity.js';
@@ -16,6 +21,8 @@ import { requestIdFrom } from './request-id.js';
 
 /** The request logs of live requests; a request started twice (middleware mounted twice) keeps its first. */
 const byRequest = new WeakMap<IncomingMessage, RequestLog>();
+/** The same logs by their request context, for code that has only the context (Nest's logger). */
+const byContext = new WeakMap<RequestContext, RequestLog>();
 
 /** A user callback's result, or `fallback` when it throws: a logging option must not fail a request. */
 function attempt<T>(fn: () => T, fallback: T): T {
@@ -89,6 +96,7 @@ export class RequestLog {
     if (running !== undefined) return running;
     const log = new RequestLog(options, req, res, id, shapes);
     byRequest.set(req, log);
+    byContext.set(log.#context, log);
     log.#attach();
     return log;
   }
@@ -96,6 +104,12 @@ export class RequestLog {
   /** The running log of `req`, if a podlog middleware started one. */
   static of(req: IncomingMessage): RequestLog | undefined {
     return byRequest.get(req);
+  }
+
+  /** The running log of the request whose context is active here, if any. */
+  static current(): RequestLog | undefined {
+    const ctx = currentRequestContext();
+    return ctx === undefined ? undefined : byContext.get(ctx);
   }
 
   /** The request id. */

@@ -13,6 +13,7 @@ import type { Fields } from '../../logger/call-forms.js';
 import type { Logger } from '../../logger/logger.js';
 import { isErrorValue } from '../../record/error-entries.js';
 import type { Level } from '../../record/severity.js';
+import { RequestLog } from '../http/request-log.js';
 
 /** Nest's log levels (`LogLevel` of `@nestjs/common`). */
 export type NestLogLevel = 'verbose' | 'debug' | 'log' | 'warn' | 'error' | 'fatal';
@@ -26,6 +27,9 @@ const LEVEL_OF: Readonly<Record<NestLogLevel, Level>> = {
   fatal: 'fatal',
 };
 const ORDER: readonly Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+/** Nest's context when it logs an exception no filter handled (then answers 500). */
+const EXCEPTIONS_HANDLER = 'ExceptionsHandler';
 
 /** Most distinct context names given their own logger; past it, `nest.context` attributes. */
 const MAX_CONTEXT_LOGGERS = 256;
@@ -150,6 +154,9 @@ export class PodlogNestLogger {
       }
       if (others.length > 0) fields['nest.args'] = others;
       if (typeof stack === 'string' && !isErrorValue(message)) fields['exception.stacktrace'] = stack;
+      // An exception Nest answers with a 500: the request's completion record (podlog/http)
+      // gets it too, with its stack, as Express's error middleware would hand it over.
+      if (context === EXCEPTIONS_HANDLER && isErrorValue(message)) RequestLog.current()?.fail(message);
       const logger = this.#loggerFor(context ?? this.#context, fields);
       if (isPlainObject(message)) logger[level]({ ...fields, ...message });
       else logger[level](message, fields);

@@ -59,6 +59,9 @@ describe('podlog/nest with a real NestJS 12 app (real OTLP receiver)', () => {
     expect(failed?.attributes['http.request.id']).toBe('req-boom');
     expect(String(failed?.attributes['exception.stacktrace'])).toContain('nest-app.ts');
 
+    // The completion record of the failed request carries the error too.
+    const boomDone = completions(records).find((r) => r.attributes['http.request.id'] === 'req-boom');
+    expect(boomDone?.attributes['exception.message']).toBe('inventory service unreachable');
     expect(
       completions(records).map((r) => [
         r.attributes['http.request.id'],

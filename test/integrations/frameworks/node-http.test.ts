@@ -92,4 +92,16 @@ describe('podlog/http with node:http (real server, real OTLP receiver)', () => {
     for (const r of completions(records)) expect(ids).toContain(r.attributes['http.request.id']);
     backend.assertClean();
   });
+
+  it('a hostile request (6 KB path, 4 KB user agent, many headers) still gives one small record', async () => {
+    const base = await listen();
+    const headers: Record<string, string> = { 'user-agent': 'u'.repeat(4000), 'x-request-id': 'req-big' };
+    for (let i = 0; i < 20; i++) headers[`x-junk-${i}`] = 'j'.repeat(100);
+    const res = await hit(base, `/${'p'.repeat(6000)}`, headers);
+    expect(res.status).toBe(404);
+    const [done] = completions(await backend.records());
+    expect(done.attributes['http.request.id']).toBe('req-big');
+    expect(String(done.attributes['url.path']).length).toBeLessThanOrEqual(1100);
+    backend.assertClean(); // every record ≤ 4 KB as JSON, no secret
+  });
 });
