@@ -77,6 +77,15 @@ const pipeline = createLogger({
 
 // A request context (what podlog/http sets per request): the timed calls run inside it.
 const requestContext = new RequestContext({}, 'req-7f3a9c');
+// Tail buffering on (`tail: true`): a debug call outside a request is still disabled; inside a
+// request with a tail buffer it is encoded and held (the buffer evicts its oldest past 200).
+const tailFacade = buildLogger(
+  resolveConfig({ env: {}, stdout: false, serviceName: 'bench', tail: true }),
+  nullSink,
+  silentDiag,
+);
+const tailContext = new RequestContext({}, 'req-tail');
+tailFacade.openTail(tailContext);
 
 const cases = {
   'pino sync (default) → /dev/null': () => pinoSync.info(fields, MSG),
@@ -86,8 +95,11 @@ const cases = {
   'podlog child (2 bindings) → null sink': () => child.info(MSG, fields),
   'podlog disabled level (debug at info)': () => facade.debug(MSG, fields),
   'podlog facade in a request context → null sink': () => facade.info(MSG, fields),
+  'podlog debug at info, tail on, outside a request (another open)': () => tailFacade.debug(MSG, fields),
+  'podlog debug held in a request tail buffer': () => tailFacade.debug(MSG, fields),
 };
 const contextCase = 'podlog facade in a request context → null sink';
+const tailCase = 'podlog debug held in a request tail buffer';
 
 const CHUNK = 1000;
 const tick = () => new Promise((r) => setImmediate(r));
@@ -109,7 +121,12 @@ async function time(fn, n, wrap = (f) => f()) {
   }
   return Number(total) / n;
 }
-const wrapOf = (name) => (name === contextCase ? (f) => runWithRequestContext(requestContext, f) : undefined);
+const wrapOf = (name) =>
+  name === contextCase
+    ? (f) => runWithRequestContext(requestContext, f)
+    : name === tailCase
+      ? (f) => runWithRequestContext(tailContext, f)
+      : undefined;
 
 const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 for (const [name, fn] of Object.entries(cases)) await time(fn, CALLS / 4, wrapOf(name)); // warm-up

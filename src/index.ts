@@ -5,6 +5,7 @@
 export type { BatchOptions, Overflow, PipelineOptions, QueueOptions } from './batch/options.js';
 export type { LoggerOptions } from './config/options.js';
 export type { RateLimitOptions } from './config/rate-limit.js';
+export type { SamplingOptions, TailOptions } from './config/tail.js';
 export type { DiagSink } from './diag.js';
 export {
   DecodeError,
@@ -28,6 +29,7 @@ export {
   runWithRequestContext,
 } from './logger/request-context.js';
 export { type Serializer, type Serializers, stdSerializers } from './logger/serializers.js';
+export type { TailBuffer } from './logger/tail-buffer.js';
 export { decodeProtobufRequest } from './otlp/decode-protobuf.js';
 export type * from './otlp/types.js';
 export {
@@ -49,5 +51,5 @@ export type { PodinfoOptions, ResourceOptions } from './resource/options.js';
 export { DEFAULT_ANNOTATION_DENY } from './resource/options.js';
 export type { ResourceAttributes } from './resource/types.js';
 export type { Durability, SpoolOptions } from './spool/options.js';
-export type { DropReason, StatsSnapshot } from './stats.js';
+export type { DropReason, LoggerStats, StatsSnapshot, TailStats } from './stats.js';
 export { VERSION } from './version.js';

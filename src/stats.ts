@@ -151,3 +151,38 @@ export class Counters {
     };
   }
 }
+
+/**
+ * Tail buffering (`tail` option): records held per request below the logger's level. None of
+ * them is `accepted` until released (then it is counted like any record), so they stay out of
+ * the pipeline's invariant; their own, at every moment:
+ *
+ *   buffered = released + discarded + evicted + held
+ */
+export interface TailStats {
+  /** Records put in a request's buffer. */
+  buffered: number;
+  /** Held records written because their request failed (each also counted `accepted`). */
+  released: number;
+  /** Held records thrown away because their request ended well (the intent of `tail`, not a drop). */
+  discarded: number;
+  /** Held records pushed out by `tail.maxRecords`/`maxBytes` or the `maxTotal*` caps, oldest first. */
+  evicted: number;
+  /** Records held right now. */
+  held: number;
+  /** Encoded bytes held right now, across all requests. */
+  heldBytes: number;
+  /** Request buffers open right now. */
+  open: number;
+}
+
+/** What `log.stats()` returns: the pipeline's counters plus the facade's own. */
+export interface LoggerStats extends StatsSnapshot {
+  /**
+   * Records skipped by trace-based sampling (`sampling` option): written inside an unsampled
+   * trace below `keepAtOrAbove`. Like `suppressed`, never accepted, so not drops.
+   */
+  sampledOut: number;
+  /** Tail buffering; all zero when the `tail` option is off. */
+  tail: TailStats;
+}

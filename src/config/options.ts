@@ -8,6 +8,7 @@ import type { ResourceAttributes } from '../resource/detect.js';
 import type { ResourceOptions } from '../resource/options.js';
 import type { SpoolOptions } from '../spool/options.js';
 import type { RateLimitOptions } from './rate-limit.js';
+import type { SamplingOptions, TailOptions } from './tail.js';
 
 /**
  * Options of {@link createLogger}. Every option is optional; each falls back to its standard
@@ -28,6 +29,17 @@ export interface LoggerOptions
   level?: LevelOrSilent | (string & {});
   /** Log-storm protection: per-template rate limit. Default off. */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Tail buffering: inside a request context, hold records below `level` (down to
+   * `tail.level`) and write them only if the request fails. `true` for the defaults. Default off.
+   * See docs/tail-buffering.md.
+   */
+  tail?: TailOptions | boolean;
+  /**
+   * Trace-based sampling: skip records below `keepAtOrAbove` (default `warn`) written inside
+   * a span whose trace is not sampled (OTel `LoggerConfig.trace_based`). Default off.
+   */
+  sampling?: SamplingOptions | 'trace' | false;
   /** `service.name`. Env: `OTEL_SERVICE_NAME`. Default `unknown_service:node`. */
   serviceName?: string;
   /** Extra resource attributes; they win over everything detected. */
@@ -50,6 +62,8 @@ export const LOGGER_OPTION_KEYS = Object.keys({
   name: true,
   level: true,
   rateLimit: true,
+  tail: true,
+  sampling: true,
   serviceName: true,
   resource: true,
   batch: true,

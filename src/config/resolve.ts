@@ -26,6 +26,7 @@ import { resolveSpoolOptions, type SpoolConfig } from '../spool/options.js';
 import { parseLevelSpec } from './level-spec.js';
 import { LOGGER_OPTION_KEYS, type LoggerOptions } from './options.js';
 import { type RateLimitConfig, resolveRateLimit } from './rate-limit.js';
+import { resolveSampling, resolveTail, type SamplingConfig, type TailConfig } from './tail.js';
 import { envBoolean, nonEmptyString, optionGroup } from './validate.js';
 
 export interface Config {
@@ -35,6 +36,10 @@ export interface Config {
   readonly levels: Readonly<Record<string, LevelOrSilent>>;
   /** The log-storm limiter; undefined when off. */
   readonly rateLimit: RateLimitConfig | undefined;
+  /** Tail buffering (`tail`); undefined when off. */
+  readonly tail: TailConfig | undefined;
+  /** Trace-based sampling (`sampling`); undefined when off. */
+  readonly sampling: SamplingConfig | undefined;
   readonly serviceName: string | undefined;
   readonly resource: Readonly<Record<string, string | number | boolean>>;
   readonly resourceDetection: ResourceDetectionConfig;
@@ -113,6 +118,8 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
     level,
     levels: spec?.named ?? Object.freeze({}),
     rateLimit: resolveRateLimit(options.rateLimit),
+    tail: resolveTail(options.tail),
+    sampling: resolveSampling(options.sampling),
     serviceName: nonEmptyString(options.serviceName, 'serviceName', undefined),
     resource: resolveResourceAttributes(options.resource),
     resourceDetection: resolveResourceOptions(options, env),

@@ -16,8 +16,11 @@ import { LevelRegistry } from './level-registry.js';
 import { Logger } from './logger.js';
 import { type LoggerCore, newLoggerState, scopeFor } from './logger-state.js';
 import { OtelParts } from './otel-parts.js';
+import { currentRequestContext } from './request-context.js';
 import { createRuntimeControl } from './runtime-control.js';
+import { TailPool } from './tail-buffer.js';
 import { activeSpanContext } from './trace-context.js';
+import { TraceSampler } from './trace-sampling.js';
 
 /**
  * Builds a logger around `sink`. The sink itself is not modified: the logger holds a wrapper
@@ -59,6 +62,9 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     mixin: config.facade.mixin,
     serializers: config.facade.serializers,
     msgPrefix: config.facade.msgPrefix,
+    // A released record goes to `own` like any record, so the resource watcher's wrapper sees it.
+    tail: config.tail && new TailPool(config.tail, own, () => currentRequestContext()?.tail, diag),
+    sampler: config.sampling && new TraceSampler(config.sampling),
   };
   const scope = encodeScope(config.name);
   core.scopes.set(config.name, scope);

@@ -12,11 +12,23 @@ import { newRecordParts, type RecordParts } from '../record/record-parts.js';
 import type { ForeignRecord } from './foreign-record.js';
 import type { LoggerState } from './logger-state.js';
 import { activeContextBindings } from './request-context.js';
+import type { TailBuffer } from './tail-buffer.js';
 
 /** Scratch space of enabled calls (one per process: calls are synchronous). */
 const parts: RecordParts = newRecordParts();
 const clock: ClockReading = { ms: 0, nanos: 0 };
 const words = { lo: 0, hi: 0 };
+
+/** Tail buffering: the buffer the next record goes into instead of the sink (log-methods.ts). */
+let heldBy: TailBuffer | undefined;
+
+/**
+ * Sends the next record written into `buffer` instead of the sink (`undefined`: back to the
+ * sink). Set and reset around one synchronous call, so it never leaks into another.
+ */
+export function holdNextRecord(buffer: TailBuffer | undefined): void {
+  heldBy = buffer;
+}
 
 /**
  * Writes one record of `state`'s logger. `foreign` (a record from another logging API) may
@@ -33,6 +45,8 @@ export function emitRecord(
   foreign?: ForeignRecord,
 ): void {
   const core = state.core;
+  const holder = heldBy;
+  heldBy = undefined;
   // Once the sink has the record, counting it is the sink's job (the pipeline's `write` never
   // throws); a failure before that is counted here.
   let handed = false;
@@ -60,8 +74,10 @@ export function emitRecord(
     }
     parts.eventName = eventName;
     // A sink that copies on write gets a view of scratch memory: nothing per record to collect.
+    // So does a tail buffer, which copies into its request's own memory (a view into a shared
+    // slab would keep the whole slab alive for as long as the request runs).
     const bytes =
-      core.sink.copiesBytes === true
+      core.sink.copiesBytes === true || holder !== undefined
         ? encodePartsBorrowed(parts, core.limits, core.redactor)
         : encodeParts(parts, core.limits, core.redactor);
     // Do not keep the caller's objects alive through the scratch space.
@@ -76,7 +92,8 @@ export function emitRecord(
           : core.resource(),
     };
     handed = true;
-    core.sink.write(record);
+    if (holder !== undefined) holder.hold(bytes, record.scope, record.resource);
+    else core.sink.write(record);
   } catch (err) {
     parts.body = parts.fields = parts.exception = undefined;
     if (!handed) countLost(core.sink);

@@ -5,10 +5,11 @@
  */
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
 import { type Fields, type LogFn, writeCall } from './call-forms.js';
-import { emitRecord } from './emit-record.js';
+import { emitRecord, holdNextRecord } from './emit-record.js';
 import type { ForeignRecord } from './foreign-record.js';
 import { syncLevel } from './logger-level.js';
 import type { LoggerState } from './logger-state.js';
+import type { TailBuffer } from './tail-buffer.js';
 
 /** The message template of a call (the rate limiter's key): its message string as written. */
 function templateOf(a: unknown, b: unknown): string {
@@ -16,34 +17,90 @@ function templateOf(a: unknown, b: unknown): string {
 }
 
 /**
+ * Where a call goes after the level check when tail buffering or trace sampling may apply:
+ * `true` on to the sink, `false` nowhere (below the level outside a request, or sampled out),
+ * a buffer: held in the request's tail buffer. At the tail's release level the request's held
+ * records are written first, so they arrive before the record that released them.
+ */
+function gate(state: LoggerState, n: number): TailBuffer | boolean {
+  const core = state.core;
+  const tail = core.tail;
+  if (n < state.threshold) {
+    // Below the level: only a request's tail buffer wants it (`floor` let it this far).
+    const buffer = tail?.current();
+    return buffer === undefined || sampledOut(state, n) ? false : buffer;
+  }
+  if (sampledOut(state, n)) return false;
+  if (tail !== undefined && n >= tail.releaseFrom) tail.current()?.release();
+  return true;
+}
+
+/** Trace-based sampling: whether a record at `n` in the active span's trace is skipped (and counted). */
+function sampledOut(state: LoggerState, n: number): boolean {
+  const sampler = state.core.sampler;
+  return sampler !== undefined && n < sampler.keepFrom && sampler.skips(state.core.spanContext());
+}
+
+/**
  * The hot path: the log method of one severity. A call below the level returns after the
- * generation and threshold compares, allocating nothing.
+ * generation and threshold compares, allocating nothing. With tail buffering, `floor` is the
+ * tail level: a call between it and the level costs one request-context lookup more, and is
+ * held only inside a request (`gate`).
  */
 export function levelMethod(state: LoggerState, severityNumber: number, severityText: string): LogFn {
-  const levels = state.core.levels;
-  const limiter = state.core.limiter;
+  const core = state.core;
+  const levels = core.levels;
+  const limiter = core.limiter;
+  // When neither tail nor sampling is on, the detour below is never taken.
+  const sampleBelow = core.sampler?.keepFrom ?? 0;
+  const releaseFrom = core.tail?.releaseFrom ?? Number.POSITIVE_INFINITY;
   // A function, not an arrow, for `arguments`, read only by length and index: the optimizing
   // compiler then never allocates it. A rest parameter, or passing `arguments` on, allocates on
   // every call once any call site passes more than two arguments: the disabled call measured
   // 18 → 30–38 ns CPU (bench/hot-path-ab.mjs).
   return function log(a?: unknown, b?: unknown): void {
     if (state.generation !== levels.generation) syncLevel(state);
-    if (severityNumber < state.threshold) return;
+    if (severityNumber < state.floor) return;
+    // printf arguments past the first two, copied by index (see above); held calls need them too.
+    // biome-ignore lint/complexity/noArguments: see above
+    const n = arguments.length;
+    let all: unknown[] | undefined;
+    if (n > 2) {
+      all = new Array<unknown>(n);
+      // biome-ignore lint/complexity/noArguments: see above
+      for (let i = 0; i < n; i++) all[i] = arguments[i];
+    }
+    if (severityNumber < state.threshold || severityNumber < sampleBelow || severityNumber >= releaseFrom) {
+      const to = gate(state, severityNumber);
+      if (to !== true) {
+        // Held records skip the rate limiter: their buffer's bounds limit them.
+        if (to !== false) holdCall(to, state, severityNumber, severityText, a, b, all);
+        return;
+      }
+    }
     if (
       limiter !== undefined &&
       !limiter.admit(state.scope, severityNumber, severityText, templateOf(a, b))
     ) {
       return;
     }
-    // biome-ignore lint/complexity/noArguments: see above
-    const n = arguments.length;
-    if (n > 2) {
-      const all = new Array<unknown>(n);
-      // biome-ignore lint/complexity/noArguments: see above
-      for (let i = 0; i < n; i++) all[i] = arguments[i];
-      writeCall(state, severityNumber, severityText, a, b, all);
-    } else writeCall(state, severityNumber, severityText, a, b);
+    writeCall(state, severityNumber, severityText, a, b, all);
   } as LogFn;
+}
+
+/** Writes a call into `buffer` instead of the sink. */
+function holdCall(
+  buffer: TailBuffer,
+  state: LoggerState,
+  severityNumber: number,
+  severityText: string,
+  a: unknown,
+  b: unknown,
+  more: unknown[] | undefined,
+): void {
+  holdNextRecord(buffer);
+  writeCall(state, severityNumber, severityText, a, b, more);
+  holdNextRecord(undefined);
 }
 
 /** `log.silent(…)`: pino's no-op level method. */
@@ -52,14 +109,28 @@ export const silentMethod: LogFn = () => {};
 /** `log.event(name, fields)`: an INFO record with `event_name`. Not rate-limited. Never throws. */
 export function writeEvent(state: LoggerState, name: string, fields: Fields | undefined): void {
   syncLevel(state);
-  if (SEVERITY_NUMBER.info < state.threshold) return;
+  const n = SEVERITY_NUMBER.info;
+  if (n < state.floor) return;
+  const to = n < state.threshold || gated(state, n) ? gate(state, n) : true;
+  if (to === false) return;
   let eventName: string;
   try {
     eventName = String(name);
   } catch {
     eventName = '[Unserializable]'; // a name whose toString throws: a log call never throws
   }
-  emitRecord(state, SEVERITY_NUMBER.info, SEVERITY_TEXT.info, undefined, fields, undefined, eventName);
+  if (to !== true) holdNextRecord(to);
+  emitRecord(state, n, SEVERITY_TEXT.info, undefined, fields, undefined, eventName);
+  holdNextRecord(undefined);
+}
+
+/** Whether a call at `n`, at or above the level, needs {@link gate}. */
+function gated(state: LoggerState, n: number): boolean {
+  const core = state.core;
+  return (
+    (core.sampler !== undefined && n < core.sampler.keepFrom) ||
+    (core.tail !== undefined && n >= core.tail.releaseFrom)
+  );
 }
 
 /**
@@ -71,7 +142,23 @@ export function emitForeign(state: LoggerState, record: ForeignRecord): void {
     syncLevel(state);
     // An unspecified severity (0) is filtered as INFO: it cannot be below or above anything.
     const n = record.severityNumber > 0 ? record.severityNumber : SEVERITY_NUMBER.info;
-    if (record.ignoreLevel !== true && !(n >= state.threshold)) return;
+    // A bridged record its source logger already filtered (`ignoreLevel`) skips podlog's level
+    // and is never held; trace sampling and the release of the request's held records still apply.
+    const bridged = record.ignoreLevel === true;
+    if (!bridged && !(n >= state.floor)) return;
+    let to: TailBuffer | boolean = true;
+    if (bridged) {
+      if (sampledOut(state, n)) return;
+      const tail = state.core.tail;
+      if (tail !== undefined && n >= tail.releaseFrom) tail.current()?.release();
+    } else if (n < state.threshold || gated(state, n)) to = gate(state, n);
+    if (to === false) return;
+    if (to !== true) {
+      holdNextRecord(to);
+      writeUnfilteredRecord(state, record);
+      holdNextRecord(undefined);
+      return;
+    }
     const limiter = state.core.limiter;
     if (
       limiter !== undefined &&

@@ -38,6 +38,10 @@ export function syncLevel(state: LoggerState): void {
   const effective = resolveLevel(state);
   state.effective = effective;
   state.threshold = levelTableOf(state.core).threshold(effective);
+  // Tail buffering looks at calls down to its level; `silent` stays silent.
+  const tail = state.core.tail;
+  state.floor =
+    tail !== undefined && effective !== 'silent' ? Math.min(state.threshold, tail.holdFrom) : state.threshold;
   state.generation = levels.generation;
 }
 
@@ -55,11 +59,16 @@ function resolveLevel(state: LoggerState): LevelOrSilent {
   return state.core.levels.base;
 }
 
-/** True when a call at `level` (a level name, custom ones included) would be recorded. */
+/**
+ * True when a call at `level` (a level name, custom ones included) would be recorded: at or
+ * above the level, or held by the active request's tail buffer (so `if
+ * (log.isLevelEnabled('debug'))` guards keep working with `tail`).
+ */
 export function isLevelEnabled(state: LoggerState, level: string): boolean {
   syncLevel(state);
   const n = typeof level === 'string' ? levelTableOf(state.core).severityOf(level) : undefined;
-  return n !== undefined && n >= state.threshold;
+  if (n === undefined || n < state.floor) return false;
+  return n >= state.threshold || state.core.tail?.current() !== undefined;
 }
 
 /** `log.level = level`: the base level on the root logger, the logger's own level on a child. */

@@ -16,7 +16,9 @@ import type { Mixin, SerializerSet } from './options.js';
 import type { OtelParts } from './otel-parts.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RuntimeLevels } from './runtime-levels.js';
+import type { TailPool } from './tail-buffer.js';
 import type { ActiveSpanContext } from './trace-context.js';
+import type { TraceSampler } from './trace-sampling.js';
 
 /** State shared by a logger and all its children. */
 export interface LoggerCore {
@@ -35,6 +37,10 @@ export interface LoggerCore {
   readonly runtime?: RuntimeLevels;
   /** Scopes and resources given by an OpenTelemetry SDK; without it, foreign records use the logger's. */
   readonly otel?: OtelParts;
+  /** Tail buffering (`tail` option); undefined when off. */
+  readonly tail?: TailPool;
+  /** Trace-based sampling (`sampling` option); undefined when off. */
+  readonly sampler?: TraceSampler;
   /** Level names (podlog's and `customLevels`) and their thresholds. Default: podlog's six. */
   readonly levelTable?: LevelTable;
   /** The `mixin` option; undefined when none. */
@@ -82,6 +88,11 @@ export interface LoggerState {
   effective: LevelOrSilent;
   /** Lowest severity number recorded, as of {@link generation}. */
   threshold: number;
+  /**
+   * Lowest severity number that needs a look, as of {@link generation}: {@link threshold},
+   * or the tail level when tail buffering holds calls below the level (see log-methods.ts).
+   */
+  floor: number;
   /** The registry generation `effective`/`threshold` were resolved at; -1: never. */
   generation: number;
 }
@@ -110,6 +121,7 @@ export function newLoggerState(
     own: level,
     effective: 'info',
     threshold: 0,
+    floor: 0,
     generation: -1,
   };
 }

@@ -10,7 +10,7 @@
  */
 import type { Level, LevelOrSilent } from '../record/severity.js';
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
-import type { StatsSnapshot } from '../stats.js';
+import type { LoggerStats } from '../stats.js';
 import type { Fields, LogFn } from './call-forms.js';
 import { bindingsOf, type ChildOptions, childState, setBindings } from './child-state.js';
 import { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
@@ -26,6 +26,8 @@ import {
 } from './logger-level.js';
 import { type LoggerState, levelTableOf } from './logger-state.js';
 import type { OtelParts } from './otel-parts.js';
+import { currentRequestContext, type RequestContext } from './request-context.js';
+import type { TailBuffer, TailPool } from './tail-buffer.js';
 
 /** A level name: podlog's six, `silent`, or a `customLevels` name. */
 export type LevelName = LevelOrSilent | (string & {});
@@ -45,6 +47,9 @@ export type { LoggerCore } from './logger-state.js';
  */
 export let levelRegistryOf: (log: Logger) => LevelRegistry;
 
+/** @internal The tail buffers of `log`'s `createLogger` (tests, benchmarks); undefined when `tail` is off. */
+export let tailPoolOf: (log: Logger) => TailPool | undefined;
+
 /**
  * Internal (not tagged internal for the typings: runtime-control.ts imports it, and stripInternal
  * would drop it from the typings that import needs): writes a record through `log` past its level and the
@@ -63,6 +68,7 @@ export class Logger {
   static {
     // Internal hooks that need the private state, without making it reachable from a Logger.
     levelRegistryOf = (log) => log.#state.core.levels;
+    tailPoolOf = (log) => log.#state.core.tail;
     writeUnfiltered = (log, r) => writeUnfilteredRecord(log.#state, r);
     otelPartsOf = (log) => log.#state.core.otel;
   }
@@ -167,7 +173,10 @@ export class Logger {
     return this.#state.scope.name;
   }
 
-  /** True when a call at `level` (a custom level too) would be recorded. */
+  /**
+   * True when a call at `level` (a custom level too) would be recorded: at or above the level,
+   * or (with the `tail` option) held by the active request's tail buffer.
+   */
   isLevelEnabled(level: Level | (string & {})): boolean {
     return isLevelEnabled(this.#state, level);
   }
@@ -236,13 +245,63 @@ export class Logger {
     );
   }
 
-  /** Flushes within the deadline, then releases connections. Later log calls are counted as dropped. */
+  /**
+   * Tail buffering (`tail` option): opens a buffer for one request and puts it in the request
+   * context's `tail` slot, so calls below the level made in `ctx` are held in it. End it with
+   * `buffer.end(failed)` when the request is done: `true` writes the held records, `false`
+   * discards them (counted in `stats().tail`). `podlog/http` does both for you. Returns
+   * `undefined` when `tail` is off or there is no request context.
+   *
+   * @example
+   * const ctx = new RequestContext({}, requestId);
+   * const buffer = log.openTail(ctx);
+   * try { await runWithRequestContext(ctx, handle); buffer?.end(false); }
+   * catch (err) { buffer?.end(true); throw err; }
+   */
+  openTail(ctx: RequestContext | undefined = currentRequestContext()): TailBuffer | undefined {
+    const pool = this.#state.core.tail;
+    if (pool === undefined || ctx === undefined) return undefined;
+    const buffer = pool.open(ctx);
+    ctx.tail = buffer;
+    return buffer;
+  }
+
+  /**
+   * Tail buffering: writes the records held for the active request now (oldest first, with
+   * their original times), as a failure would. Later records of the request are held again.
+   * Does nothing outside a request or when `tail` is off.
+   */
+  flushContext(): void {
+    this.#state.core.tail?.current()?.release();
+  }
+
+  /**
+   * Flushes within the deadline, then releases connections. Later log calls are counted as
+   * dropped. Records held by tail buffering for requests still running are discarded.
+   */
   shutdown(options?: { timeoutMs?: number }): Promise<void> {
+    this.#state.core.tail?.discardAll();
     return this.#state.core.sink.shutdown(options);
   }
 
-  /** Counters: accepted, exported, queued, spooled, dropped by reason, and more. */
-  stats(): StatsSnapshot {
-    return this.#state.core.sink.stats();
+  /**
+   * Counters: accepted, exported, queued, spooled, dropped by reason, and more; `tail` and
+   * `sampledOut` count the records tail buffering and trace sampling kept out of the pipeline.
+   */
+  stats(): LoggerStats {
+    const core = this.#state.core;
+    return {
+      ...core.sink.stats(),
+      sampledOut: core.sampler?.sampledOut ?? 0,
+      tail: core.tail?.stats() ?? {
+        buffered: 0,
+        released: 0,
+        discarded: 0,
+        evicted: 0,
+        held: 0,
+        heldBytes: 0,
+        open: 0,
+      },
+    };
   }
 }

@@ -4,7 +4,7 @@
  * during a request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkKeys, isPlainObject, nonEmptyString } from '../../config/validate.js';
+import { checkKeys, isPlainObject, milliseconds, nonEmptyString } from '../../config/validate.js';
 import { InvalidOptionError } from '../../errors.js';
 import type { Fields } from '../../logger/call-forms.js';
 import { Logger } from '../../logger/logger.js';
@@ -49,6 +49,14 @@ export interface HttpLoggerOptions<
    * carries them (the request id is always there, as `http.request.id`).
    */
   contextFields?: (req: Req) => Fields;
+  /**
+   * Tail buffering (when the logger has the `tail` option): each request gets a buffer of its
+   * records below the level, written only if the request fails: a 5xx, an error handed over
+   * (thrown through `wrap`, or given to `errorHandler`), a record at `tail.releaseLevel`, or a
+   * response slower than `slowMs` (default: the logger's `tail.slowMs`). `false`: no buffers
+   * for this middleware. Default `true`. See docs/tail-buffering.md.
+   */
+  tail?: boolean | { slowMs?: number };
 }
 
 /** {@link HttpLoggerOptions} checked, with defaults filled in. */
@@ -63,6 +71,10 @@ export interface ResolvedHttpOptions<Req, Res> {
   readonly customErrorMessage: ((req: Req, res: Res, err: Error | undefined) => string) | undefined;
   readonly customProps: ((req: Req, res: Res) => Fields) | undefined;
   readonly contextFields: ((req: Req) => Fields) | undefined;
+  /** Whether requests get a tail buffer (when the logger has `tail`). */
+  readonly tail: boolean;
+  /** Slow-request threshold of the tail, over the logger's `tail.slowMs`; undefined: the logger's. */
+  readonly tailSlowMs: number | undefined;
 }
 
 const KNOWN = [
@@ -75,6 +87,7 @@ const KNOWN = [
   'customErrorMessage',
   'customProps',
   'contextFields',
+  'tail',
 ] as const;
 
 /** The option names of {@link HttpLoggerOptions}. */
@@ -140,7 +153,19 @@ export function resolveHttpOptions<Req, Res>(
     customErrorMessage: fn('customErrorMessage'),
     customProps: fn('customProps'),
     contextFields: fn('contextFields'),
+    ...resolveHttpTail(options.tail, group),
   });
+}
+
+function resolveHttpTail(value: unknown, group: string): { tail: boolean; tailSlowMs: number | undefined } {
+  if (value === undefined || typeof value === 'boolean')
+    return { tail: value ?? true, tailSlowMs: undefined };
+  const form = 'true, false, or { slowMs }';
+  if (!isPlainObject(value)) throw new InvalidOptionError(`${group}.tail`, value, form);
+  checkKeys(value, `${group}.tail`, ['slowMs']);
+  const slowMs =
+    value.slowMs === undefined ? undefined : milliseconds(value.slowMs, `${group}.tail.slowMs`, 0, 1);
+  return { tail: true, tailSlowMs: slowMs };
 }
 
 /** A level name a `customLogLevel` may return. */

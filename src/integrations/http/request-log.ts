@@ -13,6 +13,7 @@ import {
   RequestContext,
   runWithRequestContext,
 } from '../../logger/request-context.js';
+import type { TailBuffer } from '../../logger/tail-buffer.js';
 import { isErrorValue } from '../../record/error-entries.js';
 import type { Level, LevelOrSilent } from '../../record/severity.js';
 import { isLevelOrSilent, type ResolvedHttpOptions } from './options.js';
@@ -48,6 +49,8 @@ export class RequestLog {
   readonly #context: RequestContext;
   readonly #started = process.hrtime.bigint();
   readonly #logged: boolean;
+  /** The request's tail buffer, when the logger has `tail` (docs/tail-buffering.md). */
+  readonly #tail: TailBuffer | undefined;
   // What the completion record describes: the framework's own request/reply objects when it
   // has them (Fastify's know the route), else the raw ones.
   readonly #shapes: { req: object; res: object };
@@ -73,6 +76,7 @@ export class RequestLog {
     const ignore = options.ignore;
     this.#logged =
       options.autoLogging && (ignore === undefined || !attempt(() => ignore(req) === true, false));
+    this.#tail = options.tail ? options.logger.openTail(this.#context) : undefined;
   }
 
   /**
@@ -171,7 +175,6 @@ export class RequestLog {
     if (this.#done) return;
     this.#done = true;
     byRequest.delete(this.#req);
-    if (!this.#logged) return;
     const req = this.#req;
     const res = this.#res;
     const o = this.#options;
@@ -179,6 +182,15 @@ export class RequestLog {
     // pino-http's convention: an error handler may leave the error on `res.err`.
     const resErr = (res as { err?: unknown }).err;
     const err = this.#error ?? (resErr !== undefined && resErr !== null ? toError(resErr) : undefined);
+    // The tail ends first, whatever is logged next: a failed or slow request's held records
+    // arrive before its completion record; a good one's are discarded (and counted).
+    const tail = this.#tail;
+    if (tail !== undefined) {
+      const slowMs = o.tailSlowMs ?? tail.slowMs;
+      const slow = slowMs !== undefined && durationNs > BigInt(slowMs) * 1_000_000n;
+      tail.end(err !== undefined || res.statusCode >= 500 || slow);
+    }
+    if (!this.#logged) return;
     const custom = o.customLogLevel;
     const fallback = defaultLevel(res.statusCode, err, aborted);
     let level: LevelOrSilent = fallback;

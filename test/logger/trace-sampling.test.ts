@@ -1,0 +1,109 @@
+import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidOptionError, RequestContext, runWithRequestContext } from '../../src/index.js';
+import { createTestLogger } from '../../src/testing/index.js';
+import { installContextManager } from '../helpers/otel-context.js';
+
+let uninstall: () => void;
+beforeAll(() => {
+  uninstall = installContextManager();
+});
+afterAll(() => uninstall());
+
+// The real SDK's sampler decides by trace id: about half of the traces are sampled.
+const provider = new BasicTracerProvider({ sampler: new TraceIdRatioBasedSampler(0.5) });
+const tracer = provider.getTracer('sampling-test');
+
+/** Logs one record per level in `n` root spans; returns whether each trace was sampled, by trace id. */
+function logInSpans(log: ReturnType<typeof createTestLogger>['logger'], n: number): Map<string, boolean> {
+  const sampled = new Map<string, boolean>();
+  for (let i = 0; i < n; i++) {
+    tracer.startActiveSpan(`op ${i}`, (span) => {
+      const sc = span.spanContext();
+      sampled.set(sc.traceId, (sc.traceFlags & 1) === 1);
+      log.debug('debug', { i });
+      log.info('info', { i });
+      log.warn('warn', { i });
+      log.error('error', { i });
+      span.end();
+    });
+  }
+  return sampled;
+}
+
+describe("sampling: 'trace' (OTel trace_based) with the SDK's TraceIdRatioBasedSampler", () => {
+  it('skips records of unsampled traces below warn; keeps all others and counts the skipped', () => {
+    const { logger, records } = createTestLogger({ level: 'debug', sampling: 'trace' });
+    const sampled = logInSpans(logger, 200);
+    const kept = [...sampled.values()].filter(Boolean).length;
+    // The ratio sampler really split the traces (else the test proves nothing).
+    expect(kept).toBeGreaterThan(40);
+    expect(kept).toBeLessThan(160);
+    for (const r of records) {
+      const traceSampled = sampled.get(r.traceId as string);
+      expect(traceSampled).toBeDefined();
+      if (!traceSampled) expect(['warn', 'error']).toContain(r.level);
+    }
+    // Every record of a sampled trace arrived, and warn/error of the others.
+    expect(records.length).toBe(kept * 4 + (200 - kept) * 2);
+    expect(logger.stats().sampledOut).toBe((200 - kept) * 2);
+    // Outside any span nothing is sampled out.
+    logger.debug('no span');
+    expect(records.at(-1)?.body).toBe('no span');
+  });
+
+  it('keepAtOrAbove sets the floor', () => {
+    const { logger, records } = createTestLogger({
+      level: 'debug',
+      sampling: { mode: 'trace', keepAtOrAbove: 'error' },
+    });
+    const sampled = logInSpans(logger, 100);
+    const kept = [...sampled.values()].filter(Boolean).length;
+    for (const r of records) if (!sampled.get(r.traceId as string)) expect(r.level).toBe('error');
+    expect(logger.stats().sampledOut).toBe((100 - kept) * 3);
+  });
+
+  it('applies to held tail records too: an unsampled request’s debug trail is not kept', () => {
+    const { logger, records } = createTestLogger({ level: 'info', tail: true, sampling: 'trace' });
+    const unsampled = new BasicTracerProvider({ sampler: new TraceIdRatioBasedSampler(0) }).getTracer('t');
+    const ctx = new RequestContext({}, 'r');
+    const buffer = logger.openTail(ctx);
+    runWithRequestContext(ctx, () =>
+      unsampled.startActiveSpan('op', (span) => {
+        logger.debug('held?');
+        logger.error('failed');
+        span.end();
+      }),
+    );
+    buffer?.end(true);
+    expect(records.map((r) => r.body)).toEqual(['failed']);
+    expect(logger.stats().sampledOut).toBe(1);
+    expect(logger.stats().tail.buffered).toBe(0);
+  });
+
+  it('is off by default: unsampled traces keep every record', () => {
+    const { logger, records } = createTestLogger({ level: 'debug' });
+    const unsampled = new BasicTracerProvider({ sampler: new TraceIdRatioBasedSampler(0) }).getTracer('t');
+    unsampled.startActiveSpan('op', (span) => {
+      expect(trace.getActiveSpan()?.spanContext().traceFlags).toBe(0);
+      logger.debug('kept');
+      span.end();
+    });
+    expect(records.map((r) => r.body)).toEqual(['kept']);
+    expect(logger.stats().sampledOut).toBe(0);
+  });
+
+  it('refuses bad sampling options naming them', () => {
+    for (const [value, option] of [
+      ['always', 'sampling'],
+      [{ mode: 'ratio' }, 'sampling.mode'],
+      [{ mode: 'trace', keepAtOrAbove: 'loud' }, 'sampling.keepAtOrAbove'],
+      [true, 'sampling'],
+    ] as const) {
+      const make = () => createTestLogger({ sampling: value as never });
+      expect(make).toThrow(InvalidOptionError);
+      expect(make).toThrow(option);
+    }
+  });
+});
