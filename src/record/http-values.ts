@@ -96,7 +96,7 @@ const DEFAULT_CENSOR = '[REDACTED]';
 
 /** Options of the exported serializers. */
 export interface HttpValueOptions {
-  /** Rules deciding which header names and query parameters are secret. Default: podlog's defaults. */
+  /** @internal Rules deciding which header names and query parameters are secret (the logger's). */
   redactor?: Redactor;
 }
 
@@ -232,6 +232,9 @@ export function serializeResponse(res: unknown, options?: HttpValueOptions): Ser
  * an HTTP request or response (or reading it threw). Header values are string arrays, as the
  * conventions ask. Never throws.
  */
+export function httpAttributesOf(value: unknown): Record<string, unknown> | undefined;
+/** @internal With the logger's redaction rules. */
+export function httpAttributesOf(value: unknown, redactor: Redactor): Record<string, unknown> | undefined;
 export function httpAttributesOf(
   value: unknown,
   redactor: Redactor = DEFAULT_REDACTOR,
@@ -411,6 +414,9 @@ function headerText(v: unknown): string {
 }
 
 /** `url` with the values of secret-looking query parameters censored. */
+export function redactQuery(url: string): string;
+/** @internal With the logger's redaction rules. */
+export function redactQuery(url: string, redactor: Redactor): string;
 export function redactQuery(url: string, redactor: Redactor = DEFAULT_REDACTOR): string {
   const q = url.indexOf('?');
   if (q < 0) return url;

@@ -6,5 +6,5 @@
  */
 export { PodlogDestination, type PodlogDestinationOptions, podlogDestination } from './destination.js';
 export { DEFAULT_PINO_LEVELS, type PinoLevels, pinoLevels, severityOfPinoLevel } from './levels.js';
-export { DEFAULT_PINO_FORMAT, lineToRecord, type PinoFormat } from './line-to-record.js';
+export type { PinoFormat } from './line-to-record.js';
 export type { PodlogPinoTransportOptions } from './transport.js';
