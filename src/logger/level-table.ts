@@ -28,7 +28,7 @@ export interface PinoLevels {
 
 /** The OTel severity number of a pino level number (see the module comment). */
 export function severityOfPinoValue(value: number): number {
-  if (value < 10) return 1;
+  if (!(value >= 10)) return 1; // NaN too
   const range = Math.min(Math.floor(value / 10), 6); // 1 = TRACE … 6 = FATAL
   const base = (range - 1) * 4 + 1;
   const offset = Math.min(3, Math.floor(((value - range * 10) * 4) / 10));

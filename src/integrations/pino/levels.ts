@@ -4,16 +4,12 @@
  * pino level at or below it, and a custom level between two of pino's gets an offset inside that
  * range: `http: 35` → INFO3 (11), as pino's own ordering says it is more severe than `info`.
  */
+import { PINO_LEVEL_VALUES, type PinoLevels, severityOfPinoValue } from '../../logger/level-table.js';
 
-/** pino's default level values. */
-const PINO_LEVELS: Readonly<Record<string, number>> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-};
+export type { PinoLevels };
+
+/** pino's default level values: the facade's table, one source for both. */
+const PINO_LEVELS: Readonly<Record<string, number>> = PINO_LEVEL_VALUES;
 
 /** pino's default labels, by value. */
 const PINO_LABELS: Readonly<Record<number, string>> = {
@@ -24,17 +20,6 @@ const PINO_LABELS: Readonly<Record<number, string>> = {
   50: 'error',
   60: 'fatal',
 };
-
-/**
- * The level tables of a pino logger, as pino sends them to its destination (`PINO_CONFIG`) and
- * as `logger.levels` exposes them.
- */
-export interface PinoLevels {
-  /** Level value → label, e.g. `{ 30: 'info', 35: 'http' }`. */
-  labels: Readonly<Record<number, string>>;
-  /** Label → level value, e.g. `{ info: 30, http: 35 }`. */
-  values: Readonly<Record<string, number>>;
-}
 
 /** pino's default tables (no custom levels). */
 export const DEFAULT_PINO_LEVELS: PinoLevels = { labels: PINO_LABELS, values: PINO_LEVELS };
@@ -55,17 +40,11 @@ export function pinoLevels(customLevels: Readonly<Record<string, number>>, onlyC
 }
 
 /**
- * OTel severity number (1–24) of a pino level value: 10 → TRACE (1), 20 → DEBUG (5), 30 → INFO
- * (9), 40 → WARN (13), 50 → ERROR (17), 60 → FATAL (21); a value in between takes the range of
- * the level below it plus an offset of a quarter per 2.5 (`35` → 11, `45` → 15); below 10 is
- * TRACE, above 60 climbs to FATAL4 (24) at 70.
+ * OTel severity number (1–24) of a pino level value (10 → TRACE 1 … 60 → FATAL 21, values in
+ * between with an offset inside the range): the facade's mapping for `customLevels`, so a level
+ * means the same severity whether it comes through pino or through podlog's own logger.
  */
-export function severityOfPinoLevel(value: number): number {
-  if (!(value >= 10)) return 1;
-  const range = Math.min(5, Math.floor(value / 10) - 1); // 0 = trace … 5 = fatal
-  const offset = Math.min(3, Math.floor(((value - (range + 1) * 10) * 4) / 10));
-  return range * 4 + 1 + offset;
-}
+export const severityOfPinoLevel: (value: number) => number = severityOfPinoValue;
 
 /**
  * Severity number and text of the `level` field of a pino line: a number (pino's default) or a
