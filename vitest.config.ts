@@ -25,5 +25,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Two at once on two cores: many suites wait on child processes, sockets and timers, so a
+    // second worker halves the wall time without oversubscribing the CPU (vitest's default
+    // there is one).
+    maxWorkers: 2,
   },
 });
