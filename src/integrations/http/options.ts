@@ -8,7 +8,7 @@ import { checkKeys, isPlainObject, milliseconds, nonEmptyString } from '../../co
 import { InvalidOptionError } from '../../errors.js';
 import type { Fields } from '../../logger/call-forms.js';
 import { Logger } from '../../logger/logger.js';
-import { LEVELS, type LevelOrSilent } from '../../record/severity.js';
+import { isLevel, type LevelOrSilent } from '../../record/severity.js';
 
 /** Options of {@link httpLogger}. Only `logger` is required. */
 export interface HttpLoggerOptions<
@@ -170,5 +170,5 @@ function resolveHttpTail(value: unknown, group: string): { tail: boolean; tailSl
 
 /** A level name a `customLogLevel` may return. */
 export function isLevelOrSilent(value: unknown): value is LevelOrSilent {
-  return value === 'silent' || (LEVELS as readonly unknown[]).includes(value);
+  return value === 'silent' || isLevel(value);
 }

@@ -14,7 +14,7 @@ import {
   runWithRequestContext,
 } from '../../logger/request-context.js';
 import type { TailBuffer } from '../../logger/tail-buffer.js';
-import { isErrorValue } from '../../record/error-entries.js';
+import { errorType, isErrorValue } from '../../record/error-entries.js';
 import type { Level, LevelOrSilent } from '../../record/severity.js';
 import { isLevelOrSilent, type ResolvedHttpOptions } from './options.js';
 import { requestIdFrom } from './request-id.js';
@@ -236,14 +236,6 @@ export class RequestLog {
     const logger = o.logger;
     this.run(() => logger[level as Level](message, fields));
   }
-}
-
-/** `error.type` of an error: its class name. */
-function errorType(err: Error): string {
-  return attempt(() => {
-    const name = err.constructor?.name ?? err.name;
-    return typeof name === 'string' && name !== '' ? name : 'Error';
-  }, 'Error');
 }
 
 /** An Error for the record's `exception.*`; anything thrown that is not one is wrapped. */

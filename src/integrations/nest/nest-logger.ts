@@ -9,10 +9,11 @@
  *
  * podlog does not import `@nestjs/*`: the class matches Nest's `LoggerService` by shape.
  */
+import { isPlainObject } from '../../config/validate.js';
 import type { Fields } from '../../logger/call-forms.js';
 import type { Logger } from '../../logger/logger.js';
 import { isErrorValue } from '../../record/error-entries.js';
-import type { Level } from '../../record/severity.js';
+import { LEVELS, type Level } from '../../record/severity.js';
 import { RequestLog } from '../http/request-log.js';
 
 /** Nest's log levels (`LogLevel` of `@nestjs/common`). */
@@ -26,7 +27,7 @@ const LEVEL_OF: Readonly<Record<NestLogLevel, Level>> = {
   error: 'error',
   fatal: 'fatal',
 };
-const ORDER: readonly Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+const ORDER: readonly Level[] = LEVELS;
 
 /** Nest's context when it logs an exception no filter handled (then answers 500). */
 const EXCEPTIONS_HANDLER = 'ExceptionsHandler';
@@ -43,12 +44,6 @@ export interface PodlogNestLoggerOptions {
 /** Nest's test for a stack string (ConsoleLogger.isStackFormat). */
 function isStack(value: unknown): value is string {
   return typeof value === 'string' && /^(.)+\n\s+at .+:\d+:\d+/.test(value);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /**

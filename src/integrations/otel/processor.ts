@@ -25,7 +25,7 @@ import {
   sdkProviderState,
 } from './global-state.js';
 import { enableMetrics } from './metrics.js';
-import { type OtelBridgeOptions, severityTextOf } from './provider.js';
+import { type OtelBridgeOptions, severityTextOf, timeInputToNanos } from './provider.js';
 
 /**
  * What podlog reads of an SDK log record: the public fields of sdk-logs' `ReadableLogRecord`.
@@ -52,11 +52,6 @@ export interface PodlogLogRecordProcessorOptions extends OtelBridgeOptions {
    * MeterProvider when it has a metric reader). Default `true`; a no-op without a MeterProvider.
    */
   metrics?: boolean;
-}
-
-function hrToNanos(hr: readonly [number, number] | undefined): bigint | undefined {
-  if (!Array.isArray(hr) || hr.length !== 2) return undefined;
-  return BigInt(Math.trunc(hr[0])) * 1_000_000_000n + BigInt(Math.trunc(hr[1]));
 }
 
 /**
@@ -137,8 +132,8 @@ export class PodlogLogRecordProcessor {
         body: logRecord.body,
         // The SDK already turned `exception` into exception.type/.message/.stacktrace attributes.
         attributes: logRecord.attributes,
-        timeUnixNano: hrToNanos(logRecord.hrTime),
-        observedTimeUnixNano: hrToNanos(logRecord.hrTimeObserved),
+        timeUnixNano: timeInputToNanos(logRecord.hrTime),
+        observedTimeUnixNano: timeInputToNanos(logRecord.hrTimeObserved),
         spanContext:
           sc !== undefined && isSpanContextValid(sc)
             ? { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags }

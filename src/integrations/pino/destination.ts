@@ -62,7 +62,7 @@ const OPTION_KEYS = [
   'maxHeldBytes',
 ] as const;
 
-const DEFAULT_HOLD_AT = 0.9;
+export const DEFAULT_HOLD_AT = 0.9;
 const DEFAULT_MAX_HELD = 16 * 1024 * 1024;
 /** Held lines let in per event-loop turn. */
 const PUMP_TURN = 1024;

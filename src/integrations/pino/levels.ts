@@ -11,15 +11,10 @@ export type { PinoLevels };
 /** pino's default level values: the facade's table, one source for both. */
 const PINO_LEVELS: Readonly<Record<string, number>> = PINO_LEVEL_VALUES;
 
-/** pino's default labels, by value. */
-const PINO_LABELS: Readonly<Record<number, string>> = {
-  10: 'trace',
-  20: 'debug',
-  30: 'info',
-  40: 'warn',
-  50: 'error',
-  60: 'fatal',
-};
+/** pino's default labels, by value: the inverse of the table above. */
+const PINO_LABELS: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(PINO_LEVELS).map(([label, value]) => [value, label]),
+);
 
 /** pino's default tables (no custom levels). */
 export const DEFAULT_PINO_LEVELS: PinoLevels = { labels: PINO_LABELS, values: PINO_LEVELS };

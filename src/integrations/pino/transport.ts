@@ -21,6 +21,7 @@ import type { LoggerOptions } from '../../config/options.js';
 import { finiteNumber } from '../../config/validate.js';
 import { createLogger } from '../../logger/create-logger.js';
 import { emitForeign } from '../foreign.js';
+import { DEFAULT_HOLD_AT } from './destination.js';
 import {
   DEFAULT_PINO_FORMAT,
   formatFromPinoConfig,
@@ -54,7 +55,7 @@ export default async function podlogTransport(options: PodlogPinoTransportOption
     dedupe: _dedupe,
     ...loggerOptions
   } = (options ?? {}) as PodlogPinoTransportOptions & Record<(typeof FOREIGN_KEYS)[number], unknown>;
-  const holdAt = finiteNumber(holdAtOption, 'holdAt', 0.9, Number.MIN_VALUE, 1);
+  const holdAt = finiteNumber(holdAtOption, 'holdAt', DEFAULT_HOLD_AT, Number.MIN_VALUE, 1);
   const format = await pinoConfig();
   const root = createLogger(loggerOptions);
   // pino filtered already: podlog's level does not filter again.
