@@ -173,6 +173,8 @@ describe('levels, customLevels, silent', () => {
     const db = l2.child({}, { name: 'db' }) as typeof c;
     db.notice('db notice');
     expect(sink.last().body).toBe('db notice');
+    // Below their logger's level, the custom and built-in calls above wrote nothing.
+    expect(sink.decoded().map((r) => r.body)).not.toContain('hidden');
     expect(() => l2.setLevel('nope')).toThrow(/setLevel level/);
   });
 

@@ -204,8 +204,9 @@ describe('tail buffering', () => {
     expect(lines.filter((l) => l.includes('tail.maxRecords/maxBytes'))).toHaveLength(1);
     expect(lines.filter((l) => l.includes('tail.maxTotalBytes/maxTotalRecords'))).toHaveLength(1);
     const t = logger.stats().tail;
-    expect(t.held).toBeLessThanOrEqual(3);
-    expect(t.evicted).toBe(7 - t.held);
+    // A keeps 2 of its 5 (request cap: 3 evicted); B's second record takes the total to 4 > 3, and
+    // the pool evicts down to 90 % of the cap (2 records): 2 more evicted.
+    expect(t).toMatchObject({ held: 2, evicted: 5 });
     bufA.end(false);
     bufB.end(false);
   });
