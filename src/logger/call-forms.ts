@@ -7,12 +7,14 @@
  * no placeholder at all) are kept: an object's keys join the fields, the first Error becomes the
  * exception, anything else is appended to the message (see {@link LogFn}).
  */
+
 import { isErrorValue } from '../record/error-entries.js';
 import { httpMessageKey } from '../record/http-values.js';
 import { readProperty } from '../record/read-property.js';
 import { emitRecord } from './emit-record.js';
 import { formatMessage, stringifyForFormat, toText } from './format-message.js';
 import { type LoggerState, levelTableOf } from './logger-state.js';
+import type { TailBuffer } from './tail-buffer.js';
 
 /** Structured fields of one record. Own enumerable keys become OTLP attributes. */
 export type Fields = Record<string, unknown>;
@@ -67,6 +69,7 @@ export function writeCall(
   a: unknown,
   b: unknown,
   more?: ArrayLike<unknown>,
+  holder?: TailBuffer,
 ): void {
   try {
     let body: unknown;
@@ -156,11 +159,21 @@ export function writeCall(
       spare = unprinted;
     }
     if (state.fieldHooks) fields = applyFieldHooks(state, severityNumber, fields);
-    emitRecord(state, severityNumber, severityText, body, fields, exception, undefined);
+    emitRecord(state, severityNumber, severityText, body, fields, exception, undefined, undefined, holder);
   } catch (err) {
     // Sorting out the arguments threw (a hostile Proxy): keep the record, not its arguments.
     state.core.onError(err);
-    emitRecord(state, severityNumber, severityText, '[Unserializable]', undefined, undefined, undefined);
+    emitRecord(
+      state,
+      severityNumber,
+      severityText,
+      '[Unserializable]',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      holder,
+    );
   }
 }
 

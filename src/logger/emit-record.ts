@@ -19,20 +19,11 @@ const parts: RecordParts = newRecordParts();
 const clock: ClockReading = { ms: 0, nanos: 0 };
 const words = { lo: 0, hi: 0 };
 
-/** Tail buffering: the buffer the next record goes into instead of the sink (log-methods.ts). */
-let heldBy: TailBuffer | undefined;
-
-/**
- * Sends the next record written into `buffer` instead of the sink (`undefined`: back to the
- * sink). Set and reset around one synchronous call, so it never leaks into another.
- */
-export function holdNextRecord(buffer: TailBuffer | undefined): void {
-  heldBy = buffer;
-}
-
 /**
  * Writes one record of `state`'s logger. `foreign` (a record from another logging API) may
- * give its own times and span context.
+ * give its own times and span context. `holder`: the request's tail buffer the record is held
+ * in instead of going to the sink. A parameter, not module state, so a log call made by user code
+ * while this one is prepared (a mixin, a serializer, a getter) cannot take it.
  */
 export function emitRecord(
   state: LoggerState,
@@ -43,10 +34,9 @@ export function emitRecord(
   exception: Error | undefined,
   eventName: string | undefined,
   foreign?: ForeignRecord,
+  holder?: TailBuffer,
 ): void {
   const core = state.core;
-  const holder = heldBy;
-  heldBy = undefined;
   // Once the sink has the record, counting it is the sink's job (the pipeline's `write` never
   // throws); a failure before that is counted here.
   let handed = false;

@@ -5,7 +5,7 @@
  */
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
 import { type Fields, type LogFn, writeCall } from './call-forms.js';
-import { emitRecord, holdNextRecord } from './emit-record.js';
+import { emitRecord } from './emit-record.js';
 import type { ForeignRecord } from './foreign-record.js';
 import { syncLevel } from './logger-level.js';
 import type { LoggerState } from './logger-state.js';
@@ -30,7 +30,16 @@ function gate(state: LoggerState, n: number): TailBuffer | boolean {
     const buffer = tail?.current();
     return buffer === undefined || sampledOut(state, n) ? false : buffer;
   }
+  return passes(state, n);
+}
+
+/**
+ * A record at or above the level: `false` when trace sampling skips it; at the tail's release
+ * level, the request's held records are written first.
+ */
+function passes(state: LoggerState, n: number): boolean {
   if (sampledOut(state, n)) return false;
+  const tail = state.core.tail;
   if (tail !== undefined && n >= tail.releaseFrom) tail.current()?.release();
   return true;
 }
@@ -98,9 +107,7 @@ function holdCall(
   b: unknown,
   more: unknown[] | undefined,
 ): void {
-  holdNextRecord(buffer);
-  writeCall(state, severityNumber, severityText, a, b, more);
-  holdNextRecord(undefined);
+  writeCall(state, severityNumber, severityText, a, b, more, buffer);
 }
 
 /** `log.silent(…)`: pino's no-op level method. */
@@ -111,7 +118,7 @@ export function writeEvent(state: LoggerState, name: string, fields: Fields | un
   syncLevel(state);
   const n = SEVERITY_NUMBER.info;
   if (n < state.floor) return;
-  const to = n < state.threshold || gated(state, n) ? gate(state, n) : true;
+  const to = gate(state, n);
   if (to === false) return;
   let eventName: string;
   try {
@@ -119,18 +126,8 @@ export function writeEvent(state: LoggerState, name: string, fields: Fields | un
   } catch {
     eventName = '[Unserializable]'; // a name whose toString throws: a log call never throws
   }
-  if (to !== true) holdNextRecord(to);
-  emitRecord(state, n, SEVERITY_TEXT.info, undefined, fields, undefined, eventName);
-  holdNextRecord(undefined);
-}
-
-/** Whether a call at `n`, at or above the level, needs {@link gate}. */
-function gated(state: LoggerState, n: number): boolean {
-  const core = state.core;
-  return (
-    (core.sampler !== undefined && n < core.sampler.keepFrom) ||
-    (core.tail !== undefined && n >= core.tail.releaseFrom)
-  );
+  const holder = to === true ? undefined : to;
+  emitRecord(state, n, SEVERITY_TEXT.info, undefined, fields, undefined, eventName, undefined, holder);
 }
 
 /**
@@ -146,17 +143,10 @@ export function emitForeign(state: LoggerState, record: ForeignRecord): void {
     // and is never held; trace sampling and the release of the request's held records still apply.
     const bridged = record.ignoreLevel === true;
     if (!bridged && !(n >= state.floor)) return;
-    let to: TailBuffer | boolean = true;
-    if (bridged) {
-      if (sampledOut(state, n)) return;
-      const tail = state.core.tail;
-      if (tail !== undefined && n >= tail.releaseFrom) tail.current()?.release();
-    } else if (n < state.threshold || gated(state, n)) to = gate(state, n);
+    const to = bridged ? passes(state, n) : gate(state, n);
     if (to === false) return;
     if (to !== true) {
-      holdNextRecord(to);
-      writeUnfilteredRecord(state, record);
-      holdNextRecord(undefined);
+      writeUnfilteredRecord(state, record, to);
       return;
     }
     const limiter = state.core.limiter;
@@ -173,6 +163,16 @@ export function emitForeign(state: LoggerState, record: ForeignRecord): void {
 }
 
 /** A foreign record written past the level and the limiter (podlog's own control records). */
-export function writeUnfilteredRecord(state: LoggerState, r: ForeignRecord): void {
-  emitRecord(state, r.severityNumber, r.severityText, r.body, r.attributes, r.exception, r.eventName, r);
+export function writeUnfilteredRecord(state: LoggerState, r: ForeignRecord, holder?: TailBuffer): void {
+  emitRecord(
+    state,
+    r.severityNumber,
+    r.severityText,
+    r.body,
+    r.attributes,
+    r.exception,
+    r.eventName,
+    r,
+    holder,
+  );
 }

@@ -27,6 +27,27 @@ async function request<T>(
 const ID = 'http.request.id';
 
 describe('tail buffering', () => {
+  it('a record logged by user code while a held call is prepared (a serializer) is not taken into the buffer', async () => {
+    let logger: Logger | undefined;
+    const created = createTestLogger({
+      level: 'info',
+      tail: { level: 'debug' },
+      serializers: {
+        cart: (v: unknown) => {
+          logger?.info('serializer ran');
+          return v;
+        },
+      },
+    });
+    logger = created.logger;
+    await request(logger, 'r-nested', () => {
+      logger?.debug('held', { cart: 1 });
+    });
+    // The nested info record went out; the debug record was held and discarded with the request.
+    expect(created.records.map((r) => r.body)).toEqual(['serializer ran']);
+    expect(logger.stats().tail).toMatchObject({ buffered: 1, discarded: 1, held: 0 });
+  });
+
   it('releases a failing request’s debug records, in order, with their original times, before the error', async () => {
     const { logger, records } = createTestLogger({ level: 'info', tail: { level: 'debug' } });
     let beforeError = 0n;
