@@ -11,7 +11,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type EncodedBindings, encodeBindings } from '../record/encode-bindings.js';
 import { readProperty } from '../record/read-property.js';
-import type { LoggerCore } from './logger-state.js';
+import { type LoggerCore, nonEmpty } from './logger-state.js';
 
 /** Attribute name of the request id in records logged inside a request context. */
 export const REQUEST_ID_ATTRIBUTE = 'http.request.id';
@@ -104,8 +104,7 @@ export class RequestContext {
 }
 
 function encodeContext(fields: object, core: LoggerCore): EncodedBindings | undefined {
-  const encoded = encodeBindings(fields, undefined, core.limits, core.redactor);
-  return encoded.count + encoded.dropped > 0 ? encoded : undefined;
+  return nonEmpty(encodeBindings(fields, undefined, core.limits, core.redactor));
 }
 
 // One storage per process, even when podlog is loaded twice (its ESM and CJS builds, or two

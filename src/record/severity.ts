@@ -32,8 +32,3 @@ export const SILENT = Number.POSITIVE_INFINITY;
 export function isLevel(value: unknown): value is Level {
   return typeof value === 'string' && (LEVELS as readonly string[]).includes(value);
 }
-
-/** The lowest severity number a logger at `level` records ({@link SILENT} for `silent`). */
-export function levelThreshold(level: LevelOrSilent): number {
-  return level === 'silent' ? SILENT : SEVERITY_NUMBER[level];
-}
