@@ -141,8 +141,9 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
         `shutdown deadline of ${timeoutMs} ms passed; spooling or dropping the rest`,
       );
       const stopReplay = replayer?.stop();
-      // Into memory, and from there to the spool with the rest.
-      summary.flushPending();
+      // Into memory, and from there to the spool with the rest; without a spool it could only
+      // be dropped (as `shutdown`), so it is not written.
+      if (spool) summary.flushPending();
       await abandon();
       const grace = timeout(deps.abortGraceMs);
       await Promise.race([settled(), grace.promise]);
@@ -219,8 +220,9 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
     // Before cut(): nothing new starts on the wire now.
     const inFlight = dispatcher.stop();
     closed = true;
-    // Into memory, so it goes to the spool with the rest (or is counted with it).
-    summary.flushPending();
+    // Into memory, so it goes to the spool with the rest; without a spool it could only be
+    // dropped, so it is not written.
+    if (spool) summary.flushPending();
     intake.cut();
     summary.stop();
     const entries = [...queue.ready, ...inFlight];

@@ -70,6 +70,10 @@ async function recoverSegment(
     }
     return 0;
   }
+  // The directory was removed while the file was read: dirRemoved() has taken the segment out of
+  // the index and counted it already; recovering it now would count it twice and leave
+  // entries no lease or expiry can reach.
+  if (!spool.index.segments.includes(seg)) return 0;
   seg.scanned = true;
   const name = basename(seg.file);
   const damage = assessDamage(scan, {
