@@ -13,6 +13,7 @@ import { encodeResource, encodeScope } from '../record/encode-scope.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
 import { LevelRegistry } from './level-registry.js';
+import { writeHeld } from './log-methods.js';
 import { Logger } from './logger.js';
 import { type LoggerCore, newLoggerState, scopeFor } from './logger-state.js';
 import { OtelParts } from './otel-parts.js';
@@ -62,8 +63,8 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     mixin: config.facade.mixin,
     serializers: config.facade.serializers,
     msgPrefix: config.facade.msgPrefix,
-    // A released record goes to `own` like any record, so the resource watcher's wrapper sees it.
-    tail: config.tail && new TailPool(config.tail, own, () => currentRequestContext()?.tail, diag),
+    // A released call is written like any call, to `own`, so the resource watcher's wrapper sees it.
+    tail: config.tail && new TailPool(config.tail, writeHeld, () => currentRequestContext()?.tail, diag),
     sampler: config.sampling && new TraceSampler(config.sampling),
   };
   const scope = encodeScope(config.name);

@@ -14,7 +14,7 @@ import { readProperty } from '../record/read-property.js';
 import { emitRecord } from './emit-record.js';
 import { formatMessage, stringifyForFormat, toText } from './format-message.js';
 import { type LoggerState, levelTableOf } from './logger-state.js';
-import type { TailBuffer } from './tail-buffer.js';
+import type { HeldCall } from './tail-buffer.js';
 
 /** Structured fields of one record. Own enumerable keys become OTLP attributes. */
 export type Fields = Record<string, unknown>;
@@ -59,8 +59,8 @@ let spare: unknown[] = [];
 
 /**
  * Sorts out the arguments of a log call (see {@link LogFn}) and writes the record. `a`, `b`
- * are the first two; `more` is the call's whole `arguments` when there are more than two.
- * Never throws. The common forms sort inline, allocating nothing.
+ * are the first two; `more` is the call's whole `arguments` when there are more than two;
+ * `held`: a call a tail buffer held, now released. Never throws. The common forms sort inline, allocating nothing.
  */
 export function writeCall(
   state: LoggerState,
@@ -69,7 +69,7 @@ export function writeCall(
   a: unknown,
   b: unknown,
   more?: ArrayLike<unknown>,
-  holder?: TailBuffer,
+  held?: HeldCall,
 ): void {
   try {
     let body: unknown;
@@ -159,7 +159,7 @@ export function writeCall(
       spare = unprinted;
     }
     if (state.fieldHooks) fields = applyFieldHooks(state, severityNumber, fields);
-    emitRecord(state, severityNumber, severityText, body, fields, exception, undefined, undefined, holder);
+    emitRecord(state, severityNumber, severityText, body, fields, exception, undefined, undefined, held);
   } catch (err) {
     // Sorting out the arguments threw (a hostile Proxy): keep the record, not its arguments.
     state.core.onError(err);
@@ -172,7 +172,7 @@ export function writeCall(
       undefined,
       undefined,
       undefined,
-      holder,
+      held,
     );
   }
 }

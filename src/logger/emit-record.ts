@@ -12,7 +12,8 @@ import { newRecordParts, type RecordParts } from '../record/record-parts.js';
 import type { ForeignRecord } from './foreign-record.js';
 import type { LoggerState } from './logger-state.js';
 import { activeContextBindings } from './request-context.js';
-import type { TailBuffer } from './tail-buffer.js';
+import type { HeldCall } from './tail-buffer.js';
+import type { SpanContextLike } from './trace-context.js';
 
 /** Scratch space of enabled calls (one per process: calls are synchronous). */
 const parts: RecordParts = newRecordParts();
@@ -21,9 +22,8 @@ const words = { lo: 0, hi: 0 };
 
 /**
  * Writes one record of `state`'s logger. `foreign` (a record from another logging API) may
- * give its own times and span context. `holder`: the request's tail buffer the record is held
- * in instead of going to the sink. A parameter, not module state, so a log call made by user code
- * while this one is prepared (a mixin, a serializer, a getter) cannot take it.
+ * give its own times and span context. `held`: the call is one a tail buffer held and now
+ * releases, so the record takes the time, span, request fields and bindings the call saw.
  */
 export function emitRecord(
   state: LoggerState,
@@ -34,16 +34,22 @@ export function emitRecord(
   exception: Error | undefined,
   eventName: string | undefined,
   foreign?: ForeignRecord,
-  holder?: TailBuffer,
+  held?: HeldCall,
 ): void {
   const core = state.core;
   // Once the sink has the record, counting it is the sink's job (the pipeline's `write` never
   // throws); a failure before that is counted here.
   let handed = false;
   try {
-    const span = foreign?.spanContext === undefined ? core.spanContext() : (foreign.spanContext ?? undefined);
-    readClock(clock);
-    fixed64Words(clock.ms, clock.nanos, words);
+    let span: SpanContextLike | undefined;
+    if (held !== undefined) {
+      span = held.span;
+      fixed64Words(held.ms, held.nanos, words);
+    } else {
+      span = foreign?.spanContext === undefined ? core.spanContext() : (foreign.spanContext ?? undefined);
+      readClock(clock);
+      fixed64Words(clock.ms, clock.nanos, words);
+    }
     parts.timeLo = parts.observedLo = words.lo;
     parts.timeHi = parts.observedHi = words.hi;
     if (foreign !== undefined) setForeignTimes(foreign);
@@ -52,8 +58,8 @@ export function emitRecord(
     parts.body = body;
     parts.fields = fields;
     parts.exception = exception;
-    parts.bindings = state.bindings;
-    parts.context = activeContextBindings(core);
+    parts.bindings = held === undefined ? state.bindings : held.bindings;
+    parts.context = held === undefined ? activeContextBindings(core) : held.context;
     if (span !== undefined) {
       parts.traceId = span.traceId;
       parts.spanId = span.spanId;
@@ -64,10 +70,8 @@ export function emitRecord(
     }
     parts.eventName = eventName;
     // A sink that copies on write gets a view of scratch memory: nothing per record to collect.
-    // So does a tail buffer, which copies into its request's own memory (a view into a shared
-    // slab would keep the whole slab alive for as long as the request runs).
     const bytes =
-      core.sink.copiesBytes === true || holder !== undefined
+      core.sink.copiesBytes === true
         ? encodePartsBorrowed(parts, core.limits, core.redactor)
         : encodeParts(parts, core.limits, core.redactor);
     // Do not keep the caller's objects alive through the scratch space.
@@ -82,8 +86,7 @@ export function emitRecord(
           : core.resource(),
     };
     handed = true;
-    if (holder !== undefined) holder.hold(bytes, record.scope, record.resource);
-    else core.sink.write(record);
+    core.sink.write(record);
   } catch (err) {
     parts.body = parts.fields = parts.exception = undefined;
     if (!handed) countLost(core.sink);

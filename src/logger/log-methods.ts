@@ -3,13 +3,15 @@
  * records from integrations. Each checks the level (two integer compares when nothing
  * changed), then the log-storm limiter, and only then does any work.
  */
+import { type ClockReading, readClock } from '../record/clock.js';
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
 import { type Fields, type LogFn, writeCall } from './call-forms.js';
 import { emitRecord } from './emit-record.js';
 import type { ForeignRecord } from './foreign-record.js';
 import { syncLevel } from './logger-level.js';
 import type { LoggerState } from './logger-state.js';
-import type { TailBuffer } from './tail-buffer.js';
+import { activeContextBindings } from './request-context.js';
+import { type HeldCall, heldSize, type TailBuffer } from './tail-buffer.js';
 
 /** The message template of a call (the rate limiter's key): its message string as written. */
 function templateOf(a: unknown, b: unknown): string {
@@ -83,7 +85,7 @@ export function levelMethod(state: LoggerState, severityNumber: number, severity
       const to = gate(state, severityNumber);
       if (to !== true) {
         // Held records skip the rate limiter: their buffer's bounds limit them.
-        if (to !== false) holdCall(to, state, severityNumber, severityText, a, b, all);
+        if (to !== false) hold(to, state, 'call', severityNumber, severityText, a, b, all);
         return;
       }
     }
@@ -97,17 +99,64 @@ export function levelMethod(state: LoggerState, severityNumber: number, severity
   } as LogFn;
 }
 
-/** Writes a call into `buffer` instead of the sink. */
-function holdCall(
+const clock: ClockReading = { ms: 0, nanos: 0 };
+
+/**
+ * Holds a call in `buffer` with what it sees now (time, span, request fields, bindings); it is
+ * encoded only if released ({@link writeHeld}). `span`: the record's own span context when it
+ * brings one (`null`: none), else the active span's.
+ */
+function hold(
   buffer: TailBuffer,
   state: LoggerState,
+  kind: HeldCall['kind'],
   severityNumber: number,
   severityText: string,
   a: unknown,
   b: unknown,
   more: unknown[] | undefined,
+  span?: HeldCall['span'] | null,
 ): void {
-  writeCall(state, severityNumber, severityText, a, b, more, buffer);
+  const core = state.core;
+  try {
+    readClock(clock);
+    buffer.hold({
+      state,
+      kind,
+      severityNumber,
+      severityText,
+      a,
+      b,
+      more,
+      ms: clock.ms,
+      nanos: clock.nanos,
+      span: span === undefined ? core.spanContext() : (span ?? undefined),
+      context: activeContextBindings(core),
+      bindings: state.bindings,
+      size: heldSize(a, b, more),
+    });
+  } catch (err) {
+    core.onError(err); // not held, not accepted: nothing to count but the failure
+  }
+}
+
+/** Writes a call a tail buffer held and now releases: the record it would have made at the call. */
+export function writeHeld(held: HeldCall): void {
+  const { state, severityNumber: n, severityText: text } = held;
+  if (held.kind === 'call') writeCall(state, n, text, held.a, held.b, held.more, held);
+  else if (held.kind === 'event')
+    emitRecord(
+      state,
+      n,
+      text,
+      undefined,
+      held.b as Fields | undefined,
+      undefined,
+      held.a as string,
+      undefined,
+      held,
+    );
+  else writeUnfilteredRecord(state, held.a as ForeignRecord, held);
 }
 
 /** `log.silent(…)`: pino's no-op level method. */
@@ -126,8 +175,8 @@ export function writeEvent(state: LoggerState, name: string, fields: Fields | un
   } catch {
     eventName = '[Unserializable]'; // a name whose toString throws: a log call never throws
   }
-  const holder = to === true ? undefined : to;
-  emitRecord(state, n, SEVERITY_TEXT.info, undefined, fields, undefined, eventName, undefined, holder);
+  if (to === true) emitRecord(state, n, SEVERITY_TEXT.info, undefined, fields, undefined, eventName);
+  else hold(to, state, 'event', n, SEVERITY_TEXT.info, eventName, fields, undefined);
 }
 
 /**
@@ -146,7 +195,7 @@ export function emitForeign(state: LoggerState, record: ForeignRecord): void {
     const to = bridged ? passes(state, n) : gate(state, n);
     if (to === false) return;
     if (to !== true) {
-      writeUnfilteredRecord(state, record, to);
+      hold(to, state, 'foreign', n, record.severityText, record, undefined, undefined, record.spanContext);
       return;
     }
     const limiter = state.core.limiter;
@@ -162,8 +211,11 @@ export function emitForeign(state: LoggerState, record: ForeignRecord): void {
   }
 }
 
-/** A foreign record written past the level and the limiter (podlog's own control records). */
-export function writeUnfilteredRecord(state: LoggerState, r: ForeignRecord, holder?: TailBuffer): void {
+/**
+ * A foreign record written past the level and the limiter (podlog's own control records, and
+ * held records released).
+ */
+export function writeUnfilteredRecord(state: LoggerState, r: ForeignRecord, held?: HeldCall): void {
   emitRecord(
     state,
     r.severityNumber,
@@ -173,6 +225,6 @@ export function writeUnfilteredRecord(state: LoggerState, r: ForeignRecord, hold
     r.exception,
     r.eventName,
     r,
-    holder,
+    held,
   );
 }

@@ -1,55 +1,98 @@
 /**
- * Tail buffering (`tail` option): a request's records below the logger's level, held in a
+ * Tail buffering (`tail` option): a request's calls below the logger's level, held in a
  * small per-request buffer and written only if the request fails.
  *
- * A held record is encoded at the call, as usual (its time, trace ids and request fields are
- * in its bytes), but goes into the request's {@link TailBuffer} instead of the sink. When the
- * request fails (a record at `tail.releaseLevel`, a 5xx, a thrown error or a slow response
- * seen by `podlog/http`, or `log.flushContext()`), the buffer is written to the sink in order,
- * before the record that failed it. When the request ends well, the buffer is thrown away.
+ * A held call is not encoded: the buffer keeps its arguments with what the call saw (its time,
+ * the active span, the request context's fields, the logger's bindings), and the record is
+ * encoded only if it is released. Most requests end well and their held calls are thrown away,
+ * so encoding them at the call would be most of tail buffering's cost (bench/tail.mjs measured
+ * 2.4–2.7× the CPU of plain `info` logging that way). The price: a held call keeps references
+ * to the objects it was given, and the record shows them as they are when it is released (see
+ * docs/tail-buffering.md); `mixin` and `serializers` run at release too.
  *
- * Accounting: a held record is not `accepted` until it is released (then the sink counts it
- * like any record), so the pipeline's invariant does not see the buffers. {@link TailPool}
- * counts them: `buffered = released + discarded + evicted + held` (`stats().tail`).
+ * When the request fails (a record at `tail.releaseLevel`, a 5xx, a thrown error or a slow
+ * response seen by `podlog/http`, or `log.flushContext()`), the buffer is written to the
+ * pipeline in order, before the record that failed it. When the request ends well, the
+ * buffer is thrown away.
  *
- * Memory: each buffer is bounded (`tail.maxRecords`, `tail.maxBytes`: its oldest record goes
+ * Accounting: a held call is not `accepted` until it is released (then the sink counts it like
+ * any record), so the pipeline's invariant does not see the buffers. {@link TailPool} counts
+ * them: `buffered = released + discarded + evicted + held` (`stats().tail`).
+ *
+ * Memory: each buffer is bounded (`tail.maxRecords`, `tail.maxBytes`: its oldest call goes
  * first) and all buffers together are (`tail.maxTotalRecords`, `tail.maxTotalBytes`: the
- * oldest records of the largest buffers go first, down to 90 % of the cap so the search for
- * the largest buffers runs once per many records). The pipeline's `queue.maxBytes` is apart.
+ * oldest calls of the largest buffers go first, down to 90 % of the cap so the search for the
+ * largest buffers runs once per many calls). Bytes are an estimate made without walking the
+ * arguments ({@link heldSize}). The pipeline's `queue.maxBytes` is apart.
  */
-import type { RecordSink } from '../batch/types.js';
 import type { TailConfig } from '../config/tail.js';
 import type { Diag } from '../diag.js';
+import type { EncodedBindings } from '../record/encode-bindings.js';
 import { SEVERITY_NUMBER } from '../record/severity.js';
-import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import type { TailStats } from '../stats.js';
+import type { LoggerState } from './logger-state.js';
+import type { SpanContextLike } from './trace-context.js';
 
 /** Share of a total cap the buffers are trimmed down to once it is passed. */
 const TRIM_TO = 0.9;
 
-/** First arena of a buffer: a handful of ordinary records. It doubles as needed, up to about `tail.maxBytes`. */
-const FIRST_ARENA = 1024;
-const EMPTY = new Uint8Array(0);
+/** Estimated bytes of a held call beyond its arguments: the entry, its time and references. */
+const ENTRY_BYTES = 96;
+/** Estimated bytes of an object argument: held by reference, not walked (that is the encoder's job). */
+const OBJECT_BYTES = 128;
+
+/** Estimated bytes of one argument: a string's length, an object's {@link OBJECT_BYTES}. */
+function argumentSize(value: unknown): number {
+  return typeof value === 'string'
+    ? value.length
+    : typeof value === 'object' && value !== null
+      ? OBJECT_BYTES
+      : 8;
+}
+
+/** Estimated bytes of a held call: without walking objects, so holding stays cheap. */
+export function heldSize(a: unknown, b: unknown, more: readonly unknown[] | undefined): number {
+  let n = ENTRY_BYTES + argumentSize(a) + argumentSize(b);
+  if (more !== undefined) for (let i = 2; i < more.length; i++) n += argumentSize(more[i]);
+  return n;
+}
 
 /**
- * One request's held records. Get one from `log.openTail()` (`podlog/http` does it for you);
+ * One held call: the arguments of the write path and what the call saw, so the record it
+ * makes at release is the one the call would have made (time, span, request fields, bindings).
+ */
+export interface HeldCall {
+  readonly state: LoggerState;
+  /** A level method's call (`a`, `b`, `more` its arguments), `log.event` (`a` the name, `b` the fields), or an integration's record (`a`). */
+  readonly kind: 'call' | 'event' | 'foreign';
+  readonly severityNumber: number;
+  readonly severityText: string;
+  readonly a: unknown;
+  readonly b: unknown;
+  readonly more: unknown[] | undefined;
+  /** The call's time: `ms * 1e6 + nanos` nanoseconds since the epoch. */
+  readonly ms: number;
+  readonly nanos: number;
+  readonly span: SpanContextLike | undefined;
+  readonly context: EncodedBindings | undefined;
+  readonly bindings: EncodedBindings | undefined;
+  /** Estimated bytes ({@link heldSize}). */
+  readonly size: number;
+}
+
+/** Where released calls go: the logger's write path, which encodes them and hands them to its sink. */
+export type WriteHeld = (held: HeldCall) => void;
+
+/**
+ * One request's held calls. Get one from `log.openTail()` (`podlog/http` does it for you);
  * end it with {@link TailBuffer.end} when the request is done.
- *
- * The records' bytes are copied one after another into an arena the buffer owns (one
- * allocation per request instead of one per record, and no shared encoding slab kept alive
- * by a long request); their scopes and resources sit in parallel arrays. Eviction moves the
- * head; the arena is compacted before it grows, so it stays within about twice the bytes held.
  */
 export class TailBuffer {
   readonly #pool: TailPool;
-  #arena: Uint8Array = EMPTY;
-  /** Bytes used in the arena: the last record ends here. */
-  #end = 0;
-  /** Start offset of each record in the arena; records before `#head` are gone. */
-  #starts: number[] = [];
-  #scopes: EncodedScope[] = [];
-  #resources: EncodedResource[] = [];
+  /** Held calls, oldest first; those before `#head` are gone (evicted). */
+  #calls: HeldCall[] = [];
   #head = 0;
+  #bytes = 0;
   #open = true;
 
   /** @internal Use `log.openTail()`. */
@@ -57,14 +100,14 @@ export class TailBuffer {
     this.#pool = pool;
   }
 
-  /** Records held now. */
+  /** Calls held now. */
   get count(): number {
-    return this.#starts.length - this.#head;
+    return this.#calls.length - this.#head;
   }
 
-  /** Encoded bytes held now. */
+  /** Estimated bytes held now. */
   get bytes(): number {
-    return this.count === 0 ? 0 : this.#end - (this.#starts[this.#head] as number);
+    return this.#bytes;
   }
 
   /** False once {@link TailBuffer.end} was called: later records of the request are not held. */
@@ -82,61 +125,35 @@ export class TailBuffer {
     return this.#pool;
   }
 
-  /** @internal Holds a copy of `bytes` (which may be scratch memory) with its scope and resource. */
-  hold(bytes: Uint8Array, scope: EncodedScope, resource: EncodedResource): void {
+  /** @internal Holds one call; past the request's bounds its oldest calls go (counted `evicted`). */
+  hold(call: HeldCall): void {
     if (!this.#open) return;
-    const size = bytes.byteLength;
-    const at = this.#end;
-    if (at + size > this.#arena.length) this.#reserve(size);
-    this.#arena.set(bytes, this.#end);
-    this.#starts.push(this.#end);
-    this.#scopes.push(scope);
-    this.#resources.push(resource);
-    this.#end += size;
-    this.#pool.counted(size);
+    this.#calls.push(call);
+    this.#bytes += call.size;
+    this.#pool.counted(call.size);
     const c = this.#pool.config;
-    if (this.#starts.length - this.#head > c.maxRecords || this.bytes > c.maxBytes) {
+    if (this.count > c.maxRecords || this.#bytes > c.maxBytes) {
       let n = 0;
-      for (; this.count > c.maxRecords || this.bytes > c.maxBytes; n++) this.evictOldest();
+      for (; this.count > c.maxRecords || this.#bytes > c.maxBytes; n++) this.evictOldest();
       this.#pool.requestCapped(n);
     }
     this.#pool.trim();
   }
 
-  /** @internal Bytes of memory the arena takes (held bytes plus room to grow). */
-  get capacity(): number {
-    return this.#arena.length;
-  }
-
-  /**
-   * @internal After evictions by the total caps: gives back arena memory beyond about twice
-   * the bytes still held, so the sum of arenas follows the held bytes down.
-   */
-  fit(): void {
-    if (this.count === 0) {
-      this.#reset(true);
-      return;
-    }
-    const live = this.bytes;
-    if (this.#arena.length <= Math.max(FIRST_ARENA, 2 * live)) return;
-    let capacity = FIRST_ARENA;
-    while (capacity < live) capacity *= 2;
-    this.#move(new Uint8Array(capacity));
-  }
-
-  /** @internal Drops the oldest held record (counted `evicted`). */
+  /** @internal Drops the oldest held call (counted `evicted`). */
   evictOldest(): void {
     if (this.count === 0) return;
-    const i = this.#head;
-    const size =
-      (i + 1 < this.#starts.length ? (this.#starts[i + 1] as number) : this.#end) -
-      (this.#starts[i] as number);
-    this.#head = i + 1;
-    // Let go of the scope/resource references at once; the slots are reclaimed by #move.
-    this.#scopes[i] = undefined as unknown as EncodedScope;
-    this.#resources[i] = undefined as unknown as EncodedResource;
-    if (this.count === 0) this.#reset(false);
-    this.#pool.gone('evicted', 1, size);
+    const call = this.#calls[this.#head] as HeldCall;
+    // Let go of the call's arguments at once; the slot is reclaimed when the head passes half.
+    this.#calls[this.#head] = undefined as unknown as HeldCall;
+    this.#head += 1;
+    this.#bytes -= call.size;
+    if (this.count === 0) this.#reset();
+    else if (this.#head > 32 && this.#head * 2 > this.#calls.length) {
+      this.#calls = this.#calls.slice(this.#head);
+      this.#head = 0;
+    }
+    this.#pool.gone('evicted', 1, call.size);
   }
 
   /**
@@ -145,20 +162,10 @@ export class TailBuffer {
    */
   release(): void {
     if (this.count === 0) return;
-    const bytes = this.bytes;
-    const records: EncodedRecord[] = [];
-    const arena = this.#arena;
-    for (let i = this.#head; i < this.#starts.length; i++) {
-      const end = i + 1 < this.#starts.length ? (this.#starts[i + 1] as number) : this.#end;
-      records.push({
-        bytes: arena.subarray(this.#starts[i] as number, end),
-        scope: this.#scopes[i] as EncodedScope,
-        resource: this.#resources[i] as EncodedResource,
-      });
-    }
-    // The views keep this arena until the pipeline has copied them; later records get a new one.
-    this.#reset(true);
-    this.#pool.release(records, bytes);
+    const calls = this.#head === 0 ? this.#calls : this.#calls.slice(this.#head);
+    const bytes = this.#bytes;
+    this.#reset();
+    this.#pool.release(calls, bytes);
   }
 
   /**
@@ -170,55 +177,18 @@ export class TailBuffer {
     if (failed) this.release();
     else {
       const n = this.count;
-      const bytes = this.bytes;
-      this.#reset(true);
+      const bytes = this.#bytes;
+      this.#reset();
       this.#pool.gone('discarded', n, bytes);
     }
     this.#open = false;
     this.#pool.closed(this);
   }
 
-  /** Forgets every record; `dropArena`: also the arena's memory (else it is reused from 0). */
-  #reset(dropArena: boolean): void {
-    if (dropArena) this.#arena = EMPTY;
-    this.#end = 0;
+  #reset(): void {
+    this.#calls = [];
     this.#head = 0;
-    this.#starts = [];
-    this.#scopes = [];
-    this.#resources = [];
-  }
-
-  /** Room for `size` more bytes: compacts the live records to the front, then grows if needed. */
-  #reserve(size: number): void {
-    if (this.#starts.length === 0) {
-      // Empty (a new request, or everything evicted or released): a fresh arena, nothing to move.
-      if (size > this.#arena.length) this.#arena = new Uint8Array(Math.max(FIRST_ARENA, size));
-      this.#end = 0;
-      return;
-    }
-    const live = this.bytes;
-    const needed = live + size;
-    if (needed <= this.#arena.length && live <= this.#arena.length / 2) {
-      this.#move(this.#arena);
-    } else {
-      let capacity = Math.max(FIRST_ARENA, this.#arena.length * 2);
-      while (capacity < needed) capacity *= 2;
-      this.#move(new Uint8Array(capacity));
-    }
-  }
-
-  /** Moves the live records to the front of `arena` (the current one, or a new one). */
-  #move(arena: Uint8Array): void {
-    const live = this.bytes;
-    const from = this.count === 0 ? this.#end : (this.#starts[this.#head] as number);
-    if (arena === this.#arena) arena.copyWithin(0, from, this.#end);
-    else arena.set(this.#arena.subarray(from, this.#end));
-    this.#arena = arena;
-    this.#starts = this.#starts.slice(this.#head).map((s) => s - from);
-    this.#scopes = this.#scopes.slice(this.#head);
-    this.#resources = this.#resources.slice(this.#head);
-    this.#head = 0;
-    this.#end = live;
+    this.#bytes = 0;
   }
 }
 
@@ -226,7 +196,7 @@ type Outcome = 'released' | 'discarded' | 'evicted';
 
 /**
  * The tail buffers of one `createLogger` (shared by its children): their counters, their
- * global caps, and where released records go.
+ * global caps, and where released calls go.
  */
 export class TailPool {
   /** @internal */
@@ -235,12 +205,11 @@ export class TailPool {
   readonly holdFrom: number;
   /** Severity number from which a record releases its request's buffer first. */
   readonly releaseFrom: number;
-  readonly #sink: RecordSink<EncodedRecord>;
+  readonly #write: WriteHeld;
   readonly #current: () => unknown;
   readonly #diag: Diag | undefined;
   readonly #open = new Set<TailBuffer>();
   readonly #abandoned = new FinalizationRegistry<TailBuffer>((buffer) => buffer.end(false));
-  #buffered = 0;
   #released = 0;
   #discarded = 0;
   #evicted = 0;
@@ -248,14 +217,15 @@ export class TailPool {
   #heldBytes = 0;
 
   /**
+   * @param write - the logger's write path for released calls.
    * @param current - the active request's tail slot (`currentRequestContext()?.tail`): a
    *   buffer of this pool is used, anything else ignored.
    */
-  constructor(config: TailConfig, sink: RecordSink<EncodedRecord>, current: () => unknown, diag?: Diag) {
+  constructor(config: TailConfig, write: WriteHeld, current: () => unknown, diag?: Diag) {
     this.config = config;
     this.holdFrom = SEVERITY_NUMBER[config.level];
     this.releaseFrom = SEVERITY_NUMBER[config.releaseLevel];
-    this.#sink = sink;
+    this.#write = write;
     this.#current = current;
     this.#diag = diag;
   }
@@ -270,13 +240,6 @@ export class TailPool {
     this.#open.add(buffer);
     if (owner !== undefined) this.#abandoned.register(owner, buffer, buffer);
     return buffer;
-  }
-
-  /** @internal Memory the open buffers' arenas take, in bytes. */
-  get arenaBytes(): number {
-    let n = 0;
-    for (const b of this.#open) n += b.capacity;
-    return n;
   }
 
   /** The active request's open buffer of this pool, if any. Never throws. */
@@ -299,7 +262,7 @@ export class TailPool {
 
   stats(): TailStats {
     return {
-      buffered: this.#buffered,
+      buffered: this.#released + this.#discarded + this.#evicted + this.#held,
       released: this.#released,
       discarded: this.#discarded,
       evicted: this.#evicted,
@@ -309,9 +272,8 @@ export class TailPool {
     };
   }
 
-  /** @internal One record of `size` bytes was put in a buffer. */
+  /** @internal One call of `size` estimated bytes was put in a buffer. */
   counted(size: number): void {
-    this.#buffered += 1;
     this.#held += 1;
     this.#heldBytes += size;
   }
@@ -326,11 +288,11 @@ export class TailPool {
     this.#heldBytes -= bytes;
   }
 
-  /** @internal Writes `records` (taken from a buffer, `bytes` in all) to the sink, in order. */
-  release(records: EncodedRecord[], bytes: number): void {
-    this.gone('released', records.length, bytes);
-    // The sink counts each as accepted (and never throws); from here on they are its records.
-    for (const r of records) this.#sink.write(r);
+  /** @internal Writes `calls` (taken from a buffer, `bytes` in all) to the pipeline, in order. */
+  release(calls: HeldCall[], bytes: number): void {
+    this.gone('released', calls.length, bytes);
+    // The write path counts each as accepted (and never throws); from here on they are the pipeline's.
+    for (const call of calls) this.#write(call);
   }
 
   /** @internal A buffer evicted `n` records to stay within `tail.maxRecords`/`maxBytes`. */
@@ -361,18 +323,15 @@ export class TailPool {
     for (const b of this.#open) if (b.count > 0) heap.push(b);
     for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
     const before = this.#evicted;
-    const touched = new Set<TailBuffer>();
     while ((this.#heldBytes > targetBytes || this.#held > targetRecords) && heap.length > 0) {
       const top = heap[0] as TailBuffer;
       top.evictOldest();
-      touched.add(top);
       if (top.count === 0) {
         const last = heap.pop() as TailBuffer;
         if (heap.length > 0) heap[0] = last;
       }
       siftDown(heap, 0);
     }
-    for (const b of touched) b.fit();
     this.#diag?.warn(
       'tail-cap',
       `tail buffers reached tail.maxTotalBytes/maxTotalRecords: evicted ${this.#evicted - before} held records (oldest of the largest requests); stats().tail.evicted counts them`,

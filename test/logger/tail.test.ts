@@ -1,13 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOptionError, RequestContext, runWithRequestContext } from '../../src/index.js';
 import { createLogger } from '../../src/logger/create-logger.js';
-import { EMIT_FOREIGN, type Logger, tailPoolOf } from '../../src/logger/logger.js';
-import type { TailBuffer, TailPool } from '../../src/logger/tail-buffer.js';
+import { EMIT_FOREIGN, type Logger } from '../../src/logger/logger.js';
+import type { TailBuffer } from '../../src/logger/tail-buffer.js';
 import { readClock } from '../../src/record/clock.js';
 import { createTestLogger } from '../../src/testing/index.js';
+import { installContextManager } from '../helpers/otel-context.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
 
 /** Runs `fn` as one request: a context with an open tail buffer, ended with `failed`. */
@@ -27,25 +29,37 @@ async function request<T>(
 const ID = 'http.request.id';
 
 describe('tail buffering', () => {
-  it('a record logged by user code while a held call is prepared (a serializer) is not taken into the buffer', async () => {
+  it('runs serializers only for released calls; a record a serializer logs at release goes out on its own', async () => {
     let logger: Logger | undefined;
+    let runs = 0;
     const created = createTestLogger({
       level: 'info',
       tail: { level: 'debug' },
       serializers: {
         cart: (v: unknown) => {
+          runs += 1;
           logger?.info('serializer ran');
           return v;
         },
       },
     });
     logger = created.logger;
-    await request(logger, 'r-nested', () => {
+    await request(logger, 'r-ok', () => {
       logger?.debug('held', { cart: 1 });
     });
-    // The nested info record went out; the debug record was held and discarded with the request.
-    expect(created.records.map((r) => r.body)).toEqual(['serializer ran']);
-    expect(logger.stats().tail).toMatchObject({ buffered: 1, discarded: 1, held: 0 });
+    // Held, then discarded with the request: never encoded, so its serializer never ran.
+    expect(runs).toBe(0);
+    expect(created.records).toEqual([]);
+    await request(logger, 'r-failed', () => {
+      logger?.debug('held', { cart: 2 });
+      logger?.error('boom');
+    });
+    // Released before the error: the serializer ran then, and its own record was not taken into
+    // the buffer (nothing is held while a released call is written).
+    expect(runs).toBe(1);
+    expect(created.records.map((r) => r.body)).toEqual(['serializer ran', 'held', 'boom']);
+    expect(created.records[1]?.attributes.cart).toBe(2);
+    expect(logger.stats().tail).toMatchObject({ buffered: 2, discarded: 1, released: 1, held: 0 });
   });
 
   it('releases a failing request’s debug records, in order, with their original times, before the error', async () => {
@@ -322,9 +336,6 @@ describe('tail buffering', () => {
     expect(open.length).toBe(N);
     const during = logger.stats().tail;
     expect(during.open).toBe(N);
-    // The arenas follow the held bytes: about twice them, plus a small first arena per request.
-    const pool = tailPoolOf(logger) as TailPool;
-    expect(pool.arenaBytes).toBeLessThanOrEqual(2 * maxTotalBytes + 1024 * N);
     expect(during.evicted).toBeGreaterThan(0);
     expect(worstBytes).toBeLessThanOrEqual(maxTotalBytes);
     expect(worstRecords).toBeLessThanOrEqual(maxTotalRecords);
@@ -333,7 +344,6 @@ describe('tail buffering', () => {
     await Promise.all(all);
     const after = logger.stats().tail;
     expect(after).toMatchObject({ held: 0, heldBytes: 0, open: 0 });
-    expect(pool.arenaBytes).toBe(0);
     expect(after.buffered).toBe(after.discarded + after.evicted);
   }, 60_000);
 
@@ -452,5 +462,72 @@ describe('tail options', () => {
 
   it('refuses an unknown key with a suggestion', () => {
     expect(() => createTestLogger({ tail: { maxRecord: 5 } as never })).toThrow(/maxRecords/);
+  });
+});
+
+describe('tail buffering: a held call is encoded at release, as the call saw it', () => {
+  let uninstall: () => void;
+  beforeAll(() => {
+    uninstall = installContextManager();
+  });
+  afterAll(() => uninstall());
+
+  it('keeps the span, request fields, bindings and time of the call, not of the release', async () => {
+    const tracer = new BasicTracerProvider().getTracer('held');
+    const { logger, records } = createTestLogger({ level: 'info', tail: true });
+    const child = logger.child({ part: 'before' });
+    const ctx = new RequestContext({ route: '/held' }, 'r-held');
+    const buffer = logger.openTail(ctx) as TailBuffer;
+    let callSpan: { traceId: string; spanId: string } | undefined;
+    let calledAt = 0n;
+    runWithRequestContext(ctx, () =>
+      tracer.startActiveSpan('call', (span) => {
+        callSpan = span.spanContext();
+        const t = readClock({ ms: 0, nanos: 0 });
+        calledAt = BigInt(t.ms) * 1_000_000n + BigInt(t.nanos);
+        child.debug('held in a span');
+        span.end();
+      }),
+    );
+    child.setBindings({ part: 'after' });
+    await delay(5);
+    // Released outside the request's context and outside its span.
+    buffer.end(true);
+    expect(records).toHaveLength(1);
+    const r = records[0] as (typeof records)[number];
+    expect(r.body).toBe('held in a span');
+    expect(r.traceId).toBe(callSpan?.traceId);
+    expect(r.spanId).toBe(callSpan?.spanId);
+    expect(r.attributes[ID]).toBe('r-held');
+    expect(r.attributes.route).toBe('/held');
+    expect(r.attributes.part).toBe('before');
+    // The call's time, not the release's 5 ms later.
+    expect(r.timeUnixNano).toBeGreaterThanOrEqual(calledAt);
+    expect(r.timeUnixNano - calledAt).toBeLessThan(5_000_000n);
+  });
+
+  it('shows an object mutated after the call as it is at release (documented)', async () => {
+    const { logger, records } = createTestLogger({ level: 'info', tail: true });
+    const cart = { items: 1 };
+    await request(
+      logger,
+      'r-mutated',
+      () => {
+        logger.debug('cart', cart);
+        cart.items = 2;
+      },
+      () => true,
+    );
+    expect(records.map((r) => r.attributes.items)).toEqual([2]);
+  });
+
+  it('estimates bytes without walking objects: strings by length, an object as 128 B', async () => {
+    const { logger } = createTestLogger({ level: 'info', tail: true });
+    await request(logger, 'r-size', () => {
+      logger.debug('x'.repeat(100));
+      logger.debug('y', { big: 'z'.repeat(10_000) });
+      // 96 per entry; 100 + 8 (no second argument); 1 + 128 (the object, not walked).
+      expect(logger.stats().tail.heldBytes).toBe(96 + 100 + 8 + 96 + 1 + 128);
+    });
   });
 });
