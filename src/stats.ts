@@ -170,7 +170,7 @@ export interface TailStats {
   evicted: number;
   /** Records held right now. */
   held: number;
-  /** Encoded bytes held right now, across all requests. */
+  /** Estimated bytes held right now, across all requests (see `tail.maxBytes`). */
   heldBytes: number;
   /** Request buffers open right now. */
   open: number;

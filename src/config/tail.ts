@@ -21,12 +21,16 @@ export interface TailOptions {
   releaseLevel?: Level;
   /** Records held per request; past it the oldest go first (counted `evicted`). Default 200. */
   maxRecords?: number;
-  /** Encoded bytes held per request; past it the oldest go first. Default 64 KiB. */
+  /**
+   * Estimated bytes held per request (96 B per call, string arguments by length, 128 B per
+   * object argument: objects are held by reference, not walked); past it the oldest go first.
+   * Default 64 KiB.
+   */
   maxBytes?: number;
   /** Records held across all requests. Default 50,000. */
   maxTotalRecords?: number;
   /**
-   * Encoded bytes held across all requests; past it the oldest records of the largest
+   * Estimated bytes held across all requests; past it the oldest records of the largest
    * buffers go first. Default 8 MiB (in addition to the pipeline's `queue.maxBytes`).
    */
   maxTotalBytes?: number;

@@ -74,6 +74,11 @@ export interface HeldCall {
   readonly ms: number;
   readonly nanos: number;
   readonly span: SpanContextLike | undefined;
+  /**
+   * The request context's fields, encoded (once per request: the request's other records share
+   * them). Not the context itself: a buffer must not keep its request context alive, or a
+   * buffer opened by hand and never ended could not be discarded when its context is collected.
+   */
   readonly context: EncodedBindings | undefined;
   readonly bindings: EncodedBindings | undefined;
   /** Estimated bytes ({@link heldSize}). */
