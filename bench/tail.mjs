@@ -29,9 +29,12 @@
  *
  * Imports podlog from `src/` through tsx's loader (like bench/hot-path.mjs). Prints markdown.
  */
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
 import { cpus } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
 import { register } from 'tsx/esm/api';
 import { startReceiverProcess } from './lib/receiver-client.mjs';
 import { median } from './lib/stats.mjs';
@@ -42,6 +45,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
     repeats: { type: 'string' },
     rate: { type: 'string', default: '5000' },
+    http: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(args.seconds ?? (args.quick ? 1 : 4));
@@ -53,6 +57,7 @@ const TICK_MS = 5;
 
 register();
 const { createLogger, RequestContext, runWithRequestContext } = await import('../src/index.ts');
+const { httpLogger } = await import('../src/integrations/http/index.ts');
 
 const receiver = await startReceiverProcess();
 
@@ -69,6 +74,87 @@ async function handle(log, i) {
   return failed;
 }
 
+/** Requests run in this process, each in its own request context: only podlog's cost and the promises. */
+function inProcessDriver(log) {
+  let id = 0;
+  const request = (i) => {
+    const ctx = new RequestContext({}, `req-${i}`);
+    const buffer = log.openTail(ctx);
+    return runWithRequestContext(ctx, () => handle(log, i)).then((failed) => buffer?.end(failed));
+  };
+  return {
+    async warm() {
+      for (let i = 0; i < 2000; i++) await request(++id);
+    },
+    /** Issues `rate` requests/s for `seconds` ("whatever is due" every 5 ms); resolves when all are done. */
+    async run(rate, seconds) {
+      const total = rate * seconds;
+      const t0 = performance.now();
+      let issued = 0;
+      const pending = [];
+      await new Promise((resolve) => {
+        const timer = setInterval(() => {
+          const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
+          for (; issued < due; issued++) pending.push(request(++id));
+          if (issued >= total) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, TICK_MS);
+      });
+      await Promise.all(pending);
+      return total;
+    },
+    async close() {},
+  };
+}
+
+const LOAD = fileURLToPath(new URL('./lib/http-load.mjs', import.meta.url));
+
+/**
+ * Real HTTP requests: a node:http server in this process with `podlog/http` (which opens and
+ * ends each request's buffer and writes one completion record per request: the plain `info`
+ * logging), driven by bench/lib/http-load.mjs in a child process. The handler logs 5 debug
+ * records, awaits, logs 5 more; every 100th request answers 502 (a failure: its trail is released).
+ */
+async function httpDriver(log) {
+  const logging = httpLogger({ logger: log });
+  const server = createServer(
+    logging.wrap(async (req, res) => {
+      const i = Number(req.url.slice('/orders/'.length));
+      for (let k = 0; k < DEBUG_PER_REQUEST / 2; k++)
+        log.debug('cache lookup', { key: `order:${i}`, k, hit: false });
+      await undefined;
+      for (let k = DEBUG_PER_REQUEST / 2; k < DEBUG_PER_REQUEST; k++)
+        log.debug('db query', { table: 'orders', k, rows: 1 });
+      res.statusCode = i % FAIL_EVERY === 0 ? 502 : 200;
+      res.end('ok');
+    }),
+  );
+  server.keepAliveTimeout = 30_000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  let id = 0;
+  const load = async (rate, seconds) => {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      LOAD,
+      origin,
+      String(rate),
+      String(seconds),
+      String(id + 1),
+    ]);
+    const result = JSON.parse(stdout);
+    id += result.sent;
+    if (result.failed > 0) throw new Error(`http load: ${result.failed} requests failed`);
+    return result.sent;
+  };
+  return {
+    warm: () => load(Math.min(RATE, 2000), 1),
+    run: load,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
 async function runOnce(mode) {
   await receiver.reset();
   const log = createLogger({
@@ -80,35 +166,18 @@ async function runOnce(mode) {
     level: mode === 'debug' ? 'debug' : 'info',
     tail: mode === 'tail' ? { level: 'debug' } : false,
   });
-  const request = (i) => {
-    const ctx = new RequestContext({}, `req-${i}`);
-    const buffer = log.openTail(ctx);
-    return runWithRequestContext(ctx, () => handle(log, i)).then((failed) => buffer?.end(failed));
-  };
+  const driver = args.http ? await httpDriver(log) : inProcessDriver(log);
   // Warm-up (not timed): JIT, connections.
-  for (let i = 1; i <= 2000; i++) await request(i);
+  await driver.warm();
   await log.flush();
   await receiver.reset();
   const warm = log.stats().tail;
 
-  const total = RATE * SECONDS;
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   histogram.enable();
-  let issued = 0;
-  const pending = [];
-  await new Promise((resolve) => {
-    const timer = setInterval(() => {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * RATE));
-      for (; issued < due; issued++) pending.push(request(issued + 1));
-      if (issued >= total) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, TICK_MS);
-  });
-  await Promise.all(pending);
+  const total = await driver.run(RATE, SECONDS);
   await log.flush();
   histogram.disable();
   const cpu = process.cpuUsage(cpu0);
@@ -121,6 +190,7 @@ async function runOnce(mode) {
       v - (k === 'held' || k === 'heldBytes' || k === 'open' ? 0 : warm[k]),
     ]),
   );
+  await driver.close();
   await log.shutdown();
   const got = await receiver.stats();
   return {
@@ -133,7 +203,7 @@ async function runOnce(mode) {
     // evicted); at `debug`, every debug record too.
     expected:
       total +
-      Math.ceil(total / FAIL_EVERY) +
+      (args.http ? 0 : Math.ceil(total / FAIL_EVERY)) +
       tail.released +
       (mode === 'debug' ? total * DEBUG_PER_REQUEST : 0),
     trail: Math.ceil(total / FAIL_EVERY) * DEBUG_PER_REQUEST,
