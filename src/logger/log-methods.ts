@@ -12,6 +12,7 @@ import { syncLevel } from './logger-level.js';
 import type { LoggerState } from './logger-state.js';
 import { activeContextBindings } from './request-context.js';
 import { type HeldCall, heldSize, type TailBuffer } from './tail-buffer.js';
+import type { SpanContextLike } from './trace-context.js';
 
 /** The message template of a call (the rate limiter's key): its message string as written. */
 function templateOf(a: unknown, b: unknown): string {
@@ -24,32 +25,37 @@ function templateOf(a: unknown, b: unknown): string {
  * a buffer: held in the request's tail buffer. At the tail's release level the request's held
  * records are written first, so they arrive before the record that released them.
  */
-function gate(state: LoggerState, n: number): TailBuffer | boolean {
+function gate(state: LoggerState, n: number, span?: SpanContextLike | null): TailBuffer | boolean {
   const core = state.core;
   const tail = core.tail;
   if (n < state.threshold) {
     // Below the level: only a request's tail buffer wants it (`floor` let it this far).
     const buffer = tail?.current();
-    return buffer === undefined || sampledOut(state, n) ? false : buffer;
+    return buffer === undefined || sampledOut(state, n, span) ? false : buffer;
   }
-  return passes(state, n);
+  return passes(state, n, span);
 }
 
 /**
  * A record at or above the level: `false` when trace sampling skips it; at the tail's release
  * level, the request's held records are written first.
  */
-function passes(state: LoggerState, n: number): boolean {
-  if (sampledOut(state, n)) return false;
+function passes(state: LoggerState, n: number, span?: SpanContextLike | null): boolean {
+  if (sampledOut(state, n, span)) return false;
   const tail = state.core.tail;
   if (tail !== undefined && n >= tail.releaseFrom) tail.current()?.release();
   return true;
 }
 
-/** Trace-based sampling: whether a record at `n` in the active span's trace is skipped (and counted). */
-function sampledOut(state: LoggerState, n: number): boolean {
+/**
+ * Trace-based sampling: whether a record at `n` is skipped (and counted). `span`: the record's
+ * own span context when it brings one (an integration's record; `null`: none), else the
+ * active span's.
+ */
+function sampledOut(state: LoggerState, n: number, span?: SpanContextLike | null): boolean {
   const sampler = state.core.sampler;
-  return sampler !== undefined && n < sampler.keepFrom && sampler.skips(state.core.spanContext());
+  if (sampler === undefined || n >= sampler.keepFrom) return false;
+  return sampler.skips(span === undefined ? state.core.spanContext() : (span ?? undefined));
 }
 
 /**
@@ -192,7 +198,7 @@ export function emitForeign(state: LoggerState, record: ForeignRecord): void {
     // and is never held; trace sampling and the release of the request's held records still apply.
     const bridged = record.ignoreLevel === true;
     if (!bridged && !(n >= state.floor)) return;
-    const to = bridged ? passes(state, n) : gate(state, n);
+    const to = bridged ? passes(state, n, record.spanContext) : gate(state, n, record.spanContext);
     if (to === false) return;
     if (to !== true) {
       hold(to, state, 'foreign', n, record.severityText, record, undefined, undefined, record.spanContext);

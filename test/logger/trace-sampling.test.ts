@@ -2,6 +2,7 @@ import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOptionError, RequestContext, runWithRequestContext } from '../../src/index.js';
+import { EMIT_FOREIGN } from '../../src/logger/logger.js';
 import { createTestLogger } from '../../src/testing/index.js';
 import { installContextManager } from '../helpers/otel-context.js';
 
@@ -80,6 +81,45 @@ describe("sampling: 'trace' (OTel trace_based) with the SDK's TraceIdRatioBasedS
     expect(records.map((r) => r.body)).toEqual(['failed']);
     expect(logger.stats().sampledOut).toBe(1);
     expect(logger.stats().tail.buffered).toBe(0);
+  });
+
+  it('decides a bridged record by its own span context, not the span active where it is written', () => {
+    const { logger, records } = createTestLogger({ level: 'debug', sampling: 'trace' });
+    const own = (traceFlags: number) => ({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags,
+    });
+    const unsampled = new BasicTracerProvider({ sampler: new TraceIdRatioBasedSampler(0) }).getTracer('t');
+    // Its own span is unsampled; none is active: skipped.
+    logger[EMIT_FOREIGN]({
+      severityNumber: 5,
+      severityText: 'DEBUG',
+      body: 'own unsampled',
+      spanContext: own(0),
+    });
+    unsampled.startActiveSpan('op', (span) => {
+      // Its own span is sampled, the active one is not: kept.
+      logger[EMIT_FOREIGN]({
+        severityNumber: 5,
+        severityText: 'DEBUG',
+        body: 'own sampled',
+        spanContext: own(1),
+      });
+      // It says it has no span (`null`): not in a trace, kept whatever is active.
+      logger[EMIT_FOREIGN]({ severityNumber: 5, severityText: 'DEBUG', body: 'no span', spanContext: null });
+      // Bridged records whose source filtered them (`ignoreLevel`) are decided the same way.
+      logger[EMIT_FOREIGN]({
+        severityNumber: 5,
+        severityText: 'DEBUG',
+        body: 'bridged, own unsampled',
+        spanContext: own(0),
+        ignoreLevel: true,
+      });
+      span.end();
+    });
+    expect(records.map((r) => r.body)).toEqual(['own sampled', 'no span']);
+    expect(logger.stats().sampledOut).toBe(2);
   });
 
   it('is off by default: unsampled traces keep every record', () => {
