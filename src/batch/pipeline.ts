@@ -51,6 +51,7 @@ import { type BuildDropSummary, type DropCounts, DropSummary } from './drop-summ
 import { createDrops, type Drops } from './drops.js';
 import { type Entry, framedSize, LOW_WATER, MemoryQueue } from './memory-queue.js';
 import { type BatchConfig, DEFAULT_PIPELINE_CONFIG, type Overflow, type PipelineConfig } from './options.js';
+import { clampDelay, withDeadline } from './process-hooks.js';
 import { type DrainResult, Replayer } from './replay.js';
 import { Spill } from './spill.js';
 import type { QueuedRecord, RecordSink } from './types.js';
@@ -90,9 +91,6 @@ export interface PipelineSink extends RecordSink {
   readonly unreportedDrops: boolean;
   readonly closed: boolean;
 }
-
-/** Largest delay a Node.js timer takes (2^31 - 1 ms); a longer one fires after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function createPipeline(deps: PipelineDeps): PipelineSink {
   return new Pipeline(deps);
@@ -526,14 +524,15 @@ class Pipeline implements PipelineSink {
       if (!late) await this.#finalSummary();
       return left;
     })();
-    const deadline = timeout(timeoutMs);
-    let left = await Promise.race([work, deadline.promise]);
-    if (left === 'timeout') {
+    // Held (not unref'd), on purpose: podlog's other timers are (retry backoff included), so
+    // during an outage this timer is what keeps `await log.shutdown()` from being cut short by
+    // an empty event loop; it holds the process for the deadline at most.
+    let left = await withDeadline(work, timeoutMs, true);
+    if (left === undefined) {
       late = true;
       await this.#afterDeadline(timeoutMs);
       left = 'deadline';
     }
-    deadline.cancel();
     this.#summary.stop();
     await this.#step('replay stop', () => this.#replayer?.stop());
     await this.#step('spill', () => this.#spill.idle());
@@ -557,9 +556,7 @@ class Pipeline implements PipelineSink {
     const appends = this.#readyToDisk();
     for (const controller of this.#sending.values()) controller.abort();
     await appends;
-    const grace = timeout(this.#abortGraceMs);
-    await Promise.race([this.#settled(), grace.promise]);
-    grace.cancel();
+    await withDeadline(this.#settled(), this.#abortGraceMs, true);
     await this.#step('replay stop', () => stopReplay);
   }
 
@@ -614,19 +611,6 @@ class Pipeline implements PipelineSink {
 }
 
 /**
- * The shutdown deadline. Not unref'd, on purpose: podlog's other timers are (retry backoff
- * included), so during an outage this timer is what keeps `await log.shutdown()` from being
- * cut short by an empty event loop; it holds the process for the deadline at most.
- */
-function timeout(ms: number): { promise: Promise<'timeout'>; cancel: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
-}
-
-/**
  * The deadline of a `shutdown({ timeoutMs })` call: a number of ms from 0 to 2^31 - 1 (longer
  * is clamped: a Node.js timer would fire after 1 ms), or the configured default for anything
  * else (a log call site must not be able to break shutdown with a bad argument).
@@ -637,5 +621,5 @@ function shutdownTimeout(value: unknown, fallback: number, diag: Diag): number {
     diag.warn('shutdown-timeout', `shutdown({ timeoutMs }) takes a number of ms; using ${fallback}`);
     return fallback;
   }
-  return Math.min(Math.max(0, value), MAX_TIMER_MS);
+  return clampDelay(value);
 }
