@@ -51,7 +51,7 @@ import { type BuildDropSummary, type DropCounts, DropSummary } from './drop-summ
 import { createDrops, type Drops } from './drops.js';
 import { type Entry, framedSize, LOW_WATER, MemoryQueue } from './memory-queue.js';
 import { type BatchConfig, DEFAULT_PIPELINE_CONFIG, type Overflow, type PipelineConfig } from './options.js';
-import { clampDelay, withDeadline } from './process-hooks.js';
+import { clampDelay, type ExitParticipant, withDeadline } from './process-hooks.js';
 import { type DrainResult, Replayer } from './replay.js';
 import { Spill } from './spill.js';
 import type { QueuedRecord, RecordSink } from './types.js';
@@ -80,17 +80,7 @@ export interface PipelineDeps {
 }
 
 /** The pipeline's sink, plus what the process hooks need. */
-export interface PipelineSink extends RecordSink {
-  /** Records in memory (loose, batched, in flight, on their way to disk). */
-  readonly queuedRecords: number;
-  /** Records written so far (grows with every `write`; the exit hooks watch it for activity). */
-  readonly written: number;
-  /** `flush()`, after writing the summary of the drops not reported yet (the `beforeExit` hook). */
-  flushBeforeExit(): Promise<void>;
-  /** True when drops are counted that no summary reported yet. */
-  readonly unreportedDrops: boolean;
-  readonly closed: boolean;
-}
+export interface PipelineSink extends RecordSink, ExitParticipant {}
 
 export function createPipeline(deps: PipelineDeps): PipelineSink {
   return new Pipeline(deps);
@@ -273,10 +263,6 @@ class Pipeline implements PipelineSink {
 
   get unreportedDrops(): boolean {
     return !this.#closed && this.#summary.unreported;
-  }
-
-  get closed(): boolean {
-    return this.#closed;
   }
 
   stats(): StatsSnapshot {

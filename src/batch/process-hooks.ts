@@ -19,17 +19,18 @@
 
 import { MAX_TIMER_MS } from '../config/validate.js';
 
+/** What the hooks need of a sink (the pipeline's). */
 export interface ExitParticipant {
-  /** Records still in memory. */
+  /** Records still in memory (loose, batched, in flight, on their way to disk). */
   readonly queuedRecords: number;
   /** Records written so far; `beforeExit` flushes again only once it has grown. */
   readonly written: number;
   flush(): Promise<void>;
-  /** `flush`, after writing the summary of the drops not reported yet. */
+  /** `flush`, after writing the summary of the drops not reported yet (the `beforeExit` hook). */
   flushBeforeExit(): Promise<void>;
   /** True when drops are counted that no summary reported yet (`beforeExit` then flushes too). */
   readonly unreportedDrops: boolean;
-  shutdown(options: { timeoutMs: number }): Promise<void>;
+  shutdown(options?: { timeoutMs?: number }): Promise<void>;
   exitSync(): void;
 }
 
