@@ -82,6 +82,7 @@ export interface PipelineDeps {
 /** The pipeline's sink, plus what the process hooks need. */
 export interface PipelineSink extends RecordSink, ExitParticipant {}
 
+/** The batching pipeline over `deps.exporter` (and `deps.spool`): the sink the facade writes to. */
 export function createPipeline(deps: PipelineDeps): PipelineSink {
   return new Pipeline(deps);
 }

@@ -27,6 +27,7 @@ import { createDrops, type Drops } from './drops.js';
 /** Longest pause a spool's `retryAfterMs` hint may ask for. */
 const MAX_UNAVAILABLE_PAUSE_MS = 60_000;
 
+/** What a {@link Replayer} works with: the pipeline's parts, or `podlog spool replay`'s. */
 export interface ReplayerOptions {
   spool: Spool;
   exporter: Exporter;
@@ -59,6 +60,7 @@ export function createReplayer(options: ReplayerOptions): Replayer {
   return new Replayer(options);
 }
 
+/** Replays one spool's backlog (see the file header for the rules and the counters it moves). */
 export class Replayer {
   readonly #spool: Spool;
   readonly #exporter: Exporter;
