@@ -1,8 +1,17 @@
 /**
- * The memory queue's bookkeeping: loose records (the batch being filled), cut batches waiting
- * for a slot, and the record and byte totals of everything in memory, in flight included
- * (the pipeline calls `forget` when a batch leaves memory). Bytes are memory held: a loose
- * record's framed size, a cut batch's `memoryOf(body)` (see body-pool.ts).
+ * The memory queue: loose records (the batch being filled), cut batches waiting for a slot, and
+ * the record and byte totals of everything in memory, in flight included (the pipeline calls
+ * `forget` when a batch leaves memory). Bytes are memory held: a loose record's framed size, a
+ * cut batch's `memoryOf(body)` (see body-pool.ts).
+ *
+ * It also keeps who waits on it:
+ * - `drained()`: callers that back off under pressure wait until the fill is below a low-water
+ *   mark, not merely below full, so a waiter does not wake for one free slot only to hit the
+ *   bound again at once;
+ * - `settled()`: `flush()` waits for exactly the batches cut before it was called (by sequence
+ *   number), not for records logged afterwards (under steady logging the queue is never empty,
+ *   and waiting for "empty" would never end). A batch is settled once it is exported, spooled or
+ *   dropped-and-counted, which may be after it left memory (on its way to disk).
  */
 import { randomUUID } from 'node:crypto';
 import type { Batch } from '../export/types.js';
@@ -12,15 +21,16 @@ import type { QueuedRecord } from './types.js';
 
 export { framedSize } from './loose-records.js';
 
+/** `drained()` resolves below this fill. */
+export const LOW_WATER = 0.5;
+
 /** A cut batch while it is in memory. */
 export interface Entry {
-  /** Order of cutting; `flush()` waits by it. */
+  /** Order of cutting; `settled()` waits by it. */
   readonly seq: number;
   readonly batch: Batch;
   /** Memory it holds: `memoryOf(batch.body)`. */
   readonly bytes: number;
-  /** Aborts its export at the shutdown deadline. */
-  controller?: AbortController;
 }
 
 export interface QueueLimits {
@@ -30,113 +40,193 @@ export interface QueueLimits {
   batchBytes: number;
 }
 
-export class MemoryQueue {
-  /** Records in memory: loose, cut and waiting, or in flight. */
-  records = 0;
-  /** Bytes in memory, same scope. */
-  bytes = 0;
-  /** Cut batches waiting for a slot, oldest first. */
-  ready: Entry[] = [];
-  /** The batch being filled, copied in as it arrives (see loose-records.ts). */
-  private readonly loose: LooseRecords;
-  private looseBytes = 0;
-  private seq = 0;
-  private readonly pool: BodyPool;
-  private readonly alloc = (size: number) => this.pool.take(size);
+interface SettleWaiter {
+  seq: number;
+  resolve: () => void;
+}
 
-  constructor(readonly limits: QueueLimits) {
-    this.pool = new BodyPool(Math.min(limits.maxBytes / 4, 4 * limits.batchBytes));
-    this.loose = new LooseRecords(limits.batchBytes);
+export class MemoryQueue {
+  readonly #limits: QueueLimits;
+  /** Records in memory: loose, cut and waiting, or in flight. */
+  #records = 0;
+  /** Bytes in memory, same scope. */
+  #bytes = 0;
+  /** Cut batches waiting for a slot, oldest first. */
+  #ready: Entry[] = [];
+  /** The batch being filled, copied in as it arrives (see loose-records.ts). */
+  readonly #loose: LooseRecords;
+  #looseBytes = 0;
+  #seq = 0;
+  readonly #pool: BodyPool;
+  readonly #alloc = (size: number) => this.#pool.take(size);
+  /** Sequence numbers of the batches cut and not settled yet. */
+  readonly #unsettled = new Set<number>();
+  #settleWaiters: SettleWaiter[] = [];
+  #drainWaiters: Array<() => void> = [];
+
+  constructor(limits: QueueLimits) {
+    this.#limits = limits;
+    this.#pool = new BodyPool(Math.min(limits.maxBytes / 4, 4 * limits.batchBytes));
+    this.#loose = new LooseRecords(limits.batchBytes);
   }
 
-  /** Sequence number of the last batch cut. */
-  get lastSeq(): number {
-    return this.seq;
+  /** Records in memory: loose, cut and waiting, or in flight. */
+  get records(): number {
+    return this.#records;
+  }
+
+  /** Bytes in memory, same scope. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   get looseCount(): number {
-    return this.loose.length;
+    return this.#loose.length;
+  }
+
+  /** Cut batches waiting for a slot. */
+  get readyCount(): number {
+    return this.#ready.length;
+  }
+
+  /** The oldest batch waiting for a slot, left in place. */
+  oldestReady(): Entry | undefined {
+    return this.#ready[0];
+  }
+
+  /** Takes the oldest batch waiting for a slot (it still counts in memory until `forget`). */
+  nextReady(): Entry | undefined {
+    return this.#ready.shift();
+  }
+
+  /** Takes every batch waiting for a slot (they still count in memory until `forget`). */
+  takeReady(): Entry[] {
+    const ready = this.#ready;
+    this.#ready = [];
+    return ready;
   }
 
   /** Fill 0..1: the larger of the record and byte ratios. */
   fill(): number {
-    return Math.min(1, Math.max(this.records / this.limits.maxRecords, this.bytes / this.limits.maxBytes));
+    return Math.min(
+      1,
+      Math.max(this.#records / this.#limits.maxRecords, this.#bytes / this.#limits.maxBytes),
+    );
   }
 
   /** True when one more record of `size` bytes stays within both bounds. */
   fits(size: number): boolean {
-    return this.records + 1 <= this.limits.maxRecords && this.bytes + size <= this.limits.maxBytes;
+    return this.#records + 1 <= this.#limits.maxRecords && this.#bytes + size <= this.#limits.maxBytes;
   }
 
   /** True when adding `size` bytes would push the loose records over the batch byte limit. */
   wouldOverflowBatch(size: number): boolean {
-    return this.loose.length > 0 && this.looseBytes + size > this.limits.batchBytes;
+    return this.#loose.length > 0 && this.#looseBytes + size > this.#limits.batchBytes;
   }
 
   /** Takes a copy of the record's bytes: the record itself is not kept. */
   add(record: QueuedRecord, size: number): void {
-    this.loose.push(record, size);
-    this.looseBytes += size;
-    this.records++;
-    this.bytes += size;
+    this.#loose.push(record, size);
+    this.#looseBytes += size;
+    this.#records++;
+    this.#bytes += size;
   }
 
   /** True when the loose records make a full batch. */
   batchFull(): boolean {
-    return this.loose.length >= this.limits.batchRecords || this.looseBytes >= this.limits.batchBytes;
+    return this.#loose.length >= this.#limits.batchRecords || this.#looseBytes >= this.#limits.batchBytes;
   }
 
   /**
-   * Frames the loose records into a batch at the end of `ready`. The bookkeeping changes only
-   * once the batch exists. If framing throws (a bug, or memory refused), the loose records are
-   * discarded and `lost(n)` is called for the caller to count them: nothing vanishes uncounted,
-   * and a batch that cannot be framed cannot jam the queue (every later cut would throw too).
+   * Frames the loose records into a batch at the end of the ready ones, unsettled until
+   * `settle`. The bookkeeping changes only once the batch exists. If framing throws (a bug, or
+   * memory refused), the loose records are discarded and `lost(n)` is called for the caller to
+   * count them: nothing vanishes uncounted, and a batch that cannot be framed cannot jam the
+   * queue (every later cut would throw too).
    */
   cut(lost: (n: number) => void): Entry | undefined {
     let framed: { body: Uint8Array; count: number } | undefined;
     try {
-      framed = this.loose.frame(this.alloc);
+      framed = this.#loose.frame(this.#alloc);
     } catch {
-      const n = this.loose.discard();
-      this.records -= n;
-      this.bytes -= this.looseBytes;
-      this.looseBytes = 0;
+      const n = this.#loose.discard();
+      this.#records -= n;
+      this.#bytes -= this.#looseBytes;
+      this.#looseBytes = 0;
       lost(n);
       return undefined;
     }
     if (!framed) return undefined;
     const { body, count } = framed;
-    this.bytes -= this.looseBytes;
-    this.looseBytes = 0;
+    this.#bytes -= this.#looseBytes;
+    this.#looseBytes = 0;
     const entry: Entry = {
-      seq: ++this.seq,
+      seq: ++this.#seq,
       batch: { id: randomUUID(), count, body },
       bytes: memoryOf(body),
     };
-    this.bytes += entry.bytes;
-    this.ready.push(entry);
+    this.#bytes += entry.bytes;
+    this.#ready.push(entry);
+    this.#unsettled.add(entry.seq);
     return entry;
   }
 
   /** Drops the oldest loose record (drop-oldest with no batch waiting). False if none. */
   dropOldestLoose(): boolean {
-    const n = this.loose.dropOldest();
+    const n = this.#loose.dropOldest();
     if (n < 0) return false;
-    this.looseBytes -= n;
-    this.bytes -= n;
-    this.records--;
+    this.#looseBytes -= n;
+    this.#bytes -= n;
+    this.#records--;
     return true;
   }
 
   /** The batch left memory (exported, spooled, dropped). */
   forget(entry: Entry): void {
-    this.records -= entry.batch.count;
-    this.bytes -= entry.bytes;
+    this.#records -= entry.batch.count;
+    this.#bytes -= entry.bytes;
   }
 
   /** The batch was dropped before anyone saw its body: the buffer can be reused. */
   recycle(entry: Entry): void {
     this.forget(entry);
-    this.pool.give(entry.batch.body);
+    this.#pool.give(entry.batch.body);
+  }
+
+  /** The batch is exported, spooled or dropped-and-counted: `settled()` waits no longer for it. */
+  settle(entry: Entry): void {
+    if (!this.#unsettled.delete(entry.seq) || this.#settleWaiters.length === 0) return;
+    // Batches settle roughly in order and there are at most a few hundred: a scan is fine.
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const s of this.#unsettled) if (s < oldest) oldest = s;
+    const keep: SettleWaiter[] = [];
+    for (const w of this.#settleWaiters) {
+      if (w.seq < oldest) w.resolve();
+      else keep.push(w);
+    }
+    this.#settleWaiters = keep;
+  }
+
+  /** Resolves once every batch cut so far is settled. */
+  settled(): Promise<void> {
+    // Every unsettled batch was cut so far: any of them is one to wait for.
+    if (this.#unsettled.size === 0) return Promise.resolve();
+    const seq = this.#seq;
+    return new Promise((resolve) => this.#settleWaiters.push({ seq, resolve }));
+  }
+
+  /** Resolves once the fill is below {@link LOW_WATER} (at once when it already is). */
+  drained(): Promise<void> {
+    if (this.fill() < LOW_WATER) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /** Memory went down: resolves every `drained()` waiter if the fill is now below {@link LOW_WATER}. */
+  wakeDrained(): void {
+    if (this.#drainWaiters.length > 0 && this.fill() < LOW_WATER) {
+      const woken = this.#drainWaiters;
+      this.#drainWaiters = [];
+      for (const w of woken) w();
+    }
   }
 }

@@ -1,13 +1,13 @@
 /**
  * The batching pipeline: one bounded memory queue (records and bytes), batches cut by count,
  * bytes and delay, several in flight, overflow policy, spool hand-off and replay, flush and
- * shutdown. This file wires the parts and is the sink; the parts:
+ * shutdown. The `Pipeline` is the sink; it admits records (size check, overflow policy, cutting
+ * batches), sends them (up to `concurrency` exports at once, shared with spool replay so that
+ * neither starves), settles each outcome and ends. Its parts:
  *
- * - intake.ts: admission, overflow policy, cutting batches;
- * - dispatcher.ts: exports in flight (live and replay) and their outcomes;
+ * - memory-queue.ts: what is in memory, `drained()` and `settled()`;
  * - spill.ts / replay.ts: to and from the spool;
- * - shutdown.ts: `shutdown` with its deadline, and `exitSync`;
- * - drain-waiters.ts: `drained()`.
+ * - drops.ts / drop-summary.ts: counting a drop, and the record that reports drops.
  *
  * Memory: every record from `write()` until it is exported, spooled or dropped counts against
  * `queue.maxRecords` / `queue.maxBytes`: loose records, cut batches waiting for a slot, and
@@ -19,30 +19,42 @@
  * - export outcome: `queued -= n` and `exported += n` / `dropped[reason] += n`;
  * - to the spool: `queued -= n; spooled += n` once `append` resolved true, else `dropped.disk_error`;
  * - undelivered without a spool: `dropped.retries_exhausted` (or `shutdown` after the deadline);
- * - overflow drops: `dropped.queue_full`. Replay moves are in `replay.ts`;
+ * - overflow drops: `dropped.queue_full` (`drop-newest`: the record; `drop-oldest`: the oldest
+ *   batch or loose record). Replay moves are in `replay.ts`;
  * - a record the facade could not encode (`discard`), or a batch that could not be framed:
  *   `dropped.encode_error`.
  * Every drop goes through drops.ts (one diagnostic line per reason, rate-limited).
+ *
+ * Ending, three ways:
+ * - `shutdown(timeoutMs)`: stop taking records, send what is in memory, then the spool's
+ *   backlog (an earlier run's too) while the backend takes it, then the summary of the drops
+ *   not reported yet, all within the deadline; after it, what is still in memory goes to the
+ *   spool or is dropped as `shutdown`, exports in flight are aborted and get a short grace to
+ *   return. Then the exporter, the spill and the spool are closed, in that order (each may
+ *   still feed the next). It never rejects: a step that fails is reported through the diag,
+ *   the remaining steps still run, and `onClosed` (which removes the exit hooks) always runs.
+ * - `exitSync()`: for `process.exit()` and fatal exceptions, where no promise will ever settle:
+ *   the pending drop summary and everything in memory, in flight included, are written to the
+ *   spool synchronously.
+ * - `flush()`: what is in memory, then the spool's backlog within the deadline while the
+ *   backend takes it; `flushBeforeExit` writes the pending drop summary first.
+ * Both ends write one account line through the diag (`accepted N, exported N, spooled N,
+ * dropped N (reason N, …)`) when anything was dropped or is left in the spool: the
+ * rate-limited drop lines may have shown only part of the loss.
  */
 import type { Diag } from '../diag.js';
-import type { Exporter } from '../export/types.js';
+import type { Exporter, ExportOutcome } from '../export/types.js';
 import type { ReplayPacer } from '../spool/pacer.js';
 import type { Spool } from '../spool/types.js';
-import type { Counters, StatsSnapshot } from '../stats.js';
-import { createDispatcher } from './dispatcher.js';
-import { createDrainWaiters, LOW_WATER } from './drain-waiters.js';
-import { type BuildDropSummary, createDropSummary } from './drop-summary.js';
-import { createDrops } from './drops.js';
-import { createFlushTracker } from './flush-tracker.js';
-import { createIntake } from './intake.js';
-import { framedSize, MemoryQueue } from './memory-queue.js';
-import { type BatchConfig, DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './options.js';
-import { createReplayer, type Replayer } from './replay.js';
-import { createShutdown } from './shutdown.js';
-import { createSpill } from './spill.js';
-import type { RecordSink } from './types.js';
-
-export { LOW_WATER } from './drain-waiters.js';
+import { type Counters, DROP_REASONS, type DropReason, type StatsSnapshot } from '../stats.js';
+import { type BuildDropSummary, type DropCounts, DropSummary } from './drop-summary.js';
+import { createDrops, type Drops } from './drops.js';
+import { type Entry, framedSize, LOW_WATER, MemoryQueue } from './memory-queue.js';
+import { type BatchConfig, DEFAULT_PIPELINE_CONFIG, type Overflow, type PipelineConfig } from './options.js';
+import { clampDelay, type ExitParticipant, withDeadline } from './process-hooks.js';
+import { type DrainResult, Replayer } from './replay.js';
+import { Spill } from './spill.js';
+import type { QueuedRecord, RecordSink } from './types.js';
 
 export interface PipelineDeps {
   batch: BatchConfig;
@@ -68,221 +80,521 @@ export interface PipelineDeps {
 }
 
 /** The pipeline's sink, plus what the process hooks need. */
-export interface PipelineSink extends RecordSink {
-  /** Records in memory (loose, batched, in flight, on their way to disk). */
-  readonly queuedRecords: number;
-  /** Records written so far (grows with every `write`; the exit hooks watch it for activity). */
-  readonly written: number;
-  /** `flush()`, after writing the summary of the drops not reported yet (the `beforeExit` hook). */
-  flushBeforeExit(): Promise<void>;
-  /** True when drops are counted that no summary reported yet. */
-  readonly unreportedDrops: boolean;
-  readonly closed: boolean;
+export interface PipelineSink extends RecordSink, ExitParticipant {}
+
+/** The batching pipeline over `deps.exporter` (and `deps.spool`): the sink the facade writes to. */
+export function createPipeline(deps: PipelineDeps): PipelineSink {
+  return new Pipeline(deps);
 }
 
-/** Largest delay a Node.js timer takes (2^31 - 1 ms); a longer one fires after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-export function createPipeline(deps: PipelineDeps): PipelineSink {
-  const { exporter, spool, counters, diag } = deps;
-  const cfg = deps.pipeline ?? DEFAULT_PIPELINE_CONFIG;
-  const maxRecords = cfg.queue.maxRecords;
-  const maxBytes = cfg.queue.maxBytes;
-
-  const queue = new MemoryQueue({
-    maxRecords,
-    maxBytes,
-    // A batch can never be larger than the queue that holds it.
-    batchRecords: Math.min(deps.batch.maxRecords, maxRecords),
-    batchBytes: Math.min(deps.batch.maxBytes, maxBytes),
-  });
-  const fill = () => queue.fill();
-  const tracker = createFlushTracker();
-  const drainWaiters = createDrainWaiters(fill);
-  const drops = createDrops({ counters, diag, ownDropped: (reason, n) => summary.absorb(reason, n) });
-  let written = 0;
+class Pipeline implements PipelineSink {
+  // The queue copies each record into its batch buffer (loose-records.ts); nothing keeps `bytes`.
+  readonly copiesBytes = true;
+  readonly #exporter: Exporter;
+  readonly #spool: Spool | undefined;
+  readonly #counters: Counters;
+  readonly #diag: Diag;
+  readonly #cfg: PipelineConfig;
+  readonly #maxDelayMs: number;
+  readonly #overflow: Overflow;
+  readonly #buildDropSummary: BuildDropSummary;
+  readonly #abortGraceMs: number;
+  readonly #onClosed: (() => void) | undefined;
+  readonly #queue: MemoryQueue;
+  readonly #drops: Drops;
+  readonly #replayer: Replayer | undefined;
+  readonly #spill: Spill;
+  readonly #summary: DropSummary;
+  #written = 0;
   // The last export that came back (live or replay) left records undelivered: delivery is down.
-  let failing = false;
-  const delivering = (ok: boolean) => {
-    failing = !ok;
-  };
+  #failing = false;
+  /** Cuts the loose records after `batch.maxDelayMs`. */
+  #timer: NodeJS.Timeout | undefined;
+  /** The resource of the last record taken, for the drop summary. */
+  #lastResource: QueuedRecord['resource'] | undefined;
+  /** Live batches being exported, and what aborts each. */
+  readonly #sending = new Map<Entry, AbortController>();
+  #liveSinceReplay = 0;
+  /** The shutdown deadline passed: undelivered records from now on count as `shutdown`. */
+  #deadlinePassed = false;
+  /** `shutdown` or `exitSync` began: new records are refused. */
+  #closed = false;
+  /** `exitSync` ran: nothing new starts and late outcomes are ignored (their batches went to disk). */
+  #exited = false;
+  #accounted = false;
+  #shutdownPromise: Promise<void> | undefined;
 
-  // The parts call each other back (an outcome frees memory, which wakes the dispatcher, which
-  // may start a replay, ...): the callbacks below are only invoked after everything is built.
-  const spill = createSpill({
-    spool,
-    counters,
-    drops,
-    budget: { records: maxRecords, bytes: maxBytes },
-    onSettled: () => released(),
-    onAppended: () => replayer?.noteAppended(),
-  });
-
-  const replayer: Replayer | undefined = spool
-    ? createReplayer({
-        spool,
-        exporter,
-        counters,
-        drops,
-        diag,
-        retryMs: deps.replayRetryMs ?? 1000,
-        pacer: deps.replayPacer,
-        wake: () => {
-          summary.check();
-          dispatcher.dispatch();
-        },
-        delivering,
-      })
-    : undefined;
-
-  const dispatcher = createDispatcher({
-    queue,
-    exporter,
-    replayer,
-    spill,
-    tracker,
-    counters,
-    drops,
-    diag,
-    concurrency: cfg.concurrency,
-    closed: () => lifecycle.closed,
-    released: () => released(),
-    delivering,
-  });
-  const summary = createDropSummary({
-    counters,
-    build: deps.buildDropSummary,
-    intervalMs: deps.dropSummaryIntervalMs ?? 10_000,
-    // Only while delivery works: a summary written into an outage would be dropped in turn.
-    calm: () => !lifecycle.closed && fill() < LOW_WATER && exporter.healthy && !failing,
-    resource: () => intake.lastResource,
-    emit: (record, last) => {
-      // Never at the cost of a user's record (no overflow policy for it), and never mixed into
-      // a user's batch: alone in its batch, its own drops are known (and not summarized). The
-      // last one (flush, shutdown, exit) may go over the queue's limit by this one record.
-      if (!last && !queue.fits(framedSize(record))) return false;
-      // Without a spool to keep it, the last one is not written into a known outage: it could
-      // only be dropped (the account line at the end has the totals).
-      if (last && !spool && (failing || !exporter.healthy)) return false;
-      counters.accepted++;
-      counters.queued++;
-      intake.cut();
-      // The summary alone may fill a batch (tiny batch limits): then enqueue has cut it already.
-      const entry = intake.enqueue(record, last) ?? intake.cut();
-      if (entry) drops.markOwn(entry.batch);
-      return true;
-    },
-  });
-
-  const intake = createIntake({
-    queue,
-    overflow: cfg.overflow ?? (spool ? 'spool' : 'drop-newest'),
-    maxBytes,
-    maxDelayMs: deps.batch.maxDelayMs,
-    spill,
-    tracker,
-    drops,
-    dropped: () => summary.check(),
-    dispatch: () => dispatcher.dispatch(),
-  });
-
-  const lifecycle = createShutdown({
-    counters,
-    queue,
-    intake,
-    dispatcher,
-    replayer,
-    summary,
-    spill,
-    tracker,
-    exporter,
-    spool,
-    diag,
-    abortGraceMs: deps.abortGraceMs ?? 1000,
-    released: () => released(),
-    onClosed: deps.onClosed,
-    deliveryWorks: () => exporter.healthy && !failing,
-  });
-
-  /** Memory went down: wake `drained()` waiters, maybe write the drop summary, send more. */
-  function released(): void {
-    drainWaiters.wake();
-    summary.check();
-    dispatcher.dispatch();
+  constructor(deps: PipelineDeps) {
+    const { exporter, spool, counters, diag } = deps;
+    const cfg = deps.pipeline ?? DEFAULT_PIPELINE_CONFIG;
+    const { maxRecords, maxBytes } = cfg.queue;
+    this.#exporter = exporter;
+    this.#spool = spool;
+    this.#counters = counters;
+    this.#diag = diag;
+    this.#cfg = cfg;
+    this.#maxDelayMs = deps.batch.maxDelayMs;
+    this.#overflow = cfg.overflow ?? (spool ? 'spool' : 'drop-newest');
+    this.#buildDropSummary = deps.buildDropSummary;
+    this.#abortGraceMs = deps.abortGraceMs ?? 1000;
+    this.#onClosed = deps.onClosed;
+    this.#queue = new MemoryQueue({
+      maxRecords,
+      maxBytes,
+      // A batch can never be larger than the queue that holds it.
+      batchRecords: Math.min(deps.batch.maxRecords, maxRecords),
+      batchBytes: Math.min(deps.batch.maxBytes, maxBytes),
+    });
+    this.#drops = createDrops({ counters, diag, ownDropped: (reason, n) => this.#summary.absorb(reason, n) });
+    this.#replayer = spool
+      ? new Replayer({
+          spool,
+          exporter,
+          counters,
+          drops: this.#drops,
+          diag,
+          retryMs: deps.replayRetryMs ?? 1000,
+          pacer: deps.replayPacer,
+          wake: () => {
+            this.#summary.check();
+            this.#dispatch();
+          },
+          delivering: (ok) => {
+            this.#failing = !ok;
+          },
+        })
+      : undefined;
+    this.#spill = new Spill(
+      spool,
+      counters,
+      this.#drops,
+      { records: maxRecords, bytes: maxBytes },
+      { settled: () => this.#released(), appended: () => this.#replayer?.noteAppended() },
+    );
+    this.#summary = new DropSummary(counters, deps.dropSummaryIntervalMs ?? 10_000, {
+      // Only while delivery works: a summary written into an outage would be dropped in turn.
+      calm: () => !this.#closed && this.#queue.fill() < LOW_WATER && this.#deliveryWorks(),
+      write: (counts, last) => this.#writeSummary(counts, last),
+    });
+    // Batches left by an earlier process replay without waiting for the first log call.
+    if (this.#replayer) queueMicrotask(() => this.#dispatch());
   }
 
-  // Batches left by an earlier process replay without waiting for the first log call.
-  if (replayer) queueMicrotask(() => dispatcher.dispatch());
+  write(record: QueuedRecord): void {
+    this.#written++;
+    this.#counters.accepted++;
+    if (this.#closed) {
+      this.#drops.unqueued('after_shutdown', 1);
+      return;
+    }
+    this.#counters.queued++;
+    try {
+      this.#enqueue(record);
+    } catch (err) {
+      // `write` never throws. What can throw is copying the record in (before the queue
+      // counts it): it is lost, and counted.
+      this.#drops.fromQueue('encode_error', 1);
+      this.#diag.error('pipeline', `a record could not be queued: ${(err as Error)?.name}`);
+    }
+  }
 
-  return {
-    write(record) {
-      written++;
-      counters.accepted++;
-      if (lifecycle.closed) {
-        drops.unqueued('after_shutdown', 1);
-        return;
+  discard(reason: 'encode_error'): void {
+    this.#written++;
+    this.#counters.accepted++;
+    this.#drops.unqueued(reason, 1);
+  }
+
+  get pressure(): number {
+    return this.#queue.fill();
+  }
+
+  drained(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return this.#queue.drained();
+  }
+
+  flush(): Promise<void> {
+    return this.#flush(this.#cfg.shutdownTimeoutMs);
+  }
+
+  /** Idempotent: every call gets the first call's promise. */
+  shutdown(options?: { timeoutMs?: number }): Promise<void> {
+    const timeoutMs = shutdownTimeout(options?.timeoutMs, this.#cfg.shutdownTimeoutMs, this.#diag);
+    this.#shutdownPromise ??= this.#shutdown(timeoutMs).catch((err) => {
+      this.#diag.error('shutdown', `shutdown failed: ${(err as Error)?.message ?? String(err)}`);
+    });
+    return this.#shutdownPromise;
+  }
+
+  exitSync(): void {
+    if (this.#exited) return;
+    // Before cut(): nothing new starts on the wire now.
+    this.#exited = true;
+    const inFlight = [...this.#sending.keys()];
+    this.#sending.clear();
+    this.#closed = true;
+    // Into memory, so it goes to the spool with the rest; without a spool it could only be
+    // dropped, so it is not written.
+    if (this.#spool) this.#summary.flushPending();
+    this.#cut();
+    this.#summary.stop();
+    for (const e of [...this.#queue.takeReady(), ...inFlight]) {
+      this.#queue.forget(e);
+      this.#spill.toDiskSync(e.batch, 'shutdown');
+      // Settled: a flush() or shutdown() called after this must not wait for these.
+      this.#queue.settle(e);
+    }
+    this.#spill.flushSync();
+    this.#account();
+    this.#onClosed?.();
+  }
+
+  async flushBeforeExit(): Promise<void> {
+    if (!this.#closed) this.#summary.flushPending();
+    await this.#flush(this.#cfg.shutdownTimeoutMs);
+  }
+
+  get queuedRecords(): number {
+    return this.#queue.records + this.#spill.records;
+  }
+
+  get written(): number {
+    return this.#written;
+  }
+
+  get unreportedDrops(): boolean {
+    return !this.#closed && this.#summary.unreported;
+  }
+
+  stats(): StatsSnapshot {
+    let inFlight = 0;
+    for (const entry of this.#sending.keys()) inFlight += entry.batch.count;
+    const snapshot = this.#counters.snapshot({
+      records: this.#queue.records,
+      bytes: this.#queue.bytes,
+      maxRecords: this.#cfg.queue.maxRecords,
+      maxBytes: this.#cfg.queue.maxBytes,
+      fill: this.#queue.fill(),
+      inFlight,
+    });
+    if (this.#spool !== undefined) snapshot.spoolBytes = this.#spool.pending.bytes;
+    return snapshot;
+  }
+
+  /** True while the backend takes records: healthy, and the last export delivered. */
+  #deliveryWorks(): boolean {
+    return this.#exporter.healthy && !this.#failing;
+  }
+
+  /** Memory went down: wake `drained()` waiters, maybe write the drop summary, send more. */
+  #released(): void {
+    this.#queue.wakeDrained();
+    this.#summary.check();
+    this.#dispatch();
+  }
+
+  // --- Admission -------------------------------------------------------------------------
+
+  /**
+   * Takes one record (already counted `queued`), or drops and counts it. Returns the batch the
+   * record completed, when it filled one (the batch is cut at once). `overLimit`: taken even
+   * over the queue's limits (podlog's last drop summary; one small record).
+   */
+  #enqueue(record: QueuedRecord, overLimit = false): Entry | undefined {
+    const size = framedSize(record);
+    if (size > this.#cfg.queue.maxBytes) {
+      this.#drops.fromQueue('too_large', 1);
+      this.#summary.check();
+      return undefined;
+    }
+    if (!overLimit && !this.#queue.fits(size) && !this.#makeRoom(size)) {
+      this.#drops.fromQueue('queue_full', 1);
+      return undefined;
+    }
+    this.#lastResource = record.resource;
+    if (this.#queue.wouldOverflowBatch(size)) this.#cut();
+    this.#queue.add(record, size);
+    if (this.#queue.batchFull()) return this.#cut();
+    if (!this.#timer) {
+      this.#timer = setTimeout(() => this.#cut(), this.#maxDelayMs);
+      this.#timer.unref();
+    }
+    return undefined;
+  }
+
+  /** Makes room for one record of `size` bytes per the overflow policy. False: it cannot be kept. */
+  #makeRoom(size: number): boolean {
+    const queue = this.#queue;
+    while (!queue.fits(size)) {
+      if (this.#overflow === 'drop-newest') return false;
+      const oldest = queue.oldestReady();
+      if (!oldest) {
+        if (queue.looseCount === 0) return false; // everything is in flight
+        if (this.#overflow === 'drop-oldest') {
+          queue.dropOldestLoose();
+          this.#drops.fromQueue('queue_full', 1);
+        } else this.#cut(); // spool: turn loose records into a batch that can go to disk
+        continue;
       }
-      counters.queued++;
-      try {
-        intake.enqueue(record);
-      } catch (err) {
-        // `write` never throws. What can throw is copying the record in (before the queue
-        // counts it): it is lost, and counted.
-        drops.fromQueue('encode_error', 1);
-        diag.error('pipeline', `a record could not be queued: ${(err as Error)?.name}`);
+      if (this.#overflow === 'spool' && !this.#spill.hasRoom(oldest.batch)) return false;
+      queue.nextReady();
+      if (this.#overflow === 'drop-oldest') {
+        this.#drops.fromQueue('queue_full', oldest.batch.count, oldest.batch);
+        queue.recycle(oldest);
+        queue.settle(oldest);
+      } else {
+        queue.forget(oldest);
+        this.#spill.toDisk(oldest.batch, 'queue_full').then(() => queue.settle(oldest));
       }
-    },
-    discard(reason) {
-      written++;
-      counters.accepted++;
-      drops.unqueued(reason, 1);
-    },
-    // The queue copies each record into its batch buffer (loose-records.ts); nothing keeps `bytes`.
-    copiesBytes: true,
-    get pressure() {
-      return fill();
-    },
-    drained() {
-      if (lifecycle.closed) return Promise.resolve();
-      return drainWaiters.wait();
-    },
-    flush() {
-      return lifecycle.flush(cfg.shutdownTimeoutMs);
-    },
-    shutdown(options) {
-      return lifecycle.shutdown(shutdownTimeout(options?.timeoutMs, cfg.shutdownTimeoutMs, diag));
-    },
-    exitSync() {
-      lifecycle.exitSync();
-    },
-    flushBeforeExit() {
-      return lifecycle.flushBeforeExit(cfg.shutdownTimeoutMs);
-    },
-    get queuedRecords() {
-      return queue.records + spill.records;
-    },
-    get written() {
-      return written;
-    },
-    get unreportedDrops() {
-      return !lifecycle.closed && summary.unreported;
-    },
-    get closed() {
-      return lifecycle.closed;
-    },
-    stats(): StatsSnapshot {
-      const snapshot = counters.snapshot({
-        records: queue.records,
-        bytes: queue.bytes,
-        maxRecords,
-        maxBytes,
-        fill: fill(),
-        inFlight: dispatcher.inFlightRecords,
-      });
-      if (spool !== undefined) snapshot.spoolBytes = spool.pending.bytes;
-      return snapshot;
-    },
-  };
+    }
+    return true;
+  }
+
+  /** Cuts the loose records into a batch now (flush, shutdown, the delay timer); returns it. */
+  #cut(): Entry | undefined {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    const entry = this.#queue.cut((n) => this.#drops.fromQueue('encode_error', n));
+    if (!entry) return undefined;
+    this.#dispatch();
+    return entry;
+  }
+
+  /**
+   * The drop summary's way in. Never at the cost of a user's record (no overflow policy for
+   * it), and never mixed into a user's batch: alone in its batch, its own drops are known (and
+   * not summarized). The last one (flush, shutdown, exit) may go over the queue's limit by this
+   * one record.
+   */
+  #writeSummary(counts: DropCounts, last: boolean): boolean {
+    const resource = this.#lastResource;
+    if (!resource) return false;
+    const record = this.#buildDropSummary(counts, resource);
+    if (!last && !this.#queue.fits(framedSize(record))) return false;
+    // Without a spool to keep it, the last one is not written into a known outage: it could
+    // only be dropped (the account line at the end has the totals).
+    if (last && !this.#spool && !this.#deliveryWorks()) return false;
+    this.#counters.accepted++;
+    this.#counters.queued++;
+    this.#cut();
+    // The summary alone may fill a batch (tiny batch limits): then enqueue has cut it already.
+    const entry = this.#enqueue(record, last) ?? this.#cut();
+    if (entry) this.#drops.markOwn(entry.batch);
+    return true;
+  }
+
+  // --- Sending ---------------------------------------------------------------------------
+
+  /** Starts exports while slots are free. */
+  #dispatch(): void {
+    if (this.#exited) return;
+    const replayer = this.#replayer;
+    while (this.#sending.size + (replayer?.active ? 1 : 0) < this.#cfg.concurrency) {
+      // A replay takes a slot when no live batch waits, or every other turn, so neither starves.
+      if (
+        replayer &&
+        !this.#closed &&
+        (this.#queue.readyCount === 0 || this.#liveSinceReplay > 0) &&
+        replayer.ready()
+      ) {
+        this.#liveSinceReplay = 0;
+        replayer.start();
+        continue;
+      }
+      const entry = this.#queue.nextReady();
+      if (!entry) return;
+      this.#liveSinceReplay++;
+      this.#send(entry);
+    }
+  }
+
+  #send(entry: Entry): void {
+    const controller = new AbortController();
+    this.#sending.set(entry, controller);
+    this.#exporter
+      .export(entry.batch, { signal: controller.signal })
+      .catch((err): ExportOutcome => {
+        this.#diag.error('pipeline', `exporter rejected (a bug): ${(err as Error)?.message}`);
+        return { exported: 0, dropped: {}, undelivered: [entry.batch] };
+      })
+      .then((outcome) => {
+        // Not in `sending` any more: `exitSync` already put it on disk; ignore the late outcome.
+        if (!this.#sending.delete(entry)) return;
+        this.#queue.forget(entry);
+        const spilled = this.#settleOutcome(entry, outcome);
+        this.#released();
+        return Promise.all(spilled);
+      })
+      .finally(() => this.#queue.settle(entry));
+  }
+
+  /**
+   * Moves the counters for a live batch's outcome; returns the pending spool appends.
+   * Undelivered parts go to the spill (spooled, or dropped as `retries_exhausted`, or
+   * `shutdown` after the deadline).
+   */
+  #settleOutcome(entry: Entry, outcome: ExportOutcome): Promise<void>[] {
+    this.#counters.queued -= outcome.exported;
+    this.#counters.exported += outcome.exported;
+    for (const [reason, n] of Object.entries(outcome.dropped)) {
+      this.#drops.fromQueue(reason as DropReason, n ?? 0, entry.batch);
+    }
+    if (outcome.undelivered.length > 0) this.#failing = true;
+    else if (outcome.exported > 0) this.#failing = false;
+    const fallback: DropReason = this.#deadlinePassed ? 'shutdown' : 'retries_exhausted';
+    return outcome.undelivered.map((part) => this.#spill.toDisk(part, fallback));
+  }
+
+  // --- Ending ----------------------------------------------------------------------------
+
+  /** Waits until everything cut so far is settled (exported, spooled or dropped-and-counted). */
+  #settled(): Promise<void> {
+    this.#cut();
+    return this.#queue.settled();
+  }
+
+  async #flush(timeoutMs: number): Promise<void> {
+    await this.#settled();
+    // Not after shutdown began: it drains the spool itself, within its own deadline.
+    if (this.#replayer && !this.#closed) await this.#replayer.drain(timeoutMs);
+  }
+
+  async #shutdown(timeoutMs: number): Promise<void> {
+    this.#closed = true;
+    try {
+      const left = await this.#drainWithin(timeoutMs);
+      if (this.#counters.spooled > 0) {
+        const why =
+          left === 'deadline' ? 'the shutdown deadline passed' : 'the backend did not take them now';
+        this.#diag.warn(
+          'shutdown-spooled',
+          `shutdown: ${this.#counters.spooled} records left in the spool (${why}); a later process using this spool.dir sends them`,
+        );
+      }
+    } finally {
+      await this.#step('exporter close', () => this.#exporter.close());
+      await this.#step('spill close', () => this.#spill.close());
+      await this.#step('spool close', () => this.#spool?.close());
+      await this.#step('release', () => this.#released());
+      this.#account();
+      await this.#step('exit hooks', () => this.#onClosed?.());
+    }
+  }
+
+  /** Runs one closing step; a failure is reported, never thrown (the next steps must still run). */
+  async #step(what: string, run: () => unknown): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      this.#diag.error(
+        `shutdown-${what}`,
+        `shutdown: ${what} failed: ${(err as Error)?.message ?? String(err)}`,
+      );
+    }
+  }
+
+  /**
+   * Sends what is in memory, then the spool's backlog, then the drop summary, within the
+   * deadline; after it, spools or drops the rest. Resolves with how the backlog drain ended.
+   */
+  async #drainWithin(timeoutMs: number): Promise<DrainResult> {
+    const started = Date.now();
+    let late = false;
+    const work = (async (): Promise<DrainResult> => {
+      await this.#settled();
+      const left = this.#replayer
+        ? await this.#replayer.drain(Math.max(0, timeoutMs - (Date.now() - started)))
+        : 'empty';
+      // Drops late in the process (those of the drain included) reach the backend or the spool.
+      if (!late) await this.#finalSummary();
+      return left;
+    })();
+    // Held (not unref'd), on purpose: podlog's other timers are (retry backoff included), so
+    // during an outage this timer is what keeps `await log.shutdown()` from being cut short by
+    // an empty event loop; it holds the process for the deadline at most.
+    let left = await withDeadline(work, timeoutMs, true);
+    if (left === undefined) {
+      late = true;
+      await this.#afterDeadline(timeoutMs);
+      left = 'deadline';
+    }
+    this.#summary.stop();
+    await this.#step('replay stop', () => this.#replayer?.stop());
+    await this.#step('spill', () => this.#spill.idle());
+    return left;
+  }
+
+  /**
+   * The shutdown deadline passed: what is still in memory goes to the spool or is dropped,
+   * exports in flight are aborted and get `abortGraceMs` to return.
+   */
+  async #afterDeadline(timeoutMs: number): Promise<void> {
+    this.#diag.warn(
+      'shutdown-deadline',
+      `shutdown deadline of ${timeoutMs} ms passed; spooling or dropping the rest`,
+    );
+    const stopReplay = this.#replayer?.stop();
+    // Into memory, and from there to the spool with the rest; without a spool it could only
+    // be dropped (as `shutdown`), so it is not written.
+    if (this.#spool) this.#summary.flushPending();
+    this.#deadlinePassed = true;
+    const appends = this.#readyToDisk();
+    for (const controller of this.#sending.values()) controller.abort();
+    await appends;
+    await withDeadline(this.#settled(), this.#abortGraceMs, true);
+    await this.#step('replay stop', () => stopReplay);
+  }
+
+  /** Moves the batches waiting for a slot to the spool (or drops them as `shutdown`). */
+  #readyToDisk(): Promise<unknown> {
+    this.#cut();
+    const rest = this.#queue.takeReady();
+    for (const entry of rest) this.#queue.forget(entry);
+    return Promise.all(
+      rest.map((e) => this.#spill.toDisk(e.batch, 'shutdown').then(() => this.#queue.settle(e))),
+    );
+  }
+
+  /**
+   * The summary of the drops not reported yet: sent while delivery works; straight to the spool
+   * when the backend is down (sending it would only hold shutdown until its deadline).
+   */
+  async #finalSummary(): Promise<void> {
+    if (this.#deliveryWorks()) {
+      if (this.#summary.flushPending()) await this.#settled();
+    } else if (this.#spool && this.#summary.flushPending()) await this.#readyToDisk();
+  }
+
+  /**
+   * The final account, once: when anything was dropped, is left in the spool or in memory, or
+   * a loss of unknown size was seen. The drop diagnostics are rate-limited per reason; this
+   * line has the totals.
+   */
+  #account(): void {
+    if (this.#accounted) return;
+    this.#accounted = true;
+    const c = this.#counters;
+    const dropped = c.droppedTotal();
+    const unknown = c.lossUnknown.corrupt + c.lossUnknown.rejected;
+    if (dropped === 0 && c.spooled === 0 && c.queued === 0 && unknown === 0) return;
+    const reasons = DROP_REASONS.filter((r) => c.dropped[r] > 0).map((r) => `${r} ${c.dropped[r]}`);
+    const extra = [
+      c.recovered > 0 ? `recovered ${c.recovered} from an earlier process` : '',
+      c.queued > 0 ? `still in memory ${c.queued}` : '',
+      c.lossUnknown.corrupt > 0 ? `${c.lossUnknown.corrupt} spool damages of unknown size` : '',
+      c.lossUnknown.rejected > 0
+        ? `${c.lossUnknown.rejected} batches with an unreadable partial success`
+        : '',
+    ].filter(Boolean);
+    const line =
+      `accepted ${c.accepted}, exported ${c.exported}, spooled ${c.spooled}, dropped ${dropped}` +
+      (reasons.length > 0 ? ` (${reasons.join(', ')})` : '') +
+      (extra.length > 0 ? `; ${extra.join(', ')}` : '');
+    if (dropped > 0 || unknown > 0) this.#diag.warn('account', line);
+    else this.#diag.info('account', line);
+  }
 }
 
 /**
@@ -296,5 +608,5 @@ function shutdownTimeout(value: unknown, fallback: number, diag: Diag): number {
     diag.warn('shutdown-timeout', `shutdown({ timeoutMs }) takes a number of ms; using ${fallback}`);
     return fallback;
   }
-  return Math.min(Math.max(0, value), MAX_TIMER_MS);
+  return clampDelay(value);
 }

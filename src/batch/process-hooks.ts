@@ -17,20 +17,20 @@
  * flush. (Every other podlog timer is unref'd.)
  */
 
-/** Largest delay a Node.js timer takes (2^31 - 1 ms); a longer one fires after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { MAX_TIMER_MS } from '../config/validate.js';
 
+/** What the hooks need of a sink (the pipeline's). */
 export interface ExitParticipant {
-  /** Records still in memory. */
+  /** Records still in memory (loose, batched, in flight, on their way to disk). */
   readonly queuedRecords: number;
   /** Records written so far; `beforeExit` flushes again only once it has grown. */
   readonly written: number;
   flush(): Promise<void>;
-  /** `flush`, after writing the summary of the drops not reported yet. */
+  /** `flush`, after writing the summary of the drops not reported yet (the `beforeExit` hook). */
   flushBeforeExit(): Promise<void>;
   /** True when drops are counted that no summary reported yet (`beforeExit` then flushes too). */
   readonly unreportedDrops: boolean;
-  shutdown(options: { timeoutMs: number }): Promise<void>;
+  shutdown(options?: { timeoutMs?: number }): Promise<void>;
   exitSync(): void;
 }
 
@@ -55,18 +55,24 @@ function maxTimeout(): number {
   return max;
 }
 
-/** A timer delay for `ms`, clamped to what Node.js timers take. */
-function clampDelay(ms: number): number {
+/**
+ * A timer delay for `ms`, clamped to what Node.js timers take (a longer one would fire after
+ * 1 ms).
+ */
+export function clampDelay(ms: number): number {
   return Math.min(Math.max(0, ms), MAX_TIMER_MS);
 }
 
-/** `p`, or nothing after `ms`. `hold`: the deadline keeps the process alive (else unref'd). */
-function withDeadline(p: Promise<void>, ms: number, hold = false): Promise<void> {
+/**
+ * `p`, or undefined after `ms`. `hold`: the deadline keeps the process alive (else unref'd),
+ * for a wait that an otherwise empty event loop must not cut short.
+ */
+export function withDeadline<T>(p: Promise<T>, ms: number, hold = false): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     p,
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, clampDelay(ms));
+    new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), clampDelay(ms));
       if (!hold) timer.unref();
     }),
   ]).finally(() => clearTimeout(timer));

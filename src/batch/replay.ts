@@ -27,7 +27,8 @@ import { createDrops, type Drops } from './drops.js';
 /** Longest pause a spool's `retryAfterMs` hint may ask for. */
 const MAX_UNAVAILABLE_PAUSE_MS = 60_000;
 
-export interface ReplayerDeps {
+/** What a {@link Replayer} works with: the pipeline's parts, or `podlog spool replay`'s. */
+export interface ReplayerOptions {
   spool: Spool;
   exporter: Exporter;
   counters: Counters;
@@ -52,15 +53,92 @@ export interface ReplayerDeps {
  */
 export type DrainResult = 'empty' | 'failed' | 'unhealthy' | 'deadline' | 'stopped';
 
-export interface Replayer {
+type RunResult = 'delivered' | 'empty' | 'failed' | 'stopped';
+
+/** The replayer of `options.spool` (the pipeline's, or `podlog spool replay`'s). */
+export function createReplayer(options: ReplayerOptions): Replayer {
+  return new Replayer(options);
+}
+
+/** Replays one spool's backlog (see the file header for the rules and the counters it moves). */
+export class Replayer {
+  readonly #spool: Spool;
+  readonly #exporter: Exporter;
+  readonly #counters: Counters;
+  readonly #drops: Drops;
+  readonly #diag: Diag;
+  readonly #retryMs: number;
+  readonly #pacer: ReplayPacer | undefined;
+  readonly #wake: () => void;
+  readonly #delivering: (ok: boolean) => void;
+  readonly #now: () => number;
+  // Assume data until `next()` says otherwise: an earlier process may have left batches.
+  #hasData = true;
+  #running: Promise<unknown> | undefined;
+  #pausedUntil = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  #controller: AbortController | undefined;
+  /** Counted batches whose `ack` / `quarantine` rejected: retried before the next lease. */
+  readonly #unsettled: Array<{ id: string; op: () => Promise<void> }> = [];
+
+  constructor(o: ReplayerOptions) {
+    this.#spool = o.spool;
+    this.#exporter = o.exporter;
+    this.#counters = o.counters;
+    this.#drops = o.drops ?? createDrops({ counters: o.counters, diag: o.diag });
+    this.#diag = o.diag;
+    this.#retryMs = o.retryMs;
+    this.#pacer = o.pacer;
+    this.#wake = o.wake;
+    this.#delivering = o.delivering ?? (() => {});
+    this.#now = o.now ?? Date.now;
+  }
+
   /** True while a replay is running (it occupies one concurrency slot). */
-  readonly active: boolean;
+  get active(): boolean {
+    return this.#running !== undefined;
+  }
+
   /** True when a replay may start now. Arms a wake-up timer when it is only waiting for time or health. */
-  ready(): boolean;
+  ready(): boolean {
+    if (this.#stopped || this.#running || (!this.#hasData && this.#unsettled.length === 0)) return false;
+    const wait = this.#pausedUntil - this.#now();
+    if (wait > 0) {
+      this.#arm(wait);
+      return false;
+    }
+    if (!this.#exporter.healthy) {
+      this.#arm(this.#retryMs);
+      return false;
+    }
+    if (this.#pacer) {
+      // The pacer is asked before the slot is taken, so a paced replay never holds a live slot.
+      const p = this.#spool.pending;
+      const paced = this.#pacer.delayFor(p.batches > 0 ? Math.ceil(p.bytes / p.batches) : 0);
+      if (paced > 0) {
+        this.#arm(paced);
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Starts one replay. Call only when `ready()`. */
-  start(): void;
+  start(): void {
+    this.#running = this.#run()
+      .catch((err) => this.#diag.error('replay', `replay failed: ${(err as Error).message}`))
+      .finally(() => {
+        this.#running = undefined;
+        if (!this.#stopped) this.#wake();
+      });
+  }
+
   /** Something was appended: the spool has data again. */
-  noteAppended(): void;
+  noteAppended(): void {
+    this.#hasData = true;
+  }
+
   /**
    * Replays the backlog now, one batch after another, until the spool is empty, the backend
    * stops taking it, or `timeoutMs` passes (the replay in flight is then aborted and released:
@@ -69,236 +147,188 @@ export interface Replayer {
    * replay rate limit and the pause after a failure (bounded by the deadline instead), not
    * the exporter's health.
    */
-  drain(timeoutMs: number): Promise<DrainResult>;
-  /** Aborts a running replay (it is released, not lost) and starts no more. Resolves when idle. */
-  stop(): Promise<void>;
-}
-
-export function createReplayer(deps: ReplayerDeps): Replayer {
-  const { spool, exporter, counters, diag } = deps;
-  const drops = deps.drops ?? createDrops({ counters, diag });
-  const now = deps.now ?? Date.now;
-  // Assume data until `next()` says otherwise: an earlier process may have left batches.
-  let hasData = true;
-  let running: Promise<unknown> | undefined;
-  let pausedUntil = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let controller: AbortController | undefined;
-  /** Counted batches whose `ack` / `quarantine` rejected: retried before the next lease. */
-  const unsettled: Array<{ id: string; op: () => Promise<void> }> = [];
-
-  function arm(ms: number): void {
-    if (timer || stopped) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      deps.wake();
-    }, ms);
-    timer.unref();
+  drain(timeoutMs: number): Promise<DrainResult> {
+    return this.#drain(timeoutMs).catch((err): DrainResult => {
+      this.#diag.error('replay', `replay failed: ${(err as Error).message}`);
+      return 'failed';
+    });
   }
 
-  function pause(ms: number): void {
-    pausedUntil = now() + ms;
-    arm(ms);
+  /** Aborts a running replay (it is released, not lost) and starts no more. Resolves when idle. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#controller?.abort();
+    await this.#running;
+    // A last try before the spool closes; a batch still unsettled replays after a restart.
+    await this.#retryUnsettled();
+  }
+
+  async #drain(timeoutMs: number): Promise<DrainResult> {
+    let late = false;
+    // Armed before waiting for a replay in flight: the deadline bounds that wait too.
+    const timer = setTimeout(() => {
+      late = true;
+      this.#controller?.abort();
+    }, timeoutMs);
+    timer.unref();
+    let loop: Promise<DrainResult> | undefined;
+    try {
+      while (this.#running) await this.#running;
+      if (this.#stopped) return 'stopped';
+      // `running` is this drain: the dispatcher starts no replay of its own meanwhile.
+      loop = this.#drainLoop(() => late);
+      this.#running = loop;
+      return await loop;
+    } finally {
+      clearTimeout(timer);
+      if (loop && this.#running === loop) this.#running = undefined;
+      if (!this.#stopped) this.#wake();
+    }
+  }
+
+  async #drainLoop(late: () => boolean): Promise<DrainResult> {
+    this.#hasData = true;
+    for (;;) {
+      if (this.#stopped) return 'stopped';
+      if (late()) return 'deadline';
+      if (!this.#exporter.healthy) return 'unhealthy';
+      const r = await this.#run(late);
+      if (late() && r !== 'empty') return 'deadline';
+      if (r !== 'delivered') return r;
+    }
+  }
+
+  #arm(ms: number): void {
+    if (this.#timer || this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#wake();
+    }, ms);
+    this.#timer.unref();
+  }
+
+  #pause(ms: number): void {
+    this.#pausedUntil = this.#now() + ms;
+    this.#arm(ms);
+  }
+
+  /** One replay: 'delivered' when it went through (or was settled for good). */
+  async #run(halt?: () => boolean): Promise<RunResult> {
+    if (!(await this.#retryUnsettled())) return 'failed';
+    const batch = await this.#lease();
+    if (!batch) return this.#hasData ? 'failed' : 'empty';
+    let settled = false;
+    try {
+      if (this.#stopped || halt?.()) {
+        this.#spool.release(batch.id);
+        settled = true;
+        return 'stopped';
+      }
+      this.#controller = new AbortController();
+      const outcome = await this.#exporter.export(batch, { signal: this.#controller.signal });
+      this.#controller = undefined;
+      const ok = await this.#settle(batch.id, outcome);
+      settled = true;
+      return ok ? 'delivered' : 'failed';
+    } finally {
+      this.#controller = undefined;
+      if (!settled) {
+        // Whatever threw, the batch must not stay leased until a restart. (A spool that settled
+        // it before throwing, as the disk spool's `ack` does, ignores the release.)
+        try {
+          this.#spool.release(batch.id);
+        } catch {
+          // Nothing more to do here; the diag line below reports the failure.
+        }
+        this.#pause(this.#retryMs);
+      }
+    }
+  }
+
+  /** The next batch; undefined when the spool is empty or cannot tell now (then replay pauses). */
+  async #lease(): Promise<Batch | undefined> {
+    try {
+      const batch = await this.#spool.next();
+      if (!batch) this.#hasData = false;
+      return batch;
+    } catch (err) {
+      // Not "empty": the data may well be there. Ask again after a pause (never at once: spin).
+      const hint = isSpoolUnavailable(err) ? Math.min(err.retryAfterMs, MAX_UNAVAILABLE_PAUSE_MS) : 0;
+      const ms = Math.max(this.#retryMs, hint);
+      if (isSpoolUnavailable(err)) this.#diag.warn('replay-unavailable', `replay paused: ${err.message}`);
+      else
+        this.#diag.error(
+          'replay',
+          `replay: the spool failed to hand out a batch: ${(err as Error)?.message}`,
+        );
+      this.#pause(ms);
+      return undefined;
+    }
   }
 
   /** Moves the counters for a replay's outcome; false when it left records undelivered. */
-  async function settle(id: string, outcome: ExportOutcome): Promise<boolean> {
+  async #settle(id: string, outcome: ExportOutcome): Promise<boolean> {
     let dropped = 0;
     for (const n of Object.values(outcome.dropped)) dropped += n ?? 0;
     if (outcome.exported === 0 && dropped === 0) {
-      deps.delivering?.(false);
-      spool.release(id);
-      pause(deps.retryMs);
+      this.#delivering(false);
+      this.#spool.release(id);
+      this.#pause(this.#retryMs);
       return false;
     }
-    counters.spooled -= outcome.exported;
-    counters.exported += outcome.exported;
-    if (outcome.exported > 0) deps.delivering?.(true);
-    for (const [reason, n] of Object.entries(outcome.dropped)) drops.fromSpool(reason as DropReason, n ?? 0);
+    this.#counters.spooled -= outcome.exported;
+    this.#counters.exported += outcome.exported;
+    if (outcome.exported > 0) this.#delivering(true);
+    for (const [reason, n] of Object.entries(outcome.dropped))
+      this.#drops.fromSpool(reason as DropReason, n ?? 0);
     // The records are counted now: whatever the disk says, this batch must not replay again.
     if (outcome.exported === 0 && outcome.undelivered.length === 0) {
       const reason = Object.keys(outcome.dropped).join(',') || 'rejected';
-      await finish(id, () => spool.quarantine(id, reason));
+      await this.#finish(id, () => this.#spool.quarantine(id, reason));
       return true;
     }
     // Keep the parts that did not go through before letting go of the original.
     for (const part of outcome.undelivered) {
       let ok = false;
       try {
-        ok = await spool.append(part);
+        ok = await this.#spool.append(part);
       } catch {
         ok = false;
       }
-      if (!ok) drops.fromSpool('disk_error', part.count);
+      if (!ok) this.#drops.fromSpool('disk_error', part.count);
     }
-    await finish(id, () => spool.ack(id));
+    await this.#finish(id, () => this.#spool.ack(id));
     return outcome.undelivered.length === 0;
   }
 
   /** Runs a counted batch's `ack` / `quarantine`; on a rejection keeps it for a retry. */
-  async function finish(id: string, op: () => Promise<void>): Promise<void> {
+  async #finish(id: string, op: () => Promise<void>): Promise<void> {
     try {
       await op();
     } catch (err) {
-      unsettled.push({ id, op });
-      diag.error(
+      this.#unsettled.push({ id, op });
+      this.#diag.error(
         'replay-settle',
         `replay: the spool could not settle a batch (retrying): ${(err as Error)?.message}`,
       );
-      pause(deps.retryMs);
+      this.#pause(this.#retryMs);
     }
   }
 
   /** Retries the pending settlements, oldest first. False when one still fails (then paused). */
-  async function retryUnsettled(): Promise<boolean> {
-    while (unsettled.length > 0) {
-      const { op } = unsettled[0]!;
+  async #retryUnsettled(): Promise<boolean> {
+    while (this.#unsettled.length > 0) {
+      const { op } = this.#unsettled[0]!;
       try {
         await op();
       } catch {
-        pause(deps.retryMs);
+        this.#pause(this.#retryMs);
         return false;
       }
-      unsettled.shift();
+      this.#unsettled.shift();
     }
     return true;
   }
-
-  /** The next batch; undefined when the spool is empty or cannot tell now (then replay pauses). */
-  async function lease(): Promise<Batch | undefined> {
-    try {
-      const batch = await spool.next();
-      if (!batch) hasData = false;
-      return batch;
-    } catch (err) {
-      // Not "empty": the data may well be there. Ask again after a pause (never at once: spin).
-      const hint = isSpoolUnavailable(err) ? Math.min(err.retryAfterMs, MAX_UNAVAILABLE_PAUSE_MS) : 0;
-      const ms = Math.max(deps.retryMs, hint);
-      if (isSpoolUnavailable(err)) diag.warn('replay-unavailable', `replay paused: ${err.message}`);
-      else diag.error('replay', `replay: the spool failed to hand out a batch: ${(err as Error)?.message}`);
-      pause(ms);
-      return undefined;
-    }
-  }
-
-  /** One replay: 'delivered' when it went through (or was settled for good). */
-  async function run(halt?: () => boolean): Promise<'delivered' | 'empty' | 'failed' | 'stopped'> {
-    if (!(await retryUnsettled())) return 'failed';
-    const batch = await lease();
-    if (!batch) return hasData ? 'failed' : 'empty';
-    let settled = false;
-    try {
-      if (stopped || halt?.()) {
-        spool.release(batch.id);
-        settled = true;
-        return 'stopped';
-      }
-      controller = new AbortController();
-      const outcome = await exporter.export(batch, { signal: controller.signal });
-      controller = undefined;
-      const ok = await settle(batch.id, outcome);
-      settled = true;
-      return ok ? 'delivered' : 'failed';
-    } finally {
-      controller = undefined;
-      if (!settled) {
-        // Whatever threw, the batch must not stay leased until a restart. (A spool that settled
-        // it before throwing, as the disk spool's `ack` does, ignores the release.)
-        try {
-          spool.release(batch.id);
-        } catch {
-          // Nothing more to do here; the diag line below reports the failure.
-        }
-        pause(deps.retryMs);
-      }
-    }
-  }
-
-  return {
-    get active() {
-      return running !== undefined;
-    },
-    ready() {
-      if (stopped || running || (!hasData && unsettled.length === 0)) return false;
-      const wait = pausedUntil - now();
-      if (wait > 0) {
-        arm(wait);
-        return false;
-      }
-      if (!exporter.healthy) {
-        arm(deps.retryMs);
-        return false;
-      }
-      if (deps.pacer) {
-        // The pacer is asked before the slot is taken, so a paced replay never holds a live slot.
-        const p = spool.pending;
-        const paced = deps.pacer.delayFor(p.batches > 0 ? Math.ceil(p.bytes / p.batches) : 0);
-        if (paced > 0) {
-          arm(paced);
-          return false;
-        }
-      }
-      return true;
-    },
-    start() {
-      running = run()
-        .catch((err) => diag.error('replay', `replay failed: ${(err as Error).message}`))
-        .finally(() => {
-          running = undefined;
-          if (!stopped) deps.wake();
-        });
-    },
-    noteAppended() {
-      hasData = true;
-    },
-    drain(timeoutMs) {
-      const drained = (async (): Promise<DrainResult> => {
-        let late = false;
-        // Armed before waiting for a replay in flight: the deadline bounds that wait too.
-        const timer = setTimeout(() => {
-          late = true;
-          controller?.abort();
-        }, timeoutMs);
-        timer.unref();
-        const halt = () => late;
-        let loop: Promise<DrainResult> | undefined;
-        try {
-          while (running) await running;
-          if (stopped) return 'stopped';
-          // `running` is this drain: the dispatcher starts no replay of its own meanwhile.
-          loop = (async (): Promise<DrainResult> => {
-            hasData = true;
-            for (;;) {
-              if (stopped) return 'stopped';
-              if (late) return 'deadline';
-              if (!exporter.healthy) return 'unhealthy';
-              const r = await run(halt);
-              if (late && r !== 'empty') return 'deadline';
-              if (r !== 'delivered') return r;
-            }
-          })();
-          running = loop;
-          return await loop;
-        } finally {
-          clearTimeout(timer);
-          if (loop && running === loop) running = undefined;
-          if (!stopped) deps.wake();
-        }
-      })();
-      return drained.catch((err): DrainResult => {
-        diag.error('replay', `replay failed: ${(err as Error).message}`);
-        return 'failed';
-      });
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      controller?.abort();
-      await running;
-      // A last try before the spool closes; a batch still unsettled replays after a restart.
-      await retryUnsettled();
-    },
-  };
 }

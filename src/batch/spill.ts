@@ -13,33 +13,12 @@ import type { Counters, DropReason } from '../stats.js';
 import { memoryOf } from './body-pool.js';
 import type { Drops } from './drops.js';
 
-export interface SpillDeps {
-  spool: Spool | undefined;
-  counters: Counters;
-  drops: Drops;
-  /** Records and bytes (`memoryOf`) on their way to disk at once. */
-  budget: { records: number; bytes: number };
+/** What the pipeline hears of spills. */
+export interface SpillEvents {
   /** A spill finished (memory went down). */
-  onSettled: () => void;
+  settled(): void;
   /** A batch landed on disk. */
-  onAppended: () => void;
-}
-
-export interface Spill {
-  /** True when `batch` may start its way to disk within the budget. */
-  hasRoom(batch: Batch): boolean;
-  /** Appends `batch`, or drops it as `fallback` when there is no spool. Never rejects. */
-  toDisk(batch: Batch, fallback: DropReason): Promise<void>;
-  /** Synchronous append (`process.exit()` path), or drop as `fallback`. */
-  toDiskSync(batch: Batch, fallback: DropReason): void;
-  /** Re-writes synchronously the spills still waiting for the disk (the process is going away). */
-  flushSync(): void;
-  /** Resolves when no spill is in progress. */
-  idle(): Promise<void>;
-  /** Later spills are dropped with their fallback reason. */
-  close(): void;
-  /** Records on their way to disk. */
-  readonly records: number;
+  appended(): void;
 }
 
 interface InProgress {
@@ -48,89 +27,115 @@ interface InProgress {
   promise?: Promise<void>;
 }
 
-export function createSpill(deps: SpillDeps): Spill {
-  const { spool, counters, drops } = deps;
-  const inProgress = new Set<InProgress>();
-  let records = 0;
-  let bytes = 0;
-  let closed = false;
+export class Spill {
+  readonly #spool: Spool | undefined;
+  readonly #counters: Counters;
+  readonly #drops: Drops;
+  /** Records and bytes (`memoryOf`) on their way to disk at once. */
+  readonly #budget: { records: number; bytes: number };
+  readonly #events: SpillEvents;
+  readonly #inProgress = new Set<InProgress>();
+  #records = 0;
+  #bytes = 0;
+  #closed = false;
 
-  function landed(batch: Batch, ok: boolean): void {
-    if (ok) {
-      counters.queued -= batch.count;
-      counters.spooled += batch.count;
-      deps.onAppended();
-    } else {
-      drops.fromQueue('disk_error', batch.count, batch);
+  constructor(
+    spool: Spool | undefined,
+    counters: Counters,
+    drops: Drops,
+    budget: { records: number; bytes: number },
+    events: SpillEvents,
+  ) {
+    this.#spool = spool;
+    this.#counters = counters;
+    this.#drops = drops;
+    this.#budget = budget;
+    this.#events = events;
+  }
+
+  /** Records on their way to disk. */
+  get records(): number {
+    return this.#records;
+  }
+
+  /** True when `batch` may start its way to disk within the budget. */
+  hasRoom(batch: Batch): boolean {
+    return (
+      this.#spool !== undefined &&
+      !this.#closed &&
+      this.#records + batch.count <= this.#budget.records &&
+      this.#bytes + memoryOf(batch.body) <= this.#budget.bytes
+    );
+  }
+
+  /** Appends `batch`, or drops it as `fallback` when there is no spool. Never rejects. */
+  toDisk(batch: Batch, fallback: DropReason): Promise<void> {
+    const spool = this.#spool;
+    if (!spool || this.#closed) {
+      this.#drops.fromQueue(fallback, batch.count, batch);
+      return Promise.resolve();
+    }
+    const entry: InProgress = { batch, done: false };
+    this.#inProgress.add(entry);
+    this.#records += batch.count;
+    this.#bytes += memoryOf(batch.body);
+    entry.promise = spool
+      .append(batch)
+      .catch(() => false)
+      .then((ok) => {
+        this.#inProgress.delete(entry);
+        this.#records -= batch.count;
+        this.#bytes -= memoryOf(batch.body);
+        if (entry.done) return;
+        entry.done = true;
+        this.#landed(batch, ok);
+        this.#events.settled();
+      });
+    return entry.promise;
+  }
+
+  /** Synchronous append (`process.exit()` path), or drop as `fallback`. */
+  toDiskSync(batch: Batch, fallback: DropReason): void {
+    if (!this.#spool || this.#closed) this.#drops.fromQueue(fallback, batch.count, batch);
+    else this.#landed(batch, this.#appendSync(batch));
+  }
+
+  /** Re-writes synchronously the spills still waiting for the disk (the process is going away). */
+  flushSync(): void {
+    for (const entry of this.#inProgress) {
+      if (entry.done) continue;
+      entry.done = true;
+      // The async append may land too: a duplicate with the same batch id, which the
+      // backend can de-duplicate. Losing it instead is worse.
+      this.toDiskSync(entry.batch, 'shutdown');
     }
   }
 
-  function dropAs(batch: Batch, reason: DropReason): void {
-    drops.fromQueue(reason, batch.count, batch);
+  /** Resolves when no spill is in progress. */
+  async idle(): Promise<void> {
+    while (this.#inProgress.size > 0) await Promise.all([...this.#inProgress].map((e) => e.promise));
   }
 
-  function appendSync(batch: Batch): boolean {
+  /** Later spills are dropped with their fallback reason. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  #landed(batch: Batch, ok: boolean): void {
+    if (ok) {
+      this.#counters.queued -= batch.count;
+      this.#counters.spooled += batch.count;
+      this.#events.appended();
+    } else {
+      this.#drops.fromQueue('disk_error', batch.count, batch);
+    }
+  }
+
+  #appendSync(batch: Batch): boolean {
     try {
-      return spool!.appendSync(batch);
+      return this.#spool!.appendSync(batch);
     } catch {
       return false;
     }
   }
-
-  return {
-    hasRoom(batch) {
-      return (
-        spool !== undefined &&
-        !closed &&
-        records + batch.count <= deps.budget.records &&
-        bytes + memoryOf(batch.body) <= deps.budget.bytes
-      );
-    },
-    toDisk(batch, fallback) {
-      if (!spool || closed) {
-        dropAs(batch, fallback);
-        return Promise.resolve();
-      }
-      const entry: InProgress = { batch, done: false };
-      inProgress.add(entry);
-      records += batch.count;
-      bytes += memoryOf(batch.body);
-      entry.promise = spool
-        .append(batch)
-        .catch(() => false)
-        .then((ok) => {
-          inProgress.delete(entry);
-          records -= batch.count;
-          bytes -= memoryOf(batch.body);
-          if (entry.done) return;
-          entry.done = true;
-          landed(batch, ok);
-          deps.onSettled();
-        });
-      return entry.promise;
-    },
-    toDiskSync(batch, fallback) {
-      if (!spool || closed) dropAs(batch, fallback);
-      else landed(batch, appendSync(batch));
-    },
-    flushSync() {
-      for (const entry of inProgress) {
-        if (entry.done) continue;
-        entry.done = true;
-        // The async append may land too: a duplicate with the same batch id, which the
-        // backend can de-duplicate. Losing it instead is worse.
-        if (spool && !closed) landed(entry.batch, appendSync(entry.batch));
-        else dropAs(entry.batch, 'shutdown');
-      }
-    },
-    async idle() {
-      while (inProgress.size > 0) await Promise.all([...inProgress].map((e) => e.promise));
-    },
-    close() {
-      closed = true;
-    },
-    get records() {
-      return records;
-    },
-  };
 }
