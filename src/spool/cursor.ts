@@ -91,13 +91,23 @@ export function readCursor(fs: SpoolFs, dir: string): CursorRead {
   return cursor ? { cursor, state: 'ok' } : { cursor: EMPTY_CURSOR, state: 'garbage' };
 }
 
-export function writeCursorSync(fs: SpoolFs, dir: string, cursor: Cursor, sync: boolean): void {
-  writeFileAtomicSync(fs, dir, join(dir, CURSOR_FILE), encodeCursor(cursor), sync);
+/** The seqs a cursor settles (acknowledged, or counted corrupt), for lookups. */
+export class SettledSeqs {
+  readonly cursor: Cursor;
+  readonly #ahead: ReadonlySet<number>;
+
+  constructor(cursor: Cursor) {
+    this.cursor = cursor;
+    this.#ahead = new Set(cursor.acked);
+  }
+
+  has(seq: number): boolean {
+    return seq < this.cursor.ackedBelow || this.#ahead.has(seq);
+  }
 }
 
-/** True when the cursor settles `seq` (acknowledged, or counted corrupt); `ackedSet` is `new Set(cursor.acked)`. */
-export function isAcked(cursor: Cursor, ackedSet: ReadonlySet<number>, seq: number): boolean {
-  return seq < cursor.ackedBelow || ackedSet.has(seq);
+export function writeCursorSync(fs: SpoolFs, dir: string, cursor: Cursor, sync: boolean): void {
+  writeFileAtomicSync(fs, dir, join(dir, CURSOR_FILE), encodeCursor(cursor), sync);
 }
 
 export function writeCursor(fs: SpoolFs, dir: string, cursor: Cursor, sync: boolean): Promise<void> {

@@ -3,10 +3,10 @@
  * and the CLI use (replay pacer, inspection).
  */
 import type { Diag } from '../diag.js';
-import type { Counters } from '../stats.js';
 import { DiskSpool } from './disk-spool.js';
 import { nodeSpoolFs, type SpoolFs } from './fs.js';
 import type { SpoolConfig } from './options.js';
+import type { SpoolAccounting } from './types.js';
 
 export { crc32c } from './crc32c.js';
 export { DiskSpool } from './disk-spool.js';
@@ -15,10 +15,11 @@ export { nodeSpoolFs, type SpoolFs } from './fs.js';
 export { inspectSpool, type SpoolReport } from './inspect.js';
 export { type Durability, resolveSpoolOptions, type SpoolConfig, type SpoolOptions } from './options.js';
 export { createReplayPacer, type ReplayPacer } from './pacer.js';
-export type { Spool, SpoolPending } from './types.js';
+export type { Spool, SpoolAccounting, SpoolPending } from './types.js';
 
 export interface OpenSpoolOptions extends SpoolConfig {
-  counters: Counters;
+  /** Where the records the spool finds or loses are counted (`spoolAccounting` in batch/drops.ts). */
+  accounting: SpoolAccounting;
   diag: Diag;
   /** File-system layer; tests inject failures here. Default: `node:fs`. */
   fs?: SpoolFs;
@@ -33,6 +34,6 @@ export interface OpenSpoolOptions extends SpoolConfig {
  * earlier process is recovered in the background (`whenRecovered()`).
  */
 export function openSpool(options: OpenSpoolOptions): DiskSpool {
-  const { counters, diag, fs, now, retryMs, ...cfg } = options;
-  return new DiskSpool(cfg, { counters, diag, fs: fs ?? nodeSpoolFs, now, retryMs });
+  const { accounting, diag, fs, now, retryMs, ...cfg } = options;
+  return new DiskSpool(cfg, { accounting, diag, fs: fs ?? nodeSpoolFs, now, retryMs });
 }

@@ -29,6 +29,13 @@ export function writeQuarantine(
   trimQuarantine(fs, qdir, maxBytes);
 }
 
+/** Moves a whole file (a segment with a foreign header) into `dir`'s quarantine folder as `name`. Throws on disk errors. */
+export function moveToQuarantine(fs: SpoolFs, dir: string, file: string, name: string): void {
+  const qdir = quarantineDir(dir);
+  fs.mkdirSync(qdir, { recursive: true, mode: 0o700 });
+  fs.renameSync(file, join(qdir, name));
+}
+
 function trimQuarantine(fs: SpoolFs, qdir: string, maxBytes: number): void {
   const files = fs
     .readdirSync(qdir)
