@@ -80,7 +80,9 @@ export class StaleDirAdopter {
         const unsettled = this.#unsettled.get(dir) ?? new Set<string>();
         this.#unsettled.set(dir, unsettled);
         try {
-          done = await adoptDir(spool, this.#writer, dir, spool.dir, unsettled, ids);
+          const settled = new SettledSeqs(readCursor(spool.fs, dir).cursor);
+          const ownDir = spool.dir;
+          done = await adoptDir({ spool, writer: this.#writer, dir, ownDir, settled, unsettled, ids });
         } finally {
           if (done) this.#unsettled.delete(dir);
           if (done && dir !== root) spool.fs.rmSync(dir, { recursive: true, force: true });
@@ -103,19 +105,23 @@ function hasSegments(spool: SpoolContext, dir: string): boolean {
   }
 }
 
-/** Returns true when every segment of `dir` was moved into ours. */
-async function adoptDir(
-  spool: SpoolContext,
-  writer: SegmentWriter,
-  dir: string,
-  ownDir: string,
-  unsettled: Set<string>,
-  ids: PassIds,
-): Promise<boolean> {
-  const { fs, diag } = spool;
-  const settled = new SettledSeqs(readCursor(fs, dir).cursor);
-  const names = segmentNames(fs, dir);
-  const newest = names.at(-1);
+/** A source directory being adopted, as the adoption of each of its segments sees it. */
+interface SourceDir {
+  readonly spool: SpoolContext;
+  readonly writer: SegmentWriter;
+  /** The source directory, and ours (whose quarantine folder gets what is unreadable). */
+  readonly dir: string;
+  readonly ownDir: string;
+  /** What the source's cursor settles. */
+  readonly settled: SettledSeqs;
+  readonly unsettled: Set<string>;
+  readonly ids: PassIds;
+}
+
+/** Returns true when every segment of `src.dir` was moved into ours. */
+async function adoptDir(src: SourceDir): Promise<boolean> {
+  const { spool, dir } = src;
+  const names = segmentNames(spool.fs, dir);
   let adopted = 0;
   let done = true;
   for (const name of names) {
@@ -123,17 +129,7 @@ async function adoptDir(
       done = false;
       break;
     }
-    const seg = new SegmentAdoption(
-      spool,
-      writer,
-      dir,
-      ownDir,
-      name,
-      settled,
-      unsettled,
-      ids,
-      name === newest,
-    );
+    const seg = new SegmentAdoption(src, name, name === names.at(-1));
     const ok = await seg.run();
     adopted += seg.records;
     if (!ok) {
@@ -141,10 +137,10 @@ async function adoptDir(
       break;
     }
   }
-  if (adopted > 0) diag.info('spool-adopted', `spool adopted ${adopted} records from ${dir}`);
+  if (adopted > 0) spool.diag.info('spool-adopted', `spool adopted ${adopted} records from ${dir}`);
   if (!done) return false;
   try {
-    fs.unlinkSync(join(dir, CURSOR_FILE));
+    spool.fs.unlinkSync(join(dir, CURSOR_FILE));
   } catch {
     // No cursor.
   }
@@ -153,18 +149,10 @@ async function adoptDir(
 
 /** One source segment: quarantine what is unreadable, copy the rest with checkpoints. */
 class SegmentAdoption {
-  readonly #spool: SpoolContext;
-  readonly #writer: SegmentWriter;
-  /** The source directory, our directory, and the segment's file name in the source. */
-  readonly #dir: string;
-  readonly #ownDir: string;
+  readonly #src: SourceDir;
   readonly #name: string;
   readonly #file: string;
   readonly #segNo: number;
-  /** What the source's cursor settles. */
-  readonly #settled: SettledSeqs;
-  readonly #unsettled: Set<string>;
-  readonly #ids: PassIds;
   readonly #newest: boolean;
   /** Records copied into our spool (reported `recovered`). */
   #records = 0;
@@ -175,27 +163,11 @@ class SegmentAdoption {
   /** Damage found and not counted yet (counted once the source settles it). */
   #damage: Damage | undefined;
 
-  constructor(
-    spool: SpoolContext,
-    writer: SegmentWriter,
-    dir: string,
-    ownDir: string,
-    name: string,
-    settled: SettledSeqs,
-    unsettled: Set<string>,
-    ids: PassIds,
-    newest: boolean,
-  ) {
-    this.#spool = spool;
-    this.#writer = writer;
-    this.#dir = dir;
-    this.#ownDir = ownDir;
+  constructor(src: SourceDir, name: string, newest: boolean) {
+    this.#src = src;
     this.#name = name;
-    this.#file = join(dir, name);
+    this.#file = join(src.dir, name);
     this.#segNo = parseSegmentFileName(name) ?? 0;
-    this.#settled = settled;
-    this.#unsettled = unsettled;
-    this.#ids = ids;
     this.#newest = newest;
   }
 
@@ -206,8 +178,9 @@ class SegmentAdoption {
 
   /** True when the segment is gone from the source (copied, quarantined, or empty). */
   async run(): Promise<boolean> {
-    const scan = scanSegmentBytes(await this.#spool.fs.promises.readFile(this.#file));
-    const damage = assessDamage(scan, this.#segNo, this.#settled, this.#newest);
+    const { spool, settled } = this.#src;
+    const scan = scanSegmentBytes(await spool.fs.promises.readFile(this.#file));
+    const damage = assessDamage(scan, this.#segNo, settled, this.#newest);
     this.#damage = damage.what ? damage : undefined;
     if (scan.header === 'bad') return this.#quarantineForeign();
     if (scan.header === 'short') return this.#unlinkSource() && this.#countDamage();
@@ -218,16 +191,14 @@ class SegmentAdoption {
 
   /** Copies the frames the source does not settle and we do not hold, checkpointing as it goes. */
   async #copyFrames(scan: SegmentScan): Promise<boolean> {
-    const spool = this.#spool;
-    const ids = this.#ids;
-    const unsettled = this.#unsettled;
+    const { spool, writer, settled, ids, unsettled } = this.#src;
     for (const f of scan.frames) {
       if (spool.closed) {
         // Closing: settle what was copied so far, so the next process does not copy it again.
         await this.#checkpoint(false);
         return false;
       }
-      if (this.#settled.has(f.seq)) continue;
+      if (settled.has(f.seq)) continue;
       if (unsettled.has(f.id) || ids.seen.has(f.id) || ids.own().has(f.id)) {
         // Already ours (copied by an earlier pass, or by a crashed adopter whose data we hold).
         this.#settledNow.push(f.seq);
@@ -236,7 +207,7 @@ class SegmentAdoption {
       }
       const ev = readFrame(scan.bytes, f.offset);
       if (ev.kind !== 'frame') continue;
-      if (!this.#writer.write({ id: f.id, count: f.count, body: ev.body }, f.ts, false)) {
+      if (!writer.write({ id: f.id, count: f.count, body: ev.body }, f.ts, false)) {
         await this.#checkpoint(false);
         return false;
       }
@@ -257,29 +228,25 @@ class SegmentAdoption {
    */
   async #checkpoint(whole: boolean): Promise<boolean> {
     if (!whole && this.#settledNow.length === 0) return true;
-    if (!(await this.#writer.syncAll())) return false;
+    const { spool, writer, dir, settled, unsettled } = this.#src;
+    if (!(await writer.syncAll())) return false;
     if (whole) {
       if (!this.#unlinkSource()) return false;
     } else {
-      const { cursor } = this.#settled;
+      const { cursor } = settled;
       const acked = [...new Set([...cursor.acked, ...this.#settledNow])].sort((a, b) => a - b);
       // This segment's manifest no longer matches once frames of it are settled here: leave
       // it out (a later adopter then counts damage in it as of unknown size); keep the others.
       const segments = new Map(cursor.segments);
       segments.delete(this.#segNo);
       try {
-        await writeCursor(
-          this.#spool.fs,
-          this.#dir,
-          { ackedBelow: cursor.ackedBelow, acked, segments },
-          true,
-        );
+        await writeCursor(spool.fs, dir, { ackedBelow: cursor.ackedBelow, acked, segments }, true);
       } catch (err) {
-        this.#spool.diskError('adopt', err);
+        spool.diskError('adopt', err);
         return false;
       }
     }
-    for (const id of this.#sinceCheckpoint) this.#unsettled.delete(id);
+    for (const id of this.#sinceCheckpoint) unsettled.delete(id);
     this.#sinceCheckpoint.length = 0;
     return this.#countDamage();
   }
@@ -288,59 +255,49 @@ class SegmentAdoption {
   #countDamage(): true {
     const d = this.#damage;
     if (d) {
-      reportCorrupt(
-        this.#spool,
-        d.records,
-        `spool segment ${this.#name} of ${this.#dir} (adopting): ${d.what}`,
-        d.unknown,
-      );
+      const what = `spool segment ${this.#name} of ${this.#src.dir} (adopting): ${d.what}`;
+      reportCorrupt(this.#src.spool, d.records, what, d.unknown);
       this.#damage = undefined;
     }
     return true;
   }
 
   #unlinkSource(): boolean {
+    const { spool } = this.#src;
     try {
-      this.#spool.fs.unlinkSync(this.#file);
+      spool.fs.unlinkSync(this.#file);
       return true;
     } catch (err) {
       if (errorCode(err) === 'ENOENT') return true;
-      this.#spool.diskError('adopt', err);
+      spool.diskError('adopt', err);
       return false;
     }
   }
 
   /** A foreign header: moved whole to our quarantine folder (for `podlog spool inspect`), counted once. */
   #quarantineForeign(): boolean {
-    const spool = this.#spool;
+    const { spool, dir, ownDir } = this.#src;
     try {
-      moveToQuarantine(spool.fs, this.#ownDir, this.#file, `foreign-${basename(this.#dir)}-${this.#name}`);
+      moveToQuarantine(spool.fs, ownDir, this.#file, `foreign-${basename(dir)}-${this.#name}`);
     } catch (err) {
       spool.diskError('quarantine', err);
       return false;
     }
     spool.diag.warn(
       'spool-quarantine',
-      `spool segment ${this.#name} of ${this.#dir} has a foreign header; quarantined`,
+      `spool segment ${this.#name} of ${dir} has a foreign header; quarantined`,
     );
     return this.#countDamage();
   }
 
   /** An unreadable rest: copied to our quarantine folder and cut off the source, then counted once. */
   #quarantineRest(scan: SegmentScan, at: number): boolean {
-    const spool = this.#spool;
+    const { spool, dir, ownDir } = this.#src;
     try {
       // Same name on a retry: a second attempt replaces the first copy.
-      const name = `corrupt-${basename(this.#dir)}-${this.#name}-${at}.bin`;
-      const note = { segment: this.#name, dir: basename(this.#dir), offset: at, bytes: scan.size - at };
-      writeQuarantine(
-        spool.fs,
-        this.#ownDir,
-        name,
-        scan.bytes.subarray(at),
-        note,
-        spool.cfg.quarantineMaxBytes,
-      );
+      const name = `corrupt-${basename(dir)}-${this.#name}-${at}.bin`;
+      const note = { segment: this.#name, dir: basename(dir), offset: at, bytes: scan.size - at };
+      writeQuarantine(spool.fs, ownDir, name, scan.bytes.subarray(at), note, spool.cfg.quarantineMaxBytes);
       truncateFile(spool.fs, this.#file, at);
     } catch (err) {
       spool.diskError('quarantine', err);
@@ -348,7 +305,7 @@ class SegmentAdoption {
     }
     spool.diag.warn(
       'spool-quarantine',
-      `spool segment ${this.#name} of ${this.#dir} unreadable after byte ${at}; quarantined`,
+      `spool segment ${this.#name} of ${dir} unreadable after byte ${at}; quarantined`,
     );
     return true;
   }

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { crc32c } from './crc32c.js';
-import { type SpoolFs, writeFileAtomic, writeFileAtomicSync } from './fs.js';
+import { errorCode, type SpoolFs, writeFileAtomic, writeFileAtomicSync } from './fs.js';
 
 export const CURSOR_FILE = 'cursor';
 
@@ -84,8 +84,7 @@ export function readCursor(fs: SpoolFs, dir: string): CursorRead {
   try {
     text = fs.readFileSync(join(dir, CURSOR_FILE), 'utf8');
   } catch (err) {
-    const missing = (err as { code?: string }).code === 'ENOENT';
-    return { cursor: EMPTY_CURSOR, state: missing ? 'missing' : 'garbage' };
+    return { cursor: EMPTY_CURSOR, state: errorCode(err) === 'ENOENT' ? 'missing' : 'garbage' };
   }
   const cursor = decodeCursor(text);
   return cursor ? { cursor, state: 'ok' } : { cursor: EMPTY_CURSOR, state: 'garbage' };

@@ -24,21 +24,23 @@ import { CursorKeeper } from './cursor-keeper.js';
 import { DiskHealth } from './disk-health.js';
 import { isSpoolUnavailable, SpoolUnavailableError } from './errors.js';
 import { FRAMES_PER_SEGMENT, parseSegmentFileName } from './format.js';
-import { errorCode, type SpoolFs } from './fs.js';
+import { errorCode, nodeSpoolFs, type SpoolFs } from './fs.js';
 import { HEARTBEAT_MS, type HeldLock, openDir } from './lock.js';
 import type { SpoolConfig } from './options.js';
 import { recoverDir } from './recover.js';
+import { segmentNames } from './scan-file.js';
 import { SegmentWriter } from './segment-writer.js';
 import { reportCorrupt, type SpoolContext } from './spool-context.js';
 import { newSegment, type SegmentState, SpoolIndex } from './spool-index.js';
 import { SpoolLeases } from './spool-leases.js';
 import type { SpoolBatch as Batch, Spool, SpoolAccounting, SpoolPending } from './types.js';
 
-export interface DiskSpoolDeps {
+export interface OpenSpoolOptions extends SpoolConfig {
   /** Where the records the spool finds or loses are counted (`spoolAccounting` in batch/drops.ts). */
   accounting: SpoolAccounting;
   diag: Diag;
-  fs: SpoolFs;
+  /** File-system layer; tests inject failures here. Default: `node:fs`. */
+  fs?: SpoolFs;
   now?: () => number;
   /** How long the disk is left alone after it refused a write. Default 5 s. */
   retryMs?: number;
@@ -70,17 +72,16 @@ export class DiskSpool implements Spool {
   /** Wakes the `next()` calls waiting out the back-off (at close). */
   readonly #nextWaiters = new Set<() => void>();
 
-  constructor(cfg: SpoolConfig, deps: DiskSpoolDeps) {
-    const now = deps.now ?? Date.now;
-    const retryMs = deps.retryMs ?? 5_000;
-    const health = new DiskHealth(deps.diag, now, retryMs);
+  constructor(options: OpenSpoolOptions) {
+    const { accounting, diag, now = Date.now, retryMs = 5_000 } = options;
+    const health = new DiskHealth(diag, now, retryMs);
     const self = this;
     this.#health = health;
     this.#ctx = {
-      cfg,
-      fs: deps.fs,
-      accounting: deps.accounting,
-      diag: deps.diag,
+      cfg: options,
+      fs: options.fs ?? nodeSpoolFs,
+      accounting,
+      diag,
       index: new SpoolIndex(),
       now,
       retryMs,
@@ -175,14 +176,10 @@ export class DiskSpool implements Spool {
   /** The segment files an earlier process left (unscanned: recovery reads them). Throws on disk errors. */
   #listSegmentFiles(dir: string): SegmentState[] {
     const { fs } = this.#ctx;
-    const found: SegmentState[] = [];
-    for (const name of fs.readdirSync(dir)) {
-      const no = parseSegmentFileName(name);
-      if (no === undefined) continue;
+    return segmentNames(fs, dir).map((name) => {
       const file = join(dir, name);
-      found.push(newSegment(no, file, fs.statSync(file).size, true, false, 0));
-    }
-    return found;
+      return newSegment(parseSegmentFileName(name)!, file, fs.statSync(file).size, true, false, 0);
+    });
   }
 
   /**

@@ -57,19 +57,8 @@ export interface SpoolReport {
 }
 
 export function inspectSpool(root: string, fs: SpoolFs = nodeSpoolFs): SpoolReport {
-  const report: SpoolReport = {
-    dirs: [],
-    quarantine: { files: 0, bytes: 0 },
-    totals: {
-      segments: 0,
-      bytes: 0,
-      pendingBatches: 0,
-      pendingRecords: 0,
-      corruptFrames: 0,
-      lostRecords: 0,
-      lossUnknown: 0,
-    },
-  };
+  const dirs: DirReport[] = [];
+  const quarantine = { files: 0, bytes: 0 };
   for (const dir of [root, ...listSubdirs(fs, root)]) {
     const cursor = readCursor(fs, dir);
     const settled = new SettledSeqs(cursor.cursor);
@@ -96,26 +85,30 @@ export function inspectSpool(root: string, fs: SpoolFs = nodeSpoolFs): SpoolRepo
         oldest: times.length ? Math.min(...times) : undefined,
         newest: times.length ? Math.max(...times) : undefined,
       });
-      report.totals.segments++;
-      report.totals.bytes += scan.size;
-      report.totals.pendingBatches += pending.length;
-      report.totals.pendingRecords += pending.reduce((s, f) => s + f.count, 0);
-      report.totals.corruptFrames += scan.corrupt.length;
-      report.totals.lostRecords += damage.records;
-      report.totals.lossUnknown += damage.unknown;
     }
-    report.dirs.push(d);
+    dirs.push(d);
     try {
       for (const n of fs.readdirSync(quarantineDir(dir))) {
         if (n.endsWith('.json')) continue;
-        report.quarantine.files++;
-        report.quarantine.bytes += fs.statSync(join(quarantineDir(dir), n)).size;
+        quarantine.files++;
+        quarantine.bytes += fs.statSync(join(quarantineDir(dir), n)).size;
       }
     } catch {
       // No quarantine folder.
     }
   }
-  return report;
+  const segments = dirs.flatMap((d) => d.segments);
+  const sum = (of: (s: SegmentReport) => number) => segments.reduce((n, s) => n + of(s), 0);
+  const totals = {
+    segments: segments.length,
+    bytes: sum((s) => s.bytes),
+    pendingBatches: sum((s) => s.pendingFrames),
+    pendingRecords: sum((s) => s.pendingRecords),
+    corruptFrames: sum((s) => s.corruptFrames),
+    lostRecords: sum((s) => s.lostRecords),
+    lossUnknown: sum((s) => s.lossUnknown),
+  };
+  return { dirs, quarantine, totals };
 }
 
 function readableSegmentNames(fs: SpoolFs, dir: string): string[] {

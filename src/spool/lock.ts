@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { type SpoolFs, writeFileAtomicSync } from './fs.js';
+import { errorCode, type SpoolFs, writeFileAtomicSync } from './fs.js';
 
 export const LOCK_FILE = 'lock';
 /** Heartbeat period; a lock whose heartbeat is older than `STALE_AFTER_MS` is stale. */
@@ -30,11 +30,15 @@ export interface LockInfo {
 const held = new Set<string>();
 
 export function readLock(fs: SpoolFs, dir: string): LockInfo | 'missing' | 'garbage' {
+  return readLockFile(fs, join(dir, LOCK_FILE));
+}
+
+function readLockFile(fs: SpoolFs, file: string): LockInfo | 'missing' | 'garbage' {
   let text: string;
   try {
-    text = fs.readFileSync(join(dir, LOCK_FILE), 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    return (err as { code?: string }).code === 'ENOENT' ? 'missing' : 'garbage';
+    return errorCode(err) === 'ENOENT' ? 'missing' : 'garbage';
   }
   try {
     const o = JSON.parse(text) as Partial<LockInfo>;
@@ -57,7 +61,7 @@ function pidAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
+    return errorCode(err) === 'EPERM';
   }
 }
 
@@ -108,7 +112,7 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
       held.add(info.nonce);
       return makeHeld(fs, dir, info, previous);
     } catch (err) {
-      if ((err as { code?: string }).code !== 'EEXIST') throw err;
+      if (errorCode(err) !== 'EEXIST') throw err;
     }
     const current = readLock(fs, dir);
     if (current === 'missing') continue;
@@ -120,25 +124,17 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
     } catch {
       continue;
     }
-    const took = readLockAt(fs, aside);
+    const took = readLockFile(fs, aside);
     try {
       fs.unlinkSync(aside);
     } catch {
       // Left behind; harmless.
     }
     // We may have moved a lock that a racer had just taken over: give up this directory.
-    if (current !== 'garbage' && (took === undefined || took.nonce !== current.nonce)) return undefined;
+    if (current !== 'garbage' && (typeof took === 'string' || took.nonce !== current.nonce)) return undefined;
     previous = 'stale';
   }
   return undefined;
-}
-
-function readLockAt(fs: SpoolFs, file: string): LockInfo | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
-  } catch {
-    return undefined;
-  }
 }
 
 function makeHeld(fs: SpoolFs, dir: string, info: LockInfo, previous: 'none' | 'stale'): HeldLock {

@@ -18,7 +18,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type Cursor, SettledSeqs } from './cursor.js';
 import { errorCode, truncateFile } from './fs.js';
 import { moveToQuarantine, writeQuarantine } from './quarantine.js';
-import { assessDamage, type SegmentScan, scanSegmentFile } from './scan-file.js';
+import { assessDamage, type SegmentScan, scanSegmentBytes } from './scan-file.js';
 import type { SegmentWriter } from './segment-writer.js';
 import { reportCorrupt, type SpoolContext } from './spool-context.js';
 import type { SegmentState } from './spool-index.js';
@@ -101,7 +101,7 @@ async function recoverSegment(
 async function readSegment(spool: SpoolContext, seg: SegmentState): Promise<SegmentScan | undefined> {
   let scan: SegmentScan;
   try {
-    scan = await scanSegmentFile(spool.fs, seg.file);
+    scan = scanSegmentBytes(await spool.fs.promises.readFile(seg.file));
   } catch (err) {
     if (errorCode(err) === 'ENOENT') spool.index.removeSegment(seg);
     else {

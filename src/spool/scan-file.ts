@@ -39,11 +39,6 @@ export function segmentNames(fs: SpoolFs, dir: string): string[] {
     .sort();
 }
 
-export async function scanSegmentFile(fs: SpoolFs, path: string): Promise<SegmentScan> {
-  const bytes = await fs.promises.readFile(path);
-  return scanSegmentBytes(bytes);
-}
-
 export function scanSegmentBytes(bytes: Uint8Array): SegmentScan {
   const scan: SegmentScan = {
     header: checkSegmentHeader(bytes),
@@ -118,15 +113,17 @@ export function assessDamage(
   const covered = m?.end ?? 0;
   // Frames may have been appended after the manifest was written: their loss is not known.
   const beyondUnknown = !m?.sealed;
+  /** A damaged place the manifest does not size: unknown, and 1 record as a guess without a manifest. */
+  const damagedPlace = (what: string) => {
+    found.push(what);
+    if (!beyondUnknown) return;
+    unknown++;
+    if (!m) records++;
+  };
   if (scan.header !== 'ok') {
     const tornAtCreation = scan.header === 'short' && newest && (!m || m.end === 0);
-    if (!tornAtCreation) {
-      found.push(scan.header === 'bad' ? 'a foreign or damaged header' : 'an empty or cut header');
-      if (beyondUnknown) {
-        unknown++;
-        if (!m) records++;
-      }
-    }
+    if (!tornAtCreation)
+      damagedPlace(scan.header === 'bad' ? 'a foreign or damaged header' : 'an empty or cut header');
   } else {
     let corruptFrames = 0;
     for (const c of scan.corrupt) {
@@ -141,23 +138,11 @@ export function assessDamage(
     }
     if (corruptFrames > 0) found.push(`${corruptFrames} corrupt frames`);
     const positions = scan.frames.length + scan.corrupt.length;
-    if (scan.insaneAt !== undefined) {
-      found.push(`an unreadable rest after byte ${scan.insaneAt}`);
-      if (beyondUnknown) {
-        unknown++;
-        if (!m) records++;
-      }
-    } else if (!newest && (scan.tornAt !== undefined || (m && positions < m.end))) {
+    if (scan.insaneAt !== undefined) damagedPlace(`an unreadable rest after byte ${scan.insaneAt}`);
+    else if (!newest && (scan.tornAt !== undefined || (m && positions < m.end))) {
       // Not the newest segment: its end was written whole before the next segment began.
-      found.push(`a cut end (${positions} frames left${m ? ` of ${m.end}` : ''})`);
-      if (beyondUnknown) {
-        unknown++;
-        if (!m) records++;
-      }
-    } else if (m && positions < m.end) {
-      found.push(`${m.end - positions} frames missing at the end`);
-      if (beyondUnknown) unknown++;
-    }
+      damagedPlace(`a cut end (${positions} frames left${m ? ` of ${m.end}` : ''})`);
+    } else if (m && positions < m.end) damagedPlace(`${m.end - positions} frames missing at the end`);
   }
   if (records === 0 && unknown === 0) return { records: 0, unknown: 0, seqs, what: '' };
   const size =
