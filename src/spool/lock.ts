@@ -74,14 +74,43 @@ export function isStale(info: LockInfo, now = Date.now()): boolean {
   return now - info.heartbeat > STALE_AFTER_MS;
 }
 
-export interface HeldLock {
-  readonly dir: string;
-  readonly info: LockInfo;
-  /** What was there before: a fresh directory, or a stale owner whose data is now ours. */
-  readonly previous: 'none' | 'stale';
+/** A directory's lock, held by this process until `release()`. */
+export class HeldLock {
+  readonly #fs: SpoolFs;
+  readonly #dir: string;
+  readonly #info: LockInfo;
+  #released = false;
+
+  constructor(fs: SpoolFs, dir: string, info: LockInfo) {
+    this.#fs = fs;
+    this.#dir = dir;
+    this.#info = info;
+    held.add(info.nonce);
+  }
+
   /** Rewrites the heartbeat; false when the lock is no longer ours. */
-  heartbeat(): boolean;
-  release(): void;
+  heartbeat(): boolean {
+    if (this.#released) return false;
+    const current = readLock(this.#fs, this.#dir);
+    if (current !== 'missing' && (current === 'garbage' || current.nonce !== this.#info.nonce)) return false;
+    this.#info.heartbeat = Date.now();
+    writeFileAtomicSync(this.#fs, this.#dir, join(this.#dir, LOCK_FILE), JSON.stringify(this.#info), false);
+    return true;
+  }
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    held.delete(this.#info.nonce);
+    const current = readLock(this.#fs, this.#dir);
+    if (current !== 'missing' && current !== 'garbage' && current.nonce === this.#info.nonce) {
+      try {
+        this.#fs.unlinkSync(join(this.#dir, LOCK_FILE));
+      } catch {
+        // Already gone.
+      }
+    }
+  }
 }
 
 /**
@@ -99,7 +128,6 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
     heartbeat: now,
   };
   const text = JSON.stringify(info);
-  let previous: 'none' | 'stale' = 'none';
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = fs.openSync(path, 'wx', 0o600);
@@ -109,8 +137,7 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
       } finally {
         fs.closeSync(fd);
       }
-      held.add(info.nonce);
-      return makeHeld(fs, dir, info, previous);
+      return new HeldLock(fs, dir, info);
     } catch (err) {
       if (errorCode(err) !== 'EEXIST') throw err;
     }
@@ -132,39 +159,8 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
     }
     // We may have moved a lock that a racer had just taken over: give up this directory.
     if (current !== 'garbage' && (typeof took === 'string' || took.nonce !== current.nonce)) return undefined;
-    previous = 'stale';
   }
   return undefined;
-}
-
-function makeHeld(fs: SpoolFs, dir: string, info: LockInfo, previous: 'none' | 'stale'): HeldLock {
-  let released = false;
-  return {
-    dir,
-    info,
-    previous,
-    heartbeat() {
-      if (released) return false;
-      const current = readLock(fs, dir);
-      if (current !== 'missing' && (current === 'garbage' || current.nonce !== info.nonce)) return false;
-      info.heartbeat = Date.now();
-      writeFileAtomicSync(fs, dir, join(dir, LOCK_FILE), JSON.stringify(info), false);
-      return true;
-    },
-    release() {
-      if (released) return;
-      released = true;
-      held.delete(info.nonce);
-      const current = readLock(fs, dir);
-      if (current !== 'missing' && current !== 'garbage' && current.nonce === info.nonce) {
-        try {
-          fs.unlinkSync(join(dir, LOCK_FILE));
-        } catch {
-          // Already gone.
-        }
-      }
-    },
-  };
 }
 
 const SUBDIR_PREFIX = 'proc-';
