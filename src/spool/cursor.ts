@@ -36,7 +36,7 @@ export interface SegmentManifest {
   sealed: boolean;
 }
 
-export const EMPTY_CURSOR: Cursor = { ackedBelow: 0, acked: [] };
+const EMPTY_CURSOR: Cursor = { ackedBelow: 0, acked: [] };
 
 export function encodeCursor(c: Cursor): string {
   // `segs` is an addition within version 1: older readers ignore it, and a cursor without it

@@ -13,10 +13,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { errorCode, type SpoolFs, writeFileAtomicSync } from './fs.js';
 
-export const LOCK_FILE = 'lock';
+const LOCK_FILE = 'lock';
 /** Heartbeat period; a lock whose heartbeat is older than `STALE_AFTER_MS` is stale. */
 export const HEARTBEAT_MS = 5_000;
-export const STALE_AFTER_MS = 60_000;
+const STALE_AFTER_MS = 60_000;
 
 export interface LockInfo {
   pid: number;
@@ -65,7 +65,7 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-export function isStale(info: LockInfo, now = Date.now()): boolean {
+function isStale(info: LockInfo, now = Date.now()): boolean {
   if (held.has(info.nonce)) return false;
   if (info.host === hostname()) {
     if (info.pid === process.pid) return true;

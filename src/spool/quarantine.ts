@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { type SpoolFs, writeFileAtomicSync } from './fs.js';
 
-export const QUARANTINE_DIR = 'quarantine';
+const QUARANTINE_DIR = 'quarantine';
 
 export function quarantineDir(dir: string): string {
   return join(dir, QUARANTINE_DIR);
