@@ -20,6 +20,7 @@ register();
 const { openSpool, resolveSpoolOptions, crc32c } = await import('../src/spool/index.ts');
 const { Counters } = await import('../src/stats.ts');
 const { createDiag } = await import('../src/diag.ts');
+const { spoolAccounting } = await import('../src/batch/drops.ts');
 
 const RECORDS_PER_BATCH = 512;
 const BODY_BYTES = 512 * 150; // ~150 bytes per encoded record, a typical structured log line
@@ -40,7 +41,11 @@ const fmt = (bytes, records, ms) =>
 
 function open(dir, durability) {
   const cfg = resolveSpoolOptions({ dir, durability, maxBytes: 1024 * MB }, {});
-  return openSpool({ ...cfg, counters: new Counters(), diag: createDiag({ sink: false }) });
+  return openSpool({
+    ...cfg,
+    accounting: spoolAccounting(new Counters()),
+    diag: createDiag({ sink: false }),
+  });
 }
 
 for (const durability of ['none', 'interval', 'always']) {

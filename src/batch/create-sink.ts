@@ -9,6 +9,7 @@ import type { ExportConfig } from '../export/options.js';
 import { createReplayPacer, openSpool, type SpoolConfig } from '../spool/index.js';
 import type { Counters } from '../stats.js';
 import type { BuildDropSummary } from './drop-summary.js';
+import { spoolAccounting } from './drops.js';
 import { type BatchConfig, DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './options.js';
 import { createPipeline } from './pipeline.js';
 import { registerExitHooks } from './process-hooks.js';
@@ -36,7 +37,9 @@ export function createDeliverySink(
 ): RecordSink {
   // `overflow: 'spool'` without a spool is refused by the config (resolvePipelineOptions).
   const pipeline = config.pipeline ?? DEFAULT_PIPELINE_CONFIG;
-  const spool = config.spool ? openSpool({ ...config.spool, counters, diag }) : undefined;
+  const spool = config.spool
+    ? openSpool({ ...config.spool, accounting: spoolAccounting(counters), diag })
+    : undefined;
   const exporter = createHttpExporter({
     config: config.export,
     counters,

@@ -9,6 +9,7 @@
  */
 import type { Diag } from '../diag.js';
 import type { Batch } from '../export/types.js';
+import type { SpoolAccounting } from '../spool/types.js';
 import type { Counters, DropReason } from '../stats.js';
 
 /** What the user can do about each reason (the diagnostic line's second half). */
@@ -75,6 +76,29 @@ export function createDrops({ counters, diag, ownDropped }: DropsDeps): Drops {
     },
     markOwn(batch) {
       own.add(batch);
+    },
+  };
+}
+
+/**
+ * The spool's side of the accounting (`SpoolAccounting`): what only the spool sees, recovery,
+ * damage and evictions, moved between the same buckets. No diagnostic line here: the spool writes
+ * its own (`spool-<reason>`, `spool-corrupt`), which say which segment and why.
+ */
+export function spoolAccounting(counters: Counters): SpoolAccounting {
+  return {
+    recovered(n) {
+      counters.recovered += n;
+      counters.spooled += n;
+    },
+    lost(reason, n) {
+      counters.spooled -= n;
+      counters.drop(reason, n);
+    },
+    foundCorrupt(n, unknown) {
+      counters.recovered += n;
+      counters.drop('corrupt', n);
+      counters.lossUnknown.corrupt += unknown;
     },
   };
 }

@@ -9,6 +9,7 @@
  * its own is when to stop: when the spool is empty, or at the first batch the exporter gives
  * back undelivered (it stays in the spool).
  */
+import { spoolAccounting } from '../batch/drops.js';
 import { createReplayer } from '../batch/replay.js';
 import { createDiag, type Diag } from '../diag.js';
 import { InvalidOptionError } from '../errors.js';
@@ -68,7 +69,12 @@ export async function spoolReplay(a: ReplayArgs): Promise<number> {
   const counters = new Counters();
   const spoolConfig = resolveSpoolOptions({ dir: a.dir, durability: 'always' }, {})!;
   // The tool replays whatever is there, however old: expiry is the app's policy, not the tool's.
-  const spool = openSpool({ ...spoolConfig, maxAgeMs: Number.MAX_SAFE_INTEGER, counters, diag });
+  const spool = openSpool({
+    ...spoolConfig,
+    maxAgeMs: Number.MAX_SAFE_INTEGER,
+    accounting: spoolAccounting(counters),
+    diag,
+  });
   if (spool.dir !== a.dir) {
     await spool.close();
     a.progress(`podlog spool replay: ${busy}`, true);

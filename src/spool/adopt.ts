@@ -23,15 +23,14 @@
  * (same batch id). Duplicates, never loss.
  */
 import { basename, join } from 'node:path';
-import { CURSOR_FILE, type Cursor, isAcked, readCursor, writeCursor } from './cursor.js';
+import { CURSOR_FILE, readCursor, SettledSeqs, writeCursor } from './cursor.js';
 import { parseSegmentFileName, readFrame } from './format.js';
-import { errorCode } from './fs.js';
-import { tryLock } from './lock.js';
-import { listSubdirs } from './open-dir.js';
-import { quarantineDir, writeQuarantine } from './quarantine.js';
-import { assessDamage, type Damage, type SegmentScan, scanSegmentBytes } from './scan-file.js';
+import { errorCode, truncateFile } from './fs.js';
+import { listSubdirs, tryLock } from './lock.js';
+import { moveToQuarantine, writeQuarantine } from './quarantine.js';
+import { assessDamage, type Damage, type SegmentScan, scanSegmentBytes, segmentNames } from './scan-file.js';
 import type { SegmentWriter } from './segment-writer.js';
-import { countRecoveredCorrupt, type SpoolContext } from './spool-context.js';
+import { reportCorrupt, type SpoolContext } from './spool-context.js';
 
 /** Frames copied between two checkpoints: bounds what a crash mid-adoption leaves to copy again. */
 export const CHECKPOINT_FRAMES = 64;
@@ -50,38 +49,42 @@ interface PassIds {
  * process adopts on its own.
  */
 export class StaleDirAdopter {
-  private running = false;
+  readonly #spool: SpoolContext;
+  readonly #writer: SegmentWriter;
+  #running = false;
   /** Per source directory: ids copied into our spool whose source frame is not settled on disk yet. */
-  private readonly unsettled = new Map<string, Set<string>>();
+  readonly #unsettled = new Map<string, Set<string>>();
 
-  constructor(
-    private readonly spool: SpoolContext,
-    private readonly writer: SegmentWriter,
-  ) {}
+  constructor(spool: SpoolContext, writer: SegmentWriter) {
+    this.#spool = spool;
+    this.#writer = writer;
+  }
 
   /** One pass over the sibling directories; never throws (disk errors go to `diskError`). */
   async run(): Promise<void> {
-    const { spool, writer } = this;
-    if (this.running || spool.closed || !spool.dir) return;
-    this.running = true;
+    const spool = this.#spool;
+    if (this.#running || spool.closed || !spool.dir) return;
+    this.#running = true;
     try {
       const root = spool.cfg.dir;
       const candidates = [root, ...listSubdirs(spool.fs, root)].filter((d) => d !== spool.dir);
-      for (const d of this.unsettled.keys()) if (!candidates.includes(d)) this.unsettled.delete(d);
+      for (const d of this.#unsettled.keys()) if (!candidates.includes(d)) this.#unsettled.delete(d);
       let own: Set<string> | undefined;
-      const ids: PassIds = { seen: new Set(), own: () => (own ??= liveIds(spool)) };
+      const ids: PassIds = { seen: new Set(), own: () => (own ??= spool.index.openIds()) };
       for (const dir of candidates) {
         if (spool.closed) return;
         if (!hasSegments(spool, dir) && dir === root) continue;
         const lock = tryLock(spool.fs, dir);
         if (!lock) continue;
         let done = false;
-        const unsettled = this.unsettled.get(dir) ?? new Set<string>();
-        this.unsettled.set(dir, unsettled);
+        const unsettled = this.#unsettled.get(dir) ?? new Set<string>();
+        this.#unsettled.set(dir, unsettled);
         try {
-          done = await adoptDir(spool, writer, dir, spool.dir, unsettled, ids);
+          const settled = new SettledSeqs(readCursor(spool.fs, dir).cursor);
+          const ownDir = spool.dir;
+          done = await adoptDir({ spool, writer: this.#writer, dir, ownDir, settled, unsettled, ids });
         } finally {
-          if (done) this.unsettled.delete(dir);
+          if (done) this.#unsettled.delete(dir);
           if (done && dir !== root) spool.fs.rmSync(dir, { recursive: true, force: true });
           else lock.release();
         }
@@ -89,42 +92,36 @@ export class StaleDirAdopter {
     } catch (err) {
       spool.diskError('adopt', err);
     } finally {
-      this.running = false;
+      this.#running = false;
     }
   }
 }
 
 function hasSegments(spool: SpoolContext, dir: string): boolean {
   try {
-    return spool.fs.readdirSync(dir).some((n) => parseSegmentFileName(n) !== undefined);
+    return segmentNames(spool.fs, dir).length > 0;
   } catch {
     return false;
   }
 }
 
-/** Ids of the batches this spool holds and has not settled. */
-function liveIds(spool: SpoolContext): Set<string> {
-  const ids = new Set<string>();
-  for (const seg of spool.index.segments) for (const e of seg.entries) if (e.state !== 'done') ids.add(e.id);
-  return ids;
+/** A source directory being adopted, as the adoption of each of its segments sees it. */
+interface SourceDir {
+  readonly spool: SpoolContext;
+  readonly writer: SegmentWriter;
+  /** The source directory, and ours (whose quarantine folder gets what is unreadable). */
+  readonly dir: string;
+  readonly ownDir: string;
+  /** What the source's cursor settles. */
+  readonly settled: SettledSeqs;
+  readonly unsettled: Set<string>;
+  readonly ids: PassIds;
 }
 
-/** Returns true when every segment of `dir` was moved into ours. */
-async function adoptDir(
-  spool: SpoolContext,
-  writer: SegmentWriter,
-  dir: string,
-  ownDir: string,
-  unsettled: Set<string>,
-  ids: PassIds,
-): Promise<boolean> {
-  const { fs, diag } = spool;
-  const { cursor } = readCursor(fs, dir);
-  const names = fs
-    .readdirSync(dir)
-    .filter((n) => parseSegmentFileName(n) !== undefined)
-    .sort();
-  const newest = names.at(-1);
+/** Returns true when every segment of `src.dir` was moved into ours. */
+async function adoptDir(src: SourceDir): Promise<boolean> {
+  const { spool, dir } = src;
+  const names = segmentNames(spool.fs, dir);
   let adopted = 0;
   let done = true;
   for (const name of names) {
@@ -132,17 +129,7 @@ async function adoptDir(
       done = false;
       break;
     }
-    const seg = new SegmentAdoption(
-      spool,
-      writer,
-      dir,
-      ownDir,
-      name,
-      cursor,
-      unsettled,
-      ids,
-      name === newest,
-    );
+    const seg = new SegmentAdoption(src, name, name === names.at(-1));
     const ok = await seg.run();
     adopted += seg.records;
     if (!ok) {
@@ -150,10 +137,10 @@ async function adoptDir(
       break;
     }
   }
-  if (adopted > 0) diag.info('spool-adopted', `spool adopted ${adopted} records from ${dir}`);
+  if (adopted > 0) spool.diag.info('spool-adopted', `spool adopted ${adopted} records from ${dir}`);
   if (!done) return false;
   try {
-    fs.unlinkSync(join(dir, CURSOR_FILE));
+    spool.fs.unlinkSync(join(dir, CURSOR_FILE));
   } catch {
     // No cursor.
   }
@@ -162,180 +149,163 @@ async function adoptDir(
 
 /** One source segment: quarantine what is unreadable, copy the rest with checkpoints. */
 class SegmentAdoption {
-  /** Records copied into our spool (counted `recovered` and `spooled`). */
-  records = 0;
-  private readonly file: string;
-  private readonly acked: ReadonlySet<number>;
+  readonly #src: SourceDir;
+  readonly #name: string;
+  readonly #file: string;
+  readonly #segNo: number;
+  readonly #newest: boolean;
+  /** Records copied into our spool (reported `recovered`). */
+  #records = 0;
   /** Source seqs settled by this adoption so far (copied, already held, or corrupt). */
-  private readonly settledNow: number[] = [];
+  readonly #settledNow: number[] = [];
   /** Ids copied since the last checkpoint. */
-  private readonly sinceCheckpoint: string[] = [];
+  readonly #sinceCheckpoint: string[] = [];
   /** Damage found and not counted yet (counted once the source settles it). */
-  private damage: Damage | undefined;
+  #damage: Damage | undefined;
 
-  constructor(
-    private readonly spool: SpoolContext,
-    private readonly writer: SegmentWriter,
-    private readonly dir: string,
-    private readonly ownDir: string,
-    private readonly name: string,
-    private readonly cursor: Cursor,
-    private readonly unsettled: Set<string>,
-    private readonly ids: PassIds,
-    private readonly newest: boolean,
-  ) {
-    this.file = join(dir, name);
-    this.acked = new Set(cursor.acked);
+  constructor(src: SourceDir, name: string, newest: boolean) {
+    this.#src = src;
+    this.#name = name;
+    this.#file = join(src.dir, name);
+    this.#segNo = parseSegmentFileName(name) ?? 0;
+    this.#newest = newest;
+  }
+
+  /** Records copied into our spool so far. */
+  get records(): number {
+    return this.#records;
   }
 
   /** True when the segment is gone from the source (copied, quarantined, or empty). */
   async run(): Promise<boolean> {
-    const { spool, writer, ids, unsettled } = this;
-    const scan = scanSegmentBytes(await spool.fs.promises.readFile(this.file));
-    const settled = (seq: number) => isAcked(this.cursor, this.acked, seq);
-    const segNo = parseSegmentFileName(this.name) ?? 0;
-    const damage = assessDamage(scan, {
-      segNo,
-      settled,
-      manifest: this.cursor.segments?.get(segNo),
-      newest: this.newest,
-    });
-    this.damage = damage.what ? damage : undefined;
-    if (scan.header === 'bad') return this.quarantineForeign();
-    if (scan.header === 'short') return this.unlinkSource() && this.countDamage();
-    if (scan.insaneAt !== undefined && !this.quarantineRest(scan, scan.insaneAt)) return false;
-    this.settledNow.push(...damage.seqs);
+    const { spool, settled } = this.#src;
+    const scan = scanSegmentBytes(await spool.fs.promises.readFile(this.#file));
+    const damage = assessDamage(scan, this.#segNo, settled, this.#newest);
+    this.#damage = damage.what ? damage : undefined;
+    if (scan.header === 'bad') return this.#quarantineForeign();
+    if (scan.header === 'short') return this.#unlinkSource() && this.#countDamage();
+    if (scan.insaneAt !== undefined && !this.#quarantineRest(scan, scan.insaneAt)) return false;
+    this.#settledNow.push(...damage.seqs);
+    return this.#copyFrames(scan);
+  }
+
+  /** Copies the frames the source does not settle and we do not hold, checkpointing as it goes. */
+  async #copyFrames(scan: SegmentScan): Promise<boolean> {
+    const { spool, writer, settled, ids, unsettled } = this.#src;
     for (const f of scan.frames) {
       if (spool.closed) {
         // Closing: settle what was copied so far, so the next process does not copy it again.
-        await this.checkpoint(false);
+        await this.#checkpoint(false);
         return false;
       }
-      if (settled(f.seq)) continue;
+      if (settled.has(f.seq)) continue;
       if (unsettled.has(f.id) || ids.seen.has(f.id) || ids.own().has(f.id)) {
         // Already ours (copied by an earlier pass, or by a crashed adopter whose data we hold).
-        this.settledNow.push(f.seq);
-        if (unsettled.has(f.id)) this.sinceCheckpoint.push(f.id);
+        this.#settledNow.push(f.seq);
+        if (unsettled.has(f.id)) this.#sinceCheckpoint.push(f.id);
         continue;
       }
       const ev = readFrame(scan.bytes, f.offset);
       if (ev.kind !== 'frame') continue;
       if (!writer.write({ id: f.id, count: f.count, body: ev.body }, f.ts, false)) {
-        await this.checkpoint(false);
+        await this.#checkpoint(false);
         return false;
       }
-      spool.counters.recovered += f.count;
-      spool.counters.spooled += f.count;
-      this.records += f.count;
+      spool.accounting.recovered(f.count);
+      this.#records += f.count;
       ids.seen.add(f.id);
       unsettled.add(f.id);
-      this.sinceCheckpoint.push(f.id);
-      this.settledNow.push(f.seq);
-      if (this.sinceCheckpoint.length >= CHECKPOINT_FRAMES && !(await this.checkpoint(false))) return false;
+      this.#sinceCheckpoint.push(f.id);
+      this.#settledNow.push(f.seq);
+      if (this.#sinceCheckpoint.length >= CHECKPOINT_FRAMES && !(await this.#checkpoint(false))) return false;
     }
-    return this.checkpoint(true);
+    return this.#checkpoint(true);
   }
 
   /**
    * Makes our copies durable, then settles them in the source: its cursor (part-way) or the
    * deletion of the segment (`whole`). Counts the corrupt frames once the source says so.
    */
-  private async checkpoint(whole: boolean): Promise<boolean> {
-    const { spool } = this;
-    if (!whole && this.settledNow.length === 0) return true;
-    if (!(await this.writer.syncAll())) return false;
+  async #checkpoint(whole: boolean): Promise<boolean> {
+    if (!whole && this.#settledNow.length === 0) return true;
+    const { spool, writer, dir, settled, unsettled } = this.#src;
+    if (!(await writer.syncAll())) return false;
     if (whole) {
-      if (!this.unlinkSource()) return false;
+      if (!this.#unlinkSource()) return false;
     } else {
-      const acked = [...new Set([...this.cursor.acked, ...this.settledNow])].sort((a, b) => a - b);
+      const { cursor } = settled;
+      const acked = [...new Set([...cursor.acked, ...this.#settledNow])].sort((a, b) => a - b);
       // This segment's manifest no longer matches once frames of it are settled here: leave
       // it out (a later adopter then counts damage in it as of unknown size); keep the others.
-      const segments = new Map(this.cursor.segments);
-      segments.delete(parseSegmentFileName(this.name) ?? -1);
+      const segments = new Map(cursor.segments);
+      segments.delete(this.#segNo);
       try {
-        await writeCursor(spool.fs, this.dir, { ackedBelow: this.cursor.ackedBelow, acked, segments }, true);
+        await writeCursor(spool.fs, dir, { ackedBelow: cursor.ackedBelow, acked, segments }, true);
       } catch (err) {
         spool.diskError('adopt', err);
         return false;
       }
     }
-    for (const id of this.sinceCheckpoint) this.unsettled.delete(id);
-    this.sinceCheckpoint.length = 0;
-    return this.countDamage();
+    for (const id of this.#sinceCheckpoint) unsettled.delete(id);
+    this.#sinceCheckpoint.length = 0;
+    return this.#countDamage();
   }
 
   /** Counts the damage found in the source segment, once (after it is out of the way). */
-  private countDamage(): true {
-    const d = this.damage;
+  #countDamage(): true {
+    const d = this.#damage;
     if (d) {
-      countRecoveredCorrupt(
-        this.spool,
-        d.records,
-        `spool segment ${this.name} of ${this.dir} (adopting): ${d.what}`,
-        d.unknown,
-      );
-      this.damage = undefined;
+      const what = `spool segment ${this.#name} of ${this.#src.dir} (adopting): ${d.what}`;
+      reportCorrupt(this.#src.spool, d.records, what, d.unknown);
+      this.#damage = undefined;
     }
     return true;
   }
 
-  private unlinkSource(): boolean {
+  #unlinkSource(): boolean {
+    const { spool } = this.#src;
     try {
-      this.spool.fs.unlinkSync(this.file);
+      spool.fs.unlinkSync(this.#file);
       return true;
     } catch (err) {
       if (errorCode(err) === 'ENOENT') return true;
-      this.spool.diskError('adopt', err);
+      spool.diskError('adopt', err);
       return false;
     }
   }
 
   /** A foreign header: moved whole to our quarantine folder (for `podlog spool inspect`), counted once. */
-  private quarantineForeign(): boolean {
-    const { spool } = this;
-    const qdir = quarantineDir(this.ownDir);
+  #quarantineForeign(): boolean {
+    const { spool, dir, ownDir } = this.#src;
     try {
-      spool.fs.mkdirSync(qdir, { recursive: true, mode: 0o700 });
-      spool.fs.renameSync(this.file, join(qdir, `foreign-${basename(this.dir)}-${this.name}`));
+      moveToQuarantine(spool.fs, ownDir, this.#file, `foreign-${basename(dir)}-${this.#name}`);
     } catch (err) {
       spool.diskError('quarantine', err);
       return false;
     }
     spool.diag.warn(
       'spool-quarantine',
-      `spool segment ${this.name} of ${this.dir} has a foreign header; quarantined`,
+      `spool segment ${this.#name} of ${dir} has a foreign header; quarantined`,
     );
-    return this.countDamage();
+    return this.#countDamage();
   }
 
   /** An unreadable rest: copied to our quarantine folder and cut off the source, then counted once. */
-  private quarantineRest(scan: SegmentScan, at: number): boolean {
-    const { spool } = this;
+  #quarantineRest(scan: SegmentScan, at: number): boolean {
+    const { spool, dir, ownDir } = this.#src;
     try {
       // Same name on a retry: a second attempt replaces the first copy.
-      const name = `corrupt-${basename(this.dir)}-${this.name}-${at}.bin`;
-      const note = { segment: this.name, dir: basename(this.dir), offset: at, bytes: scan.size - at };
-      writeQuarantine(
-        spool.fs,
-        this.ownDir,
-        name,
-        scan.bytes.subarray(at),
-        note,
-        spool.cfg.quarantineMaxBytes,
-      );
-      const fd = spool.fs.openSync(this.file, 'r+');
-      try {
-        spool.fs.ftruncateSync(fd, at);
-      } finally {
-        spool.fs.closeSync(fd);
-      }
+      const name = `corrupt-${basename(dir)}-${this.#name}-${at}.bin`;
+      const note = { segment: this.#name, dir: basename(dir), offset: at, bytes: scan.size - at };
+      writeQuarantine(spool.fs, ownDir, name, scan.bytes.subarray(at), note, spool.cfg.quarantineMaxBytes);
+      truncateFile(spool.fs, this.#file, at);
     } catch (err) {
       spool.diskError('quarantine', err);
       return false;
     }
     spool.diag.warn(
       'spool-quarantine',
-      `spool segment ${this.name} of ${this.dir} unreadable after byte ${at}; quarantined`,
+      `spool segment ${this.#name} of ${dir} unreadable after byte ${at}; quarantined`,
     );
     return true;
   }

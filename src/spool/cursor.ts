@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { crc32c } from './crc32c.js';
-import { type SpoolFs, writeFileAtomic, writeFileAtomicSync } from './fs.js';
+import { errorCode, type SpoolFs, writeFileAtomic, writeFileAtomicSync } from './fs.js';
 
 export const CURSOR_FILE = 'cursor';
 
@@ -36,7 +36,7 @@ export interface SegmentManifest {
   sealed: boolean;
 }
 
-export const EMPTY_CURSOR: Cursor = { ackedBelow: 0, acked: [] };
+const EMPTY_CURSOR: Cursor = { ackedBelow: 0, acked: [] };
 
 export function encodeCursor(c: Cursor): string {
   // `segs` is an addition within version 1: older readers ignore it, and a cursor without it
@@ -84,20 +84,29 @@ export function readCursor(fs: SpoolFs, dir: string): CursorRead {
   try {
     text = fs.readFileSync(join(dir, CURSOR_FILE), 'utf8');
   } catch (err) {
-    const missing = (err as { code?: string }).code === 'ENOENT';
-    return { cursor: EMPTY_CURSOR, state: missing ? 'missing' : 'garbage' };
+    return { cursor: EMPTY_CURSOR, state: errorCode(err) === 'ENOENT' ? 'missing' : 'garbage' };
   }
   const cursor = decodeCursor(text);
   return cursor ? { cursor, state: 'ok' } : { cursor: EMPTY_CURSOR, state: 'garbage' };
 }
 
-export function writeCursorSync(fs: SpoolFs, dir: string, cursor: Cursor, sync: boolean): void {
-  writeFileAtomicSync(fs, dir, join(dir, CURSOR_FILE), encodeCursor(cursor), sync);
+/** The seqs a cursor settles (acknowledged, or counted corrupt), for lookups. */
+export class SettledSeqs {
+  readonly cursor: Cursor;
+  readonly #ahead: ReadonlySet<number>;
+
+  constructor(cursor: Cursor) {
+    this.cursor = cursor;
+    this.#ahead = new Set(cursor.acked);
+  }
+
+  has(seq: number): boolean {
+    return seq < this.cursor.ackedBelow || this.#ahead.has(seq);
+  }
 }
 
-/** True when the cursor settles `seq` (acknowledged, or counted corrupt); `ackedSet` is `new Set(cursor.acked)`. */
-export function isAcked(cursor: Cursor, ackedSet: ReadonlySet<number>, seq: number): boolean {
-  return seq < cursor.ackedBelow || ackedSet.has(seq);
+export function writeCursorSync(fs: SpoolFs, dir: string, cursor: Cursor, sync: boolean): void {
+  writeFileAtomicSync(fs, dir, join(dir, CURSOR_FILE), encodeCursor(cursor), sync);
 }
 
 export function writeCursor(fs: SpoolFs, dir: string, cursor: Cursor, sync: boolean): Promise<void> {

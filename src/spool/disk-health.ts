@@ -11,50 +11,53 @@ import type { Diag } from '../diag.js';
 import { errorCode, isDiskRefusal } from './fs.js';
 
 export class DiskHealth {
-  private downUntil = 0;
-  private readonly warned = new Set<string>();
+  readonly #diag: Diag;
+  readonly #now: () => number;
+  readonly #retryMs: number;
+  #downUntil = 0;
+  readonly #warned = new Set<string>();
 
-  constructor(
-    private readonly diag: Diag,
-    private readonly now: () => number,
-    private readonly retryMs: number,
-  ) {}
+  constructor(diag: Diag, now: () => number, retryMs: number) {
+    this.#diag = diag;
+    this.#now = now;
+    this.#retryMs = retryMs;
+  }
 
   /** True while the disk is being left alone after a refusal. */
   isDown(): boolean {
-    return this.now() < this.downUntil;
+    return this.#now() < this.#downUntil;
   }
 
   /** `op` failed: pause writes; warn once per refusal code, or report an unexpected error. */
   refused(op: string, err: unknown): void {
     const code = errorCode(err);
-    this.downUntil = this.now() + this.retryMs;
+    this.#downUntil = this.#now() + this.#retryMs;
     if (!isDiskRefusal(err)) {
       // Rate-limited per operation by the diag; the message carries no record contents.
-      this.diag.error(
+      this.#diag.error(
         `spool-unexpected-${op}`,
-        `spool: unexpected error in ${op} (${code}): ${describeError(err)}; retrying in ${this.retryMs} ms`,
+        `spool: unexpected error in ${op} (${code}): ${describeError(err)}; retrying in ${this.#retryMs} ms`,
       );
       return;
     }
-    if (this.warned.has(code)) return;
-    this.warned.add(code);
-    this.diag.warn(
+    if (this.#warned.has(code)) return;
+    this.#warned.add(code);
+    this.#diag.warn(
       `spool-disk-${code}`,
-      `spool: disk refused ${op} (${code}); retrying in ${this.retryMs} ms`,
+      `spool: disk refused ${op} (${code}); retrying in ${this.#retryMs} ms`,
     );
   }
 
   /** The cause of the refusals is gone (the directory was recreated): writes may go at once. */
   clear(): void {
-    this.downUntil = 0;
+    this.#downUntil = 0;
   }
 
   /** A write went through: say so once if we had warned, and re-arm the warnings. */
   wrote(): void {
-    if (this.warned.size > 0) {
-      this.warned.clear();
-      this.diag.info('spool-disk', 'spool disk accepts writes again');
+    if (this.#warned.size > 0) {
+      this.#warned.clear();
+      this.#diag.info('spool-disk', 'spool disk accepts writes again');
     }
   }
 }

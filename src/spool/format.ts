@@ -13,14 +13,14 @@
 import { crc32c } from './crc32c.js';
 import type { SpoolBatch as Batch } from './types.js';
 
-export const MAGIC = Buffer.from('PODLOGSP', 'latin1');
-export const FORMAT_VERSION = 1;
+const MAGIC = Buffer.from('PODLOGSP', 'latin1');
+const FORMAT_VERSION = 1;
 export const SEGMENT_HEADER_BYTES = 16;
 export const FRAME_HEADER_BYTES = 24;
 /** Smallest payload: empty id, count, empty body. */
 export const MIN_PAYLOAD_BYTES = 6;
 /** Largest payload podlog writes; anything larger on disk is a corrupt length. */
-export const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
+const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
 const MAX_ID_BYTES = 1024;
 
 /** Frames per segment are capped so that `seq = segmentNo * FRAMES_PER_SEGMENT + index` stays unique. */
@@ -92,9 +92,7 @@ export type ScanEvent =
   | { kind: 'torn'; offset: number };
 
 /** Decodes a payload; undefined when its inner lengths do not add up. */
-export function decodePayload(
-  payload: Uint8Array,
-): { id: string; count: number; body: Uint8Array } | undefined {
+function decodePayload(payload: Uint8Array): { id: string; count: number; body: Uint8Array } | undefined {
   if (payload.length < MIN_PAYLOAD_BYTES) return undefined;
   const b = Buffer.from(payload.buffer, payload.byteOffset, payload.length);
   const idLen = b.readUInt16LE(0);

@@ -118,6 +118,16 @@ export async function writeFileAtomic(
   }
 }
 
+/** Cuts `file` to `size` bytes. */
+export function truncateFile(fs: SpoolFs, file: string, size: number): void {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.ftruncateSync(fd, size);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Reads up to `length` bytes at `offset` (fewer when the file is shorter). */
 export async function readRange(
   fs: SpoolFs,

@@ -2,30 +2,16 @@
  * The disk spool stage: `openSpool` and `resolveSpoolOptions`, plus the pieces the batch stage
  * and the CLI use (replay pacer, inspection).
  */
-import type { Diag } from '../diag.js';
-import type { Counters } from '../stats.js';
-import { DiskSpool } from './disk-spool.js';
-import { nodeSpoolFs, type SpoolFs } from './fs.js';
-import type { SpoolConfig } from './options.js';
+import { DiskSpool, type OpenSpoolOptions } from './disk-spool.js';
 
 export { crc32c } from './crc32c.js';
-export { DiskSpool } from './disk-spool.js';
+export { DiskSpool, type OpenSpoolOptions } from './disk-spool.js';
 export { isSpoolUnavailable, SPOOL_UNAVAILABLE, SpoolUnavailableError } from './errors.js';
 export { nodeSpoolFs, type SpoolFs } from './fs.js';
 export { inspectSpool, type SpoolReport } from './inspect.js';
 export { type Durability, resolveSpoolOptions, type SpoolConfig, type SpoolOptions } from './options.js';
 export { createReplayPacer, type ReplayPacer } from './pacer.js';
-export type { Spool, SpoolPending } from './types.js';
-
-export interface OpenSpoolOptions extends SpoolConfig {
-  counters: Counters;
-  diag: Diag;
-  /** File-system layer; tests inject failures here. Default: `node:fs`. */
-  fs?: SpoolFs;
-  now?: () => number;
-  /** Pause after a refused disk write before the next attempt. Default 5 s. */
-  retryMs?: number;
-}
+export type { Spool, SpoolAccounting, SpoolPending } from './types.js';
 
 /**
  * Opens (or creates) a spool directory. Synchronous and never throws: when the disk refuses,
@@ -33,6 +19,5 @@ export interface OpenSpoolOptions extends SpoolConfig {
  * earlier process is recovered in the background (`whenRecovered()`).
  */
 export function openSpool(options: OpenSpoolOptions): DiskSpool {
-  const { counters, diag, fs, now, retryMs, ...cfg } = options;
-  return new DiskSpool(cfg, { counters, diag, fs: fs ?? nodeSpoolFs, now, retryMs });
+  return new DiskSpool(options);
 }

@@ -3,13 +3,12 @@
  * records, bytes, time range, corrupt frames, lock owner, and the frames still to deliver.
  */
 import { join } from 'node:path';
-import { isAcked, readCursor } from './cursor.js';
+import { readCursor, SettledSeqs } from './cursor.js';
 import { parseSegmentFileName, readFrame } from './format.js';
 import { nodeSpoolFs, type SpoolFs } from './fs.js';
-import { type LockInfo, readLock } from './lock.js';
-import { listSubdirs } from './open-dir.js';
+import { type LockInfo, listSubdirs, readLock } from './lock.js';
 import { quarantineDir } from './quarantine.js';
-import { assessDamage, scanSegmentBytes } from './scan-file.js';
+import { assessDamage, scanSegmentBytes, segmentNames } from './scan-file.js';
 import type { SpoolBatch as Batch } from './types.js';
 
 export interface SegmentReport {
@@ -58,34 +57,17 @@ export interface SpoolReport {
 }
 
 export function inspectSpool(root: string, fs: SpoolFs = nodeSpoolFs): SpoolReport {
-  const report: SpoolReport = {
-    dirs: [],
-    quarantine: { files: 0, bytes: 0 },
-    totals: {
-      segments: 0,
-      bytes: 0,
-      pendingBatches: 0,
-      pendingRecords: 0,
-      corruptFrames: 0,
-      lostRecords: 0,
-      lossUnknown: 0,
-    },
-  };
+  const dirs: DirReport[] = [];
+  const quarantine = { files: 0, bytes: 0 };
   for (const dir of [root, ...listSubdirs(fs, root)]) {
     const cursor = readCursor(fs, dir);
-    const acked = new Set(cursor.cursor.acked);
+    const settled = new SettledSeqs(cursor.cursor);
     const d: DirReport = { dir, lock: readLock(fs, dir), cursor: cursor.state, segments: [] };
-    const names = segmentNames(fs, dir);
+    const names = readableSegmentNames(fs, dir);
     for (const name of names) {
       const scan = scanSegmentBytes(fs.readFileSync(join(dir, name)));
-      const pending = scan.frames.filter((f) => !isAcked(cursor.cursor, acked, f.seq));
-      const segNo = parseSegmentFileName(name) ?? 0;
-      const damage = assessDamage(scan, {
-        segNo,
-        settled: (seq) => isAcked(cursor.cursor, acked, seq),
-        manifest: cursor.cursor.segments?.get(segNo),
-        newest: name === names.at(-1),
-      });
+      const pending = scan.frames.filter((f) => !settled.has(f.seq));
+      const damage = assessDamage(scan, parseSegmentFileName(name) ?? 0, settled, name === names.at(-1));
       const times = scan.frames.map((f) => f.ts);
       d.segments.push({
         file: name,
@@ -93,7 +75,7 @@ export function inspectSpool(root: string, fs: SpoolFs = nodeSpoolFs): SpoolRepo
         frames: scan.frames.length,
         pendingFrames: pending.length,
         pendingRecords: pending.reduce((s, f) => s + f.count, 0),
-        corruptFrames: scan.corruptFrames,
+        corruptFrames: scan.corrupt.length,
         lostRecords: damage.records,
         lossUnknown: damage.unknown,
         damage: damage.what || undefined,
@@ -103,34 +85,35 @@ export function inspectSpool(root: string, fs: SpoolFs = nodeSpoolFs): SpoolRepo
         oldest: times.length ? Math.min(...times) : undefined,
         newest: times.length ? Math.max(...times) : undefined,
       });
-      report.totals.segments++;
-      report.totals.bytes += scan.size;
-      report.totals.pendingBatches += pending.length;
-      report.totals.pendingRecords += pending.reduce((s, f) => s + f.count, 0);
-      report.totals.corruptFrames += scan.corruptFrames;
-      report.totals.lostRecords += damage.records;
-      report.totals.lossUnknown += damage.unknown;
     }
-    report.dirs.push(d);
+    dirs.push(d);
     try {
       for (const n of fs.readdirSync(quarantineDir(dir))) {
         if (n.endsWith('.json')) continue;
-        report.quarantine.files++;
-        report.quarantine.bytes += fs.statSync(join(quarantineDir(dir), n)).size;
+        quarantine.files++;
+        quarantine.bytes += fs.statSync(join(quarantineDir(dir), n)).size;
       }
     } catch {
       // No quarantine folder.
     }
   }
-  return report;
+  const segments = dirs.flatMap((d) => d.segments);
+  const sum = (of: (s: SegmentReport) => number) => segments.reduce((n, s) => n + of(s), 0);
+  const totals = {
+    segments: segments.length,
+    bytes: sum((s) => s.bytes),
+    pendingBatches: sum((s) => s.pendingFrames),
+    pendingRecords: sum((s) => s.pendingRecords),
+    corruptFrames: sum((s) => s.corruptFrames),
+    lostRecords: sum((s) => s.lostRecords),
+    lossUnknown: sum((s) => s.lossUnknown),
+  };
+  return { dirs, quarantine, totals };
 }
 
-function segmentNames(fs: SpoolFs, dir: string): string[] {
+function readableSegmentNames(fs: SpoolFs, dir: string): string[] {
   try {
-    return fs
-      .readdirSync(dir)
-      .filter((n) => parseSegmentFileName(n) !== undefined)
-      .sort();
+    return segmentNames(fs, dir);
   } catch {
     return [];
   }
@@ -138,12 +121,11 @@ function segmentNames(fs: SpoolFs, dir: string): string[] {
 
 /** The batches still to deliver in a directory, oldest first (read-only; for `spool replay`). */
 export function* pendingBatches(dir: string, fs: SpoolFs = nodeSpoolFs): Generator<Batch & { ts: number }> {
-  const { cursor } = readCursor(fs, dir);
-  const acked = new Set(cursor.acked);
-  for (const name of segmentNames(fs, dir)) {
+  const settled = new SettledSeqs(readCursor(fs, dir).cursor);
+  for (const name of readableSegmentNames(fs, dir)) {
     const scan = scanSegmentBytes(fs.readFileSync(join(dir, name)));
     for (const f of scan.frames) {
-      if (isAcked(cursor, acked, f.seq)) continue;
+      if (settled.has(f.seq)) continue;
       const ev = readFrame(scan.bytes, f.offset);
       if (ev.kind === 'frame') yield { id: f.id, count: f.count, body: ev.body, ts: f.ts };
     }

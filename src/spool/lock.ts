@@ -4,16 +4,19 @@
  * one of ours: a restarted container is often pid 1 again) or when its heartbeat stopped
  * (another host sharing a volume). A stale lock is taken over by renaming it away first, so of
  * two processes racing for it only one wins; the winner adopts the directory's data.
+ *
+ * `openDir` picks the directory this process writes to: the spool root if its lock is free or
+ * stale, otherwise a `proc-*` sub-directory (a stale one first, so sub-directories do not pile up).
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { type SpoolFs, writeFileAtomicSync } from './fs.js';
+import { errorCode, type SpoolFs, writeFileAtomicSync } from './fs.js';
 
-export const LOCK_FILE = 'lock';
+const LOCK_FILE = 'lock';
 /** Heartbeat period; a lock whose heartbeat is older than `STALE_AFTER_MS` is stale. */
 export const HEARTBEAT_MS = 5_000;
-export const STALE_AFTER_MS = 60_000;
+const STALE_AFTER_MS = 60_000;
 
 export interface LockInfo {
   pid: number;
@@ -27,11 +30,15 @@ export interface LockInfo {
 const held = new Set<string>();
 
 export function readLock(fs: SpoolFs, dir: string): LockInfo | 'missing' | 'garbage' {
+  return readLockFile(fs, join(dir, LOCK_FILE));
+}
+
+function readLockFile(fs: SpoolFs, file: string): LockInfo | 'missing' | 'garbage' {
   let text: string;
   try {
-    text = fs.readFileSync(join(dir, LOCK_FILE), 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    return (err as { code?: string }).code === 'ENOENT' ? 'missing' : 'garbage';
+    return errorCode(err) === 'ENOENT' ? 'missing' : 'garbage';
   }
   try {
     const o = JSON.parse(text) as Partial<LockInfo>;
@@ -54,11 +61,11 @@ function pidAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
+    return errorCode(err) === 'EPERM';
   }
 }
 
-export function isStale(info: LockInfo, now = Date.now()): boolean {
+function isStale(info: LockInfo, now = Date.now()): boolean {
   if (held.has(info.nonce)) return false;
   if (info.host === hostname()) {
     if (info.pid === process.pid) return true;
@@ -67,14 +74,43 @@ export function isStale(info: LockInfo, now = Date.now()): boolean {
   return now - info.heartbeat > STALE_AFTER_MS;
 }
 
-export interface HeldLock {
-  readonly dir: string;
-  readonly info: LockInfo;
-  /** What was there before: a fresh directory, or a stale owner whose data is now ours. */
-  readonly previous: 'none' | 'stale';
+/** A directory's lock, held by this process until `release()`. */
+export class HeldLock {
+  readonly #fs: SpoolFs;
+  readonly #dir: string;
+  readonly #info: LockInfo;
+  #released = false;
+
+  constructor(fs: SpoolFs, dir: string, info: LockInfo) {
+    this.#fs = fs;
+    this.#dir = dir;
+    this.#info = info;
+    held.add(info.nonce);
+  }
+
   /** Rewrites the heartbeat; false when the lock is no longer ours. */
-  heartbeat(): boolean;
-  release(): void;
+  heartbeat(): boolean {
+    if (this.#released) return false;
+    const current = readLock(this.#fs, this.#dir);
+    if (current !== 'missing' && (current === 'garbage' || current.nonce !== this.#info.nonce)) return false;
+    this.#info.heartbeat = Date.now();
+    writeFileAtomicSync(this.#fs, this.#dir, join(this.#dir, LOCK_FILE), JSON.stringify(this.#info), false);
+    return true;
+  }
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    held.delete(this.#info.nonce);
+    const current = readLock(this.#fs, this.#dir);
+    if (current !== 'missing' && current !== 'garbage' && current.nonce === this.#info.nonce) {
+      try {
+        this.#fs.unlinkSync(join(this.#dir, LOCK_FILE));
+      } catch {
+        // Already gone.
+      }
+    }
+  }
 }
 
 /**
@@ -92,7 +128,6 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
     heartbeat: now,
   };
   const text = JSON.stringify(info);
-  let previous: 'none' | 'stale' = 'none';
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = fs.openSync(path, 'wx', 0o600);
@@ -102,10 +137,9 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
       } finally {
         fs.closeSync(fd);
       }
-      held.add(info.nonce);
-      return makeHeld(fs, dir, info, previous);
+      return new HeldLock(fs, dir, info);
     } catch (err) {
-      if ((err as { code?: string }).code !== 'EEXIST') throw err;
+      if (errorCode(err) !== 'EEXIST') throw err;
     }
     const current = readLock(fs, dir);
     if (current === 'missing') continue;
@@ -117,53 +151,57 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
     } catch {
       continue;
     }
-    const took = readLockAt(fs, aside);
+    const took = readLockFile(fs, aside);
     try {
       fs.unlinkSync(aside);
     } catch {
       // Left behind; harmless.
     }
     // We may have moved a lock that a racer had just taken over: give up this directory.
-    if (current !== 'garbage' && (took === undefined || took.nonce !== current.nonce)) return undefined;
-    previous = 'stale';
+    if (current !== 'garbage' && (typeof took === 'string' || took.nonce !== current.nonce)) return undefined;
   }
   return undefined;
 }
 
-function readLockAt(fs: SpoolFs, file: string): LockInfo | undefined {
+const SUBDIR_PREFIX = 'proc-';
+
+export interface OpenedDir {
+  dir: string;
+  lock: HeldLock;
+}
+
+function makeDir(fs: SpoolFs, dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+    // Records are plaintext: keep them to the owner even in a pre-existing (e.g. emptyDir 0777) folder.
+    fs.chmodSync(dir, 0o700);
   } catch {
-    return undefined;
+    // Not ours to change (mounted volume root owned by root): the files themselves are still 0600.
   }
 }
 
-function makeHeld(fs: SpoolFs, dir: string, info: LockInfo, previous: 'none' | 'stale'): HeldLock {
-  let released = false;
-  return {
-    dir,
-    info,
-    previous,
-    heartbeat() {
-      if (released) return false;
-      const current = readLock(fs, dir);
-      if (current !== 'missing' && (current === 'garbage' || current.nonce !== info.nonce)) return false;
-      info.heartbeat = Date.now();
-      writeFileAtomicSync(fs, dir, join(dir, LOCK_FILE), JSON.stringify(info), false);
-      return true;
-    },
-    release() {
-      if (released) return;
-      released = true;
-      held.delete(info.nonce);
-      const current = readLock(fs, dir);
-      if (current !== 'missing' && current !== 'garbage' && current.nonce === info.nonce) {
-        try {
-          fs.unlinkSync(join(dir, LOCK_FILE));
-        } catch {
-          // Already gone.
-        }
-      }
-    },
-  };
+export function listSubdirs(fs: SpoolFs, root: string): string[] {
+  return fs
+    .readdirSync(root)
+    .filter((n) => n.startsWith(SUBDIR_PREFIX))
+    .sort()
+    .map((n) => join(root, n));
+}
+
+/** Throws on disk errors; the spool then retries later. */
+export function openDir(fs: SpoolFs, root: string): OpenedDir {
+  makeDir(fs, root);
+  const lock = tryLock(fs, root);
+  if (lock) return { dir: root, lock };
+  for (const sub of listSubdirs(fs, root)) {
+    const l = tryLock(fs, sub);
+    if (l) return { dir: sub, lock: l };
+  }
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const sub = join(root, `${SUBDIR_PREFIX}${process.pid}-${randomBytes(3).toString('hex')}`);
+    makeDir(fs, sub);
+    const l = tryLock(fs, sub);
+    if (l) return { dir: sub, lock: l };
+  }
+  throw Object.assign(new Error('no spool sub-directory could be locked'), { code: 'ELOCKED' });
 }

@@ -3,73 +3,86 @@
  * and does not starve fresh batches or flatten a backend that just came back.
  */
 
-export interface ReplayPacer {
-  /** Milliseconds to wait before a replay of `bytes` may be sent (0 = now). Takes the tokens when 0. */
-  delayFor(bytes: number): number;
-  /** Waits until a replay of `bytes` may be sent, then takes the tokens. Resolves false if aborted. */
-  wait(bytes: number, signal?: AbortSignal): Promise<boolean>;
-  /** Holds replay back until `untilMs` (a `Retry-After`). */
-  pause(untilMs: number): void;
+export interface ReplayRate {
+  requestsPerSecond: number;
+  bytesPerSecond: number;
 }
 
-export function createReplayPacer(
-  rate: { requestsPerSecond: number; bytesPerSecond: number },
-  now: () => number = Date.now,
-): ReplayPacer {
+export class ReplayPacer {
+  readonly #rate: ReplayRate;
+  readonly #now: () => number;
   // Bursts of one second's worth; a single batch larger than that still goes, after a wait.
-  const reqCap = Math.max(1, rate.requestsPerSecond);
-  const byteCap = Math.max(1, rate.bytesPerSecond);
-  let reqTokens = reqCap;
-  let byteTokens = byteCap;
-  let last = now();
-  let pausedUntil = 0;
+  readonly #reqCap: number;
+  readonly #byteCap: number;
+  #reqTokens: number;
+  #byteTokens: number;
+  #last: number;
+  #pausedUntil = 0;
 
-  const refill = () => {
-    const t = now();
-    const dt = Math.max(0, t - last) / 1000;
-    last = t;
-    reqTokens = Math.min(reqCap, reqTokens + dt * rate.requestsPerSecond);
-    byteTokens = Math.min(byteCap, byteTokens + dt * rate.bytesPerSecond);
-  };
+  constructor(rate: ReplayRate, now: () => number = Date.now) {
+    this.#rate = rate;
+    this.#now = now;
+    this.#reqCap = Math.max(1, rate.requestsPerSecond);
+    this.#byteCap = Math.max(1, rate.bytesPerSecond);
+    this.#reqTokens = this.#reqCap;
+    this.#byteTokens = this.#byteCap;
+    this.#last = now();
+  }
 
-  const delayFor = (bytes: number): number => {
-    refill();
-    const t = now();
-    if (t < pausedUntil) return pausedUntil - t;
-    const needBytes = Math.min(bytes, byteCap);
-    const waitReq = reqTokens >= 1 ? 0 : ((1 - reqTokens) / rate.requestsPerSecond) * 1000;
-    const waitBytes = byteTokens >= needBytes ? 0 : ((needBytes - byteTokens) / rate.bytesPerSecond) * 1000;
+  /** Milliseconds to wait before a replay of `bytes` may be sent (0 = now). Takes the tokens when 0. */
+  delayFor(bytes: number): number {
+    this.#refill();
+    const t = this.#now();
+    if (t < this.#pausedUntil) return this.#pausedUntil - t;
+    const rate = this.#rate;
+    const needBytes = Math.min(bytes, this.#byteCap);
+    const waitReq = this.#reqTokens >= 1 ? 0 : ((1 - this.#reqTokens) / rate.requestsPerSecond) * 1000;
+    const waitBytes =
+      this.#byteTokens >= needBytes ? 0 : ((needBytes - this.#byteTokens) / rate.bytesPerSecond) * 1000;
     const wait = Math.ceil(Math.max(waitReq, waitBytes));
     if (wait === 0) {
-      reqTokens -= 1;
-      byteTokens -= needBytes;
+      this.#reqTokens -= 1;
+      this.#byteTokens -= needBytes;
     }
     return wait;
-  };
+  }
 
-  return {
-    delayFor,
-    async wait(bytes, signal) {
-      for (;;) {
-        if (signal?.aborted) return false;
-        const d = delayFor(bytes);
-        if (d === 0) return true;
-        const ok = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve(true);
-          }, d);
-          const onAbort = () => {
-            clearTimeout(timer);
-            resolve(false);
-          };
-          signal?.addEventListener('abort', onAbort, { once: true });
-        });
-        if (!ok) return false;
-      }
-    },
-    pause(untilMs) {
-      pausedUntil = Math.max(pausedUntil, untilMs);
-    },
-  };
+  /** Waits until a replay of `bytes` may be sent, then takes the tokens. Resolves false if aborted. */
+  async wait(bytes: number, signal?: AbortSignal): Promise<boolean> {
+    for (;;) {
+      if (signal?.aborted) return false;
+      const d = this.delayFor(bytes);
+      if (d === 0) return true;
+      const ok = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(true);
+        }, d);
+        const onAbort = () => {
+          clearTimeout(timer);
+          resolve(false);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+      if (!ok) return false;
+    }
+  }
+
+  /** Holds replay back until `untilMs` (a `Retry-After`). */
+  pause(untilMs: number): void {
+    this.#pausedUntil = Math.max(this.#pausedUntil, untilMs);
+  }
+
+  #refill(): void {
+    const t = this.#now();
+    const dt = Math.max(0, t - this.#last) / 1000;
+    this.#last = t;
+    this.#reqTokens = Math.min(this.#reqCap, this.#reqTokens + dt * this.#rate.requestsPerSecond);
+    this.#byteTokens = Math.min(this.#byteCap, this.#byteTokens + dt * this.#rate.bytesPerSecond);
+  }
+}
+
+/** A pacer for `rate` (the spool's `requestsPerSecond` / `bytesPerSecond`). */
+export function createReplayPacer(rate: ReplayRate, now: () => number = Date.now): ReplayPacer {
+  return new ReplayPacer(rate, now);
 }

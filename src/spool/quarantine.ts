@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { type SpoolFs, writeFileAtomicSync } from './fs.js';
 
-export const QUARANTINE_DIR = 'quarantine';
+const QUARANTINE_DIR = 'quarantine';
 
 export function quarantineDir(dir: string): string {
   return join(dir, QUARANTINE_DIR);
@@ -27,6 +27,13 @@ export function writeQuarantine(
   writeFileAtomicSync(fs, qdir, join(qdir, name), data, false);
   writeFileAtomicSync(fs, qdir, join(qdir, `${name}.json`), `${JSON.stringify(note)}\n`, false);
   trimQuarantine(fs, qdir, maxBytes);
+}
+
+/** Moves a whole file (a segment with a foreign header) into `dir`'s quarantine folder as `name`. Throws on disk errors. */
+export function moveToQuarantine(fs: SpoolFs, dir: string, file: string, name: string): void {
+  const qdir = quarantineDir(dir);
+  fs.mkdirSync(qdir, { recursive: true, mode: 0o700 });
+  fs.renameSync(file, join(qdir, name));
 }
 
 function trimQuarantine(fs: SpoolFs, qdir: string, maxBytes: number): void {

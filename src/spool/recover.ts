@@ -13,27 +13,27 @@
  *   cursor's manifest holds only what is left, so the next process does not count them again;
  * - a segment with a foreign header is moved to the quarantine folder whole; an empty one is deleted.
  */
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { type Cursor, isAcked } from './cursor.js';
-import { errorCode } from './fs.js';
-import { quarantineDir, writeQuarantine } from './quarantine.js';
-import { assessDamage, scanSegmentFile } from './scan-file.js';
-import type { SegmentReaper } from './segment-reaper.js';
-import { countRecoveredCorrupt, type SpoolContext } from './spool-context.js';
+import { type Cursor, SettledSeqs } from './cursor.js';
+import { errorCode, truncateFile } from './fs.js';
+import { moveToQuarantine, writeQuarantine } from './quarantine.js';
+import { assessDamage, type SegmentScan, scanSegmentBytes } from './scan-file.js';
+import type { SegmentWriter } from './segment-writer.js';
+import { reportCorrupt, type SpoolContext } from './spool-context.js';
 import type { SegmentState } from './spool-index.js';
 
 /** Resolves true when every segment was read (false when the spool closed first). */
 export async function recoverDir(
   spool: SpoolContext,
-  reaper: SegmentReaper,
+  writer: SegmentWriter,
   cursor: Cursor,
 ): Promise<boolean> {
-  const acked = new Set(cursor.acked);
+  const settled = new SettledSeqs(cursor);
   // The new cursor must not forget what the old one settled out of order: those frames are
   // still on disk while an older frame of their segment is open (it would replay them, or
   // count a corrupt one again, in the process after next).
-  for (const seq of acked) if (seq >= cursor.ackedBelow) spool.index.markSettled(seq);
+  for (const seq of cursor.acked) if (seq >= cursor.ackedBelow) spool.index.markSettled(seq);
   const todo = spool.index.segments.filter((s) => !s.scanned);
   // Only the tail of the newest segment the earlier process left may be a torn write.
   const newest = todo.reduce((n, s) => Math.max(n, s.no), -1);
@@ -41,25 +41,67 @@ export async function recoverDir(
   for (const seg of todo) {
     await yieldToLoop();
     if (spool.closed) return false;
-    records += await recoverSegment(spool, reaper, seg, cursor, acked, seg.no === newest);
+    records += await recoverSegment(spool, writer, seg, settled, seg.no === newest);
   }
   if (records > 0)
     spool.diag.info('spool-recovered', `spool recovered ${records} records from an earlier process`);
   return true;
 }
 
+/** Reads one segment, counts its damage, indexes its unsettled frames; returns their records. */
 async function recoverSegment(
   spool: SpoolContext,
-  reaper: SegmentReaper,
+  writer: SegmentWriter,
   seg: SegmentState,
-  cursor: Cursor,
-  acked: ReadonlySet<number>,
+  settled: SettledSeqs,
   newest: boolean,
 ): Promise<number> {
-  const { fs, counters } = spool;
-  let scan: Awaited<ReturnType<typeof scanSegmentFile>>;
+  const scan = await readSegment(spool, seg);
+  if (!scan) return 0;
+  seg.scanned = true;
+  const name = basename(seg.file);
+  const damage = assessDamage(scan, seg.no, settled, newest);
+  // Counted once: the cursor records the corrupt frames as settled, and its next manifest
+  // holds only what is left.
+  for (const seq of damage.seqs) spool.index.markSettled(seq);
+  if (damage.what)
+    reportCorrupt(spool, damage.records, `spool segment ${name}: ${damage.what}`, damage.unknown);
+  if (scan.header !== 'ok') {
+    if (scan.header === 'short') writer.unlink(seg.file);
+    else {
+      try {
+        moveToQuarantine(spool.fs, spool.dir!, seg.file, `foreign-${name}`);
+        spool.diag.warn('spool-quarantine', `spool segment ${name} has a foreign header; quarantined`);
+      } catch (err) {
+        spool.diskError('quarantine', err);
+      }
+    }
+    spool.index.removeSegment(seg);
+    return 0;
+  }
+  seg.frames = scan.frames.length + scan.corrupt.length;
+  let records = 0;
+  for (const { seq, offset, length, id, count, ts } of scan.frames) {
+    if (settled.has(seq)) continue;
+    spool.index.addEntry(seg, { seq, offset, length, id, count, ts });
+    records += count;
+  }
+  spool.accounting.recovered(records);
+  cutDamagedEnd(spool, seg, scan, newest);
+  if (seg.evictAfterScan) {
+    // Evicted while we read it: now that its records are known, count and delete them.
+    writer.dropScanned(seg, seg.evictAfterScan);
+  } else if (seg.entries.length > 0 && seg.newestTs < spool.now() - spool.cfg.maxAgeMs) {
+    writer.evict(seg, 'expired');
+  } else writer.maybeDelete(seg);
+  return records;
+}
+
+/** The segment's contents; undefined when there is nothing to recover from it now. */
+async function readSegment(spool: SpoolContext, seg: SegmentState): Promise<SegmentScan | undefined> {
+  let scan: SegmentScan;
   try {
-    scan = await scanSegmentFile(fs, seg.file);
+    scan = scanSegmentBytes(await spool.fs.promises.readFile(seg.file));
   } catch (err) {
     if (errorCode(err) === 'ENOENT') spool.index.removeSegment(seg);
     else {
@@ -68,62 +110,24 @@ async function recoverSegment(
       seg.scanned = true;
       seg.closed = true;
     }
-    return 0;
+    return undefined;
   }
-  // The directory was removed while the file was read: dirRemoved() has taken the segment out of
+  // The directory was removed while the file was read: the facade has taken the segment out of
   // the index and counted it already; recovering it now would count it twice and leave
   // entries no lease or expiry can reach.
-  if (!spool.index.segments.includes(seg)) return 0;
-  seg.scanned = true;
-  const name = basename(seg.file);
-  const damage = assessDamage(scan, {
-    segNo: seg.no,
-    settled: (seq) => isAcked(cursor, acked, seq),
-    manifest: cursor.segments?.get(seg.no),
-    newest,
-  });
-  // Counted once: the cursor records the corrupt frames as settled, and its next manifest
-  // holds only what is left.
-  for (const seq of damage.seqs) spool.index.markSettled(seq);
-  if (damage.what)
-    countRecoveredCorrupt(spool, damage.records, `spool segment ${name}: ${damage.what}`, damage.unknown);
-  if (scan.header !== 'ok') {
-    if (scan.header === 'bad') {
-      try {
-        fs.mkdirSync(quarantineDir(spool.dir!), { recursive: true, mode: 0o700 });
-        fs.renameSync(seg.file, join(quarantineDir(spool.dir!), `foreign-${name}`));
-        spool.diag.warn('spool-quarantine', `spool segment ${name} has a foreign header; quarantined`);
-      } catch (err) {
-        spool.diskError('quarantine', err);
-      }
-    } else reaper.unlink(seg.file);
-    spool.index.removeSegment(seg);
-    return 0;
-  }
-  seg.frames = scan.frames.length + scan.corrupt.length;
-  let records = 0;
-  for (const f of scan.frames) {
-    if (isAcked(cursor, acked, f.seq)) continue;
-    spool.index.addEntry(seg, {
-      seq: f.seq,
-      offset: f.offset,
-      length: f.length,
-      id: f.id,
-      count: f.count,
-      ts: f.ts,
-    });
-    records += f.count;
-  }
-  counters.recovered += records;
-  counters.spooled += records;
+  return spool.index.has(seg) ? scan : undefined;
+}
+
+/** Quarantines an unreadable rest and cuts it off, and cuts a torn or damaged end. */
+function cutDamagedEnd(spool: SpoolContext, seg: SegmentState, scan: SegmentScan, newest: boolean): void {
   if (scan.insaneAt !== undefined) {
+    const name = basename(seg.file);
     try {
-      const qname = `corrupt-${name}-${scan.insaneAt}.bin`;
       const note = { segment: name, offset: scan.insaneAt, bytes: scan.size - scan.insaneAt };
       writeQuarantine(
-        fs,
+        spool.fs,
         spool.dir!,
-        qname,
+        `corrupt-${name}-${scan.insaneAt}.bin`,
         scan.bytes.subarray(scan.insaneAt),
         note,
         spool.cfg.quarantineMaxBytes,
@@ -137,27 +141,12 @@ async function recoverSegment(
   }
   if (scan.tornAt !== undefined && scan.tornAt < scan.size)
     cutTail(spool, seg, scan.tornAt, scan.size, newest ? 'an incomplete last write' : 'a damaged end');
-  if (seg.evictAfterScan) {
-    // Evicted while we read it: now that its records are known, count and delete them.
-    reaper.dropScanned(seg, seg.evictAfterScan);
-    return records;
-  }
-  if (seg.entries.length > 0 && seg.newestTs < spool.now() - spool.cfg.maxAgeMs)
-    reaper.evictSegment(seg, 'expired');
-  else reaper.maybeDelete(seg);
-  return records;
 }
 
 function cutTail(spool: SpoolContext, seg: SegmentState, at: number, size: number, what: string): void {
   try {
-    const fd = spool.fs.openSync(seg.file, 'r+');
-    try {
-      spool.fs.ftruncateSync(fd, at);
-    } finally {
-      spool.fs.closeSync(fd);
-    }
-    if (spool.index.segments.includes(seg)) spool.index.totalBytes -= size - at;
-    seg.bytes = at;
+    truncateFile(spool.fs, seg.file, at);
+    spool.index.cut(seg, at);
     spool.diag.info('spool-torn', `spool cut ${what} (${size - at} bytes) in ${basename(seg.file)}`);
   } catch (err) {
     spool.diskError('truncate', err);

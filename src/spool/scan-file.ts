@@ -2,18 +2,21 @@
  * Reads one segment file and classifies everything in it. Read-only: recovery and
  * `podlog spool inspect` decide what to do with the result.
  */
-import type { SegmentManifest } from './cursor.js';
-import { checkSegmentHeader, FRAMES_PER_SEGMENT, type FrameInfo, scanSegment } from './format.js';
+import type { SettledSeqs } from './cursor.js';
+import {
+  checkSegmentHeader,
+  FRAMES_PER_SEGMENT,
+  type FrameInfo,
+  parseSegmentFileName,
+  scanSegment,
+} from './format.js';
 import type { SpoolFs } from './fs.js';
 
 export interface SegmentScan {
   header: 'ok' | 'short' | 'bad';
   size: number;
   frames: FrameInfo[];
-  /** Frames skipped for a bad checksum, and the records they most likely held. */
-  corruptFrames: number;
-  corruptRecords: number;
-  /** Each corrupt frame: its place among the segment's frames (0 = first) and likely records. */
+  /** Each frame skipped for a bad checksum: its place among the segment's frames (0 = first) and likely records. */
   corrupt: Array<{ position: number; count: number }>;
   /**
    * `seq - position` of the readable frames: one number when they all agree (the writer numbers
@@ -28,9 +31,12 @@ export interface SegmentScan {
   bytes: Uint8Array;
 }
 
-export async function scanSegmentFile(fs: SpoolFs, path: string): Promise<SegmentScan> {
-  const bytes = await fs.promises.readFile(path);
-  return scanSegmentBytes(bytes);
+/** The segment files of `dir`, oldest first. Throws when the directory cannot be read. */
+export function segmentNames(fs: SpoolFs, dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((n) => parseSegmentFileName(n) !== undefined)
+    .sort();
 }
 
 export function scanSegmentBytes(bytes: Uint8Array): SegmentScan {
@@ -38,8 +44,6 @@ export function scanSegmentBytes(bytes: Uint8Array): SegmentScan {
     header: checkSegmentHeader(bytes),
     size: bytes.length,
     frames: [],
-    corruptFrames: 0,
-    corruptRecords: 0,
     corrupt: [],
     bytes,
   };
@@ -52,8 +56,6 @@ export function scanSegmentBytes(bytes: Uint8Array): SegmentScan {
       scan.seqBase = scan.seqBase === undefined || scan.seqBase === base ? base : 'mixed';
       position++;
     } else if (ev.kind === 'corrupt') {
-      scan.corruptFrames++;
-      scan.corruptRecords += ev.count;
       scan.corrupt.push({ position, count: ev.count });
       position++;
     } else if (ev.kind === 'insane') scan.insaneAt = ev.offset;
@@ -77,16 +79,6 @@ export interface Damage {
   what: string;
 }
 
-export interface DamageContext {
-  segNo: number;
-  /** True when the cursor settles `seq` (acknowledged, or counted corrupt before). */
-  settled: (seq: number) => boolean;
-  /** The segment as the cursor's manifest describes it, if the cursor has one for it. */
-  manifest: SegmentManifest | undefined;
-  /** The newest segment of its directory: only its tail may be an interrupted write. */
-  newest: boolean;
-}
-
 /**
  * Counts what a segment lost that no process has counted yet. Only the tail of the newest
  * segment may be a write cut short by a crash (never accepted, so no loss); anything else
@@ -95,39 +87,49 @@ export interface DamageContext {
  * (flipped bytes, a huge length, truncation, an emptied file, a broken header). Without a
  * manifest (a cursor of an older podlog, or one lost), corrupt frames count their own count
  * field and every other damaged place counts 1, flagged `unknown`.
+ *
+ * `settled` is the directory's cursor (what it settles, and its manifests); `newest`: this is
+ * the newest segment of its directory, the only one whose tail may be an interrupted write.
  */
-export function assessDamage(scan: SegmentScan, ctx: DamageContext): Damage {
-  const base = ctx.segNo * FRAMES_PER_SEGMENT;
+export function assessDamage(
+  scan: SegmentScan,
+  segNo: number,
+  settled: SettledSeqs,
+  newest: boolean,
+): Damage {
+  const base = segNo * FRAMES_PER_SEGMENT;
   const found: string[] = [];
   let records = 0;
   let unknown = 0;
   const seqs: number[] = [];
   // The manifest covers positions 0 .. end-1, unless the frames contradict the numbering.
-  let m = scan.seqBase === 'mixed' ? undefined : ctx.manifest;
+  let m = scan.seqBase === 'mixed' ? undefined : settled.cursor.segments?.get(segNo);
   if (m) {
     let readable = 0;
-    for (const f of scan.frames) if (f.seq - base < m.end && !ctx.settled(f.seq)) readable += f.count;
+    for (const f of scan.frames) if (f.seq - base < m.end && !settled.has(f.seq)) readable += f.count;
     if (readable > m.records) m = undefined;
     else records = m.records - readable;
   }
   const covered = m?.end ?? 0;
   // Frames may have been appended after the manifest was written: their loss is not known.
   const beyondUnknown = !m?.sealed;
+  /** A damaged place the manifest does not size: unknown, and 1 record as a guess without a manifest. */
+  const damagedPlace = (what: string) => {
+    found.push(what);
+    if (!beyondUnknown) return;
+    unknown++;
+    if (!m) records++;
+  };
   if (scan.header !== 'ok') {
-    const tornAtCreation = scan.header === 'short' && ctx.newest && (!m || m.end === 0);
-    if (!tornAtCreation) {
-      found.push(scan.header === 'bad' ? 'a foreign or damaged header' : 'an empty or cut header');
-      if (beyondUnknown) {
-        unknown++;
-        if (!m) records++;
-      }
-    }
+    const tornAtCreation = scan.header === 'short' && newest && (!m || m.end === 0);
+    if (!tornAtCreation)
+      damagedPlace(scan.header === 'bad' ? 'a foreign or damaged header' : 'an empty or cut header');
   } else {
     let corruptFrames = 0;
     for (const c of scan.corrupt) {
       const seq = base + c.position;
       const inManifest = c.position < covered;
-      if (scan.seqBase !== 'mixed' && ctx.settled(seq)) continue;
+      if (scan.seqBase !== 'mixed' && settled.has(seq)) continue;
       corruptFrames++;
       if (scan.seqBase !== 'mixed') seqs.push(seq);
       if (inManifest) continue;
@@ -136,23 +138,11 @@ export function assessDamage(scan: SegmentScan, ctx: DamageContext): Damage {
     }
     if (corruptFrames > 0) found.push(`${corruptFrames} corrupt frames`);
     const positions = scan.frames.length + scan.corrupt.length;
-    if (scan.insaneAt !== undefined) {
-      found.push(`an unreadable rest after byte ${scan.insaneAt}`);
-      if (beyondUnknown) {
-        unknown++;
-        if (!m) records++;
-      }
-    } else if (!ctx.newest && (scan.tornAt !== undefined || (m && positions < m.end))) {
+    if (scan.insaneAt !== undefined) damagedPlace(`an unreadable rest after byte ${scan.insaneAt}`);
+    else if (!newest && (scan.tornAt !== undefined || (m && positions < m.end))) {
       // Not the newest segment: its end was written whole before the next segment began.
-      found.push(`a cut end (${positions} frames left${m ? ` of ${m.end}` : ''})`);
-      if (beyondUnknown) {
-        unknown++;
-        if (!m) records++;
-      }
-    } else if (m && positions < m.end) {
-      found.push(`${m.end - positions} frames missing at the end`);
-      if (beyondUnknown) unknown++;
-    }
+      damagedPlace(`a cut end (${positions} frames left${m ? ` of ${m.end}` : ''})`);
+    } else if (m && positions < m.end) damagedPlace(`${m.end - positions} frames missing at the end`);
   }
   if (records === 0 && unknown === 0) return { records: 0, unknown: 0, seqs, what: '' };
   const size =

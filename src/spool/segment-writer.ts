@@ -1,11 +1,15 @@
 /**
- * The active segment: the one file this process appends to. One `writeSync` per batch (page
- * cache; survives a process crash); fdatasync runs off the main thread per the durability mode.
- * The writer rotates segments by frame count, age and size, and keeps the total under
- * `spool.maxBytes` by having the oldest segments evicted before it writes.
+ * The segment files of this process's directory. Appending: one `writeSync` per batch (page
+ * cache; survives a process crash) to the active segment, fdatasync off the main thread per the
+ * durability mode, rotation by frame count, age and size. Removing: eviction of the oldest
+ * segments to stay under `spool.maxBytes` (`spool_full`) or `spool.maxAgeMs` (`expired`), and
+ * deletion of segments nothing refers to any more.
+ *
+ * Accounting: an evicted segment's live records are reported lost under the eviction's reason;
+ * leased ones become orphans and are reported when the caller settles them (see spool-index.ts).
  */
 import { join } from 'node:path';
-import type { DropReason } from '../stats.js';
+import type { CursorKeeper } from './cursor-keeper.js';
 import type { DiskHealth } from './disk-health.js';
 import {
   encodeFrame,
@@ -15,15 +19,15 @@ import {
   segmentFileName,
   segmentHeader,
 } from './format.js';
-import { syncDir } from './fs.js';
+import { errorCode, syncDir } from './fs.js';
 import type { SpoolContext } from './spool-context.js';
 import { newSegment, type SegmentState } from './spool-index.js';
-import type { SpoolBatch as Batch } from './types.js';
+import type { SpoolBatch as Batch, SpoolLossReason } from './types.js';
 
-export interface ActiveSegment {
-  seg: SegmentState;
-  fd: number;
-  frames: number;
+/** The segment being appended to, with its open file. */
+interface ActiveSegment {
+  readonly seg: SegmentState;
+  readonly fd: number;
   /** Written since the last fdatasync. */
   dirty: boolean;
   /** fdatasyncs in flight: the fd is closed only once they are done. */
@@ -31,29 +35,20 @@ export interface ActiveSegment {
   closing: boolean;
 }
 
-/** What the writer needs from eviction; callbacks, so the two do not import each other. */
-export interface SegmentWriterHooks {
-  /** Evicts a whole segment (to make room under `spool.maxBytes`). */
-  evict(seg: SegmentState, reason: DropReason): void;
-  /** A segment was closed for appends: delete it if nothing in it is still needed. */
-  closed(seg: SegmentState): void;
-}
-
 export class SegmentWriter {
-  private active: ActiveSegment | undefined;
-  private nextSegNo = 1;
+  readonly #ctx: SpoolContext;
+  readonly #health: DiskHealth;
+  /** Told when an entry is done or a segment sealed: the cursor must be rewritten. */
+  readonly #cursor: Pick<CursorKeeper, 'markDirty'>;
+  #active: ActiveSegment | undefined;
+  #nextSegNo = 1;
   /** fdatasyncs in flight (of rotated segments too), for `syncAll`. */
-  private readonly inflight = new Set<Promise<boolean>>();
+  readonly #inflight = new Set<Promise<boolean>>();
 
-  constructor(
-    private readonly ctx: SpoolContext,
-    private readonly health: DiskHealth,
-    private readonly hooks: SegmentWriterHooks,
-  ) {}
-
-  /** The segment being appended to, if any. */
-  get activeSeg(): SegmentState | undefined {
-    return this.active?.seg;
+  constructor(ctx: SpoolContext, health: DiskHealth, cursor: Pick<CursorKeeper, 'markDirty'>) {
+    this.#ctx = ctx;
+    this.#health = health;
+    this.#cursor = cursor;
   }
 
   /**
@@ -62,24 +57,24 @@ export class SegmentWriter {
    * the index still knows).
    */
   continueAfter(no: number): void {
-    this.nextSegNo = Math.max(this.nextSegNo, no + 1);
+    this.#nextSegNo = Math.max(this.#nextSegNo, no + 1);
   }
 
   /** The sequence number the next frame will get (the cursor's upper bound). */
   nextSeq(): number {
-    const a = this.active;
-    return a ? a.seg.no * FRAMES_PER_SEGMENT + a.frames : this.nextSegNo * FRAMES_PER_SEGMENT;
+    const a = this.#active;
+    return a ? a.seg.no * FRAMES_PER_SEGMENT + a.seg.frames : this.#nextSegNo * FRAMES_PER_SEGMENT;
   }
 
   /**
-   * Writes one frame; returns the active segment it went to, or undefined when the disk refused
-   * (or is being left alone, or the spool is closed or not open yet).
+   * Writes one frame; false when the disk refused (or is being left alone, or the spool is closed
+   * or not open yet).
    */
-  write(batch: Batch, ts: number, syncNow: boolean): ActiveSegment | undefined {
-    const { ctx } = this;
-    if (ctx.closed || ctx.dir === undefined || this.health.isDown()) return undefined;
-    let a = this.active;
-    if (a && (a.frames >= FRAMES_PER_SEGMENT || ctx.now() - a.seg.createdAt >= ctx.cfg.segmentAgeMs)) {
+  write(batch: Batch, ts: number, syncNow: boolean): boolean {
+    const ctx = this.#ctx;
+    if (ctx.closed || ctx.dir === undefined || this.#health.isDown()) return false;
+    let a = this.#active;
+    if (a && (a.seg.frames >= FRAMES_PER_SEGMENT || ctx.now() - a.seg.createdAt >= ctx.cfg.segmentAgeMs)) {
       this.closeActive(true);
       a = undefined;
     }
@@ -87,42 +82,29 @@ export class SegmentWriter {
     const frame = encodeFrame(batch, seq, ts);
     if (frame.length + SEGMENT_HEADER_BYTES > ctx.cfg.maxBytes) {
       ctx.diag.warn('spool-too-large', `batch of ${frame.length} bytes exceeds spool.maxBytes`);
-      return undefined;
+      return false;
     }
-    if (a && a.frames > 0 && a.seg.bytes + frame.length > ctx.cfg.segmentBytes) {
-      this.closeActive(true);
-      a = undefined;
-    }
-    if (!this.makeRoom(frame.length)) return undefined;
-    a = this.active;
+    if (a && a.seg.frames > 0 && a.seg.bytes + frame.length > ctx.cfg.segmentBytes) this.closeActive(true);
+    if (!this.#makeRoom(frame.length)) return false;
     try {
-      if (!a) a = this.openSegment();
+      a = this.#active ?? this.#openSegment();
       // Rotation or eviction above may have moved the frame to a new segment: frame k of
       // segment n is seq n * FRAMES_PER_SEGMENT + k (recovery places corrupt frames by it).
       if (this.nextSeq() !== seq) {
         seq = this.nextSeq();
         renumberFrame(frame, seq);
       }
-      this.writeAt(a, frame, syncNow);
-      const seg = a.seg;
-      ctx.index.addEntry(seg, {
-        seq,
-        offset: seg.bytes,
-        length: frame.length,
-        id: batch.id,
-        count: batch.count,
-        ts,
-      });
-      seg.bytes += frame.length;
-      ctx.index.totalBytes += frame.length;
-      a.frames++;
-      seg.frames = a.frames;
+      this.#writeAt(a, frame, syncNow);
+      const { seg } = a;
+      const { id, count } = batch;
+      ctx.index.addEntry(seg, { seq, offset: seg.bytes, length: frame.length, id, count, ts });
+      ctx.index.grow(seg, frame.length);
       a.dirty = !syncNow;
-      this.health.wrote();
-      return a;
+      this.#health.wrote();
+      return true;
     } catch (err) {
-      this.ctx.diskError('write', err);
-      return undefined;
+      ctx.diskError('write', err);
+      return false;
     }
   }
 
@@ -130,23 +112,22 @@ export class SegmentWriter {
    * Evicts the oldest segments until a frame of `frameBytes` fits under `spool.maxBytes`. The
    * active segment may be among them (it is closed first). False when nothing is left to evict.
    */
-  private makeRoom(frameBytes: number): boolean {
-    const { index, cfg } = this.ctx;
+  #makeRoom(frameBytes: number): boolean {
+    const { index, cfg } = this.#ctx;
     // Recomputed every round: once the active segment is evicted, the frame goes to a new
     // segment, whose header needs room too.
-    const needed = () => frameBytes + (this.active ? 0 : SEGMENT_HEADER_BYTES);
+    const needed = () => frameBytes + (this.#active ? 0 : SEGMENT_HEADER_BYTES);
     while (index.totalBytes + needed() > cfg.maxBytes) {
       const oldest = index.segments[0];
       if (!oldest) return false;
-      if (oldest === this.active?.seg) this.closeActive(false);
-      this.hooks.evict(oldest, 'spool_full');
+      this.evict(oldest, 'spool_full');
     }
     return true;
   }
 
   /** Appends `frame` at the end of the active segment; on failure cuts it off and rotates. */
-  private writeAt(a: ActiveSegment, frame: Buffer, syncNow: boolean): void {
-    const { fs, cfg } = this.ctx;
+  #writeAt(a: ActiveSegment, frame: Buffer, syncNow: boolean): void {
+    const { fs, cfg } = this.#ctx;
     const seg = a.seg;
     let off = 0;
     try {
@@ -164,13 +145,13 @@ export class SegmentWriter {
     }
   }
 
-  private openSegment(): ActiveSegment {
-    const { fs, cfg, index } = this.ctx;
-    const dir = this.ctx.dir!;
-    const no = this.nextSegNo;
+  #openSegment(): ActiveSegment {
+    const { fs, cfg, index } = this.#ctx;
+    const dir = this.#ctx.dir!;
+    const no = this.#nextSegNo;
     const file = join(dir, segmentFileName(no));
     const fd = fs.openSync(file, 'wx', 0o600);
-    this.nextSegNo = no + 1;
+    this.#nextSegNo = no + 1;
     try {
       fs.writeSync(fd, segmentHeader(), 0, SEGMENT_HEADER_BYTES, 0);
     } catch (err) {
@@ -183,36 +164,29 @@ export class SegmentWriter {
       throw err;
     }
     if (cfg.durability !== 'none') syncDir(fs, dir);
-    const seg = newSegment(no, file, SEGMENT_HEADER_BYTES, false, true, this.ctx.now());
+    const seg = newSegment(no, file, SEGMENT_HEADER_BYTES, false, true, this.#ctx.now());
     index.addSegment(seg);
-    this.active = { seg, fd, frames: 0, dirty: true, syncing: 0, closing: false };
-    return this.active;
+    this.#active = { seg, fd, dirty: true, syncing: 0, closing: false };
+    return this.#active;
   }
 
-  /** Under `always`: the frame just written reaches stable storage before `append` resolves. */
-  syncWritten(a: ActiveSegment): Promise<boolean> {
+  /**
+   * Under `always`: the frame `write` just put in the active segment reaches stable storage
+   * before `append` resolves. Called right after a successful `write` (nothing rotated since).
+   */
+  syncWritten(): Promise<boolean> {
+    const a = this.#active;
+    if (!a) return Promise.resolve(true);
     a.dirty = false;
-    return this.syncAsync(a);
+    return this.#syncAsync(a);
   }
 
   /** Under `interval`: the periodic fdatasync of what was written since the last one. */
   syncInterval(): void {
-    const a = this.active;
-    if (a?.dirty && a.syncing === 0 && this.ctx.cfg.durability === 'interval') {
+    const a = this.#active;
+    if (a?.dirty && a.syncing === 0 && this.#ctx.cfg.durability === 'interval') {
       a.dirty = false;
-      void this.syncAsync(a);
-    }
-  }
-
-  /** Flushes the active segment to stable storage now, synchronously (at close). */
-  syncNow(): void {
-    const a = this.active;
-    if (!a || this.ctx.cfg.durability === 'none') return;
-    try {
-      this.ctx.fs.fdatasyncSync(a.fd);
-      a.dirty = false;
-    } catch (err) {
-      this.ctx.diskError('sync', err);
+      void this.#syncAsync(a);
     }
   }
 
@@ -222,56 +196,115 @@ export class SegmentWriter {
    * sync failed. Adoption waits for this before it lets go of a source frame.
    */
   async syncAll(): Promise<boolean> {
-    if (this.ctx.cfg.durability === 'none') return true;
-    const pending = [...this.inflight];
-    const a = this.active;
+    if (this.#ctx.cfg.durability === 'none') return true;
+    const pending = [...this.#inflight];
+    const a = this.#active;
     if (a?.dirty) {
       a.dirty = false;
-      pending.push(this.syncAsync(a));
+      pending.push(this.#syncAsync(a));
     }
     return (await Promise.all(pending)).every(Boolean);
   }
 
-  private syncAsync(a: ActiveSegment): Promise<boolean> {
+  #syncAsync(a: ActiveSegment): Promise<boolean> {
     a.syncing++;
-    const p = this.startSync(a);
-    this.inflight.add(p);
-    void p.then(() => this.inflight.delete(p));
-    return p;
-  }
-
-  private startSync(a: ActiveSegment): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.ctx.fs.fdatasync(a.fd, (err) => {
+    const p = new Promise<boolean>((resolve) => {
+      this.#ctx.fs.fdatasync(a.fd, (err) => {
         a.syncing--;
-        if (a.closing && a.syncing === 0) this.ctx.fs.close(a.fd, () => {});
-        if (err) this.ctx.diskError('sync', err);
+        if (a.closing && a.syncing === 0) this.#ctx.fs.close(a.fd, () => {});
+        if (err) this.#ctx.diskError('sync', err);
         resolve(!err);
       });
     });
+    this.#inflight.add(p);
+    void p.then(() => this.#inflight.delete(p));
+    return p;
   }
 
   /** Stops appending to the active segment; with `sync`, its unsynced frames are synced first. */
   closeActive(sync: boolean): void {
-    const a = this.active;
+    const a = this.#active;
     if (!a) return;
-    this.active = undefined;
+    this.#active = undefined;
     a.seg.closed = true;
     a.closing = true;
-    if (sync && a.dirty && this.ctx.cfg.durability !== 'none') void this.syncAsync(a);
+    if (sync && a.dirty && this.#ctx.cfg.durability !== 'none') void this.#syncAsync(a);
     else if (a.syncing === 0) {
       try {
-        this.ctx.fs.closeSync(a.fd);
+        this.#ctx.fs.closeSync(a.fd);
       } catch {
         // Already closed.
       }
     }
-    this.hooks.closed(a.seg);
+    this.maybeDelete(a.seg);
+    // Sealed: the cursor's manifest now records its final frame count.
+    this.#cursor.markDirty();
   }
 
-  /** At `close()`: sync what is unsynced, then close the file. */
+  /** At `close()`: sync what is unsynced (synchronously), then close the file. */
   close(): void {
-    if (this.active?.dirty) this.syncNow();
+    const a = this.#active;
+    if (a?.dirty && this.#ctx.cfg.durability !== 'none') {
+      try {
+        this.#ctx.fs.fdatasyncSync(a.fd);
+        a.dirty = false;
+      } catch (err) {
+        this.#ctx.diskError('sync', err);
+      }
+    }
     this.closeActive(false);
+  }
+
+  /** Evicts a whole segment, reporting its records lost under `reason`. */
+  evict(seg: SegmentState, reason: SpoolLossReason): void {
+    if (seg === this.#active?.seg) this.closeActive(false);
+    if (!seg.scanned) {
+      // Recovery reads it first so its records are counted, then deletes it.
+      seg.evictAfterScan = reason;
+      this.#ctx.index.removeSegment(seg);
+      return;
+    }
+    this.dropScanned(seg, reason);
+    this.#cursor.markDirty();
+  }
+
+  /**
+   * Evicts a segment whose entries are known, deletes its file and reports the records lost;
+   * returns how many. Recovery calls it directly for a segment evicted before it was read (the
+   * cursor is not written yet).
+   */
+  dropScanned(seg: SegmentState, reason: SpoolLossReason): number {
+    const { index, accounting, diag } = this.#ctx;
+    const n = index.evict(seg, reason);
+    if (n > 0) accounting.lost(reason, n);
+    this.unlink(seg.file);
+    if (n > 0) diag.warn(`spool-${reason}`, `spool evicted ${n} records (${reason})`);
+    return n;
+  }
+
+  /** Evicts every segment whose newest record is older than `spool.maxAge`. */
+  expire(): void {
+    const limit = this.#ctx.now() - this.#ctx.cfg.maxAgeMs;
+    for (const seg of [...this.#ctx.index.segments]) {
+      if (seg.scanned && seg.entries.length > 0 && seg.newestTs < limit) this.evict(seg, 'expired');
+    }
+  }
+
+  /** Deletes a segment once it is closed, read, and holds nothing live or leased. */
+  maybeDelete(seg: SegmentState): void {
+    const { index } = this.#ctx;
+    if (seg.closed && seg.scanned && seg.open === 0 && seg !== this.#active?.seg && index.has(seg)) {
+      index.removeSegment(seg);
+      this.unlink(seg.file);
+    }
+  }
+
+  /** Deletes a file; already gone is fine, anything else is a disk error. */
+  unlink(file: string): void {
+    try {
+      this.#ctx.fs.unlinkSync(file);
+    } catch (err) {
+      if (errorCode(err) !== 'ENOENT') this.#ctx.diskError('unlink', err);
+    }
   }
 }

@@ -5,10 +5,10 @@
  *
  * - an entry is `live` (waiting), `leased` (handed out by `next()`), or `done` (acked/evicted);
  * - an evicted leased entry becomes an orphan: the caller still holds it, and its fate
- *   (ack → exported by the batch stage; release → counted dropped here) is settled later.
+ *   (ack → exported by the batch stage; release → reported lost) is settled later.
  */
-import type { DropReason } from '../stats.js';
 import type { Cursor, SegmentManifest } from './cursor.js';
+import type { SpoolLossReason, SpoolPending } from './types.js';
 
 export interface Entry {
   readonly seq: number;
@@ -21,6 +21,7 @@ export interface Entry {
   state: 'live' | 'leased' | 'done';
 }
 
+/** One segment's bookkeeping. Its sizes change through the index (`grow`, `cut`), which keeps the total. */
 export interface SegmentState {
   readonly no: number;
   readonly file: string;
@@ -36,6 +37,8 @@ export interface SegmentState {
   head: number;
   /** Entries not done (live + leased). */
   open: number;
+  /** Records of the entries not done: the cursor manifest's `records`, kept as entries change. */
+  openRecords: number;
   newestTs: number;
   readonly createdAt: number;
   /** No more appends (rotated, or written by an earlier process). */
@@ -43,7 +46,7 @@ export interface SegmentState {
   /** False while recovery has not read it yet: its entries are unknown. */
   scanned: boolean;
   /** Evicted before recovery read it: recovery counts its records under this reason, then deletes it. */
-  evictAfterScan?: DropReason;
+  evictAfterScan?: SpoolLossReason;
 }
 
 /** A segment's bookkeeping before any entry is known. */
@@ -63,6 +66,7 @@ export function newSegment(
     entries: [],
     head: 0,
     open: 0,
+    openRecords: 0,
     newestTs: 0,
     createdAt,
     closed,
@@ -70,57 +74,89 @@ export function newSegment(
   };
 }
 
-export interface Pending {
-  batches: number;
-  records: number;
-  bytes: number;
+/** A leased entry whose segment was evicted, with the reason it is reported under if released. */
+export interface Orphan {
+  readonly entry: Entry;
+  readonly reason: SpoolLossReason;
 }
 
 export class SpoolIndex {
-  readonly segments: SegmentState[] = [];
-  readonly leased = new Map<string, Entry>();
-  /** Leased entries whose segment was evicted, with the reason they will be counted under if released. */
-  readonly orphans = new Map<string, { entry: Entry; reason: DropReason }>();
-  /** Acked seqs above the first open entry (the cursor's out-of-order part). */
-  readonly ackedAhead = new Set<number>();
-  readonly pending: Pending = { batches: 0, records: 0, bytes: 0 };
-  totalBytes = 0;
+  readonly #segments: SegmentState[] = [];
+  readonly #leased = new Map<string, Entry>();
+  readonly #orphans = new Map<string, Orphan>();
+  /** Settled seqs above the first open entry (the cursor's out-of-order part). */
+  readonly #settledAhead = new Set<number>();
+  readonly #pending: SpoolPending = { batches: 0, records: 0, bytes: 0 };
+  #totalBytes = 0;
+
+  /** The segments, oldest first. */
+  get segments(): readonly SegmentState[] {
+    return this.#segments;
+  }
+
+  /** Bytes of every indexed segment file: what counts against `spool.maxBytes`. */
+  get totalBytes(): number {
+    return this.#totalBytes;
+  }
+
+  /** A copy of what waits for replay. */
+  get pending(): SpoolPending {
+    return { ...this.#pending };
+  }
+
+  has(seg: SegmentState): boolean {
+    return this.#segments.includes(seg);
+  }
 
   addSegment(seg: SegmentState): void {
-    const i = this.segments.findIndex((s) => s.no > seg.no);
-    if (i < 0) this.segments.push(seg);
-    else this.segments.splice(i, 0, seg);
-    this.totalBytes += seg.bytes;
+    const i = this.#segments.findIndex((s) => s.no > seg.no);
+    if (i < 0) this.#segments.push(seg);
+    else this.#segments.splice(i, 0, seg);
+    this.#totalBytes += seg.bytes;
   }
 
   removeSegment(seg: SegmentState): void {
-    const i = this.segments.indexOf(seg);
+    const i = this.#segments.indexOf(seg);
     if (i >= 0) {
-      this.segments.splice(i, 1);
-      this.totalBytes -= seg.bytes;
+      this.#segments.splice(i, 1);
+      this.#totalBytes -= seg.bytes;
     }
   }
 
+  /** The segment's file is now `at` bytes long (a tail cut off). */
+  cut(seg: SegmentState, at: number): void {
+    if (this.has(seg)) this.#totalBytes -= seg.bytes - at;
+    seg.bytes = at;
+  }
+
+  /** Appends an entry for a frame written at the segment's end (`grow`) or found by recovery. */
   addEntry(seg: SegmentState, e: Omit<Entry, 'seg' | 'state'>): Entry {
     const entry: Entry = { ...e, seg, state: 'live' };
     seg.entries.push(entry);
     seg.open++;
+    seg.openRecords += e.count;
     if (e.ts > seg.newestTs) seg.newestTs = e.ts;
-    this.pending.batches++;
-    this.pending.records += e.count;
-    this.pending.bytes += e.length;
+    this.#pending.batches++;
+    this.#pending.records += e.count;
+    this.#pending.bytes += e.length;
     return entry;
+  }
+
+  /** A frame of `length` bytes was appended to `seg`: one more position, a longer file. */
+  grow(seg: SegmentState, length: number): void {
+    seg.bytes += length;
+    seg.frames++;
+    this.#totalBytes += length;
   }
 
   /** The oldest live entry whose id is not leased, or undefined. */
   firstAvailable(): Entry | undefined {
-    for (const seg of this.segments) {
+    for (const seg of this.#segments) {
       if (!seg.scanned || seg.open === 0) continue;
       const entries = seg.entries;
-      while (seg.head < entries.length && entries[seg.head].state === 'done') seg.head++;
-      for (let i = seg.head; i < entries.length; i++) {
+      for (let i = skipDone(seg); i < entries.length; i++) {
         const e = entries[i];
-        if (e.state === 'live' && !this.leased.has(e.id)) return e;
+        if (e.state === 'live' && !this.#leased.has(e.id)) return e;
       }
     }
     return undefined;
@@ -128,24 +164,37 @@ export class SpoolIndex {
 
   lease(e: Entry): void {
     e.state = 'leased';
-    this.leased.set(e.id, e);
+    this.#leased.set(e.id, e);
+  }
+
+  leasedEntry(id: string): Entry | undefined {
+    return this.#leased.get(id);
   }
 
   release(e: Entry): void {
     if (e.state === 'leased') e.state = 'live';
-    this.leased.delete(e.id);
+    this.#leased.delete(e.id);
+  }
+
+  /** Takes the orphan leased as `id` (only if it is `entry`, when given): its fate is now the caller's. */
+  takeOrphan(id: string, entry?: Entry): Orphan | undefined {
+    const o = this.#orphans.get(id);
+    if (!o || (entry !== undefined && o.entry !== entry)) return undefined;
+    this.#orphans.delete(id);
+    return o;
   }
 
   /** Marks an entry done (acked, quarantined, corrupt on read, or retracted). */
   settle(e: Entry): void {
     if (e.state === 'done') return;
-    if (e.state === 'leased') this.leased.delete(e.id);
+    if (e.state === 'leased') this.#leased.delete(e.id);
     e.state = 'done';
     e.seg.open--;
-    this.pending.batches--;
-    this.pending.records -= e.count;
-    this.pending.bytes -= e.length;
-    this.ackedAhead.add(e.seq);
+    e.seg.openRecords -= e.count;
+    this.#pending.batches--;
+    this.#pending.records -= e.count;
+    this.#pending.bytes -= e.length;
+    this.#settledAhead.add(e.seq);
   }
 
   /**
@@ -155,50 +204,61 @@ export class SpoolIndex {
    * its segment is open).
    */
   markSettled(seq: number): void {
-    this.ackedAhead.add(seq);
+    this.#settledAhead.add(seq);
   }
 
   /**
    * Drops a whole segment from the index. Returns the records of its live entries (the
-   * caller counts them); leased ones become orphans.
+   * caller reports them); leased ones become orphans.
    */
-  evict(seg: SegmentState, reason: DropReason): number {
+  evict(seg: SegmentState, reason: SpoolLossReason): number {
     let records = 0;
     for (const e of seg.entries) {
       if (e.state === 'done') continue;
       if (e.state === 'live') records += e.count;
-      else this.orphans.set(e.id, { entry: e, reason });
+      else this.#orphans.set(e.id, { entry: e, reason });
       this.settle(e);
     }
     this.removeSegment(seg);
     return records;
   }
 
+  /** Ids of the batches this index holds and has not settled. */
+  openIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const seg of this.#segments) for (const e of seg.entries) if (e.state !== 'done') ids.add(e.id);
+    return ids;
+  }
+
   /**
    * The cursor to persist, with the manifest of every segment (frames written, records not
-   * settled, sealed or not). Only meaningful once every segment is scanned.
+   * settled, sealed or not). Only meaningful once every segment is scanned. Proportional to the
+   * segments and the out-of-order settled seqs, not to the entries: the first open entry is
+   * found from each segment's `head` (which only moves forward), and the open records are kept
+   * per segment.
    */
   cursor(nextSeq: number): Required<Cursor> {
     let ackedBelow = nextSeq;
-    for (const seg of this.segments) {
+    for (const seg of this.#segments) {
       if (seg.open === 0) continue;
-      const entries = seg.entries;
-      while (seg.head < entries.length && entries[seg.head].state === 'done') seg.head++;
-      if (seg.head < entries.length) {
-        ackedBelow = entries[seg.head].seq;
+      const head = skipDone(seg);
+      if (head < seg.entries.length) {
+        ackedBelow = seg.entries[head].seq;
         break;
       }
     }
-    for (const s of this.ackedAhead) if (s < ackedBelow) this.ackedAhead.delete(s);
+    for (const s of this.#settledAhead) if (s < ackedBelow) this.#settledAhead.delete(s);
     const segments = new Map<number, SegmentManifest>();
-    for (const seg of this.segments) {
-      if (!seg.scanned) continue;
-      let records = 0;
-      for (let i = seg.head; i < seg.entries.length; i++) {
-        if (seg.entries[i].state !== 'done') records += seg.entries[i].count;
-      }
-      segments.set(seg.no, { end: seg.frames, records, sealed: seg.closed });
+    for (const seg of this.#segments) {
+      if (seg.scanned)
+        segments.set(seg.no, { end: seg.frames, records: seg.openRecords, sealed: seg.closed });
     }
-    return { ackedBelow, acked: [...this.ackedAhead].sort((a, b) => a - b), segments };
+    return { ackedBelow, acked: [...this.#settledAhead].sort((a, b) => a - b), segments };
   }
+}
+
+/** Moves the segment's `head` past the entries that are done; returns it. */
+function skipDone(seg: SegmentState): number {
+  while (seg.head < seg.entries.length && seg.entries[seg.head].state === 'done') seg.head++;
+  return seg.head;
 }

@@ -1,32 +1,35 @@
 /**
  * Handing batches out and settling them: `next()` leases the oldest live frame and reads it
  * back; `ack`, `release` and `quarantine` settle the lease. Frames that fail their checksum on
- * read (or whose segment file vanished) are dropped as `corrupt` here; a lease whose segment
- * was evicted meanwhile (an orphan) is counted under the eviction's reason when it is released.
- * A read the disk refuses releases the lease and rejects with `SpoolUnavailableError`.
+ * read (or whose segment file vanished) are reported lost as `corrupt` here; a lease whose
+ * segment was evicted meanwhile (an orphan) is reported under the eviction's reason when it is
+ * released. A read the disk refuses releases the lease and rejects with `SpoolUnavailableError`.
  */
+import type { CursorKeeper } from './cursor-keeper.js';
 import { SpoolUnavailableError } from './errors.js';
 import { readFrame, segmentHeader } from './format.js';
 import { errorCode, readRange } from './fs.js';
 import { writeQuarantine } from './quarantine.js';
+import type { SegmentWriter } from './segment-writer.js';
 import type { SpoolContext } from './spool-context.js';
-import type { SegmentState } from './spool-index.js';
+import type { Entry } from './spool-index.js';
 import type { SpoolBatch as Batch } from './types.js';
 
-export interface LeaseHooks {
-  /** A segment may have no open entries left: delete it if so. */
-  maybeDelete(seg: SegmentState): void;
-  /** An entry is done: the cursor must be rewritten. */
-  cursorChanged(): void;
-  /** Writes the cursor now (under `always`, before an ack resolves). */
-  flushCursor(): Promise<void>;
-}
-
 export class SpoolLeases {
+  readonly #ctx: SpoolContext;
+  /** Deletes a segment once nothing in it is open. */
+  readonly #writer: Pick<SegmentWriter, 'maybeDelete'>;
+  readonly #cursor: Pick<CursorKeeper, 'markDirty' | 'flush'>;
+
   constructor(
-    private readonly ctx: SpoolContext,
-    private readonly hooks: LeaseHooks,
-  ) {}
+    ctx: SpoolContext,
+    writer: Pick<SegmentWriter, 'maybeDelete'>,
+    cursor: Pick<CursorKeeper, 'markDirty' | 'flush'>,
+  ) {
+    this.#ctx = ctx;
+    this.#writer = writer;
+    this.#cursor = cursor;
+  }
 
   /**
    * Leases and reads the oldest available frame; undefined when none is left (or the spool is
@@ -34,8 +37,8 @@ export class SpoolLeases {
    * leased, and the frame comes first again on a later call.
    */
   async next(): Promise<Batch | undefined> {
-    const { ctx } = this;
-    const { index, counters } = ctx;
+    const ctx = this.#ctx;
+    const { index } = ctx;
     for (;;) {
       if (ctx.closed) return undefined;
       const e = index.firstAvailable();
@@ -45,18 +48,15 @@ export class SpoolLeases {
       try {
         bytes = await readRange(ctx.fs, e.seg.file, e.offset, e.length);
       } catch (err) {
-        const orphan = index.orphans.get(e.id);
-        if (orphan?.entry === e) {
-          // Evicted while we read it: it is gone, and counted as the eviction says.
-          index.orphans.delete(e.id);
-          counters.spooled -= e.count;
-          counters.drop(orphan.reason, e.count);
+        const orphan = index.takeOrphan(e.id, e);
+        if (orphan) {
+          // Evicted while we read it: it is gone, and reported as the eviction says.
+          ctx.accounting.lost(orphan.reason, e.count);
           continue;
         }
         if (errorCode(err) === 'ENOENT') {
           // The segment file is gone (deleted by hand, or a purge): its frames cannot come back.
-          this.settleCorrupt(e.id, 'spool segment file missing on read');
-          if (ctx.cfg.durability === 'always') await this.hooks.flushCursor();
+          await this.#settleCorrupt(e.id, 'spool segment file missing on read');
           continue;
         }
         index.release(e);
@@ -65,58 +65,55 @@ export class SpoolLeases {
       }
       const ev = readFrame(bytes, 0);
       if (ev.kind !== 'frame' || ev.frame.seq !== e.seq || ev.frame.id !== e.id) {
-        this.settleCorrupt(e.id, 'spool frame corrupt on read');
-        // Like an ack: under `always` the next process must not find (and count) it again.
-        if (ctx.cfg.durability === 'always') await this.hooks.flushCursor();
+        await this.#settleCorrupt(e.id, 'spool frame corrupt on read');
         continue;
       }
       return { id: e.id, count: e.count, body: ev.body };
     }
   }
 
-  private settleCorrupt(id: string, why: string): void {
-    const { index, counters, diag } = this.ctx;
-    const orphan = index.orphans.get(id);
-    const e = orphan?.entry ?? index.leased.get(id);
+  async #settleCorrupt(id: string, why: string): Promise<void> {
+    const { index, accounting, diag } = this.#ctx;
+    const e = index.takeOrphan(id)?.entry ?? index.leasedEntry(id);
     if (!e) return;
-    index.orphans.delete(id);
-    index.settle(e);
-    counters.spooled -= e.count;
-    counters.drop('corrupt', e.count);
-    this.hooks.cursorChanged();
-    this.hooks.maybeDelete(e.seg);
+    accounting.lost('corrupt', e.count);
     diag.warn('spool-corrupt', `${why}; ${e.count} records dropped`);
+    await this.#settled(e);
+  }
+
+  /**
+   * `e` is done: the cursor must say so (written before the caller goes on under `always`, so
+   * the next process does not hand it out, or count it, again), and its segment may go.
+   */
+  async #settled(e: Entry): Promise<void> {
+    this.#ctx.index.settle(e);
+    this.#cursor.markDirty();
+    this.#writer.maybeDelete(e.seg);
+    if (this.#ctx.cfg.durability === 'always') await this.#cursor.flush();
   }
 
   async ack(id: string): Promise<void> {
-    const { index } = this.ctx;
-    if (index.orphans.delete(id)) return;
-    const e = index.leased.get(id);
-    if (!e) return;
-    index.settle(e);
-    this.hooks.cursorChanged();
-    this.hooks.maybeDelete(e.seg);
-    if (this.ctx.cfg.durability === 'always') await this.hooks.flushCursor();
+    const { index } = this.#ctx;
+    if (index.takeOrphan(id)) return;
+    const e = index.leasedEntry(id);
+    if (e) await this.#settled(e);
   }
 
   release(id: string): void {
-    const { index, counters } = this.ctx;
-    const orphan = index.orphans.get(id);
-    if (orphan) {
-      index.orphans.delete(id);
-      counters.spooled -= orphan.entry.count;
-      counters.drop(orphan.reason, orphan.entry.count);
-      return;
+    const { index, accounting } = this.#ctx;
+    const orphan = index.takeOrphan(id);
+    if (orphan) accounting.lost(orphan.reason, orphan.entry.count);
+    else {
+      const e = index.leasedEntry(id);
+      if (e) index.release(e);
     }
-    const e = index.leased.get(id);
-    if (e) index.release(e);
   }
 
   async quarantine(id: string, reason: string): Promise<void> {
-    const { ctx } = this;
+    const ctx = this.#ctx;
     // The batch stage counts the records (`rejected`); the spool only moves the bytes aside.
-    if (ctx.index.orphans.delete(id)) return;
-    const e = ctx.index.leased.get(id);
+    if (ctx.index.takeOrphan(id)) return;
+    const e = ctx.index.leasedEntry(id);
     if (!e || !ctx.dir) return;
     try {
       const frame = await readRange(ctx.fs, e.seg.file, e.offset, e.length);
@@ -133,13 +130,10 @@ export class SpoolLeases {
     } catch (err) {
       ctx.diskError('quarantine', err);
     }
-    ctx.index.settle(e);
-    this.hooks.cursorChanged();
-    this.hooks.maybeDelete(e.seg);
     ctx.diag.warn(
       'spool-quarantine',
       `spool batch refused by the backend (${reason.slice(0, 80)}); quarantined`,
     );
-    if (ctx.cfg.durability === 'always') await this.hooks.flushCursor();
+    await this.#settled(e);
   }
 }

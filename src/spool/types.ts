@@ -1,9 +1,9 @@
 /**
  * The seam between batching/export and the disk. The batch stage owns the counters for
  * records it moves into the spool (`queued -= n; spooled += n` after a successful append)
- * and out of it (`spooled -= n; exported += n` after a 2xx). The spool itself counts what
- * only it can see: recovery at start (`recovered += n; spooled += n`) and evictions
- * (`spooled -= n; dropped[spool_full | expired | corrupt] += n`).
+ * and out of it (`spooled -= n; exported += n` after a 2xx). What only the spool can see
+ * (recovery, damage, evictions) it reports through {@link SpoolAccounting}, which the batch
+ * stage implements: the spool moves no counter itself.
  *
  * Fine print (what the disk spool does):
  * - Recovery counts damage as `recovered += n; dropped.corrupt += n`, so the invariant holds in
@@ -13,10 +13,30 @@
  * - `quarantine` does not touch the counters: the batch stage counts the refused records from
  *   the export outcome (`spooled -= n; dropped.rejected += n`); the spool only moves the bytes.
  * - A leased batch whose segment is evicted meanwhile stays the caller's: `ack` → the batch
- *   stage counts it exported as usual; `release` → the spool counts it dropped (`spool_full` /
+ *   stage counts it exported as usual; `release` → the spool reports it lost (`spool_full` /
  *   `expired`), since there is nothing left on disk to hand out again.
  * - `append` resolving false moves nothing: the caller keeps or drops the batch (`disk_error`).
  */
+import type { DropReason } from '../stats.js';
+
+/** Why the spool itself loses records. */
+export type SpoolLossReason = Extract<DropReason, 'spool_full' | 'expired' | 'corrupt'>;
+
+/**
+ * How the spool reports the records only it sees come and go, to the owner of the counters
+ * (`spoolAccounting` in batch/drops.ts). Counters only: the spool writes its own diagnostic lines.
+ */
+export interface SpoolAccounting {
+  /** Records an earlier process left on disk were indexed: `recovered += n; spooled += n`. */
+  recovered(n: number): void;
+  /** Spooled records are gone (evicted, expired, unreadable): `spooled -= n; dropped[reason] += n`. */
+  lost(reason: SpoolLossReason, n: number): void;
+  /**
+   * Records an earlier process left were found damaged: `recovered += n; dropped.corrupt += n`,
+   * and `lossUnknown.corrupt += unknown` (damaged places of unknown size among them).
+   */
+  foundCorrupt(n: number, unknown: number): void;
+}
 
 /**
  * What the spool keeps: one export batch, exactly as the exporter takes it (structurally the

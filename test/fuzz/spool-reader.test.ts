@@ -44,7 +44,7 @@ describe('spool reader fuzz', () => {
       fc.property(segmentBytes, (raw) => {
         const bytes = new Uint8Array(raw);
         const scan = scanSegmentBytes(bytes);
-        const events = scan.frames.length + scan.corruptFrames;
+        const events = scan.frames.length + scan.corrupt.length;
         expect(events).toBeLessThanOrEqual(Math.floor(bytes.length / MIN_FRAME) + 1);
         let end = 0;
         for (const f of scan.frames) {
@@ -52,7 +52,8 @@ describe('spool reader fuzz', () => {
           end = f.offset + f.length;
           expect(end).toBeLessThanOrEqual(bytes.length);
         }
-        expect(scan.corruptRecords).toBeLessThanOrEqual(bytes.length);
+        for (const c of scan.corrupt) expect(c.count).toBeGreaterThanOrEqual(1);
+        expect(scan.corrupt.reduce((n, c) => n + c.count, 0)).toBeLessThanOrEqual(bytes.length);
       }),
       { numRuns: 2000 },
     );

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spoolAccounting } from '../../src/batch/drops.js';
 import { createDiag, type Diag } from '../../src/diag.js';
 import type { Batch } from '../../src/export/types.js';
 import type { DiskSpool } from '../../src/spool/disk-spool.js';
@@ -76,14 +77,17 @@ export interface Harness {
 
 export function harness(
   dir: string,
-  overrides: Partial<OpenSpoolOptions> & { spool?: Parameters<typeof resolveSpoolOptions>[0] } = {},
+  overrides: Partial<Omit<OpenSpoolOptions, 'accounting'>> & {
+    counters?: Counters;
+    spool?: Parameters<typeof resolveSpoolOptions>[0];
+  } = {},
 ): Harness {
   const counters = overrides.counters ?? new Counters();
   const lines: string[] = [];
   const diag = createDiag({ sink: (line) => lines.push(line), intervalMs: 0 });
   const cfg = resolveSpoolOptions({ dir, ...overrides.spool }, {})!;
   const { spool: _s, counters: _c, ...rest } = overrides;
-  const spool = openSpool({ ...cfg, diag, ...rest, counters });
+  const spool = openSpool({ ...cfg, diag, ...rest, accounting: spoolAccounting(counters) });
   const h: Harness = {
     spool,
     counters,
