@@ -15,15 +15,15 @@ import type { DecodedLogsRequest } from './types.js';
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 
-export const PROTOBUF = 'application/x-protobuf';
-export const JSON_TYPE = 'application/json';
+const PROTOBUF = 'application/x-protobuf';
+const JSON_TYPE = 'application/json';
 export type OtlpMediaType = typeof PROTOBUF | typeof JSON_TYPE;
 
 /** google.rpc.Status codes used in error bodies. */
-export const RPC_INVALID_ARGUMENT = 3;
-export const RPC_RESOURCE_EXHAUSTED = 8;
-export const RPC_UNIMPLEMENTED = 12;
-export const RPC_UNAVAILABLE = 14;
+const RPC_INVALID_ARGUMENT = 3;
+const RPC_RESOURCE_EXHAUSTED = 8;
+const RPC_UNIMPLEMENTED = 12;
+const RPC_UNAVAILABLE = 14;
 
 /** A request refused with an HTTP status; `message` goes into the `google.rpc.Status`. */
 export class ReceiveError extends Error {
@@ -53,7 +53,7 @@ export function mediaType(header: string | null | undefined): OtlpMediaType | un
 }
 
 /** The body as sent → the request body: `gzip`, `deflate` or none, inflated up to `max` bytes. */
-export async function inflateBody(body: Uint8Array, encoding: string, max: number): Promise<Uint8Array> {
+async function inflateBody(body: Uint8Array, encoding: string, max: number): Promise<Uint8Array> {
   const enc = encoding.trim().toLowerCase();
   if (enc === '' || enc === 'identity') return body;
   try {
