@@ -1,6 +1,6 @@
 import { DecodeError } from '../errors.js';
 import * as F from './fields.js';
-import { Reader } from './protobuf.js';
+import { payload, Reader } from './protobuf.js';
 import type {
   DecodedLogRecord,
   DecodedLogsRequest,
@@ -45,13 +45,9 @@ export function decodeProtobufRequest(body: Uint8Array, options: DecodeOptions =
   }
 }
 
+/** A reader over the sub-message at the reader's position. */
 function sub(r: Reader): Reader {
-  const len = r.uint32();
-  const end = r.pos + len;
-  if (end > r.len) throw new DecodeError('length prefix runs past the end of the body');
-  const child = Reader.create(r.buf.subarray(r.pos, end));
-  r.pos = end;
-  return child;
+  return Reader.create(payload(r));
 }
 
 /**

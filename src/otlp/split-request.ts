@@ -5,7 +5,7 @@
  */
 import { DecodeError } from './decode-protobuf.js';
 import { fieldSize, T_LOG_RECORD, T_RESOURCE_LOGS, T_SCOPE_LOGS, writeVarint } from './framing.js';
-import { Reader } from './protobuf.js';
+import { payload, Reader } from './protobuf.js';
 
 /** A request body and how many log records it holds. */
 export interface RequestPart {
@@ -39,16 +39,6 @@ const MAX_FRAME_OVERHEAD = 6;
 function concat(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0];
   return Buffer.concat(chunks);
-}
-
-/** Reads a length-delimited payload at the reader's position and advances past it. */
-function payload(r: Reader): Uint8Array {
-  const len = r.uint32();
-  const end = r.pos + len;
-  if (end > r.len) throw new DecodeError('length prefix runs past the end of the body');
-  const out = r.buf.subarray(r.pos, end);
-  r.pos = end;
-  return out;
 }
 
 /**
