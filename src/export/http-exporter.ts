@@ -11,8 +11,8 @@ import { VERSION } from '../version.js';
 import { displayUrl, exportSecrets } from './display-url.js';
 import { compress, serialize } from './encode-body.js';
 import { ExportAbortedError } from './errors.js';
-import { createHealthGate, type HealthGate } from './health-gate.js';
-import { createLimiter, type Limiter } from './limiter.js';
+import { HealthGate } from './health-gate.js';
+import { Limiter } from './limiter.js';
 import type { ExportConfig } from './options.js';
 import { classifyError, classifyResponse, type Verdict } from './response.js';
 import { type RetryResult, withRetry } from './retry.js';
@@ -89,11 +89,11 @@ export class HttpExporter implements Exporter {
     this.#transport = deps.transport ?? createTransport({ config });
     this.#where = displayUrl(config.endpoint);
     this.#secrets = exportSecrets(config);
-    this.#slots = createLimiter(config.maxConcurrentRequests);
+    this.#slots = new Limiter(config.maxConcurrentRequests);
     this.#baseHeaders = { ...config.headers, 'user-agent': `podlog/${VERSION}` };
     this.#shutdownTimeoutMs = deps.shutdownTimeoutMs;
     this.#noBackendAdvice = deps.noBackendAdvice;
-    this.gate = createHealthGate({
+    this.gate = new HealthGate({
       retry: config.retry,
       now: this.#now,
       random: deps.random,
