@@ -16,7 +16,7 @@ import { Limiter } from './limiter.js';
 import type { ExportConfig } from './options.js';
 import { classifyError, classifyResponse, type Verdict } from './response.js';
 import { type RetryResult, withRetry } from './retry.js';
-import { createTransport, type Transport } from './transport.js';
+import { type Transport, UndiciTransport } from './transport.js';
 import type { Batch, Exporter, ExportOutcome } from './types.js';
 
 export interface HttpExporterDeps {
@@ -86,7 +86,7 @@ export class HttpExporter implements Exporter {
     this.#counters = deps.counters;
     this.#diag = diag;
     this.#now = deps.now ?? Date.now;
-    this.#transport = deps.transport ?? createTransport({ config });
+    this.#transport = deps.transport ?? new UndiciTransport(config);
     this.#where = displayUrl(config.endpoint);
     this.#secrets = exportSecrets(config);
     this.#slots = new Limiter(config.maxConcurrentRequests);
