@@ -4,13 +4,13 @@
  * record. Never rejects: whatever goes wrong, a part ends up exported, dropped or undelivered.
  */
 import type { Diag } from '../diag.js';
+import { ExportAbortedError } from '../errors.js';
 import { DecodeError } from '../otlp/decode-protobuf.js';
 import { chunkRequest, splitRequest } from '../otlp/split-request.js';
 import type { Counters, DropReason } from '../stats.js';
 import { VERSION } from '../version.js';
 import { displayUrl, exportSecrets } from './display-url.js';
 import { compress, serialize } from './encode-body.js';
-import { ExportAbortedError } from './errors.js';
 import { HealthGate } from './health-gate.js';
 import { Limiter } from './limiter.js';
 import type { ExportConfig } from './options.js';

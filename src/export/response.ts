@@ -6,10 +6,11 @@
  * spec does retry. A proxy answering 408 says the upload was too slow, not that the data is
  * bad; refusing it would drop (or quarantine) good records. See docs/ARCHITECTURE.md.
  */
+
+import { ExportAbortedError, ExportTimeoutError } from '../errors.js';
 import * as F from '../otlp/fields.js';
 import { Reader } from '../otlp/protobuf.js';
 import { parseRetryAfter } from './backoff.js';
-import { ExportAbortedError, ExportTimeoutError } from './errors.js';
 import type { HttpResponse } from './transport.js';
 
 export type Verdict =

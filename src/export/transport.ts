@@ -5,8 +5,8 @@
  * gate; the pool has one connection per allowed request.)
  */
 import type { Dispatcher } from 'undici';
+import { ExportAbortedError, ExportTimeoutError } from '../errors.js';
 import { createDispatcher } from './dispatcher.js';
-import { ExportAbortedError, ExportTimeoutError } from './errors.js';
 import type { ExportConfig } from './options.js';
 
 /** Response bodies beyond this are cut off (a partial_success or error body is tiny). */
