@@ -1,2 +1,37 @@
 /** The environment podlog reads its settings from: `process.env`, or the `env` option in tests. */
 export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * `name`'s value, trimmed; undefined when unset or blank. Every env read in podlog goes through
+ * here. A non-string (from a hand-built `env` option) counts as unset: reading env never throws.
+ */
+export function envValue(env: Env, name: string): string | undefined {
+  const value: unknown = env[name];
+  return typeof value === 'string' ? value.trim() || undefined : undefined;
+}
+
+/**
+ * The OTel list format of `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_EXPORTER_OTLP_HEADERS`:
+ * `k=v,k2=v2`, keys and values trimmed and percent-decoded, empty entries skipped. What is wrong
+ * with a malformed list is returned, not thrown: the exporter refuses it, resource detection
+ * ignores it with a warning.
+ */
+export function parseKeyValueList(
+  text: string,
+): { pairs: Record<string, string> } | { problem: 'not-pairs' | 'bad-encoding' } {
+  const pairs: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const trimmed = part.trim();
+    if (!trimmed) continue;
+    const eq = trimmed.indexOf('=');
+    if (eq <= 0) return { problem: 'not-pairs' };
+    try {
+      pairs[decodeURIComponent(trimmed.slice(0, eq).trim())] = decodeURIComponent(
+        trimmed.slice(eq + 1).trim(),
+      );
+    } catch {
+      return { problem: 'bad-encoding' };
+    }
+  }
+  return { pairs };
+}

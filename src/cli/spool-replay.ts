@@ -10,7 +10,7 @@
  * back undelivered (it stays in the spool).
  */
 import { spoolAccounting } from '../batch/drops.js';
-import { createReplayer } from '../batch/replay.js';
+import { createReplayer, type ReplayerOptions } from '../batch/replay.js';
 import { createDiag, type Diag } from '../diag.js';
 import { InvalidOptionError } from '../errors.js';
 import { displayUrl } from '../export/display-url.js';
@@ -44,26 +44,16 @@ export interface ReplayArgs {
 const RETRY_MS = 250;
 
 export async function spoolReplay(a: ReplayArgs): Promise<number> {
-  let config: ExportConfig;
-  try {
-    config = resolveExportOptions(
-      { endpoint: a.endpoint, headers: a.headers, retry: { maxAttempts: a.maxAttempts } },
-      a.env,
-    );
-  } catch (err) {
-    // InvalidOptionError shows a URL without its user-info and query.
-    if (!(err instanceof InvalidOptionError)) throw err;
-    a.diagnostic(err.message.replace(/^podlog: /, ''));
-    return 2;
-  }
-  const busy = `${a.dir} is in use by a live process; it replays by itself`;
+  const config = exportConfig(a);
+  if (!config) return 2;
+  const busy = `podlog spool replay: ${a.dir} is in use by a live process; it replays by itself`;
   const probe = tryLock(nodeSpoolFs, a.dir);
   if (!probe) {
-    a.progress(`podlog spool replay: ${busy}`, true);
+    a.progress(busy, true);
     return 1;
   }
   probe.release();
-  const total = inspectSpool(a.dir).totals;
+  const startBatches = inspectSpool(a.dir).totals.pendingBatches;
   // Every line goes through one diag (rate-limited per cause, like the app's), prefixed.
   const diag: Diag = createDiag({ sink: (line) => a.diagnostic(line), intervalMs: 5_000 });
   const counters = new Counters();
@@ -77,7 +67,7 @@ export async function spoolReplay(a: ReplayArgs): Promise<number> {
   });
   if (spool.dir !== a.dir) {
     await spool.close();
-    a.progress(`podlog spool replay: ${busy}`, true);
+    a.progress(busy, true);
     return 1;
   }
   const exporter = createHttpExporter({
@@ -87,47 +77,65 @@ export async function spoolReplay(a: ReplayArgs): Promise<number> {
     noBackendAdvice: 'Check --endpoint (and that the backend runs); the batches stay in the spool.',
   });
   const started = Date.now();
+  const show = (done: boolean) =>
+    a.progress(progressLine(startBatches, startBatches - spool.pending.batches, counters, started), done);
   let gaveUp = false;
   let left = 0;
+  try {
+    await spool.whenRecovered();
+    const deps = { spool, exporter, counters, diag, retryMs: RETRY_MS, pacer: createReplayPacer(a) };
+    gaveUp = await replayUntilDone(deps, () => show(false));
+  } finally {
+    show(true);
+    left = spool.pending.batches;
+    await exporter.close();
+    await spool.close();
+  }
+  if (!gaveUp) return 0;
+  a.progress(
+    `podlog spool replay: ${displayUrl(config.endpoint)} keeps failing; stopped with ` +
+      `${left} batch(es) left in ${a.dir} (see the lines above)`,
+    true,
+  );
+  return 1;
+}
+
+/** The exporter's config from the arguments and env, or undefined once the error is shown. */
+function exportConfig(a: ReplayArgs): ExportConfig | undefined {
+  try {
+    return resolveExportOptions(
+      { endpoint: a.endpoint, headers: a.headers, retry: { maxAttempts: a.maxAttempts } },
+      a.env,
+    );
+  } catch (err) {
+    // InvalidOptionError shows a URL without its user-info and query.
+    if (!(err instanceof InvalidOptionError)) throw err;
+    a.diagnostic(err.message.replace(/^podlog: /, ''));
+    return undefined;
+  }
+}
+
+/**
+ * Replays until the spool is empty, or until the exporter gives a batch back (then true: it
+ * gave up, the batch stays spooled). `paused` is called whenever no replay is running.
+ */
+async function replayUntilDone(
+  deps: Omit<ReplayerOptions, 'wake' | 'delivering'>,
+  paused: () => void,
+): Promise<boolean> {
+  let gaveUp = false;
   let wake: () => void = () => {};
   const replayer = createReplayer({
-    spool,
-    exporter,
-    counters,
-    diag,
-    retryMs: RETRY_MS,
-    pacer: createReplayPacer(a),
+    ...deps,
     wake: () => wake(),
     delivering: (ok) => {
       if (!ok) gaveUp = true;
     },
   });
-
-  const show = (done: boolean) => {
-    const batches = Math.max(0, total.pendingBatches - spool.pending.batches);
-    const secs = Math.max(0.001, (Date.now() - started) / 1000);
-    const ratio = total.pendingBatches ? Math.min(1, batches / total.pendingBatches) : 1;
-    const bar = '#'.repeat(Math.round(ratio * 30)).padEnd(30, '.');
-    const dropped = Object.entries(counters.dropped)
-      .filter(([, n]) => n > 0)
-      .map(([reason, n]) => `${n} ${reason}`);
-    a.progress(
-      `[${bar}] ${batches}/${total.pendingBatches} batches, ${counters.exported} records, ` +
-        `${(counters.bytesSent / 1024 / 1024 / secs).toFixed(2)} MB/s` +
-        (dropped.length ? `, dropped: ${dropped.join(', ')} (refused batches are quarantined)` : ''),
-      done,
-    );
-  };
-
   try {
-    await spool.whenRecovered();
-    for (;;) {
-      if (gaveUp) break;
-      if (replayer.ready()) {
-        replayer.start();
-      } else if (!replayer.active && spool.pending.batches === 0) {
-        break;
-      }
+    while (!gaveUp) {
+      if (replayer.ready()) replayer.start();
+      else if (!replayer.active && deps.spool.pending.batches === 0) break;
       // Woken when the replay ends or a pause (backoff, pacing) is over.
       // The 1-s bound only re-checks the state; it is never what moves the replay on.
       await new Promise<void>((resolve) => {
@@ -137,22 +145,26 @@ export async function spoolReplay(a: ReplayArgs): Promise<number> {
           resolve();
         };
       });
-      if (!replayer.active) show(false);
+      if (!replayer.active) paused();
     }
   } finally {
     await replayer.stop();
-    show(true);
-    left = spool.pending.batches;
-    await exporter.close();
-    await spool.close();
   }
-  if (gaveUp) {
-    a.progress(
-      `podlog spool replay: ${displayUrl(config.endpoint)} keeps failing; stopped with ` +
-        `${left} batch(es) left in ${a.dir} (see the lines above)`,
-      true,
-    );
-    return 1;
-  }
-  return 0;
+  return gaveUp;
+}
+
+/** `[####....] 3/8 batches, N records, X MB/s[, dropped: …]`. */
+function progressLine(total: number, done: number, counters: Counters, started: number): string {
+  const batches = Math.max(0, done);
+  const secs = Math.max(0.001, (Date.now() - started) / 1000);
+  const ratio = total ? Math.min(1, batches / total) : 1;
+  const bar = '#'.repeat(Math.round(ratio * 30)).padEnd(30, '.');
+  const dropped = Object.entries(counters.dropped)
+    .filter(([, n]) => n > 0)
+    .map(([reason, n]) => `${n} ${reason}`);
+  return (
+    `[${bar}] ${batches}/${total} batches, ${counters.exported} records, ` +
+    `${(counters.bytesSent / 1024 / 1024 / secs).toFixed(2)} MB/s` +
+    (dropped.length ? `, dropped: ${dropped.join(', ')} (refused batches are quarantined)` : '')
+  );
 }

@@ -5,7 +5,7 @@
  * A leaf module: it imports nothing of podlog's but `errors` and `env`, so any stage may use it
  * without pointing an import up the stage list.
  */
-import type { Env } from '../env.js';
+import { type Env, envValue } from '../env.js';
 import { InvalidOptionError, UnknownOptionError } from '../errors.js';
 
 /**
@@ -197,7 +197,7 @@ export function editDistance(a: string, b: string): number {
 /** The first of `names` set to a non-blank value in `env`, trimmed, with the name it came from. */
 export function firstEnv(env: Env, names: readonly string[]): { value: string; option: string } | undefined {
   for (const name of names) {
-    const value = env[name]?.trim();
+    const value = envValue(env, name);
     if (value) return { value, option: name };
   }
   return undefined;

@@ -25,23 +25,30 @@ export function exportSecrets(config: Pick<ExportConfig, 'headers' | 'urlSecrets
     for (const p of v.split(/\s+/)) if (p.length >= 8) out.add(p);
   }
   for (const s of config.urlSecrets) out.add(s);
-  for (const s of proxyCredentials(config.proxy)) out.add(s);
+  for (const s of userInfoSecrets(config.proxy)) out.add(s);
   return [...out].sort((a, b) => b.length - a.length);
 }
 
-/** A proxy URL's user name and password, as written and percent-decoded. */
-function proxyCredentials(proxy: URL | undefined): string[] {
-  if (proxy === undefined) return [];
-  const out: string[] = [];
-  for (const part of [proxy.username, proxy.password]) {
-    if (!part) continue;
-    out.push(part);
-    try {
-      const decoded = decodeURIComponent(part);
-      if (decoded !== part) out.push(decoded);
-    } catch {
-      // A malformed escape: the raw form is all there is.
-    }
+/** A URL component percent-decoded, or as written when its escapes are malformed. */
+export function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
   }
-  return out;
+}
+
+/**
+ * A URL's user name and password, as written and percent-decoded (a server or an undici error
+ * may echo either): the endpoint's, which the config keeps in `urlSecrets`, and the proxy's.
+ */
+export function userInfoSecrets(url: URL | undefined): string[] {
+  if (url === undefined) return [];
+  const out = new Set<string>();
+  for (const part of [url.username, url.password]) {
+    if (!part) continue;
+    out.add(part);
+    out.add(decoded(part));
+  }
+  return [...out];
 }

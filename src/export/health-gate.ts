@@ -17,26 +17,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How a request was let through: normally, or as the one probe of a failing backend. */
 export type Permit = 'go' | 'probe';
 
-export interface HealthGate {
-  /** True until a retryable failure, and again after the next answer from the backend. */
-  readonly healthy: boolean;
-  /** Consecutive retryable failures. */
-  readonly failures: number;
-  /** True when a request would go out now: healthy, or failing but due for its next probe. */
-  readonly ready: boolean;
-  /**
-   * Waits for permission to send. `expired`: not possible before `deadline` (ms, per `now`).
-   * `aborted`: the signal fired while waiting.
-   */
-  acquire(deadline: number, signal?: AbortSignal): Promise<Permit | 'expired' | 'aborted'>;
-  /** The backend answered (any non-retryable answer, 4xx included: it is up). */
-  succeeded(permit: Permit): void;
-  /** A retryable failure; returns the delay set before the next request may go out. */
-  failed(permit: Permit, retryAfterMs?: number): number;
-  /** The request ended without telling anything about the backend (aborted). */
-  released(permit: Permit): void;
-}
-
 export interface HealthGateDeps {
   retry: RetryConfig;
   now?: () => number;
@@ -45,22 +25,99 @@ export interface HealthGateDeps {
   onRecovered?: (failures: number) => void;
 }
 
-export function createHealthGate({ retry, now = Date.now, random, onRecovered }: HealthGateDeps): HealthGate {
-  let failures = 0;
-  let notBefore = 0;
-  let probing = false;
-  const waiters = new Set<() => void>();
+export class HealthGate {
+  readonly #retry: RetryConfig;
+  readonly #now: () => number;
+  readonly #random: (() => number) | undefined;
+  readonly #onRecovered: ((failures: number) => void) | undefined;
+  #failures = 0;
+  /** No request before this time (per `now`): the backoff or `Retry-After` running. */
+  #notBefore = 0;
+  #probing = false;
+  readonly #waiters = new Set<() => void>();
 
-  const wake = () => {
-    for (const w of [...waiters]) w();
-  };
+  constructor({ retry, now = Date.now, random, onRecovered }: HealthGateDeps) {
+    this.#retry = retry;
+    this.#now = now;
+    this.#random = random;
+    this.#onRecovered = onRecovered;
+  }
+
+  /** True until a retryable failure, and again after the next answer from the backend. */
+  get healthy(): boolean {
+    return this.#failures === 0;
+  }
+
+  /** Consecutive retryable failures. */
+  get failures(): number {
+    return this.#failures;
+  }
+
+  /** True when a request would go out now: healthy, or failing but due for its next probe. */
+  get ready(): boolean {
+    return this.#failures === 0 || (!this.#probing && this.#now() >= this.#notBefore);
+  }
+
+  /**
+   * Waits for permission to send. `expired`: not possible before `deadline` (ms, per `now`).
+   * `aborted`: the signal fired while waiting.
+   */
+  async acquire(deadline: number, signal?: AbortSignal): Promise<Permit | 'expired' | 'aborted'> {
+    for (;;) {
+      if (signal?.aborted) return 'aborted';
+      if (this.#failures === 0) return 'go';
+      const t = this.#now();
+      const until = this.#notBefore - t;
+      if (!this.#probing && until <= 0) {
+        this.#probing = true;
+        return 'probe';
+      }
+      if (t >= deadline || t + until > deadline) return 'expired';
+      await this.#wait(until > 0 ? until : deadline - t, signal);
+    }
+  }
+
+  /** The backend answered (any non-retryable answer, 4xx included: it is up). */
+  succeeded(permit: Permit): void {
+    if (permit === 'probe') this.#probing = false;
+    if (this.#failures > 0) {
+      const was = this.#failures;
+      this.#failures = 0;
+      this.#notBefore = 0;
+      this.#onRecovered?.(was);
+    }
+    this.#wake();
+  }
+
+  /** A retryable failure; returns the delay set before the next request may go out. */
+  failed(permit: Permit, retryAfterMs?: number): number {
+    if (permit === 'probe') this.#probing = false;
+    // Requests already in flight when the backend fell over fail together: count the outage once.
+    if (permit === 'probe' || this.#failures === 0) this.#failures++;
+    const delay = retryDelay(this.#failures, retryAfterMs, this.#retry, this.#random);
+    this.#notBefore = Math.max(this.#notBefore, this.#now() + delay);
+    this.#wake();
+    return delay;
+  }
+
+  /** The request ended without telling anything about the backend (aborted). */
+  released(permit: Permit): void {
+    if (permit === 'probe') {
+      this.#probing = false;
+      this.#wake();
+    }
+  }
+
+  #wake(): void {
+    for (const w of [...this.#waiters]) w();
+  }
 
   /** Resolves on a state change, after `ms`, or on abort, whichever comes first. */
-  const wait = (ms: number, signal?: AbortSignal) =>
-    new Promise<void>((resolve) => {
+  #wait(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        waiters.delete(done);
+        this.#waiters.delete(done);
         signal?.removeEventListener('abort', done);
         resolve();
       };
@@ -69,58 +126,8 @@ export function createHealthGate({ retry, now = Date.now, random, onRecovered }:
       // for its own deadline instead.
       const timer = setTimeout(done, Math.min(Math.max(0, ms), MAX_TIMER_MS));
       timer.unref();
-      waiters.add(done);
+      this.#waiters.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });
-
-  return {
-    get healthy() {
-      return failures === 0;
-    },
-    get failures() {
-      return failures;
-    },
-    get ready() {
-      return failures === 0 || (!probing && now() >= notBefore);
-    },
-    async acquire(deadline, signal) {
-      for (;;) {
-        if (signal?.aborted) return 'aborted';
-        if (failures === 0) return 'go';
-        const t = now();
-        const until = notBefore - t;
-        if (!probing && until <= 0) {
-          probing = true;
-          return 'probe';
-        }
-        if (t >= deadline || t + until > deadline) return 'expired';
-        await wait(until > 0 ? until : deadline - t, signal);
-      }
-    },
-    succeeded(permit) {
-      if (permit === 'probe') probing = false;
-      if (failures > 0) {
-        const was = failures;
-        failures = 0;
-        notBefore = 0;
-        onRecovered?.(was);
-      }
-      wake();
-    },
-    failed(permit, retryAfterMs) {
-      if (permit === 'probe') probing = false;
-      // Requests already in flight when the backend fell over fail together: count the outage once.
-      if (permit === 'probe' || failures === 0) failures++;
-      const delay = retryDelay(failures, retryAfterMs, retry, random);
-      notBefore = Math.max(notBefore, now() + delay);
-      wake();
-      return delay;
-    },
-    released(permit) {
-      if (permit === 'probe') {
-        probing = false;
-        wake();
-      }
-    },
-  };
+  }
 }

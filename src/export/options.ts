@@ -12,8 +12,9 @@ import {
   oneOf,
   optionGroup,
 } from '../config/validate.js';
-import type { Env } from '../env.js';
+import { type Env, parseKeyValueList } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
+import { decoded, userInfoSecrets } from './display-url.js';
 import { checkHeader } from './header-check.js';
 import { resolveProxy } from './proxy.js';
 import { resolveTlsOptions, type TlsConfig, type TlsOptions } from './tls-options.js';
@@ -145,23 +146,18 @@ export const EXPORT_OPTION_KEYS = Object.keys({
   dispatcher: true,
 } satisfies Record<keyof ExportOptions, true>);
 
-/** Parses the OTel `k=v,k2=v2` header list (values percent-decoded). */
-export function parseKeyValueList(text: string, option: string): Record<string, string> {
-  // The list holds credentials: an error names the bad entry's key at most, never a value.
-  const shown = notShown(text, 'values not shown');
-  const out: Record<string, string> = {};
-  for (const part of text.split(',')) {
-    const trimmed = part.trim();
-    if (!trimmed) continue;
-    const eq = trimmed.indexOf('=');
-    if (eq <= 0) throw new InvalidOptionError(option, shown, 'a comma-separated list of key=value pairs');
-    try {
-      out[decodeURIComponent(trimmed.slice(0, eq).trim())] = decodeURIComponent(trimmed.slice(eq + 1).trim());
-    } catch {
-      throw new InvalidOptionError(option, shown, 'key=value pairs with valid percent-encoding');
-    }
-  }
-  return out;
+/** The headers of an `OTEL_EXPORTER_OTLP_*HEADERS` variable. */
+function headersFromEnv(text: string, option: string): Record<string, string> {
+  const list = parseKeyValueList(text);
+  if ('pairs' in list) return list.pairs;
+  // The list holds credentials: the error shows no value.
+  throw new InvalidOptionError(
+    option,
+    notShown(text, 'values not shown'),
+    list.problem === 'not-pairs'
+      ? 'a comma-separated list of key=value pairs'
+      : 'key=value pairs with valid percent-encoding',
+  );
 }
 
 function parseUrl(value: unknown, option: string): URL {
@@ -219,15 +215,6 @@ export function resolveExportOptions(options: ExportOptions, env: Env): ExportCo
   });
 }
 
-/** A URL component percent-decoded, or as written when its escapes are malformed. */
-function decoded(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-}
-
 /**
  * `Basic base64(user:password)` from the URL's user-info (RFC 7617; both parts percent-decoded,
  * as curl and undici's ProxyAgent do), or undefined when it has none.
@@ -240,12 +227,7 @@ function basicAuthorization(url: URL): string | undefined {
 
 /** User name, password and query values of a URL, as written and percent-decoded. */
 function secretsOfUrl(url: URL): string[] {
-  const out = new Set<string>();
-  for (const part of [url.username, url.password]) {
-    if (!part) continue;
-    out.add(part);
-    out.add(decoded(part));
-  }
+  const out = new Set(userInfoSecrets(url));
   // Short query values (`?v=1`) are not secrets, and masking them would garble every line.
   for (const [, value] of url.searchParams) if (value.length >= 6) out.add(value);
   for (const raw of url.search.slice(1).split('&')) {
@@ -259,7 +241,7 @@ function resolveHeaders(value: unknown, env: Env): Record<string, string> {
   const headers: Record<string, string> = {};
   const fromEnv = firstEnv(env, ['OTEL_EXPORTER_OTLP_LOGS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS']);
   if (fromEnv) {
-    for (const [k, v] of Object.entries(parseKeyValueList(fromEnv.value, fromEnv.option))) {
+    for (const [k, v] of Object.entries(headersFromEnv(fromEnv.value, fromEnv.option))) {
       checkHeader(k, v, fromEnv.option);
       headers[k] = v;
     }

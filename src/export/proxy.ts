@@ -2,6 +2,12 @@
  * Which proxy, if any, the exporter goes through: the `proxy` option, else `https_proxy` /
  * `HTTPS_PROXY` for https endpoints and `http_proxy` / `HTTP_PROXY` for http ones (lower-case
  * first, as curl does), unless `NO_PROXY` / `no_proxy` matches the endpoint host.
+ *
+ * Not undici's `EnvHttpProxyAgent`, which picks per request inside the dispatcher: podlog
+ * decides once, at `createLogger`, so a bad proxy URL fails fast (naming the variable) and the
+ * proxy's credentials are known to the masking. It also differs where podlog follows curl: an
+ * IPv6 entry without brackets (`NO_PROXY=::1`) matches `[::1]`, which undici 7 reads as host `:`
+ * port 1 and proxies; and `HTTP_PROXY` alone does not proxy an https endpoint.
  */
 import { firstEnv } from '../config/validate.js';
 import type { Env } from '../env.js';

@@ -6,10 +6,11 @@
  * spec does retry. A proxy answering 408 says the upload was too slow, not that the data is
  * bad; refusing it would drop (or quarantine) good records. See docs/ARCHITECTURE.md.
  */
+
+import { ExportAbortedError, ExportTimeoutError } from '../errors.js';
 import * as F from '../otlp/fields.js';
 import { Reader } from '../otlp/protobuf.js';
 import { parseRetryAfter } from './backoff.js';
-import { ExportAbortedError, ExportTimeoutError } from './errors.js';
 import type { HttpResponse } from './transport.js';
 
 export type Verdict =
@@ -28,7 +29,7 @@ export type Verdict =
 
 const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
 /** Longest body excerpt put in a diagnostic. */
-export const EXCERPT_CHARS = 256;
+const EXCERPT_CHARS = 256;
 
 /** A bounded, single-line excerpt of a response body with known secrets masked. */
 export function excerpt(body: Uint8Array, secrets: readonly string[] = []): string {
@@ -58,7 +59,7 @@ function header(res: HttpResponse, name: string): string | undefined {
  * is only the first `MAX_RESPONSE_BYTES` of a longer one (a huge `error_message`); its leading
  * fields are read, and `unknown` says when `rejected_log_records` was not among them.
  */
-export function decodePartialSuccess(
+function decodePartialSuccess(
   body: Uint8Array,
   contentType: string | undefined,
   fallback: 'json' | 'protobuf',

@@ -5,8 +5,8 @@
  * gate; the pool has one connection per allowed request.)
  */
 import type { Dispatcher } from 'undici';
+import { ExportAbortedError, ExportTimeoutError } from '../errors.js';
 import { createDispatcher } from './dispatcher.js';
-import { ExportAbortedError, ExportTimeoutError } from './errors.js';
 import type { ExportConfig } from './options.js';
 
 /** Response bodies beyond this are cut off (a partial_success or error body is tiny). */
@@ -32,62 +32,48 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-export interface TransportDeps {
-  config: ExportConfig;
-  /** For tests: a dispatcher to use instead of the one built from the config. */
-  dispatcher?: Dispatcher;
-}
+/** The `Transport` over undici: podlog's own keep-alive pool (or proxy agent), or the `dispatcher` option's. */
+export class UndiciTransport implements Transport {
+  readonly #config: ExportConfig;
+  /** The `dispatcher` option: the caller's to close. */
+  readonly #given: Dispatcher | undefined;
+  /**
+   * podlog's own, ours to close. undici is loaded at the first request, not at `import 'podlog'`
+   * (it is most of the import cost: bench/import-time.mjs); the promise is shared, so it is
+   * loaded and built once.
+   */
+  #built: Promise<Dispatcher> | undefined;
+  readonly #origin: string;
+  readonly #path: string;
 
-export function createTransport({ config, dispatcher }: TransportDeps): Transport {
-  // A dispatcher handed in by the caller is theirs to close; one we build is ours.
-  const owned = !dispatcher && !config.dispatcher;
-  const given = dispatcher ?? config.dispatcher;
-  // undici is loaded at the first request, not at `import 'podlog'` (it is most of the import
-  // cost: bench/import-time.mjs); the promise is shared, so it is loaded and built once.
-  let built: Promise<Dispatcher> | undefined;
-  const dispatcherFor = (): Dispatcher | Promise<Dispatcher> => {
-    if (given) return given;
-    built ??= createDispatcher(config);
-    return built;
-  };
-  const origin = config.endpoint.origin;
-  const path = config.endpoint.pathname + config.endpoint.search;
+  constructor(config: ExportConfig) {
+    this.#config = config;
+    this.#given = config.dispatcher;
+    this.#origin = config.endpoint.origin;
+    this.#path = config.endpoint.pathname + config.endpoint.search;
+  }
 
-  async function send(request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+  async send(request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+    const { timeoutMs } = this.#config;
     const aborted = new ExportAbortedError();
     const controller = new AbortController();
-    const timeout = new ExportTimeoutError(config.timeoutMs);
-    const timer = setTimeout(() => controller.abort(timeout), config.timeoutMs);
+    const timeout = new ExportTimeoutError(timeoutMs);
+    const timer = setTimeout(() => controller.abort(timeout), timeoutMs);
     // The request's socket keeps the process alive while it matters; this timer must not.
     timer.unref();
     const onAbort = () => controller.abort(aborted);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
     try {
-      const d = await dispatcherFor();
-      const res = await d.request({
-        origin,
-        path,
+      const res = await (await this.#dispatcher()).request({
+        origin: this.#origin,
+        path: this.#path,
         method: 'POST',
         headers: request.headers,
         body: request.body,
         signal: controller.signal,
       });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let truncated = false;
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        if (size + chunk.length > MAX_RESPONSE_BYTES) {
-          chunks.push(chunk.subarray(0, MAX_RESPONSE_BYTES - size));
-          size = MAX_RESPONSE_BYTES;
-          truncated = true;
-          res.body.destroy();
-          break;
-        }
-        chunks.push(chunk);
-        size += chunk.length;
-      }
-      return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks, size), truncated };
+      return { status: res.statusCode, headers: res.headers, ...(await readCapped(res.body)) };
     } catch (err) {
       // Whatever shape undici gives an aborted request, the reason is the controller's.
       if (controller.signal.aborted) throw controller.signal.reason;
@@ -98,11 +84,32 @@ export function createTransport({ config, dispatcher }: TransportDeps): Transpor
     }
   }
 
-  return {
-    send,
-    async close() {
-      // Never built: nothing to close (and no reason to load undici now).
-      if (owned && built !== undefined) await (await built).close();
-    },
-  };
+  async close(): Promise<void> {
+    // Never built: nothing to close (and no reason to load undici now).
+    if (this.#built !== undefined) await (await this.#built).close();
+  }
+
+  #dispatcher(): Dispatcher | Promise<Dispatcher> {
+    if (this.#given) return this.#given;
+    this.#built ??= createDispatcher(this.#config);
+    return this.#built;
+  }
+}
+
+/** A response body, cut off at {@link MAX_RESPONSE_BYTES}. */
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+): Promise<{ body: Uint8Array; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (size + chunk.length > MAX_RESPONSE_BYTES) {
+      chunks.push(chunk.subarray(0, MAX_RESPONSE_BYTES - size));
+      body.destroy();
+      return { body: Buffer.concat(chunks, MAX_RESPONSE_BYTES), truncated: true };
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { body: Buffer.concat(chunks, size), truncated: false };
 }

@@ -1,6 +1,6 @@
 import { DecodeError } from '../errors.js';
 import * as F from './fields.js';
-import { Reader } from './protobuf.js';
+import { payload, Reader } from './protobuf.js';
 import type {
   DecodedLogRecord,
   DecodedLogsRequest,
@@ -45,13 +45,20 @@ export function decodeProtobufRequest(body: Uint8Array, options: DecodeOptions =
   }
 }
 
+/** A reader over the sub-message at the reader's position. */
 function sub(r: Reader): Reader {
-  const len = r.uint32();
-  const end = r.pos + len;
-  if (end > r.len) throw new DecodeError('length prefix runs past the end of the body');
-  const child = Reader.create(r.buf.subarray(r.pos, end));
-  r.pos = end;
-  return child;
+  return Reader.create(payload(r));
+}
+
+/**
+ * Reads the fields of the message in `r`, in order: `read` consumes a field it knows and returns
+ * true; a field it returns false for is skipped (unknown fields are allowed by protobuf).
+ */
+function fields(r: Reader, read: (field: number) => boolean): void {
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (!read(t >>> 3)) r.skipType(t & 7);
+  }
 }
 
 function resourceLogs(r: Reader, ctx: Ctx): DecodedResourceLogs {
@@ -60,61 +67,43 @@ function resourceLogs(r: Reader, ctx: Ctx): DecodedResourceLogs {
     scopeLogs: [],
     schemaUrl: '',
   };
-  while (r.pos < r.len) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case F.ResourceLogs.resource: {
-        const rr = sub(r);
-        while (rr.pos < rr.len) {
-          const tt = rr.uint32();
-          if (tt >>> 3 === F.Resource.attributes) keyValue(sub(rr), out.resource.attributes, ctx, 0);
-          else if (tt >>> 3 === F.Resource.droppedAttributesCount)
-            out.resource.droppedAttributesCount = rr.uint32();
-          else rr.skipType(tt & 7);
-        }
-        break;
-      }
-      case F.ResourceLogs.scopeLogs:
-        out.scopeLogs.push(scopeLogs(sub(r), ctx));
-        break;
-      case F.ResourceLogs.schemaUrl:
-        out.schemaUrl = r.string();
-        break;
-      default:
-        r.skipType(t & 7);
-    }
-  }
+  fields(r, (field) => {
+    if (field === F.ResourceLogs.resource) {
+      const rr = sub(r);
+      fields(rr, (f) => {
+        if (f === F.Resource.attributes) keyValue(sub(rr), out.resource.attributes, ctx, 0);
+        else if (f === F.Resource.droppedAttributesCount) out.resource.droppedAttributesCount = rr.uint32();
+        else return false;
+        return true;
+      });
+    } else if (field === F.ResourceLogs.scopeLogs) out.scopeLogs.push(scopeLogs(sub(r), ctx));
+    else if (field === F.ResourceLogs.schemaUrl) out.schemaUrl = r.string();
+    else return false;
+    return true;
+  });
   return out;
 }
 
 function scopeLogs(r: Reader, ctx: Ctx): DecodedScopeLogs {
   const scope: DecodedScope = { name: '', version: '', attributes: {} };
   const out: DecodedScopeLogs = { scope, logRecords: [], schemaUrl: '' };
-  while (r.pos < r.len) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case F.ScopeLogs.scope: {
-        const s = sub(r);
-        while (s.pos < s.len) {
-          const tt = s.uint32();
-          if (tt >>> 3 === F.InstrumentationScope.name) scope.name = s.string();
-          else if (tt >>> 3 === F.InstrumentationScope.version) scope.version = s.string();
-          else if (tt >>> 3 === F.InstrumentationScope.attributes) keyValue(sub(s), scope.attributes, ctx, 0);
-          else s.skipType(tt & 7);
-        }
-        break;
-      }
-      case F.ScopeLogs.logRecords:
-        if (++ctx.records > ctx.maxRecords) throw new DecodeError(`more than ${ctx.maxRecords} log records`);
-        out.logRecords.push(logRecord(sub(r), ctx));
-        break;
-      case F.ScopeLogs.schemaUrl:
-        out.schemaUrl = r.string();
-        break;
-      default:
-        r.skipType(t & 7);
-    }
-  }
+  fields(r, (field) => {
+    if (field === F.ScopeLogs.scope) {
+      const s = sub(r);
+      fields(s, (f) => {
+        if (f === F.InstrumentationScope.name) scope.name = s.string();
+        else if (f === F.InstrumentationScope.version) scope.version = s.string();
+        else if (f === F.InstrumentationScope.attributes) keyValue(sub(s), scope.attributes, ctx, 0);
+        else return false;
+        return true;
+      });
+    } else if (field === F.ScopeLogs.logRecords) {
+      if (++ctx.records > ctx.maxRecords) throw new DecodeError(`more than ${ctx.maxRecords} log records`);
+      out.logRecords.push(logRecord(sub(r), ctx));
+    } else if (field === F.ScopeLogs.schemaUrl) out.schemaUrl = r.string();
+    else return false;
+    return true;
+  });
   return out;
 }
 
@@ -206,12 +195,12 @@ function setKey(target: OtlpAttributes, key: string, value: OtlpValue): void {
 function keyValue(r: Reader, target: OtlpAttributes, ctx: Ctx, depth: number): void {
   let key = '';
   let value: OtlpValue = null;
-  while (r.pos < r.len) {
-    const t = r.uint32();
-    if (t >>> 3 === F.KeyValue.key) key = r.string();
-    else if (t >>> 3 === F.KeyValue.value) value = anyValue(sub(r), ctx, depth + 1);
-    else r.skipType(t & 7);
-  }
+  fields(r, (field) => {
+    if (field === F.KeyValue.key) key = r.string();
+    else if (field === F.KeyValue.value) value = anyValue(sub(r), ctx, depth + 1);
+    else return false;
+    return true;
+  });
   setKey(target, key, value);
 }
 
@@ -248,22 +237,22 @@ function anyValue(r: Reader, ctx: Ctx, depth: number): OtlpValue {
       case F.AnyValue.arrayValue: {
         const arr: OtlpValue[] = [];
         const a = sub(r);
-        while (a.pos < a.len) {
-          const tt = a.uint32();
-          if (tt >>> 3 === F.ArrayValue.values) arr.push(anyValue(sub(a), ctx, depth + 1));
-          else a.skipType(tt & 7);
-        }
+        fields(a, (f) => {
+          if (f !== F.ArrayValue.values) return false;
+          arr.push(anyValue(sub(a), ctx, depth + 1));
+          return true;
+        });
         value = arr;
         break;
       }
       case F.AnyValue.kvlistValue: {
         const obj: OtlpAttributes = {};
         const k = sub(r);
-        while (k.pos < k.len) {
-          const tt = k.uint32();
-          if (tt >>> 3 === F.KeyValueList.values) keyValue(sub(k), obj, ctx, depth + 1);
-          else k.skipType(tt & 7);
-        }
+        fields(k, (f) => {
+          if (f !== F.KeyValueList.values) return false;
+          keyValue(sub(k), obj, ctx, depth + 1);
+          return true;
+        });
         value = obj;
         break;
       }

@@ -13,7 +13,7 @@ export const T_SCOPE = tag(F.ScopeLogs.scope, LEN);
 export const T_LOG_RECORD = tag(F.ScopeLogs.logRecords, LEN);
 
 /** Bytes of `n` (a length, 0 ≤ n < 2^32) as a varint. */
-export function varintSize(n: number): number {
+function varintSize(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x20_0000 ? 3 : n < 0x1000_0000 ? 4 : 5;
 }
 

@@ -57,7 +57,7 @@ function recordToJson(r: DecodedLogRecord): Record<string, unknown> {
 }
 
 /** A decoded request as an OTLP/JSON object tree (ready for `JSON.stringify`). */
-export function requestToJsonObject(req: DecodedLogsRequest): Record<string, unknown> {
+function requestToJsonObject(req: DecodedLogsRequest): Record<string, unknown> {
   return {
     resourceLogs: req.resourceLogs.map((rl) => ({
       resource: {

@@ -11,6 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import type pb from 'protobufjs/minimal.js';
+import { DecodeError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
 let protobufjs: typeof pb | undefined;
@@ -34,4 +35,14 @@ export const LEN = 2;
 /** The key byte(s) of a field: `(field << 3) | wireType`. */
 export function tag(field: number, wireType: number): number {
   return ((field << 3) | wireType) >>> 0;
+}
+
+/** The length-delimited payload at the reader's position (a view, not a copy); advances past it. */
+export function payload(r: Reader): Uint8Array {
+  const len = r.uint32();
+  const end = r.pos + len;
+  if (end > r.len) throw new DecodeError('length prefix runs past the end of the body');
+  const out = r.buf.subarray(r.pos, end);
+  r.pos = end;
+  return out;
 }

@@ -15,15 +15,15 @@ import type { DecodedLogsRequest } from './types.js';
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 
-export const PROTOBUF = 'application/x-protobuf';
-export const JSON_TYPE = 'application/json';
+const PROTOBUF = 'application/x-protobuf';
+const JSON_TYPE = 'application/json';
 export type OtlpMediaType = typeof PROTOBUF | typeof JSON_TYPE;
 
 /** google.rpc.Status codes used in error bodies. */
-export const RPC_INVALID_ARGUMENT = 3;
-export const RPC_RESOURCE_EXHAUSTED = 8;
-export const RPC_UNIMPLEMENTED = 12;
-export const RPC_UNAVAILABLE = 14;
+const RPC_INVALID_ARGUMENT = 3;
+const RPC_RESOURCE_EXHAUSTED = 8;
+const RPC_UNIMPLEMENTED = 12;
+const RPC_UNAVAILABLE = 14;
 
 /** A request refused with an HTTP status; `message` goes into the `google.rpc.Status`. */
 export class ReceiveError extends Error {
@@ -53,7 +53,7 @@ export function mediaType(header: string | null | undefined): OtlpMediaType | un
 }
 
 /** The body as sent → the request body: `gzip`, `deflate` or none, inflated up to `max` bytes. */
-export async function inflateBody(body: Uint8Array, encoding: string, max: number): Promise<Uint8Array> {
+async function inflateBody(body: Uint8Array, encoding: string, max: number): Promise<Uint8Array> {
   const enc = encoding.trim().toLowerCase();
   if (enc === '' || enc === 'identity') return body;
   try {
@@ -82,11 +82,11 @@ function jsonContainers(body: Uint8Array): number {
  * to answer: 415 for a content type or encoding OTLP does not define, 413 past the limits, 400
  * for a body that does not decode.
  */
-export async function receiveLogsRequest(
+async function receiveLogsRequest(
   body: Uint8Array,
   headers: { contentType: string | null | undefined; contentEncoding: string | null | undefined },
   limits: ReceiveLimits,
-): Promise<{ type: OtlpMediaType; body: Uint8Array; request: DecodedLogsRequest }> {
+): Promise<ReceivedLogs> {
   const type = mediaType(headers.contentType);
   if (!type) throw new ReceiveError(415, 'content-type must be application/x-protobuf or application/json');
   const inflated = await inflateBody(body, headers.contentEncoding ?? '', limits.maxInflatedBytes);
@@ -106,6 +106,52 @@ export async function receiveLogsRequest(
   }
 }
 
+/** A request decoded: its media type, its body after inflation, and what it holds. */
+export interface ReceivedLogs {
+  type: OtlpMediaType;
+  body: Uint8Array;
+  request: DecodedLogsRequest;
+}
+
+/** How a test backend answers instead of 200: a status, and with a 2xx a `partial_success`. */
+export interface ScriptedAnswer {
+  status: number;
+  partial?: { rejected: number; message: string };
+}
+
+/**
+ * Decodes a request body as received and answers it: `received` and a 2xx reply when it decodes,
+ * or its `refusal` and the error reply. A `script` changes the answer, not the decoding (a test
+ * still sees what the app sent); a refused body is refused whatever 2xx the script says.
+ * The one path of `podlog receive` and the msw handlers.
+ */
+export async function answerLogsRequest(
+  body: Uint8Array,
+  headers: { contentType: string | null | undefined; contentEncoding: string | null | undefined },
+  limits: ReceiveLimits,
+  script: ScriptedAnswer = { status: 200 },
+): Promise<{ reply: Reply; received?: ReceivedLogs; refusal?: ReceiveError }> {
+  let received: ReceivedLogs | undefined;
+  let refusal: ReceiveError | undefined;
+  try {
+    received = await receiveLogsRequest(body, headers, limits);
+  } catch (err) {
+    if (!(err instanceof ReceiveError)) throw err;
+    refusal = err;
+  }
+  const ok = (status: number) => status >= 200 && status < 300;
+  const status = refusal && ok(script.status) ? refusal.status : script.status;
+  const reply =
+    received && ok(status)
+      ? successReply(received.type, script.partial, status)
+      : errorReply(
+          status,
+          refusal?.message ?? `scripted ${status}`,
+          received?.type ?? mediaType(headers.contentType),
+        );
+  return { reply, received, refusal };
+}
+
 /** What to answer: status, content type and body bytes. */
 export interface Reply {
   status: number;
@@ -117,7 +163,7 @@ export interface Reply {
  * A 2xx answer: an `ExportLogsServiceResponse` in the request's encoding, empty (zero bytes in
  * protobuf, `{}` in JSON) or with `partial_success` when some records were rejected.
  */
-export function successReply(
+function successReply(
   type: OtlpMediaType,
   partial?: { rejected: number; message: string },
   status = 200,

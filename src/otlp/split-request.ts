@@ -5,7 +5,7 @@
  */
 import { DecodeError } from './decode-protobuf.js';
 import { fieldSize, T_LOG_RECORD, T_RESOURCE_LOGS, T_SCOPE_LOGS, writeVarint } from './framing.js';
-import { Reader } from './protobuf.js';
+import { payload, Reader } from './protobuf.js';
 
 /** A request body and how many log records it holds. */
 export interface RequestPart {
@@ -41,58 +41,41 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return Buffer.concat(chunks);
 }
 
-/** Reads a length-delimited payload at the reader's position and advances past it. */
-function payload(r: Reader): Uint8Array {
-  const len = r.uint32();
-  const end = r.pos + len;
-  if (end > r.len) throw new DecodeError('length prefix runs past the end of the body');
-  const out = r.buf.subarray(r.pos, end);
-  r.pos = end;
-  return out;
+/**
+ * Reads the fields of the message in `r`: the payload of each `tag` field goes to `each`; every
+ * other field is kept, tag and all, in the returned bytes (the part's framing, byte for byte).
+ */
+function splitFields(r: Reader, tag: number, each: (payload: Uint8Array) => void): Uint8Array {
+  const rest: Uint8Array[] = [];
+  while (r.pos < r.len) {
+    const start = r.pos;
+    const t = r.uint32();
+    if (t === tag) each(payload(r));
+    else {
+      r.skipType(t & 7);
+      rest.push(r.buf.subarray(start, r.pos));
+    }
+  }
+  return concat(rest.length ? rest : [new Uint8Array(0)]);
 }
 
 function parse(body: Uint8Array): { resources: ParsedResource[]; flat: FlatRecord[] } {
   const resources: ParsedResource[] = [];
   const flat: FlatRecord[] = [];
   try {
-    const r = Reader.create(body);
-    while (r.pos < r.len) {
-      const t = r.uint32();
-      if (t !== T_RESOURCE_LOGS) {
-        // ExportLogsServiceRequest has no other field; unknown ones cannot be attributed to a part.
-        r.skipType(t & 7);
-        continue;
-      }
-      const rl = Reader.create(payload(r));
-      const head: Uint8Array[] = [];
+    // ExportLogsServiceRequest has no other field; unknown ones cannot be attributed to a part.
+    splitFields(Reader.create(body), T_RESOURCE_LOGS, (rl) => {
       const scopes: ParsedScope[] = [];
-      while (rl.pos < rl.len) {
-        const start = rl.pos;
-        const tt = rl.uint32();
-        if (tt !== T_SCOPE_LOGS) {
-          rl.skipType(tt & 7);
-          head.push(rl.buf.subarray(start, rl.pos));
-          continue;
-        }
-        const sl = Reader.create(payload(rl));
-        const scopeHead: Uint8Array[] = [];
+      const head = splitFields(Reader.create(rl), T_SCOPE_LOGS, (sl) => {
         const records: Uint8Array[] = [];
-        while (sl.pos < sl.len) {
-          const s = sl.pos;
-          const st = sl.uint32();
-          if (st === T_LOG_RECORD) {
-            const rec = payload(sl);
-            flat.push({ resource: resources.length, scope: scopes.length, bytes: rec });
-            records.push(rec);
-          } else {
-            sl.skipType(st & 7);
-            scopeHead.push(sl.buf.subarray(s, sl.pos));
-          }
-        }
-        scopes.push({ head: concat(scopeHead.length ? scopeHead : [new Uint8Array(0)]), records });
-      }
-      resources.push({ head: concat(head.length ? head : [new Uint8Array(0)]), scopes });
-    }
+        const scopeHead = splitFields(Reader.create(sl), T_LOG_RECORD, (rec) => {
+          flat.push({ resource: resources.length, scope: scopes.length, bytes: rec });
+          records.push(rec);
+        });
+        scopes.push({ head: scopeHead, records });
+      });
+      resources.push({ head, scopes });
+    });
   } catch (err) {
     if (err instanceof DecodeError) throw err;
     throw new DecodeError(`malformed OTLP protobuf body: ${(err as Error).message}`, { cause: err });

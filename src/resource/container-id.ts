@@ -46,7 +46,7 @@ export function containerIdFromCgroup(text: string): string | undefined {
  * `/var/lib/containers/storage/overlay-containers/<id>/userdata/hostname`. containerd's
  * `sandboxes/<id>` paths name the pod sandbox, not this container, and are skipped.
  */
-export function containerIdFromMountinfo(text: string): string | undefined {
+function containerIdFromMountinfo(text: string): string | undefined {
   for (const line of text.split('\n')) {
     const root = line.split(' ')[3];
     if (!root || root.includes('/sandboxes/')) continue;

@@ -11,7 +11,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v 
  * is `<deployment>-<pod-template-hash>-<5 chars>` and its ReplicaSet `<deployment>-<hash>`;
  * without the `pod-template-hash` label a name like `api-7d9f-x2x4z` proves nothing.
  */
-export function workloadAttributes(
+function workloadAttributes(
   podName: string | undefined,
   labels: ReadonlyMap<string, string>,
 ): ResourceAttributes {

@@ -63,99 +63,138 @@ export function detectResource(
   env: Env,
   diag: Diag = silentDiag,
 ): ResourceProvider {
-  const config = input.detection ?? DEFAULT_DETECTION_CONFIG;
-  // Everything but the volume is fixed for the life of the process: compute it once.
-  const before: ResourceAttributes = processAttributes();
+  return new DetectedResource(input, env, diag);
+}
+
+/** A read of the Downward API volume: its signature and layer; `stable: false` while it is being swapped. */
+interface PodinfoRead {
+  signature: string | undefined;
+  layer: PodinfoLayer;
+  stable: boolean;
+}
+
+function readLayer(dir: string | undefined, config: ResourceDetectionConfig, diag: Diag): PodinfoRead {
+  if (!dir) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
+  let snapshot: ReturnType<typeof readPodinfo>;
+  try {
+    snapshot = readPodinfo(dir, config.maxFileBytes, diag);
+  } catch (err) {
+    // readPodinfo handles every fs error itself; this keeps the never-throw promise regardless.
+    diag.warn('resource-podinfo', `reading ${dir} failed: ${(err as Error)?.message}; skipped`);
+    snapshot = undefined;
+  }
+  if (!snapshot) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
+  return {
+    signature: snapshot.signature,
+    layer: podinfoLayer(snapshot, config, diag),
+    stable: snapshot.stable,
+  };
+}
+
+/** Layers 1–3: process, container and Kubernetes env, fixed for the life of the process. */
+function fixedAttributes(config: ResourceDetectionConfig, env: Env, diag: Diag): ResourceAttributes {
+  const attributes: ResourceAttributes = processAttributes();
   try {
     const id = detectContainerId(config.paths);
-    if (id) before['container.id'] = id;
+    if (id) attributes['container.id'] = id;
   } catch {
     // detectContainerId does not throw; this guards the never-throw promise regardless.
   }
   const dir = config.podinfoDir;
   const podinfoPresent = dir !== undefined && existsSync(dir);
-  Object.assign(before, k8sEnvAttributes(env, config.paths.namespaceFile, diag, podinfoPresent));
-  const after: ResourceAttributes = { ...otelEnvAttributes(env, diag) };
-  if (input.serviceName) after['service.name'] = input.serviceName;
-  Object.assign(after, input.attributes);
+  return Object.assign(attributes, k8sEnvAttributes(env, config.paths.namespaceFile, diag, podinfoPresent));
+}
 
-  const readLayer = (): { signature: string | undefined; layer: PodinfoLayer; stable: boolean } => {
-    if (!dir) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
-    let snapshot: ReturnType<typeof readPodinfo>;
-    try {
-      snapshot = readPodinfo(dir, config.maxFileBytes, diag);
-    } catch (err) {
-      // readPodinfo handles every fs error itself; this keeps the never-throw promise regardless.
-      diag.warn('resource-podinfo', `reading ${dir} failed: ${(err as Error)?.message}; skipped`);
-      snapshot = undefined;
+/** The resource of one logger: layers 1–3 and 5 fixed, the volume's layer re-read when it changes. */
+class DetectedResource implements ResourceProvider {
+  readonly #config: ResourceDetectionConfig;
+  readonly #diag: Diag;
+  /** Layers 1–3, under the volume's. */
+  readonly #below: ResourceAttributes;
+  /** Layer 5 (env, then code), over the volume's. */
+  readonly #above: ResourceAttributes;
+  /** Of the volume's last stable read; `'unstable'` forces a re-read. */
+  #signature: string | undefined;
+  #attributes: Readonly<ResourceAttributes>;
+  #annotations: PodAnnotations;
+  readonly #changeListeners = new Set<(attributes: Readonly<ResourceAttributes>) => void>();
+  readonly #annotationListeners = new Set<(annotations: PodAnnotations) => void>();
+  #watcher: PodinfoWatch | undefined;
+
+  constructor(input: DetectResourceInput, env: Env, diag: Diag) {
+    const config = input.detection ?? DEFAULT_DETECTION_CONFIG;
+    this.#config = config;
+    this.#diag = diag;
+    this.#below = fixedAttributes(config, env, diag);
+    this.#above = { ...otelEnvAttributes(env, diag) };
+    if (input.serviceName) this.#above['service.name'] = input.serviceName;
+    Object.assign(this.#above, input.attributes);
+
+    const dir = config.podinfoDir;
+    // At start an unstable read is still the best there is; its signature forces a re-read.
+    const first = readLayer(dir, config, diag);
+    this.#signature = first.stable ? first.signature : 'unstable';
+    if (dir && this.#signature === undefined && config.podinfoDirExplicit) {
+      diag.warn(
+        'resource-podinfo-missing',
+        `podinfo directory ${dir} does not exist; pod labels and annotations are not added`,
+      );
     }
-    if (!snapshot) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
-    if (!snapshot.stable) {
-      return { signature: snapshot.signature, layer: podinfoLayer(snapshot, config, diag), stable: false };
+    this.#attributes = this.#assemble(first.layer);
+    this.#annotations = first.layer.annotations;
+    // The volume is mounted before the container starts: a dir absent now never appears.
+    if (dir && this.#signature !== undefined && config.watch) {
+      this.#watcher = watchPodinfo(dir, config.pollIntervalMs, () => this.#refresh(), diag);
     }
-    return { signature: snapshot.signature, layer: podinfoLayer(snapshot, config, diag), stable: true };
-  };
-  const assemble = (layer: PodinfoLayer): Readonly<ResourceAttributes> => {
-    const attrs: ResourceAttributes = { ...before, ...layer.attributes, ...after };
+  }
+
+  current(): Readonly<ResourceAttributes> {
+    return this.#attributes;
+  }
+
+  onChange(listener: (attributes: Readonly<ResourceAttributes>) => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  annotations(): PodAnnotations {
+    return this.#annotations;
+  }
+
+  onAnnotations(listener: (annotations: PodAnnotations) => void): () => void {
+    this.#annotationListeners.add(listener);
+    return () => this.#annotationListeners.delete(listener);
+  }
+
+  close(): void {
+    this.#watcher?.close();
+    this.#watcher = undefined;
+    this.#changeListeners.clear();
+    this.#annotationListeners.clear();
+  }
+
+  #assemble(layer: PodinfoLayer): Readonly<ResourceAttributes> {
+    const attrs: ResourceAttributes = { ...this.#below, ...layer.attributes, ...this.#above };
     deriveAttributes(attrs, layer.labels);
     return Object.freeze(attrs);
-  };
-
-  // At start an unstable read is still the best there is; its signature forces a re-read.
-  const first = readLayer();
-  let signature = first.stable ? first.signature : 'unstable';
-  const layer = first.layer;
-  if (dir && signature === undefined && config.podinfoDirExplicit) {
-    diag.warn(
-      'resource-podinfo-missing',
-      `podinfo directory ${dir} does not exist; pod labels and annotations are not added`,
-    );
   }
-  let attributes = assemble(layer);
-  let annotations: PodAnnotations = layer.annotations;
-  const changeListeners = new Set<(attributes: Readonly<ResourceAttributes>) => void>();
-  const annotationListeners = new Set<(annotations: PodAnnotations) => void>();
 
-  const refresh = () => {
-    if (!dir || podinfoSignature(dir) === signature) return;
-    const next = readLayer();
+  /** Re-reads the volume when its signature changed, and tells the listeners what changed. */
+  #refresh(): void {
+    const dir = this.#config.podinfoDir;
+    if (!dir || podinfoSignature(dir) === this.#signature) return;
+    const next = readLayer(dir, this.#config, this.#diag);
     // Still swapping: keep what we have; the next event or poll tick reads again.
     if (!next.stable) return;
-    signature = next.signature;
-    const nextAttributes = assemble(next.layer);
-    const nextAnnotations = next.layer.annotations;
-    if (!sameAttributes(nextAnnotations, annotations)) {
-      annotations = nextAnnotations;
-      notify(annotationListeners, annotations, diag);
+    this.#signature = next.signature;
+    const attributes = this.#assemble(next.layer);
+    if (!sameAttributes(next.layer.annotations, this.#annotations)) {
+      this.#annotations = next.layer.annotations;
+      notify(this.#annotationListeners, this.#annotations, this.#diag);
     }
-    if (!sameAttributes(nextAttributes, attributes)) {
-      attributes = nextAttributes;
-      notify(changeListeners, attributes, diag);
+    if (!sameAttributes(attributes, this.#attributes)) {
+      this.#attributes = attributes;
+      notify(this.#changeListeners, this.#attributes, this.#diag);
     }
-  };
-
-  // The volume is mounted before the container starts: a dir absent now never appears.
-  let watcher: PodinfoWatch | undefined;
-  if (dir && signature !== undefined && config.watch) {
-    watcher = watchPodinfo(dir, config.pollIntervalMs, refresh, diag);
   }
-
-  return {
-    current: () => attributes,
-    onChange(listener) {
-      changeListeners.add(listener);
-      return () => changeListeners.delete(listener);
-    },
-    annotations: () => annotations,
-    onAnnotations(listener) {
-      annotationListeners.add(listener);
-      return () => annotationListeners.delete(listener);
-    },
-    close() {
-      watcher?.close();
-      watcher = undefined;
-      changeListeners.clear();
-      annotationListeners.clear();
-    },
-  };
 }

@@ -10,19 +10,15 @@
  * always read.
  */
 import type { Diag } from '../diag.js';
+import { envValue } from '../env.js';
 import { ENV_HOSTNAME, ENV_KUBERNETES_SERVICE_HOST, isBareK8sName, K8S_ENV_ALIASES } from './env-names.js';
 import { readSmallFile } from './read-small-file.js';
 import type { Env, ResourceAttributes } from './types.js';
 
-/** Trimmed value, tolerating a non-string from a hand-built `env` option (detection never throws). */
-export function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value.trim() || undefined : undefined;
-}
-
 function firstSet(env: Env, names: readonly string[], bare: boolean): string | undefined {
   for (const name of names) {
     if (!bare && isBareK8sName(name)) continue;
-    const v = text(env[name]);
+    const v = envValue(env, name);
     if (v) return v;
   }
   return undefined;
@@ -39,7 +35,7 @@ export function k8sEnvAttributes(
   podinfoPresent = false,
 ): ResourceAttributes {
   const out: ResourceAttributes = {};
-  const inPod = Boolean(text(env[ENV_KUBERNETES_SERVICE_HOST]));
+  const inPod = Boolean(envValue(env, ENV_KUBERNETES_SERVICE_HOST));
   // Every pod with a mounted service-account token has its namespace file.
   const file = readSmallFile(namespaceFile, 4096);
   const bare = inPod || file.ok || podinfoPresent;
@@ -49,7 +45,7 @@ export function k8sEnvAttributes(
   }
   if (!out['k8s.pod.name'] && inPod) {
     // The kubelet sets HOSTNAME to the pod name (unless spec.hostname overrides it).
-    const host = text(env[ENV_HOSTNAME]);
+    const host = envValue(env, ENV_HOSTNAME);
     if (host) out['k8s.pod.name'] = host;
   }
   if (!out['k8s.namespace.name']) {

@@ -5,7 +5,7 @@ import type { PodinfoSnapshot } from './podinfo-read.js';
 import type { PodAnnotations, ResourceAttributes } from './types.js';
 
 /** OTel k8s semconv: `resource.opentelemetry.io/<attribute>` pod annotations set `<attribute>` itself. */
-export const RESOURCE_ANNOTATION_PREFIX = 'resource.opentelemetry.io/';
+const RESOURCE_ANNOTATION_PREFIX = 'resource.opentelemetry.io/';
 
 export interface PodinfoLayer {
   attributes: ResourceAttributes;

@@ -21,7 +21,7 @@ export interface PodinfoSnapshot {
   readonly stable: boolean;
 }
 
-export const PODINFO_FILES = ['labels', 'annotations'] as const;
+const PODINFO_FILES = ['labels', 'annotations'] as const;
 const DATA_LINK = '..data';
 const MAX_ATTEMPTS = 8;
 

@@ -5,14 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as Msw from 'msw';
-import {
-  errorReply,
-  mediaType,
-  ReceiveError,
-  type Reply,
-  receiveLogsRequest,
-  successReply,
-} from '../otlp/receive-request.js';
+import { answerLogsRequest, errorReply, mediaType, type Reply } from '../otlp/receive-request.js';
 import { FetchDispatcher } from './fetch-dispatcher.js';
 import { type TestRecord, toTestRecords } from './test-record.js';
 
@@ -97,6 +90,17 @@ function loadMsw(): typeof Msw {
   return mswModule;
 }
 
+function toResponse(
+  HttpResponse: typeof Msw.HttpResponse,
+  reply: Reply,
+  headers: Record<string, string>,
+): Msw.HttpResponse<Msw.DefaultBodyType> {
+  return new HttpResponse(reply.body as ConstructorParameters<typeof HttpResponse>[0], {
+    status: reply.status,
+    headers: { 'content-type': reply.contentType, ...headers },
+  });
+}
+
 /**
  * Handlers for an OTLP/HTTP logs endpoint, e.g. `otlpHandlers({ endpoint: 'http://localhost:4318/v1/logs' })`.
  *
@@ -112,17 +116,22 @@ export function otlpHandlers(options: { endpoint: string }): OtlpHandlers {
   const requests: CapturedRequest[] = [];
   let script: Script | undefined;
 
+  /** The scripted answer for this request (waiting its delay), or undefined for 200. */
+  const scripted = async (): Promise<Script | undefined> => {
+    const current = script;
+    if (!current) return undefined;
+    if (current.delayMs) await delay(current.delayMs);
+    if (--current.remaining <= 0 && script === current) script = undefined;
+    return current;
+  };
+
   const handler = http.all(options.endpoint, async ({ request }) => {
     const contentType = request.headers.get('content-type') ?? '';
     const contentEncoding = (request.headers.get('content-encoding') ?? '').toLowerCase();
-    const type = mediaType(contentType);
-    const reply = (r: Reply, headers: Record<string, string> = {}) =>
-      new HttpResponse(r.body as ConstructorParameters<typeof HttpResponse>[0], {
-        status: r.status,
-        headers: { 'content-type': r.contentType, ...headers },
-      });
-    if (request.method !== 'POST') return reply(errorReply(405, 'use POST', type), { allow: 'POST' });
-
+    const reply = (r: Reply, headers: Record<string, string> = {}) => toResponse(HttpResponse, r, headers);
+    if (request.method !== 'POST') {
+      return reply(errorReply(405, 'use POST', mediaType(contentType)), { allow: 'POST' });
+    }
     const entry: CapturedRequest = {
       method: request.method,
       url: request.url,
@@ -134,43 +143,27 @@ export function otlpHandlers(options: { endpoint: string }): OtlpHandlers {
       records: [],
     };
     requests.push(entry);
-    let status = 200;
-    let retryAfter: number | undefined;
-    const current = script;
-    if (current) {
-      if (current.delayMs) await delay(current.delayMs);
-      status = current.status;
-      retryAfter = current.retryAfter;
-      if (--current.remaining <= 0 && script === current) script = undefined;
-    }
+    const current = await scripted();
+    const partial = current?.partialSuccess;
     // Decoded whatever the scripted answer, so a test sees what the app tried to send.
-    let refusal: ReceiveError | undefined;
-    try {
-      const got = await receiveLogsRequest(
-        new Uint8Array(await request.arrayBuffer()),
-        { contentType, contentEncoding },
-        LIMITS,
-      );
-      entry.body = got.body;
-      entry.records = toTestRecords(got.request);
-    } catch (err) {
-      if (!(err instanceof ReceiveError)) throw err;
-      refusal = err;
-      entry.error = err.message;
-      if (status >= 200 && status < 300) status = err.status;
+    const answer = await answerLogsRequest(
+      new Uint8Array(await request.arrayBuffer()),
+      { contentType, contentEncoding },
+      LIMITS,
+      {
+        status: current?.status ?? 200,
+        partial: partial && { rejected: partial.rejected, message: partial.message ?? '' },
+      },
+    );
+    if (answer.received) {
+      entry.body = answer.received.body;
+      entry.records = toTestRecords(answer.received.request);
     }
-    entry.status = status;
-    const headers: Record<string, string> =
-      retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {};
-    if (status >= 200 && status < 300 && type) {
-      records.push(...entry.records);
-      const partial = current?.partialSuccess;
-      return reply(
-        successReply(type, partial && { rejected: partial.rejected, message: partial.message ?? '' }, status),
-        headers,
-      );
-    }
-    return reply(errorReply(status, refusal?.message ?? `scripted ${status}`, type), headers);
+    if (answer.refusal) entry.error = answer.refusal.message;
+    entry.status = answer.reply.status;
+    if (entry.status >= 200 && entry.status < 300) records.push(...entry.records);
+    const retryAfter = current?.retryAfter;
+    return reply(answer.reply, retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {});
   });
 
   return {

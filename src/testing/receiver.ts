@@ -6,15 +6,15 @@
  * (`record/format-line.ts`, shared with the stdout mirror). Binds to 127.0.0.1 by default:
  * it is a development tool, not a collector.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  answerLogsRequest,
   errorReply,
   mediaType,
+  type ReceivedLogs,
   ReceiveError,
   type Reply,
-  receiveLogsRequest,
-  successReply,
 } from '../otlp/receive-request.js';
 import type { DecodedLogsRequest, OtlpAttributes } from '../otlp/types.js';
 import {
@@ -206,6 +206,46 @@ class RecordPrinter {
 }
 
 /**
+ * Answers a request refused before its body was decoded (or a receiver bug: 500). An upload still
+ * coming in is drained, bounded, so the client reads the answer and the connection stays
+ * usable; past the bound it is closed, unread.
+ */
+function answerRefused(req: IncomingMessage, res: ServerResponse, err: unknown, maxDrain: number): void {
+  const status = err instanceof ReceiveError ? err.status : 500;
+  const message = err instanceof Error ? err.message : String(err);
+  const reply = errorReply(status, message, mediaType(req.headers['content-type']));
+  if (res.headersSent) return void res.destroy();
+  let close = false;
+  if (!req.complete) {
+    // A client hanging up mid-upload is its business; without a listener the error throws.
+    req.on('error', () => {});
+    if (canDrain(req, maxDrain)) discardRest(req, maxDrain);
+    else {
+      close = true;
+      req.removeAllListeners('data');
+      req.pause();
+    }
+  }
+  res.writeHead(status, {
+    'content-type': reply.contentType,
+    'content-length': reply.body.length,
+    ...(status === 405 ? { allow: 'POST' } : {}),
+    ...(close ? { connection: 'close' } : {}),
+  });
+  res.end(reply.body);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/**
  * Starts an OTLP/HTTP logs receiver on 127.0.0.1; resolves once it listens.
  *
  * @example
@@ -233,6 +273,18 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Runn
       })
     : undefined;
 
+  /** Keeps, hands out and prints what a request brought. */
+  const take = (got: ReceivedLogs, encoding: string) => {
+    if (keep || options.onRecord) {
+      for (const rec of toTestRecords(got.request)) {
+        if (keep) records.push(rec);
+        options.onRecord?.(rec);
+      }
+    }
+    printer?.print(got.request);
+    options.onRequest?.(got.request, { contentType: got.type, encoding: encoding.trim().toLowerCase() });
+  };
+
   const handle = async (req: IncomingMessage): Promise<Reply> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/v1/logs') throw new ReceiveError(404, 'not found: this receiver serves POST /v1/logs');
@@ -244,59 +296,24 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Runn
       throw new ReceiveError(415, 'content-type must be application/x-protobuf or application/json');
     }
     const raw = await readBody(req, maxBody);
-    const got = await receiveLogsRequest(raw, { contentType, contentEncoding: encoding }, limits);
-    if (keep || options.onRecord) {
-      for (const rec of toTestRecords(got.request)) {
-        if (keep) records.push(rec);
-        options.onRecord?.(rec);
-      }
-    }
-    printer?.print(got.request);
-    options.onRequest?.(got.request, { contentType: got.type, encoding: encoding.trim().toLowerCase() });
-    return successReply(got.type);
+    const answer = await answerLogsRequest(raw, { contentType, contentEncoding: encoding }, limits);
+    if (answer.received) take(answer.received, encoding);
+    return answer.reply;
   };
 
   const server = createServer((req, res) => {
     handle(req).then(
       (reply) => {
-        res.writeHead(reply.status, { 'content-type': reply.contentType });
-        res.end(reply.body);
-      },
-      (err: unknown) => {
-        const status = err instanceof ReceiveError ? err.status : 500;
-        const message = err instanceof Error ? err.message : String(err);
-        const reply = errorReply(status, message, mediaType(req.headers['content-type']));
-        if (res.headersSent) return void res.destroy();
-        // A refused upload still coming in: answer now, and drain the rest (bounded) so the
-        // client reads the answer; the connection stays usable. Past the bound: close, unread.
-        let close = false;
-        if (!req.complete) {
-          // A client hanging up mid-upload is its business; without a listener the error throws.
-          req.on('error', () => {});
-          if (canDrain(req, maxDrain)) discardRest(req, maxDrain);
-          else {
-            close = true;
-            req.removeAllListeners('data');
-            req.pause();
-          }
-        }
-        res.writeHead(status, {
+        res.writeHead(reply.status, {
           'content-type': reply.contentType,
           'content-length': reply.body.length,
-          ...(status === 405 ? { allow: 'POST' } : {}),
-          ...(close ? { connection: 'close' } : {}),
         });
         res.end(reply.body);
       },
+      (err: unknown) => answerRefused(req, res, err, maxDrain),
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;

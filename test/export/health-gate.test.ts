@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, parseRetryAfter, retryDelay } from '../../src/export/backoff.js';
-import { createHealthGate } from '../../src/export/health-gate.js';
+import { HealthGate } from '../../src/export/health-gate.js';
 import type { RetryConfig } from '../../src/export/options.js';
 
 const retry: RetryConfig = {
@@ -41,7 +41,7 @@ describe('health gate', () => {
   function gate() {
     let t = 0;
     const recovered: number[] = [];
-    const g = createHealthGate({
+    const g = new HealthGate({
       retry,
       now: () => t,
       random: () => 0.5,

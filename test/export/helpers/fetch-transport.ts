@@ -3,7 +3,7 @@
  * requests in unit tests (msw cannot see undici's own sockets). Everything above the transport
  * (retry, gate, split, verdicts) is the real exporter.
  */
-import { ExportAbortedError } from '../../../src/export/errors.js';
+import { ExportAbortedError } from '../../../src/errors.js';
 import type { Transport } from '../../../src/export/transport.js';
 
 export function createFetchTransport(endpoint: string): Transport {
