@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ExportOutcome } from '../../src/export/types.js';
 import { DROP_SUMMARY_EVENT } from '../../src/logger/drop-summary-record.js';
 import { decodeProtobufRequest } from '../../src/otlp/decode-protobuf.js';
-import { deferred, expectInvariant, FakeSpool, ok, rec, until } from './fakes.js';
+import { until } from '../helpers/wait.js';
+import { deferred, expectInvariant, FakeSpool, ok, rec } from './fakes.js';
 import { setup } from './harness.js';
 
 const tick = () => new Promise<void>((r) => setImmediate(r));

@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEN, tag, VARINT, Writer } from '../../src/otlp/protobuf.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
+import { until } from '../helpers/wait.js';
 import {
   deliveredIndices,
   expectInvariant,
@@ -14,7 +15,6 @@ import {
   logNumbered,
   range,
   tempSpoolDir,
-  until,
 } from './harness.js';
 
 const N = 200;
@@ -62,7 +62,7 @@ describe('backend faults, end to end through createLogger', () => {
     await server.refuse(true);
     const h = faultLogger(server);
     await logNumbered(h.log, N);
-    await until(() => h.log.stats().retries >= 2, 10_000, 'retries against a refusing port');
+    await until(() => h.log.stats().retries >= 2, 'retries against a refusing port');
     expect(h.log.stats().exported).toBe(0);
     await server.refuse(false);
     await expectAllDelivered(h);
@@ -184,12 +184,12 @@ describe('backend faults, end to end through createLogger', () => {
         await logNumbered(h.log, N / 8, (round * N) / 8);
         await new Promise((r) => setTimeout(r, 25));
       }
-      await until(() => h.log.stats().queued === 0, 10_000, 'the memory queue to empty');
+      await until(() => h.log.stats().queued === 0, 'the memory queue to empty');
       await server.stopFlapping();
       await until(
         () => h.log.stats().spooled === 0 && h.log.stats().queued === 0,
-        15_000,
         'the spool to drain',
+        15_000,
       );
       const s = await shutDownChecked(h);
       expect(s.dropped.total).toBe(0);

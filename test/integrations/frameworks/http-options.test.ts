@@ -4,6 +4,7 @@ import { InvalidOptionError, type Logger } from 'podlog';
 import { type HttpLoggerOptions, httpLogger, requestIdOf } from 'podlog/http';
 import { createTestLogger, type TestRecord } from 'podlog/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../helpers/wait.js';
 import { baseUrl, closeServer } from './harness.js';
 
 let server: Server | undefined;
@@ -29,17 +30,12 @@ async function serve(
 const done = (records: TestRecord[]) => records.filter((r) => String(r.body).startsWith('request '));
 
 /** Waits (bounded) until a record with `body` is there. */
-async function waitFor(records: TestRecord[], body: string): Promise<void> {
-  const until = Date.now() + 5000;
-  while (!records.some((r) => r.body === body) && Date.now() < until)
-    await new Promise((r) => setTimeout(r, 5));
-  expect(records.some((r) => r.body === body)).toBe(true);
-}
+const waitFor = (records: TestRecord[], body: string) =>
+  until(() => records.some((r) => r.body === body), `a record '${body}'`);
 
 /** Waits (bounded) until `n` completion records are there: the record is written on 'finish'. */
 async function completions(records: TestRecord[], n: number): Promise<TestRecord[]> {
-  const until = Date.now() + 5000;
-  while (done(records).length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+  await until(() => done(records).length >= n, `${n} completion record(s)`);
   return done(records);
 }
 
@@ -156,9 +152,8 @@ describe('podlog/http options', () => {
     const headers = { 'x-tenant': 'acme' };
     for (const path of ['/quiet', '/created', '/throw', '/bad', '/fail'])
       await fetch(`${base}${path}`, { headers });
-    const until = Date.now() + 5000;
     const outer = () => records.filter((r) => r.body !== 'inside');
-    while (outer().length < 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    await until(() => outer().length >= 4, 'four completion records');
     const recs = outer();
     expect(recs.map((r) => [r.body, r.level])).toEqual([
       ['GET /created 201 in ms', 'debug'],
