@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeRequest } from '../../src/otlp/encode-request.js';
 import { encodeRecord } from '../../src/record/encode-record.js';
 import { encodeResource, encodeScope } from '../../src/record/encode-scope.js';
-import { runTs } from '../integrations/spawn.js';
+import { runTs } from '../helpers/run-ts.js';
 import { protobufRequest } from './request-fixtures.js';
 
 /** Starts `podlog receive` with `args` on a free port; resolves with its endpoint and output. */

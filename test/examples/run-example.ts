@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
 import type { TestRecord } from '../../src/testing/test-record.js';
-import { ROOT } from '../integrations/spawn.js';
+import { ROOT } from '../helpers/run-ts.js';
 
 export interface RunningExample {
   child: ChildProcess;

@@ -7,7 +7,7 @@ import type { DecodedLogsRequest } from 'podlog/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
 import type { TestRecord } from '../../src/testing/test-record.js';
-import { runTs } from './spawn.js';
+import { runTs } from '../helpers/run-ts.js';
 
 /**
  * The children run with warnings hidden on stderr (as under NODE_NO_WARNINGS=1 in CI) and no

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import winston from 'winston';
 import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
 import type { TestRecord } from '../../src/testing/test-record.js';
-import { runTs } from './spawn.js';
+import { runTs } from '../helpers/run-ts.js';
 
 describe('podlog/winston end to end', () => {
   let server: Server | undefined;

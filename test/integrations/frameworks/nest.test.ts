@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { httpLogger, PodlogNestLogger } from 'podlog/nest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startReceiver } from '../../helpers/receiver.js';
-import { runTs } from '../spawn.js';
+import { runTs } from '../../helpers/run-ts.js';
 import { AppModule } from './fixtures/nest-app.js';
 import { type Backend, completions, hit, SET_COOKIE, startBackend } from './harness.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningReceiver, startReceiver } from '../../../src/cli/receive.js';
 import type { TestRecord } from '../../../src/testing/test-record.js';
-import { ROOT, runTs } from '../spawn.js';
+import { ROOT, runTs } from '../../helpers/run-ts.js';
 
 describe('podlog/pino/transport', () => {
   let receiver: RunningReceiver | undefined;
