@@ -119,6 +119,20 @@ export function closeServer(server: Server | undefined): Promise<void> {
   return new Promise((r) => server.close(() => r()));
 }
 
+/**
+ * What each request ended as, in order: `[request id, body, severity, route, status]` of every
+ * completion record.
+ */
+export function outcomes(records: Rec[]): unknown[][] {
+  return completions(records).map((r) => [
+    r.attributes['http.request.id'],
+    r.body,
+    r.severityText,
+    r.attributes['http.route'],
+    r.attributes['http.response.status_code'],
+  ]);
+}
+
 /** The completion records (`request completed` / `request errored` / …), in order. */
 export function completions(records: Rec[]): Rec[] {
   return records.filter(
