@@ -56,18 +56,19 @@ async function pending(dir: string): Promise<{ pendingBatches: number; quarantin
   return { pendingBatches: r.totals.pendingBatches, quarantine: r.quarantine.files };
 }
 
-describe('podlog spool replay uses the real exporter and replayer', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let server: FaultServer;
-  beforeEach(async () => {
-    dir = tempDir();
-    server = await startFaultServer();
-  });
-  afterEach(async () => {
-    await server.close();
-    dir.cleanup();
-  });
+// Each test: a fresh spool directory and a real server on 127.0.0.1.
+let dir: ReturnType<typeof tempDir>;
+let server: FaultServer;
+beforeEach(async () => {
+  dir = tempDir();
+  server = await startFaultServer();
+});
+afterEach(async () => {
+  await server.close();
+  dir.cleanup();
+});
 
+describe('podlog spool replay uses the real exporter and replayer', () => {
   it('a 413 splits the batch (not quarantined); every record arrives once', async () => {
     await fill(dir.dir, [1, 8, 2]);
     server.fallback = (req) => (bodies(req).length > 2 ? { status: 413 } : { status: 200 });
@@ -123,17 +124,6 @@ describe('podlog spool replay uses the real exporter and replayer', () => {
 });
 
 describe('podlog spool replay never shows credentials', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let server: FaultServer;
-  beforeEach(async () => {
-    dir = tempDir();
-    server = await startFaultServer();
-  });
-  afterEach(async () => {
-    await server.close();
-    dir.cleanup();
-  });
-
   it('user-info in --endpoint is sent as Basic auth and masked in output, even when echoed back', async () => {
     await fill(dir.dir, [1, 1]);
     const echo = `denied alice:${PASS} ${BASIC} token=${TOKEN}`;
