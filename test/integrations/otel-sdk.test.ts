@@ -6,7 +6,6 @@
 import type { DecodedLogsRequest } from 'podlog/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
-import type { TestRecord } from '../../src/testing/test-record.js';
 import { runTs } from '../helpers/run-ts.js';
 
 /**
@@ -30,17 +29,10 @@ const reported = (stdout = '') =>
 
 describe('PodlogLogRecordProcessor with NodeSDK', () => {
   let receiver: RunningReceiver;
-  let records: TestRecord[];
   let requests: DecodedLogsRequest[];
   beforeEach(async () => {
-    records = [];
     requests = [];
-    receiver = await startReceiver({
-      port: 0,
-      write: null,
-      onRecord: (r) => records.push(r),
-      onRequest: (r) => requests.push(r),
-    });
+    receiver = await startReceiver({ port: 0, write: null, onRequest: (r) => requests.push(r) });
   });
   afterEach(async () => {
     await receiver.close();
@@ -66,7 +58,7 @@ describe('PodlogLogRecordProcessor with NodeSDK', () => {
         spanId: string;
       };
       const stats = JSON.parse(/^STATS (.*)$/m.exec(run.stdout)?.[1] ?? 'null');
-      expect(records.map((r) => [r.scope, r.severityNumber, r.body]).sort()).toEqual(
+      expect(receiver.records.map((r) => [r.scope, r.severityNumber, r.body]).sort()).toEqual(
         [
           ['@opentelemetry/instrumentation-pino', 5, 'pino debug record'],
           ['payments-lib', 13, 'logs api record'],
@@ -76,12 +68,12 @@ describe('PodlogLogRecordProcessor with NodeSDK', () => {
       expect(stats).toMatchObject({ accepted: 3, exported: 3, dropped: { total: 0 } });
       // The processor turned on podlog's SDK metrics through NodeSDK's MeterProvider.
       expect(run.stdout).toMatch(/^METRIC exported 3 stats 3$/m);
-      for (const r of records) {
+      for (const r of receiver.records) {
         expect(r.traceId).toBe(ids.traceId);
         expect(r.spanId).toBe(ids.spanId);
-        expect(r.resource).toEqual(records[0].resource);
+        expect(r.resource).toEqual(receiver.records[0].resource);
       }
-      expect(records[0].resource).toMatchObject({
+      expect(receiver.records[0].resource).toMatchObject({
         'service.name': 'checkout',
         'service.version': '2.4.1',
         'deployment.environment.name': 'staging',
