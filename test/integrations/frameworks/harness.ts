@@ -119,23 +119,4 @@ export function closeServer(server: Server | undefined): Promise<void> {
   return new Promise((r) => server.close(() => r()));
 }
 
-/**
- * What each request ended as, in order: `[request id, body, severity, route, status]` of every
- * completion record.
- */
-export function outcomes(records: Rec[]): unknown[][] {
-  return completions(records).map((r) => [
-    r.attributes['http.request.id'],
-    r.body,
-    r.severityText,
-    r.attributes['http.route'],
-    r.attributes['http.response.status_code'],
-  ]);
-}
-
-/** The completion records (`request completed` / `request errored` / …), in order. */
-export function completions(records: Rec[]): Rec[] {
-  return records.filter(
-    (r) => typeof r.body === 'string' && /^request (completed|errored|aborted)$/.test(r.body),
-  );
-}
+export { completions, outcomes } from '../../helpers/http-outcomes.js';
