@@ -71,7 +71,9 @@ describe('examples/express (a real Express 5 app)', () => {
       generatedId,
     );
     const req1 = records.filter((r) => r.attributes['http.request.id'] === 'req-1');
-    expect(req1.length).toBeGreaterThan(0);
+    // Its traceparent's trace id, under the span the app started for it.
+    expect(req1.map((r) => [r.body, r.traceId])).toEqual([['request completed', TRACE_ID]]);
+    expect(req1[0].spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(records.find((r) => r.body === 'order created')?.traceId).toMatch(/^[0-9a-f]{32}$/);
 
     // No secret in any record; the health check is not logged.

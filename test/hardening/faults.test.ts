@@ -117,11 +117,20 @@ describe('backend faults, end to end through createLogger', () => {
   for (const status of [400, 500]) {
     it(`${status}: that batch is dropped as rejected and counted exactly; the rest arrives`, async () => {
       server.enqueue({ status, body: 'bad request: field x' });
-      const h = faultLogger(server);
+      // A timeout far above any answer time, so that on a loaded machine no request times out:
+      // then any retry would be of the refusal.
+      const h = faultLogger(server, { timeoutMs: 5_000 });
       await logNumbered(h.log, N);
       const s = await shutDownChecked(h);
       const { indices: got, summaries } = deliveredIndices(server);
-      expect(s.dropped.rejected).toBeGreaterThan(0);
+      // Exactly the records of the one refused request.
+      const [refused] = server.requests;
+      expect((refused.action as { status: number }).status).toBe(status);
+      const refusedRecords = refused.decoded?.resourceLogs.flatMap((rl) =>
+        rl.scopeLogs.flatMap((sl) => sl.logRecords),
+      );
+      expect(refusedRecords).toHaveLength(25); // batch.maxRecords of faultLogger
+      expect(s.dropped.rejected).toBe(25);
       expect(s.dropped.total).toBe(s.dropped.rejected);
       // No loss beyond the counted drops: what did not arrive is exactly what was counted
       // (the drop-summary record podlog writes about the loss is exported too).
@@ -130,6 +139,8 @@ describe('backend faults, end to end through createLogger', () => {
       expect(N - got.length).toBe(s.dropped.rejected);
       expect(new Set(got).size).toBe(got.length);
       expect(s.retries).toBe(0);
+      const refusedId = refused.headers['podlog-batch-id'];
+      expect(server.requests.filter((q) => q.headers['podlog-batch-id'] === refusedId)).toHaveLength(1);
       expect(h.diag.some((l) => l.includes(`HTTP ${status}`))).toBe(true);
     });
   }
@@ -155,7 +166,7 @@ describe('backend faults, end to end through createLogger', () => {
       headers: { 'content-type': 'application/x-protobuf' },
       body: partialSuccess(3, 'attribute too long'),
     });
-    const h = faultLogger(server);
+    const h = faultLogger(server, { timeoutMs: 5_000 }); // no timeout on a loaded machine: no retry
     await logNumbered(h.log, N);
     const s = await shutDownChecked(h);
     expect(s.dropped.rejected).toBe(3);
