@@ -78,7 +78,10 @@ describe('the spool backlog at flush and shutdown', () => {
     expect(Date.now() - started).toBeLessThan(800 + 1000 + 1500);
     const s = log.stats();
     expectInvariant(s);
+    // Exported is exactly what the one answered request carried.
+    expect(server.requests[0].action).toEqual({ status: 200 });
     expect(s.exported).toBeGreaterThan(0);
+    expect(server.records()).toHaveLength(s.exported);
     expect(s.spooled).toBe(3000 - s.exported);
     expect(lines.some((l) => l.includes(`shutdown: ${s.spooled} records left in the spool`))).toBe(true);
     expect(lines).toContain(

@@ -2,11 +2,11 @@
  * A process whose backend is down must still end by itself (default `handleExit`, no spool):
  * its records are counted once, and podlog's drop summary never feeds on its own loss.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { StatsSnapshot } from '../../src/stats.js';
 import { deadEndpoint } from '../helpers/receiver.js';
+import { type RunResult, runTs } from '../helpers/run-ts.js';
 import { expectInvariant } from './fakes.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/dead-backend-child.ts', import.meta.url));
@@ -14,40 +14,11 @@ const CHILD = fileURLToPath(new URL('./fixtures/dead-backend-child.ts', import.m
 /** Far beyond what either case needs (retry budget + deadline + start-up); a hang is killed here. */
 const BOUND_MS = 20_000;
 
-interface Ended {
-  code: number | null;
-  signal: string | null;
-  /** True when the child had to be killed at the bound: it did not end by itself. */
-  killed: boolean;
-  stats: StatsSnapshot | undefined;
-  stderr: string;
-}
-
-function runChild(env: Record<string, string>): Promise<Ended> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  let killed = false;
-  const bound = setTimeout(() => {
-    killed = true;
-    child.kill('SIGKILL');
-  }, BOUND_MS);
-  return new Promise((resolve) =>
-    child.on('exit', (code, signal) => {
-      clearTimeout(bound);
-      const line = stdout.trim().split('\n').pop();
-      resolve({ code, signal, killed, stats: line ? JSON.parse(line) : undefined, stderr });
-    }),
-  );
+/** Runs the child; its last stdout line is its final `log.stats()`. */
+async function runChild(env: Record<string, string>): Promise<RunResult & { stats?: StatsSnapshot }> {
+  const run = await runTs([CHILD], { env, timeoutMs: BOUND_MS });
+  const line = run.stdout.trim().split('\n').pop();
+  return { ...run, stats: line ? JSON.parse(line) : undefined };
 }
 
 describe('a process whose backend is down (no spool, default handleExit)', () => {

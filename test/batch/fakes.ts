@@ -208,12 +208,3 @@ export class FakeSpool implements Spool {
     if (i >= 0) this.stored.splice(i, 1);
   }
 }
-
-/** Waits (polling every ms, bounded) until `cond()` holds; fails the test on timeout. */
-export async function until(cond: () => boolean, what = 'condition', timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}

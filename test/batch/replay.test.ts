@@ -5,7 +5,8 @@ import type { Batch } from '../../src/export/types.js';
 import { encodeRequest } from '../../src/otlp/encode-request.js';
 import { SpoolUnavailableError } from '../../src/spool/errors.js';
 import { Counters } from '../../src/stats.js';
-import { deferred, down, expectInvariant, FakeExporter, FakeSpool, rec, until } from './fakes.js';
+import { until } from '../helpers/wait.js';
+import { deferred, down, expectInvariant, FakeExporter, FakeSpool, rec } from './fakes.js';
 import { setup } from './harness.js';
 
 /** A batch as an earlier process would have left it on disk. */

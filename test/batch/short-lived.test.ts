@@ -7,7 +7,6 @@
  *   `beforeExit`), or the spool at `process.exit()`;
  * - the final account line on stderr has the totals.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StatsSnapshot } from '../../src/stats.js';
 import { deadEndpoint, startReceiver, type TestReceiver } from '../helpers/receiver.js';
+import { type RunResult, runTs } from '../helpers/run-ts.js';
 import { expectInvariant } from './fakes.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/account-child.ts', import.meta.url));
@@ -22,38 +22,11 @@ const CHILD = fileURLToPath(new URL('./fixtures/account-child.ts', import.meta.u
 /** Far beyond what any case needs; a hang is killed here and fails the test. */
 const BOUND_MS = 40_000;
 
-interface Ended {
-  code: number | null;
-  killed: boolean;
-  stats: StatsSnapshot;
-  stderr: string;
-}
-
-function runChild(env: Record<string, string>): Promise<Ended> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  let killed = false;
-  const bound = setTimeout(() => {
-    killed = true;
-    child.kill('SIGKILL');
-  }, BOUND_MS);
-  return new Promise((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(bound);
-      const line = stdout.trim().split('\n').pop();
-      resolve({ code, killed, stats: line ? JSON.parse(line) : undefined, stderr });
-    }),
-  );
+/** Runs the child; its last stdout line is its final `log.stats()`. */
+async function runChild(env: Record<string, string>): Promise<RunResult & { stats: StatsSnapshot }> {
+  const run = await runTs([CHILD], { env, timeoutMs: BOUND_MS });
+  const line = run.stdout.trim().split('\n').pop();
+  return { ...run, stats: line ? JSON.parse(line) : undefined };
 }
 
 type Rec = ReturnType<TestReceiver['records']>[number];
@@ -109,29 +82,6 @@ describe('short-lived processes and late drops', () => {
     expect(accountLine(second.stderr)).toBeUndefined();
   }, 90_000);
 
-  it('drops late in a process are summarized to the backend before shutdown() resolves', async () => {
-    receiver = await startReceiver();
-    const ended = await runChild({
-      ENDPOINT: receiver.endpoint,
-      RUN: '1',
-      N: '10000',
-      BURSTS: '2',
-      QUEUE_MAX: '200',
-    });
-    expect(ended.code).toBe(0);
-    const s = ended.stats;
-    expect(s.dropped.queue_full).toBeGreaterThan(15_000);
-    expectInvariant(s);
-    const records = receiver.records();
-    // Every drop is in a summary the backend received (the second burst's came after the
-    // first summary, within its 10 s interval).
-    expect(summed(records, 'podlog.dropped.queue_full')).toBe(s.dropped.queue_full);
-    expect(records.filter((r) => !isSummary(r)).length + s.dropped.queue_full).toBe(20_000);
-    expect(accountLine(ended.stderr)).toBe(
-      `podlog: accepted ${s.accepted}, exported ${s.exported}, spooled 0, dropped ${s.dropped.total} (queue_full ${s.dropped.queue_full})`,
-    );
-  }, 60_000);
-
   it('with an unusable spool directory, 20,000 drops still reach the backend as a summary', async () => {
     // A path under a regular file: the spool can never open (root ignores read-only modes).
     writeFileSync(join(dir, 'file'), '');
@@ -150,37 +100,36 @@ describe('short-lived processes and late drops', () => {
     expect(summed(receiver.records(), 'podlog.dropped.total')).toBe(s.dropped.total);
   }, 60_000);
 
-  it('at beforeExit (no shutdown call) the late drops are summarized to the backend', async () => {
-    receiver = await startReceiver();
-    const ended = await runChild({
-      ENDPOINT: receiver.endpoint,
-      RUN: '1',
-      N: '10000',
-      BURSTS: '2',
-      QUEUE_MAX: '200',
-      END_MODE: 'idle',
-    });
-    expect(ended.code).toBe(0);
-    const s = ended.stats;
-    expect(s.dropped.queue_full).toBeGreaterThan(15_000);
-    expect(summed(receiver.records(), 'podlog.dropped.queue_full')).toBe(s.dropped.queue_full);
-  }, 60_000);
-
-  it('at SIGTERM with an app listener (podlog only flushes) the late drops are summarized too', async () => {
-    receiver = await startReceiver();
-    const ended = await runChild({
-      ENDPOINT: receiver.endpoint,
-      RUN: '1',
-      N: '10000',
-      BURSTS: '2',
-      QUEUE_MAX: '200',
-      END_MODE: 'sigterm',
-    });
-    expect(ended.code).toBe(0);
-    const s = ended.stats;
-    expect(s.dropped.queue_full).toBeGreaterThan(15_000);
-    expect(summed(receiver.records(), 'podlog.dropped.queue_full')).toBe(s.dropped.queue_full);
-  }, 60_000);
+  for (const [mode, when] of [
+    ['shutdown', 'before shutdown() resolves'],
+    ['idle', 'at beforeExit (no shutdown call)'],
+    ['sigterm', 'at SIGTERM with an app listener (podlog only flushes)'],
+  ] as const) {
+    it(`drops late in a process are summarized to the backend ${when}`, async () => {
+      receiver = await startReceiver();
+      const ended = await runChild({
+        ENDPOINT: receiver.endpoint,
+        RUN: '1',
+        N: '10000',
+        BURSTS: '2',
+        QUEUE_MAX: '200',
+        END_MODE: mode,
+      });
+      expect(ended.killed).toBe(false);
+      expect(ended.code).toBe(0);
+      const s = ended.stats;
+      expect(s.dropped.queue_full).toBeGreaterThan(15_000);
+      expectInvariant(s);
+      const records = receiver.records();
+      // Every drop is in a summary the backend received (the second burst's came after the
+      // first summary, within its 10 s interval).
+      expect(summed(records, 'podlog.dropped.queue_full')).toBe(s.dropped.queue_full);
+      expect(records.filter((r) => !isSummary(r)).length + s.dropped.queue_full).toBe(20_000);
+      expect(accountLine(ended.stderr)).toBe(
+        `podlog: accepted ${s.accepted}, exported ${s.exported}, spooled 0, dropped ${s.dropped.total} (queue_full ${s.dropped.queue_full})`,
+      );
+    }, 60_000);
+  }
 
   it('at process.exit() the pending summary goes to the spool, and the next run delivers it', async () => {
     const spool = join(dir, 'spool');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDiag } from '../../src/diag.js';
+import { until } from '../helpers/wait.js';
 import { deferred, expectInvariant, FakeSpool, hangUntilAborted, ok, rec } from './fakes.js';
 import { setup } from './harness.js';
 
@@ -98,7 +99,11 @@ describe('exitSync (process.exit / fatal exception)', () => {
     const s = sink.stats();
     expect(s).toMatchObject({ queued: 0, spooled: 30 });
     expectInvariant(s);
-    await new Promise((r) => setImmediate(r)); // the async append lands too: no double count
+    // The batch on its async way lands too: on disk twice under one batch id (the backend can
+    // de-duplicate; losing it would be worse), and counted once.
+    expect(spool.syncAppends.map((b) => b.count)).toEqual([10, 10, 10]);
+    await until(() => spool.stored.length === 4, 'the async append to land');
+    expect(new Set(spool.stored.map((e) => e.batch.id)).size).toBe(3);
     expect(sink.stats()).toMatchObject({ queued: 0, spooled: 30 });
     expectInvariant(sink.stats());
   });

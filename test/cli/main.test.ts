@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeRequest } from '../../src/otlp/encode-request.js';
 import { encodeRecord } from '../../src/record/encode-record.js';
 import { encodeResource, encodeScope } from '../../src/record/encode-scope.js';
-import { runTs } from '../integrations/spawn.js';
+import { runTs } from '../helpers/run-ts.js';
+import { until } from '../helpers/wait.js';
 import { protobufRequest } from './request-fixtures.js';
 
 /** Starts `podlog receive` with `args` on a free port; resolves with its endpoint and output. */
@@ -35,45 +36,28 @@ async function receive(args: string[]) {
 
 describe('the podlog command', () => {
   it('podlog receive --json prints each received record as an NDJSON line; SIGTERM stops it', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'receive', '--port', '0', '--json'],
-      {
-        cwd: new URL('../..', import.meta.url),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const r = await receive(['--json']);
     try {
-      const endpoint = await new Promise<string>((resolve, reject) => {
-        const rl = createInterface({ input: child.stderr });
-        rl.on('line', (line) => {
-          const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/v1\/logs)/.exec(line);
-          if (m) resolve(m[1]);
-        });
-        child.on('close', () => reject(new Error('receiver exited before listening')));
-      });
-      const lines = createInterface({ input: child.stdout });
-      const got: unknown[] = [];
-      const two = new Promise<void>((r) =>
-        lines.on('line', (l) => {
-          got.push(JSON.parse(l));
-          if (got.length === 2) r();
-        }),
-      );
-      const res = await fetch(endpoint, {
+      const res = await fetch(r.endpoint, {
         method: 'POST',
         body: protobufRequest(),
         headers: { 'content-type': 'application/x-protobuf' },
       });
       expect(res.status).toBe(200);
-      await two;
+      const lines = () =>
+        r
+          .stdout()
+          .split('\n')
+          .filter((l) => l.length > 0);
+      await until(() => lines().length >= 2, 'two NDJSON lines');
+      const got = lines().map((l) => JSON.parse(l));
+      expect(got).toHaveLength(2);
       expect(got[0]).toMatchObject({ severity: 'INFO', service: 'checkout', body: 'order placed' });
       expect(got[1]).toMatchObject({ severity: 'ERROR', eventName: 'payment.failed' });
     } finally {
-      child.kill('SIGTERM');
+      r.child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    expect(await r.exited).toBe(0);
   });
 
   it('rejects a bad port and an unknown command with exit code 2 and a usage hint', async () => {

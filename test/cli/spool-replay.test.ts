@@ -44,10 +44,11 @@ function allFiles(dir: string): string {
   return out;
 }
 
-function recordCount(req: FaultServer['requests'][number]): number {
-  let n = 0;
-  for (const rl of req.decoded?.resourceLogs ?? []) for (const sl of rl.scopeLogs) n += sl.logRecords.length;
-  return n;
+/** The record bodies of a request, in order. */
+function bodies(req: FaultServer['requests'][number]): string[] {
+  return (req.decoded?.resourceLogs ?? []).flatMap((rl) =>
+    rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => String(r.body).trim())),
+  );
 }
 
 async function pending(dir: string): Promise<{ pendingBatches: number; quarantine: number }> {
@@ -55,25 +56,45 @@ async function pending(dir: string): Promise<{ pendingBatches: number; quarantin
   return { pendingBatches: r.totals.pendingBatches, quarantine: r.quarantine.files };
 }
 
-describe('podlog spool replay uses the real exporter and replayer', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let server: FaultServer;
-  beforeEach(async () => {
-    dir = tempDir();
-    server = await startFaultServer();
-  });
-  afterEach(async () => {
-    await server.close();
-    dir.cleanup();
-  });
+// Each test: a fresh spool directory and a real server on 127.0.0.1.
+let dir: ReturnType<typeof tempDir>;
+let server: FaultServer;
+beforeEach(async () => {
+  dir = tempDir();
+  server = await startFaultServer();
+});
+afterEach(async () => {
+  await server.close();
+  dir.cleanup();
+});
 
+describe('podlog spool replay uses the real exporter and replayer', () => {
   it('a 413 splits the batch (not quarantined); every record arrives once', async () => {
     await fill(dir.dir, [1, 8, 2]);
-    server.fallback = (req) => (recordCount(req) > 2 ? { status: 413 } : { status: 200 });
+    server.fallback = (req) => (bodies(req).length > 2 ? { status: 413 } : { status: 200 });
     const r = await podlog('spool', 'replay', dir.dir, '--endpoint', server.endpoint);
     expect(r.code).toBe(0);
-    const delivered = server.requests.filter((q) => recordCount(q) <= 2);
-    expect(delivered.reduce((n, q) => n + recordCount(q), 0)).toBe(11);
+    // Each request: its batch id, its records, the answer. A 413 halves the part (depth first,
+    // one request at a time); every record reaches a 200 exactly once, in its batch's order.
+    const m = (...i: number[]) => i.map((n) => `message ${n}`);
+    expect(
+      server.requests.map((q) => [
+        q.headers['podlog-batch-id'],
+        bodies(q),
+        (q.action as { status: number }).status,
+      ]),
+    ).toEqual([
+      ['b-0', m(0), 200],
+      ['b-1', m(0, 1, 2, 3, 4, 5, 6, 7), 413],
+      ['b-1.0', m(0, 1, 2, 3), 413],
+      ['b-1.0.0', m(0, 1), 200],
+      ['b-1.0.1', m(2, 3), 200],
+      ['b-1.1', m(4, 5, 6, 7), 413],
+      ['b-1.1.0', m(4, 5), 200],
+      ['b-1.1.1', m(6, 7), 200],
+      ['b-2', m(0, 1), 200],
+    ]);
+    expect(server.requests.map((q) => q.concurrent)).toEqual(Array(9).fill(1));
     expect(await pending(dir.dir)).toEqual({ pendingBatches: 0, quarantine: 0 });
   });
 
@@ -103,17 +124,6 @@ describe('podlog spool replay uses the real exporter and replayer', () => {
 });
 
 describe('podlog spool replay never shows credentials', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let server: FaultServer;
-  beforeEach(async () => {
-    dir = tempDir();
-    server = await startFaultServer();
-  });
-  afterEach(async () => {
-    await server.close();
-    dir.cleanup();
-  });
-
   it('user-info in --endpoint is sent as Basic auth and masked in output, even when echoed back', async () => {
     await fill(dir.dir, [1, 1]);
     const echo = `denied alice:${PASS} ${BASIC} token=${TOKEN}`;

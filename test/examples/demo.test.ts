@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runTs } from '../integrations/spawn.js';
+import { runTs } from '../helpers/run-ts.js';
 
 describe('npm run demo', () => {
   it('starts the receiver, runs examples/basic and the outage/spool replay, prints the records and exits 0', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { completions, outcomes } from '../helpers/http-outcomes.js';
 import { type RunningExample, startExample } from './run-example.js';
 
 const SECRETS = ['sk-live-EXAMPLE-1f3c', 'COOKIE-EXAMPLE-77aa', 'a-session-secret', 'QUERY-EXAMPLE-0b1d'];
@@ -44,20 +45,13 @@ describe('examples/fastify (a real Fastify 5 app)', () => {
     expect(await app.exited).toEqual({ code: 0, signal: null });
 
     const records = app.records;
-    const completed = records.filter((r) => /^request (completed|errored)$/.test(String(r.body)));
-    expect(
-      completed.map((r) => [
-        r.attributes['http.request.id'],
-        r.attributes['http.route'],
-        Number(r.attributes['http.response.status_code']),
-        r.severityText,
-      ]),
-    ).toEqual([
-      ['req-1', '/orders/:id', 200, 'INFO'],
-      ['req-41', '/orders/:id', 404, 'WARN'],
-      ['req-2', '/orders', 201, 'INFO'],
-      ['req-3', '/boom', 500, 'ERROR'],
-      [generatedId, undefined, 404, 'WARN'],
+    const completed = completions(records);
+    expect(outcomes(records)).toEqual([
+      ['req-1', 'request completed', 'INFO', '/orders/:id', 200],
+      ['req-41', 'request completed', 'WARN', '/orders/:id', 404],
+      ['req-2', 'request completed', 'INFO', '/orders', 201],
+      ['req-3', 'request errored', 'ERROR', '/boom', 500],
+      [generatedId, 'request completed', 'WARN', undefined, 404],
     ]);
     expect(String(completed[3].attributes['exception.stacktrace'])).toContain('examples/fastify/server.ts');
     // Through the request context: a plain `log` call far from the route, and `log.info` in it.

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
 import type { TestRecord } from '../../src/testing/test-record.js';
-import { ROOT } from '../integrations/spawn.js';
+import { ROOT } from '../helpers/run-ts.js';
 
 export interface RunningExample {
   child: ChildProcess;
@@ -25,8 +25,7 @@ export async function startExample(
   env: Record<string, string> = {},
   preload: string[] = [],
 ): Promise<RunningExample> {
-  const records: TestRecord[] = [];
-  const receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => records.push(r) });
+  const receiver = await startReceiver({ port: 0, write: null });
   const imports = preload.flatMap((m) => ['--import', m]);
   const child = spawn(process.execPath, ['--import', 'tsx', ...imports, file], {
     cwd: ROOT,
@@ -50,7 +49,7 @@ export async function startExample(
   return {
     child,
     receiver,
-    records,
+    records: receiver.records,
     stdout,
     exited,
     waitForLine(pattern) {

@@ -16,7 +16,7 @@ describe('splitRequest (413 halves)', () => {
     const request = makeRequest({ layout: [[3, 2], [4]] });
     const body = encodeIndependent(request);
     const halves = splitRequest(body);
-    expect(halves).toBeDefined();
+    expect(halves).toHaveLength(2);
     const [a, b] = halves!;
     expect(a.count + b.count).toBe(9);
     expect(a.count).toBeGreaterThan(0);

@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEN, tag, VARINT, Writer } from '../../src/otlp/protobuf.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
+import { until } from '../helpers/wait.js';
 import {
   deliveredIndices,
   expectInvariant,
@@ -14,7 +15,6 @@ import {
   logNumbered,
   range,
   tempSpoolDir,
-  until,
 } from './harness.js';
 
 const N = 200;
@@ -50,19 +50,19 @@ describe('backend faults, end to end through createLogger', () => {
   });
 
   /** Logs N records, shuts down, and checks: all delivered, nothing dropped, invariant always held. */
-  async function expectAllDelivered(h: ReturnType<typeof faultLogger>): Promise<void> {
+  async function expectAllDelivered(h: ReturnType<typeof faultLogger>, n = N): Promise<void> {
     const s = await shutDownChecked(h, { timeoutMs: 15_000 });
     expect(s.dropped.total).toBe(0);
-    expect(s.exported).toBe(N);
+    expect(s.exported).toBe(n);
     expect(s.queued).toBe(0);
-    expect(deliveredIndices(server).indices).toEqual(range(0, N));
+    expect(deliveredIndices(server).indices).toEqual(range(0, n));
   }
 
   it('connection refused: retried until the backend listens again, nothing lost', async () => {
     await server.refuse(true);
     const h = faultLogger(server);
     await logNumbered(h.log, N);
-    await until(() => h.log.stats().retries >= 2, 10_000, 'retries against a refusing port');
+    await until(() => h.log.stats().retries >= 2, 'retries against a refusing port');
     expect(h.log.stats().exported).toBe(0);
     await server.refuse(false);
     await expectAllDelivered(h);
@@ -79,13 +79,18 @@ describe('backend faults, end to end through createLogger', () => {
 
   it('reset after the request was read, and mid-upload: retried, nothing lost', async () => {
     server.enqueue({ reset: true }, { reset: true, afterBytes: 10 }, { reset: true, delayMs: 20 });
-    const h = faultLogger(server);
-    await logNumbered(h.log, N);
-    await expectAllDelivered(h);
+    // One batch of 3N records (~135 KB, over the 64 KiB a socket read delivers at most): the
+    // body arrives in several chunks, so a reset after the first one cuts the upload short.
+    const h = faultLogger(server, { batch: { maxRecords: 3 * N, maxBytes: 1 << 20, maxDelayMs: 60_000 } });
+    await logNumbered(h.log, 3 * N);
+    await expectAllDelivered(h, 3 * N);
     expect(h.log.stats().retries).toBeGreaterThanOrEqual(3);
     // The mid-upload reset really cut the body short.
     const cut = server.requests.find((r) => 'reset' in r.action && r.action.afterBytes !== undefined);
-    expect(cut).toBeDefined();
+    const full = Number(cut?.headers['content-length']);
+    expect(full).toBeGreaterThan(64 * 1024);
+    expect(cut?.raw.length).toBeGreaterThanOrEqual(10);
+    expect(cut?.raw.length).toBeLessThan(full);
   });
 
   it('slow answers (under the timeout): delivered, nothing retried or lost', async () => {
@@ -112,11 +117,20 @@ describe('backend faults, end to end through createLogger', () => {
   for (const status of [400, 500]) {
     it(`${status}: that batch is dropped as rejected and counted exactly; the rest arrives`, async () => {
       server.enqueue({ status, body: 'bad request: field x' });
-      const h = faultLogger(server);
+      // A timeout far above any answer time, so that on a loaded machine no request times out:
+      // then any retry would be of the refusal.
+      const h = faultLogger(server, { timeoutMs: 5_000 });
       await logNumbered(h.log, N);
       const s = await shutDownChecked(h);
       const { indices: got, summaries } = deliveredIndices(server);
-      expect(s.dropped.rejected).toBeGreaterThan(0);
+      // Exactly the records of the one refused request.
+      const [refused] = server.requests;
+      expect((refused.action as { status: number }).status).toBe(status);
+      const refusedRecords = refused.decoded?.resourceLogs.flatMap((rl) =>
+        rl.scopeLogs.flatMap((sl) => sl.logRecords),
+      );
+      expect(refusedRecords).toHaveLength(25); // batch.maxRecords of faultLogger
+      expect(s.dropped.rejected).toBe(25);
       expect(s.dropped.total).toBe(s.dropped.rejected);
       // No loss beyond the counted drops: what did not arrive is exactly what was counted
       // (the drop-summary record podlog writes about the loss is exported too).
@@ -125,6 +139,8 @@ describe('backend faults, end to end through createLogger', () => {
       expect(N - got.length).toBe(s.dropped.rejected);
       expect(new Set(got).size).toBe(got.length);
       expect(s.retries).toBe(0);
+      const refusedId = refused.headers['podlog-batch-id'];
+      expect(server.requests.filter((q) => q.headers['podlog-batch-id'] === refusedId)).toHaveLength(1);
       expect(h.diag.some((l) => l.includes(`HTTP ${status}`))).toBe(true);
     });
   }
@@ -150,7 +166,7 @@ describe('backend faults, end to end through createLogger', () => {
       headers: { 'content-type': 'application/x-protobuf' },
       body: partialSuccess(3, 'attribute too long'),
     });
-    const h = faultLogger(server);
+    const h = faultLogger(server, { timeoutMs: 5_000 }); // no timeout on a loaded machine: no retry
     await logNumbered(h.log, N);
     const s = await shutDownChecked(h);
     expect(s.dropped.rejected).toBe(3);
@@ -184,12 +200,12 @@ describe('backend faults, end to end through createLogger', () => {
         await logNumbered(h.log, N / 8, (round * N) / 8);
         await new Promise((r) => setTimeout(r, 25));
       }
-      await until(() => h.log.stats().queued === 0, 10_000, 'the memory queue to empty');
+      await until(() => h.log.stats().queued === 0, 'the memory queue to empty');
       await server.stopFlapping();
       await until(
         () => h.log.stats().spooled === 0 && h.log.stats().queued === 0,
-        15_000,
         'the spool to drain',
+        15_000,
       );
       const s = await shutDownChecked(h);
       expect(s.dropped.total).toBe(0);

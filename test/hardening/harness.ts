@@ -117,15 +117,6 @@ export function deliveredIndices(server: FaultServer): {
   return { indices: out.sort((a, b) => a - b), duplicates, summaries };
 }
 
-/** Polls `pred` every 5 ms; fails after `timeoutMs` (a bound, not a sleep). */
-export async function until(pred: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 export function tempSpoolDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'podlog-hardening-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

@@ -7,7 +7,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger/create-logger.js';
-import { expectInvariant, tempSpoolDir, until } from './harness.js';
+import { until } from '../helpers/wait.js';
+import { expectInvariant, tempSpoolDir } from './harness.js';
 
 async function refusedEndpoint(): Promise<string> {
   const server = createServer();
@@ -43,7 +44,7 @@ describe('a misconfigured endpoint degrades to spooling with a diagnostic', () =
         expect(() => {
           for (let i = 0; i < 100; i++) log.info('checkout', { i });
         }).not.toThrow();
-        await until(() => log.stats().spooled === 100, 15_000, 'the records to be spooled');
+        await until(() => log.stats().spooled === 100, 'the records to be spooled', 15_000);
         await log.shutdown({ timeoutMs: 1000 });
         const s = log.stats();
         expectInvariant(s);

@@ -69,13 +69,16 @@ describe('PodlogLogRecordProcessor', () => {
     const processor = new PodlogLogRecordProcessor(logger, { metrics: false });
     const provider = sdkProvider({ 'service.version': '9' }, processor);
     const parts = otelPartsOf(logger);
-    expect(parts).toBeDefined();
+    expect(parts?.adopted).toBe(false); // nothing adopted before the SDK's first record
     logger.info('before any SDK record');
     provider.getLogger('lib').emit({ body: 'first' });
     provider.getLogger('lib').emit({ body: 'second' });
     logger.info('after');
     const sdkResource = resourceFromAttributes({ 'service.version': '9' });
-    expect(parts?.resource(sdkResource)).toBe(parts?.resource(sdkResource));
+    const encoded = parts?.resource(sdkResource);
+    expect(encoded).toBeTypeOf('object');
+    expect(parts?.resource(sdkResource)).toBe(encoded); // encoded once, then the same object
+    expect(parts?.adopted).toBe(true);
     expect(records.map((r) => [r.body, r.resource['service.version']])).toEqual([
       ['before any SDK record', undefined],
       ['first', '9'],

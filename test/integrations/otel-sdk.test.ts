@@ -6,22 +6,33 @@
 import type { DecodedLogsRequest } from 'podlog/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
-import type { TestRecord } from '../../src/testing/test-record.js';
-import { runTs } from './spawn.js';
+import { runTs } from '../helpers/run-ts.js';
+
+/**
+ * The children run with warnings hidden on stderr (as under NODE_NO_WARNINGS=1 in CI) and no
+ * OTEL_LOG_LEVEL: the fixtures report warnings and OTel diagnostics on stdout
+ * (fixtures/report-warnings.ts), so what the tests see does not depend on this process's env.
+ */
+const QUIET_STDERR = { NODE_NO_WARNINGS: '1', OTEL_LOG_LEVEL: '', OTEL_LOGS_EXPORTER: '' };
+
+/**
+ * KNOWN BUG, not yet fixed in src/: podlog reads the SDK resource's `attributes` before its async
+ * detectors settled (integrations/otel/global-state.ts `sdkProviderState`, logger/otel-parts.ts
+ * `sdkAttributes`), which the OTel SDK reports as a diagnostic error. Delete this and the filter
+ * in `reported` once podlog waits for (or skips) pending attributes.
+ */
+const KNOWN_DIAG = 'OTEL_DIAG error Accessing resource attributes before async attributes settled';
+
+/** The `WARNING …` and `OTEL_DIAG …` lines of a child's stdout (but {@link KNOWN_DIAG}). */
+const reported = (stdout = '') =>
+  stdout.split('\n').filter((l) => /^(WARNING|OTEL_DIAG) /.test(l) && l !== KNOWN_DIAG);
 
 describe('PodlogLogRecordProcessor with NodeSDK', () => {
   let receiver: RunningReceiver;
-  let records: TestRecord[];
   let requests: DecodedLogsRequest[];
   beforeEach(async () => {
-    records = [];
     requests = [];
-    receiver = await startReceiver({
-      port: 0,
-      write: null,
-      onRecord: (r) => records.push(r),
-      onRequest: (r) => requests.push(r),
-    });
+    receiver = await startReceiver({ port: 0, write: null, onRequest: (r) => requests.push(r) });
   });
   afterEach(async () => {
     await receiver.close();
@@ -30,17 +41,24 @@ describe('PodlogLogRecordProcessor with NodeSDK', () => {
   for (const order of ['processor-first', 'register-first']) {
     it(`${order}: facade, pino bridge and Logs API records arrive once, with one resource and the span's ids`, async () => {
       const run = await runTs(['test/integrations/fixtures/otel-sdk-app.ts'], {
-        env: { ORDER: order, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.endpoint, OTEL_LOGS_EXPORTER: '' },
+        env: { ORDER: order, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.endpoint, ...QUIET_STDERR },
         timeoutMs: 60_000,
       });
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).not.toMatch(/PODLOG_OTEL_PROVIDER_EXISTS|duplicate registration/i);
+      // No process warning (PODLOG_OTEL_PROVIDER_EXISTS among them) and no OTel diagnostic
+      // (a duplicate registration) until the fixture raises one of each on purpose.
+      const [setup, control] = run.stdout.split(/^CONTROL$/m);
+      expect(reported(setup)).toEqual([]);
+      expect(reported(control)).toEqual([
+        expect.stringMatching(/^OTEL_DIAG error .*duplicate registration of API: metrics/),
+        'WARNING PODLOG_TEST_CONTROL control warning',
+      ]);
       const ids = JSON.parse(/^IDS (.*)$/m.exec(run.stdout)?.[1] ?? 'null') as {
         traceId: string;
         spanId: string;
       };
       const stats = JSON.parse(/^STATS (.*)$/m.exec(run.stdout)?.[1] ?? 'null');
-      expect(records.map((r) => [r.scope, r.severityNumber, r.body]).sort()).toEqual(
+      expect(receiver.records.map((r) => [r.scope, r.severityNumber, r.body]).sort()).toEqual(
         [
           ['@opentelemetry/instrumentation-pino', 5, 'pino debug record'],
           ['payments-lib', 13, 'logs api record'],
@@ -50,12 +68,12 @@ describe('PodlogLogRecordProcessor with NodeSDK', () => {
       expect(stats).toMatchObject({ accepted: 3, exported: 3, dropped: { total: 0 } });
       // The processor turned on podlog's SDK metrics through NodeSDK's MeterProvider.
       expect(run.stdout).toMatch(/^METRIC exported 3 stats 3$/m);
-      for (const r of records) {
+      for (const r of receiver.records) {
         expect(r.traceId).toBe(ids.traceId);
         expect(r.spanId).toBe(ids.spanId);
-        expect(r.resource).toEqual(records[0].resource);
+        expect(r.resource).toEqual(receiver.records[0].resource);
       }
-      expect(records[0].resource).toMatchObject({
+      expect(receiver.records[0].resource).toMatchObject({
         'service.name': 'checkout',
         'service.version': '2.4.1',
         'deployment.environment.name': 'staging',
@@ -84,16 +102,15 @@ describe('registerGlobalLoggerProvider after NodeSDK registered its own provider
         env: {
           MODE: mode,
           OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://127.0.0.1:9/v1/logs',
-          OTEL_LOGS_EXPORTER: '',
+          ...QUIET_STDERR,
         },
         timeoutMs: 60_000,
       });
       expect(run.code, run.stderr).toBe(0);
-      const warnings = run.stdout
-        .split('\n')
-        .filter((l) => l.startsWith('WARNING PODLOG_OTEL_PROVIDER_EXISTS'));
-      // One per call (two calls): each names what happens to the records and the fix.
+      // One per call (two calls): each names what happens to the records and the fix; nothing else.
+      const warnings = reported(run.stdout);
       expect(warnings).toHaveLength(2);
+      for (const w of warnings) expect(w).toMatch(/^WARNING PODLOG_OTEL_PROVIDER_EXISTS /);
       expect(warnings[0]).toMatch(says);
       expect(warnings[0]).toMatch(
         /new NodeSDK\(\{ logRecordProcessors: \[new PodlogLogRecordProcessor\(log\)\] \}\)/,

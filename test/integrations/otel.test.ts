@@ -8,7 +8,6 @@ import { createTestLogger } from 'podlog/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import winston from 'winston';
 import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
-import type { TestRecord } from '../../src/testing/test-record.js';
 import { installContextManager, SPAN, withSpan } from '../helpers/otel-context.js';
 
 describe('podlog/otel: podlog as the OpenTelemetry Logs API provider', () => {
@@ -111,10 +110,8 @@ describe('podlog/otel: podlog as the OpenTelemetry Logs API provider', () => {
 
   describe('end to end', () => {
     let receiver: RunningReceiver;
-    let received: TestRecord[];
     beforeEach(async () => {
-      received = [];
-      receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => received.push(r) });
+      receiver = await startReceiver({ port: 0, write: null });
     });
     afterEach(async () => {
       await receiver.close();
@@ -135,6 +132,7 @@ describe('podlog/otel: podlog as the OpenTelemetry Logs API provider', () => {
       const w = winston.createLogger({ level: 'info', transports: [new OpenTelemetryTransportV3()] });
       withSpan(() => w.warn('via otel winston transport', { orderId: 7 }));
       await log.flush();
+      const received = receiver.records;
       expect(received.map((r) => [r.scope, r.severityNumber, r.body])).toEqual([
         ['direct', 17, 'direct emit'],
         ['@opentelemetry/winston-transport', 13, 'via otel winston transport'],

@@ -1,14 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
-import type { TestRecord } from '../../src/testing/test-record.js';
-import { runTs } from './spawn.js';
+import { runTs } from '../helpers/run-ts.js';
 
 describe('podlog/register: a logger from the environment alone', () => {
   let receiver: RunningReceiver;
-  let records: TestRecord[];
   beforeEach(async () => {
-    records = [];
-    receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => records.push(r) });
+    receiver = await startReceiver({ port: 0, write: null });
   });
   afterEach(async () => {
     await receiver.close();
@@ -27,17 +24,17 @@ describe('podlog/register: a logger from the environment alone', () => {
     expect(run.stdout).toContain('hello from console { n: 1 }');
     expect(run.stderr).toContain('careful');
     expect(run.stderr).toMatch(/Error: boom\n\s+at /);
-    const got = records.map((r) => [r.severityText, r.scope, r.body]);
+    const got = receiver.records.map((r) => [r.severityText, r.scope, r.body]);
     expect(got).toEqual([
       ['INFO', 'console', 'hello from console { n: 1 }'],
       ['WARN', 'console', 'careful'],
       ['ERROR', 'console', 'Error: boom'],
       ['INFO', '', 'direct record'],
     ]);
-    expect(records[2].attributes['exception.message']).toBe('boom');
-    expect(records[2].attributes['exception.stacktrace']).toMatch(/console-app\.ts/);
-    expect(records[3].attributes).toMatchObject({ via: 'getLogger' });
-    expect(records.every((r) => r.resource['service.name'] === 'console-app')).toBe(true);
+    expect(receiver.records[2].attributes['exception.message']).toBe('boom');
+    expect(receiver.records[2].attributes['exception.stacktrace']).toMatch(/console-app\.ts/);
+    expect(receiver.records[3].attributes).toMatchObject({ via: 'getLogger' });
+    expect(receiver.records.every((r) => r.resource['service.name'] === 'console-app')).toBe(true);
   });
 
   it('without PODLOG_CAPTURE_CONSOLE the console is left alone', async () => {
@@ -46,7 +43,7 @@ describe('podlog/register: a logger from the environment alone', () => {
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('hello from console');
-    expect(records.map((r) => r.body)).toEqual(['direct record']);
+    expect(receiver.records.map((r) => r.body)).toEqual(['direct record']);
   });
 
   it('flushes on SIGTERM when it is the only handler, then exits by the signal', async () => {
@@ -54,6 +51,6 @@ describe('podlog/register: a logger from the environment alone', () => {
       env: { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.endpoint },
     });
     expect(run.signal).toBe('SIGTERM');
-    expect(records.map((r) => r.body)).toEqual(['about to be terminated']);
+    expect(receiver.records.map((r) => r.body)).toEqual(['about to be terminated']);
   });
 });

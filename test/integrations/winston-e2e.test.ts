@@ -6,8 +6,7 @@ import { PodlogTransport } from 'podlog/winston';
 import { afterEach, describe, expect, it } from 'vitest';
 import winston from 'winston';
 import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
-import type { TestRecord } from '../../src/testing/test-record.js';
-import { runTs } from './spawn.js';
+import { runTs } from '../helpers/run-ts.js';
 
 describe('podlog/winston end to end', () => {
   let server: Server | undefined;
@@ -78,8 +77,8 @@ describe('podlog/winston end to end', () => {
 
   for (const crash of ['exception', 'rejection'] as const) {
     it(`handle${crash === 'exception' ? 'Exceptions' : 'Rejections'}: the fatal record reaches the backend before winston exits`, async () => {
-      const records: TestRecord[] = [];
-      receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => records.push(r) });
+      receiver = await startReceiver({ port: 0, write: null });
+      const { records } = receiver;
       const run = await runTs(['test/integrations/fixtures/winston-crash.ts'], {
         env: {
           OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.endpoint,

@@ -5,15 +5,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
-import type { TestRecord } from '../../src/testing/test-record.js';
-import { runTs } from './spawn.js';
+import { runTs } from '../helpers/run-ts.js';
 
 describe('PodlogTransport with instrumentation-winston', () => {
   let receiver: RunningReceiver;
-  let records: TestRecord[];
   beforeEach(async () => {
-    records = [];
-    receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => records.push(r) });
+    receiver = await startReceiver({ port: 0, write: null });
   });
   afterEach(async () => {
     await receiver.close();
@@ -29,11 +26,11 @@ describe('PodlogTransport with instrumentation-winston', () => {
     expect(run.stdout).toMatch(
       /^TRANSPORTS PodlogTransport,OpenTelemetryTransportV3 \| OpenTelemetryTransportV3,PodlogTransport$/m,
     );
-    const bodies = records.map((r) => r.body as string).sort();
+    const bodies = receiver.records.map((r) => r.body as string).sort();
     const expected = [0, 1, 2, 3, 4].flatMap((i) => [`first logger ${i}`, `second logger ${i}`]).sort();
     expect(bodies).toEqual(expected);
-    expect(new Set(records.map((r) => r.scope))).toEqual(new Set(['']));
-    for (const r of records) expect(r.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(receiver.records.map((r) => r.scope))).toEqual(new Set(['']));
+    for (const r of receiver.records) expect(r.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(run.stdout.match(/^WARNING PODLOG_WINSTON_OTEL_BRIDGE$/gm)).toHaveLength(1);
     const stats = JSON.parse(/^STATS (.*)$/m.exec(run.stdout)?.[1] ?? 'null');
     expect(stats).toMatchObject({ accepted: 10, exported: 10, dropped: { total: 0 } });

@@ -43,7 +43,7 @@ describe("sampling: 'trace' (OTel trace_based) with the SDK's TraceIdRatioBasedS
     expect(kept).toBeLessThan(160);
     for (const r of records) {
       const traceSampled = sampled.get(r.traceId as string);
-      expect(traceSampled).toBeDefined();
+      expect(typeof traceSampled, 'every record belongs to one of the traces').toBe('boolean');
       if (!traceSampled) expect(['warn', 'error']).toContain(r.level);
     }
     // Every record of a sampled trace arrived, and warn/error of the others.

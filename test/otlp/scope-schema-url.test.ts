@@ -47,7 +47,7 @@ describe('scope attributes and schema URL', () => {
     expect(independent.resourceLogs[0].scopeLogs[0].schemaUrl).toBe(URL_A);
     expect(independent.resourceLogs[0].scopeLogs[0].scope.attributes).toHaveLength(2);
     const halves = splitRequest(body);
-    expect(halves).toBeDefined();
+    expect(halves).toHaveLength(2);
     const first = decodeProtobufRequest(halves![0].body).resourceLogs[0].scopeLogs[0];
     expect([first.schemaUrl, first.scope.attributes]).toEqual([URL_A, { team: 'pay', shard: 2n }]);
   });

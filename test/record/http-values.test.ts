@@ -10,6 +10,7 @@ import { connect, createServer as createNetServer, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeRequest, serializeResponse, stdSerializers } from '../../src/index.js';
 import { captureLogger } from '../helpers/record-capture.js';
+import { until } from '../helpers/wait.js';
 
 const SECRETS = ['Bearer-s3cr3t-AUTH', 'sid=c00kie-VALUE', 'k3y-VALUE', 'qs-T0KEN-value', 'sess-SETCOOKIE'];
 
@@ -20,15 +21,6 @@ function assertNoSecrets(bytes: Uint8Array): void {
   expect(text).not.toContain('rawHeaders');
   expect(text).not.toContain('_header');
   expect(text).not.toContain('_events');
-}
-
-/** Waits until `check` is true, polling on the event loop; fails after `ms`. */
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 interface Exchange {

@@ -32,7 +32,11 @@ describe('record options', () => {
     const c = resolveRecordOptions({ redact: ['ssn', 'req.body.card'] }, {}, true);
     expect(c.redactor.matchesKey('SSN')).toBe(true);
     expect(c.redactor.matchesKey('password')).toBe(true);
-    expect(c.redactor.paths?.children.get('req')).toBeDefined();
+    // The dotted entry is a path (req → body → card, ending there), not a key.
+    const card = c.redactor.paths?.children.get('req')?.children.get('body')?.children.get('card');
+    expect(card?.terminal).toBe(true);
+    expect(c.redactor.paths?.children.has('req.body.card')).toBe(false);
+    expect(c.redactor.matchesKey('card')).toBe(false);
     const off = resolveRecordOptions({ redact: false }, {}, true);
     expect(off.redactor.matchesKey('password')).toBe(false);
     expect(off.redactor.hasKeyRules).toBe(false);

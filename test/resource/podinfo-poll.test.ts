@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { detectResource } from '../../src/resource/detect.js';
+import { until } from '../helpers/wait.js';
 import { detection } from './helpers/detection.js';
 import { captureDiag } from './helpers/diag-capture.js';
 import { writePodinfo } from './helpers/kubelet-volume.js';
-import { waitFor } from './helpers/wait-for.js';
 
 // inotify runs out (ENOSPC: max_user_watches) on busy nodes: fs.watch then throws.
 vi.mock('node:fs', async (importOriginal) => {
@@ -39,7 +39,7 @@ describe('Downward API volume: poll fallback', () => {
       const seen: unknown[] = [];
       p.onChange((a) => seen.push(a['k8s.pod.label.version']));
       writePodinfo(dir, { version: 'v2' });
-      await waitFor('the poll to see v2', () => seen.length > 0);
+      await until(() => seen.length > 0, 'the poll to see v2');
       expect(seen).toEqual(['v2']);
     } finally {
       p.close();

@@ -6,10 +6,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { detectResource } from '../../src/resource/detect.js';
 import { readPodinfo } from '../../src/resource/podinfo-read.js';
 import type { ResourceProvider } from '../../src/resource/types.js';
+import { until } from '../helpers/wait.js';
 import { detection } from './helpers/detection.js';
 import { captureDiag } from './helpers/diag-capture.js';
 import { formatMap, writePodinfo, writeVolume } from './helpers/kubelet-volume.js';
-import { waitFor } from './helpers/wait-for.js';
 
 let tmp: string;
 let dir: string;
@@ -169,7 +169,7 @@ describe('Downward API volume: live updates', () => {
     p.onChange((a) => seen.push(String(a['k8s.pod.label.version'])));
     p.onAnnotations((a) => annotationsSeen.push(a['podlog.dev/level']));
     writePodinfo(dir, { version: 'v2' }, { 'podlog.dev/level': 'debug' });
-    await waitFor('the v2 labels', () => seen.length > 0);
+    await until(() => seen.length > 0, 'the v2 labels');
     expect(seen).toEqual(['v2']);
     expect(annotationsSeen).toEqual(['debug']);
     expect(p.current()).not.toBe(before);
@@ -186,9 +186,9 @@ describe('Downward API volume: live updates', () => {
     p.onChange(() => changes++);
     p.onAnnotations((a) => levels.push(a['podlog.dev/level'] ?? '(removed)'));
     writePodinfo(dir, { app: 'a' }, { 'podlog.dev/level': 'debug' });
-    await waitFor('the debug annotation', () => levels.length === 1);
+    await until(() => levels.length === 1, 'the debug annotation');
     writePodinfo(dir, { app: 'a' }, {});
-    await waitFor('the annotation removal', () => levels.length === 2);
+    await until(() => levels.length === 2, 'the annotation removal');
     expect(levels).toEqual(['debug', '(removed)']);
     expect(changes).toBe(0);
   });
@@ -241,7 +241,7 @@ describe('Downward API volume: consistency under concurrent swaps', () => {
       while (!done) {
         const snap = readPodinfo(dir, 1 << 20, diag);
         const gen = snap?.labels.get('gen');
-        expect(gen).toBeDefined();
+        expect(gen).toMatch(/^\d+$/);
         expect(snap?.annotations.get('gen')).toBe(gen);
         expect(snap?.labels.get('pad') ?? '').toHaveLength(gen === '0' ? 0 : 20_000);
         gens.add(gen as string);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestLogger, type TestLogger } from '../../src/testing/index.js';
+import { until } from '../helpers/wait.js';
 import { writePodinfo } from '../resource/helpers/kubelet-volume.js';
-import { waitFor } from '../resource/helpers/wait-for.js';
 
 const LABELS = { app: 'checkout', 'pod-template-hash': '7d9f8b6c5d' };
 
@@ -41,7 +41,7 @@ describe('levels from pod annotations (kubelet Downward API layout, ..data swaps
 
   /** Waits for the `n`-th level-change record (the observable sign the watcher applied a swap). */
   const waitForChanges = (logger: TestLogger, n: number) =>
-    waitFor(`${n} level change record(s)`, () => changes(logger).length >= n);
+    until(() => changes(logger).length >= n, `${n} level change record(s)`);
 
   it('podlog.dev/level turns debug on after the swap and off again when removed', async () => {
     const tl = start();
@@ -115,7 +115,7 @@ describe('levels from pod annotations (kubelet Downward API layout, ..data swaps
 
     // Removing only the named annotation hands http back to the global one.
     writePodinfo(dir, LABELS, { 'podlog.dev/level': 'debug' });
-    await waitFor('http back on the global level', () => http.level === 'debug');
+    await until(() => http.level === 'debug', 'http back on the global level');
     expect(changes(tl)).toContain(
       'podlog level changed: trace → debug (annotation podlog.dev/level.http removed)',
     );
@@ -138,11 +138,11 @@ describe('levels from pod annotations (kubelet Downward API layout, ..data swaps
     const http = tl.logger.child({}, { name: 'http' });
     tl.logger.setLevel('warn', { logger: 'http' });
     writePodinfo(dir, LABELS, { 'podlog.dev/level.http': 'debug' });
-    await waitFor('the annotation applied', () => http.level === 'debug');
+    await until(() => http.level === 'debug', 'the annotation applied');
     tl.logger.setLevel('error', { logger: 'http' });
     expect(http.level).toBe('debug');
     writePodinfo(dir, LABELS, {});
-    await waitFor('the annotation removed', () => http.level === 'error');
+    await until(() => http.level === 'error', 'the annotation removed');
   });
 
   it('an invalid value is ignored with one diagnostic line naming the annotation and the accepted values', async () => {

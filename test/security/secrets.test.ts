@@ -8,8 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger/create-logger.js';
 import { LEN, tag, VARINT, Writer } from '../../src/otlp/protobuf.js';
 import { DEFAULT_REDACT_KEYS } from '../../src/record/redact.js';
-import { faultLogger, tempSpoolDir, until } from '../hardening/harness.js';
+import { faultLogger, tempSpoolDir } from '../hardening/harness.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
+import { until } from '../helpers/wait.js';
 
 const TOKEN = 'tok_9f8e7d6c5b4a39281706';
 const API_KEY = 'ak-0123456789abcdef';
@@ -78,7 +79,7 @@ describe('header values never leak', () => {
       await server.refuse(true);
       h.log.info('while refused', { i: 7 });
       await h.log.flush();
-      await until(() => h.log.stats().spooled > 0, 10_000, 'a batch spooled while refused');
+      await until(() => h.log.stats().spooled > 0, 'a batch spooled while refused');
       await server.refuse(false);
       await h.log.shutdown();
       h.stopWatch();

@@ -13,6 +13,7 @@ import { SEGMENT_HEADER_BYTES } from '../../src/spool/format.js';
 import { nodeSpoolFs } from '../../src/spool/fs.js';
 import { inspectSpool } from '../../src/spool/inspect.js';
 import { scanSegmentBytes } from '../../src/spool/scan-file.js';
+import { until } from '../helpers/wait.js';
 import { startWriter } from './child.js';
 import { batchNumber, harness, isIntact, makeBatch, tempDir } from './helpers.js';
 
@@ -163,9 +164,7 @@ describe('spool damage is counted per record', () => {
     // The writer's timer writes the cursor with the sealed segments' manifest; wait for it.
     const sealed = () =>
       readCursor(nodeSpoolFs, t.dir).cursor.segments?.get(Number(segs[1].slice(0, 12)))?.sealed;
-    const deadline = Date.now() + 10_000;
-    while (!sealed() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(sealed()).toBe(true);
+    await until(() => sealed() === true, 'the second segment sealed');
     w.child.kill('SIGKILL');
     expect(await w.exited).toBe(null);
     for (const name of [segs[0], segs[1]]) {

@@ -5,16 +5,8 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../helpers/wait.js';
 import { batchNumber, harness, isIntact, makeBatch, tempDir } from './helpers.js';
-
-/** Polls `pred` every 5 ms; fails after `ms` (a bound, not a sleep). */
-async function until(pred: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('a removed spool directory', () => {
   let t: ReturnType<typeof tempDir>;
@@ -55,7 +47,7 @@ describe('a removed spool directory', () => {
     await h.spoolIt(makeBatch(0));
     await h.spool.whenRecovered();
     rmSync(dir, { recursive: true, force: true });
-    await until(() => existsSync(join(dir, 'lock')));
+    await until(() => existsSync(join(dir, 'lock')), 'the lock file');
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(h.counters.dropped.corrupt).toBe(makeBatch(0).count);
     expect(await h.spoolIt(makeBatch(1))).toBe(true);

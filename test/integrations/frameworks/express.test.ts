@@ -2,7 +2,16 @@ import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { httpLogger, requestLoggerOf } from 'podlog/http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Backend, baseUrl, closeServer, completions, hit, SET_COOKIE, startBackend } from './harness.js';
+import {
+  type Backend,
+  baseUrl,
+  closeServer,
+  completions,
+  hit,
+  outcomes,
+  SET_COOKIE,
+  startBackend,
+} from './harness.js';
 
 describe('podlog/http with a real Express 5 app (real OTLP receiver)', () => {
   let backend: Backend;
@@ -70,15 +79,7 @@ describe('podlog/http with a real Express 5 app (real OTLP receiver)', () => {
 
     const records = await backend.records();
     const done = completions(records);
-    expect(
-      done.map((r) => [
-        r.attributes['http.request.id'],
-        r.body,
-        r.severityText,
-        r.attributes['http.route'],
-        r.attributes['http.response.status_code'],
-      ]),
-    ).toEqual([
+    expect(outcomes(records)).toEqual([
       ['req-7', 'request completed', 'INFO', '/orders/:id', 200],
       ['req-boom', 'request errored', 'ERROR', '/boom', 500],
       ['req-404', 'request completed', 'WARN', undefined, 404],

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { InvalidOptionError } from 'podlog';
 import { genReqId, podlogFastify } from 'podlog/fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Backend, completions, hit, SET_COOKIE, startBackend } from './harness.js';
+import { type Backend, completions, hit, outcomes, SET_COOKIE, startBackend } from './harness.js';
 
 describe('podlog/fastify with a real Fastify 5 app (real OTLP receiver)', () => {
   let backend: Backend;
@@ -59,15 +59,7 @@ describe('podlog/fastify with a real Fastify 5 app (real OTLP receiver)', () => 
 
     const records = await backend.records();
     const done = completions(records);
-    expect(
-      done.map((r) => [
-        r.attributes['http.request.id'],
-        r.body,
-        r.severityText,
-        r.attributes['http.route'],
-        r.attributes['http.response.status_code'],
-      ]),
-    ).toEqual([
+    expect(outcomes(records)).toEqual([
       ['req-7', 'request completed', 'INFO', '/orders/:id', 200],
       ['req-boom', 'request errored', 'ERROR', '/boom', 500],
       [missing.headers.get('x-request-id'), 'request completed', 'WARN', undefined, 404],

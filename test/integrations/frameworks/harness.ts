@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, type Logger } from 'podlog';
+import { createLogger, type Logger, type LoggerOptions } from 'podlog';
 import { expect } from 'vitest';
 import { decodeProtobufRequest } from '../../../src/otlp/decode-protobuf.js';
 import type { DecodedLogRecord } from '../../../src/otlp/types.js';
@@ -44,7 +44,14 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-export async function startBackend(serviceName: string): Promise<Backend> {
+/**
+ * A real OTLP receiver and a logger exporting to it (level `trace`, no stdout, no env);
+ * `options` override those defaults.
+ */
+export async function startBackend(
+  serviceName: string,
+  options: Omit<LoggerOptions, 'endpoint' | 'serviceName'> = {},
+): Promise<Backend> {
   const receiver = await startReceiver();
   const log = createLogger({
     endpoint: receiver.endpoint,
@@ -52,6 +59,7 @@ export async function startBackend(serviceName: string): Promise<Backend> {
     stdout: false,
     serviceName,
     level: 'trace',
+    ...options,
   });
   return {
     log,
@@ -111,9 +119,4 @@ export function closeServer(server: Server | undefined): Promise<void> {
   return new Promise((r) => server.close(() => r()));
 }
 
-/** The completion records (`request completed` / `request errored` / …), in order. */
-export function completions(records: Rec[]): Rec[] {
-  return records.filter(
-    (r) => typeof r.body === 'string' && /^request (completed|errored|aborted)$/.test(r.body),
-  );
-}
+export { completions, outcomes } from '../../helpers/http-outcomes.js';

@@ -4,6 +4,7 @@ import { InvalidOptionError, type Logger } from 'podlog';
 import { type HttpLoggerOptions, httpLogger, requestIdOf } from 'podlog/http';
 import { createTestLogger, type TestRecord } from 'podlog/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../helpers/wait.js';
 import { baseUrl, closeServer } from './harness.js';
 
 let server: Server | undefined;
@@ -29,17 +30,12 @@ async function serve(
 const done = (records: TestRecord[]) => records.filter((r) => String(r.body).startsWith('request '));
 
 /** Waits (bounded) until a record with `body` is there. */
-async function waitFor(records: TestRecord[], body: string): Promise<void> {
-  const until = Date.now() + 5000;
-  while (!records.some((r) => r.body === body) && Date.now() < until)
-    await new Promise((r) => setTimeout(r, 5));
-  expect(records.some((r) => r.body === body)).toBe(true);
-}
+const waitFor = (records: TestRecord[], body: string) =>
+  until(() => records.some((r) => r.body === body), `a record '${body}'`);
 
 /** Waits (bounded) until `n` completion records are there: the record is written on 'finish'. */
 async function completions(records: TestRecord[], n: number): Promise<TestRecord[]> {
-  const until = Date.now() + 5000;
-  while (done(records).length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+  await until(() => done(records).length >= n, `${n} completion record(s)`);
   return done(records);
 }
 
@@ -156,9 +152,8 @@ describe('podlog/http options', () => {
     const headers = { 'x-tenant': 'acme' };
     for (const path of ['/quiet', '/created', '/throw', '/bad', '/fail'])
       await fetch(`${base}${path}`, { headers });
-    const until = Date.now() + 5000;
     const outer = () => records.filter((r) => r.body !== 'inside');
-    while (outer().length < 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    await until(() => outer().length >= 4, 'four completion records');
     const recs = outer();
     expect(recs.map((r) => [r.body, r.level])).toEqual([
       ['GET /created 201 in ms', 'debug'],
@@ -171,30 +166,46 @@ describe('podlog/http options', () => {
   });
 
   it('req.log / res.log / req.id (pino-http names) and requestIdOf', async () => {
+    // Seen inside the handler, asserted here: an assertion thrown inside a server handler
+    // would not reach the test.
+    let seen: { id: unknown; idOf: unknown; reqLog: unknown; resLog: unknown } | undefined;
     const { base, records } = await serve({}, (req, res) => {
       const r = req as IncomingMessage & { log: Logger; id: string };
-      expect(r.id).toBe('abc');
-      expect(requestIdOf(req)).toBe('abc');
-      expect((res as unknown as { log: Logger }).log).toBe(r.log);
+      seen = {
+        id: r.id,
+        idOf: requestIdOf(req),
+        reqLog: r.log,
+        resLog: (res as unknown as { log: Logger }).log,
+      };
       // Outside the request context (a detached callback), req.log still carries the id.
       setTimeout(() => r.log.info('later'), 0).unref();
       res.end();
     });
-    await fetch(base, { headers: { 'x-request-id': 'abc' } });
+    const res = await fetch(base, { headers: { 'x-request-id': 'abc' } });
+    expect(res.status).toBe(200);
+    expect(seen?.id).toBe('abc');
+    expect(seen?.idOf).toBe('abc');
+    expect(typeof (seen?.reqLog as Logger | undefined)?.info).toBe('function');
+    expect(seen?.resLog).toBe(seen?.reqLog);
     await waitFor(records, 'later');
     expect(records.find((r) => r.body === 'later')?.attributes).toEqual({ 'http.request.id': 'abc' });
   });
 
   it('a request the client abandons is logged once, as aborted', async () => {
+    let arrived!: () => void;
+    const handled = new Promise<void>((r) => {
+      arrived = r;
+    });
     const { base, records } = await serve({}, (_req, res, log) => {
       // Never answers; the client goes away. This listener runs after podlog's.
       res.on('close', () => log.info('closed'));
+      arrived();
     });
     const url = new URL(base);
     const socket = connect(Number(url.port), url.hostname);
     await new Promise<void>((r) => socket.once('connect', () => r()));
     socket.write('GET /slow HTTP/1.1\r\nHost: x\r\nx-request-id: gone-1\r\n\r\n');
-    await new Promise((r) => setTimeout(r, 20));
+    await handled; // the request is in the handler: the client leaves mid-request
     socket.destroy();
     await waitFor(records, 'closed');
     const [rec] = done(records);

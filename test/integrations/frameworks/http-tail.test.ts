@@ -1,50 +1,36 @@
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import Fastify from 'fastify';
-import { createLogger, type Logger } from 'podlog';
+import { createLogger, type LoggerOptions } from 'podlog';
 import { genReqId, podlogFastify } from 'podlog/fastify';
 import { httpLogger } from 'podlog/http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../../src/errors.js';
-import { decodeProtobufRequest } from '../../../src/otlp/decode-protobuf.js';
-import { startReceiver, type TestReceiver } from '../../helpers/receiver.js';
-import { baseUrl, closeServer, type Rec } from './harness.js';
+import { type Backend, baseUrl, closeServer, startBackend } from './harness.js';
 
 const ID = 'http.request.id';
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('podlog/http with tail buffering (real server, real OTLP receiver)', () => {
-  let receiver: TestReceiver | undefined;
+  let backend: Backend | undefined;
   let server: Server | undefined;
-  let log: Logger | undefined;
   afterEach(async () => {
     await closeServer(server);
-    await log?.shutdown({ timeoutMs: 2000 });
-    await receiver?.close();
-    server = log = receiver = undefined;
+    await backend?.close();
+    server = backend = undefined;
   });
 
-  async function records(): Promise<Rec[]> {
-    await log?.flush();
-    return (receiver as TestReceiver).requests.flatMap((r) =>
-      decodeProtobufRequest(r.body, { ints: 'number' }).resourceLogs.flatMap((rl) =>
-        rl.scopeLogs.flatMap((sl) => sl.logRecords.map((rec) => ({ ...rec, scope: sl.scope.name }))),
-      ),
-    );
+  /** A backend whose logger holds debug records per request (`tail`), without diagnostics. */
+  async function tailBackend(serviceName: string, options: LoggerOptions): Promise<Backend> {
+    backend = await startBackend(serviceName, { diagnostics: false, ...options });
+    return backend;
   }
 
   async function start(tailOption?: boolean | { slowMs?: number }): Promise<string> {
-    receiver = await startReceiver();
-    const logger = createLogger({
-      endpoint: receiver.endpoint,
-      env: {},
-      stdout: false,
-      diagnostics: false,
-      serviceName: 'tail-http',
+    const { log: logger } = await tailBackend('tail-http', {
       level: 'info',
       tail: { level: 'debug', slowMs: 10_000 },
     });
-    log = logger;
     const logging = httpLogger({ logger, ...(tailOption === undefined ? {} : { tail: tailOption }) });
     server = createServer(
       logging.wrap(async (req, res) => {
@@ -78,7 +64,7 @@ describe('podlog/http with tail buffering (real server, real OTLP receiver)', ()
     expect(await get(base, '/ok', 'ok-1')).toBe(200);
     expect(await get(base, '/throw', 'throw-1')).toBe(500);
     expect(await get(base, '/503', 'unavail-1')).toBe(503);
-    const got = await records();
+    const got = await (backend as Backend).records();
     const of = (id: string) =>
       got.filter((r) => r.attributes[ID] === id).map((r) => [r.severityText, r.body]);
     expect(of('ok-1')).toEqual([['INFO', 'request completed']]);
@@ -92,7 +78,7 @@ describe('podlog/http with tail buffering (real server, real OTLP receiver)', ()
       ['DEBUG', 'loaded order'],
       ['ERROR', 'request errored'],
     ]);
-    const stats = (log as Logger).stats();
+    const stats = (backend as Backend).log.stats();
     expect(stats.tail).toMatchObject({ buffered: 6, released: 4, discarded: 2, held: 0, open: 0 });
     expect(stats.accepted).toBe(stats.exported);
   });
@@ -101,7 +87,7 @@ describe('podlog/http with tail buffering (real server, real OTLP receiver)', ()
     const base = await start({ slowMs: 40 });
     expect(await get(base, '/slow', 'slow-1')).toBe(200); // sleeps 80 ms: always slow
     expect(await get(base, '/fast', 'fast-1')).toBe(200);
-    const got = await records();
+    const got = await (backend as Backend).records();
     const of = (id: string) => got.filter((r) => r.attributes[ID] === id).map((r) => r.body);
     expect(of('slow-1')).toEqual(['route matched', 'loaded order', 'request completed']);
     // The fast request is fast unless the machine stalled it: its own measured duration (the
@@ -117,22 +103,13 @@ describe('podlog/http with tail buffering (real server, real OTLP receiver)', ()
   it('tail: false on the middleware holds nothing', async () => {
     const base = await start(false);
     expect(await get(base, '/throw', 'throw-2')).toBe(500);
-    const got = await records();
+    const got = await (backend as Backend).records();
     expect(got.filter((r) => r.attributes[ID] === 'throw-2').map((r) => r.body)).toEqual(['request errored']);
-    expect((log as Logger).stats().tail.buffered).toBe(0);
+    expect((backend as Backend).log.stats().tail.buffered).toBe(0);
   });
 
   it('Express: an error passed to next() through errorHandler releases the trail', async () => {
-    receiver = await startReceiver();
-    const logger = createLogger({
-      endpoint: receiver.endpoint,
-      env: {},
-      stdout: false,
-      diagnostics: false,
-      serviceName: 'tail-express',
-      tail: true,
-    });
-    log = logger;
+    const { log: logger } = await tailBackend('tail-express', { level: 'info', tail: true });
     const logging = httpLogger({ logger });
     const app = express();
     app.use(logging);
@@ -154,7 +131,7 @@ describe('podlog/http with tail buffering (real server, real OTLP receiver)', ()
     const base = baseUrl(server);
     expect(await get(base, '/orders/9', 'x-1')).toBe(500);
     expect(await get(base, '/fine', 'x-2')).toBe(200);
-    const got = await records();
+    const got = await (backend as Backend).records();
     expect(got.filter((r) => r.attributes[ID] === 'x-1').map((r) => r.body)).toEqual([
       'cache miss',
       'request errored',
@@ -163,16 +140,7 @@ describe('podlog/http with tail buffering (real server, real OTLP receiver)', ()
   });
 
   it('Fastify: a thrown route error releases the trail (podlog/fastify drives the same request log)', async () => {
-    receiver = await startReceiver();
-    const logger = createLogger({
-      endpoint: receiver.endpoint,
-      env: {},
-      stdout: false,
-      diagnostics: false,
-      serviceName: 'tail-fastify',
-      tail: true,
-    });
-    log = logger;
+    const { log: logger } = await tailBackend('tail-fastify', { level: 'info', tail: true });
     const app = Fastify({ genReqId });
     await app.register(podlogFastify, { logger });
     app.get('/orders/:id', async (req) => {
@@ -186,7 +154,7 @@ describe('podlog/http with tail buffering (real server, real OTLP receiver)', ()
     const base = baseUrl(app.server);
     expect(await get(base, '/orders/13', 'f-1')).toBe(500);
     expect(await get(base, '/orders/7', 'f-2')).toBe(200);
-    const got = await records();
+    const got = await (backend as Backend).records();
     expect(got.filter((r) => r.attributes[ID] === 'f-1').map((r) => r.body)).toEqual([
       'cache miss',
       'request errored',

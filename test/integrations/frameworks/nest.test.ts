@@ -3,9 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { httpLogger, PodlogNestLogger } from 'podlog/nest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startReceiver } from '../../helpers/receiver.js';
-import { runTs } from '../spawn.js';
+import { runTs } from '../../helpers/run-ts.js';
 import { AppModule } from './fixtures/nest-app.js';
-import { type Backend, completions, hit, SET_COOKIE, startBackend } from './harness.js';
+import { type Backend, completions, hit, outcomes, SET_COOKIE, startBackend } from './harness.js';
 
 describe('podlog/nest with a real NestJS 12 app (real OTLP receiver)', () => {
   let backend: Backend;
@@ -62,18 +62,11 @@ describe('podlog/nest with a real NestJS 12 app (real OTLP receiver)', () => {
     // The completion record of the failed request carries the error too.
     const boomDone = completions(records).find((r) => r.attributes['http.request.id'] === 'req-boom');
     expect(boomDone?.attributes['exception.message']).toBe('inventory service unreachable');
-    expect(
-      completions(records).map((r) => [
-        r.attributes['http.request.id'],
-        r.severityText,
-        r.attributes['http.route'],
-        r.attributes['http.response.status_code'],
-      ]),
-    ).toEqual([
-      ['req-7', 'INFO', '/orders/:id', 200],
-      ['req-boom', 'ERROR', '/orders/boom/now', 500],
-      ['req-404', 'WARN', undefined, 404],
-      ['req-post', 'INFO', '/orders', 201],
+    expect(outcomes(records)).toEqual([
+      ['req-7', 'request completed', 'INFO', '/orders/:id', 200],
+      ['req-boom', 'request errored', 'ERROR', '/orders/boom/now', 500],
+      ['req-404', 'request completed', 'WARN', undefined, 404],
+      ['req-post', 'request completed', 'INFO', '/orders', 201],
     ]);
     backend.assertClean();
   });

@@ -1,6 +1,6 @@
 /** Lines the destination holds when the process exits reach podlog's accounting, none silently lost. */
 import { describe, expect, it } from 'vitest';
-import { runTs } from '../spawn.js';
+import { runTs } from '../../helpers/run-ts.js';
 
 describe('podlog/pino destination at process exit', () => {
   it('hands held lines to podlog before podlog’s exit handler: every line is counted', async () => {

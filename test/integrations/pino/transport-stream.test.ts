@@ -9,6 +9,7 @@ import podlogTransport from 'podlog/pino/transport';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProtobufRequest } from '../../../src/otlp/decode-protobuf.js';
 import { startReceiver, type TestReceiver } from '../../helpers/receiver.js';
+import { until } from '../../helpers/wait.js';
 
 let receiver: TestReceiver;
 
@@ -93,8 +94,10 @@ describe('podlog/pino/transport stream', () => {
         });
       }
       // Wait (bounded) until the first request is parked: the queue cannot drain from here on.
-      for (let t = 0; parked.length === 0 && t < 200; t++) await new Promise((r) => setTimeout(r, 10));
+      await until(() => parked.length > 0, 'the first request at the server');
       expect(parked.length).toBe(1);
+      // A quiet window for the negative claim below: a podlog that kept taking lines from the
+      // full stream would call back within it.
       await new Promise((r) => setTimeout(r, 50));
       // The stream called back only for what podlog took before it filled up (holdAt × 20 + one batch).
       expect(calledBack).toBeLessThan(30);

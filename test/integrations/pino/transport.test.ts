@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningReceiver, startReceiver } from '../../../src/cli/receive.js';
-import type { TestRecord } from '../../../src/testing/test-record.js';
-import { ROOT, runTs } from '../spawn.js';
+import { ROOT, runTs } from '../../helpers/run-ts.js';
 
 describe('podlog/pino/transport', () => {
   let receiver: RunningReceiver | undefined;
@@ -42,8 +41,8 @@ describe('podlog/pino/transport', () => {
   });
 
   it('ships every record from pino’s worker thread, with pino’s custom levels, errors and bindings', async () => {
-    const records: TestRecord[] = [];
-    receiver = await startReceiver({ port: 0, write: null, onRecord: (r) => records.push(r) });
+    receiver = await startReceiver({ port: 0, write: null });
+    const { records } = receiver;
     const N = 5000;
     const run = await runTs(['test/integrations/pino/fixtures/transport-app.ts'], {
       env: {
