@@ -13,7 +13,7 @@ import { encodeResource, encodeScope } from '../record/encode-scope.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
 import type { StatsSnapshot } from '../stats.js';
-import { LevelRegistry } from './level-registry.js';
+import { LevelRegistry } from './levels.js';
 import { Logger } from './logger.js';
 import { type LoggerCore, newLoggerState, scopeFor } from './logger-state.js';
 import { OtelParts } from './otel-parts.js';

@@ -14,8 +14,7 @@ import type { LoggerStats } from '../stats.js';
 import type { Fields, LogFn } from './call-forms.js';
 import { bindingsOf, type ChildOptions, childState, setBindings } from './child-state.js';
 import { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
-import type { LevelRegistry } from './level-registry.js';
-import type { PinoLevels } from './level-table.js';
+import type { LevelRegistry, PinoLevels } from './levels.js';
 import { emitForeign, levelMethod, silentMethod, writeEvent, writeUnfilteredRecord } from './log-methods.js';
 import {
   assignLevel,
@@ -36,14 +35,14 @@ export type LevelName = LevelOrSilent | (string & {});
 export type { Fields, LogFn } from './call-forms.js';
 export type { ChildOptions } from './child-state.js';
 export { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
-export type { PinoLevels } from './level-table.js';
+export type { PinoLevels } from './levels.js';
 export type { SetLevelOptions } from './logger-level.js';
 export type { LoggerCore } from './logger-state.js';
 
 /**
  * The level registry shared by `log` and all loggers derived from it: the hook for run-time
  * level control by logger name (`registry.setOverride('http', 'debug')`, see
- * level-registry.ts). Internal: not part of the public API.
+ * levels.ts). Internal: not part of the public API.
  */
 export let levelRegistryOf: (log: Logger) => LevelRegistry;
 

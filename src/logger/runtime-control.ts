@@ -13,7 +13,7 @@ import type { Diag } from '../diag.js';
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
 import type { ResourceProvider } from '../resource/types.js';
 import type { StatsSnapshot } from '../stats.js';
-import type { LevelRegistry } from './level-registry.js';
+import type { LevelRegistry } from './levels.js';
 import { type Logger, writeUnfiltered } from './logger.js';
 import { RateLimiter, type SuppressionSummary } from './rate-limit.js';
 import { type LevelChange, RuntimeLevels } from './runtime-levels.js';

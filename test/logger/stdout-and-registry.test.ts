@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentDiag } from '../../src/diag.js';
 import { createLogger } from '../../src/logger/create-logger.js';
-import { LevelRegistry } from '../../src/logger/level-registry.js';
+import { LevelRegistry } from '../../src/logger/levels.js';
 import { levelRegistryOf } from '../../src/logger/logger.js';
 import { withStdoutMirror } from '../../src/logger/stdout-sink.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
