@@ -5,13 +5,12 @@
  * replace a binding of the same key, and a child's binding replace its parent's.
  */
 import { ByteWriter } from './byte-writer.js';
-import { writeKeyValue } from './encode-value.js';
+import { newWalkState, overBudget, writeKeyValue } from './encode-value.js';
 import { httpFieldAttributes } from './http-values.js';
 import { T_ATTRIBUTE } from './otlp-tags.js';
 import { readProperty } from './read-property.js';
 import { DEFAULT_REDACTOR, type Redactor } from './redact.js';
 import { DEFAULT_VALUE_LIMITS, MAX_VALUE_BYTES, type ValueLimits } from './value-limits.js';
-import { newWalkState, overBudget } from './walk-state.js';
 
 export interface EncodedBindings {
   /** Concatenated `LogRecord.attributes` entries (tag 6 included). */
