@@ -12,8 +12,9 @@ import type {
 } from '@opentelemetry/api-logs';
 import type { ForeignRecord, ForeignScope } from '../../logger/foreign-record.js';
 import type { Logger } from '../../logger/logger.js';
+import { isErrorValue } from '../../record/error-entries.js';
 import { SEVERITY_TEXT } from '../../record/severity.js';
-import { emitForeign, isError, levelForSeverity, msToNanos } from '../foreign.js';
+import { emitForeign, levelForSeverity, msToNanos } from '../foreign.js';
 import { PODLOG_PROVIDER } from './global-state.js';
 
 /** Options shared by podlog's OTel entry points (the provider and the log record processor). */
@@ -66,7 +67,7 @@ export function severityTextOf(severityNumber: number, given: unknown): string {
  */
 function exceptionOf(value: unknown): { exception?: Error; attributes?: Record<string, unknown> } {
   if (value === undefined || value === null) return {};
-  if (isError(value)) return { exception: value };
+  if (isErrorValue(value)) return { exception: value };
   if (typeof value === 'string' || typeof value === 'number')
     return { attributes: { 'exception.message': String(value) } };
   if (typeof value === 'object') {
