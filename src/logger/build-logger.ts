@@ -12,7 +12,6 @@ import type { Diag } from '../diag.js';
 import { encodeResource, encodeScope } from '../record/encode-scope.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
-import type { StatsSnapshot } from '../stats.js';
 import { LevelRegistry } from './levels.js';
 import { Logger } from './logger.js';
 import { type LoggerCore, newLoggerState, scopeFor } from './logger-state.js';
@@ -44,7 +43,6 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
       control.beforeShutdown();
       resources.close();
     },
-    stats: (snapshot) => control.addStats(snapshot),
   });
   let encoded: EncodedResource = encodeResource(resources.current());
   resources.onChange((attrs) => {
@@ -82,16 +80,14 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   return root;
 }
 
-/** What {@link withHooks} runs around the wrapped sink's calls. */
+/** What {@link withHooks} runs before the wrapped sink's calls. */
 export interface SinkHooks {
   beforeFlush?(): void;
   beforeShutdown?(): void;
-  /** Amends the wrapped sink's snapshot. */
-  stats?(snapshot: StatsSnapshot): StatsSnapshot;
 }
 
 /**
- * `sink` with `hooks` run around `flush`, `shutdown` and `stats`; everything else passes
+ * `sink` with `hooks` run before `flush` and `shutdown`; everything else passes
  * through (including `discard`, so a record the facade could not encode is still counted).
  * @internal Exported for tests.
  */
@@ -113,6 +109,6 @@ export function withHooks(sink: RecordSink<EncodedRecord>, hooks: SinkHooks): Re
       return sink.shutdown(options);
     },
     exitSync: () => sink.exitSync(),
-    stats: () => (hooks.stats === undefined ? sink.stats() : hooks.stats(sink.stats())),
+    stats: () => sink.stats(),
   };
 }

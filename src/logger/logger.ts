@@ -284,13 +284,16 @@ export class Logger {
   }
 
   /**
-   * Counters: accepted, exported, queued, spooled, dropped by reason, and more; `tail` and
-   * `sampledOut` count the records tail buffering and trace sampling kept out of the pipeline.
+   * Counters: accepted, exported, queued, spooled, dropped by reason, and more; `suppressed`,
+   * `tail` and `sampledOut` count the records the rate limiter, tail buffering and trace
+   * sampling kept out of the pipeline.
    */
   stats(): LoggerStats {
     const core = this.#state.core;
+    const snapshot = core.sink.stats();
     return {
-      ...core.sink.stats(),
+      ...snapshot,
+      suppressed: snapshot.suppressed + (core.limiter?.suppressed ?? 0),
       sampledOut: core.sampler?.sampledOut ?? 0,
       tail: core.tail?.stats() ?? {
         buffered: 0,

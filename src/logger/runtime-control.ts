@@ -12,7 +12,6 @@ import type { Config } from '../config/resolve.js';
 import type { Diag } from '../diag.js';
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
 import type { ResourceProvider } from '../resource/types.js';
-import type { StatsSnapshot } from '../stats.js';
 import type { LevelRegistry } from './levels.js';
 import { type Logger, writeUnfiltered } from './logger.js';
 import { RateLimiter, type SuppressionSummary } from './rate-limit.js';
@@ -51,8 +50,8 @@ function summaryRecord(s: SuppressionSummary) {
 
 /**
  * Run-time levels and the limiter of one `createLogger`. It never touches a sink: `buildLogger`
- * wraps its sink once and calls {@link beforeFlush}, {@link beforeShutdown} and
- * {@link addStats} from that wrapper.
+ * wraps its sink once and calls {@link beforeFlush} and {@link beforeShutdown} from that
+ * wrapper; `Logger.stats()` adds the limiter's count.
  */
 export class RuntimeControl {
   readonly levels: RuntimeLevels;
@@ -95,11 +94,5 @@ export class RuntimeControl {
   /** Before the sink's shutdown: the limiter writes its last summaries and stops its timer. */
   beforeShutdown(): void {
     this.limiter?.close();
-  }
-
-  /** The sink's stats with the limiter's count added (`suppressed` records never reach it). */
-  addStats(snapshot: StatsSnapshot): StatsSnapshot {
-    if (this.limiter !== undefined) snapshot.suppressed += this.limiter.suppressed;
-    return snapshot;
   }
 }
