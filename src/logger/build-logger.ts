@@ -18,6 +18,7 @@ import { type LoggerCore, newLoggerState, scopeFor } from './logger-state.js';
 import { OtelParts } from './otel-parts.js';
 import { currentRequestContext } from './request-context.js';
 import { RuntimeControl } from './runtime-control.js';
+import { withHooks } from './sink-hooks.js';
 import { TailPool } from './tail-buffer.js';
 import { activeSpanContext } from './trace-context.js';
 import { TraceSampler } from './trace-sampling.js';
@@ -78,37 +79,4 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   const root = new Logger(newLoggerState(core, scope, (name, version) => encodeScope(name, version)));
   control.attach(root, resources);
   return root;
-}
-
-/** What {@link withHooks} runs before the wrapped sink's calls. */
-export interface SinkHooks {
-  beforeFlush?(): void;
-  beforeShutdown?(): void;
-}
-
-/**
- * `sink` with `hooks` run before `flush` and `shutdown`; everything else passes
- * through (including `discard`, so a record the facade could not encode is still counted).
- * @internal Exported for tests.
- */
-export function withHooks(sink: RecordSink<EncodedRecord>, hooks: SinkHooks): RecordSink<EncodedRecord> {
-  return {
-    write: (record) => sink.write(record),
-    discard: sink.discard ? (reason) => sink.discard?.(reason) : undefined,
-    copiesBytes: sink.copiesBytes,
-    get pressure() {
-      return sink.pressure;
-    },
-    drained: () => sink.drained(),
-    flush: () => {
-      hooks.beforeFlush?.();
-      return sink.flush();
-    },
-    shutdown: (options) => {
-      hooks.beforeShutdown?.();
-      return sink.shutdown(options);
-    },
-    exitSync: () => sink.exitSync(),
-    stats: () => sink.stats(),
-  };
 }
