@@ -45,15 +45,8 @@ export function encodeParts(
     writeRecord(w, newWalkState(limits, redactor), parts);
     return w.copy();
   }
-  busy = true;
-  try {
-    sharedWriter.next();
-    resetWalk(sharedState, limits, redactor);
-    writeRecord(sharedWriter, sharedState, parts);
-    return sharedWriter.take();
-  } finally {
-    busy = false;
-  }
+  sharedWriter.next();
+  return encodeShared(sharedWriter, parts, limits, redactor);
 }
 
 /**
@@ -68,12 +61,22 @@ export function encodePartsBorrowed(
 ): Uint8Array {
   // A log call from inside the encoding gets its own bytes (see encodeParts).
   if (busy) return encodeParts(parts, limits, redactor);
+  scratchWriter.reset();
+  return encodeShared(scratchWriter, parts, limits, redactor);
+}
+
+/** Writes `parts` into `w`, one of the two reused writers, with the reused walk state. */
+function encodeShared(
+  w: ByteWriter,
+  parts: RecordParts,
+  limits: ValueLimits,
+  redactor: Redactor,
+): Uint8Array {
   busy = true;
   try {
-    scratchWriter.reset();
     resetWalk(sharedState, limits, redactor);
-    writeRecord(scratchWriter, sharedState, parts);
-    return scratchWriter.take();
+    writeRecord(w, sharedState, parts);
+    return w.take();
   } finally {
     busy = false;
   }
