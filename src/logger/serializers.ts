@@ -10,7 +10,6 @@ import {
   serializeResponse,
 } from '../record/http-values.js';
 import { readProperty } from '../record/read-property.js';
-import type { SerializerSet } from './options.js';
 
 /** A serializer: the value under its key → what is logged instead. */
 // biome-ignore lint/suspicious/noExplicitAny: takes the framework's own request type (pino's SerializerFn does the same)
@@ -49,7 +48,7 @@ export const stdSerializers: Readonly<{
  * logs its value as "[Unserializable]" and reports to `onError`.
  */
 export function applySerializers(
-  serializers: SerializerSet,
+  serializers: { readonly keys: readonly string[]; readonly byKey: Serializers },
   fields: object,
   onError: (err: unknown) => void,
   owned = false,
