@@ -14,7 +14,7 @@ import type { LoggerStats } from '../stats.js';
 import type { Fields, LogFn } from './call-forms.js';
 import { bindingsOf, type ChildOptions, childState, setBindings } from './child-state.js';
 import { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
-import type { LevelRegistry, PinoLevels } from './levels.js';
+import type { PinoLevels } from './levels.js';
 import { emitForeign, levelMethod, silentMethod, writeEvent, writeUnfilteredRecord } from './log-methods.js';
 import {
   assignLevel,
@@ -39,13 +39,6 @@ export type { PinoLevels } from './levels.js';
 export type { SetLevelOptions } from './logger-level.js';
 export type { LoggerCore } from './logger-state.js';
 
-/**
- * The level registry shared by `log` and all loggers derived from it: the hook for run-time
- * level control by logger name (`registry.setOverride('http', 'debug')`, see
- * levels.ts). Internal: not part of the public API.
- */
-export let levelRegistryOf: (log: Logger) => LevelRegistry;
-
 /** @internal The tail buffers of `log`'s `createLogger` (tests, benchmarks); undefined when `tail` is off. */
 export let tailPoolOf: (log: Logger) => TailPool | undefined;
 
@@ -66,7 +59,6 @@ export let otelPartsOf: (log: Logger) => OtelParts | undefined;
 export class Logger {
   static {
     // Internal hooks that need the private state, without making it reachable from a Logger.
-    levelRegistryOf = (log) => log.#state.core.levels;
     tailPoolOf = (log) => log.#state.core.tail;
     writeUnfiltered = (log, r) => writeUnfilteredRecord(log.#state, r);
     otelPartsOf = (log) => log.#state.core.otel;
