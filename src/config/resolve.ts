@@ -12,7 +12,7 @@ import {
 import type { DiagSink } from '../diag.js';
 import { InvalidOptionError } from '../errors.js';
 import { EXPORT_OPTION_KEYS, type ExportConfig, resolveExportOptions } from '../export/options.js';
-import type { LevelTable } from '../logger/level-table.js';
+import type { LevelTable } from '../logger/levels.js';
 import { FACADE_OPTION_KEYS, type FacadeConfig, resolveFacadeOptions } from '../logger/options.js';
 import { RECORD_OPTION_KEYS, type RecordConfig, resolveRecordOptions } from '../record/options.js';
 import type { LevelOrSilent } from '../record/severity.js';

@@ -23,12 +23,3 @@ export function msToNanos(ms: number): bigint {
   const whole = Math.floor(ms);
   return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
 }
-
-export function isError(value: unknown): value is Error {
-  if (value === null || typeof value !== 'object') return false;
-  try {
-    return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
-  } catch {
-    return false;
-  }
-}

@@ -12,20 +12,21 @@ import type { Diag } from '../diag.js';
 import { encodeResource, encodeScope } from '../record/encode-scope.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
-import { LevelRegistry } from './level-registry.js';
+import { LevelRegistry } from './levels.js';
 import { writeHeld } from './log-methods.js';
 import { Logger } from './logger.js';
 import { type LoggerCore, newLoggerState, scopeFor } from './logger-state.js';
 import { OtelParts } from './otel-parts.js';
 import { currentRequestContext } from './request-context.js';
-import { createRuntimeControl } from './runtime-control.js';
+import { RuntimeControl } from './runtime-control.js';
+import { withHooks } from './sink-hooks.js';
 import { TailPool } from './tail-buffer.js';
 import { activeSpanContext } from './trace-context.js';
 import { TraceSampler } from './trace-sampling.js';
 
 /**
  * Builds a logger around `sink`. The sink itself is not modified: the logger holds a wrapper
- * whose `shutdown` also stops the resource watcher.
+ * ({@link withHooks}) whose `shutdown` also stops the resource watcher.
  */
 export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, diag: Diag): Logger {
   const resources = detectResource(
@@ -33,15 +34,22 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     config.env,
     diag,
   );
-  // Stop watching the Downward API volume on shutdown. A wrapper, not a patch: the caller's
-  // sink object stays as it was given.
-  const own = closingOnShutdown(sink, () => resources.close());
+  const levels = new LevelRegistry(config.level);
+  const control = new RuntimeControl(config, levels, diag);
+  // One wrapper, not a patch: the caller's sink object stays as it was given. The limiter's
+  // summaries go out before a flush or shutdown; shutdown also stops watching the Downward API
+  // volume.
+  const own = withHooks(sink, {
+    beforeFlush: () => control.beforeFlush(),
+    beforeShutdown: () => {
+      control.beforeShutdown();
+      resources.close();
+    },
+  });
   let encoded: EncodedResource = encodeResource(resources.current());
   resources.onChange((attrs) => {
     encoded = encodeResource(attrs);
   });
-  const levels = new LevelRegistry(config.level);
-  const control = createRuntimeControl(config, levels, diag);
   const scopes = new Map<string, EncodedScope>();
   const otel = new OtelParts(
     () => encoded,
@@ -70,33 +78,6 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   const scope = encodeScope(config.name);
   core.scopes.set(config.name, scope);
   const root = new Logger(newLoggerState(core, scope, (name, version) => encodeScope(name, version)));
-  control.attach(root, resources, own);
+  control.attach(root, resources);
   return root;
-}
-
-/**
- * `sink` with `beforeShutdown` run first on `shutdown`; everything else passes through
- * (including `discard`, so a record the facade could not encode is still counted).
- * @internal Exported for tests.
- */
-export function closingOnShutdown(
-  sink: RecordSink<EncodedRecord>,
-  beforeShutdown: () => void,
-): RecordSink<EncodedRecord> {
-  return {
-    write: (record) => sink.write(record),
-    discard: sink.discard ? (reason) => sink.discard?.(reason) : undefined,
-    copiesBytes: sink.copiesBytes,
-    get pressure() {
-      return sink.pressure;
-    },
-    drained: () => sink.drained(),
-    flush: () => sink.flush(),
-    shutdown: (options) => {
-      beforeShutdown();
-      return sink.shutdown(options);
-    },
-    exitSync: () => sink.exitSync(),
-    stats: () => sink.stats(),
-  };
 }

@@ -14,6 +14,7 @@ import { readProperty } from '../record/read-property.js';
 import { emitRecord } from './emit-record.js';
 import { formatMessage, stringifyForFormat, toText } from './format-message.js';
 import { type LoggerState, levelTableOf } from './logger-state.js';
+import { applySerializers, copyFields, copyInto } from './serializers.js';
 import type { HeldCall } from './tail-buffer.js';
 
 /** Structured fields of one record. Own enumerable keys become OTLP attributes. */
@@ -230,17 +231,6 @@ function withoutMessageKey(fields: object): object {
   return copy;
 }
 
-function copyFields(fields: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  copyInto(out, fields);
-  return out;
-}
-
-function copyInto(out: Record<string, unknown>, source: object): void {
-  const keys = Object.keys(source);
-  for (let i = 0; i < keys.length; i++) out[keys[i]] = readProperty(source, keys[i]);
-}
-
 /** pino's level numbers of the OTel severity ranges, for `mixin(mergeObject, level)`. */
 function pinoLevelOf(state: LoggerState, severityNumber: number): number {
   return levelTableOf(state.core).pinoValueOf(severityNumber);
@@ -271,29 +261,9 @@ function applyFieldHooks(
     }
   }
   const serializers = state.serializers;
-  if (serializers !== undefined) {
-    const source = out ?? fields;
-    if (source === undefined) return undefined;
-    for (const key of serializers.keys) {
-      const value = readProperty(source, key);
-      if (value === undefined) continue;
-      out ??= copyFields(source);
-      out[key] = serializeSafely(state, serializers.byKey[key], value);
-    }
-  }
-  return out ?? fields;
-}
-
-/** A serializer's result; a throwing serializer logs the value as "[Unserializable]". */
-export function serializeSafely(
-  state: LoggerState,
-  fn: (value: unknown) => unknown,
-  value: unknown,
-): unknown {
-  try {
-    return fn(value);
-  } catch (err) {
-    state.core.onError(err);
-    return '[Unserializable]';
-  }
+  if (serializers === undefined) return out ?? fields;
+  const source = out ?? fields;
+  return source === undefined
+    ? undefined
+    : applySerializers(serializers, source, state.core.onError, out !== undefined);
 }

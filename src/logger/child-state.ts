@@ -6,11 +6,10 @@
 import { encodeBindings } from '../record/encode-bindings.js';
 import type { LevelOrSilent } from '../record/severity.js';
 import type { Fields } from './call-forms.js';
-import { serializeSafely } from './call-forms.js';
 import { checkLevel } from './logger-level.js';
 import { type LoggerState, newLoggerState, nonEmpty, scopeFor } from './logger-state.js';
 import { resolveMsgPrefix, resolveSerializers, type SerializerSet } from './options.js';
-import type { Serializer } from './serializers.js';
+import { applySerializers, type Serializer } from './serializers.js';
 
 /** Options of `Logger.child`. Other keys (pino's, e.g. from pino-http or Fastify) are ignored. */
 export interface ChildOptions {
@@ -92,13 +91,7 @@ function serializeBindings(
 ): Fields {
   if (serializers === undefined || bindings === null || typeof bindings !== 'object') return bindings;
   try {
-    let out: Fields | undefined;
-    for (const key of serializers.keys) {
-      if (!Object.hasOwn(bindings, key)) continue;
-      out ??= { ...bindings };
-      out[key] = serializeSafely(state, serializers.byKey[key], bindings[key]);
-    }
-    return out ?? bindings;
+    return applySerializers(serializers, bindings, state.core.onError) as Fields;
   } catch (err) {
     state.core.onError(err); // a hostile Proxy: encodeBindings copes with it as given
     return bindings;

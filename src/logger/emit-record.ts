@@ -13,7 +13,7 @@ import type { ForeignRecord } from './foreign-record.js';
 import type { LoggerState } from './logger-state.js';
 import { activeContextBindings } from './request-context.js';
 import type { HeldCall } from './tail-buffer.js';
-import type { SpanContextLike } from './trace-context.js';
+import { recordSpanContext, type SpanContextLike } from './trace-context.js';
 
 /** Scratch space of enabled calls (one per process: calls are synchronous). */
 const parts: RecordParts = newRecordParts();
@@ -46,7 +46,7 @@ export function emitRecord(
       span = held.span;
       fixed64Words(held.ms, held.nanos, words);
     } else {
-      span = foreign?.spanContext === undefined ? core.spanContext() : (foreign.spanContext ?? undefined);
+      span = recordSpanContext(foreign?.spanContext, core.spanContext);
       readClock(clock);
       fixed64Words(clock.ms, clock.nanos, words);
     }

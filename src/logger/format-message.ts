@@ -30,72 +30,55 @@ export function formatMessage(
   for (let i = 0; i < flen; ) {
     if (f.charCodeAt(i) === 37 && i + 1 < flen) {
       lastPos = lastPos > -1 ? lastPos : 0;
-      const arg = a < argLen ? args[start + a] : undefined;
-      switch (f.charCodeAt(i + 1)) {
-        case 100: // 'd'
-        case 102: // 'f'
-          if (a >= argLen) break;
-          if (arg == null) {
-            unprinted.push(arg);
-            break;
-          }
-          if (lastPos < i) str += f.slice(lastPos, i);
-          str += toNumber(arg);
-          lastPos = i + 2;
-          i++;
-          break;
-        case 105: // 'i'
-          if (a >= argLen) break;
-          if (arg == null) {
-            unprinted.push(arg);
-            break;
-          }
-          if (lastPos < i) str += f.slice(lastPos, i);
-          str += Math.floor(toNumber(arg));
-          lastPos = i + 2;
-          i++;
-          break;
-        case 79: // 'O'
-        case 111: // 'o'
-        case 106: // 'j'
-          if (a >= argLen) break;
-          if (arg === undefined) {
-            unprinted.push(arg);
-            break;
-          }
-          if (lastPos < i) str += f.slice(lastPos, i);
-          if (typeof arg === 'string') str += `'${arg}'`;
-          else if (typeof arg === 'function') str += arg.name || '<anonymous>';
-          else str += stringifyForFormat(arg);
-          lastPos = i + 2;
-          i++;
-          break;
-        case 115: // 's'
-          if (a >= argLen) break;
-          if (lastPos < i) str += f.slice(lastPos, i);
-          str += toText(arg);
-          lastPos = i + 2;
-          i++;
-          break;
-        case 37: // '%'
-          if (lastPos < i) str += f.slice(lastPos, i);
-          str += '%';
-          lastPos = i + 2;
-          i++;
-          a--;
-          break;
-        default:
-          // Not a placeholder, but pino still moves past an argument: keep it.
-          if (a < argLen) unprinted.push(arg);
+      const code = f.charCodeAt(i + 1);
+      let text: string | undefined;
+      if (code === 37)
+        text = '%'; // '%%' takes no argument
+      else if (a < argLen) {
+        const arg = args[start + a++];
+        text = printed(code, arg);
+        if (text === undefined) unprinted.push(arg);
       }
-      ++a;
+      if (text !== undefined) {
+        if (lastPos < i) str += f.slice(lastPos, i);
+        str += text;
+        lastPos = i + 2;
+        i++;
+      }
     }
     ++i;
   }
-  for (let k = Math.max(a, 0); k < argLen; k++) unprinted.push(args[start + k]);
+  for (let k = a; k < argLen; k++) unprinted.push(args[start + k]);
   if (lastPos === -1) return f;
   if (lastPos < flen) str += f.slice(lastPos);
   return str;
+}
+
+/**
+ * What the placeholder `%` + `code` prints for `arg`, or `undefined` when it prints nothing
+ * and leaves the placeholder as written (the argument is then kept as unprinted). A character
+ * that is no placeholder still takes an argument, as in pino.
+ */
+function printed(code: number, arg: unknown): string | undefined {
+  switch (code) {
+    case 100: // 'd'
+    case 102: // 'f'
+      return arg == null ? undefined : String(toNumber(arg));
+    case 105: // 'i'
+      return arg == null ? undefined : String(Math.floor(toNumber(arg)));
+    case 79: // 'O'
+    case 111: // 'o'
+    case 106: // 'j'
+      if (arg === undefined) return undefined;
+      if (typeof arg === 'string') return `'${arg}'`;
+      if (typeof arg === 'function') return arg.name || '<anonymous>';
+      // JSON.stringify gives undefined for a Symbol: printed as "undefined", as pino does.
+      return `${stringifyForFormat(arg)}`;
+    case 115: // 's'
+      return toText(arg);
+    default:
+      return undefined;
+  }
 }
 
 /** `String(v)`, never throwing. */

@@ -12,7 +12,7 @@ import { syncLevel } from './logger-level.js';
 import type { LoggerState } from './logger-state.js';
 import { activeContextBindings } from './request-context.js';
 import { type HeldCall, heldSize, type TailBuffer } from './tail-buffer.js';
-import type { SpanContextLike } from './trace-context.js';
+import { recordSpanContext, type SpanContextLike } from './trace-context.js';
 
 /** The message template of a call (the rate limiter's key): its message string as written. */
 function templateOf(a: unknown, b: unknown): string {
@@ -55,7 +55,7 @@ function passes(state: LoggerState, n: number, span?: SpanContextLike | null): b
 function sampledOut(state: LoggerState, n: number, span?: SpanContextLike | null): boolean {
   const sampler = state.core.sampler;
   if (sampler === undefined || n >= sampler.keepFrom) return false;
-  return sampler.skips(span === undefined ? state.core.spanContext() : (span ?? undefined));
+  return sampler.skips(recordSpanContext(span, state.core.spanContext));
 }
 
 /**
@@ -136,7 +136,7 @@ function hold(
       more,
       ms: clock.ms,
       nanos: clock.nanos,
-      span: span === undefined ? core.spanContext() : (span ?? undefined),
+      span: recordSpanContext(span, core.spanContext),
       context: activeContextBindings(core),
       bindings: state.bindings,
       size: heldSize(a, b, more),

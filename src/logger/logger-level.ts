@@ -1,6 +1,6 @@
 /**
  * A logger's level: resolving the level in force (registry override, own level, parent's,
- * base; see level-registry.ts) into a cached numeric threshold, and the setters behind
+ * base; see levels.ts) into a cached numeric threshold, and the setters behind
  * `log.level = …` and `log.setLevel(…)`. Resolution is lazy: a setter bumps the registry's
  * generation and each logger re-resolves on its next call, so a disabled call stays two
  * integer compares.
@@ -27,8 +27,7 @@ export function checkLevel(
   option: string,
   level: unknown,
 ): asserts level is LevelOrSilent {
-  const table = levelTableOf(state.core);
-  if (!table.has(level)) throw new InvalidOptionError(option, level, table.choices);
+  levelTableOf(state.core).check(option, level);
 }
 
 /** Re-resolves the effective level if anything changed since the last call. */

@@ -10,8 +10,7 @@ import type { Redactor } from '../record/redact.js';
 import type { LevelOrSilent } from '../record/severity.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import type { ValueLimits } from '../record/value-limits.js';
-import type { LevelRegistry } from './level-registry.js';
-import { DEFAULT_LEVEL_TABLE, type LevelTable } from './level-table.js';
+import { DEFAULT_LEVEL_TABLE, type LevelRegistry, type LevelTable } from './levels.js';
 import type { Mixin, SerializerSet } from './options.js';
 import type { OtelParts } from './otel-parts.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -82,7 +81,7 @@ export interface LoggerState {
   readonly fieldHooks: boolean;
   /** The `Logger` object of this state (what `mixin` receives as its third argument). */
   logger: unknown;
-  /** Level set on this logger, if any (see level-registry.ts for precedence). */
+  /** Level set on this logger, if any (see levels.ts for precedence). */
   own: LevelOrSilent | undefined;
   /** The level in force, as of {@link generation}. */
   effective: LevelOrSilent;

@@ -14,8 +14,7 @@ import type { LoggerStats } from '../stats.js';
 import type { Fields, LogFn } from './call-forms.js';
 import { bindingsOf, type ChildOptions, childState, setBindings } from './child-state.js';
 import { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
-import type { LevelRegistry } from './level-registry.js';
-import type { PinoLevels } from './level-table.js';
+import type { PinoLevels } from './levels.js';
 import { emitForeign, levelMethod, silentMethod, writeEvent, writeUnfilteredRecord } from './log-methods.js';
 import {
   assignLevel,
@@ -36,16 +35,9 @@ export type LevelName = LevelOrSilent | (string & {});
 export type { Fields, LogFn } from './call-forms.js';
 export type { ChildOptions } from './child-state.js';
 export { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
-export type { PinoLevels } from './level-table.js';
+export type { PinoLevels } from './levels.js';
 export type { SetLevelOptions } from './logger-level.js';
 export type { LoggerCore } from './logger-state.js';
-
-/**
- * The level registry shared by `log` and all loggers derived from it: the hook for run-time
- * level control by logger name (`registry.setOverride('http', 'debug')`, see
- * level-registry.ts). Internal: not part of the public API.
- */
-export let levelRegistryOf: (log: Logger) => LevelRegistry;
 
 /** @internal The tail buffers of `log`'s `createLogger` (tests, benchmarks); undefined when `tail` is off. */
 export let tailPoolOf: (log: Logger) => TailPool | undefined;
@@ -67,7 +59,6 @@ export let otelPartsOf: (log: Logger) => OtelParts | undefined;
 export class Logger {
   static {
     // Internal hooks that need the private state, without making it reachable from a Logger.
-    levelRegistryOf = (log) => log.#state.core.levels;
     tailPoolOf = (log) => log.#state.core.tail;
     writeUnfiltered = (log, r) => writeUnfilteredRecord(log.#state, r);
     otelPartsOf = (log) => log.#state.core.otel;
@@ -285,13 +276,16 @@ export class Logger {
   }
 
   /**
-   * Counters: accepted, exported, queued, spooled, dropped by reason, and more; `tail` and
-   * `sampledOut` count the records tail buffering and trace sampling kept out of the pipeline.
+   * Counters: accepted, exported, queued, spooled, dropped by reason, and more; `suppressed`,
+   * `tail` and `sampledOut` count the records the rate limiter, tail buffering and trace
+   * sampling kept out of the pipeline.
    */
   stats(): LoggerStats {
     const core = this.#state.core;
+    const snapshot = core.sink.stats();
     return {
-      ...core.sink.stats(),
+      ...snapshot,
+      suppressed: snapshot.suppressed + (core.limiter?.suppressed ?? 0),
       sampledOut: core.sampler?.sampledOut ?? 0,
       tail: core.tail?.stats() ?? {
         buffered: 0,

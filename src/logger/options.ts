@@ -4,7 +4,7 @@
  * validate their own `serializers` / `msgPrefix` with the same functions.
  */
 import { InvalidOptionError } from '../errors.js';
-import { LevelTable, resolveCustomLevels } from './level-table.js';
+import { LevelTable, resolveCustomLevels } from './levels.js';
 import type { Serializer, Serializers } from './serializers.js';
 
 /**

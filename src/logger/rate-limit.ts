@@ -56,8 +56,6 @@ function keyOf(template: string): string {
 }
 
 export class RateLimiter {
-  /** Records suppressed since start (for `stats().suppressed`). */
-  suppressed = 0;
   readonly #records: number;
   readonly #intervalMs: number;
   readonly #exemptErrors: boolean;
@@ -73,6 +71,7 @@ export class RateLimiter {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerDue = Number.POSITIVE_INFINITY;
   #closed = false;
+  #suppressed = 0;
 
   /** `emit` writes one summary record; it must not throw and must not call {@link admit}. */
   constructor(config: RateLimitConfig, emit: (summary: SuppressionSummary) => void) {
@@ -81,6 +80,11 @@ export class RateLimiter {
     this.#exemptErrors = config.exemptErrors;
     this.#maxKeys = config.maxKeys;
     this.#emit = emit;
+  }
+
+  /** Records suppressed since start (for `stats().suppressed`). */
+  get suppressed(): number {
+    return this.#suppressed;
   }
 
   /** True when the record may be written; false when it is suppressed (and counted). */
@@ -116,7 +120,7 @@ export class RateLimiter {
       return true;
     }
     entry.suppressed++;
-    this.suppressed++;
+    this.#suppressed++;
     if (entry.suppressed === 1) {
       this.#pending.add(entry);
       this.#schedule(entry.end, now);

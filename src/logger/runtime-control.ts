@@ -8,23 +8,14 @@
  * like any record, past level filtering and the limiter: they are rare by construction (one
  * per change, one per key and interval).
  */
-import type { RecordSink } from '../batch/types.js';
 import type { Config } from '../config/resolve.js';
 import type { Diag } from '../diag.js';
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
-import type { EncodedRecord } from '../record/types.js';
 import type { ResourceProvider } from '../resource/types.js';
-import type { LevelRegistry } from './level-registry.js';
+import type { LevelRegistry } from './levels.js';
 import { type Logger, writeUnfiltered } from './logger.js';
 import { RateLimiter, type SuppressionSummary } from './rate-limit.js';
 import { type LevelChange, RuntimeLevels } from './runtime-levels.js';
-
-export interface RuntimeControl {
-  readonly levels: RuntimeLevels;
-  readonly limiter: RateLimiter | undefined;
-  /** Connects the root logger, the annotations and the sink's flush/shutdown/stats. Call once. */
-  attach(root: Logger, resources: ResourceProvider, sink: RecordSink<EncodedRecord>): void;
-}
 
 function announceRecord(change: LevelChange) {
   const attributes: Record<string, string> = {
@@ -57,50 +48,51 @@ function summaryRecord(s: SuppressionSummary) {
   };
 }
 
-export function createRuntimeControl(config: Config, registry: LevelRegistry, diag: Diag): RuntimeControl {
-  let root: Logger | undefined;
-  const levels = new RuntimeLevels(
-    registry,
-    { base: config.level, named: config.levels },
-    (change) => {
-      if (root !== undefined) writeUnfiltered(root, announceRecord(change));
-    },
-    diag,
-  );
-  const limiter =
-    config.rateLimit === undefined
-      ? undefined
-      : new RateLimiter(config.rateLimit, (summary) => {
-          // A bare logger of the key's name: the summary covers many calls, not one's bindings.
-          if (root !== undefined)
-            writeUnfiltered(root.child({}, { name: summary.scope.name }), summaryRecord(summary));
-        });
-  return {
-    levels,
-    limiter,
-    attach(rootLogger, resources, sink) {
-      root = rootLogger;
-      levels.applyAnnotations(resources.annotations());
-      resources.onAnnotations((annotations) => levels.applyAnnotations(annotations));
-      if (limiter === undefined) return;
-      // `sink` is buildLogger's own wrapper object (never the caller's sink): its methods are
-      // replaced so the limiter's summaries go out before a flush or shutdown.
-      const flush = sink.flush.bind(sink);
-      const shutdown = sink.shutdown.bind(sink);
-      const stats = sink.stats.bind(sink);
-      sink.flush = () => {
-        limiter.summarizeAll();
-        return flush();
-      };
-      sink.shutdown = (options) => {
-        limiter.close();
-        return shutdown(options);
-      };
-      sink.stats = () => {
-        const snapshot = stats();
-        snapshot.suppressed += limiter.suppressed;
-        return snapshot;
-      };
-    },
-  };
+/**
+ * Run-time levels and the limiter of one `createLogger`. It never touches a sink: `buildLogger`
+ * wraps its sink once and calls {@link beforeFlush} and {@link beforeShutdown} from that
+ * wrapper; `Logger.stats()` adds the limiter's count.
+ */
+export class RuntimeControl {
+  readonly levels: RuntimeLevels;
+  readonly limiter: RateLimiter | undefined;
+  /** Where podlog's own records go; set by {@link attach}. */
+  #root: Logger | undefined;
+
+  constructor(config: Config, registry: LevelRegistry, diag: Diag) {
+    this.levels = new RuntimeLevels(
+      registry,
+      { base: config.level, named: config.levels },
+      (change) => {
+        if (this.#root !== undefined) writeUnfiltered(this.#root, announceRecord(change));
+      },
+      diag,
+    );
+    this.limiter =
+      config.rateLimit === undefined
+        ? undefined
+        : new RateLimiter(config.rateLimit, (summary) => {
+            // A bare logger of the key's name: the summary covers many calls, not one's bindings.
+            const root = this.#root;
+            if (root !== undefined)
+              writeUnfiltered(root.child({}, { name: summary.scope.name }), summaryRecord(summary));
+          });
+  }
+
+  /** Connects the root logger and the pod annotations. Call once. */
+  attach(root: Logger, resources: ResourceProvider): void {
+    this.#root = root;
+    this.levels.applyAnnotations(resources.annotations());
+    resources.onAnnotations((annotations) => this.levels.applyAnnotations(annotations));
+  }
+
+  /** Before the sink's flush: the limiter's pending summaries go out first. */
+  beforeFlush(): void {
+    this.limiter?.summarizeAll();
+  }
+
+  /** Before the sink's shutdown: the limiter writes its last summaries and stops its timer. */
+  beforeShutdown(): void {
+    this.limiter?.close();
+  }
 }

@@ -12,9 +12,9 @@
  * costs one diagnostic line per appearance.
  */
 import type { Diag } from '../diag.js';
-import { isLevel, LEVELS, type LevelOrSilent } from '../record/severity.js';
+import { type LevelOrSilent, parseLevel } from '../record/severity.js';
 import type { PodAnnotations } from '../resource/types.js';
-import type { LevelRegistry } from './level-registry.js';
+import { DEFAULT_LEVEL_TABLE, type LevelRegistry } from './levels.js';
 
 /** The annotation of the global level; `<this>.<logger-name>` sets one named logger. */
 export const LEVEL_ANNOTATION = 'podlog.dev/level';
@@ -27,13 +27,6 @@ export interface LevelChange {
   readonly logger: string | undefined;
   /** What made it: `annotation podlog.dev/level`, `setLevel, logger http`, … */
   readonly cause: string;
-}
-
-const LEVEL_CHOICES = `one of ${[...LEVELS, 'silent'].join(', ')}`;
-
-function parseLevel(value: string): LevelOrSilent | undefined {
-  const level = value.trim().toLowerCase();
-  return level === 'silent' || isLevel(level) ? level : undefined;
 }
 
 export class RuntimeLevels {
@@ -91,7 +84,9 @@ export class RuntimeLevels {
         invalid.add(id);
         if (!this.#invalid.has(id)) {
           const expected =
-            name === '' ? `${LEVEL_ANNOTATION} or ${LEVEL_ANNOTATION}.<logger-name>` : LEVEL_CHOICES;
+            name === ''
+              ? `${LEVEL_ANNOTATION} or ${LEVEL_ANNOTATION}.<logger-name>`
+              : DEFAULT_LEVEL_TABLE.choices;
           this.#diag.warn(
             `level-annotation ${id}`,
             `ignored annotation ${key}=${JSON.stringify(value.slice(0, 64))}: expected ${expected}`,

@@ -9,6 +9,7 @@ import {
   serializeRequest,
   serializeResponse,
 } from '../record/http-values.js';
+import { readProperty } from '../record/read-property.js';
 
 /** A serializer: the value under its key → what is logged instead. */
 // biome-ignore lint/suspicious/noExplicitAny: takes the framework's own request type (pino's SerializerFn does the same)
@@ -38,3 +39,53 @@ export const stdSerializers: Readonly<{
   res: (res: unknown) => serializeResponse(res),
   err: <E>(err: E): E => err,
 });
+
+/**
+ * `fields` with each serializer of `serializers` applied to the value under its key (a key
+ * whose value is `undefined` is skipped, as pino does). `fields` is copied first, once, when a
+ * serializer applies, unless `owned` says it is already the caller's own copy to write into.
+ * Values are read safely (a throwing getter reads as `THROWING_GETTER`); a throwing serializer
+ * logs its value as "[Unserializable]" and reports to `onError`.
+ */
+export function applySerializers(
+  serializers: { readonly keys: readonly string[]; readonly byKey: Serializers },
+  fields: object,
+  onError: (err: unknown) => void,
+  owned = false,
+): object {
+  let out = owned ? (fields as Record<string, unknown>) : undefined;
+  for (const key of serializers.keys) {
+    const value = readProperty(fields, key);
+    if (value === undefined) continue;
+    out ??= copyFields(fields);
+    out[key] = serializeSafely(serializers.byKey[key], value, onError);
+  }
+  return out ?? fields;
+}
+
+/** A serializer's result; a throwing serializer logs the value as "[Unserializable]". */
+export function serializeSafely(
+  fn: (value: unknown) => unknown,
+  value: unknown,
+  onError: (err: unknown) => void,
+): unknown {
+  try {
+    return fn(value);
+  } catch (err) {
+    onError(err);
+    return '[Unserializable]';
+  }
+}
+
+/** A plain copy of `source`'s own enumerable keys, each read safely. */
+export function copyFields(source: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  copyInto(out, source);
+  return out;
+}
+
+/** Copies `source`'s own enumerable keys into `out`, each read safely. */
+export function copyInto(out: Record<string, unknown>, source: object): void {
+  const keys = Object.keys(source);
+  for (let i = 0; i < keys.length; i++) out[keys[i]] = readProperty(source, keys[i]);
+}

@@ -14,6 +14,7 @@ import { decodeLogRecord } from '../otlp/decode-protobuf.js';
 import { formatJsonLine, formatPrettyLine } from '../record/format-line.js';
 import type { StdoutFormat } from '../record/options.js';
 import type { EncodedRecord } from '../record/types.js';
+import { withHooks } from './sink-hooks.js';
 
 export type LineWriter = (line: string) => void;
 
@@ -40,21 +41,6 @@ export function withStdoutMirror(
       diag.warn('stdout-mirror', `could not write a record to stdout: ${(err as Error)?.name}`);
     }
   };
-  return {
-    write(record) {
-      sink.write(record);
-      mirror(record);
-    },
-    // The mirror is done with the bytes when `write` returns (nothing is encoded in between).
-    copiesBytes: sink.copiesBytes,
-    discard: (reason) => sink.discard?.(reason),
-    get pressure() {
-      return sink.pressure;
-    },
-    drained: () => sink.drained(),
-    flush: () => sink.flush(),
-    shutdown: (options) => sink.shutdown(options),
-    exitSync: () => sink.exitSync(),
-    stats: () => sink.stats(),
-  };
+  // The mirror is done with the bytes when `write` returns: `copiesBytes` passes through.
+  return withHooks(sink, { afterWrite: mirror });
 }

@@ -46,6 +46,18 @@ export function traceContextFrom(load: () => unknown): ActiveSpanContext {
   };
 }
 
+/**
+ * The span context a record belongs to: a foreign record's own when it gives one (`null`: in
+ * no span, never the active one), else the active span's. The one lookup per record that both
+ * trace sampling and the encoder use.
+ */
+export function recordSpanContext(
+  own: SpanContextLike | null | undefined,
+  active: ActiveSpanContext,
+): SpanContextLike | undefined {
+  return own === undefined ? active() : (own ?? undefined);
+}
+
 let cached: ActiveSpanContext | undefined;
 
 /** The process-wide lookup backed by the installed `@opentelemetry/api`, if any. */

@@ -28,9 +28,13 @@ export class TraceSampler {
     return this.#sampledOut;
   }
 
-  /** True, and counted, when `span` belongs to an unsampled trace. */
-  skips(span: SpanContextLike | undefined): boolean {
-    if (span === undefined || (span.traceFlags & SAMPLED) === SAMPLED || span.spanId === INVALID_SPAN_ID) {
+  /**
+   * True, and counted, when `span` belongs to an unsampled trace. `span` is the record's own
+   * span context, looked up once per record by the caller (`recordSpanContext` in trace-context.ts): a record
+   * outside any span (`undefined`, or a bridged record's `null`) is never skipped.
+   */
+  skips(span: SpanContextLike | null | undefined): boolean {
+    if (span == null || (span.traceFlags & SAMPLED) === SAMPLED || span.spanId === INVALID_SPAN_ID) {
       return false;
     }
     this.#sampledOut += 1;

@@ -5,13 +5,12 @@
  * replace a binding of the same key, and a child's binding replace its parent's.
  */
 import { ByteWriter } from './byte-writer.js';
-import { writeKeyValue } from './encode-value.js';
+import { newWalkState, overBudget, writeKeyValue } from './encode-value.js';
 import { httpFieldAttributes } from './http-values.js';
 import { T_ATTRIBUTE } from './otlp-tags.js';
 import { readProperty } from './read-property.js';
 import { DEFAULT_REDACTOR, type Redactor } from './redact.js';
 import { DEFAULT_VALUE_LIMITS, MAX_VALUE_BYTES, type ValueLimits } from './value-limits.js';
-import { newWalkState, overBudget } from './walk-state.js';
 
 export interface EncodedBindings {
   /** Concatenated `LogRecord.attributes` entries (tag 6 included). */
@@ -60,28 +59,7 @@ export function encodeBindings(
   let dropped = parent.dropped;
   const w = new ByteWriter(1024);
   const state = newWalkState(limits, redactor);
-  let keys: string[] = [];
-  try {
-    keys = fields !== null && typeof fields === 'object' ? Object.keys(fields) : [];
-  } catch {
-    // A revoked Proxy: no bindings.
-  }
-  // A raw request/response bound as `req`/`res` becomes its semantic-convention attributes,
-  // as in a call's fields (write-attributes.ts).
-  let source = fields as object;
-  for (const key of keys) {
-    const value = readProperty(source, key);
-    if (typeof value !== 'object' || value === null) continue;
-    const http = httpFieldAttributes(key, value, redactor);
-    if (http === undefined) continue;
-    const expanded: Record<string, unknown> = {};
-    for (const k of keys) {
-      if (k === key) Object.assign(expanded, http);
-      else expanded[k] = readProperty(source, k);
-    }
-    source = expanded;
-    keys = Object.keys(expanded);
-  }
+  const { source, keys } = withHttpValues(fields, redactor);
   for (const key of keys) {
     const old = entries.get(key);
     if (old !== undefined) used -= old.length;
@@ -105,6 +83,48 @@ export function encodeBindings(
       used += bytes.length;
     }
   }
+  return assemble(entries, limits, dropped, parent.truncated || state.truncated);
+}
+
+/**
+ * The keys of `fields` to bind, and where to read them: a raw request/response bound as
+ * `req`/`res` becomes its semantic-convention attributes, as in a call's fields
+ * (write-attributes.ts).
+ */
+function withHttpValues(
+  fields: object | null | undefined,
+  redactor: Redactor,
+): { source: object; keys: string[] } {
+  let keys: string[] = [];
+  try {
+    keys = fields !== null && typeof fields === 'object' ? Object.keys(fields) : [];
+  } catch {
+    // A revoked Proxy: no bindings.
+  }
+  let source = fields as object;
+  for (const key of keys) {
+    const value = readProperty(source, key);
+    if (typeof value !== 'object' || value === null) continue;
+    const http = httpFieldAttributes(key, value, redactor);
+    if (http === undefined) continue;
+    const expanded: Record<string, unknown> = {};
+    for (const k of keys) {
+      if (k === key) Object.assign(expanded, http);
+      else expanded[k] = readProperty(source, k);
+    }
+    source = expanded;
+    keys = Object.keys(expanded);
+  }
+  return { source, keys };
+}
+
+/** The entries, in order, as one byte range with per-key offsets (past `maxAttributes`: dropped). */
+function assemble(
+  entries: ReadonlyMap<string, Uint8Array>,
+  limits: ValueLimits,
+  dropped: number,
+  truncated: boolean,
+): EncodedBindings {
   const outKeys: string[] = [];
   const chunks: Uint8Array[] = [];
   for (const [key, bytes] of entries) {
@@ -130,6 +150,6 @@ export function encodeBindings(
     index: new Map(outKeys.map((k, i) => [k, i])),
     count: outKeys.length,
     dropped,
-    truncated: parent.truncated || state.truncated,
+    truncated,
   });
 }

@@ -1,9 +1,8 @@
 import { ByteWriter } from './byte-writer.js';
-import { writeKeyValue } from './encode-value.js';
+import { newWalkState, writeKeyValue } from './encode-value.js';
 import { T_VALUES } from './otlp-tags.js';
 import { Redactor } from './redact.js';
 import type { EncodedResource, EncodedScope } from './types.js';
-import { newWalkState } from './walk-state.js';
 
 // InstrumentationScope: name 1, version 2, attributes 3.
 const T_NAME = 0x0a;

@@ -1,32 +1,81 @@
 /**
  * User values → OTLP AnyValue bytes, written straight into a {@link ByteWriter}: the
  * recursive walk over containers (arrays, sets, maps, plain objects, `toJSON` results,
- * nested Errors) with cycle detection, the depth limit and the record's value budget. The
- * leaves are in encode-scalar.ts, an Error's entries in error-entries.ts.
+ * nested Errors) with cycle detection, the depth limit and the record's value budget
+ * ({@link WalkState}), and the leaves (strings cut to `maxStringLength` without splitting a
+ * surrogate pair, byte arrays, BigInts, Date/URL/RegExp as one string, the
+ * `"[Unserializable]"` stand-ins). An Error's entries are in error-entries.ts.
  *
  * Whatever a caller passes (cycles, BigInt, throwing getters, revoked Proxies, throwing
  * `toJSON`) ends up as a valid value; nothing here throws to the caller. A value that throws
  * half-way is rolled back (`w.pos = saved`) and written as `"[Unserializable]"`.
  */
 import type { ByteWriter } from './byte-writer.js';
-import {
-  cutString,
-  writeBigInt,
-  writeLeafObject,
-  writeString,
-  writeUnserializableField,
-  writeUnserializableKeyValue,
-} from './encode-scalar.js';
 import { forEachErrorEntry, isError } from './error-entries.js';
 import { httpValueOf, redactQuery } from './http-values.js';
-import { T_ARRAY, T_BOOL, T_DOUBLE, T_INT, T_KEY, T_KVLIST, T_VALUE, T_VALUES } from './otlp-tags.js';
+import {
+  T_ARRAY,
+  T_BOOL,
+  T_BYTES,
+  T_DOUBLE,
+  T_INT,
+  T_KEY,
+  T_KVLIST,
+  T_STRING,
+  T_VALUE,
+  T_VALUES,
+} from './otlp-tags.js';
 import { readProperty } from './read-property.js';
-import { KEY_CENSOR, KEY_URL, type PathNode, stepPath } from './redact.js';
-import { CIRCULAR, TRUNCATED } from './value-limits.js';
-import { overBudget, type WalkState } from './walk-state.js';
+import { DEFAULT_REDACTOR, KEY_CENSOR, KEY_URL, type PathNode, type Redactor, stepPath } from './redact.js';
+import {
+  CIRCULAR,
+  DEFAULT_VALUE_LIMITS,
+  MAX_VALUE_BYTES,
+  TRUNCATED,
+  UNSERIALIZABLE,
+  type ValueLimits,
+} from './value-limits.js';
 
 // The encoder's public face: callers configure limits and size records with these.
 export { DEFAULT_VALUE_LIMITS, MAX_VALUE_BYTES, type ValueLimits } from './value-limits.js';
+
+// ---- Walk state -----------------------------------------------------------------------------
+// Per record: the limits and redactor in force, the ancestors on the current path
+// (cycle detection) and the record's value budget. One instance is reused across records;
+// resetWalk before each.
+
+export interface WalkState {
+  limits: ValueLimits;
+  redactor: Redactor;
+  /** Ancestors of the current value, for cycle detection. */
+  readonly seen: unknown[];
+  /** Something was cut (string, depth); the record gets `podlog.truncated: true`. */
+  truncated: boolean;
+  /** Writer position past which no more values are written ({@link MAX_VALUE_BYTES}). */
+  budgetEnd: number;
+}
+
+/** True (and marks the record) once the value budget of the record is spent. */
+export function overBudget(w: ByteWriter, state: WalkState): boolean {
+  if (w.pos <= state.budgetEnd) return false;
+  state.truncated = true;
+  return true;
+}
+
+export function newWalkState(
+  limits: ValueLimits = DEFAULT_VALUE_LIMITS,
+  redactor: Redactor = DEFAULT_REDACTOR,
+): WalkState {
+  return { limits, redactor, seen: [], truncated: false, budgetEnd: MAX_VALUE_BYTES };
+}
+
+export function resetWalk(state: WalkState, limits: ValueLimits, redactor: Redactor): void {
+  state.limits = limits;
+  state.redactor = redactor;
+  const seen = state.seen as unknown[];
+  while (seen.length !== 0) seen.pop();
+  state.truncated = false;
+}
 
 /**
  * Writes one KeyValue message under `tagByte` (`0x0a` inside a list, `0x32` for
@@ -286,4 +335,104 @@ function writeValueField(
     state.seen.length = seenLength;
     writeUnserializableField(w, tagByte);
   }
+}
+
+// ---- Leaves ---------------------------------------------------------------------------------
+// Strings, byte arrays, BigInts, the objects written as one string (Date, URL, RegExp),
+// and the "[Unserializable]" stand-ins written after a value threw and was rolled back (lone
+// surrogates are replaced by ByteWriter.string).
+
+export function writeString(w: ByteWriter, s: string, state: WalkState): void {
+  if (s.length > state.limits.maxStringLength) s = cutString(s, state);
+  // Past the record's budget a string becomes the (shorter) marker; the marker itself is kept.
+  if (s.length > TRUNCATED.length && overBudget(w, state)) s = TRUNCATED;
+  w.byte(T_STRING);
+  w.string(s);
+}
+
+/** `s` cut to `maxStringLength` (never splitting a surrogate pair), marked truncated. */
+export function cutString(s: string, state: WalkState): string {
+  let end = state.limits.maxStringLength;
+  const c = s.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  state.truncated = true;
+  return `${s.slice(0, end)}…`;
+}
+
+function writeBytes(w: ByteWriter, bytes: Uint8Array, state: WalkState): void {
+  if (w.pos + bytes.length > state.budgetEnd) {
+    state.truncated = true;
+    writeString(w, TRUNCATED, state);
+    return;
+  }
+  w.byte(T_BYTES);
+  w.bytes(bytes);
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** An int64 when it fits (two's complement, as protobuf wants), else its decimal string. */
+export function writeBigInt(w: ByteWriter, value: bigint, state: WalkState): void {
+  if (value < INT64_MIN || value > INT64_MAX) {
+    writeString(w, value.toString(), state);
+    return;
+  }
+  const u = BigInt.asUintN(64, value);
+  w.byte(T_INT);
+  w.varint64(Number(u & 0xffffffffn), Number(u >> 32n));
+}
+
+/**
+ * Writes an object that is a leaf rather than a container: bytes (Uint8Array, DataView,
+ * ArrayBuffer) as AnyValue bytes; Date, URL and RegExp as their string form. Returns false
+ * (writing nothing) for any other object. May throw on a hostile Proxy (callers roll back).
+ */
+export function writeLeafObject(w: ByteWriter, value: object, state: WalkState): boolean {
+  if (ArrayBuffer.isView(value)) {
+    if (value instanceof Uint8Array) {
+      writeBytes(w, value, state);
+      return true;
+    }
+    if (value instanceof DataView) {
+      writeBytes(w, new Uint8Array(value.buffer, value.byteOffset, value.byteLength), state);
+      return true;
+    }
+  } else if (value instanceof ArrayBuffer) {
+    writeBytes(w, new Uint8Array(value), state);
+    return true;
+  }
+  if (value instanceof Date) {
+    const t = value.getTime();
+    writeString(w, Number.isNaN(t) ? 'Invalid Date' : value.toISOString(), state);
+    return true;
+  }
+  if (value instanceof URL) {
+    writeString(w, value.href, state);
+    return true;
+  }
+  if (value instanceof RegExp) {
+    writeString(w, String(value), state);
+    return true;
+  }
+  return false;
+}
+
+/** An AnyValue field under `tagByte` holding `"[Unserializable]"`. */
+export function writeUnserializableField(w: ByteWriter, tagByte: number): void {
+  w.byte(tagByte);
+  const start = w.begin();
+  w.byte(T_STRING);
+  w.string(UNSERIALIZABLE);
+  w.end(start);
+}
+
+/** A KeyValue under `tagByte` whose value is `"[Unserializable]"` (its key capped, in case it was the cause). */
+export function writeUnserializableKeyValue(w: ByteWriter, tagByte: number, key: string): void {
+  w.byte(tagByte);
+  const kv = w.begin();
+  w.byte(T_KEY);
+  w.string(key.length > 256 ? `${key.slice(0, 256)}…` : key);
+  writeUnserializableField(w, T_VALUE);
+  w.end(kv);
 }

@@ -127,8 +127,8 @@ const SENSITIVE_HEADER_SET = new Set(SENSITIVE_HEADERS);
 /** What kind of HTTP/network object `value` is, if any. Cheap: prototype checks, one property read. */
 function kindOf(value: object): Kind | undefined {
   if (value instanceof EventEmitter) {
-    if (value instanceof IncomingMessage || value instanceof Http2ServerRequest) return 'request';
-    if (value instanceof ServerResponse || value instanceof Http2ServerResponse) return 'response';
+    if (isNodeRequest(value)) return 'request';
+    if (isNodeServerResponse(value)) return 'response';
     if (value instanceof ClientRequest) return 'client-request';
     if (value instanceof OutgoingMessage) return 'response';
     if (value instanceof Socket) return 'socket';
@@ -141,8 +141,8 @@ function kindOf(value: object): Kind | undefined {
   // Fastify's Request/Reply wrap the node objects as `.raw`.
   const raw = (value as { raw?: unknown }).raw;
   if (raw !== null && typeof raw === 'object') {
-    if (raw instanceof IncomingMessage || raw instanceof Http2ServerRequest) return 'request';
-    if (raw instanceof ServerResponse || raw instanceof Http2ServerResponse) return 'response';
+    if (isNodeRequest(raw)) return 'request';
+    if (isNodeServerResponse(raw)) return 'response';
   }
   return undefined;
 }
@@ -289,17 +289,28 @@ function responseAttributes(shape: SerializedResponse): Record<string, unknown> 
   return out;
 }
 
+function isNodeRequest(v: unknown): boolean {
+  return v instanceof IncomingMessage || v instanceof Http2ServerRequest;
+}
+
+function isNodeServerResponse(v: unknown): boolean {
+  return v instanceof ServerResponse || v instanceof Http2ServerResponse;
+}
+
+/** The Node message behind `r`: a framework wrapper's `raw` (Fastify's), else `r` itself. */
+function nodeOf<T>(
+  r: Record<string, unknown>,
+  rawIs: (v: unknown) => boolean,
+  selfIs: (v: unknown) => boolean = rawIs,
+): T | undefined {
+  const raw = r.raw;
+  if (rawIs(raw)) return raw as T;
+  return selfIs(r) ? (r as T) : undefined;
+}
+
 function requestShape(value: object, redactor: Redactor): SerializedRequest {
   const r = value as Record<string, unknown>;
-  const raw =
-    r.raw instanceof IncomingMessage || r.raw instanceof Http2ServerRequest
-      ? (r.raw as IncomingMessage)
-      : undefined;
-  const node =
-    raw ??
-    (value instanceof IncomingMessage || value instanceof Http2ServerRequest
-      ? (value as IncomingMessage)
-      : undefined);
+  const node = nodeOf<IncomingMessage>(r, isNodeRequest);
   const method = str(r.method) ?? str(node?.method);
   // Express rewrites req.url inside routers; originalUrl is what the client asked for.
   let url = str(r.originalUrl) ?? str(r.url) ?? str(node?.url);
@@ -339,15 +350,12 @@ function routeOf(r: Record<string, unknown>): string | undefined {
 
 function responseShape(value: object, redactor: Redactor): SerializedResponse {
   const r = value as Record<string, unknown>;
-  const raw =
-    r.raw instanceof ServerResponse || r.raw instanceof Http2ServerResponse
-      ? (r.raw as ServerResponse)
-      : undefined;
-  const node =
-    raw ??
-    (value instanceof OutgoingMessage || value instanceof Http2ServerResponse
-      ? (value as ServerResponse)
-      : undefined);
+  // Any outgoing message counts as itself; a wrapper's `raw` only as a server response.
+  const node = nodeOf<ServerResponse>(
+    r,
+    isNodeServerResponse,
+    (v) => v instanceof OutgoingMessage || isNodeServerResponse(v),
+  );
   const status =
     typeof r.statusCode === 'number'
       ? r.statusCode

@@ -32,3 +32,9 @@ export const SILENT = Number.POSITIVE_INFINITY;
 export function isLevel(value: unknown): value is Level {
   return typeof value === 'string' && (LEVELS as readonly string[]).includes(value);
 }
+
+/** A level or `silent` as written in an env var or annotation (any case, spaces around); else `undefined`. */
+export function parseLevel(text: string): LevelOrSilent | undefined {
+  const level = text.trim().toLowerCase();
+  return level === 'silent' || isLevel(level) ? level : undefined;
+}

@@ -8,12 +8,11 @@
  */
 import type { ByteWriter } from './byte-writer.js';
 import type { EncodedBindings } from './encode-bindings.js';
-import { writeErrorAttributes, writeKeyValue } from './encode-value.js';
+import { overBudget, type WalkState, writeErrorAttributes, writeKeyValue } from './encode-value.js';
 import { isErrorValue } from './error-entries.js';
 import { httpFieldAttributes } from './http-values.js';
 import { T_ATTRIBUTE } from './otlp-tags.js';
 import { readProperty } from './read-property.js';
-import { overBudget, type WalkState } from './walk-state.js';
 
 /** Attribute set on a record when any value in it was cut (string length or depth). */
 export const TRUNCATED_ATTRIBUTE = 'podlog.truncated';

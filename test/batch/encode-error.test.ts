@@ -7,7 +7,7 @@ import { resolveConfig } from '../../src/config/resolve.js';
 import { createDiag } from '../../src/diag.js';
 import { createLoggerFromConfig } from '../../src/logger/create-logger.js';
 import { emitRecord } from '../../src/logger/emit-record.js';
-import { LevelRegistry } from '../../src/logger/level-registry.js';
+import { LevelRegistry } from '../../src/logger/levels.js';
 import { type LoggerCore, newLoggerState } from '../../src/logger/logger-state.js';
 import { withStdoutMirror } from '../../src/logger/stdout-sink.js';
 import { encodeScope } from '../../src/record/encode-scope.js';

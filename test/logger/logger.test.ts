@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { silentDiag } from '../../src/diag.js';
 import { InvalidOptionError } from '../../src/errors.js';
-import { buildLogger, closingOnShutdown } from '../../src/logger/build-logger.js';
+import { buildLogger } from '../../src/logger/build-logger.js';
+import { withHooks } from '../../src/logger/sink-hooks.js';
 import type { EncodedRecord } from '../../src/record/types.js';
 import { captureLogger } from '../helpers/record-capture.js';
 
@@ -253,10 +254,10 @@ describe('events, pressure, timestamps', () => {
   it("passes the sink's discard through, so a record the facade could not encode is still counted", () => {
     const { sink } = captureLogger();
     const discarded: string[] = [];
-    const wrapped = closingOnShutdown({ ...sink, discard: (reason) => discarded.push(reason) }, () => {});
+    const wrapped = withHooks({ ...sink, discard: (reason) => discarded.push(reason) }, {});
     wrapped.discard?.('encode_error');
     expect(discarded).toEqual(['encode_error']);
-    expect(closingOnShutdown(sink, () => {}).discard).toBeUndefined();
+    expect(withHooks(sink, {}).discard).toBeUndefined();
   });
 
   it('child({ name, version }) sets the instrumentation scope name and version, shared per pair', () => {

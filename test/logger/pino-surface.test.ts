@@ -25,6 +25,30 @@ describe('serializers', () => {
     expect(sink.last().attributes).toEqual({ order: { id: 'o-2' } });
   });
 
+  it('serialize child bindings as they serialize call fields: a throwing getter costs its own key only, undefined is skipped', () => {
+    let calls = 0;
+    const { log, sink } = captureLogger({
+      serializers: {
+        user: (u: { id: number } | undefined) => {
+          calls++;
+          return { id: u?.id };
+        },
+      },
+    });
+    const bindings = {
+      user: { id: 9, password: 'pw-NOT-LOGGED' },
+      get broken(): never {
+        throw new Error('getter');
+      },
+    };
+    log.child(bindings).info('bound');
+    expect(sink.last().attributes).toEqual({ user: { id: 9 }, broken: '[Unserializable]' });
+    log.child({ user: undefined, n: 1 }).info('unbound');
+    expect(sink.last().attributes).toEqual({ n: 1 });
+    // Once for `user: { id: 9 }`; a binding holding `undefined` is not serialized (as in pino).
+    expect(calls).toBe(1);
+  });
+
   it('a throwing serializer costs its key, not the record', () => {
     const { log, sink } = captureLogger({
       serializers: {

@@ -42,6 +42,10 @@ describe('printf like pino', () => {
     ['%s', Symbol('sym')],
     ['%d', Number.NaN],
     ['%s', 10n],
+    ['%j', Symbol('sym')],
+    ['%O', { toJSON: () => undefined }],
+    ['%% %s %%%d', 'x', 3],
+    ['%i%f%O', '7.9', '0.5', null],
   ];
   it.each(exact)('%j: body is pino msg', (...args) => {
     const r = podlogRecord(args);

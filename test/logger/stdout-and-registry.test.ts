@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentDiag } from '../../src/diag.js';
 import { createLogger } from '../../src/logger/create-logger.js';
-import { LevelRegistry } from '../../src/logger/level-registry.js';
-import { levelRegistryOf } from '../../src/logger/logger.js';
+import { LevelRegistry } from '../../src/logger/levels.js';
 import { withStdoutMirror } from '../../src/logger/stdout-sink.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
 import { captureLogger, createCapture } from '../helpers/record-capture.js';
@@ -69,20 +68,24 @@ function captureRecord() {
 describe('level registry (hook for run-time control by logger name)', () => {
   it('an override by name reaches that logger and all its children at once', () => {
     const { log, sink } = captureLogger();
-    // The registry is shared through the logger core; #11 exposes it as log.setLevel(level, { logger }).
-    const registry = levelRegistryOf(log);
+    // The registry is shared through the logger core; log.setLevel(level, { logger }) sets it.
     const http = log.child({}, { name: 'http' });
     const perRequest = http.child({ req: 1 });
     const db = log.child({}, { name: 'db' });
-    registry.setOverride('http', 'debug');
+    log.setLevel('debug', { logger: 'http' });
     perRequest.debug('shown');
     db.debug('hidden');
     log.debug('hidden');
-    expect(sink.records.map((r) => r.scope.name)).toEqual(['http']);
-    registry.setOverride('http', undefined);
+    // Besides the one DEBUG record, setLevel announces the change at INFO.
+    const debug = sink
+      .decoded()
+      .flatMap((r, i) => (r.severityText === 'DEBUG' ? [sink.records[i].scope.name] : []));
+    expect(debug).toEqual(['http']);
+    log.setLevel(null, { logger: 'http' });
     expect(perRequest.level).toBe('info');
-    registry.base = 'error';
+    log.level = 'error';
     expect(db.level).toBe('error');
+    expect(perRequest.level).toBe('error');
   });
 
   it('bumps a generation on every change', () => {

@@ -3,6 +3,8 @@ import { BasicTracerProvider, TraceIdRatioBasedSampler } from '@opentelemetry/sd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOptionError, RequestContext, runWithRequestContext } from '../../src/index.js';
 import { EMIT_FOREIGN } from '../../src/logger/logger.js';
+import { recordSpanContext } from '../../src/logger/trace-context.js';
+import { TraceSampler } from '../../src/logger/trace-sampling.js';
 import { createTestLogger } from '../../src/testing/index.js';
 import { installContextManager } from '../helpers/otel-context.js';
 
@@ -145,5 +147,34 @@ describe("sampling: 'trace' (OTel trace_based) with the SDK's TraceIdRatioBasedS
       expect(make).toThrow(InvalidOptionError);
       expect(make).toThrow(option);
     }
+  });
+});
+
+describe('the span a record is sampled by', () => {
+  const unsampled = { traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 0 };
+  const sampledSpan = { ...unsampled, traceFlags: 1 };
+
+  it("is a bridged record's own span context when it gives one, never the active span", () => {
+    let lookups = 0;
+    const active = () => {
+      lookups++;
+      return sampledSpan;
+    };
+    expect(recordSpanContext(unsampled, active)).toBe(unsampled);
+    // `null`: the record says it is in no span; the active span must not be used instead.
+    expect(recordSpanContext(null, active)).toBeUndefined();
+    expect(lookups).toBe(0);
+    expect(recordSpanContext(undefined, active)).toBe(sampledSpan);
+    expect(lookups).toBe(1);
+  });
+
+  it('TraceSampler.skips takes the span it is given: unsampled skipped and counted, no span kept', () => {
+    const sampler = new TraceSampler({ keepFrom: 13 });
+    expect(sampler.skips(unsampled)).toBe(true);
+    expect(sampler.skips(sampledSpan)).toBe(false);
+    expect(sampler.skips(null)).toBe(false);
+    expect(sampler.skips(undefined)).toBe(false);
+    expect(sampler.skips({ ...unsampled, spanId: '0'.repeat(16) })).toBe(false);
+    expect(sampler.sampledOut).toBe(1);
   });
 });

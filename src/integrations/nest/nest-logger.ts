@@ -27,7 +27,6 @@ const LEVEL_OF: Readonly<Record<NestLogLevel, Level>> = {
   error: 'error',
   fatal: 'fatal',
 };
-const ORDER: readonly Level[] = LEVELS;
 
 /** Nest's context when it logs an exception no filter handled (then answers 500). */
 const EXCEPTIONS_HANDLER = 'ExceptionsHandler';
@@ -100,12 +99,12 @@ export class PodlogNestLogger {
    * logger given to the constructor, as `log.level = …` would.
    */
   setLogLevels(levels: NestLogLevel[]): void {
-    let lowest = ORDER.length;
+    let lowest: number = LEVELS.length;
     for (const l of Array.isArray(levels) ? levels : []) {
-      const i = ORDER.indexOf(LEVEL_OF[l]);
+      const i = LEVELS.indexOf(LEVEL_OF[l]);
       if (i >= 0 && i < lowest) lowest = i;
     }
-    this.#root.level = lowest === ORDER.length ? 'silent' : ORDER[lowest];
+    this.#root.level = lowest === LEVELS.length ? 'silent' : LEVELS[lowest];
   }
 
   /** The context of calls that give none (ConsoleLogger's `setContext`). */

@@ -19,7 +19,9 @@
 import {
   type Attributes,
   type BatchObservableCallback,
+  type BatchObservableResult,
   createNoopMeter,
+  type Meter,
   type MeterProvider,
   metrics,
   type Observable,
@@ -47,6 +49,56 @@ export interface PodlogMetrics {
 /** Drops the exporter reports (the export finished and failed); the rest are the processor's. */
 const EXPORT_FAILURES: readonly DropReason[] = ['rejected', 'retries_exhausted'];
 const UNIT = '{log_record}';
+
+/** The instruments (see the table above), created in this order; `counter`: monotonic. */
+const INSTRUMENTS = {
+  processed: {
+    name: 'otel.sdk.processor.log.processed',
+    counter: true,
+    description:
+      'The number of log records for which the processing has finished, either successful or failed.',
+  },
+  queueSize: {
+    name: 'otel.sdk.processor.log.queue.size',
+    counter: false,
+    description: 'The number of log records in the queue of a given instance of an SDK log processor.',
+  },
+  queueCapacity: {
+    name: 'otel.sdk.processor.log.queue.capacity',
+    counter: false,
+    description:
+      'The maximum number of log records the queue of a given instance of an SDK Log Record processor can hold.',
+  },
+  exported: {
+    name: 'otel.sdk.exporter.log.exported',
+    counter: true,
+    description: 'The number of log records for which the export has finished, either successful or failed.',
+  },
+  inflight: {
+    name: 'otel.sdk.exporter.log.inflight',
+    counter: false,
+    description:
+      'The number of log records which were passed to the exporter, but that have not been exported yet.',
+  },
+  spooled: {
+    name: 'podlog.spool.spooled',
+    counter: false,
+    description: "Log records in podlog's on-disk spool, waiting for replay.",
+  },
+  recovered: {
+    name: 'podlog.spool.recovered',
+    counter: true,
+    description: 'Log records podlog found in the spool of an earlier process.',
+  },
+  spoolBytes: {
+    name: 'podlog.spool.bytes',
+    counter: false,
+    unit: 'By',
+    description: "Bytes of the batches in podlog's on-disk spool, waiting for replay.",
+  },
+} satisfies Record<string, { name: string; counter: boolean; unit?: string; description: string }>;
+
+type Instruments = Record<keyof typeof INSTRUMENTS, Observable>;
 
 /** Meter providers each logger already reports to: enabling twice must not double the numbers. */
 const reporting = new WeakMap<Logger, WeakSet<MeterProvider>>();
@@ -80,63 +132,9 @@ export function enableMetrics(log: Logger, options: EnableMetricsOptions = {}): 
     if (seen.has(provider)) return { active: true, disable: () => {} };
     seen.add(provider);
 
+    const instruments = createInstruments(meter);
+    const observables = Object.values(instruments);
     const name = options.componentName ?? 'podlog';
-    const processor: Attributes = {
-      'otel.component.type': 'batching_log_processor',
-      'otel.component.name': name,
-    };
-    const exporter: Attributes = {
-      'otel.component.type': 'otlp_http_log_exporter',
-      'otel.component.name': name,
-    };
-
-    const processed = meter.createObservableCounter('otel.sdk.processor.log.processed', {
-      unit: UNIT,
-      description:
-        'The number of log records for which the processing has finished, either successful or failed.',
-    });
-    const queueSize = meter.createObservableUpDownCounter('otel.sdk.processor.log.queue.size', {
-      unit: UNIT,
-      description: 'The number of log records in the queue of a given instance of an SDK log processor.',
-    });
-    const queueCapacity = meter.createObservableUpDownCounter('otel.sdk.processor.log.queue.capacity', {
-      unit: UNIT,
-      description:
-        'The maximum number of log records the queue of a given instance of an SDK Log Record processor can hold.',
-    });
-    const exported = meter.createObservableCounter('otel.sdk.exporter.log.exported', {
-      unit: UNIT,
-      description:
-        'The number of log records for which the export has finished, either successful or failed.',
-    });
-    const inflight = meter.createObservableUpDownCounter('otel.sdk.exporter.log.inflight', {
-      unit: UNIT,
-      description:
-        'The number of log records which were passed to the exporter, but that have not been exported yet.',
-    });
-    const spooled = meter.createObservableUpDownCounter('podlog.spool.spooled', {
-      unit: UNIT,
-      description: "Log records in podlog's on-disk spool, waiting for replay.",
-    });
-    const recovered = meter.createObservableCounter('podlog.spool.recovered', {
-      unit: UNIT,
-      description: 'Log records podlog found in the spool of an earlier process.',
-    });
-    const spoolBytes = meter.createObservableUpDownCounter('podlog.spool.bytes', {
-      unit: 'By',
-      description: "Bytes of the batches in podlog's on-disk spool, waiting for replay.",
-    });
-    const instruments: Observable[] = [
-      spoolBytes,
-      processed,
-      queueSize,
-      queueCapacity,
-      exported,
-      inflight,
-      spooled,
-      recovered,
-    ];
-
     const callback: BatchObservableCallback = (result) => {
       let s: StatsSnapshot;
       try {
@@ -144,25 +142,9 @@ export function enableMetrics(log: Logger, options: EnableMetricsOptions = {}): 
       } catch {
         return; // stats() does not throw; a collection must not fail if it ever did
       }
-      const exportFailed = EXPORT_FAILURES.reduce((n, r) => n + s.dropped[r], 0);
-      result.observe(processed, s.exported + exportFailed, processor);
-      for (const reason of DROP_REASONS) {
-        if (EXPORT_FAILURES.includes(reason)) continue;
-        result.observe(processed, s.dropped[reason], { ...processor, 'error.type': errorType(reason) });
-      }
-      const inFlight = s.queue.inFlight ?? 0;
-      result.observe(queueSize, Math.max(0, s.queue.records - inFlight), processor);
-      result.observe(queueCapacity, s.queue.maxRecords, processor);
-      result.observe(exported, s.exported, exporter);
-      for (const reason of EXPORT_FAILURES) {
-        result.observe(exported, s.dropped[reason], { ...exporter, 'error.type': reason });
-      }
-      result.observe(inflight, inFlight, exporter);
-      result.observe(spooled, s.spooled, processor);
-      result.observe(recovered, s.recovered, processor);
-      if (s.spoolBytes !== undefined) result.observe(spoolBytes, s.spoolBytes, processor);
+      observe(result, instruments, s, name);
     };
-    meter.addBatchObservableCallback(callback, instruments);
+    meter.addBatchObservableCallback(callback, observables);
     let on = true;
     return {
       active: true,
@@ -170,10 +152,50 @@ export function enableMetrics(log: Logger, options: EnableMetricsOptions = {}): 
         if (!on) return;
         on = false;
         seen.delete(provider);
-        meter.removeBatchObservableCallback(callback, instruments);
+        meter.removeBatchObservableCallback(callback, observables);
       },
     };
   } catch {
     return inactive;
   }
+}
+
+function createInstruments(meter: Meter): Instruments {
+  const out: Partial<Instruments> = {};
+  for (const [key, spec] of Object.entries(INSTRUMENTS)) {
+    const options = { unit: 'unit' in spec ? spec.unit : UNIT, description: spec.description };
+    out[key as keyof Instruments] = spec.counter
+      ? meter.createObservableCounter(spec.name, options)
+      : meter.createObservableUpDownCounter(spec.name, options);
+  }
+  return out as Instruments;
+}
+
+/** One collection: the snapshot `s` as the instruments' observations. */
+function observe(result: BatchObservableResult, i: Instruments, s: StatsSnapshot, name: string): void {
+  const processor: Attributes = {
+    'otel.component.type': 'batching_log_processor',
+    'otel.component.name': name,
+  };
+  const exporter: Attributes = {
+    'otel.component.type': 'otlp_http_log_exporter',
+    'otel.component.name': name,
+  };
+  const exportFailed = EXPORT_FAILURES.reduce((n, r) => n + s.dropped[r], 0);
+  result.observe(i.processed, s.exported + exportFailed, processor);
+  for (const reason of DROP_REASONS) {
+    if (EXPORT_FAILURES.includes(reason)) continue;
+    result.observe(i.processed, s.dropped[reason], { ...processor, 'error.type': errorType(reason) });
+  }
+  const inFlight = s.queue.inFlight ?? 0;
+  result.observe(i.queueSize, Math.max(0, s.queue.records - inFlight), processor);
+  result.observe(i.queueCapacity, s.queue.maxRecords, processor);
+  result.observe(i.exported, s.exported, exporter);
+  for (const reason of EXPORT_FAILURES) {
+    result.observe(i.exported, s.dropped[reason], { ...exporter, 'error.type': reason });
+  }
+  result.observe(i.inflight, inFlight, exporter);
+  result.observe(i.spooled, s.spooled, processor);
+  result.observe(i.recovered, s.recovered, processor);
+  if (s.spoolBytes !== undefined) result.observe(i.spoolBytes, s.spoolBytes, processor);
 }

@@ -10,7 +10,7 @@
  * podlog's (precedence: src/logger/otel-parts.ts). podlog's own log calls carry the same
  * resource from the moment the SDK's provider is known.
  */
-import { type Context, isSpanContextValid } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import type { ForeignResource, ForeignScope } from '../../logger/foreign-record.js';
 import { type Logger, otelPartsOf } from '../../logger/logger.js';
@@ -25,7 +25,7 @@ import {
   sdkProviderState,
 } from './global-state.js';
 import { enableMetrics } from './metrics.js';
-import { type OtelBridgeOptions, severityTextOf, timeInputToNanos } from './provider.js';
+import { type OtelBridgeOptions, severityTextOf, timeInputToNanos, validSpanContext } from './provider.js';
 
 /**
  * What podlog reads of an SDK log record: the public fields of sdk-logs' `ReadableLogRecord`.
@@ -125,7 +125,6 @@ export class PodlogLogRecordProcessor {
         this.#startMetrics();
       }
       const severityNumber = typeof logRecord.severityNumber === 'number' ? logRecord.severityNumber : 0;
-      const sc = logRecord.spanContext;
       emitForeign(this.logger, {
         severityNumber,
         severityText: severityTextOf(severityNumber, logRecord.severityText),
@@ -134,10 +133,7 @@ export class PodlogLogRecordProcessor {
         attributes: logRecord.attributes,
         timeUnixNano: timeInputToNanos(logRecord.hrTime),
         observedTimeUnixNano: timeInputToNanos(logRecord.hrTimeObserved),
-        spanContext:
-          sc !== undefined && isSpanContextValid(sc)
-            ? { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags }
-            : null,
+        spanContext: validSpanContext(logRecord.spanContext),
         eventName: logRecord.eventName,
         scope: logRecord.instrumentationScope,
         resource: logRecord.resource,

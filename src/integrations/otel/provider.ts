@@ -3,19 +3,19 @@
  * `logs.getLogger(name).emit(...)` (by instrumentations such as instrumentation-winston, -pino,
  * -bunyan, or by libraries) go through podlog's facade, queue, batching, export and spool.
  */
-import { type Context, isSpanContextValid, context as otelContext, trace } from '@opentelemetry/api';
+import { isSpanContextValid, context as otelContext, type SpanContext, trace } from '@opentelemetry/api';
 import type {
   LoggerProvider,
   LogRecord,
   Logger as OtelLogger,
   LoggerOptions as OtelLoggerOptions,
 } from '@opentelemetry/api-logs';
-import type { ForeignScope } from '../../logger/foreign-record.js';
+import type { ForeignRecord, ForeignScope } from '../../logger/foreign-record.js';
 import type { Logger } from '../../logger/logger.js';
-import { emitForeign, isError, levelForSeverity, msToNanos } from '../foreign.js';
+import { isErrorValue } from '../../record/error-entries.js';
+import { SEVERITY_TEXT } from '../../record/severity.js';
+import { emitForeign, levelForSeverity, msToNanos } from '../foreign.js';
 import { PODLOG_PROVIDER } from './global-state.js';
-
-const SEVERITY_TEXTS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 
 /** Options shared by podlog's OTel entry points (the provider and the log record processor). */
 export interface OtelBridgeOptions {
@@ -43,10 +43,12 @@ export function timeInputToNanos(time: unknown): bigint | undefined {
   return undefined;
 }
 
-/** @internal The valid span context of `ctx`, or null. */
-export function spanContextOf(ctx: Context): { traceId: string; spanId: string; traceFlags: number } | null {
-  const sc = trace.getSpanContext(ctx);
-  return sc && isSpanContextValid(sc)
+/**
+ * @internal A record's span context: `sc` when valid, else `null` (the record is in no span;
+ * the active one must not be used instead).
+ */
+export function validSpanContext(sc: SpanContext | undefined): ForeignRecord['spanContext'] {
+  return sc !== undefined && isSpanContextValid(sc)
     ? { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags }
     : null;
 }
@@ -54,7 +56,7 @@ export function spanContextOf(ctx: Context): { traceId: string; spanId: string; 
 /** @internal Severity text for a record that has none: the OTel short name of its range. */
 export function severityTextOf(severityNumber: number, given: unknown): string {
   if (typeof given === 'string') return given;
-  return severityNumber > 0 ? SEVERITY_TEXTS[Math.min(5, Math.floor((severityNumber - 1) / 4))] : '';
+  return severityNumber > 0 ? SEVERITY_TEXT[levelForSeverity(severityNumber)] : '';
 }
 
 /**
@@ -63,9 +65,9 @@ export function severityTextOf(severityNumber: number, given: unknown): string {
  * semantic-convention attributes for a plain object. A plain object is what pino's and bunyan's
  * error serializers make of an Error: `{ type, message, stack, code }`.
  */
-export function exceptionOf(value: unknown): { exception?: Error; attributes?: Record<string, unknown> } {
+function exceptionOf(value: unknown): { exception?: Error; attributes?: Record<string, unknown> } {
   if (value === undefined || value === null) return {};
-  if (isError(value)) return { exception: value };
+  if (isErrorValue(value)) return { exception: value };
   if (typeof value === 'string' || typeof value === 'number')
     return { attributes: { 'exception.message': String(value) } };
   if (typeof value === 'object') {
@@ -116,7 +118,7 @@ export class PodlogOtelLogger implements OtelLogger {
         exception,
         timeUnixNano: timeInputToNanos(record.timestamp),
         observedTimeUnixNano: timeInputToNanos(record.observedTimestamp),
-        spanContext: spanContextOf(record.context ?? otelContext.active()),
+        spanContext: validSpanContext(trace.getSpanContext(record.context ?? otelContext.active())),
         eventName: record.eventName,
         scope: this.#scope,
         ignoreLevel: !this.#applyLevel,

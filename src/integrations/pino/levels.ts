@@ -4,20 +4,13 @@
  * pino level at or below it, and a custom level between two of pino's gets an offset inside that
  * range: `http: 35` → INFO3 (11), as pino's own ordering says it is more severe than `info`.
  */
-import { PINO_LEVEL_VALUES, type PinoLevels, severityOfPinoValue } from '../../logger/level-table.js';
+import { DEFAULT_LEVEL_TABLE, type PinoLevels, severityOfPinoValue } from '../../logger/levels.js';
 
 export type { PinoLevels };
 
-/** pino's default level values: the facade's table, one source for both. */
-const PINO_LEVELS: Readonly<Record<string, number>> = PINO_LEVEL_VALUES;
-
-/** pino's default labels, by value: the inverse of the table above. */
-const PINO_LABELS: Readonly<Record<number, string>> = Object.fromEntries(
-  Object.entries(PINO_LEVELS).map(([label, value]) => [value, label]),
-);
-
-/** pino's default tables (no custom levels). */
-export const DEFAULT_PINO_LEVELS: PinoLevels = { labels: PINO_LABELS, values: PINO_LEVELS };
+/** pino's default tables (no custom levels): the facade's level table, one source for both. */
+export const DEFAULT_PINO_LEVELS: PinoLevels = DEFAULT_LEVEL_TABLE.levels;
+const { values: PINO_LEVELS, labels: PINO_LABELS } = DEFAULT_PINO_LEVELS;
 
 /**
  * `customLevels` as given to `pino()` (label → value) → the tables pino builds from them

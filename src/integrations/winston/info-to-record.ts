@@ -4,8 +4,10 @@
  * `stack` that `format.errors()` leaves) become `exception.*`, `timestamp` (from
  * `format.timestamp()`) is the record time, and OTel log-correlation fields are the trace context.
  */
+import { isPlainObject } from '../../config/validate.js';
 import type { ForeignRecord } from '../../logger/logger.js';
-import { isError, msToNanos } from '../foreign.js';
+import { isErrorValue } from '../../record/error-entries.js';
+import { msToNanos } from '../foreign.js';
 import { type LevelMap, severityOf } from './levels.js';
 
 const LEVEL = Symbol.for('level');
@@ -46,12 +48,6 @@ function spanContextOf(info: Info): ForeignRecord['spanContext'] {
   return { traceId, spanId, traceFlags: Number.isFinite(flags) ? flags & 0xff : 0 };
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
 export function infoToRecord(
   info: Info,
   levels: Readonly<Record<string, number>> | undefined,
@@ -60,29 +56,29 @@ export function infoToRecord(
   const level = levelOfInfo(info);
   const fromHandler = info.exception === true || info.rejection === true;
   const attributes: Record<string, unknown> = {};
-  let exception: Error | undefined = isError(info) ? info : undefined;
+  let exception: Error | undefined = isErrorValue(info) ? info : undefined;
   for (const key of Object.keys(info)) {
     if (RESERVED.has(key)) continue;
     if (fromHandler && HANDLER_NOISE.has(key)) continue;
     const value = info[key];
-    if ((key === 'error' || key === 'err') && isError(value)) {
+    if ((key === 'error' || key === 'err') && isErrorValue(value)) {
       exception ??= value;
       continue;
     }
     attributes[key] = value;
   }
-  if (fromHandler && isError(info.error)) exception ??= info.error;
+  if (fromHandler && isErrorValue(info.error)) exception ??= info.error;
 
   // Splat arguments: Errors are the exception; objects winston did not merge are attributes.
   const splat = info[SPLAT];
   if (Array.isArray(splat)) {
     for (const arg of splat) {
-      if (isError(arg)) exception ??= arg;
+      if (isErrorValue(arg)) exception ??= arg;
       else if (isPlainObject(arg)) {
         // Keys winston merged into info were handled above.
         for (const key of Object.keys(arg)) {
           if (Object.hasOwn(info, key) || RESERVED.has(key)) continue;
-          if ((key === 'error' || key === 'err') && isError(arg[key])) exception ??= arg[key] as Error;
+          if ((key === 'error' || key === 'err') && isErrorValue(arg[key])) exception ??= arg[key] as Error;
           else attributes[key] = arg[key];
         }
       }

@@ -3,6 +3,7 @@
  * OpenTelemetry winston transport maps them; any other name is placed by its order in the
  * logger's `levels` (0 = most severe), spread over FATAL … TRACE.
  */
+import { LEVELS, SEVERITY_NUMBER } from '../../record/severity.js';
 
 const KNOWN: Readonly<Record<string, number>> = {
   // npm
@@ -30,7 +31,7 @@ const KNOWN: Readonly<Record<string, number>> = {
 };
 
 /** Severity of the six podlog levels, most severe first: the buckets custom levels fall into. */
-const BY_RANK = [21, 17, 13, 9, 5, 1];
+const BY_RANK = LEVELS.map((level) => SEVERITY_NUMBER[level]).reverse();
 
 /** Level name → OTel severity number (1–24), e.g. `{ http: 10 }`. */
 export type LevelMap = Readonly<Record<string, number>>;

@@ -1,14 +1,29 @@
 /**
- * The level names one `createLogger` knows: podlog's six and the `customLevels` option's
- * (`{ audit: 35 }`), with their OTel severity numbers and pino's level numbers. Custom levels
- * are given in pino's numbers and mapped onto the OTel severity ranges: 10→TRACE(1),
- * 20→DEBUG(5), 30→INFO(9), 40→WARN(13), 50→ERROR(17), 60→FATAL(21); a value between two
- * falls in the range of the lower one, with its offset inside the range (each range has 4
- * numbers: 35 → INFO3 = 11, 45 → WARN3 = 15). Below 10 is TRACE (1), above 60 FATAL up to
- * FATAL4 (24).
+ * The levels of one `createLogger`: which level names exist and what they mean
+ * ({@link LevelTable}), and which level each logger is at ({@link LevelRegistry}).
+ *
+ * Names: podlog's six and the `customLevels` option's (`{ audit: 35 }`), with their OTel
+ * severity numbers and pino's level numbers. Custom levels are given in pino's numbers and
+ * mapped onto the OTel severity ranges: 10→TRACE(1), 20→DEBUG(5), 30→INFO(9), 40→WARN(13),
+ * 50→ERROR(17), 60→FATAL(21); a value between two falls in the range of the lower one, with
+ * its offset inside the range (each range has 4 numbers: 35 → INFO3 = 11, 45 → WARN3 = 15).
+ * Below 10 is TRACE (1), above 60 FATAL up to FATAL4 (24).
+ *
+ * Levels in force, shared by a logger and all its children; first match wins:
+ *   1. an override for its name set through the registry (`setOverride`, run-time control:
+ *      `PODLOG_LEVEL=info,http=debug`, pod annotations, `log.setLevel(level, { logger })`);
+ *      the most specific name wins: `http.client.pool`, then `http.client`, then `http`
+ *      (dot-separated prefixes), then the global override (`podlog.dev/level`), if any,
+ *   2. the level set on that logger object (`log.level = 'debug'`, `child(..., { level })`),
+ *   3. its parent's effective level (children follow their parent, also after creation),
+ *   4. the registry's base level (`level` option / `PODLOG_LEVEL`).
+ *
+ * Loggers do not register themselves (per-request children would pile up): every change
+ * bumps `generation`, and each logger re-resolves its level lazily on its next call when the
+ * generation it cached is stale. A disabled call therefore costs two integer compares.
  */
 import { InvalidOptionError } from '../errors.js';
-import { LEVELS, type Level, SEVERITY_NUMBER, SILENT } from '../record/severity.js';
+import { LEVELS, type Level, type LevelOrSilent, SEVERITY_NUMBER, SILENT } from '../record/severity.js';
 
 /** pino's level numbers of podlog's levels. */
 export const PINO_LEVEL_VALUES: Readonly<Record<Level, number>> = Object.freeze({
@@ -69,6 +84,8 @@ export interface CustomLevel {
 /** Level names → thresholds for one `createLogger`. Immutable. */
 export class LevelTable {
   readonly #severity = new Map<string, number>();
+  /** Severity number → a custom level's pino value (the first custom level of that severity). */
+  readonly #pinoValues = new Map<number, number>();
   /** `customLevels`, in the order given. */
   readonly custom: readonly CustomLevel[];
   /** pino's `logger.levels`, custom levels included. */
@@ -91,6 +108,7 @@ export class LevelTable {
       values[name] = value;
       labels[value] = name;
       list.push({ name, value, severityNumber, severityText: name.toUpperCase() });
+      if (!this.#pinoValues.has(severityNumber)) this.#pinoValues.set(severityNumber, value);
     }
     this.custom = Object.freeze(list);
     this.levels = Object.freeze({ values: Object.freeze(values), labels: Object.freeze(labels) });
@@ -114,8 +132,10 @@ export class LevelTable {
 
   /** pino's number for a severity: a custom level's own value, else its range's (1–4 → 10, …). */
   pinoValueOf(severityNumber: number): number {
-    for (const c of this.custom) if (c.severityNumber === severityNumber) return c.value;
-    return Math.min(6, Math.max(1, Math.floor((severityNumber - 1) / 4) + 1)) * 10;
+    return (
+      this.#pinoValues.get(severityNumber) ??
+      Math.min(6, Math.max(1, Math.floor((severityNumber - 1) / 4) + 1)) * 10
+    );
   }
 
   /** Throws `InvalidOptionError` (naming `option`) unless `level` is a known level or `silent`. */
@@ -157,3 +177,79 @@ export function resolveCustomLevels(value: unknown): Readonly<Record<string, num
 
 /** The default table: podlog's six levels. */
 export const DEFAULT_LEVEL_TABLE = new LevelTable();
+
+/** Levels shared by a logger and all its children (one registry per `createLogger`). */
+export class LevelRegistry {
+  #generation = 0;
+  #base: LevelOrSilent;
+  #global: LevelOrSilent | undefined;
+  readonly #overrides = new Map<string, LevelOrSilent>();
+
+  constructor(base: LevelOrSilent) {
+    this.#base = base;
+  }
+
+  /** Bumped on every change; loggers compare it with the generation they resolved at. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** The level of loggers with no override, no own level and no parent (the root). */
+  get base(): LevelOrSilent {
+    return this.#base;
+  }
+
+  set base(level: LevelOrSilent) {
+    this.#base = level;
+    this.#generation++;
+  }
+
+  /**
+   * Level of every logger, above their own levels but below overrides by name (the
+   * `podlog.dev/level` annotation). `undefined`: none.
+   */
+  get globalOverride(): LevelOrSilent | undefined {
+    return this.#global;
+  }
+
+  set globalOverride(level: LevelOrSilent | undefined) {
+    this.#global = level;
+    this.#generation++;
+  }
+
+  /**
+   * The override for loggers named `name`: the one for `name` itself, else for its longest
+   * dotted prefix (`http` for `http.client`), else the global override, if any.
+   */
+  override(name: string): LevelOrSilent | undefined {
+    if (this.#overrides.size === 0) return this.#global;
+    let n = name;
+    for (;;) {
+      const level = this.#overrides.get(n);
+      if (level !== undefined) return level;
+      const dot = n.lastIndexOf('.');
+      if (dot <= 0) return this.#global;
+      n = n.slice(0, dot);
+    }
+  }
+
+  /**
+   * Sets (or, with `undefined`, clears) the level of every logger named `name` and of their
+   * children that have no override of their own. Takes effect on each logger's next call.
+   */
+  setOverride(name: string, level: LevelOrSilent | undefined): void {
+    if (level === undefined) this.#overrides.delete(name);
+    else this.#overrides.set(name, level);
+    this.#generation++;
+  }
+
+  /** Current overrides by logger name. */
+  overrides(): ReadonlyMap<string, LevelOrSilent> {
+    return new Map(this.#overrides);
+  }
+
+  /** Marks every cached level stale (a logger's own level changed). */
+  touch(): void {
+    this.#generation++;
+  }
+}
