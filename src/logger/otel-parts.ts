@@ -22,6 +22,8 @@ type ResourceValue = string | number | boolean;
 interface Merged {
   base: EncodedResource;
   merged: EncodedResource;
+  /** Merged while the SDK resource's async attributes were pending: redone once they settle. */
+  pending: boolean;
 }
 
 /** True for what OTLP can carry as a resource attribute value: a scalar or an array of scalars. */
@@ -42,7 +44,7 @@ function sdkAttributes(
   const out: Record<string, unknown> = {};
   let attrs: unknown;
   try {
-    attrs = resource.attributes;
+    attrs = pendingAsync(resource) ? settledRawAttributes(resource) : resource.attributes;
   } catch {
     return out;
   }
@@ -61,6 +63,39 @@ function sdkAttributes(
     out[key] = v;
   }
   return out;
+}
+
+/**
+ * The settled attributes of an SDK `Resource` whose async detectors are still running, from its
+ * public `getRawAttributes()` (a promise is a pending one: skipped; the first of a key wins, as
+ * the SDK's own `attributes`). Not `attributes`: the SDK reports reading it then as an error.
+ */
+function settledRawAttributes(resource: ForeignResource): object | undefined {
+  const raw = (resource as { getRawAttributes?: () => unknown }).getRawAttributes?.();
+  if (!Array.isArray(raw)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const entry of raw) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string') continue;
+    const v: unknown = entry[1];
+    if (v == null || typeof (v as { then?: unknown }).then === 'function') continue;
+    out[entry[0]] ??= v;
+  }
+  return out;
+}
+
+/**
+ * True while an SDK `Resource`'s async attributes are unsettled (`asyncAttributesPending`,
+ * sdk 1.x and 2.x); asks it to settle, so a later record finds it done.
+ */
+function pendingAsync(resource: ForeignResource): boolean {
+  try {
+    const r = resource as { asyncAttributesPending?: unknown; waitForAsyncAttributes?: () => Promise<void> };
+    if (r.asyncAttributesPending !== true) return false;
+    r.waitForAsyncAttributes?.().catch(() => {});
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Merges `sdk` over `base` by the precedence above. @internal Exported for tests. */
@@ -118,13 +153,18 @@ export class OtelParts {
     return this.#adopted !== undefined;
   }
 
-  /** podlog's resource merged with `resource`, encoded once per (base, resource) pair. */
+  /**
+   * podlog's resource merged with `resource`, encoded once per (base, resource) pair.
+   */
   resource(resource: ForeignResource): EncodedResource {
     const base = this.#base();
+    // While async detectors run, the merge has only the settled attributes; it is kept (records
+    // keep sharing one resource) until they settle, then done again with all of them.
+    const pending = pendingAsync(resource);
     const hit = this.#resources.get(resource);
-    if (hit !== undefined && hit.base === base) return hit.merged;
+    if (hit !== undefined && hit.base === base && hit.pending === pending) return hit.merged;
     const merged = mergeResource(base, resource);
-    this.#resources.set(resource, { base, merged });
+    this.#resources.set(resource, { base, merged, pending });
     return merged;
   }
 

@@ -53,11 +53,13 @@ export function sdkProviderState(
     if (state === undefined || state === null || !Array.isArray(state.registeredLogRecordProcessors)) {
       return undefined;
     }
-    const resource = state.resource as { attributes?: unknown } | undefined;
+    // Not `resource.attributes`: reading them before the SDK's async detectors settle is an
+    // error in the SDK's diagnostics (the merge waits for them, otel-parts.ts).
+    const resource = state.resource;
     return {
       processors: state.registeredLogRecordProcessors,
       resource:
-        resource !== null && typeof resource?.attributes === 'object' && resource.attributes !== null
+        resource !== null && typeof resource === 'object' && 'attributes' in resource
           ? (resource as { attributes: object })
           : undefined,
     };
