@@ -1,13 +1,19 @@
-import type { BatchOptions, PipelineOptions } from '../batch/options.js';
+import {
+  BATCH_OPTIONS,
+  type BatchOptions,
+  PIPELINE_OPTIONS,
+  type PipelineOptions,
+} from '../batch/options.js';
 import type { DiagSink } from '../diag.js';
-import type { ExportOptions } from '../export/options.js';
-import type { FacadeOptions } from '../logger/options.js';
-import type { RecordOptions } from '../record/options.js';
+import { EXPORT_OPTIONS, type ExportOptions } from '../export/options.js';
+import { RECORD_OPTIONS, type RecordOptions } from '../record/options.js';
 import type { LevelOrSilent } from '../record/severity.js';
 import type { ResourceAttributes } from '../resource/detect.js';
-import type { ResourceOptions } from '../resource/options.js';
-import type { SpoolOptions } from '../spool/options.js';
-import type { RateLimitOptions } from './rate-limit.js';
+import { RESOURCE_OPTIONS, type ResourceOptions } from '../resource/options.js';
+import { SPOOL_OPTIONS, type SpoolOptions } from '../spool/options.js';
+import { FACADE_OPTIONS, type FacadeOptions } from './facade-options.js';
+import { RATE_LIMIT_OPTIONS, type RateLimitOptions } from './rate-limit.js';
+import { custom, type OptionSpec, type Schema } from './schema.js';
 import type { SamplingOptions, TailOptions } from './tail.js';
 
 /**
@@ -54,22 +60,63 @@ export interface LoggerOptions
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/**
- * The keys {@link LoggerOptions} declares itself (the stages' keys are listed in their
- * `options.ts`). The `satisfies` makes a new option without an entry here a type error.
- */
-export const LOGGER_OPTION_KEYS = Object.keys({
-  name: true,
-  level: true,
-  rateLimit: true,
-  tail: true,
-  sampling: true,
-  serviceName: true,
-  resource: true,
-  batch: true,
-  spool: true,
-  diagnostics: true,
-  env: true,
+/** The options {@link LoggerOptions} declares itself (each stage's are in its `options.ts`). */
+export const LOGGER_OPTIONS = {
+  name: custom({
+    doc: 'Logger name: the instrumentation scope of its records.',
+    accepts: 'string',
+    defaultText: "`''`",
+  }),
+  level: custom({
+    doc: 'Minimum level; `PODLOG_LEVEL` may also set named loggers (`info,http=debug`).',
+    accepts: 'level \\| `silent` \\| custom level',
+    env: ['PODLOG_LEVEL'],
+    defaultText: '`info`',
+  }),
+  rateLimit: custom({
+    doc: 'Log-storm protection: a rate limit per message template.',
+    accepts: 'object \\| `false`',
+    defaultText: 'off',
+    group: RATE_LIMIT_OPTIONS,
+  }),
+  tail: custom({
+    doc: 'Tail buffering of records below the level, written when a request fails (docs/tail-buffering.md).',
+    accepts: 'object \\| `true`',
+    defaultText: 'off',
+  }),
+  sampling: custom({
+    doc: 'Skip records below `keepAtOrAbove` in spans whose trace is not sampled.',
+    accepts: "object \\| `'trace'` \\| `false`",
+    defaultText: 'off',
+  }),
+  serviceName: custom({
+    doc: '`service.name` of the resource.',
+    accepts: 'string',
+    env: ['OTEL_SERVICE_NAME'],
+    defaultText: 'detected, else `unknown_service:node`',
+  }),
+  resource: custom({
+    doc: 'Extra resource attributes; they win over everything detected.',
+    accepts: 'object',
+    defaultText: 'none',
+  }),
+  batch: custom({ doc: 'Batch cutting limits.', accepts: 'object', group: BATCH_OPTIONS }),
+  spool: custom({
+    doc: 'Disk spool for outages.',
+    accepts: 'object \\| `false`',
+    defaultText: 'off',
+    group: SPOOL_OPTIONS,
+  }),
+  diagnostics: custom({
+    doc: "Where podlog's own diagnostics go: a function, or `false` for none.",
+    accepts: 'function \\| `false`',
+    defaultText: 'stderr',
+  }),
+  env: custom({
+    doc: 'Environment to read instead of `process.env`.',
+    accepts: 'object',
+    defaultText: '`process.env`',
+  }),
 } satisfies Record<
   Exclude<
     keyof LoggerOptions,
@@ -79,5 +126,18 @@ export const LOGGER_OPTION_KEYS = Object.keys({
     | keyof RecordOptions
     | keyof FacadeOptions
   >,
-  true
->);
+  OptionSpec
+>;
+
+/**
+ * Every top-level option of `createLogger`, by stage (the docs tables follow this order). The
+ * `satisfies` above and in each stage make an option without a declaration a type error.
+ */
+export const ALL_OPTIONS: Readonly<Record<string, Schema>> = Object.freeze({
+  logger: LOGGER_OPTIONS,
+  export: EXPORT_OPTIONS,
+  batch: PIPELINE_OPTIONS,
+  record: RECORD_OPTIONS,
+  resource: RESOURCE_OPTIONS,
+  facade: FACADE_OPTIONS,
+});

@@ -4,19 +4,21 @@
  */
 import type { Dispatcher } from 'undici';
 import {
-  envMilliseconds,
-  firstEnv,
-  integer,
-  isPlainObject,
-  milliseconds,
-  oneOf,
-  optionGroup,
-} from '../config/validate.js';
-import type { Env } from '../env.js';
+  choice,
+  custom,
+  group,
+  int,
+  ms,
+  type OptionSpec,
+  type Resolved,
+  resolveFields,
+} from '../config/schema.js';
+import { firstEnv, isPlainObject } from '../config/validate.js';
+import { type Env, otlpEnv } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
 import { checkHeader } from './header-check.js';
 import { resolveProxy } from './proxy.js';
-import { resolveTlsOptions, type TlsConfig, type TlsOptions } from './tls-options.js';
+import { resolveTlsOptions, TLS_OPTIONS, type TlsConfig, type TlsOptions } from './tls-options.js';
 
 export type { TlsOptions } from './tls-options.js';
 
@@ -62,9 +64,15 @@ export interface ExportOptions {
   compression?: Compression;
   /** Per-request timeout in ms. Env: `OTEL_EXPORTER_OTLP_LOGS_TIMEOUT` / `OTEL_EXPORTER_OTLP_TIMEOUT`. Default 10 000. */
   timeoutMs?: number;
-  /** Requests in flight at once (keep-alive connections). Default 2. */
+  /**
+   * Requests in flight at once (keep-alive connections), which is also the number of batches in
+   * flight (live and spool replay together). 1–64, default 2.
+   */
   maxConcurrentRequests?: number;
-  /** Largest request body before compression; bigger batches are cut. Default 4 MiB. */
+  /**
+   * Largest request body before compression: batches are cut at 1 MiB, or at this when lower;
+   * a body still bigger (`http/json` text) is split. Default 4 MiB.
+   */
   maxRequestBytes?: number;
   /** Retry budget per batch. */
   retry?: RetryOptions;
@@ -89,15 +97,89 @@ export type Protocol = 'http/protobuf' | 'http/json';
 /** Request body compression: `gzip` (`content-encoding: gzip`) or `none`. */
 export type Compression = 'gzip' | 'none';
 
-export interface RetryConfig {
-  readonly maxAttempts: number;
-  readonly maxElapsedMs: number;
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly maxRetryAfterMs: number;
-}
+const PROTOCOLS: readonly Protocol[] = ['http/protobuf', 'http/json'];
+const COMPRESSIONS: readonly Compression[] = ['gzip', 'none'];
 
-export interface ExportConfig {
+/** Requests (and batches) in flight at once, unless `maxConcurrentRequests` says otherwise. */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 2;
+
+export const RETRY_OPTIONS = {
+  maxAttempts: int({ min: 1, default: 12, doc: 'Attempts per request, the first included.' }),
+  maxElapsedMs: ms({
+    min: 0,
+    default: 20_000,
+    doc: 'Give up on a batch this long after its first attempt (it goes to the spool).',
+  }),
+  initialDelayMs: ms({ min: 0, default: 500, doc: 'First backoff ceiling; it doubles per failure.' }),
+  maxDelayMs: ms({
+    min: 0,
+    default: (r) => Math.max(2_000, r.initialDelayMs as number),
+    defaultText: '`2000` (or `retry.initialDelayMs` if larger)',
+    doc: 'Backoff ceiling: the longest wait between probes of a failing backend.',
+  }),
+  maxRetryAfterMs: ms({ min: 0, default: 60_000, doc: 'Largest `Retry-After` honoured.' }),
+} satisfies Record<keyof RetryOptions, OptionSpec>;
+
+export const EXPORT_OPTIONS = {
+  endpoint: custom({
+    doc: 'OTLP/HTTP logs URL, used as given (include `/v1/logs`).',
+    accepts: 'http(s) URL',
+    envText: '`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` (as is), else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`',
+    defaultText: '`http://localhost:4318/v1/logs`',
+  }),
+  headers: custom({
+    doc: 'Extra request headers (auth); values are never printed.',
+    accepts: 'object',
+    env: otlpEnv('HEADERS'),
+    defaultText: 'none',
+  }),
+  protocol: choice(PROTOCOLS, {
+    default: 'http/protobuf',
+    env: otlpEnv('PROTOCOL'),
+    refused: {
+      grpc: "'http/protobuf' or 'http/json': podlog speaks OTLP/HTTP only; point it at the collector's HTTP port (4318) instead of gRPC (4317)",
+    },
+    doc: 'Wire encoding.',
+  }),
+  compression: choice(COMPRESSIONS, {
+    default: 'none',
+    env: otlpEnv('COMPRESSION'),
+    doc: 'Request compression.',
+  }),
+  timeoutMs: ms({ min: 1, default: 10_000, env: otlpEnv('TIMEOUT'), doc: 'Per-request timeout.' }),
+  maxConcurrentRequests: int({
+    min: 1,
+    max: 64,
+    default: DEFAULT_MAX_CONCURRENT_REQUESTS,
+    doc: 'Requests, and batches, in flight at once (live and spool replay together).',
+  }),
+  maxRequestBytes: int({
+    min: 1024,
+    default: 4 * 1024 * 1024,
+    doc: 'Largest request body before compression; batches are cut at 1 MiB or at this when lower.',
+  }),
+  retry: group(RETRY_OPTIONS, {
+    doc: 'Retry budget per batch.',
+    accepts: 'an object like { maxAttempts, maxElapsedMs, initialDelayMs, maxDelayMs }',
+  }),
+  tls: custom({ doc: 'TLS of `https://` endpoints.', accepts: 'object', group: TLS_OPTIONS }),
+  proxy: custom({
+    doc: 'HTTP(S) proxy URL, or `false` to ignore the proxy env vars.',
+    accepts: 'URL \\| `false`',
+    envText:
+      '`https_proxy` / `HTTPS_PROXY` (https endpoints), `http_proxy` / `HTTP_PROXY` (http endpoints); `no_proxy` / `NO_PROXY`',
+    defaultText: 'direct',
+  }),
+  dispatcher: custom({
+    doc: "An undici `Dispatcher` to send through instead of podlog's pool (msw tests).",
+    accepts: 'Dispatcher',
+    defaultText: "podlog's pool",
+  }),
+} satisfies Record<keyof ExportOptions, OptionSpec>;
+
+export type RetryConfig = Resolved<typeof RETRY_OPTIONS>;
+
+export interface ExportConfig extends Resolved<typeof EXPORT_OPTIONS> {
   /** The endpoint without user-info (that became an `authorization` header). */
   readonly endpoint: URL;
   /**
@@ -108,12 +190,6 @@ export interface ExportConfig {
   /** The endpoint had user-info, but an explicit `authorization` header won over it. */
   readonly userInfoIgnored: boolean;
   readonly headers: Readonly<Record<string, string>>;
-  readonly protocol: Protocol;
-  readonly compression: Compression;
-  readonly timeoutMs: number;
-  readonly maxConcurrentRequests: number;
-  readonly maxRequestBytes: number;
-  readonly retry: RetryConfig;
   readonly tls: TlsConfig;
   /** Proxy to go through, or undefined for a direct connection. */
   readonly proxy: URL | undefined;
@@ -122,28 +198,6 @@ export interface ExportConfig {
 }
 
 export type { Env } from '../env.js';
-
-/** The keys of `retry`, and the export stage's top-level keys (unknown ones are refused). */
-export const RETRY_OPTION_KEYS = Object.keys({
-  maxAttempts: true,
-  maxElapsedMs: true,
-  initialDelayMs: true,
-  maxDelayMs: true,
-  maxRetryAfterMs: true,
-} satisfies Record<keyof RetryOptions, true>);
-export const EXPORT_OPTION_KEYS = Object.keys({
-  endpoint: true,
-  headers: true,
-  protocol: true,
-  compression: true,
-  timeoutMs: true,
-  maxConcurrentRequests: true,
-  maxRequestBytes: true,
-  retry: true,
-  tls: true,
-  proxy: true,
-  dispatcher: true,
-} satisfies Record<keyof ExportOptions, true>);
 
 /** Parses the OTel `k=v,k2=v2` header list (values percent-decoded). */
 export function parseKeyValueList(text: string, option: string): Record<string, string> {
@@ -202,17 +256,21 @@ export function resolveExportOptions(options: ExportOptions, env: Env): ExportCo
   endpoint.username = '';
   endpoint.password = '';
 
+  const resolved = resolveFields(EXPORT_OPTIONS, options as Record<string, unknown>, '', env);
+  const { initialDelayMs, maxDelayMs } = resolved.retry;
+  if (maxDelayMs < initialDelayMs) {
+    throw new InvalidOptionError(
+      'retry.maxDelayMs',
+      maxDelayMs,
+      `a value >= retry.initialDelayMs (${initialDelayMs})`,
+    );
+  }
   return Object.freeze({
+    ...resolved,
     endpoint,
     urlSecrets: Object.freeze(urlSecrets),
     userInfoIgnored: basic !== undefined && explicitAuth,
     headers: Object.freeze(headers),
-    protocol: resolveProtocol(options.protocol, env),
-    compression: resolveCompression(options.compression, env),
-    timeoutMs: resolveTimeout(options.timeoutMs, env),
-    maxConcurrentRequests: integer(options.maxConcurrentRequests, 'maxConcurrentRequests', 2, 1, 64),
-    maxRequestBytes: integer(options.maxRequestBytes, 'maxRequestBytes', 4 * 1024 * 1024, 1024),
-    retry: resolveRetry(options.retry),
     tls: resolveTlsOptions(options.tls, env),
     proxy: resolveProxy(options.proxy, endpoint, env),
     dispatcher: resolveDispatcher(options.dispatcher),
@@ -257,7 +315,7 @@ function secretsOfUrl(url: URL): string[] {
 
 function resolveHeaders(value: unknown, env: Env): Record<string, string> {
   const headers: Record<string, string> = {};
-  const fromEnv = firstEnv(env, ['OTEL_EXPORTER_OTLP_LOGS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS']);
+  const fromEnv = firstEnv(env, otlpEnv('HEADERS'));
   if (fromEnv) {
     for (const [k, v] of Object.entries(parseKeyValueList(fromEnv.value, fromEnv.option))) {
       checkHeader(k, v, fromEnv.option);
@@ -287,70 +345,4 @@ function resolveDispatcher(value: unknown): Dispatcher | undefined {
     throw new InvalidOptionError('dispatcher', value, 'an undici Dispatcher (Pool, Agent, MockAgent, …)');
   }
   return value as Dispatcher;
-}
-
-const PROTOCOLS: readonly Protocol[] = ['http/protobuf', 'http/json'];
-const COMPRESSIONS: readonly Compression[] = ['gzip', 'none'];
-
-/** Code, then the signal-specific env var, then the generic one. */
-function given(
-  value: unknown,
-  option: string,
-  env: Env,
-  name: string,
-): { value: unknown; option: string } | undefined {
-  if (value !== undefined) return { value, option };
-  return firstEnv(env, [`OTEL_EXPORTER_OTLP_LOGS_${name}`, `OTEL_EXPORTER_OTLP_${name}`]);
-}
-
-function resolveProtocol(value: unknown, env: Env): Protocol {
-  const g = given(value, 'protocol', env, 'PROTOCOL');
-  if (g?.value === 'grpc') {
-    throw new InvalidOptionError(
-      g.option,
-      g.value,
-      "'http/protobuf' or 'http/json': podlog speaks OTLP/HTTP only; point it at the collector's HTTP port (4318) instead of gRPC (4317)",
-    );
-  }
-  return g ? oneOf(g.value, g.option, PROTOCOLS, 'http/protobuf') : 'http/protobuf';
-}
-
-function resolveCompression(value: unknown, env: Env): Compression {
-  const g = given(value, 'compression', env, 'COMPRESSION');
-  return g ? oneOf(g.value, g.option, COMPRESSIONS, 'none') : 'none';
-}
-
-function resolveTimeout(value: unknown, env: Env): number {
-  if (value !== undefined) return milliseconds(value, 'timeoutMs', 10_000, 1);
-  return (
-    envMilliseconds(env, 'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT', 1) ??
-    envMilliseconds(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', 1) ??
-    10_000
-  );
-}
-
-function resolveRetry(value: RetryOptions | undefined): RetryConfig {
-  const o =
-    optionGroup(
-      value,
-      'retry',
-      RETRY_OPTION_KEYS,
-      'an object like { maxAttempts, maxElapsedMs, initialDelayMs, maxDelayMs }',
-    ) ?? {};
-  const initialDelayMs = milliseconds(o.initialDelayMs, 'retry.initialDelayMs', 500, 0);
-  const maxDelayMs = milliseconds(o.maxDelayMs, 'retry.maxDelayMs', Math.max(2_000, initialDelayMs), 0);
-  if (maxDelayMs < initialDelayMs) {
-    throw new InvalidOptionError(
-      'retry.maxDelayMs',
-      maxDelayMs,
-      `a value >= retry.initialDelayMs (${initialDelayMs})`,
-    );
-  }
-  return Object.freeze({
-    maxAttempts: integer(o.maxAttempts, 'retry.maxAttempts', 12, 1),
-    maxElapsedMs: milliseconds(o.maxElapsedMs, 'retry.maxElapsedMs', 20_000, 0),
-    initialDelayMs,
-    maxDelayMs,
-    maxRetryAfterMs: milliseconds(o.maxRetryAfterMs, 'retry.maxRetryAfterMs', 60_000, 0),
-  });
 }

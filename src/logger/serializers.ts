@@ -10,12 +10,7 @@ import {
   serializeResponse,
 } from '../record/http-values.js';
 
-/** A serializer: the value under its key → what is logged instead. */
-// biome-ignore lint/suspicious/noExplicitAny: takes the framework's own request type (pino's SerializerFn does the same)
-export type Serializer = (value: any) => unknown;
-
-/** Serializers by top-level key, like pino's `serializers` option. */
-export type Serializers = Readonly<Record<string, Serializer>>;
+export type { Serializer, Serializers } from '../config/facade-options.js';
 
 /**
  * The standard serializers, named like pino's `stdSerializers`:
