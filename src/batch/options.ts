@@ -5,6 +5,7 @@
 import {
   bool,
   choice,
+  custom,
   deprecated,
   group,
   int,
@@ -57,6 +58,8 @@ export type Overflow = 'spool' | 'drop-oldest' | 'drop-newest';
 
 /** Options of the batch stage, given at the top level of `createLogger` options. */
 export interface PipelineOptions {
+  /** Batch cutting limits. */
+  batch?: BatchOptions;
   /** Bounds of the memory queue. */
   queue?: QueueOptions;
   /** Queue-full policy. Default `spool` when a spool is configured, else `drop-newest`. */
@@ -115,6 +118,12 @@ export const QUEUE_OPTIONS = {
 } satisfies Record<keyof QueueOptions, OptionSpec>;
 
 export const PIPELINE_OPTIONS = {
+  // Resolved by resolveBatchOptions: the byte bound comes from the export stage's maxRequestBytes.
+  batch: custom({
+    doc: 'Batch cutting: a batch is sent when any limit is reached.',
+    accepts: 'object',
+    group: BATCH_OPTIONS,
+  }),
   queue: group(QUEUE_OPTIONS, {
     doc: 'Bounds of the memory queue.',
     accepts: 'an object like { maxRecords, maxBytes }',

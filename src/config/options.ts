@@ -1,9 +1,4 @@
-import {
-  BATCH_OPTIONS,
-  type BatchOptions,
-  PIPELINE_OPTIONS,
-  type PipelineOptions,
-} from '../batch/options.js';
+import { PIPELINE_OPTIONS, type PipelineOptions } from '../batch/options.js';
 import type { DiagSink } from '../diag.js';
 import { EXPORT_OPTIONS, type ExportOptions } from '../export/options.js';
 import { RECORD_OPTIONS, type RecordOptions } from '../record/options.js';
@@ -50,8 +45,6 @@ export interface LoggerOptions
   serviceName?: string;
   /** Extra resource attributes; they win over everything detected. */
   resource?: ResourceAttributes;
-  /** Batch cutting limits. */
-  batch?: BatchOptions;
   /** Disk spool for outages: on with `{ dir }` or `PODLOG_SPOOL_DIR`; `false` turns it off. Default off. */
   spool?: SpoolOptions | false;
   /** Where podlog's own diagnostics go: a function, or `false` for none. Default: stderr, `podlog:` prefix. */
@@ -100,7 +93,6 @@ export const LOGGER_OPTIONS = {
     accepts: 'object',
     defaultText: 'none',
   }),
-  batch: custom({ doc: 'Batch cutting limits.', accepts: 'object', group: BATCH_OPTIONS }),
   spool: custom({
     doc: 'Disk spool for outages.',
     accepts: 'object \\| `false`',

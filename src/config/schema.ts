@@ -12,7 +12,6 @@ import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 import {
   boolean,
-  choicesForm,
   finiteNumber,
   integer,
   integerForm,
@@ -114,7 +113,7 @@ export function int(d: Declared<number> & { min: number; max?: number }): Checke
 export function ms(d: Declared<number> & { min: number }): CheckedSpec<number> {
   return spec(
     d,
-    `ms ${range(d.min, MAX_TIMER_MS)}`,
+    `ms ≥ ${d.min}`,
     (v, o) => milliseconds(v, o, 0, d.min),
     (raw, name) => {
       const n = Number(raw);
@@ -160,7 +159,8 @@ export function choice<T extends string | false>(
     return oneOf(v, o, choices, undefined) as T;
   };
   const { refused: _, ...declared } = d;
-  return spec(declared, choicesForm(choices).replace('one of ', '').replaceAll(', ', ' \\| '), check, check);
+  const accepts = choices.map((c) => (typeof c === 'string' ? `\`'${c}'\`` : `\`${c}\``)).join(' \\| ');
+  return spec(declared, accepts, check, check);
 }
 
 /** A non-blank string; from env, as written (trimmed). Without a default, unset is `undefined`. */
