@@ -2,19 +2,7 @@
  * Options of the batch stage (queue bounds, batch cutting, overflow, exit handling), declared once
  * as schemas (config/schema.ts) and resolved into a frozen config at `createLogger`.
  */
-import {
-  bool,
-  choice,
-  custom,
-  deprecated,
-  group,
-  int,
-  ms,
-  type OptionSpec,
-  type Resolved,
-  resolveFields,
-  resolveGroup,
-} from '../config/schema.js';
+import * as opt from '../config/schema.js';
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 import { DEFAULT_MAX_CONCURRENT_REQUESTS } from '../export/options.js';
@@ -84,72 +72,72 @@ export const BATCH_MAX_BYTES = 1024 * 1024;
 export const OVERFLOWS: readonly Overflow[] = ['spool', 'drop-oldest', 'drop-newest'];
 
 export const BATCH_OPTIONS = {
-  maxRecords: int({
+  maxRecords: opt.int({
     min: 1,
     default: 2048,
     env: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE',
     doc: 'Records per batch; a full batch is sent at once.',
   }),
-  maxBytes: deprecated('maxRequestBytes', 'integer ≥ 1024'),
-  maxDelayMs: ms({
+  maxBytes: opt.deprecated('maxRequestBytes', 'integer ≥ 1024'),
+  maxDelayMs: opt.ms({
     min: 0,
     default: 1000,
     env: 'OTEL_BLRP_SCHEDULE_DELAY',
     doc: 'Longest a record waits for its batch to fill.',
   }),
-} satisfies Record<keyof BatchOptions, OptionSpec>;
+} satisfies Record<keyof BatchOptions, opt.OptionSpec>;
 
 export const QUEUE_OPTIONS = {
   // Records are held as bytes (loose-records.ts, cut batch bodies) with no per-record object,
   // so the byte bound is the memory bound; the record bound sits above what 32 MiB holds of
   // any ordinary record (~170 bytes: ~200,000), so a 5-s outage at 20,000 records/s fits.
-  maxRecords: int({
+  maxRecords: opt.int({
     min: 1,
     default: 1_000_000,
     env: 'OTEL_BLRP_MAX_QUEUE_SIZE',
     doc: 'Records held in memory (queued, being batched or in flight).',
   }),
   // Below 1 KiB a single ordinary record would not fit.
-  maxBytes: int({
+  maxBytes: opt.int({
     min: 1024,
     default: 32 * 1024 * 1024,
     doc: 'Encoded bytes held in memory: the memory bound.',
   }),
-} satisfies Record<keyof QueueOptions, OptionSpec>;
+} satisfies Record<keyof QueueOptions, opt.OptionSpec>;
 
 export const PIPELINE_OPTIONS = {
-  // Resolved by resolveBatchOptions: the byte bound comes from the export stage's maxRequestBytes.
-  batch: custom({
+  // opt.Resolved by resolveBatchOptions: the byte bound comes from the export stage's maxRequestBytes.
+  batch: opt.custom({
     doc: 'Batch cutting: a batch is sent when any limit is reached.',
     accepts: 'object',
     group: BATCH_OPTIONS,
   }),
-  queue: group(QUEUE_OPTIONS, {
+  queue: opt.group(QUEUE_OPTIONS, {
     doc: 'Bounds of the memory queue.',
     accepts: 'an object like { maxRecords, maxBytes }',
   }),
-  overflow: choice(OVERFLOWS, {
+  overflow: opt.choice(OVERFLOWS, {
     doc: 'What happens to a record that arrives while the queue is full.',
     defaultText: "`'spool'` with a spool, else `'drop-newest'`",
   }),
-  concurrency: deprecated('maxConcurrentRequests', 'integer 1–64'),
-  handleExit: bool({
+  concurrency: opt.deprecated('maxConcurrentRequests', 'integer 1–64'),
+  handleExit: opt.bool({
     default: true,
     doc: 'Flush on SIGTERM/SIGINT and `beforeExit`; spool memory on `process.exit()` and fatal exceptions.',
   }),
-  shutdownTimeoutMs: ms({
+  shutdownTimeoutMs: opt.ms({
     min: 0,
     default: 10_000,
     doc: 'Deadline of the flush on a signal, and the default of `shutdown({ timeoutMs })`.',
   }),
-} satisfies Record<keyof PipelineOptions, OptionSpec>;
+} satisfies Record<keyof PipelineOptions, opt.OptionSpec>;
 
-export type BatchConfig = Resolved<typeof BATCH_OPTIONS> & {
+export type BatchConfig = opt.Resolved<typeof BATCH_OPTIONS> & {
   /** Encoded bytes per batch: {@link BATCH_MAX_BYTES}, or `maxRequestBytes` when lower. */
   readonly maxBytes: number;
 };
 
-export type PipelineConfig = Resolved<typeof PIPELINE_OPTIONS> & {
+export type PipelineConfig = opt.Resolved<typeof PIPELINE_OPTIONS> & {
   /** Batches in flight at once (live and replay together): `maxConcurrentRequests`. */
   readonly concurrency: number;
 };
@@ -160,7 +148,7 @@ export function resolveBatchOptions(
   maxRequestBytes = BATCH_MAX_BYTES,
 ): BatchConfig {
   return Object.freeze({
-    ...resolveGroup(BATCH_OPTIONS, options, 'batch', env),
+    ...opt.resolveGroup(BATCH_OPTIONS, options, 'batch', env),
     maxBytes: Math.min(BATCH_MAX_BYTES, maxRequestBytes),
   });
 }
@@ -175,7 +163,7 @@ export function resolvePipelineOptions(
   spoolConfigured?: boolean,
   concurrency = DEFAULT_MAX_CONCURRENT_REQUESTS,
 ): PipelineConfig {
-  const resolved = resolveFields(PIPELINE_OPTIONS, options as Record<string, unknown>, '', env);
+  const resolved = opt.resolveFields(PIPELINE_OPTIONS, options as Record<string, unknown>, '', env);
   if (resolved.overflow === 'spool' && spoolConfigured === false) {
     throw new InvalidOptionError(
       'overflow',

@@ -6,7 +6,7 @@
  */
 import { InvalidOptionError } from '../errors.js';
 import { LevelTable, resolveCustomLevels } from '../record/level-table.js';
-import { custom, type OptionSpec } from './schema.js';
+import * as opt from './schema.js';
 
 /** A serializer: the value under its key → what is logged instead. */
 // biome-ignore lint/suspicious/noExplicitAny: takes the framework's own request type (pino's SerializerFn does the same)
@@ -56,27 +56,27 @@ export interface FacadeConfig {
 }
 
 export const FACADE_OPTIONS = {
-  serializers: custom({
+  serializers: opt.custom({
     doc: 'Functions applied to the value under a top-level key of a call, like pino’s.',
     accepts: 'object of functions',
     defaultText: 'none',
   }),
-  mixin: custom({
+  mixin: opt.custom({
     doc: 'Fields added to every record, computed per call.',
     accepts: 'function',
     defaultText: 'none',
   }),
-  msgPrefix: custom({
+  msgPrefix: opt.custom({
     doc: 'A string put before every message; children append theirs.',
     accepts: 'string',
     defaultText: "`''`",
   }),
-  customLevels: custom({
+  customLevels: opt.custom({
     doc: 'Extra levels in pino’s numbers, e.g. `{ audit: 35 }`, adding `log.audit(…)`.',
     accepts: 'object of numbers',
     defaultText: 'none',
   }),
-} satisfies Record<keyof FacadeOptions, OptionSpec>;
+} satisfies Record<keyof FacadeOptions, opt.OptionSpec>;
 
 /**
  * Validates a `serializers` option and layers it over `parent` (a key of `value` replaces the

@@ -8,7 +8,7 @@ import { RESOURCE_OPTIONS, type ResourceOptions } from '../resource/options.js';
 import { SPOOL_OPTIONS, type SpoolOptions } from '../spool/options.js';
 import { FACADE_OPTIONS, type FacadeOptions } from './facade-options.js';
 import { RATE_LIMIT_OPTIONS, type RateLimitOptions } from './rate-limit.js';
-import { custom, type OptionSpec, type Schema } from './schema.js';
+import * as opt from './schema.js';
 import type { SamplingOptions, TailOptions } from './tail.js';
 
 /**
@@ -55,56 +55,56 @@ export interface LoggerOptions
 
 /** The options {@link LoggerOptions} declares itself (each stage's are in its `options.ts`). */
 export const LOGGER_OPTIONS = {
-  name: custom({
+  name: opt.custom({
     doc: 'Logger name: the instrumentation scope of its records.',
     accepts: 'string',
     defaultText: "`''`",
   }),
-  level: custom({
+  level: opt.custom({
     doc: 'Minimum level; `PODLOG_LEVEL` may also set named loggers (`info,http=debug`).',
     accepts: 'level \\| `silent` \\| custom level',
     env: ['PODLOG_LEVEL'],
     defaultText: '`info`',
   }),
-  rateLimit: custom({
+  rateLimit: opt.custom({
     doc: 'Log-storm protection: a rate limit per message template.',
     accepts: 'object \\| `false`',
     defaultText: 'off',
     group: RATE_LIMIT_OPTIONS,
   }),
-  tail: custom({
+  tail: opt.custom({
     doc: 'Tail buffering of records below the level, written when a request fails (docs/tail-buffering.md).',
     accepts: 'object \\| `true`',
     defaultText: 'off',
   }),
-  sampling: custom({
+  sampling: opt.custom({
     doc: 'Skip records below `keepAtOrAbove` in spans whose trace is not sampled.',
     accepts: "object \\| `'trace'` \\| `false`",
     defaultText: 'off',
   }),
-  serviceName: custom({
+  serviceName: opt.custom({
     doc: '`service.name` of the resource.',
     accepts: 'string',
     env: ['OTEL_SERVICE_NAME'],
     defaultText: 'detected, else `unknown_service:node`',
   }),
-  resource: custom({
+  resource: opt.custom({
     doc: 'Extra resource attributes; they win over everything detected.',
     accepts: 'object',
     defaultText: 'none',
   }),
-  spool: custom({
+  spool: opt.custom({
     doc: 'Disk spool for outages.',
     accepts: 'object \\| `false`',
     defaultText: 'off',
     group: SPOOL_OPTIONS,
   }),
-  diagnostics: custom({
+  diagnostics: opt.custom({
     doc: "Where podlog's own diagnostics go: a function, or `false` for none.",
     accepts: 'function \\| `false`',
     defaultText: 'stderr',
   }),
-  env: custom({
+  env: opt.custom({
     doc: 'Environment to read instead of `process.env`.',
     accepts: 'object',
     defaultText: '`process.env`',
@@ -118,14 +118,14 @@ export const LOGGER_OPTIONS = {
     | keyof RecordOptions
     | keyof FacadeOptions
   >,
-  OptionSpec
+  opt.OptionSpec
 >;
 
 /**
  * Every top-level option of `createLogger`, by stage (the docs tables follow this order). The
  * `satisfies` above and in each stage make an option without a declaration a type error.
  */
-export const ALL_OPTIONS: Readonly<Record<string, Schema>> = Object.freeze({
+export const ALL_OPTIONS: Readonly<Record<string, opt.Schema>> = Object.freeze({
   logger: LOGGER_OPTIONS,
   export: EXPORT_OPTIONS,
   batch: PIPELINE_OPTIONS,

@@ -3,7 +3,7 @@
  * itself lives in the facade (logger/rate-limit.ts): it keys records by what the call wrote.
  */
 import { InvalidOptionError } from '../errors.js';
-import { bool, group, int, ms, type OptionSpec, type Resolved, resolveFields } from './schema.js';
+import * as opt from './schema.js';
 import { optionGroup } from './validate.js';
 
 /**
@@ -30,23 +30,26 @@ export interface RateLimitOptions {
 const PER_TEMPLATE = 'an object { records, intervalMs }';
 
 export const PER_TEMPLATE_OPTIONS = {
-  records: int({ min: 1, required: true, doc: 'Records let through per key and interval.' }),
-  intervalMs: ms({ min: 1, required: true, doc: 'Length of the interval.' }),
-} satisfies Record<keyof RateLimitOptions['perTemplate'], OptionSpec>;
+  records: opt.int({ min: 1, required: true, doc: 'Records let through per key and interval.' }),
+  intervalMs: opt.ms({ min: 1, required: true, doc: 'Length of the interval.' }),
+} satisfies Record<keyof RateLimitOptions['perTemplate'], opt.OptionSpec>;
 
 export const RATE_LIMIT_OPTIONS = {
-  perTemplate: group(PER_TEMPLATE_OPTIONS, { doc: 'The limit per key (required).', accepts: PER_TEMPLATE }),
-  exemptErrors: bool({ default: true, doc: 'Let ERROR and FATAL records through whatever the limit.' }),
-  maxKeys: int({
+  perTemplate: opt.group(PER_TEMPLATE_OPTIONS, {
+    doc: 'The limit per key (required).',
+    accepts: PER_TEMPLATE,
+  }),
+  exemptErrors: opt.bool({ default: true, doc: 'Let ERROR and FATAL records through whatever the limit.' }),
+  maxKeys: opt.int({
     min: 1,
     default: 1000,
     doc: 'Keys remembered at most; the least recently used goes first.',
   }),
-} satisfies Record<keyof RateLimitOptions, OptionSpec>;
+} satisfies Record<keyof RateLimitOptions, opt.OptionSpec>;
 
 /** The limiter's settings, flat: `records`, `intervalMs`, `exemptErrors`, `maxKeys`. */
-export type RateLimitConfig = Resolved<typeof PER_TEMPLATE_OPTIONS> &
-  Omit<Resolved<typeof RATE_LIMIT_OPTIONS>, 'perTemplate'>;
+export type RateLimitConfig = opt.Resolved<typeof PER_TEMPLATE_OPTIONS> &
+  Omit<opt.Resolved<typeof RATE_LIMIT_OPTIONS>, 'perTemplate'>;
 
 /** `undefined` or `false`: off. Throws `InvalidOptionError` naming the bad field. */
 export function resolveRateLimit(value: RateLimitOptions | false | undefined): RateLimitConfig | undefined {
@@ -59,6 +62,6 @@ export function resolveRateLimit(value: RateLimitOptions | false | undefined): R
   ) as Record<string, unknown>;
   if (o.perTemplate === undefined)
     throw new InvalidOptionError('rateLimit.perTemplate', undefined, PER_TEMPLATE);
-  const { perTemplate, ...rest } = resolveFields(RATE_LIMIT_OPTIONS, o, 'rateLimit', {});
+  const { perTemplate, ...rest } = opt.resolveFields(RATE_LIMIT_OPTIONS, o, 'rateLimit', {});
   return Object.freeze({ ...perTemplate, ...rest });
 }

@@ -3,16 +3,7 @@
  * Code wins over env; env wins over defaults. Validated once; nothing downstream reads env.
  */
 import type { Dispatcher } from 'undici';
-import {
-  choice,
-  custom,
-  group,
-  int,
-  ms,
-  type OptionSpec,
-  type Resolved,
-  resolveFields,
-} from '../config/schema.js';
+import * as opt from '../config/schema.js';
 import { firstEnv, isPlainObject } from '../config/validate.js';
 import { type Env, otlpEnv } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
@@ -104,36 +95,36 @@ const COMPRESSIONS: readonly Compression[] = ['gzip', 'none'];
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 2;
 
 export const RETRY_OPTIONS = {
-  maxAttempts: int({ min: 1, default: 12, doc: 'Attempts per request, the first included.' }),
-  maxElapsedMs: ms({
+  maxAttempts: opt.int({ min: 1, default: 12, doc: 'Attempts per request, the first included.' }),
+  maxElapsedMs: opt.ms({
     min: 0,
     default: 20_000,
     doc: 'Give up on a batch this long after its first attempt (it goes to the spool).',
   }),
-  initialDelayMs: ms({ min: 0, default: 500, doc: 'First backoff ceiling; it doubles per failure.' }),
-  maxDelayMs: ms({
+  initialDelayMs: opt.ms({ min: 0, default: 500, doc: 'First backoff ceiling; it doubles per failure.' }),
+  maxDelayMs: opt.ms({
     min: 0,
     default: (r) => Math.max(2_000, r.initialDelayMs as number),
     defaultText: '`2000` (or `retry.initialDelayMs` if larger)',
     doc: 'Backoff ceiling: the longest wait between probes of a failing backend.',
   }),
-  maxRetryAfterMs: ms({ min: 0, default: 60_000, doc: 'Largest `Retry-After` honoured.' }),
-} satisfies Record<keyof RetryOptions, OptionSpec>;
+  maxRetryAfterMs: opt.ms({ min: 0, default: 60_000, doc: 'Largest `Retry-After` honoured.' }),
+} satisfies Record<keyof RetryOptions, opt.OptionSpec>;
 
 export const EXPORT_OPTIONS = {
-  endpoint: custom({
+  endpoint: opt.custom({
     doc: 'OTLP/HTTP logs URL, used as given (include `/v1/logs`).',
     accepts: 'http(s) URL',
     envText: '`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` (as is), else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`',
     defaultText: '`http://localhost:4318/v1/logs`',
   }),
-  headers: custom({
+  headers: opt.custom({
     doc: 'Extra request headers (auth); values are never printed.',
     accepts: 'object',
     env: otlpEnv('HEADERS'),
     defaultText: 'none',
   }),
-  protocol: choice(PROTOCOLS, {
+  protocol: opt.choice(PROTOCOLS, {
     default: 'http/protobuf',
     env: otlpEnv('PROTOCOL'),
     refused: {
@@ -141,45 +132,45 @@ export const EXPORT_OPTIONS = {
     },
     doc: 'Wire encoding.',
   }),
-  compression: choice(COMPRESSIONS, {
+  compression: opt.choice(COMPRESSIONS, {
     default: 'none',
     env: otlpEnv('COMPRESSION'),
     doc: 'Request compression.',
   }),
-  timeoutMs: ms({ min: 1, default: 10_000, env: otlpEnv('TIMEOUT'), doc: 'Per-request timeout.' }),
-  maxConcurrentRequests: int({
+  timeoutMs: opt.ms({ min: 1, default: 10_000, env: otlpEnv('TIMEOUT'), doc: 'Per-request timeout.' }),
+  maxConcurrentRequests: opt.int({
     min: 1,
     max: 64,
     default: DEFAULT_MAX_CONCURRENT_REQUESTS,
     doc: 'Requests, and batches, in flight at once (live and spool replay together).',
   }),
-  maxRequestBytes: int({
+  maxRequestBytes: opt.int({
     min: 1024,
     default: 4 * 1024 * 1024,
     doc: 'Largest request body before compression; batches are cut at 1 MiB or at this when lower.',
   }),
-  retry: group(RETRY_OPTIONS, {
+  retry: opt.group(RETRY_OPTIONS, {
     doc: 'Retry budget per batch.',
     accepts: 'an object like { maxAttempts, maxElapsedMs, initialDelayMs, maxDelayMs }',
   }),
-  tls: custom({ doc: 'TLS of `https://` endpoints.', accepts: 'object', group: TLS_OPTIONS }),
-  proxy: custom({
+  tls: opt.custom({ doc: 'TLS of `https://` endpoints.', accepts: 'object', group: TLS_OPTIONS }),
+  proxy: opt.custom({
     doc: 'HTTP(S) proxy URL, or `false` to ignore the proxy env vars.',
     accepts: 'URL \\| `false`',
     envText:
       '`https_proxy` / `HTTPS_PROXY` (https endpoints), `http_proxy` / `HTTP_PROXY` (http endpoints); `no_proxy` / `NO_PROXY`',
     defaultText: 'direct',
   }),
-  dispatcher: custom({
+  dispatcher: opt.custom({
     doc: "An undici `Dispatcher` to send through instead of podlog's pool (msw tests).",
     accepts: 'Dispatcher',
     defaultText: "podlog's pool",
   }),
-} satisfies Record<keyof ExportOptions, OptionSpec>;
+} satisfies Record<keyof ExportOptions, opt.OptionSpec>;
 
-export type RetryConfig = Resolved<typeof RETRY_OPTIONS>;
+export type RetryConfig = opt.Resolved<typeof RETRY_OPTIONS>;
 
-export interface ExportConfig extends Resolved<typeof EXPORT_OPTIONS> {
+export interface ExportConfig extends opt.Resolved<typeof EXPORT_OPTIONS> {
   /** The endpoint without user-info (that became an `authorization` header). */
   readonly endpoint: URL;
   /**
@@ -256,7 +247,7 @@ export function resolveExportOptions(options: ExportOptions, env: Env): ExportCo
   endpoint.username = '';
   endpoint.password = '';
 
-  const resolved = resolveFields(EXPORT_OPTIONS, options as Record<string, unknown>, '', env);
+  const resolved = opt.resolveFields(EXPORT_OPTIONS, options as Record<string, unknown>, '', env);
   const { initialDelayMs, maxDelayMs } = resolved.retry;
   if (maxDelayMs < initialDelayMs) {
     throw new InvalidOptionError(

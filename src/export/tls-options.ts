@@ -4,7 +4,7 @@
  * file paths. Files are read once, at `createLogger`, so a typo fails fast.
  */
 import { readFileSync } from 'node:fs';
-import { bool, custom, keysOf, type OptionSpec, resolveFields } from '../config/schema.js';
+import * as opt from '../config/schema.js';
 import { givenOrEnv, optionGroup } from '../config/validate.js';
 import { type Env, otlpEnv } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
@@ -57,36 +57,36 @@ function load(value: unknown, option: string): Buffer {
 const PEM_INPUT = 'PEM text \\| Buffer \\| file path';
 
 export const TLS_OPTIONS = {
-  ca: custom({
+  ca: opt.custom({
     doc: "CA certificate(s) to trust instead of Node's bundle.",
     accepts: PEM_INPUT,
     env: otlpEnv('CERTIFICATE'),
     defaultText: "Node's CA bundle",
   }),
-  cert: custom({
+  cert: opt.custom({
     doc: 'Client certificate (mTLS).',
     accepts: PEM_INPUT,
     env: otlpEnv('CLIENT_CERTIFICATE'),
     defaultText: 'none',
   }),
-  key: custom({
+  key: opt.custom({
     doc: 'Client key (mTLS).',
     accepts: PEM_INPUT,
     env: otlpEnv('CLIENT_KEY'),
     defaultText: 'none',
   }),
-  rejectUnauthorized: bool({
+  rejectUnauthorized: opt.bool({
     default: true,
     doc: 'Verify the server certificate; `false` prints a warning at start.',
   }),
-} satisfies Record<keyof TlsOptions, OptionSpec>;
+} satisfies Record<keyof TlsOptions, opt.OptionSpec>;
 
 export function resolveTlsOptions(options: TlsOptions | undefined, env: Env): TlsConfig {
   const o =
     optionGroup(
       options,
       'tls',
-      keysOf(TLS_OPTIONS),
+      opt.keysOf(TLS_OPTIONS),
       'an object like { ca, cert, key, rejectUnauthorized }',
     ) ?? {};
   const ca = givenOrEnv(o.ca, 'tls.ca', env, otlpEnv('CERTIFICATE'));
@@ -106,7 +106,7 @@ export function resolveTlsOptions(options: TlsOptions | undefined, env: Env): Tl
       `a client certificate to go with ${key.option} (tls.cert or OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE)`,
     );
   }
-  const { rejectUnauthorized } = resolveFields(TLS_OPTIONS, o, 'tls', env);
+  const { rejectUnauthorized } = opt.resolveFields(TLS_OPTIONS, o, 'tls', env);
   return Object.freeze({
     ca: ca && load(ca.value, ca.option),
     cert: cert && load(cert.value, cert.option),

@@ -2,7 +2,7 @@
  * Options of the record model (value limits, redaction) and of the stdout mirror, resolved
  * and validated once at `createLogger` (called from config/resolve.ts).
  */
-import { bool, custom, group, int, type OptionSpec, resolveFields, strings } from '../config/schema.js';
+import * as opt from '../config/schema.js';
 import { oneOf, optionGroup, stringList } from '../config/validate.js';
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
@@ -66,51 +66,51 @@ export interface RecordConfig {
 type RedactObject = Exclude<RedactOption, false | readonly string[]>;
 
 export const LIMIT_OPTIONS = {
-  maxDepth: int({
+  maxDepth: opt.int({
     min: 1,
     max: 64,
     default: DEFAULT_VALUE_LIMITS.maxDepth,
     doc: 'Deepest nesting kept; deeper values become `"[Truncated]"`.',
   }),
-  maxStringLength: int({
+  maxStringLength: opt.int({
     min: 16,
     max: 1024 * 1024,
     default: DEFAULT_VALUE_LIMITS.maxStringLength,
     doc: 'Longest string value kept (UTF-16 code units); longer ones are cut.',
   }),
-  maxAttributes: int({
+  maxAttributes: opt.int({
     min: 1,
     max: 4096,
     default: DEFAULT_VALUE_LIMITS.maxAttributes,
     doc: 'Most attributes per record; the rest count in `dropped_attributes_count`.',
   }),
-} satisfies Record<keyof LimitOptions, OptionSpec>;
+} satisfies Record<keyof LimitOptions, opt.OptionSpec>;
 
 export const REDACT_OPTIONS = {
-  keys: strings({ default: [], doc: 'Extra keys to redact at any depth (case-insensitive whole keys).' }),
-  paths: strings({ default: [], doc: 'Dotted paths from the attribute root, e.g. `users.*.email`.' }),
-  defaults: bool({ default: true, doc: 'Apply the default secret-key list (`DEFAULT_REDACT_KEYS`).' }),
-  censor: custom({ doc: 'Replacement value.', accepts: 'string', defaultText: '`"[REDACTED]"`' }),
-} satisfies Record<keyof RedactObject, OptionSpec>;
+  keys: opt.strings({ default: [], doc: 'Extra keys to redact at any depth (case-insensitive whole keys).' }),
+  paths: opt.strings({ default: [], doc: 'Dotted paths from the attribute root, e.g. `users.*.email`.' }),
+  defaults: opt.bool({ default: true, doc: 'Apply the default secret-key list (`DEFAULT_REDACT_KEYS`).' }),
+  censor: opt.custom({ doc: 'Replacement value.', accepts: 'string', defaultText: '`"[REDACTED]"`' }),
+} satisfies Record<keyof RedactObject, opt.OptionSpec>;
 
 export const RECORD_OPTIONS = {
-  limits: group(LIMIT_OPTIONS, {
+  limits: opt.group(LIMIT_OPTIONS, {
     doc: 'Size limits applied to every record.',
     accepts: 'an object like { maxDepth, maxStringLength }',
   }),
-  redact: custom({
+  redact: opt.custom({
     doc: 'What to redact before a record leaves the process; a string array is keys and paths, `false` is off.',
     accepts: 'string[] \\| object \\| `false`',
     defaultText: 'the default secret keys',
     group: REDACT_OPTIONS,
   }),
-  stdout: custom({
+  stdout: opt.custom({
     doc: 'Also write each record to stdout.',
     accepts: "`'json'` \\| `'pretty'` \\| `false`",
     env: ['PODLOG_STDOUT'],
     defaultText: "`false` with an endpoint configured, else `'json'`",
   }),
-} satisfies Record<keyof RecordOptions, OptionSpec>;
+} satisfies Record<keyof RecordOptions, opt.OptionSpec>;
 
 function resolveRedactor(value: unknown): Redactor {
   if (value === undefined) return new Redactor({ defaults: true, keys: [], paths: [] });
@@ -125,7 +125,7 @@ function resolveRedactor(value: unknown): Redactor {
     paths = all.filter((s) => /[.[*]/.test(s));
   } else if (typeof value === 'object' && value !== null) {
     const o = optionGroup(value, 'redact', Object.keys(REDACT_OPTIONS)) ?? {};
-    ({ keys, paths, defaults } = resolveFields(REDACT_OPTIONS, o, 'redact', {}));
+    ({ keys, paths, defaults } = opt.resolveFields(REDACT_OPTIONS, o, 'redact', {}));
     if (o.censor !== undefined && typeof o.censor !== 'string') {
       throw new InvalidOptionError('redact.censor', o.censor, 'a string');
     }
@@ -162,7 +162,7 @@ export function resolveRecordOptions(
   env: Env,
   endpointConfigured: boolean,
 ): RecordConfig {
-  const { limits } = resolveFields(RECORD_OPTIONS, options as Record<string, unknown>, '', env);
+  const { limits } = opt.resolveFields(RECORD_OPTIONS, options as Record<string, unknown>, '', env);
   return Object.freeze({
     limits,
     redactor: resolveRedactor(options.redact),

@@ -2,17 +2,7 @@
  * Resource detection options and their resolution. Code wins over env, env over defaults;
  * validated once at `createLogger`.
  */
-import {
-  bool,
-  custom,
-  group,
-  int,
-  ms,
-  type OptionSpec,
-  type Resolved,
-  resolveFields,
-  strings,
-} from '../config/schema.js';
+import * as opt from '../config/schema.js';
 import { isPlainObject } from '../config/validate.js';
 import { InvalidOptionError } from '../errors.js';
 import { ENV_PODINFO_DIR } from './env-names.js';
@@ -76,45 +66,45 @@ export const DEFAULT_RESOURCE_PATHS: ResourcePaths = Object.freeze({
 const PATTERNS = 'an array of non-empty strings (exact keys or prefixes ending in *)';
 
 export const PODINFO_OPTIONS = {
-  annotationAllow: strings({
+  annotationAllow: opt.strings({
     accepts: PATTERNS,
     defaultText: 'all (minus `annotationDeny`)',
     doc: 'Only annotations matching one of these patterns (exact key, or prefix ending in `*`) go on the resource.',
   }),
-  annotationDeny: strings({
+  annotationDeny: opt.strings({
     accepts: PATTERNS,
     default: DEFAULT_ANNOTATION_DENY,
     defaultText: '`kubectl.kubernetes.io/last-applied-configuration`, `podlog.dev/*`',
     doc: 'Annotations never put on the resource; replaces the default list.',
   }),
-  maxFileBytes: int({
+  maxFileBytes: opt.int({
     min: 1,
     default: 512 * 1024,
     doc: 'A `labels` or `annotations` file larger than this is skipped whole.',
   }),
-  maxValueLength: int({
+  maxValueLength: opt.int({
     min: 1,
     default: 4096,
     doc: 'An annotation value longer than this (characters) is skipped.',
   }),
-  pollIntervalMs: ms({ min: 100, default: 10_000, doc: 'The slow poll behind `fs.watch`.' }),
-  watch: bool({ default: true, doc: 'Watch the volume for updates.' }),
-} satisfies Record<keyof PodinfoOptions, OptionSpec>;
+  pollIntervalMs: opt.ms({ min: 100, default: 10_000, doc: 'The slow poll behind `fs.watch`.' }),
+  watch: opt.bool({ default: true, doc: 'Watch the volume for updates.' }),
+} satisfies Record<keyof PodinfoOptions, opt.OptionSpec>;
 
 export const RESOURCE_OPTIONS = {
-  podinfoDir: custom({
+  podinfoDir: opt.custom({
     doc: 'Directory of the Downward API volume (`labels`, `annotations`); `false` turns it off.',
     accepts: 'path \\| `false`',
     env: [ENV_PODINFO_DIR],
     defaultText: '`/etc/podinfo` (skipped when absent)',
   }),
-  podinfo: group(PODINFO_OPTIONS, {
+  podinfo: opt.group(PODINFO_OPTIONS, {
     doc: 'How the Downward API volume is read and watched.',
     accepts: 'an object',
   }),
-} satisfies Record<keyof ResourceOptions, OptionSpec>;
+} satisfies Record<keyof ResourceOptions, opt.OptionSpec>;
 
-export interface ResourceDetectionConfig extends Resolved<typeof PODINFO_OPTIONS> {
+export interface ResourceDetectionConfig extends opt.Resolved<typeof PODINFO_OPTIONS> {
   /** `undefined`: no volume. */
   readonly podinfoDir: string | undefined;
   /** True when the dir was asked for (option or env), so its absence deserves a diagnostic. */
@@ -136,7 +126,7 @@ export function resolveResourceOptions(options: ResourceOptions, env: Env): Reso
     podinfoDir = env[ENV_PODINFO_DIR];
     explicit = true;
   }
-  const { podinfo } = resolveFields(RESOURCE_OPTIONS, options as Record<string, unknown>, '', env);
+  const { podinfo } = opt.resolveFields(RESOURCE_OPTIONS, options as Record<string, unknown>, '', env);
   return Object.freeze({
     ...podinfo,
     podinfoDir,

@@ -2,7 +2,7 @@
  * Spool options (`spool` option, `PODLOG_SPOOL_DIR`), declared once as a schema
  * (config/schema.ts). Off unless a directory is given. Validated once at `createLogger`.
  */
-import { choice, int, ms, num, type OptionSpec, type Resolved, resolveGroup, str } from '../config/schema.js';
+import * as opt from '../config/schema.js';
 import type { Env } from '../env.js';
 
 /** How hard the spool pushes appended batches to stable storage. */
@@ -39,49 +39,53 @@ const MiB = 1024 * 1024;
 const DURABILITIES: readonly Durability[] = ['interval', 'always', 'none'];
 
 export const SPOOL_OPTIONS = {
-  dir: str({
+  dir: opt.str({
     env: 'PODLOG_SPOOL_DIR',
     accepts: 'a non-empty directory path',
     defaultText: 'none: no directory, no spool',
     doc: 'Directory of the spool (created 0700). `spool: false` turns it off.',
   }),
-  maxBytes: int({
+  maxBytes: opt.int({
     min: 64 * 1024,
     default: 256 * MiB,
     doc: 'Disk budget; beyond it the oldest segment is evicted (`dropped.spool_full`).',
   }),
-  maxAgeMs: ms({ min: 1000, default: 24 * 3600_000, doc: 'Older batches are evicted (`dropped.expired`).' }),
-  durability: choice(DURABILITIES, {
+  maxAgeMs: opt.ms({
+    min: 1000,
+    default: 24 * 3600_000,
+    doc: 'Older batches are evicted (`dropped.expired`).',
+  }),
+  durability: opt.choice(DURABILITIES, {
     default: 'interval',
     doc: 'How hard appends are pushed to stable storage (see Durability).',
   }),
-  syncIntervalMs: ms({ min: 1, default: 250, doc: "fdatasync period of `durability: 'interval'`." }),
-  segmentBytes: int({
+  syncIntervalMs: opt.ms({ min: 1, default: 250, doc: "fdatasync period of `durability: 'interval'`." }),
+  segmentBytes: opt.int({
     min: 4096,
     default: (r) => Math.min(16 * MiB, Math.max(64 * 1024, Math.floor((r.maxBytes as number) / 16))),
     defaultText: '`maxBytes` / 16, 64 KiB–16 MiB',
     doc: 'Segment size before rotation (eviction goes a segment at a time).',
   }),
-  segmentAgeMs: ms({
+  segmentAgeMs: opt.ms({
     min: 1,
     default: (r) => Math.min(3600_000, Math.floor((r.maxAgeMs as number) / 8)),
     defaultText: '`maxAgeMs` / 8, at most 1 h',
     doc: 'Segment age before rotation.',
   }),
-  requestsPerSecond: num({ min: 0.001, default: 20, doc: 'Replay pacing: requests per second.' }),
-  bytesPerSecond: num({
+  requestsPerSecond: opt.num({ min: 0.001, default: 20, doc: 'Replay pacing: requests per second.' }),
+  bytesPerSecond: opt.num({
     min: 1,
     default: 8 * MiB,
     doc: 'Replay pacing: uncompressed body bytes per second.',
   }),
-  quarantineMaxBytes: int({
+  quarantineMaxBytes: opt.int({
     min: 0,
     default: 16 * MiB,
     doc: 'Bound of `quarantine/` (batches refused for good); the oldest files go first.',
   }),
-} satisfies Record<keyof SpoolOptions, OptionSpec>;
+} satisfies Record<keyof SpoolOptions, opt.OptionSpec>;
 
-export type SpoolConfig = Resolved<typeof SPOOL_OPTIONS> & { readonly dir: string };
+export type SpoolConfig = opt.Resolved<typeof SPOOL_OPTIONS> & { readonly dir: string };
 
 /**
  * Resolves `options.spool` against `PODLOG_SPOOL_DIR`. Returns undefined when the spool is off
@@ -92,7 +96,7 @@ export function resolveSpoolOptions(
   env: Env,
 ): SpoolConfig | undefined {
   if (options === false) return undefined;
-  const config = resolveGroup(
+  const config = opt.resolveGroup(
     SPOOL_OPTIONS,
     options,
     'spool',
