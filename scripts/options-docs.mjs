@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * Regenerates the option tables of docs/configuration.md from the option schemas in src/
- * (config/schema.ts: one declaration per option). Each table sits between
+ * (config/schema.ts: one declaration per option) and, for the meaning column, the first
+ * sentence of each option's TSDoc in the public `LoggerOptions` typings, so the text users see in
+ * their editor and in the docs is written once. Each table sits between
  * `<!-- options:<section>:start -->` and `<!-- options:<section>:end -->`.
  *
  *   node scripts/options-docs.mjs           rewrite the tables
@@ -14,6 +16,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { register } from 'tsx/esm/api';
+import ts from 'typescript';
 
 register();
 const { LOGGER_OPTIONS } = await import('../src/config/options.ts');
@@ -45,6 +48,45 @@ const SECTIONS = {
   'rate-limit': { schema: RATE_LIMIT_OPTIONS, prefix: 'rateLimit.' },
 };
 const OWN_SECTION = { spool: 'spool', rateLimit: 'rate-limit' };
+
+/** The TSDoc of `LoggerOptions` and of the option groups below it, by option path. */
+function typingsDocs() {
+  const file = fileURLToPath(new URL('../src/config/options.ts', import.meta.url));
+  const program = ts.createProgram([file], {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)));
+  const root = checker.getDeclaredTypeOfSymbol(exports.find((s) => s.name === 'LoggerOptions'));
+  /** The property `key` of `type`, in the object members of a union (`RedactOption`: not its array). */
+  const property = (type, key) => {
+    const t = checker.getNonNullableType(type);
+    const members = (t.isUnion() ? t.types : [t]).filter((m) => !checker.isArrayType(m));
+    return members.map((m) => m.getProperty(key)).find(Boolean);
+  };
+  return (path) => {
+    let type = root;
+    let symbol;
+    for (const key of path.split('.')) {
+      symbol = type && property(type, key);
+      if (!symbol) throw new Error(`${path}: not in the LoggerOptions typings`);
+      type = checker.getTypeOfSymbol(symbol);
+    }
+    const text = ts
+      .displayPartsToString(symbol.getDocumentationComment(checker))
+      .replace(/\{@link (\w+)\}/g, '$1')
+      .replace(/\s+/g, ' ')
+      .trim();
+    // The first sentence (`e.g.` and `i.e.` do not end one).
+    return text.match(/^.*?(?<!e\.g|i\.e)\.(?=\s|$)/)?.[0] ?? text;
+  };
+}
+const docOf = typingsDocs();
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -80,7 +122,11 @@ function rows(schema, prefix) {
       out.push(...rows(spec.group, `${path}.`));
       continue;
     }
-    const doc = own ? `${spec.doc} See [${key}](#options-${own}).` : spec.doc;
+    const text = spec.deprecated
+      ? `Deprecated: use \`${spec.deprecated}\`, which it maps onto.`
+      : docOf(path);
+    if (!text) throw new Error(`${path}: no TSDoc in the LoggerOptions typings`);
+    const doc = own ? `${text} See [${key}](#options-${own}).` : text;
     out.push(`| \`${path}\` | ${spec.accepts} | ${envCell(spec)} | ${defaultCell(path, spec)} | ${doc} |`);
   }
   return out;

@@ -76,14 +76,12 @@ export const BATCH_OPTIONS = {
     min: 1,
     default: 2048,
     env: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE',
-    doc: 'Records per batch; a full batch is sent at once.',
   }),
   maxBytes: opt.deprecated('maxRequestBytes', 'integer ≥ 1024'),
   maxDelayMs: opt.ms({
     min: 0,
     default: 1000,
     env: 'OTEL_BLRP_SCHEDULE_DELAY',
-    doc: 'Longest a record waits for its batch to fill.',
   }),
 } satisfies Record<keyof BatchOptions, opt.OptionSpec>;
 
@@ -95,40 +93,31 @@ export const QUEUE_OPTIONS = {
     min: 1,
     default: 1_000_000,
     env: 'OTEL_BLRP_MAX_QUEUE_SIZE',
-    doc: 'Records held in memory (queued, being batched or in flight).',
   }),
   // Below 1 KiB a single ordinary record would not fit.
   maxBytes: opt.int({
     min: 1024,
     default: 32 * 1024 * 1024,
-    doc: 'Encoded bytes held in memory: the memory bound.',
   }),
 } satisfies Record<keyof QueueOptions, opt.OptionSpec>;
 
 export const PIPELINE_OPTIONS = {
   // opt.Resolved by resolveBatchOptions: the byte bound comes from the export stage's maxRequestBytes.
   batch: opt.custom({
-    doc: 'Batch cutting: a batch is sent when any limit is reached.',
     accepts: 'object',
     group: BATCH_OPTIONS,
   }),
-  queue: opt.group(QUEUE_OPTIONS, {
-    doc: 'Bounds of the memory queue.',
-    accepts: 'an object like { maxRecords, maxBytes }',
-  }),
+  queue: opt.group(QUEUE_OPTIONS, 'an object like { maxRecords, maxBytes }'),
   overflow: opt.choice(OVERFLOWS, {
-    doc: 'What happens to a record that arrives while the queue is full.',
     defaultText: "`'spool'` with a spool, else `'drop-newest'`",
   }),
   concurrency: opt.deprecated('maxConcurrentRequests', 'integer 1–64'),
   handleExit: opt.bool({
     default: true,
-    doc: 'Flush on SIGTERM/SIGINT and `beforeExit`; spool memory on `process.exit()` and fatal exceptions.',
   }),
   shutdownTimeoutMs: opt.ms({
     min: 0,
     default: 10_000,
-    doc: 'Deadline of the flush on a signal, and the default of `shutdown({ timeoutMs })`.',
   }),
 } satisfies Record<keyof PipelineOptions, opt.OptionSpec>;
 

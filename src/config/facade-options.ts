@@ -57,22 +57,18 @@ export interface FacadeConfig {
 
 export const FACADE_OPTIONS = {
   serializers: opt.custom({
-    doc: 'Functions applied to the value under a top-level key of a call, like pino’s.',
     accepts: 'object of functions',
     defaultText: 'none',
   }),
   mixin: opt.custom({
-    doc: 'Fields added to every record, computed per call.',
     accepts: 'function',
     defaultText: 'none',
   }),
   msgPrefix: opt.custom({
-    doc: 'A string put before every message; children append theirs.',
     accepts: 'string',
     defaultText: "`''`",
   }),
   customLevels: opt.custom({
-    doc: 'Extra levels in pino’s numbers, e.g. `{ audit: 35 }`, adding `log.audit(…)`.',
     accepts: 'object of numbers',
     defaultText: 'none',
   }),

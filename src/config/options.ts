@@ -56,56 +56,46 @@ export interface LoggerOptions
 /** The options {@link LoggerOptions} declares itself (each stage's are in its `options.ts`). */
 export const LOGGER_OPTIONS = {
   name: opt.custom({
-    doc: 'Logger name: the instrumentation scope of its records.',
     accepts: 'string',
     defaultText: "`''`",
   }),
   level: opt.custom({
-    doc: 'Minimum level; `PODLOG_LEVEL` may also set named loggers (`info,http=debug`).',
     accepts: 'level \\| `silent` \\| custom level',
     env: ['PODLOG_LEVEL'],
     defaultText: '`info`',
   }),
   rateLimit: opt.custom({
-    doc: 'Log-storm protection: a rate limit per message template.',
     accepts: 'object \\| `false`',
     defaultText: 'off',
     group: RATE_LIMIT_OPTIONS,
   }),
   tail: opt.custom({
-    doc: 'Tail buffering of records below the level, written when a request fails (docs/tail-buffering.md).',
     accepts: 'object \\| `true`',
     defaultText: 'off',
   }),
   sampling: opt.custom({
-    doc: 'Skip records below `keepAtOrAbove` in spans whose trace is not sampled.',
     accepts: "object \\| `'trace'` \\| `false`",
     defaultText: 'off',
   }),
   serviceName: opt.custom({
-    doc: '`service.name` of the resource.',
     accepts: 'string',
     env: ['OTEL_SERVICE_NAME'],
     defaultText: 'detected, else `unknown_service:node`',
   }),
   resource: opt.custom({
-    doc: 'Extra resource attributes; they win over everything detected.',
     accepts: 'object',
     defaultText: 'none',
   }),
   spool: opt.custom({
-    doc: 'Disk spool for outages.',
     accepts: 'object \\| `false`',
     defaultText: 'off',
     group: SPOOL_OPTIONS,
   }),
   diagnostics: opt.custom({
-    doc: "Where podlog's own diagnostics go: a function, or `false` for none.",
     accepts: 'function \\| `false`',
     defaultText: 'stderr',
   }),
   env: opt.custom({
-    doc: 'Environment to read instead of `process.env`.',
     accepts: 'object',
     defaultText: '`process.env`',
   }),

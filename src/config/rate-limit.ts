@@ -30,20 +30,16 @@ export interface RateLimitOptions {
 const PER_TEMPLATE = 'an object { records, intervalMs }';
 
 export const PER_TEMPLATE_OPTIONS = {
-  records: opt.int({ min: 1, required: true, doc: 'Records let through per key and interval.' }),
-  intervalMs: opt.ms({ min: 1, required: true, doc: 'Length of the interval.' }),
+  records: opt.int({ min: 1, required: true }),
+  intervalMs: opt.ms({ min: 1, required: true }),
 } satisfies Record<keyof RateLimitOptions['perTemplate'], opt.OptionSpec>;
 
 export const RATE_LIMIT_OPTIONS = {
-  perTemplate: opt.group(PER_TEMPLATE_OPTIONS, {
-    doc: 'The limit per key (required).',
-    accepts: PER_TEMPLATE,
-  }),
-  exemptErrors: opt.bool({ default: true, doc: 'Let ERROR and FATAL records through whatever the limit.' }),
+  perTemplate: opt.group(PER_TEMPLATE_OPTIONS, PER_TEMPLATE),
+  exemptErrors: opt.bool({ default: true }),
   maxKeys: opt.int({
     min: 1,
     default: 1000,
-    doc: 'Keys remembered at most; the least recently used goes first.',
   }),
 } satisfies Record<keyof RateLimitOptions, opt.OptionSpec>;
 

@@ -25,7 +25,7 @@ import { type FacadeConfig, resolveFacadeOptions } from './facade-options.js';
 import { parseLevelSpec } from './level-spec.js';
 import { ALL_OPTIONS, type LoggerOptions } from './options.js';
 import { type RateLimitConfig, resolveRateLimit } from './rate-limit.js';
-import { checkAs, keysOf } from './schema.js';
+import { keysOf } from './schema.js';
 import { resolveSampling, resolveTail, type SamplingConfig, type TailConfig } from './tail.js';
 import { envBoolean, nonEmptyString, optionGroup } from './validate.js';
 
@@ -104,7 +104,7 @@ function withoutDeprecated(options: LoggerOptions, env: Env, deprecations: strin
   const out = { ...options };
   const { concurrency } = options;
   if (concurrency !== undefined) {
-    checkAs(EXPORT_OPTIONS.maxConcurrentRequests, concurrency, 'concurrency', env);
+    EXPORT_OPTIONS.maxConcurrentRequests.check(concurrency, 'concurrency', env);
     out.maxConcurrentRequests ??= concurrency;
     deprecations.push(
       'option concurrency is deprecated and will be removed: use maxConcurrentRequests (it bounds batches and requests in flight)',
@@ -112,7 +112,7 @@ function withoutDeprecated(options: LoggerOptions, env: Env, deprecations: strin
   }
   const batchBytes = options.batch?.maxBytes;
   if (batchBytes !== undefined) {
-    checkAs(EXPORT_OPTIONS.maxRequestBytes, batchBytes, 'batch.maxBytes', env);
+    EXPORT_OPTIONS.maxRequestBytes.check(batchBytes, 'batch.maxBytes', env);
     out.maxRequestBytes ??= batchBytes;
     deprecations.push(
       'option batch.maxBytes is deprecated and will be removed: use maxRequestBytes (batches are cut at 1 MiB, or at maxRequestBytes when lower)',

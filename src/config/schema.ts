@@ -1,10 +1,11 @@
 /**
  * One declaration per option. Each stage lists its options once, as a schema: key, what it
- * accepts, default, env fallback, one line of doc. The unknown-key lists, the defaults, the env
- * fallbacks, the range checks with their error messages and the tables of docs/configuration.md
- * (scripts/options-docs.mjs) are all derived from it. An option whose resolution needs more than
- * a check (a URL, a redaction list, a function) is declared `custom`: listed here for the keys and
- * the docs, resolved by its stage.
+ * accepts, default, env fallback. The unknown-key lists, the defaults, the env fallbacks, the
+ * range checks with their error messages and the tables of docs/configuration.md
+ * (scripts/options-docs.mjs, which takes each option's meaning from its TSDoc in the
+ * `XOptions` typings) are derived from it. An option whose resolution needs more than a check (a
+ * URL, a redaction list, a function) is declared `custom`: listed for the keys and the docs,
+ * resolved by its stage.
  *
  * A leaf module like validate.ts: any stage may import it.
  */
@@ -29,8 +30,6 @@ type Default<T> = T | ((resolved: Readonly<Record<string, unknown>>) => T);
 
 /** The declaration of one option; `T` is its resolved type. */
 export interface OptionSpec<T = unknown> {
-  /** One line for the docs table. */
-  readonly doc: string;
   /** What the option accepts, for the docs table. */
   readonly accepts: string;
   /** Env vars read when the option is not given in code, first non-blank wins. */
@@ -71,7 +70,6 @@ export type Resolved<S extends Schema> = {
 };
 
 interface Declared<T> {
-  readonly doc: string;
   /** No default: leaving it out is an error (`… (required)`). */
   readonly required?: boolean;
   readonly default?: Default<T>;
@@ -92,38 +90,26 @@ function spec<T>(
 
 const range = (min: number, max: number) => (max >= Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `${min}–${max}`);
 
+/** An env value of decimal digits only, in `[min, max]`. */
+const digits = (min: number, max: number, form: string) => (raw: string, name: string) => {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new InvalidOptionError(name, raw, form);
+  return n;
+};
+
 /** An integer in `[min, max]`; from env, decimal digits only. */
 export function int(d: Declared<number> & { min: number; max?: number }): CheckedSpec<number> {
   const max = d.max ?? Number.MAX_SAFE_INTEGER;
-  return spec(
-    d,
-    `integer ${range(d.min, max)}`,
-    (v, o) => integer(v, o, 0, d.min, max),
-    (raw, name) => {
-      const n = Number(raw);
-      if (!/^\d+$/.test(raw) || n < d.min || n > max)
-        throw new InvalidOptionError(name, raw, integerForm(d.min, max));
-      return n;
-    },
-    integerForm(d.min, max),
-  );
+  const form = integerForm(d.min, max);
+  const check = (v: unknown, o: string) => integer(v, o, 0, d.min, max);
+  return spec(d, `integer ${range(d.min, max)}`, check, digits(d.min, max, form), form);
 }
 
-/** Whole milliseconds, at least `min`, at most Node's timer limit. */
+/** Whole milliseconds, at least `min`, at most Node's timer limit; from env, decimal digits only. */
 export function ms(d: Declared<number> & { min: number }): CheckedSpec<number> {
-  return spec(
-    d,
-    `ms ≥ ${d.min}`,
-    (v, o) => milliseconds(v, o, 0, d.min),
-    (raw, name) => {
-      const n = Number(raw);
-      if (!/^\d+$/.test(raw) || n < d.min || n > MAX_TIMER_MS) {
-        throw new InvalidOptionError(name, raw, `${millisecondsForm(d.min)}, e.g. 10000`);
-      }
-      return n;
-    },
-    millisecondsForm(d.min),
-  );
+  const form = millisecondsForm(d.min);
+  const check = (v: unknown, o: string) => milliseconds(v, o, 0, d.min);
+  return spec(d, `ms ≥ ${d.min}`, check, digits(d.min, MAX_TIMER_MS, `${form}, e.g. 10000`), form);
 }
 
 /** A finite number of at least `min`. */
@@ -163,19 +149,10 @@ export function choice<T extends string | false>(
   return spec(declared, accepts, check, check);
 }
 
-/** A non-blank string; from env, as written (trimmed). Without a default, unset is `undefined`. */
-export function str(
-  d: Declared<string> & { default: Default<string>; accepts?: string },
-): CheckedSpec<string>;
-export function str(d: Declared<string> & { accepts?: string }): CheckedSpec<string | undefined>;
+/** A non-blank string, `undefined` when unset; from env, as written (trimmed). */
 export function str(d: Declared<string> & { accepts?: string }): CheckedSpec<string | undefined> {
   const { accepts, ...declared } = d;
-  return spec(
-    declared,
-    'string',
-    (v, o) => nonEmptyString(v, o, undefined, accepts),
-    (raw) => raw,
-  );
+  return spec(declared, 'string', (v, o) => nonEmptyString(v, o, undefined, accepts), String);
 }
 
 /** An array of non-empty strings, frozen. Without a default, unset is `undefined`. */
@@ -193,21 +170,12 @@ export function strings(
 }
 
 /** A nested group of options (`retry: { … }`), resolved field by field. */
-export function group<S extends Schema>(
-  schema: S,
-  d: { doc: string; accepts: string },
-): CheckedSpec<Resolved<S>> {
-  return {
-    doc: d.doc,
-    accepts: 'object',
-    group: schema,
-    check: (v, o, env) => resolveGroup(schema, v, o, env, d.accepts),
-  };
+export function group<S extends Schema>(schema: S, accepts: string): CheckedSpec<Resolved<S>> {
+  return { accepts: 'object', group: schema, check: (v, o, env) => resolveGroup(schema, v, o, env, accepts) };
 }
 
 /** An option its stage resolves itself; declared here for the keys and the docs. */
 export function custom(d: {
-  doc: string;
   accepts: string;
   defaultText?: string;
   env?: readonly string[];
@@ -222,7 +190,7 @@ export function custom(d: {
  * `replacement` (checked as that option is) with one diagnostic warning.
  */
 export function deprecated(replacement: string, accepts: string): OptionSpec<never> {
-  return { doc: `Deprecated: use \`${replacement}\`, which it maps onto.`, accepts, deprecated: replacement };
+  return { accepts, deprecated: replacement };
 }
 
 /** The keys of a schema (unknown ones are refused). */
@@ -276,9 +244,4 @@ function resolveOne(
   }
   if (s.required !== undefined) throw new InvalidOptionError(option, undefined, `${s.required} (required)`);
   return typeof s.default === 'function' ? s.default(before) : s.default;
-}
-
-/** Checks a deprecated option's value as `like` would, naming the deprecated option. */
-export function checkAs<T>(like: CheckedSpec<T>, value: unknown, option: string, env: Env): T {
-  return like.check(value, option, env);
 }

@@ -95,31 +95,27 @@ const COMPRESSIONS: readonly Compression[] = ['gzip', 'none'];
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 2;
 
 export const RETRY_OPTIONS = {
-  maxAttempts: opt.int({ min: 1, default: 12, doc: 'Attempts per request, the first included.' }),
+  maxAttempts: opt.int({ min: 1, default: 12 }),
   maxElapsedMs: opt.ms({
     min: 0,
     default: 20_000,
-    doc: 'Give up on a batch this long after its first attempt (it goes to the spool).',
   }),
-  initialDelayMs: opt.ms({ min: 0, default: 500, doc: 'First backoff ceiling; it doubles per failure.' }),
+  initialDelayMs: opt.ms({ min: 0, default: 500 }),
   maxDelayMs: opt.ms({
     min: 0,
     default: (r) => Math.max(2_000, r.initialDelayMs as number),
     defaultText: '`2000` (or `retry.initialDelayMs` if larger)',
-    doc: 'Backoff ceiling: the longest wait between probes of a failing backend.',
   }),
-  maxRetryAfterMs: opt.ms({ min: 0, default: 60_000, doc: 'Largest `Retry-After` honoured.' }),
+  maxRetryAfterMs: opt.ms({ min: 0, default: 60_000 }),
 } satisfies Record<keyof RetryOptions, opt.OptionSpec>;
 
 export const EXPORT_OPTIONS = {
   endpoint: opt.custom({
-    doc: 'OTLP/HTTP logs URL, used as given (include `/v1/logs`).',
     accepts: 'http(s) URL',
     envText: '`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` (as is), else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`',
     defaultText: '`http://localhost:4318/v1/logs`',
   }),
   headers: opt.custom({
-    doc: 'Extra request headers (auth); values are never printed.',
     accepts: 'object',
     env: otlpEnv('HEADERS'),
     defaultText: 'none',
@@ -130,39 +126,30 @@ export const EXPORT_OPTIONS = {
     refused: {
       grpc: "'http/protobuf' or 'http/json': podlog speaks OTLP/HTTP only; point it at the collector's HTTP port (4318) instead of gRPC (4317)",
     },
-    doc: 'Wire encoding.',
   }),
   compression: opt.choice(COMPRESSIONS, {
     default: 'none',
     env: otlpEnv('COMPRESSION'),
-    doc: 'Request compression.',
   }),
-  timeoutMs: opt.ms({ min: 1, default: 10_000, env: otlpEnv('TIMEOUT'), doc: 'Per-request timeout.' }),
+  timeoutMs: opt.ms({ min: 1, default: 10_000, env: otlpEnv('TIMEOUT') }),
   maxConcurrentRequests: opt.int({
     min: 1,
     max: 64,
     default: DEFAULT_MAX_CONCURRENT_REQUESTS,
-    doc: 'Requests, and batches, in flight at once (live and spool replay together).',
   }),
   maxRequestBytes: opt.int({
     min: 1024,
     default: 4 * 1024 * 1024,
-    doc: 'Largest request body before compression; batches are cut at 1 MiB or at this when lower.',
   }),
-  retry: opt.group(RETRY_OPTIONS, {
-    doc: 'Retry budget per batch.',
-    accepts: 'an object like { maxAttempts, maxElapsedMs, initialDelayMs, maxDelayMs }',
-  }),
-  tls: opt.custom({ doc: 'TLS of `https://` endpoints.', accepts: 'object', group: TLS_OPTIONS }),
+  retry: opt.group(RETRY_OPTIONS, 'an object like { maxAttempts, maxElapsedMs, initialDelayMs, maxDelayMs }'),
+  tls: opt.custom({ accepts: 'object', group: TLS_OPTIONS }),
   proxy: opt.custom({
-    doc: 'HTTP(S) proxy URL, or `false` to ignore the proxy env vars.',
     accepts: 'URL \\| `false`',
     envText:
       '`https_proxy` / `HTTPS_PROXY` (https endpoints), `http_proxy` / `HTTP_PROXY` (http endpoints); `no_proxy` / `NO_PROXY`',
     defaultText: 'direct',
   }),
   dispatcher: opt.custom({
-    doc: "An undici `Dispatcher` to send through instead of podlog's pool (msw tests).",
     accepts: 'Dispatcher',
     defaultText: "podlog's pool",
   }),

@@ -58,26 +58,22 @@ const PEM_INPUT = 'PEM text \\| Buffer \\| file path';
 
 export const TLS_OPTIONS = {
   ca: opt.custom({
-    doc: "CA certificate(s) to trust instead of Node's bundle.",
     accepts: PEM_INPUT,
     env: otlpEnv('CERTIFICATE'),
     defaultText: "Node's CA bundle",
   }),
   cert: opt.custom({
-    doc: 'Client certificate (mTLS).',
     accepts: PEM_INPUT,
     env: otlpEnv('CLIENT_CERTIFICATE'),
     defaultText: 'none',
   }),
   key: opt.custom({
-    doc: 'Client key (mTLS).',
     accepts: PEM_INPUT,
     env: otlpEnv('CLIENT_KEY'),
     defaultText: 'none',
   }),
   rejectUnauthorized: opt.bool({
     default: true,
-    doc: 'Verify the server certificate; `false` prints a warning at start.',
   }),
 } satisfies Record<keyof TlsOptions, opt.OptionSpec>;
 

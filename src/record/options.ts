@@ -70,42 +70,34 @@ export const LIMIT_OPTIONS = {
     min: 1,
     max: 64,
     default: DEFAULT_VALUE_LIMITS.maxDepth,
-    doc: 'Deepest nesting kept; deeper values become `"[Truncated]"`.',
   }),
   maxStringLength: opt.int({
     min: 16,
     max: 1024 * 1024,
     default: DEFAULT_VALUE_LIMITS.maxStringLength,
-    doc: 'Longest string value kept (UTF-16 code units); longer ones are cut.',
   }),
   maxAttributes: opt.int({
     min: 1,
     max: 4096,
     default: DEFAULT_VALUE_LIMITS.maxAttributes,
-    doc: 'Most attributes per record; the rest count in `dropped_attributes_count`.',
   }),
 } satisfies Record<keyof LimitOptions, opt.OptionSpec>;
 
 export const REDACT_OPTIONS = {
-  keys: opt.strings({ default: [], doc: 'Extra keys to redact at any depth (case-insensitive whole keys).' }),
-  paths: opt.strings({ default: [], doc: 'Dotted paths from the attribute root, e.g. `users.*.email`.' }),
-  defaults: opt.bool({ default: true, doc: 'Apply the default secret-key list (`DEFAULT_REDACT_KEYS`).' }),
-  censor: opt.custom({ doc: 'Replacement value.', accepts: 'string', defaultText: '`"[REDACTED]"`' }),
+  keys: opt.strings({ default: [] }),
+  paths: opt.strings({ default: [] }),
+  defaults: opt.bool({ default: true }),
+  censor: opt.custom({ accepts: 'string', defaultText: '`"[REDACTED]"`' }),
 } satisfies Record<keyof RedactObject, opt.OptionSpec>;
 
 export const RECORD_OPTIONS = {
-  limits: opt.group(LIMIT_OPTIONS, {
-    doc: 'Size limits applied to every record.',
-    accepts: 'an object like { maxDepth, maxStringLength }',
-  }),
+  limits: opt.group(LIMIT_OPTIONS, 'an object like { maxDepth, maxStringLength }'),
   redact: opt.custom({
-    doc: 'What to redact before a record leaves the process; a string array is keys and paths, `false` is off.',
     accepts: 'string[] \\| object \\| `false`',
     defaultText: 'the default secret keys',
     group: REDACT_OPTIONS,
   }),
   stdout: opt.custom({
-    doc: 'Also write each record to stdout.',
     accepts: "`'json'` \\| `'pretty'` \\| `false`",
     env: ['PODLOG_STDOUT'],
     defaultText: "`false` with an endpoint configured, else `'json'`",

@@ -69,39 +69,31 @@ export const PODINFO_OPTIONS = {
   annotationAllow: opt.strings({
     accepts: PATTERNS,
     defaultText: 'all (minus `annotationDeny`)',
-    doc: 'Only annotations matching one of these patterns (exact key, or prefix ending in `*`) go on the resource.',
   }),
   annotationDeny: opt.strings({
     accepts: PATTERNS,
     default: DEFAULT_ANNOTATION_DENY,
     defaultText: '`kubectl.kubernetes.io/last-applied-configuration`, `podlog.dev/*`',
-    doc: 'Annotations never put on the resource; replaces the default list.',
   }),
   maxFileBytes: opt.int({
     min: 1,
     default: 512 * 1024,
-    doc: 'A `labels` or `annotations` file larger than this is skipped whole.',
   }),
   maxValueLength: opt.int({
     min: 1,
     default: 4096,
-    doc: 'An annotation value longer than this (characters) is skipped.',
   }),
-  pollIntervalMs: opt.ms({ min: 100, default: 10_000, doc: 'The slow poll behind `fs.watch`.' }),
-  watch: opt.bool({ default: true, doc: 'Watch the volume for updates.' }),
+  pollIntervalMs: opt.ms({ min: 100, default: 10_000 }),
+  watch: opt.bool({ default: true }),
 } satisfies Record<keyof PodinfoOptions, opt.OptionSpec>;
 
 export const RESOURCE_OPTIONS = {
   podinfoDir: opt.custom({
-    doc: 'Directory of the Downward API volume (`labels`, `annotations`); `false` turns it off.',
     accepts: 'path \\| `false`',
     env: [ENV_PODINFO_DIR],
     defaultText: '`/etc/podinfo` (skipped when absent)',
   }),
-  podinfo: opt.group(PODINFO_OPTIONS, {
-    doc: 'How the Downward API volume is read and watched.',
-    accepts: 'an object',
-  }),
+  podinfo: opt.group(PODINFO_OPTIONS, 'an object'),
 } satisfies Record<keyof ResourceOptions, opt.OptionSpec>;
 
 export interface ResourceDetectionConfig extends opt.Resolved<typeof PODINFO_OPTIONS> {

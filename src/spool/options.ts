@@ -43,45 +43,37 @@ export const SPOOL_OPTIONS = {
     env: 'PODLOG_SPOOL_DIR',
     accepts: 'a non-empty directory path',
     defaultText: 'none: no directory, no spool',
-    doc: 'Directory of the spool (created 0700). `spool: false` turns it off.',
   }),
   maxBytes: opt.int({
     min: 64 * 1024,
     default: 256 * MiB,
-    doc: 'Disk budget; beyond it the oldest segment is evicted (`dropped.spool_full`).',
   }),
   maxAgeMs: opt.ms({
     min: 1000,
     default: 24 * 3600_000,
-    doc: 'Older batches are evicted (`dropped.expired`).',
   }),
   durability: opt.choice(DURABILITIES, {
     default: 'interval',
-    doc: 'How hard appends are pushed to stable storage (see Durability).',
   }),
-  syncIntervalMs: opt.ms({ min: 1, default: 250, doc: "fdatasync period of `durability: 'interval'`." }),
+  syncIntervalMs: opt.ms({ min: 1, default: 250 }),
   segmentBytes: opt.int({
     min: 4096,
     default: (r) => Math.min(16 * MiB, Math.max(64 * 1024, Math.floor((r.maxBytes as number) / 16))),
     defaultText: '`maxBytes` / 16, 64 KiB–16 MiB',
-    doc: 'Segment size before rotation (eviction goes a segment at a time).',
   }),
   segmentAgeMs: opt.ms({
     min: 1,
     default: (r) => Math.min(3600_000, Math.floor((r.maxAgeMs as number) / 8)),
     defaultText: '`maxAgeMs` / 8, at most 1 h',
-    doc: 'Segment age before rotation.',
   }),
-  requestsPerSecond: opt.num({ min: 0.001, default: 20, doc: 'Replay pacing: requests per second.' }),
+  requestsPerSecond: opt.num({ min: 0.001, default: 20 }),
   bytesPerSecond: opt.num({
     min: 1,
     default: 8 * MiB,
-    doc: 'Replay pacing: uncompressed body bytes per second.',
   }),
   quarantineMaxBytes: opt.int({
     min: 0,
     default: 16 * MiB,
-    doc: 'Bound of `quarantine/` (batches refused for good); the oldest files go first.',
   }),
 } satisfies Record<keyof SpoolOptions, opt.OptionSpec>;
 

@@ -53,11 +53,11 @@ describe('one wording per kind of check', () => {
     [() => optionGroup(5, 'g', ['a']), 'podlog: invalid option g: got 5; expected an object'],
     [() => optionGroup([], 'g', ['a']), 'podlog: invalid option g: got an array; expected an object'],
     [
-      () => fromEnv(int({ min: 1, env: 'N', doc: '' }), { N: '1e3' }),
+      () => fromEnv(int({ min: 1, env: 'N' }), { N: '1e3' }),
       'podlog: invalid option N: got "1e3"; expected an integer >= 1',
     ],
     [
-      () => fromEnv(ms({ min: 1, env: 'T', doc: '' }), { T: '10s' }),
+      () => fromEnv(ms({ min: 1, env: 'T' }), { T: '10s' }),
       `podlog: invalid option T: got "10s"; expected a whole number of milliseconds from 1 to ${MAX_TIMER_MS} (Node's timer limit, about 24.8 days), e.g. 10000`,
     ],
   ])('%#', (fn, message) => {
@@ -72,8 +72,8 @@ describe('one wording per kind of check', () => {
     expect(boolean(false, 'a', true)).toBe(false);
     expect(oneOf(false, 'a', ['json', false], 'json')).toBe(false);
     expect(optionGroup(undefined, 'g', [])).toBeUndefined();
-    expect(fromEnv(int({ min: 1, env: 'N', doc: '' }), { N: ' 42 ' })).toBe(42);
-    expect(fromEnv(int({ min: 1, default: 7, env: 'N', doc: '' }), { N: '  ' })).toBe(7);
+    expect(fromEnv(int({ min: 1, env: 'N' }), { N: ' 42 ' })).toBe(42);
+    expect(fromEnv(int({ min: 1, default: 7, env: 'N' }), { N: '  ' })).toBe(7);
     expect(envBoolean({}, 'B')).toBeUndefined();
   });
 
