@@ -3,6 +3,7 @@
  * (config/schema.ts). Off unless a directory is given. Validated once at `createLogger`.
  */
 import * as opt from '../config/schema.js';
+import { optionGroup } from '../config/validate.js';
 import type { Env } from '../env.js';
 
 /** How hard the spool pushes appended batches to stable storage. */
@@ -88,12 +89,14 @@ export function resolveSpoolOptions(
   env: Env,
 ): SpoolConfig | undefined {
   if (options === false) return undefined;
-  const config = opt.resolveGroup(
-    SPOOL_OPTIONS,
-    options,
-    'spool',
-    env,
-    'an object like { dir: "/var/spool/podlog" }, or false',
-  );
-  return config.dir === undefined ? undefined : (config as SpoolConfig);
+  const o =
+    optionGroup(
+      options,
+      'spool',
+      Object.keys(SPOOL_OPTIONS),
+      'an object like { dir: "/var/spool/podlog" }, or false',
+    ) ?? {};
+  // No directory, no spool: its other fields are only checked when it is on.
+  if (o.dir === undefined && !env.PODLOG_SPOOL_DIR?.trim()) return undefined;
+  return opt.resolveFields(SPOOL_OPTIONS, o, 'spool', env) as SpoolConfig;
 }
