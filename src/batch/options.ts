@@ -72,53 +72,28 @@ export const BATCH_MAX_BYTES = 1024 * 1024;
 export const OVERFLOWS: readonly Overflow[] = ['spool', 'drop-oldest', 'drop-newest'];
 
 export const BATCH_OPTIONS = {
-  maxRecords: opt.int({
-    min: 1,
-    default: 2048,
-    env: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE',
-  }),
+  maxRecords: opt.int({ min: 1, default: 2048, env: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE' }),
   maxBytes: opt.deprecated('maxRequestBytes', 'integer ≥ 1024'),
-  maxDelayMs: opt.ms({
-    min: 0,
-    default: 1000,
-    env: 'OTEL_BLRP_SCHEDULE_DELAY',
-  }),
+  maxDelayMs: opt.ms({ min: 0, default: 1000, env: 'OTEL_BLRP_SCHEDULE_DELAY' }),
 } satisfies Record<keyof BatchOptions, opt.OptionSpec>;
 
 export const QUEUE_OPTIONS = {
   // Records are held as bytes (loose-records.ts, cut batch bodies) with no per-record object,
   // so the byte bound is the memory bound; the record bound sits above what 32 MiB holds of
   // any ordinary record (~170 bytes: ~200,000), so a 5-s outage at 20,000 records/s fits.
-  maxRecords: opt.int({
-    min: 1,
-    default: 1_000_000,
-    env: 'OTEL_BLRP_MAX_QUEUE_SIZE',
-  }),
+  maxRecords: opt.int({ min: 1, default: 1_000_000, env: 'OTEL_BLRP_MAX_QUEUE_SIZE' }),
   // Below 1 KiB a single ordinary record would not fit.
-  maxBytes: opt.int({
-    min: 1024,
-    default: 32 * 1024 * 1024,
-  }),
+  maxBytes: opt.int({ min: 1024, default: 32 * 1024 * 1024 }),
 } satisfies Record<keyof QueueOptions, opt.OptionSpec>;
 
 export const PIPELINE_OPTIONS = {
   // opt.Resolved by resolveBatchOptions: the byte bound comes from the export stage's maxRequestBytes.
-  batch: opt.custom({
-    accepts: 'object',
-    group: BATCH_OPTIONS,
-  }),
+  batch: opt.custom({ accepts: 'object', group: BATCH_OPTIONS }),
   queue: opt.group(QUEUE_OPTIONS, 'an object like { maxRecords, maxBytes }'),
-  overflow: opt.choice(OVERFLOWS, {
-    defaultText: "`'spool'` with a spool, else `'drop-newest'`",
-  }),
+  overflow: opt.choice(OVERFLOWS, { defaultText: "`'spool'` with a spool, else `'drop-newest'`" }),
   concurrency: opt.deprecated('maxConcurrentRequests', 'integer 1–64'),
-  handleExit: opt.bool({
-    default: true,
-  }),
-  shutdownTimeoutMs: opt.ms({
-    min: 0,
-    default: 10_000,
-  }),
+  handleExit: opt.bool({ default: true }),
+  shutdownTimeoutMs: opt.ms({ min: 0, default: 10_000 }),
 } satisfies Record<keyof PipelineOptions, opt.OptionSpec>;
 
 export type BatchConfig = opt.Resolved<typeof BATCH_OPTIONS> & {

@@ -56,22 +56,10 @@ export interface FacadeConfig {
 }
 
 export const FACADE_OPTIONS = {
-  serializers: opt.custom({
-    accepts: 'object of functions',
-    defaultText: 'none',
-  }),
-  mixin: opt.custom({
-    accepts: 'function',
-    defaultText: 'none',
-  }),
-  msgPrefix: opt.custom({
-    accepts: 'string',
-    defaultText: "`''`",
-  }),
-  customLevels: opt.custom({
-    accepts: 'object of numbers',
-    defaultText: 'none',
-  }),
+  serializers: opt.custom({ accepts: 'object of functions', defaultText: 'none' }),
+  mixin: opt.custom({ accepts: 'function', defaultText: 'none' }),
+  msgPrefix: opt.custom({ accepts: 'string', defaultText: "`''`" }),
+  customLevels: opt.custom({ accepts: 'object of numbers', defaultText: 'none' }),
 } satisfies Record<keyof FacadeOptions, opt.OptionSpec>;
 
 /**

@@ -55,50 +55,24 @@ export interface LoggerOptions
 
 /** The options {@link LoggerOptions} declares itself (each stage's are in its `options.ts`). */
 export const LOGGER_OPTIONS = {
-  name: opt.custom({
-    accepts: 'string',
-    defaultText: "`''`",
-  }),
+  name: opt.custom({ accepts: 'string', defaultText: "`''`" }),
   level: opt.custom({
     accepts: 'level \\| `silent` \\| custom level',
     env: ['PODLOG_LEVEL'],
     defaultText: '`info`',
   }),
-  rateLimit: opt.custom({
-    accepts: 'object \\| `false`',
-    defaultText: 'off',
-    group: RATE_LIMIT_OPTIONS,
-  }),
-  tail: opt.custom({
-    accepts: 'object \\| `true`',
-    defaultText: 'off',
-  }),
-  sampling: opt.custom({
-    accepts: "object \\| `'trace'` \\| `false`",
-    defaultText: 'off',
-  }),
+  rateLimit: opt.custom({ accepts: 'object \\| `false`', defaultText: 'off', group: RATE_LIMIT_OPTIONS }),
+  tail: opt.custom({ accepts: 'object \\| `true`', defaultText: 'off' }),
+  sampling: opt.custom({ accepts: "object \\| `'trace'` \\| `false`", defaultText: 'off' }),
   serviceName: opt.custom({
     accepts: 'string',
     env: ['OTEL_SERVICE_NAME'],
     defaultText: 'detected, else `unknown_service:node`',
   }),
-  resource: opt.custom({
-    accepts: 'object',
-    defaultText: 'none',
-  }),
-  spool: opt.custom({
-    accepts: 'object \\| `false`',
-    defaultText: 'off',
-    group: SPOOL_OPTIONS,
-  }),
-  diagnostics: opt.custom({
-    accepts: 'function \\| `false`',
-    defaultText: 'stderr',
-  }),
-  env: opt.custom({
-    accepts: 'object',
-    defaultText: '`process.env`',
-  }),
+  resource: opt.custom({ accepts: 'object', defaultText: 'none' }),
+  spool: opt.custom({ accepts: 'object \\| `false`', defaultText: 'off', group: SPOOL_OPTIONS }),
+  diagnostics: opt.custom({ accepts: 'function \\| `false`', defaultText: 'stderr' }),
+  env: opt.custom({ accepts: 'object', defaultText: '`process.env`' }),
 } satisfies Record<
   Exclude<
     keyof LoggerOptions,

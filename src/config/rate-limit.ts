@@ -37,10 +37,7 @@ export const PER_TEMPLATE_OPTIONS = {
 export const RATE_LIMIT_OPTIONS = {
   perTemplate: opt.group(PER_TEMPLATE_OPTIONS, PER_TEMPLATE),
   exemptErrors: opt.bool({ default: true }),
-  maxKeys: opt.int({
-    min: 1,
-    default: 1000,
-  }),
+  maxKeys: opt.int({ min: 1, default: 1000 }),
 } satisfies Record<keyof RateLimitOptions, opt.OptionSpec>;
 
 /** The limiter's settings, flat: `records`, `intervalMs`, `exemptErrors`, `maxKeys`. */

@@ -96,10 +96,7 @@ export const DEFAULT_MAX_CONCURRENT_REQUESTS = 2;
 
 export const RETRY_OPTIONS = {
   maxAttempts: opt.int({ min: 1, default: 12 }),
-  maxElapsedMs: opt.ms({
-    min: 0,
-    default: 20_000,
-  }),
+  maxElapsedMs: opt.ms({ min: 0, default: 20_000 }),
   initialDelayMs: opt.ms({ min: 0, default: 500 }),
   maxDelayMs: opt.ms({
     min: 0,
@@ -115,11 +112,7 @@ export const EXPORT_OPTIONS = {
     envText: '`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` (as is), else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`',
     defaultText: '`http://localhost:4318/v1/logs`',
   }),
-  headers: opt.custom({
-    accepts: 'object',
-    env: otlpEnv('HEADERS'),
-    defaultText: 'none',
-  }),
+  headers: opt.custom({ accepts: 'object', env: otlpEnv('HEADERS'), defaultText: 'none' }),
   protocol: opt.choice(PROTOCOLS, {
     default: 'http/protobuf',
     env: otlpEnv('PROTOCOL'),
@@ -127,20 +120,10 @@ export const EXPORT_OPTIONS = {
       grpc: "'http/protobuf' or 'http/json': podlog speaks OTLP/HTTP only; point it at the collector's HTTP port (4318) instead of gRPC (4317)",
     },
   }),
-  compression: opt.choice(COMPRESSIONS, {
-    default: 'none',
-    env: otlpEnv('COMPRESSION'),
-  }),
+  compression: opt.choice(COMPRESSIONS, { default: 'none', env: otlpEnv('COMPRESSION') }),
   timeoutMs: opt.ms({ min: 1, default: 10_000, env: otlpEnv('TIMEOUT') }),
-  maxConcurrentRequests: opt.int({
-    min: 1,
-    max: 64,
-    default: DEFAULT_MAX_CONCURRENT_REQUESTS,
-  }),
-  maxRequestBytes: opt.int({
-    min: 1024,
-    default: 4 * 1024 * 1024,
-  }),
+  maxConcurrentRequests: opt.int({ min: 1, max: 64, default: DEFAULT_MAX_CONCURRENT_REQUESTS }),
+  maxRequestBytes: opt.int({ min: 1024, default: 4 * 1024 * 1024 }),
   retry: opt.group(RETRY_OPTIONS, 'an object like { maxAttempts, maxElapsedMs, initialDelayMs, maxDelayMs }'),
   tls: opt.custom({ accepts: 'object', group: TLS_OPTIONS }),
   proxy: opt.custom({
@@ -149,10 +132,7 @@ export const EXPORT_OPTIONS = {
       '`https_proxy` / `HTTPS_PROXY` (https endpoints), `http_proxy` / `HTTP_PROXY` (http endpoints); `no_proxy` / `NO_PROXY`',
     defaultText: 'direct',
   }),
-  dispatcher: opt.custom({
-    accepts: 'Dispatcher',
-    defaultText: "podlog's pool",
-  }),
+  dispatcher: opt.custom({ accepts: 'Dispatcher', defaultText: "podlog's pool" }),
 } satisfies Record<keyof ExportOptions, opt.OptionSpec>;
 
 export type RetryConfig = opt.Resolved<typeof RETRY_OPTIONS>;

@@ -57,24 +57,10 @@ function load(value: unknown, option: string): Buffer {
 const PEM_INPUT = 'PEM text \\| Buffer \\| file path';
 
 export const TLS_OPTIONS = {
-  ca: opt.custom({
-    accepts: PEM_INPUT,
-    env: otlpEnv('CERTIFICATE'),
-    defaultText: "Node's CA bundle",
-  }),
-  cert: opt.custom({
-    accepts: PEM_INPUT,
-    env: otlpEnv('CLIENT_CERTIFICATE'),
-    defaultText: 'none',
-  }),
-  key: opt.custom({
-    accepts: PEM_INPUT,
-    env: otlpEnv('CLIENT_KEY'),
-    defaultText: 'none',
-  }),
-  rejectUnauthorized: opt.bool({
-    default: true,
-  }),
+  ca: opt.custom({ accepts: PEM_INPUT, env: otlpEnv('CERTIFICATE'), defaultText: "Node's CA bundle" }),
+  cert: opt.custom({ accepts: PEM_INPUT, env: otlpEnv('CLIENT_CERTIFICATE'), defaultText: 'none' }),
+  key: opt.custom({ accepts: PEM_INPUT, env: otlpEnv('CLIENT_KEY'), defaultText: 'none' }),
+  rejectUnauthorized: opt.bool({ default: true }),
 } satisfies Record<keyof TlsOptions, opt.OptionSpec>;
 
 export function resolveTlsOptions(options: TlsOptions | undefined, env: Env): TlsConfig {

@@ -66,23 +66,14 @@ export const DEFAULT_RESOURCE_PATHS: ResourcePaths = Object.freeze({
 const PATTERNS = 'an array of non-empty strings (exact keys or prefixes ending in *)';
 
 export const PODINFO_OPTIONS = {
-  annotationAllow: opt.strings({
-    accepts: PATTERNS,
-    defaultText: 'all (minus `annotationDeny`)',
-  }),
+  annotationAllow: opt.strings({ accepts: PATTERNS, defaultText: 'all (minus `annotationDeny`)' }),
   annotationDeny: opt.strings({
     accepts: PATTERNS,
     default: DEFAULT_ANNOTATION_DENY,
     defaultText: '`kubectl.kubernetes.io/last-applied-configuration`, `podlog.dev/*`',
   }),
-  maxFileBytes: opt.int({
-    min: 1,
-    default: 512 * 1024,
-  }),
-  maxValueLength: opt.int({
-    min: 1,
-    default: 4096,
-  }),
+  maxFileBytes: opt.int({ min: 1, default: 512 * 1024 }),
+  maxValueLength: opt.int({ min: 1, default: 4096 }),
   pollIntervalMs: opt.ms({ min: 100, default: 10_000 }),
   watch: opt.bool({ default: true }),
 } satisfies Record<keyof PodinfoOptions, opt.OptionSpec>;

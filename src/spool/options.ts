@@ -45,17 +45,9 @@ export const SPOOL_OPTIONS = {
     accepts: 'a non-empty directory path',
     defaultText: 'none: no directory, no spool',
   }),
-  maxBytes: opt.int({
-    min: 64 * 1024,
-    default: 256 * MiB,
-  }),
-  maxAgeMs: opt.ms({
-    min: 1000,
-    default: 24 * 3600_000,
-  }),
-  durability: opt.choice(DURABILITIES, {
-    default: 'interval',
-  }),
+  maxBytes: opt.int({ min: 64 * 1024, default: 256 * MiB }),
+  maxAgeMs: opt.ms({ min: 1000, default: 24 * 3600_000 }),
+  durability: opt.choice(DURABILITIES, { default: 'interval' }),
   syncIntervalMs: opt.ms({ min: 1, default: 250 }),
   segmentBytes: opt.int({
     min: 4096,
@@ -68,14 +60,8 @@ export const SPOOL_OPTIONS = {
     defaultText: '`maxAgeMs` / 8, at most 1 h',
   }),
   requestsPerSecond: opt.num({ min: 0.001, default: 20 }),
-  bytesPerSecond: opt.num({
-    min: 1,
-    default: 8 * MiB,
-  }),
-  quarantineMaxBytes: opt.int({
-    min: 0,
-    default: 16 * MiB,
-  }),
+  bytesPerSecond: opt.num({ min: 1, default: 8 * MiB }),
+  quarantineMaxBytes: opt.int({ min: 0, default: 16 * MiB }),
 } satisfies Record<keyof SpoolOptions, opt.OptionSpec>;
 
 export type SpoolConfig = opt.Resolved<typeof SPOOL_OPTIONS> & { readonly dir: string };
