@@ -35,3 +35,8 @@ export function parseKeyValueList(
   }
   return { pairs };
 }
+
+/** The OTLP exporter env vars of a setting, signal-specific first: `OTEL_EXPORTER_OTLP_LOGS_<name>`, `OTEL_EXPORTER_OTLP_<name>`. */
+export function otlpEnv(name: string): readonly string[] {
+  return [`OTEL_EXPORTER_OTLP_LOGS_${name}`, `OTEL_EXPORTER_OTLP_${name}`];
+}

@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export type { BatchOptions, Overflow, PipelineOptions, QueueOptions } from './batch/options.js';
+export type { FacadeOptions, Mixin } from './config/facade-options.js';
 export type { LoggerOptions } from './config/options.js';
 export type { RateLimitOptions } from './config/rate-limit.js';
 export type { SamplingOptions, TailOptions } from './config/tail.js';
@@ -21,7 +22,6 @@ export { type CaptureConsoleOptions, captureConsole } from './integrations/conso
 export { type CustomLogger, createLogger } from './logger/create-logger.js';
 export type { ChildOptions, Fields, LevelName, LogFn, PinoLevels, SetLevelOptions } from './logger/logger.js';
 export { Logger } from './logger/logger.js';
-export type { FacadeOptions, Mixin } from './logger/options.js';
 export {
   currentRequestContext,
   REQUEST_ID_ATTRIBUTE,

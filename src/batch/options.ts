@@ -1,18 +1,11 @@
 /**
- * Options of the batch stage (queue bounds, batch cutting, overflow, concurrency, exit handling)
- * and their resolution into a frozen config. Validated once at `createLogger`.
+ * Options of the batch stage (queue bounds, batch cutting, overflow, exit handling), declared once
+ * as schemas (config/schema.ts) and resolved into a frozen config at `createLogger`.
  */
-import {
-  boolean,
-  envInteger,
-  envMilliseconds,
-  integer,
-  milliseconds,
-  oneOf,
-  optionGroup,
-} from '../config/validate.js';
+import * as opt from '../config/schema.js';
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
+import { DEFAULT_MAX_CONCURRENT_REQUESTS } from '../export/options.js';
 
 /** Batch cutting: a batch is sent when any limit is reached. */
 export interface BatchOptions {
@@ -21,16 +14,13 @@ export interface BatchOptions {
    * 512): a quarter of the requests for the same records, which is most of a drain's cost.
    */
   maxRecords?: number;
-  /** Encoded bytes per batch. Default 1 MiB. */
+  /**
+   * @deprecated Use `maxRequestBytes` (top level), which it maps onto: batches are cut at
+   * 1 MiB, or at `maxRequestBytes` when that is lower.
+   */
   maxBytes?: number;
   /** Longest a record waits for its batch to fill, in ms. Env: `OTEL_BLRP_SCHEDULE_DELAY`. Default 1000. */
   maxDelayMs?: number;
-}
-
-export interface BatchConfig {
-  readonly maxRecords: number;
-  readonly maxBytes: number;
-  readonly maxDelayMs: number;
 }
 
 /** The memory queue: everything accepted and not yet exported, spooled or dropped. */
@@ -56,11 +46,16 @@ export type Overflow = 'spool' | 'drop-oldest' | 'drop-newest';
 
 /** Options of the batch stage, given at the top level of `createLogger` options. */
 export interface PipelineOptions {
+  /** Batch cutting limits. */
+  batch?: BatchOptions;
   /** Bounds of the memory queue. */
   queue?: QueueOptions;
   /** Queue-full policy. Default `spool` when a spool is configured, else `drop-newest`. */
   overflow?: Overflow;
-  /** Batches in flight to the backend at once (live and replay together). Default 2. */
+  /**
+   * @deprecated Use `maxConcurrentRequests`, which it maps onto: it bounds the batches in flight
+   * (live and replay together) and the requests.
+   */
   concurrency?: number;
   /**
    * Flush on `SIGTERM`/`SIGINT` and `beforeExit`; write memory to the spool on `process.exit()`
@@ -71,62 +66,54 @@ export interface PipelineOptions {
   shutdownTimeoutMs?: number;
 }
 
-export interface PipelineConfig {
-  readonly queue: { readonly maxRecords: number; readonly maxBytes: number };
-  /** `undefined`: decided when the sink is built (`spool` if a spool exists, else `drop-newest`). */
-  readonly overflow: Overflow | undefined;
-  readonly concurrency: number;
-  readonly handleExit: boolean;
-  readonly shutdownTimeoutMs: number;
-}
+/** Batches are cut at this many encoded bytes, or at `maxRequestBytes` when that is lower. */
+export const BATCH_MAX_BYTES = 1024 * 1024;
 
 export const OVERFLOWS: readonly Overflow[] = ['spool', 'drop-oldest', 'drop-newest'];
 
-export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = Object.freeze({
+export const BATCH_OPTIONS = {
+  maxRecords: opt.int({ min: 1, default: 2048, env: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE' }),
+  maxBytes: opt.deprecated('maxRequestBytes', 'integer ≥ 1024'),
+  maxDelayMs: opt.ms({ min: 0, default: 1000, env: 'OTEL_BLRP_SCHEDULE_DELAY' }),
+} satisfies Record<keyof BatchOptions, opt.OptionSpec>;
+
+export const QUEUE_OPTIONS = {
   // Records are held as bytes (loose-records.ts, cut batch bodies) with no per-record object,
   // so the byte bound is the memory bound; the record bound sits above what 32 MiB holds of
   // any ordinary record (~170 bytes: ~200,000), so a 5-s outage at 20,000 records/s fits.
-  queue: Object.freeze({ maxRecords: 1_000_000, maxBytes: 32 * 1024 * 1024 }),
-  overflow: undefined,
-  concurrency: 2,
-  handleExit: true,
-  shutdownTimeoutMs: 10_000,
-});
+  maxRecords: opt.int({ min: 1, default: 1_000_000, env: 'OTEL_BLRP_MAX_QUEUE_SIZE' }),
+  // Below 1 KiB a single ordinary record would not fit.
+  maxBytes: opt.int({ min: 1024, default: 32 * 1024 * 1024 }),
+} satisfies Record<keyof QueueOptions, opt.OptionSpec>;
 
-/** The keys of `batch`, of `queue`, and the batch stage's top-level keys (unknown ones are refused). */
-export const BATCH_OPTION_KEYS = Object.keys({
-  maxRecords: true,
-  maxBytes: true,
-  maxDelayMs: true,
-} satisfies Record<keyof BatchOptions, true>);
-export const QUEUE_OPTION_KEYS = Object.keys({ maxRecords: true, maxBytes: true } satisfies Record<
-  keyof QueueOptions,
-  true
->);
-export const PIPELINE_OPTION_KEYS = Object.keys({
-  queue: true,
-  overflow: true,
-  concurrency: true,
-  handleExit: true,
-  shutdownTimeoutMs: true,
-} satisfies Record<keyof PipelineOptions, true>);
+export const PIPELINE_OPTIONS = {
+  // opt.Resolved by resolveBatchOptions: the byte bound comes from the export stage's maxRequestBytes.
+  batch: opt.custom({ accepts: 'object', group: BATCH_OPTIONS }),
+  queue: opt.group(QUEUE_OPTIONS, 'an object like { maxRecords, maxBytes }'),
+  overflow: opt.choice(OVERFLOWS, { defaultText: "`'spool'` with a spool, else `'drop-newest'`" }),
+  concurrency: opt.deprecated('maxConcurrentRequests', 'integer 1–64'),
+  handleExit: opt.bool({ default: true }),
+  shutdownTimeoutMs: opt.ms({ min: 0, default: 10_000 }),
+} satisfies Record<keyof PipelineOptions, opt.OptionSpec>;
 
-export function resolveBatchOptions(options: BatchOptions | undefined, env: Env = {}): BatchConfig {
-  const o = optionGroup(options, 'batch', BATCH_OPTION_KEYS) ?? {};
+export type BatchConfig = opt.Resolved<typeof BATCH_OPTIONS> & {
+  /** Encoded bytes per batch: {@link BATCH_MAX_BYTES}, or `maxRequestBytes` when lower. */
+  readonly maxBytes: number;
+};
+
+export type PipelineConfig = opt.Resolved<typeof PIPELINE_OPTIONS> & {
+  /** Batches in flight at once (live and replay together): `maxConcurrentRequests`. */
+  readonly concurrency: number;
+};
+
+export function resolveBatchOptions(
+  options: BatchOptions | undefined,
+  env: Env = {},
+  maxRequestBytes = BATCH_MAX_BYTES,
+): BatchConfig {
   return Object.freeze({
-    maxRecords: integer(
-      o.maxRecords,
-      'batch.maxRecords',
-      envInteger(env, 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 1) ?? 2048,
-      1,
-    ),
-    maxBytes: integer(o.maxBytes, 'batch.maxBytes', 1024 * 1024, 1),
-    maxDelayMs: milliseconds(
-      o.maxDelayMs,
-      'batch.maxDelayMs',
-      envMilliseconds(env, 'OTEL_BLRP_SCHEDULE_DELAY', 0) ?? 1000,
-      0,
-    ),
+    ...opt.resolveGroup(BATCH_OPTIONS, options, 'batch', env),
+    maxBytes: Math.min(BATCH_MAX_BYTES, maxRequestBytes),
   });
 }
 
@@ -138,31 +125,17 @@ export function resolvePipelineOptions(
   options: PipelineOptions,
   env: Env = {},
   spoolConfigured?: boolean,
+  concurrency = DEFAULT_MAX_CONCURRENT_REQUESTS,
 ): PipelineConfig {
-  const d = DEFAULT_PIPELINE_CONFIG;
-  const q = optionGroup(options.queue, 'queue', QUEUE_OPTION_KEYS, 'an object like { maxRecords, maxBytes }');
-  const overflow = oneOf(options.overflow, 'overflow', OVERFLOWS, undefined);
-  if (overflow === 'spool' && spoolConfigured === false) {
+  const resolved = opt.resolveFields(PIPELINE_OPTIONS, options as Record<string, unknown>, '', env);
+  if (resolved.overflow === 'spool' && spoolConfigured === false) {
     throw new InvalidOptionError(
       'overflow',
-      overflow,
+      'spool',
       "'drop-oldest' or 'drop-newest' (overflow 'spool' needs a spool: set spool.dir or PODLOG_SPOOL_DIR)",
     );
   }
-  return Object.freeze({
-    queue: Object.freeze({
-      maxRecords: integer(
-        q?.maxRecords,
-        'queue.maxRecords',
-        envInteger(env, 'OTEL_BLRP_MAX_QUEUE_SIZE', 1) ?? d.queue.maxRecords,
-        1,
-      ),
-      // Below 1 KiB a single ordinary record would not fit.
-      maxBytes: integer(q?.maxBytes, 'queue.maxBytes', d.queue.maxBytes, 1024),
-    }),
-    overflow,
-    concurrency: integer(options.concurrency, 'concurrency', d.concurrency, 1),
-    handleExit: boolean(options.handleExit, 'handleExit', d.handleExit),
-    shutdownTimeoutMs: milliseconds(options.shutdownTimeoutMs, 'shutdownTimeoutMs', d.shutdownTimeoutMs, 0),
-  });
+  return Object.freeze({ ...resolved, concurrency });
 }
+
+export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = resolvePipelineOptions({});

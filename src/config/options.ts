@@ -1,13 +1,14 @@
-import type { BatchOptions, PipelineOptions } from '../batch/options.js';
+import { PIPELINE_OPTIONS, type PipelineOptions } from '../batch/options.js';
 import type { DiagSink } from '../diag.js';
-import type { ExportOptions } from '../export/options.js';
-import type { FacadeOptions } from '../logger/options.js';
-import type { RecordOptions } from '../record/options.js';
+import { EXPORT_OPTIONS, type ExportOptions } from '../export/options.js';
+import { RECORD_OPTIONS, type RecordOptions } from '../record/options.js';
 import type { LevelOrSilent } from '../record/severity.js';
 import type { ResourceAttributes } from '../resource/detect.js';
-import type { ResourceOptions } from '../resource/options.js';
-import type { SpoolOptions } from '../spool/options.js';
-import type { RateLimitOptions } from './rate-limit.js';
+import { RESOURCE_OPTIONS, type ResourceOptions } from '../resource/options.js';
+import { SPOOL_OPTIONS, type SpoolOptions } from '../spool/options.js';
+import { FACADE_OPTIONS, type FacadeOptions } from './facade-options.js';
+import { RATE_LIMIT_OPTIONS, type RateLimitOptions } from './rate-limit.js';
+import * as opt from './schema.js';
 import type { SamplingOptions, TailOptions } from './tail.js';
 
 /**
@@ -44,8 +45,6 @@ export interface LoggerOptions
   serviceName?: string;
   /** Extra resource attributes; they win over everything detected. */
   resource?: ResourceAttributes;
-  /** Batch cutting limits. */
-  batch?: BatchOptions;
   /** Disk spool for outages: on with `{ dir }` or `PODLOG_SPOOL_DIR`; `false` turns it off. Default off. */
   spool?: SpoolOptions | false;
   /** Where podlog's own diagnostics go: a function, or `false` for none. Default: stderr, `podlog:` prefix. */
@@ -54,22 +53,26 @@ export interface LoggerOptions
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/**
- * The keys {@link LoggerOptions} declares itself (the stages' keys are listed in their
- * `options.ts`). The `satisfies` makes a new option without an entry here a type error.
- */
-export const LOGGER_OPTION_KEYS = Object.keys({
-  name: true,
-  level: true,
-  rateLimit: true,
-  tail: true,
-  sampling: true,
-  serviceName: true,
-  resource: true,
-  batch: true,
-  spool: true,
-  diagnostics: true,
-  env: true,
+/** The options {@link LoggerOptions} declares itself (each stage's are in its `options.ts`). */
+export const LOGGER_OPTIONS = {
+  name: opt.custom({ accepts: 'string', defaultText: "`''`" }),
+  level: opt.custom({
+    accepts: 'level \\| `silent` \\| custom level',
+    env: ['PODLOG_LEVEL'],
+    defaultText: '`info`',
+  }),
+  rateLimit: opt.custom({ accepts: 'object \\| `false`', defaultText: 'off', group: RATE_LIMIT_OPTIONS }),
+  tail: opt.custom({ accepts: 'object \\| `true`', defaultText: 'off' }),
+  sampling: opt.custom({ accepts: "object \\| `'trace'` \\| `false`", defaultText: 'off' }),
+  serviceName: opt.custom({
+    accepts: 'string',
+    env: ['OTEL_SERVICE_NAME'],
+    defaultText: 'detected, else `unknown_service:node`',
+  }),
+  resource: opt.custom({ accepts: 'object', defaultText: 'none' }),
+  spool: opt.custom({ accepts: 'object \\| `false`', defaultText: 'off', group: SPOOL_OPTIONS }),
+  diagnostics: opt.custom({ accepts: 'function \\| `false`', defaultText: 'stderr' }),
+  env: opt.custom({ accepts: 'object', defaultText: '`process.env`' }),
 } satisfies Record<
   Exclude<
     keyof LoggerOptions,
@@ -79,5 +82,18 @@ export const LOGGER_OPTION_KEYS = Object.keys({
     | keyof RecordOptions
     | keyof FacadeOptions
   >,
-  true
->);
+  opt.OptionSpec
+>;
+
+/**
+ * Every top-level option of `createLogger`, by stage (the docs tables follow this order). The
+ * `satisfies` above and in each stage make an option without a declaration a type error.
+ */
+export const ALL_OPTIONS: Readonly<Record<string, opt.Schema>> = Object.freeze({
+  logger: LOGGER_OPTIONS,
+  export: EXPORT_OPTIONS,
+  batch: PIPELINE_OPTIONS,
+  record: RECORD_OPTIONS,
+  resource: RESOURCE_OPTIONS,
+  facade: FACADE_OPTIONS,
+});

@@ -3,7 +3,8 @@
  * itself lives in the facade (logger/rate-limit.ts): it keys records by what the call wrote.
  */
 import { InvalidOptionError } from '../errors.js';
-import { boolean, integer, milliseconds, millisecondsForm, optionGroup } from './validate.js';
+import * as opt from './schema.js';
+import { optionGroup } from './validate.js';
 
 /**
  * Log-storm protection: at most `perTemplate.records` records per key within
@@ -26,31 +27,22 @@ export interface RateLimitOptions {
   maxKeys?: number;
 }
 
-export interface RateLimitConfig {
-  readonly records: number;
-  readonly intervalMs: number;
-  readonly exemptErrors: boolean;
-  readonly maxKeys: number;
-}
+const PER_TEMPLATE = 'an object { records, intervalMs }';
 
-export const DEFAULT_RATE_LIMIT_MAX_KEYS = 1000;
+export const PER_TEMPLATE_OPTIONS = {
+  records: opt.int({ min: 1, required: true }),
+  intervalMs: opt.ms({ min: 1, required: true }),
+} satisfies Record<keyof RateLimitOptions['perTemplate'], opt.OptionSpec>;
 
-/** The keys of `rateLimit` and of `rateLimit.perTemplate` (unknown ones are refused). */
-export const RATE_LIMIT_OPTION_KEYS = Object.keys({
-  perTemplate: true,
-  exemptErrors: true,
-  maxKeys: true,
-} satisfies Record<keyof RateLimitOptions, true>);
-export const PER_TEMPLATE_OPTION_KEYS = Object.keys({
-  records: true,
-  intervalMs: true,
-} satisfies Record<keyof RateLimitOptions['perTemplate'], true>);
+export const RATE_LIMIT_OPTIONS = {
+  perTemplate: opt.group(PER_TEMPLATE_OPTIONS, PER_TEMPLATE),
+  exemptErrors: opt.bool({ default: true }),
+  maxKeys: opt.int({ min: 1, default: 1000 }),
+} satisfies Record<keyof RateLimitOptions, opt.OptionSpec>;
 
-/** `value`, unless it is missing: a required field has no default. */
-function required(value: unknown, option: string, accepted: string): unknown {
-  if (value === undefined) throw new InvalidOptionError(option, undefined, `${accepted} (required)`);
-  return value;
-}
+/** The limiter's settings, flat: `records`, `intervalMs`, `exemptErrors`, `maxKeys`. */
+export type RateLimitConfig = opt.Resolved<typeof PER_TEMPLATE_OPTIONS> &
+  Omit<opt.Resolved<typeof RATE_LIMIT_OPTIONS>, 'perTemplate'>;
 
 /** `undefined` or `false`: off. Throws `InvalidOptionError` naming the bad field. */
 export function resolveRateLimit(value: RateLimitOptions | false | undefined): RateLimitConfig | undefined {
@@ -58,32 +50,11 @@ export function resolveRateLimit(value: RateLimitOptions | false | undefined): R
   const o = optionGroup(
     value,
     'rateLimit',
-    RATE_LIMIT_OPTION_KEYS,
+    Object.keys(RATE_LIMIT_OPTIONS),
     'an object { perTemplate: { records, intervalMs } }, or false',
-  );
-  const per = optionGroup(
-    o?.perTemplate,
-    'rateLimit.perTemplate',
-    PER_TEMPLATE_OPTION_KEYS,
-    'an object { records, intervalMs }',
-  );
-  if (per === undefined) {
-    throw new InvalidOptionError('rateLimit.perTemplate', undefined, 'an object { records, intervalMs }');
-  }
-  return Object.freeze({
-    records: integer(
-      required(per.records, 'rateLimit.perTemplate.records', 'an integer >= 1'),
-      'rateLimit.perTemplate.records',
-      1,
-      1,
-    ),
-    intervalMs: milliseconds(
-      required(per.intervalMs, 'rateLimit.perTemplate.intervalMs', millisecondsForm(1)),
-      'rateLimit.perTemplate.intervalMs',
-      1,
-      1,
-    ),
-    exemptErrors: boolean(o?.exemptErrors, 'rateLimit.exemptErrors', true),
-    maxKeys: integer(o?.maxKeys, 'rateLimit.maxKeys', DEFAULT_RATE_LIMIT_MAX_KEYS, 1),
-  });
+  ) as Record<string, unknown>;
+  if (o.perTemplate === undefined)
+    throw new InvalidOptionError('rateLimit.perTemplate', undefined, PER_TEMPLATE);
+  const { perTemplate, ...rest } = opt.resolveFields(RATE_LIMIT_OPTIONS, o, 'rateLimit', {});
+  return Object.freeze({ ...perTemplate, ...rest });
 }

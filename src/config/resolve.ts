@@ -4,28 +4,28 @@
  */
 import {
   type BatchConfig,
-  PIPELINE_OPTION_KEYS,
   type PipelineConfig,
   resolveBatchOptions,
   resolvePipelineOptions,
 } from '../batch/options.js';
 import type { DiagSink } from '../diag.js';
+import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
-import { EXPORT_OPTION_KEYS, type ExportConfig, resolveExportOptions } from '../export/options.js';
-import type { LevelTable } from '../logger/levels.js';
-import { FACADE_OPTION_KEYS, type FacadeConfig, resolveFacadeOptions } from '../logger/options.js';
-import { RECORD_OPTION_KEYS, type RecordConfig, resolveRecordOptions } from '../record/options.js';
+import { EXPORT_OPTIONS, type ExportConfig, resolveExportOptions } from '../export/options.js';
+import type { LevelTable } from '../record/level-table.js';
+import { type RecordConfig, resolveRecordOptions } from '../record/options.js';
 import type { LevelOrSilent } from '../record/severity.js';
 import {
-  RESOURCE_OPTION_KEYS,
   type ResourceDetectionConfig,
   resolveResourceAttributes,
   resolveResourceOptions,
 } from '../resource/options.js';
 import { resolveSpoolOptions, type SpoolConfig } from '../spool/options.js';
+import { type FacadeConfig, resolveFacadeOptions } from './facade-options.js';
 import { parseLevelSpec } from './level-spec.js';
-import { LOGGER_OPTION_KEYS, type LoggerOptions } from './options.js';
+import { ALL_OPTIONS, type LoggerOptions } from './options.js';
 import { type RateLimitConfig, resolveRateLimit } from './rate-limit.js';
+import { keysOf } from './schema.js';
 import { resolveSampling, resolveTail, type SamplingConfig, type TailConfig } from './tail.js';
 import { envBoolean, nonEmptyString, optionGroup } from './validate.js';
 
@@ -47,7 +47,7 @@ export interface Config {
   readonly batch: BatchConfig;
   /** Value limits, redaction, stdout mirror (record/options.ts). */
   readonly record: RecordConfig;
-  /** serializers, mixin, msgPrefix, custom levels (logger/options.ts). */
+  /** serializers, mixin, msgPrefix, custom levels (config/facade-options.ts). */
   readonly facade: FacadeConfig;
   readonly pipeline: PipelineConfig;
   /** The disk spool; undefined when off. */
@@ -57,20 +57,17 @@ export interface Config {
   readonly diagnostics: DiagSink | false | undefined;
   /** `PODLOG_CAPTURE_CONSOLE`: whether `podlog/register` turns `console.*` calls into records. */
   readonly captureConsole: boolean;
+  /** One line per deprecated option given, for `createLogger` to print as a diagnostic warning. */
+  readonly deprecations: readonly string[];
 }
 
 /**
  * Every key `createLogger` accepts: its own and each stage's top-level options. Anything else is
  * a typo and refused (`unknown option X; did you mean Y?`).
  */
-export const ALL_LOGGER_OPTION_KEYS: readonly string[] = Object.freeze([
-  ...LOGGER_OPTION_KEYS,
-  ...EXPORT_OPTION_KEYS,
-  ...RESOURCE_OPTION_KEYS,
-  ...PIPELINE_OPTION_KEYS,
-  ...RECORD_OPTION_KEYS,
-  ...FACADE_OPTION_KEYS,
-]);
+export const ALL_LOGGER_OPTION_KEYS: readonly string[] = Object.freeze(
+  Object.values(ALL_OPTIONS).flatMap(keysOf),
+);
 
 /** A level option: podlog's, `silent`, or a custom level (kept as its name; the facade knows its number). */
 function resolveLevel(value: unknown, option: string, table: LevelTable): LevelOrSilent {
@@ -90,7 +87,7 @@ function resolveDiagnostics(value: unknown): DiagSink | false | undefined {
   );
 }
 
-function resolveEnv(value: unknown): Readonly<Record<string, string | undefined>> {
+function resolveEnv(value: unknown): Env {
   if (value === undefined) return process.env;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidOptionError('env', value, 'an object of env var name → string, like process.env');
@@ -98,9 +95,38 @@ function resolveEnv(value: unknown): Readonly<Record<string, string | undefined>
   return value as Readonly<Record<string, string | undefined>>;
 }
 
-export function resolveConfig(options: LoggerOptions = {}): Config {
-  optionGroup(options, '', ALL_LOGGER_OPTION_KEYS, 'an object (or nothing)');
-  const env = resolveEnv(options.env);
+/**
+ * The deprecated options, mapped onto their replacements (which win when both are given), with
+ * one warning line each. A deprecated option's value is checked as its replacement's is, under
+ * its own name.
+ */
+function withoutDeprecated(options: LoggerOptions, env: Env, deprecations: string[]): LoggerOptions {
+  const out = { ...options };
+  const { concurrency } = options;
+  if (concurrency !== undefined) {
+    EXPORT_OPTIONS.maxConcurrentRequests.check(concurrency, 'concurrency', env);
+    out.maxConcurrentRequests ??= concurrency;
+    deprecations.push(
+      'option concurrency is deprecated and will be removed: use maxConcurrentRequests (it bounds batches and requests in flight)',
+    );
+  }
+  const batchBytes = options.batch?.maxBytes;
+  if (batchBytes !== undefined) {
+    EXPORT_OPTIONS.maxRequestBytes.check(batchBytes, 'batch.maxBytes', env);
+    out.maxRequestBytes ??= batchBytes;
+    deprecations.push(
+      'option batch.maxBytes is deprecated and will be removed: use maxRequestBytes (batches are cut at 1 MiB, or at maxRequestBytes when lower)',
+    );
+  }
+  return out;
+}
+
+export function resolveConfig(given: LoggerOptions = {}): Config {
+  optionGroup(given, '', ALL_LOGGER_OPTION_KEYS, 'an object (or nothing)');
+  const env = resolveEnv(given.env);
+  const deprecations: string[] = [];
+  const options = withoutDeprecated(given, env, deprecations);
+  const exportConfig = resolveExportOptions(options, env);
   // `info,http=debug`: the bare level is the default (the `level` option wins over it); the
   // named entries apply either way, code has no per-logger counterpart but setLevel.
   const spec = env.PODLOG_LEVEL ? parseLevelSpec(env.PODLOG_LEVEL, 'PODLOG_LEVEL') : undefined;
@@ -123,7 +149,7 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
     serviceName: nonEmptyString(options.serviceName, 'serviceName', undefined),
     resource: resolveResourceAttributes(options.resource),
     resourceDetection: resolveResourceOptions(options, env),
-    export: resolveExportOptions(options, env),
+    export: exportConfig,
     record: resolveRecordOptions(
       options,
       env,
@@ -132,11 +158,12 @@ export function resolveConfig(options: LoggerOptions = {}): Config {
         !!env.OTEL_EXPORTER_OTLP_ENDPOINT,
     ),
     facade,
-    batch: resolveBatchOptions(options.batch, env),
-    pipeline: resolvePipelineOptions(options, env, spool !== undefined),
+    batch: resolveBatchOptions(options.batch, env, exportConfig.maxRequestBytes),
+    pipeline: resolvePipelineOptions(options, env, spool !== undefined, exportConfig.maxConcurrentRequests),
     spool,
     env,
     diagnostics: resolveDiagnostics(options.diagnostics),
     captureConsole: envBoolean(env, 'PODLOG_CAPTURE_CONSOLE') ?? false,
+    deprecations: Object.freeze(deprecations),
   });
 }

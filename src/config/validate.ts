@@ -14,7 +14,8 @@ import { InvalidOptionError, UnknownOptionError } from '../errors.js';
  */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-function integerForm(min: number, max: number): string {
+/** What an integer option accepts, for error messages. */
+export function integerForm(min: number, max: number): string {
   return max >= Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
 }
 
@@ -194,6 +195,16 @@ export function editDistance(a: string, b: string): number {
   return rows[a.length][b.length];
 }
 
+/** The value given in code, else the first of `names` set in `env`, with the option it came from. */
+export function givenOrEnv(
+  value: unknown,
+  option: string,
+  env: Env,
+  names: readonly string[],
+): { value: unknown; option: string } | undefined {
+  return value !== undefined ? { value, option } : firstEnv(env, names);
+}
+
 /** The first of `names` set to a non-blank value in `env`, trimmed, with the name it came from. */
 export function firstEnv(env: Env, names: readonly string[]): { value: string; option: string } | undefined {
   for (const name of names) {
@@ -201,32 +212,6 @@ export function firstEnv(env: Env, names: readonly string[]): { value: string; o
     if (value) return { value, option: name };
   }
   return undefined;
-}
-
-/** An integer env var in `[min, max]` (decimal digits only), or undefined when unset or blank. */
-export function envInteger(
-  env: Env,
-  name: string,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max)
-    throw new InvalidOptionError(name, raw, integerForm(min, max));
-  return n;
-}
-
-/** A millisecond env var (decimal digits only, at most {@link MAX_TIMER_MS}), or undefined when unset. */
-export function envMilliseconds(env: Env, name: string, min: number): number | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > MAX_TIMER_MS) {
-    throw new InvalidOptionError(name, raw, `${millisecondsForm(min)}, e.g. 10000`);
-  }
-  return n;
 }
 
 const TRUE = /^(1|true|yes|on)$/i;

@@ -3,21 +3,14 @@
  * Code wins over env; env wins over defaults. Validated once; nothing downstream reads env.
  */
 import type { Dispatcher } from 'undici';
-import {
-  envMilliseconds,
-  firstEnv,
-  integer,
-  isPlainObject,
-  milliseconds,
-  oneOf,
-  optionGroup,
-} from '../config/validate.js';
-import { type Env, parseKeyValueList } from '../env.js';
+import * as opt from '../config/schema.js';
+import { firstEnv, isPlainObject } from '../config/validate.js';
+import { type Env, otlpEnv, parseKeyValueList } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
 import { decoded, userInfoSecrets } from './display-url.js';
 import { checkHeader } from './header-check.js';
 import { resolveProxy } from './proxy.js';
-import { resolveTlsOptions, type TlsConfig, type TlsOptions } from './tls-options.js';
+import { resolveTlsOptions, TLS_OPTIONS, type TlsConfig, type TlsOptions } from './tls-options.js';
 
 export type { TlsOptions } from './tls-options.js';
 
@@ -63,9 +56,15 @@ export interface ExportOptions {
   compression?: Compression;
   /** Per-request timeout in ms. Env: `OTEL_EXPORTER_OTLP_LOGS_TIMEOUT` / `OTEL_EXPORTER_OTLP_TIMEOUT`. Default 10 000. */
   timeoutMs?: number;
-  /** Requests in flight at once (keep-alive connections). Default 2. */
+  /**
+   * Requests in flight at once (keep-alive connections), which is also the number of batches in
+   * flight (live and spool replay together). 1–64, default 2.
+   */
   maxConcurrentRequests?: number;
-  /** Largest request body before compression; bigger batches are cut. Default 4 MiB. */
+  /**
+   * Largest request body before compression: batches are cut at 1 MiB, or at this when lower;
+   * a body still bigger (`http/json` text) is split. Default 4 MiB.
+   */
   maxRequestBytes?: number;
   /** Retry budget per batch. */
   retry?: RetryOptions;
@@ -90,15 +89,56 @@ export type Protocol = 'http/protobuf' | 'http/json';
 /** Request body compression: `gzip` (`content-encoding: gzip`) or `none`. */
 export type Compression = 'gzip' | 'none';
 
-export interface RetryConfig {
-  readonly maxAttempts: number;
-  readonly maxElapsedMs: number;
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly maxRetryAfterMs: number;
-}
+const PROTOCOLS: readonly Protocol[] = ['http/protobuf', 'http/json'];
+const COMPRESSIONS: readonly Compression[] = ['gzip', 'none'];
 
-export interface ExportConfig {
+/** Requests (and batches) in flight at once, unless `maxConcurrentRequests` says otherwise. */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 2;
+
+export const RETRY_OPTIONS = {
+  maxAttempts: opt.int({ min: 1, default: 12 }),
+  maxElapsedMs: opt.ms({ min: 0, default: 20_000 }),
+  initialDelayMs: opt.ms({ min: 0, default: 500 }),
+  maxDelayMs: opt.ms({
+    min: 0,
+    default: (r) => Math.max(2_000, r.initialDelayMs as number),
+    defaultText: '`2000` (or `retry.initialDelayMs` if larger)',
+  }),
+  maxRetryAfterMs: opt.ms({ min: 0, default: 60_000 }),
+} satisfies Record<keyof RetryOptions, opt.OptionSpec>;
+
+export const EXPORT_OPTIONS = {
+  endpoint: opt.custom({
+    accepts: 'http(s) URL',
+    envText: '`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` (as is), else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`',
+    defaultText: '`http://localhost:4318/v1/logs`',
+  }),
+  headers: opt.custom({ accepts: 'object', env: otlpEnv('HEADERS'), defaultText: 'none' }),
+  protocol: opt.choice(PROTOCOLS, {
+    default: 'http/protobuf',
+    env: otlpEnv('PROTOCOL'),
+    refused: {
+      grpc: "'http/protobuf' or 'http/json': podlog speaks OTLP/HTTP only; point it at the collector's HTTP port (4318) instead of gRPC (4317)",
+    },
+  }),
+  compression: opt.choice(COMPRESSIONS, { default: 'none', env: otlpEnv('COMPRESSION') }),
+  timeoutMs: opt.ms({ min: 1, default: 10_000, env: otlpEnv('TIMEOUT') }),
+  maxConcurrentRequests: opt.int({ min: 1, max: 64, default: DEFAULT_MAX_CONCURRENT_REQUESTS }),
+  maxRequestBytes: opt.int({ min: 1024, default: 4 * 1024 * 1024 }),
+  retry: opt.group(RETRY_OPTIONS, 'an object like { maxAttempts, maxElapsedMs, initialDelayMs, maxDelayMs }'),
+  tls: opt.custom({ accepts: 'object', group: TLS_OPTIONS }),
+  proxy: opt.custom({
+    accepts: 'URL \\| `false`',
+    envText:
+      '`https_proxy` / `HTTPS_PROXY` (https endpoints), `http_proxy` / `HTTP_PROXY` (http endpoints); `no_proxy` / `NO_PROXY`',
+    defaultText: 'direct',
+  }),
+  dispatcher: opt.custom({ accepts: 'Dispatcher', defaultText: "podlog's pool" }),
+} satisfies Record<keyof ExportOptions, opt.OptionSpec>;
+
+export type RetryConfig = opt.Resolved<typeof RETRY_OPTIONS>;
+
+export interface ExportConfig extends opt.Resolved<typeof EXPORT_OPTIONS> {
   /** The endpoint without user-info (that became an `authorization` header). */
   readonly endpoint: URL;
   /**
@@ -109,12 +149,6 @@ export interface ExportConfig {
   /** The endpoint had user-info, but an explicit `authorization` header won over it. */
   readonly userInfoIgnored: boolean;
   readonly headers: Readonly<Record<string, string>>;
-  readonly protocol: Protocol;
-  readonly compression: Compression;
-  readonly timeoutMs: number;
-  readonly maxConcurrentRequests: number;
-  readonly maxRequestBytes: number;
-  readonly retry: RetryConfig;
   readonly tls: TlsConfig;
   /** Proxy to go through, or undefined for a direct connection. */
   readonly proxy: URL | undefined;
@@ -123,28 +157,6 @@ export interface ExportConfig {
 }
 
 export type { Env } from '../env.js';
-
-/** The keys of `retry`, and the export stage's top-level keys (unknown ones are refused). */
-export const RETRY_OPTION_KEYS = Object.keys({
-  maxAttempts: true,
-  maxElapsedMs: true,
-  initialDelayMs: true,
-  maxDelayMs: true,
-  maxRetryAfterMs: true,
-} satisfies Record<keyof RetryOptions, true>);
-export const EXPORT_OPTION_KEYS = Object.keys({
-  endpoint: true,
-  headers: true,
-  protocol: true,
-  compression: true,
-  timeoutMs: true,
-  maxConcurrentRequests: true,
-  maxRequestBytes: true,
-  retry: true,
-  tls: true,
-  proxy: true,
-  dispatcher: true,
-} satisfies Record<keyof ExportOptions, true>);
 
 /** The headers of an `OTEL_EXPORTER_OTLP_*HEADERS` variable. */
 function headersFromEnv(text: string, option: string): Record<string, string> {
@@ -198,17 +210,21 @@ export function resolveExportOptions(options: ExportOptions, env: Env): ExportCo
   endpoint.username = '';
   endpoint.password = '';
 
+  const resolved = opt.resolveFields(EXPORT_OPTIONS, options as Record<string, unknown>, '', env);
+  const { initialDelayMs, maxDelayMs } = resolved.retry;
+  if (maxDelayMs < initialDelayMs) {
+    throw new InvalidOptionError(
+      'retry.maxDelayMs',
+      maxDelayMs,
+      `a value >= retry.initialDelayMs (${initialDelayMs})`,
+    );
+  }
   return Object.freeze({
+    ...resolved,
     endpoint,
     urlSecrets: Object.freeze(urlSecrets),
     userInfoIgnored: basic !== undefined && explicitAuth,
     headers: Object.freeze(headers),
-    protocol: resolveProtocol(options.protocol, env),
-    compression: resolveCompression(options.compression, env),
-    timeoutMs: resolveTimeout(options.timeoutMs, env),
-    maxConcurrentRequests: integer(options.maxConcurrentRequests, 'maxConcurrentRequests', 2, 1, 64),
-    maxRequestBytes: integer(options.maxRequestBytes, 'maxRequestBytes', 4 * 1024 * 1024, 1024),
-    retry: resolveRetry(options.retry),
     tls: resolveTlsOptions(options.tls, env),
     proxy: resolveProxy(options.proxy, endpoint, env),
     dispatcher: resolveDispatcher(options.dispatcher),
@@ -239,7 +255,7 @@ function secretsOfUrl(url: URL): string[] {
 
 function resolveHeaders(value: unknown, env: Env): Record<string, string> {
   const headers: Record<string, string> = {};
-  const fromEnv = firstEnv(env, ['OTEL_EXPORTER_OTLP_LOGS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS']);
+  const fromEnv = firstEnv(env, otlpEnv('HEADERS'));
   if (fromEnv) {
     for (const [k, v] of Object.entries(headersFromEnv(fromEnv.value, fromEnv.option))) {
       checkHeader(k, v, fromEnv.option);
@@ -269,70 +285,4 @@ function resolveDispatcher(value: unknown): Dispatcher | undefined {
     throw new InvalidOptionError('dispatcher', value, 'an undici Dispatcher (Pool, Agent, MockAgent, …)');
   }
   return value as Dispatcher;
-}
-
-const PROTOCOLS: readonly Protocol[] = ['http/protobuf', 'http/json'];
-const COMPRESSIONS: readonly Compression[] = ['gzip', 'none'];
-
-/** Code, then the signal-specific env var, then the generic one. */
-function given(
-  value: unknown,
-  option: string,
-  env: Env,
-  name: string,
-): { value: unknown; option: string } | undefined {
-  if (value !== undefined) return { value, option };
-  return firstEnv(env, [`OTEL_EXPORTER_OTLP_LOGS_${name}`, `OTEL_EXPORTER_OTLP_${name}`]);
-}
-
-function resolveProtocol(value: unknown, env: Env): Protocol {
-  const g = given(value, 'protocol', env, 'PROTOCOL');
-  if (g?.value === 'grpc') {
-    throw new InvalidOptionError(
-      g.option,
-      g.value,
-      "'http/protobuf' or 'http/json': podlog speaks OTLP/HTTP only; point it at the collector's HTTP port (4318) instead of gRPC (4317)",
-    );
-  }
-  return g ? oneOf(g.value, g.option, PROTOCOLS, 'http/protobuf') : 'http/protobuf';
-}
-
-function resolveCompression(value: unknown, env: Env): Compression {
-  const g = given(value, 'compression', env, 'COMPRESSION');
-  return g ? oneOf(g.value, g.option, COMPRESSIONS, 'none') : 'none';
-}
-
-function resolveTimeout(value: unknown, env: Env): number {
-  if (value !== undefined) return milliseconds(value, 'timeoutMs', 10_000, 1);
-  return (
-    envMilliseconds(env, 'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT', 1) ??
-    envMilliseconds(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', 1) ??
-    10_000
-  );
-}
-
-function resolveRetry(value: RetryOptions | undefined): RetryConfig {
-  const o =
-    optionGroup(
-      value,
-      'retry',
-      RETRY_OPTION_KEYS,
-      'an object like { maxAttempts, maxElapsedMs, initialDelayMs, maxDelayMs }',
-    ) ?? {};
-  const initialDelayMs = milliseconds(o.initialDelayMs, 'retry.initialDelayMs', 500, 0);
-  const maxDelayMs = milliseconds(o.maxDelayMs, 'retry.maxDelayMs', Math.max(2_000, initialDelayMs), 0);
-  if (maxDelayMs < initialDelayMs) {
-    throw new InvalidOptionError(
-      'retry.maxDelayMs',
-      maxDelayMs,
-      `a value >= retry.initialDelayMs (${initialDelayMs})`,
-    );
-  }
-  return Object.freeze({
-    maxAttempts: integer(o.maxAttempts, 'retry.maxAttempts', 12, 1),
-    maxElapsedMs: milliseconds(o.maxElapsedMs, 'retry.maxElapsedMs', 20_000, 0),
-    initialDelayMs,
-    maxDelayMs,
-    maxRetryAfterMs: milliseconds(o.maxRetryAfterMs, 'retry.maxRetryAfterMs', 60_000, 0),
-  });
 }

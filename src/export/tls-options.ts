@@ -4,8 +4,9 @@
  * file paths. Files are read once, at `createLogger`, so a typo fails fast.
  */
 import { readFileSync } from 'node:fs';
-import { boolean, firstEnv, optionGroup } from '../config/validate.js';
-import type { Env } from '../env.js';
+import * as opt from '../config/schema.js';
+import { givenOrEnv, optionGroup } from '../config/validate.js';
+import { type Env, otlpEnv } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
 
 /** TLS of an `https://` endpoint. PEM strings/Buffers, or paths of PEM files (read at `createLogger`). */
@@ -53,32 +54,26 @@ function load(value: unknown, option: string): Buffer {
   return content;
 }
 
-/** The keys of `tls` (unknown ones are refused). */
-export const TLS_OPTION_KEYS = Object.keys({
-  ca: true,
-  cert: true,
-  key: true,
-  rejectUnauthorized: true,
-} satisfies Record<keyof TlsOptions, true>);
+const PEM_INPUT = 'PEM text \\| Buffer \\| file path';
 
-/** The option if given, else the signal-specific env var, else the generic one. */
-function pick(
-  given: unknown,
-  option: string,
-  env: Env,
-  name: string,
-): { value: unknown; option: string } | undefined {
-  if (given !== undefined) return { value: given, option };
-  return firstEnv(env, [`OTEL_EXPORTER_OTLP_LOGS_${name}`, `OTEL_EXPORTER_OTLP_${name}`]);
-}
+export const TLS_OPTIONS = {
+  ca: opt.custom({ accepts: PEM_INPUT, env: otlpEnv('CERTIFICATE'), defaultText: "Node's CA bundle" }),
+  cert: opt.custom({ accepts: PEM_INPUT, env: otlpEnv('CLIENT_CERTIFICATE'), defaultText: 'none' }),
+  key: opt.custom({ accepts: PEM_INPUT, env: otlpEnv('CLIENT_KEY'), defaultText: 'none' }),
+  rejectUnauthorized: opt.bool({ default: true }),
+} satisfies Record<keyof TlsOptions, opt.OptionSpec>;
 
 export function resolveTlsOptions(options: TlsOptions | undefined, env: Env): TlsConfig {
   const o =
-    optionGroup(options, 'tls', TLS_OPTION_KEYS, 'an object like { ca, cert, key, rejectUnauthorized }') ??
-    {};
-  const ca = pick(o.ca, 'tls.ca', env, 'CERTIFICATE');
-  const cert = pick(o.cert, 'tls.cert', env, 'CLIENT_CERTIFICATE');
-  const key = pick(o.key, 'tls.key', env, 'CLIENT_KEY');
+    optionGroup(
+      options,
+      'tls',
+      opt.keysOf(TLS_OPTIONS),
+      'an object like { ca, cert, key, rejectUnauthorized }',
+    ) ?? {};
+  const ca = givenOrEnv(o.ca, 'tls.ca', env, otlpEnv('CERTIFICATE'));
+  const cert = givenOrEnv(o.cert, 'tls.cert', env, otlpEnv('CLIENT_CERTIFICATE'));
+  const key = givenOrEnv(o.key, 'tls.key', env, otlpEnv('CLIENT_KEY'));
   if (cert && !key) {
     throw new InvalidOptionError(
       'tls.key',
@@ -93,7 +88,7 @@ export function resolveTlsOptions(options: TlsOptions | undefined, env: Env): Tl
       `a client certificate to go with ${key.option} (tls.cert or OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE)`,
     );
   }
-  const rejectUnauthorized = boolean(o.rejectUnauthorized, 'tls.rejectUnauthorized', true);
+  const { rejectUnauthorized } = opt.resolveFields(TLS_OPTIONS, o, 'tls', env);
   return Object.freeze({
     ca: ca && load(ca.value, ca.option),
     cert: cert && load(cert.value, cert.option),

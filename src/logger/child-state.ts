@@ -3,12 +3,13 @@
  * here, on top of the parent's (after the serializers in force); the scope is shared per name
  * through the core. Also `setBindings`, which re-encodes a logger's bindings in place.
  */
+
+import { resolveMsgPrefix, resolveSerializers, type SerializerSet } from '../config/facade-options.js';
 import { encodeBindings } from '../record/encode-bindings.js';
 import type { LevelOrSilent } from '../record/severity.js';
 import type { Fields } from './call-forms.js';
 import { checkLevel } from './logger-level.js';
 import { type LoggerState, newLoggerState, nonEmpty, scopeFor } from './logger-state.js';
-import { resolveMsgPrefix, resolveSerializers, type SerializerSet } from './options.js';
 import { applySerializers, type Serializer } from './serializers.js';
 
 /** Options of `Logger.child`. Other keys (pino's, e.g. from pino-http or Fastify) are ignored. */

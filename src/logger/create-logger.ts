@@ -29,6 +29,7 @@ export function createLogger<C extends string = never>(
 /** {@link createLogger} from an already resolved config (`podlog/register` reads its own fields). */
 export function createLoggerFromConfig(config: Config): Logger {
   const diag = createDiag({ sink: config.diagnostics });
+  for (const line of config.deprecations) diag.warn(`deprecated:${line}`, line);
   const counters = new Counters();
   const delivery = createDeliverySink(config, { counters, diag, buildDropSummary });
   const sink = config.record.stdout ? withStdoutMirror(delivery, config.record.stdout, diag) : delivery;

@@ -5,13 +5,14 @@
  * `Logger` class itself stays a thin public surface over one.
  */
 import type { RecordSink } from '../batch/types.js';
+import type { Mixin, SerializerSet } from '../config/facade-options.js';
 import type { EncodedBindings } from '../record/encode-bindings.js';
+import { DEFAULT_LEVEL_TABLE, type LevelTable } from '../record/level-table.js';
 import type { Redactor } from '../record/redact.js';
 import type { LevelOrSilent } from '../record/severity.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import type { ValueLimits } from '../record/value-limits.js';
-import { DEFAULT_LEVEL_TABLE, type LevelRegistry, type LevelTable } from './levels.js';
-import type { Mixin, SerializerSet } from './options.js';
+import type { LevelRegistry } from './levels.js';
 import type { OtelParts } from './otel-parts.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RuntimeLevels } from './runtime-levels.js';

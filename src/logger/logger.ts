@@ -8,13 +8,15 @@
  * log-methods.ts (filtering), call-forms.ts (arguments), emit-record.ts (the write path),
  * logger-level.ts (levels), child-state.ts (children), logger-state.ts (the state itself).
  */
+
+import type { PinoLevels } from '../record/level-table.js';
 import type { Level, LevelOrSilent } from '../record/severity.js';
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
 import type { LoggerStats } from '../stats.js';
 import type { Fields, LogFn } from './call-forms.js';
 import { bindingsOf, type ChildOptions, childState, setBindings } from './child-state.js';
 import { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
-import type { PinoLevels } from './levels.js';
+import type { LevelRegistry } from './levels.js';
 import { emitForeign, levelMethod, silentMethod, writeEvent, writeUnfilteredRecord } from './log-methods.js';
 import {
   assignLevel,
@@ -31,11 +33,11 @@ import type { TailBuffer, TailPool } from './tail-buffer.js';
 /** A level name: podlog's six, `silent`, or a `customLevels` name. */
 export type LevelName = LevelOrSilent | (string & {});
 
+export type { PinoLevels } from '../record/level-table.js';
 // The logger's public and internal contract, importable from here as before the split.
 export type { Fields, LogFn } from './call-forms.js';
 export type { ChildOptions } from './child-state.js';
 export { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
-export type { PinoLevels } from './levels.js';
 export type { SetLevelOptions } from './logger-level.js';
 export type { LoggerCore } from './logger-state.js';
 

@@ -12,9 +12,10 @@
  * costs one diagnostic line per appearance.
  */
 import type { Diag } from '../diag.js';
+import { DEFAULT_LEVEL_TABLE } from '../record/level-table.js';
 import { type LevelOrSilent, parseLevel } from '../record/severity.js';
 import type { PodAnnotations } from '../resource/types.js';
-import { DEFAULT_LEVEL_TABLE, type LevelRegistry } from './levels.js';
+import type { LevelRegistry } from './levels.js';
 
 /** The annotation of the global level; `<this>.<logger-name>` sets one named logger. */
 export const LEVEL_ANNOTATION = 'podlog.dev/level';

@@ -3,6 +3,8 @@
  * to the top-level keys of a call's fields (after `mixin`) and of `child()` bindings. Also the
  * standard set, `stdSerializers`, for integrations and users who want pino's names.
  */
+
+import type { Serializers } from '../config/facade-options.js';
 import {
   type SerializedRequest,
   type SerializedResponse,
@@ -11,12 +13,7 @@ import {
 } from '../record/http-values.js';
 import { readProperty } from '../record/read-property.js';
 
-/** A serializer: the value under its key → what is logged instead. */
-// biome-ignore lint/suspicious/noExplicitAny: takes the framework's own request type (pino's SerializerFn does the same)
-export type Serializer = (value: any) => unknown;
-
-/** Serializers by top-level key, like pino's `serializers` option. */
-export type Serializers = Readonly<Record<string, Serializer>>;
+export type { Serializer, Serializers } from '../config/facade-options.js';
 
 /**
  * The standard serializers, named like pino's `stdSerializers`:

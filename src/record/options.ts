@@ -2,7 +2,8 @@
  * Options of the record model (value limits, redaction) and of the stdout mirror, resolved
  * and validated once at `createLogger` (called from config/resolve.ts).
  */
-import { boolean, integer, oneOf, optionGroup, stringList } from '../config/validate.js';
+import * as opt from '../config/schema.js';
+import { oneOf, optionGroup, stringList } from '../config/validate.js';
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 import { Redactor, splitPath } from './redact.js';
@@ -62,29 +63,40 @@ export interface RecordConfig {
   readonly stdout: StdoutFormat;
 }
 
-/** The keys of `limits`, of `redact` (object form), and the record stage's top-level keys. */
-export const LIMIT_OPTION_KEYS = Object.keys({
-  maxDepth: true,
-  maxStringLength: true,
-  maxAttributes: true,
-} satisfies Record<keyof LimitOptions, true>);
-export const REDACT_OPTION_KEYS = Object.keys({
-  keys: true,
-  paths: true,
-  defaults: true,
-  censor: true,
-} satisfies Record<keyof Exclude<RedactOption, false | readonly string[]>, true>);
-export const RECORD_OPTION_KEYS = Object.keys({
-  limits: true,
-  redact: true,
-  stdout: true,
-} satisfies Record<keyof RecordOptions, true>);
+type RedactObject = Exclude<RedactOption, false | readonly string[]>;
+
+export const LIMIT_OPTIONS = {
+  maxDepth: opt.int({ min: 1, max: 64, default: DEFAULT_VALUE_LIMITS.maxDepth }),
+  maxStringLength: opt.int({ min: 16, max: 1024 * 1024, default: DEFAULT_VALUE_LIMITS.maxStringLength }),
+  maxAttributes: opt.int({ min: 1, max: 4096, default: DEFAULT_VALUE_LIMITS.maxAttributes }),
+} satisfies Record<keyof LimitOptions, opt.OptionSpec>;
+
+export const REDACT_OPTIONS = {
+  keys: opt.strings({ default: [] }),
+  paths: opt.strings({ default: [] }),
+  defaults: opt.bool({ default: true }),
+  censor: opt.custom({ accepts: 'string', defaultText: '`"[REDACTED]"`' }),
+} satisfies Record<keyof RedactObject, opt.OptionSpec>;
+
+export const RECORD_OPTIONS = {
+  limits: opt.group(LIMIT_OPTIONS, 'an object like { maxDepth, maxStringLength }'),
+  redact: opt.custom({
+    accepts: 'string[] \\| object \\| `false`',
+    defaultText: 'the default secret keys',
+    group: REDACT_OPTIONS,
+  }),
+  stdout: opt.custom({
+    accepts: "`'json'` \\| `'pretty'` \\| `false`",
+    env: ['PODLOG_STDOUT'],
+    defaultText: "`false` with an endpoint configured, else `'json'`",
+  }),
+} satisfies Record<keyof RecordOptions, opt.OptionSpec>;
 
 function resolveRedactor(value: unknown): Redactor {
   if (value === undefined) return new Redactor({ defaults: true, keys: [], paths: [] });
   if (value === false) return new Redactor({ defaults: false, keys: [], paths: [] });
-  let keys: string[];
-  let paths: string[];
+  let keys: readonly string[];
+  let paths: readonly string[];
   let defaults = true;
   let censor: string | undefined;
   if (Array.isArray(value)) {
@@ -92,10 +104,8 @@ function resolveRedactor(value: unknown): Redactor {
     keys = all.filter((s) => !/[.[*]/.test(s));
     paths = all.filter((s) => /[.[*]/.test(s));
   } else if (typeof value === 'object' && value !== null) {
-    const o = optionGroup(value, 'redact', REDACT_OPTION_KEYS) ?? {};
-    keys = stringList(o.keys, 'redact.keys', []);
-    paths = stringList(o.paths, 'redact.paths', []);
-    defaults = boolean(o.defaults, 'redact.defaults', true);
+    const o = optionGroup(value, 'redact', Object.keys(REDACT_OPTIONS)) ?? {};
+    ({ keys, paths, defaults } = opt.resolveFields(REDACT_OPTIONS, o, 'redact', {}));
     if (o.censor !== undefined && typeof o.censor !== 'string') {
       throw new InvalidOptionError('redact.censor', o.censor, 'a string');
     }
@@ -132,24 +142,7 @@ export function resolveRecordOptions(
   env: Env,
   endpointConfigured: boolean,
 ): RecordConfig {
-  const l = optionGroup(
-    options.limits,
-    'limits',
-    LIMIT_OPTION_KEYS,
-    'an object like { maxDepth, maxStringLength }',
-  );
-  const d = DEFAULT_VALUE_LIMITS;
-  const limits = Object.freeze({
-    maxDepth: integer(l?.maxDepth, 'limits.maxDepth', d.maxDepth, 1, 64),
-    maxStringLength: integer(
-      l?.maxStringLength,
-      'limits.maxStringLength',
-      d.maxStringLength,
-      16,
-      1024 * 1024,
-    ),
-    maxAttributes: integer(l?.maxAttributes, 'limits.maxAttributes', d.maxAttributes, 1, 4096),
-  });
+  const { limits } = opt.resolveFields(RECORD_OPTIONS, options as Record<string, unknown>, '', env);
   return Object.freeze({
     limits,
     redactor: resolveRedactor(options.redact),

@@ -2,14 +2,8 @@
  * Resource detection options and their resolution. Code wins over env, env over defaults;
  * validated once at `createLogger`.
  */
-import {
-  boolean,
-  integer,
-  isPlainObject,
-  milliseconds,
-  optionGroup,
-  stringList,
-} from '../config/validate.js';
+import * as opt from '../config/schema.js';
+import { isPlainObject } from '../config/validate.js';
 import { InvalidOptionError } from '../errors.js';
 import { ENV_PODINFO_DIR } from './env-names.js';
 import type { Env, ResourceAttributes } from './types.js';
@@ -69,47 +63,37 @@ export const DEFAULT_RESOURCE_PATHS: ResourcePaths = Object.freeze({
   namespaceFile: '/var/run/secrets/kubernetes.io/serviceaccount/namespace',
 });
 
-export interface ResourceDetectionConfig {
+const PATTERNS = 'an array of non-empty strings (exact keys or prefixes ending in *)';
+
+export const PODINFO_OPTIONS = {
+  annotationAllow: opt.strings({ accepts: PATTERNS, defaultText: 'all (minus `annotationDeny`)' }),
+  annotationDeny: opt.strings({
+    accepts: PATTERNS,
+    default: DEFAULT_ANNOTATION_DENY,
+    defaultText: '`kubectl.kubernetes.io/last-applied-configuration`, `podlog.dev/*`',
+  }),
+  maxFileBytes: opt.int({ min: 1, default: 512 * 1024 }),
+  maxValueLength: opt.int({ min: 1, default: 4096 }),
+  pollIntervalMs: opt.ms({ min: 100, default: 10_000 }),
+  watch: opt.bool({ default: true }),
+} satisfies Record<keyof PodinfoOptions, opt.OptionSpec>;
+
+export const RESOURCE_OPTIONS = {
+  podinfoDir: opt.custom({
+    accepts: 'path \\| `false`',
+    env: [ENV_PODINFO_DIR],
+    defaultText: '`/etc/podinfo` (skipped when absent)',
+  }),
+  podinfo: opt.group(PODINFO_OPTIONS, 'an object'),
+} satisfies Record<keyof ResourceOptions, opt.OptionSpec>;
+
+export interface ResourceDetectionConfig extends opt.Resolved<typeof PODINFO_OPTIONS> {
   /** `undefined`: no volume. */
   readonly podinfoDir: string | undefined;
   /** True when the dir was asked for (option or env), so its absence deserves a diagnostic. */
   readonly podinfoDirExplicit: boolean;
-  readonly annotationAllow: readonly string[] | undefined;
-  readonly annotationDeny: readonly string[];
-  readonly maxFileBytes: number;
-  readonly maxValueLength: number;
-  readonly pollIntervalMs: number;
-  readonly watch: boolean;
   readonly paths: ResourcePaths;
 }
-
-export const DEFAULT_DETECTION_CONFIG: ResourceDetectionConfig = Object.freeze({
-  podinfoDir: DEFAULT_PODINFO_DIR,
-  podinfoDirExplicit: false,
-  annotationAllow: undefined,
-  annotationDeny: DEFAULT_ANNOTATION_DENY,
-  maxFileBytes: 512 * 1024,
-  maxValueLength: 4096,
-  pollIntervalMs: 10_000,
-  watch: true,
-  paths: DEFAULT_RESOURCE_PATHS,
-});
-
-/** The keys of `podinfo`, and the resource stage's top-level keys (unknown ones are refused). */
-export const PODINFO_OPTION_KEYS = Object.keys({
-  annotationAllow: true,
-  annotationDeny: true,
-  maxFileBytes: true,
-  maxValueLength: true,
-  pollIntervalMs: true,
-  watch: true,
-} satisfies Record<keyof PodinfoOptions, true>);
-export const RESOURCE_OPTION_KEYS = Object.keys({
-  podinfoDir: true,
-  podinfo: true,
-} satisfies Record<keyof ResourceOptions, true>);
-
-const PATTERNS = 'an array of non-empty strings (exact keys or prefixes ending in *)';
 
 export function resolveResourceOptions(options: ResourceOptions, env: Env): ResourceDetectionConfig {
   let podinfoDir: string | undefined = DEFAULT_PODINFO_DIR;
@@ -125,23 +109,16 @@ export function resolveResourceOptions(options: ResourceOptions, env: Env): Reso
     podinfoDir = env[ENV_PODINFO_DIR];
     explicit = true;
   }
-  const p = optionGroup(options.podinfo, 'podinfo', PODINFO_OPTION_KEYS) ?? {};
-  const d = DEFAULT_DETECTION_CONFIG;
-  const allow = stringList(p.annotationAllow, 'podinfo.annotationAllow', undefined, PATTERNS);
+  const { podinfo } = opt.resolveFields(RESOURCE_OPTIONS, options as Record<string, unknown>, '', env);
   return Object.freeze({
+    ...podinfo,
     podinfoDir,
     podinfoDirExplicit: explicit,
-    annotationAllow: allow && Object.freeze(allow),
-    annotationDeny: Object.freeze(
-      stringList(p.annotationDeny, 'podinfo.annotationDeny', d.annotationDeny, PATTERNS),
-    ),
-    maxFileBytes: integer(p.maxFileBytes, 'podinfo.maxFileBytes', d.maxFileBytes, 1),
-    maxValueLength: integer(p.maxValueLength, 'podinfo.maxValueLength', d.maxValueLength, 1),
-    pollIntervalMs: milliseconds(p.pollIntervalMs, 'podinfo.pollIntervalMs', d.pollIntervalMs, 100),
-    watch: boolean(p.watch, 'podinfo.watch', d.watch),
-    paths: d.paths,
+    paths: DEFAULT_RESOURCE_PATHS,
   });
 }
+
+export const DEFAULT_DETECTION_CONFIG: ResourceDetectionConfig = resolveResourceOptions({}, {});
 
 /**
  * The `resource` option: a plain object of attribute → string, finite number or boolean (what

@@ -1,15 +1,10 @@
 /**
- * Spool options and their resolution (`spool` option, `PODLOG_SPOOL_DIR`). Off unless a
- * directory is given. Validated once at `createLogger`.
+ * Spool options (`spool` option, `PODLOG_SPOOL_DIR`), declared once as a schema
+ * (config/schema.ts). Off unless a directory is given. Validated once at `createLogger`.
  */
-import {
-  finiteNumber,
-  integer,
-  milliseconds,
-  nonEmptyString,
-  oneOf,
-  optionGroup,
-} from '../config/validate.js';
+import * as opt from '../config/schema.js';
+import { optionGroup } from '../config/validate.js';
+import type { Env } from '../env.js';
 
 /** How hard the spool pushes appended batches to stable storage. */
 export type Durability = 'interval' | 'always' | 'none';
@@ -41,35 +36,35 @@ export interface SpoolOptions {
   quarantineMaxBytes?: number;
 }
 
-export interface SpoolConfig {
-  readonly dir: string;
-  readonly maxBytes: number;
-  readonly maxAgeMs: number;
-  readonly durability: Durability;
-  readonly syncIntervalMs: number;
-  readonly segmentBytes: number;
-  readonly segmentAgeMs: number;
-  readonly requestsPerSecond: number;
-  readonly bytesPerSecond: number;
-  readonly quarantineMaxBytes: number;
-}
-
 const MiB = 1024 * 1024;
-/** The keys of `spool` (unknown ones are refused). */
-export const SPOOL_OPTION_KEYS = Object.keys({
-  dir: true,
-  maxBytes: true,
-  maxAgeMs: true,
-  durability: true,
-  syncIntervalMs: true,
-  segmentBytes: true,
-  segmentAgeMs: true,
-  requestsPerSecond: true,
-  bytesPerSecond: true,
-  quarantineMaxBytes: true,
-} satisfies Record<keyof SpoolOptions, true>);
-
 const DURABILITIES: readonly Durability[] = ['interval', 'always', 'none'];
+
+export const SPOOL_OPTIONS = {
+  dir: opt.str({
+    env: 'PODLOG_SPOOL_DIR',
+    accepts: 'a non-empty directory path',
+    defaultText: 'none: no directory, no spool',
+  }),
+  maxBytes: opt.int({ min: 64 * 1024, default: 256 * MiB }),
+  maxAgeMs: opt.ms({ min: 1000, default: 24 * 3600_000 }),
+  durability: opt.choice(DURABILITIES, { default: 'interval' }),
+  syncIntervalMs: opt.ms({ min: 1, default: 250 }),
+  segmentBytes: opt.int({
+    min: 4096,
+    default: (r) => Math.min(16 * MiB, Math.max(64 * 1024, Math.floor((r.maxBytes as number) / 16))),
+    defaultText: '`maxBytes` / 16, 64 KiB–16 MiB',
+  }),
+  segmentAgeMs: opt.ms({
+    min: 1,
+    default: (r) => Math.min(3600_000, Math.floor((r.maxAgeMs as number) / 8)),
+    defaultText: '`maxAgeMs` / 8, at most 1 h',
+  }),
+  requestsPerSecond: opt.num({ min: 0.001, default: 20 }),
+  bytesPerSecond: opt.num({ min: 1, default: 8 * MiB }),
+  quarantineMaxBytes: opt.int({ min: 0, default: 16 * MiB }),
+} satisfies Record<keyof SpoolOptions, opt.OptionSpec>;
+
+export type SpoolConfig = opt.Resolved<typeof SPOOL_OPTIONS> & { readonly dir: string };
 
 /**
  * Resolves `options.spool` against `PODLOG_SPOOL_DIR`. Returns undefined when the spool is off
@@ -77,39 +72,17 @@ const DURABILITIES: readonly Durability[] = ['interval', 'always', 'none'];
  */
 export function resolveSpoolOptions(
   options: SpoolOptions | false | undefined,
-  env: Readonly<Record<string, string | undefined>>,
+  env: Env,
 ): SpoolConfig | undefined {
   if (options === false) return undefined;
   const o =
     optionGroup(
       options,
       'spool',
-      SPOOL_OPTION_KEYS,
+      Object.keys(SPOOL_OPTIONS),
       'an object like { dir: "/var/spool/podlog" }, or false',
     ) ?? {};
-  const dir =
-    nonEmptyString(o.dir, 'spool.dir', undefined, 'a non-empty directory path') ??
-    (env.PODLOG_SPOOL_DIR?.trim() || undefined);
-  if (dir === undefined) return undefined;
-
-  const maxBytes = integer(o.maxBytes, 'spool.maxBytes', 256 * MiB, 64 * 1024);
-  const maxAgeMs = milliseconds(o.maxAgeMs, 'spool.maxAgeMs', 24 * 3600_000, 1000);
-  const defaultSegment = Math.min(16 * MiB, Math.max(64 * 1024, Math.floor(maxBytes / 16)));
-  return Object.freeze({
-    dir,
-    maxBytes,
-    maxAgeMs,
-    durability: oneOf(o.durability, 'spool.durability', DURABILITIES, 'interval'),
-    syncIntervalMs: milliseconds(o.syncIntervalMs, 'spool.syncIntervalMs', 250, 1),
-    segmentBytes: integer(o.segmentBytes, 'spool.segmentBytes', defaultSegment, 4096),
-    segmentAgeMs: milliseconds(
-      o.segmentAgeMs,
-      'spool.segmentAgeMs',
-      Math.min(3600_000, Math.floor(maxAgeMs / 8)),
-      1,
-    ),
-    requestsPerSecond: finiteNumber(o.requestsPerSecond, 'spool.requestsPerSecond', 20, 0.001),
-    bytesPerSecond: finiteNumber(o.bytesPerSecond, 'spool.bytesPerSecond', 8 * MiB, 1),
-    quarantineMaxBytes: integer(o.quarantineMaxBytes, 'spool.quarantineMaxBytes', 16 * MiB, 0),
-  });
+  // No directory, no spool: its other fields are only checked when it is on.
+  if (o.dir === undefined && !env.PODLOG_SPOOL_DIR?.trim()) return undefined;
+  return opt.resolveFields(SPOOL_OPTIONS, o, 'spool', env) as SpoolConfig;
 }

@@ -14,6 +14,12 @@ describe('batch stage options', () => {
     });
   });
 
+  it('batches are cut at 1 MiB, or at maxRequestBytes when lower; concurrency is maxConcurrentRequests', () => {
+    expect(resolveBatchOptions(undefined, {}, 4 << 20).maxBytes).toBe(1 << 20);
+    expect(resolveBatchOptions(undefined, {}, 64 * 1024).maxBytes).toBe(64 * 1024);
+    expect(resolvePipelineOptions({}, {}, undefined, 5).concurrency).toBe(5);
+  });
+
   it('reads the OTEL_BLRP_* env vars; code wins over env', () => {
     const env = {
       OTEL_BLRP_MAX_QUEUE_SIZE: '5000',
@@ -31,7 +37,6 @@ describe('batch stage options', () => {
     [{ queue: { maxBytes: 100 } }, 'queue.maxBytes'],
     [{ queue: 5 }, 'queue'],
     [{ overflow: 'drop-all' }, 'overflow'],
-    [{ concurrency: 1.5 }, 'concurrency'],
     [{ handleExit: 'yes' }, 'handleExit'],
     [{ shutdownTimeoutMs: -1 }, 'shutdownTimeoutMs'],
   ])('rejects %j naming %s', (options, option) => {

@@ -4,11 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { int, ms, resolveFields } from '../../src/config/schema.js';
 import {
   boolean,
   envBoolean,
-  envInteger,
-  envMilliseconds,
   finiteNumber,
   firstEnv,
   integer,
@@ -20,6 +19,11 @@ import {
 } from '../../src/config/validate.js';
 import { InvalidOptionError, notShown, withoutCredentials } from '../../src/errors.js';
 import { invalid } from './helpers.js';
+
+/** The value an env-only option resolves to (through the schema, as every stage reads env). */
+function fromEnv(spec: ReturnType<typeof int>, env: Record<string, string>): number {
+  return resolveFields({ x: spec }, {}, '', env).x;
+}
 
 describe('one wording per kind of check', () => {
   it.each([
@@ -48,9 +52,12 @@ describe('one wording per kind of check', () => {
     ],
     [() => optionGroup(5, 'g', ['a']), 'podlog: invalid option g: got 5; expected an object'],
     [() => optionGroup([], 'g', ['a']), 'podlog: invalid option g: got an array; expected an object'],
-    [() => envInteger({ N: '1e3' }, 'N', 1), 'podlog: invalid option N: got "1e3"; expected an integer >= 1'],
     [
-      () => envMilliseconds({ T: '10s' }, 'T', 1),
+      () => fromEnv(int({ min: 1, env: 'N' }), { N: '1e3' }),
+      'podlog: invalid option N: got "1e3"; expected an integer >= 1',
+    ],
+    [
+      () => fromEnv(ms({ min: 1, env: 'T' }), { T: '10s' }),
       `podlog: invalid option T: got "10s"; expected a whole number of milliseconds from 1 to ${MAX_TIMER_MS} (Node's timer limit, about 24.8 days), e.g. 10000`,
     ],
   ])('%#', (fn, message) => {
@@ -65,8 +72,8 @@ describe('one wording per kind of check', () => {
     expect(boolean(false, 'a', true)).toBe(false);
     expect(oneOf(false, 'a', ['json', false], 'json')).toBe(false);
     expect(optionGroup(undefined, 'g', [])).toBeUndefined();
-    expect(envInteger({ N: ' 42 ' }, 'N', 1)).toBe(42);
-    expect(envInteger({ N: '  ' }, 'N', 1)).toBeUndefined();
+    expect(fromEnv(int({ min: 1, env: 'N' }), { N: ' 42 ' })).toBe(42);
+    expect(fromEnv(int({ min: 1, default: 7, env: 'N' }), { N: '  ' })).toBe(7);
     expect(envBoolean({}, 'B')).toBeUndefined();
   });
 

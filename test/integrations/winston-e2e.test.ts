@@ -43,7 +43,7 @@ describe('podlog/winston end to end', () => {
       queue: { maxRecords: 20 },
       overflow: 'drop-newest',
       batch: { maxRecords: 10, maxDelayMs: 5 },
-      concurrency: 1,
+      maxConcurrentRequests: 1,
       handleExit: false,
       diagnostics: false,
     });

@@ -4,7 +4,7 @@
  * pino level at or below it, and a custom level between two of pino's gets an offset inside that
  * range: `http: 35` → INFO3 (11), as pino's own ordering says it is more severe than `info`.
  */
-import { DEFAULT_LEVEL_TABLE, type PinoLevels, severityOfPinoValue } from '../../logger/levels.js';
+import { DEFAULT_LEVEL_TABLE, type PinoLevels, severityOfPinoValue } from '../../record/level-table.js';
 
 export type { PinoLevels };
 

@@ -229,7 +229,11 @@ describe('podlog/pino destination', () => {
       answered++;
       return { status: 200, headers: { 'content-type': 'application/x-protobuf' } };
     };
-    const l = podlog({ queue: { maxRecords: 50 }, batch: { maxRecords: 10, maxDelayMs: 1 }, concurrency: 1 });
+    const l = podlog({
+      queue: { maxRecords: 50 },
+      batch: { maxRecords: 10, maxDelayMs: 1 },
+      maxConcurrentRequests: 1,
+    });
     const dest = podlogDestination(l);
     const p = pino({}, dest);
     const N = 2000;
@@ -277,7 +281,11 @@ describe('podlog/pino destination', () => {
   });
 
   it('flushSync hands held lines to podlog at once (pino calls it after fatal)', async () => {
-    const l = podlog({ queue: { maxRecords: 10 }, batch: { maxRecords: 5, maxDelayMs: 1 }, concurrency: 1 });
+    const l = podlog({
+      queue: { maxRecords: 10 },
+      batch: { maxRecords: 5, maxDelayMs: 1 },
+      maxConcurrentRequests: 1,
+    });
     const dest = podlogDestination(l, { holdAt: 0.5 });
     const p = pino({}, dest);
     for (let i = 0; i < 8; i++) p.info({ i }, 'x');

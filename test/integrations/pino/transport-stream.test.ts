@@ -83,7 +83,7 @@ describe('podlog/pino/transport stream', () => {
         diagnostics: false,
         queue: { maxRecords: 20 },
         batch: { maxRecords: 10, maxDelayMs: 1 },
-        concurrency: 1,
+        maxConcurrentRequests: 1,
         holdAt: 0.5,
       });
       const N = 1000; // ~33 KB: more than the stream's 16 KiB buffer

@@ -1,11 +1,19 @@
 /**
  * The facade's pino-compatible options (`serializers`, `mixin`, `msgPrefix`, `customLevels`),
- * resolved and validated once at `createLogger` (called from config/resolve.ts). Child loggers
+ * resolved and validated once at `createLogger` (called from config/resolve.ts). Here, not in
+ * logger/, so that config never imports the facade it configures. Child loggers
  * validate their own `serializers` / `msgPrefix` with the same functions.
  */
 import { InvalidOptionError } from '../errors.js';
-import { LevelTable, resolveCustomLevels } from './levels.js';
-import type { Serializer, Serializers } from './serializers.js';
+import { LevelTable, resolveCustomLevels } from '../record/level-table.js';
+import * as opt from './schema.js';
+
+/** A serializer: the value under its key → what is logged instead. */
+// biome-ignore lint/suspicious/noExplicitAny: takes the framework's own request type (pino's SerializerFn does the same)
+export type Serializer = (value: any) => unknown;
+
+/** Serializers by top-level key, like pino's `serializers` option. */
+export type Serializers = Readonly<Record<string, Serializer>>;
 
 /**
  * `mixin(mergeObject, level, logger)`: called on every enabled call; the object it returns is
@@ -47,13 +55,12 @@ export interface FacadeConfig {
   readonly levelTable: LevelTable;
 }
 
-/** The keys of {@link FacadeOptions}. */
-export const FACADE_OPTION_KEYS = Object.keys({
-  serializers: true,
-  mixin: true,
-  msgPrefix: true,
-  customLevels: true,
-} satisfies Record<keyof FacadeOptions, true>);
+export const FACADE_OPTIONS = {
+  serializers: opt.custom({ accepts: 'object of functions', defaultText: 'none' }),
+  mixin: opt.custom({ accepts: 'function', defaultText: 'none' }),
+  msgPrefix: opt.custom({ accepts: 'string', defaultText: "`''`" }),
+  customLevels: opt.custom({ accepts: 'object of numbers', defaultText: 'none' }),
+} satisfies Record<keyof FacadeOptions, opt.OptionSpec>;
 
 /**
  * Validates a `serializers` option and layers it over `parent` (a key of `value` replaces the

@@ -1,0 +1,247 @@
+/**
+ * One declaration per option. Each stage lists its options once, as a schema: key, what it
+ * accepts, default, env fallback. The unknown-key lists, the defaults, the env fallbacks, the
+ * range checks with their error messages and the tables of docs/configuration.md
+ * (scripts/options-docs.mjs, which takes each option's meaning from its TSDoc in the
+ * `XOptions` typings) are derived from it. An option whose resolution needs more than a check (a
+ * URL, a redaction list, a function) is declared `custom`: listed for the keys and the docs,
+ * resolved by its stage.
+ *
+ * A leaf module like validate.ts: any stage may import it.
+ */
+import type { Env } from '../env.js';
+import { InvalidOptionError } from '../errors.js';
+import {
+  boolean,
+  finiteNumber,
+  integer,
+  integerForm,
+  MAX_TIMER_MS,
+  milliseconds,
+  millisecondsForm,
+  nonEmptyString,
+  oneOf,
+  optionGroup,
+  stringList,
+} from './validate.js';
+
+/** A default, or a function of the options of the same group declared (and resolved) before it. */
+type Default<T> = T | ((resolved: Readonly<Record<string, unknown>>) => T);
+
+/** The declaration of one option; `T` is its resolved type. */
+export interface OptionSpec<T = unknown> {
+  /** What the option accepts, for the docs table. */
+  readonly accepts: string;
+  /** Env vars read when the option is not given in code, first non-blank wins. */
+  readonly env?: readonly string[];
+  /** The env column of the docs table, when the names alone would not say it. */
+  readonly envText?: string;
+  readonly default?: Default<T>;
+  /** The default as the docs table shows it, when the value alone would not say it. */
+  readonly defaultText?: string;
+  /** The options of a nested group (`retry.*`), for the keys and the docs. */
+  readonly group?: Schema;
+  /** The option that replaces this deprecated one. */
+  readonly deprecated?: string;
+  /**
+   * Validates a value given in code, throwing `InvalidOptionError` naming `option`. Absent for
+   * `custom` and deprecated options, which their stage resolves.
+   */
+  readonly check?: (value: unknown, option: string, env: Env) => T;
+  /** Parses a non-blank, trimmed env value, throwing `InvalidOptionError` naming the variable. */
+  readonly fromEnv?: (raw: string, name: string) => T;
+  /** What a required option accepts, for the error when it is missing. */
+  readonly required?: string;
+}
+
+/** An option the schema resolves itself (every kind but `custom` and `deprecated`). */
+export interface CheckedSpec<T> extends OptionSpec<T> {
+  readonly check: (value: unknown, option: string, env: Env) => T;
+}
+
+/** A stage's options by key. */
+export type Schema = Readonly<Record<string, OptionSpec>>;
+
+/** The resolved config of a schema: one field per option it checks itself (not `custom` ones). */
+export type Resolved<S extends Schema> = {
+  readonly [K in keyof S as S[K] extends CheckedSpec<unknown> ? K : never]: S[K] extends CheckedSpec<infer T>
+    ? T
+    : never;
+};
+
+interface Declared<T> {
+  /** No default: leaving it out is an error (`… (required)`). */
+  readonly required?: boolean;
+  readonly default?: Default<T>;
+  readonly defaultText?: string;
+  readonly env?: string | readonly string[];
+}
+
+function spec<T>(
+  d: Declared<T>,
+  accepts: string,
+  check: (value: unknown, option: string) => T,
+  fromEnv?: (raw: string, name: string) => T,
+  form?: string,
+): CheckedSpec<T> {
+  const env = d.env === undefined ? undefined : typeof d.env === 'string' ? [d.env] : d.env;
+  return { ...d, env, accepts, check, fromEnv, required: d.required ? form : undefined };
+}
+
+const range = (min: number, max: number) => (max >= Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `${min}–${max}`);
+
+/** An env value of decimal digits only, in `[min, max]`. */
+const digits = (min: number, max: number, form: string) => (raw: string, name: string) => {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new InvalidOptionError(name, raw, form);
+  return n;
+};
+
+/** An integer in `[min, max]`; from env, decimal digits only. */
+export function int(d: Declared<number> & { min: number; max?: number }): CheckedSpec<number> {
+  const max = d.max ?? Number.MAX_SAFE_INTEGER;
+  const form = integerForm(d.min, max);
+  const check = (v: unknown, o: string) => integer(v, o, 0, d.min, max);
+  return spec(d, `integer ${range(d.min, max)}`, check, digits(d.min, max, form), form);
+}
+
+/** Whole milliseconds, at least `min`, at most Node's timer limit; from env, decimal digits only. */
+export function ms(d: Declared<number> & { min: number }): CheckedSpec<number> {
+  const form = millisecondsForm(d.min);
+  const check = (v: unknown, o: string) => milliseconds(v, o, 0, d.min);
+  return spec(d, `ms ≥ ${d.min}`, check, digits(d.min, MAX_TIMER_MS, `${form}, e.g. 10000`), form);
+}
+
+/** A finite number of at least `min`. */
+export function num(d: Declared<number> & { min: number }): CheckedSpec<number> {
+  return spec(d, `number ≥ ${d.min}`, (v, o) => finiteNumber(v, o, 0, d.min));
+}
+
+/** `true` or `false` (no option of this kind reads env). */
+export function bool(d: Declared<boolean>): CheckedSpec<boolean> {
+  return spec(d, '`true` \\| `false`', (v, o) => boolean(v, o, false));
+}
+
+/**
+ * One of `choices`, in code and in env. `refused` gives a better hint for a value that is
+ * known to be asked for but not supported (`protocol: 'grpc'`). Without a default, unset is
+ * `undefined` (the stage decides).
+ */
+export function choice<T extends string | false>(
+  choices: readonly T[],
+  d: Declared<NoInfer<T>> & { default: Default<NoInfer<T>>; refused?: Readonly<Record<string, string>> },
+): CheckedSpec<T>;
+export function choice<T extends string | false>(
+  choices: readonly T[],
+  d: Declared<NoInfer<T>>,
+): CheckedSpec<T | undefined>;
+export function choice<T extends string | false>(
+  choices: readonly T[],
+  d: Declared<T> & { refused?: Readonly<Record<string, string>> },
+): CheckedSpec<T> {
+  const check = (v: unknown, o: string): T => {
+    const hint = typeof v === 'string' ? d.refused?.[v] : undefined;
+    if (hint !== undefined) throw new InvalidOptionError(o, v, hint);
+    return oneOf(v, o, choices, undefined) as T;
+  };
+  const { refused: _, ...declared } = d;
+  const accepts = choices.map((c) => (typeof c === 'string' ? `\`'${c}'\`` : `\`${c}\``)).join(' \\| ');
+  return spec(declared, accepts, check, check);
+}
+
+/** A non-blank string, `undefined` when unset; from env, as written (trimmed). */
+export function str(d: Declared<string> & { accepts?: string }): CheckedSpec<string | undefined> {
+  const { accepts, ...declared } = d;
+  return spec(declared, 'string', (v, o) => nonEmptyString(v, o, undefined, accepts), String);
+}
+
+/** An array of non-empty strings, frozen. Without a default, unset is `undefined`. */
+export function strings(
+  d: Declared<readonly string[]> & { default: readonly string[]; accepts?: string },
+): CheckedSpec<readonly string[]>;
+export function strings(
+  d: Declared<readonly string[]> & { accepts?: string },
+): CheckedSpec<readonly string[] | undefined>;
+export function strings(
+  d: Declared<readonly string[]> & { accepts?: string },
+): CheckedSpec<readonly string[] | undefined> {
+  const { accepts, ...declared } = d;
+  return spec(declared, 'string[]', (v, o) => Object.freeze(stringList(v, o, undefined, accepts)));
+}
+
+/** A nested group of options (`retry: { … }`), resolved field by field. */
+export function group<S extends Schema>(schema: S, accepts: string): CheckedSpec<Resolved<S>> {
+  return { accepts: 'object', group: schema, check: (v, o, env) => resolveGroup(schema, v, o, env, accepts) };
+}
+
+/** An option its stage resolves itself; declared here for the keys and the docs. */
+export function custom(d: {
+  accepts: string;
+  defaultText?: string;
+  env?: readonly string[];
+  envText?: string;
+  group?: Schema;
+}): OptionSpec<never> {
+  return d;
+}
+
+/**
+ * A deprecated option, still accepted for one release: config/resolve.ts maps it onto
+ * `replacement` (checked as that option is) with one diagnostic warning.
+ */
+export function deprecated(replacement: string, accepts: string): OptionSpec<never> {
+  return { accepts, deprecated: replacement };
+}
+
+/** The keys of a schema (unknown ones are refused). */
+export function keysOf(schema: Schema): string[] {
+  return Object.keys(schema);
+}
+
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+/**
+ * Resolves every checked option of `schema` from `values` (keys already checked): the value
+ * given in code, else its env vars, else its default. Returns a frozen object.
+ */
+export function resolveFields<S extends Schema>(
+  schema: S,
+  values: Readonly<Record<string, unknown>>,
+  path: string,
+  env: Env,
+): Resolved<S> {
+  const out: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(schema)) {
+    if (s.check === undefined) continue;
+    out[key] = resolveOne(s, values[key], join(path, key), env, out);
+  }
+  return Object.freeze(out) as Resolved<S>;
+}
+
+/** An options group: `undefined` or an object of `schema`'s keys (a typo is refused), resolved. */
+export function resolveGroup<S extends Schema>(
+  schema: S,
+  value: unknown,
+  path: string,
+  env: Env,
+  accepts = 'an object',
+): Resolved<S> {
+  return resolveFields(schema, optionGroup(value, path, keysOf(schema), accepts) ?? {}, path, env);
+}
+
+function resolveOne(
+  s: OptionSpec,
+  value: unknown,
+  option: string,
+  env: Env,
+  before: Readonly<Record<string, unknown>>,
+): unknown {
+  // A group resolves even when absent: its fields have defaults.
+  if (value !== undefined || s.group) return s.check?.(value, option, env);
+  for (const name of s.env ?? []) {
+    const raw = env[name]?.trim();
+    if (raw && s.fromEnv) return s.fromEnv(raw, name);
+  }
+  if (s.required !== undefined) throw new InvalidOptionError(option, undefined, `${s.required} (required)`);
+  return typeof s.default === 'function' ? s.default(before) : s.default;
+}
