@@ -53,11 +53,35 @@ export function encodeBindings(
   for (let i = 0; i < parent.count; i++) {
     entries.set(parent.keys[i], parent.bytes.subarray(parent.offsets[i], parent.offsets[i + 1]));
   }
+  // Borrow the spare writer (a getter that binds a child from inside the walk gets a fresh one):
+  // a request context is encoded once per request, and a new writer is a fresh ArrayBuffer.
+  const w = spareWriter ?? new ByteWriter(1024);
+  spareWriter = undefined;
+  try {
+    return encodeEntries(w, fields, entries, parent, limits, redactor);
+  } finally {
+    w.reset();
+    // Not one a huge binding grew: that memory is not kept for the next request.
+    if (w.buf.length <= SPARE_WRITER_MAX) spareWriter = w;
+  }
+}
+
+/** A writer kept between {@link encodeBindings} calls, while it is at most {@link SPARE_WRITER_MAX} bytes. */
+let spareWriter: ByteWriter | undefined;
+const SPARE_WRITER_MAX = 64 * 1024;
+
+function encodeEntries(
+  w: ByteWriter,
+  fields: object | null | undefined,
+  entries: Map<string, Uint8Array>,
+  parent: EncodedBindings,
+  limits: ValueLimits,
+  redactor: Redactor,
+): EncodedBindings {
   // All bindings together share one value budget, like the values of one call: a child bound
   // to several large values (or a value reachable under several keys) stays one budget's worth.
   let used = parent.bytes.length;
   let dropped = parent.dropped;
-  const w = new ByteWriter(1024);
   const state = newWalkState(limits, redactor);
   const { source, keys } = withHttpValues(fields, redactor);
   for (const key of keys) {
