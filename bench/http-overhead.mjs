@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * What `podlog/http` costs a `node:http` server per request: server CPU µs per request for a
+ * handler that answers `ok`, bare (`plain`), wrapped with `httpLogger().wrap` (`wrap`: request
+ * id, request context, `req.log`, the completion record) and wrapped with `autoLogging: false`
+ * (`wrap-quiet`: everything but the completion record).
+ *
+ *   node bench/http-overhead.mjs            (≈ 40 s: 3 modes × 3 runs × 3 s at 5,000 req/s)
+ *
+ * Load: bench/lib/http-load.mjs in a child process (its CPU is not counted); the logger exports
+ * to bench/receiver.mjs in another. Imports podlog from `src/` through tsx's loader. Medians.
+ */
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { register } from 'tsx/esm/api';
+import { startReceiverProcess } from './lib/receiver-client.mjs';
+import { median } from './lib/stats.mjs';
+
+register();
+const { createLogger } = await import('../src/index.ts');
+const { httpLogger } = await import('../src/integrations/http/index.ts');
+const LOAD = fileURLToPath(new URL('./lib/http-load.mjs', import.meta.url));
+const RATE = 5000;
+const SECONDS = 3;
+const RUNS = 3;
+
+const receiver = await startReceiverProcess();
+const results = {};
+let nextId = 1;
+for (const mode of ['plain', 'wrap', 'wrap-quiet']) {
+  const log = createLogger({ endpoint: receiver.endpoint, env: {}, stdout: false, diagnostics: false });
+  const logging = httpLogger({ logger: log, autoLogging: mode !== 'wrap-quiet' });
+  const handler = async (_req, res) => {
+    res.statusCode = 200;
+    res.end('ok');
+  };
+  const server = createServer(mode === 'plain' ? handler : logging.wrap(handler));
+  server.keepAliveTimeout = 30_000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const perRequest = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const cpu0 = process.cpuUsage();
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      LOAD,
+      origin,
+      String(RATE),
+      String(SECONDS),
+      String(nextId),
+    ]);
+    const cpu = process.cpuUsage(cpu0);
+    const { sent } = JSON.parse(stdout);
+    nextId += sent;
+    if (i > 0) perRequest.push((cpu.user + cpu.system) / sent); // the first run warms up
+  }
+  results[mode] = median(perRequest);
+  await new Promise((resolve) => server.close(resolve));
+  await log.shutdown();
+}
+await receiver.close();
+console.log(
+  `podlog/http overhead, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${RATE} req/s, medians of ${RUNS} runs`,
+);
+console.log('| mode | server CPU µs/request | vs plain |');
+console.log('| --- | ---: | ---: |');
+for (const [mode, us] of Object.entries(results))
+  console.log(`| ${mode} | ${us.toFixed(0)} | ${(us / results.plain).toFixed(2)}× |`);
