@@ -2,15 +2,23 @@
 /**
  * Tail buffering: what holding every request's debug records costs a busy service.
  *
- *   node bench/tail.mjs              (≈ 65 s: 5 repeats × 3 modes × 4 s; more once the machine saturates)
- *   node bench/tail.mjs --quick      (≈ 10 s, smoke: 2 repeats × 3 modes × 1 s)
- *   node bench/tail.mjs --rate 20000 (default 5,000 req/s, the issue's figure; 20,000 saturates a
- *                                     small shared machine in `tail` and `debug`)
+ *   node bench/tail.mjs                (≈ 3 min: real HTTP requests, 5 repeats × 3 modes × 4 s)
+ *   node bench/tail.mjs --in-process   (≈ 65 s: no HTTP, handlers that only log: the worst case)
+ *   node bench/tail.mjs --quick        (≈ 30 s, smoke: 2 repeats × 3 modes × 1 s)
+ *   node bench/tail.mjs --rate 20000   (default 5,000 req/s; on a 2-core machine the HTTP server
+ *                                       is near one core's worth at 5,000 already)
  *
- * Workload: `--rate` requests/s (issued every 5 ms as "whatever is due"), each in its own request
- * context (`RequestContext` + `runWithRequestContext`, as podlog/http sets up): 5 `debug` records,
- * an `await`, 5 more `debug` records, one `info` record; 1 % of the requests also log an `error`.
- * The logger exports to a receiver in a child process (bench/receiver.mjs).
+ * Workload, by default: a `node:http` server in this process with `podlog/http` (it opens and
+ * ends each request's buffer and writes one completion record per request: the plain `info`
+ * logging), driven by bench/lib/http-load.mjs in a child process at `--rate` requests/s. The
+ * handler logs 5 `debug` records, awaits, logs 5 more; every 100th request answers 502, a
+ * failure that releases its trail. CPU counted is this process's (the server's) only.
+ *
+ * `--in-process`: no HTTP. Each request is a `RequestContext` + `runWithRequestContext` with its
+ * buffer opened and ended by hand: 5 `debug`, an `await`, 5 `debug`, one `info`; 1 % also log an
+ * `error`. The baseline is then podlog alone (≈ 20 µs per request), so this shows the most tail
+ * can cost relative to a service's work.
+ * Either way the logger exports to a receiver in a child process (bench/receiver.mjs).
  *
  *   - off:   logger at `info`, `tail` off. The debug calls are below the level: plain `info` logging.
  *   - tail:  logger at `info`, `tail: { level: 'debug' }`. Each request opens a buffer
@@ -45,7 +53,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
     repeats: { type: 'string' },
     rate: { type: 'string', default: '5000' },
-    http: { type: 'boolean', default: false },
+    'in-process': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(args.seconds ?? (args.quick ? 1 : 4));
@@ -166,7 +174,7 @@ async function runOnce(mode) {
     level: mode === 'debug' ? 'debug' : 'info',
     tail: mode === 'tail' ? { level: 'debug' } : false,
   });
-  const driver = args.http ? await httpDriver(log) : inProcessDriver(log);
+  const driver = args['in-process'] ? inProcessDriver(log) : await httpDriver(log);
   // Warm-up (not timed): JIT, connections.
   await driver.warm();
   await log.flush();
@@ -203,7 +211,7 @@ async function runOnce(mode) {
     // evicted); at `debug`, every debug record too.
     expected:
       total +
-      (args.http ? 0 : Math.ceil(total / FAIL_EVERY)) +
+      (args['in-process'] ? Math.ceil(total / FAIL_EVERY) : 0) +
       tail.released +
       (mode === 'debug' ? total * DEBUG_PER_REQUEST : 0),
     trail: Math.ceil(total / FAIL_EVERY) * DEBUG_PER_REQUEST,
