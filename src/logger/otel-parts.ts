@@ -40,11 +40,12 @@ function isResourceValue(v: unknown): boolean {
 function sdkAttributes(
   resource: ForeignResource,
   base: Readonly<Record<string, unknown>>,
+  pending: boolean,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let attrs: unknown;
   try {
-    attrs = pendingAsync(resource) ? settledRawAttributes(resource) : resource.attributes;
+    attrs = pending ? settledRawAttributes(resource) : resource.attributes;
   } catch {
     return out;
   }
@@ -83,24 +84,34 @@ function settledRawAttributes(resource: ForeignResource): object | undefined {
   return out;
 }
 
-/**
- * True while an SDK `Resource`'s async attributes are unsettled (`asyncAttributesPending`,
- * sdk 1.x and 2.x); asks it to settle, so a later record finds it done.
- */
-function pendingAsync(resource: ForeignResource): boolean {
+/** True while an SDK `Resource`'s async attributes are unsettled (`asyncAttributesPending`, sdk 1.x and 2.x). */
+function asyncPending(resource: ForeignResource): boolean {
   try {
-    const r = resource as { asyncAttributesPending?: unknown; waitForAsyncAttributes?: () => Promise<void> };
-    if (r.asyncAttributesPending !== true) return false;
-    r.waitForAsyncAttributes?.().catch(() => {});
-    return true;
+    return (resource as { asyncAttributesPending?: unknown }).asyncAttributesPending === true;
   } catch {
     return false;
   }
 }
 
-/** Merges `sdk` over `base` by the precedence above. @internal Exported for tests. */
-export function mergeResource(base: EncodedResource, sdk: ForeignResource): EncodedResource {
-  const attrs = { ...base.attributes, ...sdkAttributes(sdk, base.attributes) };
+/** Starts an SDK `Resource`'s `waitForAsyncAttributes()`; its failure is the SDK's to report. */
+function settle(resource: ForeignResource): void {
+  try {
+    (resource as { waitForAsyncAttributes?: () => Promise<void> }).waitForAsyncAttributes?.().catch(() => {});
+  } catch {
+    // Not an SDK resource after all: nothing to wait for.
+  }
+}
+
+/**
+ * Merges `sdk` over `base` by the precedence above; `pending`: the SDK resource's async
+ * attributes are unsettled (only the settled ones are merged). @internal Exported for tests.
+ */
+export function mergeResource(
+  base: EncodedResource,
+  sdk: ForeignResource,
+  pending = asyncPending(sdk),
+): EncodedResource {
+  const attrs = { ...base.attributes, ...sdkAttributes(sdk, base.attributes, pending) };
   // Arrays (e.g. the SDK's process.command_args) are encoded as OTLP arrays.
   return encodeResource(attrs as Record<string, ResourceValue>);
 }
@@ -160,10 +171,12 @@ export class OtelParts {
     const base = this.#base();
     // While async detectors run, the merge has only the settled attributes; it is kept (records
     // keep sharing one resource) until they settle, then done again with all of them.
-    const pending = pendingAsync(resource);
+    const pending = asyncPending(resource);
     const hit = this.#resources.get(resource);
     if (hit !== undefined && hit.base === base && hit.pending === pending) return hit.merged;
-    const merged = mergeResource(base, resource);
+    // Asked once per pending merge (not per record) to settle, so a later record finds it done.
+    if (pending) settle(resource);
+    const merged = mergeResource(base, resource, pending);
     this.#resources.set(resource, { base, merged, pending });
     return merged;
   }
