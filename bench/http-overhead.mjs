@@ -10,26 +10,22 @@
  * Load: bench/lib/http-load.mjs in a child process (its CPU is not counted); the logger exports
  * to bench/receiver.mjs in another. Imports podlog from `src/` through tsx's loader. Medians.
  */
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { register } from 'tsx/esm/api';
+import { httpLoadOn } from './lib/http-load-client.mjs';
 import { startReceiverProcess } from './lib/receiver-client.mjs';
 import { median } from './lib/stats.mjs';
 
 register();
 const { createLogger } = await import('../src/index.ts');
 const { httpLogger } = await import('../src/integrations/http/index.ts');
-const LOAD = fileURLToPath(new URL('./lib/http-load.mjs', import.meta.url));
 const RATE = 5000;
 const SECONDS = 3;
 const RUNS = 3;
 
 const receiver = await startReceiverProcess();
 const results = {};
-let nextId = 1;
 for (const mode of ['plain', 'wrap', 'wrap-quiet']) {
   const log = createLogger({ endpoint: receiver.endpoint, env: {}, stdout: false, diagnostics: false });
   const logging = httpLogger({ logger: log, autoLogging: mode !== 'wrap-quiet' });
@@ -38,26 +34,16 @@ for (const mode of ['plain', 'wrap', 'wrap-quiet']) {
     res.end('ok');
   };
   const server = createServer(mode === 'plain' ? handler : logging.wrap(handler));
-  server.keepAliveTimeout = 30_000;
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${server.address().port}`;
+  const { load, close } = await httpLoadOn(server);
   const perRequest = [];
   for (let i = 0; i < RUNS + 1; i++) {
     const cpu0 = process.cpuUsage();
-    const { stdout } = await promisify(execFile)(process.execPath, [
-      LOAD,
-      origin,
-      String(RATE),
-      String(SECONDS),
-      String(nextId),
-    ]);
+    const sent = await load(RATE, SECONDS);
     const cpu = process.cpuUsage(cpu0);
-    const { sent } = JSON.parse(stdout);
-    nextId += sent;
     if (i > 0) perRequest.push((cpu.user + cpu.system) / sent); // the first run warms up
   }
   results[mode] = median(perRequest);
-  await new Promise((resolve) => server.close(resolve));
+  await close();
   await log.shutdown();
 }
 await receiver.close();

@@ -37,13 +37,12 @@
  *
  * Imports podlog from `src/` through tsx's loader (like bench/hot-path.mjs). Prints markdown.
  */
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { cpus } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { register } from 'tsx/esm/api';
+import { httpLoadOn } from './lib/http-load-client.mjs';
 import { startReceiverProcess } from './lib/receiver-client.mjs';
 import { median } from './lib/stats.mjs';
 
@@ -117,8 +116,6 @@ function inProcessDriver(log) {
   };
 }
 
-const LOAD = fileURLToPath(new URL('./lib/http-load.mjs', import.meta.url));
-
 /**
  * Real HTTP requests: a node:http server in this process with `podlog/http` (which opens and
  * ends each request's buffer and writes one completion record per request: the plain `info`
@@ -139,28 +136,8 @@ async function httpDriver(log) {
       res.end('ok');
     }),
   );
-  server.keepAliveTimeout = 30_000;
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  let id = 0;
-  const load = async (rate, seconds) => {
-    const { stdout } = await promisify(execFile)(process.execPath, [
-      LOAD,
-      origin,
-      String(rate),
-      String(seconds),
-      String(id + 1),
-    ]);
-    const result = JSON.parse(stdout);
-    id += result.sent;
-    if (result.failed > 0) throw new Error(`http load: ${result.failed} requests failed`);
-    return result.sent;
-  };
-  return {
-    warm: () => load(Math.min(RATE, 2000), 1),
-    run: load,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
+  const { load, close } = await httpLoadOn(server);
+  return { warm: () => load(Math.min(RATE, 2000), 1), run: load, close };
 }
 
 async function runOnce(mode) {
