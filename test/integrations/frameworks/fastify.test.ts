@@ -2,7 +2,15 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { InvalidOptionError } from 'podlog';
 import { genReqId, podlogFastify } from 'podlog/fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Backend, completions, hit, outcomes, SET_COOKIE, startBackend } from './harness.js';
+import {
+  type Backend,
+  completions,
+  expectHandlerRecordsInContext,
+  hit,
+  outcomes,
+  SET_COOKIE,
+  startBackend,
+} from './harness.js';
 
 describe('podlog/fastify with a real Fastify 5 app (real OTLP receiver)', () => {
   let backend: Backend;
@@ -67,14 +75,7 @@ describe('podlog/fastify with a real Fastify 5 app (real OTLP receiver)', () => 
     ]);
     expect(done[1].attributes['exception.message']).toBe('inventory service unreachable');
     expect(String(done[1].attributes['exception.stacktrace'])).toContain('fastify.test.ts');
-    expect(records.find((r) => r.body === 'loading order')?.attributes).toMatchObject({
-      orderId: '7',
-      'http.request.id': 'req-7',
-    });
-    expect(records.find((r) => r.body === 'order created')?.attributes).toMatchObject({
-      item: 'blue mug',
-      'http.request.id': 'req-post',
-    });
+    expectHandlerRecordsInContext(records);
     backend.assertClean();
   });
 

@@ -120,3 +120,19 @@ export function closeServer(server: Server | undefined): Promise<void> {
 }
 
 export { completions, outcomes } from '../../helpers/http-outcomes.js';
+
+/**
+ * The test apps' own records, logged inside their handlers (`loading order` for `GET /orders/7`,
+ * `order created` after the JSON body of `POST /orders` was parsed), carry their request's id
+ * and their fields: the request context survived the framework's routing and body parsing.
+ */
+export function expectHandlerRecordsInContext(records: Rec[]): void {
+  expect(records.find((r) => r.body === 'loading order')?.attributes).toMatchObject({
+    orderId: '7',
+    'http.request.id': 'req-7',
+  });
+  expect(records.find((r) => r.body === 'order created')?.attributes).toMatchObject({
+    item: 'blue mug',
+    'http.request.id': 'req-post',
+  });
+}
