@@ -300,6 +300,30 @@ describe('bindings', () => {
     expect(next.droppedAttributesCount).toBe(2); // b, c
   });
 
+  it('a getter that encodes other bindings while these are encoded does not disturb either (the spare writer is borrowed, not shared)', () => {
+    let inner: ReturnType<typeof encodeBindings> | undefined;
+    const outer = encodeBindings({
+      first: 'x'.repeat(50),
+      // Read while `nested` itself is being written: its first key is already in the writer.
+      nested: {
+        a: 'before',
+        get b() {
+          inner = encodeBindings({ k: 'inner value', n: 7 });
+          return 'after';
+        },
+      },
+      last: 'y'.repeat(50),
+    });
+    expect(encode({}, { bindings: outer }).attributes).toEqual({
+      first: 'x'.repeat(50),
+      nested: { a: 'before', b: 'after' },
+      last: 'y'.repeat(50),
+    });
+    expect(encode({}, { bindings: inner }).attributes).toEqual({ k: 'inner value', n: 7n });
+    // And the writer kept for the next call starts clean.
+    expect(encode({}, { bindings: encodeBindings({ z: 1 }) }).attributes).toEqual({ z: 1n });
+  });
+
   it('undefined in a child unbinds the key', () => {
     const child = encodeBindings({ a: undefined }, encodeBindings({ a: 1, b: 2 }));
     expect(encode({}, { bindings: child }).attributes).toEqual({ b: 2n });
