@@ -10,7 +10,6 @@ import { emitRecord } from './emit-record.js';
 import type { ForeignRecord } from './foreign-record.js';
 import { syncLevel } from './logger-level.js';
 import type { LoggerState } from './logger-state.js';
-import { activeContextBindings } from './request-context.js';
 import { type HeldCall, heldSize, type TailBuffer } from './tail-buffer.js';
 import { recordSpanContext, type SpanContextLike } from './trace-context.js';
 
@@ -137,7 +136,7 @@ function hold(
       ms: clock.ms,
       nanos: clock.nanos,
       span: recordSpanContext(span, core.spanContext),
-      context: activeContextBindings(core),
+      context: buffer.requestFields(core),
       bindings: state.bindings,
       size: heldSize(a, b, more),
     });

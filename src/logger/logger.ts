@@ -16,7 +16,6 @@ import type { LoggerStats } from '../stats.js';
 import type { Fields, LogFn } from './call-forms.js';
 import { bindingsOf, type ChildOptions, childState, setBindings } from './child-state.js';
 import { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
-import type { LevelRegistry } from './levels.js';
 import { emitForeign, levelMethod, silentMethod, writeEvent, writeUnfilteredRecord } from './log-methods.js';
 import {
   assignLevel,

@@ -30,7 +30,8 @@ import type { Diag } from '../diag.js';
 import type { EncodedBindings } from '../record/encode-bindings.js';
 import { SEVERITY_NUMBER } from '../record/severity.js';
 import type { TailStats } from '../stats.js';
-import type { LoggerState } from './logger-state.js';
+import type { LoggerCore, LoggerState } from './logger-state.js';
+import { activeContextBindings } from './request-context.js';
 import type { SpanContextLike } from './trace-context.js';
 
 /** Share of a total cap the buffers are trimmed down to once it is passed. */
@@ -99,6 +100,8 @@ export class TailBuffer {
   #head = 0;
   #bytes = 0;
   #open = true;
+  /** The request's encoded fields, read at the first hold; `null`: not read yet. */
+  #context: EncodedBindings | undefined | null = null;
 
   /** @internal Use `log.openTail()`. */
   constructor(pool: TailPool) {
@@ -123,6 +126,16 @@ export class TailBuffer {
   /** `tail.slowMs` of the logger: a request slower than this should end failed. */
   get slowMs(): number | undefined {
     return this.#pool.config.slowMs;
+  }
+
+  /**
+   * @internal The encoded fields of the request this buffer holds for, read once: every call it
+   * holds runs in that request's context (the buffer sits in the context's `tail` slot), so the
+   * second and later holds skip the `AsyncLocalStorage` lookup.
+   */
+  requestFields(core: LoggerCore): EncodedBindings | undefined {
+    if (this.#context === null) this.#context = activeContextBindings(core);
+    return this.#context;
   }
 
   /** @internal The pool this buffer counts in (a buffer serves only its own logger's records). */

@@ -8,7 +8,7 @@
  * FATAL4 (24). Which level each logger is at: logger/levels.ts.
  */
 import { InvalidOptionError } from '../errors.js';
-import { LEVELS, type Level, type LevelOrSilent, SEVERITY_NUMBER, SILENT } from './severity.js';
+import { LEVELS, type Level, SEVERITY_NUMBER, SILENT } from './severity.js';
 
 /** pino's level numbers of podlog's levels. */
 export const PINO_LEVEL_VALUES: Readonly<Record<Level, number>> = Object.freeze({
