@@ -1,16 +1,26 @@
 /**
- * The one place the batch stage counts a drop. Every drop moves its records out of the bucket
- * they were in (`queued` in memory, `spooled` on disk, or none for a record never queued) into
- * `dropped[reason]`, and writes a diagnostic line, rate-limited per reason (diag cause
- * `drop-<reason>`), so a loss is never only a number in `stats()`.
+ * Drops: counting them, and reporting them where the logs are read.
  *
- * It also knows podlog's own batches (the drop summary, drop-summary.ts): drops of those are
- * reported to `ownDropped` so a summary never causes another summary.
+ * `Drops` is the one place the batch stage counts a drop, and the export outcomes around them.
+ * Every drop moves its records out of the bucket they were in (`queued` in memory, `spooled` on
+ * disk, or none for a record never queued) into `dropped[reason]`, and writes a diagnostic line,
+ * rate-limited per reason (diag cause `drop-<reason>`), so a loss is never only a number in
+ * `stats()`.
+ *
+ * `DropSummary` is the one record podlog writes about itself: once the pressure is gone,
+ * "podlog dropped N records" with a count per reason. Rate-limited (one per interval) so an
+ * outage cannot turn it into a stream. It never feeds on itself: it is written only while
+ * delivery works (the owner's `calm`: queue below its low-water mark, exporter healthy, the last
+ * export delivered), and `Drops` reports drops of a summary's own batch to `absorb` (marked
+ * reported), so a summary never reports another summary's loss. A backend that stays down
+ * therefore gets no summary at all (it could not be delivered); the drops stay in `stats()` and
+ * the diagnostic lines, and are summarized once delivery works.
  */
 import type { Diag } from '../diag.js';
-import type { Batch } from '../export/types.js';
+import type { Batch, ExportOutcome } from '../export/types.js';
 import type { SpoolAccounting } from '../spool/types.js';
-import type { Counters, DropReason } from '../stats.js';
+import { type Counters, DROP_REASONS, type DropReason } from '../stats.js';
+import type { QueuedRecord } from './types.js';
 
 /** What the user can do about each reason (the diagnostic line's second half). */
 const HINTS: Record<DropReason, string> = {
@@ -29,55 +39,65 @@ const HINTS: Record<DropReason, string> = {
   encode_error: 'podlog could not encode or frame them (a bug in podlog: please report it)',
 };
 
-export interface DropsDeps {
-  counters: Counters;
-  diag: Diag;
-  /** Records of one of podlog's own batches (see {@link Drops.markOwn}) were dropped. */
-  ownDropped?: (reason: DropReason, n: number) => void;
-}
+/** Where records are counted until they are exported or dropped. */
+type Bucket = 'queued' | 'spooled';
 
-export interface Drops {
-  /** `n` records in memory (counted `queued`) are dropped; `batch` is the batch they were in, if any. */
-  fromQueue(reason: DropReason, n: number, batch?: Batch): void;
-  /** `n` records on disk (counted `spooled`) are dropped. */
-  fromSpool(reason: DropReason, n: number): void;
-  /** `n` accepted records that never reached the queue (`after_shutdown`, `encode_error`). */
-  unqueued(reason: DropReason, n: number): void;
-  /** `batch` holds only podlog's own records: its drops go to `ownDropped` as well. */
-  markOwn(batch: Batch): void;
-}
-
-export function createDrops({ counters, diag, ownDropped }: DropsDeps): Drops {
+export class Drops {
+  readonly #counters: Counters;
+  readonly #diag: Diag;
+  readonly #summary: DropSummary | undefined;
   // Weak: a batch that is exported or spooled is simply forgotten.
-  const own = new WeakSet<Batch>();
+  readonly #own = new WeakSet<Batch>();
 
-  function count(reason: DropReason, n: number, batch: Batch | undefined): void {
-    counters.drop(reason, n);
-    if (batch !== undefined && own.has(batch)) ownDropped?.(reason, n);
-    const line = `dropped ${n} record(s) (${reason}), ${counters.dropped[reason]} so far: ${HINTS[reason]}`;
-    if (reason === 'encode_error') diag.error(`drop-${reason}`, line);
-    else diag.warn(`drop-${reason}`, line);
+  /** `summary`: where drops of podlog's own batches (see {@link markOwn}) are absorbed. */
+  constructor(counters: Counters, diag: Diag, summary?: DropSummary) {
+    this.#counters = counters;
+    this.#diag = diag;
+    this.#summary = summary;
   }
 
-  return {
-    fromQueue(reason, n, batch) {
-      if (n <= 0) return;
-      counters.queued -= n;
-      count(reason, n, batch);
-    },
-    fromSpool(reason, n) {
-      if (n <= 0) return;
-      counters.spooled -= n;
-      count(reason, n, undefined);
-    },
-    unqueued(reason, n) {
-      if (n <= 0) return;
-      count(reason, n, undefined);
-    },
-    markOwn(batch) {
-      own.add(batch);
-    },
-  };
+  /** `n` records in memory (counted `queued`) are dropped; `batch` is the batch they were in, if any. */
+  fromQueue(reason: DropReason, n: number, batch?: Batch): void {
+    this.#drop('queued', reason, n, batch);
+  }
+
+  /** `n` records on disk (counted `spooled`) are dropped. */
+  fromSpool(reason: DropReason, n: number): void {
+    this.#drop('spooled', reason, n, undefined);
+  }
+
+  /** `n` accepted records that never reached the queue (`after_shutdown`, `encode_error`). */
+  unqueued(reason: DropReason, n: number): void {
+    this.#drop(undefined, reason, n, undefined);
+  }
+
+  /** `batch` holds only podlog's own records: its drops are absorbed by the summary as well. */
+  markOwn(batch: Batch): void {
+    this.#own.add(batch);
+  }
+
+  /**
+   * Moves the exported and dropped records of `batch`'s outcome out of `from` (a live batch's
+   * `queued`, a replayed one's `spooled`). The undelivered parts are the caller's.
+   */
+  settle(from: Bucket, outcome: ExportOutcome, batch: Batch): void {
+    this.#counters[from] -= outcome.exported;
+    this.#counters.exported += outcome.exported;
+    for (const [reason, n] of Object.entries(outcome.dropped)) {
+      this.#drop(from, reason as DropReason, n ?? 0, batch);
+    }
+  }
+
+  #drop(from: Bucket | undefined, reason: DropReason, n: number, batch: Batch | undefined): void {
+    if (n <= 0) return;
+    const counters = this.#counters;
+    if (from !== undefined) counters[from] -= n;
+    counters.drop(reason, n);
+    if (batch !== undefined && this.#own.has(batch)) this.#summary?.absorb(reason, n);
+    const line = `dropped ${n} record(s) (${reason}), ${counters.dropped[reason]} so far: ${HINTS[reason]}`;
+    if (reason === 'encode_error') this.#diag.error(`drop-${reason}`, line);
+    else this.#diag.warn(`drop-${reason}`, line);
+  }
 }
 
 /**
@@ -101,4 +121,107 @@ export function spoolAccounting(counters: Counters): SpoolAccounting {
       counters.lossUnknown.corrupt += unknown;
     },
   };
+}
+
+/** Drops not reported yet, per reason. */
+export type DropCounts = Partial<Record<DropReason, number>>;
+
+/** Builds the summary record for `counts` (reason → records dropped since the last summary). */
+export type BuildDropSummary = (counts: DropCounts, resource: QueuedRecord['resource']) => QueuedRecord;
+
+/** Where the summary goes: the pipeline. */
+interface SummaryOwner {
+  /** True when a summary would likely be delivered: the sink takes records, the queue is low, delivery works. */
+  calm(): boolean;
+  /**
+   * Builds the summary of `counts` and puts it into the pipeline; false when it cannot take it
+   * now (then it is tried later). `last`: the pipeline is ending, it must take it even over the
+   * queue's limit.
+   */
+  write(counts: DropCounts, last: boolean): boolean;
+}
+
+/** Reasons a summary reports: every reason but `after_shutdown` (nothing can be written then). */
+const REPORTED: readonly DropReason[] = DROP_REASONS.filter((r) => r !== 'after_shutdown');
+
+export class DropSummary {
+  readonly #counters: Counters;
+  /** Minimum gap between two summaries, in ms. */
+  readonly #intervalMs: number;
+  readonly #owner: SummaryOwner;
+  readonly #reported = Object.fromEntries(REPORTED.map((r) => [r, 0])) as Record<DropReason, number>;
+  #last = Number.NEGATIVE_INFINITY;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(counters: Counters, intervalMs: number, owner: SummaryOwner) {
+    this.#counters = counters;
+    this.#intervalMs = intervalMs;
+    this.#owner = owner;
+  }
+
+  /** Writes a summary now if drops are unreported, the queue is calm and the interval allows. */
+  check(): void {
+    if (this.#stopped || this.#timer) return;
+    const counts = this.#unreported();
+    if (!counts || !this.#owner.calm()) return;
+    const wait = this.#last + this.#intervalMs - Date.now();
+    if (wait > 0) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.check();
+      }, wait);
+      this.#timer.unref();
+      return;
+    }
+    if (this.#write(counts, false)) this.#last = Date.now();
+  }
+
+  /**
+   * Writes the summary of every drop not reported yet now, whether calm or not and whatever the
+   * interval: for `flush()`, `shutdown()` and the exit paths, so drops late in a process reach
+   * the backend (or the spool) too. True when one was written.
+   */
+  flushPending(): boolean {
+    const counts = this.#unreported();
+    if (!counts || !this.#write(counts, true)) return false;
+    this.#last = Date.now();
+    return true;
+  }
+
+  /** True when drops are counted that no summary reported yet. */
+  get unreported(): boolean {
+    return this.#unreported() !== undefined;
+  }
+
+  /** `n` records of a summary were dropped (`reason`): counted, but never reported by a summary. */
+  absorb(reason: DropReason, n: number): void {
+    if (n > 0 && REPORTED.includes(reason)) this.#reported[reason] += n;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Drops not reported yet, per reason; undefined when none. */
+  #unreported(): DropCounts | undefined {
+    const counts: DropCounts = {};
+    let any = false;
+    for (const r of REPORTED) {
+      const n = this.#counters.dropped[r] - this.#reported[r];
+      if (n > 0) {
+        counts[r] = n;
+        any = true;
+      }
+    }
+    return any ? counts : undefined;
+  }
+
+  #write(counts: DropCounts, last: boolean): boolean {
+    if (!this.#owner.write(counts, last)) return false;
+    for (const r of REPORTED) this.#reported[r] += counts[r] ?? 0;
+    return true;
+  }
 }

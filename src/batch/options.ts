@@ -67,17 +67,17 @@ export interface PipelineOptions {
 }
 
 /** Batches are cut at this many encoded bytes, or at `maxRequestBytes` when that is lower. */
-export const BATCH_MAX_BYTES = 1024 * 1024;
+const BATCH_MAX_BYTES = 1024 * 1024;
 
-export const OVERFLOWS: readonly Overflow[] = ['spool', 'drop-oldest', 'drop-newest'];
+const OVERFLOWS: readonly Overflow[] = ['spool', 'drop-oldest', 'drop-newest'];
 
-export const BATCH_OPTIONS = {
+const BATCH_OPTIONS = {
   maxRecords: opt.int({ min: 1, default: 2048, env: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE' }),
   maxBytes: opt.deprecated('maxRequestBytes', 'integer ≥ 1024'),
   maxDelayMs: opt.ms({ min: 0, default: 1000, env: 'OTEL_BLRP_SCHEDULE_DELAY' }),
 } satisfies Record<keyof BatchOptions, opt.OptionSpec>;
 
-export const QUEUE_OPTIONS = {
+const QUEUE_OPTIONS = {
   // Records are held as bytes (loose-records.ts, cut batch bodies) with no per-record object,
   // so the byte bound is the memory bound; the record bound sits above what 32 MiB holds of
   // any ordinary record (~170 bytes: ~200,000), so a 5-s outage at 20,000 records/s fits.
@@ -137,5 +137,3 @@ export function resolvePipelineOptions(
   }
   return Object.freeze({ ...resolved, concurrency });
 }
-
-export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = resolvePipelineOptions({});

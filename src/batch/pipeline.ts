@@ -3,27 +3,15 @@
  * bytes and delay, several in flight, overflow policy, spool hand-off and replay, flush and
  * shutdown. The `Pipeline` is the sink; it admits records (size check, overflow policy, cutting
  * batches), sends them (up to `concurrency` exports at once, shared with spool replay so that
- * neither starves), settles each outcome and ends. Its parts:
- *
- * - memory-queue.ts: what is in memory, `drained()` and `settled()`;
- * - spill.ts / replay.ts: to and from the spool;
- * - drops.ts / drop-summary.ts: counting a drop, and the record that reports drops.
+ * neither starves), settles each outcome and ends. Its parts: memory-queue.ts (what is in
+ * memory, `drained()` and `settled()`), spill.ts / replay.ts (to and from the spool), drops.ts
+ * (counting a drop, and the record that reports drops). Who moves which counter:
+ * docs/ARCHITECTURE.md, "Accounting".
  *
  * Memory: every record from `write()` until it is exported, spooled or dropped counts against
  * `queue.maxRecords` / `queue.maxBytes`: loose records, cut batches waiting for a slot, and
  * batches in flight. Batches on their way to the spool (overflow) have their own budget of the
  * same size, so a slow disk cannot grow memory without bound either.
- *
- * Accounting (invariant `accepted + recovered = exported + queued + spooled + dropped.total`):
- * - `write`: `accepted += 1`, then `queued += 1`, or a drop (`after_shutdown`, `queue_full`, `too_large`);
- * - export outcome: `queued -= n` and `exported += n` / `dropped[reason] += n`;
- * - to the spool: `queued -= n; spooled += n` once `append` resolved true, else `dropped.disk_error`;
- * - undelivered without a spool: `dropped.retries_exhausted` (or `shutdown` after the deadline);
- * - overflow drops: `dropped.queue_full` (`drop-newest`: the record; `drop-oldest`: the oldest
- *   batch or loose record). Replay moves are in `replay.ts`;
- * - a record the facade could not encode (`discard`), or a batch that could not be framed:
- *   `dropped.encode_error`.
- * Every drop goes through drops.ts (one diagnostic line per reason, rate-limited).
  *
  * Ending, three ways:
  * - `shutdown(timeoutMs)`: stop taking records, send what is in memory, then the spool's
@@ -32,7 +20,7 @@
  *   spool or is dropped as `shutdown`, exports in flight are aborted and get a short grace to
  *   return. Then the exporter, the spill and the spool are closed, in that order (each may
  *   still feed the next). It never rejects: a step that fails is reported through the diag,
- *   the remaining steps still run, and `onClosed` (which removes the exit hooks) always runs.
+ *   the remaining steps still run, and the exit hooks are always removed.
  * - `exitSync()`: for `process.exit()` and fatal exceptions, where no promise will ever settle:
  *   the pending drop summary and everything in memory, in flight included, are written to the
  *   spool synchronously.
@@ -47,19 +35,18 @@ import type { Exporter, ExportOutcome } from '../export/types.js';
 import type { ReplayPacer } from '../spool/pacer.js';
 import type { Spool } from '../spool/types.js';
 import { type Counters, DROP_REASONS, type DropReason, type StatsSnapshot } from '../stats.js';
-import { type BuildDropSummary, type DropCounts, DropSummary } from './drop-summary.js';
-import { createDrops, type Drops } from './drops.js';
+import { type BuildDropSummary, type DropCounts, DropSummary, Drops } from './drops.js';
 import { type Entry, framedSize, LOW_WATER, MemoryQueue } from './memory-queue.js';
-import { type BatchConfig, DEFAULT_PIPELINE_CONFIG, type Overflow, type PipelineConfig } from './options.js';
-import { clampDelay, type ExitParticipant, withDeadline } from './process-hooks.js';
+import type { BatchConfig, Overflow, PipelineConfig } from './options.js';
+import { clampDelay, type ExitParticipant, registerExitHooks, withDeadline } from './process-hooks.js';
 import { type DrainResult, Replayer } from './replay.js';
 import { Spill } from './spill.js';
 import type { QueuedRecord, RecordSink } from './types.js';
 
 export interface PipelineDeps {
   batch: BatchConfig;
-  /** Queue, overflow, concurrency. Default: {@link DEFAULT_PIPELINE_CONFIG}. */
-  pipeline?: PipelineConfig;
+  /** Queue, overflow, concurrency, exit handling. */
+  pipeline: PipelineConfig;
   exporter: Exporter;
   /** The disk spool, when `spool.dir` is set. */
   spool?: Spool;
@@ -75,19 +62,10 @@ export interface PipelineDeps {
   replayRetryMs?: number;
   /** Grace for in-flight exports to return after the shutdown deadline aborted them. Default 1 s. */
   abortGraceMs?: number;
-  /** Called once the sink is shut down or has run `exitSync` (e.g. to remove process hooks). */
-  onClosed?: () => void;
 }
-
-/** The pipeline's sink, plus what the process hooks need. */
-export interface PipelineSink extends RecordSink, ExitParticipant {}
 
 /** The batching pipeline over `deps.exporter` (and `deps.spool`): the sink the facade writes to. */
-export function createPipeline(deps: PipelineDeps): PipelineSink {
-  return new Pipeline(deps);
-}
-
-class Pipeline implements PipelineSink {
+export class Pipeline implements RecordSink, ExitParticipant {
   // The queue copies each record into its batch buffer (loose-records.ts); nothing keeps `bytes`.
   readonly copiesBytes = true;
   readonly #exporter: Exporter;
@@ -99,7 +77,8 @@ class Pipeline implements PipelineSink {
   readonly #overflow: Overflow;
   readonly #buildDropSummary: BuildDropSummary;
   readonly #abortGraceMs: number;
-  readonly #onClosed: (() => void) | undefined;
+  /** Removes the exit hooks (`handleExit`); called once shut down or after `exitSync`. */
+  readonly #unregister: (() => void) | undefined;
   readonly #queue: MemoryQueue;
   readonly #drops: Drops;
   readonly #replayer: Replayer | undefined;
@@ -125,8 +104,7 @@ class Pipeline implements PipelineSink {
   #shutdownPromise: Promise<void> | undefined;
 
   constructor(deps: PipelineDeps) {
-    const { exporter, spool, counters, diag } = deps;
-    const cfg = deps.pipeline ?? DEFAULT_PIPELINE_CONFIG;
+    const { exporter, spool, counters, diag, pipeline: cfg } = deps;
     const { maxRecords, maxBytes } = cfg.queue;
     this.#exporter = exporter;
     this.#spool = spool;
@@ -137,7 +115,6 @@ class Pipeline implements PipelineSink {
     this.#overflow = cfg.overflow ?? (spool ? 'spool' : 'drop-newest');
     this.#buildDropSummary = deps.buildDropSummary;
     this.#abortGraceMs = deps.abortGraceMs ?? 1000;
-    this.#onClosed = deps.onClosed;
     this.#queue = new MemoryQueue({
       maxRecords,
       maxBytes,
@@ -145,7 +122,12 @@ class Pipeline implements PipelineSink {
       batchRecords: Math.min(deps.batch.maxRecords, maxRecords),
       batchBytes: Math.min(deps.batch.maxBytes, maxBytes),
     });
-    this.#drops = createDrops({ counters, diag, ownDropped: (reason, n) => this.#summary.absorb(reason, n) });
+    this.#summary = new DropSummary(counters, deps.dropSummaryIntervalMs ?? 10_000, {
+      // Only while delivery works: a summary written into an outage would be dropped in turn.
+      calm: () => !this.#closed && this.#queue.fill() < LOW_WATER && this.#deliveryWorks(),
+      write: (counts, last) => this.#writeSummary(counts, last),
+    });
+    this.#drops = new Drops(counters, diag, this.#summary);
     this.#replayer = spool
       ? new Replayer({
           spool,
@@ -171,13 +153,9 @@ class Pipeline implements PipelineSink {
       { records: maxRecords, bytes: maxBytes },
       { settled: () => this.#released(), appended: () => this.#replayer?.noteAppended() },
     );
-    this.#summary = new DropSummary(counters, deps.dropSummaryIntervalMs ?? 10_000, {
-      // Only while delivery works: a summary written into an outage would be dropped in turn.
-      calm: () => !this.#closed && this.#queue.fill() < LOW_WATER && this.#deliveryWorks(),
-      write: (counts, last) => this.#writeSummary(counts, last),
-    });
     // Batches left by an earlier process replay without waiting for the first log call.
     if (this.#replayer) queueMicrotask(() => this.#dispatch());
+    this.#unregister = cfg.handleExit ? registerExitHooks(this, cfg.shutdownTimeoutMs) : undefined;
   }
 
   write(record: QueuedRecord): void {
@@ -213,8 +191,10 @@ class Pipeline implements PipelineSink {
     return this.#queue.drained();
   }
 
-  flush(): Promise<void> {
-    return this.#flush(this.#cfg.shutdownTimeoutMs);
+  async flush(): Promise<void> {
+    await this.#settled();
+    // Not after shutdown began: it drains the spool itself, within its own deadline.
+    if (this.#replayer && !this.#closed) await this.#replayer.drain(this.#cfg.shutdownTimeoutMs);
   }
 
   /** Idempotent: every call gets the first call's promise. */
@@ -246,12 +226,12 @@ class Pipeline implements PipelineSink {
     }
     this.#spill.flushSync();
     this.#account();
-    this.#onClosed?.();
+    this.#unregister?.();
   }
 
   async flushBeforeExit(): Promise<void> {
     if (!this.#closed) this.#summary.flushPending();
-    await this.#flush(this.#cfg.shutdownTimeoutMs);
+    await this.flush();
   }
 
   get queuedRecords(): number {
@@ -338,13 +318,11 @@ class Pipeline implements PipelineSink {
       }
       if (this.#overflow === 'spool' && !this.#spill.hasRoom(oldest.batch)) return false;
       queue.nextReady();
-      if (this.#overflow === 'drop-oldest') {
+      if (this.#overflow === 'spool') void this.#toDisk(oldest, 'queue_full');
+      else {
         this.#drops.fromQueue('queue_full', oldest.batch.count, oldest.batch);
         queue.recycle(oldest);
         queue.settle(oldest);
-      } else {
-        queue.forget(oldest);
-        this.#spill.toDisk(oldest.batch, 'queue_full').then(() => queue.settle(oldest));
       }
     }
     return true;
@@ -436,11 +414,7 @@ class Pipeline implements PipelineSink {
    * `shutdown` after the deadline).
    */
   #settleOutcome(entry: Entry, outcome: ExportOutcome): Promise<void>[] {
-    this.#counters.queued -= outcome.exported;
-    this.#counters.exported += outcome.exported;
-    for (const [reason, n] of Object.entries(outcome.dropped)) {
-      this.#drops.fromQueue(reason as DropReason, n ?? 0, entry.batch);
-    }
+    this.#drops.settle('queued', outcome, entry.batch);
     if (outcome.undelivered.length > 0) this.#failing = true;
     else if (outcome.exported > 0) this.#failing = false;
     const fallback: DropReason = this.#deadlinePassed ? 'shutdown' : 'retries_exhausted';
@@ -453,12 +427,6 @@ class Pipeline implements PipelineSink {
   #settled(): Promise<void> {
     this.#cut();
     return this.#queue.settled();
-  }
-
-  async #flush(timeoutMs: number): Promise<void> {
-    await this.#settled();
-    // Not after shutdown began: it drains the spool itself, within its own deadline.
-    if (this.#replayer && !this.#closed) await this.#replayer.drain(timeoutMs);
   }
 
   async #shutdown(timeoutMs: number): Promise<void> {
@@ -479,7 +447,7 @@ class Pipeline implements PipelineSink {
       await this.#step('spool close', () => this.#spool?.close());
       await this.#step('release', () => this.#released());
       this.#account();
-      await this.#step('exit hooks', () => this.#onClosed?.());
+      await this.#step('exit hooks', () => this.#unregister?.());
     }
   }
 
@@ -550,11 +518,13 @@ class Pipeline implements PipelineSink {
   /** Moves the batches waiting for a slot to the spool (or drops them as `shutdown`). */
   #readyToDisk(): Promise<unknown> {
     this.#cut();
-    const rest = this.#queue.takeReady();
-    for (const entry of rest) this.#queue.forget(entry);
-    return Promise.all(
-      rest.map((e) => this.#spill.toDisk(e.batch, 'shutdown').then(() => this.#queue.settle(e))),
-    );
+    return Promise.all(this.#queue.takeReady().map((e) => this.#toDisk(e, 'shutdown')));
+  }
+
+  /** `entry` leaves memory for the spool (dropped as `fallback` without one); settled once there. */
+  #toDisk(entry: Entry, fallback: DropReason): Promise<void> {
+    this.#queue.forget(entry);
+    return this.#spill.toDisk(entry.batch, fallback).then(() => this.#queue.settle(entry));
   }
 
   /**

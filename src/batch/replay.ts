@@ -21,8 +21,8 @@ import type { Batch, Exporter, ExportOutcome } from '../export/types.js';
 import { isSpoolUnavailable } from '../spool/errors.js';
 import type { ReplayPacer } from '../spool/pacer.js';
 import type { Spool } from '../spool/types.js';
-import type { Counters, DropReason } from '../stats.js';
-import { createDrops, type Drops } from './drops.js';
+import type { Counters } from '../stats.js';
+import { Drops } from './drops.js';
 
 /** Longest pause a spool's `retryAfterMs` hint may ask for. */
 const MAX_UNAVAILABLE_PAUSE_MS = 60_000;
@@ -55,16 +55,10 @@ export type DrainResult = 'empty' | 'failed' | 'unhealthy' | 'deadline' | 'stopp
 
 type RunResult = 'delivered' | 'empty' | 'failed' | 'stopped';
 
-/** The replayer of `options.spool` (the pipeline's, or `podlog spool replay`'s). */
-export function createReplayer(options: ReplayerOptions): Replayer {
-  return new Replayer(options);
-}
-
 /** Replays one spool's backlog (see the file header for the rules and the counters it moves). */
 export class Replayer {
   readonly #spool: Spool;
   readonly #exporter: Exporter;
-  readonly #counters: Counters;
   readonly #drops: Drops;
   readonly #diag: Diag;
   readonly #retryMs: number;
@@ -85,8 +79,7 @@ export class Replayer {
   constructor(o: ReplayerOptions) {
     this.#spool = o.spool;
     this.#exporter = o.exporter;
-    this.#counters = o.counters;
-    this.#drops = o.drops ?? createDrops({ counters: o.counters, diag: o.diag });
+    this.#drops = o.drops ?? new Drops(o.counters, o.diag);
     this.#diag = o.diag;
     this.#retryMs = o.retryMs;
     this.#pacer = o.pacer;
@@ -229,7 +222,7 @@ export class Replayer {
       this.#controller = new AbortController();
       const outcome = await this.#exporter.export(batch, { signal: this.#controller.signal });
       this.#controller = undefined;
-      const ok = await this.#settle(batch.id, outcome);
+      const ok = await this.#settle(batch, outcome);
       settled = true;
       return ok ? 'delivered' : 'failed';
     } finally {
@@ -269,7 +262,8 @@ export class Replayer {
   }
 
   /** Moves the counters for a replay's outcome; false when it left records undelivered. */
-  async #settle(id: string, outcome: ExportOutcome): Promise<boolean> {
+  async #settle(batch: Batch, outcome: ExportOutcome): Promise<boolean> {
+    const { id } = batch;
     let dropped = 0;
     for (const n of Object.values(outcome.dropped)) dropped += n ?? 0;
     if (outcome.exported === 0 && dropped === 0) {
@@ -278,11 +272,8 @@ export class Replayer {
       this.#pause(this.#retryMs);
       return false;
     }
-    this.#counters.spooled -= outcome.exported;
-    this.#counters.exported += outcome.exported;
+    this.#drops.settle('spooled', outcome, batch);
     if (outcome.exported > 0) this.#delivering(true);
-    for (const [reason, n] of Object.entries(outcome.dropped))
-      this.#drops.fromSpool(reason as DropReason, n ?? 0);
     // The records are counted now: whatever the disk says, this batch must not replay again.
     if (outcome.exported === 0 && outcome.undelivered.length === 0) {
       const reason = Object.keys(outcome.dropped).join(',') || 'rejected';

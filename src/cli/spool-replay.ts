@@ -10,7 +10,7 @@
  * back undelivered (it stays in the spool).
  */
 import { spoolAccounting } from '../batch/drops.js';
-import { createReplayer, type ReplayerOptions } from '../batch/replay.js';
+import { Replayer, type ReplayerOptions } from '../batch/replay.js';
 import { createDiag, type Diag } from '../diag.js';
 import { InvalidOptionError } from '../errors.js';
 import { displayUrl } from '../export/display-url.js';
@@ -125,7 +125,7 @@ async function replayUntilDone(
 ): Promise<boolean> {
   let gaveUp = false;
   let wake: () => void = () => {};
-  const replayer = createReplayer({
+  const replayer = new Replayer({
     ...deps,
     wake: () => wake(),
     delivering: (ok) => {

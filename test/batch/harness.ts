@@ -1,6 +1,6 @@
 /** Builds a pipeline around the fakes with small, test-chosen limits. */
-import { DEFAULT_PIPELINE_CONFIG, type Overflow } from '../../src/batch/options.js';
-import { createPipeline, type PipelineDeps } from '../../src/batch/pipeline.js';
+import { type Overflow, resolvePipelineOptions } from '../../src/batch/options.js';
+import { Pipeline, type PipelineDeps } from '../../src/batch/pipeline.js';
 import { silentDiag } from '../../src/diag.js';
 import { buildDropSummary } from '../../src/logger/drop-summary-record.js';
 import { Counters } from '../../src/stats.js';
@@ -14,6 +14,8 @@ export interface Setup {
   maxDelayMs?: number;
   concurrency?: number;
   overflow?: Overflow;
+  /** Registers the pipeline's process exit hooks. Default false. */
+  handleExit?: boolean;
   spool?: FakeSpool;
   counters?: Counters;
   extra?: Partial<PipelineDeps>;
@@ -22,17 +24,18 @@ export interface Setup {
 export function setup(o: Setup = {}) {
   const counters = o.counters ?? new Counters();
   const exporter = new FakeExporter();
-  const sink = createPipeline({
+  const sink = new Pipeline({
     batch: {
       maxRecords: o.batchRecords ?? 512,
       maxBytes: o.batchBytes ?? 1 << 20,
       maxDelayMs: o.maxDelayMs ?? 1000,
     },
     pipeline: {
-      ...DEFAULT_PIPELINE_CONFIG,
+      ...resolvePipelineOptions({}),
       queue: { maxRecords: o.maxRecords ?? 100_000, maxBytes: o.maxBytes ?? 32 << 20 },
       concurrency: o.concurrency ?? 2,
       overflow: o.overflow,
+      handleExit: o.handleExit ?? false,
     },
     exporter,
     spool: o.spool,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createReplayer } from '../../src/batch/replay.js';
+import { Replayer } from '../../src/batch/replay.js';
 import { silentDiag } from '../../src/diag.js';
 import type { Batch } from '../../src/export/types.js';
 import { encodeRequest } from '../../src/otlp/encode-request.js';
@@ -214,7 +214,7 @@ describe('replayer: a spool that cannot tell pauses replay (no spin, no "empty")
     const exporter = new FakeExporter();
     let t = 1_000_000;
     let ended = deferred<void>();
-    const replayer = createReplayer({
+    const replayer = new Replayer({
       spool,
       exporter,
       counters,

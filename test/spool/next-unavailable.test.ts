@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createReplayer } from '../../src/batch/replay.js';
+import { Replayer } from '../../src/batch/replay.js';
 import type { Batch, Exporter, ExportOutcome } from '../../src/export/types.js';
 import { isSpoolUnavailable, SPOOL_UNAVAILABLE, SpoolUnavailableError } from '../../src/spool/errors.js';
 import type { SpoolFs } from '../../src/spool/fs.js';
@@ -132,7 +132,7 @@ describe('spool next(): empty versus unavailable', () => {
     const finished = new Promise<void>((r) => {
       allDone = r;
     });
-    const replayer = createReplayer({
+    const replayer = new Replayer({
       spool: h.spool,
       exporter,
       counters: h.counters,
