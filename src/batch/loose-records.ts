@@ -10,16 +10,8 @@
  * is then one copy when all records share a resource and scope (the common case).
  */
 
-import { frameRequest } from '../otlp/encode-request.js';
-import {
-  fieldSize,
-  T_LOG_RECORD,
-  T_RESOURCE,
-  T_RESOURCE_LOGS,
-  T_SCOPE,
-  T_SCOPE_LOGS,
-  writeVarint,
-} from '../otlp/framing.js';
+import { frameOneScope, frameRequest } from '../otlp/encode-request.js';
+import { fieldSize, T_LOG_RECORD, writeVarint } from '../otlp/framing.js';
 import type { QueuedRecord } from './types.js';
 
 /** Bytes a record adds to a request body: its bytes plus tag and length prefix. */
@@ -102,31 +94,9 @@ export class LooseRecords {
 
   /** One resource, one scope: the headers, then the records as they lie in the buffer. */
   #frameOneScope(alloc: (size: number) => Uint8Array): Uint8Array {
-    const resource = this.#resources[this.#head].bytes;
-    const scope = this.#scopes[this.#head].bytes;
-    const schemaUrl = this.#scopes[this.#head].schemaUrlField;
-    const from = this.#starts[this.#head];
-    const scopeLogs = fieldSize(scope.length) + (schemaUrl?.length ?? 0) + (this.#end - from);
-    const resourceLogs = fieldSize(resource.length) + fieldSize(scopeLogs);
-    const out = alloc(fieldSize(resourceLogs));
-    out[0] = T_RESOURCE_LOGS;
-    let pos = writeVarint(out, 1, resourceLogs);
-    out[pos] = T_RESOURCE;
-    pos = writeVarint(out, pos + 1, resource.length);
-    out.set(resource, pos);
-    pos += resource.length;
-    out[pos] = T_SCOPE_LOGS;
-    pos = writeVarint(out, pos + 1, scopeLogs);
-    out[pos] = T_SCOPE;
-    pos = writeVarint(out, pos + 1, scope.length);
-    out.set(scope, pos);
-    pos += scope.length;
-    if (schemaUrl !== undefined) {
-      out.set(schemaUrl, pos);
-      pos += schemaUrl.length;
-    }
-    out.set(this.#buf.subarray(from, this.#end), pos);
-    return out;
+    const head = this.#head;
+    const records = this.#buf.subarray(this.#starts[head], this.#end);
+    return frameOneScope(this.#resources[head], this.#scopes[head], records, alloc);
   }
 
   /** Several resources or scopes: views of each record for the general framing. */

@@ -38,7 +38,7 @@ import { type Counters, DROP_REASONS, type DropReason, type StatsSnapshot } from
 import { type BuildDropSummary, type DropCounts, DropSummary, Drops } from './drops.js';
 import { type Entry, framedSize, LOW_WATER, MemoryQueue } from './memory-queue.js';
 import type { BatchConfig, Overflow, PipelineConfig } from './options.js';
-import { clampDelay, type ExitParticipant, registerExitHooks, withDeadline } from './process-hooks.js';
+import { clampDelay, type ExitParticipant, exitHooks, withDeadline } from './process-hooks.js';
 import { type DrainResult, Replayer } from './replay.js';
 import { Spill } from './spill.js';
 import type { QueuedRecord, RecordSink } from './types.js';
@@ -155,7 +155,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
     );
     // Batches left by an earlier process replay without waiting for the first log call.
     if (this.#replayer) queueMicrotask(() => this.#dispatch());
-    this.#unregister = cfg.handleExit ? registerExitHooks(this, cfg.shutdownTimeoutMs) : undefined;
+    this.#unregister = cfg.handleExit ? exitHooks.register(this, cfg.shutdownTimeoutMs) : undefined;
   }
 
   write(record: QueuedRecord): void {

@@ -34,26 +34,17 @@ export interface ExitParticipant {
   exitSync(): void;
 }
 
+/** A participant and its `beforeExit` state. */
 interface Registration {
-  participant: ExitParticipant;
-  timeoutMs: number;
+  readonly participant: ExitParticipant;
+  readonly timeoutMs: number;
   /** `written` when the last `beforeExit` flush began; -1: none yet. */
   flushedAt: number;
   /** True while a `beforeExit` flush runs (within its deadline). */
   flushing: boolean;
 }
 
-const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-type Signal = (typeof SIGNALS)[number];
-
-const registrations = new Set<Registration>();
-let handling: Signal | undefined;
-
-function maxTimeout(): number {
-  let max = 0;
-  for (const r of registrations) max = Math.max(max, r.timeoutMs);
-  return max;
-}
+type Signal = 'SIGTERM' | 'SIGINT';
 
 /**
  * A timer delay for `ms`, clamped to what Node.js timers take (a longer one would fire after
@@ -78,89 +69,93 @@ export function withDeadline<T>(p: Promise<T>, ms: number, hold = false): Promis
   ]).finally(() => clearTimeout(timer));
 }
 
-function onSignal(signal: Signal): void {
-  const alone = process.listenerCount(signal) === 1;
-  if (handling) {
-    // A second signal while flushing (Ctrl-C twice): stop waiting.
-    if (alone) reraise(signal);
-    return;
+/** The process's exit listeners, installed while at least one participant is registered. */
+class ExitHooks {
+  readonly #registrations = new Set<Registration>();
+  /** The signal whose shutdown or flush runs. */
+  #handling: Signal | undefined;
+  readonly #listeners = {
+    SIGTERM: () => this.#onSignal('SIGTERM'),
+    SIGINT: () => this.#onSignal('SIGINT'),
+    beforeExit: () => this.#onBeforeExit(),
+    exit: () => this.#onExit(),
+    uncaughtExceptionMonitor: () => {
+      // The monitor runs before Node decides; the exception is fatal only without app handlers.
+      if (process.listenerCount('uncaughtException') === 0) this.#onExit();
+    },
+  };
+
+  /**
+   * Registers a sink for exit handling. Returns the function that unregisters it (call it once
+   * the sink is shut down); listeners are removed with the last registration.
+   */
+  register(participant: ExitParticipant, timeoutMs: number): () => void {
+    const reg: Registration = { participant, timeoutMs, flushedAt: -1, flushing: false };
+    if (this.#registrations.size === 0) this.#listen(true);
+    this.#registrations.add(reg);
+    return () => {
+      if (!this.#registrations.delete(reg)) return;
+      if (this.#registrations.size === 0 && !this.#handling) this.#listen(false);
+    };
   }
-  handling = signal;
-  const regs = [...registrations];
-  // The process would have ended on this signal; hold it open for the flush, and no longer.
-  const keepAlive = setTimeout(() => {}, clampDelay(maxTimeout() + 1000));
-  const work = alone
-    ? regs.map((r) => r.participant.shutdown({ timeoutMs: r.timeoutMs }))
-    : regs.map((r) => withDeadline(r.participant.flushBeforeExit(), r.timeoutMs));
-  void Promise.allSettled(work).then(() => {
-    clearTimeout(keepAlive);
-    handling = undefined;
-    if (alone) reraise(signal);
-    else if (registrations.size === 0) uninstall();
-  });
-}
 
-function reraise(signal: Signal): void {
-  uninstall();
-  // Other listeners may have been added meanwhile; then the app owns the exit.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
+  #listen(on: boolean): void {
+    for (const [event, listener] of Object.entries(this.#listeners)) {
+      if (on) process.on(event, listener);
+      else process.removeListener(event, listener);
+    }
+  }
 
-function onBeforeExit(): void {
-  // The loop is empty: what is queued waits for an unref'd timer, or for a backend that is
-  // down. Flush it, holding the process up to the deadline; `beforeExit` comes again after it.
-  // Flush again only if records were written since: a flush that cannot finish must not
-  // restart itself forever (the process would never end). Unreported drops get their summary
-  // written first, so drops late in a process reach the backend too.
-  for (const r of registrations) {
-    const p = r.participant;
-    if (r.flushing || (p.queuedRecords === 0 && !p.unreportedDrops) || p.written === r.flushedAt) continue;
-    r.flushing = true;
-    r.flushedAt = p.written;
-    void withDeadline(p.flushBeforeExit(), r.timeoutMs, true).finally(() => {
-      r.flushing = false;
+  #onSignal(signal: Signal): void {
+    const alone = process.listenerCount(signal) === 1;
+    if (this.#handling) {
+      // A second signal while flushing (Ctrl-C twice): stop waiting.
+      if (alone) this.#reraise(signal);
+      return;
+    }
+    this.#handling = signal;
+    const regs = [...this.#registrations];
+    // The process would have ended on this signal; hold it open for the flush, and no longer.
+    const longest = Math.max(0, ...regs.map((r) => r.timeoutMs));
+    const keepAlive = setTimeout(() => {}, clampDelay(longest + 1000));
+    const work = alone
+      ? regs.map((r) => r.participant.shutdown({ timeoutMs: r.timeoutMs }))
+      : regs.map((r) => withDeadline(r.participant.flushBeforeExit(), r.timeoutMs));
+    void Promise.allSettled(work).then(() => {
+      clearTimeout(keepAlive);
+      this.#handling = undefined;
+      if (alone) this.#reraise(signal);
+      else if (this.#registrations.size === 0) this.#listen(false);
     });
   }
+
+  #reraise(signal: Signal): void {
+    this.#listen(false);
+    // Other listeners may have been added meanwhile; then the app owns the exit.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  }
+
+  #onBeforeExit(): void {
+    // The loop is empty: what is queued waits for an unref'd timer, or for a backend that is
+    // down. Flush it, holding the process up to the deadline; `beforeExit` comes again after it.
+    // Flush again only if records were written since: a flush that cannot finish must not
+    // restart itself forever (the process would never end). Unreported drops get their summary
+    // written first, so drops late in a process reach the backend too.
+    for (const r of this.#registrations) {
+      const p = r.participant;
+      if (r.flushing || (p.queuedRecords === 0 && !p.unreportedDrops) || p.written === r.flushedAt) continue;
+      r.flushing = true;
+      r.flushedAt = p.written;
+      void withDeadline(p.flushBeforeExit(), r.timeoutMs, true).finally(() => {
+        r.flushing = false;
+      });
+    }
+  }
+
+  #onExit(): void {
+    for (const r of this.#registrations) r.participant.exitSync();
+  }
 }
 
-function onExit(): void {
-  for (const r of registrations) r.participant.exitSync();
-}
-
-function onUncaughtException(_err: unknown, _origin: unknown): void {
-  // The monitor runs before Node decides; the exception is fatal only without app handlers.
-  if (process.listenerCount('uncaughtException') === 0) onExit();
-}
-
-const listeners = {
-  SIGTERM: () => onSignal('SIGTERM'),
-  SIGINT: () => onSignal('SIGINT'),
-};
-
-function install(): void {
-  for (const s of SIGNALS) process.on(s, listeners[s]);
-  process.on('beforeExit', onBeforeExit);
-  process.on('exit', onExit);
-  process.on('uncaughtExceptionMonitor', onUncaughtException);
-}
-
-function uninstall(): void {
-  for (const s of SIGNALS) process.removeListener(s, listeners[s]);
-  process.removeListener('beforeExit', onBeforeExit);
-  process.removeListener('exit', onExit);
-  process.removeListener('uncaughtExceptionMonitor', onUncaughtException);
-}
-
-/**
- * Registers a sink for exit handling. Returns the function that unregisters it (call it once
- * the sink is shut down); listeners are removed with the last registration.
- */
-export function registerExitHooks(participant: ExitParticipant, timeoutMs: number): () => void {
-  const reg: Registration = { participant, timeoutMs, flushedAt: -1, flushing: false };
-  if (registrations.size === 0) install();
-  registrations.add(reg);
-  return () => {
-    if (!registrations.delete(reg)) return;
-    if (registrations.size === 0 && !handling) uninstall();
-  };
-}
+/** The one set of exit hooks of the process, shared by every podlog sink in it. */
+export const exitHooks = new ExitHooks();

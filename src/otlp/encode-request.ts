@@ -66,28 +66,65 @@ export function frameRequest(
   // Pass 2: bytes.
   const out = alloc(total);
   let pos = 0;
-  const bytesField = (t: number, bytes: Uint8Array) => {
-    out[pos++] = t;
-    pos = writeVarint(out, pos, bytes.length);
-    out.set(bytes, pos);
-    pos += bytes.length;
-  };
   for (const [resource, scopes] of groups) {
-    out[pos++] = T_RESOURCE_LOGS;
-    pos = writeVarint(out, pos, sizes.get(scopes)!);
-    bytesField(T_RESOURCE, resource.bytes);
+    pos = writeResourceLogsHead(out, pos, resource, sizes.get(scopes)!);
     for (const [scope, list] of scopes) {
-      out[pos++] = T_SCOPE_LOGS;
-      pos = writeVarint(out, pos, sizes.get(list)!);
-      bytesField(T_SCOPE, scope.bytes);
-      if (scope.schemaUrlField !== undefined) {
-        out.set(scope.schemaUrlField, pos);
-        pos += scope.schemaUrlField.length;
-      }
-      for (const rec of list) bytesField(T_LOG_RECORD, rec.bytes);
+      pos = writeScopeLogsHead(out, pos, scope, sizes.get(list)!);
+      for (const rec of list) pos = writeBytesField(out, pos, T_LOG_RECORD, rec.bytes);
     }
   }
   return out;
+}
+
+/**
+ * Frames records of one resource and one scope, given as their `ScopeLogs.log_records` fields
+ * back to back (`logRecords`), into a buffer from `alloc(size)`: the headers, then one copy.
+ */
+export function frameOneScope(
+  resource: FramedRecord['resource'],
+  scope: FramedRecord['scope'],
+  logRecords: Uint8Array,
+  alloc: (size: number) => Uint8Array,
+): Uint8Array {
+  const scopeLogs = fieldSize(scope.bytes.length) + (scope.schemaUrlField?.length ?? 0) + logRecords.length;
+  const resourceLogs = fieldSize(resource.bytes.length) + fieldSize(scopeLogs);
+  const out = alloc(fieldSize(resourceLogs));
+  let pos = writeResourceLogsHead(out, 0, resource, resourceLogs);
+  pos = writeScopeLogsHead(out, pos, scope, scopeLogs);
+  out.set(logRecords, pos);
+  return out;
+}
+
+/** A `ResourceLogs` tag and length (`size`), then its resource; returns the next position. */
+function writeResourceLogsHead(
+  out: Uint8Array,
+  pos: number,
+  resource: FramedRecord['resource'],
+  size: number,
+): number {
+  out[pos] = T_RESOURCE_LOGS;
+  return writeBytesField(out, writeVarint(out, pos + 1, size), T_RESOURCE, resource.bytes);
+}
+
+/** A `ScopeLogs` tag and length (`size`), then its scope and schema URL; returns the next position. */
+function writeScopeLogsHead(
+  out: Uint8Array,
+  pos: number,
+  scope: FramedRecord['scope'],
+  size: number,
+): number {
+  out[pos] = T_SCOPE_LOGS;
+  pos = writeBytesField(out, writeVarint(out, pos + 1, size), T_SCOPE, scope.bytes);
+  if (scope.schemaUrlField === undefined) return pos;
+  out.set(scope.schemaUrlField, pos);
+  return pos + scope.schemaUrlField.length;
+}
+
+function writeBytesField(out: Uint8Array, pos: number, tag: number, bytes: Uint8Array): number {
+  out[pos] = tag;
+  pos = writeVarint(out, pos + 1, bytes.length);
+  out.set(bytes, pos);
+  return pos + bytes.length;
 }
 
 /** Builds the request body for `records`. Records keep their order within each scope. */
