@@ -48,6 +48,7 @@ export class Drops {
   readonly #summary: DropSummary | undefined;
   // Weak: a batch that is exported or spooled is simply forgotten.
   readonly #own = new WeakSet<Batch>();
+  #accounted = false;
 
   /** `summary`: where drops of podlog's own batches (see {@link markOwn}) are absorbed. */
   constructor(counters: Counters, diag: Diag, summary?: DropSummary) {
@@ -86,6 +87,35 @@ export class Drops {
     for (const [reason, n] of Object.entries(outcome.dropped)) {
       this.#drop(from, reason as DropReason, n ?? 0, batch);
     }
+  }
+
+  /**
+   * The final account line, once: when anything was dropped, is left in the spool or in memory,
+   * or a loss of unknown size was seen. The drop lines are rate-limited per reason; this one has
+   * the totals.
+   */
+  account(): void {
+    if (this.#accounted) return;
+    this.#accounted = true;
+    const c = this.#counters;
+    const dropped = c.droppedTotal();
+    const unknown = c.lossUnknown.corrupt + c.lossUnknown.rejected;
+    if (dropped === 0 && c.spooled === 0 && c.queued === 0 && unknown === 0) return;
+    const reasons = DROP_REASONS.filter((r) => c.dropped[r] > 0).map((r) => `${r} ${c.dropped[r]}`);
+    const extra = [
+      c.recovered > 0 ? `recovered ${c.recovered} from an earlier process` : '',
+      c.queued > 0 ? `still in memory ${c.queued}` : '',
+      c.lossUnknown.corrupt > 0 ? `${c.lossUnknown.corrupt} spool damages of unknown size` : '',
+      c.lossUnknown.rejected > 0
+        ? `${c.lossUnknown.rejected} batches with an unreadable partial success`
+        : '',
+    ].filter(Boolean);
+    const line =
+      `accepted ${c.accepted}, exported ${c.exported}, spooled ${c.spooled}, dropped ${dropped}` +
+      (reasons.length > 0 ? ` (${reasons.join(', ')})` : '') +
+      (extra.length > 0 ? `; ${extra.join(', ')}` : '');
+    if (dropped > 0 || unknown > 0) this.#diag.warn('account', line);
+    else this.#diag.info('account', line);
   }
 
   #drop(from: Bucket | undefined, reason: DropReason, n: number, batch: Batch | undefined): void {

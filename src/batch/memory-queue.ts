@@ -19,8 +19,6 @@ import { BodyPool, memoryOf } from './body-pool.js';
 import { LooseRecords } from './loose-records.js';
 import type { QueuedRecord } from './types.js';
 
-export { framedSize } from './loose-records.js';
-
 /** `drained()` resolves below this fill. */
 export const LOW_WATER = 0.5;
 
@@ -33,7 +31,7 @@ export interface Entry {
   readonly bytes: number;
 }
 
-export interface QueueLimits {
+interface QueueLimits {
   maxRecords: number;
   maxBytes: number;
   batchRecords: number;

@@ -34,9 +34,10 @@ import type { Diag } from '../diag.js';
 import type { Exporter, ExportOutcome } from '../export/types.js';
 import type { ReplayPacer } from '../spool/pacer.js';
 import type { Spool } from '../spool/types.js';
-import { type Counters, DROP_REASONS, type DropReason, type StatsSnapshot } from '../stats.js';
+import type { Counters, DropReason, StatsSnapshot } from '../stats.js';
 import { type BuildDropSummary, type DropCounts, DropSummary, Drops } from './drops.js';
-import { type Entry, framedSize, LOW_WATER, MemoryQueue } from './memory-queue.js';
+import { framedSize } from './loose-records.js';
+import { type Entry, LOW_WATER, MemoryQueue } from './memory-queue.js';
 import type { BatchConfig, Overflow, PipelineConfig } from './options.js';
 import { clampDelay, type ExitParticipant, exitHooks, withDeadline } from './process-hooks.js';
 import { type DrainResult, Replayer } from './replay.js';
@@ -100,7 +101,6 @@ export class Pipeline implements RecordSink, ExitParticipant {
   #closed = false;
   /** `exitSync` ran: nothing new starts and late outcomes are ignored (their batches went to disk). */
   #exited = false;
-  #accounted = false;
   #shutdownPromise: Promise<void> | undefined;
 
   constructor(deps: PipelineDeps) {
@@ -225,7 +225,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
       this.#queue.settle(e);
     }
     this.#spill.flushSync();
-    this.#account();
+    this.#drops.account();
     this.#unregister?.();
   }
 
@@ -234,16 +234,13 @@ export class Pipeline implements RecordSink, ExitParticipant {
     await this.flush();
   }
 
-  get queuedRecords(): number {
-    return this.#queue.records + this.#spill.records;
+  get idle(): boolean {
+    const inMemory = this.#queue.records + this.#spill.records;
+    return inMemory === 0 && (this.#closed || !this.#summary.unreported);
   }
 
   get written(): number {
     return this.#written;
-  }
-
-  get unreportedDrops(): boolean {
-    return !this.#closed && this.#summary.unreported;
   }
 
   stats(): StatsSnapshot {
@@ -401,24 +398,17 @@ export class Pipeline implements RecordSink, ExitParticipant {
         // Not in `sending` any more: `exitSync` already put it on disk; ignore the late outcome.
         if (!this.#sending.delete(entry)) return;
         this.#queue.forget(entry);
-        const spilled = this.#settleOutcome(entry, outcome);
+        this.#drops.settle('queued', outcome, entry.batch);
+        if (outcome.undelivered.length > 0) this.#failing = true;
+        else if (outcome.exported > 0) this.#failing = false;
+        // Undelivered parts go to the spool, or are dropped as `retries_exhausted` (`shutdown`
+        // after the deadline).
+        const fallback: DropReason = this.#deadlinePassed ? 'shutdown' : 'retries_exhausted';
+        const spilled = outcome.undelivered.map((part) => this.#spill.toDisk(part, fallback));
         this.#released();
         return Promise.all(spilled);
       })
       .finally(() => this.#queue.settle(entry));
-  }
-
-  /**
-   * Moves the counters for a live batch's outcome; returns the pending spool appends.
-   * Undelivered parts go to the spill (spooled, or dropped as `retries_exhausted`, or
-   * `shutdown` after the deadline).
-   */
-  #settleOutcome(entry: Entry, outcome: ExportOutcome): Promise<void>[] {
-    this.#drops.settle('queued', outcome, entry.batch);
-    if (outcome.undelivered.length > 0) this.#failing = true;
-    else if (outcome.exported > 0) this.#failing = false;
-    const fallback: DropReason = this.#deadlinePassed ? 'shutdown' : 'retries_exhausted';
-    return outcome.undelivered.map((part) => this.#spill.toDisk(part, fallback));
   }
 
   // --- Ending ----------------------------------------------------------------------------
@@ -446,7 +436,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
       await this.#step('spill close', () => this.#spill.close());
       await this.#step('spool close', () => this.#spool?.close());
       await this.#step('release', () => this.#released());
-      this.#account();
+      this.#drops.account();
       await this.#step('exit hooks', () => this.#unregister?.());
     }
   }
@@ -535,35 +525,6 @@ export class Pipeline implements RecordSink, ExitParticipant {
     if (this.#deliveryWorks()) {
       if (this.#summary.flushPending()) await this.#settled();
     } else if (this.#spool && this.#summary.flushPending()) await this.#readyToDisk();
-  }
-
-  /**
-   * The final account, once: when anything was dropped, is left in the spool or in memory, or
-   * a loss of unknown size was seen. The drop diagnostics are rate-limited per reason; this
-   * line has the totals.
-   */
-  #account(): void {
-    if (this.#accounted) return;
-    this.#accounted = true;
-    const c = this.#counters;
-    const dropped = c.droppedTotal();
-    const unknown = c.lossUnknown.corrupt + c.lossUnknown.rejected;
-    if (dropped === 0 && c.spooled === 0 && c.queued === 0 && unknown === 0) return;
-    const reasons = DROP_REASONS.filter((r) => c.dropped[r] > 0).map((r) => `${r} ${c.dropped[r]}`);
-    const extra = [
-      c.recovered > 0 ? `recovered ${c.recovered} from an earlier process` : '',
-      c.queued > 0 ? `still in memory ${c.queued}` : '',
-      c.lossUnknown.corrupt > 0 ? `${c.lossUnknown.corrupt} spool damages of unknown size` : '',
-      c.lossUnknown.rejected > 0
-        ? `${c.lossUnknown.rejected} batches with an unreadable partial success`
-        : '',
-    ].filter(Boolean);
-    const line =
-      `accepted ${c.accepted}, exported ${c.exported}, spooled ${c.spooled}, dropped ${dropped}` +
-      (reasons.length > 0 ? ` (${reasons.join(', ')})` : '') +
-      (extra.length > 0 ? `; ${extra.join(', ')}` : '');
-    if (dropped > 0 || unknown > 0) this.#diag.warn('account', line);
-    else this.#diag.info('account', line);
   }
 }
 

@@ -21,15 +21,15 @@ import { MAX_TIMER_MS } from '../config/validate.js';
 
 /** What the hooks need of a sink (the pipeline's). */
 export interface ExitParticipant {
-  /** Records still in memory (loose, batched, in flight, on their way to disk). */
-  readonly queuedRecords: number;
+  /**
+   * Nothing for `beforeExit` to flush: no record in memory (loose, batched, in flight, on its
+   * way to disk) and no drop that a summary has not reported yet.
+   */
+  readonly idle: boolean;
   /** Records written so far; `beforeExit` flushes again only once it has grown. */
   readonly written: number;
-  flush(): Promise<void>;
   /** `flush`, after writing the summary of the drops not reported yet (the `beforeExit` hook). */
   flushBeforeExit(): Promise<void>;
-  /** True when drops are counted that no summary reported yet (`beforeExit` then flushes too). */
-  readonly unreportedDrops: boolean;
   shutdown(options?: { timeoutMs?: number }): Promise<void>;
   exitSync(): void;
 }
@@ -143,7 +143,7 @@ class ExitHooks {
     // written first, so drops late in a process reach the backend too.
     for (const r of this.#registrations) {
       const p = r.participant;
-      if (r.flushing || (p.queuedRecords === 0 && !p.unreportedDrops) || p.written === r.flushedAt) continue;
+      if (r.flushing || p.idle || p.written === r.flushedAt) continue;
       r.flushing = true;
       r.flushedAt = p.written;
       void withDeadline(p.flushBeforeExit(), r.timeoutMs, true).finally(() => {

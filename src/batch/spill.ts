@@ -14,7 +14,7 @@ import { memoryOf } from './body-pool.js';
 import type { Drops } from './drops.js';
 
 /** What the pipeline hears of spills. */
-export interface SpillEvents {
+interface SpillEvents {
   /** A spill finished (memory went down). */
   settled(): void;
   /** A batch landed on disk. */
