@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { errorCode, type SpoolFs, writeFileAtomicSync } from './fs.js';
+import { errorCode, type SpoolFs, writeFileAtomicSync } from './disk.js';
 
 const LOCK_FILE = 'lock';
 /** Heartbeat period; a lock whose heartbeat is older than `STALE_AFTER_MS` is stale. */

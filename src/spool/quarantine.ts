@@ -4,7 +4,7 @@
  * Each batch file is a one-frame segment, so `podlog spool inspect` reads it like any other.
  */
 import { join } from 'node:path';
-import { type SpoolFs, writeFileAtomicSync } from './fs.js';
+import { type SpoolFs, writeFileAtomicSync } from './disk.js';
 
 const QUARANTINE_DIR = 'quarantine';
 

@@ -5,17 +5,15 @@
  * segment was evicted meanwhile (an orphan) is reported under the eviction's reason when it is
  * released. A read the disk refuses releases the lease and rejects with `SpoolUnavailableError`.
  */
-import type { CursorKeeper } from './cursor-keeper.js';
-import { SpoolUnavailableError } from './errors.js';
+import { SpoolUnavailableError } from '../errors.js';
+import { errorCode, type SpoolFs } from './disk.js';
 import { readFrame, segmentHeader } from './format.js';
-import { errorCode, readRange } from './fs.js';
+import type { CursorKeeper, Entry, SpoolContext } from './ledger.js';
 import { writeQuarantine } from './quarantine.js';
-import type { SegmentWriter } from './segment-writer.js';
-import type { SpoolContext } from './spool-context.js';
-import type { Entry } from './spool-index.js';
 import type { SpoolBatch as Batch } from './types.js';
+import type { SegmentWriter } from './writer.js';
 
-export class SpoolLeases {
+export class SpoolReader {
   readonly #ctx: SpoolContext;
   /** Deletes a segment once nothing in it is open. */
   readonly #writer: Pick<SegmentWriter, 'maybeDelete'>;
@@ -135,5 +133,22 @@ export class SpoolLeases {
       `spool batch refused by the backend (${reason.slice(0, 80)}); quarantined`,
     );
     await this.#settled(e);
+  }
+}
+
+/** Reads up to `length` bytes at `offset` (fewer when the file is shorter). */
+async function readRange(fs: SpoolFs, file: string, offset: number, length: number): Promise<Uint8Array> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    await fh.close();
   }
 }

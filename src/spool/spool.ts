@@ -4,10 +4,10 @@
  * the directory, wires the parts together, runs the timers and owns the state they only read
  * (`dir`, `closed`). The parts:
  *
- * - segment-writer.ts: the segment files (appends, rotation, fdatasync, eviction, deletion);
- * - spool-leases.ts: `next` / `ack` / `release` / `quarantine`;
- * - cursor-keeper.ts: writing the cursor;
- * - recover.ts / adopt.ts: data of earlier processes (ours, and of dead siblings).
+ * - writer.ts: the segment files (appends, rotation, fdatasync, eviction, deletion);
+ * - reader.ts: `next` / `ack` / `release` / `quarantine`;
+ * - ledger.ts: the index of what is on disk, and the cursor of what was settled;
+ * - recovery.ts: data of earlier processes (ours, and of dead siblings).
  *
  * Recovery of an earlier process's data runs in the background: `open` never throws and never
  * waits for it.
@@ -18,22 +18,22 @@
  */
 import { join } from 'node:path';
 import type { Diag } from '../diag.js';
-import { StaleDirAdopter } from './adopt.js';
-import { readCursor } from './cursor.js';
-import { CursorKeeper } from './cursor-keeper.js';
-import { DiskHealth } from './disk-health.js';
-import { isSpoolUnavailable, SpoolUnavailableError } from './errors.js';
-import { FRAMES_PER_SEGMENT, parseSegmentFileName } from './format.js';
-import { errorCode, nodeSpoolFs, type SpoolFs } from './fs.js';
+import { SpoolUnavailableError } from '../errors.js';
+import { DiskHealth, errorCode, nodeSpoolFs, type SpoolFs } from './disk.js';
+import { FRAMES_PER_SEGMENT, parseSegmentFileName, segmentNames } from './format.js';
+import { CursorKeeper, readCursor, reportCorrupt, Segment, type SpoolContext, SpoolIndex } from './ledger.js';
 import { HEARTBEAT_MS, type HeldLock, openDir } from './lock.js';
 import type { SpoolConfig } from './options.js';
-import { recoverDir } from './recover.js';
-import { segmentNames } from './scan-file.js';
-import { SegmentWriter } from './segment-writer.js';
-import { reportCorrupt, type SpoolContext } from './spool-context.js';
-import { newSegment, type SegmentState, SpoolIndex } from './spool-index.js';
-import { SpoolLeases } from './spool-leases.js';
-import type { SpoolBatch as Batch, Spool, SpoolAccounting, SpoolPending } from './types.js';
+import { SpoolReader } from './reader.js';
+import { recoverDir, StaleDirAdopter } from './recovery.js';
+import {
+  type SpoolBatch as Batch,
+  isSpoolUnavailable,
+  type Spool,
+  type SpoolAccounting,
+  type SpoolPending,
+} from './types.js';
+import { SegmentWriter } from './writer.js';
 
 export interface OpenSpoolOptions extends SpoolConfig {
   /** Where the records the spool finds or loses are counted (`spoolAccounting` in batch/drops.ts). */
@@ -58,7 +58,7 @@ export class DiskSpool implements Spool {
   readonly #health: DiskHealth;
   readonly #writer: SegmentWriter;
   readonly #cursor: CursorKeeper;
-  readonly #leases: SpoolLeases;
+  readonly #reader: SpoolReader;
   readonly #adopter: StaleDirAdopter;
   /** The directory this process writes; undefined until the disk let us open it. */
   #dir: string | undefined;
@@ -96,7 +96,7 @@ export class DiskSpool implements Spool {
     // The keeper asks the writer for the cursor's upper bound only when it writes (after this).
     this.#cursor = new CursorKeeper(this.#ctx, () => this.#writer.nextSeq());
     this.#writer = new SegmentWriter(this.#ctx, health, this.#cursor);
-    this.#leases = new SpoolLeases(this.#ctx, this.#writer, this.#cursor);
+    this.#reader = new SpoolReader(this.#ctx, this.#writer, this.#cursor);
     this.#adopter = new StaleDirAdopter(this.#ctx, this.#writer);
     this.#ensureOpen();
   }
@@ -174,11 +174,11 @@ export class DiskSpool implements Spool {
   }
 
   /** The segment files an earlier process left (unscanned: recovery reads them). Throws on disk errors. */
-  #listSegmentFiles(dir: string): SegmentState[] {
+  #listSegmentFiles(dir: string): Segment[] {
     const { fs } = this.#ctx;
     return segmentNames(fs, dir).map((name) => {
       const file = join(dir, name);
-      return newSegment(parseSegmentFileName(name)!, file, fs.statSync(file).size, true, false, 0);
+      return new Segment(parseSegmentFileName(name)!, file, fs.statSync(file).size);
     });
   }
 
@@ -313,7 +313,7 @@ export class DiskSpool implements Spool {
       }
       await this.#recovery;
       this.#writer.expire();
-      const batch = await this.#leases.next();
+      const batch = await this.#reader.next();
       this.#nextFailedAt = undefined;
       return batch;
     } catch (err) {
@@ -339,15 +339,15 @@ export class DiskSpool implements Spool {
   }
 
   ack(id: string): Promise<void> {
-    return this.#leases.ack(id);
+    return this.#reader.ack(id);
   }
 
   release(id: string): void {
-    this.#leases.release(id);
+    this.#reader.release(id);
   }
 
   quarantine(id: string, reason: string): Promise<void> {
-    return this.#leases.quarantine(id, reason);
+    return this.#reader.quarantine(id, reason);
   }
 
   /** Writes the cursor now if anything was acknowledged or evicted since the last write. */
@@ -369,4 +369,13 @@ export class DiskSpool implements Spool {
       // A stale lock is taken over by the next process.
     }
   }
+}
+
+/**
+ * Opens (or creates) a spool directory. Synchronous and never throws: when the disk refuses,
+ * the spool warns once, `append` resolves false and the disk is retried later. Data left by an
+ * earlier process is recovered in the background (`whenRecovered()`).
+ */
+export function openSpool(options: OpenSpoolOptions): DiskSpool {
+  return new DiskSpool(options);
 }
