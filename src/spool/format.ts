@@ -196,12 +196,17 @@ export interface SegmentScan {
   bytes: Uint8Array;
 }
 
-/** The segment files of `dir`, oldest first. Throws when the directory cannot be read. */
-export function segmentNames(fs: SpoolFs, dir: string): string[] {
-  return fs
-    .readdirSync(dir)
-    .filter((n) => parseSegmentFileName(n) !== undefined)
-    .sort();
+/** The segment files of `dir`, oldest first. When the directory cannot be read: `orElse`, if given, else throws. */
+export function segmentNames(fs: SpoolFs, dir: string, orElse?: string[]): string[] {
+  try {
+    return fs
+      .readdirSync(dir)
+      .filter((n) => parseSegmentFileName(n) !== undefined)
+      .sort();
+  } catch (err) {
+    if (orElse) return orElse;
+    throw err;
+  }
 }
 
 /** Reads a segment's bytes and classifies everything in it (read-only: callers decide what to do). */

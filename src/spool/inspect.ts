@@ -62,7 +62,7 @@ export function inspectSpool(root: string, fs: SpoolFs = nodeSpoolFs): SpoolRepo
     const cursor = readCursor(fs, dir);
     const settled = new SettledSeqs(cursor.cursor);
     const d: DirReport = { dir, lock: readLock(fs, dir), cursor: cursor.state, segments: [] };
-    const names = readableSegmentNames(fs, dir);
+    const names = segmentNames(fs, dir, []);
     for (const name of names) {
       const scan = scanSegmentBytes(fs.readFileSync(join(dir, name)));
       const pending = scan.frames.filter((f) => !settled.has(f.seq));
@@ -108,12 +108,4 @@ export function inspectSpool(root: string, fs: SpoolFs = nodeSpoolFs): SpoolRepo
     lossUnknown: sum((s) => s.lossUnknown),
   };
   return { dirs, quarantine, totals };
-}
-
-function readableSegmentNames(fs: SpoolFs, dir: string): string[] {
-  try {
-    return segmentNames(fs, dir);
-  } catch {
-    return [];
-  }
 }

@@ -98,6 +98,10 @@ export class HeldLock {
     return true;
   }
 
+  /**
+   * Never throws: a lock file left behind is ours (same pid), and the next attempt or process
+   * takes it over as stale.
+   */
   release(): void {
     if (this.#released) return;
     this.#released = true;
@@ -107,7 +111,7 @@ export class HeldLock {
       try {
         this.#fs.unlinkSync(join(this.#dir, LOCK_FILE));
       } catch {
-        // Already gone.
+        // Gone already, or left behind (see above).
       }
     }
   }

@@ -212,7 +212,7 @@ export class StaleDirAdopter {
       const ids: PassIds = { seen: new Set(), own: () => (own ??= spool.index.openIds()) };
       for (const dir of candidates) {
         if (spool.closed) return;
-        if (!hasSegments(spool, dir) && dir === root) continue;
+        if (dir === root && segmentNames(spool.fs, dir, []).length === 0) continue;
         const lock = tryLock(spool.fs, dir);
         if (!lock) continue;
         let done = false;
@@ -233,14 +233,6 @@ export class StaleDirAdopter {
     } finally {
       this.#running = false;
     }
-  }
-}
-
-function hasSegments(spool: SpoolContext, dir: string): boolean {
-  try {
-    return segmentNames(spool.fs, dir).length > 0;
-  } catch {
-    return false;
   }
 }
 
@@ -395,15 +387,7 @@ class SegmentAdoption {
   }
 
   #unlinkSource(): boolean {
-    const { spool } = this.#src;
-    try {
-      spool.fs.unlinkSync(this.#file);
-      return true;
-    } catch (err) {
-      if (errorCode(err) === 'ENOENT') return true;
-      spool.diskError('adopt', err);
-      return false;
-    }
+    return this.#src.writer.unlink(this.#file, 'adopt');
   }
 }
 

@@ -106,11 +106,6 @@ export class DiskSpool implements Spool {
     return this.#dir;
   }
 
-  /** True once `close()` was called. */
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   /** Resolves when the data of earlier processes is indexed (and counted as `recovered`). */
   whenRecovered(): Promise<void> {
     return this.#recovery ?? Promise.resolve();
@@ -163,11 +158,7 @@ export class DiskSpool implements Spool {
       );
       return true;
     } catch (err) {
-      try {
-        lock?.release();
-      } catch {
-        // Left behind, it is ours (same pid): the next attempt or process takes it over as stale.
-      }
+      lock?.release();
       ctx.diskError('open', err);
       return false;
     }
@@ -284,11 +275,7 @@ export class DiskSpool implements Spool {
       'spool-dir-removed',
       `spool directory ${dir} was removed; ${lost + unread} records in it lost; creating it again`,
     );
-    try {
-      this.#lock?.release();
-    } catch {
-      // Its file went with the directory.
-    }
+    this.#lock?.release();
     this.#lock = undefined;
     this.#dir = undefined;
     this.#health.clear();
@@ -350,11 +337,6 @@ export class DiskSpool implements Spool {
     return this.#reader.quarantine(id, reason);
   }
 
-  /** Writes the cursor now if anything was acknowledged or evicted since the last write. */
-  flushCursor(): Promise<void> {
-    return this.#cursor.flush();
-  }
-
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -363,11 +345,7 @@ export class DiskSpool implements Spool {
     this.#writer.close();
     await this.#recovery;
     await this.#cursor.flushAtClose();
-    try {
-      this.#lock?.release();
-    } catch {
-      // A stale lock is taken over by the next process.
-    }
+    this.#lock?.release();
   }
 }
 

@@ -8,10 +8,8 @@
  * Fine print (what the disk spool does):
  * - Recovery counts damage as `recovered += n; dropped.corrupt += n`, so the invariant holds in
  *   the new process: n is exact when the cursor's segment manifest covers the damage, else a
- *   best guess flagged in `lossUnknown.corrupt` (see `assessDamage` in scan-file.ts). Only the
+ *   best guess flagged in `lossUnknown.corrupt` (see `assessDamage` in recovery.ts). Only the
  *   tail of the newest segment counts as a torn write (no loss).
- * - `quarantine` does not touch the counters: the batch stage counts the refused records from
- *   the export outcome (`spooled -= n; dropped.rejected += n`); the spool only moves the bytes.
  * - A leased batch whose segment is evicted meanwhile stays the caller's: `ack` → the batch
  *   stage counts it exported as usual; `release` → the spool reports it lost (`spool_full` /
  *   `expired`), since there is nothing left on disk to hand out again.

@@ -296,12 +296,15 @@ export class SegmentWriter {
     }
   }
 
-  /** Deletes a file; already gone is fine, anything else is a disk error. */
-  unlink(file: string): void {
+  /** Deletes a file; already gone is fine, anything else is a disk error (false). */
+  unlink(file: string, op = 'unlink'): boolean {
     try {
       this.#ctx.fs.unlinkSync(file);
     } catch (err) {
-      if (errorCode(err) !== 'ENOENT') this.#ctx.diskError('unlink', err);
+      if (errorCode(err) === 'ENOENT') return true;
+      this.#ctx.diskError(op, err);
+      return false;
     }
+    return true;
   }
 }
