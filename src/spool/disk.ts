@@ -106,6 +106,16 @@ export async function writeFileAtomic(
   }
 }
 
+/** Cuts `file` to `size` bytes. */
+export function truncateFile(fs: SpoolFs, file: string, size: number): void {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.ftruncateSync(fd, size);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Whether the disk currently takes writes. After a refusal (ENOSPC, EIO, ...) the spool leaves
  * the disk alone for `retryMs` instead of hammering it on every batch, and warns once per error

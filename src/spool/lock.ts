@@ -169,11 +169,6 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
 
 const SUBDIR_PREFIX = 'proc-';
 
-export interface OpenedDir {
-  dir: string;
-  lock: HeldLock;
-}
-
 function makeDir(fs: SpoolFs, dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
@@ -193,7 +188,7 @@ export function listSubdirs(fs: SpoolFs, root: string): string[] {
 }
 
 /** Throws on disk errors; the spool then retries later. */
-export function openDir(fs: SpoolFs, root: string): OpenedDir {
+export function openDir(fs: SpoolFs, root: string): { dir: string; lock: HeldLock } {
   makeDir(fs, root);
   const lock = tryLock(fs, root);
   if (lock) return { dir: root, lock };

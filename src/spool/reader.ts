@@ -117,14 +117,7 @@ export class SpoolReader {
       const frame = await readRange(ctx.fs, e.seg.file, e.offset, e.length);
       const name = `${String(ctx.now()).padStart(15, '0')}-${e.seq}.seg`;
       const note = { id: e.id, count: e.count, ts: e.ts, reason: reason.slice(0, 200), at: ctx.now() };
-      writeQuarantine(
-        ctx.fs,
-        ctx.dir,
-        name,
-        Buffer.concat([segmentHeader(), frame]),
-        note,
-        ctx.cfg.quarantineMaxBytes,
-      );
+      writeQuarantine(ctx, ctx.dir, name, Buffer.concat([segmentHeader(), frame]), note);
     } catch (err) {
       ctx.diskError('quarantine', err);
     }

@@ -39,7 +39,7 @@
  */
 import { basename, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { errorCode, type SpoolFs } from './disk.js';
+import { errorCode, truncateFile } from './disk.js';
 import {
   FRAMES_PER_SEGMENT,
   parseSegmentFileName,
@@ -59,7 +59,7 @@ import {
   writeCursor,
 } from './ledger.js';
 import { listSubdirs, tryLock } from './lock.js';
-import { moveToQuarantine, writeQuarantine } from './quarantine.js';
+import { quarantineForeign, quarantineRest } from './quarantine.js';
 import type { SegmentWriter } from './writer.js';
 
 // --- Recovery ---------------------------------------------------------------------------
@@ -392,73 +392,6 @@ class SegmentAdoption {
 }
 
 // --- Shared steps ------------------------------------------------------------------------
-
-/**
- * A segment with a foreign header: moved whole to `ownDir`'s quarantine folder as
- * `foreign-<name>` (for `podlog spool inspect`). False on a disk error.
- */
-function quarantineForeign(
-  spool: SpoolContext,
-  ownDir: string,
-  file: string,
-  name: string,
-  where: string,
-): boolean {
-  try {
-    moveToQuarantine(spool.fs, ownDir, file, `foreign-${name}`);
-  } catch (err) {
-    spool.diskError('quarantine', err);
-    return false;
-  }
-  spool.diag.warn('spool-quarantine', `spool segment ${where} has a foreign header; quarantined`);
-  return true;
-}
-
-/**
- * An unreadable rest (from `scan.insaneAt`): copied to `ownDir`'s quarantine folder, then cut off
- * the file, or every later process counts it again while an older frame of the segment is open.
- * Same name on a retry: a second attempt replaces the first copy. False on a disk error (the
- * rest stays, for a later attempt).
- */
-function quarantineRest(
-  spool: SpoolContext,
-  ownDir: string,
-  file: string,
-  scan: SegmentScan,
-  name: string,
-  note: Record<string, string>,
-  where: string,
-): boolean {
-  const at = scan.insaneAt!;
-  try {
-    const data = scan.bytes.subarray(at);
-    const fullNote = { ...note, offset: at, bytes: scan.size - at };
-    writeQuarantine(
-      spool.fs,
-      ownDir,
-      `corrupt-${name}-${at}.bin`,
-      data,
-      fullNote,
-      spool.cfg.quarantineMaxBytes,
-    );
-    truncateFile(spool.fs, file, at);
-  } catch (err) {
-    spool.diskError('quarantine', err);
-    return false;
-  }
-  spool.diag.warn('spool-quarantine', `spool segment ${where} unreadable after byte ${at}; quarantined`);
-  return true;
-}
-
-/** Cuts `file` to `size` bytes. */
-function truncateFile(fs: SpoolFs, file: string, size: number): void {
-  const fd = fs.openSync(file, 'r+');
-  try {
-    fs.ftruncateSync(fd, size);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 /** What a damaged segment lost, as far as can be known. */
 export interface Damage {
