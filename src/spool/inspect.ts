@@ -1,6 +1,6 @@
 /**
  * Read-only view of a spool directory for `podlog spool inspect|replay|purge`: segments,
- * records, bytes, time range, corrupt frames, lock owner, and the frames still to deliver.
+ * records, bytes, time range, damage, lock owner, quarantine.
  */
 import { join } from 'node:path';
 import { nodeSpoolFs, type SpoolFs } from './disk.js';

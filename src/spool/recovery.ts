@@ -305,7 +305,7 @@ class SegmentAdoption {
     const where = `${this.#name} of ${dir}`;
     if (scan.header === 'bad')
       return quarantineForeign(spool, ownDir, this.#file, name, where) && this.#countDamage();
-    if (scan.header === 'short') return this.#unlinkSource() && this.#countDamage();
+    if (scan.header === 'short') return this.#src.writer.unlink(this.#file, 'adopt') && this.#countDamage();
     const note = { segment: this.#name, dir: basename(dir) };
     if (scan.insaneAt !== undefined && !quarantineRest(spool, ownDir, this.#file, scan, name, note, where))
       return false;
@@ -355,7 +355,7 @@ class SegmentAdoption {
     const { spool, writer, dir, settled, unsettled } = this.#src;
     if (!(await writer.syncAll())) return false;
     if (whole) {
-      if (!this.#unlinkSource()) return false;
+      if (!writer.unlink(this.#file, 'adopt')) return false;
     } else {
       const { cursor } = settled;
       const acked = [...new Set([...cursor.acked, ...this.#settledNow])].sort((a, b) => a - b);
@@ -385,13 +385,9 @@ class SegmentAdoption {
     }
     return true;
   }
-
-  #unlinkSource(): boolean {
-    return this.#src.writer.unlink(this.#file, 'adopt');
-  }
 }
 
-// --- Shared steps ------------------------------------------------------------------------
+// --- Damage assessment (recovery, adoption, inspect) ---------------------------------
 
 /** What a damaged segment lost, as far as can be known. */
 export interface Damage {
