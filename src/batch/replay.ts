@@ -18,9 +18,8 @@
  */
 import type { Diag } from '../diag.js';
 import type { Batch, Exporter, ExportOutcome } from '../export/types.js';
-import { isSpoolUnavailable } from '../spool/errors.js';
 import type { ReplayPacer } from '../spool/pacer.js';
-import type { Spool } from '../spool/types.js';
+import { isSpoolUnavailable, type Spool } from '../spool/types.js';
 import type { Counters } from '../stats.js';
 import { Drops } from './drops.js';
 

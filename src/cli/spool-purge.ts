@@ -1,7 +1,7 @@
 /** `podlog spool purge <dir>`: deletes a spool's data. Refuses while a live process owns it. */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { nodeSpoolFs } from '../spool/fs.js';
+import { nodeSpoolFs } from '../spool/disk.js';
 import { inspectSpool } from '../spool/inspect.js';
 import { tryLock } from '../spool/lock.js';
 

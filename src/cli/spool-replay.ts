@@ -16,7 +16,7 @@ import { InvalidOptionError } from '../errors.js';
 import { displayUrl } from '../export/display-url.js';
 import { createHttpExporter } from '../export/http-exporter.js';
 import { type ExportConfig, resolveExportOptions } from '../export/options.js';
-import { nodeSpoolFs } from '../spool/fs.js';
+import { nodeSpoolFs } from '../spool/disk.js';
 import { openSpool } from '../spool/index.js';
 import { inspectSpool } from '../spool/inspect.js';
 import { tryLock } from '../spool/lock.js';

@@ -1,5 +1,5 @@
 /**
- * The on-disk format of spool segments. All integers little-endian.
+ * The on-disk format of spool segments, and reading a segment back. All integers little-endian.
  *
  *   segment = header frame*
  *   header  = magic "PODLOGSP" (8) | version u32 | reserved u32                       (16 bytes)
@@ -8,10 +8,47 @@
  *
  * The CRC covers seq, ts and payload, so a frame is accepted only if all of them are intact.
  * `length` is checked for sanity instead (a corrupt length cannot be trusted to find the next frame).
+ *
+ * CRC32C (Castagnoli, reflected polynomial 0x82F63B78) rather than CRC32: it is what Vector,
+ * ext4 and iSCSI use and catches burst errors better. Table-driven, slicing-by-4: fast enough
+ * (hundreds of MB/s) that recovery of a full spool is not CPU-bound.
  */
-
-import { crc32c } from './crc32c.js';
+import type { SpoolFs } from './disk.js';
 import type { SpoolBatch as Batch } from './types.js';
+
+const POLY = 0x82f63b78;
+const TABLES: Uint32Array[] = (() => {
+  const t0 = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ POLY : c >>> 1;
+    t0[n] = c >>> 0;
+  }
+  const tables = [t0];
+  for (let s = 1; s < 4; s++) {
+    const prev = tables[s - 1];
+    const t = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) t[n] = ((prev[n] >>> 8) ^ t0[prev[n] & 0xff]) >>> 0;
+    tables.push(t);
+  }
+  return tables;
+})();
+
+/**
+ * Continues a CRC32C over `bytes[start, end)`. Pass the previous result as `crc` to checksum
+ * several pieces as one (start with 0).
+ */
+export function crc32c(bytes: Uint8Array, crc = 0, start = 0, end = bytes.length): number {
+  const [t0, t1, t2, t3] = TABLES;
+  let c = ~crc >>> 0;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    c ^= bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+    c = t3[c & 0xff] ^ t2[(c >>> 8) & 0xff] ^ t1[(c >>> 16) & 0xff] ^ t0[c >>> 24];
+  }
+  for (; i < end; i++) c = t0[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return ~c >>> 0;
+}
 
 const MAGIC = Buffer.from('PODLOGSP', 'latin1');
 const FORMAT_VERSION = 1;
@@ -34,7 +71,7 @@ export function segmentHeader(): Buffer {
 }
 
 /** 'ok', 'short' (fewer bytes than a header: a segment torn at creation), or 'bad'. */
-export function checkSegmentHeader(bytes: Uint8Array): 'ok' | 'short' | 'bad' {
+function checkSegmentHeader(bytes: Uint8Array): 'ok' | 'short' | 'bad' {
   if (bytes.length < SEGMENT_HEADER_BYTES) {
     const n = Math.min(bytes.length, MAGIC.length);
     return Buffer.from(bytes.subarray(0, n)).equals(MAGIC.subarray(0, n)) ? 'short' : 'bad';
@@ -82,7 +119,7 @@ export interface FrameInfo {
   length: number;
 }
 
-export type ScanEvent =
+type ScanEvent =
   | { kind: 'frame'; frame: FrameInfo; body: Uint8Array }
   /** Checksum or payload mismatch: the frame was skipped. `count` is a best guess (at least 1). */
   | { kind: 'corrupt'; offset: number; length: number; count: number }
@@ -131,17 +168,6 @@ export function readFrame(bytes: Uint8Array, offset: number): ScanEvent {
   };
 }
 
-/** Walks every frame of a segment's bytes (header included), stopping at a torn tail or insane length. */
-export function* scanSegment(bytes: Uint8Array): Generator<ScanEvent> {
-  let offset = SEGMENT_HEADER_BYTES;
-  while (offset < bytes.length) {
-    const ev = readFrame(bytes, offset);
-    yield ev;
-    if (ev.kind === 'torn' || ev.kind === 'insane') return;
-    offset += ev.kind === 'frame' ? ev.frame.length : ev.length;
-  }
-}
-
 export function segmentFileName(no: number): string {
   return `${String(no).padStart(12, '0')}.seg`;
 }
@@ -149,4 +175,67 @@ export function segmentFileName(no: number): string {
 export function parseSegmentFileName(name: string): number | undefined {
   const m = /^(\d{12})\.seg$/.exec(name);
   return m ? Number(m[1]) : undefined;
+}
+
+export interface SegmentScan {
+  header: 'ok' | 'short' | 'bad';
+  size: number;
+  frames: FrameInfo[];
+  /** Each frame skipped for a bad checksum: its place among the segment's frames (0 = first) and likely records. */
+  corrupt: Array<{ position: number; count: number }>;
+  /**
+   * `seq - position` of the readable frames: one number when they all agree (the writer numbers
+   * frame k of segment n as `n * FRAMES_PER_SEGMENT + k`), 'mixed' when they do not.
+   */
+  seqBase?: number | 'mixed';
+  /** Offset from which nothing can be trusted (insane length), if any. */
+  insaneAt?: number;
+  /** Offset of an incomplete last frame, if any. */
+  tornAt?: number;
+  /** The file's bytes, for quarantining an unreadable rest. */
+  bytes: Uint8Array;
+}
+
+/** The segment files of `dir`, oldest first. When the directory cannot be read: `orElse`, if given, else throws. */
+export function segmentNames(fs: SpoolFs, dir: string, orElse?: string[]): string[] {
+  try {
+    return fs
+      .readdirSync(dir)
+      .filter((n) => parseSegmentFileName(n) !== undefined)
+      .sort();
+  } catch (err) {
+    if (orElse) return orElse;
+    throw err;
+  }
+}
+
+/** Reads a segment's bytes and classifies everything in it (read-only: callers decide what to do). */
+export function scanSegmentBytes(bytes: Uint8Array): SegmentScan {
+  const scan: SegmentScan = {
+    header: checkSegmentHeader(bytes),
+    size: bytes.length,
+    frames: [],
+    corrupt: [],
+    bytes,
+  };
+  if (scan.header !== 'ok') return scan;
+  // Frame by frame, up to a torn tail or an insane length (nothing after it can be trusted).
+  let position = 0;
+  for (let offset = SEGMENT_HEADER_BYTES; offset < bytes.length; position++) {
+    const ev = readFrame(bytes, offset);
+    if (ev.kind === 'frame') {
+      scan.frames.push(ev.frame);
+      const base = ev.frame.seq - position;
+      scan.seqBase = scan.seqBase === undefined || scan.seqBase === base ? base : 'mixed';
+      offset += ev.frame.length;
+    } else if (ev.kind === 'corrupt') {
+      scan.corrupt.push({ position, count: ev.count });
+      offset += ev.length;
+    } else {
+      if (ev.kind === 'insane') scan.insaneAt = ev.offset;
+      else scan.tornAt = ev.offset;
+      break;
+    }
+  }
+  return scan;
 }

@@ -1,17 +1,16 @@
 /**
  * Read-only view of a spool directory for `podlog spool inspect|replay|purge`: segments,
- * records, bytes, time range, corrupt frames, lock owner, and the frames still to deliver.
+ * records, bytes, time range, damage, lock owner, quarantine.
  */
 import { join } from 'node:path';
-import { readCursor, SettledSeqs } from './cursor.js';
-import { parseSegmentFileName, readFrame } from './format.js';
-import { nodeSpoolFs, type SpoolFs } from './fs.js';
+import { nodeSpoolFs, type SpoolFs } from './disk.js';
+import { parseSegmentFileName, scanSegmentBytes, segmentNames } from './format.js';
+import { readCursor, SettledSeqs } from './ledger.js';
 import { type LockInfo, listSubdirs, readLock } from './lock.js';
 import { quarantineDir } from './quarantine.js';
-import { assessDamage, scanSegmentBytes, segmentNames } from './scan-file.js';
-import type { SpoolBatch as Batch } from './types.js';
+import { assessDamage } from './recovery.js';
 
-export interface SegmentReport {
+interface SegmentReport {
   file: string;
   bytes: number;
   frames: number;
@@ -34,7 +33,7 @@ export interface SegmentReport {
   newest?: number;
 }
 
-export interface DirReport {
+interface DirReport {
   dir: string;
   lock: LockInfo | 'missing' | 'garbage';
   cursor: 'ok' | 'missing' | 'garbage';
@@ -63,7 +62,7 @@ export function inspectSpool(root: string, fs: SpoolFs = nodeSpoolFs): SpoolRepo
     const cursor = readCursor(fs, dir);
     const settled = new SettledSeqs(cursor.cursor);
     const d: DirReport = { dir, lock: readLock(fs, dir), cursor: cursor.state, segments: [] };
-    const names = readableSegmentNames(fs, dir);
+    const names = segmentNames(fs, dir, []);
     for (const name of names) {
       const scan = scanSegmentBytes(fs.readFileSync(join(dir, name)));
       const pending = scan.frames.filter((f) => !settled.has(f.seq));
@@ -109,25 +108,4 @@ export function inspectSpool(root: string, fs: SpoolFs = nodeSpoolFs): SpoolRepo
     lossUnknown: sum((s) => s.lossUnknown),
   };
   return { dirs, quarantine, totals };
-}
-
-function readableSegmentNames(fs: SpoolFs, dir: string): string[] {
-  try {
-    return segmentNames(fs, dir);
-  } catch {
-    return [];
-  }
-}
-
-/** The batches still to deliver in a directory, oldest first (read-only; for `spool replay`). */
-export function* pendingBatches(dir: string, fs: SpoolFs = nodeSpoolFs): Generator<Batch & { ts: number }> {
-  const settled = new SettledSeqs(readCursor(fs, dir).cursor);
-  for (const name of readableSegmentNames(fs, dir)) {
-    const scan = scanSegmentBytes(fs.readFileSync(join(dir, name)));
-    for (const f of scan.frames) {
-      if (settled.has(f.seq)) continue;
-      const ev = readFrame(scan.bytes, f.offset);
-      if (ev.kind === 'frame') yield { id: f.id, count: f.count, body: ev.body, ts: f.ts };
-    }
-  }
 }

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { errorCode, type SpoolFs, writeFileAtomicSync } from './fs.js';
+import { errorCode, type SpoolFs, writeFileAtomicSync } from './disk.js';
 
 const LOCK_FILE = 'lock';
 /** Heartbeat period; a lock whose heartbeat is older than `STALE_AFTER_MS` is stale. */
@@ -98,6 +98,10 @@ export class HeldLock {
     return true;
   }
 
+  /**
+   * Never throws: a lock file left behind is ours (same pid), and the next attempt or process
+   * takes it over as stale.
+   */
   release(): void {
     if (this.#released) return;
     this.#released = true;
@@ -107,7 +111,7 @@ export class HeldLock {
       try {
         this.#fs.unlinkSync(join(this.#dir, LOCK_FILE));
       } catch {
-        // Already gone.
+        // Gone already, or left behind (see above).
       }
     }
   }
@@ -165,11 +169,6 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
 
 const SUBDIR_PREFIX = 'proc-';
 
-export interface OpenedDir {
-  dir: string;
-  lock: HeldLock;
-}
-
 function makeDir(fs: SpoolFs, dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
@@ -189,7 +188,7 @@ export function listSubdirs(fs: SpoolFs, root: string): string[] {
 }
 
 /** Throws on disk errors; the spool then retries later. */
-export function openDir(fs: SpoolFs, root: string): OpenedDir {
+export function openDir(fs: SpoolFs, root: string): { dir: string; lock: HeldLock } {
   makeDir(fs, root);
   const lock = tryLock(fs, root);
   if (lock) return { dir: root, lock };

@@ -2,11 +2,9 @@
  * Replay pacing: a token bucket on requests and bytes, so a backlog drains at a bounded rate
  * and does not starve fresh batches or flatten a backend that just came back.
  */
+import type { SpoolConfig } from './options.js';
 
-export interface ReplayRate {
-  requestsPerSecond: number;
-  bytesPerSecond: number;
-}
+type ReplayRate = Pick<SpoolConfig, 'requestsPerSecond' | 'bytesPerSecond'>;
 
 export class ReplayPacer {
   readonly #rate: ReplayRate;
@@ -45,27 +43,6 @@ export class ReplayPacer {
       this.#byteTokens -= needBytes;
     }
     return wait;
-  }
-
-  /** Waits until a replay of `bytes` may be sent, then takes the tokens. Resolves false if aborted. */
-  async wait(bytes: number, signal?: AbortSignal): Promise<boolean> {
-    for (;;) {
-      if (signal?.aborted) return false;
-      const d = this.delayFor(bytes);
-      if (d === 0) return true;
-      const ok = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(true);
-        }, d);
-        const onAbort = () => {
-          clearTimeout(timer);
-          resolve(false);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-      if (!ok) return false;
-    }
   }
 
   /** Holds replay back until `untilMs` (a `Retry-After`). */

@@ -2,9 +2,12 @@
  * The quarantine folder: batches the backend refused for good (4xx other than 408/429) and
  * unreadable rests of segments, kept for a human to look at, bounded by bytes (oldest go first).
  * Each batch file is a one-frame segment, so `podlog spool inspect` reads it like any other.
+ * Recovery and adoption quarantine segments the same way (`quarantineForeign`, `quarantineRest`).
  */
 import { join } from 'node:path';
-import { type SpoolFs, writeFileAtomicSync } from './fs.js';
+import { type SpoolFs, truncateFile, writeFileAtomicSync } from './disk.js';
+import type { SegmentScan } from './format.js';
+import type { SpoolContext } from './ledger.js';
 
 const QUARANTINE_DIR = 'quarantine';
 
@@ -12,28 +15,20 @@ export function quarantineDir(dir: string): string {
   return join(dir, QUARANTINE_DIR);
 }
 
-/** Writes one quarantine file (plus a small `.json` note) and trims the folder to `maxBytes`. */
+/** Writes one quarantine file (plus a small `.json` note) and trims the folder to `spool.quarantineMaxBytes`. */
 export function writeQuarantine(
-  fs: SpoolFs,
+  { fs, cfg }: Pick<SpoolContext, 'fs' | 'cfg'>,
   dir: string,
   name: string,
   data: Uint8Array,
   note: Record<string, unknown>,
-  maxBytes: number,
 ): void {
   const qdir = quarantineDir(dir);
   fs.mkdirSync(qdir, { recursive: true, mode: 0o700 });
-  if (data.length + 1024 > maxBytes) return;
+  if (data.length + 1024 > cfg.quarantineMaxBytes) return;
   writeFileAtomicSync(fs, qdir, join(qdir, name), data, false);
   writeFileAtomicSync(fs, qdir, join(qdir, `${name}.json`), `${JSON.stringify(note)}\n`, false);
-  trimQuarantine(fs, qdir, maxBytes);
-}
-
-/** Moves a whole file (a segment with a foreign header) into `dir`'s quarantine folder as `name`. Throws on disk errors. */
-export function moveToQuarantine(fs: SpoolFs, dir: string, file: string, name: string): void {
-  const qdir = quarantineDir(dir);
-  fs.mkdirSync(qdir, { recursive: true, mode: 0o700 });
-  fs.renameSync(file, join(qdir, name));
+  trimQuarantine(fs, qdir, cfg.quarantineMaxBytes);
 }
 
 function trimQuarantine(fs: SpoolFs, qdir: string, maxBytes: number): void {
@@ -63,4 +58,56 @@ function trimQuarantine(fs: SpoolFs, qdir: string, maxBytes: number): void {
     }
     total -= f.size;
   }
+}
+
+/**
+ * A segment with a foreign header: moved whole to `ownDir`'s quarantine folder as
+ * `foreign-<name>` (for `podlog spool inspect`). False on a disk error.
+ */
+export function quarantineForeign(
+  spool: SpoolContext,
+  ownDir: string,
+  file: string,
+  name: string,
+  where: string,
+): boolean {
+  const qdir = quarantineDir(ownDir);
+  try {
+    spool.fs.mkdirSync(qdir, { recursive: true, mode: 0o700 });
+    spool.fs.renameSync(file, join(qdir, `foreign-${name}`));
+  } catch (err) {
+    spool.diskError('quarantine', err);
+    return false;
+  }
+  spool.diag.warn('spool-quarantine', `spool segment ${where} has a foreign header; quarantined`);
+  return true;
+}
+
+/**
+ * An unreadable rest (from `scan.insaneAt`): copied to `ownDir`'s quarantine folder, then cut off
+ * the file, or every later process counts it again while an older frame of the segment is open.
+ * Same name on a retry: a second attempt replaces the first copy. False on a disk error (the
+ * rest stays, for a later attempt).
+ */
+export function quarantineRest(
+  spool: SpoolContext,
+  ownDir: string,
+  file: string,
+  scan: SegmentScan,
+  name: string,
+  note: Record<string, string>,
+  where: string,
+): boolean {
+  const at = scan.insaneAt!;
+  try {
+    const data = scan.bytes.subarray(at);
+    const fullNote = { ...note, offset: at, bytes: scan.size - at };
+    writeQuarantine(spool, ownDir, `corrupt-${name}-${at}.bin`, data, fullNote);
+    truncateFile(spool.fs, file, at);
+  } catch (err) {
+    spool.diskError('quarantine', err);
+    return false;
+  }
+  spool.diag.warn('spool-quarantine', `spool segment ${where} unreadable after byte ${at}; quarantined`);
+  return true;
 }

@@ -8,15 +8,14 @@
  * Fine print (what the disk spool does):
  * - Recovery counts damage as `recovered += n; dropped.corrupt += n`, so the invariant holds in
  *   the new process: n is exact when the cursor's segment manifest covers the damage, else a
- *   best guess flagged in `lossUnknown.corrupt` (see `assessDamage` in scan-file.ts). Only the
+ *   best guess flagged in `lossUnknown.corrupt` (see `assessDamage` in recovery.ts). Only the
  *   tail of the newest segment counts as a torn write (no loss).
- * - `quarantine` does not touch the counters: the batch stage counts the refused records from
- *   the export outcome (`spooled -= n; dropped.rejected += n`); the spool only moves the bytes.
  * - A leased batch whose segment is evicted meanwhile stays the caller's: `ack` → the batch
  *   stage counts it exported as usual; `release` → the spool reports it lost (`spool_full` /
  *   `expired`), since there is nothing left on disk to hand out again.
  * - `append` resolving false moves nothing: the caller keeps or drops the batch (`disk_error`).
  */
+import { SPOOL_UNAVAILABLE, type SpoolUnavailableError } from '../errors.js';
 import type { DropReason } from '../stats.js';
 
 /** Why the spool itself loses records. */
@@ -67,7 +66,7 @@ export interface Spool {
    *
    * - `undefined` means the spool is empty (or closed): nothing to replay until the next append.
    * - Rejects with `SpoolUnavailableError` (`code === 'PODLOG_SPOOL_UNAVAILABLE'`, see
-   *   `spool/errors.ts`) when it cannot tell: the directory cannot be opened, or the disk
+   *   {@link isSpoolUnavailable}) when it cannot tell: the directory cannot be opened, or the disk
    *   refused to read the oldest batch. Nothing is leased then (there is nothing to release)
    *   and no counter moved; the data is still there. The caller must not treat this as empty:
    *   it pauses (its own retry interval; `retryAfterMs` says how long the disk is left alone)
@@ -87,4 +86,9 @@ export interface Spool {
   quarantine(id: string, reason: string): Promise<void>;
   readonly pending: SpoolPending;
   close(): Promise<void>;
+}
+
+/** True for a `SpoolUnavailableError` (by its code, so it also holds across bundles). */
+export function isSpoolUnavailable(err: unknown): err is SpoolUnavailableError {
+  return (err as { code?: unknown } | null)?.code === SPOOL_UNAVAILABLE;
 }

@@ -12,11 +12,11 @@ import {
   encodeFrame,
   FRAME_HEADER_BYTES,
   MIN_PAYLOAD_BYTES,
+  scanSegmentBytes,
   segmentFileName,
   segmentHeader,
 } from '../../src/spool/format.js';
 import { inspectSpool } from '../../src/spool/inspect.js';
-import { scanSegmentBytes } from '../../src/spool/scan-file.js';
 import { batchNumber, harness, isIntact, makeBatch, tempDir } from '../spool/helpers.js';
 import { mutated } from './bodies.js';
 

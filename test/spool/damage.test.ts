@@ -8,11 +8,10 @@ import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatSpoolReport } from '../../src/cli/spool-inspect.js';
-import { encodeCursor, readCursor } from '../../src/spool/cursor.js';
-import { SEGMENT_HEADER_BYTES } from '../../src/spool/format.js';
-import { nodeSpoolFs } from '../../src/spool/fs.js';
+import { nodeSpoolFs } from '../../src/spool/disk.js';
+import { SEGMENT_HEADER_BYTES, scanSegmentBytes } from '../../src/spool/format.js';
 import { inspectSpool } from '../../src/spool/inspect.js';
-import { scanSegmentBytes } from '../../src/spool/scan-file.js';
+import { encodeCursor, readCursor } from '../../src/spool/ledger.js';
 import { until } from '../helpers/wait.js';
 import { startWriter } from './child.js';
 import { batchNumber, harness, isIntact, makeBatch, tempDir } from './helpers.js';

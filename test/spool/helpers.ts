@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { spoolAccounting } from '../../src/batch/drops.js';
 import { createDiag, type Diag } from '../../src/diag.js';
 import type { Batch } from '../../src/export/types.js';
-import type { DiskSpool } from '../../src/spool/disk-spool.js';
-import type { SpoolFs } from '../../src/spool/fs.js';
+import type { SpoolFs } from '../../src/spool/disk.js';
 import { type OpenSpoolOptions, openSpool } from '../../src/spool/index.js';
 import { resolveSpoolOptions } from '../../src/spool/options.js';
+import type { DiskSpool } from '../../src/spool/spool.js';
 import { Counters } from '../../src/stats.js';
 
 export function tempDir(): { dir: string; cleanup: () => void } {

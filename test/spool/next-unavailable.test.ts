@@ -5,9 +5,10 @@
 import * as fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Replayer } from '../../src/batch/replay.js';
+import { SPOOL_UNAVAILABLE, SpoolUnavailableError } from '../../src/errors.js';
 import type { Batch, Exporter, ExportOutcome } from '../../src/export/types.js';
-import { isSpoolUnavailable, SPOOL_UNAVAILABLE, SpoolUnavailableError } from '../../src/spool/errors.js';
-import type { SpoolFs } from '../../src/spool/fs.js';
+import type { SpoolFs } from '../../src/spool/disk.js';
+import { isSpoolUnavailable } from '../../src/spool/types.js';
 import { batchNumber, harness, makeBatch, tempDir } from './helpers.js';
 
 /** node:fs whose async `open` of segment files fails with EIO while `state.failing`. */

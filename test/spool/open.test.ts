@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SpoolFs } from '../../src/spool/fs.js';
+import type { SpoolFs } from '../../src/spool/disk.js';
 import { readLock } from '../../src/spool/lock.js';
 import { batchNumber, harness, isIntact, makeBatch, tempDir } from './helpers.js';
 

@@ -10,8 +10,8 @@ import {
   FRAMES_PER_SEGMENT,
   parseSegmentFileName,
   SEGMENT_HEADER_BYTES,
+  scanSegmentBytes,
 } from '../../src/spool/format.js';
-import { scanSegmentBytes } from '../../src/spool/scan-file.js';
 import { batchNumber, harness, isIntact, makeBatch, tempDir } from './helpers.js';
 
 const segments = (dir: string) =>

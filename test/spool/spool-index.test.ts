@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FRAMES_PER_SEGMENT } from '../../src/spool/format.js';
-import { type Entry, newSegment, type SegmentState, SpoolIndex } from '../../src/spool/spool-index.js';
+import { type Entry, Segment, SpoolIndex } from '../../src/spool/ledger.js';
 
 type Op =
   | { op: 'append'; count: number; rotate: boolean }
@@ -37,7 +37,7 @@ describe('SpoolIndex.cursor', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), (ops) => {
         const index = new SpoolIndex();
-        let seg: SegmentState | undefined;
+        let seg: Segment | undefined;
         let segNo = 0;
         let id = 0;
         const entries: Entry[] = [];
@@ -61,8 +61,8 @@ describe('SpoolIndex.cursor', () => {
         for (const o of ops) {
           if (o.op === 'append') {
             if (!seg || o.rotate) {
-              if (seg) seg.closed = true;
-              seg = newSegment(++segNo, `${segNo}.seg`, 16, false, true, 0);
+              seg?.seal();
+              seg = new Segment(++segNo, `${segNo}.seg`, 16, 0);
               index.addSegment(seg);
             }
             const length = 40 + o.count;

@@ -5,17 +5,15 @@
  * segment was evicted meanwhile (an orphan) is reported under the eviction's reason when it is
  * released. A read the disk refuses releases the lease and rejects with `SpoolUnavailableError`.
  */
-import type { CursorKeeper } from './cursor-keeper.js';
-import { SpoolUnavailableError } from './errors.js';
+import { SpoolUnavailableError } from '../errors.js';
+import { errorCode, type SpoolFs } from './disk.js';
 import { readFrame, segmentHeader } from './format.js';
-import { errorCode, readRange } from './fs.js';
+import type { CursorKeeper, Entry, SpoolContext } from './ledger.js';
 import { writeQuarantine } from './quarantine.js';
-import type { SegmentWriter } from './segment-writer.js';
-import type { SpoolContext } from './spool-context.js';
-import type { Entry } from './spool-index.js';
 import type { SpoolBatch as Batch } from './types.js';
+import type { SegmentWriter } from './writer.js';
 
-export class SpoolLeases {
+export class SpoolReader {
   readonly #ctx: SpoolContext;
   /** Deletes a segment once nothing in it is open. */
   readonly #writer: Pick<SegmentWriter, 'maybeDelete'>;
@@ -119,14 +117,7 @@ export class SpoolLeases {
       const frame = await readRange(ctx.fs, e.seg.file, e.offset, e.length);
       const name = `${String(ctx.now()).padStart(15, '0')}-${e.seq}.seg`;
       const note = { id: e.id, count: e.count, ts: e.ts, reason: reason.slice(0, 200), at: ctx.now() };
-      writeQuarantine(
-        ctx.fs,
-        ctx.dir,
-        name,
-        Buffer.concat([segmentHeader(), frame]),
-        note,
-        ctx.cfg.quarantineMaxBytes,
-      );
+      writeQuarantine(ctx, ctx.dir, name, Buffer.concat([segmentHeader(), frame]), note);
     } catch (err) {
       ctx.diskError('quarantine', err);
     }
@@ -135,5 +126,22 @@ export class SpoolLeases {
       `spool batch refused by the backend (${reason.slice(0, 80)}); quarantined`,
     );
     await this.#settled(e);
+  }
+}
+
+/** Reads up to `length` bytes at `offset` (fewer when the file is shorter). */
+async function readRange(fs: SpoolFs, file: string, offset: number, length: number): Promise<Uint8Array> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    await fh.close();
   }
 }

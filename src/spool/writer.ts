@@ -6,11 +6,10 @@
  * deletion of segments nothing refers to any more.
  *
  * Accounting: an evicted segment's live records are reported lost under the eviction's reason;
- * leased ones become orphans and are reported when the caller settles them (see spool-index.ts).
+ * leased ones become orphans and are reported when the caller settles them (see ledger.ts).
  */
 import { join } from 'node:path';
-import type { CursorKeeper } from './cursor-keeper.js';
-import type { DiskHealth } from './disk-health.js';
+import { type DiskHealth, errorCode, syncDir } from './disk.js';
 import {
   encodeFrame,
   FRAMES_PER_SEGMENT,
@@ -19,14 +18,12 @@ import {
   segmentFileName,
   segmentHeader,
 } from './format.js';
-import { errorCode, syncDir } from './fs.js';
-import type { SpoolContext } from './spool-context.js';
-import { newSegment, type SegmentState } from './spool-index.js';
+import { type CursorKeeper, Segment, type SpoolContext } from './ledger.js';
 import type { SpoolBatch as Batch, SpoolLossReason } from './types.js';
 
 /** The segment being appended to, with its open file. */
 interface ActiveSegment {
-  readonly seg: SegmentState;
+  readonly seg: Segment;
   readonly fd: number;
   /** Written since the last fdatasync. */
   dirty: boolean;
@@ -164,7 +161,7 @@ export class SegmentWriter {
       throw err;
     }
     if (cfg.durability !== 'none') syncDir(fs, dir);
-    const seg = newSegment(no, file, SEGMENT_HEADER_BYTES, false, true, this.#ctx.now());
+    const seg = new Segment(no, file, SEGMENT_HEADER_BYTES, this.#ctx.now());
     index.addSegment(seg);
     this.#active = { seg, fd, dirty: true, syncing: 0, closing: false };
     return this.#active;
@@ -226,7 +223,7 @@ export class SegmentWriter {
     const a = this.#active;
     if (!a) return;
     this.#active = undefined;
-    a.seg.closed = true;
+    a.seg.seal();
     a.closing = true;
     if (sync && a.dirty && this.#ctx.cfg.durability !== 'none') void this.#syncAsync(a);
     else if (a.syncing === 0) {
@@ -256,11 +253,11 @@ export class SegmentWriter {
   }
 
   /** Evicts a whole segment, reporting its records lost under `reason`. */
-  evict(seg: SegmentState, reason: SpoolLossReason): void {
+  evict(seg: Segment, reason: SpoolLossReason): void {
     if (seg === this.#active?.seg) this.closeActive(false);
     if (!seg.scanned) {
       // Recovery reads it first so its records are counted, then deletes it.
-      seg.evictAfterScan = reason;
+      seg.markEvictAfterScan(reason);
       this.#ctx.index.removeSegment(seg);
       return;
     }
@@ -273,7 +270,7 @@ export class SegmentWriter {
    * returns how many. Recovery calls it directly for a segment evicted before it was read (the
    * cursor is not written yet).
    */
-  dropScanned(seg: SegmentState, reason: SpoolLossReason): number {
+  dropScanned(seg: Segment, reason: SpoolLossReason): number {
     const { index, accounting, diag } = this.#ctx;
     const n = index.evict(seg, reason);
     if (n > 0) accounting.lost(reason, n);
@@ -291,7 +288,7 @@ export class SegmentWriter {
   }
 
   /** Deletes a segment once it is closed, read, and holds nothing live or leased. */
-  maybeDelete(seg: SegmentState): void {
+  maybeDelete(seg: Segment): void {
     const { index } = this.#ctx;
     if (seg.closed && seg.scanned && seg.open === 0 && seg !== this.#active?.seg && index.has(seg)) {
       index.removeSegment(seg);
@@ -299,12 +296,15 @@ export class SegmentWriter {
     }
   }
 
-  /** Deletes a file; already gone is fine, anything else is a disk error. */
-  unlink(file: string): void {
+  /** Deletes a file; already gone is fine, anything else is a disk error (false). */
+  unlink(file: string, op = 'unlink'): boolean {
     try {
       this.#ctx.fs.unlinkSync(file);
     } catch (err) {
-      if (errorCode(err) !== 'ENOENT') this.#ctx.diskError('unlink', err);
+      if (errorCode(err) === 'ENOENT') return true;
+      this.#ctx.diskError(op, err);
+      return false;
     }
+    return true;
   }
 }

@@ -4,10 +4,10 @@
  * the directory, wires the parts together, runs the timers and owns the state they only read
  * (`dir`, `closed`). The parts:
  *
- * - segment-writer.ts: the segment files (appends, rotation, fdatasync, eviction, deletion);
- * - spool-leases.ts: `next` / `ack` / `release` / `quarantine`;
- * - cursor-keeper.ts: writing the cursor;
- * - recover.ts / adopt.ts: data of earlier processes (ours, and of dead siblings).
+ * - writer.ts: the segment files (appends, rotation, fdatasync, eviction, deletion);
+ * - reader.ts: `next` / `ack` / `release` / `quarantine`;
+ * - ledger.ts: the index of what is on disk, and the cursor of what was settled;
+ * - recovery.ts: data of earlier processes (ours, and of dead siblings).
  *
  * Recovery of an earlier process's data runs in the background: `open` never throws and never
  * waits for it.
@@ -18,22 +18,22 @@
  */
 import { join } from 'node:path';
 import type { Diag } from '../diag.js';
-import { StaleDirAdopter } from './adopt.js';
-import { readCursor } from './cursor.js';
-import { CursorKeeper } from './cursor-keeper.js';
-import { DiskHealth } from './disk-health.js';
-import { isSpoolUnavailable, SpoolUnavailableError } from './errors.js';
-import { FRAMES_PER_SEGMENT, parseSegmentFileName } from './format.js';
-import { errorCode, nodeSpoolFs, type SpoolFs } from './fs.js';
+import { SpoolUnavailableError } from '../errors.js';
+import { DiskHealth, errorCode, nodeSpoolFs, type SpoolFs } from './disk.js';
+import { FRAMES_PER_SEGMENT, parseSegmentFileName, segmentNames } from './format.js';
+import { CursorKeeper, readCursor, reportCorrupt, Segment, type SpoolContext, SpoolIndex } from './ledger.js';
 import { HEARTBEAT_MS, type HeldLock, openDir } from './lock.js';
 import type { SpoolConfig } from './options.js';
-import { recoverDir } from './recover.js';
-import { segmentNames } from './scan-file.js';
-import { SegmentWriter } from './segment-writer.js';
-import { reportCorrupt, type SpoolContext } from './spool-context.js';
-import { newSegment, type SegmentState, SpoolIndex } from './spool-index.js';
-import { SpoolLeases } from './spool-leases.js';
-import type { SpoolBatch as Batch, Spool, SpoolAccounting, SpoolPending } from './types.js';
+import { SpoolReader } from './reader.js';
+import { recoverDir, StaleDirAdopter } from './recovery.js';
+import {
+  type SpoolBatch as Batch,
+  isSpoolUnavailable,
+  type Spool,
+  type SpoolAccounting,
+  type SpoolPending,
+} from './types.js';
+import { SegmentWriter } from './writer.js';
 
 export interface OpenSpoolOptions extends SpoolConfig {
   /** Where the records the spool finds or loses are counted (`spoolAccounting` in batch/drops.ts). */
@@ -58,7 +58,7 @@ export class DiskSpool implements Spool {
   readonly #health: DiskHealth;
   readonly #writer: SegmentWriter;
   readonly #cursor: CursorKeeper;
-  readonly #leases: SpoolLeases;
+  readonly #reader: SpoolReader;
   readonly #adopter: StaleDirAdopter;
   /** The directory this process writes; undefined until the disk let us open it. */
   #dir: string | undefined;
@@ -96,7 +96,7 @@ export class DiskSpool implements Spool {
     // The keeper asks the writer for the cursor's upper bound only when it writes (after this).
     this.#cursor = new CursorKeeper(this.#ctx, () => this.#writer.nextSeq());
     this.#writer = new SegmentWriter(this.#ctx, health, this.#cursor);
-    this.#leases = new SpoolLeases(this.#ctx, this.#writer, this.#cursor);
+    this.#reader = new SpoolReader(this.#ctx, this.#writer, this.#cursor);
     this.#adopter = new StaleDirAdopter(this.#ctx, this.#writer);
     this.#ensureOpen();
   }
@@ -104,11 +104,6 @@ export class DiskSpool implements Spool {
   /** The directory this process writes (the root, or a `proc-*` sub-directory). */
   get dir(): string | undefined {
     return this.#dir;
-  }
-
-  /** True once `close()` was called. */
-  get closed(): boolean {
-    return this.#closed;
   }
 
   /** Resolves when the data of earlier processes is indexed (and counted as `recovered`). */
@@ -163,22 +158,18 @@ export class DiskSpool implements Spool {
       );
       return true;
     } catch (err) {
-      try {
-        lock?.release();
-      } catch {
-        // Left behind, it is ours (same pid): the next attempt or process takes it over as stale.
-      }
+      lock?.release();
       ctx.diskError('open', err);
       return false;
     }
   }
 
   /** The segment files an earlier process left (unscanned: recovery reads them). Throws on disk errors. */
-  #listSegmentFiles(dir: string): SegmentState[] {
+  #listSegmentFiles(dir: string): Segment[] {
     const { fs } = this.#ctx;
     return segmentNames(fs, dir).map((name) => {
       const file = join(dir, name);
-      return newSegment(parseSegmentFileName(name)!, file, fs.statSync(file).size, true, false, 0);
+      return new Segment(parseSegmentFileName(name)!, file, fs.statSync(file).size);
     });
   }
 
@@ -284,11 +275,7 @@ export class DiskSpool implements Spool {
       'spool-dir-removed',
       `spool directory ${dir} was removed; ${lost + unread} records in it lost; creating it again`,
     );
-    try {
-      this.#lock?.release();
-    } catch {
-      // Its file went with the directory.
-    }
+    this.#lock?.release();
     this.#lock = undefined;
     this.#dir = undefined;
     this.#health.clear();
@@ -313,7 +300,7 @@ export class DiskSpool implements Spool {
       }
       await this.#recovery;
       this.#writer.expire();
-      const batch = await this.#leases.next();
+      const batch = await this.#reader.next();
       this.#nextFailedAt = undefined;
       return batch;
     } catch (err) {
@@ -339,20 +326,15 @@ export class DiskSpool implements Spool {
   }
 
   ack(id: string): Promise<void> {
-    return this.#leases.ack(id);
+    return this.#reader.ack(id);
   }
 
   release(id: string): void {
-    this.#leases.release(id);
+    this.#reader.release(id);
   }
 
   quarantine(id: string, reason: string): Promise<void> {
-    return this.#leases.quarantine(id, reason);
-  }
-
-  /** Writes the cursor now if anything was acknowledged or evicted since the last write. */
-  flushCursor(): Promise<void> {
-    return this.#cursor.flush();
+    return this.#reader.quarantine(id, reason);
   }
 
   async close(): Promise<void> {
@@ -363,10 +345,15 @@ export class DiskSpool implements Spool {
     this.#writer.close();
     await this.#recovery;
     await this.#cursor.flushAtClose();
-    try {
-      this.#lock?.release();
-    } catch {
-      // A stale lock is taken over by the next process.
-    }
+    this.#lock?.release();
   }
+}
+
+/**
+ * Opens (or creates) a spool directory. Synchronous and never throws: when the disk refuses,
+ * the spool warns once, `append` resolves false and the disk is retried later. Data left by an
+ * earlier process is recovered in the background (`whenRecovered()`).
+ */
+export function openSpool(options: OpenSpoolOptions): DiskSpool {
+  return new DiskSpool(options);
 }
