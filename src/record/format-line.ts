@@ -22,6 +22,7 @@
  * `podlog receive --json`: {@link formatReceivedJson}, one exact NDJSON object per record.
  */
 import type { DecodedLogRecord, OtlpAttributes, OtlpValue } from '../otlp/types.js';
+import { cutText } from './value-limits.js';
 
 export const MAX_LINE_BYTES = 16 * 1024;
 
@@ -47,20 +48,11 @@ const CUTS: readonly Cut[] = [
   { maxString: 0, maxItems: 0 },
 ];
 
-/** `s` cut to `max` characters (never inside a surrogate pair) with a `…` marker. */
-function cutString(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let end = max;
-  const code = s.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
-  return `${s.slice(0, end)}…`;
-}
-
 function jsonValue(v: OtlpValue | undefined, cut: Cut): unknown {
   if (v === null || v === undefined) return null;
   switch (typeof v) {
     case 'string':
-      return cutString(v, cut.maxString);
+      return cutText(v, cut.maxString);
     case 'bigint':
       return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
         ? Number(v)
@@ -71,7 +63,7 @@ function jsonValue(v: OtlpValue | undefined, cut: Cut): unknown {
       return v;
   }
   if (v instanceof Uint8Array) {
-    return cutString(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'), cut.maxString);
+    return cutText(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'), cut.maxString);
   }
   if (Array.isArray(v)) {
     const shown = v.slice(0, cut.maxItems).map((x) => jsonValue(x, cut));
