@@ -29,7 +29,7 @@ export interface EncodedBindings {
   readonly truncated: boolean;
 }
 
-export const NO_BINDINGS: EncodedBindings = Object.freeze({
+const NO_BINDINGS: EncodedBindings = Object.freeze({
   bytes: new Uint8Array(0),
   keys: [],
   offsets: [0],
@@ -151,6 +151,7 @@ function assemble(
 ): EncodedBindings {
   const outKeys: string[] = [];
   const chunks: Uint8Array[] = [];
+  const offsets = [0];
   for (const [key, bytes] of entries) {
     if (outKeys.length >= limits.maxAttributes) {
       dropped++;
@@ -158,14 +159,9 @@ function assemble(
     }
     outKeys.push(key);
     chunks.push(bytes);
+    offsets.push(offsets[offsets.length - 1] + bytes.length);
   }
-  const offsets = [0];
-  let total = 0;
-  for (const c of chunks) {
-    total += c.length;
-    offsets.push(total);
-  }
-  const bytes = new Uint8Array(total);
+  const bytes = new Uint8Array(offsets[offsets.length - 1]);
   for (let i = 0; i < chunks.length; i++) bytes.set(chunks[i], offsets[i]);
   return Object.freeze({
     bytes,

@@ -11,7 +11,7 @@ import { InvalidOptionError } from '../errors.js';
 import { LEVELS, type Level, SEVERITY_NUMBER, SILENT } from './severity.js';
 
 /** pino's level numbers of podlog's levels. */
-export const PINO_LEVEL_VALUES: Readonly<Record<Level, number>> = Object.freeze({
+const PINO_LEVEL_VALUES: Readonly<Record<Level, number>> = Object.freeze({
   trace: 10,
   debug: 20,
   info: 30,
