@@ -296,11 +296,8 @@ function writeAttributes(
           continue;
         }
       }
-      if (count >= room || overBudget(w, state)) {
-        dropped++;
-        continue;
-      }
-      if (writeKeyValue(w, T_ATTRIBUTE, key, value, state, 0, paths)) count++;
+      if (count >= room || overBudget(w, state)) dropped++;
+      else if (writeKeyValue(w, T_ATTRIBUTE, key, value, state, 0, paths)) count++;
     }
   }
   if (state.truncated) writeKeyValue(w, T_ATTRIBUTE, TRUNCATED_ATTRIBUTE, true, state, 0, undefined);
@@ -327,23 +324,7 @@ function writeBindings(
   room: number,
   over: EncodedBindings | undefined,
 ): BindingsWritten {
-  let anyOverride = false;
-  if (keys !== undefined) {
-    for (let i = 0; i < keys.length; i++) {
-      if (b.index.has(keys[i])) {
-        anyOverride = true;
-        break;
-      }
-    }
-  }
-  if (!anyOverride && over !== undefined) {
-    for (let i = 0; i < over.keys.length; i++) {
-      if (b.index.has(over.keys[i])) {
-        anyOverride = true;
-        break;
-      }
-    }
-  }
+  const anyOverride = overlaps(b, keys) || (over !== undefined && overlaps(b, over.keys));
   // The common case: no override, all fit: one copy of the pre-encoded bytes.
   if (!anyOverride && b.count <= room && w.pos + b.bytes.length <= state.budgetEnd) {
     w.raw(b.bytes);
@@ -371,6 +352,12 @@ function writeBindings(
     written++;
   }
   return { written, overridden };
+}
+
+/** True when one of `keys` is a key of `b`. */
+function overlaps(b: EncodedBindings, keys: readonly string[] | undefined): boolean {
+  if (keys !== undefined) for (let i = 0; i < keys.length; i++) if (b.index.has(keys[i])) return true;
+  return false;
 }
 
 const HEX: Int8Array = (() => {
