@@ -53,62 +53,48 @@ export function encodeBindings(
   for (let i = 0; i < parent.count; i++) {
     entries.set(parent.keys[i], parent.bytes.subarray(parent.offsets[i], parent.offsets[i + 1]));
   }
-  // Borrow the spare writer (a getter that binds a child from inside the walk gets a fresh one):
-  // a request context is encoded once per request, and a new writer is a fresh ArrayBuffer.
-  const w = spareWriter ?? new ByteWriter(1024);
-  spareWriter = undefined;
-  try {
-    return encodeEntries(w, fields, entries, parent, limits, redactor);
-  } finally {
-    w.reset();
-    // Not one a huge binding grew: that memory is not kept for the next request.
-    if (w.buf.length <= SPARE_WRITER_MAX) spareWriter = w;
-  }
-}
-
-/** A writer kept between {@link encodeBindings} calls, while it is at most {@link SPARE_WRITER_MAX} bytes. */
-let spareWriter: ByteWriter | undefined;
-const SPARE_WRITER_MAX = 64 * 1024;
-
-function encodeEntries(
-  w: ByteWriter,
-  fields: object | null | undefined,
-  entries: Map<string, Uint8Array>,
-  parent: EncodedBindings,
-  limits: ValueLimits,
-  redactor: Redactor,
-): EncodedBindings {
   // All bindings together share one value budget, like the values of one call: a child bound
   // to several large values (or a value reachable under several keys) stays one budget's worth.
   let used = parent.bytes.length;
   let dropped = parent.dropped;
   const state = newWalkState(limits, redactor);
-  const { source, keys } = withHttpValues(fields, redactor);
-  for (const key of keys) {
-    const old = entries.get(key);
-    if (old !== undefined) used -= old.length;
-    // Deleted first: re-inserted at the end (order follows the latest binding), or unbound by
-    // `undefined`, or replaced by nothing when the budget is spent (never the stale value).
-    entries.delete(key);
+  // Borrow the spare writer (a getter that binds a child from inside the walk gets a fresh one):
+  // a request context is encoded once per request, and a new writer is a fresh ArrayBuffer.
+  const w = spareWriter ?? new ByteWriter(1024);
+  spareWriter = undefined;
+  try {
+    const { source, keys } = withHttpValues(fields, redactor);
+    for (const key of keys) {
+      const old = entries.get(key);
+      if (old !== undefined) used -= old.length;
+      // Deleted first: re-inserted at the end (order follows the latest binding), or unbound by
+      // `undefined`, or replaced by nothing when the budget is spent (never the stale value).
+      entries.delete(key);
+      w.reset();
+      state.seen.length = 0;
+      // The bindings object is the root: a value pointing back at it is "[Circular]", as for fields.
+      state.seen.push(fields);
+      state.budgetEnd = MAX_VALUE_BYTES - used;
+      const value = readProperty(source, key);
+      if (value === undefined) continue;
+      if (overBudget(w, state)) dropped++;
+      else if (writeKeyValue(w, T_ATTRIBUTE, key, value, state, 0, redactor.paths)) {
+        const bytes = w.copy();
+        entries.set(key, bytes);
+        used += bytes.length;
+      }
+    }
+  } finally {
     w.reset();
-    state.seen.length = 0;
-    // The bindings object is the root: a value pointing back at it is "[Circular]", as for fields.
-    state.seen.push(fields);
-    state.budgetEnd = MAX_VALUE_BYTES - used;
-    const value = readProperty(source, key);
-    if (value === undefined) continue;
-    if (overBudget(w, state)) {
-      dropped++;
-      continue;
-    }
-    if (writeKeyValue(w, T_ATTRIBUTE, key, value, state, 0, redactor.paths)) {
-      const bytes = w.copy();
-      entries.set(key, bytes);
-      used += bytes.length;
-    }
+    // Not one a huge binding grew: that memory is not kept for the next request.
+    if (w.buf.length <= SPARE_WRITER_MAX) spareWriter = w;
   }
   return assemble(entries, limits, dropped, parent.truncated || state.truncated);
 }
+
+/** A writer kept between {@link encodeBindings} calls, while it is at most {@link SPARE_WRITER_MAX} bytes. */
+let spareWriter: ByteWriter | undefined;
+const SPARE_WRITER_MAX = 64 * 1024;
 
 /**
  * The keys of `fields` to bind, and where to read them: a raw request/response bound as

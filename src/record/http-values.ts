@@ -171,7 +171,10 @@ export function httpValueOf(value: object, redactor: Redactor): object | string 
     case 'headers':
       return pickHeaders(value, REQUEST_HEADER_SET, redactor);
     case 'socket':
-      return socketShape(value as Socket);
+      return {
+        remoteAddress: str((value as Socket).remoteAddress),
+        remotePort: (value as Socket).remotePort,
+      };
     case 'emitter':
       return `[EventEmitter ${constructorName(value)}]`;
   }
@@ -375,10 +378,6 @@ function clientRequestShape(req: ClientRequest, redactor: Redactor): object {
     host: str(req.host),
     headers: pickHeaders(headers, REQUEST_HEADER_SET, redactor),
   };
-}
-
-function socketShape(socket: Socket): object {
-  return { remoteAddress: str(socket.remoteAddress), remotePort: socket.remotePort };
 }
 
 /**
