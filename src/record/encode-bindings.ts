@@ -99,7 +99,7 @@ const SPARE_WRITER_MAX = 64 * 1024;
 /**
  * The keys of `fields` to bind, and where to read them: a raw request/response bound as
  * `req`/`res` becomes its semantic-convention attributes, as in a call's fields
- * (write-attributes.ts).
+ * (encode-record.ts).
  */
 function withHttpValues(
   fields: object | null | undefined,
