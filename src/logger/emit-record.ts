@@ -7,8 +7,7 @@
  * sink's `discard`) and reported to `onError` (a rate-limited diagnostic line).
  */
 import { type ClockReading, fixed64Words, readClock } from '../record/clock.js';
-import { encodeParts, encodePartsBorrowed } from '../record/encode-record.js';
-import { newRecordParts, type RecordParts } from '../record/record-parts.js';
+import { encodeParts, newRecordParts, type RecordParts } from '../record/encode-record.js';
 import type { ForeignRecord } from './foreign-record.js';
 import type { LoggerState } from './logger-state.js';
 import { activeContextBindings } from './request-context.js';
@@ -70,10 +69,7 @@ export function emitRecord(
     }
     parts.eventName = eventName;
     // A sink that copies on write gets a view of scratch memory: nothing per record to collect.
-    const bytes =
-      core.sink.copiesBytes === true
-        ? encodePartsBorrowed(parts, core.limits, core.redactor)
-        : encodeParts(parts, core.limits, core.redactor);
+    const bytes = encodeParts(parts, core.limits, core.redactor, core.sink.copiesBytes === true);
     // Do not keep the caller's objects alive through the scratch space.
     parts.body = parts.fields = parts.exception = undefined;
     const otel = core.otel;

@@ -101,32 +101,13 @@ export class ByteWriter {
   }
 
   /**
-   * int64 varint of a safe integer, without BigInt: negative values are written as their
-   * 64-bit two's complement (10 bytes), as protobuf requires.
+   * int64 varint of a safe integer, without BigInt: a negative value is written as its 64-bit
+   * two's complement (10 bytes), as protobuf requires. For a safe integer, `v >>> 0` is the low
+   * word and `Math.floor(v / 2^32) >>> 0` the high word of that two's complement.
    */
   int64(v: number): void {
-    if (v >= 0 && v < 0x1_0000_0000) {
-      this.varint32(v);
-      return;
-    }
-    let lo: number;
-    let hi: number;
-    if (v >= 0) {
-      lo = v >>> 0;
-      hi = Math.floor(v / 0x1_0000_0000) >>> 0;
-    } else {
-      const a = -v;
-      let l = a >>> 0;
-      let h = Math.floor(a / 0x1_0000_0000) >>> 0;
-      // two's complement: ~a + 1
-      l = ~l >>> 0;
-      h = ~h >>> 0;
-      l = (l + 1) >>> 0;
-      if (l === 0) h = (h + 1) >>> 0;
-      lo = l;
-      hi = h;
-    }
-    this.varint64(lo, hi);
+    if (v >= 0 && v < 0x1_0000_0000) this.varint32(v);
+    else this.varint64(v >>> 0, Math.floor(v / 0x1_0000_0000) >>> 0);
   }
 
   /** Varint of the unsigned 64-bit value `hi * 2^32 + lo`. */
@@ -230,13 +211,10 @@ export class ByteWriter {
     const size = len < 0x4000 ? 2 : len < 0x20_0000 ? 3 : len < 0x1000_0000 ? 4 : 5;
     this.ensure(size - 1);
     this.buf.copyWithin(start + size, start + 1, this.pos);
-    let p = start;
-    let v = len;
-    while (v > 0x7f) {
-      this.buf[p++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.buf[p] = v;
-    this.pos += size - 1;
+    const end = this.pos + size - 1;
+    // The length prefix is written in place; the message is longer than it, so no growth.
+    this.pos = start;
+    this.varint32(len);
+    this.pos = end;
   }
 }

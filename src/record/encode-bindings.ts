@@ -29,7 +29,7 @@ export interface EncodedBindings {
   readonly truncated: boolean;
 }
 
-export const NO_BINDINGS: EncodedBindings = Object.freeze({
+const NO_BINDINGS: EncodedBindings = Object.freeze({
   bytes: new Uint8Array(0),
   keys: [],
   offsets: [0],
@@ -53,67 +53,53 @@ export function encodeBindings(
   for (let i = 0; i < parent.count; i++) {
     entries.set(parent.keys[i], parent.bytes.subarray(parent.offsets[i], parent.offsets[i + 1]));
   }
+  // All bindings together share one value budget, like the values of one call: a child bound
+  // to several large values (or a value reachable under several keys) stays one budget's worth.
+  let used = parent.bytes.length;
+  let dropped = parent.dropped;
+  const state = newWalkState(limits, redactor);
   // Borrow the spare writer (a getter that binds a child from inside the walk gets a fresh one):
   // a request context is encoded once per request, and a new writer is a fresh ArrayBuffer.
   const w = spareWriter ?? new ByteWriter(1024);
   spareWriter = undefined;
   try {
-    return encodeEntries(w, fields, entries, parent, limits, redactor);
+    const { source, keys } = withHttpValues(fields, redactor);
+    for (const key of keys) {
+      const old = entries.get(key);
+      if (old !== undefined) used -= old.length;
+      // Deleted first: re-inserted at the end (order follows the latest binding), or unbound by
+      // `undefined`, or replaced by nothing when the budget is spent (never the stale value).
+      entries.delete(key);
+      w.reset();
+      state.seen.length = 0;
+      // The bindings object is the root: a value pointing back at it is "[Circular]", as for fields.
+      state.seen.push(fields);
+      state.budgetEnd = MAX_VALUE_BYTES - used;
+      const value = readProperty(source, key);
+      if (value === undefined) continue;
+      if (overBudget(w, state)) dropped++;
+      else if (writeKeyValue(w, T_ATTRIBUTE, key, value, state, 0, redactor.paths)) {
+        const bytes = w.copy();
+        entries.set(key, bytes);
+        used += bytes.length;
+      }
+    }
   } finally {
     w.reset();
     // Not one a huge binding grew: that memory is not kept for the next request.
     if (w.buf.length <= SPARE_WRITER_MAX) spareWriter = w;
   }
+  return assemble(entries, limits, dropped, parent.truncated || state.truncated);
 }
 
 /** A writer kept between {@link encodeBindings} calls, while it is at most {@link SPARE_WRITER_MAX} bytes. */
 let spareWriter: ByteWriter | undefined;
 const SPARE_WRITER_MAX = 64 * 1024;
 
-function encodeEntries(
-  w: ByteWriter,
-  fields: object | null | undefined,
-  entries: Map<string, Uint8Array>,
-  parent: EncodedBindings,
-  limits: ValueLimits,
-  redactor: Redactor,
-): EncodedBindings {
-  // All bindings together share one value budget, like the values of one call: a child bound
-  // to several large values (or a value reachable under several keys) stays one budget's worth.
-  let used = parent.bytes.length;
-  let dropped = parent.dropped;
-  const state = newWalkState(limits, redactor);
-  const { source, keys } = withHttpValues(fields, redactor);
-  for (const key of keys) {
-    const old = entries.get(key);
-    if (old !== undefined) used -= old.length;
-    // Deleted first: re-inserted at the end (order follows the latest binding), or unbound by
-    // `undefined`, or replaced by nothing when the budget is spent (never the stale value).
-    entries.delete(key);
-    w.reset();
-    state.seen.length = 0;
-    // The bindings object is the root: a value pointing back at it is "[Circular]", as for fields.
-    state.seen.push(fields);
-    state.budgetEnd = MAX_VALUE_BYTES - used;
-    const value = readProperty(source, key);
-    if (value === undefined) continue;
-    if (overBudget(w, state)) {
-      dropped++;
-      continue;
-    }
-    if (writeKeyValue(w, T_ATTRIBUTE, key, value, state, 0, redactor.paths)) {
-      const bytes = w.copy();
-      entries.set(key, bytes);
-      used += bytes.length;
-    }
-  }
-  return assemble(entries, limits, dropped, parent.truncated || state.truncated);
-}
-
 /**
  * The keys of `fields` to bind, and where to read them: a raw request/response bound as
  * `req`/`res` becomes its semantic-convention attributes, as in a call's fields
- * (write-attributes.ts).
+ * (encode-record.ts).
  */
 function withHttpValues(
   fields: object | null | undefined,
@@ -151,6 +137,7 @@ function assemble(
 ): EncodedBindings {
   const outKeys: string[] = [];
   const chunks: Uint8Array[] = [];
+  const offsets = [0];
   for (const [key, bytes] of entries) {
     if (outKeys.length >= limits.maxAttributes) {
       dropped++;
@@ -158,14 +145,9 @@ function assemble(
     }
     outKeys.push(key);
     chunks.push(bytes);
+    offsets.push(offsets[offsets.length - 1] + bytes.length);
   }
-  const offsets = [0];
-  let total = 0;
-  for (const c of chunks) {
-    total += c.length;
-    offsets.push(total);
-  }
-  const bytes = new Uint8Array(total);
+  const bytes = new Uint8Array(offsets[offsets.length - 1]);
   for (let i = 0; i < chunks.length; i++) bytes.set(chunks[i], offsets[i]);
   return Object.freeze({
     bytes,

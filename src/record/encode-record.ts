@@ -6,12 +6,23 @@
  * bytes). A log call made from inside the encoding (a getter or `toJSON` that logs) gets a
  * fresh writer, so it cannot corrupt the outer record. The `LogRecord` fields are written in
  * field-number order ({@link writeRecord}): times, severity, body, attributes
- * (write-attributes.ts), dropped count, flags, trace and span ids, observed time, event name.
+ * ({@link writeAttributes}), dropped count, flags, trace and span ids, observed time, event name.
  */
 import { ByteWriter } from './byte-writer.js';
 import type { EncodedBindings } from './encode-bindings.js';
-import { newWalkState, resetWalk, type WalkState, writeAnyValueField } from './encode-value.js';
 import {
+  newWalkState,
+  overBudget,
+  resetWalk,
+  type WalkState,
+  writeErrorAttributes,
+  writeKeyValue,
+  writeValueField,
+} from './encode-value.js';
+import { isErrorValue } from './error-entries.js';
+import { httpFieldAttributes } from './http-values.js';
+import {
+  T_ATTRIBUTE,
   T_BODY,
   T_DROPPED,
   T_EVENT,
@@ -23,55 +34,88 @@ import {
   T_TIME,
   T_TRACE,
 } from './otlp-tags.js';
-import { newRecordParts, type RecordParts } from './record-parts.js';
+import { readProperty } from './read-property.js';
 import { DEFAULT_REDACTOR, type Redactor } from './redact.js';
 import { DEFAULT_VALUE_LIMITS, MAX_VALUE_BYTES, type ValueLimits } from './value-limits.js';
-import { writeAttributes } from './write-attributes.js';
+
+/**
+ * What one log call contributes to a record, as the facade hands it to the encoder. Times are
+ * 32-bit word pairs rather than bigints so that filling it allocates nothing. The facade reuses
+ * one instance; {@link writeRecord} reads every property once up front, so a nested log call
+ * that refills it cannot change the record being written.
+ */
+export interface RecordParts {
+  /** time_unix_nano as two 32-bit words (see `fixed64Words` in clock.ts). */
+  timeLo: number;
+  timeHi: number;
+  observedLo: number;
+  observedHi: number;
+  severityNumber: number;
+  severityText: string;
+  /** Any value; `undefined` for none. */
+  body: unknown;
+  /** Per-call fields; own enumerable keys become attributes. */
+  fields: object | undefined;
+  /** The record-level exception (an Error given as the first argument). */
+  exception: Error | undefined;
+  bindings: EncodedBindings | undefined;
+  /** The active request context's fields, written after `bindings` (a key in both: the context's). */
+  context: EncodedBindings | undefined;
+  /** 32 hex chars or 16 bytes. */
+  traceId: string | Uint8Array | undefined;
+  /** 16 hex chars or 8 bytes. */
+  spanId: string | Uint8Array | undefined;
+  flags: number;
+  eventName: string | undefined;
+}
+
+export function newRecordParts(): RecordParts {
+  return {
+    timeLo: 0,
+    timeHi: 0,
+    observedLo: 0,
+    observedHi: 0,
+    severityNumber: 0,
+    severityText: '',
+    body: undefined,
+    fields: undefined,
+    exception: undefined,
+    bindings: undefined,
+    context: undefined,
+    traceId: undefined,
+    spanId: undefined,
+    flags: 0,
+    eventName: undefined,
+  };
+}
 
 const sharedWriter = new ByteWriter();
-/** Rewritten from offset 0 by every {@link encodePartsBorrowed}. */
+/** Rewritten from offset 0 by every borrowed {@link encodeParts}. */
 const scratchWriter = new ByteWriter();
 const sharedState = newWalkState();
 let busy = false;
 
-/** Encodes `parts` into fresh `LogRecord` bytes. Never throws for any user value. */
+/**
+ * Encodes `parts` into `LogRecord` bytes. Never throws for any user value. `borrowed`: the bytes
+ * are a view of a scratch buffer that the next call overwrites, for a sink that copies them
+ * before `write` returns (`RecordSink.copiesBytes`); no slab is filled, so none is left for the
+ * garbage collector. Otherwise they are a view of a slab that only they use.
+ */
 export function encodeParts(
   parts: RecordParts,
   limits: ValueLimits = DEFAULT_VALUE_LIMITS,
   redactor: Redactor = DEFAULT_REDACTOR,
+  borrowed = false,
 ): Uint8Array {
   if (busy) {
+    // A log call from inside the encoding: its own bytes.
     const w = new ByteWriter(1024);
     writeRecord(w, newWalkState(limits, redactor), parts);
     return w.copy();
   }
-  sharedWriter.next();
-  return encodeShared(sharedWriter, parts, limits, redactor);
-}
-
-/**
- * Like {@link encodeParts}, but the bytes are a view of a scratch buffer that the next call
- * overwrites: for a sink that copies them before `write` returns (`RecordSink.copiesBytes`).
- * No slab is filled, so none is left for the garbage collector. Never throws for any user value.
- */
-export function encodePartsBorrowed(
-  parts: RecordParts,
-  limits: ValueLimits = DEFAULT_VALUE_LIMITS,
-  redactor: Redactor = DEFAULT_REDACTOR,
-): Uint8Array {
-  // A log call from inside the encoding gets its own bytes (see encodeParts).
-  if (busy) return encodeParts(parts, limits, redactor);
-  scratchWriter.reset();
-  return encodeShared(scratchWriter, parts, limits, redactor);
-}
-
-/** Writes `parts` into `w`, one of the two reused writers, with the reused walk state. */
-function encodeShared(
-  w: ByteWriter,
-  parts: RecordParts,
-  limits: ValueLimits,
-  redactor: Redactor,
-): Uint8Array {
+  const w = borrowed ? scratchWriter : sharedWriter;
+  if (borrowed) w.reset();
+  else w.next();
   busy = true;
   try {
     resetWalk(sharedState, limits, redactor);
@@ -83,20 +127,13 @@ function encodeShared(
 }
 
 /** Everything a record can carry, with 64-bit times as bigint. For tests and integrations. */
-export interface RecordInput {
-  timeUnixNano: bigint;
-  observedTimeUnixNano: bigint;
-  severityNumber: number;
-  severityText: string;
-  body?: unknown;
-  fields?: Record<string, unknown>;
-  exception?: Error;
-  bindings?: EncodedBindings;
-  traceId?: Uint8Array | string;
-  spanId?: Uint8Array | string;
-  flags?: number;
-  eventName?: string;
-}
+export type RecordInput = Partial<
+  Omit<RecordParts, 'timeLo' | 'timeHi' | 'observedLo' | 'observedHi' | 'context'>
+> &
+  Pick<RecordParts, 'severityNumber' | 'severityText'> & {
+    timeUnixNano: bigint;
+    observedTimeUnixNano: bigint;
+  };
 
 function words(ns: bigint): [number, number] {
   const u = BigInt.asUintN(64, ns);
@@ -109,19 +146,12 @@ export function encodeRecord(
   limits: ValueLimits = DEFAULT_VALUE_LIMITS,
   redactor: Redactor = DEFAULT_REDACTOR,
 ): Uint8Array {
-  const parts = newRecordParts();
-  [parts.timeLo, parts.timeHi] = words(input.timeUnixNano);
-  [parts.observedLo, parts.observedHi] = words(input.observedTimeUnixNano);
-  parts.severityNumber = input.severityNumber;
-  parts.severityText = input.severityText;
-  parts.body = input.body;
-  parts.fields = input.fields;
-  parts.exception = input.exception;
-  parts.bindings = input.bindings;
-  parts.traceId = input.traceId;
-  parts.spanId = input.spanId;
+  const { timeUnixNano, observedTimeUnixNano, ...rest } = input;
+  // Assigned onto the facade's shape, so the record writer sees one object shape.
+  const parts = Object.assign(newRecordParts(), rest);
+  [parts.timeLo, parts.timeHi] = words(timeUnixNano);
+  [parts.observedLo, parts.observedHi] = words(observedTimeUnixNano);
   parts.flags = input.flags ?? 0;
-  parts.eventName = input.eventName;
   return encodeParts(parts, limits, redactor);
 }
 
@@ -158,7 +188,7 @@ function writeRecord(w: ByteWriter, state: WalkState, parts: RecordParts): void 
     w.byte(T_SEVERITY_TEXT);
     w.string(severityText);
   }
-  if (body !== undefined && body !== null) writeAnyValueField(w, T_BODY, body, state);
+  if (body !== undefined && body !== null) writeValueField(w, T_BODY, body, state, 0, undefined);
   const dropped = writeAttributes(w, state, fields, exception, bindings, context);
   if (dropped > 0) {
     w.byte(T_DROPPED);
@@ -183,6 +213,151 @@ function writeRecord(w: ByteWriter, state: WalkState, parts: RecordParts): void 
         : eventName,
     );
   }
+}
+
+/**
+ * A record's `LogRecord.attributes`, in order: the child's bindings (pre-encoded bytes, minus
+ * keys this call or the request context overrides), the request context's fields (pre-encoded
+ * too, minus keys this call overrides), the record-level exception, the call's fields (the first
+ * top-level Error among them flattened into `exception.*`), then `podlog.truncated`. The
+ * `maxAttributes` limit applies across all of them; what does not fit is counted for
+ * `dropped_attributes_count`.
+ */
+/** Attribute set on a record when any value in it was cut (string length or depth). */
+const TRUNCATED_ATTRIBUTE = 'podlog.truncated';
+
+/** Writes all attributes of a record (see above). Returns how many were dropped (for `dropped_attributes_count`). */
+function writeAttributes(
+  w: ByteWriter,
+  state: WalkState,
+  fields: object | undefined,
+  exception: Error | undefined,
+  bindings: EncodedBindings | undefined,
+  context?: EncodedBindings,
+): number {
+  const room = state.limits.maxAttributes;
+  let count = 0;
+  let dropped = 0;
+  let keys: string[] | undefined;
+  if (fields !== undefined && fields !== null) {
+    try {
+      keys = Object.keys(fields);
+    } catch {
+      keys = undefined; // revoked Proxy as fields: nothing to read
+    }
+  }
+  if (bindings !== undefined && bindings.count > 0) {
+    const { written, overridden } = writeBindings(w, state, bindings, keys, room, context);
+    count = written;
+    // Overridden bindings are replaced by this call's fields (or the context's), not dropped.
+    dropped += bindings.count - written - overridden + bindings.dropped;
+    if (bindings.truncated) state.truncated = true;
+  }
+  if (context !== undefined) {
+    const { written, overridden } = writeBindings(w, state, context, keys, room - count, undefined);
+    count += written;
+    dropped += context.count - written - overridden + context.dropped;
+    if (context.truncated) state.truncated = true;
+  }
+  if (exception !== undefined) {
+    state.seen.push(exception);
+    const r = writeErrorAttributes(w, T_ATTRIBUTE, exception, state, 0, state.redactor.paths, room - count);
+    state.seen.length = 0;
+    count += r.written;
+    dropped += r.dropped;
+  }
+  if (keys !== undefined) {
+    let flattened = exception !== undefined;
+    const paths = state.redactor.paths;
+    // The fields object is the root: a value pointing back at it is "[Circular]".
+    state.seen.push(fields);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const value = readProperty(fields as object, key);
+      if (value === undefined) continue;
+      if (!flattened && isErrorValue(value)) {
+        // The first top-level Error becomes the record's exception (OTel semantic conventions).
+        flattened = true;
+        state.seen.push(value);
+        const r = writeErrorAttributes(w, T_ATTRIBUTE, value, state, 0, paths, room - count);
+        state.seen.length = 1;
+        count += r.written;
+        dropped += r.dropped;
+        continue;
+      }
+      if (typeof value === 'object' && value !== null) {
+        // `log.info({ req, res })`: a raw request/response becomes semantic-convention attributes.
+        const http = httpFieldAttributes(key, value, state.redactor);
+        if (http !== undefined) {
+          for (const k of Object.keys(http)) {
+            if (count >= room || overBudget(w, state)) dropped++;
+            else if (writeKeyValue(w, T_ATTRIBUTE, k, http[k], state, 0, paths)) count++;
+          }
+          continue;
+        }
+      }
+      if (count >= room || overBudget(w, state)) dropped++;
+      else if (writeKeyValue(w, T_ATTRIBUTE, key, value, state, 0, paths)) count++;
+    }
+  }
+  if (state.truncated) writeKeyValue(w, T_ATTRIBUTE, TRUNCATED_ATTRIBUTE, true, state, 0, undefined);
+  return dropped;
+}
+
+/** What {@link writeBindings} did: bindings written, and bindings left out because fields override them. */
+interface BindingsWritten {
+  written: number;
+  overridden: number;
+}
+
+/**
+ * Writes the bindings, minus the keys this call's fields (or the request context, `over`) override.
+ * They are pre-encoded, so they cannot be cut on the way like a value: a binding is written
+ * whole if it fits in what is left of the record's value budget, else left out (counted as
+ * dropped, the record marked truncated). Bindings never cross the budget.
+ */
+function writeBindings(
+  w: ByteWriter,
+  state: WalkState,
+  b: EncodedBindings,
+  keys: string[] | undefined,
+  room: number,
+  over: EncodedBindings | undefined,
+): BindingsWritten {
+  const anyOverride = overlaps(b, keys) || (over !== undefined && overlaps(b, over.keys));
+  // The common case: no override, all fit: one copy of the pre-encoded bytes.
+  if (!anyOverride && b.count <= room && w.pos + b.bytes.length <= state.budgetEnd) {
+    w.raw(b.bytes);
+    return { written: b.count, overridden: 0 };
+  }
+  let skip: Set<string> | undefined;
+  if (keys !== undefined || over !== undefined) {
+    skip = new Set(keys);
+    if (over !== undefined) for (const k of over.keys) skip.add(k);
+  }
+  let written = 0;
+  let overridden = 0;
+  for (let i = 0; i < b.keys.length; i++) {
+    if (skip?.has(b.keys[i])) {
+      overridden++;
+      continue;
+    }
+    if (written >= room) continue;
+    const entry = b.bytes.subarray(b.offsets[i], b.offsets[i + 1]);
+    if (w.pos + entry.length > state.budgetEnd) {
+      state.truncated = true;
+      continue;
+    }
+    w.raw(entry);
+    written++;
+  }
+  return { written, overridden };
+}
+
+/** True when one of `keys` is a key of `b`. */
+function overlaps(b: EncodedBindings, keys: readonly string[] | undefined): boolean {
+  if (keys !== undefined) for (let i = 0; i < keys.length; i++) if (b.index.has(keys[i])) return true;
+  return false;
 }
 
 const HEX: Int8Array = (() => {

@@ -15,7 +15,7 @@ const T_SCHEMA_URL = 0x1a;
 const NO_REDACTION = new Redactor({ defaults: false, keys: [], paths: [] });
 
 /** What a scope may carry beyond name and version (OTel `getLogger(name, version, options)`). */
-export interface ScopeExtras {
+interface ScopeExtras {
   /** Scope attributes (`InstrumentationScope.attributes`). */
   readonly attributes?: object;
   /** The schema URL of the scope's records (`ScopeLogs.schema_url`). */
@@ -33,19 +33,11 @@ export function encodeScope(name: string, version = '', extras?: ScopeExtras): E
     w.byte(T_VERSION);
     w.string(version);
   }
-  const attributes = extras?.attributes;
+  const attributes = extras?.attributes as Record<string, unknown> | undefined;
   if (attributes !== undefined && attributes !== null) {
     const state = newWalkState(undefined, NO_REDACTION);
     for (const key of Object.keys(attributes)) {
-      writeKeyValue(
-        w,
-        T_SCOPE_ATTRIBUTES,
-        key,
-        (attributes as Record<string, unknown>)[key],
-        state,
-        0,
-        undefined,
-      );
+      writeKeyValue(w, T_SCOPE_ATTRIBUTES, key, attributes[key], state, 0, undefined);
     }
   }
   const schemaUrl = typeof extras?.schemaUrl === 'string' ? extras.schemaUrl : '';

@@ -8,7 +8,7 @@
  *
  * Whatever a caller passes (cycles, BigInt, throwing getters, revoked Proxies, throwing
  * `toJSON`) ends up as a valid value; nothing here throws to the caller. A value that throws
- * half-way is rolled back (`w.pos = saved`) and written as `"[Unserializable]"`.
+ * half-way is rolled back (the writer's whole state is `pos`) and written as `"[Unserializable]"`.
  */
 import type { ByteWriter } from './byte-writer.js';
 import { forEachErrorEntry, isError } from './error-entries.js';
@@ -29,15 +29,13 @@ import { readProperty } from './read-property.js';
 import { DEFAULT_REDACTOR, KEY_CENSOR, KEY_URL, type PathNode, type Redactor, stepPath } from './redact.js';
 import {
   CIRCULAR,
+  cutText,
   DEFAULT_VALUE_LIMITS,
   MAX_VALUE_BYTES,
   TRUNCATED,
   UNSERIALIZABLE,
   type ValueLimits,
 } from './value-limits.js';
-
-// The encoder's public face: callers configure limits and size records with these.
-export { DEFAULT_VALUE_LIMITS, MAX_VALUE_BYTES, type ValueLimits } from './value-limits.js';
 
 // ---- Walk state -----------------------------------------------------------------------------
 // Per record: the limits and redactor in force, the ancestors on the current path
@@ -92,37 +90,15 @@ export function writeKeyValue(
   node: PathNode | undefined,
 ): boolean {
   if (value === undefined) return false;
-  const saved = w.pos;
-  const seenLength = state.seen.length;
-  try {
-    w.byte(tagByte);
-    const kv = w.begin();
-    w.byte(T_KEY);
-    w.string(key.length > state.limits.maxStringLength ? cutString(key, state) : key);
-    w.byte(T_VALUE);
-    const v = w.begin();
-    const next = node === undefined ? undefined : stepPath(node, key);
-    const verdict = state.redactor.hasKeyRules ? state.redactor.verdict(key) : 0;
-    if (next?.terminal || verdict === KEY_CENSOR) {
-      writeString(w, state.redactor.censor, state);
-    } else if (verdict === KEY_URL && typeof value === 'string') {
-      writeString(w, redactQuery(value, state.redactor), state);
-    } else {
-      writeValue(w, value, state, depth, next);
-    }
-    w.end(v);
-    w.end(kv);
-  } catch {
-    w.pos = saved;
-    state.seen.length = seenLength;
-    writeUnserializableKeyValue(w, tagByte, key);
-  }
+  w.byte(tagByte);
+  const kv = w.begin();
+  w.byte(T_KEY);
+  w.string(key.length > state.limits.maxStringLength ? cutString(key, state) : key);
+  const next = node === undefined ? undefined : stepPath(node, key);
+  const verdict = state.redactor.hasKeyRules ? state.redactor.verdict(key) : 0;
+  writeValueField(w, T_VALUE, value, state, depth, next, verdict);
+  w.end(kv);
   return true;
-}
-
-/** Writes `value` as an AnyValue message body under `tagByte`, rolled back on failure. */
-export function writeAnyValueField(w: ByteWriter, tagByte: number, value: unknown, state: WalkState): void {
-  writeValueField(w, tagByte, value, state, 0, undefined);
 }
 
 /**
@@ -152,7 +128,7 @@ export function writeErrorAttributes(
 }
 
 /** Writes the fields of an AnyValue message for `value`. May throw (callers roll back). */
-export function writeValue(
+function writeValue(
   w: ByteWriter,
   value: unknown,
   state: WalkState,
@@ -310,39 +286,42 @@ function writeKvlist(
 }
 
 /**
- * Writes `value` as an AnyValue message under `tagByte` (an array item, a LogRecord body), the
- * censor instead when `node` is a redacted path's end. Rolled back to `"[Unserializable]"` if
+ * Writes `value` as an AnyValue message under `tagByte` (an array item, a KeyValue's value, a
+ * LogRecord body): the censor instead when `node` is a redacted path's end or the key's
+ * `verdict` says so (see {@link Redactor.verdict}). Rolled back to `"[Unserializable]"` if
  * anything in it throws.
  */
-function writeValueField(
+export function writeValueField(
   w: ByteWriter,
   tagByte: number,
   value: unknown,
   state: WalkState,
   depth: number,
   node: PathNode | undefined,
+  verdict = 0,
 ): void {
-  const saved = w.pos;
   const seenLength = state.seen.length;
+  w.byte(tagByte);
+  const start = w.begin();
   try {
-    w.byte(tagByte);
-    const start = w.begin();
-    if (node?.terminal) writeString(w, state.redactor.censor, state);
-    else writeValue(w, value, state, depth, node);
-    w.end(start);
+    if (node?.terminal || verdict === KEY_CENSOR) writeString(w, state.redactor.censor, state);
+    else if (verdict === KEY_URL && typeof value === 'string') {
+      writeString(w, redactQuery(value, state.redactor), state);
+    } else writeValue(w, value, state, depth, node);
   } catch {
-    w.pos = saved;
+    // `start` stays valid: the writer keeps offsets when it grows.
+    w.pos = start + 1;
     state.seen.length = seenLength;
-    writeUnserializableField(w, tagByte);
+    w.byte(T_STRING);
+    w.string(UNSERIALIZABLE);
   }
+  w.end(start);
 }
 
 // ---- Leaves ---------------------------------------------------------------------------------
-// Strings, byte arrays, BigInts, the objects written as one string (Date, URL, RegExp),
-// and the "[Unserializable]" stand-ins written after a value threw and was rolled back (lone
-// surrogates are replaced by ByteWriter.string).
+// Strings, byte arrays, BigInts and the objects written as one string (Date, URL, RegExp).
 
-export function writeString(w: ByteWriter, s: string, state: WalkState): void {
+function writeString(w: ByteWriter, s: string, state: WalkState): void {
   if (s.length > state.limits.maxStringLength) s = cutString(s, state);
   // Past the record's budget a string becomes the (shorter) marker; the marker itself is kept.
   if (s.length > TRUNCATED.length && overBudget(w, state)) s = TRUNCATED;
@@ -350,13 +329,10 @@ export function writeString(w: ByteWriter, s: string, state: WalkState): void {
   w.string(s);
 }
 
-/** `s` cut to `maxStringLength` (never splitting a surrogate pair), marked truncated. */
-export function cutString(s: string, state: WalkState): string {
-  let end = state.limits.maxStringLength;
-  const c = s.charCodeAt(end - 1);
-  if (c >= 0xd800 && c <= 0xdbff) end--;
+/** `s` cut to `maxStringLength`, the record marked truncated. */
+function cutString(s: string, state: WalkState): string {
   state.truncated = true;
-  return `${s.slice(0, end)}…`;
+  return cutText(s, state.limits.maxStringLength);
 }
 
 function writeBytes(w: ByteWriter, bytes: Uint8Array, state: WalkState): void {
@@ -373,7 +349,7 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /** An int64 when it fits (two's complement, as protobuf wants), else its decimal string. */
-export function writeBigInt(w: ByteWriter, value: bigint, state: WalkState): void {
+function writeBigInt(w: ByteWriter, value: bigint, state: WalkState): void {
   if (value < INT64_MIN || value > INT64_MAX) {
     writeString(w, value.toString(), state);
     return;
@@ -388,7 +364,7 @@ export function writeBigInt(w: ByteWriter, value: bigint, state: WalkState): voi
  * ArrayBuffer) as AnyValue bytes; Date, URL and RegExp as their string form. Returns false
  * (writing nothing) for any other object. May throw on a hostile Proxy (callers roll back).
  */
-export function writeLeafObject(w: ByteWriter, value: object, state: WalkState): boolean {
+function writeLeafObject(w: ByteWriter, value: object, state: WalkState): boolean {
   if (ArrayBuffer.isView(value)) {
     if (value instanceof Uint8Array) {
       writeBytes(w, value, state);
@@ -416,23 +392,4 @@ export function writeLeafObject(w: ByteWriter, value: object, state: WalkState):
     return true;
   }
   return false;
-}
-
-/** An AnyValue field under `tagByte` holding `"[Unserializable]"`. */
-export function writeUnserializableField(w: ByteWriter, tagByte: number): void {
-  w.byte(tagByte);
-  const start = w.begin();
-  w.byte(T_STRING);
-  w.string(UNSERIALIZABLE);
-  w.end(start);
-}
-
-/** A KeyValue under `tagByte` whose value is `"[Unserializable]"` (its key capped, in case it was the cause). */
-export function writeUnserializableKeyValue(w: ByteWriter, tagByte: number, key: string): void {
-  w.byte(tagByte);
-  const kv = w.begin();
-  w.byte(T_KEY);
-  w.string(key.length > 256 ? `${key.slice(0, 256)}…` : key);
-  writeUnserializableField(w, T_VALUE);
-  w.end(kv);
 }

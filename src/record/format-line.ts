@@ -22,6 +22,8 @@
  * `podlog receive --json`: {@link formatReceivedJson}, one exact NDJSON object per record.
  */
 import type { DecodedLogRecord, OtlpAttributes, OtlpValue } from '../otlp/types.js';
+import { LEVELS, SEVERITY_TEXT } from './severity.js';
+import { cutText } from './value-limits.js';
 
 export const MAX_LINE_BYTES = 16 * 1024;
 
@@ -47,20 +49,11 @@ const CUTS: readonly Cut[] = [
   { maxString: 0, maxItems: 0 },
 ];
 
-/** `s` cut to `max` characters (never inside a surrogate pair) with a `…` marker. */
-function cutString(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let end = max;
-  const code = s.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
-  return `${s.slice(0, end)}…`;
-}
-
 function jsonValue(v: OtlpValue | undefined, cut: Cut): unknown {
   if (v === null || v === undefined) return null;
   switch (typeof v) {
     case 'string':
-      return cutString(v, cut.maxString);
+      return cutText(v, cut.maxString);
     case 'bigint':
       return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
         ? Number(v)
@@ -71,7 +64,7 @@ function jsonValue(v: OtlpValue | undefined, cut: Cut): unknown {
       return v;
   }
   if (v instanceof Uint8Array) {
-    return cutString(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'), cut.maxString);
+    return cutText(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'), cut.maxString);
   }
   if (Array.isArray(v)) {
     const shown = v.slice(0, cut.maxItems).map((x) => jsonValue(x, cut));
@@ -192,7 +185,6 @@ export function formatJsonLine(r: DecodedLogRecord, scope: string): string {
 
 const RESET = '\x1b[0m';
 const DIM = '\x1b[2m';
-const SEVERITY_NAMES = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 
 /** Colour by severity range (OTel data model: 1-4 TRACE … 21-24 FATAL). */
 function severityColor(n: number): string {
@@ -208,7 +200,7 @@ function severityColor(n: number): string {
 function severityName(r: DecodedLogRecord): string {
   if (r.severityText) return r.severityText;
   if (r.severityNumber >= 1 && r.severityNumber <= 24) {
-    return SEVERITY_NAMES[Math.floor((r.severityNumber - 1) / 4)];
+    return SEVERITY_TEXT[LEVELS[Math.floor((r.severityNumber - 1) / 4)]];
   }
   return r.severityNumber === 0 ? '-' : String(r.severityNumber);
 }
@@ -248,12 +240,16 @@ export interface PrettyOptions {
 
 /** `k=v k2="s"` with keys and values escaped; values as JSON, strings cut at `maxString`. */
 export function formatAttributes(attributes: OtlpAttributes, maxString: number): string {
-  const cut: Cut = { maxString, maxItems: Number.POSITIVE_INFINITY };
+  return escapeControl(attributeText(attributes, { maxString, maxItems: Number.POSITIVE_INFINITY }).slice(1));
+}
+
+/** ` k=v k2="s"` (each pair after a space, not escaped) for every attribute but `skip`. */
+function attributeText(attributes: OtlpAttributes, cut: Cut, skip?: string): string {
   let out = '';
   for (const k of Object.keys(attributes)) {
-    out += `${out ? ' ' : ''}${k}=${JSON.stringify(jsonValue(attributes[k], cut))}`;
+    if (k !== skip) out += ` ${k}=${JSON.stringify(jsonValue(attributes[k], cut))}`;
   }
-  return escapeControl(out);
+  return out;
 }
 
 /**
@@ -286,11 +282,7 @@ export function formatPrettyLine(
       const body = jsonValue(r.body, bodyCut);
       main += ` ${typeof body === 'string' ? body : JSON.stringify(body)}`;
     }
-    tail = '';
-    for (const k of Object.keys(r.attributes)) {
-      if (k !== 'exception.stacktrace')
-        tail += ` ${k}=${JSON.stringify(jsonValue(r.attributes[k], valueCut))}`;
-    }
+    tail = attributeText(r.attributes, valueCut, 'exception.stacktrace');
     if (r.traceId) tail += ` trace_id=${r.traceId}`;
     if (line.length + main.length + tail.length <= PRETTY_MAX_CHARS) break;
   }

@@ -169,9 +169,12 @@ export function httpValueOf(value: object, redactor: Redactor): object | string 
     case 'client-request':
       return clientRequestShape(value as ClientRequest, redactor);
     case 'headers':
-      return pickHeaders(value, REQUEST_HEADER_SET, redactor, true);
+      return pickHeaders(value, REQUEST_HEADER_SET, redactor);
     case 'socket':
-      return socketShape(value as Socket);
+      return {
+        remoteAddress: str((value as Socket).remoteAddress),
+        remotePort: (value as Socket).remotePort,
+      };
     case 'emitter':
       return `[EventEmitter ${constructorName(value)}]`;
   }
@@ -200,13 +203,7 @@ export function httpMessageKey(value: object): 'req' | 'res' | undefined {
  * Never throws: an unreadable request gives `{ method: undefined, url: undefined, headers: {} }`.
  */
 export function serializeRequest(req: unknown, options?: HttpValueOptions): SerializedRequest {
-  const redactor = options?.redactor ?? DEFAULT_REDACTOR;
-  try {
-    if (req !== null && typeof req === 'object') return requestShape(req, redactor);
-  } catch {
-    // fall through: a hostile object
-  }
-  return { method: undefined, url: undefined, headers: {} };
+  return safeShape(req, options, requestShape) ?? { method: undefined, url: undefined, headers: {} };
 }
 
 /**
@@ -214,13 +211,20 @@ export function serializeRequest(req: unknown, options?: HttpValueOptions): Seri
  * podlog logs: the status code and an allowlist of headers (`Set-Cookie` censored). Never throws.
  */
 export function serializeResponse(res: unknown, options?: HttpValueOptions): SerializedResponse {
-  const redactor = options?.redactor ?? DEFAULT_REDACTOR;
+  return safeShape(res, options, responseShape) ?? { statusCode: undefined, headers: {} };
+}
+
+/** `shape(value)`, or `undefined` when `value` is not an object or reading it threw (a hostile object). */
+function safeShape<T>(
+  value: unknown,
+  options: HttpValueOptions | undefined,
+  shape: (value: object, redactor: Redactor) => T,
+): T | undefined {
   try {
-    if (res !== null && typeof res === 'object') return responseShape(res, redactor);
-  } catch {
-    // fall through
-  }
-  return { statusCode: undefined, headers: {} };
+    if (value !== null && typeof value === 'object')
+      return shape(value, options?.redactor ?? DEFAULT_REDACTOR);
+  } catch {}
+  return undefined;
 }
 
 /**
@@ -318,10 +322,7 @@ function requestShape(value: object, redactor: Redactor): SerializedRequest {
   const shape: SerializedRequest = {
     method: method === undefined ? undefined : cap(method, 32),
     url: url === undefined ? undefined : cap(redactQuery(url, redactor), MAX_URL),
-    headers:
-      node !== undefined
-        ? pickHeaders(node.headers, REQUEST_HEADER_SET, redactor, false)
-        : pickHeaders(r.headers, REQUEST_HEADER_SET, redactor, true),
+    headers: pickHeaders(node !== undefined ? node.headers : r.headers, REQUEST_HEADER_SET, redactor),
   };
   const route = routeOf(r);
   if (route !== undefined) shape.route = cap(route, MAX_URL);
@@ -362,12 +363,10 @@ function responseShape(value: object, redactor: Redactor): SerializedResponse {
       : typeof r.status === 'number'
         ? r.status
         : node?.statusCode;
-  let headers: Record<string, string>;
-  if (node !== undefined) {
-    // getHeaders(): the headers set so far, lower-cased; never `_header` (the raw block).
-    const all = typeof node.getHeaders === 'function' ? node.getHeaders() : undefined;
-    headers = pickHeaders(all, RESPONSE_HEADER_SET, redactor, false);
-  } else headers = pickHeaders(r.headers, RESPONSE_HEADER_SET, redactor, true);
+  // getHeaders(): the headers set so far, lower-cased; never `_header` (the raw block).
+  const source =
+    node === undefined ? r.headers : typeof node.getHeaders === 'function' ? node.getHeaders() : undefined;
+  const headers = pickHeaders(source, RESPONSE_HEADER_SET, redactor);
   return { statusCode: typeof status === 'number' ? status : undefined, headers };
 }
 
@@ -377,28 +376,24 @@ function clientRequestShape(req: ClientRequest, redactor: Redactor): object {
     method: str(req.method),
     url: typeof req.path === 'string' ? cap(redactQuery(req.path, redactor), MAX_URL) : undefined,
     host: str(req.host),
-    headers: pickHeaders(headers, REQUEST_HEADER_SET, redactor, false),
+    headers: pickHeaders(headers, REQUEST_HEADER_SET, redactor),
   };
 }
 
-function socketShape(socket: Socket): object {
-  return { remoteAddress: str(socket.remoteAddress), remotePort: socket.remotePort };
-}
-
 /**
- * The allowlisted headers of `source` (a plain headers object, or a fetch `Headers` when
- * `fetchLike`), secret ones censored. Arrays (`set-cookie`) are joined with `, `.
+ * The allowlisted headers of `source` (a plain headers object, or a fetch `Headers`), secret
+ * ones censored. Arrays (`set-cookie`) are joined with `, `.
  */
 function pickHeaders(
   source: unknown,
   allow: ReadonlySet<string>,
   redactor: Redactor,
-  fetchLike: boolean,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   if (source === null || typeof source !== 'object') return out;
+  // A node headers object holds strings and arrays only, so a `get` method means fetch `Headers`.
   const get =
-    fetchLike && typeof (source as Headers).get === 'function'
+    typeof (source as Headers).get === 'function'
       ? (name: string) => (source as Headers).get(name) ?? undefined
       : (name: string) => (source as Record<string, unknown>)[name];
   let used = 0;

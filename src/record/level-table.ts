@@ -8,17 +8,7 @@
  * FATAL4 (24). Which level each logger is at: logger/levels.ts.
  */
 import { InvalidOptionError } from '../errors.js';
-import { LEVELS, type Level, SEVERITY_NUMBER, SILENT } from './severity.js';
-
-/** pino's level numbers of podlog's levels. */
-export const PINO_LEVEL_VALUES: Readonly<Record<Level, number>> = Object.freeze({
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-});
+import { LEVELS, SEVERITY_NUMBER, SILENT } from './severity.js';
 
 /** pino's `logger.levels`: level name → number, and number → name. */
 export interface PinoLevels {
@@ -81,10 +71,12 @@ export class LevelTable {
   constructor(custom: Readonly<Record<string, number>> = {}) {
     const values: Record<string, number> = {};
     const labels: Record<number, string> = {};
-    for (const level of LEVELS) {
+    for (let i = 0; i < LEVELS.length; i++) {
+      const level = LEVELS[i];
       this.#severity.set(level, SEVERITY_NUMBER[level]);
-      values[level] = PINO_LEVEL_VALUES[level];
-      labels[PINO_LEVEL_VALUES[level]] = level;
+      // pino's numbers: trace 10, debug 20 … fatal 60.
+      values[level] = (i + 1) * 10;
+      labels[(i + 1) * 10] = level;
     }
     const list: CustomLevel[] = [];
     for (const [name, value] of Object.entries(custom)) {

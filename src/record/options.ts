@@ -65,13 +65,13 @@ export interface RecordConfig {
 
 type RedactObject = Exclude<RedactOption, false | readonly string[]>;
 
-export const LIMIT_OPTIONS = {
+const LIMIT_OPTIONS = {
   maxDepth: opt.int({ min: 1, max: 64, default: DEFAULT_VALUE_LIMITS.maxDepth }),
   maxStringLength: opt.int({ min: 16, max: 1024 * 1024, default: DEFAULT_VALUE_LIMITS.maxStringLength }),
   maxAttributes: opt.int({ min: 1, max: 4096, default: DEFAULT_VALUE_LIMITS.maxAttributes }),
 } satisfies Record<keyof LimitOptions, opt.OptionSpec>;
 
-export const REDACT_OPTIONS = {
+const REDACT_OPTIONS = {
   keys: opt.strings({ default: [] }),
   paths: opt.strings({ default: [] }),
   defaults: opt.bool({ default: true }),

@@ -31,11 +31,14 @@ export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
   'private_key',
 ]);
 
-const DEFAULT_WORDS = new Set(['authorization', 'cookie', 'password', 'passwd', 'secret', 'token', 'apikey']);
-const DEFAULT_PAIRS: ReadonlyArray<readonly [string, string]> = [
-  ['api', 'key'],
-  ['private', 'key'],
-];
+/** The default keys as words: one-word keys match any word of a key, two-word ones a pair in a row. */
+const DEFAULT_WORDS = new Set<string>();
+const DEFAULT_PAIRS: (readonly string[])[] = [];
+for (const key of DEFAULT_REDACT_KEYS) {
+  const words = splitWords(key);
+  if (words.length === 1) DEFAULT_WORDS.add(words[0]);
+  else DEFAULT_PAIRS.push(words);
+}
 
 /** A node of the path trie. Children are keyed by lower-cased segment. */
 export interface PathNode {

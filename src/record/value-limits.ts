@@ -36,3 +36,12 @@ export const MAX_VALUE_BYTES = 1024 * 1024;
 export const CIRCULAR = '[Circular]';
 export const TRUNCATED = '[Truncated]';
 export const UNSERIALIZABLE = '[Unserializable]';
+
+/** `s` cut to `max` UTF-16 code units (never inside a surrogate pair) with a `…` marker. */
+export function cutText(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let end = max;
+  const c = s.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return `${s.slice(0, end)}…`;
+}

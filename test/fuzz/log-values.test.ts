@@ -22,9 +22,9 @@ import type { Logger } from '../../src/logger/logger.js';
 import { withStdoutMirror } from '../../src/logger/stdout-sink.js';
 import { encodeRequest } from '../../src/otlp/encode-request.js';
 import { LEN, Reader } from '../../src/otlp/protobuf.js';
-import { MAX_VALUE_BYTES } from '../../src/record/encode-value.js';
 import { MAX_LINE_BYTES } from '../../src/record/format-line.js';
 import type { EncodedRecord } from '../../src/record/types.js';
+import { MAX_VALUE_BYTES } from '../../src/record/value-limits.js';
 import { createCapture } from '../helpers/record-capture.js';
 import { build, nastyString, prototypeSnapshot, type Recipe, recipe } from './hostile-values.js';
 

@@ -3,8 +3,8 @@ import { decodeLogRecord } from '../../src/otlp/decode-protobuf.js';
 import type { DecodedLogRecord } from '../../src/otlp/types.js';
 import { encodeBindings } from '../../src/record/encode-bindings.js';
 import { encodeRecord, type RecordInput } from '../../src/record/encode-record.js';
-import { DEFAULT_VALUE_LIMITS, type ValueLimits } from '../../src/record/encode-value.js';
 import { Redactor } from '../../src/record/redact.js';
+import { DEFAULT_VALUE_LIMITS, type ValueLimits } from '../../src/record/value-limits.js';
 
 const NO_REDACTION = new Redactor({ defaults: false, keys: [], paths: [] });
 

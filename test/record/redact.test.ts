@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeLogRecord } from '../../src/otlp/decode-protobuf.js';
 import { encodeBindings } from '../../src/record/encode-bindings.js';
 import { encodeRecord } from '../../src/record/encode-record.js';
-import { DEFAULT_VALUE_LIMITS } from '../../src/record/encode-value.js';
 import { DEFAULT_REDACT_KEYS, Redactor, splitPath, splitWords } from '../../src/record/redact.js';
+import { DEFAULT_VALUE_LIMITS } from '../../src/record/value-limits.js';
 
 function encode(fields: Record<string, unknown>, redactor: Redactor, exception?: Error) {
   const bytes = encodeRecord(
