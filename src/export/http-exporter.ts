@@ -15,7 +15,6 @@ import { HealthGate } from './health-gate.js';
 import { Limiter } from './limiter.js';
 import type { ExportConfig } from './options.js';
 import { classifyError, classifyResponse, type Verdict } from './response.js';
-import { type RetryResult, withRetry } from './retry.js';
 import { type Transport, UndiciTransport } from './transport.js';
 import type { Batch, Exporter, ExportOutcome } from './types.js';
 
@@ -44,6 +43,11 @@ const NEVER_CONNECTED = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'EHOSTUNREACH',
 ]);
+
+/** A final verdict, or `undelivered` when the budget ran out (the caller keeps the batch). */
+type RetryResult =
+  | Exclude<Verdict, { kind: 'retry' } | { kind: 'aborted' }>
+  | { kind: 'undelivered'; why: 'attempts' | 'deadline' | 'aborted'; last?: Verdict };
 
 /** One `export()` call: the outcome its parts add to, and the budget they share. */
 interface Run {
@@ -253,21 +257,56 @@ export class HttpExporter implements Exporter {
       'content-type': wire.contentType,
       'podlog-batch-id': part.id,
     };
-    return withRetry(() => this.#attempt(packed.body, headers, run.signal), {
-      gate: this.gate,
-      slots: this.#slots,
-      retry: config.retry,
-      deadline: run.deadline,
-      signal: run.signal,
-      onRetry: () => this.#counters.retries++,
-      onRetryableFailure: (v, delay) => {
-        if (NEVER_CONNECTED.has(v.cause)) this.#noBackend(v.detail);
-        this.#diag.warn(
-          `export-retry:${v.cause}`,
-          `export to ${this.#where} failed (${v.detail}); retrying in ${delay} ms`,
-        );
-      },
-    });
+    return this.#withRetry(() => this.#attempt(packed.body, headers, run.signal), run);
+  }
+
+  /**
+   * Runs one request's attempts through the health gate until the backend gives a final answer
+   * or the request's budget (attempts, the run's deadline) runs out. A request slot
+   * (`maxConcurrentRequests`) is taken before the gate, so a request that waited for a slot
+   * cannot slip past a gate that closed meanwhile; it is held while waiting at the gate (nothing
+   * else could go out then anyway).
+   */
+  async #withRetry(attempt: () => Promise<Verdict>, run: Run): Promise<RetryResult> {
+    const { signal } = run;
+    let attempts = 0;
+    let last: Verdict | undefined;
+    for (;;) {
+      let release: () => void;
+      try {
+        release = await this.#slots.acquire(signal);
+      } catch {
+        return { kind: 'undelivered', why: 'aborted', last };
+      }
+      let verdict: Verdict;
+      let permit: Awaited<ReturnType<HealthGate['acquire']>>;
+      try {
+        permit = await this.gate.acquire(run.deadline, signal);
+        if (permit === 'aborted') return { kind: 'undelivered', why: 'aborted', last };
+        if (permit === 'expired') return { kind: 'undelivered', why: 'deadline', last };
+        if (last) this.#counters.retries++;
+        attempts++;
+        verdict = await attempt();
+      } finally {
+        release();
+      }
+      last = verdict;
+      if (verdict.kind === 'aborted') {
+        this.gate.released(permit);
+        return { kind: 'undelivered', why: 'aborted', last };
+      }
+      if (verdict.kind !== 'retry') {
+        this.gate.succeeded(permit);
+        return verdict;
+      }
+      const delay = this.gate.failed(permit, verdict.retryAfterMs);
+      if (NEVER_CONNECTED.has(verdict.cause)) this.#noBackend(verdict.detail);
+      this.#diag.warn(
+        `export-retry:${verdict.cause}`,
+        `export to ${this.#where} failed (${verdict.detail}); retrying in ${delay} ms`,
+      );
+      if (attempts >= this.#config.retry.maxAttempts) return { kind: 'undelivered', why: 'attempts', last };
+    }
   }
 
   /** One request: its verdict, and the `requests` / `bytesSent` counters. */

@@ -74,18 +74,15 @@ export function resolveTlsOptions(options: TlsOptions | undefined, env: Env): Tl
   const ca = givenOrEnv(o.ca, 'tls.ca', env, otlpEnv('CERTIFICATE'));
   const cert = givenOrEnv(o.cert, 'tls.cert', env, otlpEnv('CLIENT_CERTIFICATE'));
   const key = givenOrEnv(o.key, 'tls.key', env, otlpEnv('CLIENT_KEY'));
-  if (cert && !key) {
+  // mTLS needs both halves; name the missing one and where it may come from.
+  const [given, missing, what, variable] = cert
+    ? [cert, 'tls.key', 'client key', 'CLIENT_KEY']
+    : [key, 'tls.cert', 'client certificate', 'CLIENT_CERTIFICATE'];
+  if (given && !(cert && key)) {
     throw new InvalidOptionError(
-      'tls.key',
+      missing,
       undefined,
-      `a client key to go with ${cert.option} (tls.key or OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY)`,
-    );
-  }
-  if (key && !cert) {
-    throw new InvalidOptionError(
-      'tls.cert',
-      undefined,
-      `a client certificate to go with ${key.option} (tls.cert or OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE)`,
+      `a ${what} to go with ${given.option} (${missing} or OTEL_EXPORTER_OTLP_LOGS_${variable})`,
     );
   }
   const { rejectUnauthorized } = opt.resolveFields(TLS_OPTIONS, o, 'tls', env);
