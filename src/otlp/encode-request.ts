@@ -2,15 +2,7 @@
  * Frames encoded records into one `ExportLogsServiceRequest`: one `ResourceLogs` per resource,
  * one `ScopeLogs` per scope within it, records copied byte for byte.
  */
-import {
-  fieldSize,
-  T_LOG_RECORD,
-  T_RESOURCE,
-  T_RESOURCE_LOGS,
-  T_SCOPE,
-  T_SCOPE_LOGS,
-  writeVarint,
-} from './framing.js';
+import { type ResourceFrame, writeRequest } from './framing.js';
 
 /** What framing needs of a record: its bytes and the identity of its resource and scope. */
 export interface FramedRecord {
@@ -23,8 +15,6 @@ export interface FramedRecord {
   readonly resource: { readonly bytes: Uint8Array };
 }
 
-type Groups = Map<FramedRecord['resource'], Map<FramedRecord['scope'], FramedRecord[]>>;
-
 /**
  * Frames `records` into a buffer from `alloc(size)` (exactly `size` bytes long). Two passes
  * (sizes, then bytes) so the body is written once into memory the caller may reuse: the
@@ -35,7 +25,7 @@ export function frameRequest(
   alloc: (size: number) => Uint8Array = (n) => new Uint8Array(n),
 ): Uint8Array {
   // Group by resource, then scope, by identity. Most batches have one resource and few scopes.
-  const groups: Groups = new Map();
+  const groups = new Map<FramedRecord['resource'], Map<FramedRecord['scope'], FramedRecord[]>>();
   for (const rec of records) {
     let scopes = groups.get(rec.resource);
     if (!scopes) {
@@ -49,45 +39,15 @@ export function frameRequest(
     }
     list.push(rec);
   }
-  // Pass 1: sizes.
-  const sizes = new Map<unknown, number>();
-  let total = 0;
+  const frames: ResourceFrame[] = [];
   for (const [resource, scopes] of groups) {
-    let rl = fieldSize(resource.bytes.length);
+    const scopeFrames = [];
     for (const [scope, list] of scopes) {
-      let sl = fieldSize(scope.bytes.length) + (scope.schemaUrlField?.length ?? 0);
-      for (const rec of list) sl += fieldSize(rec.bytes.length);
-      sizes.set(list, sl);
-      rl += fieldSize(sl);
+      scopeFrames.push({ head: { message: scope.bytes, tagged: scope.schemaUrlField }, records: list });
     }
-    sizes.set(scopes, rl);
-    total += fieldSize(rl);
+    frames.push({ head: { message: resource.bytes }, scopes: scopeFrames });
   }
-  // Pass 2: bytes.
-  const out = alloc(total);
-  let pos = 0;
-  const bytesField = (t: number, bytes: Uint8Array) => {
-    out[pos++] = t;
-    pos = writeVarint(out, pos, bytes.length);
-    out.set(bytes, pos);
-    pos += bytes.length;
-  };
-  for (const [resource, scopes] of groups) {
-    out[pos++] = T_RESOURCE_LOGS;
-    pos = writeVarint(out, pos, sizes.get(scopes)!);
-    bytesField(T_RESOURCE, resource.bytes);
-    for (const [scope, list] of scopes) {
-      out[pos++] = T_SCOPE_LOGS;
-      pos = writeVarint(out, pos, sizes.get(list)!);
-      bytesField(T_SCOPE, scope.bytes);
-      if (scope.schemaUrlField !== undefined) {
-        out.set(scope.schemaUrlField, pos);
-        pos += scope.schemaUrlField.length;
-      }
-      for (const rec of list) bytesField(T_LOG_RECORD, rec.bytes);
-    }
-  }
-  return out;
+  return writeRequest(frames, alloc);
 }
 
 /** Builds the request body for `records`. Records keep their order within each scope. */
