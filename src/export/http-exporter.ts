@@ -6,7 +6,7 @@
 import type { Diag } from '../diag.js';
 import { ExportAbortedError } from '../errors.js';
 import { DecodeError } from '../otlp/decode-protobuf.js';
-import { chunkRequest, splitRequest } from '../otlp/split-request.js';
+import { chunkRequest, type RequestPart, splitRequest } from '../otlp/split-request.js';
 import type { Counters, DropReason } from '../stats.js';
 import { VERSION } from '../version.js';
 import { displayUrl, exportSecrets } from './display-url.js';
@@ -80,8 +80,8 @@ export class HttpExporter implements Exporter {
   readonly #baseHeaders: Readonly<Record<string, string>>;
   readonly #closing = new AbortController();
   #closed: Promise<void> | undefined;
-  readonly #shutdownTimeoutMs: number | undefined;
-  readonly #noBackendAdvice: string | undefined;
+  /** What the one-time "no backend" diagnostic advises. */
+  readonly #noBackendAdvice: string;
   #toldNoBackend = false;
 
   constructor(deps: HttpExporterDeps) {
@@ -95,8 +95,12 @@ export class HttpExporter implements Exporter {
     this.#secrets = exportSecrets(config);
     this.#slots = new Limiter(config.maxConcurrentRequests);
     this.#baseHeaders = { ...config.headers, 'user-agent': `podlog/${VERSION}` };
-    this.#shutdownTimeoutMs = deps.shutdownTimeoutMs;
-    this.#noBackendAdvice = deps.noBackendAdvice;
+    const shutdownMs = deps.shutdownTimeoutMs === undefined ? '' : `, ${deps.shutdownTimeoutMs} ms`;
+    this.#noBackendAdvice =
+      deps.noBackendAdvice ??
+      'Set OTEL_EXPORTER_OTLP_ENDPOINT or the endpoint option to your collector (or run `npx podlog receive`). ' +
+        'Logs are held and retried meanwhile; at exit they are retried up to the shutdown deadline ' +
+        `(shutdownTimeoutMs${shutdownMs}), then spooled (spool option) or dropped and counted.`;
     this.gate = new HealthGate({
       retry: config.retry,
       now: this.#now,
@@ -167,16 +171,10 @@ export class HttpExporter implements Exporter {
   #noBackend(detail: string): void {
     if (this.#toldNoBackend) return;
     this.#toldNoBackend = true;
-    const deadline =
-      this.#shutdownTimeoutMs === undefined
-        ? 'the shutdown deadline (shutdownTimeoutMs)'
-        : `the shutdown deadline (shutdownTimeoutMs, ${this.#shutdownTimeoutMs} ms)`;
-    const advice =
-      this.#noBackendAdvice ??
-      'Set OTEL_EXPORTER_OTLP_ENDPOINT or the endpoint option to your collector (or run `npx podlog receive`). ' +
-        `Logs are held and retried meanwhile; at exit they are retried up to ${deadline}, ` +
-        'then spooled (spool option) or dropped and counted.';
-    this.#diag.warn('export-no-backend', `no OTLP backend answers at ${this.#where} (${detail}). ${advice}`);
+    this.#diag.warn(
+      'export-no-backend',
+      `no OTLP backend answers at ${this.#where} (${detail}). ${this.#noBackendAdvice}`,
+    );
   }
 
   /** Exports one part; never throws. Splits parts over the size cap and on 413. */
@@ -226,10 +224,15 @@ export class HttpExporter implements Exporter {
       return false;
     }
     drop(run, 'too_large', oversized, `record larger than maxRequestBytes (${max})`);
+    await this.#exportParts(part, parts, run);
+    return true;
+  }
+
+  /** Exports the parts `part` was cut into, in order, as `<id>.0`, `<id>.1`, … */
+  async #exportParts(part: Batch, parts: readonly RequestPart[], run: Run): Promise<void> {
     for (let i = 0; i < parts.length; i++) {
       await this.#exportPart({ id: `${part.id}.${i}`, count: parts[i].count, body: parts[i].body }, run);
     }
-    return true;
   }
 
   /** After a 413 (or a serialized body over the cap): halves, or the single record dropped. */
@@ -241,8 +244,7 @@ export class HttpExporter implements Exporter {
       drop(run, 'too_large', part.count, why);
       return;
     }
-    await this.#exportPart({ id: `${part.id}.0`, count: halves[0].count, body: halves[0].body }, run);
-    await this.#exportPart({ id: `${part.id}.1`, count: halves[1].count, body: halves[1].body }, run);
+    await this.#exportParts(part, halves, run);
   }
 
   /** Encodes one part and sends it through the retry loop. */
