@@ -106,11 +106,6 @@ function build(resources: ParsedResource[], flat: FlatRecord[], from: number, to
   return writeRequest(runs);
 }
 
-/** Number of log records in a protobuf request body. Throws `DecodeError` when malformed. */
-export function countRecords(body: Uint8Array): number {
-  return parse(body).flat.length;
-}
-
 /**
  * Splits a request into two valid requests of about half the bytes each (each with at least one
  * record). Returns `undefined` when the request holds fewer than two records.
@@ -136,7 +131,7 @@ export function splitRequest(body: Uint8Array): [RequestPart, RequestPart] | und
 }
 
 /** Result of {@link chunkRequest}. */
-export interface ChunkedRequest {
+interface ChunkedRequest {
   /** Valid requests, each at most `maxBytes`, records in original order. */
   readonly parts: RequestPart[];
   /** Records that do not fit in `maxBytes` even alone (left out of `parts`). */
