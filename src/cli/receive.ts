@@ -60,6 +60,3 @@ export async function runReceive(args: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
 }
-
-// In-repo tests (and branches written before the receiver moved) start it from here.
-export { type RunningReceiver, startReceiver } from '../testing/receiver.js';

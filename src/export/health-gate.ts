@@ -8,16 +8,30 @@
  * gives up at once (`expired`), so a long outage moves batches to the spool instead of holding
  * them in memory.
  */
-import { retryDelay } from './backoff.js';
+import { MAX_TIMER_MS } from '../config/validate.js';
 import type { RetryConfig } from './options.js';
 
-/** Largest delay a Node.js timer takes (2^31 - 1 ms); a longer one fires after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * The wait before the next attempt: what the server asked (`Retry-After`, clamped), else full
+ * jitter (AWS architecture blog, "Exponential Backoff and Jitter"): uniform in
+ * [0, min(maxDelay, initial · 2^(failures-1))]. `failures` counts from 1.
+ */
+export function retryDelay(
+  failures: number,
+  retryAfterMs: number | undefined,
+  retry: RetryConfig,
+  random: () => number = Math.random,
+): number {
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, retry.maxRetryAfterMs);
+  const exp = Math.min(30, Math.max(0, failures - 1));
+  const ceiling = Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** exp);
+  return Math.floor(random() * ceiling);
+}
 
 /** How a request was let through: normally, or as the one probe of a failing backend. */
-export type Permit = 'go' | 'probe';
+type Permit = 'go' | 'probe';
 
-export interface HealthGateDeps {
+interface HealthGateDeps {
   retry: RetryConfig;
   now?: () => number;
   random?: () => number;

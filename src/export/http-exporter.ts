@@ -6,7 +6,7 @@
 import type { Diag } from '../diag.js';
 import { ExportAbortedError } from '../errors.js';
 import { DecodeError } from '../otlp/decode-protobuf.js';
-import { chunkRequest, splitRequest } from '../otlp/split-request.js';
+import { chunkRequest, type RequestPart, splitRequest } from '../otlp/split-request.js';
 import type { Counters, DropReason } from '../stats.js';
 import { VERSION } from '../version.js';
 import { displayUrl, exportSecrets } from './display-url.js';
@@ -15,7 +15,6 @@ import { HealthGate } from './health-gate.js';
 import { Limiter } from './limiter.js';
 import type { ExportConfig } from './options.js';
 import { classifyError, classifyResponse, type Verdict } from './response.js';
-import { type RetryResult, withRetry } from './retry.js';
 import { type Transport, UndiciTransport } from './transport.js';
 import type { Batch, Exporter, ExportOutcome } from './types.js';
 
@@ -44,6 +43,11 @@ const NEVER_CONNECTED = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'EHOSTUNREACH',
 ]);
+
+/** A final verdict, or `undelivered` when the budget ran out (the caller keeps the batch). */
+type RetryResult =
+  | Exclude<Verdict, { kind: 'retry' } | { kind: 'aborted' }>
+  | { kind: 'undelivered'; why: 'attempts' | 'deadline' | 'aborted'; last?: Verdict };
 
 /** One `export()` call: the outcome its parts add to, and the budget they share. */
 interface Run {
@@ -76,8 +80,8 @@ export class HttpExporter implements Exporter {
   readonly #baseHeaders: Readonly<Record<string, string>>;
   readonly #closing = new AbortController();
   #closed: Promise<void> | undefined;
-  readonly #shutdownTimeoutMs: number | undefined;
-  readonly #noBackendAdvice: string | undefined;
+  /** What the one-time "no backend" diagnostic advises. */
+  readonly #noBackendAdvice: string;
   #toldNoBackend = false;
 
   constructor(deps: HttpExporterDeps) {
@@ -91,8 +95,12 @@ export class HttpExporter implements Exporter {
     this.#secrets = exportSecrets(config);
     this.#slots = new Limiter(config.maxConcurrentRequests);
     this.#baseHeaders = { ...config.headers, 'user-agent': `podlog/${VERSION}` };
-    this.#shutdownTimeoutMs = deps.shutdownTimeoutMs;
-    this.#noBackendAdvice = deps.noBackendAdvice;
+    const shutdownMs = deps.shutdownTimeoutMs === undefined ? '' : `, ${deps.shutdownTimeoutMs} ms`;
+    this.#noBackendAdvice =
+      deps.noBackendAdvice ??
+      'Set OTEL_EXPORTER_OTLP_ENDPOINT or the endpoint option to your collector (or run `npx podlog receive`). ' +
+        'Logs are held and retried meanwhile; at exit they are retried up to the shutdown deadline ' +
+        `(shutdownTimeoutMs${shutdownMs}), then spooled (spool option) or dropped and counted.`;
     this.gate = new HealthGate({
       retry: config.retry,
       now: this.#now,
@@ -163,16 +171,10 @@ export class HttpExporter implements Exporter {
   #noBackend(detail: string): void {
     if (this.#toldNoBackend) return;
     this.#toldNoBackend = true;
-    const deadline =
-      this.#shutdownTimeoutMs === undefined
-        ? 'the shutdown deadline (shutdownTimeoutMs)'
-        : `the shutdown deadline (shutdownTimeoutMs, ${this.#shutdownTimeoutMs} ms)`;
-    const advice =
-      this.#noBackendAdvice ??
-      'Set OTEL_EXPORTER_OTLP_ENDPOINT or the endpoint option to your collector (or run `npx podlog receive`). ' +
-        `Logs are held and retried meanwhile; at exit they are retried up to ${deadline}, ` +
-        'then spooled (spool option) or dropped and counted.';
-    this.#diag.warn('export-no-backend', `no OTLP backend answers at ${this.#where} (${detail}). ${advice}`);
+    this.#diag.warn(
+      'export-no-backend',
+      `no OTLP backend answers at ${this.#where} (${detail}). ${this.#noBackendAdvice}`,
+    );
   }
 
   /** Exports one part; never throws. Splits parts over the size cap and on 413. */
@@ -222,10 +224,15 @@ export class HttpExporter implements Exporter {
       return false;
     }
     drop(run, 'too_large', oversized, `record larger than maxRequestBytes (${max})`);
+    await this.#exportParts(part, parts, run);
+    return true;
+  }
+
+  /** Exports the parts `part` was cut into, in order, as `<id>.0`, `<id>.1`, … */
+  async #exportParts(part: Batch, parts: readonly RequestPart[], run: Run): Promise<void> {
     for (let i = 0; i < parts.length; i++) {
       await this.#exportPart({ id: `${part.id}.${i}`, count: parts[i].count, body: parts[i].body }, run);
     }
-    return true;
   }
 
   /** After a 413 (or a serialized body over the cap): halves, or the single record dropped. */
@@ -237,8 +244,7 @@ export class HttpExporter implements Exporter {
       drop(run, 'too_large', part.count, why);
       return;
     }
-    await this.#exportPart({ id: `${part.id}.0`, count: halves[0].count, body: halves[0].body }, run);
-    await this.#exportPart({ id: `${part.id}.1`, count: halves[1].count, body: halves[1].body }, run);
+    await this.#exportParts(part, halves, run);
   }
 
   /** Encodes one part and sends it through the retry loop. */
@@ -253,21 +259,56 @@ export class HttpExporter implements Exporter {
       'content-type': wire.contentType,
       'podlog-batch-id': part.id,
     };
-    return withRetry(() => this.#attempt(packed.body, headers, run.signal), {
-      gate: this.gate,
-      slots: this.#slots,
-      retry: config.retry,
-      deadline: run.deadline,
-      signal: run.signal,
-      onRetry: () => this.#counters.retries++,
-      onRetryableFailure: (v, delay) => {
-        if (NEVER_CONNECTED.has(v.cause)) this.#noBackend(v.detail);
-        this.#diag.warn(
-          `export-retry:${v.cause}`,
-          `export to ${this.#where} failed (${v.detail}); retrying in ${delay} ms`,
-        );
-      },
-    });
+    return this.#withRetry(() => this.#attempt(packed.body, headers, run.signal), run);
+  }
+
+  /**
+   * Runs one request's attempts through the health gate until the backend gives a final answer
+   * or the request's budget (attempts, the run's deadline) runs out. A request slot
+   * (`maxConcurrentRequests`) is taken before the gate, so a request that waited for a slot
+   * cannot slip past a gate that closed meanwhile; it is held while waiting at the gate (nothing
+   * else could go out then anyway).
+   */
+  async #withRetry(attempt: () => Promise<Verdict>, run: Run): Promise<RetryResult> {
+    const { signal } = run;
+    let attempts = 0;
+    let last: Verdict | undefined;
+    for (;;) {
+      let release: () => void;
+      try {
+        release = await this.#slots.acquire(signal);
+      } catch {
+        return { kind: 'undelivered', why: 'aborted', last };
+      }
+      let verdict: Verdict;
+      let permit: Awaited<ReturnType<HealthGate['acquire']>>;
+      try {
+        permit = await this.gate.acquire(run.deadline, signal);
+        if (permit === 'aborted') return { kind: 'undelivered', why: 'aborted', last };
+        if (permit === 'expired') return { kind: 'undelivered', why: 'deadline', last };
+        if (last) this.#counters.retries++;
+        attempts++;
+        verdict = await attempt();
+      } finally {
+        release();
+      }
+      last = verdict;
+      if (verdict.kind === 'aborted') {
+        this.gate.released(permit);
+        return { kind: 'undelivered', why: 'aborted', last };
+      }
+      if (verdict.kind !== 'retry') {
+        this.gate.succeeded(permit);
+        return verdict;
+      }
+      const delay = this.gate.failed(permit, verdict.retryAfterMs);
+      if (NEVER_CONNECTED.has(verdict.cause)) this.#noBackend(verdict.detail);
+      this.#diag.warn(
+        `export-retry:${verdict.cause}`,
+        `export to ${this.#where} failed (${verdict.detail}); retrying in ${delay} ms`,
+      );
+      if (attempts >= this.#config.retry.maxAttempts) return { kind: 'undelivered', why: 'attempts', last };
+    }
   }
 
   /** One request: its verdict, and the `requests` / `bytesSent` counters. */

@@ -8,10 +8,6 @@ export class Limiter {
     this.#max = max;
   }
 
-  get active(): number {
-    return this.#active;
-  }
-
   /** Resolves with a release function once a slot is free; rejects if the signal fires first. */
   acquire(signal?: AbortSignal): Promise<() => void> {
     return new Promise((resolve, reject) => {

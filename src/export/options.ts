@@ -8,7 +8,6 @@ import { firstEnv, isPlainObject } from '../config/validate.js';
 import { type Env, otlpEnv, parseKeyValueList } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
 import { decoded, userInfoSecrets } from './display-url.js';
-import { checkHeader } from './header-check.js';
 import { resolveProxy } from './proxy.js';
 import { resolveTlsOptions, TLS_OPTIONS, type TlsConfig, type TlsOptions } from './tls-options.js';
 
@@ -95,7 +94,7 @@ const COMPRESSIONS: readonly Compression[] = ['gzip', 'none'];
 /** Requests (and batches) in flight at once, unless `maxConcurrentRequests` says otherwise. */
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 2;
 
-export const RETRY_OPTIONS = {
+const RETRY_OPTIONS = {
   maxAttempts: opt.int({ min: 1, default: 12 }),
   maxElapsedMs: opt.ms({ min: 0, default: 20_000 }),
   initialDelayMs: opt.ms({ min: 0, default: 500 }),
@@ -155,8 +154,6 @@ export interface ExportConfig extends opt.Resolved<typeof EXPORT_OPTIONS> {
   /** A caller-owned dispatcher, or undefined to build podlog's own. */
   readonly dispatcher: Dispatcher | undefined;
 }
-
-export type { Env } from '../env.js';
 
 /** The headers of an `OTEL_EXPORTER_OTLP_*HEADERS` variable. */
 function headersFromEnv(text: string, option: string): Record<string, string> {
@@ -271,6 +268,57 @@ function resolveHeaders(value: unknown, env: Env): Record<string, string> {
     headers[k] = v as string;
   }
   return headers;
+}
+
+/** RFC 9110 `token`: the characters a header name may hold. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** What undici accepts in a value: tab, visible ASCII, space, and obs-text (0x80–0xFF). */
+const BAD_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** Headers podlog or undici set themselves; a second copy would break the request. */
+const MANAGED = new Set([
+  'connection',
+  'content-encoding',
+  'content-length',
+  'content-type',
+  'expect',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/**
+ * Throws `InvalidOptionError` naming `option` (`headers.<name>` or the env var) unless `name`
+ * is a valid, not podlog-managed header name and `value` a string without control characters.
+ * A header undici refuses would otherwise fail every request of every batch, forever, long
+ * after start. Errors name the header, never its value (it is usually a credential).
+ */
+function checkHeader(name: string, value: unknown, option: string): void {
+  if (!TOKEN.test(name)) {
+    throw new InvalidOptionError(
+      option,
+      name.length > 40 ? notShown(name) : name,
+      "a header name made of letters, digits and !#$%&'*+-.^_`|~ (no spaces, colons or line breaks)",
+    );
+  }
+  if (MANAGED.has(name.toLowerCase())) {
+    throw new InvalidOptionError(
+      option,
+      name,
+      'a header podlog does not set itself (not connection, content-*, expect, keep-alive, transfer-encoding, upgrade)',
+    );
+  }
+  if (typeof value !== 'string') {
+    throw new InvalidOptionError(option, notShown(value), `a string value for header ${name}`);
+  }
+  if (BAD_VALUE_CHAR.test(value)) {
+    throw new InvalidOptionError(
+      option,
+      notShown(value, 'has a control character or a character above U+00FF; value not shown'),
+      `a value for header ${name} without CR, LF, NUL or other control characters`,
+    );
+  }
 }
 
 function resolveDispatcher(value: unknown): Dispatcher | undefined {

@@ -10,7 +10,6 @@
 import { ExportAbortedError, ExportTimeoutError } from '../errors.js';
 import * as F from '../otlp/fields.js';
 import { Reader } from '../otlp/protobuf.js';
-import { parseRetryAfter } from './backoff.js';
 import type { HttpResponse } from './transport.js';
 
 export type Verdict =
@@ -49,10 +48,28 @@ export function maskText(text: string, secrets: readonly string[] = []): string 
   return out.length > EXCERPT_CHARS ? `${out.slice(0, EXCERPT_CHARS)}…` : out;
 }
 
+/**
+ * `Retry-After` in ms from `now` (RFC 9110 §10.2.3: delay-seconds or an HTTP-date), or undefined
+ * when absent or unparsable. Never negative.
+ */
+export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
 function header(res: HttpResponse, name: string): string | undefined {
   const v = res.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
+
+type PartialSuccess = { rejected: number; message: string; unknown?: boolean };
+
+const NONE: PartialSuccess = { rejected: 0, message: '' };
+const UNKNOWN: PartialSuccess = { rejected: 0, message: '', unknown: true };
 
 /**
  * `partial_success` of an `ExportLogsServiceResponse`, protobuf or JSON. `truncated`: the body
@@ -64,44 +81,61 @@ function decodePartialSuccess(
   contentType: string | undefined,
   fallback: 'json' | 'protobuf',
   truncated = false,
-): { rejected: number; message: string; unknown?: boolean } {
-  const none = { rejected: 0, message: '' };
-  if (body.length === 0) return none;
+): PartialSuccess {
+  if (body.length === 0) return NONE;
   const type = contentType?.split(';')[0].trim().toLowerCase();
   const json = type === 'application/json' || (type === undefined && fallback === 'json');
-  if (truncated) return json ? jsonPrefix(body) : protobufPrefix(body);
+  if (!json) return protobufPartialSuccess(body, truncated);
+  if (truncated) return jsonPrefix(body);
   try {
-    if (json) {
-      const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as {
-        partialSuccess?: { rejectedLogRecords?: string | number; errorMessage?: string };
-      };
-      const ps = parsed?.partialSuccess;
-      if (!ps) return none;
-      return { rejected: toCount(ps.rejectedLogRecords), message: String(ps.errorMessage ?? '') };
-    }
-    const r = Reader.create(body);
-    let out = none;
+    const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as {
+      partialSuccess?: { rejectedLogRecords?: string | number; errorMessage?: string };
+    };
+    const ps = parsed?.partialSuccess;
+    if (!ps) return NONE;
+    return { rejected: toCount(ps.rejectedLogRecords), message: String(ps.errorMessage ?? '') };
+  } catch {
+    // An unreadable success body still means success: the records were accepted.
+    return NONE;
+  }
+}
+
+/**
+ * A protobuf answer's `partial_success`. Whole: an unreadable body still means success (the
+ * records were accepted). Cut at the cap (`truncated`): read as far as it goes, unknown when the
+ * cut falls before `rejected_log_records` was seen (inside `partial_success`, or before it began).
+ */
+function protobufPartialSuccess(body: Uint8Array, truncated: boolean): PartialSuccess {
+  const r = Reader.create(body);
+  let out = NONE;
+  try {
     while (r.pos < r.len) {
       const t = r.uint32();
       if (t >>> 3 !== F.ExportLogsServiceResponse.partialSuccess || (t & 7) !== 2) {
         r.skipType(t & 7);
         continue;
       }
-      out = readPartialSuccess(Reader.create(r.bytes())).out;
+      const end = r.uint32() + r.pos;
+      const ps = readPartialSuccess(Reader.create(body.subarray(r.pos, Math.min(r.len, end))));
+      if (end <= r.len) {
+        if (!truncated) out = ps.out;
+        r.pos = end;
+      } else if (!truncated) {
+        return NONE;
+      } else {
+        // Cut inside `partial_success`: what was read is all there is.
+        return ps.sawRejected ? ps.out : { ...ps.out, unknown: true };
+      }
     }
-    return out;
   } catch {
-    // An unreadable success body still means success: the records were accepted.
-    return none;
+    if (!truncated) return NONE;
+    // Cut inside a field before `partial_success`.
   }
+  return truncated ? UNKNOWN : out;
 }
 
-/** The fields of an `ExportLogsPartialSuccess`, as far as `ps` holds them (`whole`: it held all). */
-function readPartialSuccess(ps: Reader): {
-  out: { rejected: number; message: string };
-  sawRejected: boolean;
-  whole: boolean;
-} {
+/** The fields of an `ExportLogsPartialSuccess`, as far as `ps` holds them. */
+function readPartialSuccess(ps: Reader): { out: PartialSuccess; sawRejected: boolean } {
   const out = { rejected: 0, message: '' };
   let sawRejected = false;
   try {
@@ -115,51 +149,21 @@ function readPartialSuccess(ps: Reader): {
         out.message = ps.string();
       } else ps.skipType(tt & 7);
     }
-    return { out, sawRejected, whole: true };
   } catch {
-    return { out, sawRejected, whole: false };
+    // A cut or malformed field ends it: what was read so far stands.
   }
-}
-
-/**
- * The leading fields of a protobuf answer cut at the cap: `partial_success` is read as far as
- * it goes. Unknown when the cut falls before `rejected_log_records` was seen (inside
- * `partial_success`, or before it began).
- */
-function protobufPrefix(body: Uint8Array): { rejected: number; message: string; unknown?: boolean } {
-  const r = Reader.create(body);
-  try {
-    while (r.pos < r.len) {
-      const t = r.uint32();
-      if (t >>> 3 !== F.ExportLogsServiceResponse.partialSuccess || (t & 7) !== 2) {
-        r.skipType(t & 7);
-        continue;
-      }
-      const len = r.uint32();
-      const end = Math.min(r.len, r.pos + len);
-      const ps = readPartialSuccess(Reader.create(body.subarray(r.pos, end)));
-      if (r.pos + len <= r.len) {
-        r.pos += len;
-        continue;
-      }
-      // Cut inside `partial_success`: what was read is all there is.
-      return ps.sawRejected ? ps.out : { ...ps.out, unknown: true };
-    }
-  } catch {
-    // Cut inside a field before `partial_success`.
-  }
-  return { rejected: 0, message: '', unknown: true };
+  return { out, sawRejected };
 }
 
 /**
  * The leading part of a JSON answer cut at the cap. A quote inside a JSON string is escaped, so
  * the key pattern cannot match inside `errorMessage`'s text.
  */
-function jsonPrefix(body: Uint8Array): { rejected: number; message: string; unknown?: boolean } {
+function jsonPrefix(body: Uint8Array): PartialSuccess {
   const text = Buffer.from(body).toString('utf8');
   const ps = /"partialSuccess"\s*:\s*\{/.exec(text);
   const rejected = ps ? /"rejectedLogRecords"\s*:\s*"?(\d+)/.exec(text.slice(ps.index)) : null;
-  if (!rejected) return { rejected: 0, message: '', unknown: true };
+  if (!rejected) return UNKNOWN;
   return { rejected: toCount(rejected[1]), message: 'response body over 4 MiB, cut' };
 }
 

@@ -54,6 +54,11 @@ function load(value: unknown, option: string): Buffer {
   return content;
 }
 
+function missingHalf(option: string, what: string, given: string, variable: string): InvalidOptionError {
+  const hint = `a ${what} to go with ${given} (${option} or OTEL_EXPORTER_OTLP_LOGS_${variable})`;
+  return new InvalidOptionError(option, undefined, hint);
+}
+
 const PEM_INPUT = 'PEM text \\| Buffer \\| file path';
 
 export const TLS_OPTIONS = {
@@ -64,30 +69,14 @@ export const TLS_OPTIONS = {
 } satisfies Record<keyof TlsOptions, opt.OptionSpec>;
 
 export function resolveTlsOptions(options: TlsOptions | undefined, env: Env): TlsConfig {
-  const o =
-    optionGroup(
-      options,
-      'tls',
-      opt.keysOf(TLS_OPTIONS),
-      'an object like { ca, cert, key, rejectUnauthorized }',
-    ) ?? {};
-  const ca = givenOrEnv(o.ca, 'tls.ca', env, otlpEnv('CERTIFICATE'));
-  const cert = givenOrEnv(o.cert, 'tls.cert', env, otlpEnv('CLIENT_CERTIFICATE'));
-  const key = givenOrEnv(o.key, 'tls.key', env, otlpEnv('CLIENT_KEY'));
-  if (cert && !key) {
-    throw new InvalidOptionError(
-      'tls.key',
-      undefined,
-      `a client key to go with ${cert.option} (tls.key or OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY)`,
-    );
-  }
-  if (key && !cert) {
-    throw new InvalidOptionError(
-      'tls.cert',
-      undefined,
-      `a client certificate to go with ${key.option} (tls.cert or OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE)`,
-    );
-  }
+  const keys = opt.keysOf(TLS_OPTIONS);
+  const o = optionGroup(options, 'tls', keys, `an object like { ${keys.join(', ')} }`) ?? {};
+  const [ca, cert, key] = (['ca', 'cert', 'key'] as const).map((k) =>
+    givenOrEnv(o[k], `tls.${k}`, env, TLS_OPTIONS[k].env ?? []),
+  );
+  // mTLS needs both halves.
+  if (cert && !key) throw missingHalf('tls.key', 'client key', cert.option, 'CLIENT_KEY');
+  if (key && !cert) throw missingHalf('tls.cert', 'client certificate', key.option, 'CLIENT_CERTIFICATE');
   const { rejectUnauthorized } = opt.resolveFields(TLS_OPTIONS, o, 'tls', env);
   return Object.freeze({
     ca: ca && load(ca.value, ca.option),

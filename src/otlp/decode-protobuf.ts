@@ -14,21 +14,28 @@ import type {
 
 export { DecodeError };
 
-interface Ctx {
-  ints: 'bigint' | 'number';
-  maxDepth: number;
-  maxRecords: number;
+/** The decoders' options with their defaults, and the records decoded so far (for `maxRecords`). */
+export interface DecodeContext extends Required<DecodeOptions> {
   records: number;
 }
 
-/** Decodes a protobuf `ExportLogsServiceRequest`. Throws `DecodeError` on malformed input. */
-export function decodeProtobufRequest(body: Uint8Array, options: DecodeOptions = {}): DecodedLogsRequest {
-  const ctx: Ctx = {
+export function decodeContext(options: DecodeOptions): DecodeContext {
+  return {
     ints: options.ints ?? 'bigint',
     maxDepth: options.maxDepth ?? 64,
     maxRecords: options.maxRecords ?? Number.POSITIVE_INFINITY,
     records: 0,
   };
+}
+
+/** Counts one more record; throws `DecodeError` past `maxRecords`. */
+export function countRecord(ctx: DecodeContext): void {
+  if (++ctx.records > ctx.maxRecords) throw new DecodeError(`more than ${ctx.maxRecords} log records`);
+}
+
+/** Decodes a protobuf `ExportLogsServiceRequest`. Throws `DecodeError` on malformed input. */
+export function decodeProtobufRequest(body: Uint8Array, options: DecodeOptions = {}): DecodedLogsRequest {
+  const ctx = decodeContext(options);
   try {
     const r = Reader.create(body);
     const out: DecodedLogsRequest = { resourceLogs: [] };
@@ -61,7 +68,7 @@ function fields(r: Reader, read: (field: number) => boolean): void {
   }
 }
 
-function resourceLogs(r: Reader, ctx: Ctx): DecodedResourceLogs {
+function resourceLogs(r: Reader, ctx: DecodeContext): DecodedResourceLogs {
   const out: DecodedResourceLogs = {
     resource: { attributes: {}, droppedAttributesCount: 0 },
     scopeLogs: [],
@@ -84,7 +91,7 @@ function resourceLogs(r: Reader, ctx: Ctx): DecodedResourceLogs {
   return out;
 }
 
-function scopeLogs(r: Reader, ctx: Ctx): DecodedScopeLogs {
+function scopeLogs(r: Reader, ctx: DecodeContext): DecodedScopeLogs {
   const scope: DecodedScope = { name: '', version: '', attributes: {} };
   const out: DecodedScopeLogs = { scope, logRecords: [], schemaUrl: '' };
   fields(r, (field) => {
@@ -98,7 +105,7 @@ function scopeLogs(r: Reader, ctx: Ctx): DecodedScopeLogs {
         return true;
       });
     } else if (field === F.ScopeLogs.logRecords) {
-      if (++ctx.records > ctx.maxRecords) throw new DecodeError(`more than ${ctx.maxRecords} log records`);
+      countRecord(ctx);
       out.logRecords.push(logRecord(sub(r), ctx));
     } else if (field === F.ScopeLogs.schemaUrl) out.schemaUrl = r.string();
     else return false;
@@ -119,15 +126,10 @@ function hex(bytes: Uint8Array): string {
 
 /** Decodes one `LogRecord` message (its bytes, without tag and length). */
 export function decodeLogRecord(body: Uint8Array, options: DecodeOptions = {}): DecodedLogRecord {
-  return logRecord(Reader.create(body), {
-    ints: options.ints ?? 'bigint',
-    maxDepth: options.maxDepth ?? 64,
-    maxRecords: 1,
-    records: 0,
-  });
+  return logRecord(Reader.create(body), decodeContext(options));
 }
 
-function logRecord(r: Reader, ctx: Ctx): DecodedLogRecord {
+function logRecord(r: Reader, ctx: DecodeContext): DecodedLogRecord {
   const out: DecodedLogRecord = {
     timeUnixNano: 0n,
     observedTimeUnixNano: 0n,
@@ -187,12 +189,12 @@ function logRecord(r: Reader, ctx: Ctx): DecodedLogRecord {
   return out;
 }
 
-function setKey(target: OtlpAttributes, key: string, value: OtlpValue): void {
+export function setKey(target: OtlpAttributes, key: string, value: OtlpValue): void {
   // defineProperty: a key named `__proto__` must become data, not a prototype change.
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-function keyValue(r: Reader, target: OtlpAttributes, ctx: Ctx, depth: number): void {
+function keyValue(r: Reader, target: OtlpAttributes, ctx: DecodeContext, depth: number): void {
   let key = '';
   let value: OtlpValue = null;
   fields(r, (field) => {
@@ -204,7 +206,7 @@ function keyValue(r: Reader, target: OtlpAttributes, ctx: Ctx, depth: number): v
   setKey(target, key, value);
 }
 
-function int64(r: Reader, ctx: Ctx): number | bigint {
+function int64(r: Reader, ctx: DecodeContext): number | bigint {
   const long = r.int64() as unknown as { low: number; high: number };
   const v = BigInt.asIntN(64, (BigInt(long.high >>> 0) << 32n) | BigInt(long.low >>> 0));
   if (ctx.ints === 'number' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) {
@@ -213,7 +215,7 @@ function int64(r: Reader, ctx: Ctx): number | bigint {
   return v;
 }
 
-function anyValue(r: Reader, ctx: Ctx, depth: number): OtlpValue {
+function anyValue(r: Reader, ctx: DecodeContext, depth: number): OtlpValue {
   if (depth > ctx.maxDepth) throw new DecodeError(`AnyValue nested deeper than ${ctx.maxDepth}`);
   let value: OtlpValue = null;
   while (r.pos < r.len) {

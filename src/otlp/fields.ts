@@ -9,12 +9,7 @@ export const ExportLogsPartialSuccess = { rejectedLogRecords: 1, errorMessage: 2
 export const ResourceLogs = { resource: 1, scopeLogs: 2, schemaUrl: 3 } as const;
 export const ScopeLogs = { scope: 1, logRecords: 2, schemaUrl: 3 } as const;
 export const Resource = { attributes: 1, droppedAttributesCount: 2 } as const;
-export const InstrumentationScope = {
-  name: 1,
-  version: 2,
-  attributes: 3,
-  droppedAttributesCount: 4,
-} as const;
+export const InstrumentationScope = { name: 1, version: 2, attributes: 3 } as const;
 export const LogRecord = {
   timeUnixNano: 1,
   severityNumber: 2,

@@ -1,7 +1,8 @@
 /**
  * The request framing shared by everything that writes or splits an `ExportLogsServiceRequest`
  * body by hand (encode-request.ts, split-request.ts, the batch stage's loose-records.ts): the
- * one-byte tags of the framing fields and the varint length prefixes.
+ * one-byte tags of the framing fields, the varint length prefixes, and the one writer of a body
+ * from its resource → scope → record groups.
  */
 import * as F from './fields.js';
 import { LEN, tag } from './protobuf.js';
@@ -31,4 +32,86 @@ export function writeVarint(out: Uint8Array, pos: number, n: number): number {
   }
   out[pos++] = v;
   return pos;
+}
+
+/**
+ * The fields of a `ResourceLogs` or `ScopeLogs` before its children: `message` (the `Resource`
+ * or `InstrumentationScope` bytes) written as a field, then `tagged` (other fields, already
+ * tagged) as they are.
+ */
+export interface FrameHead {
+  readonly message?: Uint8Array;
+  readonly tagged?: Uint8Array;
+}
+
+/** One `ResourceLogs` to write: its head, and its `ScopeLogs` with their records' bytes. */
+export interface ResourceFrame {
+  readonly head: FrameHead;
+  readonly scopes: ReadonlyArray<{
+    readonly head: FrameHead;
+    readonly records: readonly { bytes: Uint8Array }[];
+    /** `log_records` fields already framed, written after `records` as they are. */
+    readonly framed?: Uint8Array;
+  }>;
+}
+
+function headSize(head: FrameHead): number {
+  return (head.message ? fieldSize(head.message.length) : 0) + (head.tagged?.length ?? 0);
+}
+
+/**
+ * Writes the request holding `resources` into a buffer from `alloc(size)` (exactly `size` bytes
+ * long). Sizes first (protobuf needs each length before its payload), then the bytes once.
+ */
+export function writeRequest(
+  resources: readonly ResourceFrame[],
+  alloc: (size: number) => Uint8Array = (n) => new Uint8Array(n),
+): Uint8Array {
+  const resourceSizes: number[] = [];
+  const scopeSizes: number[] = [];
+  let total = 0;
+  for (const resource of resources) {
+    let rl = headSize(resource.head);
+    for (const scope of resource.scopes) {
+      let sl = headSize(scope.head);
+      for (const rec of scope.records) sl += fieldSize(rec.bytes.length);
+      sl += scope.framed?.length ?? 0;
+      scopeSizes.push(sl);
+      rl += fieldSize(sl);
+    }
+    resourceSizes.push(rl);
+    total += fieldSize(rl);
+  }
+  const out = alloc(total);
+  let pos = 0;
+  const field = (t: number, length: number) => {
+    out[pos++] = t;
+    pos = writeVarint(out, pos, length);
+  };
+  const bytes = (b: Uint8Array) => {
+    out.set(b, pos);
+    pos += b.length;
+  };
+  const head = (t: number, h: FrameHead) => {
+    if (h.message) {
+      field(t, h.message.length);
+      bytes(h.message);
+    }
+    if (h.tagged) bytes(h.tagged);
+  };
+  let s = 0;
+  resources.forEach((resource, r) => {
+    field(T_RESOURCE_LOGS, resourceSizes[r]);
+    head(T_RESOURCE, resource.head);
+    for (const scope of resource.scopes) {
+      field(T_SCOPE_LOGS, scopeSizes[s++]);
+      head(T_SCOPE, scope.head);
+      for (const rec of scope.records) {
+        field(T_LOG_RECORD, rec.bytes.length);
+        bytes(rec.bytes);
+      }
+      if (scope.framed) bytes(scope.framed);
+    }
+  });
+  return out;
 }

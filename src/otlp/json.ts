@@ -5,7 +5,14 @@
  * podlog encodes records once, as protobuf. For `http/json` the exporter transcodes a finished
  * protobuf request body here, off the hot path.
  */
-import { DecodeError, decodeProtobufRequest } from './decode-protobuf.js';
+import {
+  countRecord,
+  type DecodeContext,
+  DecodeError,
+  decodeContext,
+  decodeProtobufRequest,
+  setKey,
+} from './decode-protobuf.js';
 import type {
   DecodedLogRecord,
   DecodedLogsRequest,
@@ -132,11 +139,7 @@ function asHexId(v: unknown, bytes: number, what: string): string {
   return s.toLowerCase();
 }
 
-function setKey(target: OtlpAttributes, key: string, value: OtlpValue): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-function jsonToAttributes(v: unknown, ctx: Required<DecodeOptions>, depth: number): OtlpAttributes {
+function jsonToAttributes(v: unknown, ctx: DecodeContext, depth: number): OtlpAttributes {
   const out: OtlpAttributes = {};
   for (const kv of asArray(v, 'attributes')) {
     const o = asObject(kv, 'KeyValue');
@@ -145,7 +148,7 @@ function jsonToAttributes(v: unknown, ctx: Required<DecodeOptions>, depth: numbe
   return out;
 }
 
-function jsonToAnyValue(v: unknown, ctx: Required<DecodeOptions>, depth: number): OtlpValue {
+function jsonToAnyValue(v: unknown, ctx: DecodeContext, depth: number): OtlpValue {
   if (depth > ctx.maxDepth) fail(`AnyValue nested deeper than ${ctx.maxDepth}`);
   const o = asObject(v, 'AnyValue');
   if ('stringValue' in o) return asString(o.stringValue, 'stringValue');
@@ -184,12 +187,7 @@ export function decodeJsonRequest(
   body: string | Uint8Array,
   options: DecodeOptions = {},
 ): DecodedLogsRequest {
-  const ctx: Required<DecodeOptions> = {
-    ints: options.ints ?? 'bigint',
-    maxDepth: options.maxDepth ?? 64,
-    maxRecords: options.maxRecords ?? Number.POSITIVE_INFINITY,
-  };
-  let records = 0;
+  const ctx = decodeContext(options);
   let parsed: unknown;
   try {
     parsed = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
@@ -218,8 +216,7 @@ export function decodeJsonRequest(
             },
             schemaUrl: asString(sl.schemaUrl, 'schemaUrl'),
             logRecords: asArray(sl.logRecords, 'logRecords').map((lrRaw) => {
-              if (++records > ctx.maxRecords)
-                throw new DecodeError(`more than ${ctx.maxRecords} log records`);
+              countRecord(ctx);
               const lr = asObject(lrRaw, 'LogRecord');
               const rec: DecodedLogRecord = {
                 timeUnixNano: asUint64(lr.timeUnixNano, 'timeUnixNano'),

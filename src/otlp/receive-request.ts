@@ -17,7 +17,7 @@ const inflateAsync = promisify(inflate);
 
 const PROTOBUF = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
-export type OtlpMediaType = typeof PROTOBUF | typeof JSON_TYPE;
+type OtlpMediaType = typeof PROTOBUF | typeof JSON_TYPE;
 
 /** google.rpc.Status codes used in error bodies. */
 const RPC_INVALID_ARGUMENT = 3;
@@ -37,7 +37,7 @@ export class ReceiveError extends Error {
 }
 
 /** Bounds of one request. */
-export interface ReceiveLimits {
+interface ReceiveLimits {
   /** Largest body after inflation, in bytes (guards against gzip bombs). */
   maxInflatedBytes: number;
   /** Most log records in one request (413 beyond): decoding multiplies memory. */
@@ -114,7 +114,7 @@ export interface ReceivedLogs {
 }
 
 /** How a test backend answers instead of 200: a status, and with a 2xx a `partial_success`. */
-export interface ScriptedAnswer {
+interface ScriptedAnswer {
   status: number;
   partial?: { rejected: number; message: string };
 }

@@ -4,7 +4,14 @@
  * byte) of the records it carries. Used for HTTP 413 (halves) and for the request-size cap.
  */
 import { DecodeError } from './decode-protobuf.js';
-import { fieldSize, T_LOG_RECORD, T_RESOURCE_LOGS, T_SCOPE_LOGS, writeVarint } from './framing.js';
+import {
+  type FrameHead,
+  fieldSize,
+  T_LOG_RECORD,
+  T_RESOURCE_LOGS,
+  T_SCOPE_LOGS,
+  writeRequest,
+} from './framing.js';
 import { payload, Reader } from './protobuf.js';
 
 /** A request body and how many log records it holds. */
@@ -13,17 +20,11 @@ export interface RequestPart {
   readonly count: number;
 }
 
-interface ParsedScope {
-  /** Every ScopeLogs field but log_records, as raw tagged bytes. */
-  readonly head: Uint8Array;
-  /** LogRecord messages (payloads, without tag and length). */
-  readonly records: Uint8Array[];
-}
-
 interface ParsedResource {
   /** Every ResourceLogs field but scope_logs, as raw tagged bytes. */
   readonly head: Uint8Array;
-  readonly scopes: ParsedScope[];
+  /** Of each of its ScopeLogs: every field but log_records, as raw tagged bytes. */
+  readonly scopeHeads: Uint8Array[];
 }
 
 /** One record in request order, with the resource/scope it belongs to. */
@@ -65,16 +66,14 @@ function parse(body: Uint8Array): { resources: ParsedResource[]; flat: FlatRecor
   try {
     // ExportLogsServiceRequest has no other field; unknown ones cannot be attributed to a part.
     splitFields(Reader.create(body), T_RESOURCE_LOGS, (rl) => {
-      const scopes: ParsedScope[] = [];
+      const scopeHeads: Uint8Array[] = [];
       const head = splitFields(Reader.create(rl), T_SCOPE_LOGS, (sl) => {
-        const records: Uint8Array[] = [];
         const scopeHead = splitFields(Reader.create(sl), T_LOG_RECORD, (rec) => {
-          flat.push({ resource: resources.length, scope: scopes.length, bytes: rec });
-          records.push(rec);
+          flat.push({ resource: resources.length, scope: scopeHeads.length, bytes: rec });
         });
-        scopes.push({ head: scopeHead, records });
+        scopeHeads.push(scopeHead);
       });
-      resources.push({ head, scopes });
+      resources.push({ head, scopeHeads });
     });
   } catch (err) {
     if (err instanceof DecodeError) throw err;
@@ -86,68 +85,25 @@ function parse(body: Uint8Array): { resources: ParsedResource[]; flat: FlatRecor
 /** Builds the request holding flat records [from, to), in their original order and grouping. */
 function build(resources: ParsedResource[], flat: FlatRecord[], from: number, to: number): Uint8Array {
   // Group the slice back into resource → scope runs; flat order keeps each run contiguous.
-  type Run = { resource: number; scopes: Array<{ scope: number; records: Uint8Array[] }> };
+  type Run = { resource: number; head: FrameHead; scopes: Array<Scope> };
+  type Scope = { scope: number; head: FrameHead; records: FlatRecord[] };
   const runs: Run[] = [];
   for (let i = from; i < to; i++) {
     const rec = flat[i];
+    const res = resources[rec.resource];
     let run = runs[runs.length - 1];
     if (!run || run.resource !== rec.resource) {
-      run = { resource: rec.resource, scopes: [] };
+      run = { resource: rec.resource, head: { tagged: res.head }, scopes: [] };
       runs.push(run);
     }
     let sc = run.scopes[run.scopes.length - 1];
     if (!sc || sc.scope !== rec.scope) {
-      sc = { scope: rec.scope, records: [] };
+      sc = { scope: rec.scope, head: { tagged: res.scopeHeads[rec.scope] }, records: [] };
       run.scopes.push(sc);
     }
-    sc.records.push(rec.bytes);
+    sc.records.push(rec);
   }
-  // Sizes first (protobuf needs each length before its payload), then one exact allocation.
-  let total = 0;
-  const rlLens: number[] = [];
-  const slLens: number[][] = [];
-  for (const run of runs) {
-    const res = resources[run.resource];
-    let rlLen = res.head.length;
-    const lens: number[] = [];
-    for (const sc of run.scopes) {
-      let slLen = res.scopes[sc.scope].head.length;
-      for (const rec of sc.records) slLen += fieldSize(rec.length);
-      lens.push(slLen);
-      rlLen += fieldSize(slLen);
-    }
-    rlLens.push(rlLen);
-    slLens.push(lens);
-    total += fieldSize(rlLen);
-  }
-  const out = new Uint8Array(total);
-  let pos = 0;
-  runs.forEach((run, ri) => {
-    const res = resources[run.resource];
-    out[pos++] = T_RESOURCE_LOGS;
-    pos = writeVarint(out, pos, rlLens[ri]);
-    out.set(res.head, pos);
-    pos += res.head.length;
-    run.scopes.forEach((sc, si) => {
-      const scopeHead = res.scopes[sc.scope].head;
-      out[pos++] = T_SCOPE_LOGS;
-      pos = writeVarint(out, pos, slLens[ri][si]);
-      out.set(scopeHead, pos);
-      pos += scopeHead.length;
-      for (const rec of sc.records) {
-        out[pos++] = T_LOG_RECORD;
-        pos = writeVarint(out, pos, rec.length);
-        out.set(rec, pos);
-        pos += rec.length;
-      }
-    });
-  });
-  return out;
-}
-
-/** Number of log records in a protobuf request body. Throws `DecodeError` when malformed. */
-export function countRecords(body: Uint8Array): number {
-  return parse(body).flat.length;
+  return writeRequest(runs);
 }
 
 /**
@@ -175,7 +131,7 @@ export function splitRequest(body: Uint8Array): [RequestPart, RequestPart] | und
 }
 
 /** Result of {@link chunkRequest}. */
-export interface ChunkedRequest {
+interface ChunkedRequest {
   /** Valid requests, each at most `maxBytes`, records in original order. */
   readonly parts: RequestPart[];
   /** Records that do not fit in `maxBytes` even alone (left out of `parts`). */
@@ -200,9 +156,9 @@ export function chunkRequest(body: Uint8Array, maxBytes: number): ChunkedRequest
     let cost = fieldSize(rec.bytes.length);
     if (rec.resource !== lastResource) {
       cost += MAX_FRAME_OVERHEAD * 2 + resources[rec.resource].head.length;
-      cost += resources[rec.resource].scopes[rec.scope].head.length;
+      cost += resources[rec.resource].scopeHeads[rec.scope].length;
     } else if (rec.scope !== lastScope) {
-      cost += MAX_FRAME_OVERHEAD + resources[rec.resource].scopes[rec.scope].head.length;
+      cost += MAX_FRAME_OVERHEAD + resources[rec.resource].scopeHeads[rec.scope].length;
     }
     return cost;
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, parseRetryAfter, retryDelay } from '../../src/export/backoff.js';
-import { HealthGate } from '../../src/export/health-gate.js';
+import { HealthGate, retryDelay } from '../../src/export/health-gate.js';
 import type { RetryConfig } from '../../src/export/options.js';
+import { parseRetryAfter } from '../../src/export/response.js';
 
 const retry: RetryConfig = {
   maxAttempts: 6,
@@ -14,9 +14,11 @@ const retry: RetryConfig = {
 describe('backoff', () => {
   it('full jitter: uniform below an exponential ceiling capped at maxDelayMs', () => {
     const top = () => 0.999999;
-    expect([1, 2, 3, 4, 5, 6].map((f) => backoffDelay(f, retry, top))).toEqual([99, 199, 399, 799, 999, 999]);
-    expect(backoffDelay(3, retry, () => 0)).toBe(0);
-    expect(backoffDelay(1000, retry, top)).toBe(999);
+    const backoff = (failures: number, random: () => number) =>
+      retryDelay(failures, undefined, retry, random);
+    expect([1, 2, 3, 4, 5, 6].map((f) => backoff(f, top))).toEqual([99, 199, 399, 799, 999, 999]);
+    expect(backoff(3, () => 0)).toBe(0);
+    expect(backoff(1000, top)).toBe(999);
   });
 
   it('parses Retry-After seconds and HTTP dates; ignores garbage', () => {

@@ -19,7 +19,7 @@ import {
 import { createLogger } from 'podlog';
 import { enableMetrics } from 'podlog/otel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
+import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
 
 function points(all: MetricData[], name: string): Array<[Record<string, unknown>, number]> {
   const m = all.find((d) => d.descriptor.name === name);

@@ -10,8 +10,8 @@ import { createLogger } from 'podlog';
 import { PodlogLoggerProvider, PodlogLogRecordProcessor } from 'podlog/otel';
 import { createTestLogger, type DecodedLogsRequest } from 'podlog/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReceiver } from '../../src/cli/receive.js';
 import { otelPartsOf } from '../../src/logger/logger.js';
+import { startReceiver } from '../../src/testing/receiver.js';
 import { SPAN } from '../helpers/otel-context.js';
 
 const providers: LoggerProvider[] = [];

@@ -5,7 +5,7 @@
  */
 import type { DecodedLogsRequest } from 'podlog/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
+import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
 import { runTs } from '../helpers/run-ts.js';
 
 /**

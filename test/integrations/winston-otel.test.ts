@@ -4,7 +4,7 @@
  * in a child process), real receiver.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningReceiver, startReceiver } from '../../src/cli/receive.js';
+import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
 import { runTs } from '../helpers/run-ts.js';
 
 describe('PodlogTransport with instrumentation-winston', () => {

@@ -1,8 +1,9 @@
 /** Builds a real exporter against a test server, with tiny backoffs and captured diagnostics. */
 import { afterEach, beforeEach } from 'vitest';
 import { createDiag } from '../../../src/diag.js';
+import type { Env } from '../../../src/env.js';
 import { createHttpExporter, type HttpExporter } from '../../../src/export/http-exporter.js';
-import { type Env, type ExportOptions, resolveExportOptions } from '../../../src/export/options.js';
+import { type ExportOptions, resolveExportOptions } from '../../../src/export/options.js';
 import type { Transport } from '../../../src/export/transport.js';
 import { Counters } from '../../../src/stats.js';
 import { type FaultServer, startFaultServer } from '../../helpers/fault-server.js';

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { createLogger } from 'podlog';
 import { podlogDestination } from 'podlog/pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningReceiver, startReceiver } from '../../../src/cli/receive.js';
+import { type RunningReceiver, startReceiver } from '../../../src/testing/receiver.js';
 
 describe('podlog/pino: 100k burst', () => {
   let receiver: RunningReceiver | undefined;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningReceiver, startReceiver } from '../../../src/cli/receive.js';
+import { type RunningReceiver, startReceiver } from '../../../src/testing/receiver.js';
 import { ROOT, runTs } from '../../helpers/run-ts.js';
 
 describe('podlog/pino/transport', () => {
