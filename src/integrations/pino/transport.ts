@@ -18,13 +18,11 @@
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LoggerOptions } from '../../config/options.js';
-import { finiteNumber } from '../../config/validate.js';
 import { createLogger } from '../../logger/create-logger.js';
-import { emitForeign } from '../foreign.js';
-import { DEFAULT_HOLD_AT } from './destination.js';
+import { emitForeign, holdAtOption, withCallback } from '../foreign.js';
 import {
   DEFAULT_PINO_FORMAT,
-  formatFromPinoConfig,
+  formatFromPinoMessage,
   lineToRecord,
   type PinoFormat,
 } from './line-to-record.js';
@@ -48,14 +46,14 @@ const CONFIG_WAIT_MS = 5_000;
 export default async function podlogTransport(options: PodlogPinoTransportOptions = {}): Promise<Writable> {
   // A single `target` gets pino's and thread-stream's own keys mixed into its options.
   const {
-    holdAt: holdAtOption,
+    holdAt: holdAtValue,
     $context: _context,
     pinoWillSendConfig: _willSend,
     levels: _levels,
     dedupe: _dedupe,
     ...loggerOptions
   } = (options ?? {}) as PodlogPinoTransportOptions & Record<(typeof FOREIGN_KEYS)[number], unknown>;
-  const holdAt = finiteNumber(holdAtOption, 'holdAt', DEFAULT_HOLD_AT, Number.MIN_VALUE, 1);
+  const holdAt = holdAtOption(holdAtValue);
   const format = await pinoConfig();
   const root = createLogger(loggerOptions);
   // pino filtered already: podlog's level does not filter again.
@@ -86,11 +84,7 @@ export default async function podlogTransport(options: PodlogPinoTransportOption
   });
   // thread-stream's worker calls `flush` for pino's `logger.flush()`.
   Object.defineProperty(stream, 'flush', {
-    value: (cb?: (err?: Error) => void) => {
-      const done = root.flush();
-      if (cb) done.then(() => cb(), cb);
-      return done;
-    },
+    value: (cb?: (err?: Error) => void) => withCallback(root.flush(), cb),
   });
   return stream;
 }
@@ -109,9 +103,9 @@ function pinoConfig(): Promise<PinoFormat> {
       port.off('message', onMessage);
       resolve(format);
     };
-    const onMessage = (message: { code?: unknown; config?: Record<string, unknown> } | null) => {
-      if (message?.code !== 'PINO_CONFIG' || message.config === undefined) return;
-      done(formatFromPinoConfig(message.config, DEFAULT_PINO_FORMAT));
+    const onMessage = (message: unknown) => {
+      const format = formatFromPinoMessage(message, DEFAULT_PINO_FORMAT);
+      if (format !== undefined) done(format);
     };
     const timer = setTimeout(() => done(DEFAULT_PINO_FORMAT), CONFIG_WAIT_MS);
     port.on('message', onMessage);
