@@ -21,9 +21,14 @@ export function liveProcessors(): Set<object> {
   return g[PROCESSORS];
 }
 
-/** True for podlog's provider (`mark`: PODLOG_PROVIDER) or processor (PODLOG_PROCESSOR), of either copy. */
-export function isPodlog(value: unknown, mark: typeof PODLOG_PROVIDER | typeof PODLOG_PROCESSOR): boolean {
-  return typeof value === 'object' && value !== null && mark in value;
+/** True for podlog's `PodlogLoggerProvider` (either copy of podlog). */
+export function isPodlogProvider(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && PODLOG_PROVIDER in value;
+}
+
+/** True for podlog's `PodlogLogRecordProcessor` (either copy of podlog). */
+export function isPodlogProcessor(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && PODLOG_PROCESSOR in value;
 }
 
 /**

@@ -191,10 +191,7 @@ export class PodlogTransport extends TransportStream {
 
   /** Stream end (`logger.end()`): 'finish' fires only after podlog has flushed. */
   override _final(callback: (error?: Error | null) => void): void {
-    (this.#logger?.flush() ?? Promise.resolve()).then(
-      () => callback(),
-      (err: Error) => callback(err),
-    );
+    this.flush().then(() => callback(), callback);
   }
 
   /**
