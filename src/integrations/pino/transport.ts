@@ -34,7 +34,7 @@ export interface PodlogPinoTransportOptions extends LoggerOptions {
 }
 
 /** Keys pino (`pinoWillSendConfig`, `levels`, `dedupe`) and thread-stream (`$context`) add to a target's options. */
-const FOREIGN_KEYS = ['$context', 'pinoWillSendConfig', 'levels', 'dedupe'] as const;
+const FOREIGN_KEYS = ['$context', 'pinoWillSendConfig', 'levels', 'dedupe'];
 
 /** How long to wait for pino's configuration message before going on with pino's defaults. */
 const CONFIG_WAIT_MS = 5_000;
@@ -44,16 +44,10 @@ const CONFIG_WAIT_MS = 5_000;
  * to. Throws `InvalidOptionError` for bad options (pino reports it from the worker).
  */
 export default async function podlogTransport(options: PodlogPinoTransportOptions = {}): Promise<Writable> {
+  const holdAt = holdAtOption(options?.holdAt);
   // A single `target` gets pino's and thread-stream's own keys mixed into its options.
-  const {
-    holdAt: holdAtValue,
-    $context: _context,
-    pinoWillSendConfig: _willSend,
-    levels: _levels,
-    dedupe: _dedupe,
-    ...loggerOptions
-  } = (options ?? {}) as PodlogPinoTransportOptions & Record<(typeof FOREIGN_KEYS)[number], unknown>;
-  const holdAt = holdAtOption(holdAtValue);
+  const loggerOptions: Record<string, unknown> = { ...options };
+  for (const key of ['holdAt', ...FOREIGN_KEYS]) delete loggerOptions[key];
   const format = await pinoConfig();
   const root = createLogger(loggerOptions);
   // pino filtered already: podlog's level does not filter again.
