@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidOptionError } from '../../errors.js';
 import { HTTP_OPTION_KEYS, type HttpLoggerOptions, resolveHttpOptions } from '../http/options.js';
-import { RequestLog } from '../http/request-log.js';
+import { RequestLog, requestIdFrom } from '../http/request-log.js';
 
 /** The parts of a Fastify request the plugin reads. */
 interface FastifyRequestLike {
@@ -77,11 +77,7 @@ function addHooks(instance: FastifyInstanceLike, options: PodlogFastifyOptions):
   }
   const plain: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options ?? {})) if (!REGISTER_KEYS.includes(k)) plain[k] = v;
-  const resolved = resolveHttpOptions<IncomingMessage, ServerResponse>(
-    plain as never,
-    'podlogFastify',
-    KNOWN,
-  );
+  const resolved = resolveHttpOptions(plain, 'podlogFastify', KNOWN);
   const addHook = instance.addHook.bind(instance) as (name: string, hook: Hook) => unknown;
   addHook('onRequest', ((request: FastifyRequestLike, reply: FastifyReplyLike, next: Done) => {
     const log = RequestLog.start(resolved, request.raw, reply.raw, String(request.id), {
@@ -94,6 +90,15 @@ function addHooks(instance: FastifyInstanceLike, options: PodlogFastifyOptions):
     RequestLog.of(request.raw)?.fail(error);
     next();
   }) as Hook);
+}
+
+/**
+ * podlog's request-id generator for `Fastify({ genReqId })`: the incoming `x-request-id`
+ * when it looks like an id (1–128 characters of `A-Z a-z 0-9 - _ . : / + = @`), else a
+ * fresh UUID (Fastify's default is a per-process counter, `req-1`, `req-2`, …).
+ */
+export function genReqId(req: IncomingMessage): string {
+  return requestIdFrom(req, 'x-request-id');
 }
 
 // Fastify's plugin metadata: not encapsulated (hooks apply app-wide), named in errors and graphs.

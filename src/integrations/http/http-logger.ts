@@ -64,9 +64,7 @@ export function httpLogger<
   Req extends IncomingMessage = IncomingMessage,
   Res extends ServerResponse = ServerResponse,
 >(options: HttpLoggerOptions<Req, Res>): HttpLogger<Req, Res> {
-  const resolved = resolveHttpOptions<IncomingMessage, ServerResponse>(
-    options as HttpLoggerOptions<never, never>,
-  );
+  const resolved = resolveHttpOptions(options);
   const middleware = (req: Req, res: Res, next?: (err?: unknown) => void): void => {
     const log = RequestLog.start(resolved, req, res);
     if (typeof next === 'function') log.run(next);

@@ -17,4 +17,4 @@ export {
   requestLoggerOf,
 } from './http-logger.js';
 export type { HttpLoggerOptions } from './options.js';
-export { isSaneRequestId } from './request-id.js';
+export { isSaneRequestId } from './request-log.js';

@@ -8,7 +8,7 @@ import { checkKeys, isPlainObject, milliseconds, nonEmptyString } from '../../co
 import { InvalidOptionError } from '../../errors.js';
 import type { Fields } from '../../logger/call-forms.js';
 import { Logger } from '../../logger/logger.js';
-import { isLevel, type LevelOrSilent } from '../../record/severity.js';
+import type { LevelOrSilent } from '../../record/severity.js';
 
 /** Options of {@link httpLogger}. Only `logger` is required. */
 export interface HttpLoggerOptions<
@@ -59,25 +59,33 @@ export interface HttpLoggerOptions<
   tail?: boolean | { slowMs?: number };
 }
 
-/** {@link HttpLoggerOptions} checked, with defaults filled in. */
-export interface ResolvedHttpOptions<Req, Res> {
+/** The options that are callbacks: checked to be functions, kept as given. */
+const CALLBACKS = [
+  'genReqId',
+  'customLogLevel',
+  'customSuccessMessage',
+  'customErrorMessage',
+  'customProps',
+  'contextFields',
+] as const;
+
+/**
+ * {@link HttpLoggerOptions} checked, with defaults filled in. Every integration hands the
+ * callbacks the raw Node request and response.
+ */
+export interface ResolvedHttpOptions extends Readonly<Pick<HttpLoggerOptions, (typeof CALLBACKS)[number]>> {
   readonly logger: Logger;
-  readonly genReqId: ((req: Req, res: Res) => string) | undefined;
   readonly requestIdHeader: string | false;
-  readonly customLogLevel: ((req: Req, res: Res, err: Error | undefined) => LevelOrSilent) | undefined;
   readonly autoLogging: boolean;
-  readonly ignore: ((req: Req) => boolean) | undefined;
-  readonly customSuccessMessage: ((req: Req, res: Res, durationMs: number) => string) | undefined;
-  readonly customErrorMessage: ((req: Req, res: Res, err: Error | undefined) => string) | undefined;
-  readonly customProps: ((req: Req, res: Res) => Fields) | undefined;
-  readonly contextFields: ((req: Req) => Fields) | undefined;
+  readonly ignore: ((req: IncomingMessage) => boolean) | undefined;
   /** Whether requests get a tail buffer (when the logger has `tail`). */
   readonly tail: boolean;
   /** Slow-request threshold of the tail, over the logger's `tail.slowMs`; undefined: the logger's. */
   readonly tailSlowMs: number | undefined;
 }
 
-const KNOWN = [
+/** The option names of {@link HttpLoggerOptions}. */
+export const HTTP_OPTION_KEYS: readonly string[] = [
   'logger',
   'genReqId',
   'requestIdHeader',
@@ -88,21 +96,18 @@ const KNOWN = [
   'customProps',
   'contextFields',
   'tail',
-] as const;
-
-/** The option names of {@link HttpLoggerOptions}. */
-export const HTTP_OPTION_KEYS: readonly string[] = KNOWN;
+];
 
 /**
  * Checks `options`; throws `InvalidOptionError` naming the bad option. `group` names the
  * options in messages; `known` (default: all of {@link HttpLoggerOptions}) lets an
  * integration accept a subset or add its framework's own keys.
  */
-export function resolveHttpOptions<Req, Res>(
-  options: HttpLoggerOptions<never, never>,
+export function resolveHttpOptions(
+  options: unknown,
   group = 'httpLogger',
-  known: readonly string[] = KNOWN,
-): ResolvedHttpOptions<Req, Res> {
+  known = HTTP_OPTION_KEYS,
+): ResolvedHttpOptions {
   if (!isPlainObject(options)) {
     throw new InvalidOptionError(group, options, 'an options object such as { logger: createLogger() }');
   }
@@ -115,13 +120,6 @@ export function resolveHttpOptions<Req, Res>(
       "a podlog Logger (createLogger() from 'podlog', or a child of one)",
     );
   }
-  // biome-ignore lint/suspicious/noExplicitAny: each option's own function type, checked as a function here
-  const fn = (key: (typeof KNOWN)[number]): any => {
-    const v = options[key];
-    if (v !== undefined && typeof v !== 'function')
-      throw new InvalidOptionError(`${group}.${key}`, v, 'a function');
-    return v;
-  };
   const header = options.requestIdHeader;
   const requestIdHeader =
     header === false
@@ -132,27 +130,29 @@ export function resolveHttpOptions<Req, Res>(
   }
   const auto = options.autoLogging;
   let autoLogging = true;
-  let ignore: ((req: Req) => boolean) | undefined;
+  let ignore: unknown;
   if (typeof auto === 'boolean') autoLogging = auto;
   else if (isPlainObject(auto)) {
-    ignore = auto.ignore as ((req: Req) => boolean) | undefined;
+    ignore = auto.ignore;
     if (ignore !== undefined && typeof ignore !== 'function') {
       throw new InvalidOptionError(`${group}.autoLogging.ignore`, ignore, 'a function (req) => boolean');
     }
   } else if (auto !== undefined) {
     throw new InvalidOptionError(`${group}.autoLogging`, auto, 'true, false or { ignore: (req) => boolean }');
   }
+  const callbacks: Record<string, unknown> = {};
+  for (const key of CALLBACKS) {
+    const v = options[key];
+    if (v !== undefined && typeof v !== 'function')
+      throw new InvalidOptionError(`${group}.${key}`, v, 'a function');
+    callbacks[key] = v;
+  }
   return Object.freeze({
+    ...(callbacks as Pick<ResolvedHttpOptions, (typeof CALLBACKS)[number]>),
     logger,
-    genReqId: fn('genReqId'),
     requestIdHeader,
-    customLogLevel: fn('customLogLevel'),
     autoLogging,
-    ignore,
-    customSuccessMessage: fn('customSuccessMessage'),
-    customErrorMessage: fn('customErrorMessage'),
-    customProps: fn('customProps'),
-    contextFields: fn('contextFields'),
+    ignore: ignore as ResolvedHttpOptions['ignore'],
     ...resolveHttpTail(options.tail, group),
   });
 }
@@ -166,9 +166,4 @@ function resolveHttpTail(value: unknown, group: string): { tail: boolean; tailSl
   const slowMs =
     value.slowMs === undefined ? undefined : milliseconds(value.slowMs, `${group}.tail.slowMs`, 0, 1);
   return { tail: true, tailSlowMs: slowMs };
-}
-
-/** A level name a `customLogLevel` may return. */
-export function isLevelOrSilent(value: unknown): value is LevelOrSilent {
-  return value === 'silent' || isLevel(value);
 }

@@ -3,7 +3,13 @@
  * handed over (if any), and the one completion record written when the response finishes
  * (or the connection closes first). Framework-neutral: the Express/Connect middleware, the
  * `node:http` wrapper and the Fastify plugin all drive it with the raw request and response.
+ *
+ * Request ids are taken from the incoming header when it looks like one (a gateway or the
+ * calling service set it, so one id follows the request across services), else made here.
+ * A header value that does not look like an id is not trusted: it could carry log injection
+ * (newlines), a huge string or a secret someone put in the wrong header.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fields } from '../../logger/call-forms.js';
 import type { Logger } from '../../logger/logger.js';
@@ -15,9 +21,25 @@ import {
 } from '../../logger/request-context.js';
 import type { TailBuffer } from '../../logger/tail-buffer.js';
 import { errorType, isErrorValue } from '../../record/error-entries.js';
-import type { Level, LevelOrSilent } from '../../record/severity.js';
-import { isLevelOrSilent, type ResolvedHttpOptions } from './options.js';
-import { requestIdFrom } from './request-id.js';
+import { isLevel, type Level, type LevelOrSilent } from '../../record/severity.js';
+import type { ResolvedHttpOptions } from './options.js';
+
+const SANE_ID = /^[A-Za-z0-9\-_.:/+=@]{1,128}$/;
+
+/** True when `value` is a usable request id: 1–128 characters of `A-Z a-z 0-9 - _ . : / + = @`. */
+export function isSaneRequestId(value: unknown): value is string {
+  return typeof value === 'string' && SANE_ID.test(value);
+}
+
+/** The request id of `req`: its `header` when sane, else a fresh UUID. */
+export function requestIdFrom(req: IncomingMessage, header: string | false): string {
+  if (header !== false) {
+    const v = req.headers[header];
+    const first = Array.isArray(v) ? v[0] : v;
+    if (isSaneRequestId(first)) return first;
+  }
+  return randomUUID();
+}
 
 /** The request logs of live requests; a request started twice (middleware mounted twice) keeps its first. */
 const byRequest = new WeakMap<IncomingMessage, RequestLog>();
@@ -34,7 +56,7 @@ function attempt<T>(fn: () => T, fallback: T): T {
 }
 
 /** Default level of the completion record: error for 5xx or an error, warn for 4xx or an abort. */
-export function defaultLevel(status: number, err: Error | undefined, aborted: boolean): Level {
+function defaultLevel(status: number, err: Error | undefined, aborted: boolean): Level {
   if (err !== undefined || status >= 500) return 'error';
   if (status >= 400 || aborted) return 'warn';
   return 'info';
@@ -42,7 +64,7 @@ export function defaultLevel(status: number, err: Error | undefined, aborted: bo
 
 /** The logging state of one request. Create with {@link RequestLog.start}. */
 export class RequestLog {
-  readonly #options: ResolvedHttpOptions<IncomingMessage, ServerResponse>;
+  readonly #options: ResolvedHttpOptions;
   readonly #req: IncomingMessage;
   readonly #res: ServerResponse;
   readonly #id: string;
@@ -59,7 +81,7 @@ export class RequestLog {
   #done = false;
 
   private constructor(
-    options: ResolvedHttpOptions<IncomingMessage, ServerResponse>,
+    options: ResolvedHttpOptions,
     req: IncomingMessage,
     res: ServerResponse,
     id: string | undefined,
@@ -86,7 +108,7 @@ export class RequestLog {
    * `shapes`: the framework's request and reply objects, for the completion record.
    */
   static start(
-    options: ResolvedHttpOptions<IncomingMessage, ServerResponse>,
+    options: ResolvedHttpOptions,
     req: IncomingMessage,
     res: ServerResponse,
     id?: string,
@@ -196,7 +218,7 @@ export class RequestLog {
     let level: LevelOrSilent = fallback;
     if (custom !== undefined) {
       const chosen = attempt(() => custom(req, res, err), fallback);
-      level = isLevelOrSilent(chosen) ? chosen : fallback;
+      level = chosen === 'silent' || isLevel(chosen) ? chosen : fallback;
     }
     if (level === 'silent') return;
     const failed = err !== undefined || res.statusCode >= 500;

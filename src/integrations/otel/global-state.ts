@@ -11,30 +11,24 @@ const PROCESSORS = Symbol.for('podlog.otel.processors');
 export const PODLOG_PROVIDER: unique symbol = Symbol.for('podlog.otel.provider') as never;
 export const PODLOG_PROCESSOR: unique symbol = Symbol.for('podlog.otel.processor') as never;
 
-function live(): Set<object> {
+/**
+ * The live `PodlogLogRecordProcessor`s (created, not shut down): while there is one, the SDK's
+ * provider feeds podlog.
+ */
+export function liveProcessors(): Set<object> {
   const g = globalThis as { [PROCESSORS]?: Set<object> };
   g[PROCESSORS] ??= new Set();
   return g[PROCESSORS];
 }
 
-/** A processor was created: from now on the SDK's provider feeds podlog. */
-export function addProcessor(processor: object): void {
-  live().add(processor);
-}
-
-/** A processor was shut down. */
-export function removeProcessor(processor: object): void {
-  live().delete(processor);
-}
-
-/** True while a `PodlogLogRecordProcessor` exists and was not shut down. */
-export function hasProcessor(): boolean {
-  return live().size > 0;
-}
-
 /** True for podlog's `PodlogLoggerProvider` (either copy of podlog). */
-export function isPodlogProvider(provider: unknown): boolean {
-  return typeof provider === 'object' && provider !== null && PODLOG_PROVIDER in provider;
+export function isPodlogProvider(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && PODLOG_PROVIDER in value;
+}
+
+/** True for podlog's `PodlogLogRecordProcessor` (either copy of podlog). */
+export function isPodlogProcessor(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && PODLOG_PROCESSOR in value;
 }
 
 /**
@@ -66,9 +60,4 @@ export function sdkProviderState(
   } catch {
     return undefined;
   }
-}
-
-/** True for a podlog processor object (either copy of podlog). */
-export function isPodlogProcessor(processor: unknown): boolean {
-  return typeof processor === 'object' && processor !== null && PODLOG_PROCESSOR in processor;
 }

@@ -3,18 +3,8 @@
  * "OpenTelemetry SDK metrics", development status): a backend that charts the SDK's own log
  * pipeline charts podlog's the same way. Every instrument is observable and read from one
  * `log.stats()` snapshot per collection: the numbers are the ones `stats()` shows, with no
- * second bookkeeping.
- *
- * | metric                                   | instrument              | from `stats()`                              |
- * | ---------------------------------------- | ----------------------- | ------------------------------------------- |
- * | `otel.sdk.processor.log.processed`       | ObservableCounter       | no `error.type`: exported + rejected + retries_exhausted (export concluded); `error.type=<reason>`: the other drops (`after_shutdown` as `already_shutdown`) |
- * | `otel.sdk.processor.log.queue.size`      | ObservableUpDownCounter | `queue.records - queue.inFlight` (waiting)  |
- * | `otel.sdk.processor.log.queue.capacity`  | ObservableUpDownCounter | `queue.maxRecords`                          |
- * | `otel.sdk.exporter.log.exported`         | ObservableCounter       | `exported`; `error.type=rejected`, `=retries_exhausted` |
- * | `otel.sdk.exporter.log.inflight`         | ObservableUpDownCounter | `queue.inFlight` (being exported: retries included) |
- * | `podlog.spool.spooled`                   | ObservableUpDownCounter | `spooled` (records on disk)                 |
- * | `podlog.spool.recovered`                 | ObservableCounter       | `recovered`                                 |
- * | `podlog.spool.bytes`                     | ObservableUpDownCounter | `spoolBytes` (only with a spool)            |
+ * second bookkeeping. The instruments and what each reads: {@link INSTRUMENTS} and `observe`
+ * below; the table with their attributes: docs/otel-sdk.md.
  */
 import {
   type Attributes,
@@ -50,7 +40,7 @@ export interface PodlogMetrics {
 const EXPORT_FAILURES: readonly DropReason[] = ['rejected', 'retries_exhausted'];
 const UNIT = '{log_record}';
 
-/** The instruments (see the table above), created in this order; `counter`: monotonic. */
+/** The instruments, created in this order; `counter`: monotonic. */
 const INSTRUMENTS = {
   processed: {
     name: 'otel.sdk.processor.log.processed',
@@ -109,8 +99,8 @@ function errorType(reason: DropReason): string {
 }
 
 /**
- * Reports `log`'s counters as OpenTelemetry SDK metrics through a `MeterProvider` (see the table
- * at the top of src/integrations/otel/metrics.ts, and docs/otel-sdk.md). Call it after
+ * Reports `log`'s counters as OpenTelemetry SDK metrics through a `MeterProvider` (the table
+ * of metrics: docs/otel-sdk.md). Call it after
  * `sdk.start()` when using the global provider; a `PodlogLogRecordProcessor` calls it for you
  * once NodeSDK's providers are registered. Never throws.
  *

@@ -15,17 +15,17 @@ import { logs } from '@opentelemetry/api-logs';
 import type { ForeignResource, ForeignScope } from '../../logger/foreign-record.js';
 import { type Logger, otelPartsOf } from '../../logger/logger.js';
 import type { OtelParts } from '../../logger/otel-parts.js';
-import { emitForeign, levelForSeverity } from '../foreign.js';
+import { emitForeign } from '../foreign.js';
 import { getLogger } from '../register/register.js';
-import {
-  addProcessor,
-  isPodlogProvider,
-  PODLOG_PROCESSOR,
-  removeProcessor,
-  sdkProviderState,
-} from './global-state.js';
+import { isPodlogProvider, liveProcessors, PODLOG_PROCESSOR, sdkProviderState } from './global-state.js';
 import { enableMetrics } from './metrics.js';
-import { type OtelBridgeOptions, severityTextOf, timeInputToNanos, validSpanContext } from './provider.js';
+import {
+  bridgeEnabled,
+  type OtelBridgeOptions,
+  severityOf,
+  timeInputToNanos,
+  validSpanContext,
+} from './provider.js';
 
 /**
  * What podlog reads of an SDK log record: the public fields of sdk-logs' `ReadableLogRecord`.
@@ -91,7 +91,7 @@ export class PodlogLogRecordProcessor {
     this.#applyLevel = options.applyLevel === true;
     this.#metricsPending = options.metrics !== false;
     this.#parts = otelPartsOf(logger);
-    addProcessor(this);
+    liveProcessors().add(this);
     // podlog's own provider registered first (registerGlobalLoggerProvider() before this):
     // give the global slot back, so the SDK's provider, which feeds this processor, can take it
     // at sdk.start(). Otherwise NodeSDK's registration would fail (silently, by the OTel API's
@@ -124,10 +124,8 @@ export class PodlogLogRecordProcessor {
         this.#parts?.adopt(logRecord.resource);
         this.#startMetrics();
       }
-      const severityNumber = typeof logRecord.severityNumber === 'number' ? logRecord.severityNumber : 0;
       emitForeign(this.logger, {
-        severityNumber,
-        severityText: severityTextOf(severityNumber, logRecord.severityText),
+        ...severityOf(logRecord.severityNumber, logRecord.severityText),
         body: logRecord.body,
         // The SDK already turned `exception` into exception.type/.message/.stacktrace attributes.
         attributes: logRecord.attributes,
@@ -149,9 +147,7 @@ export class PodlogLogRecordProcessor {
    * record is kept (the source logger filtered it).
    */
   enabled(options: { severityNumber?: number }): boolean {
-    if (!this.#applyLevel) return true;
-    const n = options?.severityNumber;
-    return this.logger.isLevelEnabled(levelForSeverity(typeof n === 'number' ? n : 0));
+    return bridgeEnabled(this.logger, this.#applyLevel, options);
   }
 
   /** `sdk.forceFlush()` / `provider.forceFlush()`: podlog's `flush()`. */
@@ -162,7 +158,7 @@ export class PodlogLogRecordProcessor {
   /** `sdk.shutdown()`: podlog's `shutdown()` (flushes within its deadline, then releases). */
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
-      removeProcessor(this);
+      liveProcessors().delete(this);
       await this.logger.shutdown();
     })();
     return this.#shutdown;

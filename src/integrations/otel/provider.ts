@@ -53,10 +53,27 @@ export function validSpanContext(sc: SpanContext | undefined): ForeignRecord['sp
     : null;
 }
 
-/** @internal Severity text for a record that has none: the OTel short name of its range. */
-export function severityTextOf(severityNumber: number, given: unknown): string {
-  if (typeof given === 'string') return given;
-  return severityNumber > 0 ? SEVERITY_TEXT[levelForSeverity(severityNumber)] : '';
+/**
+ * @internal A record's severity: its number (0 when none) and its text, or for a record that has
+ * none the OTel short name of its range.
+ */
+export function severityOf(
+  severityNumber: unknown,
+  severityText: unknown,
+): Pick<ForeignRecord, 'severityNumber' | 'severityText'> {
+  const n = typeof severityNumber === 'number' ? severityNumber : 0;
+  if (typeof severityText === 'string') return { severityNumber: n, severityText };
+  return { severityNumber: n, severityText: n > 0 ? SEVERITY_TEXT[levelForSeverity(n)] : '' };
+}
+
+/**
+ * @internal `enabled()` of the bridges: without `applyLevel` every record is kept (its source
+ * logger filtered it already).
+ */
+export function bridgeEnabled(logger: Logger, applyLevel: boolean, options: unknown): boolean {
+  if (!applyLevel) return true;
+  const n = (options as { severityNumber?: unknown } | undefined)?.severityNumber;
+  return logger.isLevelEnabled(levelForSeverity(typeof n === 'number' ? n : 0));
 }
 
 /**
@@ -104,15 +121,13 @@ export class PodlogOtelLogger implements OtelLogger {
 
   emit(record: LogRecord): void {
     try {
-      const severityNumber = typeof record.severityNumber === 'number' ? record.severityNumber : 0;
       const { exception, attributes: exceptionAttributes } = exceptionOf(record.exception);
       const attributes =
         exceptionAttributes !== undefined
           ? { ...record.attributes, ...exceptionAttributes }
           : record.attributes;
       emitForeign(this.podlog, {
-        severityNumber,
-        severityText: severityTextOf(severityNumber, record.severityText),
+        ...severityOf(record.severityNumber, record.severityText),
         body: record.body,
         attributes,
         exception,
@@ -129,9 +144,7 @@ export class PodlogOtelLogger implements OtelLogger {
   }
 
   enabled(options?: { severityNumber?: number }): boolean {
-    if (!this.#applyLevel) return true;
-    const n = options?.severityNumber;
-    return this.podlog.isLevelEnabled(levelForSeverity(typeof n === 'number' ? n : 0));
+    return bridgeEnabled(this.podlog, this.#applyLevel, options);
   }
 }
 

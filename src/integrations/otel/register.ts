@@ -1,7 +1,7 @@
 import { logs } from '@opentelemetry/api-logs';
 import type { Logger } from '../../logger/logger.js';
 import { getLogger } from '../register/register.js';
-import { hasProcessor, isPodlogProcessor, isPodlogProvider, sdkProviderState } from './global-state.js';
+import { isPodlogProcessor, isPodlogProvider, liveProcessors, sdkProviderState } from './global-state.js';
 import { type OtelBridgeOptions, PodlogLoggerProvider } from './provider.js';
 
 const FIX =
@@ -59,7 +59,7 @@ export function registerGlobalLoggerProvider(
   const provider = new PodlogLoggerProvider(logger, options);
   // A PodlogLogRecordProcessor exists: the SDK's provider (registered or about to be, at
   // sdk.start()) already feeds podlog; registering here would race it for the global slot.
-  if (hasProcessor()) return provider;
+  if (liveProcessors().size > 0) return provider;
   const active = logs.setGlobalLoggerProvider(provider);
   if (active !== provider) {
     const message = conflictMessage(active, logger);

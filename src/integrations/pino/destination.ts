@@ -17,16 +17,16 @@
  */
 
 import type { LoggerOptions } from '../../config/options.js';
-import { boolean, finiteNumber, integer, isPlainObject, optionGroup } from '../../config/validate.js';
+import { boolean, integer, isPlainObject, optionGroup } from '../../config/validate.js';
 import { InvalidOptionError } from '../../errors.js';
 import { createLogger } from '../../logger/create-logger.js';
 import type { ForeignRecord, Logger } from '../../logger/logger.js';
 import { activeSpanContext } from '../../logger/trace-context.js';
-import { emitForeign } from '../foreign.js';
+import { emitForeign, holdAtOption, withCallback } from '../foreign.js';
 import { pinoLevels } from './levels.js';
 import {
   DEFAULT_PINO_FORMAT,
-  formatFromPinoConfig,
+  formatFromPinoMessage,
   lineToRecord,
   type PinoFormat,
 } from './line-to-record.js';
@@ -62,7 +62,6 @@ const OPTION_KEYS = [
   'maxHeldBytes',
 ] as const;
 
-export const DEFAULT_HOLD_AT = 0.9;
 const DEFAULT_MAX_HELD = 16 * 1024 * 1024;
 /** Held lines let in per event-loop turn. */
 const PUMP_TURN = 1024;
@@ -73,12 +72,6 @@ type SpanContext = ForeignRecord['spanContext'];
 interface Held {
   line: string;
   span: SpanContext;
-}
-
-/** The configuration message pino sends its destination (`stream.emit('message', …)` in pino.js). */
-interface PinoConfigMessage {
-  code?: unknown;
-  config?: object;
 }
 
 /**
@@ -103,8 +96,9 @@ export class PodlogDestination {
   /** @internal Use {@link podlogDestination}. */
   constructor(log: Logger | undefined, options: PodlogDestinationOptions = {}) {
     // Every option is checked before a logger is created: a bad one must not leave one running.
-    const o = checkOptions(options);
-    this.#holdAt = finiteNumber(o.holdAt, 'holdAt', DEFAULT_HOLD_AT, Number.MIN_VALUE, 1);
+    const o = (optionGroup(options, '', OPTION_KEYS, 'an object of podlogDestination options') ??
+      {}) as PodlogDestinationOptions;
+    this.#holdAt = holdAtOption(o.holdAt);
     this.#maxHeld = integer(o.maxHeldBytes, 'maxHeldBytes', DEFAULT_MAX_HELD, 0);
     const onlyCustom = boolean(o.useOnlyCustomLevels, 'useOnlyCustomLevels', false);
     this.#format = {
@@ -152,13 +146,12 @@ export class PodlogDestination {
 
   /**
    * pino announces its configuration (levels, message and error keys) to a destination that
-   * has `emit`; this is that hook, not an event emitter.
+   * has `emit` (`stream.emit('message', …)` in pino.js); this is that hook, not an event emitter.
    */
   emit(event: string, message?: unknown): boolean {
-    if (event !== 'message') return false;
-    const m = message as PinoConfigMessage | undefined;
-    if (m?.code !== 'PINO_CONFIG' || m.config === undefined) return false;
-    this.#format = formatFromPinoConfig(m.config, this.#format);
+    const format = event === 'message' ? formatFromPinoMessage(message, this.#format) : undefined;
+    if (format === undefined) return false;
+    this.#format = format;
     return true;
   }
 
@@ -176,18 +169,23 @@ export class PodlogDestination {
    * dropped-and-counted (pino's `logger.flush(cb)` calls this).
    */
   flush(cb?: (err?: Error) => void): Promise<void> {
-    const done = (this.#pumping ?? Promise.resolve()).then(() => this.#root.flush());
-    if (cb) done.then(() => cb(), cb);
-    return done;
+    return withCallback(
+      this.#afterPump(() => this.#root.flush()),
+      cb,
+    );
   }
 
   /** Flushes, then shuts down the logger if the destination created it (else only flushes). */
   end(cb?: (err?: Error) => void): Promise<void> {
-    const done = (this.#pumping ?? Promise.resolve()).then(() =>
-      this.#owned ? this.#root.shutdown() : this.#root.flush(),
+    return withCallback(
+      this.#afterPump(() => (this.#owned ? this.#root.shutdown() : this.#root.flush())),
+      cb,
     );
-    if (cb) done.then(() => cb(), cb);
-    return done;
+  }
+
+  /** `then` once every held line is in podlog. */
+  #afterPump(then: () => Promise<void>): Promise<void> {
+    return (this.#pumping ?? Promise.resolve()).then(then);
   }
 
   #emit(line: string, span: SpanContext): void {
@@ -275,11 +273,6 @@ export class PodlogDestination {
  */
 export function podlogDestination(log?: Logger, options?: PodlogDestinationOptions): PodlogDestination {
   return new PodlogDestination(log, options);
-}
-
-function checkOptions(options: unknown): PodlogDestinationOptions {
-  return (optionGroup(options, '', OPTION_KEYS, 'an object of podlogDestination options') ??
-    {}) as PodlogDestinationOptions;
 }
 
 function keyOption(value: unknown, option: string, fallback: string): string {

@@ -6,7 +6,7 @@
  * dropped: podlog's resource carries them (`process.pid`, `host.name`) once per request.
  */
 import type { ForeignRecord } from '../../logger/logger.js';
-import { msToNanos } from '../foreign.js';
+import { msToNanos, spanContextOfFields } from '../foreign.js';
 import { DEFAULT_PINO_LEVELS, type PinoLevels, severityOfLevelField } from './levels.js';
 
 /** How a pino logger writes its lines: the keys and level tables it was created with. */
@@ -29,12 +29,14 @@ export const DEFAULT_PINO_FORMAT: PinoFormat = Object.freeze({
 type SpanContext = ForeignRecord['spanContext'];
 
 /**
- * The format announced in pino's `PINO_CONFIG` message (`{ levels, messageKey, errorKey }`, sent
- * to a destination or a transport worker when the logger is created); `fallback` for what it
- * lacks.
+ * The format announced in pino's `PINO_CONFIG` message (`{ code, config: { levels, messageKey,
+ * errorKey } }`, sent to a destination's `emit` or a transport worker's port when the logger is
+ * created), over `fallback` for what it lacks; undefined for any other message.
  */
-export function formatFromPinoConfig(config: object, fallback: PinoFormat): PinoFormat {
-  const { levels, messageKey, errorKey } = config as Record<string, unknown>;
+export function formatFromPinoMessage(message: unknown, fallback: PinoFormat): PinoFormat | undefined {
+  const m = message as { code?: unknown; config?: unknown } | null | undefined;
+  if (m?.code !== 'PINO_CONFIG' || m.config === null || typeof m.config !== 'object') return undefined;
+  const { levels, messageKey, errorKey } = m.config as Record<string, unknown>;
   const l = levels as { labels?: unknown; values?: unknown } | null | undefined;
   const tables =
     l !== null &&
@@ -59,10 +61,8 @@ const ERROR_KEYS: ReadonlyMap<string, string> = new Map([
   ['aggregateErrors', 'exception.errors'],
 ]);
 
-const HEX32 = /^[0-9a-f]{32}$/i;
 /** The digits after the milliseconds of an ISO time (`…:05.123456789Z`). */
 const SUB_MS = /\.\d{3}(\d{1,6})(?:Z|[+-]\d\d:?\d\d)$/;
-const HEX16 = /^[0-9a-f]{16}$/i;
 
 /**
  * The record of one pino line. `spanContext` is the trace context to use when the line carries
@@ -84,7 +84,7 @@ export function lineToRecord(line: string, format: PinoFormat, spanContext?: Spa
 }
 
 /** A parsed pino line (an object) → a record. */
-export function objectToRecord(
+function objectToRecord(
   obj: Record<string, unknown>,
   format: PinoFormat,
   spanContext?: SpanContext,
@@ -121,7 +121,7 @@ export function objectToRecord(
     if (key === errorKey) putException(attributes, v);
     else attributes[key] = v;
   }
-  const own = correlation(traceId, spanId, traceFlags);
+  const own = spanContextOfFields(traceId, spanId, traceFlags);
   if (own === undefined) {
     // Not a valid trace context: keep what was written, as attributes.
     if (traceId !== undefined) attributes.trace_id = traceId;
@@ -167,13 +167,6 @@ function putException(attributes: Record<string, unknown>, err: unknown): void {
     attributes[ERROR_KEYS.get(key) ?? `exception.${key}`] = e[key];
   }
   if (typeof e.type !== 'string' && typeof e.name === 'string') attributes['exception.type'] = e.name;
-}
-
-function correlation(traceId: unknown, spanId: unknown, traceFlags: unknown): SpanContext {
-  if (typeof traceId !== 'string' || typeof spanId !== 'string') return undefined;
-  if (!HEX32.test(traceId) || !HEX16.test(spanId)) return undefined;
-  const flags = typeof traceFlags === 'string' ? Number.parseInt(traceFlags, 16) : Number(traceFlags ?? 0);
-  return { traceId, spanId, traceFlags: Number.isFinite(flags) ? flags & 0xff : 0 };
 }
 
 function trimEol(line: string): string {

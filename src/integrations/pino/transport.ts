@@ -18,13 +18,11 @@
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LoggerOptions } from '../../config/options.js';
-import { finiteNumber } from '../../config/validate.js';
 import { createLogger } from '../../logger/create-logger.js';
-import { emitForeign } from '../foreign.js';
-import { DEFAULT_HOLD_AT } from './destination.js';
+import { emitForeign, holdAtOption, withCallback } from '../foreign.js';
 import {
   DEFAULT_PINO_FORMAT,
-  formatFromPinoConfig,
+  formatFromPinoMessage,
   lineToRecord,
   type PinoFormat,
 } from './line-to-record.js';
@@ -36,7 +34,7 @@ export interface PodlogPinoTransportOptions extends LoggerOptions {
 }
 
 /** Keys pino (`pinoWillSendConfig`, `levels`, `dedupe`) and thread-stream (`$context`) add to a target's options. */
-const FOREIGN_KEYS = ['$context', 'pinoWillSendConfig', 'levels', 'dedupe'] as const;
+const FOREIGN_KEYS = ['$context', 'pinoWillSendConfig', 'levels', 'dedupe'];
 
 /** How long to wait for pino's configuration message before going on with pino's defaults. */
 const CONFIG_WAIT_MS = 5_000;
@@ -46,16 +44,10 @@ const CONFIG_WAIT_MS = 5_000;
  * to. Throws `InvalidOptionError` for bad options (pino reports it from the worker).
  */
 export default async function podlogTransport(options: PodlogPinoTransportOptions = {}): Promise<Writable> {
+  const holdAt = holdAtOption(options?.holdAt);
   // A single `target` gets pino's and thread-stream's own keys mixed into its options.
-  const {
-    holdAt: holdAtOption,
-    $context: _context,
-    pinoWillSendConfig: _willSend,
-    levels: _levels,
-    dedupe: _dedupe,
-    ...loggerOptions
-  } = (options ?? {}) as PodlogPinoTransportOptions & Record<(typeof FOREIGN_KEYS)[number], unknown>;
-  const holdAt = finiteNumber(holdAtOption, 'holdAt', DEFAULT_HOLD_AT, Number.MIN_VALUE, 1);
+  const loggerOptions: Record<string, unknown> = { ...options };
+  for (const key of ['holdAt', ...FOREIGN_KEYS]) delete loggerOptions[key];
   const format = await pinoConfig();
   const root = createLogger(loggerOptions);
   // pino filtered already: podlog's level does not filter again.
@@ -86,11 +78,7 @@ export default async function podlogTransport(options: PodlogPinoTransportOption
   });
   // thread-stream's worker calls `flush` for pino's `logger.flush()`.
   Object.defineProperty(stream, 'flush', {
-    value: (cb?: (err?: Error) => void) => {
-      const done = root.flush();
-      if (cb) done.then(() => cb(), cb);
-      return done;
-    },
+    value: (cb?: (err?: Error) => void) => withCallback(root.flush(), cb),
   });
   return stream;
 }
@@ -109,9 +97,9 @@ function pinoConfig(): Promise<PinoFormat> {
       port.off('message', onMessage);
       resolve(format);
     };
-    const onMessage = (message: { code?: unknown; config?: Record<string, unknown> } | null) => {
-      if (message?.code !== 'PINO_CONFIG' || message.config === undefined) return;
-      done(formatFromPinoConfig(message.config, DEFAULT_PINO_FORMAT));
+    const onMessage = (message: unknown) => {
+      const format = formatFromPinoMessage(message, DEFAULT_PINO_FORMAT);
+      if (format !== undefined) done(format);
     };
     const timer = setTimeout(() => done(DEFAULT_PINO_FORMAT), CONFIG_WAIT_MS);
     port.on('message', onMessage);

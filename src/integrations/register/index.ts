@@ -9,9 +9,10 @@
  * `console.*` calls become records too.
  * @packageDocumentation
  */
-import { ensureRegistered } from './register.js';
+import { getLogger } from './register.js';
 
-ensureRegistered();
+// Preloaded (`--import`, `-r`): the logger exists before the app's first line runs.
+getLogger();
 
 export { captureConsole } from '../console/capture-console.js';
-export { getLogger } from './register.js';
+export { getLogger };

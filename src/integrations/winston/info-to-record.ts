@@ -7,7 +7,7 @@
 import { isPlainObject } from '../../config/validate.js';
 import type { ForeignRecord } from '../../logger/logger.js';
 import { isErrorValue } from '../../record/error-entries.js';
-import { msToNanos } from '../foreign.js';
+import { msToNanos, spanContextOfFields } from '../foreign.js';
 import { type LevelMap, severityOf } from './levels.js';
 
 const LEVEL = Symbol.for('level');
@@ -36,16 +36,6 @@ function parseTime(value: unknown): bigint | undefined {
   if (typeof value !== 'string') return undefined;
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? msToNanos(ms) : undefined;
-}
-
-function spanContextOf(info: Info): ForeignRecord['spanContext'] {
-  const traceId = info.trace_id;
-  const spanId = info.span_id;
-  if (typeof traceId !== 'string' || typeof spanId !== 'string') return undefined;
-  if (!/^[0-9a-f]{32}$/i.test(traceId) || !/^[0-9a-f]{16}$/i.test(spanId)) return undefined;
-  const flags =
-    typeof info.trace_flags === 'string' ? Number.parseInt(info.trace_flags, 16) : Number(info.trace_flags);
-  return { traceId, spanId, traceFlags: Number.isFinite(flags) ? flags & 0xff : 0 };
 }
 
 export function infoToRecord(
@@ -94,7 +84,7 @@ export function infoToRecord(
   const timeUnixNano = parseTime(attributes.timestamp);
   if (timeUnixNano !== undefined) delete attributes.timestamp;
 
-  const spanContext = spanContextOf(info);
+  const spanContext = spanContextOfFields(info.trace_id, info.span_id, info.trace_flags);
   if (spanContext !== undefined) {
     delete attributes.trace_id;
     delete attributes.span_id;

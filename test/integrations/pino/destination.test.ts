@@ -335,6 +335,21 @@ describe('podlog/pino destination', () => {
     expect(() => podlogDestination(l, { holdat: 0.5 } as never)).toThrow(/holdat/);
   });
 
+  it('holdAt 0 is refused in the same words as PodlogTransport and the pino transport use', () => {
+    const l = podlog();
+    expect(() => podlogDestination(l, { holdAt: 0 })).toThrow(/holdAt.*a number above 0, at most 1/);
+  });
+
+  it('a PINO_CONFIG message without a config object is ignored, never thrown into pino', async () => {
+    const l = podlog();
+    const dest = podlogDestination(l);
+    expect(dest.emit('message', { code: 'PINO_CONFIG', config: null })).toBe(false);
+    expect(dest.emit('message', { code: 'PINO_CONFIG', config: { messageKey: 'm' } })).toBe(true);
+    dest.write('{"level":30,"m":"announced key"}\n');
+    const [r] = await delivered(l);
+    expect(r.body).toBe('announced key');
+  });
+
   it('without a logger, creates one from the environment and shuts it down on end()', async () => {
     const prev = process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT;
     process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT = receiver.endpoint;
