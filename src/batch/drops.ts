@@ -18,9 +18,9 @@
  */
 import type { Diag } from '../diag.js';
 import type { Batch, ExportOutcome } from '../export/types.js';
+import type { FramedRecord } from '../otlp/encode-request.js';
 import type { SpoolAccounting } from '../spool/types.js';
 import { type Counters, DROP_REASONS, type DropReason } from '../stats.js';
-import type { QueuedRecord } from './types.js';
 
 /** What the user can do about each reason (the diagnostic line's second half). */
 const HINTS: Record<DropReason, string> = {
@@ -157,7 +157,7 @@ export function spoolAccounting(counters: Counters): SpoolAccounting {
 export type DropCounts = Partial<Record<DropReason, number>>;
 
 /** Builds the summary record for `counts` (reason → records dropped since the last summary). */
-export type BuildDropSummary = (counts: DropCounts, resource: QueuedRecord['resource']) => QueuedRecord;
+export type BuildDropSummary = (counts: DropCounts, resource: FramedRecord['resource']) => FramedRecord;
 
 /** Where the summary goes: the pipeline. */
 interface SummaryOwner {

@@ -10,12 +10,11 @@
  * is then one copy when all records share a resource and scope (the common case).
  */
 
-import { frameOneScope, frameRequest } from '../otlp/encode-request.js';
+import { type FramedRecord, frameOneScope, frameRequest } from '../otlp/encode-request.js';
 import { fieldSize, T_LOG_RECORD, writeVarint } from '../otlp/framing.js';
-import type { QueuedRecord } from './types.js';
 
 /** Bytes a record adds to a request body: its bytes plus tag and length prefix. */
-export function framedSize(record: QueuedRecord): number {
+export function framedSize(record: FramedRecord): number {
   return fieldSize(record.bytes.length);
 }
 
@@ -25,8 +24,8 @@ export class LooseRecords {
   #end = 0;
   /** Start of each record's field, and its resource and scope (slots reused, never shrunk). */
   readonly #starts: number[] = [];
-  readonly #scopes: QueuedRecord['scope'][] = [];
-  readonly #resources: QueuedRecord['resource'][] = [];
+  readonly #scopes: FramedRecord['scope'][] = [];
+  readonly #resources: FramedRecord['resource'][] = [];
   /** Slots in use; the live ones are `[#head, #count)` (older ones were dropped). */
   #count = 0;
   #head = 0;
@@ -43,7 +42,7 @@ export class LooseRecords {
   }
 
   /** Copies `record` in; `size` is its {@link framedSize}. */
-  push(record: QueuedRecord, size: number): void {
+  push(record: FramedRecord, size: number): void {
     if (this.#end + size > this.#buf.length) this.#makeRoom(size);
     const bytes = record.bytes;
     const buf = this.#buf;
@@ -101,7 +100,7 @@ export class LooseRecords {
 
   /** Several resources or scopes: views of each record for the general framing. */
   #frameMixed(alloc: (size: number) => Uint8Array): Uint8Array {
-    const records: QueuedRecord[] = [];
+    const records: FramedRecord[] = [];
     const buf = this.#buf;
     for (let i = this.#head; i < this.#count; i++) {
       const end = i + 1 === this.#count ? this.#end : this.#starts[i + 1];

@@ -15,9 +15,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Batch } from '../export/types.js';
+import type { FramedRecord } from '../otlp/encode-request.js';
 import { BodyPool, memoryOf } from './body-pool.js';
 import { LooseRecords } from './loose-records.js';
-import type { QueuedRecord } from './types.js';
 
 /** `drained()` resolves below this fill. */
 export const LOW_WATER = 0.5;
@@ -123,7 +123,7 @@ export class MemoryQueue {
   }
 
   /** Takes a copy of the record's bytes: the record itself is not kept. */
-  add(record: QueuedRecord, size: number): void {
+  add(record: FramedRecord, size: number): void {
     this.#loose.push(record, size);
     this.#looseBytes += size;
     this.#records++;

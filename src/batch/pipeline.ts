@@ -32,6 +32,7 @@
  */
 import type { Diag } from '../diag.js';
 import type { Exporter, ExportOutcome } from '../export/types.js';
+import type { FramedRecord } from '../otlp/encode-request.js';
 import type { ReplayPacer } from '../spool/pacer.js';
 import type { Spool } from '../spool/types.js';
 import type { Counters, DropReason, StatsSnapshot } from '../stats.js';
@@ -42,7 +43,7 @@ import type { BatchConfig, Overflow, PipelineConfig } from './options.js';
 import { clampDelay, type ExitParticipant, exitHooks, withDeadline } from './process-hooks.js';
 import { type DrainResult, Replayer } from './replay.js';
 import { Spill } from './spill.js';
-import type { QueuedRecord, RecordSink } from './types.js';
+import type { RecordSink } from './types.js';
 
 export interface PipelineDeps {
   batch: BatchConfig;
@@ -91,7 +92,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
   /** Cuts the loose records after `batch.maxDelayMs`. */
   #timer: NodeJS.Timeout | undefined;
   /** The resource of the last record taken, for the drop summary. */
-  #lastResource: QueuedRecord['resource'] | undefined;
+  #lastResource: FramedRecord['resource'] | undefined;
   /** Live batches being exported, and what aborts each. */
   readonly #sending = new Map<Entry, AbortController>();
   #liveSinceReplay = 0;
@@ -158,7 +159,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
     this.#unregister = cfg.handleExit ? exitHooks.register(this, cfg.shutdownTimeoutMs) : undefined;
   }
 
-  write(record: QueuedRecord): void {
+  write(record: FramedRecord): void {
     this.#written++;
     this.#counters.accepted++;
     if (this.#closed) {
@@ -277,7 +278,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
    * record completed, when it filled one (the batch is cut at once). `overLimit`: taken even
    * over the queue's limits (podlog's last drop summary; one small record).
    */
-  #enqueue(record: QueuedRecord, overLimit = false): Entry | undefined {
+  #enqueue(record: FramedRecord, overLimit = false): Entry | undefined {
     const size = framedSize(record);
     if (size > this.#cfg.queue.maxBytes) {
       this.#drops.fromQueue('too_large', 1);

@@ -2,16 +2,11 @@ import type { FramedRecord } from '../otlp/encode-request.js';
 import type { StatsSnapshot } from '../stats.js';
 
 /**
- * A record as the batch stage sees it: its encoded `LogRecord` bytes and the identity of its
- * resource and scope (requests group records by them). The facade's `EncodedRecord` is one.
- */
-export type QueuedRecord = FramedRecord;
-
-/**
  * Where the facade puts records. The real one is the batching pipeline; the testing kit
- * puts an in-memory capture here.
+ * puts an in-memory capture here. A record is its encoded `LogRecord` bytes and the identity of
+ * its resource and scope (requests group records by them); the facade's `EncodedRecord` is one.
  */
-export interface RecordSink<R extends QueuedRecord = QueuedRecord> {
+export interface RecordSink<R extends FramedRecord = FramedRecord> {
   /** Takes a record. Never throws, never blocks; a record it cannot keep is counted as dropped. */
   write(record: R): void;
   /**
