@@ -26,7 +26,7 @@ import { EventEmitter } from 'node:events';
 import { ClientRequest, IncomingMessage, OutgoingMessage, ServerResponse } from 'node:http';
 import { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { Socket } from 'node:net';
-import { DEFAULT_REDACTOR, type Redactor, splitWords } from './redact.js';
+import { DEFAULT_REDACTOR, DEFAULT_SECRET_WORDS, type Redactor, splitWords } from './redact.js';
 
 /** Request headers kept (lower case). Others are left out: a compact record, no surprises. */
 export const REQUEST_HEADERS: readonly string[] = Object.freeze([
@@ -64,17 +64,15 @@ export const SENSITIVE_HEADERS: readonly string[] = Object.freeze([
   'x-api-key',
 ]);
 
-/** Query parameter words whose values are censored (in addition to the `redact` key rules). */
+/**
+ * Query parameter words whose values are censored (in addition to the `redact` key rules): the
+ * default secret words, and the ones that carry secrets in URLs.
+ */
 const SENSITIVE_QUERY_WORDS = new Set([
-  'token',
-  'secret',
-  'password',
-  'passwd',
+  ...DEFAULT_SECRET_WORDS,
   'pwd',
-  'apikey',
   'key',
   'auth',
-  'authorization',
   'sig',
   'signature',
   'code',
@@ -83,7 +81,6 @@ const SENSITIVE_QUERY_WORDS = new Set([
   'credential',
   'credentials',
   'jwt',
-  'cookie',
 ]);
 
 /** Longest header value and URL kept, in UTF-16 code units. */

@@ -32,13 +32,12 @@ export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
 ]);
 
 /** The default keys as words: one-word keys match any word of a key, two-word ones a pair in a row. */
-const DEFAULT_WORDS = new Set<string>();
-const DEFAULT_PAIRS: (readonly string[])[] = [];
-for (const key of DEFAULT_REDACT_KEYS) {
-  const words = splitWords(key);
-  if (words.length === 1) DEFAULT_WORDS.add(words[0]);
-  else DEFAULT_PAIRS.push(words);
-}
+export const DEFAULT_SECRET_WORDS: ReadonlySet<string> = new Set(
+  DEFAULT_REDACT_KEYS.map(splitWords)
+    .filter((words) => words.length === 1)
+    .map(([word]) => word),
+);
+const DEFAULT_PAIRS = DEFAULT_REDACT_KEYS.map(splitWords).filter((words) => words.length === 2);
 
 /** A node of the path trie. Children are keyed by lower-cased segment. */
 export interface PathNode {
@@ -133,7 +132,7 @@ export class Redactor {
     if (!this.#defaults) return 0;
     const words = splitWords(key);
     for (let i = 0; i < words.length; i++) {
-      if (DEFAULT_WORDS.has(words[i])) return KEY_CENSOR;
+      if (DEFAULT_SECRET_WORDS.has(words[i])) return KEY_CENSOR;
       for (const [a, b] of DEFAULT_PAIRS) if (words[i] === a && words[i + 1] === b) return KEY_CENSOR;
     }
     return URL_KEYS.has(key) ? KEY_URL : 0;
