@@ -2,9 +2,30 @@
  * What of the export configuration may appear in a diagnostic, and what never may. A line shows
  * the endpoint as scheme, host, port and path: never its user-info or query string (both are
  * common places for API keys), never header values. Text from elsewhere (a response body, an
- * undici error) is masked with {@link exportSecrets} before it is shown (`maskText`).
+ * undici error) is bounded and masked against {@link exportSecrets} (`maskText`) before it is shown.
  */
 import type { ExportConfig } from './options.js';
+
+/** Longest body excerpt put in a diagnostic. */
+const EXCERPT_CHARS = 256;
+
+/** A bounded, single-line excerpt of a response body with known secrets masked. */
+export function excerpt(body: Uint8Array, secrets: readonly string[] = []): string {
+  return maskText(Buffer.from(body.subarray(0, EXCERPT_CHARS * 4)).toString('utf8'), secrets);
+}
+
+/**
+ * `text` bounded, on one line, with known secrets masked: for anything a server, a proxy or
+ * the HTTP client put in a message that ends up in a diagnostic.
+ */
+export function maskText(text: string, secrets: readonly string[] = []): string {
+  let out = text
+    .slice(0, EXCERPT_CHARS * 4)
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim();
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[REDACTED]');
+  return out.length > EXCERPT_CHARS ? `${out.slice(0, EXCERPT_CHARS)}…` : out;
+}
 
 /** `https://host:port/path`, without credentials or query. */
 export function displayUrl(url: URL): string {

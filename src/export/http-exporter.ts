@@ -35,7 +35,7 @@ export interface HttpExporterDeps {
   noBackendAdvice?: string;
 }
 
-/** Transport failures where no request byte reached the network. */
+/** Transport failures where no request byte reached the network (also: no backend at all). */
 const NEVER_CONNECTED = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -63,7 +63,7 @@ function drop(run: Run, reason: DropReason, count: number, message: string): voi
   outcome.dropMessage = outcome.dropMessage ? `${outcome.dropMessage}; ${message}` : message;
 }
 
-/** An `Exporter` over undici that also exposes its health gate (for tests and the CLI). */
+/** An `Exporter` over undici that also exposes its health gate (for tests). */
 export class HttpExporter implements Exporter {
   /** The backend's health as this exporter sees it, shared by every export in flight. */
   readonly gate: HealthGate;

@@ -18,10 +18,6 @@ function envVar(env: Env, name: string): { value: string; option: string } | und
   return firstEnv(env, [name.toLowerCase(), name]);
 }
 
-function defaultPort(protocol: string): string {
-  return protocol === 'https:' ? '443' : '80';
-}
-
 /**
  * Whether `NO_PROXY` excludes the endpoint. Entries are comma/space separated: `*` (everything),
  * a host or IP (exact), `.example.com` / `*.example.com` / `example.com` (the domain and its
@@ -29,7 +25,7 @@ function defaultPort(protocol: string): string {
  */
 export function matchesNoProxy(endpoint: URL, noProxy: string): boolean {
   const host = endpoint.hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  const port = endpoint.port || defaultPort(endpoint.protocol);
+  const port = endpoint.port || (endpoint.protocol === 'https:' ? '443' : '80');
   for (const raw of noProxy.split(/[\s,]+/)) {
     let entry = raw.trim().toLowerCase();
     if (!entry) continue;

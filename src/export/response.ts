@@ -10,6 +10,7 @@
 import { ExportAbortedError, ExportTimeoutError } from '../errors.js';
 import * as F from '../otlp/fields.js';
 import { Reader } from '../otlp/protobuf.js';
+import { excerpt, maskText } from './display-url.js';
 import type { HttpResponse } from './transport.js';
 
 export type Verdict =
@@ -27,27 +28,6 @@ export type Verdict =
   | { kind: 'aborted' };
 
 const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
-/** Longest body excerpt put in a diagnostic. */
-const EXCERPT_CHARS = 256;
-
-/** A bounded, single-line excerpt of a response body with known secrets masked. */
-export function excerpt(body: Uint8Array, secrets: readonly string[] = []): string {
-  return maskText(Buffer.from(body.subarray(0, EXCERPT_CHARS * 4)).toString('utf8'), secrets);
-}
-
-/**
- * `text` bounded, on one line, with known secrets masked: for anything a server, a proxy or
- * the HTTP client put in a message that ends up in a diagnostic.
- */
-export function maskText(text: string, secrets: readonly string[] = []): string {
-  let out = text
-    .slice(0, EXCERPT_CHARS * 4)
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .trim();
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[REDACTED]');
-  return out.length > EXCERPT_CHARS ? `${out.slice(0, EXCERPT_CHARS)}…` : out;
-}
-
 /**
  * `Retry-After` in ms from `now` (RFC 9110 §10.2.3: delay-seconds or an HTTP-date), or undefined
  * when absent or unparsable. Never negative.

@@ -37,11 +37,6 @@ interface FlatRecord {
 /** Upper bound of tag + length prefix of a framing message (1-byte tag, ≤ 5-byte varint). */
 const MAX_FRAME_OVERHEAD = 6;
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  return Buffer.concat(chunks);
-}
-
 /**
  * Reads the fields of the message in `r`: the payload of each `tag` field goes to `each`; every
  * other field is kept, tag and all, in the returned bytes (the part's framing, byte for byte).
@@ -57,7 +52,7 @@ function splitFields(r: Reader, tag: number, each: (payload: Uint8Array) => void
       rest.push(r.buf.subarray(start, r.pos));
     }
   }
-  return concat(rest.length ? rest : [new Uint8Array(0)]);
+  return rest.length === 1 ? rest[0] : Buffer.concat(rest);
 }
 
 function parse(body: Uint8Array): { resources: ParsedResource[]; flat: FlatRecord[] } {
