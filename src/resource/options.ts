@@ -5,7 +5,7 @@
 import * as opt from '../config/schema.js';
 import { isPlainObject } from '../config/validate.js';
 import { InvalidOptionError } from '../errors.js';
-import { ENV_PODINFO_DIR } from './env-names.js';
+import { ENV_PODINFO_DIR } from './env-attributes.js';
 import type { Env, ResourceAttributes } from './types.js';
 
 /** Where the kubelet's Downward API volume is mounted by convention. */
@@ -51,13 +51,13 @@ export interface ResourceOptions {
 }
 
 /** Fixed paths, injectable for fixture tests. */
-export interface ResourcePaths {
+interface ResourcePaths {
   readonly cgroup: string;
   readonly mountinfo: string;
   readonly namespaceFile: string;
 }
 
-export const DEFAULT_RESOURCE_PATHS: ResourcePaths = Object.freeze({
+const DEFAULT_RESOURCE_PATHS: ResourcePaths = Object.freeze({
   cgroup: '/proc/self/cgroup',
   mountinfo: '/proc/self/mountinfo',
   namespaceFile: '/var/run/secrets/kubernetes.io/serviceaccount/namespace',
@@ -65,7 +65,7 @@ export const DEFAULT_RESOURCE_PATHS: ResourcePaths = Object.freeze({
 
 const PATTERNS = 'an array of non-empty strings (exact keys or prefixes ending in *)';
 
-export const PODINFO_OPTIONS = {
+const PODINFO_OPTIONS = {
   annotationAllow: opt.strings({ accepts: PATTERNS, defaultText: 'all (minus `annotationDeny`)' }),
   annotationDeny: opt.strings({
     accepts: PATTERNS,
