@@ -134,7 +134,7 @@ export class SpoolUnavailableError extends PodlogError {
  * A value an error may mention only by its kind, never its content: a header value, a key, a
  * token. `InvalidOptionError` prints it as e.g. `a string of 37 characters (not shown)`.
  */
-export class NotShown {
+class NotShown {
   /** What the message says instead of the value. */
   readonly text: string;
 

@@ -81,9 +81,14 @@ export interface RunningReceiver {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+/** Whether the request's `content-length` says its body is over `max` (a streamed body cannot tell). */
+function declaresMore(req: IncomingMessage, max: number): boolean {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) {
+  return Number.isFinite(declared) && declared > max;
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  if (declaresMore(req, max)) {
     return Promise.reject(new ReceiveError(413, `request body larger than ${max} bytes`));
   }
   return new Promise((resolve, reject) => {
@@ -107,15 +112,6 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
 
 /** How long a refused upload may take to finish sending before its connection is closed. */
 const DRAIN_MS = 10_000;
-
-/**
- * Whether the unread rest of a refused request can be drained within `maxBytes`: a declared
- * length decides up front; a streamed body is cut off once it passes the bound.
- */
-function canDrain(req: IncomingMessage, maxBytes: number): boolean {
-  const declared = Number(req.headers['content-length']);
-  return !(Number.isFinite(declared) && declared > maxBytes);
-}
 
 /**
  * Reads and discards the rest of a refused request's body, bounded in bytes and time, then lets
@@ -219,7 +215,8 @@ function answerRefused(req: IncomingMessage, res: ServerResponse, err: unknown, 
   if (!req.complete) {
     // A client hanging up mid-upload is its business; without a listener the error throws.
     req.on('error', () => {});
-    if (canDrain(req, maxDrain)) discardRest(req, maxDrain);
+    // A declared length decides up front; a streamed body is cut off once it passes the bound.
+    if (!declaresMore(req, maxDrain)) discardRest(req, maxDrain);
     else {
       close = true;
       req.removeAllListeners('data');
