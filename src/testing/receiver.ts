@@ -23,7 +23,7 @@ import {
   formatPrettyLine,
   formatReceivedJson,
 } from '../record/format-line.js';
-import { type TestRecord, toTestRecords } from './test-record.js';
+import { jsonReplacer, type TestRecord, toTestRecords } from './test-record.js';
 
 /** Options of {@link startReceiver}. */
 export interface ReceiverOptions {
@@ -181,7 +181,7 @@ class RecordPrinter {
 
   /** The resource's attributes and the scope, the first time each is seen. */
   #introduce(resource: OtlpAttributes, who: string, scope: string, version: string): void {
-    const key = JSON.stringify(resource, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    const key = JSON.stringify(resource, jsonReplacer);
     let seen = this.#seen.get(key);
     if (!seen) {
       // Bounded: a sender minting a new resource per request must not grow this forever.
