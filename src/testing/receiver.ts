@@ -223,11 +223,17 @@ function answerRefused(req: IncomingMessage, res: ServerResponse, err: unknown, 
       req.pause();
     }
   }
-  res.writeHead(status, {
-    'content-type': reply.contentType,
-    'content-length': reply.body.length,
+  send(res, reply, {
     ...(status === 405 ? { allow: 'POST' } : {}),
     ...(close ? { connection: 'close' } : {}),
+  });
+}
+
+function send(res: ServerResponse, reply: Reply, headers: Record<string, string> = {}): void {
+  res.writeHead(reply.status, {
+    'content-type': reply.contentType,
+    'content-length': reply.body.length,
+    ...headers,
   });
   res.end(reply.body);
 }
@@ -300,13 +306,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Runn
 
   const server = createServer((req, res) => {
     handle(req).then(
-      (reply) => {
-        res.writeHead(reply.status, {
-          'content-type': reply.contentType,
-          'content-length': reply.body.length,
-        });
-        res.end(reply.body);
-      },
+      (reply) => send(res, reply),
       (err: unknown) => answerRefused(req, res, err, maxDrain),
     );
   });
