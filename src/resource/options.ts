@@ -96,24 +96,16 @@ export interface ResourceDetectionConfig extends opt.Resolved<typeof PODINFO_OPT
 }
 
 export function resolveResourceOptions(options: ResourceOptions, env: Env): ResourceDetectionConfig {
-  let podinfoDir: string | undefined = DEFAULT_PODINFO_DIR;
-  let explicit = false;
-  if (options.podinfoDir === false) podinfoDir = undefined;
-  else if (options.podinfoDir !== undefined) {
-    if (typeof options.podinfoDir !== 'string' || !options.podinfoDir) {
-      throw new InvalidOptionError('podinfoDir', options.podinfoDir, 'a directory path or false');
-    }
-    podinfoDir = options.podinfoDir;
-    explicit = true;
-  } else if (env[ENV_PODINFO_DIR]) {
-    podinfoDir = env[ENV_PODINFO_DIR];
-    explicit = true;
+  const given = options.podinfoDir;
+  if (given !== undefined && given !== false && (typeof given !== 'string' || !given)) {
+    throw new InvalidOptionError('podinfoDir', given, 'a directory path or false');
   }
+  const asked = given ?? (env[ENV_PODINFO_DIR] || undefined);
   const { podinfo } = opt.resolveFields(RESOURCE_OPTIONS, options as Record<string, unknown>, '', env);
   return Object.freeze({
     ...podinfo,
-    podinfoDir,
-    podinfoDirExplicit: explicit,
+    podinfoDir: asked === false ? undefined : (asked ?? DEFAULT_PODINFO_DIR),
+    podinfoDirExplicit: typeof asked === 'string',
     paths: DEFAULT_RESOURCE_PATHS,
   });
 }
