@@ -18,14 +18,14 @@ export interface Diag {
   readonly suppressed: number;
 }
 
-export interface DiagOptions {
+interface DiagOptions {
   sink?: DiagSink | false;
   /** Minimum gap between two lines of one cause. */
   intervalMs?: number;
   now?: () => number;
 }
 
-export const stderrSink: DiagSink = (line) => {
+const stderrSink: DiagSink = (line) => {
   try {
     process.stderr.write(`podlog: ${line}\n`);
   } catch {

@@ -134,7 +134,7 @@ export class SpoolUnavailableError extends PodlogError {
  * A value an error may mention only by its kind, never its content: a header value, a key, a
  * token. `InvalidOptionError` prints it as e.g. `a string of 37 characters (not shown)`.
  */
-export class NotShown {
+class NotShown {
   /** What the message says instead of the value. */
   readonly text: string;
 
@@ -151,19 +151,10 @@ export function notShown(value: unknown, note?: string): NotShown {
 
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'object':
-      return 'an object';
-    case 'function':
-      return 'a function';
-    case 'symbol':
-      return 'a symbol';
-    case 'undefined':
-      return 'undefined';
-    default:
-      return `a ${typeof value}`;
-  }
+  const type = typeof value;
+  return `${type === 'object' ? 'an' : 'a'} ${type}`;
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;

@@ -7,47 +7,37 @@
  * where `queued` is what sits in memory or is in flight to the backend.
  */
 
-/** Why a record was dropped. Every drop has exactly one reason. */
-export type DropReason =
+/** Every reason a record may be dropped for, in the order `log.stats()` and the diagnostics list them. */
+export const DROP_REASONS = [
   /** The memory queue was full (`overflow: 'drop-newest' | 'drop-oldest'`, or spool unavailable). */
-  | 'queue_full'
+  'queue_full',
   /** The backend refused it (4xx other than 408/429/413, or `partial_success.rejected_log_records`). */
-  | 'rejected'
+  'rejected',
   /** A single record larger than the backend or the request cap accepts. */
-  | 'too_large'
+  'too_large',
   /** Retries ran out and there was no spool to keep it. */
-  | 'retries_exhausted'
+  'retries_exhausted',
   /** Still undelivered when the shutdown deadline passed and no spool was set. */
-  | 'shutdown'
+  'shutdown',
   /** Logged after `shutdown()`. */
-  | 'after_shutdown'
+  'after_shutdown',
   /** Evicted from the spool because it reached `spool.maxBytes`. */
-  | 'spool_full'
+  'spool_full',
   /** Evicted from the spool because it was older than `spool.maxAgeMs`. */
-  | 'expired'
+  'expired',
   /** Found corrupt on disk (bad checksum, torn frame). */
-  | 'corrupt'
+  'corrupt',
   /** The disk refused the write (ENOSPC, EACCES, EROFS, EIO) and memory could not hold it. */
-  | 'disk_error'
+  'disk_error',
   /**
    * podlog failed to turn an accepted record into bytes (the encoder or the sink threw, or a
    * batch could not be framed). A bug or a hostile value: the record is lost, but counted.
    */
-  | 'encode_error';
-
-export const DROP_REASONS: readonly DropReason[] = [
-  'queue_full',
-  'rejected',
-  'too_large',
-  'retries_exhausted',
-  'shutdown',
-  'after_shutdown',
-  'spool_full',
-  'expired',
-  'corrupt',
-  'disk_error',
   'encode_error',
-];
+] as const;
+
+/** Why a record was dropped. Every drop has exactly one reason (see {@link DROP_REASONS}). */
+export type DropReason = (typeof DROP_REASONS)[number];
 
 /** A point-in-time copy of podlog's counters, from `log.stats()`. */
 export interface StatsSnapshot {

@@ -6,7 +6,7 @@ import { InvalidOptionError } from '../errors.js';
 import { isLevel, LEVELS, type LevelOrSilent } from '../record/severity.js';
 
 /** A parsed level spec. */
-export interface LevelSpec {
+interface LevelSpec {
   /** The default level (the bare entry), if the spec has one. */
   readonly base: LevelOrSilent | undefined;
   /** Levels by logger name (`name=level` entries), in the order written. */
@@ -16,7 +16,7 @@ export interface LevelSpec {
 const LEVEL_LIST = [...LEVELS, 'silent'].join(', ');
 
 /** What a level spec may look like, for error messages. */
-export const LEVEL_SPEC_FORM = `a level (${LEVEL_LIST}) or a comma-separated list of one level and name=level entries, e.g. info,http=debug,db=warn`;
+const LEVEL_SPEC_FORM = `a level (${LEVEL_LIST}) or a comma-separated list of one level and name=level entries, e.g. info,http=debug,db=warn`;
 
 function parseLevel(text: string): LevelOrSilent | undefined {
   const level = text.trim().toLowerCase();

@@ -29,7 +29,7 @@ export interface RateLimitOptions {
 
 const PER_TEMPLATE = 'an object { records, intervalMs }';
 
-export const PER_TEMPLATE_OPTIONS = {
+const PER_TEMPLATE_OPTIONS = {
   records: opt.int({ min: 1, required: true }),
   intervalMs: opt.ms({ min: 1, required: true }),
 } satisfies Record<keyof RateLimitOptions['perTemplate'], opt.OptionSpec>;

@@ -12,7 +12,6 @@ import type { DiagSink } from '../diag.js';
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 import { EXPORT_OPTIONS, type ExportConfig, resolveExportOptions } from '../export/options.js';
-import type { LevelTable } from '../record/level-table.js';
 import { type RecordConfig, resolveRecordOptions } from '../record/options.js';
 import type { LevelOrSilent } from '../record/severity.js';
 import {
@@ -69,12 +68,6 @@ export const ALL_LOGGER_OPTION_KEYS: readonly string[] = Object.freeze(
   Object.values(ALL_OPTIONS).flatMap(keysOf),
 );
 
-/** A level option: podlog's, `silent`, or a custom level (kept as its name; the facade knows its number). */
-function resolveLevel(value: unknown, option: string, table: LevelTable): LevelOrSilent {
-  table.check(option, value);
-  return value as LevelOrSilent;
-}
-
 function resolveDiagnostics(value: unknown): DiagSink | false | undefined {
   if (value === undefined || value === false || typeof value === 'function') {
     return value as DiagSink | false | undefined;
@@ -102,22 +95,29 @@ function resolveEnv(value: unknown): Env {
  */
 function withoutDeprecated(options: LoggerOptions, env: Env, deprecations: string[]): LoggerOptions {
   const out = { ...options };
-  const { concurrency } = options;
-  if (concurrency !== undefined) {
-    EXPORT_OPTIONS.maxConcurrentRequests.check(concurrency, 'concurrency', env);
-    out.maxConcurrentRequests ??= concurrency;
-    deprecations.push(
-      'option concurrency is deprecated and will be removed: use maxConcurrentRequests (it bounds batches and requests in flight)',
-    );
-  }
-  const batchBytes = options.batch?.maxBytes;
-  if (batchBytes !== undefined) {
-    EXPORT_OPTIONS.maxRequestBytes.check(batchBytes, 'batch.maxBytes', env);
-    out.maxRequestBytes ??= batchBytes;
-    deprecations.push(
-      'option batch.maxBytes is deprecated and will be removed: use maxRequestBytes (batches are cut at 1 MiB, or at maxRequestBytes when lower)',
-    );
-  }
+  const map = (
+    option: string,
+    value: unknown,
+    replacement: 'maxConcurrentRequests' | 'maxRequestBytes',
+    why: string,
+  ) => {
+    if (value === undefined) return;
+    const checked = EXPORT_OPTIONS[replacement].check(value, option, env);
+    out[replacement] ??= checked;
+    deprecations.push(`option ${option} is deprecated and will be removed: use ${replacement} (${why})`);
+  };
+  map(
+    'concurrency',
+    options.concurrency,
+    'maxConcurrentRequests',
+    'it bounds batches and requests in flight',
+  );
+  map(
+    'batch.maxBytes',
+    options.batch?.maxBytes,
+    'maxRequestBytes',
+    'batches are cut at 1 MiB, or at maxRequestBytes when lower',
+  );
   return out;
 }
 
@@ -131,10 +131,9 @@ export function resolveConfig(given: LoggerOptions = {}): Config {
   // named entries apply either way, code has no per-logger counterpart but setLevel.
   const spec = env.PODLOG_LEVEL ? parseLevelSpec(env.PODLOG_LEVEL, 'PODLOG_LEVEL') : undefined;
   const facade = resolveFacadeOptions(options);
-  const level =
-    options.level !== undefined
-      ? resolveLevel(options.level, 'level', facade.levelTable)
-      : (spec?.base ?? 'info');
+  // A custom level is kept as its name; the facade knows its number.
+  if (options.level !== undefined) facade.levelTable.check('level', options.level);
+  const level = (options.level as LevelOrSilent | undefined) ?? spec?.base ?? 'info';
   if (options.name !== undefined && typeof options.name !== 'string') {
     throw new InvalidOptionError('name', options.name, 'a string');
   }

@@ -24,28 +24,25 @@ export function millisecondsForm(min: number): string {
   return `a whole number of milliseconds from ${min} to ${MAX_TIMER_MS} (Node's timer limit, about 24.8 days)`;
 }
 
-/** An integer in `[min, max]`; `fallback` when undefined. */
+/** An integer in `[min, max]`; `fallback` when undefined. `form` says what is accepted. */
 export function integer(
   value: unknown,
   option: string,
   fallback: number,
   min: number,
   max = Number.MAX_SAFE_INTEGER,
+  form = integerForm(min, max),
 ): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(option, value, integerForm(min, max));
+    throw new InvalidOptionError(option, value, form);
   }
   return value;
 }
 
 /** A delay or duration in whole milliseconds, at least `min`, at most {@link MAX_TIMER_MS}. */
 export function milliseconds(value: unknown, option: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_TIMER_MS) {
-    throw new InvalidOptionError(option, value, millisecondsForm(min));
-  }
-  return value;
+  return integer(value, option, fallback, min, MAX_TIMER_MS, millisecondsForm(min));
 }
 
 /** A finite number in `[min, max]`; `fallback` when undefined. */
@@ -84,7 +81,7 @@ export function oneOf<T extends string | false, F extends T | undefined>(
 }
 
 /** `one of 'a', 'b', false`, for error messages. */
-export function choicesForm(choices: readonly (string | false)[]): string {
+function choicesForm(choices: readonly (string | false)[]): string {
   return `one of ${choices.map((c) => (typeof c === 'string' ? `'${c}'` : String(c))).join(', ')}`;
 }
 

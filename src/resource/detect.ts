@@ -13,21 +13,19 @@
  * rest of the resource.
  */
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { type Diag, silentDiag } from '../diag.js';
+import { VERSION } from '../version.js';
 import { detectContainerId } from './container-id.js';
 import { deriveAttributes } from './derive.js';
-import { k8sEnvAttributes } from './k8s-env.js';
+import { k8sEnvAttributes, otelEnvAttributes } from './env-attributes.js';
 import { DEFAULT_DETECTION_CONFIG, type ResourceDetectionConfig } from './options.js';
-import { otelEnvAttributes } from './otel-env.js';
-import { type PodinfoLayer, podinfoLayer } from './podinfo-attributes.js';
-import { podinfoSignature, readPodinfo } from './podinfo-read.js';
-import { type PodinfoWatch, watchPodinfo } from './podinfo-watch.js';
-import { processAttributes } from './process-attributes.js';
+import { type PodinfoLayer, PodinfoWatcher, podinfoSignature, readPodinfoLayer } from './podinfo.js';
 import type { Env, PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
 
 export type { PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
 
-export interface DetectResourceInput {
+interface DetectResourceInput {
   /** `service.name` from code; wins over env. */
   serviceName?: string;
   /** Extra attributes from code; they win over everything detected. */
@@ -35,12 +33,6 @@ export interface DetectResourceInput {
   /** Resolved detection settings (`resolveResourceOptions`); defaults when absent. */
   detection?: ResourceDetectionConfig;
 }
-
-const EMPTY_LAYER: PodinfoLayer = Object.freeze({
-  attributes: {},
-  annotations: Object.freeze({}),
-  labels: new Map(),
-});
 
 function sameAttributes(a: Readonly<ResourceAttributes>, b: Readonly<ResourceAttributes>): boolean {
   const ka = Object.keys(a);
@@ -66,34 +58,25 @@ export function detectResource(
   return new DetectedResource(input, env, diag);
 }
 
-/** A read of the Downward API volume: its signature and layer; `stable: false` while it is being swapped. */
-interface PodinfoRead {
-  signature: string | undefined;
-  layer: PodinfoLayer;
-  stable: boolean;
-}
-
-function readLayer(dir: string | undefined, config: ResourceDetectionConfig, diag: Diag): PodinfoRead {
-  if (!dir) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
-  let snapshot: ReturnType<typeof readPodinfo>;
+function safeHostname(): string {
   try {
-    snapshot = readPodinfo(dir, config.maxFileBytes, diag);
-  } catch (err) {
-    // readPodinfo handles every fs error itself; this keeps the never-throw promise regardless.
-    diag.warn('resource-podinfo', `reading ${dir} failed: ${(err as Error)?.message}; skipped`);
-    snapshot = undefined;
+    return hostname();
+  } catch {
+    return 'unknown';
   }
-  if (!snapshot) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
-  return {
-    signature: snapshot.signature,
-    layer: podinfoLayer(snapshot, config, diag),
-    stable: snapshot.stable,
-  };
 }
 
 /** Layers 1–3: process, container and Kubernetes env, fixed for the life of the process. */
 function fixedAttributes(config: ResourceDetectionConfig, env: Env, diag: Diag): ResourceAttributes {
-  const attributes: ResourceAttributes = processAttributes();
+  const attributes: ResourceAttributes = {
+    'telemetry.sdk.name': 'podlog',
+    'telemetry.sdk.language': 'nodejs',
+    'telemetry.sdk.version': VERSION,
+    'process.pid': process.pid,
+    'process.runtime.name': 'nodejs',
+    'process.runtime.version': process.versions.node,
+    'host.name': safeHostname(),
+  };
   try {
     const id = detectContainerId(config.paths);
     if (id) attributes['container.id'] = id;
@@ -119,7 +102,7 @@ class DetectedResource implements ResourceProvider {
   #annotations: PodAnnotations;
   readonly #changeListeners = new Set<(attributes: Readonly<ResourceAttributes>) => void>();
   readonly #annotationListeners = new Set<(annotations: PodAnnotations) => void>();
-  #watcher: PodinfoWatch | undefined;
+  #watcher: PodinfoWatcher | undefined;
 
   constructor(input: DetectResourceInput, env: Env, diag: Diag) {
     const config = input.detection ?? DEFAULT_DETECTION_CONFIG;
@@ -132,7 +115,7 @@ class DetectedResource implements ResourceProvider {
 
     const dir = config.podinfoDir;
     // At start an unstable read is still the best there is; its signature forces a re-read.
-    const first = readLayer(dir, config, diag);
+    const first = readPodinfoLayer(dir, config, diag);
     this.#signature = first.stable ? first.signature : 'unstable';
     if (dir && this.#signature === undefined && config.podinfoDirExplicit) {
       diag.warn(
@@ -144,7 +127,7 @@ class DetectedResource implements ResourceProvider {
     this.#annotations = first.layer.annotations;
     // The volume is mounted before the container starts: a dir absent now never appears.
     if (dir && this.#signature !== undefined && config.watch) {
-      this.#watcher = watchPodinfo(dir, config.pollIntervalMs, () => this.#refresh(), diag);
+      this.#watcher = new PodinfoWatcher(dir, config.pollIntervalMs, () => this.#refresh(), diag);
     }
   }
 
@@ -183,7 +166,7 @@ class DetectedResource implements ResourceProvider {
   #refresh(): void {
     const dir = this.#config.podinfoDir;
     if (!dir || podinfoSignature(dir) === this.#signature) return;
-    const next = readLayer(dir, this.#config, this.#diag);
+    const next = readPodinfoLayer(dir, this.#config, this.#diag);
     // Still swapping: keep what we have; the next event or poll tick reads again.
     if (!next.stable) return;
     this.#signature = next.signature;

@@ -5,7 +5,7 @@
 import * as opt from '../config/schema.js';
 import { isPlainObject } from '../config/validate.js';
 import { InvalidOptionError } from '../errors.js';
-import { ENV_PODINFO_DIR } from './env-names.js';
+import { ENV_PODINFO_DIR } from './env-attributes.js';
 import type { Env, ResourceAttributes } from './types.js';
 
 /** Where the kubelet's Downward API volume is mounted by convention. */
@@ -51,13 +51,13 @@ export interface ResourceOptions {
 }
 
 /** Fixed paths, injectable for fixture tests. */
-export interface ResourcePaths {
+interface ResourcePaths {
   readonly cgroup: string;
   readonly mountinfo: string;
   readonly namespaceFile: string;
 }
 
-export const DEFAULT_RESOURCE_PATHS: ResourcePaths = Object.freeze({
+const DEFAULT_RESOURCE_PATHS: ResourcePaths = Object.freeze({
   cgroup: '/proc/self/cgroup',
   mountinfo: '/proc/self/mountinfo',
   namespaceFile: '/var/run/secrets/kubernetes.io/serviceaccount/namespace',
@@ -65,7 +65,7 @@ export const DEFAULT_RESOURCE_PATHS: ResourcePaths = Object.freeze({
 
 const PATTERNS = 'an array of non-empty strings (exact keys or prefixes ending in *)';
 
-export const PODINFO_OPTIONS = {
+const PODINFO_OPTIONS = {
   annotationAllow: opt.strings({ accepts: PATTERNS, defaultText: 'all (minus `annotationDeny`)' }),
   annotationDeny: opt.strings({
     accepts: PATTERNS,
@@ -96,24 +96,16 @@ export interface ResourceDetectionConfig extends opt.Resolved<typeof PODINFO_OPT
 }
 
 export function resolveResourceOptions(options: ResourceOptions, env: Env): ResourceDetectionConfig {
-  let podinfoDir: string | undefined = DEFAULT_PODINFO_DIR;
-  let explicit = false;
-  if (options.podinfoDir === false) podinfoDir = undefined;
-  else if (options.podinfoDir !== undefined) {
-    if (typeof options.podinfoDir !== 'string' || !options.podinfoDir) {
-      throw new InvalidOptionError('podinfoDir', options.podinfoDir, 'a directory path or false');
-    }
-    podinfoDir = options.podinfoDir;
-    explicit = true;
-  } else if (env[ENV_PODINFO_DIR]) {
-    podinfoDir = env[ENV_PODINFO_DIR];
-    explicit = true;
+  const given = options.podinfoDir;
+  if (given !== undefined && given !== false && (typeof given !== 'string' || !given)) {
+    throw new InvalidOptionError('podinfoDir', given, 'a directory path or false');
   }
+  const asked = given ?? (env[ENV_PODINFO_DIR] || undefined);
   const { podinfo } = opt.resolveFields(RESOURCE_OPTIONS, options as Record<string, unknown>, '', env);
   return Object.freeze({
     ...podinfo,
-    podinfoDir,
-    podinfoDirExplicit: explicit,
+    podinfoDir: asked === false ? undefined : (asked ?? DEFAULT_PODINFO_DIR),
+    podinfoDirExplicit: typeof asked === 'string',
     paths: DEFAULT_RESOURCE_PATHS,
   });
 }

@@ -66,13 +66,8 @@ export interface OtlpHandlers {
   dispatcher: FetchDispatcher;
 }
 
-interface Script {
-  status: number;
-  retryAfter?: number;
-  delayMs?: number;
-  partialSuccess?: { rejected: number; message?: string };
-  remaining: number;
-}
+/** The scripted answer: a status and its options, for `remaining` more requests. */
+type Script = Omit<RespondWithOptions, 'times'> & { status: number; remaining: number };
 
 /** Bounds of a request the handlers decode (a unit test's requests are small). */
 const LIMITS = { maxInflatedBytes: 64 * 1024 * 1024, maxRecords: 1_000_000 };
@@ -176,14 +171,8 @@ export function otlpHandlers(options: { endpoint: string }): OtlpHandlers {
       requests.length = 0;
       script = undefined;
     },
-    respondWith(status, opts = {}) {
-      script = {
-        status,
-        retryAfter: opts.retryAfter,
-        delayMs: opts.delayMs,
-        partialSuccess: opts.partialSuccess,
-        remaining: opts.times ?? Infinity,
-      };
+    respondWith(status, { times, ...opts } = {}) {
+      script = { ...opts, status, remaining: times ?? Infinity };
     },
   };
 }

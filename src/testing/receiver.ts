@@ -23,7 +23,7 @@ import {
   formatPrettyLine,
   formatReceivedJson,
 } from '../record/format-line.js';
-import { type TestRecord, toTestRecords } from './test-record.js';
+import { jsonReplacer, type TestRecord, toTestRecords } from './test-record.js';
 
 /** Options of {@link startReceiver}. */
 export interface ReceiverOptions {
@@ -81,9 +81,14 @@ export interface RunningReceiver {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+/** Whether the request's `content-length` says its body is over `max` (a streamed body cannot tell). */
+function declaresMore(req: IncomingMessage, max: number): boolean {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) {
+  return Number.isFinite(declared) && declared > max;
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  if (declaresMore(req, max)) {
     return Promise.reject(new ReceiveError(413, `request body larger than ${max} bytes`));
   }
   return new Promise((resolve, reject) => {
@@ -107,15 +112,6 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
 
 /** How long a refused upload may take to finish sending before its connection is closed. */
 const DRAIN_MS = 10_000;
-
-/**
- * Whether the unread rest of a refused request can be drained within `maxBytes`: a declared
- * length decides up front; a streamed body is cut off once it passes the bound.
- */
-function canDrain(req: IncomingMessage, maxBytes: number): boolean {
-  const declared = Number(req.headers['content-length']);
-  return !(Number.isFinite(declared) && declared > maxBytes);
-}
 
 /**
  * Reads and discards the rest of a refused request's body, bounded in bytes and time, then lets
@@ -185,7 +181,7 @@ class RecordPrinter {
 
   /** The resource's attributes and the scope, the first time each is seen. */
   #introduce(resource: OtlpAttributes, who: string, scope: string, version: string): void {
-    const key = JSON.stringify(resource, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    const key = JSON.stringify(resource, jsonReplacer);
     let seen = this.#seen.get(key);
     if (!seen) {
       // Bounded: a sender minting a new resource per request must not grow this forever.
@@ -219,18 +215,25 @@ function answerRefused(req: IncomingMessage, res: ServerResponse, err: unknown, 
   if (!req.complete) {
     // A client hanging up mid-upload is its business; without a listener the error throws.
     req.on('error', () => {});
-    if (canDrain(req, maxDrain)) discardRest(req, maxDrain);
+    // A declared length decides up front; a streamed body is cut off once it passes the bound.
+    if (!declaresMore(req, maxDrain)) discardRest(req, maxDrain);
     else {
       close = true;
       req.removeAllListeners('data');
       req.pause();
     }
   }
-  res.writeHead(status, {
-    'content-type': reply.contentType,
-    'content-length': reply.body.length,
+  send(res, reply, {
     ...(status === 405 ? { allow: 'POST' } : {}),
     ...(close ? { connection: 'close' } : {}),
+  });
+}
+
+function send(res: ServerResponse, reply: Reply, headers: Record<string, string> = {}): void {
+  res.writeHead(reply.status, {
+    'content-type': reply.contentType,
+    'content-length': reply.body.length,
+    ...headers,
   });
   res.end(reply.body);
 }
@@ -303,13 +306,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Runn
 
   const server = createServer((req, res) => {
     handle(req).then(
-      (reply) => {
-        res.writeHead(reply.status, {
-          'content-type': reply.contentType,
-          'content-length': reply.body.length,
-        });
-        res.end(reply.body);
-      },
+      (reply) => send(res, reply),
       (err: unknown) => answerRefused(req, res, err, maxDrain),
     );
   });

@@ -85,6 +85,7 @@ export function matches(record: TestRecord, level?: string, bodyPattern?: string
   return bodyPattern.test(body);
 }
 
-function jsonReplacer(_key: string, value: unknown): unknown {
+/** For `JSON.stringify` of decoded values: a bigint as its digits. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detectResource } from '../../src/resource/detect.js';
-import { K8S_ENV_ALIASES } from '../../src/resource/env-names.js';
+import { K8S_ENV_ALIASES } from '../../src/resource/env-attributes.js';
 import { VERSION } from '../../src/version.js';
 import { detection } from './helpers/detection.js';
 import { captureDiag } from './helpers/diag-capture.js';

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { detectResource } from '../../src/resource/detect.js';
-import { RESOURCE_ENV_NAMES } from '../../src/resource/env-names.js';
+import { RESOURCE_ENV_NAMES } from '../../src/resource/env-attributes.js';
 import { DEFAULT_PODINFO_DIR } from '../../src/resource/options.js';
 import { detection } from './helpers/detection.js';
 

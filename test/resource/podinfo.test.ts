@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { detectResource } from '../../src/resource/detect.js';
-import { readPodinfo } from '../../src/resource/podinfo-read.js';
+import { readPodinfo } from '../../src/resource/podinfo.js';
 import type { ResourceProvider } from '../../src/resource/types.js';
 import { until } from '../helpers/wait.js';
 import { detection } from './helpers/detection.js';

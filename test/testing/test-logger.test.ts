@@ -87,7 +87,7 @@ describe('createTestLogger: a real logger that captures records in memory', () =
 
 describe('capture sink accounting', () => {
   it('counts a record the facade could not encode as accepted and dropped encode_error', async () => {
-    const { createCaptureSink } = await import('../../src/testing/capture-sink.js');
+    const { createCaptureSink } = await import('../../src/testing/test-logger.js');
     const seen: unknown[] = [];
     const sink = createCaptureSink((r) => seen.push(r));
     sink.discard?.('encode_error');

@@ -1,0 +1,261 @@
+/**
+ * Layer 4: the Downward API volume. The kubelet's AtomicWriter keeps each version of the
+ * files in a timestamped directory (`..2026_11_27_10_00_00.123456789/`), points the `..data`
+ * symlink at it, and exposes `labels -> ..data/labels`. An update writes a new directory in
+ * full, then renames a fresh symlink over `..data`: the swap is atomic, the files are never
+ * rewritten in place. So podlog resolves `..data` once, reads both files from that directory,
+ * and checks `..data` did not move meanwhile; a half-written file is never seen.
+ *
+ * Updates are noticed by {@link PodinfoWatcher}; the snapshot becomes resource attributes and
+ * the annotation map exposed to runtime control in {@link readPodinfoLayer}.
+ */
+import { type FSWatcher, readlinkSync, statSync, watch } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Diag } from '../diag.js';
+import { parseDownwardMap } from './go-quoted.js';
+import { matchesAny, type ResourceDetectionConfig } from './options.js';
+import { readSmallFile, type SmallFile } from './read-small-file.js';
+import type { PodAnnotations, ResourceAttributes } from './types.js';
+
+export interface PodinfoSnapshot {
+  /** Changes whenever the content may have: the `..data` target, or the files' stat. */
+  readonly signature: string;
+  readonly labels: ReadonlyMap<string, string>;
+  readonly annotations: ReadonlyMap<string, string>;
+  /** False when `..data` kept moving through every attempt: the maps may mix versions. */
+  readonly stable: boolean;
+}
+
+const PODINFO_FILES = ['labels', 'annotations'] as const;
+const DATA_LINK = '..data';
+const MAX_ATTEMPTS = 8;
+
+/** The `..data` target, `''` for a plain directory, `undefined` when the dir is gone. */
+function dataTarget(dir: string): string | undefined {
+  try {
+    return readlinkSync(join(dir, DATA_LINK));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EINVAL') {
+      // No symlink (or not a symlink): a plain directory, e.g. a ConfigMap-free test setup.
+      try {
+        return statSync(dir).isDirectory() ? '' : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+}
+
+function statSignature(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return '-';
+  }
+}
+
+/**
+ * Cheap check, run on each watch event and poll tick: one `readlink` with the kubelet's
+ * layout, a `stat` per file without it. `undefined` when the dir does not exist.
+ */
+export function podinfoSignature(dir: string): string | undefined {
+  const target = dataTarget(dir);
+  if (target === undefined) return undefined;
+  if (target) return `data:${target}`;
+  return `stat:${PODINFO_FILES.map((f) => statSignature(join(dir, f))).join('|')}`;
+}
+
+/**
+ * Reads `labels` and `annotations` as one consistent version. Bad or missing files and
+ * malformed lines cost one diagnostic line each; the rest is kept. `undefined` when the dir
+ * does not exist. Never throws.
+ */
+export function readPodinfo(dir: string, maxFileBytes: number, diag: Diag): PodinfoSnapshot | undefined {
+  let signature: string | undefined;
+  let files: SmallFile[] = [];
+  let stable = false;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && !stable; attempt++) {
+    signature = podinfoSignature(dir);
+    if (signature === undefined) return undefined;
+    const base = signature.startsWith('data:') ? resolve(dir, signature.slice('data:'.length)) : dir;
+    files = PODINFO_FILES.map((f) => readSmallFile(join(base, f), maxFileBytes));
+    // A swap during the reads would mix two versions (or hit the removed old dir): retry.
+    stable = podinfoSignature(dir) === signature;
+  }
+  const maps = files.map((file, i) => {
+    const name = PODINFO_FILES[i];
+    const path = join(dir, name);
+    if (!file.ok) {
+      if (file.reason === 'too-large') {
+        diag.warn(`resource-podinfo-${name}`, `skipped ${path}: ${file.detail}, over podinfo.maxFileBytes`);
+      } else if (file.reason === 'unreadable') {
+        diag.warn(`resource-podinfo-${name}`, `cannot read ${path} (${file.detail}); skipped`);
+      }
+      return new Map<string, string>();
+    }
+    const parsed = parseDownwardMap(file.text);
+    if (parsed.badLines.length > 0) {
+      diag.warn(
+        `resource-podinfo-${name}`,
+        `skipped ${parsed.badLines.length} malformed line(s) in ${path} (first: line ${parsed.badLines[0]}); expected key="Go-quoted value"`,
+      );
+    }
+    return parsed.entries;
+  });
+  if (files.every((f) => !f.ok && f.reason === 'missing')) {
+    diag.warn(
+      'resource-podinfo-empty',
+      `${dir} has neither a labels nor an annotations file; mount the Downward API volume with items of those paths`,
+    );
+  }
+  return { signature: signature ?? '', labels: maps[0], annotations: maps[1], stable };
+}
+
+/** OTel k8s semconv: `resource.opentelemetry.io/<attribute>` pod annotations set `<attribute>` itself. */
+const RESOURCE_ANNOTATION_PREFIX = 'resource.opentelemetry.io/';
+
+export interface PodinfoLayer {
+  attributes: ResourceAttributes;
+  /** Every annotation within `maxValueLength`, before allow/deny. */
+  annotations: PodAnnotations;
+  labels: ReadonlyMap<string, string>;
+}
+
+/** Turns a snapshot into resource attributes and the annotation map exposed to runtime control. */
+function podinfoLayer(snapshot: PodinfoSnapshot, limits: ResourceDetectionConfig, diag: Diag): PodinfoLayer {
+  const attributes: ResourceAttributes = {};
+  for (const [key, value] of snapshot.labels) attributes[`k8s.pod.label.${key}`] = value;
+  const annotations: Record<string, string> = {};
+  let oversized = 0;
+  let firstOversized = '';
+  for (const [key, value] of snapshot.annotations) {
+    const onResource =
+      (limits.annotationAllow === undefined || matchesAny(key, limits.annotationAllow)) &&
+      !matchesAny(key, limits.annotationDeny);
+    if (value.length > limits.maxValueLength) {
+      // Denied ones (last-applied-configuration) are expected to be huge: no noise for them.
+      if (onResource) {
+        oversized++;
+        firstOversized ||= key;
+      }
+      continue;
+    }
+    annotations[key] = value;
+    if (key.startsWith(RESOURCE_ANNOTATION_PREFIX) && key.length > RESOURCE_ANNOTATION_PREFIX.length) {
+      attributes[key.slice(RESOURCE_ANNOTATION_PREFIX.length)] = value;
+    } else if (onResource) {
+      attributes[`k8s.pod.annotation.${key}`] = value;
+    }
+  }
+  if (oversized > 0) {
+    diag.warn(
+      'resource-podinfo-annotation-size',
+      `skipped ${oversized} annotation(s) longer than podinfo.maxValueLength (${limits.maxValueLength}), first: ${firstOversized}`,
+    );
+  }
+  return { attributes, annotations: Object.freeze(annotations), labels: snapshot.labels };
+}
+
+/** A read of the volume: its signature and layer; `stable: false` while it is being swapped. */
+export interface PodinfoRead {
+  signature: string | undefined;
+  layer: PodinfoLayer;
+  stable: boolean;
+}
+
+const EMPTY_LAYER: PodinfoLayer = Object.freeze({
+  attributes: {},
+  annotations: Object.freeze({}),
+  labels: new Map(),
+});
+
+/** Reads the volume at `dir` (none: an empty layer) into a layer. Never throws. */
+export function readPodinfoLayer(
+  dir: string | undefined,
+  config: ResourceDetectionConfig,
+  diag: Diag,
+): PodinfoRead {
+  if (!dir) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
+  let snapshot: PodinfoSnapshot | undefined;
+  try {
+    snapshot = readPodinfo(dir, config.maxFileBytes, diag);
+  } catch (err) {
+    // readPodinfo handles every fs error itself; this keeps the never-throw promise regardless.
+    diag.warn('resource-podinfo', `reading ${dir} failed: ${(err as Error)?.message}; skipped`);
+  }
+  if (!snapshot) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
+  return {
+    signature: snapshot.signature,
+    layer: podinfoLayer(snapshot, config, diag),
+    stable: snapshot.stable,
+  };
+}
+
+/** Bursts of events (new dir, temp link, rename, old dir removed) settle within this. */
+const DEBOUNCE_MS = 25;
+
+/**
+ * Notices kubelet updates of the volume: `fs.watch` on the directory (the `..data` rename is an
+ * event in it) plus a slow poll, because inotify is not delivered on every filesystem and a
+ * watcher can die. Both only call `check`, which compares a cheap signature before reading
+ * anything. Nothing here keeps the process alive.
+ */
+export class PodinfoWatcher {
+  readonly #dir: string;
+  readonly #check: () => void;
+  readonly #diag: Diag;
+  readonly #poll: NodeJS.Timeout;
+  #watcher: FSWatcher | undefined;
+  #pending: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(dir: string, pollIntervalMs: number, check: () => void, diag: Diag) {
+    this.#dir = dir;
+    this.#check = check;
+    this.#diag = diag;
+    const schedule = () => this.#schedule();
+    try {
+      this.#watcher = watch(dir, { persistent: false }, schedule);
+      this.#watcher.on('error', () => {
+        // The poll carries on alone.
+        this.#watcher?.close();
+        this.#watcher = undefined;
+      });
+    } catch (err) {
+      diag.info(
+        'resource-podinfo-watch',
+        `cannot watch ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'}); polling every ${pollIntervalMs} ms`,
+      );
+    }
+    this.#poll = setInterval(schedule, pollIntervalMs);
+    this.#poll.unref();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#poll);
+    if (this.#pending) clearTimeout(this.#pending);
+    this.#watcher?.close();
+    this.#watcher = undefined;
+  }
+
+  #schedule(): void {
+    if (this.#closed || this.#pending) return;
+    this.#pending = setTimeout(() => this.#run(), DEBOUNCE_MS);
+    this.#pending.unref();
+  }
+
+  #run(): void {
+    this.#pending = undefined;
+    if (this.#closed) return;
+    try {
+      this.#check();
+    } catch (err) {
+      this.#diag.warn('resource-podinfo-watch', `re-reading ${this.#dir} failed: ${(err as Error)?.message}`);
+    }
+  }
+}
