@@ -24,7 +24,7 @@ import { resolveSpoolOptions } from '../spool/options.js';
 import { createReplayPacer } from '../spool/pacer.js';
 import { Counters } from '../stats.js';
 
-export interface ReplayArgs {
+interface ReplayArgs {
   dir: string;
   endpoint: string;
   headers: Record<string, string>;

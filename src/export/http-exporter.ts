@@ -18,7 +18,7 @@ import { classifyError, classifyResponse, type Verdict } from './response.js';
 import { type Transport, UndiciTransport } from './transport.js';
 import type { Batch, Exporter, ExportOutcome } from './types.js';
 
-export interface HttpExporterDeps {
+interface HttpExporterDeps {
   config: ExportConfig;
   counters: Counters;
   diag: Diag;
