@@ -12,7 +12,6 @@
  * Detection is synchronous and never throws: a bad source costs a diagnostic line, not the
  * rest of the resource.
  */
-import { existsSync } from 'node:fs';
 import { type Diag, silentDiag } from '../diag.js';
 import { detectContainerId } from './container-id.js';
 import { deriveAttributes } from './derive.js';
@@ -24,6 +23,10 @@ import { podinfoSignature, readPodinfo } from './podinfo-read.js';
 import { type PodinfoWatch, watchPodinfo } from './podinfo-watch.js';
 import { processAttributes } from './process-attributes.js';
 import type { Env, PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
+
+// The CJS object, not an ESM `import` (that evaluates every export of node:fs, streams and
+// fs/promises included: several ms at start-up). See docs/performance.md.
+const { existsSync } = process.getBuiltinModule('node:fs');
 
 export type { PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
 

@@ -6,11 +6,14 @@
  * rewritten in place. So podlog resolves `..data` once, reads both files from that directory,
  * and checks `..data` did not move meanwhile; a half-written file is never seen.
  */
-import { readlinkSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diag } from '../diag.js';
 import { parseDownwardMap } from './go-quoted.js';
 import { readSmallFile, type SmallFile } from './read-small-file.js';
+
+// The CJS object, not an ESM `import` (that evaluates every export of node:fs, streams and
+// fs/promises included: several ms at start-up). See docs/performance.md.
+const { readlinkSync, statSync } = process.getBuiltinModule('node:fs');
 
 export interface PodinfoSnapshot {
   /** Changes whenever the content may have: the `..data` target, or the files' stat. */

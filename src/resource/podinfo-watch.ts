@@ -4,8 +4,13 @@
  * every filesystem and a watcher can die. Both only call `check`, which compares a cheap
  * signature before reading anything. Nothing here keeps the process alive.
  */
-import { type FSWatcher, watch } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
 import type { Diag } from '../diag.js';
+
+// The CJS object, not an ESM `import` (that evaluates every export of node:fs, streams and
+// fs/promises included: several ms at start-up). See docs/performance.md. `fs.watch` is read at
+// the call, so a test can make it fail as a node out of inotify watches does.
+const fs = process.getBuiltinModule('node:fs');
 
 export interface PodinfoWatch {
   close(): void;
@@ -39,7 +44,7 @@ export function watchPodinfo(
 
   let watcher: FSWatcher | undefined;
   try {
-    watcher = watch(dir, { persistent: false }, schedule);
+    watcher = fs.watch(dir, { persistent: false }, schedule);
     watcher.on('error', () => {
       // The poll carries on alone.
       watcher?.close();

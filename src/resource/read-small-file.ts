@@ -3,7 +3,9 @@
  * synchronous (the first record already carries the resource) and the files are tiny, so
  * sync reads cost less than the machinery of async ones.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+// The CJS object, not an ESM `import` (that evaluates every export of node:fs, streams and
+// fs/promises included: several ms at start-up). See docs/performance.md.
+const { closeSync, fstatSync, openSync, readSync } = process.getBuiltinModule('node:fs');
 
 export type SmallFile =
   | { ok: true; text: string }

@@ -2,10 +2,10 @@
  * The file-system calls the spool makes, as one injectable object so tests can make the disk
  * fail (ENOSPC, EACCES, EROFS, EIO) at any call without root or a full disk.
  */
-import * as nodeFs from 'node:fs';
+import type * as NodeFs from 'node:fs';
 
 export type SpoolFs = Pick<
-  typeof nodeFs,
+  typeof NodeFs,
   | 'mkdirSync'
   | 'readdirSync'
   | 'statSync'
@@ -26,8 +26,11 @@ export type SpoolFs = Pick<
   | 'promises'
 >;
 
-/** The real file system. */
-export const nodeSpoolFs: SpoolFs = nodeFs;
+/**
+ * The real file system: the CJS object, not an ESM `import` (that evaluates every export of
+ * node:fs, streams and fs/promises included: several ms at start-up; see docs/performance.md).
+ */
+export const nodeSpoolFs: SpoolFs = process.getBuiltinModule('node:fs');
 
 /** Error codes that mean "the disk refused", as opposed to a bug. */
 export const DISK_ERROR_CODES = new Set([
