@@ -8,8 +8,7 @@ import { givenOrEnv, optionGroup } from '../config/validate.js';
 import { type Env, otlpEnv } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
 
-// The CJS object, not an ESM `import` (that evaluates every export of node:fs, streams and
-// fs/promises included: several ms at start-up). See docs/performance.md.
+// node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
 const { readFileSync } = process.getBuiltinModule('node:fs');
 
 /** TLS of an `https://` endpoint. PEM strings/Buffers, or paths of PEM files (read at `createLogger`). */

@@ -24,8 +24,7 @@ import { type PodinfoWatch, watchPodinfo } from './podinfo-watch.js';
 import { processAttributes } from './process-attributes.js';
 import type { Env, PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
 
-// The CJS object, not an ESM `import` (that evaluates every export of node:fs, streams and
-// fs/promises included: several ms at start-up). See docs/performance.md.
+// node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
 const { existsSync } = process.getBuiltinModule('node:fs');
 
 export type { PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';

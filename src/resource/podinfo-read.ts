@@ -11,8 +11,7 @@ import type { Diag } from '../diag.js';
 import { parseDownwardMap } from './go-quoted.js';
 import { readSmallFile, type SmallFile } from './read-small-file.js';
 
-// The CJS object, not an ESM `import` (that evaluates every export of node:fs, streams and
-// fs/promises included: several ms at start-up). See docs/performance.md.
+// node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
 const { readlinkSync, statSync } = process.getBuiltinModule('node:fs');
 
 export interface PodinfoSnapshot {

@@ -7,9 +7,8 @@
 import type { FSWatcher } from 'node:fs';
 import type { Diag } from '../diag.js';
 
-// The CJS object, not an ESM `import` (that evaluates every export of node:fs, streams and
-// fs/promises included: several ms at start-up). See docs/performance.md. `fs.watch` is read at
-// the call, so a test can make it fail as a node out of inotify watches does.
+// node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
+// `fs.watch` is read at the call, so a test can make it fail as a node out of inotify watches does.
 const fs = process.getBuiltinModule('node:fs');
 
 export interface PodinfoWatch {

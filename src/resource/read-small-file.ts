@@ -3,8 +3,7 @@
  * synchronous (the first record already carries the resource) and the files are tiny, so
  * sync reads cost less than the machinery of async ones.
  */
-// The CJS object, not an ESM `import` (that evaluates every export of node:fs, streams and
-// fs/promises included: several ms at start-up). See docs/performance.md.
+// node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
 const { closeSync, fstatSync, openSync, readSync } = process.getBuiltinModule('node:fs');
 
 export type SmallFile =

@@ -26,10 +26,7 @@ export type SpoolFs = Pick<
   | 'promises'
 >;
 
-/**
- * The real file system: the CJS object, not an ESM `import` (that evaluates every export of
- * node:fs, streams and fs/promises included: several ms at start-up; see docs/performance.md).
- */
+/** The real file system: node:fs's CJS object (an ESM import evaluates fs.promises and the streams). */
 export const nodeSpoolFs: SpoolFs = process.getBuiltinModule('node:fs');
 
 /** Error codes that mean "the disk refused", as opposed to a bug. */
