@@ -3,9 +3,11 @@
  * compression. Runs once per request (not per attempt); gzip uses zlib's thread pool so it
  * stays off the event loop.
  */
-import { promisify } from 'node:util';
 import { protobufRequestToJson } from '../otlp/json.js';
 import type { Compression, Protocol } from './options.js';
+
+// node:util's CJS object: an ESM import evaluates all its exports (docs/performance.md).
+const { promisify } = process.getBuiltinModule('node:util');
 
 /** node:zlib loads at the first gzip body, not at import (several ms of start-up). */
 let gzipAsync: ((body: Uint8Array) => Promise<Uint8Array>) | undefined;
