@@ -3,8 +3,8 @@
  *   - its `.d.ts` files show the public API only: no internals (`LoggerState`, `RecordSink`,
  *     `Redactor`, …), every public name of each entry point;
  *   - `import 'podlog'` (ESM) does not load undici or protobufjs: they load at the first export
- *     request and the first decode; nor node:http, http2, net, zlib, crypto, nor node:fs as an ESM
- *     module (bench/import-time.mjs measures what that saves).
+ *     request and the first decode; nor node:http, http2, net, zlib, crypto, nor node:fs, util or
+ *     module as ESM modules (bench/import-time.mjs measures what that saves).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -150,8 +150,8 @@ describe('the built package', () => {
     expect(all).toMatch(/import\(["']undici["']\)/);
     expect(all).toMatch(/require\d*\(["']protobufjs\/minimal\.js["']\)/);
     // The builtins the first log call does not need load on first use (getBuiltinModule), and
-    // node:fs is taken as its CJS object: an ESM import of it evaluates fs.promises and streams.
-    expect([...packages].filter((p) => /^(node:)?(http|http2|net|zlib|crypto|fs)$/.test(p))).toEqual([]);
+    // node:fs, util and module are taken as CJS objects: an ESM import evaluates every export.
+    expect([...packages].filter((p) => /^(node:)?(http|http2|net|zlib|crypto|fs|util|module)$/.test(p))).toEqual([]);
     expect(all).toMatch(/getBuiltinModule\(["']node:http["']\)/);
     expect(all).toMatch(/getBuiltinModule\(["']node:fs["']\)/);
   });
