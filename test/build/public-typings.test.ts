@@ -151,7 +151,9 @@ describe('the built package', () => {
     expect(all).toMatch(/require\d*\(["']protobufjs\/minimal\.js["']\)/);
     // The builtins the first log call does not need load on first use (getBuiltinModule), and
     // node:fs, util and module are taken as CJS objects: an ESM import evaluates every export.
-    expect([...packages].filter((p) => /^(node:)?(http|http2|net|zlib|crypto|fs|util|module)$/.test(p))).toEqual([]);
+    expect(
+      [...packages].filter((p) => /^(node:)?(http|http2|net|zlib|crypto|fs|util|module)$/.test(p)),
+    ).toEqual([]);
     expect(all).toMatch(/getBuiltinModule\(["']node:http["']\)/);
     expect(all).toMatch(/getBuiltinModule\(["']node:fs["']\)/);
   });
