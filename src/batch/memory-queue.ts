@@ -13,7 +13,6 @@
  *   and waiting for "empty" would never end). A batch is settled once it is exported, spooled or
  *   dropped-and-counted, which may be after it left memory (on its way to disk).
  */
-import { randomUUID } from 'node:crypto';
 import type { Batch } from '../export/types.js';
 import type { FramedRecord } from '../otlp/encode-request.js';
 import { BodyPool, memoryOf } from './body-pool.js';
@@ -36,6 +35,13 @@ interface QueueLimits {
   maxBytes: number;
   batchRecords: number;
   batchBytes: number;
+}
+
+/** A batch's id, kept across retries and replays. node:crypto loads at the first batch, not at import. */
+let randomUUID: (() => string) | undefined;
+function newBatchId(): string {
+  randomUUID ??= process.getBuiltinModule('node:crypto').randomUUID;
+  return randomUUID();
 }
 
 interface SettleWaiter {
@@ -160,7 +166,7 @@ export class MemoryQueue {
     this.#looseBytes = 0;
     const entry: Entry = {
       seq: ++this.#seq,
-      batch: { id: randomUUID(), count, body },
+      batch: { id: newBatchId(), count, body },
       bytes: memoryOf(body),
     };
     this.#bytes += entry.bytes;

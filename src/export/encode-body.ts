@@ -3,12 +3,14 @@
  * compression. Runs once per request (not per attempt); gzip uses zlib's thread pool so it
  * stays off the event loop.
  */
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { protobufRequestToJson } from '../otlp/json.js';
 import type { Compression, Protocol } from './options.js';
 
-const gzipAsync = promisify(gzip);
+// node:util's CJS object: an ESM import evaluates all its exports (docs/performance.md).
+const { promisify } = process.getBuiltinModule('node:util');
+
+/** node:zlib loads at the first gzip body, not at import (several ms of start-up). */
+let gzipAsync: ((body: Uint8Array) => Promise<Uint8Array>) | undefined;
 
 /** The body before compression, plus the content type to send. */
 export function serialize(body: Uint8Array, protocol: Protocol): { body: Uint8Array; contentType: string } {
@@ -23,6 +25,9 @@ export async function compress(
   body: Uint8Array,
   compression: Compression,
 ): Promise<{ body: Uint8Array; headers: Record<string, string> }> {
-  if (compression === 'gzip') return { body: await gzipAsync(body), headers: { 'content-encoding': 'gzip' } };
+  if (compression === 'gzip') {
+    gzipAsync ??= promisify(process.getBuiltinModule('node:zlib').gzip);
+    return { body: await gzipAsync(body), headers: { 'content-encoding': 'gzip' } };
+  }
   return { body, headers: {} };
 }

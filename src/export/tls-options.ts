@@ -3,11 +3,13 @@
  * or the standard `OTEL_EXPORTER_OTLP_[LOGS_]CERTIFICATE / CLIENT_CERTIFICATE / CLIENT_KEY`
  * file paths. Files are read once, at `createLogger`, so a typo fails fast.
  */
-import { readFileSync } from 'node:fs';
 import * as opt from '../config/schema.js';
 import { givenOrEnv, optionGroup } from '../config/validate.js';
 import { type Env, otlpEnv } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
+
+// node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
+const { readFileSync } = process.getBuiltinModule('node:fs');
 
 /** TLS of an `https://` endpoint. PEM strings/Buffers, or paths of PEM files (read at `createLogger`). */
 export interface TlsOptions {

@@ -7,7 +7,8 @@
  * spans the application set up through its own `import`. When the package is not installed,
  * records simply carry no trace ids.
  */
-import { createRequire } from 'node:module';
+// node:module's CJS object: an ESM import evaluates all its exports (docs/performance.md).
+const { createRequire } = process.getBuiltinModule('node:module');
 
 /** The part of a span context a record needs. */
 export interface SpanContextLike {

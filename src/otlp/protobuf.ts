@@ -9,9 +9,11 @@
  * partial-success answer, the testing kit) needs it, and loading it costs ~20 ms of CPU that
  * `import 'podlog'` should not pay (bench/import-time.mjs). `require` keeps first use synchronous.
  */
-import { createRequire } from 'node:module';
 import type pb from 'protobufjs/minimal.js';
 import { DecodeError } from '../errors.js';
+
+// node:module's CJS object: an ESM import evaluates all its exports (docs/performance.md).
+const { createRequire } = process.getBuiltinModule('node:module');
 
 const require = createRequire(import.meta.url);
 let protobufjs: typeof pb | undefined;

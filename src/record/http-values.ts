@@ -23,9 +23,8 @@
  * (`Object.prototype` / `null` prototype objects never reach it).
  */
 import { EventEmitter } from 'node:events';
-import { ClientRequest, IncomingMessage, OutgoingMessage, ServerResponse } from 'node:http';
-import { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { Socket } from 'node:net';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { DEFAULT_REDACTOR, DEFAULT_SECRET_WORDS, type Redactor, splitWords } from './redact.js';
 
 /** Request headers kept (lower case). Others are left out: a compact record, no surprises. */
@@ -126,9 +125,9 @@ function kindOf(value: object): Kind | undefined {
   if (value instanceof EventEmitter) {
     if (isNodeRequest(value)) return 'request';
     if (isNodeServerResponse(value)) return 'response';
-    if (value instanceof ClientRequest) return 'client-request';
-    if (value instanceof OutgoingMessage) return 'response';
-    if (value instanceof Socket) return 'socket';
+    if ('setHeader' in value && value instanceof nodeHttp().ClientRequest) return 'client-request';
+    if (isOutgoingMessage(value)) return 'response';
+    if ('remoteAddress' in value && value instanceof nodeNet().Socket) return 'socket';
     return 'emitter';
   }
   const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
@@ -290,12 +289,32 @@ function responseAttributes(shape: SerializedResponse): Record<string, unknown> 
   return out;
 }
 
+/*
+ * node:http, node:http2 and node:net load at the first emitter with the shape of one of their
+ * classes (a property its prototype has), not at import (~25 ms of start-up): a value can only be
+ * an instance once the app has loaded the module, and a plain emitter or stream never loads them.
+ */
+let http: typeof import('node:http') | undefined;
+let http2: typeof import('node:http2') | undefined;
+let net: typeof import('node:net') | undefined;
+const nodeHttp = () => (http ??= process.getBuiltinModule('node:http'));
+const nodeHttp2 = () => (http2 ??= process.getBuiltinModule('node:http2'));
+const nodeNet = () => (net ??= process.getBuiltinModule('node:net'));
+
 function isNodeRequest(v: unknown): boolean {
-  return v instanceof IncomingMessage || v instanceof Http2ServerRequest;
+  if (!(v instanceof EventEmitter) || !('headers' in v)) return false;
+  if ('stream' in v && v instanceof nodeHttp2().Http2ServerRequest) return true;
+  return v instanceof nodeHttp().IncomingMessage;
 }
 
 function isNodeServerResponse(v: unknown): boolean {
-  return v instanceof ServerResponse || v instanceof Http2ServerResponse;
+  if (!(v instanceof EventEmitter) || !('writeHead' in v)) return false;
+  if ('stream' in v && v instanceof nodeHttp2().Http2ServerResponse) return true;
+  return v instanceof nodeHttp().ServerResponse;
+}
+
+function isOutgoingMessage(v: unknown): boolean {
+  return v instanceof EventEmitter && 'setHeader' in v && v instanceof nodeHttp().OutgoingMessage;
 }
 
 /** The Node message behind `r`: a framework wrapper's `raw` (Fastify's), else `r` itself. */
@@ -352,7 +371,7 @@ function responseShape(value: object, redactor: Redactor): SerializedResponse {
   const node = nodeOf<ServerResponse>(
     r,
     isNodeServerResponse,
-    (v) => v instanceof OutgoingMessage || isNodeServerResponse(v),
+    (v) => isOutgoingMessage(v) || isNodeServerResponse(v),
   );
   const status =
     typeof r.statusCode === 'number'

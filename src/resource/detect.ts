@@ -12,7 +12,6 @@
  * Detection is synchronous and never throws: a bad source costs a diagnostic line, not the
  * rest of the resource.
  */
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Diag, silentDiag } from '../diag.js';
 import { VERSION } from '../version.js';
@@ -22,6 +21,9 @@ import { k8sEnvAttributes, otelEnvAttributes } from './env-attributes.js';
 import { DEFAULT_DETECTION_CONFIG, type ResourceDetectionConfig } from './options.js';
 import { type PodinfoLayer, PodinfoWatcher, podinfoSignature, readPodinfoLayer } from './podinfo.js';
 import type { Env, PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
+
+// node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
+const { existsSync } = process.getBuiltinModule('node:fs');
 
 export type { PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
 

@@ -9,13 +9,17 @@
  * Updates are noticed by {@link PodinfoWatcher}; the snapshot becomes resource attributes and
  * the annotation map exposed to runtime control in {@link readPodinfoLayer}.
  */
-import { type FSWatcher, readlinkSync, statSync, watch } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diag } from '../diag.js';
 import { parseDownwardMap } from './go-quoted.js';
 import { matchesAny, type ResourceDetectionConfig } from './options.js';
 import { readSmallFile, type SmallFile } from './read-small-file.js';
 import type { PodAnnotations, ResourceAttributes } from './types.js';
+
+// node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
+// `fs.watch` is read at the call, so a test can make it fail as a node out of inotify watches does.
+const fs = process.getBuiltinModule('node:fs');
 
 export interface PodinfoSnapshot {
   /** Changes whenever the content may have: the `..data` target, or the files' stat. */
@@ -33,13 +37,13 @@ const MAX_ATTEMPTS = 8;
 /** The `..data` target, `''` for a plain directory, `undefined` when the dir is gone. */
 function dataTarget(dir: string): string | undefined {
   try {
-    return readlinkSync(join(dir, DATA_LINK));
+    return fs.readlinkSync(join(dir, DATA_LINK));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EINVAL') {
       // No symlink (or not a symlink): a plain directory, e.g. a ConfigMap-free test setup.
       try {
-        return statSync(dir).isDirectory() ? '' : undefined;
+        return fs.statSync(dir).isDirectory() ? '' : undefined;
       } catch {
         return undefined;
       }
@@ -50,7 +54,7 @@ function dataTarget(dir: string): string | undefined {
 
 function statSignature(path: string): string {
   try {
-    const st = statSync(path);
+    const st = fs.statSync(path);
     return `${st.ino}:${st.size}:${st.mtimeMs}`;
   } catch {
     return '-';
@@ -218,7 +222,7 @@ export class PodinfoWatcher {
     this.#diag = diag;
     const schedule = () => this.#schedule();
     try {
-      this.#watcher = watch(dir, { persistent: false }, schedule);
+      this.#watcher = fs.watch(dir, { persistent: false }, schedule);
       this.#watcher.on('error', () => {
         // The poll carries on alone.
         this.#watcher?.close();

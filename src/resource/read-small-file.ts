@@ -3,7 +3,8 @@
  * synchronous (the first record already carries the resource) and the files are tiny, so
  * sync reads cost less than the machinery of async ones.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+// node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
+const { closeSync, fstatSync, openSync, readSync } = process.getBuiltinModule('node:fs');
 
 export type SmallFile =
   | { ok: true; text: string }

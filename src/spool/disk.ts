@@ -3,11 +3,11 @@
  * tests can make the disk fail (ENOSPC, EACCES, EROFS, EIO) at any call without root or a full
  * disk; atomic file writes; and `DiskHealth`, whether the disk currently takes writes.
  */
-import * as nodeFs from 'node:fs';
+import type * as NodeFs from 'node:fs';
 import type { Diag } from '../diag.js';
 
 export type SpoolFs = Pick<
-  typeof nodeFs,
+  typeof NodeFs,
   | 'mkdirSync'
   | 'readdirSync'
   | 'statSync'
@@ -29,7 +29,8 @@ export type SpoolFs = Pick<
 >;
 
 /** The real file system. */
-export const nodeSpoolFs: SpoolFs = nodeFs;
+/** node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md). */
+export const nodeSpoolFs: SpoolFs = process.getBuiltinModule('node:fs');
 
 /** Error codes that mean "the disk refused", as opposed to a bug. */
 const DISK_ERROR_CODES = new Set(['ENOSPC', 'EACCES', 'EROFS', 'EIO', 'EPERM', 'EDQUOT', 'EMFILE', 'ENFILE']);

@@ -8,7 +8,6 @@
  * `openDir` picks the directory this process writes to: the spool root if its lock is free or
  * stale, otherwise a `proc-*` sub-directory (a stale one first, so sub-directories do not pile up).
  */
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { errorCode, type SpoolFs, writeFileAtomicSync } from './disk.js';
@@ -54,6 +53,11 @@ function readLockFile(fs: SpoolFs, file: string): LockInfo | 'missing' | 'garbag
   } catch {
     return 'garbage';
   }
+}
+
+/** `bytes` random bytes in hex. node:crypto loads when a spool opens, not at import. */
+function randomHex(bytes: number): string {
+  return process.getBuiltinModule('node:crypto').randomBytes(bytes).toString('hex');
 }
 
 function pidAlive(pid: number): boolean {
@@ -127,7 +131,7 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
   const info: LockInfo = {
     pid: process.pid,
     host: hostname(),
-    nonce: randomBytes(8).toString('hex'),
+    nonce: randomHex(8),
     startedAt: now,
     heartbeat: now,
   };
@@ -197,7 +201,7 @@ export function openDir(fs: SpoolFs, root: string): { dir: string; lock: HeldLoc
     if (l) return { dir: sub, lock: l };
   }
   for (let attempt = 0; attempt < 5; attempt++) {
-    const sub = join(root, `${SUBDIR_PREFIX}${process.pid}-${randomBytes(3).toString('hex')}`);
+    const sub = join(root, `${SUBDIR_PREFIX}${process.pid}-${randomHex(3)}`);
     makeDir(fs, sub);
     const l = tryLock(fs, sub);
     if (l) return { dir: sub, lock: l };

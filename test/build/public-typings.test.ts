@@ -3,7 +3,8 @@
  *   - its `.d.ts` files show the public API only: no internals (`LoggerState`, `RecordSink`,
  *     `Redactor`, …), every public name of each entry point;
  *   - `import 'podlog'` (ESM) does not load undici or protobufjs: they load at the first export
- *     request and the first decode (bench/import-time.mjs measures what that saves).
+ *     request and the first decode; nor node:http, http2, net, zlib, crypto, nor node:fs, util or
+ *     module as ESM modules (bench/import-time.mjs measures what that saves).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -127,7 +128,7 @@ describe('the built package', () => {
     }
   });
 
-  it("import 'podlog' loads neither undici nor protobufjs (they load on first use)", () => {
+  it("import 'podlog' loads neither undici, protobufjs nor the builtins it needs later (they load on first use)", () => {
     // The static import graph of the ESM entry: what `import('podlog')` evaluates before any call.
     const seen = new Set<string>();
     const packages = new Set<string>();
@@ -148,5 +149,12 @@ describe('the built package', () => {
     const all = [...seen].map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
     expect(all).toMatch(/import\(["']undici["']\)/);
     expect(all).toMatch(/require\d*\(["']protobufjs\/minimal\.js["']\)/);
+    // The builtins the first log call does not need load on first use (getBuiltinModule), and
+    // node:fs, util and module are taken as CJS objects: an ESM import evaluates every export.
+    expect(
+      [...packages].filter((p) => /^(node:)?(http|http2|net|zlib|crypto|fs|util|module)$/.test(p)),
+    ).toEqual([]);
+    expect(all).toMatch(/getBuiltinModule\(["']node:http["']\)/);
+    expect(all).toMatch(/getBuiltinModule\(["']node:fs["']\)/);
   });
 });

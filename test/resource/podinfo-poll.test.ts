@@ -1,28 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import fs, { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { detectResource } from '../../src/resource/detect.js';
 import { until } from '../helpers/wait.js';
 import { detection } from './helpers/detection.js';
 import { captureDiag } from './helpers/diag-capture.js';
 import { writePodinfo } from './helpers/kubelet-volume.js';
 
-// inotify runs out (ENOSPC: max_user_watches) on busy nodes: fs.watch then throws.
-vi.mock('node:fs', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs')>();
-  return {
-    ...actual,
-    watch: () => {
-      throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), {
-        code: 'ENOSPC',
-      });
-    },
-  };
+// inotify runs out (ENOSPC: max_user_watches) on busy nodes: fs.watch then throws. podlog reads
+// `watch` from node:fs's CJS object at the call (src/resource/podinfo-watch.ts), so a spy on it
+// stands in for the kernel.
+beforeEach(() => {
+  vi.spyOn(fs, 'watch').mockImplementation(() => {
+    throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), {
+      code: 'ENOSPC',
+    });
+  });
 });
 
 let tmp: string | undefined;
 afterEach(() => {
+  vi.restoreAllMocks();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -2,8 +2,10 @@
  * Console capture: `console.log/info/warn/error/debug` calls become podlog records (still printed
  * as before), so an app that only uses `console` ships its logs without a code change.
  */
-import { formatWithOptions } from 'node:util';
 import type { Logger } from '../../logger/logger.js';
+
+// node:util's CJS object: an ESM import evaluates all its exports (docs/performance.md).
+const { formatWithOptions } = process.getBuiltinModule('node:util');
 
 /** console method → podlog level. */
 const METHODS = {
