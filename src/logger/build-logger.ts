@@ -10,6 +10,7 @@ import type { RecordSink } from '../batch/types.js';
 import type { Config } from '../config/resolve.js';
 import type { Diag } from '../diag.js';
 import { encodeResource, encodeScope } from '../record/encode-scope.js';
+import { SEVERITY_NUMBER } from '../record/severity.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
 import { LevelRegistry } from './levels.js';
@@ -73,7 +74,7 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     msgPrefix: config.facade.msgPrefix,
     // A released call is written like any call, to `own`, so the resource watcher's wrapper sees it.
     tail: config.tail && new TailPool(config.tail, writeHeld, () => currentRequestContext()?.tail, diag),
-    sampler: config.sampling && new TraceSampler(config.sampling),
+    sampler: config.sampling && new TraceSampler(SEVERITY_NUMBER[config.sampling.keepAtOrAbove]),
   };
   const scope = encodeScope(config.name);
   core.scopes.set(config.name, scope);

@@ -5,7 +5,6 @@
  * podlog adds a floor: records at `keepAtOrAbove` (default `warn`) are always kept, so an
  * unsampled request's warnings and errors still arrive.
  */
-import type { SamplingConfig } from '../config/tail.js';
 import type { SpanContextLike } from './trace-context.js';
 
 /** W3C trace flags: the sampled bit. */
@@ -19,8 +18,8 @@ export class TraceSampler {
   readonly keepFrom: number;
   #sampledOut = 0;
 
-  constructor(config: SamplingConfig) {
-    this.keepFrom = config.keepFrom;
+  constructor(keepFrom: number) {
+    this.keepFrom = keepFrom;
   }
 
   /** Records skipped so far (`stats().sampledOut`). */

@@ -169,7 +169,7 @@ describe('the span a record is sampled by', () => {
   });
 
   it('TraceSampler.skips takes the span it is given: unsampled skipped and counted, no span kept', () => {
-    const sampler = new TraceSampler({ keepFrom: 13 });
+    const sampler = new TraceSampler(13);
     expect(sampler.skips(unsampled)).toBe(true);
     expect(sampler.skips(sampledSpan)).toBe(false);
     expect(sampler.skips(null)).toBe(false);
