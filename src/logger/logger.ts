@@ -16,7 +16,7 @@ import type { LoggerStats } from '../stats.js';
 import type { Fields, LogFn } from './call-forms.js';
 import { bindingsOf, type ChildOptions, childState, setBindings } from './child-state.js';
 import { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
-import { emitForeign, levelMethod, silentMethod, writeEvent, writeUnfilteredRecord } from './log-methods.js';
+import { emitForeign, levelMethod, silentMethod, writeEvent } from './log-methods.js';
 import {
   assignLevel,
   effectiveLevel,
@@ -27,7 +27,7 @@ import {
 import { type LoggerState, levelTableOf } from './logger-state.js';
 import type { OtelParts } from './otel-parts.js';
 import { currentRequestContext, type RequestContext } from './request-context.js';
-import type { TailBuffer, TailPool } from './tail-buffer.js';
+import type { TailBuffer } from './tail-buffer.js';
 
 /** A level name: podlog's six, `silent`, or a `customLevels` name. */
 export type LevelName = LevelOrSilent | (string & {});
@@ -40,16 +40,6 @@ export { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
 export type { SetLevelOptions } from './logger-level.js';
 export type { LoggerCore } from './logger-state.js';
 
-/** @internal The tail buffers of `log`'s `createLogger` (tests, benchmarks); undefined when `tail` is off. */
-export let tailPoolOf: (log: Logger) => TailPool | undefined;
-
-/**
- * Internal (not tagged internal for the typings: runtime-control.ts imports it, and stripInternal
- * would drop it from the typings that import needs): writes a record through `log` past its level and the
- * rate limiter: podlog's own records about run-time control (level changes, suppression summaries).
- */
-export let writeUnfiltered: (log: Logger, record: ForeignRecord) => void;
-
 /**
  * @internal The OpenTelemetry SDK parts of `log`'s core (scopes, resources): the OTel
  * integration adopts the SDK's resource through it. Undefined for a logger built without one.
@@ -60,8 +50,6 @@ export let otelPartsOf: (log: Logger) => OtelParts | undefined;
 export class Logger {
   static {
     // Internal hooks that need the private state, without making it reachable from a Logger.
-    tailPoolOf = (log) => log.#state.core.tail;
-    writeUnfiltered = (log, r) => writeUnfilteredRecord(log.#state, r);
     otelPartsOf = (log) => log.#state.core.otel;
   }
 
