@@ -1,12 +1,24 @@
 /**
  * The state behind a {@link Logger}: what all loggers of one `createLogger` share
- * ({@link LoggerCore}) and what each logger object holds ({@link LoggerState}). The facade's
- * functions (level resolution, call forms, the write path) take a `LoggerState`, so the
- * `Logger` class itself stays a thin public surface over one.
+ * ({@link LoggerCore}) and what each logger object holds ({@link LoggerState}), with what
+ * derives it: the level in force and a child's state. The facade's functions (call forms, the
+ * write path) take a `LoggerState`, so the `Logger` class itself stays a thin public surface.
+ *
+ * Levels: resolving the level in force (registry override, own level, parent's, base; see
+ * levels.ts) into a cached numeric threshold is lazy: a setter bumps the registry's generation
+ * and each logger re-resolves on its next call, so a disabled call stays two integer compares.
+ *
+ * Children: bindings are encoded once, in {@link childState}, on top of the parent's (after the
+ * serializers in force); the scope is shared per name through the core.
  */
 import type { RecordSink } from '../batch/types.js';
-import type { Mixin, SerializerSet } from '../config/facade-options.js';
-import type { EncodedBindings } from '../record/encode-bindings.js';
+import {
+  type Mixin,
+  resolveMsgPrefix,
+  resolveSerializers,
+  type SerializerSet,
+} from '../config/facade-options.js';
+import { type EncodedBindings, encodeBindings } from '../record/encode-bindings.js';
 import { DEFAULT_LEVEL_TABLE, type LevelTable } from '../record/level-table.js';
 import type { Redactor } from '../record/redact.js';
 import type { LevelOrSilent } from '../record/severity.js';
@@ -15,6 +27,7 @@ import type { ValueLimits } from '../record/value-limits.js';
 import type { LevelRegistry, RuntimeLevels } from './levels.js';
 import type { OtelParts } from './otel-parts.js';
 import type { RateLimiter } from './rate-limit.js';
+import { applySerializers, type Serializer } from './serializers.js';
 import type { TailPool } from './tail-buffer.js';
 import type { ActiveSpanContext } from './trace-context.js';
 import type { TraceSampler } from './trace-sampling.js';
@@ -51,7 +64,7 @@ export interface LoggerCore {
 }
 
 /** What a logger adds on top of its parent besides level and scope (pino's child options). */
-export interface StateExtras {
+interface StateExtras {
   /** The message prefix in force (the parent's, then the child's own). */
   readonly msgPrefix: string;
   /** Serializers in force (the parent's, overridden by the child's). */
@@ -150,4 +163,99 @@ export function scopeFor(
     core.scopes.set(key, scope);
   }
   return scope;
+}
+
+/** Re-resolves the effective level if anything changed since the last call. */
+export function syncLevel(state: LoggerState): void {
+  const levels = state.core.levels;
+  if (state.generation === levels.generation) return;
+  const effective = resolveLevel(state);
+  state.effective = effective;
+  state.threshold = levelTableOf(state.core).threshold(effective);
+  // Tail buffering looks at calls down to its level; `silent` stays silent.
+  const tail = state.core.tail;
+  state.floor =
+    tail !== undefined && effective !== 'silent' ? Math.min(state.threshold, tail.holdFrom) : state.threshold;
+  state.generation = levels.generation;
+}
+
+/** The level in force for `state`'s logger, brought up to date. */
+export function effectiveLevel(state: LoggerState): LevelOrSilent {
+  syncLevel(state);
+  return state.effective;
+}
+
+function resolveLevel(state: LoggerState): LevelOrSilent {
+  const override = state.core.levels.override(state.scope.name);
+  if (override !== undefined) return override;
+  if (state.own !== undefined) return state.own;
+  if (state.parent !== undefined) return effectiveLevel(state.parent);
+  return state.core.levels.base;
+}
+
+/** Options of `Logger.child`. Other keys (pino's, e.g. from pino-http or Fastify) are ignored. */
+export interface ChildOptions {
+  /** Instrumentation scope of the child's records. Default: the parent's. */
+  name?: string;
+  /** Version of the instrumentation scope (with `name`), e.g. an OTel instrumentation's version. */
+  version?: string;
+  /** The child's own level (a custom level name too). Default: follow the parent. */
+  level?: LevelOrSilent | (string & {});
+  /** Appended to the parent's message prefix (pino's `msgPrefix`). */
+  msgPrefix?: string;
+  /** Serializers for this child and its children, over the parent's (pino's child `serializers`). */
+  serializers?: Record<string, Serializer>;
+}
+
+/** The state of a child of `parent`. Throws `InvalidOptionError` for an unknown level or a bad option. */
+export function childState(parent: LoggerState, bindings: object, options: ChildOptions = {}): LoggerState {
+  const core = parent.core;
+  const level = options?.level;
+  if (level !== undefined) levelTableOf(core).check('child level', level);
+  const name = options?.name;
+  const version = typeof options?.version === 'string' ? options.version : '';
+  const scope = typeof name === 'string' ? scopeFor(core, name, parent.encodeScope, version) : parent.scope;
+  const serializers = resolveSerializers(options?.serializers, 'child serializers', parent.serializers);
+  const msgPrefix = parent.msgPrefix + resolveMsgPrefix(options?.msgPrefix, 'child msgPrefix');
+  const own = serializeBindings(parent, serializers, bindings);
+  const encoded = encodeBindings(own, parent.bindings, core.limits, core.redactor);
+  return newLoggerState(
+    core,
+    scope,
+    parent.encodeScope,
+    encoded,
+    parent,
+    level as LevelOrSilent | undefined,
+    {
+      msgPrefix,
+      serializers,
+      ownBindings: own,
+    },
+  );
+}
+
+/** `log.setBindings(bindings)`: this logger's bindings with `bindings`' keys added or replaced. */
+export function setBindings(state: LoggerState, bindings: object): void {
+  const own = serializeBindings(state, state.serializers, bindings);
+  state.bindings = nonEmpty(encodeBindings(own, state.bindings, state.core.limits, state.core.redactor));
+  try {
+    state.ownBindings = { ...state.ownBindings, ...own };
+  } catch {
+    // a hostile Proxy: its encoded bindings (above) are what records carry
+  }
+}
+
+/** `bindings` with the serializers in force applied to its keys (a copy only when one applies). */
+function serializeBindings(
+  state: LoggerState,
+  serializers: SerializerSet | undefined,
+  bindings: object,
+): object {
+  if (serializers === undefined || bindings === null || typeof bindings !== 'object') return bindings;
+  try {
+    return applySerializers(serializers, bindings, state.core.onError);
+  } catch (err) {
+    state.core.onError(err); // a hostile Proxy: encodeBindings copes with it as given
+    return bindings;
+  }
 }

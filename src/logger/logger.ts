@@ -4,27 +4,28 @@
  * record straight into bytes (no intermediate object) and hands it to the sink. No call
  * throws, whatever it is given.
  *
- * `Logger` is the public surface only; the work is in the modules it delegates to:
+ * `Logger` is the public surface; the work of a call is in the modules it delegates to:
  * log-methods.ts (filtering), call-forms.ts (arguments), emit-record.ts (the write path),
- * logger-level.ts (levels), child-state.ts (children), logger-state.ts (the state itself).
+ * logger-state.ts (the state, its level, children).
  */
 
+import { InvalidOptionError } from '../errors.js';
 import type { PinoLevels } from '../record/level-table.js';
 import type { Level, LevelOrSilent } from '../record/severity.js';
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
 import type { LoggerStats } from '../stats.js';
 import type { Fields, LogFn } from './call-forms.js';
-import { bindingsOf, type ChildOptions, childState, setBindings } from './child-state.js';
 import { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
 import { emitForeign, levelMethod, silentMethod, writeEvent } from './log-methods.js';
 import {
-  assignLevel,
+  type ChildOptions,
+  childState,
   effectiveLevel,
-  isLevelEnabled,
-  type SetLevelOptions,
-  setLevel,
-} from './logger-level.js';
-import { type LoggerState, levelTableOf } from './logger-state.js';
+  type LoggerState,
+  levelTableOf,
+  setBindings,
+  syncLevel,
+} from './logger-state.js';
 import type { OtelParts } from './otel-parts.js';
 import { currentRequestContext, type RequestContext } from './request-context.js';
 import type { TailBuffer } from './tail-buffer.js';
@@ -33,12 +34,19 @@ import type { TailBuffer } from './tail-buffer.js';
 export type LevelName = LevelOrSilent | (string & {});
 
 export type { PinoLevels } from '../record/level-table.js';
-// The logger's public and internal contract, importable from here as before the split.
+// The types of the logger's contract, importable from here.
 export type { Fields, LogFn } from './call-forms.js';
-export type { ChildOptions } from './child-state.js';
 export { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
-export type { SetLevelOptions } from './logger-level.js';
-export type { LoggerCore } from './logger-state.js';
+export type { ChildOptions } from './logger-state.js';
+
+/** Options of `Logger.setLevel`. */
+export interface SetLevelOptions {
+  /**
+   * Set the level of the loggers with this name (and names below it: `http` covers
+   * `http.client`), across every logger of this `createLogger`, instead of this logger's.
+   */
+  logger?: string;
+}
 
 /**
  * @internal The OpenTelemetry SDK parts of `log`'s core (scopes, resources): the OTel
@@ -111,7 +119,14 @@ export class Logger {
   }
 
   set level(level: LevelName) {
-    assignLevel(this.#state, level as LevelOrSilent);
+    const state = this.#state;
+    levelTableOf(state.core).check('level', level);
+    // The base level on the root logger, the logger's own level on a child.
+    if (state.parent === undefined) state.core.levels.base = level as LevelOrSilent;
+    else {
+      state.own = level as LevelOrSilent;
+      state.core.levels.touch();
+    }
   }
 
   /**
@@ -145,7 +160,22 @@ export class Logger {
    * log.setLevel(null, { logger: 'http' });
    */
   setLevel(level: LevelName | null, options?: SetLevelOptions): void {
-    setLevel(this.#state, level as LevelOrSilent | null, options);
+    const state = this.#state;
+    const core = state.core;
+    if (level !== null) levelTableOf(core).check('setLevel level', level, ', or null');
+    const to = level as LevelOrSilent | null;
+    const name = options?.logger;
+    if (name !== undefined) {
+      if (typeof name !== 'string' || name === '') {
+        throw new InvalidOptionError('setLevel logger', name, 'a non-empty logger name');
+      }
+      if (core.runtime !== undefined) core.runtime.setNamed(name, to);
+      else core.levels.setOverride(name, to ?? undefined);
+    } else if (state.parent !== undefined) {
+      state.own = to ?? undefined;
+      core.levels.touch();
+    } else if (core.runtime !== undefined) core.runtime.setBase(to);
+    else if (to !== null) core.levels.base = to;
   }
 
   /** The logger's name: the instrumentation scope of its records. */
@@ -158,7 +188,12 @@ export class Logger {
    * or (with the `tail` option) held by the active request's tail buffer.
    */
   isLevelEnabled(level: Level | (string & {})): boolean {
-    return isLevelEnabled(this.#state, level);
+    const state = this.#state;
+    syncLevel(state);
+    const n = typeof level === 'string' ? levelTableOf(state.core).severityOf(level) : undefined;
+    if (n === undefined || n < state.floor) return false;
+    // Held by the active request's tail buffer: `if (log.isLevelEnabled('debug'))` guards keep working.
+    return n >= state.threshold || state.core.tail?.current() !== undefined;
   }
 
   /**
@@ -174,7 +209,21 @@ export class Logger {
 
   /** This logger's bindings, its ancestors' included (pino's `bindings()`). */
   bindings(): Fields {
-    return bindingsOf(this.#state);
+    // Merged from the root down (a child's key wins), as given, after serializers (a raw
+    // request stays the object it is).
+    const chain: object[] = [];
+    for (let s: LoggerState | undefined = this.#state; s !== undefined; s = s.parent) {
+      if (s.ownBindings !== undefined) chain.push(s.ownBindings);
+    }
+    const out: Fields = {};
+    for (let i = chain.length - 1; i >= 0; i--) {
+      try {
+        Object.assign(out, chain[i]);
+      } catch {
+        // a hostile Proxy given as bindings: nothing readable to return
+      }
+    }
+    return out;
   }
 
   /**
