@@ -25,8 +25,7 @@ import { RateLimiter } from './rate-limit.js';
 import { currentRequestContext } from './request-context.js';
 import { withHooks } from './sink-hooks.js';
 import { TailPool } from './tail-buffer.js';
-import { activeSpanContext } from './trace-context.js';
-import { TraceSampler } from './trace-sampling.js';
+import { activeSpanContext, TraceSampler } from './trace-context.js';
 
 /**
  * Builds a logger around `sink`. The sink itself is not modified: the logger holds a wrapper

@@ -29,8 +29,7 @@ import type { OtelParts } from './otel-parts.js';
 import type { RateLimiter } from './rate-limit.js';
 import { applySerializers, type Serializer } from './serializers.js';
 import type { TailPool } from './tail-buffer.js';
-import type { ActiveSpanContext } from './trace-context.js';
-import type { TraceSampler } from './trace-sampling.js';
+import type { ActiveSpanContext, TraceSampler } from './trace-context.js';
 
 /** State shared by a logger and all its children. */
 export interface LoggerCore {

@@ -5,8 +5,8 @@
  * throws, whatever it is given.
  *
  * `Logger` is the public surface; the work of a call is in the modules it delegates to:
- * log-methods.ts (filtering), call-forms.ts (arguments), emit-record.ts (the write path),
- * logger-state.ts (the state, its level, children).
+ * log-methods.ts (filtering), call-forms.ts (arguments and the write path), logger-state.ts
+ * (the state, its level, children).
  */
 
 import { InvalidOptionError } from '../errors.js';

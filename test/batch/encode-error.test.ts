@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { createDiag } from '../../src/diag.js';
+import { emitRecord } from '../../src/logger/call-forms.js';
 import { createLoggerFromConfig } from '../../src/logger/create-logger.js';
-import { emitRecord } from '../../src/logger/emit-record.js';
 import { LevelRegistry } from '../../src/logger/levels.js';
 import { type LoggerCore, newLoggerState } from '../../src/logger/logger-state.js';
 import { withStdoutMirror } from '../../src/logger/stdout-sink.js';

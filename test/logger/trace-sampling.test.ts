@@ -3,8 +3,7 @@ import { BasicTracerProvider, TraceIdRatioBasedSampler } from '@opentelemetry/sd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOptionError, RequestContext, runWithRequestContext } from '../../src/index.js';
 import { EMIT_FOREIGN } from '../../src/logger/logger.js';
-import { recordSpanContext } from '../../src/logger/trace-context.js';
-import { TraceSampler } from '../../src/logger/trace-sampling.js';
+import { recordSpanContext, TraceSampler } from '../../src/logger/trace-context.js';
 import { createTestLogger } from '../../src/testing/index.js';
 import { installContextManager } from '../helpers/otel-context.js';
 
