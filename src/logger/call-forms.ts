@@ -19,7 +19,7 @@ import { readProperty } from '../record/read-property.js';
 import { newRecordParts, type RecordParts } from '../record/record-parts.js';
 import type { ForeignRecord } from './foreign-record.js';
 import { formatMessage, stringifyForFormat, toText } from './format-message.js';
-import { type LoggerState, levelTableOf } from './logger-state.js';
+import type { LoggerState } from './logger-state.js';
 import { activeContextBindings } from './request-context.js';
 import { applySerializers, copyFields, copyInto } from './serializers.js';
 import type { HeldCall } from './tail-buffer.js';
@@ -239,11 +239,6 @@ function withoutMessageKey(fields: object): object {
   return copy;
 }
 
-/** pino's level numbers of the OTel severity ranges, for `mixin(mergeObject, level)`. */
-function pinoLevelOf(state: LoggerState, severityNumber: number): number {
-  return levelTableOf(state.core).pinoValueOf(severityNumber);
-}
-
 /**
  * `mixin` and `serializers` (only when the logger has either): the mixin's object under the
  * call's fields (the call's keys win, as in pino), then each serializer on its key.
@@ -258,7 +253,8 @@ function applyFieldHooks(
   if (mixin !== undefined) {
     let extra: unknown;
     try {
-      extra = mixin(fields ?? {}, pinoLevelOf(state, severityNumber), state.logger);
+      // pino's level number of the OTel severity range, as pino's `mixin(mergeObject, level)`.
+      extra = mixin(fields ?? {}, state.core.levelTable.pinoValueOf(severityNumber), state.logger);
     } catch (err) {
       state.core.onError(err); // a throwing mixin costs its fields, not the record
     }

@@ -19,7 +19,7 @@ import {
   type SerializerSet,
 } from '../config/facade-options.js';
 import { type EncodedBindings, encodeBindings } from '../record/encode-bindings.js';
-import { DEFAULT_LEVEL_TABLE, type LevelTable } from '../record/level-table.js';
+import type { LevelTable } from '../record/level-table.js';
 import type { Redactor } from '../record/redact.js';
 import type { LevelOrSilent } from '../record/severity.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
@@ -52,8 +52,8 @@ export interface LoggerCore {
   readonly tail?: TailPool;
   /** Trace-based sampling (`sampling` option); undefined when off. */
   readonly sampler?: TraceSampler;
-  /** Level names (podlog's and `customLevels`) and their thresholds. Default: podlog's six. */
-  readonly levelTable?: LevelTable;
+  /** Level names (podlog's and `customLevels`) and their thresholds. */
+  readonly levelTable: LevelTable;
   /** The `mixin` option; undefined when none. */
   readonly mixin?: Mixin;
   /** The `serializers` option (the root logger's); undefined when none. */
@@ -137,11 +137,6 @@ export function newLoggerState(
   };
 }
 
-/** The level table of `core`: its `customLevels`, or podlog's six. */
-export function levelTableOf(core: LoggerCore): LevelTable {
-  return core.levelTable ?? DEFAULT_LEVEL_TABLE;
-}
-
 /** Empty bindings are no bindings: the write path then skips them with one compare. */
 export function nonEmpty(bindings: EncodedBindings | undefined): EncodedBindings | undefined {
   return bindings !== undefined && bindings.count + bindings.dropped > 0 ? bindings : undefined;
@@ -170,7 +165,7 @@ export function syncLevel(state: LoggerState): void {
   if (state.generation === levels.generation) return;
   const effective = resolveLevel(state);
   state.effective = effective;
-  state.threshold = levelTableOf(state.core).threshold(effective);
+  state.threshold = state.core.levelTable.threshold(effective);
   // Tail buffering looks at calls down to its level; `silent` stays silent.
   const tail = state.core.tail;
   state.floor =
@@ -210,7 +205,7 @@ export interface ChildOptions {
 export function childState(parent: LoggerState, bindings: object, options: ChildOptions = {}): LoggerState {
   const core = parent.core;
   const level = options?.level;
-  if (level !== undefined) levelTableOf(core).check('child level', level);
+  if (level !== undefined) core.levelTable.check('child level', level);
   const name = options?.name;
   const version = typeof options?.version === 'string' ? options.version : '';
   const scope = typeof name === 'string' ? scopeFor(core, name, parent.encodeScope, version) : parent.scope;

@@ -22,7 +22,6 @@ import {
   childState,
   effectiveLevel,
   type LoggerState,
-  levelTableOf,
   setBindings,
   syncLevel,
 } from './logger-state.js';
@@ -100,7 +99,7 @@ export class Logger {
     this.fatal = levelMethod(state, SEVERITY_NUMBER.fatal, SEVERITY_TEXT.fatal);
     this.log = this.info;
     // `customLevels`: one method per level, on every logger of this createLogger.
-    for (const c of levelTableOf(state.core).custom) {
+    for (const c of state.core.levelTable.custom) {
       Object.defineProperty(this, c.name, {
         value: levelMethod(state, c.severityNumber, c.severityText),
         enumerable: true,
@@ -120,7 +119,7 @@ export class Logger {
 
   set level(level: LevelName) {
     const state = this.#state;
-    levelTableOf(state.core).check('level', level);
+    state.core.levelTable.check('level', level);
     // The base level on the root logger, the logger's own level on a child.
     if (state.parent === undefined) state.core.levels.base = level as LevelOrSilent;
     else {
@@ -134,7 +133,7 @@ export class Logger {
    * as given) and `labels` (number → name). Libraries that expect a pino logger read it.
    */
   get levels(): PinoLevels {
-    return levelTableOf(this.#state.core).levels;
+    return this.#state.core.levelTable.levels;
   }
 
   /** The prefix put before this logger's messages (`msgPrefix` option and child option). */
@@ -162,7 +161,7 @@ export class Logger {
   setLevel(level: LevelName | null, options?: SetLevelOptions): void {
     const state = this.#state;
     const core = state.core;
-    if (level !== null) levelTableOf(core).check('setLevel level', level, ', or null');
+    if (level !== null) core.levelTable.check('setLevel level', level, ', or null');
     const to = level as LevelOrSilent | null;
     const name = options?.logger;
     if (name !== undefined) {
@@ -190,7 +189,7 @@ export class Logger {
   isLevelEnabled(level: Level | (string & {})): boolean {
     const state = this.#state;
     syncLevel(state);
-    const n = typeof level === 'string' ? levelTableOf(state.core).severityOf(level) : undefined;
+    const n = typeof level === 'string' ? state.core.levelTable.severityOf(level) : undefined;
     if (n === undefined || n < state.floor) return false;
     // Held by the active request's tail buffer: `if (log.isLevelEnabled('debug'))` guards keep working.
     return n >= state.threshold || state.core.tail?.current() !== undefined;

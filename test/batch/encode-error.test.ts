@@ -75,6 +75,7 @@ describe('encode_error', () => {
       redactor: config.record.redactor,
       spanContext: () => undefined,
       scopes: new Map(),
+      levelTable: config.facade.levelTable,
     };
   }
 
