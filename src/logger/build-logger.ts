@@ -12,7 +12,7 @@
 import type { RecordSink } from '../batch/types.js';
 import type { Config } from '../config/resolve.js';
 import type { Diag } from '../diag.js';
-import { encodeResource, encodeScope } from '../record/encode-scope.js';
+import { encodeResource } from '../record/encode-scope.js';
 import { SEVERITY_NUMBER } from '../record/severity.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
@@ -67,7 +67,7 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   const scopes = new Map<string, EncodedScope>();
   const otel = new OtelParts(
     () => encoded,
-    (name, version) => scopeFor(core, name, encodeScope, version),
+    (name, version) => scopeFor(core, name, version),
   );
   const core: LoggerCore = {
     sink: own,
@@ -89,9 +89,7 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     tail: config.tail && new TailPool(config.tail, writeHeld, () => currentRequestContext()?.tail, diag),
     sampler: config.sampling && new TraceSampler(SEVERITY_NUMBER[config.sampling.keepAtOrAbove]),
   };
-  const scope = encodeScope(config.name);
-  core.scopes.set(config.name, scope);
-  root = newLoggerState(core, scope, (name, version) => encodeScope(name, version));
+  root = newLoggerState(core, scopeFor(core, config.name));
   const logger = new Logger(root);
   runtime.applyAnnotations(resources.annotations());
   resources.onAnnotations((annotations) => runtime.applyAnnotations(annotations));

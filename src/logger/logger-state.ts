@@ -19,6 +19,7 @@ import {
   type SerializerSet,
 } from '../config/facade-options.js';
 import { type EncodedBindings, encodeBindings } from '../record/encode-bindings.js';
+import { encodeScope } from '../record/encode-scope.js';
 import type { LevelTable } from '../record/level-table.js';
 import type { Redactor } from '../record/redact.js';
 import type { LevelOrSilent } from '../record/severity.js';
@@ -62,16 +63,6 @@ export interface LoggerCore {
   readonly msgPrefix?: string;
 }
 
-/** What a logger adds on top of its parent besides level and scope (pino's child options). */
-interface StateExtras {
-  /** The message prefix in force (the parent's, then the child's own). */
-  readonly msgPrefix: string;
-  /** Serializers in force (the parent's, overridden by the child's). */
-  readonly serializers: SerializerSet | undefined;
-  /** This logger's own bindings as given (after serializers), for `Logger.bindings()`. */
-  readonly ownBindings: object | undefined;
-}
-
 /**
  * One logger's state. Every instance comes from {@link newLoggerState}, so the level
  * methods' property loads stay monomorphic on the hot path.
@@ -80,14 +71,13 @@ export interface LoggerState {
   readonly core: LoggerCore;
   readonly parent: LoggerState | undefined;
   readonly scope: EncodedScope;
-  readonly encodeScope: (name: string, version?: string) => EncodedScope;
   /** This logger's bindings (its ancestors' included); undefined when there are none. Replaced by `setBindings`. */
   bindings: EncodedBindings | undefined;
-  /** This logger's own bindings as given (after serializers); see {@link StateExtras}. */
+  /** This logger's own bindings as given (after serializers), for `Logger.bindings()`. */
   ownBindings: object | undefined;
-  /** Message prefix in force; `''` for none. */
+  /** Message prefix in force (the parent's, then the child's own); `''` for none. */
   readonly msgPrefix: string;
-  /** Serializers in force; undefined when none. */
+  /** Serializers in force (the parent's, overridden by the child's); undefined when none. */
   readonly serializers: SerializerSet | undefined;
   /** True when calls need `mixin` or `serializers` applied (one load on the hot path). */
   readonly fieldHooks: boolean;
@@ -111,18 +101,17 @@ export interface LoggerState {
 export function newLoggerState(
   core: LoggerCore,
   scope: EncodedScope,
-  encodeScope: (name: string, version?: string) => EncodedScope,
   bindings?: EncodedBindings,
   parent?: LoggerState,
   level?: LevelOrSilent,
-  extras?: StateExtras,
+  // What a child adds on top of its parent besides level and scope (pino's child options).
+  extras?: Pick<LoggerState, 'msgPrefix' | 'serializers' | 'ownBindings'>,
 ): LoggerState {
   const serializers = extras?.serializers ?? core.serializers;
   return {
     core,
     parent,
     scope,
-    encodeScope,
     bindings: nonEmpty(bindings),
     ownBindings: extras?.ownBindings,
     msgPrefix: extras?.msgPrefix ?? core.msgPrefix ?? '',
@@ -143,17 +132,12 @@ export function nonEmpty(bindings: EncodedBindings | undefined): EncodedBindings
 }
 
 /** The encoded scope of logger `name`, encoded on first use. */
-export function scopeFor(
-  core: LoggerCore,
-  name: string,
-  encode: (name: string, version?: string) => EncodedScope,
-  version = '',
-): EncodedScope {
+export function scopeFor(core: LoggerCore, name: string, version = ''): EncodedScope {
   // One encoded scope per name and version: records of one scope share it, so requests group them.
   const key = version === '' ? name : `${name}\u0000${version}`;
   let scope = core.scopes.get(key);
   if (scope === undefined) {
-    scope = encode(name, version);
+    scope = encodeScope(name, version);
     core.scopes.set(key, scope);
   }
   return scope;
@@ -208,24 +192,16 @@ export function childState(parent: LoggerState, bindings: object, options: Child
   if (level !== undefined) core.levelTable.check('child level', level);
   const name = options?.name;
   const version = typeof options?.version === 'string' ? options.version : '';
-  const scope = typeof name === 'string' ? scopeFor(core, name, parent.encodeScope, version) : parent.scope;
+  const scope = typeof name === 'string' ? scopeFor(core, name, version) : parent.scope;
   const serializers = resolveSerializers(options?.serializers, 'child serializers', parent.serializers);
   const msgPrefix = parent.msgPrefix + resolveMsgPrefix(options?.msgPrefix, 'child msgPrefix');
   const own = serializeBindings(parent, serializers, bindings);
   const encoded = encodeBindings(own, parent.bindings, core.limits, core.redactor);
-  return newLoggerState(
-    core,
-    scope,
-    parent.encodeScope,
-    encoded,
-    parent,
-    level as LevelOrSilent | undefined,
-    {
-      msgPrefix,
-      serializers,
-      ownBindings: own,
-    },
-  );
+  return newLoggerState(core, scope, encoded, parent, level as LevelOrSilent | undefined, {
+    msgPrefix,
+    serializers,
+    ownBindings: own,
+  });
 }
 
 /** `log.setBindings(bindings)`: this logger's bindings with `bindings`' keys added or replaced. */

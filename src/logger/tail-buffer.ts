@@ -135,11 +135,6 @@ export class TailBuffer {
     return this.#context;
   }
 
-  /** @internal The pool this buffer counts in (a buffer serves only its own logger's records). */
-  get pool(): TailPool {
-    return this.#pool;
-  }
-
   /** @internal Holds one call; past the request's bounds its oldest calls go (counted `evicted`). */
   hold(call: HeldCall): void {
     if (!this.#open) return;
@@ -267,7 +262,8 @@ export class TailPool {
     } catch {
       return undefined;
     }
-    return slot instanceof TailBuffer && slot.pool === this && slot.open ? slot : undefined;
+    // Open buffers of this pool only: a buffer serves only its own logger's records.
+    return this.#open.has(slot as TailBuffer) ? (slot as TailBuffer) : undefined;
   }
 
   /** Ends every open buffer as a success (`shutdown`: the requests still running did not fail). */

@@ -85,7 +85,7 @@ describe('encode_error', () => {
       const diag = createDiag({ sink: false });
       const errors: unknown[] = [];
       const facing = mirrored ? withStdoutMirror(sink, 'json', diag, () => {}) : sink;
-      const state = newLoggerState(coreWith(facing, errors), encodeScope('app'), encodeScope);
+      const state = newLoggerState(coreWith(facing, errors), encodeScope('app'));
       emitRecord(state, 9, 'INFO', 'lost', undefined, undefined, undefined);
       expect(errors).toHaveLength(1);
       const s = facing.stats();
