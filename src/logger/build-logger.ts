@@ -71,7 +71,6 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   );
   const core: LoggerCore = {
     sink: own,
-    resource: () => otel.current(),
     onError: (err) => diag.error('log-call', `a log call failed and was dropped: ${(err as Error)?.name}`),
     levels,
     limits: config.record.limits,

@@ -342,11 +342,8 @@ export function emitRecord(
     const otel = core.otel;
     const record = {
       bytes,
-      scope: foreign?.scope !== undefined && otel !== undefined ? otel.scope(foreign.scope) : state.scope,
-      resource:
-        foreign?.resource !== undefined && otel !== undefined
-          ? otel.resource(foreign.resource)
-          : core.resource(),
+      scope: foreign?.scope !== undefined ? otel.scope(foreign.scope) : state.scope,
+      resource: foreign?.resource !== undefined ? otel.resource(foreign.resource) : otel.current(),
     };
     handed = true;
     core.sink.write(record);

@@ -23,7 +23,7 @@ import { encodeScope } from '../record/encode-scope.js';
 import type { LevelTable } from '../record/level-table.js';
 import type { Redactor } from '../record/redact.js';
 import type { LevelOrSilent } from '../record/severity.js';
-import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
+import type { EncodedRecord, EncodedScope } from '../record/types.js';
 import type { ValueLimits } from '../record/value-limits.js';
 import type { LevelRegistry, RuntimeLevels } from './levels.js';
 import type { OtelParts } from './otel-parts.js';
@@ -35,7 +35,6 @@ import type { ActiveSpanContext, TraceSampler } from './trace-context.js';
 /** State shared by a logger and all its children. */
 export interface LoggerCore {
   readonly sink: RecordSink<EncodedRecord>;
-  readonly resource: () => EncodedResource;
   readonly onError: (err: unknown) => void;
   readonly levels: LevelRegistry;
   readonly limits: Readonly<ValueLimits>;
@@ -47,8 +46,8 @@ export interface LoggerCore {
   readonly limiter?: RateLimiter;
   /** Run-time level control behind `Logger.setLevel`; without it, setLevel sets the registry directly. */
   readonly runtime?: RuntimeLevels;
-  /** Scopes and resources given by an OpenTelemetry SDK; without it, foreign records use the logger's. */
-  readonly otel?: OtelParts;
+  /** The resource of records (`current()`), and the scopes and resources an OpenTelemetry SDK gives. */
+  readonly otel: OtelParts;
   /** Tail buffering (`tail` option); undefined when off. */
   readonly tail?: TailPool;
   /** Trace-based sampling (`sampling` option); undefined when off. */

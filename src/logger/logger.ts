@@ -49,9 +49,9 @@ export interface SetLevelOptions {
 
 /**
  * @internal The OpenTelemetry SDK parts of `log`'s core (scopes, resources): the OTel
- * integration adopts the SDK's resource through it. Undefined for a logger built without one.
+ * integration adopts the SDK's resource through it.
  */
-export let otelPartsOf: (log: Logger) => OtelParts | undefined;
+export let otelPartsOf: (log: Logger) => OtelParts;
 
 /** A podlog logger. Create one with `createLogger`; derive children with {@link Logger.child}. */
 export class Logger {

@@ -9,6 +9,7 @@ import { emitRecord } from '../../src/logger/call-forms.js';
 import { createLoggerFromConfig } from '../../src/logger/create-logger.js';
 import { LevelRegistry } from '../../src/logger/levels.js';
 import { type LoggerCore, newLoggerState } from '../../src/logger/logger-state.js';
+import { OtelParts } from '../../src/logger/otel-parts.js';
 import { withStdoutMirror } from '../../src/logger/stdout-sink.js';
 import { encodeScope } from '../../src/record/encode-scope.js';
 import type { EncodedRecord, EncodedResource } from '../../src/record/types.js';
@@ -66,9 +67,12 @@ describe('encode_error', () => {
     const config = resolveConfig({ endpoint: 'http://127.0.0.1:9/v1/logs' });
     return {
       sink,
-      resource: () => {
-        throw new Error('resource detection broke');
-      },
+      otel: new OtelParts(
+        () => {
+          throw new Error('resource detection broke');
+        },
+        (name) => encodeScope(name),
+      ),
       onError: (err) => errors.push(err),
       levels: new LevelRegistry(config.level),
       limits: config.record.limits,
