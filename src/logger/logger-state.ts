@@ -1,14 +1,15 @@
 /**
- * The state behind a {@link Logger}: what all loggers of one `createLogger` share
- * ({@link LoggerCore}) and what each logger object holds ({@link LoggerState}), with what
- * derives it: the level in force and a child's state. The facade's functions (call forms, the
- * write path) take a `LoggerState`, so the `Logger` class itself stays a thin public surface.
+ * The state behind a `Logger`: what all loggers of one `createLogger` share (the core) and what
+ * each logger object holds, with what derives it: the level in force and a child's state. The
+ * facade's functions (call forms, the write path) take a logger's state, so the `Logger` class
+ * itself stays a thin public surface. (This header shows in the published typings, with
+ * `ChildOptions`: it names no internal type.)
  *
  * Levels: resolving the level in force (registry override, own level, parent's, base; see
  * levels.ts) into a cached numeric threshold is lazy: a setter bumps the registry's generation
  * and each logger re-resolves on its next call, so a disabled call stays two integer compares.
  *
- * Children: bindings are encoded once, in {@link childState}, on top of the parent's (after the
+ * Children: bindings are encoded once, in `childState`, on top of the parent's (after the
  * serializers in force); the scope is shared per name through the core.
  */
 import type { RecordSink } from '../batch/types.js';
