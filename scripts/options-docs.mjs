@@ -22,6 +22,7 @@ register();
 const { LOGGER_OPTIONS } = await import('../src/config/options.ts');
 const { FACADE_OPTIONS } = await import('../src/config/facade-options.ts');
 const { RATE_LIMIT_OPTIONS } = await import('../src/config/rate-limit.ts');
+const { TAIL_OPTIONS, SAMPLING_OPTIONS } = await import('../src/config/tail.ts');
 const { EXPORT_OPTIONS } = await import('../src/export/options.ts');
 const { PIPELINE_OPTIONS } = await import('../src/batch/options.ts');
 const { SPOOL_OPTIONS } = await import('../src/spool/options.ts');
@@ -46,8 +47,10 @@ const SECTIONS = {
   record: { schema: RECORD_OPTIONS, prefix: '' },
   resource: { schema: RESOURCE_OPTIONS, prefix: '' },
   'rate-limit': { schema: RATE_LIMIT_OPTIONS, prefix: 'rateLimit.' },
+  tail: { schema: TAIL_OPTIONS, prefix: 'tail.' },
+  sampling: { schema: SAMPLING_OPTIONS, prefix: 'sampling.' },
 };
-const OWN_SECTION = { spool: 'spool', rateLimit: 'rate-limit' };
+const OWN_SECTION = { spool: 'spool', rateLimit: 'rate-limit', tail: 'tail', sampling: 'sampling' };
 
 /** The TSDoc of `LoggerOptions` and of the option groups below it, by option path. */
 function typingsDocs() {

@@ -9,7 +9,7 @@ import { SPOOL_OPTIONS, type SpoolOptions } from '../spool/options.js';
 import { FACADE_OPTIONS, type FacadeOptions } from './facade-options.js';
 import { RATE_LIMIT_OPTIONS, type RateLimitOptions } from './rate-limit.js';
 import * as opt from './schema.js';
-import type { SamplingOptions, TailOptions } from './tail.js';
+import { SAMPLING_OPTIONS, type SamplingOptions, TAIL_OPTIONS, type TailOptions } from './tail.js';
 
 /**
  * Options of {@link createLogger}. Every option is optional; each falls back to its standard
@@ -62,8 +62,12 @@ export const LOGGER_OPTIONS = {
     defaultText: '`info`',
   }),
   rateLimit: opt.custom({ accepts: 'object \\| `false`', defaultText: 'off', group: RATE_LIMIT_OPTIONS }),
-  tail: opt.custom({ accepts: 'object \\| `true`', defaultText: 'off' }),
-  sampling: opt.custom({ accepts: "object \\| `'trace'` \\| `false`", defaultText: 'off' }),
+  tail: opt.custom({ accepts: 'object \\| `true`', defaultText: 'off', group: TAIL_OPTIONS }),
+  sampling: opt.custom({
+    accepts: "object \\| `'trace'` \\| `false`",
+    defaultText: 'off',
+    group: SAMPLING_OPTIONS,
+  }),
   serviceName: opt.custom({
     accepts: 'string',
     env: ['OTEL_SERVICE_NAME'],

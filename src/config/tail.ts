@@ -1,11 +1,11 @@
 /**
  * Options of tail buffering (`tail`) and trace-based sampling (`sampling`), resolved once at
  * `createLogger`. The buffers and the sampler live in the facade (logger/tail-buffer.ts,
- * logger/trace-sampling.ts): they decide per call, inside a request context.
+ * logger/trace-context.ts): they decide per call, inside a request context.
  */
 import { InvalidOptionError } from '../errors.js';
-import { isLevel, LEVELS, type Level, SEVERITY_NUMBER } from '../record/severity.js';
-import { integer, milliseconds, optionGroup } from './validate.js';
+import { LEVELS, type Level, SEVERITY_NUMBER } from '../record/severity.js';
+import * as opt from './schema.js';
 
 /**
  * Tail buffering: inside a request context, records below the logger's level but at or above
@@ -38,103 +38,53 @@ export interface TailOptions {
   slowMs?: number;
 }
 
-export interface TailConfig {
-  readonly level: Level;
-  readonly releaseLevel: Level;
-  readonly maxRecords: number;
-  readonly maxBytes: number;
-  readonly maxTotalRecords: number;
-  readonly maxTotalBytes: number;
-  /** Undefined: off. */
-  readonly slowMs: number | undefined;
-}
+export const TAIL_OPTIONS = {
+  level: opt.choice(LEVELS, { default: 'debug' }),
+  releaseLevel: opt.choice(LEVELS, { default: 'error' }),
+  maxRecords: opt.int({ min: 1, default: 200 }),
+  maxBytes: opt.int({ min: 1024, default: 64 * 1024 }),
+  // A total below a per-request bound given alone is raised to it, not refused.
+  maxTotalRecords: opt.int({
+    min: 1,
+    default: (r) => Math.max(50_000, r.maxRecords as number),
+    defaultText: '`50000`, at least `maxRecords`',
+  }),
+  maxTotalBytes: opt.int({
+    min: 1024,
+    default: (r) => Math.max(8 * 1024 * 1024, r.maxBytes as number),
+    defaultText: '`8388608` (8 MiB), at least `maxBytes`',
+  }),
+  // No default: unset is `undefined`, off.
+  slowMs: opt.ms({ min: 1, defaultText: 'off' }) as opt.CheckedSpec<number | undefined>,
+} satisfies Record<keyof TailOptions, opt.OptionSpec>;
 
-export const TAIL_DEFAULTS = Object.freeze({
-  level: 'debug',
-  releaseLevel: 'error',
-  maxRecords: 200,
-  maxBytes: 64 * 1024,
-  maxTotalRecords: 50_000,
-  maxTotalBytes: 8 * 1024 * 1024,
-} as const);
-
-export const TAIL_OPTION_KEYS = Object.keys({
-  level: true,
-  releaseLevel: true,
-  maxRecords: true,
-  maxBytes: true,
-  maxTotalRecords: true,
-  maxTotalBytes: true,
-  slowMs: true,
-} satisfies Record<keyof TailOptions, true>);
-
-const LEVEL_CHOICES = `one of ${LEVELS.join(', ')}`;
-
-function level(value: unknown, option: string, fallback: Level): Level {
-  if (value === undefined) return fallback;
-  if (!isLevel(value)) throw new InvalidOptionError(option, value, LEVEL_CHOICES);
-  return value;
-}
+export type TailConfig = opt.Resolved<typeof TAIL_OPTIONS>;
 
 /** `undefined` or `false`: off; `true`: on with the defaults. Throws `InvalidOptionError` naming the bad field. */
 export function resolveTail(value: TailOptions | boolean | undefined): TailConfig | undefined {
   if (value === undefined || value === false) return undefined;
-  const o =
-    value === true
-      ? {}
-      : optionGroup(
-          value,
-          'tail',
-          TAIL_OPTION_KEYS,
-          "an object like { level: 'debug', maxRecords: 200 }, true, or false",
-        );
-  const d = TAIL_DEFAULTS;
-  const held = level(o?.level, 'tail.level', d.level);
-  const releaseLevel = level(o?.releaseLevel, 'tail.releaseLevel', d.releaseLevel);
-  if (SEVERITY_NUMBER[releaseLevel] <= SEVERITY_NUMBER[held]) {
+  const c = opt.resolveGroup(
+    TAIL_OPTIONS,
+    value === true ? undefined : value,
+    'tail',
+    {},
+    "an object like { level: 'debug', maxRecords: 200 }, true, or false",
+  );
+  if (SEVERITY_NUMBER[c.releaseLevel] <= SEVERITY_NUMBER[c.level]) {
     throw new InvalidOptionError(
       'tail.releaseLevel',
-      releaseLevel,
-      `a level above tail.level (${held}): a held record cannot also release`,
+      c.releaseLevel,
+      `a level above tail.level (${c.level}): a held record cannot also release`,
     );
   }
-  const maxRecords = integer(o?.maxRecords, 'tail.maxRecords', d.maxRecords, 1);
-  const maxBytes = integer(o?.maxBytes, 'tail.maxBytes', d.maxBytes, 1024);
-  const maxTotalRecords = integer(
-    o?.maxTotalRecords,
-    'tail.maxTotalRecords',
-    Math.max(d.maxTotalRecords, maxRecords),
-    1,
-  );
-  const maxTotalBytes = integer(
-    o?.maxTotalBytes,
-    'tail.maxTotalBytes',
-    Math.max(d.maxTotalBytes, maxBytes),
-    1024,
-  );
-  if (maxTotalRecords < maxRecords) {
-    throw new InvalidOptionError(
-      'tail.maxTotalRecords',
-      maxTotalRecords,
-      `an integer >= tail.maxRecords (${maxRecords})`,
-    );
+  for (const [total, one] of [
+    ['maxTotalRecords', 'maxRecords'],
+    ['maxTotalBytes', 'maxBytes'],
+  ] as const) {
+    if (c[total] < c[one])
+      throw new InvalidOptionError(`tail.${total}`, c[total], `an integer >= tail.${one} (${c[one]})`);
   }
-  if (maxTotalBytes < maxBytes) {
-    throw new InvalidOptionError(
-      'tail.maxTotalBytes',
-      maxTotalBytes,
-      `an integer >= tail.maxBytes (${maxBytes})`,
-    );
-  }
-  return Object.freeze({
-    level: held,
-    releaseLevel,
-    maxRecords,
-    maxBytes,
-    maxTotalRecords,
-    maxTotalBytes,
-    slowMs: o?.slowMs === undefined ? undefined : milliseconds(o.slowMs, 'tail.slowMs', 0, 1),
-  });
+  return c;
 }
 
 /**
@@ -143,33 +93,31 @@ export function resolveTail(value: TailOptions | boolean | undefined): TailConfi
  * skipped, unless its level is `keepAtOrAbove` or higher. Records outside any span are kept.
  */
 export interface SamplingOptions {
+  /** The sampling mode; `'trace'` is the only one. */
   mode: 'trace';
   /** Records at this level or above are kept whatever the trace's decision. Default `warn`. */
   keepAtOrAbove?: Level;
 }
 
-export interface SamplingConfig {
-  /** Severity number from which records are kept in unsampled traces. */
-  readonly keepFrom: number;
-}
+export const SAMPLING_OPTIONS = {
+  mode: opt.choice(['trace'] as const, { defaultText: 'required' }),
+  keepAtOrAbove: opt.choice(LEVELS, { default: 'warn' }),
+} satisfies Record<keyof SamplingOptions, opt.OptionSpec>;
 
-export const SAMPLING_OPTION_KEYS = Object.keys({
-  mode: true,
-  keepAtOrAbove: true,
-} satisfies Record<keyof SamplingOptions, true>);
+export type SamplingConfig = opt.Resolved<typeof SAMPLING_OPTIONS>;
 
-const SAMPLING_FORM = "'trace', { mode: 'trace', keepAtOrAbove: 'warn' }, or false";
-
-/** `undefined` or `false`: off. Throws `InvalidOptionError` naming the bad field. */
+/** `undefined` or `false`: off; `'trace'`: on with the defaults. Throws `InvalidOptionError` naming the bad field. */
 export function resolveSampling(
   value: SamplingOptions | 'trace' | false | undefined,
 ): SamplingConfig | undefined {
   if (value === undefined || value === false) return undefined;
-  if (value === 'trace') return Object.freeze({ keepFrom: SEVERITY_NUMBER.warn });
-  if (typeof value === 'string') throw new InvalidOptionError('sampling', value, SAMPLING_FORM);
-  const o = optionGroup(value, 'sampling', SAMPLING_OPTION_KEYS, SAMPLING_FORM);
-  if (o?.mode !== 'trace') throw new InvalidOptionError('sampling.mode', o?.mode, "'trace' (required)");
-  return Object.freeze({
-    keepFrom: SEVERITY_NUMBER[level(o.keepAtOrAbove, 'sampling.keepAtOrAbove', 'warn')],
-  });
+  const c = opt.resolveGroup(
+    SAMPLING_OPTIONS,
+    value === 'trace' ? { mode: 'trace' } : value,
+    'sampling',
+    {},
+    "'trace', { mode: 'trace', keepAtOrAbove: 'warn' }, or false",
+  );
+  if (c.mode === undefined) throw new InvalidOptionError('sampling.mode', undefined, "'trace' (required)");
+  return c;
 }

@@ -3,30 +3,34 @@
  * in-memory capture (`podlog/testing`). Resource detection and encoding live here so both get
  * the same records.
  *
- * The returned logger's `LoggerCore.levels` (a `LevelRegistry`) is the hook for run-time
- * level control by logger name.
+ * Run-time control is wired here too: level settings by name (`PODLOG_LEVEL`, `setLevel`,
+ * `podlog.dev/level` annotations from the watched Downward API volume) and the log-storm
+ * limiter. podlog's own records about them (level changes, suppression summaries) go through
+ * the pipeline like any record, past level filtering and the limiter: they are rare by
+ * construction (one per change, one per key and interval).
  */
 import type { RecordSink } from '../batch/types.js';
 import type { Config } from '../config/resolve.js';
 import type { Diag } from '../diag.js';
-import { encodeResource, encodeScope } from '../record/encode-scope.js';
+import { encodeResource } from '../record/encode-scope.js';
+import { SEVERITY_NUMBER } from '../record/severity.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
-import { LevelRegistry } from './levels.js';
-import { writeHeld } from './log-methods.js';
+import { LevelRegistry, RuntimeLevels } from './levels.js';
+import { writeHeld, writeUnfilteredRecord } from './log-methods.js';
 import { Logger } from './logger.js';
-import { type LoggerCore, newLoggerState, scopeFor } from './logger-state.js';
+import { childState, type LoggerCore, type LoggerState, newLoggerState, scopeFor } from './logger-state.js';
 import { OtelParts } from './otel-parts.js';
+import { RateLimiter } from './rate-limit.js';
 import { currentRequestContext } from './request-context.js';
-import { RuntimeControl } from './runtime-control.js';
 import { withHooks } from './sink-hooks.js';
 import { TailPool } from './tail-buffer.js';
-import { activeSpanContext } from './trace-context.js';
-import { TraceSampler } from './trace-sampling.js';
+import { activeSpanContext, TraceSampler } from './trace-context.js';
 
 /**
  * Builds a logger around `sink`. The sink itself is not modified: the logger holds a wrapper
- * ({@link withHooks}) whose `shutdown` also stops the resource watcher.
+ * ({@link withHooks}) whose `flush` and `shutdown` first write the limiter's pending summaries,
+ * and whose `shutdown` also stops the resource watcher.
  */
 export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, diag: Diag): Logger {
   const resources = detectResource(
@@ -34,15 +38,25 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     config.env,
     diag,
   );
+  // podlog's own records are written through the root logger, once it exists.
+  let root: LoggerState | undefined;
   const levels = new LevelRegistry(config.level);
-  const control = new RuntimeControl(config, levels, diag);
-  // One wrapper, not a patch: the caller's sink object stays as it was given. The limiter's
-  // summaries go out before a flush or shutdown; shutdown also stops watching the Downward API
-  // volume.
+  const runtime = new RuntimeLevels(
+    levels,
+    { base: config.level, named: config.levels },
+    (record) => root && writeUnfilteredRecord(root, record),
+    diag,
+  );
+  const limiter =
+    config.rateLimit &&
+    new RateLimiter(config.rateLimit, (scope, summary) => {
+      // A bare logger of the key's name: the summary covers many calls, not one's bindings.
+      if (root !== undefined) writeUnfilteredRecord(childState(root, {}, { name: scope.name }), summary);
+    });
   const own = withHooks(sink, {
-    beforeFlush: () => control.beforeFlush(),
+    beforeFlush: () => limiter?.summarizeAll(),
     beforeShutdown: () => {
-      control.beforeShutdown();
+      limiter?.close();
       resources.close();
     },
   });
@@ -53,19 +67,18 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   const scopes = new Map<string, EncodedScope>();
   const otel = new OtelParts(
     () => encoded,
-    (name, version) => scopeFor(core, name, encodeScope, version),
+    (name, version) => scopeFor(core, name, version),
   );
   const core: LoggerCore = {
     sink: own,
-    resource: () => otel.current(),
     onError: (err) => diag.error('log-call', `a log call failed and was dropped: ${(err as Error)?.name}`),
     levels,
     limits: config.record.limits,
     redactor: config.record.redactor,
     spanContext: activeSpanContext(),
     scopes,
-    limiter: control.limiter,
-    runtime: control.levels,
+    limiter,
+    runtime,
     otel,
     levelTable: config.facade.levelTable,
     mixin: config.facade.mixin,
@@ -73,11 +86,11 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     msgPrefix: config.facade.msgPrefix,
     // A released call is written like any call, to `own`, so the resource watcher's wrapper sees it.
     tail: config.tail && new TailPool(config.tail, writeHeld, () => currentRequestContext()?.tail, diag),
-    sampler: config.sampling && new TraceSampler(config.sampling),
+    sampler: config.sampling && new TraceSampler(SEVERITY_NUMBER[config.sampling.keepAtOrAbove]),
   };
-  const scope = encodeScope(config.name);
-  core.scopes.set(config.name, scope);
-  const root = new Logger(newLoggerState(core, scope, (name, version) => encodeScope(name, version)));
-  control.attach(root, resources);
-  return root;
+  root = newLoggerState(core, scopeFor(core, config.name));
+  const logger = new Logger(root);
+  runtime.applyAnnotations(resources.annotations());
+  resources.onAnnotations((annotations) => runtime.applyAnnotations(annotations));
+  return logger;
 }

@@ -1,21 +1,28 @@
 /**
- * The argument forms a log method accepts (pino's, podlog's own, and an Error in either
- * place), sorted out into the record's body, fields and exception; printf-style messages
- * (format-message.ts); the logger's `msgPrefix`, `mixin` and `serializers`.
+ * The write path of an enabled call, after level filtering and rate limiting (log-methods.ts).
+ * First the argument forms a log method accepts (pino's, podlog's own, and an Error in either
+ * place) are sorted out into the record's body, fields and exception, with printf-style
+ * messages (format-message.ts) and the logger's `msgPrefix`, `mixin` and `serializers`
+ * ({@link writeCall}); then the record is stamped and encoded and handed to the sink
+ * ({@link emitRecord}).
  *
  * Nothing a caller passes is lost: arguments pino would drop (past the placeholders, or with
  * no placeholder at all) are kept: an object's keys join the fields, the first Error becomes the
  * exception, anything else is appended to the message (see {@link LogFn}).
  */
 
+import { type ClockReading, fixed64Words, readClock } from '../record/clock.js';
+import { encodeParts, newRecordParts, type RecordParts } from '../record/encode-record.js';
 import { isErrorValue } from '../record/error-entries.js';
 import { httpMessageKey } from '../record/http-values.js';
 import { readProperty } from '../record/read-property.js';
-import { emitRecord } from './emit-record.js';
+import type { ForeignRecord } from './foreign-record.js';
 import { formatMessage, stringifyForFormat, toText } from './format-message.js';
-import { type LoggerState, levelTableOf } from './logger-state.js';
+import type { LoggerState } from './logger-state.js';
+import { activeContextBindings } from './request-context.js';
 import { applySerializers, copyFields, copyInto } from './serializers.js';
 import type { HeldCall } from './tail-buffer.js';
+import { recordSpanContext, type SpanContextLike } from './trace-context.js';
 
 /** Structured fields of one record. Own enumerable keys become OTLP attributes. */
 export type Fields = Record<string, unknown>;
@@ -231,11 +238,6 @@ function withoutMessageKey(fields: object): object {
   return copy;
 }
 
-/** pino's level numbers of the OTel severity ranges, for `mixin(mergeObject, level)`. */
-function pinoLevelOf(state: LoggerState, severityNumber: number): number {
-  return levelTableOf(state.core).pinoValueOf(severityNumber);
-}
-
 /**
  * `mixin` and `serializers` (only when the logger has either): the mixin's object under the
  * call's fields (the call's keys win, as in pino), then each serializer on its key.
@@ -250,7 +252,8 @@ function applyFieldHooks(
   if (mixin !== undefined) {
     let extra: unknown;
     try {
-      extra = mixin(fields ?? {}, pinoLevelOf(state, severityNumber), state.logger);
+      // pino's level number of the OTel severity range, as pino's `mixin(mergeObject, level)`.
+      extra = mixin(fields ?? {}, state.core.levelTable.pinoValueOf(severityNumber), state.logger);
     } catch (err) {
       state.core.onError(err); // a throwing mixin costs its fields, not the record
     }
@@ -266,4 +269,106 @@ function applyFieldHooks(
   return source === undefined
     ? undefined
     : applySerializers(serializers, source, state.core.onError, out !== undefined);
+}
+
+/** Scratch space of enabled calls (one per process: calls are synchronous). */
+const parts: RecordParts = newRecordParts();
+const clock: ClockReading = { ms: 0, nanos: 0 };
+const words = { lo: 0, hi: 0 };
+
+/**
+ * Writes one record of `state`'s logger: stamps the time, the active trace context and the
+ * request context's fields (request-context.ts), encodes the record straight into bytes
+ * (record/encode-record.ts) and hands it to the sink. Never throws. A record that cannot be
+ * encoded is lost, but never silently: it is counted (`accepted`, `dropped.encode_error`,
+ * through the sink's `discard`) and reported to `onError` (a rate-limited diagnostic line).
+ *
+ * `foreign` (a record from another logging API) may give its own times and span context.
+ * `held`: the call is one a tail buffer held and now releases, so the record takes the time,
+ * span, request fields and bindings the call saw.
+ */
+export function emitRecord(
+  state: LoggerState,
+  severityNumber: number,
+  severityText: string,
+  body: unknown,
+  fields: object | undefined,
+  exception: Error | undefined,
+  eventName: string | undefined,
+  foreign?: ForeignRecord,
+  held?: HeldCall,
+): void {
+  const core = state.core;
+  // Once the sink has the record, counting it is the sink's job (the pipeline's `write` never
+  // throws); a failure before that is counted here.
+  let handed = false;
+  try {
+    let span: SpanContextLike | undefined;
+    if (held !== undefined) {
+      span = held.span;
+      fixed64Words(held.ms, held.nanos, words);
+    } else {
+      span = recordSpanContext(foreign?.spanContext, core.spanContext);
+      readClock(clock);
+      fixed64Words(clock.ms, clock.nanos, words);
+    }
+    parts.timeLo = parts.observedLo = words.lo;
+    parts.timeHi = parts.observedHi = words.hi;
+    if (foreign !== undefined) setForeignTimes(foreign);
+    parts.severityNumber = severityNumber;
+    parts.severityText = severityText;
+    parts.body = body;
+    parts.fields = fields;
+    parts.exception = exception;
+    parts.bindings = held === undefined ? state.bindings : held.bindings;
+    parts.context = held === undefined ? activeContextBindings(core) : held.context;
+    if (span !== undefined) {
+      parts.traceId = span.traceId;
+      parts.spanId = span.spanId;
+      parts.flags = span.traceFlags & 0xff;
+    } else {
+      parts.traceId = parts.spanId = undefined;
+      parts.flags = 0;
+    }
+    parts.eventName = eventName;
+    // A sink that copies on write gets a view of scratch memory: nothing per record to collect.
+    const bytes = encodeParts(parts, core.limits, core.redactor, core.sink.copiesBytes === true);
+    // Do not keep the caller's objects alive through the scratch space.
+    parts.body = parts.fields = parts.exception = undefined;
+    const otel = core.otel;
+    const record = {
+      bytes,
+      scope: foreign?.scope !== undefined ? otel.scope(foreign.scope) : state.scope,
+      resource: foreign?.resource !== undefined ? otel.resource(foreign.resource) : otel.current(),
+    };
+    handed = true;
+    core.sink.write(record);
+  } catch (err) {
+    parts.body = parts.fields = parts.exception = undefined;
+    if (!handed) countLost(core.sink);
+    core.onError(err);
+  }
+}
+
+/** Counts a record that never reached the sink; a failing sink must not break the log call. */
+function countLost(sink: LoggerState['core']['sink']): void {
+  try {
+    sink.discard?.('encode_error');
+  } catch {
+    // Nothing else can count it; onError still reports the failure.
+  }
+}
+
+/** A foreign record's own times, where given, replace the call's. */
+function setForeignTimes(foreign: ForeignRecord): void {
+  const t = foreign.timeUnixNano;
+  if (typeof t === 'bigint' && t > 0n) {
+    parts.timeLo = Number(t & 0xffffffffn);
+    parts.timeHi = Number((t >> 32n) & 0xffffffffn);
+  }
+  const o = foreign.observedTimeUnixNano;
+  if (typeof o === 'bigint' && o > 0n) {
+    parts.observedLo = Number(o & 0xffffffffn);
+    parts.observedHi = Number((o >> 32n) & 0xffffffffn);
+  }
 }

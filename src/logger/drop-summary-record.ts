@@ -11,7 +11,7 @@ import type { EncodedRecord, EncodedResource } from '../record/types.js';
 import { DROP_REASONS, type DropReason } from '../stats.js';
 
 /** Scope of podlog's own records. */
-export const PODLOG_SCOPE = encodeScope('podlog');
+const PODLOG_SCOPE = encodeScope('podlog');
 
 /** Event name of the drop summary record. */
 export const DROP_SUMMARY_EVENT = 'podlog.dropped';

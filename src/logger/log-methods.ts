@@ -5,11 +5,9 @@
  */
 import { type ClockReading, readClock } from '../record/clock.js';
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
-import { type Fields, type LogFn, writeCall } from './call-forms.js';
-import { emitRecord } from './emit-record.js';
+import { emitRecord, type Fields, type LogFn, writeCall } from './call-forms.js';
 import type { ForeignRecord } from './foreign-record.js';
-import { syncLevel } from './logger-level.js';
-import type { LoggerState } from './logger-state.js';
+import { type LoggerState, syncLevel } from './logger-state.js';
 import { type HeldCall, heldSize, type TailBuffer } from './tail-buffer.js';
 import { recordSpanContext, type SpanContextLike } from './trace-context.js';
 

@@ -1,29 +1,41 @@
 /**
- * The state behind a {@link Logger}: what all loggers of one `createLogger` share
- * ({@link LoggerCore}) and what each logger object holds ({@link LoggerState}). The facade's
- * functions (level resolution, call forms, the write path) take a `LoggerState`, so the
- * `Logger` class itself stays a thin public surface over one.
+ * The state behind a `Logger`: what all loggers of one `createLogger` share (the core) and what
+ * each logger object holds, with what derives it: the level in force and a child's state. The
+ * facade's functions (call forms, the write path) take a logger's state, so the `Logger` class
+ * itself stays a thin public surface. (This header shows in the published typings, with
+ * `ChildOptions`: it names no internal type.)
+ *
+ * Levels: resolving the level in force (registry override, own level, parent's, base; see
+ * levels.ts) into a cached numeric threshold is lazy: a setter bumps the registry's generation
+ * and each logger re-resolves on its next call, so a disabled call stays two integer compares.
+ *
+ * Children: bindings are encoded once, in `childState`, on top of the parent's (after the
+ * serializers in force); the scope is shared per name through the core.
  */
 import type { RecordSink } from '../batch/types.js';
-import type { Mixin, SerializerSet } from '../config/facade-options.js';
-import type { EncodedBindings } from '../record/encode-bindings.js';
-import { DEFAULT_LEVEL_TABLE, type LevelTable } from '../record/level-table.js';
+import {
+  type Mixin,
+  resolveMsgPrefix,
+  resolveSerializers,
+  type SerializerSet,
+} from '../config/facade-options.js';
+import { type EncodedBindings, encodeBindings } from '../record/encode-bindings.js';
+import { encodeScope } from '../record/encode-scope.js';
+import type { LevelTable } from '../record/level-table.js';
 import type { Redactor } from '../record/redact.js';
 import type { LevelOrSilent } from '../record/severity.js';
-import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
+import type { EncodedRecord, EncodedScope } from '../record/types.js';
 import type { ValueLimits } from '../record/value-limits.js';
-import type { LevelRegistry } from './levels.js';
+import type { LevelRegistry, RuntimeLevels } from './levels.js';
 import type { OtelParts } from './otel-parts.js';
 import type { RateLimiter } from './rate-limit.js';
-import type { RuntimeLevels } from './runtime-levels.js';
+import { applySerializers, type Serializer } from './serializers.js';
 import type { TailPool } from './tail-buffer.js';
-import type { ActiveSpanContext } from './trace-context.js';
-import type { TraceSampler } from './trace-sampling.js';
+import type { ActiveSpanContext, TraceSampler } from './trace-context.js';
 
 /** State shared by a logger and all its children. */
 export interface LoggerCore {
   readonly sink: RecordSink<EncodedRecord>;
-  readonly resource: () => EncodedResource;
   readonly onError: (err: unknown) => void;
   readonly levels: LevelRegistry;
   readonly limits: Readonly<ValueLimits>;
@@ -35,30 +47,20 @@ export interface LoggerCore {
   readonly limiter?: RateLimiter;
   /** Run-time level control behind `Logger.setLevel`; without it, setLevel sets the registry directly. */
   readonly runtime?: RuntimeLevels;
-  /** Scopes and resources given by an OpenTelemetry SDK; without it, foreign records use the logger's. */
-  readonly otel?: OtelParts;
+  /** The resource of records (`current()`), and the scopes and resources an OpenTelemetry SDK gives. */
+  readonly otel: OtelParts;
   /** Tail buffering (`tail` option); undefined when off. */
   readonly tail?: TailPool;
   /** Trace-based sampling (`sampling` option); undefined when off. */
   readonly sampler?: TraceSampler;
-  /** Level names (podlog's and `customLevels`) and their thresholds. Default: podlog's six. */
-  readonly levelTable?: LevelTable;
+  /** Level names (podlog's and `customLevels`) and their thresholds. */
+  readonly levelTable: LevelTable;
   /** The `mixin` option; undefined when none. */
   readonly mixin?: Mixin;
   /** The `serializers` option (the root logger's); undefined when none. */
   readonly serializers?: SerializerSet;
   /** The `msgPrefix` option (the root logger's). Default `''`. */
   readonly msgPrefix?: string;
-}
-
-/** What a logger adds on top of its parent besides level and scope (pino's child options). */
-export interface StateExtras {
-  /** The message prefix in force (the parent's, then the child's own). */
-  readonly msgPrefix: string;
-  /** Serializers in force (the parent's, overridden by the child's). */
-  readonly serializers: SerializerSet | undefined;
-  /** This logger's own bindings as given (after serializers), for `Logger.bindings()`. */
-  readonly ownBindings: object | undefined;
 }
 
 /**
@@ -69,14 +71,13 @@ export interface LoggerState {
   readonly core: LoggerCore;
   readonly parent: LoggerState | undefined;
   readonly scope: EncodedScope;
-  readonly encodeScope: (name: string, version?: string) => EncodedScope;
   /** This logger's bindings (its ancestors' included); undefined when there are none. Replaced by `setBindings`. */
   bindings: EncodedBindings | undefined;
-  /** This logger's own bindings as given (after serializers); see {@link StateExtras}. */
+  /** This logger's own bindings as given (after serializers), for `Logger.bindings()`. */
   ownBindings: object | undefined;
-  /** Message prefix in force; `''` for none. */
+  /** Message prefix in force (the parent's, then the child's own); `''` for none. */
   readonly msgPrefix: string;
-  /** Serializers in force; undefined when none. */
+  /** Serializers in force (the parent's, overridden by the child's); undefined when none. */
   readonly serializers: SerializerSet | undefined;
   /** True when calls need `mixin` or `serializers` applied (one load on the hot path). */
   readonly fieldHooks: boolean;
@@ -100,18 +101,17 @@ export interface LoggerState {
 export function newLoggerState(
   core: LoggerCore,
   scope: EncodedScope,
-  encodeScope: (name: string, version?: string) => EncodedScope,
   bindings?: EncodedBindings,
   parent?: LoggerState,
   level?: LevelOrSilent,
-  extras?: StateExtras,
+  // What a child adds on top of its parent besides level and scope (pino's child options).
+  extras?: Pick<LoggerState, 'msgPrefix' | 'serializers' | 'ownBindings'>,
 ): LoggerState {
   const serializers = extras?.serializers ?? core.serializers;
   return {
     core,
     parent,
     scope,
-    encodeScope,
     bindings: nonEmpty(bindings),
     ownBindings: extras?.ownBindings,
     msgPrefix: extras?.msgPrefix ?? core.msgPrefix ?? '',
@@ -126,29 +126,106 @@ export function newLoggerState(
   };
 }
 
-/** The level table of `core`: its `customLevels`, or podlog's six. */
-export function levelTableOf(core: LoggerCore): LevelTable {
-  return core.levelTable ?? DEFAULT_LEVEL_TABLE;
-}
-
 /** Empty bindings are no bindings: the write path then skips them with one compare. */
 export function nonEmpty(bindings: EncodedBindings | undefined): EncodedBindings | undefined {
   return bindings !== undefined && bindings.count + bindings.dropped > 0 ? bindings : undefined;
 }
 
 /** The encoded scope of logger `name`, encoded on first use. */
-export function scopeFor(
-  core: LoggerCore,
-  name: string,
-  encode: (name: string, version?: string) => EncodedScope,
-  version = '',
-): EncodedScope {
+export function scopeFor(core: LoggerCore, name: string, version = ''): EncodedScope {
   // One encoded scope per name and version: records of one scope share it, so requests group them.
   const key = version === '' ? name : `${name}\u0000${version}`;
   let scope = core.scopes.get(key);
   if (scope === undefined) {
-    scope = encode(name, version);
+    scope = encodeScope(name, version);
     core.scopes.set(key, scope);
   }
   return scope;
+}
+
+/** Re-resolves the effective level if anything changed since the last call. */
+export function syncLevel(state: LoggerState): void {
+  const levels = state.core.levels;
+  if (state.generation === levels.generation) return;
+  const effective = resolveLevel(state);
+  state.effective = effective;
+  state.threshold = state.core.levelTable.threshold(effective);
+  // Tail buffering looks at calls down to its level; `silent` stays silent.
+  const tail = state.core.tail;
+  state.floor =
+    tail !== undefined && effective !== 'silent' ? Math.min(state.threshold, tail.holdFrom) : state.threshold;
+  state.generation = levels.generation;
+}
+
+/** The level in force for `state`'s logger, brought up to date. */
+export function effectiveLevel(state: LoggerState): LevelOrSilent {
+  syncLevel(state);
+  return state.effective;
+}
+
+function resolveLevel(state: LoggerState): LevelOrSilent {
+  const override = state.core.levels.override(state.scope.name);
+  if (override !== undefined) return override;
+  if (state.own !== undefined) return state.own;
+  if (state.parent !== undefined) return effectiveLevel(state.parent);
+  return state.core.levels.base;
+}
+
+/** Options of `Logger.child`. Other keys (pino's, e.g. from pino-http or Fastify) are ignored. */
+export interface ChildOptions {
+  /** Instrumentation scope of the child's records. Default: the parent's. */
+  name?: string;
+  /** Version of the instrumentation scope (with `name`), e.g. an OTel instrumentation's version. */
+  version?: string;
+  /** The child's own level (a custom level name too). Default: follow the parent. */
+  level?: LevelOrSilent | (string & {});
+  /** Appended to the parent's message prefix (pino's `msgPrefix`). */
+  msgPrefix?: string;
+  /** Serializers for this child and its children, over the parent's (pino's child `serializers`). */
+  serializers?: Record<string, Serializer>;
+}
+
+/** The state of a child of `parent`. Throws `InvalidOptionError` for an unknown level or a bad option. */
+export function childState(parent: LoggerState, bindings: object, options: ChildOptions = {}): LoggerState {
+  const core = parent.core;
+  const level = options?.level;
+  if (level !== undefined) core.levelTable.check('child level', level);
+  const name = options?.name;
+  const version = typeof options?.version === 'string' ? options.version : '';
+  const scope = typeof name === 'string' ? scopeFor(core, name, version) : parent.scope;
+  const serializers = resolveSerializers(options?.serializers, 'child serializers', parent.serializers);
+  const msgPrefix = parent.msgPrefix + resolveMsgPrefix(options?.msgPrefix, 'child msgPrefix');
+  const own = serializeBindings(parent, serializers, bindings);
+  const encoded = encodeBindings(own, parent.bindings, core.limits, core.redactor);
+  return newLoggerState(core, scope, encoded, parent, level as LevelOrSilent | undefined, {
+    msgPrefix,
+    serializers,
+    ownBindings: own,
+  });
+}
+
+/** `log.setBindings(bindings)`: this logger's bindings with `bindings`' keys added or replaced. */
+export function setBindings(state: LoggerState, bindings: object): void {
+  const own = serializeBindings(state, state.serializers, bindings);
+  state.bindings = nonEmpty(encodeBindings(own, state.bindings, state.core.limits, state.core.redactor));
+  try {
+    state.ownBindings = { ...state.ownBindings, ...own };
+  } catch {
+    // a hostile Proxy: its encoded bindings (above) are what records carry
+  }
+}
+
+/** `bindings` with the serializers in force applied to its keys (a copy only when one applies). */
+function serializeBindings(
+  state: LoggerState,
+  serializers: SerializerSet | undefined,
+  bindings: object,
+): object {
+  if (serializers === undefined || bindings === null || typeof bindings !== 'object') return bindings;
+  try {
+    return applySerializers(serializers, bindings, state.core.onError);
+  } catch (err) {
+    state.core.onError(err); // a hostile Proxy: encodeBindings copes with it as given
+    return bindings;
+  }
 }

@@ -4,64 +4,59 @@
  * record straight into bytes (no intermediate object) and hands it to the sink. No call
  * throws, whatever it is given.
  *
- * `Logger` is the public surface only; the work is in the modules it delegates to:
- * log-methods.ts (filtering), call-forms.ts (arguments), emit-record.ts (the write path),
- * logger-level.ts (levels), child-state.ts (children), logger-state.ts (the state itself).
+ * `Logger` is the public surface; the work of a call is in the modules it delegates to:
+ * log-methods.ts (filtering), call-forms.ts (arguments and the write path), logger-state.ts
+ * (the state, its level, children).
  */
 
+import { InvalidOptionError } from '../errors.js';
 import type { PinoLevels } from '../record/level-table.js';
 import type { Level, LevelOrSilent } from '../record/severity.js';
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
 import type { LoggerStats } from '../stats.js';
 import type { Fields, LogFn } from './call-forms.js';
-import { bindingsOf, type ChildOptions, childState, setBindings } from './child-state.js';
 import { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
-import { emitForeign, levelMethod, silentMethod, writeEvent, writeUnfilteredRecord } from './log-methods.js';
+import { emitForeign, levelMethod, silentMethod, writeEvent } from './log-methods.js';
 import {
-  assignLevel,
+  type ChildOptions,
+  childState,
   effectiveLevel,
-  isLevelEnabled,
-  type SetLevelOptions,
-  setLevel,
-} from './logger-level.js';
-import { type LoggerState, levelTableOf } from './logger-state.js';
+  type LoggerState,
+  setBindings,
+  syncLevel,
+} from './logger-state.js';
 import type { OtelParts } from './otel-parts.js';
 import { currentRequestContext, type RequestContext } from './request-context.js';
-import type { TailBuffer, TailPool } from './tail-buffer.js';
+import type { TailBuffer } from './tail-buffer.js';
 
 /** A level name: podlog's six, `silent`, or a `customLevels` name. */
 export type LevelName = LevelOrSilent | (string & {});
 
 export type { PinoLevels } from '../record/level-table.js';
-// The logger's public and internal contract, importable from here as before the split.
+// The types of the logger's contract, importable from here.
 export type { Fields, LogFn } from './call-forms.js';
-export type { ChildOptions } from './child-state.js';
 export { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
-export type { SetLevelOptions } from './logger-level.js';
-export type { LoggerCore } from './logger-state.js';
+export type { ChildOptions } from './logger-state.js';
 
-/** @internal The tail buffers of `log`'s `createLogger` (tests, benchmarks); undefined when `tail` is off. */
-export let tailPoolOf: (log: Logger) => TailPool | undefined;
-
-/**
- * Internal (not tagged internal for the typings: runtime-control.ts imports it, and stripInternal
- * would drop it from the typings that import needs): writes a record through `log` past its level and the
- * rate limiter: podlog's own records about run-time control (level changes, suppression summaries).
- */
-export let writeUnfiltered: (log: Logger, record: ForeignRecord) => void;
+/** Options of `Logger.setLevel`. */
+export interface SetLevelOptions {
+  /**
+   * Set the level of the loggers with this name (and names below it: `http` covers
+   * `http.client`), across every logger of this `createLogger`, instead of this logger's.
+   */
+  logger?: string;
+}
 
 /**
  * @internal The OpenTelemetry SDK parts of `log`'s core (scopes, resources): the OTel
- * integration adopts the SDK's resource through it. Undefined for a logger built without one.
+ * integration adopts the SDK's resource through it.
  */
-export let otelPartsOf: (log: Logger) => OtelParts | undefined;
+export let otelPartsOf: (log: Logger) => OtelParts;
 
 /** A podlog logger. Create one with `createLogger`; derive children with {@link Logger.child}. */
 export class Logger {
   static {
     // Internal hooks that need the private state, without making it reachable from a Logger.
-    tailPoolOf = (log) => log.#state.core.tail;
-    writeUnfiltered = (log, r) => writeUnfilteredRecord(log.#state, r);
     otelPartsOf = (log) => log.#state.core.otel;
   }
 
@@ -104,7 +99,7 @@ export class Logger {
     this.fatal = levelMethod(state, SEVERITY_NUMBER.fatal, SEVERITY_TEXT.fatal);
     this.log = this.info;
     // `customLevels`: one method per level, on every logger of this createLogger.
-    for (const c of levelTableOf(state.core).custom) {
+    for (const c of state.core.levelTable.custom) {
       Object.defineProperty(this, c.name, {
         value: levelMethod(state, c.severityNumber, c.severityText),
         enumerable: true,
@@ -123,7 +118,14 @@ export class Logger {
   }
 
   set level(level: LevelName) {
-    assignLevel(this.#state, level as LevelOrSilent);
+    const state = this.#state;
+    state.core.levelTable.check('level', level);
+    // The base level on the root logger, the logger's own level on a child.
+    if (state.parent === undefined) state.core.levels.base = level as LevelOrSilent;
+    else {
+      state.own = level as LevelOrSilent;
+      state.core.levels.touch();
+    }
   }
 
   /**
@@ -131,7 +133,7 @@ export class Logger {
    * as given) and `labels` (number → name). Libraries that expect a pino logger read it.
    */
   get levels(): PinoLevels {
-    return levelTableOf(this.#state.core).levels;
+    return this.#state.core.levelTable.levels;
   }
 
   /** The prefix put before this logger's messages (`msgPrefix` option and child option). */
@@ -157,7 +159,22 @@ export class Logger {
    * log.setLevel(null, { logger: 'http' });
    */
   setLevel(level: LevelName | null, options?: SetLevelOptions): void {
-    setLevel(this.#state, level as LevelOrSilent | null, options);
+    const state = this.#state;
+    const core = state.core;
+    if (level !== null) core.levelTable.check('setLevel level', level, ', or null');
+    const to = level as LevelOrSilent | null;
+    const name = options?.logger;
+    if (name !== undefined) {
+      if (typeof name !== 'string' || name === '') {
+        throw new InvalidOptionError('setLevel logger', name, 'a non-empty logger name');
+      }
+      if (core.runtime !== undefined) core.runtime.setNamed(name, to);
+      else core.levels.setOverride(name, to ?? undefined);
+    } else if (state.parent !== undefined) {
+      state.own = to ?? undefined;
+      core.levels.touch();
+    } else if (core.runtime !== undefined) core.runtime.setBase(to);
+    else if (to !== null) core.levels.base = to;
   }
 
   /** The logger's name: the instrumentation scope of its records. */
@@ -170,7 +187,12 @@ export class Logger {
    * or (with the `tail` option) held by the active request's tail buffer.
    */
   isLevelEnabled(level: Level | (string & {})): boolean {
-    return isLevelEnabled(this.#state, level);
+    const state = this.#state;
+    syncLevel(state);
+    const n = typeof level === 'string' ? state.core.levelTable.severityOf(level) : undefined;
+    if (n === undefined || n < state.floor) return false;
+    // Held by the active request's tail buffer: `if (log.isLevelEnabled('debug'))` guards keep working.
+    return n >= state.threshold || state.core.tail?.current() !== undefined;
   }
 
   /**
@@ -186,7 +208,21 @@ export class Logger {
 
   /** This logger's bindings, its ancestors' included (pino's `bindings()`). */
   bindings(): Fields {
-    return bindingsOf(this.#state);
+    // Merged from the root down (a child's key wins), as given, after serializers (a raw
+    // request stays the object it is).
+    const chain: object[] = [];
+    for (let s: LoggerState | undefined = this.#state; s !== undefined; s = s.parent) {
+      if (s.ownBindings !== undefined) chain.push(s.ownBindings);
+    }
+    const out: Fields = {};
+    for (let i = chain.length - 1; i >= 0; i--) {
+      try {
+        Object.assign(out, chain[i]);
+      } catch {
+        // a hostile Proxy given as bindings: nothing readable to return
+      }
+    }
+    return out;
   }
 
   /**

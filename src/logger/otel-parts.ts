@@ -104,13 +104,9 @@ function settle(resource: ForeignResource): void {
 
 /**
  * Merges `sdk` over `base` by the precedence above; `pending`: the SDK resource's async
- * attributes are unsettled (only the settled ones are merged). @internal Exported for tests.
+ * attributes are unsettled (only the settled ones are merged).
  */
-export function mergeResource(
-  base: EncodedResource,
-  sdk: ForeignResource,
-  pending = asyncPending(sdk),
-): EncodedResource {
+function mergeResource(base: EncodedResource, sdk: ForeignResource, pending: boolean): EncodedResource {
   const attrs = { ...base.attributes, ...sdkAttributes(sdk, base.attributes, pending) };
   // Arrays (e.g. the SDK's process.command_args) are encoded as OTLP arrays.
   return encodeResource(attrs as Record<string, ResourceValue>);

@@ -15,17 +15,7 @@
  */
 import type { RateLimitConfig } from '../config/rate-limit.js';
 import type { EncodedScope } from '../record/types.js';
-
-/** What one summary record reports. */
-export interface SuppressionSummary {
-  readonly scope: EncodedScope;
-  readonly severityNumber: number;
-  readonly severityText: string;
-  readonly template: string;
-  /** Records suppressed since the last summary of this key. */
-  readonly suppressed: number;
-  readonly intervalMs: number;
-}
+import type { ForeignRecord } from './foreign-record.js';
 
 /** ERROR and above (OTel severity numbers 17..24). */
 const ERROR_SEVERITY = 17;
@@ -60,7 +50,7 @@ export class RateLimiter {
   readonly #intervalMs: number;
   readonly #exemptErrors: boolean;
   readonly #maxKeys: number;
-  readonly #emit: (summary: SuppressionSummary) => void;
+  readonly #emit: (scope: EncodedScope, summary: ForeignRecord) => void;
   /** Logger name → tables indexed by severity number → template → entry. */
   readonly #byName = new Map<string, Map<string, Entry>[]>();
   #size = 0;
@@ -73,8 +63,11 @@ export class RateLimiter {
   #closed = false;
   #suppressed = 0;
 
-  /** `emit` writes one summary record; it must not throw and must not call {@link admit}. */
-  constructor(config: RateLimitConfig, emit: (summary: SuppressionSummary) => void) {
+  /**
+   * `emit` writes one summary record with the key's logger name (`scope`); it must not throw and
+   * must not call {@link admit}.
+   */
+  constructor(config: RateLimitConfig, emit: (scope: EncodedScope, summary: ForeignRecord) => void) {
     this.#records = config.records;
     this.#intervalMs = config.intervalMs;
     this.#exemptErrors = config.exemptErrors;
@@ -193,14 +186,19 @@ export class RateLimiter {
     const suppressed = entry.suppressed;
     entry.suppressed = 0;
     this.#pending.delete(entry);
+    const { severityText, template } = entry;
     try {
-      this.#emit({
-        scope: entry.scope,
+      this.#emit(entry.scope, {
         severityNumber: entry.severityNumber,
-        severityText: entry.severityText,
-        template: entry.template,
-        suppressed,
-        intervalMs: this.#intervalMs,
+        severityText,
+        body: `podlog suppressed ${suppressed} ${severityText} records: ${template}`,
+        attributes: {
+          'podlog.suppressed': suppressed,
+          'podlog.suppressed.template': template,
+          'podlog.suppressed.severity': severityText,
+          'podlog.suppressed.interval_ms': this.#intervalMs,
+        },
+        spanContext: null,
       });
     } catch {
       // emit does not throw; this keeps a log call from throwing regardless.

@@ -55,23 +55,15 @@ export function applySerializers(
     const value = readProperty(fields, key);
     if (value === undefined) continue;
     out ??= copyFields(fields);
-    out[key] = serializeSafely(serializers.byKey[key], value, onError);
+    const serialize = serializers.byKey[key];
+    try {
+      out[key] = serialize(value);
+    } catch (err) {
+      onError(err);
+      out[key] = '[Unserializable]';
+    }
   }
   return out ?? fields;
-}
-
-/** A serializer's result; a throwing serializer logs the value as "[Unserializable]". */
-export function serializeSafely(
-  fn: (value: unknown) => unknown,
-  value: unknown,
-  onError: (err: unknown) => void,
-): unknown {
-  try {
-    return fn(value);
-  } catch (err) {
-    onError(err);
-    return '[Unserializable]';
-  }
 }
 
 /** A plain copy of `source`'s own enumerable keys, each read safely. */

@@ -9,7 +9,7 @@ import type { RecordSink } from '../batch/types.js';
 import type { EncodedRecord } from '../record/types.js';
 
 /** What {@link withHooks} runs around the wrapped sink's calls. */
-export interface SinkHooks {
+interface SinkHooks {
   /** After each `write` (the record's bytes are still valid: nothing is encoded in between). */
   afterWrite?(record: EncodedRecord): void;
   beforeFlush?(): void;

@@ -16,7 +16,7 @@ import type { StdoutFormat } from '../record/options.js';
 import type { EncodedRecord } from '../record/types.js';
 import { withHooks } from './sink-hooks.js';
 
-export type LineWriter = (line: string) => void;
+type LineWriter = (line: string) => void;
 
 const stdoutWriter: LineWriter = (line) => {
   process.stdout.write(line);

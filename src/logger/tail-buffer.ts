@@ -86,9 +86,6 @@ export interface HeldCall {
   readonly size: number;
 }
 
-/** Where released calls go: the logger's write path, which encodes them and hands them to its sink. */
-export type WriteHeld = (held: HeldCall) => void;
-
 /**
  * One request's held calls. Get one from `log.openTail()` (`podlog/http` does it for you);
  * end it with {@link TailBuffer.end} when the request is done.
@@ -136,11 +133,6 @@ export class TailBuffer {
   requestFields(core: LoggerCore): EncodedBindings | undefined {
     if (this.#context === null) this.#context = activeContextBindings(core);
     return this.#context;
-  }
-
-  /** @internal The pool this buffer counts in (a buffer serves only its own logger's records). */
-  get pool(): TailPool {
-    return this.#pool;
   }
 
   /** @internal Holds one call; past the request's bounds its oldest calls go (counted `evicted`). */
@@ -223,7 +215,7 @@ export class TailPool {
   readonly holdFrom: number;
   /** Severity number from which a record releases its request's buffer first. */
   readonly releaseFrom: number;
-  readonly #write: WriteHeld;
+  readonly #write: (held: HeldCall) => void;
   readonly #current: () => unknown;
   readonly #diag: Diag | undefined;
   readonly #open = new Set<TailBuffer>();
@@ -239,7 +231,7 @@ export class TailPool {
    * @param current - the active request's tail slot (`currentRequestContext()?.tail`): a
    *   buffer of this pool is used, anything else ignored.
    */
-  constructor(config: TailConfig, write: WriteHeld, current: () => unknown, diag?: Diag) {
+  constructor(config: TailConfig, write: (held: HeldCall) => void, current: () => unknown, diag?: Diag) {
     this.config = config;
     this.holdFrom = SEVERITY_NUMBER[config.level];
     this.releaseFrom = SEVERITY_NUMBER[config.releaseLevel];
@@ -270,7 +262,8 @@ export class TailPool {
     } catch {
       return undefined;
     }
-    return slot instanceof TailBuffer && slot.pool === this && slot.open ? slot : undefined;
+    // Open buffers of this pool only: a buffer serves only its own logger's records.
+    return this.#open.has(slot as TailBuffer) ? (slot as TailBuffer) : undefined;
   }
 
   /** Ends every open buffer as a success (`shutdown`: the requests still running did not fail). */

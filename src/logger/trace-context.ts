@@ -1,5 +1,6 @@
 /**
- * Trace correlation through the optional `@opentelemetry/api` peer dependency.
+ * Trace correlation through the optional `@opentelemetry/api` peer dependency, and trace-based
+ * sampling ({@link TraceSampler}).
  *
  * It is loaded with `require` (via `createRequire(import.meta.url)`, which tsup shims in the
  * CJS build), synchronously and only once, so the first record already carries the span. The
@@ -65,4 +66,44 @@ let cached: ActiveSpanContext | undefined;
 export function activeSpanContext(): ActiveSpanContext {
   cached ??= traceContextFrom(() => createRequire(import.meta.url)('@opentelemetry/api'));
   return cached;
+}
+
+/** W3C trace flags: the sampled bit. */
+const SAMPLED = 0x01;
+/** An all-zero span id is the invalid one (no span): such a record is not "in" a trace. */
+const INVALID_SPAN_ID = '0000000000000000';
+
+/**
+ * Trace-based sampling (`sampling` option), as the OpenTelemetry Logs SDK's
+ * `LoggerConfig.trace_based`: decides and counts the records it skips. A record associated with an unsampled trace (a valid span id,
+ * trace flags without the sampled bit) is skipped; a record outside any span is not affected.
+ * podlog adds a floor: records at `keepAtOrAbove` (default `warn`) are always kept, so an
+ * unsampled request's warnings and errors still arrive.
+ */
+export class TraceSampler {
+  /** Severity number from which records are kept whatever the trace's decision. */
+  readonly keepFrom: number;
+  #sampledOut = 0;
+
+  constructor(keepFrom: number) {
+    this.keepFrom = keepFrom;
+  }
+
+  /** Records skipped so far (`stats().sampledOut`). */
+  get sampledOut(): number {
+    return this.#sampledOut;
+  }
+
+  /**
+   * True, and counted, when `span` belongs to an unsampled trace. `span` is the record's own
+   * span context, looked up once per record by the caller ({@link recordSpanContext}): a record
+   * outside any span (`undefined`, or a bridged record's `null`) is never skipped.
+   */
+  skips(span: SpanContextLike | null | undefined): boolean {
+    if (span == null || (span.traceFlags & SAMPLED) === SAMPLED || span.spanId === INVALID_SPAN_ID) {
+      return false;
+    }
+    this.#sampledOut += 1;
+    return true;
+  }
 }

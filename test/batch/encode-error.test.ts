@@ -5,10 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { createDiag } from '../../src/diag.js';
+import { emitRecord } from '../../src/logger/call-forms.js';
 import { createLoggerFromConfig } from '../../src/logger/create-logger.js';
-import { emitRecord } from '../../src/logger/emit-record.js';
 import { LevelRegistry } from '../../src/logger/levels.js';
 import { type LoggerCore, newLoggerState } from '../../src/logger/logger-state.js';
+import { OtelParts } from '../../src/logger/otel-parts.js';
 import { withStdoutMirror } from '../../src/logger/stdout-sink.js';
 import { encodeScope } from '../../src/record/encode-scope.js';
 import type { EncodedRecord, EncodedResource } from '../../src/record/types.js';
@@ -66,15 +67,19 @@ describe('encode_error', () => {
     const config = resolveConfig({ endpoint: 'http://127.0.0.1:9/v1/logs' });
     return {
       sink,
-      resource: () => {
-        throw new Error('resource detection broke');
-      },
+      otel: new OtelParts(
+        () => {
+          throw new Error('resource detection broke');
+        },
+        (name) => encodeScope(name),
+      ),
       onError: (err) => errors.push(err),
       levels: new LevelRegistry(config.level),
       limits: config.record.limits,
       redactor: config.record.redactor,
       spanContext: () => undefined,
       scopes: new Map(),
+      levelTable: config.facade.levelTable,
     };
   }
 
@@ -84,7 +89,7 @@ describe('encode_error', () => {
       const diag = createDiag({ sink: false });
       const errors: unknown[] = [];
       const facing = mirrored ? withStdoutMirror(sink, 'json', diag, () => {}) : sink;
-      const state = newLoggerState(coreWith(facing, errors), encodeScope('app'), encodeScope);
+      const state = newLoggerState(coreWith(facing, errors), encodeScope('app'));
       emitRecord(state, 9, 'INFO', 'lost', undefined, undefined, undefined);
       expect(errors).toHaveLength(1);
       const s = facing.stats();

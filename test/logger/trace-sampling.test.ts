@@ -3,8 +3,7 @@ import { BasicTracerProvider, TraceIdRatioBasedSampler } from '@opentelemetry/sd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOptionError, RequestContext, runWithRequestContext } from '../../src/index.js';
 import { EMIT_FOREIGN } from '../../src/logger/logger.js';
-import { recordSpanContext } from '../../src/logger/trace-context.js';
-import { TraceSampler } from '../../src/logger/trace-sampling.js';
+import { recordSpanContext, TraceSampler } from '../../src/logger/trace-context.js';
 import { createTestLogger } from '../../src/testing/index.js';
 import { installContextManager } from '../helpers/otel-context.js';
 
@@ -169,7 +168,7 @@ describe('the span a record is sampled by', () => {
   });
 
   it('TraceSampler.skips takes the span it is given: unsampled skipped and counted, no span kept', () => {
-    const sampler = new TraceSampler({ keepFrom: 13 });
+    const sampler = new TraceSampler(13);
     expect(sampler.skips(unsampled)).toBe(true);
     expect(sampler.skips(sampledSpan)).toBe(false);
     expect(sampler.skips(null)).toBe(false);
