@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeProtobufRequest } from '../src/otlp/decode-protobuf.js';
-import { encodeRequest } from '../src/otlp/encode-request.js';
-import { decodeJsonRequest, decodeLogsRequest, protobufRequestToJson } from '../src/otlp/json.js';
-import { encodeRecord } from '../src/record/encode-record.js';
-import { encodeResource, encodeScope } from '../src/record/encode-scope.js';
+import {
+  decodeJsonRequest,
+  decodeLogsRequest,
+  decodeProtobufRequest,
+  encodeRequest,
+  protobufRequestToJson,
+} from '../src/otlp/index.js';
+import { encodeRecord, encodeResource, encodeScope } from '../src/record/index.js';
 
 function sampleBody(): Uint8Array {
   const resource = encodeResource({ 'service.name': 'svc', 'process.pid': 42 });

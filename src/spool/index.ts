@@ -1,9 +1,17 @@
 /**
- * The disk spool stage: `openSpool` and `resolveSpoolOptions`, plus the replay pacer the batch
- * stage uses.
+ * The disk spool stage, for the batch stage, the CLI, tests and tools: `openSpool`,
+ * `resolveSpoolOptions`, the replay pacer, and everything else its files export.
  */
-export { crc32c } from './format.js';
-export { type Durability, resolveSpoolOptions, type SpoolConfig, type SpoolOptions } from './options.js';
-export { createReplayPacer, type ReplayPacer } from './pacer.js';
-export { DiskSpool, type OpenSpoolOptions, openSpool } from './spool.js';
-export type { Spool, SpoolAccounting, SpoolPending } from './types.js';
+export * from './disk.js';
+export * from './format.js';
+export * from './inspect.js';
+export * from './ledger.js';
+export * from './lock.js';
+export * from './options.js';
+export * from './pacer.js';
+export * from './quarantine.js';
+export * from './reader.js';
+export * from './recovery.js';
+export * from './spool.js';
+export * from './types.js';
+export * from './writer.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BodyPool } from '../../src/batch/body-pool.js';
+import { BodyPool } from '../../src/batch/index.js';
 
 describe('BodyPool', () => {
   it('reuses a given-back buffer for a batch of similar size, within its byte budget', () => {

@@ -3,7 +3,7 @@
  * about the loss of an earlier summary (a summary must not cause another one).
  */
 import { describe, expect, it } from 'vitest';
-import type { Batch, ExportOutcome } from '../../src/export/types.js';
+import type { Batch, ExportOutcome } from '../../src/export/index.js';
 import { bodies, down, expectInvariant, ok, rec } from './fakes.js';
 import { setup } from './harness.js';
 

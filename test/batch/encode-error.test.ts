@@ -3,16 +3,19 @@
  * (`accepted` and `dropped.encode_error`), so the invariant holds and `stats()` shows it.
  */
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/resolve.js';
+import { resolveConfig } from '../../src/config/index.js';
 import { createDiag } from '../../src/diag.js';
-import { emitRecord } from '../../src/logger/call-forms.js';
-import { createLoggerFromConfig } from '../../src/logger/create-logger.js';
-import { LevelRegistry } from '../../src/logger/levels.js';
-import { type LoggerCore, newLoggerState } from '../../src/logger/logger-state.js';
-import { OtelParts } from '../../src/logger/otel-parts.js';
-import { withStdoutMirror } from '../../src/logger/stdout-sink.js';
-import { encodeScope } from '../../src/record/encode-scope.js';
-import type { EncodedRecord, EncodedResource } from '../../src/record/types.js';
+import {
+  createLoggerFromConfig,
+  emitRecord,
+  LevelRegistry,
+  type LoggerCore,
+  newLoggerState,
+  OtelParts,
+  withStdoutMirror,
+} from '../../src/logger/index.js';
+import type { EncodedRecord, EncodedResource } from '../../src/record/index.js';
+import { encodeScope } from '../../src/record/index.js';
 import { expectInvariant, rec, resource, scope } from './fakes.js';
 import { setup } from './harness.js';
 

@@ -4,10 +4,10 @@
  * built by hand (so these tests do not depend on the record encoder), and the invariant check.
  */
 import { expect } from 'vitest';
-import type { Batch, Exporter, ExportOutcome } from '../../src/export/types.js';
-import { decodeProtobufRequest } from '../../src/otlp/decode-protobuf.js';
-import type { EncodedRecord, EncodedResource, EncodedScope } from '../../src/record/types.js';
-import type { Spool, SpoolPending } from '../../src/spool/types.js';
+import type { Batch, Exporter, ExportOutcome } from '../../src/export/index.js';
+import { decodeProtobufRequest } from '../../src/otlp/index.js';
+import type { EncodedRecord, EncodedResource, EncodedScope } from '../../src/record/index.js';
+import type { Spool, SpoolPending } from '../../src/spool/index.js';
 import type { Counters, StatsSnapshot } from '../../src/stats.js';
 
 /** `accepted + recovered = exported + queued + spooled + dropped.total`, and the total adds up. */

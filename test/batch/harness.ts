@@ -1,8 +1,7 @@
 /** Builds a pipeline around the fakes with small, test-chosen limits. */
-import { type Overflow, resolvePipelineOptions } from '../../src/batch/options.js';
-import { Pipeline, type PipelineDeps } from '../../src/batch/pipeline.js';
+import { type Overflow, Pipeline, type PipelineDeps, resolvePipelineOptions } from '../../src/batch/index.js';
 import { silentDiag } from '../../src/diag.js';
-import { buildDropSummary } from '../../src/logger/drop-summary-record.js';
+import { buildDropSummary } from '../../src/logger/index.js';
 import { Counters } from '../../src/stats.js';
 import { FakeExporter, type FakeSpool } from './fakes.js';
 

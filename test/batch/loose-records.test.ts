@@ -5,9 +5,9 @@
  * (`frameRequest`) makes of the same records, and the records must not be kept.
  */
 import { describe, expect, it } from 'vitest';
-import { framedSize, LooseRecords } from '../../src/batch/loose-records.js';
-import { frameRequest } from '../../src/otlp/encode-request.js';
-import type { EncodedRecord, EncodedResource, EncodedScope } from '../../src/record/types.js';
+import { framedSize, LooseRecords } from '../../src/batch/index.js';
+import { frameRequest } from '../../src/otlp/index.js';
+import type { EncodedRecord, EncodedResource, EncodedScope } from '../../src/record/index.js';
 import { logRecordBytes, varint } from './fakes.js';
 
 const enc = new TextEncoder();

@@ -5,9 +5,8 @@
  * below the low-water mark.
  */
 import { describe, expect, it } from 'vitest';
-import { framedSize } from '../../src/batch/loose-records.js';
-import { LOW_WATER, MemoryQueue } from '../../src/batch/memory-queue.js';
-import type { EncodedRecord, EncodedResource, EncodedScope } from '../../src/record/types.js';
+import { framedSize, LOW_WATER, MemoryQueue } from '../../src/batch/index.js';
+import type { EncodedRecord, EncodedResource, EncodedScope } from '../../src/record/index.js';
 import { logRecordBytes } from './fakes.js';
 
 const enc = new TextEncoder();

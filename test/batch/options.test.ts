@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveBatchOptions, resolvePipelineOptions } from '../../src/batch/options.js';
+import { resolveBatchOptions, resolvePipelineOptions } from '../../src/batch/index.js';
 import { InvalidOptionError } from '../../src/errors.js';
 
 describe('batch stage options', () => {

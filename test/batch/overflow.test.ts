@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ExportOutcome } from '../../src/export/types.js';
-import { DROP_SUMMARY_EVENT } from '../../src/logger/drop-summary-record.js';
-import { decodeProtobufRequest } from '../../src/otlp/decode-protobuf.js';
+import type { ExportOutcome } from '../../src/export/index.js';
+import { DROP_SUMMARY_EVENT } from '../../src/logger/index.js';
+import { decodeProtobufRequest } from '../../src/otlp/index.js';
 import { until } from '../helpers/wait.js';
 import { deferred, expectInvariant, FakeSpool, ok, rec } from './fakes.js';
 import { setup } from './harness.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExportOutcome } from '../../src/export/types.js';
+import type { ExportOutcome } from '../../src/export/index.js';
 import { bodies, deferred, down, expectInvariant, ok, rec } from './fakes.js';
 import { setup } from './harness.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Replayer } from '../../src/batch/replay.js';
+import { Replayer } from '../../src/batch/index.js';
 import { silentDiag } from '../../src/diag.js';
 import { SpoolUnavailableError } from '../../src/errors.js';
-import type { Batch } from '../../src/export/types.js';
-import { encodeRequest } from '../../src/otlp/encode-request.js';
+import type { Batch } from '../../src/export/index.js';
+import { encodeRequest } from '../../src/otlp/index.js';
 import { Counters } from '../../src/stats.js';
 import { until } from '../helpers/wait.js';
 import { deferred, down, expectInvariant, FakeExporter, FakeSpool, rec } from './fakes.js';

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { encodeRequest } from '../../src/otlp/encode-request.js';
-import { encodeRecord } from '../../src/record/encode-record.js';
-import { encodeResource, encodeScope } from '../../src/record/encode-scope.js';
+import { encodeRequest } from '../../src/otlp/index.js';
+import { encodeRecord, encodeResource, encodeScope } from '../../src/record/index.js';
 import { runTs } from '../helpers/run-ts.js';
 import { until } from '../helpers/wait.js';
 import { protobufRequest } from './request-fixtures.js';

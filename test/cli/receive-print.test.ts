@@ -5,9 +5,8 @@
  * requests built with podlog's own encoders.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeRequest } from '../../src/otlp/encode-request.js';
-import { encodeRecord } from '../../src/record/encode-record.js';
-import { encodeResource, encodeScope } from '../../src/record/encode-scope.js';
+import { encodeRequest } from '../../src/otlp/index.js';
+import { encodeRecord, encodeResource, encodeScope } from '../../src/record/index.js';
 import { type ReceiverOptions, type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
 
 const T0 = 1_700_000_000_123_000_000n;

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Reader } from '../../src/otlp/protobuf.js';
+import { Reader } from '../../src/otlp/index.js';
 import { type RunningReceiver, startReceiver } from '../../src/testing/receiver.js';
 import type { TestRecord } from '../../src/testing/test-record.js';
 import { jsonRequest, protobufRequest, T0 } from './request-fixtures.js';

@@ -2,9 +2,8 @@
  * Request bodies for receiver tests, built with podlog's own encoders (protobuf) and by hand
  * (OTLP/JSON), so the receiver is tested on both encodings without a running logger.
  */
-import { encodeRequest } from '../../src/otlp/encode-request.js';
-import { encodeRecord } from '../../src/record/encode-record.js';
-import { encodeResource, encodeScope } from '../../src/record/encode-scope.js';
+import { encodeRequest } from '../../src/otlp/index.js';
+import { encodeRecord, encodeResource, encodeScope } from '../../src/record/index.js';
 
 export const T0 = 1_700_000_000_123_000_000n;
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import type { LoggerOptions } from '../../src/config/options.js';
-import { type Config, resolveConfig } from '../../src/config/resolve.js';
+import type { LoggerOptions } from '../../src/config/index.js';
+import { type Config, resolveConfig } from '../../src/config/index.js';
 import { InvalidOptionError } from '../../src/errors.js';
 
 /** Resolves `options` with an empty env unless one is given (tests never read the machine's). */

@@ -5,9 +5,9 @@
  * `overflow: 'spool'` without a spool. All fail at createLogger.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_TIMER_MS } from '../../src/config/validate.js';
+import { MAX_TIMER_MS } from '../../src/config/index.js';
 import { InvalidOptionError } from '../../src/errors.js';
-import { createLogger } from '../../src/logger/create-logger.js';
+import { createLogger } from '../../src/logger/index.js';
 import { invalid, resolve } from './helpers.js';
 
 const SPOOL = '/tmp/podlog-never-created';

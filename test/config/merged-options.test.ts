@@ -4,7 +4,7 @@
  * names accepted for one release with one diagnostic warning each.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger/create-logger.js';
+import { createLogger } from '../../src/logger/index.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
 import { invalid, resolve } from './helpers.js';
 

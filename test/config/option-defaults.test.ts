@@ -7,8 +7,8 @@
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { ALL_OPTIONS } from '../../src/config/options.js';
-import type { OptionSpec, Schema } from '../../src/config/schema.js';
+import type { OptionSpec, Schema } from '../../src/config/index.js';
+import { ALL_OPTIONS } from '../../src/config/index.js';
 
 const OPTIONS_FILE = fileURLToPath(new URL('../../src/config/options.ts', import.meta.url));
 

@@ -3,8 +3,7 @@
  * top level refuse keys they do not know, and suggest the closest known one.
  */
 import { describe, expect, it } from 'vitest';
-import { ALL_LOGGER_OPTION_KEYS } from '../../src/config/resolve.js';
-import { editDistance, suggest } from '../../src/config/validate.js';
+import { ALL_LOGGER_OPTION_KEYS, editDistance, suggest } from '../../src/config/index.js';
 import { UnknownOptionError } from '../../src/errors.js';
 import { createTestLogger } from '../../src/testing/index.js';
 import { invalid, resolve } from './helpers.js';

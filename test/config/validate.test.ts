@@ -4,19 +4,21 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { int, ms, resolveFields } from '../../src/config/schema.js';
 import {
   boolean,
   envBoolean,
   finiteNumber,
   firstEnv,
+  int,
   integer,
   MAX_TIMER_MS,
   milliseconds,
+  ms,
   oneOf,
   optionGroup,
+  resolveFields,
   stringList,
-} from '../../src/config/validate.js';
+} from '../../src/config/index.js';
 import { InvalidOptionError, notShown, withoutCredentials } from '../../src/errors.js';
 import { invalid } from './helpers.js';
 

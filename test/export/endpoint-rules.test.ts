@@ -5,8 +5,8 @@
  */
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveExportOptions } from '../../src/export/options.js';
-import { createLogger } from '../../src/logger/create-logger.js';
+import { resolveExportOptions } from '../../src/export/index.js';
+import { createLogger } from '../../src/logger/index.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
 import { makeBatch } from '../helpers/otlp-independent.js';
 import { makeExporter, useFaultServer } from './helpers/setup.js';

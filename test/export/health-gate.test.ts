@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HealthGate, retryDelay } from '../../src/export/health-gate.js';
-import type { RetryConfig } from '../../src/export/options.js';
-import { parseRetryAfter } from '../../src/export/response.js';
+import type { RetryConfig } from '../../src/export/index.js';
+import { HealthGate, parseRetryAfter, retryDelay } from '../../src/export/index.js';
 
 const retry: RetryConfig = {
   maxAttempts: 6,

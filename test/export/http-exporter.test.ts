@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeProtobufRequest } from '../../src/otlp/decode-protobuf.js';
-import { decodeJsonRequest } from '../../src/otlp/json.js';
+import { decodeJsonRequest, decodeProtobufRequest } from '../../src/otlp/index.js';
 import { VERSION } from '../../src/version.js';
 import {
   canonical,

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveExportOptions } from '../../src/export/options.js';
-import { matchesNoProxy } from '../../src/export/proxy.js';
+import { matchesNoProxy, resolveExportOptions } from '../../src/export/index.js';
 import { invalid } from '../config/helpers.js';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';

@@ -5,7 +5,7 @@
  * A real server on 127.0.0.1.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_RESPONSE_BYTES } from '../../src/export/transport.js';
+import { MAX_RESPONSE_BYTES } from '../../src/export/index.js';
 import { makeBatch, partialSuccessProtobuf } from '../helpers/otlp-independent.js';
 import { makeExporter, useFaultServer } from './helpers/setup.js';
 

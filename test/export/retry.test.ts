@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
-import type { Transport } from '../../src/export/transport.js';
+import type { Transport } from '../../src/export/index.js';
 import { makeBatch } from '../helpers/otlp-independent.js';
 import { makeExporter, useFaultServer } from './helpers/setup.js';
 

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../src/otlp/decode-protobuf.js';
-import { chunkRequest, splitRequest } from '../../src/otlp/split-request.js';
+import { chunkRequest, DecodeError, splitRequest } from '../../src/otlp/index.js';
 import {
   canonical,
   decodeIndependentProtobuf,

@@ -4,7 +4,7 @@
  * (record floods, deep nesting, gzip bombs).
  */
 import fc from 'fast-check';
-import { protobufRequestToJson } from '../../src/otlp/json.js';
+import { protobufRequestToJson } from '../../src/otlp/index.js';
 import { protobufRequest } from '../cli/request-fixtures.js';
 
 export const validProtobuf = (): Uint8Array => protobufRequest();

@@ -4,8 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../src/otlp/decode-protobuf.js';
-import { decodeLogsRequest } from '../../src/otlp/json.js';
+import { DecodeError, decodeLogsRequest } from '../../src/otlp/index.js';
 import { deepProtobuf, jsonBodies, mutated, recordFlood, validProtobuf } from './bodies.js';
 
 function decodesOrDecodeError(body: Uint8Array | string, type: string, maxRecords?: number): void {

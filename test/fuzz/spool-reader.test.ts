@@ -11,12 +11,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   encodeFrame,
   FRAME_HEADER_BYTES,
+  inspectSpool,
   MIN_PAYLOAD_BYTES,
   scanSegmentBytes,
   segmentFileName,
   segmentHeader,
-} from '../../src/spool/format.js';
-import { inspectSpool } from '../../src/spool/inspect.js';
+} from '../../src/spool/index.js';
 import { batchNumber, harness, isIntact, makeBatch, tempDir } from '../spool/helpers.js';
 import { mutated } from './bodies.js';
 

@@ -4,9 +4,9 @@
  * accepted. The table follows src/config/options.ts and each stage's options.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { LoggerOptions } from '../../src/config/options.js';
+import type { LoggerOptions } from '../../src/config/index.js';
 import { InvalidOptionError, UnknownOptionError } from '../../src/errors.js';
-import { createLogger } from '../../src/logger/create-logger.js';
+import { createLogger } from '../../src/logger/index.js';
 
 type Row = [label: string, options: Record<string, unknown>, env: Record<string, string>, option: string];
 

@@ -5,7 +5,7 @@
  * Retry-After parsing) are covered in test/export; here the whole pipeline is under test.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LEN, tag, VARINT, Writer } from '../../src/otlp/protobuf.js';
+import { LEN, tag, VARINT, Writer } from '../../src/otlp/index.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
 import { until } from '../helpers/wait.js';
 import {

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { LoggerOptions } from '../../src/config/options.js';
-import { createLogger } from '../../src/logger/create-logger.js';
-import type { Logger } from '../../src/logger/logger.js';
+import type { LoggerOptions } from '../../src/config/index.js';
+import type { Logger } from '../../src/logger/index.js';
+import { createLogger } from '../../src/logger/index.js';
 import type { StatsSnapshot } from '../../src/stats.js';
 import type { FaultServer } from '../helpers/fault-server.js';
 

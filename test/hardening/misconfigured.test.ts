@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger/create-logger.js';
+import { createLogger } from '../../src/logger/index.js';
 import { until } from '../helpers/wait.js';
 import { expectInvariant, tempSpoolDir } from './harness.js';
 

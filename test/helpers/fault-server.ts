@@ -14,8 +14,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { gunzipSync } from 'node:zlib';
-import { decodeLogsRequest } from '../../src/otlp/json.js';
-import type { DecodedLogRecord, DecodedLogsRequest } from '../../src/otlp/types.js';
+import type { DecodedLogRecord, DecodedLogsRequest } from '../../src/otlp/index.js';
+import { decodeLogsRequest } from '../../src/otlp/index.js';
 
 /** What the server does with one request. */
 export type FaultAction =

@@ -4,7 +4,7 @@
  * the exporter sent with it, so podlog's own codec never grades its own homework.
  */
 import { createRequire } from 'node:module';
-import type { Batch } from '../../src/export/types.js';
+import type { Batch } from '../../src/export/index.js';
 
 const require = createRequire(import.meta.url);
 // biome-ignore lint/suspicious/noExplicitAny: generated protobufjs code has no types we can import here.

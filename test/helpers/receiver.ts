@@ -5,8 +5,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { decodeProtobufRequest } from '../../src/otlp/decode-protobuf.js';
-import type { DecodedLogRecord, DecodedLogsRequest } from '../../src/otlp/types.js';
+import type { DecodedLogRecord, DecodedLogsRequest } from '../../src/otlp/index.js';
+import { decodeProtobufRequest } from '../../src/otlp/index.js';
 
 export interface ReceivedRequest {
   method: string;

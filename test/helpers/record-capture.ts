@@ -2,15 +2,15 @@
  * A tiny capturing `RecordSink` for facade tests: keeps the encoded records and decodes them
  * with podlog's own decoder on demand. No network.
  */
-import type { RecordSink } from '../../src/batch/types.js';
-import type { LoggerOptions } from '../../src/config/options.js';
-import { resolveConfig } from '../../src/config/resolve.js';
+import type { RecordSink } from '../../src/batch/index.js';
+import type { LoggerOptions } from '../../src/config/index.js';
+import { resolveConfig } from '../../src/config/index.js';
 import { silentDiag } from '../../src/diag.js';
-import { buildLogger } from '../../src/logger/build-logger.js';
-import type { Logger } from '../../src/logger/logger.js';
-import { decodeLogRecord } from '../../src/otlp/decode-protobuf.js';
-import type { DecodedLogRecord } from '../../src/otlp/types.js';
-import type { EncodedRecord } from '../../src/record/types.js';
+import type { Logger } from '../../src/logger/index.js';
+import { buildLogger } from '../../src/logger/index.js';
+import type { DecodedLogRecord } from '../../src/otlp/index.js';
+import { decodeLogRecord } from '../../src/otlp/index.js';
+import type { EncodedRecord } from '../../src/record/index.js';
 import type { StatsSnapshot } from '../../src/stats.js';
 
 export interface CaptureSink extends RecordSink<EncodedRecord> {

@@ -10,7 +10,7 @@ import { createLogger } from 'podlog';
 import { PodlogLoggerProvider, PodlogLogRecordProcessor } from 'podlog/otel';
 import { createTestLogger, type DecodedLogsRequest } from 'podlog/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { otelPartsOf } from '../../src/logger/logger.js';
+import { otelPartsOf } from '../../src/logger/index.js';
 import { startReceiver } from '../../src/testing/receiver.js';
 import { SPAN } from '../helpers/otel-context.js';
 

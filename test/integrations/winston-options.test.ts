@@ -8,7 +8,7 @@ import { createTestLogger } from 'podlog/testing';
 import { PodlogTransport, type PodlogTransportOptions } from 'podlog/winston';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import winston from 'winston';
-import { createLogger } from '../../src/logger/create-logger.js';
+import { createLogger } from '../../src/logger/index.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
 
 let receiver: TestReceiver;

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/resolve.js';
+import { resolveConfig } from '../../src/config/index.js';
 import { silentDiag } from '../../src/diag.js';
 import { InvalidOptionError } from '../../src/errors.js';
-import { buildLogger } from '../../src/logger/build-logger.js';
-import { withHooks } from '../../src/logger/sink-hooks.js';
-import type { EncodedRecord } from '../../src/record/types.js';
+import { buildLogger, withHooks } from '../../src/logger/index.js';
+import type { EncodedRecord } from '../../src/record/index.js';
 import { captureLogger } from '../helpers/record-capture.js';
 
 describe('argument forms', () => {

@@ -1,8 +1,8 @@
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OtelParts } from '../../src/logger/otel-parts.js';
-import { encodeResource, encodeScope } from '../../src/record/encode-scope.js';
+import { OtelParts } from '../../src/logger/index.js';
+import { encodeResource, encodeScope } from '../../src/record/index.js';
 
 afterEach(() => diag.disable());
 

@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentDiag } from '../../src/diag.js';
-import { createLogger } from '../../src/logger/create-logger.js';
-import { LevelRegistry } from '../../src/logger/levels.js';
-import { withStdoutMirror } from '../../src/logger/stdout-sink.js';
+import { createLogger, LevelRegistry, withStdoutMirror } from '../../src/logger/index.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
 import { captureLogger, createCapture } from '../helpers/record-capture.js';
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RequestContext, runWithRequestContext } from '../../src/index.js';
-import type { TailBuffer } from '../../src/logger/tail-buffer.js';
+import type { TailBuffer } from '../../src/logger/index.js';
 import { createTestLogger } from '../../src/testing/index.js';
 
 const REQUESTS = 4;

@@ -2,8 +2,7 @@ import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOptionError, RequestContext, runWithRequestContext } from '../../src/index.js';
-import { EMIT_FOREIGN } from '../../src/logger/logger.js';
-import { recordSpanContext, TraceSampler } from '../../src/logger/trace-context.js';
+import { EMIT_FOREIGN, recordSpanContext, TraceSampler } from '../../src/logger/index.js';
 import { createTestLogger } from '../../src/testing/index.js';
 import { installContextManager } from '../helpers/otel-context.js';
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { context, TraceFlags, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { traceContextFrom } from '../../src/logger/trace-context.js';
+import { traceContextFrom } from '../../src/logger/index.js';
 import { installContextManager } from '../helpers/otel-context.js';
 import { captureLogger } from '../helpers/record-capture.js';
 

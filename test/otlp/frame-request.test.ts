@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { frameRequest } from '../../src/otlp/encode-request.js';
-import { Writer } from '../../src/otlp/protobuf.js';
-import type { EncodedRecord, EncodedResource, EncodedScope } from '../../src/record/types.js';
+import { frameRequest, Writer } from '../../src/otlp/index.js';
+import type { EncodedRecord, EncodedResource, EncodedScope } from '../../src/record/index.js';
 
 const resources: EncodedResource[] = [
   { attributes: {}, bytes: new Uint8Array(0) },

@@ -4,12 +4,9 @@
  * generated OTLP types (an independent decoder).
  */
 import { describe, expect, it } from 'vitest';
-import { LooseRecords } from '../../src/batch/loose-records.js';
-import { decodeProtobufRequest } from '../../src/otlp/decode-protobuf.js';
-import { frameRequest } from '../../src/otlp/encode-request.js';
-import { splitRequest } from '../../src/otlp/split-request.js';
-import { encodeRecord } from '../../src/record/encode-record.js';
-import { encodeResource, encodeScope } from '../../src/record/encode-scope.js';
+import { LooseRecords } from '../../src/batch/index.js';
+import { decodeProtobufRequest, frameRequest, splitRequest } from '../../src/otlp/index.js';
+import { encodeRecord, encodeResource, encodeScope } from '../../src/record/index.js';
 import { decodeIndependentProtobuf } from '../helpers/otlp-independent.js';
 
 const URL_A = 'https://opentelemetry.io/schemas/1.30.0';

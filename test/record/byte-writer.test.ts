@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Reader } from '../../src/otlp/protobuf.js';
-import { ByteWriter } from '../../src/record/byte-writer.js';
+import { Reader } from '../../src/otlp/index.js';
+import { ByteWriter } from '../../src/record/index.js';
 
 const fatal = new TextDecoder('utf-8', { fatal: true });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ClockReading, fixed64Words, nowUnixNano, readClock } from '../../src/record/clock.js';
+import { type ClockReading, fixed64Words, nowUnixNano, readClock } from '../../src/record/index.js';
 
 describe('clock', () => {
   it('computes fixed64 words exactly from (ms, nanos) for any date up to year 9999', () => {

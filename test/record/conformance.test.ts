@@ -10,9 +10,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeProtobufRequest } from '../../src/otlp/decode-protobuf.js';
-import { encodeRequest } from '../../src/otlp/encode-request.js';
-import type { DecodedLogRecord, OtlpValue } from '../../src/otlp/types.js';
+import type { DecodedLogRecord, OtlpValue } from '../../src/otlp/index.js';
+import { decodeProtobufRequest, encodeRequest } from '../../src/otlp/index.js';
 import { captureLogger } from '../helpers/record-capture.js';
 
 const require = createRequire(import.meta.url);

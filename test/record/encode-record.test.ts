@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLogRecord } from '../../src/otlp/decode-protobuf.js';
-import type { DecodedLogRecord } from '../../src/otlp/types.js';
-import { encodeBindings } from '../../src/record/encode-bindings.js';
-import { encodeRecord, type RecordInput } from '../../src/record/encode-record.js';
-import { Redactor } from '../../src/record/redact.js';
-import { DEFAULT_VALUE_LIMITS, type ValueLimits } from '../../src/record/value-limits.js';
+import type { DecodedLogRecord } from '../../src/otlp/index.js';
+import { decodeLogRecord } from '../../src/otlp/index.js';
+import {
+  DEFAULT_VALUE_LIMITS,
+  encodeBindings,
+  encodeRecord,
+  type RecordInput,
+  Redactor,
+  type ValueLimits,
+} from '../../src/record/index.js';
 
 const NO_REDACTION = new Redactor({ defaults: false, keys: [], paths: [] });
 

@@ -3,10 +3,14 @@
  * attribute key stays (a huge value must not take the small ones with it).
  */
 import { describe, expect, it } from 'vitest';
-import { decodeLogRecord } from '../../src/otlp/decode-protobuf.js';
-import { encodeRecord } from '../../src/record/encode-record.js';
-import { formatJsonLine, formatPrettyLine, MAX_LINE_BYTES } from '../../src/record/format-line.js';
-import { DEFAULT_VALUE_LIMITS } from '../../src/record/value-limits.js';
+import { decodeLogRecord } from '../../src/otlp/index.js';
+import {
+  DEFAULT_VALUE_LIMITS,
+  encodeRecord,
+  formatJsonLine,
+  formatPrettyLine,
+  MAX_LINE_BYTES,
+} from '../../src/record/index.js';
 
 function line(fields: Record<string, unknown>, body: unknown = 'request done') {
   const bytes = encodeRecord(

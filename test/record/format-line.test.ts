@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLogRecord } from '../../src/otlp/decode-protobuf.js';
-import { encodeRecord, type RecordInput } from '../../src/record/encode-record.js';
-import { formatJsonLine, formatPrettyLine, MAX_LINE_BYTES } from '../../src/record/format-line.js';
+import { decodeLogRecord } from '../../src/otlp/index.js';
+import {
+  encodeRecord,
+  formatJsonLine,
+  formatPrettyLine,
+  MAX_LINE_BYTES,
+  type RecordInput,
+} from '../../src/record/index.js';
 
 function record(extra: Partial<RecordInput>) {
   return decodeLogRecord(

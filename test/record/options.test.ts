@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/resolve.js';
+import { resolveConfig } from '../../src/config/index.js';
 import { InvalidOptionError } from '../../src/errors.js';
-import { resolveRecordOptions } from '../../src/record/options.js';
+import { resolveRecordOptions } from '../../src/record/index.js';
 
 describe('record options', () => {
   it('defaults: depth 8, strings 16384, 128 attributes, default redaction', () => {

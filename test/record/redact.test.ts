@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLogRecord } from '../../src/otlp/decode-protobuf.js';
-import { encodeBindings } from '../../src/record/encode-bindings.js';
-import { encodeRecord } from '../../src/record/encode-record.js';
-import { DEFAULT_REDACT_KEYS, Redactor, splitPath, splitWords } from '../../src/record/redact.js';
-import { DEFAULT_VALUE_LIMITS } from '../../src/record/value-limits.js';
+import { decodeLogRecord } from '../../src/otlp/index.js';
+import {
+  DEFAULT_REDACT_KEYS,
+  DEFAULT_VALUE_LIMITS,
+  encodeBindings,
+  encodeRecord,
+  Redactor,
+  splitPath,
+  splitWords,
+} from '../../src/record/index.js';
 
 function encode(fields: Record<string, unknown>, redactor: Redactor, exception?: Error) {
   const bytes = encodeRecord(

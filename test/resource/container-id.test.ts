@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { containerIdFromCgroup, detectContainerId } from '../../src/resource/container-id.js';
-import { detectResource } from '../../src/resource/detect.js';
-import { DEFAULT_DETECTION_CONFIG } from '../../src/resource/options.js';
+import {
+  containerIdFromCgroup,
+  DEFAULT_DETECTION_CONFIG,
+  detectContainerId,
+  detectResource,
+} from '../../src/resource/index.js';
 
 const fixture = (name: string) => join(import.meta.dirname, '../fixtures/cgroup', name);
 const missing = fixture('does-not-exist');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDownwardMap, unquoteGo } from '../../src/resource/go-quoted.js';
+import { parseDownwardMap, unquoteGo } from '../../src/resource/index.js';
 import { formatMap, goQuote } from './helpers/kubelet-volume.js';
 
 describe('unquoteGo: Go double-quoted literals as %q writes them', () => {

@@ -2,9 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { detectResource } from '../../src/resource/detect.js';
-import { RESOURCE_ENV_NAMES } from '../../src/resource/env-attributes.js';
-import { DEFAULT_PODINFO_DIR } from '../../src/resource/options.js';
+import { DEFAULT_PODINFO_DIR, detectResource, RESOURCE_ENV_NAMES } from '../../src/resource/index.js';
 import { detection } from './helpers/detection.js';
 
 const root = join(import.meta.dirname, '../..');

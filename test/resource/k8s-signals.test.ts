@@ -7,8 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { detectResource } from '../../src/resource/detect.js';
-import { K8S_ENV_ALIASES } from '../../src/resource/env-attributes.js';
+import { detectResource, K8S_ENV_ALIASES } from '../../src/resource/index.js';
 import { detection } from './helpers/detection.js';
 
 let tmp: string;

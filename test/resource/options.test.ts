@@ -5,7 +5,7 @@ import {
   DEFAULT_PODINFO_DIR,
   matchesAny,
   resolveResourceOptions,
-} from '../../src/resource/options.js';
+} from '../../src/resource/index.js';
 
 describe('resource options', () => {
   it('defaults: /etc/podinfo (not explicit), last-applied-configuration and podlog.dev/* denied, watching', () => {

@@ -3,9 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { detectResource } from '../../src/resource/detect.js';
-import { readPodinfo } from '../../src/resource/podinfo.js';
-import type { ResourceProvider } from '../../src/resource/types.js';
+import type { ResourceProvider } from '../../src/resource/index.js';
+import { detectResource, readPodinfo } from '../../src/resource/index.js';
 import { until } from '../helpers/wait.js';
 import { detection } from './helpers/detection.js';
 import { captureDiag } from './helpers/diag-capture.js';

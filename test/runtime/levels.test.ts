@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/resolve.js';
+import { resolveConfig } from '../../src/config/index.js';
 import { InvalidOptionError } from '../../src/errors.js';
 import { createTestLogger } from '../../src/testing/index.js';
 

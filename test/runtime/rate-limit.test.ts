@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resolveConfig } from '../../src/config/resolve.js';
+import { resolveConfig } from '../../src/config/index.js';
 import type { InvalidOptionError } from '../../src/errors.js';
 import { createLogger } from '../../src/index.js';
-import { EMIT_FOREIGN } from '../../src/logger/logger.js';
+import { EMIT_FOREIGN } from '../../src/logger/index.js';
 import type { StatsSnapshot } from '../../src/stats.js';
 import { createTestLogger, type TestRecord } from '../../src/testing/index.js';
 import { startReceiver } from '../helpers/receiver.js';

@@ -5,9 +5,9 @@
  * never reach the wire, wherever they sit in a record.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger/create-logger.js';
-import { LEN, tag, VARINT, Writer } from '../../src/otlp/protobuf.js';
-import { DEFAULT_REDACT_KEYS } from '../../src/record/redact.js';
+import { createLogger } from '../../src/logger/index.js';
+import { LEN, tag, VARINT, Writer } from '../../src/otlp/index.js';
+import { DEFAULT_REDACT_KEYS } from '../../src/record/index.js';
 import { faultLogger, tempSpoolDir } from '../hardening/harness.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
 import { until } from '../helpers/wait.js';

@@ -10,10 +10,14 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SpoolFs } from '../../src/spool/disk.js';
-import { SEGMENT_HEADER_BYTES, scanSegmentBytes, segmentHeader } from '../../src/spool/format.js';
-import { readCursor } from '../../src/spool/ledger.js';
-import { CHECKPOINT_FRAMES } from '../../src/spool/recovery.js';
+import type { SpoolFs } from '../../src/spool/index.js';
+import {
+  CHECKPOINT_FRAMES,
+  readCursor,
+  SEGMENT_HEADER_BYTES,
+  scanSegmentBytes,
+  segmentHeader,
+} from '../../src/spool/index.js';
 import { batchNumber, harness, makeBatch, segmentWriteFs, tempDir } from './helpers.js';
 
 const ADOPTER = fileURLToPath(new URL('./fixtures/adopter.ts', import.meta.url));

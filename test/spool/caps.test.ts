@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SpoolFs } from '../../src/spool/disk.js';
+import type { SpoolFs } from '../../src/spool/index.js';
 import { batchNumber, harness, isIntact, makeBatch, tempDir } from './helpers.js';
 
 /** What the spool's segment files take on disk (the part `maxBytes` caps). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crc32c } from '../../src/spool/format.js';
+import { crc32c } from '../../src/spool/index.js';
 
 describe('crc32c', () => {
   // RFC 3720 appendix B.4 and the common check value.

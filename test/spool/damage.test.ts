@@ -8,10 +8,14 @@ import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatSpoolReport } from '../../src/cli/spool-inspect.js';
-import { nodeSpoolFs } from '../../src/spool/disk.js';
-import { SEGMENT_HEADER_BYTES, scanSegmentBytes } from '../../src/spool/format.js';
-import { inspectSpool } from '../../src/spool/inspect.js';
-import { encodeCursor, readCursor } from '../../src/spool/ledger.js';
+import {
+  encodeCursor,
+  inspectSpool,
+  nodeSpoolFs,
+  readCursor,
+  SEGMENT_HEADER_BYTES,
+  scanSegmentBytes,
+} from '../../src/spool/index.js';
 import { until } from '../helpers/wait.js';
 import { startWriter } from './child.js';
 import { batchNumber, harness, isIntact, makeBatch, tempDir } from './helpers.js';

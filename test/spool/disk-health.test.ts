@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiag } from '../../src/diag.js';
-import type { SpoolFs } from '../../src/spool/disk.js';
-import { DiskHealth } from '../../src/spool/disk.js';
+import type { SpoolFs } from '../../src/spool/index.js';
+import { DiskHealth } from '../../src/spool/index.js';
 import { harness, makeBatch, tempDir } from './helpers.js';
 
 function recordingDiag() {

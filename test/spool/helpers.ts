@@ -6,13 +6,11 @@ import * as fs from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spoolAccounting } from '../../src/batch/drops.js';
+import { spoolAccounting } from '../../src/batch/index.js';
 import { createDiag, type Diag } from '../../src/diag.js';
-import type { Batch } from '../../src/export/types.js';
-import type { SpoolFs } from '../../src/spool/disk.js';
-import { type OpenSpoolOptions, openSpool } from '../../src/spool/index.js';
-import { resolveSpoolOptions } from '../../src/spool/options.js';
-import type { DiskSpool } from '../../src/spool/spool.js';
+import type { Batch } from '../../src/export/index.js';
+import type { DiskSpool, SpoolFs } from '../../src/spool/index.js';
+import { type OpenSpoolOptions, openSpool, resolveSpoolOptions } from '../../src/spool/index.js';
 import { Counters } from '../../src/stats.js';
 
 export function tempDir(): { dir: string; cleanup: () => void } {

@@ -8,8 +8,8 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Batch } from '../../src/export/types.js';
-import { scanSegmentBytes } from '../../src/spool/format.js';
+import type { Batch } from '../../src/export/index.js';
+import { scanSegmentBytes } from '../../src/spool/index.js';
 import { Counters } from '../../src/stats.js';
 import { batchNumber, type Harness, harness, isIntact, makeBatch, tempDir } from './helpers.js';
 

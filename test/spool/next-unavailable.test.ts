@@ -4,11 +4,11 @@
  */
 import * as fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Replayer } from '../../src/batch/replay.js';
+import { Replayer } from '../../src/batch/index.js';
 import { SPOOL_UNAVAILABLE, SpoolUnavailableError } from '../../src/errors.js';
-import type { Batch, Exporter, ExportOutcome } from '../../src/export/types.js';
-import type { SpoolFs } from '../../src/spool/disk.js';
-import { isSpoolUnavailable } from '../../src/spool/types.js';
+import type { Batch, Exporter, ExportOutcome } from '../../src/export/index.js';
+import type { SpoolFs } from '../../src/spool/index.js';
+import { isSpoolUnavailable } from '../../src/spool/index.js';
 import { batchNumber, harness, makeBatch, tempDir } from './helpers.js';
 
 /** node:fs whose async `open` of segment files fails with EIO while `state.failing`. */

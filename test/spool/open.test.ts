@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SpoolFs } from '../../src/spool/disk.js';
-import { readLock } from '../../src/spool/lock.js';
+import type { SpoolFs } from '../../src/spool/index.js';
+import { readLock } from '../../src/spool/index.js';
 import { batchNumber, harness, isIntact, makeBatch, tempDir } from './helpers.js';
 
 describe('spool open', () => {

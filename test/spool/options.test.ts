@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/resolve.js';
+import { resolveConfig } from '../../src/config/index.js';
 import { InvalidOptionError } from '../../src/errors.js';
-import { resolveSpoolOptions } from '../../src/spool/options.js';
-import { createReplayPacer } from '../../src/spool/pacer.js';
+import { createReplayPacer, resolveSpoolOptions } from '../../src/spool/index.js';
 
 describe('spool options', () => {
   it('is off without a directory, on with spool.dir or PODLOG_SPOOL_DIR (code wins)', () => {

@@ -11,7 +11,7 @@ import {
   parseSegmentFileName,
   SEGMENT_HEADER_BYTES,
   scanSegmentBytes,
-} from '../../src/spool/format.js';
+} from '../../src/spool/index.js';
 import { batchNumber, harness, isIntact, makeBatch, tempDir } from './helpers.js';
 
 const segments = (dir: string) =>

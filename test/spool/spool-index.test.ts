@@ -5,8 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FRAMES_PER_SEGMENT } from '../../src/spool/format.js';
-import { type Entry, Segment, SpoolIndex } from '../../src/spool/ledger.js';
+import { type Entry, FRAMES_PER_SEGMENT, Segment, SpoolIndex } from '../../src/spool/index.js';
 
 type Op =
   | { op: 'append'; count: number; rotate: boolean }

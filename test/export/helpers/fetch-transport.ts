@@ -4,7 +4,7 @@
  * (retry, gate, split, verdicts) is the real exporter.
  */
 import { ExportAbortedError } from '../../../src/errors.js';
-import type { Transport } from '../../../src/export/transport.js';
+import type { Transport } from '../../../src/export/index.js';
 
 export function createFetchTransport(endpoint: string): Transport {
   return {

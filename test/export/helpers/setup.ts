@@ -2,9 +2,13 @@
 import { afterEach, beforeEach } from 'vitest';
 import { createDiag } from '../../../src/diag.js';
 import type { Env } from '../../../src/env.js';
-import { createHttpExporter, type HttpExporter } from '../../../src/export/http-exporter.js';
-import { type ExportOptions, resolveExportOptions } from '../../../src/export/options.js';
-import type { Transport } from '../../../src/export/transport.js';
+import type { Transport } from '../../../src/export/index.js';
+import {
+  createHttpExporter,
+  type ExportOptions,
+  type HttpExporter,
+  resolveExportOptions,
+} from '../../../src/export/index.js';
 import { Counters } from '../../../src/stats.js';
 import { type FaultServer, startFaultServer } from '../../helpers/fault-server.js';
 

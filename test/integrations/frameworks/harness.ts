@@ -7,8 +7,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger, type LoggerOptions } from 'podlog';
 import { expect } from 'vitest';
-import { decodeProtobufRequest } from '../../../src/otlp/decode-protobuf.js';
-import type { DecodedLogRecord } from '../../../src/otlp/types.js';
+import type { DecodedLogRecord } from '../../../src/otlp/index.js';
+import { decodeProtobufRequest } from '../../../src/otlp/index.js';
 import { startReceiver, type TestReceiver } from '../../helpers/receiver.js';
 
 /** A received record (ints as numbers) with its scope. */

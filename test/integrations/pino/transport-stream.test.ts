@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import podlogTransport from 'podlog/pino/transport';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decodeProtobufRequest } from '../../../src/otlp/decode-protobuf.js';
+import { decodeProtobufRequest } from '../../../src/otlp/index.js';
 import { startReceiver, type TestReceiver } from '../../helpers/receiver.js';
 import { until } from '../../helpers/wait.js';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DEFAULT_DETECTION_CONFIG, type ResourceDetectionConfig } from '../../../src/resource/options.js';
+import { DEFAULT_DETECTION_CONFIG, type ResourceDetectionConfig } from '../../../src/resource/index.js';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/cgroup');
 
