@@ -85,6 +85,7 @@ export class PodlogTransport extends TransportStream {
   readonly #holdAt: number;
   readonly #severityMapping: LevelMap | undefined;
   #holding = false;
+  #pumping = false;
   readonly #waiting: Array<[Info, (() => void) | undefined]> = [];
   #closing: Promise<void> | undefined;
   /** instrumentation-winston's own transport on the same logger would deliver each call again. */
@@ -132,27 +133,32 @@ export class PodlogTransport extends TransportStream {
     // in one at a time, re-checking the fill, so a wake-up cannot overfill podlog's queue.
     // (Bounded: the stream gives us at most its highWaterMark before it holds its source.)
     this.#waiting.push([info, callback]);
-    if (this.#waiting.length === 1) void this.#pump();
+    if (!this.#pumping) void this.#pump();
   }
 
   async #pump(): Promise<void> {
+    this.#pumping = true;
     while (this.#waiting.length > 0) {
-      if (this.logger.pressure >= this.#holdAt) {
+      const logger = this.logger;
+      if (logger.pressure >= this.#holdAt) {
         if (!this.#holding) {
           this.#holding = true;
           this.emit('warn', new Error('podlog queue is full: holding the winston stream until it drains'));
         }
+        // Resolves only once the fill went below holdAt (and the low-water mark), or at once when
+        // the logger is closed: the record then goes in anyway and is counted as dropped.
         try {
-          await this.logger.drained();
+          await logger.drained(this.#holdAt);
         } catch {
           // drained() does not reject; if it ever did, go on rather than stall the stream.
         }
-        continue;
+      } else {
+        this.#holding = false;
       }
-      this.#holding = false;
       const [info, callback] = this.#waiting.shift() as [Info, (() => void) | undefined];
       this.#accept(info, callback);
     }
+    this.#pumping = false;
   }
 
   #accept(info: Info, callback: (() => void) | undefined): void {
