@@ -66,7 +66,7 @@ export function withCallback(done: Promise<void>, cb: ((err?: Error) => void) | 
 const HOLD_TURN = 1024;
 
 /** What a {@link Hold} needs. */
-export interface HoldOptions<T> {
+interface HoldOptions<T> {
   /** The podlog logger whose queue fill is watched (a getter: it may be created on first use). */
   logger: () => Logger;
   /** The queue fill from which records are held (see {@link holdAtOption}). */
