@@ -6,7 +6,7 @@ import { runTs } from '../helpers/run-ts.js';
 async function runHold(holdCase: 'below-low-water' | 'closed') {
   const run = await runTs(['test/integrations/fixtures/winston-hold.ts'], {
     env: { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.endpoint, HOLD_CASE: holdCase, RECORDS: '30' },
-    timeoutMs: 15_000,
+    timeoutMs: 25_000, // within the 30 s test timeout; the child needs ~3 s unloaded
   });
   expect(run.killed, `the child hung (a microtask spin starves its event loop)\n${run.stderr}`).toBe(false);
   expect(run.code, run.stderr).toBe(0);
