@@ -44,6 +44,11 @@ function newBatchId(): string {
   return randomUUID();
 }
 
+interface DrainWaiter {
+  below: number;
+  resolve: () => void;
+}
+
 interface SettleWaiter {
   seq: number;
   resolve: () => void;
@@ -66,7 +71,7 @@ export class MemoryQueue {
   /** Sequence numbers of the batches cut and not settled yet. */
   readonly #unsettled = new Set<number>();
   #settleWaiters: SettleWaiter[] = [];
-  #drainWaiters: Array<() => void> = [];
+  #drainWaiters: DrainWaiter[] = [];
 
   constructor(limits: QueueLimits) {
     this.#limits = limits;
@@ -219,18 +224,29 @@ export class MemoryQueue {
     return new Promise((resolve) => this.#settleWaiters.push({ seq, resolve }));
   }
 
-  /** Resolves once the fill is below {@link LOW_WATER} (at once when it already is). */
-  drained(): Promise<void> {
-    if (this.fill() < LOW_WATER) return Promise.resolve();
-    return new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
+  /**
+   * Resolves once the fill is below {@link LOW_WATER}, or below `below` when that is lower and
+   * above 0 (at once when it already is).
+   */
+  drained(below = LOW_WATER): Promise<void> {
+    const mark = below > 0 && below < LOW_WATER ? below : LOW_WATER;
+    if (this.fill() < mark) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#drainWaiters.push({ below: mark, resolve }));
   }
 
-  /** Memory went down: resolves every `drained()` waiter if the fill is now below {@link LOW_WATER}. */
-  wakeDrained(): void {
-    if (this.#drainWaiters.length > 0 && this.fill() < LOW_WATER) {
-      const woken = this.#drainWaiters;
-      this.#drainWaiters = [];
-      for (const w of woken) w();
+  /**
+   * Memory went down: resolves the `drained()` waiters whose mark the fill is now below; every
+   * waiter with `all` (the pipeline is closing: nothing more will be taken to wait for).
+   */
+  wakeDrained(all = false): void {
+    if (this.#drainWaiters.length === 0) return;
+    const fill = all ? 0 : this.fill();
+    if (fill >= LOW_WATER) return;
+    const keep: DrainWaiter[] = [];
+    for (const w of this.#drainWaiters) {
+      if (fill < w.below) w.resolve();
+      else keep.push(w);
     }
+    this.#drainWaiters = keep;
   }
 }

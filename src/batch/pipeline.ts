@@ -187,9 +187,9 @@ export class Pipeline implements RecordSink, ExitParticipant {
     return this.#queue.fill();
   }
 
-  drained(): Promise<void> {
+  drained(below?: number): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    return this.#queue.drained();
+    return this.#queue.drained(below);
   }
 
   async flush(): Promise<void> {
@@ -422,6 +422,8 @@ export class Pipeline implements RecordSink, ExitParticipant {
 
   async #shutdown(timeoutMs: number): Promise<void> {
     this.#closed = true;
+    // drained() resolves at once from now on; those already waiting need not wait for the drain.
+    this.#queue.wakeDrained(true);
     try {
       const left = await this.#drainWithin(timeoutMs);
       if (this.#counters.spooled > 0) {

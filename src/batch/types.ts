@@ -22,8 +22,11 @@ export interface RecordSink<R extends FramedRecord = FramedRecord> {
   discard?(reason: 'encode_error'): void;
   /** Queue fill, 0 (empty) to 1 (full). */
   readonly pressure: number;
-  /** Resolves when the queue is below its low-water mark. */
-  drained(): Promise<void>;
+  /**
+   * Resolves when the queue is below its low-water mark, or below `below` (a fill, 0..1) when
+   * that is lower; at once after shutdown began.
+   */
+  drained(below?: number): Promise<void>;
   /**
    * Resolves when everything written before the call is exported, spooled or dropped-and-counted,
    * and, with a spool, once the spool's backlog is sent too, as far as the backend takes it

@@ -254,9 +254,13 @@ export class Logger {
     return this.#state.core.sink.pressure;
   }
 
-  /** Resolves when the queue is below its low-water mark: `await` it in bulk producers. */
-  drained(): Promise<void> {
-    return this.#state.core.sink.drained();
+  /**
+   * Resolves when the queue is below its low-water mark (half full): `await` it in bulk
+   * producers. With `below` (a fill, 0..1) lower than that, resolves only once the fill is below
+   * `below`. Resolves at once after `shutdown()` began.
+   */
+  drained(below?: number): Promise<void> {
+    return this.#state.core.sink.drained(below);
   }
 
   /**

@@ -36,7 +36,7 @@ export function withHooks(sink: RecordSink<EncodedRecord>, hooks: SinkHooks): Re
     get pressure() {
       return sink.pressure;
     },
-    drained: () => sink.drained(),
+    drained: (below) => sink.drained(below),
     flush: () => {
       beforeFlush?.();
       return sink.flush();

@@ -110,4 +110,33 @@ describe('MemoryQueue', () => {
     expect(await isDone(waiting)).toBe(true);
     expect(await isDone(q.drained())).toBe(true); // calm: at once
   });
+
+  it('drained(below) waits for the lower of below and the low-water mark; a mark it cannot use is the low-water mark', async () => {
+    const q = queue(10);
+    add(q, 3);
+    const below = q.drained(0.2);
+    expect(await isDone(below)).toBe(false); // 0.3 is under the low-water mark, not under 0.2
+    expect(await isDone(q.drained(0.8))).toBe(true); // above the low-water mark: it applies
+    expect(await isDone(q.drained(0))).toBe(true); // not a fill it could ever be below
+    expect(await isDone(q.drained(Number.NaN))).toBe(true);
+    const entry = q.cut(noLoss)!;
+    add(q, 1);
+    q.forget(entry);
+    q.wakeDrained();
+    expect(q.fill()).toBe(0.1);
+    expect(await isDone(below)).toBe(true);
+  });
+
+  it('wakeDrained(all) wakes every waiter whatever the fill (the pipeline is closing)', async () => {
+    const q = queue(10);
+    add(q, 9);
+    const low = q.drained();
+    const lower = q.drained(0.1);
+    q.wakeDrained();
+    expect(await isDone(low)).toBe(false);
+    q.wakeDrained(true);
+    expect(await isDone(low)).toBe(true);
+    expect(await isDone(lower)).toBe(true);
+    expect(q.fill()).toBe(0.9);
+  });
 });

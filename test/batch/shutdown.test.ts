@@ -29,6 +29,29 @@ describe('shutdown', () => {
     expectInvariant(sink.stats());
   });
 
+  it('drained(below) waits for the fill to go below `below`; shutdown wakes every waiter at once', async () => {
+    const { sink, exporter } = setup({ maxRecords: 10, batchRecords: 10, concurrency: 1 });
+    const answer = deferred<void>();
+    exporter.respond = async (batch) => {
+      await answer.promise;
+      return ok(batch);
+    };
+    for (let i = 0; i < 3; i++) sink.write(rec(i));
+    const below = sink.drained(0.2);
+    let woken = false;
+    void below.then(() => {
+      woken = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(woken).toBe(false); // 0.3 is under the low-water mark, not under 0.2
+    const done = sink.shutdown({ timeoutMs: 5_000 });
+    await until(() => woken, 'the drained(0.2) waiter to wake at shutdown', 2_000);
+    expect(sink.stats().queue.records).toBe(3); // still in memory: woken by the close, not the drain
+    answer.resolve();
+    await done;
+    expectInvariant(sink.stats());
+  });
+
   it('after the deadline, aborts in-flight exports and counts the rest as shutdown drops (no spool)', async () => {
     const { sink, exporter } = setup({ batchRecords: 10, concurrency: 1 });
     exporter.respond = hangUntilAborted;

@@ -22,6 +22,8 @@ export interface TestReceiver {
   requests: ReceivedRequest[];
   /** All records received so far, flattened, with their resource and scope. */
   records(): Array<DecodedLogRecord & { resource: Record<string, unknown>; scope: string }>;
+  /** The most records one request carried (0 before any). */
+  largestRequest(): number;
   /** Decides the answer to each request; default 200 with an empty protobuf response. */
   respond: (req: ReceivedRequest) => {
     status: number;
@@ -67,6 +69,16 @@ export async function startReceiver(): Promise<TestReceiver> {
       (r.decoded?.resourceLogs ?? []).flatMap((rl) =>
         rl.scopeLogs.flatMap((sl) =>
           sl.logRecords.map((rec) => ({ ...rec, resource: rl.resource.attributes, scope: sl.scope.name })),
+        ),
+      ),
+    );
+  receiver.largestRequest = () =>
+    Math.max(
+      0,
+      ...requests.map((r) =>
+        (r.decoded?.resourceLogs ?? []).reduce(
+          (n, rl) => rl.scopeLogs.reduce((m, sl) => m + sl.logRecords.length, n),
+          0,
         ),
       ),
     );

@@ -22,7 +22,7 @@ import { InvalidOptionError } from '../../errors.js';
 import { createLogger } from '../../logger/create-logger.js';
 import type { ForeignRecord, Logger } from '../../logger/logger.js';
 import { activeSpanContext } from '../../logger/trace-context.js';
-import { emitForeign, holdAtOption, withCallback } from '../foreign.js';
+import { emitForeign, Hold, holdAtOption, withCallback } from '../foreign.js';
 import { pinoLevels } from './levels.js';
 import {
   DEFAULT_PINO_FORMAT,
@@ -63,8 +63,6 @@ const OPTION_KEYS = [
 ] as const;
 
 const DEFAULT_MAX_HELD = 16 * 1024 * 1024;
-/** Held lines let in per event-loop turn. */
-const PUMP_TURN = 1024;
 
 type SpanContext = ForeignRecord['spanContext'];
 
@@ -83,14 +81,11 @@ export class PodlogDestination {
   readonly logger: Logger;
   readonly #root: Logger;
   readonly #owned: boolean;
-  readonly #holdAt: number;
   readonly #maxHeld: number;
   readonly #spanContext = activeSpanContext();
   #format: PinoFormat;
-  #held: Array<Held | undefined> = [];
-  #head = 0;
+  readonly #held: Hold<Held>;
   #heldChars = 0;
-  #pumping: Promise<void> | undefined;
   #exitHook: (() => void) | undefined;
 
   /** @internal Use {@link podlogDestination}. */
@@ -98,7 +93,7 @@ export class PodlogDestination {
     // Every option is checked before a logger is created: a bad one must not leave one running.
     const o = (optionGroup(options, '', OPTION_KEYS, 'an object of podlogDestination options') ??
       {}) as PodlogDestinationOptions;
-    this.#holdAt = holdAtOption(o.holdAt);
+    const holdAt = holdAtOption(o.holdAt);
     this.#maxHeld = integer(o.maxHeldBytes, 'maxHeldBytes', DEFAULT_MAX_HELD, 0);
     const onlyCustom = boolean(o.useOnlyCustomLevels, 'useOnlyCustomLevels', false);
     this.#format = {
@@ -112,6 +107,15 @@ export class PodlogDestination {
     this.#owned = log === undefined;
     this.#root = log ?? createLogger(o.loggerOptions);
     this.logger = this.#root.child({}, { level: 'trace' });
+    this.#held = new Hold({
+      logger: () => this.logger,
+      holdAt,
+      letIn: (held) => {
+        this.#heldChars -= held.line.length;
+        this.#emit(held.line, held.span);
+      },
+      onEmpty: () => this.#removeExitHook(),
+    });
   }
 
   /**
@@ -124,14 +128,14 @@ export class PodlogDestination {
 
   /** Lines held until podlog drains. */
   get held(): number {
-    return this.#held.length - this.#head;
+    return this.#held.size;
   }
 
   /** Called by pino with each serialized line. Never throws, never blocks. */
   write(chunk: string): boolean {
     try {
       const line = typeof chunk === 'string' ? chunk : String(chunk);
-      if (this.#head === this.#held.length && this.logger.pressure < this.#holdAt) {
+      if (this.#held.passes()) {
         this.#emit(line, undefined);
       } else if (this.#heldChars + line.length > this.#maxHeld) {
         this.#emit(line, undefined); // the hold is full: podlog's overflow policy decides, and counts
@@ -160,8 +164,7 @@ export class PodlogDestination {
    * at process exit). podlog's queue bound applies: what does not fit is dropped and counted.
    */
   flushSync(): void {
-    while (this.#head < this.#held.length) this.#emitNext();
-    this.#reset();
+    this.#held.releaseAll();
   }
 
   /**
@@ -185,7 +188,7 @@ export class PodlogDestination {
 
   /** `then` once every held line is in podlog. */
   #afterPump(then: () => Promise<void>): Promise<void> {
-    return (this.#pumping ?? Promise.resolve()).then(then);
+    return this.#held.empty().then(then);
   }
 
   #emit(line: string, span: SpanContext): void {
@@ -209,47 +212,9 @@ export class PodlogDestination {
       // Before podlog's own exit handler (registered at createLogger), which writes out the queue.
       process.prependListener('exit', this.#exitHook);
     }
-    this.#pumping ??= this.#pump().finally(() => {
-      this.#pumping = undefined;
-    });
   }
 
-  async #pump(): Promise<void> {
-    let turn = 0;
-    while (this.#head < this.#held.length) {
-      if (++turn > PUMP_TURN) {
-        // A drained queue may take hundreds of thousands of lines: let the event loop run between.
-        turn = 0;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        continue;
-      }
-      if (this.logger.pressure < this.#holdAt) {
-        this.#emitNext();
-        continue;
-      }
-      await this.logger.drained();
-      // drained() resolves below its low-water mark, or at once after a shutdown: when that is
-      // still at or above holdAt, let one line in so the loop advances.
-      if (this.logger.pressure >= this.#holdAt && this.#head < this.#held.length) this.#emitNext();
-    }
-    this.#reset();
-  }
-
-  #emitNext(): void {
-    const h = this.#held[this.#head] as Held;
-    this.#held[this.#head++] = undefined;
-    this.#heldChars -= h.line.length;
-    try {
-      this.#emit(h.line, h.span);
-    } catch {
-      // As in write(): a held line never stops the others.
-    }
-  }
-
-  #reset(): void {
-    this.#held = [];
-    this.#head = 0;
-    this.#heldChars = 0;
+  #removeExitHook(): void {
     if (this.#exitHook !== undefined) {
       process.removeListener('exit', this.#exitHook);
       this.#exitHook = undefined;

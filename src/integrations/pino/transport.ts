@@ -7,9 +7,10 @@
  * pino runs the target in a worker thread (thread-stream) and calls its default export with
  * `options` (podlog's `createLogger` options, structured-clonable); the returned Writable gets
  * pino's output in chunks that need not end on a line. Backpressure is the stream's own: while
- * podlog's queue is nearly full the write callback waits for `drained()`, the stream's buffer
- * (16 KiB) fills, and thread-stream stops reading the shared buffer until 'drain'; pino's side of
- * thread-stream keeps what is written meanwhile in the app thread's memory. Ending the stream (pino at exit, `transport.end()`) shuts down the worker's
+ * podlog's queue is nearly full the write callback waits for `drained(holdAt)` (the fill below
+ * holdAt), the stream's buffer (16 KiB) fills, and thread-stream stops reading the shared buffer
+ * until 'drain'; pino's side of thread-stream keeps what is written meanwhile in the app
+ * thread's memory. Ending the stream (pino at exit, `transport.end()`) shuts down the worker's
  * podlog logger, so what was written is exported, spooled or dropped-and-counted first.
  *
  * The worker has no active span of the app thread: records carry trace ids only when the line
@@ -68,7 +69,7 @@ export default async function podlogTransport(options: PodlogPinoTransportOption
       }
       rest = start === 0 ? text : text.slice(start);
       if (logger.pressure < holdAt) callback();
-      else logger.drained().then(() => callback(), callback);
+      else logger.drained(holdAt).then(() => callback(), callback);
     },
     final(callback) {
       if (rest !== '') emitLine(rest);

@@ -18,7 +18,7 @@ import { checkKeys, isPlainObject } from '../../config/validate.js';
 import { InvalidOptionError } from '../../errors.js';
 import { createLoggerFromConfig } from '../../logger/create-logger.js';
 import type { Logger } from '../../logger/logger.js';
-import { emitForeign, holdAtOption } from '../foreign.js';
+import { emitForeign, Hold, holdAtOption } from '../foreign.js';
 import { infoToRecord } from './info-to-record.js';
 import type { LevelMap } from './levels.js';
 import { OtelBridgeGuard } from './otel-bridge.js';
@@ -82,10 +82,8 @@ export class PodlogTransport extends TransportStream {
   /** Config of the logger to create; undefined once created, or when one was given. */
   #config: Config | undefined;
   readonly #owned: boolean;
-  readonly #holdAt: number;
   readonly #severityMapping: LevelMap | undefined;
-  #holding = false;
-  readonly #waiting: Array<[Info, (() => void) | undefined]> = [];
+  readonly #hold: Hold<[Info, (() => void) | undefined]>;
   #closing: Promise<void> | undefined;
   /** instrumentation-winston's own transport on the same logger would deliver each call again. */
   readonly #bridge = new OtelBridgeGuard();
@@ -97,7 +95,13 @@ export class PodlogTransport extends TransportStream {
     this.#logger = settings.logger;
     this.#config = settings.config;
     this.#owned = settings.logger === undefined;
-    this.#holdAt = settings.holdAt;
+    this.#hold = new Hold({
+      logger: () => this.logger,
+      holdAt: settings.holdAt,
+      letIn: ([info, callback]) => this.#accept(info, callback),
+      onHold: () =>
+        this.emit('warn', new Error('podlog queue is full: holding the winston stream until it drains')),
+    });
     this.#severityMapping = settings.severityMapping;
     // winston-transport sets `parent` on its own 'pipe' listener, registered before this one.
     if (this.#owned) this.once('pipe', (source: unknown) => this.#create(serviceOfWinston(source)));
@@ -124,35 +128,14 @@ export class PodlogTransport extends TransportStream {
   /** Called by winston for each record; calls back once podlog accepted it (see Backpressure above). */
   override log(info: Info, callback?: () => void): void {
     this.#bridge.check((this as { parent?: { transports?: unknown } }).parent);
-    if (this.#waiting.length === 0 && this.logger.pressure < this.#holdAt) {
+    if (this.#hold.passes()) {
       this.#accept(info, callback);
       return;
     }
-    // winston's _writev hands over every buffered record at once; queue them here and let them
+    // winston's _writev hands over every buffered record at once; hold them here and let them
     // in one at a time, re-checking the fill, so a wake-up cannot overfill podlog's queue.
     // (Bounded: the stream gives us at most its highWaterMark before it holds its source.)
-    this.#waiting.push([info, callback]);
-    if (this.#waiting.length === 1) void this.#pump();
-  }
-
-  async #pump(): Promise<void> {
-    while (this.#waiting.length > 0) {
-      if (this.logger.pressure >= this.#holdAt) {
-        if (!this.#holding) {
-          this.#holding = true;
-          this.emit('warn', new Error('podlog queue is full: holding the winston stream until it drains'));
-        }
-        try {
-          await this.logger.drained();
-        } catch {
-          // drained() does not reject; if it ever did, go on rather than stall the stream.
-        }
-        continue;
-      }
-      this.#holding = false;
-      const [info, callback] = this.#waiting.shift() as [Info, (() => void) | undefined];
-      this.#accept(info, callback);
-    }
+    this.#hold.push([info, callback]);
   }
 
   #accept(info: Info, callback: (() => void) | undefined): void {

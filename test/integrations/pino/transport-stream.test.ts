@@ -113,4 +113,25 @@ describe('podlog/pino/transport stream', () => {
       await new Promise((r) => slow.close(r));
     }
   });
+
+  it('holdAt below the low-water mark: the write callback waits until the fill is below holdAt', async () => {
+    const stream = await podlogTransport({
+      endpoint: receiver.endpoint,
+      handleExit: false,
+      diagnostics: false,
+      queue: { maxRecords: 10 },
+      batch: { maxRecords: 10, maxDelayMs: 20 },
+      maxConcurrentRequests: 1,
+      holdAt: 0.2,
+    });
+    const N = 20;
+    for (let i = 0; i < N; i++) await write(stream, `{"level":30,"msg":"m","i":${i}}\n`);
+    await end(stream);
+    expect(receiver.records().map((r) => Number(r.attributes.i))).toEqual(
+      Array.from({ length: N }, (_, i) => i),
+    );
+    // Each line is written only after the previous one's callback: 2 of 10 in memory, then the
+    // callback waits until they are exported, so no request carries more than 2.
+    expect(receiver.largestRequest()).toBe(2);
+  });
 });
