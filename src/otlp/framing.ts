@@ -8,9 +8,9 @@ import * as F from './fields.js';
 import { LEN, tag } from './protobuf.js';
 
 export const T_RESOURCE_LOGS = tag(F.ExportLogsServiceRequest.resourceLogs, LEN);
-export const T_RESOURCE = tag(F.ResourceLogs.resource, LEN);
+const T_RESOURCE = tag(F.ResourceLogs.resource, LEN);
 export const T_SCOPE_LOGS = tag(F.ResourceLogs.scopeLogs, LEN);
-export const T_SCOPE = tag(F.ScopeLogs.scope, LEN);
+const T_SCOPE = tag(F.ScopeLogs.scope, LEN);
 export const T_LOG_RECORD = tag(F.ScopeLogs.logRecords, LEN);
 
 /** Bytes of `n` (a length, 0 ≤ n < 2^32) as a varint. */
