@@ -4,7 +4,6 @@
  * common places for API keys), never header values. Text from elsewhere (a response body, an
  * undici error) is bounded and masked against {@link exportSecrets} (`maskText`) before it is shown.
  */
-import type { ExportConfig } from './options.js';
 
 /** Longest body excerpt put in a diagnostic. */
 const EXCERPT_CHARS = 256;
@@ -39,7 +38,11 @@ export function displayUrl(url: URL): string {
  * percent-decoded, as a proxy or undici error may echo either). Longest first, so a secret
  * that contains another is masked whole.
  */
-export function exportSecrets(config: Pick<ExportConfig, 'headers' | 'urlSecrets' | 'proxy'>): string[] {
+export function exportSecrets(config: {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly urlSecrets: readonly string[];
+  readonly proxy: URL | undefined;
+}): string[] {
   const out = new Set<string>();
   for (const v of Object.values(config.headers)) {
     out.add(v);
