@@ -148,7 +148,7 @@ describe('matchesNoProxy', () => {
 
 describe('wiring into createLogger options', () => {
   it('export options sit at the top level of LoggerOptions and fail fast at resolve time', async () => {
-    const { resolveConfig } = await import('../../src/config/resolve.js');
+    const { resolveConfig } = await import('../../src/config/index.js');
     expect(() => resolveConfig({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } })).toThrow(/OTLP\/HTTP only/);
     const config = resolveConfig({ env: {}, compression: 'gzip', retry: { maxAttempts: 2 } });
     expect(config.export.compression).toBe('gzip');
