@@ -213,7 +213,11 @@ export class CursorKeeper {
   }
 
   async flush(): Promise<void> {
-    const dir = await this.#due();
+    // One write at a time (they share the temp file). No await between the wait and the claim
+    // of `#writing`: two flushes started together (the timer's, and recovery's after a re-open)
+    // would otherwise both pass the wait, and the second rename fail with ENOENT.
+    while (this.#writing) await this.#writing;
+    const dir = this.#due();
     if (!dir) return;
     this.#dirty = false;
     const { fs, index, cfg } = this.#ctx;
@@ -229,7 +233,8 @@ export class CursorKeeper {
 
   /** At close: waits for a write in progress, then writes the last cursor synchronously. */
   async flushAtClose(): Promise<void> {
-    const dir = await this.#due();
+    while (this.#writing) await this.#writing;
+    const dir = this.#due();
     if (!dir) return;
     const { fs, index, cfg } = this.#ctx;
     const text = encodeCursor(index.cursor(this.#nextSeq()));
@@ -240,9 +245,8 @@ export class CursorKeeper {
     }
   }
 
-  /** Once no write is in progress: the directory to write the cursor to, if one is due. */
-  async #due(): Promise<string | undefined> {
-    while (this.#writing) await this.#writing;
+  /** The directory to write the cursor to, if one is due (called once no write is in progress). */
+  #due(): string | undefined {
     const { dir } = this.#ctx;
     return this.#complete && this.#dirty ? dir : undefined;
   }
