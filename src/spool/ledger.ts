@@ -223,6 +223,11 @@ export class CursorKeeper {
     const { fs, index, cfg } = this.#ctx;
     const p = writeCursor(fs, dir, index.cursor(this.#nextSeq()), cfg.durability !== 'none').catch((err) => {
       this.#dirty = true;
+      // The directory was removed under the write (its temp file went with it): no refusal of
+      // the disk, which would stop appends for retryMs even once the directory is back. The
+      // spool notices the removal itself (a stat per append and per timer tick), and the
+      // cursor, still dirty, is written again into the new directory.
+      if (errorCode(err) === 'ENOENT') return;
       this.#ctx.diskError('cursor', err);
     });
     this.#writing = p.finally(() => {

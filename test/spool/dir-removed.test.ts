@@ -14,13 +14,18 @@ const isCursorTmp = (path: fs.PathLike) => String(path).endsWith('cursor.tmp');
 
 /**
  * node:fs whose cursor writes (open of the temp file .. rename) are watched: `writes` started,
- * `renamed` (done, or failed), `overlapped` when one started while another was in flight. A
- * rename waits (at most 2 s) until every write started has reached its rename, so two writes in
- * flight at once always collide on the one temp file.
+ * `renamed` (done, or failed), `overlapped` when one started while another was in flight. With
+ * `meet`, a rename waits (at most 2 s) until every write started has reached its rename, so two
+ * writes in flight at once always collide on the one temp file. With `hold`, once `hold()` was
+ * called, the next rename waits (`held`) until `release()`.
  */
-function watchedCursorFs() {
-  const state = { writes: 0, renaming: 0, renamed: 0, overlapped: false };
+function watchedCursorFs(mode: 'meet' | 'hold') {
+  const state = { writes: 0, renaming: 0, renamed: 0, overlapped: false, holding: false, held: false };
   const waiting: (() => void)[] = [];
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
   const promises = {
     ...fs.promises,
     open: (async (path: fs.PathLike, ...rest: unknown[]) => {
@@ -33,7 +38,13 @@ function watchedCursorFs() {
     rename: (async (from: fs.PathLike, to: fs.PathLike) => {
       if (!isCursorTmp(from)) return fs.promises.rename(from, to);
       state.renaming++;
-      if (state.renaming < state.writes) {
+      if (mode === 'hold') {
+        if (state.holding) {
+          state.holding = false;
+          state.held = true;
+          await gate;
+        }
+      } else if (state.renaming < state.writes) {
         await new Promise<void>((r) => {
           waiting.push(r);
           setTimeout(r, 2_000);
@@ -46,7 +57,14 @@ function watchedCursorFs() {
       }
     }) as typeof fs.promises.rename,
   };
-  return { fs: { ...fs, promises } as unknown as SpoolFs, state };
+  return {
+    fs: { ...fs, promises } as unknown as SpoolFs,
+    state,
+    hold: () => {
+      state.holding = true;
+    },
+    release: () => release(),
+  };
 }
 
 describe('a removed spool directory', () => {
@@ -103,7 +121,7 @@ describe('a removed spool directory', () => {
     // directory flushes it too: two writes of the one temp file at once, the second rename
     // failed (ENOENT) and the disk was left alone for retryMs, so the next batch was dropped.
     const dir = join(t.dir, 'spool');
-    const w = watchedCursorFs();
+    const w = watchedCursorFs('meet');
     const h = harness(dir, { spool: { syncIntervalMs: 20 }, fs: w.fs });
     expect(await h.spoolIt(makeBatch(0))).toBe(true);
     await h.spool.whenRecovered();
@@ -117,6 +135,30 @@ describe('a removed spool directory', () => {
     expect(w.state.overlapped).toBe(false);
     expect(h.counters.dropped.disk_error).toBe(0);
     expect((await h.drain()).map(batchNumber)).toEqual([1]);
+    h.invariant();
+    await h.spool.close();
+  });
+
+  it('a cursor write into the removed directory that ends after the re-open is no refusal', async () => {
+    const dir = join(t.dir, 'spool');
+    const w = watchedCursorFs('hold');
+    const h = harness(dir, { spool: { syncIntervalMs: 20 }, fs: w.fs });
+    expect(await h.spoolIt(makeBatch(0))).toBe(true);
+    await h.spool.whenRecovered();
+    // The ack makes the cursor due; the timer's write of it stops before its rename.
+    w.hold();
+    expect((await h.drain()).map(batchNumber)).toEqual([0]);
+    await until(() => w.state.held, 'the cursor write to stop at its rename');
+    rmSync(dir, { recursive: true, force: true });
+    await until(() => existsSync(join(dir, 'lock')), 'the lock file');
+    // The rename of a temp file that went with the old directory fails (ENOENT) now.
+    w.release();
+    await until(() => w.state.renamed === w.state.writes, 'the cursor writes');
+    expect(await h.spoolIt(makeBatch(1))).toBe(true);
+    expect(h.counters.dropped.disk_error).toBe(0);
+    expect((await h.drain()).map(batchNumber)).toEqual([1]);
+    // The cursor is written into the new directory.
+    await until(() => existsSync(join(dir, 'cursor')), 'the cursor in the new directory');
     h.invariant();
     await h.spool.close();
   });
