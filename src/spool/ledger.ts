@@ -213,12 +213,21 @@ export class CursorKeeper {
   }
 
   async flush(): Promise<void> {
-    const dir = await this.#due();
+    // One write at a time (they share the temp file). No await between the wait and the claim
+    // of `#writing`: two flushes started together (the timer's, and recovery's after a re-open)
+    // would otherwise both pass the wait, and the second rename fail with ENOENT.
+    while (this.#writing) await this.#writing;
+    const dir = this.#due();
     if (!dir) return;
     this.#dirty = false;
     const { fs, index, cfg } = this.#ctx;
     const p = writeCursor(fs, dir, index.cursor(this.#nextSeq()), cfg.durability !== 'none').catch((err) => {
       this.#dirty = true;
+      // The directory was removed under the write (its temp file went with it): no refusal of
+      // the disk, which would stop appends for retryMs even once the directory is back. The
+      // spool notices the removal itself (a stat per append and per timer tick), and the
+      // cursor, still dirty, is written again into the new directory.
+      if (errorCode(err) === 'ENOENT') return;
       this.#ctx.diskError('cursor', err);
     });
     this.#writing = p.finally(() => {
@@ -229,7 +238,8 @@ export class CursorKeeper {
 
   /** At close: waits for a write in progress, then writes the last cursor synchronously. */
   async flushAtClose(): Promise<void> {
-    const dir = await this.#due();
+    while (this.#writing) await this.#writing;
+    const dir = this.#due();
     if (!dir) return;
     const { fs, index, cfg } = this.#ctx;
     const text = encodeCursor(index.cursor(this.#nextSeq()));
@@ -240,9 +250,8 @@ export class CursorKeeper {
     }
   }
 
-  /** Once no write is in progress: the directory to write the cursor to, if one is due. */
-  async #due(): Promise<string | undefined> {
-    while (this.#writing) await this.#writing;
+  /** The directory to write the cursor to, if one is due (called once no write is in progress). */
+  #due(): string | undefined {
     const { dir } = this.#ctx;
     return this.#complete && this.#dirty ? dir : undefined;
   }
