@@ -90,11 +90,16 @@ export async function startReceiver(): Promise<TestReceiver> {
   return receiver as TestReceiver;
 }
 
-/** An OTLP endpoint on 127.0.0.1 that nobody listens on (a server opened on port 0, then closed). */
+/**
+ * An OTLP endpoint on 127.0.0.1 where nothing answers: every connection is reset at once. The
+ * port stays held by this process (an unref'd server), so no other test's server on port 0 can
+ * be given it and turn the "dead" backend into a live one, as a port closed right away could.
+ */
 export async function deadEndpoint(): Promise<string> {
   const server = createServer();
+  server.on('connection', (socket) => socket.resetAndDestroy());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  server.unref();
   const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
   return `http://127.0.0.1:${port}/v1/logs`;
 }
