@@ -16,9 +16,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { register } from 'tsx/esm/api';
-import ts from 'typescript';
 
 register();
+const { optionTypings } = await import('./option-typings.ts');
 const { LOGGER_OPTIONS } = await import('../src/config/options.ts');
 const { FACADE_OPTIONS } = await import('../src/config/facade-options.ts');
 const { RATE_LIMIT_OPTIONS } = await import('../src/config/rate-limit.ts');
@@ -52,40 +52,16 @@ const SECTIONS = {
 };
 const OWN_SECTION = { spool: 'spool', rateLimit: 'rate-limit', tail: 'tail', sampling: 'sampling' };
 
-/** The TSDoc of `LoggerOptions` and of the option groups below it, by option path. */
+/** The first sentence of an option's TSDoc in the `LoggerOptions` typings (`e.g.` and `i.e.` do not end one). */
 function typingsDocs() {
-  const file = fileURLToPath(new URL('../src/config/options.ts', import.meta.url));
-  const program = ts.createProgram([file], {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-  });
-  const checker = program.getTypeChecker();
-  const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)));
-  const root = checker.getDeclaredTypeOfSymbol(exports.find((s) => s.name === 'LoggerOptions'));
-  /** The property `key` of `type`, in the object members of a union (`RedactOption`: not its array). */
-  const property = (type, key) => {
-    const t = checker.getNonNullableType(type);
-    const members = (t.isUnion() ? t.types : [t]).filter((m) => !checker.isArrayType(m));
-    return members.map((m) => m.getProperty(key)).find(Boolean);
-  };
+  const docs = optionTypings();
   return (path) => {
-    let type = root;
-    let symbol;
-    for (const key of path.split('.')) {
-      symbol = type && property(type, key);
-      if (!symbol) throw new Error(`${path}: not in the LoggerOptions typings`);
-      type = checker.getTypeOfSymbol(symbol);
-    }
-    const text = ts
-      .displayPartsToString(symbol.getDocumentationComment(checker))
+    const doc = docs(path);
+    if (!doc) throw new Error(`${path}: not in the LoggerOptions typings`);
+    const text = doc.text
       .replace(/\{@link (\w+)\}/g, '$1')
       .replace(/\s+/g, ' ')
       .trim();
-    // The first sentence (`e.g.` and `i.e.` do not end one).
     return text.match(/^.*?(?<!e\.g|i\.e)\.(?=\s|$)/)?.[0] ?? text;
   };
 }

@@ -4,50 +4,17 @@
  * that prose from the typings behind `LoggerOptions` and fails when it disagrees with the schema,
  * so a changed default cannot leave a stale sentence behind.
  */
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { optionTypings } from '../../scripts/option-typings.js';
 import type { OptionSpec, Schema } from '../../src/config/index.js';
 import { ALL_OPTIONS } from '../../src/config/index.js';
 
-const OPTIONS_FILE = fileURLToPath(new URL('../../src/config/options.ts', import.meta.url));
-
 /** The full TSDoc (text and `@defaultValue` tags) of each option path of `LoggerOptions`. */
 function typingsDocs(): (path: string) => string | undefined {
-  const program = ts.createProgram([OPTIONS_FILE], {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-  });
-  const checker = program.getTypeChecker();
-  const file = program.getSourceFile(OPTIONS_FILE);
-  const module = file && checker.getSymbolAtLocation(file);
-  const root = module && checker.getExportsOfModule(module).find((s) => s.name === 'LoggerOptions');
-  if (!root) throw new Error('LoggerOptions not found in src/config/options.ts');
-  const property = (type: ts.Type, key: string) => {
-    const t = checker.getNonNullableType(type);
-    const members = (t.isUnion() ? t.types : [t]).filter((m) => !checker.isArrayType(m));
-    return members.map((m) => m.getProperty(key)).find(Boolean);
-  };
+  const docs = optionTypings();
   return (path) => {
-    let type: ts.Type = checker.getDeclaredTypeOfSymbol(root);
-    let symbol: ts.Symbol | undefined;
-    for (const key of path.split('.')) {
-      symbol = property(type, key);
-      if (!symbol) return undefined;
-      type = checker.getTypeOfSymbol(symbol);
-    }
-    if (!symbol) return undefined;
-    const tags = symbol
-      .getJsDocTags(checker)
-      .filter((t) => t.name === 'defaultValue')
-      .map((t) => `Default ${ts.displayPartsToString(t.text)}.`);
-    return [ts.displayPartsToString(symbol.getDocumentationComment(checker)), ...tags]
-      .join(' ')
-      .replace(/\s+/g, ' ');
+    const doc = docs(path);
+    return doc && [doc.text, ...doc.defaultTags].join(' ').replace(/\s+/g, ' ');
   };
 }
 
