@@ -23,12 +23,12 @@ import { createLogger } from '../../logger/create-logger.js';
 import type { ForeignRecord, Logger } from '../../logger/logger.js';
 import { activeSpanContext } from '../../logger/trace-context.js';
 import { emitForeign, Hold, holdAtOption, withCallback } from '../foreign.js';
-import { pinoLevels } from './levels.js';
 import {
   DEFAULT_PINO_FORMAT,
   formatFromPinoMessage,
   lineToRecord,
   type PinoFormat,
+  pinoLevels,
 } from './line-to-record.js';
 
 /** Options of {@link podlogDestination}. */

@@ -5,6 +5,11 @@
  * @packageDocumentation
  */
 export { PodlogDestination, type PodlogDestinationOptions, podlogDestination } from './destination.js';
-export { DEFAULT_PINO_LEVELS, type PinoLevels, pinoLevels, severityOfPinoLevel } from './levels.js';
-export type { PinoFormat } from './line-to-record.js';
+export {
+  DEFAULT_PINO_LEVELS,
+  type PinoFormat,
+  type PinoLevels,
+  pinoLevels,
+  severityOfPinoLevel,
+} from './line-to-record.js';
 export type { PodlogPinoTransportOptions } from './transport.js';

@@ -7,7 +7,7 @@ import { createLogger } from '../../logger/create-logger.js';
 import type { Logger } from '../../logger/logger.js';
 import type { LevelOrSilent } from '../../record/severity.js';
 import { levelForSeverity } from '../foreign.js';
-import { severityOf } from './levels.js';
+import { severityOf } from './info-to-record.js';
 
 /** The parts of a winston logger this reads. */
 export interface WinstonLike {

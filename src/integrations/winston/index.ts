@@ -4,6 +4,5 @@
  * @packageDocumentation
  */
 export { createLoggerFromWinston, optionsFromWinston, type WinstonLike } from './from-winston.js';
-export { levelOfInfo } from './info-to-record.js';
-export { type LevelMap, severityMap } from './levels.js';
+export { type LevelMap, levelOfInfo, severityMap } from './info-to-record.js';
 export { PodlogTransport, type PodlogTransportOptions } from './transport.js';

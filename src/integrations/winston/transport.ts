@@ -19,8 +19,7 @@ import { InvalidOptionError } from '../../errors.js';
 import { createLoggerFromConfig } from '../../logger/create-logger.js';
 import type { Logger } from '../../logger/logger.js';
 import { emitForeign, Hold, holdAtOption } from '../foreign.js';
-import { infoToRecord } from './info-to-record.js';
-import type { LevelMap } from './levels.js';
+import { infoToRecord, type LevelMap } from './info-to-record.js';
 import { OtelBridgeGuard } from './otel-bridge.js';
 
 /**
