@@ -75,9 +75,8 @@ function addHooks(instance: FastifyInstanceLike, options: PodlogFastifyOptions):
       "nothing here: podlog/fastify uses Fastify's request.id; pass the generator to Fastify({ genReqId })",
     );
   }
-  const plain: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options ?? {})) if (!REGISTER_KEYS.includes(k)) plain[k] = v;
-  const resolved = resolveHttpOptions(plain, 'podlogFastify', KNOWN);
+  // Fastify's register keys are accepted and ignored: resolveHttpOptions reads only its own.
+  const resolved = resolveHttpOptions(options, 'podlogFastify', KNOWN);
   const addHook = instance.addHook.bind(instance) as (name: string, hook: Hook) => unknown;
   addHook('onRequest', ((request: FastifyRequestLike, reply: FastifyReplyLike, next: Done) => {
     const log = RequestLog.start(resolved, request.raw, reply.raw, String(request.id), {

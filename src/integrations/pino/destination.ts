@@ -86,7 +86,7 @@ export class PodlogDestination {
   #format: PinoFormat;
   readonly #held: Hold<Held>;
   #heldChars = 0;
-  #exitHook: (() => void) | undefined;
+  readonly #flushAtExit = () => this.flushSync();
 
   /** @internal Use {@link podlogDestination}. */
   constructor(log: Logger | undefined, options: PodlogDestinationOptions = {}) {
@@ -114,7 +114,7 @@ export class PodlogDestination {
         this.#heldChars -= held.line.length;
         this.#emit(held.line, held.span);
       },
-      onEmpty: () => this.#removeExitHook(),
+      onEmpty: () => process.removeListener('exit', this.#flushAtExit),
     });
   }
 
@@ -135,13 +135,17 @@ export class PodlogDestination {
   write(chunk: string): boolean {
     try {
       const line = typeof chunk === 'string' ? chunk : String(chunk);
-      if (this.#held.passes()) {
+      // When the hold is full, podlog's overflow policy decides, and counts.
+      if (this.#held.passes() || this.#heldChars + line.length > this.#maxHeld) {
         this.#emit(line, undefined);
-      } else if (this.#heldChars + line.length > this.#maxHeld) {
-        this.#emit(line, undefined); // the hold is full: podlog's overflow policy decides, and counts
-      } else {
-        this.#hold(line);
+        return true;
       }
+      // Before podlog's own exit handler (registered at createLogger), which writes out the
+      // queue; removed again when the last held line went in (onEmpty).
+      if (this.#held.size === 0) process.prependListener('exit', this.#flushAtExit);
+      // The span of the call that wrote the line: by the time it is let in, another may be active.
+      this.#held.push({ line, span: this.#spanContext() ?? null });
+      this.#heldChars += line.length;
     } catch {
       // Never into pino's log call. (emitForeign itself reports and counts its failures.)
     }
@@ -173,7 +177,7 @@ export class PodlogDestination {
    */
   flush(cb?: (err?: Error) => void): Promise<void> {
     return withCallback(
-      this.#afterPump(() => this.#root.flush()),
+      this.#held.empty().then(() => this.#root.flush()),
       cb,
     );
   }
@@ -181,14 +185,9 @@ export class PodlogDestination {
   /** Flushes, then shuts down the logger if the destination created it (else only flushes). */
   end(cb?: (err?: Error) => void): Promise<void> {
     return withCallback(
-      this.#afterPump(() => (this.#owned ? this.#root.shutdown() : this.#root.flush())),
+      this.#held.empty().then(() => (this.#owned ? this.#root.shutdown() : this.#root.flush())),
       cb,
     );
-  }
-
-  /** `then` once every held line is in podlog. */
-  #afterPump(then: () => Promise<void>): Promise<void> {
-    return this.#held.empty().then(then);
   }
 
   #emit(line: string, span: SpanContext): void {
@@ -200,24 +199,6 @@ export class PodlogDestination {
     // pino writes one line per call; a chunk from elsewhere (a multistream, a hook) may hold more.
     for (const part of line.split('\n')) {
       if (part.trim() !== '') emitForeign(this.logger, lineToRecord(part, this.#format, span));
-    }
-  }
-
-  #hold(line: string): void {
-    // The span of the call that wrote the line: by the time it is let in, another may be active.
-    this.#held.push({ line, span: this.#spanContext() ?? null });
-    this.#heldChars += line.length;
-    if (this.#exitHook === undefined) {
-      this.#exitHook = () => this.flushSync();
-      // Before podlog's own exit handler (registered at createLogger), which writes out the queue.
-      process.prependListener('exit', this.#exitHook);
-    }
-  }
-
-  #removeExitHook(): void {
-    if (this.#exitHook !== undefined) {
-      process.removeListener('exit', this.#exitHook);
-      this.#exitHook = undefined;
     }
   }
 }
