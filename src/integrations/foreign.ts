@@ -29,17 +29,18 @@ const HEX32 = /^[0-9a-f]{32}$/i;
 const HEX16 = /^[0-9a-f]{16}$/i;
 
 /**
- * The trace context of a record's OTel log-correlation fields (`trace_id`, `span_id`,
- * `trace_flags`, as instrumentation-pino and -winston write them; flags as a number or hex);
- * undefined unless the ids are valid.
+ * The trace context of the OTel log-correlation fields among a record's `attributes`
+ * (`trace_id`, `span_id`, `trace_flags`, as instrumentation-pino and -winston write them; flags
+ * as a number or hex), taken out of them; undefined, and the fields left as attributes, unless
+ * the ids are valid.
  */
-export function spanContextOfFields(
-  traceId: unknown,
-  spanId: unknown,
-  traceFlags: unknown,
-): ForeignRecord['spanContext'] {
+export function takeSpanContext(attributes: Record<string, unknown>): ForeignRecord['spanContext'] {
+  const { trace_id: traceId, span_id: spanId, trace_flags: traceFlags } = attributes;
   if (typeof traceId !== 'string' || typeof spanId !== 'string') return undefined;
   if (!HEX32.test(traceId) || !HEX16.test(spanId)) return undefined;
+  delete attributes.trace_id;
+  delete attributes.span_id;
+  delete attributes.trace_flags;
   const flags = typeof traceFlags === 'string' ? Number.parseInt(traceFlags, 16) : Number(traceFlags ?? 0);
   return { traceId, spanId, traceFlags: Number.isFinite(flags) ? flags & 0xff : 0 };
 }

@@ -69,45 +69,28 @@ const CALLBACKS = [
   'contextFields',
 ] as const;
 
-/**
- * {@link HttpLoggerOptions} checked, with defaults filled in. Every integration hands the
- * callbacks the raw Node request and response.
- */
-export interface ResolvedHttpOptions extends Readonly<Pick<HttpLoggerOptions, (typeof CALLBACKS)[number]>> {
-  readonly logger: Logger;
-  readonly requestIdHeader: string | false;
-  readonly autoLogging: boolean;
-  readonly ignore: ((req: IncomingMessage) => boolean) | undefined;
-  /** Whether requests get a tail buffer (when the logger has `tail`). */
-  readonly tail: boolean;
-  /** Slow-request threshold of the tail, over the logger's `tail.slowMs`; undefined: the logger's. */
-  readonly tailSlowMs: number | undefined;
-}
-
 /** The option names of {@link HttpLoggerOptions}. */
 export const HTTP_OPTION_KEYS: readonly string[] = [
   'logger',
-  'genReqId',
   'requestIdHeader',
-  'customLogLevel',
   'autoLogging',
-  'customSuccessMessage',
-  'customErrorMessage',
-  'customProps',
-  'contextFields',
   'tail',
-];
+  ...CALLBACKS,
+] satisfies (keyof HttpLoggerOptions)[];
+
+/**
+ * {@link HttpLoggerOptions} checked, with defaults filled in (`ignore` is `autoLogging.ignore`;
+ * `tailSlowMs` undefined: the logger's `tail.slowMs`). Every integration hands the callbacks
+ * the raw Node request and response.
+ */
+export type ResolvedHttpOptions = ReturnType<typeof resolveHttpOptions>;
 
 /**
  * Checks `options`; throws `InvalidOptionError` naming the bad option. `group` names the
  * options in messages; `known` (default: all of {@link HttpLoggerOptions}) lets an
  * integration accept a subset or add its framework's own keys.
  */
-export function resolveHttpOptions(
-  options: unknown,
-  group = 'httpLogger',
-  known = HTTP_OPTION_KEYS,
-): ResolvedHttpOptions {
+export function resolveHttpOptions(options: unknown, group = 'httpLogger', known = HTTP_OPTION_KEYS) {
   if (!isPlainObject(options)) {
     throw new InvalidOptionError(group, options, 'an options object such as { logger: createLogger() }');
   }
@@ -148,11 +131,11 @@ export function resolveHttpOptions(
     callbacks[key] = v;
   }
   return Object.freeze({
-    ...(callbacks as Pick<ResolvedHttpOptions, (typeof CALLBACKS)[number]>),
+    ...(callbacks as Pick<HttpLoggerOptions, (typeof CALLBACKS)[number]>),
     logger,
     requestIdHeader,
     autoLogging,
-    ignore: ignore as ResolvedHttpOptions['ignore'],
+    ignore: ignore as ((req: IncomingMessage) => boolean) | undefined,
     ...resolveHttpTail(options.tail, group),
   });
 }

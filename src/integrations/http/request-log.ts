@@ -99,6 +99,9 @@ export class RequestLog {
     this.#logged =
       options.autoLogging && (ignore === undefined || !attempt(() => ignore(req) === true, false));
     this.#tail = options.tail ? options.logger.openTail(this.#context) : undefined;
+    byRequest.set(req, this);
+    byContext.set(this.#context, this);
+    this.#attach();
   }
 
   /**
@@ -114,13 +117,7 @@ export class RequestLog {
     id?: string,
     shapes?: { req: object; res: object },
   ): RequestLog {
-    const running = byRequest.get(req);
-    if (running !== undefined) return running;
-    const log = new RequestLog(options, req, res, id, shapes);
-    byRequest.set(req, log);
-    byContext.set(log.#context, log);
-    log.#attach();
-    return log;
+    return byRequest.get(req) ?? new RequestLog(options, req, res, id, shapes);
   }
 
   /** The running log of `req`, if a podlog middleware started one. */

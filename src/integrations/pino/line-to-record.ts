@@ -13,7 +13,7 @@
  */
 import type { ForeignRecord } from '../../logger/logger.js';
 import { DEFAULT_LEVEL_TABLE, type PinoLevels, severityOfPinoValue } from '../../record/level-table.js';
-import { msToNanos, spanContextOfFields } from '../foreign.js';
+import { msToNanos, takeSpanContext } from '../foreign.js';
 
 export type { PinoLevels };
 
@@ -152,9 +152,6 @@ function objectToRecord(
   // Null prototype: a line's `"__proto__"` key is an attribute like any other.
   const attributes: Record<string, unknown> = Object.create(null);
   let timeUnixNano: bigint | undefined;
-  let traceId: unknown;
-  let spanId: unknown;
-  let traceFlags: unknown;
   for (const key in obj) {
     const v = obj[key];
     switch (key) {
@@ -166,27 +163,12 @@ function objectToRecord(
         timeUnixNano = parseTime(v);
         if (timeUnixNano === undefined) attributes.time = v;
         continue;
-      case 'trace_id':
-        traceId = v;
-        continue;
-      case 'span_id':
-        spanId = v;
-        continue;
-      case 'trace_flags':
-        traceFlags = v;
-        continue;
     }
     if (key === messageKey) continue;
     if (key === errorKey) putException(attributes, v);
     else attributes[key] = v;
   }
-  const own = spanContextOfFields(traceId, spanId, traceFlags);
-  if (own === undefined) {
-    // Not a valid trace context: keep what was written, as attributes.
-    if (traceId !== undefined) attributes.trace_id = traceId;
-    if (spanId !== undefined) attributes.span_id = spanId;
-    if (traceFlags !== undefined) attributes.trace_flags = traceFlags;
-  }
+  const own = takeSpanContext(attributes);
   const { severityNumber, severityText } = severityOfLevelField(obj.level, format.levels);
   return {
     severityNumber,

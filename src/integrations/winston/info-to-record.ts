@@ -12,7 +12,7 @@ import { isPlainObject } from '../../config/validate.js';
 import type { ForeignRecord } from '../../logger/logger.js';
 import { isErrorValue } from '../../record/error-entries.js';
 import { LEVELS, SEVERITY_NUMBER } from '../../record/severity.js';
-import { msToNanos, spanContextOfFields } from '../foreign.js';
+import { msToNanos, takeSpanContext } from '../foreign.js';
 
 const KNOWN: Readonly<Record<string, number>> = {
   // npm
@@ -116,15 +116,13 @@ export function infoToRecord(
   const fromHandler = info.exception === true || info.rejection === true;
   const attributes: Record<string, unknown> = {};
   let exception: Error | undefined = isErrorValue(info) ? info : undefined;
+  const put = (key: string, value: unknown): void => {
+    if ((key === 'error' || key === 'err') && isErrorValue(value)) exception ??= value;
+    else attributes[key] = value;
+  };
   for (const key of Object.keys(info)) {
-    if (RESERVED.has(key)) continue;
-    if (fromHandler && HANDLER_NOISE.has(key)) continue;
-    const value = info[key];
-    if ((key === 'error' || key === 'err') && isErrorValue(value)) {
-      exception ??= value;
-      continue;
-    }
-    attributes[key] = value;
+    if (RESERVED.has(key) || (fromHandler && HANDLER_NOISE.has(key))) continue;
+    put(key, info[key]);
   }
   if (fromHandler && isErrorValue(info.error)) exception ??= info.error;
 
@@ -136,9 +134,7 @@ export function infoToRecord(
       else if (isPlainObject(arg)) {
         // Keys winston merged into info were handled above.
         for (const key of Object.keys(arg)) {
-          if (Object.hasOwn(info, key) || RESERVED.has(key)) continue;
-          if ((key === 'error' || key === 'err') && isErrorValue(arg[key])) exception ??= arg[key] as Error;
-          else attributes[key] = arg[key];
+          if (!Object.hasOwn(info, key) && !RESERVED.has(key)) put(key, arg[key]);
         }
       }
     }
@@ -153,12 +149,7 @@ export function infoToRecord(
   const timeUnixNano = parseTime(attributes.timestamp);
   if (timeUnixNano !== undefined) delete attributes.timestamp;
 
-  const spanContext = spanContextOfFields(info.trace_id, info.span_id, info.trace_flags);
-  if (spanContext !== undefined) {
-    delete attributes.trace_id;
-    delete attributes.span_id;
-    delete attributes.trace_flags;
-  }
+  const spanContext = takeSpanContext(attributes);
 
   let body: unknown = info.message;
   // Handler messages embed the stack after the first line; the exception carries it already.
