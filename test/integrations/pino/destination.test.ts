@@ -193,7 +193,8 @@ describe('podlog/pino destination', () => {
         { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7', trace_flags: '01' },
         'fields',
       );
-      const [inSpan, outside, fields] = await delivered(l);
+      p.info({ trace_id: 'not-hex', span_id: '00f067aa0ba902b7', trace_flags: 1 }, 'bad ids');
+      const [inSpan, outside, fields, bad] = await delivered(l);
       expect([inSpan.traceId, inSpan.spanId, inSpan.flags]).toEqual([SPAN.traceId, SPAN.spanId, 1]);
       expect(outside.traceId).toBe('');
       expect([fields.traceId, fields.spanId, fields.flags]).toEqual([
@@ -202,6 +203,9 @@ describe('podlog/pino destination', () => {
         1,
       ]);
       expect(fields.attributes).toEqual({});
+      // Not a valid trace context: what was written stays, as attributes.
+      expect(bad.traceId).toBe('');
+      expect(bad.attributes).toEqual({ trace_id: 'not-hex', span_id: '00f067aa0ba902b7', trace_flags: 1n });
     } finally {
       uninstall();
     }
