@@ -89,19 +89,19 @@ export class PodlogTransport extends TransportStream {
 
   /** @throws InvalidOptionError (or its subclass UnknownOptionError) for a bad or unknown option. */
   constructor(options: PodlogTransportOptions = {}) {
-    const settings = resolveTransportOptions(options);
+    const { config, holdAt } = resolveTransportOptions(options);
     super(options);
-    this.#logger = settings.logger;
-    this.#config = settings.config;
-    this.#owned = settings.logger === undefined;
+    this.#logger = options.logger;
+    this.#config = config;
+    this.#owned = options.logger === undefined;
     this.#hold = new Hold({
       logger: () => this.logger,
-      holdAt: settings.holdAt,
+      holdAt,
       letIn: ([info, callback]) => this.#accept(info, callback),
       onHold: () =>
         this.emit('warn', new Error('podlog queue is full: holding the winston stream until it drains')),
     });
-    this.#severityMapping = settings.severityMapping;
+    this.#severityMapping = options.severityMapping;
     // winston-transport sets `parent` on its own 'pipe' listener, registered before this one.
     if (this.#owned) this.once('pipe', (source: unknown) => this.#create(serviceOfWinston(source)));
     this.on('pipe', (source: { transports?: unknown }) => this.#bridge.check(source));
@@ -194,40 +194,37 @@ export class PodlogTransport extends TransportStream {
 }
 
 /**
- * Validates `options` and resolves the config of the logger to create (so a bad option throws
- * here, from the constructor, never later from winston's `add` or a log call).
+ * Validates `options` and resolves `holdAt` and the config of the logger to create (undefined
+ * with `logger`), so a bad option throws here, from the constructor, never later from winston's
+ * `add` or a log call.
  */
-function resolveTransportOptions(options: PodlogTransportOptions) {
+function resolveTransportOptions(options: PodlogTransportOptions): { config?: Config; holdAt: number } {
   if (!isPlainObject(options as unknown)) {
     throw new InvalidOptionError('options', options, 'an object of PodlogTransport options (or nothing)');
   }
   checkKeys(options, '', KNOWN_KEYS);
+  const given = options as Readonly<Record<string, unknown>>;
   const flat: Record<string, unknown> = {};
-  for (const key of PODLOG_KEYS) {
-    if (options[key as keyof PodlogTransportOptions] !== undefined) {
-      flat[key] = options[key as keyof PodlogTransportOptions];
-    }
-  }
+  for (const key of PODLOG_KEYS) if (given[key] !== undefined) flat[key] = given[key];
   const holdAt = holdAtOption(options.holdAt);
-  const severityMapping = options.severityMapping;
   if (options.logger !== undefined) {
-    const given = Object.keys(flat);
-    if (options.loggerOptions !== undefined) given.unshift('loggerOptions');
-    if (given.length > 0) {
+    const podlogKeys = Object.keys(flat);
+    if (options.loggerOptions !== undefined) podlogKeys.unshift('loggerOptions');
+    if (podlogKeys.length > 0) {
       throw new InvalidOptionError(
-        given[0],
-        options[given[0] as keyof PodlogTransportOptions],
+        podlogKeys[0],
+        given[podlogKeys[0]],
         'no podlog options together with `logger`: the given logger was configured already (set them where it is created, or drop `logger`)',
       );
     }
-    return { logger: options.logger, config: undefined, holdAt, severityMapping };
+    return { holdAt };
   }
   if (options.loggerOptions !== undefined && !isPlainObject(options.loggerOptions)) {
     throw new InvalidOptionError('loggerOptions', options.loggerOptions, 'an object of createLogger options');
   }
   // winston filters by level before the transport sees a record: the podlog logger takes them all.
   const config = resolveConfig({ level: 'trace', ...options.loggerOptions, ...flat } as LoggerOptions);
-  return { logger: undefined, config, holdAt, severityMapping };
+  return { config, holdAt };
 }
 
 /**
