@@ -21,12 +21,14 @@ export function liveProcessors(): Set<object> {
   return g[PROCESSORS];
 }
 
-/**
- * True for podlog's `PodlogLoggerProvider` (`mark` {@link PODLOG_PROVIDER}) or
- * `PodlogLogRecordProcessor` ({@link PODLOG_PROCESSOR}), of either copy of podlog.
- */
-export function isPodlog(value: unknown, mark: typeof PODLOG_PROVIDER | typeof PODLOG_PROCESSOR): boolean {
-  return typeof value === 'object' && value !== null && mark in value;
+/** True for podlog's `PodlogLoggerProvider` (either copy of podlog). */
+export function isPodlogProvider(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && PODLOG_PROVIDER in value;
+}
+
+/** True for podlog's `PodlogLogRecordProcessor` (either copy of podlog). */
+export function isPodlogProcessor(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && PODLOG_PROCESSOR in value;
 }
 
 /**

@@ -17,13 +17,7 @@ import { type Logger, otelPartsOf } from '../../logger/logger.js';
 import type { OtelParts } from '../../logger/otel-parts.js';
 import { emitForeign } from '../foreign.js';
 import { getLogger } from '../register/register.js';
-import {
-  isPodlog,
-  liveProcessors,
-  PODLOG_PROCESSOR,
-  PODLOG_PROVIDER,
-  sdkProviderState,
-} from './global-state.js';
+import { isPodlogProvider, liveProcessors, PODLOG_PROCESSOR, sdkProviderState } from './global-state.js';
 import { enableMetrics } from './metrics.js';
 import {
   bridgeEnabled,
@@ -102,7 +96,7 @@ export class PodlogLogRecordProcessor {
     // give the global slot back, so the SDK's provider, which feeds this processor, can take it
     // at sdk.start(). Otherwise NodeSDK's registration would fail (silently, by the OTel API's
     // rules) and the SDK's resource would never reach podlog.
-    if (isPodlog(logs.getLoggerProvider(), PODLOG_PROVIDER)) logs.disable();
+    if (isPodlogProvider(logs.getLoggerProvider())) logs.disable();
     // podlog's own records take the SDK's resource from the moment its provider is registered.
     this.#parts?.adoptFrom(() => this.#globalResource());
   }

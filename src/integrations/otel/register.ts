@@ -1,13 +1,7 @@
 import { logs } from '@opentelemetry/api-logs';
 import type { Logger } from '../../logger/logger.js';
 import { getLogger } from '../register/register.js';
-import {
-  isPodlog,
-  liveProcessors,
-  PODLOG_PROCESSOR,
-  PODLOG_PROVIDER,
-  sdkProviderState,
-} from './global-state.js';
+import { isPodlogProcessor, isPodlogProvider, liveProcessors, sdkProviderState } from './global-state.js';
 import { type OtelBridgeOptions, PodlogLoggerProvider } from './provider.js';
 
 const FIX =
@@ -20,14 +14,14 @@ const FIX =
  * when nothing needs saying (it is podlog's own, or an SDK provider feeding podlog already).
  */
 function conflictMessage(active: unknown, logger: Logger): string | undefined {
-  if (isPodlog(active, PODLOG_PROVIDER)) {
+  if (isPodlogProvider(active)) {
     return (active as PodlogLoggerProvider).logger === logger
       ? undefined
       : 'podlog/otel: a podlog LoggerProvider of another logger is already registered; this one was not ' +
           'installed (unregisterGlobalLoggerProvider() first to replace it)';
   }
   const state = sdkProviderState(active);
-  if (state?.processors.some((p) => isPodlog(p, PODLOG_PROCESSOR))) return undefined;
+  if (state?.processors.some(isPodlogProcessor)) return undefined;
   if (state !== undefined && state.processors.length === 0) {
     return (
       'podlog/otel: the global OpenTelemetry LoggerProvider (NodeSDK with logRecordProcessors: []) has no ' +
