@@ -87,6 +87,7 @@ export class PodlogDestination {
   readonly #held: Hold<Held>;
   #heldChars = 0;
   readonly #flushAtExit = () => this.flushSync();
+  #exitHooked = false;
 
   /** @internal Use {@link podlogDestination}. */
   constructor(log: Logger | undefined, options: PodlogDestinationOptions = {}) {
@@ -114,7 +115,10 @@ export class PodlogDestination {
         this.#heldChars -= held.line.length;
         this.#emit(held.line, held.span);
       },
-      onEmpty: () => process.removeListener('exit', this.#flushAtExit),
+      onEmpty: () => {
+        this.#exitHooked = false;
+        process.removeListener('exit', this.#flushAtExit);
+      },
     });
   }
 
@@ -140,12 +144,14 @@ export class PodlogDestination {
         this.#emit(line, undefined);
         return true;
       }
-      // Before podlog's own exit handler (registered at createLogger), which writes out the
-      // queue; removed again when the last held line went in (onEmpty).
-      if (this.#held.size === 0) process.prependListener('exit', this.#flushAtExit);
       // The span of the call that wrote the line: by the time it is let in, another may be active.
       this.#held.push({ line, span: this.#spanContext() ?? null });
       this.#heldChars += line.length;
+      if (!this.#exitHooked) {
+        this.#exitHooked = true;
+        // Before podlog's own exit handler (registered at createLogger), which writes out the queue.
+        process.prependListener('exit', this.#flushAtExit);
+      }
     } catch {
       // Never into pino's log call. (emitForeign itself reports and counts its failures.)
     }
