@@ -148,30 +148,25 @@ export class MemoryQueue {
 
   /**
    * Frames the loose records into a batch at the end of the ready ones, unsettled until
-   * `settle`. The bookkeeping changes only once the batch exists. If framing throws (a bug, or
-   * memory refused), the loose records are discarded and `lost(n)` is called for the caller to
-   * count them: nothing vanishes uncounted, and a batch that cannot be framed cannot jam the
-   * queue (every later cut would throw too).
+   * `settle`. If framing throws (a bug, or memory refused), the loose records are gone and
+   * `lost(n)` is called for the caller to count them: nothing vanishes uncounted.
    */
   cut(lost: (n: number) => void): Entry | undefined {
-    let framed: { body: Uint8Array; count: number } | undefined;
+    const n = this.#loose.length;
+    if (n === 0) return undefined;
+    this.#bytes -= this.#looseBytes;
+    this.#looseBytes = 0;
+    let body: Uint8Array;
     try {
-      framed = this.#loose.frame(this.#alloc);
+      body = this.#loose.frame(this.#alloc)!.body;
     } catch {
-      const n = this.#loose.discard();
       this.#records -= n;
-      this.#bytes -= this.#looseBytes;
-      this.#looseBytes = 0;
       lost(n);
       return undefined;
     }
-    if (!framed) return undefined;
-    const { body, count } = framed;
-    this.#bytes -= this.#looseBytes;
-    this.#looseBytes = 0;
     const entry: Entry = {
       seq: ++this.#seq,
-      batch: { id: newBatchId(), count, body },
+      batch: { id: newBatchId(), count: n, body },
       bytes: memoryOf(body),
     };
     this.#bytes += entry.bytes;

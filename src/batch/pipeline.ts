@@ -198,10 +198,20 @@ export class Pipeline implements RecordSink, ExitParticipant {
     if (this.#replayer && !this.#closed) await this.#replayer.drain(this.#cfg.shutdownTimeoutMs);
   }
 
-  /** Idempotent: every call gets the first call's promise. */
+  /**
+   * Idempotent: every call gets the first call's promise. `timeoutMs`: a number of ms from 0 to
+   * 2^31 - 1 (longer is clamped: a Node.js timer would fire after 1 ms), or the configured
+   * default for anything else (a log call site must not be able to break shutdown with a bad
+   * argument).
+   */
   shutdown(options?: { timeoutMs?: number }): Promise<void> {
-    const timeoutMs = shutdownTimeout(options?.timeoutMs, this.#cfg.shutdownTimeoutMs, this.#diag);
-    this.#shutdownPromise ??= this.#shutdown(timeoutMs).catch((err) => {
+    let timeoutMs = options?.timeoutMs;
+    if (timeoutMs === undefined) timeoutMs = this.#cfg.shutdownTimeoutMs;
+    else if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)) {
+      timeoutMs = this.#cfg.shutdownTimeoutMs;
+      this.#diag.warn('shutdown-timeout', `shutdown({ timeoutMs }) takes a number of ms; using ${timeoutMs}`);
+    }
+    this.#shutdownPromise ??= this.#shutdown(clampDelay(timeoutMs)).catch((err) => {
       this.#diag.error('shutdown', `shutdown failed: ${(err as Error)?.message ?? String(err)}`);
     });
     return this.#shutdownPromise;
@@ -420,12 +430,43 @@ export class Pipeline implements RecordSink, ExitParticipant {
     return this.#queue.settled();
   }
 
+  /**
+   * Sends what is in memory, then the spool's backlog, then the drop summary, within the
+   * deadline; after it, spools or drops the rest (`#afterDeadline`). Then closes the parts.
+   */
   async #shutdown(timeoutMs: number): Promise<void> {
     this.#closed = true;
     // drained() resolves at once from now on; those already waiting need not wait for the drain.
     this.#queue.wakeDrained(true);
+    const started = Date.now();
+    let late = false;
     try {
-      const left = await this.#drainWithin(timeoutMs);
+      const work = (async (): Promise<DrainResult> => {
+        await this.#settled();
+        const left = this.#replayer
+          ? await this.#replayer.drain(Math.max(0, timeoutMs - (Date.now() - started)))
+          : 'empty';
+        // Drops late in the process (those of the drain included) reach the backend, or the
+        // spool straight away when the backend is down (sending would only hold shutdown until
+        // its deadline).
+        if (late) return left;
+        if (this.#deliveryWorks()) {
+          if (this.#summary.flushPending()) await this.#settled();
+        } else if (this.#spool && this.#summary.flushPending()) await this.#readyToDisk();
+        return left;
+      })();
+      // Held (not unref'd), on purpose: podlog's other timers are (retry backoff included), so
+      // during an outage this timer is what keeps `await log.shutdown()` from being cut short by
+      // an empty event loop; it holds the process for the deadline at most.
+      let left = await withDeadline(work, timeoutMs, true);
+      if (left === undefined) {
+        late = true;
+        await this.#afterDeadline(timeoutMs);
+        left = 'deadline';
+      }
+      this.#summary.stop();
+      await this.#step('replay stop', () => this.#replayer?.stop());
+      await this.#step('spill', () => this.#spill.idle());
       if (this.#counters.spooled > 0) {
         const why =
           left === 'deadline' ? 'the shutdown deadline passed' : 'the backend did not take them now';
@@ -454,37 +495,6 @@ export class Pipeline implements RecordSink, ExitParticipant {
         `shutdown: ${what} failed: ${(err as Error)?.message ?? String(err)}`,
       );
     }
-  }
-
-  /**
-   * Sends what is in memory, then the spool's backlog, then the drop summary, within the
-   * deadline; after it, spools or drops the rest. Resolves with how the backlog drain ended.
-   */
-  async #drainWithin(timeoutMs: number): Promise<DrainResult> {
-    const started = Date.now();
-    let late = false;
-    const work = (async (): Promise<DrainResult> => {
-      await this.#settled();
-      const left = this.#replayer
-        ? await this.#replayer.drain(Math.max(0, timeoutMs - (Date.now() - started)))
-        : 'empty';
-      // Drops late in the process (those of the drain included) reach the backend or the spool.
-      if (!late) await this.#finalSummary();
-      return left;
-    })();
-    // Held (not unref'd), on purpose: podlog's other timers are (retry backoff included), so
-    // during an outage this timer is what keeps `await log.shutdown()` from being cut short by
-    // an empty event loop; it holds the process for the deadline at most.
-    let left = await withDeadline(work, timeoutMs, true);
-    if (left === undefined) {
-      late = true;
-      await this.#afterDeadline(timeoutMs);
-      left = 'deadline';
-    }
-    this.#summary.stop();
-    await this.#step('replay stop', () => this.#replayer?.stop());
-    await this.#step('spill', () => this.#spill.idle());
-    return left;
   }
 
   /**
@@ -519,28 +529,4 @@ export class Pipeline implements RecordSink, ExitParticipant {
     this.#queue.forget(entry);
     return this.#spill.toDisk(entry.batch, fallback).then(() => this.#queue.settle(entry));
   }
-
-  /**
-   * The summary of the drops not reported yet: sent while delivery works; straight to the spool
-   * when the backend is down (sending it would only hold shutdown until its deadline).
-   */
-  async #finalSummary(): Promise<void> {
-    if (this.#deliveryWorks()) {
-      if (this.#summary.flushPending()) await this.#settled();
-    } else if (this.#spool && this.#summary.flushPending()) await this.#readyToDisk();
-  }
-}
-
-/**
- * The deadline of a `shutdown({ timeoutMs })` call: a number of ms from 0 to 2^31 - 1 (longer
- * is clamped: a Node.js timer would fire after 1 ms), or the configured default for anything
- * else (a log call site must not be able to break shutdown with a bad argument).
- */
-function shutdownTimeout(value: unknown, fallback: number, diag: Diag): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    diag.warn('shutdown-timeout', `shutdown({ timeoutMs }) takes a number of ms; using ${fallback}`);
-    return fallback;
-  }
-  return clampDelay(value);
 }

@@ -18,9 +18,10 @@
  */
 
 import { MAX_TIMER_MS } from '../config/validate.js';
+import type { RecordSink } from './types.js';
 
 /** What the hooks need of a sink (the pipeline's). */
-export interface ExitParticipant {
+export interface ExitParticipant extends Pick<RecordSink, 'shutdown' | 'exitSync'> {
   /**
    * Nothing for `beforeExit` to flush: no record in memory (loose, batched, in flight, on its
    * way to disk) and no drop that a summary has not reported yet.
@@ -30,8 +31,6 @@ export interface ExitParticipant {
   readonly written: number;
   /** `flush`, after writing the summary of the drops not reported yet (the `beforeExit` hook). */
   flushBeforeExit(): Promise<void>;
-  shutdown(options?: { timeoutMs?: number }): Promise<void>;
-  exitSync(): void;
 }
 
 /** A participant and its `beforeExit` state. */

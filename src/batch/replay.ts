@@ -73,7 +73,7 @@ export class Replayer {
   #stopped = false;
   #controller: AbortController | undefined;
   /** Counted batches whose `ack` / `quarantine` rejected: retried before the next lease. */
-  readonly #unsettled: Array<{ id: string; op: () => Promise<void> }> = [];
+  readonly #unsettled: Array<() => Promise<void>> = [];
 
   constructor(o: ReplayerOptions) {
     this.#spool = o.spool;
@@ -276,7 +276,7 @@ export class Replayer {
     // The records are counted now: whatever the disk says, this batch must not replay again.
     if (outcome.exported === 0 && outcome.undelivered.length === 0) {
       const reason = Object.keys(outcome.dropped).join(',') || 'rejected';
-      await this.#finish(id, () => this.#spool.quarantine(id, reason));
+      await this.#finish(() => this.#spool.quarantine(id, reason));
       return true;
     }
     // Keep the parts that did not go through before letting go of the original.
@@ -289,16 +289,16 @@ export class Replayer {
       }
       if (!ok) this.#drops.fromSpool('disk_error', part.count);
     }
-    await this.#finish(id, () => this.#spool.ack(id));
+    await this.#finish(() => this.#spool.ack(id));
     return outcome.undelivered.length === 0;
   }
 
   /** Runs a counted batch's `ack` / `quarantine`; on a rejection keeps it for a retry. */
-  async #finish(id: string, op: () => Promise<void>): Promise<void> {
+  async #finish(op: () => Promise<void>): Promise<void> {
     try {
       await op();
     } catch (err) {
-      this.#unsettled.push({ id, op });
+      this.#unsettled.push(op);
       this.#diag.error(
         'replay-settle',
         `replay: the spool could not settle a batch (retrying): ${(err as Error)?.message}`,
@@ -310,9 +310,8 @@ export class Replayer {
   /** Retries the pending settlements, oldest first. False when one still fails (then paused). */
   async #retryUnsettled(): Promise<boolean> {
     while (this.#unsettled.length > 0) {
-      const { op } = this.#unsettled[0]!;
       try {
-        await op();
+        await this.#unsettled[0]!();
       } catch {
         this.#pause(this.#retryMs);
         return false;
