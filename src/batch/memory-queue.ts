@@ -44,14 +44,20 @@ function newBatchId(): string {
   return randomUUID();
 }
 
-interface DrainWaiter {
-  below: number;
+/** A `settled()` waiter (`at`: the last batch it waits for), or a `drained()` one (`at`: its mark). */
+interface Waiter {
+  at: number;
   resolve: () => void;
 }
 
-interface SettleWaiter {
-  seq: number;
-  resolve: () => void;
+/** Resolves the waiters that are `done`; returns the others. */
+function wake(waiters: Waiter[], done: (w: Waiter) => boolean): Waiter[] {
+  const keep: Waiter[] = [];
+  for (const w of waiters) {
+    if (done(w)) w.resolve();
+    else keep.push(w);
+  }
+  return keep;
 }
 
 export class MemoryQueue {
@@ -70,8 +76,8 @@ export class MemoryQueue {
   readonly #alloc = (size: number) => this.#pool.take(size);
   /** Sequence numbers of the batches cut and not settled yet. */
   readonly #unsettled = new Set<number>();
-  #settleWaiters: SettleWaiter[] = [];
-  #drainWaiters: DrainWaiter[] = [];
+  #settleWaiters: Waiter[] = [];
+  #drainWaiters: Waiter[] = [];
 
   constructor(limits: QueueLimits) {
     this.#limits = limits;
@@ -203,20 +209,15 @@ export class MemoryQueue {
     // Batches settle roughly in order and there are at most a few hundred: a scan is fine.
     let oldest = Number.POSITIVE_INFINITY;
     for (const s of this.#unsettled) if (s < oldest) oldest = s;
-    const keep: SettleWaiter[] = [];
-    for (const w of this.#settleWaiters) {
-      if (w.seq < oldest) w.resolve();
-      else keep.push(w);
-    }
-    this.#settleWaiters = keep;
+    this.#settleWaiters = wake(this.#settleWaiters, (w) => w.at < oldest);
   }
 
   /** Resolves once every batch cut so far is settled. */
   settled(): Promise<void> {
     // Every unsettled batch was cut so far: any of them is one to wait for.
     if (this.#unsettled.size === 0) return Promise.resolve();
-    const seq = this.#seq;
-    return new Promise((resolve) => this.#settleWaiters.push({ seq, resolve }));
+    const at = this.#seq;
+    return new Promise((resolve) => this.#settleWaiters.push({ at, resolve }));
   }
 
   /**
@@ -226,7 +227,7 @@ export class MemoryQueue {
   drained(below = LOW_WATER): Promise<void> {
     const mark = below > 0 && below < LOW_WATER ? below : LOW_WATER;
     if (this.fill() < mark) return Promise.resolve();
-    return new Promise<void>((resolve) => this.#drainWaiters.push({ below: mark, resolve }));
+    return new Promise<void>((resolve) => this.#drainWaiters.push({ at: mark, resolve }));
   }
 
   /**
@@ -237,11 +238,6 @@ export class MemoryQueue {
     if (this.#drainWaiters.length === 0) return;
     const fill = all ? 0 : this.fill();
     if (fill >= LOW_WATER) return;
-    const keep: DrainWaiter[] = [];
-    for (const w of this.#drainWaiters) {
-      if (fill < w.below) w.resolve();
-      else keep.push(w);
-    }
-    this.#drainWaiters = keep;
+    this.#drainWaiters = wake(this.#drainWaiters, (w) => fill < w.at);
   }
 }

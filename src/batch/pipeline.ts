@@ -1,34 +1,18 @@
 /**
- * The batching pipeline: one bounded memory queue (records and bytes), batches cut by count,
- * bytes and delay, several in flight, overflow policy, spool hand-off and replay, flush and
- * shutdown. The `Pipeline` is the sink; it admits records (size check, overflow policy, cutting
- * batches), sends them (up to `concurrency` exports at once, shared with spool replay so that
- * neither starves), settles each outcome and ends. Its parts: memory-queue.ts (what is in
- * memory, `drained()` and `settled()`), spill.ts / replay.ts (to and from the spool), drops.ts
- * (counting a drop, and the record that reports drops). Who moves which counter:
- * docs/ARCHITECTURE.md, "Accounting".
+ * The batching pipeline, the sink the facade writes to: it admits records (size check, overflow
+ * policy, cutting batches by count, bytes and delay), sends them (up to `concurrency` exports at
+ * once, shared with spool replay so that neither starves), settles each outcome and ends. Its
+ * parts, and who moves which counter: docs/ARCHITECTURE.md, "Inside the batch stage" and
+ * "Accounting".
  *
  * Memory: every record from `write()` until it is exported, spooled or dropped counts against
  * `queue.maxRecords` / `queue.maxBytes`: loose records, cut batches waiting for a slot, and
  * batches in flight. Batches on their way to the spool (overflow) have their own budget of the
  * same size, so a slow disk cannot grow memory without bound either.
  *
- * Ending, three ways:
- * - `shutdown(timeoutMs)`: stop taking records, send what is in memory, then the spool's
- *   backlog (an earlier run's too) while the backend takes it, then the summary of the drops
- *   not reported yet, all within the deadline; after it, what is still in memory goes to the
- *   spool or is dropped as `shutdown`, exports in flight are aborted and get a short grace to
- *   return. Then the exporter, the spill and the spool are closed, in that order (each may
- *   still feed the next). It never rejects: a step that fails is reported through the diag,
- *   the remaining steps still run, and the exit hooks are always removed.
- * - `exitSync()`: for `process.exit()` and fatal exceptions, where no promise will ever settle:
- *   the pending drop summary and everything in memory, in flight included, are written to the
- *   spool synchronously.
- * - `flush()`: what is in memory, then the spool's backlog within the deadline while the
- *   backend takes it; `flushBeforeExit` writes the pending drop summary first.
- * Both ends write one account line through the diag (`accepted N, exported N, spooled N,
- * dropped N (reason N, …)`) when anything was dropped or is left in the spool: the
- * rate-limited drop lines may have shown only part of the loss.
+ * `shutdown` and `exitSync` end with one account line through the diag (`accepted N, exported
+ * N, spooled N, dropped N (reason N, …)`) when anything was dropped or is left in the spool:
+ * the rate-limited drop lines may have shown only part of the loss.
  */
 import type { Diag } from '../diag.js';
 import type { Exporter, ExportOutcome } from '../export/types.js';
@@ -41,7 +25,7 @@ import { framedSize } from './loose-records.js';
 import { type Entry, LOW_WATER, MemoryQueue } from './memory-queue.js';
 import type { BatchConfig, Overflow, PipelineConfig } from './options.js';
 import { clampDelay, type ExitParticipant, exitHooks, withDeadline } from './process-hooks.js';
-import { type DrainResult, Replayer } from './replay.js';
+import { Replayer } from './replay.js';
 import { Spill } from './spill.js';
 import type { RecordSink } from './types.js';
 
@@ -217,6 +201,10 @@ export class Pipeline implements RecordSink, ExitParticipant {
     return this.#shutdownPromise;
   }
 
+  /**
+   * For `process.exit()` and fatal exceptions, where no promise will ever settle: the pending
+   * drop summary and everything in memory, in flight included, go to the spool synchronously.
+   */
   exitSync(): void {
     if (this.#exited) return;
     // Before cut(): nothing new starts on the wire now.
@@ -431,8 +419,10 @@ export class Pipeline implements RecordSink, ExitParticipant {
   }
 
   /**
-   * Sends what is in memory, then the spool's backlog, then the drop summary, within the
-   * deadline; after it, spools or drops the rest (`#afterDeadline`). Then closes the parts.
+   * Sends what is in memory, then the spool's backlog (an earlier run's too), then the drop
+   * summary, within the deadline; after it, spools or drops the rest (`#afterDeadline`). Then
+   * closes the exporter, the spill and the spool, in that order (each may still feed the next).
+   * A failing step is reported through the diag; the remaining steps still run.
    */
   async #shutdown(timeoutMs: number): Promise<void> {
     this.#closed = true;
@@ -441,35 +431,34 @@ export class Pipeline implements RecordSink, ExitParticipant {
     const started = Date.now();
     let late = false;
     try {
-      const work = (async (): Promise<DrainResult> => {
+      const work = (async () => {
         await this.#settled();
-        const left = this.#replayer
-          ? await this.#replayer.drain(Math.max(0, timeoutMs - (Date.now() - started)))
-          : 'empty';
+        const remaining = Math.max(0, timeoutMs - (Date.now() - started));
+        const cutShort = (await this.#replayer?.drain(remaining)) ?? false;
         // Drops late in the process (those of the drain included) reach the backend, or the
         // spool straight away when the backend is down (sending would only hold shutdown until
         // its deadline).
-        if (late) return left;
+        if (late) return cutShort;
         if (this.#deliveryWorks()) {
           if (this.#summary.flushPending()) await this.#settled();
         } else if (this.#spool && this.#summary.flushPending()) await this.#readyToDisk();
-        return left;
+        return cutShort;
       })();
       // Held (not unref'd), on purpose: podlog's other timers are (retry backoff included), so
       // during an outage this timer is what keeps `await log.shutdown()` from being cut short by
       // an empty event loop; it holds the process for the deadline at most.
-      let left = await withDeadline(work, timeoutMs, true);
-      if (left === undefined) {
+      // Undefined: the deadline passed; true: the backlog drain's own deadline passed first.
+      let cutShort = await withDeadline(work, timeoutMs, true);
+      if (cutShort === undefined) {
         late = true;
         await this.#afterDeadline(timeoutMs);
-        left = 'deadline';
+        cutShort = true;
       }
       this.#summary.stop();
       await this.#step('replay stop', () => this.#replayer?.stop());
       await this.#step('spill', () => this.#spill.idle());
       if (this.#counters.spooled > 0) {
-        const why =
-          left === 'deadline' ? 'the shutdown deadline passed' : 'the backend did not take them now';
+        const why = cutShort ? 'the shutdown deadline passed' : 'the backend did not take them now';
         this.#diag.warn(
           'shutdown-spooled',
           `shutdown: ${this.#counters.spooled} records left in the spool (${why}); a later process using this spool.dir sends them`,

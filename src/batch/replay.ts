@@ -45,13 +45,6 @@ export interface ReplayerOptions {
   now?: () => number;
 }
 
-/**
- * How a {@link Replayer.drain} ended: the spool is `empty`; a replay left records undelivered
- * (`failed`) or the exporter reports the backend down (`unhealthy`); the deadline passed
- * (`deadline`); or the replayer was stopped.
- */
-export type DrainResult = 'empty' | 'failed' | 'unhealthy' | 'deadline' | 'stopped';
-
 type RunResult = 'delivered' | 'empty' | 'failed' | 'stopped';
 
 /** Replays one spool's backlog (see the file header for the rules and the counters it moves). */
@@ -137,12 +130,12 @@ export class Replayer {
    * it stays spooled). For `flush()` and `shutdown()`: a short-lived process (a Job, a CLI)
    * must not leave an earlier run's backlog behind while the backend is up. Ignores the
    * replay rate limit and the pause after a failure (bounded by the deadline instead), not
-   * the exporter's health.
+   * the exporter's health. Resolves true when the deadline cut it short.
    */
-  drain(timeoutMs: number): Promise<DrainResult> {
-    return this.#drain(timeoutMs).catch((err): DrainResult => {
+  drain(timeoutMs: number): Promise<boolean> {
+    return this.#drain(timeoutMs).catch((err) => {
       this.#diag.error('replay', `replay failed: ${(err as Error).message}`);
-      return 'failed';
+      return false;
     });
   }
 
@@ -157,7 +150,7 @@ export class Replayer {
     await this.#retryUnsettled();
   }
 
-  async #drain(timeoutMs: number): Promise<DrainResult> {
+  async #drain(timeoutMs: number): Promise<boolean> {
     let late = false;
     // Armed before waiting for a replay in flight: the deadline bounds that wait too.
     const timer = setTimeout(() => {
@@ -165,10 +158,10 @@ export class Replayer {
       this.#controller?.abort();
     }, timeoutMs);
     timer.unref();
-    let loop: Promise<DrainResult> | undefined;
+    let loop: Promise<boolean> | undefined;
     try {
       while (this.#running) await this.#running;
-      if (this.#stopped) return 'stopped';
+      if (this.#stopped) return false;
       // `running` is this drain: the dispatcher starts no replay of its own meanwhile.
       loop = this.#drainLoop(() => late);
       this.#running = loop;
@@ -180,15 +173,15 @@ export class Replayer {
     }
   }
 
-  async #drainLoop(late: () => boolean): Promise<DrainResult> {
+  async #drainLoop(late: () => boolean): Promise<boolean> {
     this.#hasData = true;
     for (;;) {
-      if (this.#stopped) return 'stopped';
-      if (late()) return 'deadline';
-      if (!this.#exporter.healthy) return 'unhealthy';
+      if (this.#stopped) return false;
+      if (late()) return true;
+      if (!this.#exporter.healthy) return false;
       const r = await this.#run(late);
-      if (late() && r !== 'empty') return 'deadline';
-      if (r !== 'delivered') return r;
+      if (late() && r !== 'empty') return true;
+      if (r !== 'delivered') return false;
     }
   }
 
