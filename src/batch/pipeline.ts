@@ -80,7 +80,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
   /** Live batches being exported, and what aborts each. */
   readonly #sending = new Map<Entry, AbortController>();
   #liveSinceReplay = 0;
-  /** The shutdown deadline passed: undelivered records from now on count as `shutdown`. */
+  /** The shutdown deadline passed: undelivered records count as `shutdown`, no final summary is sent. */
   #deadlinePassed = false;
   /** `shutdown` or `exitSync` began: new records are refused. */
   #closed = false;
@@ -429,7 +429,6 @@ export class Pipeline implements RecordSink, ExitParticipant {
     // drained() resolves at once from now on; those already waiting need not wait for the drain.
     this.#queue.wakeDrained(true);
     const started = Date.now();
-    let late = false;
     try {
       const work = (async () => {
         await this.#settled();
@@ -438,7 +437,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
         // Drops late in the process (those of the drain included) reach the backend, or the
         // spool straight away when the backend is down (sending would only hold shutdown until
         // its deadline).
-        if (late) return cutShort;
+        if (this.#deadlinePassed) return cutShort;
         if (this.#deliveryWorks()) {
           if (this.#summary.flushPending()) await this.#settled();
         } else if (this.#spool && this.#summary.flushPending()) await this.#readyToDisk();
@@ -450,7 +449,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
       // Undefined: the deadline passed; true: the backlog drain's own deadline passed first.
       let cutShort = await withDeadline(work, timeoutMs, true);
       if (cutShort === undefined) {
-        late = true;
+        this.#deadlinePassed = true;
         await this.#afterDeadline(timeoutMs);
         cutShort = true;
       }
@@ -499,7 +498,6 @@ export class Pipeline implements RecordSink, ExitParticipant {
     // Into memory, and from there to the spool with the rest; without a spool it could only
     // be dropped (as `shutdown`), so it is not written.
     if (this.#spool) this.#summary.flushPending();
-    this.#deadlinePassed = true;
     const appends = this.#readyToDisk();
     for (const controller of this.#sending.values()) controller.abort();
     await appends;

@@ -49,14 +49,8 @@ type RunResult = 'delivered' | 'empty' | 'failed' | 'stopped';
 
 /** Replays one spool's backlog (see the file header for the rules and the counters it moves). */
 export class Replayer {
-  readonly #spool: Spool;
-  readonly #exporter: Exporter;
+  readonly #options: ReplayerOptions;
   readonly #drops: Drops;
-  readonly #diag: Diag;
-  readonly #retryMs: number;
-  readonly #pacer: ReplayPacer | undefined;
-  readonly #wake: () => void;
-  readonly #delivering: (ok: boolean) => void;
   readonly #now: () => number;
   // Assume data until `next()` says otherwise: an earlier process may have left batches.
   #hasData = true;
@@ -69,14 +63,8 @@ export class Replayer {
   readonly #unsettled: Array<() => Promise<void>> = [];
 
   constructor(o: ReplayerOptions) {
-    this.#spool = o.spool;
-    this.#exporter = o.exporter;
+    this.#options = o;
     this.#drops = o.drops ?? new Drops(o.counters, o.diag);
-    this.#diag = o.diag;
-    this.#retryMs = o.retryMs;
-    this.#pacer = o.pacer;
-    this.#wake = o.wake;
-    this.#delivering = o.delivering ?? (() => {});
     this.#now = o.now ?? Date.now;
   }
 
@@ -93,14 +81,14 @@ export class Replayer {
       this.#arm(wait);
       return false;
     }
-    if (!this.#exporter.healthy) {
-      this.#arm(this.#retryMs);
+    if (!this.#options.exporter.healthy) {
+      this.#arm(this.#options.retryMs);
       return false;
     }
-    if (this.#pacer) {
+    if (this.#options.pacer) {
       // The pacer is asked before the slot is taken, so a paced replay never holds a live slot.
-      const p = this.#spool.pending;
-      const paced = this.#pacer.delayFor(p.batches > 0 ? Math.ceil(p.bytes / p.batches) : 0);
+      const p = this.#options.spool.pending;
+      const paced = this.#options.pacer.delayFor(p.batches > 0 ? Math.ceil(p.bytes / p.batches) : 0);
       if (paced > 0) {
         this.#arm(paced);
         return false;
@@ -112,10 +100,10 @@ export class Replayer {
   /** Starts one replay. Call only when `ready()`. */
   start(): void {
     this.#running = this.#run()
-      .catch((err) => this.#diag.error('replay', `replay failed: ${(err as Error).message}`))
+      .catch((err) => this.#options.diag.error('replay', `replay failed: ${(err as Error).message}`))
       .finally(() => {
         this.#running = undefined;
-        if (!this.#stopped) this.#wake();
+        if (!this.#stopped) this.#options.wake();
       });
   }
 
@@ -134,7 +122,7 @@ export class Replayer {
    */
   drain(timeoutMs: number): Promise<boolean> {
     return this.#drain(timeoutMs).catch((err) => {
-      this.#diag.error('replay', `replay failed: ${(err as Error).message}`);
+      this.#options.diag.error('replay', `replay failed: ${(err as Error).message}`);
       return false;
     });
   }
@@ -169,7 +157,7 @@ export class Replayer {
     } finally {
       clearTimeout(timer);
       if (loop && this.#running === loop) this.#running = undefined;
-      if (!this.#stopped) this.#wake();
+      if (!this.#stopped) this.#options.wake();
     }
   }
 
@@ -178,7 +166,7 @@ export class Replayer {
     for (;;) {
       if (this.#stopped) return false;
       if (late()) return true;
-      if (!this.#exporter.healthy) return false;
+      if (!this.#options.exporter.healthy) return false;
       const r = await this.#run(late);
       if (late() && r !== 'empty') return true;
       if (r !== 'delivered') return false;
@@ -189,7 +177,7 @@ export class Replayer {
     if (this.#timer || this.#stopped) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#wake();
+      this.#options.wake();
     }, ms);
     this.#timer.unref();
   }
@@ -207,12 +195,12 @@ export class Replayer {
     let settled = false;
     try {
       if (this.#stopped || halt?.()) {
-        this.#spool.release(batch.id);
+        this.#options.spool.release(batch.id);
         settled = true;
         return 'stopped';
       }
       this.#controller = new AbortController();
-      const outcome = await this.#exporter.export(batch, { signal: this.#controller.signal });
+      const outcome = await this.#options.exporter.export(batch, { signal: this.#controller.signal });
       this.#controller = undefined;
       const ok = await this.#settle(batch, outcome);
       settled = true;
@@ -223,11 +211,11 @@ export class Replayer {
         // Whatever threw, the batch must not stay leased until a restart. (A spool that settled
         // it before throwing, as the disk spool's `ack` does, ignores the release.)
         try {
-          this.#spool.release(batch.id);
+          this.#options.spool.release(batch.id);
         } catch {
           // Nothing more to do here; the diag line below reports the failure.
         }
-        this.#pause(this.#retryMs);
+        this.#pause(this.#options.retryMs);
       }
     }
   }
@@ -235,16 +223,17 @@ export class Replayer {
   /** The next batch; undefined when the spool is empty or cannot tell now (then replay pauses). */
   async #lease(): Promise<Batch | undefined> {
     try {
-      const batch = await this.#spool.next();
+      const batch = await this.#options.spool.next();
       if (!batch) this.#hasData = false;
       return batch;
     } catch (err) {
       // Not "empty": the data may well be there. Ask again after a pause (never at once: spin).
       const hint = isSpoolUnavailable(err) ? Math.min(err.retryAfterMs, MAX_UNAVAILABLE_PAUSE_MS) : 0;
-      const ms = Math.max(this.#retryMs, hint);
-      if (isSpoolUnavailable(err)) this.#diag.warn('replay-unavailable', `replay paused: ${err.message}`);
+      const ms = Math.max(this.#options.retryMs, hint);
+      if (isSpoolUnavailable(err))
+        this.#options.diag.warn('replay-unavailable', `replay paused: ${err.message}`);
       else
-        this.#diag.error(
+        this.#options.diag.error(
           'replay',
           `replay: the spool failed to hand out a batch: ${(err as Error)?.message}`,
         );
@@ -259,30 +248,30 @@ export class Replayer {
     let dropped = 0;
     for (const n of Object.values(outcome.dropped)) dropped += n ?? 0;
     if (outcome.exported === 0 && dropped === 0) {
-      this.#delivering(false);
-      this.#spool.release(id);
-      this.#pause(this.#retryMs);
+      this.#options.delivering?.(false);
+      this.#options.spool.release(id);
+      this.#pause(this.#options.retryMs);
       return false;
     }
     this.#drops.settle('spooled', outcome, batch);
-    if (outcome.exported > 0) this.#delivering(true);
+    if (outcome.exported > 0) this.#options.delivering?.(true);
     // The records are counted now: whatever the disk says, this batch must not replay again.
     if (outcome.exported === 0 && outcome.undelivered.length === 0) {
       const reason = Object.keys(outcome.dropped).join(',') || 'rejected';
-      await this.#finish(() => this.#spool.quarantine(id, reason));
+      await this.#finish(() => this.#options.spool.quarantine(id, reason));
       return true;
     }
     // Keep the parts that did not go through before letting go of the original.
     for (const part of outcome.undelivered) {
       let ok = false;
       try {
-        ok = await this.#spool.append(part);
+        ok = await this.#options.spool.append(part);
       } catch {
         ok = false;
       }
       if (!ok) this.#drops.fromSpool('disk_error', part.count);
     }
-    await this.#finish(() => this.#spool.ack(id));
+    await this.#finish(() => this.#options.spool.ack(id));
     return outcome.undelivered.length === 0;
   }
 
@@ -292,11 +281,11 @@ export class Replayer {
       await op();
     } catch (err) {
       this.#unsettled.push(op);
-      this.#diag.error(
+      this.#options.diag.error(
         'replay-settle',
         `replay: the spool could not settle a batch (retrying): ${(err as Error)?.message}`,
       );
-      this.#pause(this.#retryMs);
+      this.#pause(this.#options.retryMs);
     }
   }
 
@@ -306,7 +295,7 @@ export class Replayer {
       try {
         await this.#unsettled[0]!();
       } catch {
-        this.#pause(this.#retryMs);
+        this.#pause(this.#options.retryMs);
         return false;
       }
       this.#unsettled.shift();
