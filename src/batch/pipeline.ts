@@ -54,15 +54,11 @@ export interface PipelineDeps {
 export class Pipeline implements RecordSink, ExitParticipant {
   // The queue copies each record into its batch buffer (loose-records.ts); nothing keeps `bytes`.
   readonly copiesBytes = true;
-  readonly #exporter: Exporter;
-  readonly #spool: Spool | undefined;
+  readonly #deps: PipelineDeps;
+  // The parts of `deps` that every record reads, at hand.
   readonly #counters: Counters;
-  readonly #diag: Diag;
   readonly #cfg: PipelineConfig;
-  readonly #maxDelayMs: number;
   readonly #overflow: Overflow;
-  readonly #buildDropSummary: BuildDropSummary;
-  readonly #abortGraceMs: number;
   /** Removes the exit hooks (`handleExit`); called once shut down or after `exitSync`. */
   readonly #unregister: (() => void) | undefined;
   readonly #queue: MemoryQueue;
@@ -91,15 +87,10 @@ export class Pipeline implements RecordSink, ExitParticipant {
   constructor(deps: PipelineDeps) {
     const { exporter, spool, counters, diag, pipeline: cfg } = deps;
     const { maxRecords, maxBytes } = cfg.queue;
-    this.#exporter = exporter;
-    this.#spool = spool;
+    this.#deps = deps;
     this.#counters = counters;
-    this.#diag = diag;
     this.#cfg = cfg;
-    this.#maxDelayMs = deps.batch.maxDelayMs;
     this.#overflow = cfg.overflow ?? (spool ? 'spool' : 'drop-newest');
-    this.#buildDropSummary = deps.buildDropSummary;
-    this.#abortGraceMs = deps.abortGraceMs ?? 1000;
     this.#queue = new MemoryQueue({
       maxRecords,
       maxBytes,
@@ -157,7 +148,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
       // `write` never throws. What can throw is copying the record in (before the queue
       // counts it): it is lost, and counted.
       this.#drops.fromQueue('encode_error', 1);
-      this.#diag.error('pipeline', `a record could not be queued: ${(err as Error)?.name}`);
+      this.#deps.diag.error('pipeline', `a record could not be queued: ${(err as Error)?.name}`);
     }
   }
 
@@ -193,10 +184,13 @@ export class Pipeline implements RecordSink, ExitParticipant {
     if (timeoutMs === undefined) timeoutMs = this.#cfg.shutdownTimeoutMs;
     else if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)) {
       timeoutMs = this.#cfg.shutdownTimeoutMs;
-      this.#diag.warn('shutdown-timeout', `shutdown({ timeoutMs }) takes a number of ms; using ${timeoutMs}`);
+      this.#deps.diag.warn(
+        'shutdown-timeout',
+        `shutdown({ timeoutMs }) takes a number of ms; using ${timeoutMs}`,
+      );
     }
     this.#shutdownPromise ??= this.#shutdown(clampDelay(timeoutMs)).catch((err) => {
-      this.#diag.error('shutdown', `shutdown failed: ${(err as Error)?.message ?? String(err)}`);
+      this.#deps.diag.error('shutdown', `shutdown failed: ${(err as Error)?.message ?? String(err)}`);
     });
     return this.#shutdownPromise;
   }
@@ -214,7 +208,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
     this.#closed = true;
     // Into memory, so it goes to the spool with the rest; without a spool it could only be
     // dropped, so it is not written.
-    if (this.#spool) this.#summary.flushPending();
+    if (this.#deps.spool) this.#summary.flushPending();
     this.#cut();
     this.#summary.stop();
     for (const e of [...this.#queue.takeReady(), ...inFlight]) {
@@ -253,13 +247,13 @@ export class Pipeline implements RecordSink, ExitParticipant {
       fill: this.#queue.fill(),
       inFlight,
     });
-    if (this.#spool !== undefined) snapshot.spoolBytes = this.#spool.pending.bytes;
+    if (this.#deps.spool !== undefined) snapshot.spoolBytes = this.#deps.spool.pending.bytes;
     return snapshot;
   }
 
   /** True while the backend takes records: healthy, and the last export delivered. */
   #deliveryWorks(): boolean {
-    return this.#exporter.healthy && !this.#failing;
+    return this.#deps.exporter.healthy && !this.#failing;
   }
 
   /** Memory went down: wake `drained()` waiters, maybe write the drop summary, send more. */
@@ -292,7 +286,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
     this.#queue.add(record, size);
     if (this.#queue.batchFull()) return this.#cut();
     if (!this.#timer) {
-      this.#timer = setTimeout(() => this.#cut(), this.#maxDelayMs);
+      this.#timer = setTimeout(() => this.#cut(), this.#deps.batch.maxDelayMs);
       this.#timer.unref();
     }
     return undefined;
@@ -345,11 +339,11 @@ export class Pipeline implements RecordSink, ExitParticipant {
   #writeSummary(counts: DropCounts, last: boolean): boolean {
     const resource = this.#lastResource;
     if (!resource) return false;
-    const record = this.#buildDropSummary(counts, resource);
+    const record = this.#deps.buildDropSummary(counts, resource);
     if (!last && !this.#queue.fits(framedSize(record))) return false;
     // Without a spool to keep it, the last one is not written into a known outage: it could
     // only be dropped (the account line at the end has the totals).
-    if (last && !this.#spool && !this.#deliveryWorks()) return false;
+    if (last && !this.#deps.spool && !this.#deliveryWorks()) return false;
     this.#counters.accepted++;
     this.#counters.queued++;
     this.#cut();
@@ -387,10 +381,10 @@ export class Pipeline implements RecordSink, ExitParticipant {
   #send(entry: Entry): void {
     const controller = new AbortController();
     this.#sending.set(entry, controller);
-    this.#exporter
+    this.#deps.exporter
       .export(entry.batch, { signal: controller.signal })
       .catch((err): ExportOutcome => {
-        this.#diag.error('pipeline', `exporter rejected (a bug): ${(err as Error)?.message}`);
+        this.#deps.diag.error('pipeline', `exporter rejected (a bug): ${(err as Error)?.message}`);
         return { exported: 0, dropped: {}, undelivered: [entry.batch] };
       })
       .then((outcome) => {
@@ -440,7 +434,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
         if (this.#deadlinePassed) return cutShort;
         if (this.#deliveryWorks()) {
           if (this.#summary.flushPending()) await this.#settled();
-        } else if (this.#spool && this.#summary.flushPending()) await this.#readyToDisk();
+        } else if (this.#deps.spool && this.#summary.flushPending()) await this.#readyToDisk();
         return cutShort;
       })();
       // Held (not unref'd), on purpose: podlog's other timers are (retry backoff included), so
@@ -458,15 +452,15 @@ export class Pipeline implements RecordSink, ExitParticipant {
       await this.#step('spill', () => this.#spill.idle());
       if (this.#counters.spooled > 0) {
         const why = cutShort ? 'the shutdown deadline passed' : 'the backend did not take them now';
-        this.#diag.warn(
+        this.#deps.diag.warn(
           'shutdown-spooled',
           `shutdown: ${this.#counters.spooled} records left in the spool (${why}); a later process using this spool.dir sends them`,
         );
       }
     } finally {
-      await this.#step('exporter close', () => this.#exporter.close());
+      await this.#step('exporter close', () => this.#deps.exporter.close());
       await this.#step('spill close', () => this.#spill.close());
-      await this.#step('spool close', () => this.#spool?.close());
+      await this.#step('spool close', () => this.#deps.spool?.close());
       await this.#step('release', () => this.#released());
       this.#drops.account();
       await this.#step('exit hooks', () => this.#unregister?.());
@@ -478,7 +472,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
     try {
       await run();
     } catch (err) {
-      this.#diag.error(
+      this.#deps.diag.error(
         `shutdown-${what}`,
         `shutdown: ${what} failed: ${(err as Error)?.message ?? String(err)}`,
       );
@@ -490,18 +484,18 @@ export class Pipeline implements RecordSink, ExitParticipant {
    * exports in flight are aborted and get `abortGraceMs` to return.
    */
   async #afterDeadline(timeoutMs: number): Promise<void> {
-    this.#diag.warn(
+    this.#deps.diag.warn(
       'shutdown-deadline',
       `shutdown deadline of ${timeoutMs} ms passed; spooling or dropping the rest`,
     );
     const stopReplay = this.#replayer?.stop();
     // Into memory, and from there to the spool with the rest; without a spool it could only
     // be dropped (as `shutdown`), so it is not written.
-    if (this.#spool) this.#summary.flushPending();
+    if (this.#deps.spool) this.#summary.flushPending();
     const appends = this.#readyToDisk();
     for (const controller of this.#sending.values()) controller.abort();
     await appends;
-    await withDeadline(this.#settled(), this.#abortGraceMs, true);
+    await withDeadline(this.#settled(), this.#deps.abortGraceMs ?? 1000, true);
     await this.#step('replay stop', () => stopReplay);
   }
 
