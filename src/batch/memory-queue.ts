@@ -62,9 +62,7 @@ function wake(waiters: Waiter[], done: (w: Waiter) => boolean): Waiter[] {
 
 export class MemoryQueue {
   readonly #limits: QueueLimits;
-  /** Records in memory: loose, cut and waiting, or in flight. */
   #records = 0;
-  /** Bytes in memory, same scope. */
   #bytes = 0;
   /** Cut batches waiting for a slot, oldest first. */
   #ready: Entry[] = [];

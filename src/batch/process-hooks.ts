@@ -135,11 +135,9 @@ class ExitHooks {
   }
 
   #onBeforeExit(): void {
-    // The loop is empty: what is queued waits for an unref'd timer, or for a backend that is
-    // down. Flush it, holding the process up to the deadline; `beforeExit` comes again after it.
-    // Flush again only if records were written since: a flush that cannot finish must not
-    // restart itself forever (the process would never end). Unreported drops get their summary
-    // written first, so drops late in a process reach the backend too.
+    // Once per quiet period (see the file header); `beforeExit` comes again after the flush.
+    // Unreported drops get their summary written first, so drops late in a process reach the
+    // backend too.
     for (const r of this.#registrations) {
       const p = r.participant;
       if (r.flushing || p.idle || p.written === r.flushedAt) continue;
