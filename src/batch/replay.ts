@@ -263,12 +263,7 @@ export class Replayer {
     }
     // Keep the parts that did not go through before letting go of the original.
     for (const part of outcome.undelivered) {
-      let ok = false;
-      try {
-        ok = await this.#options.spool.append(part);
-      } catch {
-        ok = false;
-      }
+      const ok = await this.#options.spool.append(part).catch(() => false);
       if (!ok) this.#drops.fromSpool('disk_error', part.count);
     }
     await this.#finish(() => this.#options.spool.ack(id));
