@@ -71,24 +71,18 @@ export class LooseRecords {
 
   /**
    * Frames the live records into an `ExportLogsServiceRequest` body in memory from `alloc`, and
-   * empties the buffer. Undefined when there are none. If framing throws, nothing is cleared
-   * (the caller decides: see {@link discard}).
+   * empties the buffer. Undefined when there are none. Emptied even when framing throws: records
+   * that cannot be framed once never can, and must not jam every later batch.
    */
   frame(alloc: (size: number) => Uint8Array): { body: Uint8Array; count: number } | undefined {
     const count = this.length;
     if (count === 0) return undefined;
-    const body = this.#mixed ? this.#frameMixed(alloc) : this.#frameOneScope(alloc);
-    this.#clear();
-    if (this.#buf.length > 2 * this.size) this.#buf = new Uint8Array(this.size);
-    return { body, count };
-  }
-
-  /** Forgets every live record (their batch could not be framed); returns how many there were. */
-  discard(): number {
-    const count = this.length;
-    this.#clear();
-    if (this.#buf.length > 2 * this.size) this.#buf = new Uint8Array(this.size);
-    return count;
+    try {
+      return { body: this.#mixed ? this.#frameMixed(alloc) : this.#frameOneScope(alloc), count };
+    } finally {
+      this.#clear();
+      if (this.#buf.length > 2 * this.size) this.#buf = new Uint8Array(this.size);
+    }
   }
 
   /** One resource, one scope: the headers, then the records as they lie in the buffer. */

@@ -44,21 +44,25 @@ function newBatchId(): string {
   return randomUUID();
 }
 
-interface DrainWaiter {
-  below: number;
+/** A `settled()` waiter (`at`: the last batch it waits for), or a `drained()` one (`at`: its mark). */
+interface Waiter {
+  at: number;
   resolve: () => void;
 }
 
-interface SettleWaiter {
-  seq: number;
-  resolve: () => void;
+/** Resolves the waiters that are `done`; returns the others. */
+function wake(waiters: Waiter[], done: (w: Waiter) => boolean): Waiter[] {
+  const keep: Waiter[] = [];
+  for (const w of waiters) {
+    if (done(w)) w.resolve();
+    else keep.push(w);
+  }
+  return keep;
 }
 
 export class MemoryQueue {
   readonly #limits: QueueLimits;
-  /** Records in memory: loose, cut and waiting, or in flight. */
   #records = 0;
-  /** Bytes in memory, same scope. */
   #bytes = 0;
   /** Cut batches waiting for a slot, oldest first. */
   #ready: Entry[] = [];
@@ -70,8 +74,8 @@ export class MemoryQueue {
   readonly #alloc = (size: number) => this.#pool.take(size);
   /** Sequence numbers of the batches cut and not settled yet. */
   readonly #unsettled = new Set<number>();
-  #settleWaiters: SettleWaiter[] = [];
-  #drainWaiters: DrainWaiter[] = [];
+  #settleWaiters: Waiter[] = [];
+  #drainWaiters: Waiter[] = [];
 
   constructor(limits: QueueLimits) {
     this.#limits = limits;
@@ -148,30 +152,25 @@ export class MemoryQueue {
 
   /**
    * Frames the loose records into a batch at the end of the ready ones, unsettled until
-   * `settle`. The bookkeeping changes only once the batch exists. If framing throws (a bug, or
-   * memory refused), the loose records are discarded and `lost(n)` is called for the caller to
-   * count them: nothing vanishes uncounted, and a batch that cannot be framed cannot jam the
-   * queue (every later cut would throw too).
+   * `settle`. If framing throws (a bug, or memory refused), the loose records are gone and
+   * `lost(n)` is called for the caller to count them: nothing vanishes uncounted.
    */
   cut(lost: (n: number) => void): Entry | undefined {
-    let framed: { body: Uint8Array; count: number } | undefined;
+    const n = this.#loose.length;
+    if (n === 0) return undefined;
+    this.#bytes -= this.#looseBytes;
+    this.#looseBytes = 0;
+    let body: Uint8Array;
     try {
-      framed = this.#loose.frame(this.#alloc);
+      body = this.#loose.frame(this.#alloc)!.body;
     } catch {
-      const n = this.#loose.discard();
       this.#records -= n;
-      this.#bytes -= this.#looseBytes;
-      this.#looseBytes = 0;
       lost(n);
       return undefined;
     }
-    if (!framed) return undefined;
-    const { body, count } = framed;
-    this.#bytes -= this.#looseBytes;
-    this.#looseBytes = 0;
     const entry: Entry = {
       seq: ++this.#seq,
-      batch: { id: newBatchId(), count, body },
+      batch: { id: newBatchId(), count: n, body },
       bytes: memoryOf(body),
     };
     this.#bytes += entry.bytes;
@@ -208,20 +207,15 @@ export class MemoryQueue {
     // Batches settle roughly in order and there are at most a few hundred: a scan is fine.
     let oldest = Number.POSITIVE_INFINITY;
     for (const s of this.#unsettled) if (s < oldest) oldest = s;
-    const keep: SettleWaiter[] = [];
-    for (const w of this.#settleWaiters) {
-      if (w.seq < oldest) w.resolve();
-      else keep.push(w);
-    }
-    this.#settleWaiters = keep;
+    this.#settleWaiters = wake(this.#settleWaiters, (w) => w.at < oldest);
   }
 
   /** Resolves once every batch cut so far is settled. */
   settled(): Promise<void> {
     // Every unsettled batch was cut so far: any of them is one to wait for.
     if (this.#unsettled.size === 0) return Promise.resolve();
-    const seq = this.#seq;
-    return new Promise((resolve) => this.#settleWaiters.push({ seq, resolve }));
+    const at = this.#seq;
+    return new Promise((resolve) => this.#settleWaiters.push({ at, resolve }));
   }
 
   /**
@@ -231,7 +225,7 @@ export class MemoryQueue {
   drained(below = LOW_WATER): Promise<void> {
     const mark = below > 0 && below < LOW_WATER ? below : LOW_WATER;
     if (this.fill() < mark) return Promise.resolve();
-    return new Promise<void>((resolve) => this.#drainWaiters.push({ below: mark, resolve }));
+    return new Promise<void>((resolve) => this.#drainWaiters.push({ at: mark, resolve }));
   }
 
   /**
@@ -242,11 +236,6 @@ export class MemoryQueue {
     if (this.#drainWaiters.length === 0) return;
     const fill = all ? 0 : this.fill();
     if (fill >= LOW_WATER) return;
-    const keep: DrainWaiter[] = [];
-    for (const w of this.#drainWaiters) {
-      if (fill < w.below) w.resolve();
-      else keep.push(w);
-    }
-    this.#drainWaiters = keep;
+    this.#drainWaiters = wake(this.#drainWaiters, (w) => fill < w.at);
   }
 }

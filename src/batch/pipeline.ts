@@ -1,34 +1,18 @@
 /**
- * The batching pipeline: one bounded memory queue (records and bytes), batches cut by count,
- * bytes and delay, several in flight, overflow policy, spool hand-off and replay, flush and
- * shutdown. The `Pipeline` is the sink; it admits records (size check, overflow policy, cutting
- * batches), sends them (up to `concurrency` exports at once, shared with spool replay so that
- * neither starves), settles each outcome and ends. Its parts: memory-queue.ts (what is in
- * memory, `drained()` and `settled()`), spill.ts / replay.ts (to and from the spool), drops.ts
- * (counting a drop, and the record that reports drops). Who moves which counter:
- * docs/ARCHITECTURE.md, "Accounting".
+ * The batching pipeline, the sink the facade writes to: it admits records (size check, overflow
+ * policy, cutting batches by count, bytes and delay), sends them (up to `concurrency` exports at
+ * once, shared with spool replay so that neither starves), settles each outcome and ends. Its
+ * parts, and who moves which counter: docs/ARCHITECTURE.md, "Inside the batch stage" and
+ * "Accounting".
  *
  * Memory: every record from `write()` until it is exported, spooled or dropped counts against
  * `queue.maxRecords` / `queue.maxBytes`: loose records, cut batches waiting for a slot, and
  * batches in flight. Batches on their way to the spool (overflow) have their own budget of the
  * same size, so a slow disk cannot grow memory without bound either.
  *
- * Ending, three ways:
- * - `shutdown(timeoutMs)`: stop taking records, send what is in memory, then the spool's
- *   backlog (an earlier run's too) while the backend takes it, then the summary of the drops
- *   not reported yet, all within the deadline; after it, what is still in memory goes to the
- *   spool or is dropped as `shutdown`, exports in flight are aborted and get a short grace to
- *   return. Then the exporter, the spill and the spool are closed, in that order (each may
- *   still feed the next). It never rejects: a step that fails is reported through the diag,
- *   the remaining steps still run, and the exit hooks are always removed.
- * - `exitSync()`: for `process.exit()` and fatal exceptions, where no promise will ever settle:
- *   the pending drop summary and everything in memory, in flight included, are written to the
- *   spool synchronously.
- * - `flush()`: what is in memory, then the spool's backlog within the deadline while the
- *   backend takes it; `flushBeforeExit` writes the pending drop summary first.
- * Both ends write one account line through the diag (`accepted N, exported N, spooled N,
- * dropped N (reason N, …)`) when anything was dropped or is left in the spool: the
- * rate-limited drop lines may have shown only part of the loss.
+ * `shutdown` and `exitSync` end with one account line through the diag (`accepted N, exported
+ * N, spooled N, dropped N (reason N, …)`) when anything was dropped or is left in the spool:
+ * the rate-limited drop lines may have shown only part of the loss.
  */
 import type { Diag } from '../diag.js';
 import type { Exporter, ExportOutcome } from '../export/types.js';
@@ -41,7 +25,7 @@ import { framedSize } from './loose-records.js';
 import { type Entry, LOW_WATER, MemoryQueue } from './memory-queue.js';
 import type { BatchConfig, Overflow, PipelineConfig } from './options.js';
 import { clampDelay, type ExitParticipant, exitHooks, withDeadline } from './process-hooks.js';
-import { type DrainResult, Replayer } from './replay.js';
+import { Replayer } from './replay.js';
 import { Spill } from './spill.js';
 import type { RecordSink } from './types.js';
 
@@ -70,15 +54,11 @@ export interface PipelineDeps {
 export class Pipeline implements RecordSink, ExitParticipant {
   // The queue copies each record into its batch buffer (loose-records.ts); nothing keeps `bytes`.
   readonly copiesBytes = true;
-  readonly #exporter: Exporter;
-  readonly #spool: Spool | undefined;
+  readonly #deps: PipelineDeps;
+  // The parts of `deps` that every record reads, at hand.
   readonly #counters: Counters;
-  readonly #diag: Diag;
   readonly #cfg: PipelineConfig;
-  readonly #maxDelayMs: number;
   readonly #overflow: Overflow;
-  readonly #buildDropSummary: BuildDropSummary;
-  readonly #abortGraceMs: number;
   /** Removes the exit hooks (`handleExit`); called once shut down or after `exitSync`. */
   readonly #unregister: (() => void) | undefined;
   readonly #queue: MemoryQueue;
@@ -96,7 +76,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
   /** Live batches being exported, and what aborts each. */
   readonly #sending = new Map<Entry, AbortController>();
   #liveSinceReplay = 0;
-  /** The shutdown deadline passed: undelivered records from now on count as `shutdown`. */
+  /** The shutdown deadline passed: undelivered records count as `shutdown`, no final summary is sent. */
   #deadlinePassed = false;
   /** `shutdown` or `exitSync` began: new records are refused. */
   #closed = false;
@@ -107,15 +87,10 @@ export class Pipeline implements RecordSink, ExitParticipant {
   constructor(deps: PipelineDeps) {
     const { exporter, spool, counters, diag, pipeline: cfg } = deps;
     const { maxRecords, maxBytes } = cfg.queue;
-    this.#exporter = exporter;
-    this.#spool = spool;
+    this.#deps = deps;
     this.#counters = counters;
-    this.#diag = diag;
     this.#cfg = cfg;
-    this.#maxDelayMs = deps.batch.maxDelayMs;
     this.#overflow = cfg.overflow ?? (spool ? 'spool' : 'drop-newest');
-    this.#buildDropSummary = deps.buildDropSummary;
-    this.#abortGraceMs = deps.abortGraceMs ?? 1000;
     this.#queue = new MemoryQueue({
       maxRecords,
       maxBytes,
@@ -173,7 +148,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
       // `write` never throws. What can throw is copying the record in (before the queue
       // counts it): it is lost, and counted.
       this.#drops.fromQueue('encode_error', 1);
-      this.#diag.error('pipeline', `a record could not be queued: ${(err as Error)?.name}`);
+      this.#deps.diag.error('pipeline', `a record could not be queued: ${(err as Error)?.name}`);
     }
   }
 
@@ -198,15 +173,32 @@ export class Pipeline implements RecordSink, ExitParticipant {
     if (this.#replayer && !this.#closed) await this.#replayer.drain(this.#cfg.shutdownTimeoutMs);
   }
 
-  /** Idempotent: every call gets the first call's promise. */
+  /**
+   * Idempotent: every call gets the first call's promise. `timeoutMs`: a number of ms from 0 to
+   * 2^31 - 1 (longer is clamped: a Node.js timer would fire after 1 ms), or the configured
+   * default for anything else (a log call site must not be able to break shutdown with a bad
+   * argument).
+   */
   shutdown(options?: { timeoutMs?: number }): Promise<void> {
-    const timeoutMs = shutdownTimeout(options?.timeoutMs, this.#cfg.shutdownTimeoutMs, this.#diag);
-    this.#shutdownPromise ??= this.#shutdown(timeoutMs).catch((err) => {
-      this.#diag.error('shutdown', `shutdown failed: ${(err as Error)?.message ?? String(err)}`);
+    let timeoutMs = options?.timeoutMs;
+    if (timeoutMs === undefined) timeoutMs = this.#cfg.shutdownTimeoutMs;
+    else if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)) {
+      timeoutMs = this.#cfg.shutdownTimeoutMs;
+      this.#deps.diag.warn(
+        'shutdown-timeout',
+        `shutdown({ timeoutMs }) takes a number of ms; using ${timeoutMs}`,
+      );
+    }
+    this.#shutdownPromise ??= this.#shutdown(clampDelay(timeoutMs)).catch((err) => {
+      this.#deps.diag.error('shutdown', `shutdown failed: ${(err as Error)?.message ?? String(err)}`);
     });
     return this.#shutdownPromise;
   }
 
+  /**
+   * For `process.exit()` and fatal exceptions, where no promise will ever settle: the pending
+   * drop summary and everything in memory, in flight included, go to the spool synchronously.
+   */
   exitSync(): void {
     if (this.#exited) return;
     // Before cut(): nothing new starts on the wire now.
@@ -216,7 +208,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
     this.#closed = true;
     // Into memory, so it goes to the spool with the rest; without a spool it could only be
     // dropped, so it is not written.
-    if (this.#spool) this.#summary.flushPending();
+    if (this.#deps.spool) this.#summary.flushPending();
     this.#cut();
     this.#summary.stop();
     for (const e of [...this.#queue.takeReady(), ...inFlight]) {
@@ -255,13 +247,13 @@ export class Pipeline implements RecordSink, ExitParticipant {
       fill: this.#queue.fill(),
       inFlight,
     });
-    if (this.#spool !== undefined) snapshot.spoolBytes = this.#spool.pending.bytes;
+    if (this.#deps.spool !== undefined) snapshot.spoolBytes = this.#deps.spool.pending.bytes;
     return snapshot;
   }
 
   /** True while the backend takes records: healthy, and the last export delivered. */
   #deliveryWorks(): boolean {
-    return this.#exporter.healthy && !this.#failing;
+    return this.#deps.exporter.healthy && !this.#failing;
   }
 
   /** Memory went down: wake `drained()` waiters, maybe write the drop summary, send more. */
@@ -294,7 +286,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
     this.#queue.add(record, size);
     if (this.#queue.batchFull()) return this.#cut();
     if (!this.#timer) {
-      this.#timer = setTimeout(() => this.#cut(), this.#maxDelayMs);
+      this.#timer = setTimeout(() => this.#cut(), this.#deps.batch.maxDelayMs);
       this.#timer.unref();
     }
     return undefined;
@@ -347,11 +339,11 @@ export class Pipeline implements RecordSink, ExitParticipant {
   #writeSummary(counts: DropCounts, last: boolean): boolean {
     const resource = this.#lastResource;
     if (!resource) return false;
-    const record = this.#buildDropSummary(counts, resource);
+    const record = this.#deps.buildDropSummary(counts, resource);
     if (!last && !this.#queue.fits(framedSize(record))) return false;
     // Without a spool to keep it, the last one is not written into a known outage: it could
     // only be dropped (the account line at the end has the totals).
-    if (last && !this.#spool && !this.#deliveryWorks()) return false;
+    if (last && !this.#deps.spool && !this.#deliveryWorks()) return false;
     this.#counters.accepted++;
     this.#counters.queued++;
     this.#cut();
@@ -389,10 +381,10 @@ export class Pipeline implements RecordSink, ExitParticipant {
   #send(entry: Entry): void {
     const controller = new AbortController();
     this.#sending.set(entry, controller);
-    this.#exporter
+    this.#deps.exporter
       .export(entry.batch, { signal: controller.signal })
       .catch((err): ExportOutcome => {
-        this.#diag.error('pipeline', `exporter rejected (a bug): ${(err as Error)?.message}`);
+        this.#deps.diag.error('pipeline', `exporter rejected (a bug): ${(err as Error)?.message}`);
         return { exported: 0, dropped: {}, undelivered: [entry.batch] };
       })
       .then((outcome) => {
@@ -420,24 +412,55 @@ export class Pipeline implements RecordSink, ExitParticipant {
     return this.#queue.settled();
   }
 
+  /**
+   * Sends what is in memory, then the spool's backlog (an earlier run's too), then the drop
+   * summary, within the deadline; after it, spools or drops the rest (`#afterDeadline`). Then
+   * closes the exporter, the spill and the spool, in that order (each may still feed the next).
+   * A failing step is reported through the diag; the remaining steps still run.
+   */
   async #shutdown(timeoutMs: number): Promise<void> {
     this.#closed = true;
     // drained() resolves at once from now on; those already waiting need not wait for the drain.
     this.#queue.wakeDrained(true);
+    const started = Date.now();
     try {
-      const left = await this.#drainWithin(timeoutMs);
+      const work = (async () => {
+        await this.#settled();
+        const remaining = Math.max(0, timeoutMs - (Date.now() - started));
+        const cutShort = (await this.#replayer?.drain(remaining)) ?? false;
+        // Drops late in the process (those of the drain included) reach the backend, or the
+        // spool straight away when the backend is down (sending would only hold shutdown until
+        // its deadline).
+        if (this.#deadlinePassed) return cutShort;
+        if (this.#deliveryWorks()) {
+          if (this.#summary.flushPending()) await this.#settled();
+        } else if (this.#deps.spool && this.#summary.flushPending()) await this.#readyToDisk();
+        return cutShort;
+      })();
+      // Held (not unref'd), on purpose: podlog's other timers are (retry backoff included), so
+      // during an outage this timer is what keeps `await log.shutdown()` from being cut short by
+      // an empty event loop; it holds the process for the deadline at most.
+      // Undefined: the deadline passed; true: the backlog drain's own deadline passed first.
+      let cutShort = await withDeadline(work, timeoutMs, true);
+      if (cutShort === undefined) {
+        this.#deadlinePassed = true;
+        await this.#afterDeadline(timeoutMs);
+        cutShort = true;
+      }
+      this.#summary.stop();
+      await this.#step('replay stop', () => this.#replayer?.stop());
+      await this.#step('spill', () => this.#spill.idle());
       if (this.#counters.spooled > 0) {
-        const why =
-          left === 'deadline' ? 'the shutdown deadline passed' : 'the backend did not take them now';
-        this.#diag.warn(
+        const why = cutShort ? 'the shutdown deadline passed' : 'the backend did not take them now';
+        this.#deps.diag.warn(
           'shutdown-spooled',
           `shutdown: ${this.#counters.spooled} records left in the spool (${why}); a later process using this spool.dir sends them`,
         );
       }
     } finally {
-      await this.#step('exporter close', () => this.#exporter.close());
+      await this.#step('exporter close', () => this.#deps.exporter.close());
       await this.#step('spill close', () => this.#spill.close());
-      await this.#step('spool close', () => this.#spool?.close());
+      await this.#step('spool close', () => this.#deps.spool?.close());
       await this.#step('release', () => this.#released());
       this.#drops.account();
       await this.#step('exit hooks', () => this.#unregister?.());
@@ -449,7 +472,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
     try {
       await run();
     } catch (err) {
-      this.#diag.error(
+      this.#deps.diag.error(
         `shutdown-${what}`,
         `shutdown: ${what} failed: ${(err as Error)?.message ?? String(err)}`,
       );
@@ -457,54 +480,22 @@ export class Pipeline implements RecordSink, ExitParticipant {
   }
 
   /**
-   * Sends what is in memory, then the spool's backlog, then the drop summary, within the
-   * deadline; after it, spools or drops the rest. Resolves with how the backlog drain ended.
-   */
-  async #drainWithin(timeoutMs: number): Promise<DrainResult> {
-    const started = Date.now();
-    let late = false;
-    const work = (async (): Promise<DrainResult> => {
-      await this.#settled();
-      const left = this.#replayer
-        ? await this.#replayer.drain(Math.max(0, timeoutMs - (Date.now() - started)))
-        : 'empty';
-      // Drops late in the process (those of the drain included) reach the backend or the spool.
-      if (!late) await this.#finalSummary();
-      return left;
-    })();
-    // Held (not unref'd), on purpose: podlog's other timers are (retry backoff included), so
-    // during an outage this timer is what keeps `await log.shutdown()` from being cut short by
-    // an empty event loop; it holds the process for the deadline at most.
-    let left = await withDeadline(work, timeoutMs, true);
-    if (left === undefined) {
-      late = true;
-      await this.#afterDeadline(timeoutMs);
-      left = 'deadline';
-    }
-    this.#summary.stop();
-    await this.#step('replay stop', () => this.#replayer?.stop());
-    await this.#step('spill', () => this.#spill.idle());
-    return left;
-  }
-
-  /**
    * The shutdown deadline passed: what is still in memory goes to the spool or is dropped,
    * exports in flight are aborted and get `abortGraceMs` to return.
    */
   async #afterDeadline(timeoutMs: number): Promise<void> {
-    this.#diag.warn(
+    this.#deps.diag.warn(
       'shutdown-deadline',
       `shutdown deadline of ${timeoutMs} ms passed; spooling or dropping the rest`,
     );
     const stopReplay = this.#replayer?.stop();
     // Into memory, and from there to the spool with the rest; without a spool it could only
     // be dropped (as `shutdown`), so it is not written.
-    if (this.#spool) this.#summary.flushPending();
-    this.#deadlinePassed = true;
+    if (this.#deps.spool) this.#summary.flushPending();
     const appends = this.#readyToDisk();
     for (const controller of this.#sending.values()) controller.abort();
     await appends;
-    await withDeadline(this.#settled(), this.#abortGraceMs, true);
+    await withDeadline(this.#settled(), this.#deps.abortGraceMs ?? 1000, true);
     await this.#step('replay stop', () => stopReplay);
   }
 
@@ -519,28 +510,4 @@ export class Pipeline implements RecordSink, ExitParticipant {
     this.#queue.forget(entry);
     return this.#spill.toDisk(entry.batch, fallback).then(() => this.#queue.settle(entry));
   }
-
-  /**
-   * The summary of the drops not reported yet: sent while delivery works; straight to the spool
-   * when the backend is down (sending it would only hold shutdown until its deadline).
-   */
-  async #finalSummary(): Promise<void> {
-    if (this.#deliveryWorks()) {
-      if (this.#summary.flushPending()) await this.#settled();
-    } else if (this.#spool && this.#summary.flushPending()) await this.#readyToDisk();
-  }
-}
-
-/**
- * The deadline of a `shutdown({ timeoutMs })` call: a number of ms from 0 to 2^31 - 1 (longer
- * is clamped: a Node.js timer would fire after 1 ms), or the configured default for anything
- * else (a log call site must not be able to break shutdown with a bad argument).
- */
-function shutdownTimeout(value: unknown, fallback: number, diag: Diag): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    diag.warn('shutdown-timeout', `shutdown({ timeoutMs }) takes a number of ms; using ${fallback}`);
-    return fallback;
-  }
-  return clampDelay(value);
 }

@@ -18,9 +18,10 @@
  */
 
 import { MAX_TIMER_MS } from '../config/validate.js';
+import type { RecordSink } from './types.js';
 
 /** What the hooks need of a sink (the pipeline's). */
-export interface ExitParticipant {
+export interface ExitParticipant extends Pick<RecordSink, 'shutdown' | 'exitSync'> {
   /**
    * Nothing for `beforeExit` to flush: no record in memory (loose, batched, in flight, on its
    * way to disk) and no drop that a summary has not reported yet.
@@ -30,8 +31,6 @@ export interface ExitParticipant {
   readonly written: number;
   /** `flush`, after writing the summary of the drops not reported yet (the `beforeExit` hook). */
   flushBeforeExit(): Promise<void>;
-  shutdown(options?: { timeoutMs?: number }): Promise<void>;
-  exitSync(): void;
 }
 
 /** A participant and its `beforeExit` state. */
@@ -136,11 +135,9 @@ class ExitHooks {
   }
 
   #onBeforeExit(): void {
-    // The loop is empty: what is queued waits for an unref'd timer, or for a backend that is
-    // down. Flush it, holding the process up to the deadline; `beforeExit` comes again after it.
-    // Flush again only if records were written since: a flush that cannot finish must not
-    // restart itself forever (the process would never end). Unreported drops get their summary
-    // written first, so drops late in a process reach the backend too.
+    // Once per quiet period (see the file header); `beforeExit` comes again after the flush.
+    // Unreported drops get their summary written first, so drops late in a process reach the
+    // backend too.
     for (const r of this.#registrations) {
       const p = r.participant;
       if (r.flushing || p.idle || p.written === r.flushedAt) continue;

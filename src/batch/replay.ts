@@ -45,25 +45,12 @@ export interface ReplayerOptions {
   now?: () => number;
 }
 
-/**
- * How a {@link Replayer.drain} ended: the spool is `empty`; a replay left records undelivered
- * (`failed`) or the exporter reports the backend down (`unhealthy`); the deadline passed
- * (`deadline`); or the replayer was stopped.
- */
-export type DrainResult = 'empty' | 'failed' | 'unhealthy' | 'deadline' | 'stopped';
-
 type RunResult = 'delivered' | 'empty' | 'failed' | 'stopped';
 
 /** Replays one spool's backlog (see the file header for the rules and the counters it moves). */
 export class Replayer {
-  readonly #spool: Spool;
-  readonly #exporter: Exporter;
+  readonly #options: ReplayerOptions;
   readonly #drops: Drops;
-  readonly #diag: Diag;
-  readonly #retryMs: number;
-  readonly #pacer: ReplayPacer | undefined;
-  readonly #wake: () => void;
-  readonly #delivering: (ok: boolean) => void;
   readonly #now: () => number;
   // Assume data until `next()` says otherwise: an earlier process may have left batches.
   #hasData = true;
@@ -73,17 +60,11 @@ export class Replayer {
   #stopped = false;
   #controller: AbortController | undefined;
   /** Counted batches whose `ack` / `quarantine` rejected: retried before the next lease. */
-  readonly #unsettled: Array<{ id: string; op: () => Promise<void> }> = [];
+  readonly #unsettled: Array<() => Promise<void>> = [];
 
   constructor(o: ReplayerOptions) {
-    this.#spool = o.spool;
-    this.#exporter = o.exporter;
+    this.#options = o;
     this.#drops = o.drops ?? new Drops(o.counters, o.diag);
-    this.#diag = o.diag;
-    this.#retryMs = o.retryMs;
-    this.#pacer = o.pacer;
-    this.#wake = o.wake;
-    this.#delivering = o.delivering ?? (() => {});
     this.#now = o.now ?? Date.now;
   }
 
@@ -100,14 +81,14 @@ export class Replayer {
       this.#arm(wait);
       return false;
     }
-    if (!this.#exporter.healthy) {
-      this.#arm(this.#retryMs);
+    if (!this.#options.exporter.healthy) {
+      this.#arm(this.#options.retryMs);
       return false;
     }
-    if (this.#pacer) {
+    if (this.#options.pacer) {
       // The pacer is asked before the slot is taken, so a paced replay never holds a live slot.
-      const p = this.#spool.pending;
-      const paced = this.#pacer.delayFor(p.batches > 0 ? Math.ceil(p.bytes / p.batches) : 0);
+      const p = this.#options.spool.pending;
+      const paced = this.#options.pacer.delayFor(p.batches > 0 ? Math.ceil(p.bytes / p.batches) : 0);
       if (paced > 0) {
         this.#arm(paced);
         return false;
@@ -119,10 +100,10 @@ export class Replayer {
   /** Starts one replay. Call only when `ready()`. */
   start(): void {
     this.#running = this.#run()
-      .catch((err) => this.#diag.error('replay', `replay failed: ${(err as Error).message}`))
+      .catch((err) => this.#options.diag.error('replay', `replay failed: ${(err as Error).message}`))
       .finally(() => {
         this.#running = undefined;
-        if (!this.#stopped) this.#wake();
+        if (!this.#stopped) this.#options.wake();
       });
   }
 
@@ -137,12 +118,12 @@ export class Replayer {
    * it stays spooled). For `flush()` and `shutdown()`: a short-lived process (a Job, a CLI)
    * must not leave an earlier run's backlog behind while the backend is up. Ignores the
    * replay rate limit and the pause after a failure (bounded by the deadline instead), not
-   * the exporter's health.
+   * the exporter's health. Resolves true when the deadline cut it short.
    */
-  drain(timeoutMs: number): Promise<DrainResult> {
-    return this.#drain(timeoutMs).catch((err): DrainResult => {
-      this.#diag.error('replay', `replay failed: ${(err as Error).message}`);
-      return 'failed';
+  drain(timeoutMs: number): Promise<boolean> {
+    return this.#drain(timeoutMs).catch((err) => {
+      this.#options.diag.error('replay', `replay failed: ${(err as Error).message}`);
+      return false;
     });
   }
 
@@ -157,7 +138,7 @@ export class Replayer {
     await this.#retryUnsettled();
   }
 
-  async #drain(timeoutMs: number): Promise<DrainResult> {
+  async #drain(timeoutMs: number): Promise<boolean> {
     let late = false;
     // Armed before waiting for a replay in flight: the deadline bounds that wait too.
     const timer = setTimeout(() => {
@@ -165,10 +146,10 @@ export class Replayer {
       this.#controller?.abort();
     }, timeoutMs);
     timer.unref();
-    let loop: Promise<DrainResult> | undefined;
+    let loop: Promise<boolean> | undefined;
     try {
       while (this.#running) await this.#running;
-      if (this.#stopped) return 'stopped';
+      if (this.#stopped) return false;
       // `running` is this drain: the dispatcher starts no replay of its own meanwhile.
       loop = this.#drainLoop(() => late);
       this.#running = loop;
@@ -176,19 +157,19 @@ export class Replayer {
     } finally {
       clearTimeout(timer);
       if (loop && this.#running === loop) this.#running = undefined;
-      if (!this.#stopped) this.#wake();
+      if (!this.#stopped) this.#options.wake();
     }
   }
 
-  async #drainLoop(late: () => boolean): Promise<DrainResult> {
+  async #drainLoop(late: () => boolean): Promise<boolean> {
     this.#hasData = true;
     for (;;) {
-      if (this.#stopped) return 'stopped';
-      if (late()) return 'deadline';
-      if (!this.#exporter.healthy) return 'unhealthy';
+      if (this.#stopped) return false;
+      if (late()) return true;
+      if (!this.#options.exporter.healthy) return false;
       const r = await this.#run(late);
-      if (late() && r !== 'empty') return 'deadline';
-      if (r !== 'delivered') return r;
+      if (late() && r !== 'empty') return true;
+      if (r !== 'delivered') return false;
     }
   }
 
@@ -196,7 +177,7 @@ export class Replayer {
     if (this.#timer || this.#stopped) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#wake();
+      this.#options.wake();
     }, ms);
     this.#timer.unref();
   }
@@ -214,12 +195,12 @@ export class Replayer {
     let settled = false;
     try {
       if (this.#stopped || halt?.()) {
-        this.#spool.release(batch.id);
+        this.#options.spool.release(batch.id);
         settled = true;
         return 'stopped';
       }
       this.#controller = new AbortController();
-      const outcome = await this.#exporter.export(batch, { signal: this.#controller.signal });
+      const outcome = await this.#options.exporter.export(batch, { signal: this.#controller.signal });
       this.#controller = undefined;
       const ok = await this.#settle(batch, outcome);
       settled = true;
@@ -230,11 +211,11 @@ export class Replayer {
         // Whatever threw, the batch must not stay leased until a restart. (A spool that settled
         // it before throwing, as the disk spool's `ack` does, ignores the release.)
         try {
-          this.#spool.release(batch.id);
+          this.#options.spool.release(batch.id);
         } catch {
           // Nothing more to do here; the diag line below reports the failure.
         }
-        this.#pause(this.#retryMs);
+        this.#pause(this.#options.retryMs);
       }
     }
   }
@@ -242,16 +223,17 @@ export class Replayer {
   /** The next batch; undefined when the spool is empty or cannot tell now (then replay pauses). */
   async #lease(): Promise<Batch | undefined> {
     try {
-      const batch = await this.#spool.next();
+      const batch = await this.#options.spool.next();
       if (!batch) this.#hasData = false;
       return batch;
     } catch (err) {
       // Not "empty": the data may well be there. Ask again after a pause (never at once: spin).
       const hint = isSpoolUnavailable(err) ? Math.min(err.retryAfterMs, MAX_UNAVAILABLE_PAUSE_MS) : 0;
-      const ms = Math.max(this.#retryMs, hint);
-      if (isSpoolUnavailable(err)) this.#diag.warn('replay-unavailable', `replay paused: ${err.message}`);
+      const ms = Math.max(this.#options.retryMs, hint);
+      if (isSpoolUnavailable(err))
+        this.#options.diag.warn('replay-unavailable', `replay paused: ${err.message}`);
       else
-        this.#diag.error(
+        this.#options.diag.error(
           'replay',
           `replay: the spool failed to hand out a batch: ${(err as Error)?.message}`,
         );
@@ -266,55 +248,49 @@ export class Replayer {
     let dropped = 0;
     for (const n of Object.values(outcome.dropped)) dropped += n ?? 0;
     if (outcome.exported === 0 && dropped === 0) {
-      this.#delivering(false);
-      this.#spool.release(id);
-      this.#pause(this.#retryMs);
+      this.#options.delivering?.(false);
+      this.#options.spool.release(id);
+      this.#pause(this.#options.retryMs);
       return false;
     }
     this.#drops.settle('spooled', outcome, batch);
-    if (outcome.exported > 0) this.#delivering(true);
+    if (outcome.exported > 0) this.#options.delivering?.(true);
     // The records are counted now: whatever the disk says, this batch must not replay again.
     if (outcome.exported === 0 && outcome.undelivered.length === 0) {
       const reason = Object.keys(outcome.dropped).join(',') || 'rejected';
-      await this.#finish(id, () => this.#spool.quarantine(id, reason));
+      await this.#finish(() => this.#options.spool.quarantine(id, reason));
       return true;
     }
     // Keep the parts that did not go through before letting go of the original.
     for (const part of outcome.undelivered) {
-      let ok = false;
-      try {
-        ok = await this.#spool.append(part);
-      } catch {
-        ok = false;
-      }
+      const ok = await this.#options.spool.append(part).catch(() => false);
       if (!ok) this.#drops.fromSpool('disk_error', part.count);
     }
-    await this.#finish(id, () => this.#spool.ack(id));
+    await this.#finish(() => this.#options.spool.ack(id));
     return outcome.undelivered.length === 0;
   }
 
   /** Runs a counted batch's `ack` / `quarantine`; on a rejection keeps it for a retry. */
-  async #finish(id: string, op: () => Promise<void>): Promise<void> {
+  async #finish(op: () => Promise<void>): Promise<void> {
     try {
       await op();
     } catch (err) {
-      this.#unsettled.push({ id, op });
-      this.#diag.error(
+      this.#unsettled.push(op);
+      this.#options.diag.error(
         'replay-settle',
         `replay: the spool could not settle a batch (retrying): ${(err as Error)?.message}`,
       );
-      this.#pause(this.#retryMs);
+      this.#pause(this.#options.retryMs);
     }
   }
 
   /** Retries the pending settlements, oldest first. False when one still fails (then paused). */
   async #retryUnsettled(): Promise<boolean> {
     while (this.#unsettled.length > 0) {
-      const { op } = this.#unsettled[0]!;
       try {
-        await op();
+        await this.#unsettled[0]!();
       } catch {
-        this.#pause(this.#retryMs);
+        this.#pause(this.#options.retryMs);
         return false;
       }
       this.#unsettled.shift();
