@@ -212,16 +212,29 @@ export class CursorKeeper {
     if (this.#dirty) void this.flush();
   }
 
-  async flush(): Promise<void> {
-    // One write at a time (they share the temp file). No await between the wait and the claim
-    // of `#writing`: two flushes started together (the timer's, and recovery's after a re-open)
-    // would otherwise both pass the wait, and the second rename fail with ENOENT.
+  /**
+   * Writes the cursor if it changed, one write at a time (they share the temp file). At close,
+   * after the write in progress, the last one is written synchronously.
+   */
+  async flush(atClose = false): Promise<void> {
+    // No await between the wait and the claim of `#writing`: two flushes started together (the
+    // timer's, and recovery's after a re-open) would otherwise both pass the wait, and the
+    // second rename fail with ENOENT.
     while (this.#writing) await this.#writing;
-    const dir = this.#due();
-    if (!dir) return;
+    const { fs, index, cfg, dir } = this.#ctx;
+    if (!this.#complete || !this.#dirty || !dir) return;
     this.#dirty = false;
-    const { fs, index, cfg } = this.#ctx;
-    const p = writeCursor(fs, dir, index.cursor(this.#nextSeq()), cfg.durability !== 'none').catch((err) => {
+    const text = encodeCursor(index.cursor(this.#nextSeq()));
+    const sync = cfg.durability !== 'none';
+    if (atClose) {
+      try {
+        writeFileAtomicSync(fs, dir, join(dir, CURSOR_FILE), text, sync);
+      } catch (err) {
+        this.#ctx.diskError('cursor', err);
+      }
+      return;
+    }
+    const p = writeFileAtomic(fs, dir, join(dir, CURSOR_FILE), text, sync).catch((err) => {
       this.#dirty = true;
       // The directory was removed under the write (its temp file went with it): no refusal of
       // the disk, which would stop appends for retryMs even once the directory is back. The
@@ -234,26 +247,6 @@ export class CursorKeeper {
       this.#writing = undefined;
     });
     await this.#writing;
-  }
-
-  /** At close: waits for a write in progress, then writes the last cursor synchronously. */
-  async flushAtClose(): Promise<void> {
-    while (this.#writing) await this.#writing;
-    const dir = this.#due();
-    if (!dir) return;
-    const { fs, index, cfg } = this.#ctx;
-    const text = encodeCursor(index.cursor(this.#nextSeq()));
-    try {
-      writeFileAtomicSync(fs, dir, join(dir, CURSOR_FILE), text, cfg.durability !== 'none');
-    } catch (err) {
-      this.#ctx.diskError('cursor', err);
-    }
-  }
-
-  /** The directory to write the cursor to, if one is due (called once no write is in progress). */
-  #due(): string | undefined {
-    const { dir } = this.#ctx;
-    return this.#complete && this.#dirty ? dir : undefined;
   }
 }
 

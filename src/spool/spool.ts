@@ -1,13 +1,18 @@
 /**
  * The disk spool: an append-only log of export batches in segment files, an in-memory index
  * of their positions, and a cursor of what was acknowledged. This file is the facade: it opens
- * the directory, wires the parts together, runs the timers and owns the state they only read
- * (`dir`, `closed`). The parts:
+ * the directory, wires the parts together, runs the timers, owns the state they only read
+ * (`dir`, `closed`), and hands batches out and settles them. The parts:
  *
  * - writer.ts: the segment files (appends, rotation, fdatasync, eviction, deletion);
- * - reader.ts: `next` / `ack` / `release` / `quarantine`;
  * - ledger.ts: the index of what is on disk, and the cursor of what was settled;
  * - recovery.ts: data of earlier processes (ours, and of dead siblings).
+ *
+ * Reading: `next()` leases the oldest live frame and reads it back; `ack`, `release` and
+ * `quarantine` settle the lease. Frames that fail their checksum on read (or whose segment file
+ * vanished) are reported lost as `corrupt`; a lease whose segment was evicted meanwhile (an
+ * orphan) is reported under the eviction's reason when it is released. A read the disk refuses
+ * releases the lease and rejects with `SpoolUnavailableError`.
  *
  * Recovery of an earlier process's data runs in the background: `open` never throws and never
  * waits for it.
@@ -20,11 +25,25 @@ import { join } from 'node:path';
 import type { Diag } from '../diag.js';
 import { SpoolUnavailableError } from '../errors.js';
 import { DiskHealth, errorCode, nodeSpoolFs, type SpoolFs } from './disk.js';
-import { FRAMES_PER_SEGMENT, parseSegmentFileName, segmentNames } from './format.js';
-import { CursorKeeper, readCursor, reportCorrupt, Segment, type SpoolContext, SpoolIndex } from './ledger.js';
+import {
+  FRAMES_PER_SEGMENT,
+  parseSegmentFileName,
+  readFrame,
+  segmentHeader,
+  segmentNames,
+} from './format.js';
+import {
+  CursorKeeper,
+  type Entry,
+  readCursor,
+  reportCorrupt,
+  Segment,
+  type SpoolContext,
+  SpoolIndex,
+} from './ledger.js';
 import { HEARTBEAT_MS, type HeldLock, openDir } from './lock.js';
 import type { SpoolConfig } from './options.js';
-import { SpoolReader } from './reader.js';
+import { writeQuarantine } from './quarantine.js';
 import { recoverDir, StaleDirAdopter } from './recovery.js';
 import {
   type SpoolBatch as Batch,
@@ -58,7 +77,6 @@ export class DiskSpool implements Spool {
   readonly #health: DiskHealth;
   readonly #writer: SegmentWriter;
   readonly #cursor: CursorKeeper;
-  readonly #reader: SpoolReader;
   readonly #adopter: StaleDirAdopter;
   /** The directory this process writes; undefined until the disk let us open it. */
   #dir: string | undefined;
@@ -96,7 +114,6 @@ export class DiskSpool implements Spool {
     // The keeper asks the writer for the cursor's upper bound only when it writes (after this).
     this.#cursor = new CursorKeeper(this.#ctx, () => this.#writer.nextSeq());
     this.#writer = new SegmentWriter(this.#ctx, health, this.#cursor);
-    this.#reader = new SpoolReader(this.#ctx, this.#writer, this.#cursor);
     this.#adopter = new StaleDirAdopter(this.#ctx, this.#writer);
     this.#ensureOpen();
   }
@@ -300,7 +317,7 @@ export class DiskSpool implements Spool {
       }
       await this.#recovery;
       this.#writer.expire();
-      const batch = await this.#reader.next();
+      const batch = await this.#readNext();
       this.#nextFailedAt = undefined;
       return batch;
     } catch (err) {
@@ -325,16 +342,104 @@ export class DiskSpool implements Spool {
     });
   }
 
-  ack(id: string): Promise<void> {
-    return this.#reader.ack(id);
+  /**
+   * Leases and reads the oldest available frame; undefined when none is left (or the spool is
+   * closed). Rejects with `SpoolUnavailableError` when the disk refused the read: nothing stays
+   * leased, and the frame comes first again on a later call.
+   */
+  async #readNext(): Promise<Batch | undefined> {
+    const ctx = this.#ctx;
+    const { index } = ctx;
+    for (;;) {
+      if (this.#closed) return undefined;
+      const e = index.firstAvailable();
+      if (!e) return undefined;
+      index.lease(e);
+      let bytes: Uint8Array;
+      try {
+        bytes = await readRange(ctx.fs, e.seg.file, e.offset, e.length);
+      } catch (err) {
+        const orphan = index.takeOrphan(e.id, e);
+        if (orphan) {
+          // Evicted while we read it: it is gone, and reported as the eviction says.
+          ctx.accounting.lost(orphan.reason, e.count);
+          continue;
+        }
+        if (errorCode(err) === 'ENOENT') {
+          // The segment file is gone (deleted by hand, or a purge): its frames cannot come back.
+          await this.#settleCorrupt(e.id, 'spool segment file missing on read');
+          continue;
+        }
+        index.release(e);
+        ctx.diskError('read', err);
+        throw new SpoolUnavailableError(`read refused: ${errorCode(err)}`, ctx.retryMs, err);
+      }
+      const ev = readFrame(bytes, 0);
+      if (ev.kind !== 'frame' || ev.frame.seq !== e.seq || ev.frame.id !== e.id) {
+        await this.#settleCorrupt(e.id, 'spool frame corrupt on read');
+        continue;
+      }
+      return { id: e.id, count: e.count, body: ev.body };
+    }
+  }
+
+  async #settleCorrupt(id: string, why: string): Promise<void> {
+    const { index, accounting, diag } = this.#ctx;
+    const e = index.takeOrphan(id)?.entry ?? index.leasedEntry(id);
+    if (!e) return;
+    accounting.lost('corrupt', e.count);
+    diag.warn('spool-corrupt', `${why}; ${e.count} records dropped`);
+    await this.#settled(e);
+  }
+
+  /**
+   * `e` is done: the cursor must say so (written before the caller goes on under `always`, so
+   * the next process does not hand it out, or count it, again), and its segment may go.
+   */
+  async #settled(e: Entry): Promise<void> {
+    this.#ctx.index.settle(e);
+    this.#cursor.markDirty();
+    this.#writer.maybeDelete(e.seg);
+    if (this.#ctx.cfg.durability === 'always') await this.#cursor.flush();
+  }
+
+  async ack(id: string): Promise<void> {
+    const { index } = this.#ctx;
+    if (index.takeOrphan(id)) return;
+    const e = index.leasedEntry(id);
+    if (e) await this.#settled(e);
   }
 
   release(id: string): void {
-    this.#reader.release(id);
+    const { index, accounting } = this.#ctx;
+    const orphan = index.takeOrphan(id);
+    if (orphan) accounting.lost(orphan.reason, orphan.entry.count);
+    else {
+      const e = index.leasedEntry(id);
+      if (e) index.release(e);
+    }
   }
 
-  quarantine(id: string, reason: string): Promise<void> {
-    return this.#reader.quarantine(id, reason);
+  async quarantine(id: string, reason: string): Promise<void> {
+    const ctx = this.#ctx;
+    const dir = this.#dir;
+    // The batch stage counts the records (`rejected`); the spool only moves the bytes aside.
+    if (ctx.index.takeOrphan(id)) return;
+    const e = ctx.index.leasedEntry(id);
+    if (!e || !dir) return;
+    try {
+      const frame = await readRange(ctx.fs, e.seg.file, e.offset, e.length);
+      const name = `${String(ctx.now()).padStart(15, '0')}-${e.seq}.seg`;
+      const note = { id: e.id, count: e.count, ts: e.ts, reason: reason.slice(0, 200), at: ctx.now() };
+      writeQuarantine(ctx, dir, name, Buffer.concat([segmentHeader(), frame]), note);
+    } catch (err) {
+      ctx.diskError('quarantine', err);
+    }
+    ctx.diag.warn(
+      'spool-quarantine',
+      `spool batch refused by the backend (${reason.slice(0, 80)}); quarantined`,
+    );
+    await this.#settled(e);
   }
 
   async close(): Promise<void> {
@@ -344,7 +449,7 @@ export class DiskSpool implements Spool {
     for (const wake of [...this.#nextWaiters]) wake();
     this.#writer.close();
     await this.#recovery;
-    await this.#cursor.flushAtClose();
+    await this.#cursor.flush(true);
     this.#lock?.release();
   }
 }
@@ -356,4 +461,21 @@ export class DiskSpool implements Spool {
  */
 export function openSpool(options: OpenSpoolOptions): DiskSpool {
   return new DiskSpool(options);
+}
+
+/** Reads up to `length` bytes at `offset` (fewer when the file is shorter). */
+async function readRange(fs: SpoolFs, file: string, offset: number, length: number): Promise<Uint8Array> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    await fh.close();
+  }
 }
