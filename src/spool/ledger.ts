@@ -14,7 +14,7 @@
  */
 import { join } from 'node:path';
 import type { Diag } from '../diag.js';
-import { errorCode, type SpoolFs, writeFileAtomic, writeFileAtomicSync } from './disk.js';
+import { errorCode, removeQuietly, type SpoolFs, writeFileAtomic, writeFileAtomicSync } from './disk.js';
 import { crc32c } from './format.js';
 import type { SpoolConfig } from './options.js';
 import type { SpoolAccounting, SpoolLossReason, SpoolPending } from './types.js';
@@ -149,11 +149,7 @@ export function writeCursor(fs: SpoolFs, dir: string, cursor: Cursor, sync: bool
 
 /** Deletes a directory's cursor (its data was adopted whole); none is fine. */
 export function removeCursor(fs: SpoolFs, dir: string): void {
-  try {
-    fs.unlinkSync(join(dir, CURSOR_FILE));
-  } catch {
-    // No cursor.
-  }
+  removeQuietly(fs, join(dir, CURSOR_FILE));
 }
 
 /** The seqs a cursor settles (acknowledged, or counted corrupt), for lookups. */

@@ -9,7 +9,7 @@
  * leased ones become orphans and are reported when the caller settles them (see ledger.ts).
  */
 import { join } from 'node:path';
-import { type DiskHealth, errorCode, syncDir } from './disk.js';
+import { type DiskHealth, errorCode, removeQuietly, syncDir } from './disk.js';
 import {
   encodeFrame,
   FRAMES_PER_SEGMENT,
@@ -153,11 +153,7 @@ export class SegmentWriter {
       fs.writeSync(fd, segmentHeader(), 0, SEGMENT_HEADER_BYTES, 0);
     } catch (err) {
       fs.closeSync(fd);
-      try {
-        fs.unlinkSync(file);
-      } catch {
-        // Recovery removes a header-less segment.
-      }
+      removeQuietly(fs, file); // Left behind: recovery removes a header-less segment.
       throw err;
     }
     if (cfg.durability !== 'none') syncDir(fs, dir);
