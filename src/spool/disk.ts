@@ -148,6 +148,11 @@ export class DiskHealth {
     this.#retryMs = retryMs;
   }
 
+  /** How long the disk is left alone after a refusal (the `SpoolUnavailableError` hint). */
+  get retryMs(): number {
+    return this.#retryMs;
+  }
+
   /** True while the disk is being left alone after a refusal. */
   isDown(): boolean {
     return this.#now() < this.#downUntil;

@@ -14,14 +14,21 @@
  */
 import { join } from 'node:path';
 import type { Diag } from '../diag.js';
-import { errorCode, removeQuietly, type SpoolFs, writeFileAtomic, writeFileAtomicSync } from './disk.js';
+import {
+  type DiskHealth,
+  errorCode,
+  removeQuietly,
+  type SpoolFs,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from './disk.js';
 import { crc32c } from './format.js';
 import type { SpoolConfig } from './options.js';
 import type { SpoolAccounting, SpoolLossReason, SpoolPending } from './types.js';
 
 /**
- * What the spool's parts (writer, reader, cursor keeper, recovery, adoption) share: configuration,
- * the file system, the accounting, the index and the disk-error report. They take this instead
+ * What the spool's parts (writer, cursor keeper, recovery, adoption) share: configuration, the
+ * file system, the accounting, the index and the disk's health. They take this instead
  * of the `DiskSpool` facade, so none of them imports it back. Read-only: `dir` and `closed` are
  * the facade's state, seen through getters.
  */
@@ -32,14 +39,12 @@ export interface SpoolContext {
   readonly diag: Diag;
   readonly index: SpoolIndex;
   readonly now: () => number;
-  /** How long the disk is left alone after it refused (the `SpoolUnavailableError` hint). */
-  readonly retryMs: number;
+  /** Whether the disk takes writes; every refused disk operation is reported to it. */
+  readonly health: DiskHealth;
   /** The directory this process writes (the root, or a `proc-*` sub-directory); undefined until the disk let us open it. */
   readonly dir: string | undefined;
   /** True once `close()` was called; background work stops when it sees it. */
   readonly closed: boolean;
-  /** Reports a refused disk operation: warns once per error code and pauses writes for a while. */
-  diskError(op: string, err: unknown): void;
 }
 
 /**
@@ -220,24 +225,24 @@ export class CursorKeeper {
     const { fs, index, cfg, dir } = this.#ctx;
     if (!this.#complete || !this.#dirty || !dir) return;
     this.#dirty = false;
-    const text = encodeCursor(index.cursor(this.#nextSeq()));
+    const cursor = index.cursor(this.#nextSeq());
     const sync = cfg.durability !== 'none';
     if (atClose) {
       try {
-        writeFileAtomicSync(fs, dir, join(dir, CURSOR_FILE), text, sync);
+        writeFileAtomicSync(fs, dir, join(dir, CURSOR_FILE), encodeCursor(cursor), sync);
       } catch (err) {
-        this.#ctx.diskError('cursor', err);
+        this.#ctx.health.refused('cursor', err);
       }
       return;
     }
-    const p = writeFileAtomic(fs, dir, join(dir, CURSOR_FILE), text, sync).catch((err) => {
+    const p = writeCursor(fs, dir, cursor, sync).catch((err) => {
       this.#dirty = true;
       // The directory was removed under the write (its temp file went with it): no refusal of
       // the disk, which would stop appends for retryMs even once the directory is back. The
       // spool notices the removal itself (a stat per append and per timer tick), and the
       // cursor, still dirty, is written again into the new directory.
       if (errorCode(err) === 'ENOENT') return;
-      this.#ctx.diskError('cursor', err);
+      this.#ctx.health.refused('cursor', err);
     });
     this.#writing = p.finally(() => {
       this.#writing = undefined;

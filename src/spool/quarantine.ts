@@ -101,7 +101,7 @@ function moveAside(spool: SpoolContext, what: string, move: () => void): boolean
   try {
     move();
   } catch (err) {
-    spool.diskError('quarantine', err);
+    spool.health.refused('quarantine', err);
     return false;
   }
   spool.diag.warn('spool-quarantine', `spool segment ${what}; quarantined`);

@@ -139,7 +139,7 @@ async function readSegment(spool: SpoolContext, seg: Segment): Promise<SegmentSc
     if (errorCode(err) === 'ENOENT') spool.index.removeSegment(seg);
     else {
       // Unreadable now (EIO, EACCES): leave it on disk for a later process; do not count it.
-      spool.diskError('recover', err);
+      spool.health.refused('recover', err);
       seg.markUnreadable();
     }
     return undefined;
@@ -165,7 +165,7 @@ function cutDamagedEnd(spool: SpoolContext, seg: Segment, scan: SegmentScan, new
     const what = newest ? 'an incomplete last write' : 'a damaged end';
     spool.diag.info('spool-torn', `spool cut ${what} (${scan.size - scan.tornAt} bytes) in ${name}`);
   } catch (err) {
-    spool.diskError('truncate', err);
+    spool.health.refused('truncate', err);
   }
 }
 
@@ -199,7 +199,7 @@ export class StaleDirAdopter {
     this.#writer = writer;
   }
 
-  /** One pass over the sibling directories; never throws (disk errors go to `diskError`). */
+  /** One pass over the sibling directories; never throws (disk errors go to `health`). */
   async run(): Promise<void> {
     const spool = this.#spool;
     if (this.#running || spool.closed || !spool.dir) return;
@@ -229,7 +229,7 @@ export class StaleDirAdopter {
         }
       }
     } catch (err) {
-      spool.diskError('adopt', err);
+      spool.health.refused('adopt', err);
     } finally {
       this.#running = false;
     }
@@ -366,7 +366,7 @@ class SegmentAdoption {
       try {
         await writeCursor(spool.fs, dir, { ackedBelow: cursor.ackedBelow, acked, segments }, true);
       } catch (err) {
-        spool.diskError('adopt', err);
+        spool.health.refused('adopt', err);
         return false;
       }
     }

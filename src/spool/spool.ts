@@ -74,7 +74,6 @@ const NEXT_RETRY_WAIT_MAX_MS = 1_000;
 
 export class DiskSpool implements Spool {
   readonly #ctx: SpoolContext;
-  readonly #health: DiskHealth;
   readonly #writer: SegmentWriter;
   readonly #cursor: CursorKeeper;
   readonly #adopter: StaleDirAdopter;
@@ -92,9 +91,7 @@ export class DiskSpool implements Spool {
 
   constructor(options: OpenSpoolOptions) {
     const { accounting, diag, now = Date.now, retryMs = 5_000 } = options;
-    const health = new DiskHealth(diag, now, retryMs);
     const self = this;
-    this.#health = health;
     this.#ctx = {
       cfg: options,
       fs: options.fs ?? nodeSpoolFs,
@@ -102,18 +99,17 @@ export class DiskSpool implements Spool {
       diag,
       index: new SpoolIndex(),
       now,
-      retryMs,
+      health: new DiskHealth(diag, now, retryMs),
       get dir() {
         return self.#dir;
       },
       get closed() {
         return self.#closed;
       },
-      diskError: (op, err) => health.refused(op, err),
     };
     // The keeper asks the writer for the cursor's upper bound only when it writes (after this).
     this.#cursor = new CursorKeeper(this.#ctx, () => this.#writer.nextSeq());
-    this.#writer = new SegmentWriter(this.#ctx, health, this.#cursor);
+    this.#writer = new SegmentWriter(this.#ctx, this.#cursor);
     this.#adopter = new StaleDirAdopter(this.#ctx, this.#writer);
     this.#ensureOpen();
   }
@@ -140,7 +136,7 @@ export class DiskSpool implements Spool {
   #ensureOpen(): boolean {
     const ctx = this.#ctx;
     if (this.#dir !== undefined) return true;
-    if (this.#closed || this.#health.isDown()) return false;
+    if (this.#closed || this.#ctx.health.isDown()) return false;
     let lock: HeldLock | undefined;
     try {
       const opened = openDir(ctx.fs, ctx.cfg.dir);
@@ -176,7 +172,7 @@ export class DiskSpool implements Spool {
       return true;
     } catch (err) {
       lock?.release();
-      ctx.diskError('open', err);
+      ctx.health.refused('open', err);
       return false;
     }
   }
@@ -222,7 +218,7 @@ export class DiskSpool implements Spool {
         if (this.#lock && !this.#lock.heartbeat())
           diag.warn('spool-lock', 'spool lock taken by another process');
       } catch (err) {
-        this.#ctx.diskError('heartbeat', err);
+        this.#ctx.health.refused('heartbeat', err);
       }
       // Siblings die at any time: look for their data every 6 heartbeats (about 30 s).
       if (++this.#ticks % 6 === 0 && this.#cursor.isComplete) void this.#adopter.run();
@@ -295,25 +291,19 @@ export class DiskSpool implements Spool {
     this.#lock?.release();
     this.#lock = undefined;
     this.#dir = undefined;
-    this.#health.clear();
+    this.#ctx.health.clear();
     this.#cursor.markDirty();
     return true;
   }
 
-  /**
-   * See `Spool.next`: undefined only when nothing is left (or the spool is closed); rejects with
-   * `SpoolUnavailableError` while the directory cannot be opened or the disk refuses the read.
-   * Called again within the back-off after such a rejection, it first waits (at most
-   * {@link NEXT_RETRY_WAIT_MAX_MS}; `close()` ends the wait), so a caller retrying at once
-   * does not spin.
-   */
+  /** See `Spool.next`; the wait within the back-off is at most {@link NEXT_RETRY_WAIT_MAX_MS} (`close()` ends it). */
   async next(): Promise<Batch | undefined> {
     if (this.#closed) return undefined;
     await this.#waitOutBackoff();
     if (this.#closed) return undefined;
     try {
       if (!this.#ensureOpen()) {
-        throw new SpoolUnavailableError('the spool directory cannot be opened', this.#ctx.retryMs);
+        throw new SpoolUnavailableError('the spool directory cannot be opened', this.#ctx.health.retryMs);
       }
       await this.#recovery;
       this.#writer.expire();
@@ -328,7 +318,10 @@ export class DiskSpool implements Spool {
 
   #waitOutBackoff(): Promise<void> {
     if (this.#nextFailedAt === undefined) return Promise.resolve();
-    const ms = Math.min(NEXT_RETRY_WAIT_MAX_MS, this.#nextFailedAt + this.#ctx.retryMs - this.#ctx.now());
+    const ms = Math.min(
+      NEXT_RETRY_WAIT_MAX_MS,
+      this.#nextFailedAt + this.#ctx.health.retryMs - this.#ctx.now(),
+    );
     if (!(ms > 0)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
@@ -371,8 +364,8 @@ export class DiskSpool implements Spool {
           continue;
         }
         index.release(e);
-        ctx.diskError('read', err);
-        throw new SpoolUnavailableError(`read refused: ${errorCode(err)}`, ctx.retryMs, err);
+        ctx.health.refused('read', err);
+        throw new SpoolUnavailableError(`read refused: ${errorCode(err)}`, ctx.health.retryMs, err);
       }
       const ev = readFrame(bytes, 0);
       if (ev.kind !== 'frame' || ev.frame.seq !== e.seq || ev.frame.id !== e.id) {
@@ -433,7 +426,7 @@ export class DiskSpool implements Spool {
       const note = { id: e.id, count: e.count, ts: e.ts, reason: reason.slice(0, 200), at: ctx.now() };
       writeQuarantine(ctx, dir, name, Buffer.concat([segmentHeader(), frame]), note);
     } catch (err) {
-      ctx.diskError('quarantine', err);
+      ctx.health.refused('quarantine', err);
     }
     ctx.diag.warn(
       'spool-quarantine',
