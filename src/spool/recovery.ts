@@ -144,10 +144,10 @@ async function readSegment(spool: SpoolContext, seg: Segment): Promise<SegmentSc
     }
     return undefined;
   }
-  // The directory was removed while the file was read: the facade has taken the segment out of
-  // the index and counted it already; recovering it now would count it twice and leave
-  // entries no lease or expiry can reach.
-  return spool.index.has(seg) ? scan : undefined;
+  // Out of the index and not evicted: the directory was removed while the file was read, and
+  // the facade has counted the segment already; recovering it now would count it twice and
+  // leave entries no lease or expiry can reach. An evicted one is recovered, then dropped.
+  return spool.index.has(seg) || seg.evictAfterScan ? scan : undefined;
 }
 
 /** Quarantines an unreadable rest and cuts it off, and cuts a torn or damaged end. */
