@@ -44,7 +44,7 @@ import {
 import { HEARTBEAT_MS, type HeldLock, openDir } from './lock.js';
 import type { SpoolConfig } from './options.js';
 import { writeQuarantine } from './quarantine.js';
-import { recoverDir, StaleDirAdopter } from './recovery.js';
+import { Recovery } from './recovery.js';
 import {
   type SpoolBatch as Batch,
   isSpoolUnavailable,
@@ -76,12 +76,13 @@ export class DiskSpool implements Spool {
   readonly #ctx: SpoolContext;
   readonly #writer: SegmentWriter;
   readonly #cursor: CursorKeeper;
-  readonly #adopter: StaleDirAdopter;
+  readonly #recovery: Recovery;
   /** The directory this process writes; undefined until the disk let us open it. */
   #dir: string | undefined;
   #closed = false;
   #lock: HeldLock | undefined;
-  #recovery: Promise<void> | undefined;
+  /** The recovery of what an earlier process left; undefined until the directory is open. */
+  #recovering: Promise<void> | undefined;
   readonly #timers: NodeJS.Timeout[] = [];
   #ticks = 0;
   /** When the last `next()` rejected with `SpoolUnavailableError`; undefined once one went through. */
@@ -110,7 +111,7 @@ export class DiskSpool implements Spool {
     // The keeper asks the writer for the cursor's upper bound only when it writes (after this).
     this.#cursor = new CursorKeeper(this.#ctx, () => this.#writer.nextSeq());
     this.#writer = new SegmentWriter(this.#ctx, this.#cursor);
-    this.#adopter = new StaleDirAdopter(this.#ctx, this.#writer);
+    this.#recovery = new Recovery(this.#ctx, this.#writer);
     this.#ensureOpen();
   }
 
@@ -121,7 +122,7 @@ export class DiskSpool implements Spool {
 
   /** Resolves when the data of earlier processes is indexed (and counted as `recovered`). */
   whenRecovered(): Promise<void> {
-    return this.#recovery ?? Promise.resolve();
+    return this.#recovering ?? Promise.resolve();
   }
 
   get pending(): SpoolPending {
@@ -165,7 +166,7 @@ export class DiskSpool implements Spool {
       if (dir !== ctx.cfg.dir)
         ctx.diag.info('spool-subdir', `spool root is locked by a live process; writing to ${dir}`);
       if (this.#timers.length === 0) this.#startTimers();
-      this.#recovery = recoverDir(ctx, this.#writer, cursor.cursor).then(
+      this.#recovering = this.#recovery.recover(cursor.cursor).then(
         (complete) => (complete ? this.#afterRecovery() : undefined),
         (err) => ctx.diag.error('spool-recover', `spool recovery failed: ${(err as Error).message}`),
       );
@@ -191,13 +192,13 @@ export class DiskSpool implements Spool {
    * about every 30 s). Resolves when the pass is over; never rejects.
    */
   adoptStale(): Promise<void> {
-    return this.#cursor.isComplete ? this.#adopter.run() : Promise.resolve();
+    return this.#cursor.isComplete ? this.#recovery.adopt() : Promise.resolve();
   }
 
   async #afterRecovery(): Promise<void> {
     this.#cursor.markComplete();
     await this.#cursor.flush();
-    await this.#adopter.run();
+    await this.#recovery.adopt();
   }
 
   #startTimers(): void {
@@ -221,7 +222,7 @@ export class DiskSpool implements Spool {
         this.#ctx.health.refused('heartbeat', err);
       }
       // Siblings die at any time: look for their data every 6 heartbeats (about 30 s).
-      if (++this.#ticks % 6 === 0 && this.#cursor.isComplete) void this.#adopter.run();
+      if (++this.#ticks % 6 === 0 && this.#cursor.isComplete) void this.#recovery.adopt();
     });
     every(Math.max(1000, Math.min(30_000, Math.floor(cfg.maxAgeMs / 4))), () => this.#writer.expire());
   }
@@ -305,7 +306,7 @@ export class DiskSpool implements Spool {
       if (!this.#ensureOpen()) {
         throw new SpoolUnavailableError('the spool directory cannot be opened', this.#ctx.health.retryMs);
       }
-      await this.#recovery;
+      await this.#recovering;
       this.#writer.expire();
       const batch = await this.#readNext();
       this.#nextFailedAt = undefined;
@@ -441,7 +442,7 @@ export class DiskSpool implements Spool {
     for (const t of this.#timers) clearInterval(t);
     for (const wake of [...this.#nextWaiters]) wake();
     this.#writer.close();
-    await this.#recovery;
+    await this.#recovering;
     await this.#cursor.flush(true);
     this.#lock?.release();
   }
