@@ -84,7 +84,7 @@ export interface Cursor {
  * One segment, as the writing process knew it when it wrote the cursor: consistent with the
  * cursor's settled seqs, since both are one snapshot.
  */
-export interface SegmentManifest {
+interface SegmentManifest {
   /** Frames written to the segment (positions 0 .. end-1; frame k has seq `no * FRAMES_PER_SEGMENT + k`). */
   end: number;
   /** Records of its frames this cursor does not settle. */
@@ -107,10 +107,8 @@ export function encodeCursor(c: Cursor): string {
 
 /** Parses a cursor file; undefined for anything that is not a whole, intact cursor. */
 function decodeCursor(text: string): Cursor | undefined {
-  const lines = text.split('\n');
-  if (lines.length < 2) return undefined;
-  const [body, crc] = lines;
-  if (String(crc32c(Buffer.from(body))) !== crc) return undefined;
+  const [body, crc] = text.split('\n');
+  if (crc === undefined || String(crc32c(Buffer.from(body))) !== crc) return undefined;
   try {
     const o = JSON.parse(body) as { v?: unknown; ackedBelow?: unknown; acked?: unknown; segs?: unknown };
     if (o.v !== 1 || !Number.isSafeInteger(o.ackedBelow) || (o.ackedBelow as number) < 0) return undefined;
