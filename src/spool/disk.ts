@@ -107,6 +107,15 @@ export async function writeFileAtomic(
   }
 }
 
+/** Deletes `path` if it can. For files whose leftover is harmless (each caller says why); never throws. */
+export function removeQuietly(fs: SpoolFs, path: string): void {
+  try {
+    fs.unlinkSync(path);
+  } catch {
+    // Gone already, or left behind.
+  }
+}
+
 /** Cuts `file` to `size` bytes. */
 export function truncateFile(fs: SpoolFs, file: string, size: number): void {
   const fd = fs.openSync(file, 'r+');
@@ -137,6 +146,11 @@ export class DiskHealth {
     this.#diag = diag;
     this.#now = now;
     this.#retryMs = retryMs;
+  }
+
+  /** How long the disk is left alone after a refusal (the `SpoolUnavailableError` hint). */
+  get retryMs(): number {
+    return this.#retryMs;
   }
 
   /** True while the disk is being left alone after a refusal. */

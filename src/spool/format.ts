@@ -108,7 +108,7 @@ export function renumberFrame(frame: Buffer, seq: number): void {
   frame.writeUInt32LE(crc32c(frame, 0, 8), 4);
 }
 
-export interface FrameInfo {
+interface FrameInfo {
   seq: number;
   ts: number;
   id: string;

@@ -10,7 +10,6 @@ export * from './lock.js';
 export * from './options.js';
 export * from './pacer.js';
 export * from './quarantine.js';
-export * from './reader.js';
 export * from './recovery.js';
 export * from './spool.js';
 export * from './types.js';

@@ -14,14 +14,21 @@
  */
 import { join } from 'node:path';
 import type { Diag } from '../diag.js';
-import { errorCode, type SpoolFs, writeFileAtomic, writeFileAtomicSync } from './disk.js';
+import {
+  type DiskHealth,
+  errorCode,
+  removeQuietly,
+  type SpoolFs,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from './disk.js';
 import { crc32c } from './format.js';
 import type { SpoolConfig } from './options.js';
 import type { SpoolAccounting, SpoolLossReason, SpoolPending } from './types.js';
 
 /**
- * What the spool's parts (writer, reader, cursor keeper, recovery, adoption) share: configuration,
- * the file system, the accounting, the index and the disk-error report. They take this instead
+ * What the spool's parts (writer, cursor keeper, recovery, adoption) share: configuration, the
+ * file system, the accounting, the index and the disk's health. They take this instead
  * of the `DiskSpool` facade, so none of them imports it back. Read-only: `dir` and `closed` are
  * the facade's state, seen through getters.
  */
@@ -32,14 +39,12 @@ export interface SpoolContext {
   readonly diag: Diag;
   readonly index: SpoolIndex;
   readonly now: () => number;
-  /** How long the disk is left alone after it refused (the `SpoolUnavailableError` hint). */
-  readonly retryMs: number;
+  /** Whether the disk takes writes; every refused disk operation is reported to it. */
+  readonly health: DiskHealth;
   /** The directory this process writes (the root, or a `proc-*` sub-directory); undefined until the disk let us open it. */
   readonly dir: string | undefined;
   /** True once `close()` was called; background work stops when it sees it. */
   readonly closed: boolean;
-  /** Reports a refused disk operation: warns once per error code and pauses writes for a while. */
-  diskError(op: string, err: unknown): void;
 }
 
 /**
@@ -79,7 +84,7 @@ export interface Cursor {
  * One segment, as the writing process knew it when it wrote the cursor: consistent with the
  * cursor's settled seqs, since both are one snapshot.
  */
-export interface SegmentManifest {
+interface SegmentManifest {
   /** Frames written to the segment (positions 0 .. end-1; frame k has seq `no * FRAMES_PER_SEGMENT + k`). */
   end: number;
   /** Records of its frames this cursor does not settle. */
@@ -102,10 +107,8 @@ export function encodeCursor(c: Cursor): string {
 
 /** Parses a cursor file; undefined for anything that is not a whole, intact cursor. */
 function decodeCursor(text: string): Cursor | undefined {
-  const lines = text.split('\n');
-  if (lines.length < 2) return undefined;
-  const [body, crc] = lines;
-  if (String(crc32c(Buffer.from(body))) !== crc) return undefined;
+  const [body, crc] = text.split('\n');
+  if (crc === undefined || String(crc32c(Buffer.from(body))) !== crc) return undefined;
   try {
     const o = JSON.parse(body) as { v?: unknown; ackedBelow?: unknown; acked?: unknown; segs?: unknown };
     if (o.v !== 1 || !Number.isSafeInteger(o.ackedBelow) || (o.ackedBelow as number) < 0) return undefined;
@@ -149,11 +152,7 @@ export function writeCursor(fs: SpoolFs, dir: string, cursor: Cursor, sync: bool
 
 /** Deletes a directory's cursor (its data was adopted whole); none is fine. */
 export function removeCursor(fs: SpoolFs, dir: string): void {
-  try {
-    fs.unlinkSync(join(dir, CURSOR_FILE));
-  } catch {
-    // No cursor.
-  }
+  removeQuietly(fs, join(dir, CURSOR_FILE));
 }
 
 /** The seqs a cursor settles (acknowledged, or counted corrupt), for lookups. */
@@ -212,48 +211,41 @@ export class CursorKeeper {
     if (this.#dirty) void this.flush();
   }
 
-  async flush(): Promise<void> {
-    // One write at a time (they share the temp file). No await between the wait and the claim
-    // of `#writing`: two flushes started together (the timer's, and recovery's after a re-open)
-    // would otherwise both pass the wait, and the second rename fail with ENOENT.
+  /**
+   * Writes the cursor if it changed, one write at a time (they share the temp file). At close,
+   * after the write in progress, the last one is written synchronously.
+   */
+  async flush(atClose = false): Promise<void> {
+    // No await between the wait and the claim of `#writing`: two flushes started together (the
+    // timer's, and recovery's after a re-open) would otherwise both pass the wait, and the
+    // second rename fail with ENOENT.
     while (this.#writing) await this.#writing;
-    const dir = this.#due();
-    if (!dir) return;
+    const { fs, index, cfg, dir } = this.#ctx;
+    if (!this.#complete || !this.#dirty || !dir) return;
     this.#dirty = false;
-    const { fs, index, cfg } = this.#ctx;
-    const p = writeCursor(fs, dir, index.cursor(this.#nextSeq()), cfg.durability !== 'none').catch((err) => {
+    const cursor = index.cursor(this.#nextSeq());
+    const sync = cfg.durability !== 'none';
+    if (atClose) {
+      try {
+        writeFileAtomicSync(fs, dir, join(dir, CURSOR_FILE), encodeCursor(cursor), sync);
+      } catch (err) {
+        this.#ctx.health.refused('cursor', err);
+      }
+      return;
+    }
+    const p = writeCursor(fs, dir, cursor, sync).catch((err) => {
       this.#dirty = true;
       // The directory was removed under the write (its temp file went with it): no refusal of
       // the disk, which would stop appends for retryMs even once the directory is back. The
       // spool notices the removal itself (a stat per append and per timer tick), and the
       // cursor, still dirty, is written again into the new directory.
       if (errorCode(err) === 'ENOENT') return;
-      this.#ctx.diskError('cursor', err);
+      this.#ctx.health.refused('cursor', err);
     });
     this.#writing = p.finally(() => {
       this.#writing = undefined;
     });
     await this.#writing;
-  }
-
-  /** At close: waits for a write in progress, then writes the last cursor synchronously. */
-  async flushAtClose(): Promise<void> {
-    while (this.#writing) await this.#writing;
-    const dir = this.#due();
-    if (!dir) return;
-    const { fs, index, cfg } = this.#ctx;
-    const text = encodeCursor(index.cursor(this.#nextSeq()));
-    try {
-      writeFileAtomicSync(fs, dir, join(dir, CURSOR_FILE), text, cfg.durability !== 'none');
-    } catch (err) {
-      this.#ctx.diskError('cursor', err);
-    }
-  }
-
-  /** The directory to write the cursor to, if one is due (called once no write is in progress). */
-  #due(): string | undefined {
-    const { dir } = this.#ctx;
-    return this.#complete && this.#dirty ? dir : undefined;
   }
 }
 

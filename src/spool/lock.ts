@@ -10,7 +10,7 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { errorCode, type SpoolFs, writeFileAtomicSync } from './disk.js';
+import { errorCode, removeQuietly, type SpoolFs, writeFileAtomicSync } from './disk.js';
 
 const LOCK_FILE = 'lock';
 /** Heartbeat period; a lock whose heartbeat is older than `STALE_AFTER_MS` is stale. */
@@ -111,13 +111,8 @@ export class HeldLock {
     this.#released = true;
     held.delete(this.#info.nonce);
     const current = readLock(this.#fs, this.#dir);
-    if (current !== 'missing' && current !== 'garbage' && current.nonce === this.#info.nonce) {
-      try {
-        this.#fs.unlinkSync(join(this.#dir, LOCK_FILE));
-      } catch {
-        // Gone already, or left behind (see above).
-      }
-    }
+    if (current !== 'missing' && current !== 'garbage' && current.nonce === this.#info.nonce)
+      removeQuietly(this.#fs, join(this.#dir, LOCK_FILE)); // Left behind: see above.
   }
 }
 
@@ -160,11 +155,7 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
       continue;
     }
     const took = readLockFile(fs, aside);
-    try {
-      fs.unlinkSync(aside);
-    } catch {
-      // Left behind; harmless.
-    }
+    removeQuietly(fs, aside); // Left behind: harmless, no lock is read from it.
     // We may have moved a lock that a racer had just taken over: give up this directory.
     if (current !== 'garbage' && (typeof took === 'string' || took.nonce !== current.nonce)) return undefined;
   }

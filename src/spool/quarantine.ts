@@ -5,7 +5,7 @@
  * Recovery and adoption quarantine segments the same way (`quarantineForeign`, `quarantineRest`).
  */
 import { join } from 'node:path';
-import { type SpoolFs, truncateFile, writeFileAtomicSync } from './disk.js';
+import { removeQuietly, type SpoolFs, truncateFile, writeFileAtomicSync } from './disk.js';
 import type { SegmentScan } from './format.js';
 import type { SpoolContext } from './ledger.js';
 
@@ -49,13 +49,8 @@ function trimQuarantine(fs: SpoolFs, qdir: string, maxBytes: number): void {
   let total = files.reduce((s, f) => s + f.size, 0);
   for (const f of files) {
     if (total <= maxBytes) break;
-    for (const p of [join(qdir, f.n), join(qdir, `${f.n}.json`)]) {
-      try {
-        fs.unlinkSync(p);
-      } catch {
-        // Gone already.
-      }
-    }
+    removeQuietly(fs, join(qdir, f.n));
+    removeQuietly(fs, join(qdir, `${f.n}.json`));
     total -= f.size;
   }
 }
@@ -72,15 +67,10 @@ export function quarantineForeign(
   where: string,
 ): boolean {
   const qdir = quarantineDir(ownDir);
-  try {
+  return moveAside(spool, `${where} has a foreign header`, () => {
     spool.fs.mkdirSync(qdir, { recursive: true, mode: 0o700 });
     spool.fs.renameSync(file, join(qdir, `foreign-${name}`));
-  } catch (err) {
-    spool.diskError('quarantine', err);
-    return false;
-  }
-  spool.diag.warn('spool-quarantine', `spool segment ${where} has a foreign header; quarantined`);
-  return true;
+  });
 }
 
 /**
@@ -99,15 +89,21 @@ export function quarantineRest(
   where: string,
 ): boolean {
   const at = scan.insaneAt!;
-  try {
-    const data = scan.bytes.subarray(at);
+  return moveAside(spool, `${where} unreadable after byte ${at}`, () => {
     const fullNote = { ...note, offset: at, bytes: scan.size - at };
-    writeQuarantine(spool, ownDir, `corrupt-${name}-${at}.bin`, data, fullNote);
+    writeQuarantine(spool, ownDir, `corrupt-${name}-${at}.bin`, scan.bytes.subarray(at), fullNote);
     truncateFile(spool.fs, file, at);
+  });
+}
+
+/** Runs `move`; false on a disk error (reported), else warns that the segment `what` was quarantined. */
+function moveAside(spool: SpoolContext, what: string, move: () => void): boolean {
+  try {
+    move();
   } catch (err) {
-    spool.diskError('quarantine', err);
+    spool.health.refused('quarantine', err);
     return false;
   }
-  spool.diag.warn('spool-quarantine', `spool segment ${where} unreadable after byte ${at}; quarantined`);
+  spool.diag.warn('spool-quarantine', `spool segment ${what}; quarantined`);
   return true;
 }

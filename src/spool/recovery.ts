@@ -62,115 +62,6 @@ import { listSubdirs, tryLock } from './lock.js';
 import { quarantineForeign, quarantineRest } from './quarantine.js';
 import type { SegmentWriter } from './writer.js';
 
-// --- Recovery ---------------------------------------------------------------------------
-
-/** Resolves true when every segment was read (false when the spool closed first). */
-export async function recoverDir(
-  spool: SpoolContext,
-  writer: SegmentWriter,
-  cursor: Cursor,
-): Promise<boolean> {
-  const settled = new SettledSeqs(cursor);
-  // The new cursor must not forget what the old one settled out of order: those frames are
-  // still on disk while an older frame of their segment is open (it would replay them, or
-  // count a corrupt one again, in the process after next).
-  for (const seq of cursor.acked) if (seq >= cursor.ackedBelow) spool.index.markSettled(seq);
-  const todo = spool.index.segments.filter((s) => !s.scanned);
-  // Only the tail of the newest segment the earlier process left may be a torn write.
-  const newest = todo.reduce((n, s) => Math.max(n, s.no), -1);
-  let records = 0;
-  for (const seg of todo) {
-    await yieldToLoop();
-    if (spool.closed) return false;
-    records += await recoverSegment(spool, writer, seg, settled, seg.no === newest);
-  }
-  if (records > 0)
-    spool.diag.info('spool-recovered', `spool recovered ${records} records from an earlier process`);
-  return true;
-}
-
-/** Reads one segment, counts its damage, indexes its unsettled frames; returns their records. */
-async function recoverSegment(
-  spool: SpoolContext,
-  writer: SegmentWriter,
-  seg: Segment,
-  settled: SettledSeqs,
-  newest: boolean,
-): Promise<number> {
-  const scan = await readSegment(spool, seg);
-  if (!scan) return 0;
-  seg.markScanned(scan.frames.length + scan.corrupt.length);
-  const name = basename(seg.file);
-  const damage = assessDamage(scan, seg.no, settled, newest);
-  // Counted once: the cursor records the corrupt frames as settled, and its next manifest
-  // holds only what is left.
-  for (const seq of damage.seqs) spool.index.markSettled(seq);
-  if (damage.what)
-    reportCorrupt(spool, damage.records, `spool segment ${name}: ${damage.what}`, damage.unknown);
-  if (scan.header !== 'ok') {
-    if (scan.header === 'short') writer.unlink(seg.file);
-    else quarantineForeign(spool, spool.dir!, seg.file, name, name);
-    spool.index.removeSegment(seg);
-    return 0;
-  }
-  let records = 0;
-  for (const { seq, offset, length, id, count, ts } of scan.frames) {
-    if (settled.has(seq)) continue;
-    spool.index.addEntry(seg, { seq, offset, length, id, count, ts });
-    records += count;
-  }
-  spool.accounting.recovered(records);
-  cutDamagedEnd(spool, seg, scan, newest);
-  if (seg.evictAfterScan) {
-    // Evicted while we read it: now that its records are known, count and delete them.
-    writer.dropScanned(seg, seg.evictAfterScan);
-  } else if (seg.entries.length > 0 && seg.newestTs < spool.now() - spool.cfg.maxAgeMs) {
-    writer.evict(seg, 'expired');
-  } else writer.maybeDelete(seg);
-  return records;
-}
-
-/** The segment's contents; undefined when there is nothing to recover from it now. */
-async function readSegment(spool: SpoolContext, seg: Segment): Promise<SegmentScan | undefined> {
-  let scan: SegmentScan;
-  try {
-    scan = scanSegmentBytes(await spool.fs.promises.readFile(seg.file));
-  } catch (err) {
-    if (errorCode(err) === 'ENOENT') spool.index.removeSegment(seg);
-    else {
-      // Unreadable now (EIO, EACCES): leave it on disk for a later process; do not count it.
-      spool.diskError('recover', err);
-      seg.markUnreadable();
-    }
-    return undefined;
-  }
-  // The directory was removed while the file was read: the facade has taken the segment out of
-  // the index and counted it already; recovering it now would count it twice and leave
-  // entries no lease or expiry can reach.
-  return spool.index.has(seg) ? scan : undefined;
-}
-
-/** Quarantines an unreadable rest and cuts it off, and cuts a torn or damaged end. */
-function cutDamagedEnd(spool: SpoolContext, seg: Segment, scan: SegmentScan, newest: boolean): void {
-  const name = basename(seg.file);
-  if (
-    scan.insaneAt !== undefined &&
-    quarantineRest(spool, spool.dir!, seg.file, scan, name, { segment: name }, name)
-  )
-    spool.index.cut(seg, scan.insaneAt);
-  if (scan.tornAt === undefined || scan.tornAt >= scan.size) return;
-  try {
-    truncateFile(spool.fs, seg.file, scan.tornAt);
-    spool.index.cut(seg, scan.tornAt);
-    const what = newest ? 'an incomplete last write' : 'a damaged end';
-    spool.diag.info('spool-torn', `spool cut ${what} (${scan.size - scan.tornAt} bytes) in ${name}`);
-  } catch (err) {
-    spool.diskError('truncate', err);
-  }
-}
-
-// --- Adoption ---------------------------------------------------------------------------
-
 /** Frames copied between two checkpoints: bounds what a crash mid-adoption leaves to copy again. */
 export const CHECKPOINT_FRAMES = 64;
 
@@ -183,14 +74,15 @@ interface PassIds {
 }
 
 /**
- * Adopts the data of dead siblings into one spool. One per spool: a pass in progress makes
- * later calls (the heartbeat's) a no-op for this spool only; another spool in the same
- * process adopts on its own.
+ * The data of earlier processes, for one spool: `recover` reads what an earlier process left in
+ * our directory, `adopt` takes over the data of dead siblings. One per spool: an adoption pass
+ * in progress makes later calls (the heartbeat's) a no-op for this spool only; another spool in
+ * the same process adopts on its own.
  */
-export class StaleDirAdopter {
+export class Recovery {
   readonly #spool: SpoolContext;
   readonly #writer: SegmentWriter;
-  #running = false;
+  #adopting = false;
   /** Per source directory: ids copied into our spool whose source frame is not settled on disk yet. */
   readonly #unsettled = new Map<string, Set<string>>();
 
@@ -199,11 +91,111 @@ export class StaleDirAdopter {
     this.#writer = writer;
   }
 
-  /** One pass over the sibling directories; never throws (disk errors go to `diskError`). */
-  async run(): Promise<void> {
+  /** Reads the segments not scanned yet; resolves true when every one was read (false when the spool closed first). */
+  async recover(cursor: Cursor): Promise<boolean> {
     const spool = this.#spool;
-    if (this.#running || spool.closed || !spool.dir) return;
-    this.#running = true;
+    const settled = new SettledSeqs(cursor);
+    // The new cursor must not forget what the old one settled out of order: those frames are
+    // still on disk while an older frame of their segment is open (it would replay them, or
+    // count a corrupt one again, in the process after next).
+    for (const seq of cursor.acked) if (seq >= cursor.ackedBelow) spool.index.markSettled(seq);
+    const todo = spool.index.segments.filter((s) => !s.scanned);
+    // Only the tail of the newest segment the earlier process left may be a torn write.
+    const newest = todo.reduce((n, s) => Math.max(n, s.no), -1);
+    let records = 0;
+    for (const seg of todo) {
+      await yieldToLoop();
+      if (spool.closed) return false;
+      records += await this.#recoverSegment(seg, settled, seg.no === newest);
+    }
+    if (records > 0)
+      spool.diag.info('spool-recovered', `spool recovered ${records} records from an earlier process`);
+    return true;
+  }
+
+  /** Reads one segment, counts its damage, indexes its unsettled frames; returns their records. */
+  async #recoverSegment(seg: Segment, settled: SettledSeqs, newest: boolean): Promise<number> {
+    const spool = this.#spool;
+    const writer = this.#writer;
+    const scan = await this.#readSegment(seg);
+    if (!scan) return 0;
+    seg.markScanned(scan.frames.length + scan.corrupt.length);
+    const name = basename(seg.file);
+    const damage = assessDamage(scan, seg.no, settled, newest);
+    // Counted once: the cursor records the corrupt frames as settled, and its next manifest
+    // holds only what is left.
+    for (const seq of damage.seqs) spool.index.markSettled(seq);
+    if (damage.what)
+      reportCorrupt(spool, damage.records, `spool segment ${name}: ${damage.what}`, damage.unknown);
+    if (scan.header !== 'ok') {
+      if (scan.header === 'short') writer.unlink(seg.file);
+      else quarantineForeign(spool, spool.dir!, seg.file, name, name);
+      spool.index.removeSegment(seg);
+      return 0;
+    }
+    let records = 0;
+    for (const { seq, offset, length, id, count, ts } of scan.frames) {
+      if (settled.has(seq)) continue;
+      spool.index.addEntry(seg, { seq, offset, length, id, count, ts });
+      records += count;
+    }
+    spool.accounting.recovered(records);
+    this.#cutDamagedEnd(seg, scan, newest);
+    if (seg.evictAfterScan) {
+      // Evicted while we read it: now that its records are known, count and delete them.
+      writer.dropScanned(seg, seg.evictAfterScan);
+    } else if (seg.entries.length > 0 && seg.newestTs < spool.now() - spool.cfg.maxAgeMs) {
+      writer.evict(seg, 'expired');
+    } else writer.maybeDelete(seg);
+    return records;
+  }
+
+  /** The segment's contents; undefined when there is nothing to recover from it now. */
+  async #readSegment(seg: Segment): Promise<SegmentScan | undefined> {
+    const spool = this.#spool;
+    let scan: SegmentScan;
+    try {
+      scan = scanSegmentBytes(await spool.fs.promises.readFile(seg.file));
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') spool.index.removeSegment(seg);
+      else {
+        // Unreadable now (EIO, EACCES): leave it on disk for a later process; do not count it.
+        spool.health.refused('recover', err);
+        seg.markUnreadable();
+      }
+      return undefined;
+    }
+    // Out of the index and not evicted: the directory was removed while the file was read, and
+    // the facade has counted the segment already; recovering it now would count it twice and
+    // leave entries no lease or expiry can reach. An evicted one is recovered, then dropped.
+    return spool.index.has(seg) || seg.evictAfterScan ? scan : undefined;
+  }
+
+  /** Quarantines an unreadable rest and cuts it off, and cuts a torn or damaged end. */
+  #cutDamagedEnd(seg: Segment, scan: SegmentScan, newest: boolean): void {
+    const spool = this.#spool;
+    const name = basename(seg.file);
+    if (
+      scan.insaneAt !== undefined &&
+      quarantineRest(spool, spool.dir!, seg.file, scan, name, { segment: name }, name)
+    )
+      spool.index.cut(seg, scan.insaneAt);
+    if (scan.tornAt === undefined || scan.tornAt >= scan.size) return;
+    try {
+      truncateFile(spool.fs, seg.file, scan.tornAt);
+      spool.index.cut(seg, scan.tornAt);
+      const what = newest ? 'an incomplete last write' : 'a damaged end';
+      spool.diag.info('spool-torn', `spool cut ${what} (${scan.size - scan.tornAt} bytes) in ${name}`);
+    } catch (err) {
+      spool.health.refused('truncate', err);
+    }
+  }
+
+  /** One adoption pass over the sibling directories; never throws (disk errors go to `health`). */
+  async adopt(): Promise<void> {
+    const spool = this.#spool;
+    if (this.#adopting || spool.closed || !spool.dir) return;
+    this.#adopting = true;
     try {
       const root = spool.cfg.dir;
       const candidates = [root, ...listSubdirs(spool.fs, root)].filter((d) => d !== spool.dir);
@@ -229,9 +221,9 @@ export class StaleDirAdopter {
         }
       }
     } catch (err) {
-      spool.diskError('adopt', err);
+      spool.health.refused('adopt', err);
     } finally {
-      this.#running = false;
+      this.#adopting = false;
     }
   }
 }
@@ -366,7 +358,7 @@ class SegmentAdoption {
       try {
         await writeCursor(spool.fs, dir, { ackedBelow: cursor.ackedBelow, acked, segments }, true);
       } catch (err) {
-        spool.diskError('adopt', err);
+        spool.health.refused('adopt', err);
         return false;
       }
     }

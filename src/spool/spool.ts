@@ -1,13 +1,18 @@
 /**
  * The disk spool: an append-only log of export batches in segment files, an in-memory index
  * of their positions, and a cursor of what was acknowledged. This file is the facade: it opens
- * the directory, wires the parts together, runs the timers and owns the state they only read
- * (`dir`, `closed`). The parts:
+ * the directory, wires the parts together, runs the timers, owns the state they only read
+ * (`dir`, `closed`), and hands batches out and settles them. The parts:
  *
  * - writer.ts: the segment files (appends, rotation, fdatasync, eviction, deletion);
- * - reader.ts: `next` / `ack` / `release` / `quarantine`;
  * - ledger.ts: the index of what is on disk, and the cursor of what was settled;
  * - recovery.ts: data of earlier processes (ours, and of dead siblings).
+ *
+ * Reading: `next()` leases the oldest live frame and reads it back; `ack`, `release` and
+ * `quarantine` settle the lease. Frames that fail their checksum on read (or whose segment file
+ * vanished) are reported lost as `corrupt`; a lease whose segment was evicted meanwhile (an
+ * orphan) is reported under the eviction's reason when it is released. A read the disk refuses
+ * releases the lease and rejects with `SpoolUnavailableError`.
  *
  * Recovery of an earlier process's data runs in the background: `open` never throws and never
  * waits for it.
@@ -20,12 +25,26 @@ import { join } from 'node:path';
 import type { Diag } from '../diag.js';
 import { SpoolUnavailableError } from '../errors.js';
 import { DiskHealth, errorCode, nodeSpoolFs, type SpoolFs } from './disk.js';
-import { FRAMES_PER_SEGMENT, parseSegmentFileName, segmentNames } from './format.js';
-import { CursorKeeper, readCursor, reportCorrupt, Segment, type SpoolContext, SpoolIndex } from './ledger.js';
+import {
+  FRAMES_PER_SEGMENT,
+  parseSegmentFileName,
+  readFrame,
+  segmentHeader,
+  segmentNames,
+} from './format.js';
+import {
+  CursorKeeper,
+  type Entry,
+  readCursor,
+  reportCorrupt,
+  Segment,
+  type SpoolContext,
+  SpoolIndex,
+} from './ledger.js';
 import { HEARTBEAT_MS, type HeldLock, openDir } from './lock.js';
 import type { SpoolConfig } from './options.js';
-import { SpoolReader } from './reader.js';
-import { recoverDir, StaleDirAdopter } from './recovery.js';
+import { writeQuarantine } from './quarantine.js';
+import { Recovery } from './recovery.js';
 import {
   type SpoolBatch as Batch,
   isSpoolUnavailable,
@@ -55,16 +74,15 @@ const NEXT_RETRY_WAIT_MAX_MS = 1_000;
 
 export class DiskSpool implements Spool {
   readonly #ctx: SpoolContext;
-  readonly #health: DiskHealth;
   readonly #writer: SegmentWriter;
   readonly #cursor: CursorKeeper;
-  readonly #reader: SpoolReader;
-  readonly #adopter: StaleDirAdopter;
+  readonly #recovery: Recovery;
   /** The directory this process writes; undefined until the disk let us open it. */
   #dir: string | undefined;
   #closed = false;
   #lock: HeldLock | undefined;
-  #recovery: Promise<void> | undefined;
+  /** The recovery of what an earlier process left; undefined until the directory is open. */
+  #recovering: Promise<void> | undefined;
   readonly #timers: NodeJS.Timeout[] = [];
   #ticks = 0;
   /** When the last `next()` rejected with `SpoolUnavailableError`; undefined once one went through. */
@@ -74,9 +92,7 @@ export class DiskSpool implements Spool {
 
   constructor(options: OpenSpoolOptions) {
     const { accounting, diag, now = Date.now, retryMs = 5_000 } = options;
-    const health = new DiskHealth(diag, now, retryMs);
     const self = this;
-    this.#health = health;
     this.#ctx = {
       cfg: options,
       fs: options.fs ?? nodeSpoolFs,
@@ -84,20 +100,18 @@ export class DiskSpool implements Spool {
       diag,
       index: new SpoolIndex(),
       now,
-      retryMs,
+      health: new DiskHealth(diag, now, retryMs),
       get dir() {
         return self.#dir;
       },
       get closed() {
         return self.#closed;
       },
-      diskError: (op, err) => health.refused(op, err),
     };
     // The keeper asks the writer for the cursor's upper bound only when it writes (after this).
     this.#cursor = new CursorKeeper(this.#ctx, () => this.#writer.nextSeq());
-    this.#writer = new SegmentWriter(this.#ctx, health, this.#cursor);
-    this.#reader = new SpoolReader(this.#ctx, this.#writer, this.#cursor);
-    this.#adopter = new StaleDirAdopter(this.#ctx, this.#writer);
+    this.#writer = new SegmentWriter(this.#ctx, this.#cursor);
+    this.#recovery = new Recovery(this.#ctx, this.#writer);
     this.#ensureOpen();
   }
 
@@ -108,7 +122,7 @@ export class DiskSpool implements Spool {
 
   /** Resolves when the data of earlier processes is indexed (and counted as `recovered`). */
   whenRecovered(): Promise<void> {
-    return this.#recovery ?? Promise.resolve();
+    return this.#recovering ?? Promise.resolve();
   }
 
   get pending(): SpoolPending {
@@ -123,7 +137,7 @@ export class DiskSpool implements Spool {
   #ensureOpen(): boolean {
     const ctx = this.#ctx;
     if (this.#dir !== undefined) return true;
-    if (this.#closed || this.#health.isDown()) return false;
+    if (this.#closed || this.#ctx.health.isDown()) return false;
     let lock: HeldLock | undefined;
     try {
       const opened = openDir(ctx.fs, ctx.cfg.dir);
@@ -152,14 +166,14 @@ export class DiskSpool implements Spool {
       if (dir !== ctx.cfg.dir)
         ctx.diag.info('spool-subdir', `spool root is locked by a live process; writing to ${dir}`);
       if (this.#timers.length === 0) this.#startTimers();
-      this.#recovery = recoverDir(ctx, this.#writer, cursor.cursor).then(
+      this.#recovering = this.#recovery.recover(cursor.cursor).then(
         (complete) => (complete ? this.#afterRecovery() : undefined),
         (err) => ctx.diag.error('spool-recover', `spool recovery failed: ${(err as Error).message}`),
       );
       return true;
     } catch (err) {
       lock?.release();
-      ctx.diskError('open', err);
+      ctx.health.refused('open', err);
       return false;
     }
   }
@@ -178,13 +192,13 @@ export class DiskSpool implements Spool {
    * about every 30 s). Resolves when the pass is over; never rejects.
    */
   adoptStale(): Promise<void> {
-    return this.#cursor.isComplete ? this.#adopter.run() : Promise.resolve();
+    return this.#cursor.isComplete ? this.#recovery.adopt() : Promise.resolve();
   }
 
   async #afterRecovery(): Promise<void> {
     this.#cursor.markComplete();
     await this.#cursor.flush();
-    await this.#adopter.run();
+    await this.#recovery.adopt();
   }
 
   #startTimers(): void {
@@ -205,10 +219,10 @@ export class DiskSpool implements Spool {
         if (this.#lock && !this.#lock.heartbeat())
           diag.warn('spool-lock', 'spool lock taken by another process');
       } catch (err) {
-        this.#ctx.diskError('heartbeat', err);
+        this.#ctx.health.refused('heartbeat', err);
       }
       // Siblings die at any time: look for their data every 6 heartbeats (about 30 s).
-      if (++this.#ticks % 6 === 0 && this.#cursor.isComplete) void this.#adopter.run();
+      if (++this.#ticks % 6 === 0 && this.#cursor.isComplete) void this.#recovery.adopt();
     });
     every(Math.max(1000, Math.min(30_000, Math.floor(cfg.maxAgeMs / 4))), () => this.#writer.expire());
   }
@@ -278,29 +292,23 @@ export class DiskSpool implements Spool {
     this.#lock?.release();
     this.#lock = undefined;
     this.#dir = undefined;
-    this.#health.clear();
+    this.#ctx.health.clear();
     this.#cursor.markDirty();
     return true;
   }
 
-  /**
-   * See `Spool.next`: undefined only when nothing is left (or the spool is closed); rejects with
-   * `SpoolUnavailableError` while the directory cannot be opened or the disk refuses the read.
-   * Called again within the back-off after such a rejection, it first waits (at most
-   * {@link NEXT_RETRY_WAIT_MAX_MS}; `close()` ends the wait), so a caller retrying at once
-   * does not spin.
-   */
+  /** See `Spool.next`; the wait within the back-off is at most {@link NEXT_RETRY_WAIT_MAX_MS} (`close()` ends it). */
   async next(): Promise<Batch | undefined> {
     if (this.#closed) return undefined;
     await this.#waitOutBackoff();
     if (this.#closed) return undefined;
     try {
       if (!this.#ensureOpen()) {
-        throw new SpoolUnavailableError('the spool directory cannot be opened', this.#ctx.retryMs);
+        throw new SpoolUnavailableError('the spool directory cannot be opened', this.#ctx.health.retryMs);
       }
-      await this.#recovery;
+      await this.#recovering;
       this.#writer.expire();
-      const batch = await this.#reader.next();
+      const batch = await this.#readNext();
       this.#nextFailedAt = undefined;
       return batch;
     } catch (err) {
@@ -311,7 +319,10 @@ export class DiskSpool implements Spool {
 
   #waitOutBackoff(): Promise<void> {
     if (this.#nextFailedAt === undefined) return Promise.resolve();
-    const ms = Math.min(NEXT_RETRY_WAIT_MAX_MS, this.#nextFailedAt + this.#ctx.retryMs - this.#ctx.now());
+    const ms = Math.min(
+      NEXT_RETRY_WAIT_MAX_MS,
+      this.#nextFailedAt + this.#ctx.health.retryMs - this.#ctx.now(),
+    );
     if (!(ms > 0)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
@@ -325,16 +336,104 @@ export class DiskSpool implements Spool {
     });
   }
 
-  ack(id: string): Promise<void> {
-    return this.#reader.ack(id);
+  /**
+   * Leases and reads the oldest available frame; undefined when none is left (or the spool is
+   * closed). Rejects with `SpoolUnavailableError` when the disk refused the read: nothing stays
+   * leased, and the frame comes first again on a later call.
+   */
+  async #readNext(): Promise<Batch | undefined> {
+    const ctx = this.#ctx;
+    const { index } = ctx;
+    for (;;) {
+      if (this.#closed) return undefined;
+      const e = index.firstAvailable();
+      if (!e) return undefined;
+      index.lease(e);
+      let bytes: Uint8Array;
+      try {
+        bytes = await readRange(ctx.fs, e.seg.file, e.offset, e.length);
+      } catch (err) {
+        const orphan = index.takeOrphan(e.id, e);
+        if (orphan) {
+          // Evicted while we read it: it is gone, and reported as the eviction says.
+          ctx.accounting.lost(orphan.reason, e.count);
+          continue;
+        }
+        if (errorCode(err) === 'ENOENT') {
+          // The segment file is gone (deleted by hand, or a purge): its frames cannot come back.
+          await this.#settleCorrupt(e.id, 'spool segment file missing on read');
+          continue;
+        }
+        index.release(e);
+        ctx.health.refused('read', err);
+        throw new SpoolUnavailableError(`read refused: ${errorCode(err)}`, ctx.health.retryMs, err);
+      }
+      const ev = readFrame(bytes, 0);
+      if (ev.kind !== 'frame' || ev.frame.seq !== e.seq || ev.frame.id !== e.id) {
+        await this.#settleCorrupt(e.id, 'spool frame corrupt on read');
+        continue;
+      }
+      return { id: e.id, count: e.count, body: ev.body };
+    }
+  }
+
+  async #settleCorrupt(id: string, why: string): Promise<void> {
+    const { index, accounting, diag } = this.#ctx;
+    const e = index.takeOrphan(id)?.entry ?? index.leasedEntry(id);
+    if (!e) return;
+    accounting.lost('corrupt', e.count);
+    diag.warn('spool-corrupt', `${why}; ${e.count} records dropped`);
+    await this.#settled(e);
+  }
+
+  /**
+   * `e` is done: the cursor must say so (written before the caller goes on under `always`, so
+   * the next process does not hand it out, or count it, again), and its segment may go.
+   */
+  async #settled(e: Entry): Promise<void> {
+    this.#ctx.index.settle(e);
+    this.#cursor.markDirty();
+    this.#writer.maybeDelete(e.seg);
+    if (this.#ctx.cfg.durability === 'always') await this.#cursor.flush();
+  }
+
+  async ack(id: string): Promise<void> {
+    const { index } = this.#ctx;
+    if (index.takeOrphan(id)) return;
+    const e = index.leasedEntry(id);
+    if (e) await this.#settled(e);
   }
 
   release(id: string): void {
-    this.#reader.release(id);
+    const { index, accounting } = this.#ctx;
+    const orphan = index.takeOrphan(id);
+    if (orphan) accounting.lost(orphan.reason, orphan.entry.count);
+    else {
+      const e = index.leasedEntry(id);
+      if (e) index.release(e);
+    }
   }
 
-  quarantine(id: string, reason: string): Promise<void> {
-    return this.#reader.quarantine(id, reason);
+  async quarantine(id: string, reason: string): Promise<void> {
+    const ctx = this.#ctx;
+    const dir = this.#dir;
+    // The batch stage counts the records (`rejected`); the spool only moves the bytes aside.
+    if (ctx.index.takeOrphan(id)) return;
+    const e = ctx.index.leasedEntry(id);
+    if (!e || !dir) return;
+    try {
+      const frame = await readRange(ctx.fs, e.seg.file, e.offset, e.length);
+      const name = `${String(ctx.now()).padStart(15, '0')}-${e.seq}.seg`;
+      const note = { id: e.id, count: e.count, ts: e.ts, reason: reason.slice(0, 200), at: ctx.now() };
+      writeQuarantine(ctx, dir, name, Buffer.concat([segmentHeader(), frame]), note);
+    } catch (err) {
+      ctx.health.refused('quarantine', err);
+    }
+    ctx.diag.warn(
+      'spool-quarantine',
+      `spool batch refused by the backend (${reason.slice(0, 80)}); quarantined`,
+    );
+    await this.#settled(e);
   }
 
   async close(): Promise<void> {
@@ -343,8 +442,8 @@ export class DiskSpool implements Spool {
     for (const t of this.#timers) clearInterval(t);
     for (const wake of [...this.#nextWaiters]) wake();
     this.#writer.close();
-    await this.#recovery;
-    await this.#cursor.flushAtClose();
+    await this.#recovering;
+    await this.#cursor.flush(true);
     this.#lock?.release();
   }
 }
@@ -356,4 +455,21 @@ export class DiskSpool implements Spool {
  */
 export function openSpool(options: OpenSpoolOptions): DiskSpool {
   return new DiskSpool(options);
+}
+
+/** Reads up to `length` bytes at `offset` (fewer when the file is shorter). */
+async function readRange(fs: SpoolFs, file: string, offset: number, length: number): Promise<Uint8Array> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    await fh.close();
+  }
 }

@@ -9,7 +9,7 @@
  * leased ones become orphans and are reported when the caller settles them (see ledger.ts).
  */
 import { join } from 'node:path';
-import { type DiskHealth, errorCode, syncDir } from './disk.js';
+import { errorCode, removeQuietly, syncDir } from './disk.js';
 import {
   encodeFrame,
   FRAMES_PER_SEGMENT,
@@ -34,7 +34,6 @@ interface ActiveSegment {
 
 export class SegmentWriter {
   readonly #ctx: SpoolContext;
-  readonly #health: DiskHealth;
   /** Told when an entry is done or a segment sealed: the cursor must be rewritten. */
   readonly #cursor: Pick<CursorKeeper, 'markDirty'>;
   #active: ActiveSegment | undefined;
@@ -42,9 +41,8 @@ export class SegmentWriter {
   /** fdatasyncs in flight (of rotated segments too), for `syncAll`. */
   readonly #inflight = new Set<Promise<boolean>>();
 
-  constructor(ctx: SpoolContext, health: DiskHealth, cursor: Pick<CursorKeeper, 'markDirty'>) {
+  constructor(ctx: SpoolContext, cursor: Pick<CursorKeeper, 'markDirty'>) {
     this.#ctx = ctx;
-    this.#health = health;
     this.#cursor = cursor;
   }
 
@@ -69,7 +67,7 @@ export class SegmentWriter {
    */
   write(batch: Batch, ts: number, syncNow: boolean): boolean {
     const ctx = this.#ctx;
-    if (ctx.closed || ctx.dir === undefined || this.#health.isDown()) return false;
+    if (ctx.closed || ctx.dir === undefined || ctx.health.isDown()) return false;
     let a = this.#active;
     if (a && (a.seg.frames >= FRAMES_PER_SEGMENT || ctx.now() - a.seg.createdAt >= ctx.cfg.segmentAgeMs)) {
       this.closeActive(true);
@@ -97,10 +95,10 @@ export class SegmentWriter {
       ctx.index.addEntry(seg, { seq, offset: seg.bytes, length: frame.length, id, count, ts });
       ctx.index.grow(seg, frame.length);
       a.dirty = !syncNow;
-      this.#health.wrote();
+      ctx.health.wrote();
       return true;
     } catch (err) {
-      ctx.diskError('write', err);
+      ctx.health.refused('write', err);
       return false;
     }
   }
@@ -153,11 +151,7 @@ export class SegmentWriter {
       fs.writeSync(fd, segmentHeader(), 0, SEGMENT_HEADER_BYTES, 0);
     } catch (err) {
       fs.closeSync(fd);
-      try {
-        fs.unlinkSync(file);
-      } catch {
-        // Recovery removes a header-less segment.
-      }
+      removeQuietly(fs, file); // Left behind: recovery removes a header-less segment.
       throw err;
     }
     if (cfg.durability !== 'none') syncDir(fs, dir);
@@ -209,7 +203,7 @@ export class SegmentWriter {
       this.#ctx.fs.fdatasync(a.fd, (err) => {
         a.syncing--;
         if (a.closing && a.syncing === 0) this.#ctx.fs.close(a.fd, () => {});
-        if (err) this.#ctx.diskError('sync', err);
+        if (err) this.#ctx.health.refused('sync', err);
         resolve(!err);
       });
     });
@@ -246,7 +240,7 @@ export class SegmentWriter {
         this.#ctx.fs.fdatasyncSync(a.fd);
         a.dirty = false;
       } catch (err) {
-        this.#ctx.diskError('sync', err);
+        this.#ctx.health.refused('sync', err);
       }
     }
     this.closeActive(false);
@@ -302,7 +296,7 @@ export class SegmentWriter {
       this.#ctx.fs.unlinkSync(file);
     } catch (err) {
       if (errorCode(err) === 'ENOENT') return true;
-      this.#ctx.diskError(op, err);
+      this.#ctx.health.refused(op, err);
       return false;
     }
     return true;

@@ -71,6 +71,40 @@ describe('spool caps', () => {
     await h.spool.close();
   });
 
+  it('a segment an earlier process left, evicted before recovery read it, is counted spool_full and deleted', async () => {
+    const opts = { spool: { maxBytes: 64 * 1024, segmentBytes: 8 * 1024 } };
+    const first = harness(t.dir, opts);
+    let left = 0;
+    for (let i = 0; i < 90; i++) {
+      expect(await first.spoolIt(makeBatch(i, 500))).toBe(true);
+      left += makeBatch(i).count;
+    }
+    await first.spool.close();
+    const segs = () => fs.readdirSync(t.dir).filter((f) => f.endsWith('.seg'));
+    const before = segs();
+    expect(before.length).toBeGreaterThan(4);
+    const h = harness(t.dir, opts);
+    // Recovery reads one segment per turn of the event loop: this append, made right after the
+    // open, needs room before recovery has read any segment, so the oldest ones are evicted unread.
+    const big = makeBatch(1000, 24 * 1024);
+    const appended = h.spoolIt(big);
+    await h.spool.whenRecovered();
+    expect(await appended).toBe(true);
+    const evicted = before.filter((f) => !segs().includes(f));
+    expect(evicted.length).toBeGreaterThan(0);
+    expect(bytesOnDisk(t.dir)).toBeLessThanOrEqual(64 * 1024);
+    // Every record the first process left is recovered, then the evicted ones are dropped.
+    expect(h.counters.recovered).toBe(left);
+    const out = await h.drain();
+    let replayed = 0;
+    for (const b of out) if (b.id !== big.id) replayed += b.count;
+    expect(h.counters.dropped.spool_full).toBe(left - replayed);
+    expect(h.counters.dropped.spool_full).toBeGreaterThan(0);
+    expect(out.map((b) => b.id)).toContain(big.id);
+    h.invariant();
+    await h.spool.close();
+  });
+
   it('batches older than maxAgeMs expire and are counted', async () => {
     let now = 1_000_000;
     const h = harness(t.dir, { spool: { maxAgeMs: 60_000, segmentAgeMs: 10_000 }, now: () => now });
