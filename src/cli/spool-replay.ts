@@ -14,7 +14,7 @@ import { Replayer, type ReplayerOptions } from '../batch/replay.js';
 import { createDiag, type Diag } from '../diag.js';
 import { InvalidOptionError } from '../errors.js';
 import { displayUrl } from '../export/display-url.js';
-import { createHttpExporter } from '../export/http-exporter.js';
+import { HttpExporter } from '../export/http-exporter.js';
 import { type ExportConfig, resolveExportOptions } from '../export/options.js';
 import { nodeSpoolFs } from '../spool/disk.js';
 import { openSpool } from '../spool/index.js';
@@ -70,7 +70,7 @@ export async function spoolReplay(a: ReplayArgs): Promise<number> {
     a.progress(busy, true);
     return 1;
   }
-  const exporter = createHttpExporter({
+  const exporter = new HttpExporter({
     config,
     counters,
     diag,

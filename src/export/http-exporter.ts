@@ -9,7 +9,7 @@ import { DecodeError } from '../otlp/decode-protobuf.js';
 import { chunkRequest, type RequestPart, splitRequest } from '../otlp/split-request.js';
 import type { Counters, DropReason } from '../stats.js';
 import { VERSION } from '../version.js';
-import { displayUrl, exportSecrets } from './display-url.js';
+import { displayUrl } from './display-url.js';
 import { compress, serialize } from './encode-body.js';
 import { HealthGate } from './health-gate.js';
 import { Limiter } from './limiter.js';
@@ -63,7 +63,10 @@ function drop(run: Run, reason: DropReason, count: number, message: string): voi
   outcome.dropMessage = outcome.dropMessage ? `${outcome.dropMessage}; ${message}` : message;
 }
 
-/** An `Exporter` over undici that also exposes its health gate (for tests). */
+/**
+ * The `Exporter` over undici, used by the delivery sink and `podlog spool replay`; it also
+ * exposes its health gate (for tests).
+ */
 export class HttpExporter implements Exporter {
   /** The backend's health as this exporter sees it, shared by every export in flight. */
   readonly gate: HealthGate;
@@ -75,8 +78,6 @@ export class HttpExporter implements Exporter {
   readonly #slots: Limiter;
   /** The endpoint as diagnostics show it (no user-info, no query). */
   readonly #where: string;
-  /** Header values (and their parts), the endpoint's user-info and query, the proxy's user-info. */
-  readonly #secrets: string[];
   readonly #baseHeaders: Readonly<Record<string, string>>;
   readonly #closing = new AbortController();
   #closed: Promise<void> | undefined;
@@ -92,7 +93,6 @@ export class HttpExporter implements Exporter {
     this.#now = deps.now ?? Date.now;
     this.#transport = deps.transport ?? new UndiciTransport(config);
     this.#where = displayUrl(config.endpoint);
-    this.#secrets = exportSecrets(config);
     this.#slots = new Limiter(config.maxConcurrentRequests);
     this.#baseHeaders = { ...config.headers, 'user-agent': `podlog/${VERSION}` };
     const shutdownMs = deps.shutdownTimeoutMs === undefined ? '' : `, ${deps.shutdownTimeoutMs} ms`;
@@ -318,11 +318,11 @@ export class HttpExporter implements Exporter {
       const res = await this.#transport.send({ body, headers }, signal);
       counters.bytesSent += body.length;
       const protocol = this.#config.protocol === 'http/json' ? 'json' : 'protobuf';
-      const verdict = classifyResponse(res, { now: this.#now(), protocol, secrets: this.#secrets });
+      const verdict = classifyResponse(res, { now: this.#now(), protocol, secrets: this.#config.secrets });
       if (verdict.kind === 'ok') counters.requests++;
       return verdict;
     } catch (err) {
-      const verdict = classifyError(err, this.#secrets);
+      const verdict = classifyError(err, this.#config.secrets);
       // Bytes went out unless the connection never came up (or we cancelled).
       if (verdict.kind === 'retry' && !NEVER_CONNECTED.has(verdict.cause)) counters.bytesSent += body.length;
       return verdict;
@@ -382,9 +382,4 @@ export class HttpExporter implements Exporter {
       this.#diag.warn('export-partial', `export to ${where}: server warning: ${result.message}`);
     }
   }
-}
-
-/** The exporter the delivery sink and `podlog spool replay` use. */
-export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
-  return new HttpExporter(deps);
 }
