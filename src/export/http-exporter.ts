@@ -6,11 +6,11 @@
 import type { Diag } from '../diag.js';
 import { ExportAbortedError } from '../errors.js';
 import { DecodeError } from '../otlp/decode-protobuf.js';
+import { protobufRequestToJson } from '../otlp/json.js';
 import { chunkRequest, type RequestPart, splitRequest } from '../otlp/split-request.js';
 import type { Counters, DropReason } from '../stats.js';
 import { VERSION } from '../version.js';
 import { displayUrl } from './display-url.js';
-import { compress, serialize } from './encode-body.js';
 import { HealthGate } from './health-gate.js';
 import { Limiter } from './limiter.js';
 import type { ExportConfig } from './options.js';
@@ -34,6 +34,12 @@ interface HttpExporterDeps {
   /** Replaces the advice of the "no backend" diagnostic (the CLI has no env vars to suggest). */
   noBackendAdvice?: string;
 }
+
+// node:util's CJS object: an ESM import evaluates all its exports (docs/performance.md).
+const { promisify } = process.getBuiltinModule('node:util');
+
+/** node:zlib loads at the first gzip body, not at import (several ms of start-up). */
+let gzipAsync: ((body: Uint8Array) => Promise<Uint8Array>) | undefined;
 
 /** Transport failures where no request byte reached the network (also: no backend at all). */
 const NEVER_CONNECTED = new Set([
@@ -247,19 +253,27 @@ export class HttpExporter implements Exporter {
     await this.#exportParts(part, halves, run);
   }
 
-  /** Encodes one part and sends it through the retry loop. */
+  /**
+   * Encodes one part for the wire, once per request (not per attempt), and sends it through the
+   * retry loop. `http/json` transcodes the protobuf body; gzip runs on zlib's thread pool, off
+   * the event loop.
+   */
   async #send(part: Batch, run: Run): Promise<RetryResult> {
-    const config = this.#config;
-    const wire = serialize(part.body, config.protocol);
-    if (wire.body.length > config.maxRequestBytes) return { kind: 'too_large', status: 0 };
-    const packed = await compress(wire.body, config.compression);
-    const headers = {
+    const { protocol, compression, maxRequestBytes } = this.#config;
+    const json = protocol === 'http/json';
+    let body = json ? Buffer.from(protobufRequestToJson(part.body), 'utf8') : part.body;
+    if (body.length > maxRequestBytes) return { kind: 'too_large', status: 0 };
+    const headers: Record<string, string> = {
       ...this.#baseHeaders,
-      ...packed.headers,
-      'content-type': wire.contentType,
+      'content-type': json ? 'application/json' : 'application/x-protobuf',
       'podlog-batch-id': part.id,
     };
-    return this.#withRetry(() => this.#attempt(packed.body, headers, run.signal), run);
+    if (compression === 'gzip') {
+      gzipAsync ??= promisify(process.getBuiltinModule('node:zlib').gzip);
+      body = await gzipAsync(body);
+      headers['content-encoding'] = 'gzip';
+    }
+    return this.#withRetry(() => this.#attempt(body, headers, run.signal), run);
   }
 
   /**

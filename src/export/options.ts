@@ -152,20 +152,6 @@ export interface ExportConfig extends opt.Resolved<typeof EXPORT_OPTIONS> {
   readonly dispatcher: Dispatcher | undefined;
 }
 
-/** The headers of an `OTEL_EXPORTER_OTLP_*HEADERS` variable. */
-function headersFromEnv(text: string, option: string): Record<string, string> {
-  const list = parseKeyValueList(text);
-  if ('pairs' in list) return list.pairs;
-  // The list holds credentials: the error shows no value.
-  throw new InvalidOptionError(
-    option,
-    notShown(text, 'values not shown'),
-    list.problem === 'not-pairs'
-      ? 'a comma-separated list of key=value pairs'
-      : 'key=value pairs with valid percent-encoding',
-  );
-}
-
 function parseUrl(value: unknown, option: string): URL {
   if (typeof value !== 'string')
     throw new InvalidOptionError(option, value, 'an http:// or https:// URL string');
@@ -238,11 +224,23 @@ function basicAuthorization(url: URL): string | undefined {
   return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
 }
 
+/** The `OTEL_EXPORTER_OTLP_*HEADERS` env var's headers, then the `headers` option's over them. */
 function resolveHeaders(value: unknown, env: Env): Record<string, string> {
   const headers: Record<string, string> = {};
   const fromEnv = firstEnv(env, otlpEnv('HEADERS'));
   if (fromEnv) {
-    for (const [k, v] of Object.entries(headersFromEnv(fromEnv.value, fromEnv.option))) {
+    const list = parseKeyValueList(fromEnv.value);
+    if (!('pairs' in list)) {
+      // The list holds credentials: the error shows no value.
+      throw new InvalidOptionError(
+        fromEnv.option,
+        notShown(fromEnv.value, 'values not shown'),
+        list.problem === 'not-pairs'
+          ? 'a comma-separated list of key=value pairs'
+          : 'key=value pairs with valid percent-encoding',
+      );
+    }
+    for (const [k, v] of Object.entries(list.pairs)) {
       checkHeader(k, v, fromEnv.option);
       headers[k] = v;
     }
