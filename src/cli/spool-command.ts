@@ -34,7 +34,8 @@ export async function runSpoolCommand(args: string[]): Promise<number> {
   if (sub === 'inspect') return spoolInspect(dir, values.json);
   if (sub === 'purge') return spoolPurge(dir, err);
   if (sub === 'replay') {
-    if (!values.endpoint || !/^https?:\/\//.test(values.endpoint)) {
+    // Only its presence: the exporter's options check the URL, as they do for an app.
+    if (!values.endpoint) {
       err('podlog spool replay: --endpoint http(s)://host:port/v1/logs is required');
       return 2;
     }

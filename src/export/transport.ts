@@ -90,7 +90,9 @@ export class UndiciTransport implements Transport {
 
   /** The `dispatcher` option (the caller's to close), else podlog's own. */
   #dispatcher(): Dispatcher | Promise<Dispatcher> {
-    return this.#config.dispatcher ?? (this.#built ??= createDispatcher(this.#config));
+    if (this.#config.dispatcher) return this.#config.dispatcher;
+    this.#built ??= createDispatcher(this.#config);
+    return this.#built;
   }
 }
 
