@@ -25,7 +25,7 @@ import { createReplayPacer } from '../spool/pacer.js';
 import { Counters } from '../stats.js';
 
 /** The flags of `podlog spool replay`, as parsed (spool-command.ts). */
-export interface ReplayFlags {
+interface ReplayFlags {
   endpoint?: string;
   header: string[];
   rps: string;

@@ -24,8 +24,6 @@ interface HttpExporterDeps {
   diag: Diag;
   /** For tests: a transport to use instead of one built from the config. */
   transport?: Transport;
-  now?: () => number;
-  random?: () => number;
   /**
    * How long `shutdown()` keeps retrying (the batch stage's `shutdownTimeoutMs`), quoted in the
    * one-time "no backend" diagnostic. Omitted there when unknown.
@@ -79,7 +77,6 @@ export class HttpExporter implements Exporter {
   readonly #config: ExportConfig;
   readonly #counters: Counters;
   readonly #diag: Diag;
-  readonly #now: () => number;
   readonly #transport: Transport;
   readonly #slots: Limiter;
   /** The endpoint as diagnostics show it (no user-info, no query). */
@@ -96,7 +93,6 @@ export class HttpExporter implements Exporter {
     this.#config = config;
     this.#counters = deps.counters;
     this.#diag = diag;
-    this.#now = deps.now ?? Date.now;
     this.#transport = deps.transport ?? new UndiciTransport(config);
     this.#where = displayUrl(config.endpoint);
     this.#slots = new Limiter(config.maxConcurrentRequests);
@@ -109,8 +105,6 @@ export class HttpExporter implements Exporter {
         `(shutdownTimeoutMs${shutdownMs}), then spooled (spool option) or dropped and counted.`;
     this.gate = new HealthGate({
       retry: config.retry,
-      now: this.#now,
-      random: deps.random,
       onRecovered: (failures) =>
         diag.info(
           'export-recovered',
@@ -134,7 +128,7 @@ export class HttpExporter implements Exporter {
     const signal = options?.signal ? AbortSignal.any([options.signal, closing]) : closing;
     await this.#exportPart(batch, {
       outcome,
-      deadline: this.#now() + this.#config.retry.maxElapsedMs,
+      deadline: Date.now() + this.#config.retry.maxElapsedMs,
       signal,
     });
     return outcome;
@@ -332,7 +326,7 @@ export class HttpExporter implements Exporter {
       const res = await this.#transport.send({ body, headers }, signal);
       counters.bytesSent += body.length;
       const protocol = this.#config.protocol === 'http/json' ? 'json' : 'protobuf';
-      const verdict = classifyResponse(res, { now: this.#now(), protocol, secrets: this.#config.secrets });
+      const verdict = classifyResponse(res, { now: Date.now(), protocol, secrets: this.#config.secrets });
       if (verdict.kind === 'ok') counters.requests++;
       return verdict;
     } catch (err) {
