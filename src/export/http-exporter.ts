@@ -325,8 +325,7 @@ export class HttpExporter implements Exporter {
     try {
       const res = await this.#transport.send({ body, headers }, signal);
       counters.bytesSent += body.length;
-      const protocol = this.#config.protocol === 'http/json' ? 'json' : 'protobuf';
-      const verdict = classifyResponse(res, { now: Date.now(), protocol, secrets: this.#config.secrets });
+      const verdict = classifyResponse(res, this.#config);
       if (verdict.kind === 'ok') counters.requests++;
       return verdict;
     } catch (err) {
