@@ -2,7 +2,7 @@
  * The delivery side of a logger (batching → export → spool), built from the resolved config.
  * The facade only sees the returned `RecordSink`.
  */
-import { createHttpExporter } from '../export/http-exporter.js';
+import { HttpExporter } from '../export/http-exporter.js';
 import type { ExportConfig } from '../export/options.js';
 import { createReplayPacer, openSpool, type SpoolConfig } from '../spool/index.js';
 import { spoolAccounting } from './drops.js';
@@ -24,7 +24,7 @@ export function createDeliverySink(
   // `overflow: 'spool'` without a spool is refused by the config (resolvePipelineOptions).
   const spool = config.spool && openSpool({ ...config.spool, accounting: spoolAccounting(counters), diag });
   const replayPacer = config.spool && createReplayPacer(config.spool);
-  const exporter = createHttpExporter({
+  const exporter = new HttpExporter({
     config: config.export,
     counters,
     diag,

@@ -10,7 +10,7 @@
  * is then one copy when all records share a resource and scope (the common case).
  */
 
-import { type FramedRecord, frameOneScope, frameRequest } from '../otlp/encode-request.js';
+import { encodeRequest, type FramedRecord, frameOneScope } from '../otlp/encode-request.js';
 import { fieldSize, T_LOG_RECORD, writeVarint } from '../otlp/framing.js';
 
 /** Bytes a record adds to a request body: its bytes plus tag and length prefix. */
@@ -106,7 +106,7 @@ export class LooseRecords {
         resource: this.#resources[i],
       });
     }
-    return frameRequest(records, alloc);
+    return encodeRequest(records, alloc);
   }
 
   #clear(): void {

@@ -33,41 +33,7 @@ export async function runSpoolCommand(args: string[]): Promise<number> {
   }
   if (sub === 'inspect') return spoolInspect(dir, values.json);
   if (sub === 'purge') return spoolPurge(dir, err);
-  if (sub === 'replay') {
-    if (!values.endpoint || !/^https?:\/\//.test(values.endpoint)) {
-      err('podlog spool replay: --endpoint http(s)://host:port/v1/logs is required');
-      return 2;
-    }
-    const headers: Record<string, string> = {};
-    for (const h of values.header) {
-      const eq = h.indexOf('=');
-      if (eq <= 0) {
-        err(`podlog spool replay: --header must be name=value, got ${JSON.stringify(h)}`);
-        return 2;
-      }
-      headers[h.slice(0, eq).trim()] = h.slice(eq + 1).trim();
-    }
-    const nums = [Number(values.rps), Number(values.bps), Number(values['max-attempts'])];
-    if (nums.some((n) => !Number.isFinite(n) || n <= 0)) {
-      err('podlog spool replay: --rps, --bps and --max-attempts must be positive numbers');
-      return 2;
-    }
-    const tty = process.stderr.isTTY;
-    return spoolReplay({
-      dir,
-      endpoint: values.endpoint,
-      headers,
-      requestsPerSecond: nums[0],
-      bytesPerSecond: nums[1],
-      maxAttempts: Math.floor(nums[2]),
-      env: process.env,
-      diagnostic: (line) => err(`podlog spool replay: ${line}`),
-      progress: (line, done) => {
-        if (tty) process.stderr.write(`\r\x1b[2K${line}${done ? '\n' : ''}`);
-        else if (done) process.stderr.write(`${line}\n`);
-      },
-    });
-  }
+  if (sub === 'replay') return spoolReplay(dir, values);
   err(`usage:\n${SPOOL_USAGE}`);
   return 2;
 }

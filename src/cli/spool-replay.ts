@@ -14,7 +14,7 @@ import { Replayer, type ReplayerOptions } from '../batch/replay.js';
 import { createDiag, type Diag } from '../diag.js';
 import { InvalidOptionError } from '../errors.js';
 import { displayUrl } from '../export/display-url.js';
-import { createHttpExporter } from '../export/http-exporter.js';
+import { HttpExporter } from '../export/http-exporter.js';
 import { type ExportConfig, resolveExportOptions } from '../export/options.js';
 import { nodeSpoolFs } from '../spool/disk.js';
 import { openSpool } from '../spool/index.js';
@@ -24,40 +24,66 @@ import { resolveSpoolOptions } from '../spool/options.js';
 import { createReplayPacer } from '../spool/pacer.js';
 import { Counters } from '../stats.js';
 
-interface ReplayArgs {
-  dir: string;
-  endpoint: string;
-  headers: Record<string, string>;
-  requestsPerSecond: number;
-  bytesPerSecond: number;
+/** The flags of `podlog spool replay`, as parsed (spool-command.ts). */
+interface ReplayFlags {
+  endpoint?: string;
+  header: string[];
+  rps: string;
+  bps: string;
   /** Attempts per batch (the exporter's `retry.maxAttempts`); a batch still failing stays spooled. */
-  maxAttempts: number;
-  /** Environment for the exporter's `OTEL_EXPORTER_OTLP_*`, TLS and proxy variables. */
-  env: Readonly<Record<string, string | undefined>>;
-  /** A progress line; `done` on the last one. */
-  progress: (line: string, done: boolean) => void;
-  /** A diagnostic line from the exporter, spool or replayer (already masked). */
-  diagnostic: (line: string) => void;
+  'max-attempts': string;
 }
 
 /** How long the replayer waits after a failed replay before it may try again. */
 const RETRY_MS = 250;
 
-export async function spoolReplay(a: ReplayArgs): Promise<number> {
-  const config = exportConfig(a);
-  if (!config) return 2;
-  const busy = `podlog spool replay: ${a.dir} is in use by a live process; it replays by itself`;
-  const probe = tryLock(nodeSpoolFs, a.dir);
+/** A diagnostic line (the exporter's, the spool's, the replayer's: already masked). */
+function say(line: string): void {
+  process.stderr.write(`podlog spool replay: ${line}\n`);
+}
+
+/** The progress line, redrawn in place on a terminal; elsewhere only the last one (`done`). */
+function progress(line: string, done: boolean): void {
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}${done ? '\n' : ''}`);
+  else if (done) process.stderr.write(`${line}\n`);
+}
+
+export async function spoolReplay(dir: string, flags: ReplayFlags): Promise<number> {
+  // Only the endpoint's presence: the exporter's options check the URL, as they do for an app.
+  if (!flags.endpoint) return usage('--endpoint http(s)://host:port/v1/logs is required');
+  const headers: Record<string, string> = {};
+  for (const h of flags.header) {
+    const eq = h.indexOf('=');
+    if (eq <= 0) return usage(`--header must be name=value, got ${JSON.stringify(h)}`);
+    headers[h.slice(0, eq).trim()] = h.slice(eq + 1).trim();
+  }
+  const [requestsPerSecond, bytesPerSecond, maxAttempts] = [flags.rps, flags.bps, flags['max-attempts']].map(
+    Number,
+  );
+  if (![requestsPerSecond, bytesPerSecond, maxAttempts].every((n) => Number.isFinite(n) && n > 0)) {
+    return usage('--rps, --bps and --max-attempts must be positive numbers');
+  }
+  let config: ExportConfig;
+  try {
+    const retry = { maxAttempts: Math.floor(maxAttempts) };
+    config = resolveExportOptions({ endpoint: flags.endpoint, headers, retry }, process.env);
+  } catch (err) {
+    // InvalidOptionError shows a URL without its user-info and query.
+    if (!(err instanceof InvalidOptionError)) throw err;
+    return usage(err.message.replace(/^podlog: /, ''));
+  }
+  const busy = `podlog spool replay: ${dir} is in use by a live process; it replays by itself`;
+  const probe = tryLock(nodeSpoolFs, dir);
   if (!probe) {
-    a.progress(busy, true);
+    progress(busy, true);
     return 1;
   }
   probe.release();
-  const startBatches = inspectSpool(a.dir).totals.pendingBatches;
+  const startBatches = inspectSpool(dir).totals.pendingBatches;
   // Every line goes through one diag (rate-limited per cause, like the app's), prefixed.
-  const diag: Diag = createDiag({ sink: (line) => a.diagnostic(line), intervalMs: 5_000 });
+  const diag: Diag = createDiag({ sink: say, intervalMs: 5_000 });
   const counters = new Counters();
-  const spoolConfig = resolveSpoolOptions({ dir: a.dir, durability: 'always' }, {})!;
+  const spoolConfig = resolveSpoolOptions({ dir, durability: 'always' }, {})!;
   // The tool replays whatever is there, however old: expiry is the app's policy, not the tool's.
   const spool = openSpool({
     ...spoolConfig,
@@ -65,12 +91,12 @@ export async function spoolReplay(a: ReplayArgs): Promise<number> {
     accounting: spoolAccounting(counters),
     diag,
   });
-  if (spool.dir !== a.dir) {
+  if (spool.dir !== dir) {
     await spool.close();
-    a.progress(busy, true);
+    progress(busy, true);
     return 1;
   }
-  const exporter = createHttpExporter({
+  const exporter = new HttpExporter({
     config,
     counters,
     diag,
@@ -78,12 +104,13 @@ export async function spoolReplay(a: ReplayArgs): Promise<number> {
   });
   const started = Date.now();
   const show = (done: boolean) =>
-    a.progress(progressLine(startBatches, startBatches - spool.pending.batches, counters, started), done);
+    progress(progressLine(startBatches, startBatches - spool.pending.batches, counters, started), done);
   let gaveUp = false;
   let left = 0;
   try {
     await spool.whenRecovered();
-    const deps = { spool, exporter, counters, diag, retryMs: RETRY_MS, pacer: createReplayPacer(a) };
+    const pacer = createReplayPacer({ requestsPerSecond, bytesPerSecond });
+    const deps = { spool, exporter, counters, diag, retryMs: RETRY_MS, pacer };
     gaveUp = await replayUntilDone(deps, () => show(false));
   } finally {
     show(true);
@@ -92,27 +119,18 @@ export async function spoolReplay(a: ReplayArgs): Promise<number> {
     await spool.close();
   }
   if (!gaveUp) return 0;
-  a.progress(
+  progress(
     `podlog spool replay: ${displayUrl(config.endpoint)} keeps failing; stopped with ` +
-      `${left} batch(es) left in ${a.dir} (see the lines above)`,
+      `${left} batch(es) left in ${dir} (see the lines above)`,
     true,
   );
   return 1;
 }
 
-/** The exporter's config from the arguments and env, or undefined once the error is shown. */
-function exportConfig(a: ReplayArgs): ExportConfig | undefined {
-  try {
-    return resolveExportOptions(
-      { endpoint: a.endpoint, headers: a.headers, retry: { maxAttempts: a.maxAttempts } },
-      a.env,
-    );
-  } catch (err) {
-    // InvalidOptionError shows a URL without its user-info and query.
-    if (!(err instanceof InvalidOptionError)) throw err;
-    a.diagnostic(err.message.replace(/^podlog: /, ''));
-    return undefined;
-  }
+/** A bad flag: said, exit code 2. */
+function usage(line: string): number {
+  say(line);
+  return 2;
 }
 
 /**

@@ -38,18 +38,24 @@ export function displayUrl(url: URL): string {
  * percent-decoded, as a proxy or undici error may echo either). Longest first, so a secret
  * that contains another is masked whole.
  */
-export function exportSecrets(config: {
-  readonly headers: Readonly<Record<string, string>>;
-  readonly urlSecrets: readonly string[];
-  readonly proxy: URL | undefined;
-}): string[] {
+export function exportSecrets(
+  headers: Readonly<Record<string, string>>,
+  endpoint: URL,
+  proxy: URL | undefined,
+): string[] {
   const out = new Set<string>();
-  for (const v of Object.values(config.headers)) {
+  for (const v of Object.values(headers)) {
     out.add(v);
     for (const p of v.split(/\s+/)) if (p.length >= 8) out.add(p);
   }
-  for (const s of config.urlSecrets) out.add(s);
-  for (const s of userInfoSecrets(config.proxy)) out.add(s);
+  addUserInfo(out, endpoint);
+  // Short query values (`?v=1`) are not secrets, and masking them would garble every line.
+  for (const [, value] of endpoint.searchParams) if (value.length >= 6) out.add(value);
+  for (const raw of endpoint.search.slice(1).split('&')) {
+    const value = raw.slice(raw.indexOf('=') + 1);
+    if (value.length >= 6) out.add(value);
+  }
+  addUserInfo(out, proxy);
   return [...out].sort((a, b) => b.length - a.length);
 }
 
@@ -62,17 +68,11 @@ export function decoded(part: string): string {
   }
 }
 
-/**
- * A URL's user name and password, as written and percent-decoded (a server or an undici error
- * may echo either): the endpoint's, which the config keeps in `urlSecrets`, and the proxy's.
- */
-export function userInfoSecrets(url: URL | undefined): string[] {
-  if (url === undefined) return [];
-  const out = new Set<string>();
-  for (const part of [url.username, url.password]) {
+/** A URL's user name and password, as written and percent-decoded. */
+function addUserInfo(out: Set<string>, url: URL | undefined): void {
+  for (const part of [url?.username, url?.password]) {
     if (!part) continue;
     out.add(part);
     out.add(decoded(part));
   }
-  return [...out];
 }

@@ -6,11 +6,11 @@
 import type { Diag } from '../diag.js';
 import { ExportAbortedError } from '../errors.js';
 import { DecodeError } from '../otlp/decode-protobuf.js';
+import { protobufRequestToJson } from '../otlp/json.js';
 import { chunkRequest, type RequestPart, splitRequest } from '../otlp/split-request.js';
 import type { Counters, DropReason } from '../stats.js';
 import { VERSION } from '../version.js';
-import { displayUrl, exportSecrets } from './display-url.js';
-import { compress, serialize } from './encode-body.js';
+import { displayUrl } from './display-url.js';
 import { HealthGate } from './health-gate.js';
 import { Limiter } from './limiter.js';
 import type { ExportConfig } from './options.js';
@@ -24,8 +24,6 @@ interface HttpExporterDeps {
   diag: Diag;
   /** For tests: a transport to use instead of one built from the config. */
   transport?: Transport;
-  now?: () => number;
-  random?: () => number;
   /**
    * How long `shutdown()` keeps retrying (the batch stage's `shutdownTimeoutMs`), quoted in the
    * one-time "no backend" diagnostic. Omitted there when unknown.
@@ -34,6 +32,12 @@ interface HttpExporterDeps {
   /** Replaces the advice of the "no backend" diagnostic (the CLI has no env vars to suggest). */
   noBackendAdvice?: string;
 }
+
+// node:util's CJS object: an ESM import evaluates all its exports (docs/performance.md).
+const { promisify } = process.getBuiltinModule('node:util');
+
+/** node:zlib loads at the first gzip body, not at import (several ms of start-up). */
+let gzipAsync: ((body: Uint8Array) => Promise<Uint8Array>) | undefined;
 
 /** Transport failures where no request byte reached the network (also: no backend at all). */
 const NEVER_CONNECTED = new Set([
@@ -63,20 +67,20 @@ function drop(run: Run, reason: DropReason, count: number, message: string): voi
   outcome.dropMessage = outcome.dropMessage ? `${outcome.dropMessage}; ${message}` : message;
 }
 
-/** An `Exporter` over undici that also exposes its health gate (for tests). */
+/**
+ * The `Exporter` over undici, used by the delivery sink and `podlog spool replay`; it also
+ * exposes its health gate (for tests).
+ */
 export class HttpExporter implements Exporter {
   /** The backend's health as this exporter sees it, shared by every export in flight. */
   readonly gate: HealthGate;
   readonly #config: ExportConfig;
   readonly #counters: Counters;
   readonly #diag: Diag;
-  readonly #now: () => number;
   readonly #transport: Transport;
   readonly #slots: Limiter;
   /** The endpoint as diagnostics show it (no user-info, no query). */
   readonly #where: string;
-  /** Header values (and their parts), the endpoint's user-info and query, the proxy's user-info. */
-  readonly #secrets: string[];
   readonly #baseHeaders: Readonly<Record<string, string>>;
   readonly #closing = new AbortController();
   #closed: Promise<void> | undefined;
@@ -89,10 +93,8 @@ export class HttpExporter implements Exporter {
     this.#config = config;
     this.#counters = deps.counters;
     this.#diag = diag;
-    this.#now = deps.now ?? Date.now;
     this.#transport = deps.transport ?? new UndiciTransport(config);
     this.#where = displayUrl(config.endpoint);
-    this.#secrets = exportSecrets(config);
     this.#slots = new Limiter(config.maxConcurrentRequests);
     this.#baseHeaders = { ...config.headers, 'user-agent': `podlog/${VERSION}` };
     const shutdownMs = deps.shutdownTimeoutMs === undefined ? '' : `, ${deps.shutdownTimeoutMs} ms`;
@@ -103,8 +105,6 @@ export class HttpExporter implements Exporter {
         `(shutdownTimeoutMs${shutdownMs}), then spooled (spool option) or dropped and counted.`;
     this.gate = new HealthGate({
       retry: config.retry,
-      now: this.#now,
-      random: deps.random,
       onRecovered: (failures) =>
         diag.info(
           'export-recovered',
@@ -128,7 +128,7 @@ export class HttpExporter implements Exporter {
     const signal = options?.signal ? AbortSignal.any([options.signal, closing]) : closing;
     await this.#exportPart(batch, {
       outcome,
-      deadline: this.#now() + this.#config.retry.maxElapsedMs,
+      deadline: Date.now() + this.#config.retry.maxElapsedMs,
       signal,
     });
     return outcome;
@@ -247,19 +247,27 @@ export class HttpExporter implements Exporter {
     await this.#exportParts(part, halves, run);
   }
 
-  /** Encodes one part and sends it through the retry loop. */
+  /**
+   * Encodes one part for the wire, once per request (not per attempt), and sends it through the
+   * retry loop. `http/json` transcodes the protobuf body; gzip runs on zlib's thread pool, off
+   * the event loop.
+   */
   async #send(part: Batch, run: Run): Promise<RetryResult> {
-    const config = this.#config;
-    const wire = serialize(part.body, config.protocol);
-    if (wire.body.length > config.maxRequestBytes) return { kind: 'too_large', status: 0 };
-    const packed = await compress(wire.body, config.compression);
-    const headers = {
+    const { protocol, compression, maxRequestBytes } = this.#config;
+    const json = protocol === 'http/json';
+    let body = json ? Buffer.from(protobufRequestToJson(part.body), 'utf8') : part.body;
+    if (body.length > maxRequestBytes) return { kind: 'too_large', status: 0 };
+    const headers: Record<string, string> = {
       ...this.#baseHeaders,
-      ...packed.headers,
-      'content-type': wire.contentType,
+      'content-type': json ? 'application/json' : 'application/x-protobuf',
       'podlog-batch-id': part.id,
     };
-    return this.#withRetry(() => this.#attempt(packed.body, headers, run.signal), run);
+    if (compression === 'gzip') {
+      gzipAsync ??= promisify(process.getBuiltinModule('node:zlib').gzip);
+      body = await gzipAsync(body);
+      headers['content-encoding'] = 'gzip';
+    }
+    return this.#withRetry(() => this.#attempt(body, headers, run.signal), run);
   }
 
   /**
@@ -317,12 +325,11 @@ export class HttpExporter implements Exporter {
     try {
       const res = await this.#transport.send({ body, headers }, signal);
       counters.bytesSent += body.length;
-      const protocol = this.#config.protocol === 'http/json' ? 'json' : 'protobuf';
-      const verdict = classifyResponse(res, { now: this.#now(), protocol, secrets: this.#secrets });
+      const verdict = classifyResponse(res, this.#config);
       if (verdict.kind === 'ok') counters.requests++;
       return verdict;
     } catch (err) {
-      const verdict = classifyError(err, this.#secrets);
+      const verdict = classifyError(err, this.#config.secrets);
       // Bytes went out unless the connection never came up (or we cancelled).
       if (verdict.kind === 'retry' && !NEVER_CONNECTED.has(verdict.cause)) counters.bytesSent += body.length;
       return verdict;
@@ -382,9 +389,4 @@ export class HttpExporter implements Exporter {
       this.#diag.warn('export-partial', `export to ${where}: server warning: ${result.message}`);
     }
   }
-}
-
-/** The exporter the delivery sink and `podlog spool replay` use. */
-export function createHttpExporter(deps: HttpExporterDeps): HttpExporter {
-  return new HttpExporter(deps);
 }

@@ -3,7 +3,6 @@
  * the file it needs, not this barrel (a stage never imports its own barrel).
  */
 export * from './display-url.js';
-export * from './encode-body.js';
 export * from './health-gate.js';
 export * from './http-exporter.js';
 export * from './limiter.js';

@@ -7,7 +7,7 @@ import * as opt from '../config/schema.js';
 import { firstEnv, isPlainObject } from '../config/validate.js';
 import { type Env, otlpEnv, parseKeyValueList } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
-import { decoded, userInfoSecrets } from './display-url.js';
+import { decoded, exportSecrets } from './display-url.js';
 import { resolveProxy } from './proxy.js';
 import { resolveTlsOptions, TLS_OPTIONS, type TlsConfig, type TlsOptions } from './tls-options.js';
 
@@ -140,11 +140,8 @@ export type RetryConfig = opt.Resolved<typeof RETRY_OPTIONS>;
 export interface ExportConfig extends opt.Resolved<typeof EXPORT_OPTIONS> {
   /** The endpoint without user-info (that became an `authorization` header). */
   readonly endpoint: URL;
-  /**
-   * What the endpoint URL carried that must never be printed: its user name and password (as
-   * written and percent-decoded) and its query values. Masked in every diagnostic.
-   */
-  readonly urlSecrets: readonly string[];
+  /** What must never be printed ({@link exportSecrets}): masked in every diagnostic. */
+  readonly secrets: readonly string[];
   /** The endpoint had user-info, but an explicit `authorization` header won over it. */
   readonly userInfoIgnored: boolean;
   readonly headers: Readonly<Record<string, string>>;
@@ -153,20 +150,6 @@ export interface ExportConfig extends opt.Resolved<typeof EXPORT_OPTIONS> {
   readonly proxy: URL | undefined;
   /** A caller-owned dispatcher, or undefined to build podlog's own. */
   readonly dispatcher: Dispatcher | undefined;
-}
-
-/** The headers of an `OTEL_EXPORTER_OTLP_*HEADERS` variable. */
-function headersFromEnv(text: string, option: string): Record<string, string> {
-  const list = parseKeyValueList(text);
-  if ('pairs' in list) return list.pairs;
-  // The list holds credentials: the error shows no value.
-  throw new InvalidOptionError(
-    option,
-    notShown(text, 'values not shown'),
-    list.problem === 'not-pairs'
-      ? 'a comma-separated list of key=value pairs'
-      : 'key=value pairs with valid percent-encoding',
-  );
 }
 
 function parseUrl(value: unknown, option: string): URL {
@@ -200,12 +183,9 @@ export function resolveExportOptions(options: ExportOptions, env: Env): ExportCo
   } else endpoint = new URL('http://localhost:4318/v1/logs');
 
   const headers = resolveHeaders(options.headers, env);
-  const urlSecrets = secretsOfUrl(endpoint);
   const basic = basicAuthorization(endpoint);
   const explicitAuth = Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
   if (basic !== undefined && !explicitAuth) headers.authorization = basic;
-  endpoint.username = '';
-  endpoint.password = '';
 
   const resolved = opt.resolveFields(EXPORT_OPTIONS, options as Record<string, unknown>, '', env);
   const { initialDelayMs, maxDelayMs } = resolved.retry;
@@ -216,15 +196,21 @@ export function resolveExportOptions(options: ExportOptions, env: Env): ExportCo
       `a value >= retry.initialDelayMs (${initialDelayMs})`,
     );
   }
+  const tls = resolveTlsOptions(options.tls, env);
+  const proxy = resolveProxy(options.proxy, endpoint, env);
+  const dispatcher = resolveDispatcher(options.dispatcher);
+  const secrets = Object.freeze(exportSecrets(headers, endpoint, proxy));
+  endpoint.username = '';
+  endpoint.password = '';
   return Object.freeze({
     ...resolved,
     endpoint,
-    urlSecrets: Object.freeze(urlSecrets),
+    secrets,
     userInfoIgnored: basic !== undefined && explicitAuth,
     headers: Object.freeze(headers),
-    tls: resolveTlsOptions(options.tls, env),
-    proxy: resolveProxy(options.proxy, endpoint, env),
-    dispatcher: resolveDispatcher(options.dispatcher),
+    tls,
+    proxy,
+    dispatcher,
   });
 }
 
@@ -238,23 +224,23 @@ function basicAuthorization(url: URL): string | undefined {
   return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
 }
 
-/** User name, password and query values of a URL, as written and percent-decoded. */
-function secretsOfUrl(url: URL): string[] {
-  const out = new Set(userInfoSecrets(url));
-  // Short query values (`?v=1`) are not secrets, and masking them would garble every line.
-  for (const [, value] of url.searchParams) if (value.length >= 6) out.add(value);
-  for (const raw of url.search.slice(1).split('&')) {
-    const value = raw.slice(raw.indexOf('=') + 1);
-    if (value.length >= 6) out.add(value);
-  }
-  return [...out];
-}
-
+/** The `OTEL_EXPORTER_OTLP_*HEADERS` env var's headers, then the `headers` option's over them. */
 function resolveHeaders(value: unknown, env: Env): Record<string, string> {
   const headers: Record<string, string> = {};
   const fromEnv = firstEnv(env, otlpEnv('HEADERS'));
   if (fromEnv) {
-    for (const [k, v] of Object.entries(headersFromEnv(fromEnv.value, fromEnv.option))) {
+    const list = parseKeyValueList(fromEnv.value);
+    if (!('pairs' in list)) {
+      // The list holds credentials: the error shows no value.
+      throw new InvalidOptionError(
+        fromEnv.option,
+        notShown(fromEnv.value, 'values not shown'),
+        list.problem === 'not-pairs'
+          ? 'a comma-separated list of key=value pairs'
+          : 'key=value pairs with valid percent-encoding',
+      );
+    }
+    for (const [k, v] of Object.entries(list.pairs)) {
       checkHeader(k, v, fromEnv.option);
       headers[k] = v;
     }

@@ -13,11 +13,6 @@ import { firstEnv } from '../config/validate.js';
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 
-/** `name` in lower case first, as curl reads it, then upper case. */
-function envVar(env: Env, name: string): { value: string; option: string } | undefined {
-  return firstEnv(env, [name.toLowerCase(), name]);
-}
-
 /**
  * Whether `NO_PROXY` excludes the endpoint. Entries are comma/space separated: `*` (everything),
  * a host or IP (exact), `.example.com` / `*.example.com` / `example.com` (the domain and its
@@ -63,9 +58,13 @@ function parseProxy(value: unknown, option: string): URL {
 export function resolveProxy(value: string | false | undefined, endpoint: URL, env: Env): URL | undefined {
   if (value === false) return undefined;
   if (value !== undefined) return parseProxy(value, 'proxy');
-  const given = envVar(env, endpoint.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY');
+  // Lower case first, as curl reads them.
+  const given = firstEnv(
+    env,
+    endpoint.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'],
+  );
   if (!given) return undefined;
-  const noProxy = envVar(env, 'NO_PROXY');
+  const noProxy = firstEnv(env, ['no_proxy', 'NO_PROXY']);
   if (noProxy && matchesNoProxy(endpoint, noProxy.value)) return undefined;
   return parseProxy(given.value, given.option);
 }

@@ -11,6 +11,7 @@ import { ExportAbortedError, ExportTimeoutError } from '../errors.js';
 import * as F from '../otlp/fields.js';
 import { Reader } from '../otlp/protobuf.js';
 import { excerpt, maskText } from './display-url.js';
+import type { ExportConfig, Protocol } from './options.js';
 import type { HttpResponse } from './transport.js';
 
 export type Verdict =
@@ -59,12 +60,12 @@ const UNKNOWN: PartialSuccess = { rejected: 0, message: '', unknown: true };
 function decodePartialSuccess(
   body: Uint8Array,
   contentType: string | undefined,
-  fallback: 'json' | 'protobuf',
+  fallback: Protocol,
   truncated = false,
 ): PartialSuccess {
   if (body.length === 0) return NONE;
   const type = contentType?.split(';')[0].trim().toLowerCase();
-  const json = type === 'application/json' || (type === undefined && fallback === 'json');
+  const json = type === 'application/json' || (type === undefined && fallback === 'http/json');
   if (!json) return protobufPartialSuccess(body, truncated);
   if (truncated) return jsonPrefix(body);
   try {
@@ -152,19 +153,19 @@ function toCount(v: unknown): number {
   return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
 }
 
-/** Classifies an HTTP answer. */
+/** Classifies an HTTP answer to a request sent with `config`. */
 export function classifyResponse(
   res: HttpResponse,
-  options: { now: number; protocol: 'json' | 'protobuf'; secrets?: readonly string[] },
+  config: Pick<ExportConfig, 'protocol' | 'secrets'>,
 ): Verdict {
   const { status } = res;
   if (status >= 200 && status < 300) {
-    const ps = decodePartialSuccess(res.body, header(res, 'content-type'), options.protocol, res.truncated);
+    const ps = decodePartialSuccess(res.body, header(res, 'content-type'), config.protocol, res.truncated);
     return {
       kind: 'ok',
       status,
       rejected: ps.rejected,
-      message: excerpt(Buffer.from(ps.message), options.secrets),
+      message: excerpt(Buffer.from(ps.message), config.secrets),
       ...(ps.unknown ? { unknown: true } : {}),
     };
   }
@@ -173,11 +174,11 @@ export function classifyResponse(
       kind: 'retry',
       cause: `http-${status}`,
       detail: `HTTP ${status}`,
-      retryAfterMs: parseRetryAfter(res.headers['retry-after'], options.now),
+      retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()),
     };
   }
   if (status === 413) return { kind: 'too_large', status };
-  return { kind: 'reject', status, excerpt: excerpt(res.body, options.secrets) };
+  return { kind: 'reject', status, excerpt: excerpt(res.body, config.secrets) };
 }
 
 /**

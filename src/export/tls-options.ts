@@ -23,12 +23,8 @@ export interface TlsOptions {
   rejectUnauthorized?: boolean;
 }
 
-export interface TlsConfig {
-  readonly ca: Buffer | undefined;
-  readonly cert: Buffer | undefined;
-  readonly key: Buffer | undefined;
-  readonly rejectUnauthorized: boolean;
-}
+/** `TlsOptions` resolved: PEM contents (files read), verification on unless turned off. */
+export type TlsConfig = ReturnType<typeof resolveTlsOptions>;
 
 const PEM = '-----BEGIN';
 
@@ -70,7 +66,7 @@ export const TLS_OPTIONS = {
   rejectUnauthorized: opt.bool({ default: true }),
 } satisfies Record<keyof TlsOptions, opt.OptionSpec>;
 
-export function resolveTlsOptions(options: TlsOptions | undefined, env: Env): TlsConfig {
+export function resolveTlsOptions(options: TlsOptions | undefined, env: Env) {
   const keys = opt.keysOf(TLS_OPTIONS);
   const o = optionGroup(options, 'tls', keys, `an object like { ${keys.join(', ')} }`) ?? {};
   const [ca, cert, key] = (['ca', 'cert', 'key'] as const).map((k) =>

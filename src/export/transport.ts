@@ -37,8 +37,6 @@ export interface Transport {
 /** The `Transport` over undici: podlog's own keep-alive pool (or proxy agent), or the `dispatcher` option's. */
 export class UndiciTransport implements Transport {
   readonly #config: ExportConfig;
-  /** The `dispatcher` option: the caller's to close. */
-  readonly #given: Dispatcher | undefined;
   /**
    * podlog's own, ours to close. undici is loaded at the first request, not at `import 'podlog'`
    * (it is most of the import cost: bench/import-time.mjs); the promise is shared, so it is
@@ -50,7 +48,6 @@ export class UndiciTransport implements Transport {
 
   constructor(config: ExportConfig) {
     this.#config = config;
-    this.#given = config.dispatcher;
     this.#origin = config.endpoint.origin;
     this.#path = config.endpoint.pathname + config.endpoint.search;
   }
@@ -91,8 +88,9 @@ export class UndiciTransport implements Transport {
     if (this.#built !== undefined) await (await this.#built).close();
   }
 
+  /** The `dispatcher` option (the caller's to close), else podlog's own. */
   #dispatcher(): Dispatcher | Promise<Dispatcher> {
-    if (this.#given) return this.#given;
+    if (this.#config.dispatcher) return this.#config.dispatcher;
     this.#built ??= createDispatcher(this.#config);
     return this.#built;
   }

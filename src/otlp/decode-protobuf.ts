@@ -61,10 +61,10 @@ function sub(r: Reader): Reader {
  * Reads the fields of the message in `r`, in order: `read` consumes a field it knows and returns
  * true; a field it returns false for is skipped (unknown fields are allowed by protobuf).
  */
-function fields(r: Reader, read: (field: number) => boolean): void {
+function fields(r: Reader, read: (field: number, wireType: number) => boolean): void {
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (!read(t >>> 3)) r.skipType(t & 7);
+    if (!read(t >>> 3, t & 7)) r.skipType(t & 7);
   }
 }
 
@@ -114,7 +114,9 @@ function scopeLogs(r: Reader, ctx: DecodeContext): DecodedScopeLogs {
   return out;
 }
 
-function fixed64(r: Reader): bigint {
+/** A fixed64 field (a timestamp); `name` for the error when it has another wire type. */
+function fixed64(r: Reader, wireType: number, name: string): bigint {
+  if (wireType !== 1) throw new DecodeError(`${name} must be fixed64`);
   const lo = BigInt(r.fixed32() >>> 0);
   const hi = BigInt(r.fixed32() >>> 0);
   return (hi << 32n) | lo;
@@ -143,49 +145,22 @@ function logRecord(r: Reader, ctx: DecodeContext): DecodedLogRecord {
     spanId: '',
     eventName: '',
   };
-  while (r.pos < r.len) {
-    const t = r.uint32();
-    const wt = t & 7;
-    switch (t >>> 3) {
-      case F.LogRecord.timeUnixNano:
-        if (wt !== 1) throw new DecodeError('time_unix_nano must be fixed64');
-        out.timeUnixNano = fixed64(r);
-        break;
-      case F.LogRecord.observedTimeUnixNano:
-        if (wt !== 1) throw new DecodeError('observed_time_unix_nano must be fixed64');
-        out.observedTimeUnixNano = fixed64(r);
-        break;
-      case F.LogRecord.severityNumber:
-        out.severityNumber = r.int32();
-        break;
-      case F.LogRecord.severityText:
-        out.severityText = r.string();
-        break;
-      case F.LogRecord.body:
-        out.body = anyValue(sub(r), ctx, 0);
-        break;
-      case F.LogRecord.attributes:
-        keyValue(sub(r), out.attributes, ctx, 0);
-        break;
-      case F.LogRecord.droppedAttributesCount:
-        out.droppedAttributesCount = r.uint32();
-        break;
-      case F.LogRecord.flags:
-        out.flags = r.fixed32() >>> 0;
-        break;
-      case F.LogRecord.traceId:
-        out.traceId = hex(r.bytes());
-        break;
-      case F.LogRecord.spanId:
-        out.spanId = hex(r.bytes());
-        break;
-      case F.LogRecord.eventName:
-        out.eventName = r.string();
-        break;
-      default:
-        r.skipType(wt);
-    }
-  }
+  fields(r, (field, wireType) => {
+    if (field === F.LogRecord.timeUnixNano) out.timeUnixNano = fixed64(r, wireType, 'time_unix_nano');
+    else if (field === F.LogRecord.observedTimeUnixNano) {
+      out.observedTimeUnixNano = fixed64(r, wireType, 'observed_time_unix_nano');
+    } else if (field === F.LogRecord.severityNumber) out.severityNumber = r.int32();
+    else if (field === F.LogRecord.severityText) out.severityText = r.string();
+    else if (field === F.LogRecord.body) out.body = anyValue(sub(r), ctx, 0);
+    else if (field === F.LogRecord.attributes) keyValue(sub(r), out.attributes, ctx, 0);
+    else if (field === F.LogRecord.droppedAttributesCount) out.droppedAttributesCount = r.uint32();
+    else if (field === F.LogRecord.flags) out.flags = r.fixed32() >>> 0;
+    else if (field === F.LogRecord.traceId) out.traceId = hex(r.bytes());
+    else if (field === F.LogRecord.spanId) out.spanId = hex(r.bytes());
+    else if (field === F.LogRecord.eventName) out.eventName = r.string();
+    else return false;
+    return true;
+  });
   return out;
 }
 
@@ -218,49 +193,36 @@ function int64(r: Reader, ctx: DecodeContext): number | bigint {
 function anyValue(r: Reader, ctx: DecodeContext, depth: number): OtlpValue {
   if (depth > ctx.maxDepth) throw new DecodeError(`AnyValue nested deeper than ${ctx.maxDepth}`);
   let value: OtlpValue = null;
-  while (r.pos < r.len) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case F.AnyValue.stringValue:
-        value = r.string();
-        break;
-      case F.AnyValue.boolValue:
-        value = r.bool();
-        break;
-      case F.AnyValue.intValue:
-        value = int64(r, ctx);
-        break;
-      case F.AnyValue.doubleValue:
-        value = r.double();
-        break;
-      case F.AnyValue.bytesValue:
-        value = new Uint8Array(r.bytes());
-        break;
-      case F.AnyValue.arrayValue: {
-        const arr: OtlpValue[] = [];
-        const a = sub(r);
-        fields(a, (f) => {
-          if (f !== F.ArrayValue.values) return false;
-          arr.push(anyValue(sub(a), ctx, depth + 1));
-          return true;
-        });
-        value = arr;
-        break;
-      }
-      case F.AnyValue.kvlistValue: {
-        const obj: OtlpAttributes = {};
-        const k = sub(r);
-        fields(k, (f) => {
-          if (f !== F.KeyValueList.values) return false;
-          keyValue(sub(k), obj, ctx, depth + 1);
-          return true;
-        });
-        value = obj;
-        break;
-      }
-      default:
-        r.skipType(t & 7);
-    }
-  }
+  fields(r, (field) => {
+    if (field === F.AnyValue.stringValue) value = r.string();
+    else if (field === F.AnyValue.boolValue) value = r.bool();
+    else if (field === F.AnyValue.intValue) value = int64(r, ctx);
+    else if (field === F.AnyValue.doubleValue) value = r.double();
+    else if (field === F.AnyValue.bytesValue) value = new Uint8Array(r.bytes());
+    else if (field === F.AnyValue.arrayValue) value = arrayValue(sub(r), ctx, depth);
+    else if (field === F.AnyValue.kvlistValue) value = kvlistValue(sub(r), ctx, depth);
+    else return false;
+    return true;
+  });
   return value;
+}
+
+function arrayValue(r: Reader, ctx: DecodeContext, depth: number): OtlpValue[] {
+  const out: OtlpValue[] = [];
+  fields(r, (field) => {
+    if (field !== F.ArrayValue.values) return false;
+    out.push(anyValue(sub(r), ctx, depth + 1));
+    return true;
+  });
+  return out;
+}
+
+function kvlistValue(r: Reader, ctx: DecodeContext, depth: number): OtlpAttributes {
+  const out: OtlpAttributes = {};
+  fields(r, (field) => {
+    if (field !== F.KeyValueList.values) return false;
+    keyValue(sub(r), out, ctx, depth + 1);
+    return true;
+  });
+  return out;
 }

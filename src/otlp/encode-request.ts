@@ -16,11 +16,12 @@ export interface FramedRecord {
 }
 
 /**
- * Frames `records` into a buffer from `alloc(size)` (exactly `size` bytes long). Two passes
- * (sizes, then bytes) so the body is written once into memory the caller may reuse: the
- * batch stage recycles the bodies of batches dropped by `drop-oldest`.
+ * Builds the request body for `records` (they keep their order within each scope) into a
+ * buffer from `alloc(size)` (exactly `size` bytes long). Two passes (sizes, then bytes) so the
+ * body is written once into memory the caller may reuse: the batch stage recycles the bodies of
+ * batches dropped by `drop-oldest`.
  */
-export function frameRequest(
+export function encodeRequest(
   records: readonly FramedRecord[],
   alloc: (size: number) => Uint8Array = (n) => new Uint8Array(n),
 ): Uint8Array {
@@ -65,9 +66,4 @@ export function frameOneScope(
     [{ head: { message: resource.bytes }, scopes: [{ head, records: [], framed: logRecords }] }],
     alloc,
   );
-}
-
-/** Builds the request body for `records`. Records keep their order within each scope. */
-export function encodeRequest(records: readonly FramedRecord[]): Uint8Array {
-  return frameRequest(records);
 }

@@ -239,18 +239,3 @@ export function decodeJsonRequest(
     }),
   };
 }
-
-/** Decodes a request body by content type (`application/x-protobuf` or `application/json`). */
-export function decodeLogsRequest(
-  body: Uint8Array | string,
-  contentType: string,
-  options: DecodeOptions = {},
-): DecodedLogsRequest {
-  const type = contentType.split(';')[0].trim().toLowerCase();
-  if (type === 'application/json') return decodeJsonRequest(body, options);
-  if (type === 'application/x-protobuf' || type === 'application/protobuf') {
-    if (typeof body === 'string') throw new DecodeError('a protobuf body must be bytes, not a string');
-    return decodeProtobufRequest(body, options);
-  }
-  throw new DecodeError(`unsupported content-type ${JSON.stringify(contentType)}`);
-}

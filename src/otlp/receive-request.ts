@@ -7,10 +7,10 @@
  */
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
-import { DecodeError } from './decode-protobuf.js';
-import { decodeLogsRequest } from './json.js';
+import { DecodeError, decodeProtobufRequest } from './decode-protobuf.js';
+import { decodeJsonRequest } from './json.js';
 import { LEN, tag, VARINT, Writer } from './protobuf.js';
-import type { DecodedLogsRequest } from './types.js';
+import type { DecodedLogsRequest, DecodeOptions } from './types.js';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
@@ -50,6 +50,19 @@ export function mediaType(header: string | null | undefined): OtlpMediaType | un
   if (type === PROTOBUF || type === 'application/protobuf') return PROTOBUF;
   if (type === JSON_TYPE) return JSON_TYPE;
   return undefined;
+}
+
+/** Decodes a request body by content type (`application/x-protobuf` or `application/json`). */
+export function decodeLogsRequest(
+  body: Uint8Array | string,
+  contentType: string,
+  options: DecodeOptions = {},
+): DecodedLogsRequest {
+  const type = mediaType(contentType);
+  if (type === JSON_TYPE) return decodeJsonRequest(body, options);
+  if (type === undefined) throw new DecodeError(`unsupported content-type ${JSON.stringify(contentType)}`);
+  if (typeof body === 'string') throw new DecodeError('a protobuf body must be bytes, not a string');
+  return decodeProtobufRequest(body, options);
 }
 
 /** The body as sent → the request body: `gzip`, `deflate` or none, inflated up to `max` bytes. */

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 export { DecodeError } from '../otlp/decode-protobuf.js';
-export { decodeLogsRequest } from '../otlp/json.js';
+export { decodeLogsRequest } from '../otlp/receive-request.js';
 // Every decoded-request type, as the main entry exports them (types.ts holds only those).
 export type * from '../otlp/types.js';
 export { FetchDispatcher, fetchDispatcher } from './fetch-dispatcher.js';

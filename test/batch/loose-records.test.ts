@@ -2,11 +2,11 @@
  * The batch being filled is kept as framed bytes (src/batch/loose-records.ts). Whatever the
  * path (one scope, mixed resources and scopes, records dropped from the front, a record larger
  * than the buffer), the body it frames must be exactly what the general framing
- * (`frameRequest`) makes of the same records, and the records must not be kept.
+ * (`encodeRequest`) makes of the same records, and the records must not be kept.
  */
 import { describe, expect, it } from 'vitest';
 import { framedSize, LooseRecords } from '../../src/batch/index.js';
-import { frameRequest } from '../../src/otlp/index.js';
+import { encodeRequest } from '../../src/otlp/index.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../../src/record/index.js';
 import { logRecordBytes, varint } from './fakes.js';
 
@@ -33,30 +33,30 @@ function pushAll(loose: LooseRecords, records: EncodedRecord[]): void {
 const alloc = (n: number) => new Uint8Array(n);
 
 describe('LooseRecords', () => {
-  it('frames one resource and scope exactly as frameRequest does', () => {
+  it('frames one resource and scope exactly as encodeRequest does', () => {
     const loose = new LooseRecords(1 << 20);
     const records = Array.from({ length: 300 }, (_, i) => record(i));
     pushAll(loose, records);
     expect(loose.length).toBe(300);
     const framed = loose.frame(alloc)!;
     expect(framed.count).toBe(300);
-    expect(Buffer.from(framed.body).equals(Buffer.from(frameRequest(records)))).toBe(true);
+    expect(Buffer.from(framed.body).equals(Buffer.from(encodeRequest(records)))).toBe(true);
     expect(loose.length).toBe(0);
     expect(loose.frame(alloc)).toBeUndefined();
   });
 
-  it('frames mixed resources and scopes exactly as frameRequest does', () => {
+  it('frames mixed resources and scopes exactly as encodeRequest does', () => {
     const loose = new LooseRecords(1 << 20);
     const records = Array.from({ length: 50 }, (_, i) =>
       record(i, 10 + i, i % 3 ? scopeA : scopeB, i % 4 ? resourceA : resourceB),
     );
     pushAll(loose, records);
     const framed = loose.frame(alloc)!;
-    expect(Buffer.from(framed.body).equals(Buffer.from(frameRequest(records)))).toBe(true);
+    expect(Buffer.from(framed.body).equals(Buffer.from(encodeRequest(records)))).toBe(true);
     // The next batch, one scope again, takes the one-scope path.
     const next = [record(100), record(101)];
     pushAll(loose, next);
-    expect(Buffer.from(loose.frame(alloc)!.body).equals(Buffer.from(frameRequest(next)))).toBe(true);
+    expect(Buffer.from(loose.frame(alloc)!.body).equals(Buffer.from(encodeRequest(next)))).toBe(true);
   });
 
   it('drops the oldest records (their framed size), compacting when it needs the room', () => {
@@ -74,7 +74,7 @@ describe('LooseRecords', () => {
     }
     const live = all.slice(kept);
     expect(loose.length).toBe(live.length);
-    expect(Buffer.from(loose.frame(alloc)!.body).equals(Buffer.from(frameRequest(live)))).toBe(true);
+    expect(Buffer.from(loose.frame(alloc)!.body).equals(Buffer.from(encodeRequest(live)))).toBe(true);
     expect(loose.dropOldest()).toBe(-1);
   });
 
@@ -84,7 +84,7 @@ describe('LooseRecords', () => {
     const batches = [[record(1), big, record(2)], [record(3)], [record(4, 70_000), record(5)]];
     for (const records of batches) {
       pushAll(loose, records);
-      expect(Buffer.from(loose.frame(alloc)!.body).equals(Buffer.from(frameRequest(records)))).toBe(true);
+      expect(Buffer.from(loose.frame(alloc)!.body).equals(Buffer.from(encodeRequest(records)))).toBe(true);
     }
   });
 

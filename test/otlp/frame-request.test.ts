@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { frameRequest, Writer } from '../../src/otlp/index.js';
+import { encodeRequest, Writer } from '../../src/otlp/index.js';
 import type { EncodedRecord, EncodedResource, EncodedScope } from '../../src/record/index.js';
 
 const resources: EncodedResource[] = [
@@ -41,7 +41,7 @@ function reference(records: readonly EncodedRecord[]): Uint8Array {
   return w.finish();
 }
 
-describe('frameRequest', () => {
+describe('encodeRequest', () => {
   it('matches the reference framing for any mix of resources, scopes and record sizes', () => {
     fc.assert(
       fc.property(
@@ -52,7 +52,7 @@ describe('frameRequest', () => {
             resource: resources[r]!,
             scope: scopes[s]!,
           }));
-          const framed = frameRequest(records);
+          const framed = encodeRequest(records);
           expect(Buffer.from(framed).equals(Buffer.from(reference(records)))).toBe(true);
         },
       ),
@@ -65,7 +65,7 @@ describe('frameRequest', () => {
     const records: EncodedRecord[] = [
       { bytes: new Uint8Array(100), resource: resources[0]!, scope: scopes[1]! },
     ];
-    const body = frameRequest(records, (n) => new Uint8Array(backing, 0, n));
+    const body = encodeRequest(records, (n) => new Uint8Array(backing, 0, n));
     expect(body.buffer).toBe(backing);
     expect(Buffer.from(body).equals(Buffer.from(reference(records)))).toBe(true);
   });

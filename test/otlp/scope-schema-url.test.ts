@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LooseRecords } from '../../src/batch/index.js';
-import { decodeProtobufRequest, frameRequest, splitRequest } from '../../src/otlp/index.js';
+import { decodeProtobufRequest, encodeRequest, splitRequest } from '../../src/otlp/index.js';
 import { encodeRecord, encodeResource, encodeScope } from '../../src/record/index.js';
 import { decodeIndependentProtobuf } from '../helpers/otlp-independent.js';
 
@@ -30,7 +30,7 @@ function record(scope: typeof plain, body: string) {
 
 describe('scope attributes and schema URL', () => {
   it('frame, split and decode (podlog and an independent decoder)', () => {
-    const body = frameRequest([record(withUrl, 'a'), record(withUrl, 'b'), record(plain, 'c')]);
+    const body = encodeRequest([record(withUrl, 'a'), record(withUrl, 'b'), record(plain, 'c')]);
     const ours = decodeProtobufRequest(body, { ints: 'number' });
     expect(
       ours.resourceLogs[0].scopeLogs.map((sl) => [sl.scope, sl.schemaUrl, sl.logRecords.map((r) => r.body)]),

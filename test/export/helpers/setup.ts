@@ -3,12 +3,7 @@ import { afterEach, beforeEach } from 'vitest';
 import { createDiag } from '../../../src/diag.js';
 import type { Env } from '../../../src/env.js';
 import type { Transport } from '../../../src/export/index.js';
-import {
-  createHttpExporter,
-  type ExportOptions,
-  type HttpExporter,
-  resolveExportOptions,
-} from '../../../src/export/index.js';
+import { type ExportOptions, HttpExporter, resolveExportOptions } from '../../../src/export/index.js';
 import { Counters } from '../../../src/stats.js';
 import { type FaultServer, startFaultServer } from '../../helpers/fault-server.js';
 
@@ -33,7 +28,7 @@ export function makeExporter(
   const counters = new Counters();
   const lines: string[] = [];
   const diag = createDiag({ sink: (line) => lines.push(line), intervalMs: 0 });
-  const exporter = createHttpExporter({ config, counters, diag, transport: extra.transport });
+  const exporter = new HttpExporter({ config, counters, diag, transport: extra.transport });
   open.push(exporter);
   return { exporter, counters, lines };
 }
