@@ -19,7 +19,7 @@ import { detectContainerId } from './container-id.js';
 import { deriveAttributes } from './derive.js';
 import { k8sEnvAttributes, otelEnvAttributes } from './env-attributes.js';
 import { DEFAULT_DETECTION_CONFIG, type ResourceDetectionConfig } from './options.js';
-import { type PodinfoLayer, PodinfoWatcher, podinfoSignature, readPodinfoLayer } from './podinfo.js';
+import { type PodinfoLayer, PodinfoWatcher, podinfoLayer, podinfoSignature, readPodinfo } from './podinfo.js';
 import type { Env, PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
 
 // node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
@@ -79,12 +79,8 @@ function fixedAttributes(config: ResourceDetectionConfig, env: Env, diag: Diag):
     'process.runtime.version': process.versions.node,
     'host.name': safeHostname(),
   };
-  try {
-    const id = detectContainerId(config.paths);
-    if (id) attributes['container.id'] = id;
-  } catch {
-    // detectContainerId does not throw; this guards the never-throw promise regardless.
-  }
+  const id = detectContainerId(config.paths);
+  if (id) attributes['container.id'] = id;
   const dir = config.podinfoDir;
   const podinfoPresent = dir !== undefined && existsSync(dir);
   return Object.assign(attributes, k8sEnvAttributes(env, config.paths.namespaceFile, diag, podinfoPresent));
@@ -117,16 +113,17 @@ class DetectedResource implements ResourceProvider {
 
     const dir = config.podinfoDir;
     // At start an unstable read is still the best there is; its signature forces a re-read.
-    const first = readPodinfoLayer(dir, config, diag);
-    this.#signature = first.stable ? first.signature : 'unstable';
+    const first = dir ? readPodinfo(dir, config.maxFileBytes, diag) : undefined;
+    this.#signature = first && (first.stable ? first.signature : 'unstable');
     if (dir && this.#signature === undefined && config.podinfoDirExplicit) {
       diag.warn(
         'resource-podinfo-missing',
         `podinfo directory ${dir} does not exist; pod labels and annotations are not added`,
       );
     }
-    this.#attributes = this.#assemble(first.layer);
-    this.#annotations = first.layer.annotations;
+    const layer = podinfoLayer(first, config, diag);
+    this.#attributes = this.#assemble(layer);
+    this.#annotations = layer.annotations;
     // The volume is mounted before the container starts: a dir absent now never appears.
     if (dir && this.#signature !== undefined && config.watch) {
       this.#watcher = new PodinfoWatcher(dir, config.pollIntervalMs, () => this.#refresh(), diag);
@@ -168,13 +165,14 @@ class DetectedResource implements ResourceProvider {
   #refresh(): void {
     const dir = this.#config.podinfoDir;
     if (!dir || podinfoSignature(dir) === this.#signature) return;
-    const next = readPodinfoLayer(dir, this.#config, this.#diag);
+    const next = readPodinfo(dir, this.#config.maxFileBytes, this.#diag);
     // Still swapping: keep what we have; the next event or poll tick reads again.
-    if (!next.stable) return;
-    this.#signature = next.signature;
-    const attributes = this.#assemble(next.layer);
-    if (!sameAttributes(next.layer.annotations, this.#annotations)) {
-      this.#annotations = next.layer.annotations;
+    if (next && !next.stable) return;
+    this.#signature = next?.signature;
+    const layer = podinfoLayer(next, this.#config, this.#diag);
+    const attributes = this.#assemble(layer);
+    if (!sameAttributes(layer.annotations, this.#annotations)) {
+      this.#annotations = layer.annotations;
       notify(this.#annotationListeners, this.#annotations, this.#diag);
     }
     if (!sameAttributes(attributes, this.#attributes)) {

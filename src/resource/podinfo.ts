@@ -7,7 +7,7 @@
  * and checks `..data` did not move meanwhile; a half-written file is never seen.
  *
  * Updates are noticed by {@link PodinfoWatcher}; the snapshot becomes resource attributes and
- * the annotation map exposed to runtime control in {@link readPodinfoLayer}.
+ * the annotation map exposed to runtime control in {@link podinfoLayer}.
  */
 import type { FSWatcher } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -128,11 +128,19 @@ export interface PodinfoLayer {
   labels: ReadonlyMap<string, string>;
 }
 
-/** Turns a snapshot into resource attributes and the annotation map exposed to runtime control. */
-function podinfoLayer(snapshot: PodinfoSnapshot, limits: ResourceDetectionConfig, diag: Diag): PodinfoLayer {
+/**
+ * Turns a snapshot (none: no volume) into resource attributes and the annotation map exposed
+ * to runtime control.
+ */
+export function podinfoLayer(
+  snapshot: PodinfoSnapshot | undefined,
+  limits: ResourceDetectionConfig,
+  diag: Diag,
+): PodinfoLayer {
   const attributes: ResourceAttributes = {};
-  for (const [key, value] of snapshot.labels) attributes[`k8s.pod.label.${key}`] = value;
   const annotations: Record<string, string> = {};
+  if (!snapshot) return { attributes, annotations: Object.freeze(annotations), labels: new Map() };
+  for (const [key, value] of snapshot.labels) attributes[`k8s.pod.label.${key}`] = value;
   let oversized = 0;
   let firstOversized = '';
   for (const [key, value] of snapshot.annotations) {
@@ -161,41 +169,6 @@ function podinfoLayer(snapshot: PodinfoSnapshot, limits: ResourceDetectionConfig
     );
   }
   return { attributes, annotations: Object.freeze(annotations), labels: snapshot.labels };
-}
-
-/** A read of the volume: its signature and layer; `stable: false` while it is being swapped. */
-export interface PodinfoRead {
-  signature: string | undefined;
-  layer: PodinfoLayer;
-  stable: boolean;
-}
-
-const EMPTY_LAYER: PodinfoLayer = Object.freeze({
-  attributes: {},
-  annotations: Object.freeze({}),
-  labels: new Map(),
-});
-
-/** Reads the volume at `dir` (none: an empty layer) into a layer. Never throws. */
-export function readPodinfoLayer(
-  dir: string | undefined,
-  config: ResourceDetectionConfig,
-  diag: Diag,
-): PodinfoRead {
-  if (!dir) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
-  let snapshot: PodinfoSnapshot | undefined;
-  try {
-    snapshot = readPodinfo(dir, config.maxFileBytes, diag);
-  } catch (err) {
-    // readPodinfo handles every fs error itself; this keeps the never-throw promise regardless.
-    diag.warn('resource-podinfo', `reading ${dir} failed: ${(err as Error)?.message}; skipped`);
-  }
-  if (!snapshot) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
-  return {
-    signature: snapshot.signature,
-    layer: podinfoLayer(snapshot, config, diag),
-    stable: snapshot.stable,
-  };
 }
 
 /** Bursts of events (new dir, temp link, rename, old dir removed) settle within this. */
