@@ -12,6 +12,7 @@
  * Detection is synchronous and never throws: a bad source costs a diagnostic line, not the
  * rest of the resource.
  */
+import type { FSWatcher } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Diag, silentDiag } from '../diag.js';
 import { VERSION } from '../version.js';
@@ -19,11 +20,15 @@ import { detectContainerId } from './container-id.js';
 import { deriveAttributes } from './derive.js';
 import { k8sEnvAttributes, otelEnvAttributes } from './env-attributes.js';
 import { DEFAULT_DETECTION_CONFIG, type ResourceDetectionConfig } from './options.js';
-import { type PodinfoLayer, PodinfoWatcher, podinfoLayer, podinfoSignature, readPodinfo } from './podinfo.js';
+import { type PodinfoLayer, podinfoLayer, podinfoSignature, readPodinfo } from './podinfo.js';
 import type { Env, PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
 
 // node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
-const { existsSync } = process.getBuiltinModule('node:fs');
+// `fs.watch` is read at the call, so a test can make it fail as a node out of inotify watches does.
+const fs = process.getBuiltinModule('node:fs');
+
+/** Bursts of events (new dir, temp link, rename, old dir removed) settle within this. */
+const DEBOUNCE_MS = 25;
 
 export type { PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
 
@@ -82,7 +87,7 @@ function fixedAttributes(config: ResourceDetectionConfig, env: Env, diag: Diag):
   const id = detectContainerId(config.paths);
   if (id) attributes['container.id'] = id;
   const dir = config.podinfoDir;
-  const podinfoPresent = dir !== undefined && existsSync(dir);
+  const podinfoPresent = dir !== undefined && fs.existsSync(dir);
   return Object.assign(attributes, k8sEnvAttributes(env, config.paths.namespaceFile, diag, podinfoPresent));
 }
 
@@ -100,7 +105,10 @@ class DetectedResource implements ResourceProvider {
   #annotations: PodAnnotations;
   readonly #changeListeners = new Set<(attributes: Readonly<ResourceAttributes>) => void>();
   readonly #annotationListeners = new Set<(annotations: PodAnnotations) => void>();
-  #watcher: PodinfoWatcher | undefined;
+  #watcher: FSWatcher | undefined;
+  #poll: NodeJS.Timeout | undefined;
+  #pending: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(input: DetectResourceInput, env: Env, diag: Diag) {
     const config = input.detection ?? DEFAULT_DETECTION_CONFIG;
@@ -125,9 +133,7 @@ class DetectedResource implements ResourceProvider {
     this.#attributes = this.#assemble(layer);
     this.#annotations = layer.annotations;
     // The volume is mounted before the container starts: a dir absent now never appears.
-    if (dir && this.#signature !== undefined && config.watch) {
-      this.#watcher = new PodinfoWatcher(dir, config.pollIntervalMs, () => this.#refresh(), diag);
-    }
+    if (dir && this.#signature !== undefined && config.watch) this.#watch(dir);
   }
 
   current(): Readonly<ResourceAttributes> {
@@ -149,6 +155,9 @@ class DetectedResource implements ResourceProvider {
   }
 
   close(): void {
+    this.#closed = true;
+    clearInterval(this.#poll);
+    clearTimeout(this.#pending);
     this.#watcher?.close();
     this.#watcher = undefined;
     this.#changeListeners.clear();
@@ -161,10 +170,46 @@ class DetectedResource implements ResourceProvider {
     return Object.freeze(attrs);
   }
 
+  /**
+   * Notices kubelet updates of the volume: `fs.watch` on the directory (the `..data` rename is an
+   * event in it) plus a slow poll, because inotify is not delivered on every filesystem and a
+   * watcher can die. Both only schedule {@link #refresh}, which compares a cheap signature before
+   * reading anything. Nothing here keeps the process alive.
+   */
+  #watch(dir: string): void {
+    const schedule = () => {
+      if (this.#closed || this.#pending) return;
+      this.#pending = setTimeout(() => {
+        this.#pending = undefined;
+        try {
+          this.#refresh(dir);
+        } catch (err) {
+          // A throw in a timer would take the app down.
+          this.#diag.warn('resource-podinfo-watch', `re-reading ${dir} failed: ${(err as Error)?.message}`);
+        }
+      }, DEBOUNCE_MS);
+      this.#pending.unref();
+    };
+    try {
+      this.#watcher = fs.watch(dir, { persistent: false }, schedule);
+      this.#watcher.on('error', () => {
+        // The poll carries on alone.
+        this.#watcher?.close();
+        this.#watcher = undefined;
+      });
+    } catch (err) {
+      this.#diag.info(
+        'resource-podinfo-watch',
+        `cannot watch ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'}); polling every ${this.#config.pollIntervalMs} ms`,
+      );
+    }
+    this.#poll = setInterval(schedule, this.#config.pollIntervalMs);
+    this.#poll.unref();
+  }
+
   /** Re-reads the volume when its signature changed, and tells the listeners what changed. */
-  #refresh(): void {
-    const dir = this.#config.podinfoDir;
-    if (!dir || podinfoSignature(dir) === this.#signature) return;
+  #refresh(dir: string): void {
+    if (podinfoSignature(dir) === this.#signature) return;
     const next = readPodinfo(dir, this.#config.maxFileBytes, this.#diag);
     // Still swapping: keep what we have; the next event or poll tick reads again.
     if (next && !next.stable) return;
