@@ -15,7 +15,6 @@ import { resolveFacadeOptions } from './facade-options.js';
 import { parseLevelSpec } from './level-spec.js';
 import { ALL_OPTIONS, type LoggerOptions } from './options.js';
 import { resolveRateLimit } from './rate-limit.js';
-import { keysOf } from './schema.js';
 import { resolveSampling, resolveTail } from './tail.js';
 import { envBoolean, nonEmptyString, optionGroup } from './validate.js';
 
@@ -24,7 +23,7 @@ import { envBoolean, nonEmptyString, optionGroup } from './validate.js';
  * a typo and refused (`unknown option X; did you mean Y?`).
  */
 export const ALL_LOGGER_OPTION_KEYS: readonly string[] = Object.freeze(
-  Object.values(ALL_OPTIONS).flatMap(keysOf),
+  Object.values(ALL_OPTIONS).flatMap(Object.keys),
 );
 
 function resolveDiagnostics(value: unknown): DiagSink | false | undefined {

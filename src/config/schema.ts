@@ -193,11 +193,6 @@ export function deprecated(replacement: string, accepts: string): OptionSpec<nev
   return { accepts, deprecated: replacement };
 }
 
-/** The keys of a schema (unknown ones are refused). */
-export function keysOf(schema: Schema): string[] {
-  return Object.keys(schema);
-}
-
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
 /**
@@ -226,7 +221,7 @@ export function resolveGroup<S extends Schema>(
   env: Env,
   accepts = 'an object',
 ): Resolved<S> {
-  return resolveFields(schema, optionGroup(value, path, keysOf(schema), accepts) ?? {}, path, env);
+  return resolveFields(schema, optionGroup(value, path, Object.keys(schema), accepts) ?? {}, path, env);
 }
 
 function resolveOne(

@@ -15,13 +15,14 @@
 import type { FSWatcher } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Diag, silentDiag } from '../diag.js';
+import type { Env } from '../env.js';
 import { VERSION } from '../version.js';
 import { detectContainerId } from './container-id.js';
 import { deriveAttributes } from './derive.js';
 import { k8sEnvAttributes, otelEnvAttributes } from './env-attributes.js';
 import { DEFAULT_DETECTION_CONFIG, type ResourceDetectionConfig } from './options.js';
 import { type PodinfoLayer, podinfoLayer, podinfoSignature, readPodinfo } from './podinfo.js';
-import type { Env, PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
+import type { PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
 
 // node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
 // `fs.watch` is read at the call, so a test can make it fail as a node out of inotify watches does.
@@ -29,8 +30,6 @@ const fs = process.getBuiltinModule('node:fs');
 
 /** Bursts of events (new dir, temp link, rename, old dir removed) settle within this. */
 const DEBOUNCE_MS = 25;
-
-export type { PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
 
 interface DetectResourceInput {
   /** `service.name` from code; wins over env. */

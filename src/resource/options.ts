@@ -4,9 +4,10 @@
  */
 import * as opt from '../config/schema.js';
 import { isPlainObject } from '../config/validate.js';
+import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 import { ENV_PODINFO_DIR } from './env-attributes.js';
-import type { Env, ResourceAttributes } from './types.js';
+import type { ResourceAttributes } from './types.js';
 
 /** Where the kubelet's Downward API volume is mounted by convention. */
 export const DEFAULT_PODINFO_DIR = '/etc/podinfo';
