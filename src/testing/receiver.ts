@@ -6,6 +6,8 @@
  * (`record/format-line.ts`, shared with the stdout mirror). Binds to 127.0.0.1 by default:
  * it is a development tool, not a collector.
  */
+
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -238,16 +240,6 @@ function send(res: ServerResponse, reply: Reply, headers: Record<string, string>
   res.end(reply.body);
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
 /**
  * Starts an OTLP/HTTP logs receiver on 127.0.0.1; resolves once it listens.
  *
@@ -310,7 +302,8 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Runn
       (err: unknown) => answerRefused(req, res, err, maxDrain),
     );
   });
-  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  // once() rejects on an 'error' first (EADDRINUSE).
+  await once(server.listen(options.port ?? 0, options.host ?? '127.0.0.1'), 'listening');
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
