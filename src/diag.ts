@@ -14,8 +14,6 @@ export interface Diag {
   warn(cause: string, message: string): void;
   error(cause: string, message: string): void;
   info(cause: string, message: string): void;
-  /** How many lines were held back by the rate limit since start. */
-  readonly suppressed: number;
 }
 
 interface DiagOptions {
@@ -40,16 +38,12 @@ export function createDiag(options: DiagOptions = {}): Diag {
   const intervalMs = options.intervalMs ?? 30_000;
   const now = options.now ?? Date.now;
   const last = new Map<string, number>();
-  let suppressed = 0;
 
   const emit = (level: 'warn' | 'error' | 'info', cause: string, message: string) => {
     if (!sink) return;
     const t = now();
     const prev = last.get(cause);
-    if (prev !== undefined && t - prev < intervalMs) {
-      suppressed++;
-      return;
-    }
+    if (prev !== undefined && t - prev < intervalMs) return;
     if (last.size >= MAX_CAUSES) last.clear();
     last.set(cause, t);
     try {
@@ -63,9 +57,6 @@ export function createDiag(options: DiagOptions = {}): Diag {
     warn: (cause, message) => emit('warn', cause, message),
     error: (cause, message) => emit('error', cause, message),
     info: (cause, message) => emit('info', cause, message),
-    get suppressed() {
-      return suppressed;
-    },
   };
 }
 
