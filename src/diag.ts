@@ -20,7 +20,6 @@ interface DiagOptions {
   sink?: DiagSink | false;
   /** Minimum gap between two lines of one cause. */
   intervalMs?: number;
-  now?: () => number;
 }
 
 const stderrSink: DiagSink = (line) => {
@@ -36,12 +35,11 @@ const MAX_CAUSES = 1024;
 export function createDiag(options: DiagOptions = {}): Diag {
   const sink = options.sink === false ? undefined : (options.sink ?? stderrSink);
   const intervalMs = options.intervalMs ?? 30_000;
-  const now = options.now ?? Date.now;
   const last = new Map<string, number>();
 
   const emit = (level: 'warn' | 'error' | 'info', cause: string, message: string) => {
     if (!sink) return;
-    const t = now();
+    const t = Date.now();
     const prev = last.get(cause);
     if (prev !== undefined && t - prev < intervalMs) return;
     if (last.size >= MAX_CAUSES) last.clear();
