@@ -151,11 +151,11 @@ class RecordPrinter {
   /** Resources seen (by their attributes, as JSON) → their short name and the scopes seen. */
   readonly #seen = new Map<string, { name: string; scopes: Set<string> }>();
 
-  constructor(write: (line: string) => void, options: { json: boolean; resource: boolean; color: boolean }) {
+  constructor(write: (line: string) => void, options: ReceiverOptions) {
     this.#write = write;
-    this.#json = options.json;
-    this.#resource = options.resource;
-    this.#color = options.color;
+    this.#json = options.json ?? false;
+    this.#resource = options.resource ?? false;
+    this.#color = options.color ?? false;
   }
 
   print(request: DecodedLogsRequest): void {
@@ -260,13 +260,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Runn
   const maxDrain = options.maxDrainBytes ?? 64 * 1024 * 1024;
   const keep = options.keepRecords ?? true;
   const records: TestRecord[] = [];
-  const printer = options.write
-    ? new RecordPrinter(options.write, {
-        json: options.json ?? false,
-        resource: options.resource ?? false,
-        color: options.color ?? false,
-      })
-    : undefined;
+  const printer = options.write ? new RecordPrinter(options.write, options) : undefined;
 
   /** Keeps, hands out and prints what a request brought. */
   const take = (got: ReceivedLogs, encoding: string) => {
