@@ -80,11 +80,7 @@ export const LOGGER_OPTIONS = {
 } satisfies Record<
   Exclude<
     keyof LoggerOptions,
-    | keyof ExportOptions
-    | keyof ResourceOptions
-    | keyof PipelineOptions
-    | keyof RecordOptions
-    | keyof FacadeOptions
+    keyof (ExportOptions & ResourceOptions & PipelineOptions & RecordOptions & FacadeOptions)
   >,
   opt.OptionSpec
 >;
