@@ -175,13 +175,9 @@ export function group<S extends Schema>(schema: S, accepts: string): CheckedSpec
 }
 
 /** An option its stage resolves itself; declared here for the keys and the docs. */
-export function custom(d: {
-  accepts: string;
-  defaultText?: string;
-  env?: readonly string[];
-  envText?: string;
-  group?: Schema;
-}): OptionSpec<never> {
+export function custom(
+  d: Pick<OptionSpec<never>, 'accepts' | 'defaultText' | 'env' | 'envText' | 'group'>,
+): OptionSpec<never> {
   return d;
 }
 
