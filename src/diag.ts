@@ -14,15 +14,12 @@ export interface Diag {
   warn(cause: string, message: string): void;
   error(cause: string, message: string): void;
   info(cause: string, message: string): void;
-  /** How many lines were held back by the rate limit since start. */
-  readonly suppressed: number;
 }
 
 interface DiagOptions {
   sink?: DiagSink | false;
   /** Minimum gap between two lines of one cause. */
   intervalMs?: number;
-  now?: () => number;
 }
 
 const stderrSink: DiagSink = (line) => {
@@ -38,18 +35,13 @@ const MAX_CAUSES = 1024;
 export function createDiag(options: DiagOptions = {}): Diag {
   const sink = options.sink === false ? undefined : (options.sink ?? stderrSink);
   const intervalMs = options.intervalMs ?? 30_000;
-  const now = options.now ?? Date.now;
   const last = new Map<string, number>();
-  let suppressed = 0;
 
   const emit = (level: 'warn' | 'error' | 'info', cause: string, message: string) => {
     if (!sink) return;
-    const t = now();
+    const t = Date.now();
     const prev = last.get(cause);
-    if (prev !== undefined && t - prev < intervalMs) {
-      suppressed++;
-      return;
-    }
+    if (prev !== undefined && t - prev < intervalMs) return;
     if (last.size >= MAX_CAUSES) last.clear();
     last.set(cause, t);
     try {
@@ -63,9 +55,6 @@ export function createDiag(options: DiagOptions = {}): Diag {
     warn: (cause, message) => emit('warn', cause, message),
     error: (cause, message) => emit('error', cause, message),
     info: (cause, message) => emit('info', cause, message),
-    get suppressed() {
-      return suppressed;
-    },
   };
 }
 

@@ -48,13 +48,6 @@ export interface SerializerSet {
   readonly byKey: Serializers;
 }
 
-export interface FacadeConfig {
-  readonly serializers: SerializerSet | undefined;
-  readonly mixin: Mixin | undefined;
-  readonly msgPrefix: string;
-  readonly levelTable: LevelTable;
-}
-
 export const FACADE_OPTIONS = {
   serializers: opt.custom({ accepts: 'object of functions', defaultText: 'none' }),
   mixin: opt.custom({ accepts: 'function', defaultText: 'none' }),
@@ -98,7 +91,7 @@ export function resolveMsgPrefix(value: unknown, option: string): string {
   return value;
 }
 
-export function resolveFacadeOptions(options: FacadeOptions): FacadeConfig {
+export function resolveFacadeOptions(options: FacadeOptions) {
   const mixin = options.mixin;
   if (mixin !== undefined && typeof mixin !== 'function') {
     throw new InvalidOptionError('mixin', mixin, 'a function (mergeObject, level, logger) => object');

@@ -5,14 +5,6 @@
 import { InvalidOptionError } from '../errors.js';
 import { isLevel, LEVELS, type LevelOrSilent } from '../record/severity.js';
 
-/** A parsed level spec. */
-interface LevelSpec {
-  /** The default level (the bare entry), if the spec has one. */
-  readonly base: LevelOrSilent | undefined;
-  /** Levels by logger name (`name=level` entries), in the order written. */
-  readonly named: Readonly<Record<string, LevelOrSilent>>;
-}
-
 const LEVEL_LIST = [...LEVELS, 'silent'].join(', ');
 
 /** What a level spec may look like, for error messages. */
@@ -28,7 +20,7 @@ function parseLevel(text: string): LevelOrSilent | undefined {
  * comma) are skipped. Throws `InvalidOptionError` naming `option` for an unknown level, a
  * second default level, an entry without a name, or a name given twice.
  */
-export function parseLevelSpec(text: string, option: string): LevelSpec {
+export function parseLevelSpec(text: string, option: string) {
   let base: LevelOrSilent | undefined;
   const named: Record<string, LevelOrSilent> = {};
   for (const entry of text.split(',')) {
@@ -48,5 +40,10 @@ export function parseLevelSpec(text: string, option: string): LevelSpec {
     }
     named[name] = level;
   }
-  return { base, named: Object.freeze(named) };
+  return {
+    /** The default level (the bare entry), if the spec has one. */
+    base,
+    /** Levels by logger name (`name=level` entries), in the order written. */
+    named: Object.freeze(named),
+  };
 }

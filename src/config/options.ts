@@ -3,8 +3,8 @@ import type { DiagSink } from '../diag.js';
 import { EXPORT_OPTIONS, type ExportOptions } from '../export/options.js';
 import { RECORD_OPTIONS, type RecordOptions } from '../record/options.js';
 import type { LevelOrSilent } from '../record/severity.js';
-import type { ResourceAttributes } from '../resource/detect.js';
 import { RESOURCE_OPTIONS, type ResourceOptions } from '../resource/options.js';
+import type { ResourceAttributes } from '../resource/types.js';
 import { SPOOL_OPTIONS, type SpoolOptions } from '../spool/options.js';
 import { FACADE_OPTIONS, type FacadeOptions } from './facade-options.js';
 import { RATE_LIMIT_OPTIONS, type RateLimitOptions } from './rate-limit.js';
@@ -80,11 +80,7 @@ export const LOGGER_OPTIONS = {
 } satisfies Record<
   Exclude<
     keyof LoggerOptions,
-    | keyof ExportOptions
-    | keyof ResourceOptions
-    | keyof PipelineOptions
-    | keyof RecordOptions
-    | keyof FacadeOptions
+    keyof (ExportOptions & ResourceOptions & PipelineOptions & RecordOptions & FacadeOptions)
   >,
   opt.OptionSpec
 >;

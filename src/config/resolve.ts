@@ -2,70 +2,28 @@
  * Options + env → one frozen, fully-defaulted config, validated once. Nothing downstream
  * reads env vars or re-validates.
  */
-import {
-  type BatchConfig,
-  type PipelineConfig,
-  resolveBatchOptions,
-  resolvePipelineOptions,
-} from '../batch/options.js';
+import { resolveBatchOptions, resolvePipelineOptions } from '../batch/options.js';
 import type { DiagSink } from '../diag.js';
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
-import { EXPORT_OPTIONS, type ExportConfig, resolveExportOptions } from '../export/options.js';
-import { type RecordConfig, resolveRecordOptions } from '../record/options.js';
+import { EXPORT_OPTIONS, resolveExportOptions } from '../export/options.js';
+import { resolveRecordOptions } from '../record/options.js';
 import type { LevelOrSilent } from '../record/severity.js';
-import {
-  type ResourceDetectionConfig,
-  resolveResourceAttributes,
-  resolveResourceOptions,
-} from '../resource/options.js';
-import { resolveSpoolOptions, type SpoolConfig } from '../spool/options.js';
-import { type FacadeConfig, resolveFacadeOptions } from './facade-options.js';
+import { resolveResourceAttributes, resolveResourceOptions } from '../resource/options.js';
+import { resolveSpoolOptions } from '../spool/options.js';
+import { resolveFacadeOptions } from './facade-options.js';
 import { parseLevelSpec } from './level-spec.js';
 import { ALL_OPTIONS, type LoggerOptions } from './options.js';
-import { type RateLimitConfig, resolveRateLimit } from './rate-limit.js';
-import { keysOf } from './schema.js';
-import { resolveSampling, resolveTail, type SamplingConfig, type TailConfig } from './tail.js';
+import { resolveRateLimit } from './rate-limit.js';
+import { resolveSampling, resolveTail } from './tail.js';
 import { envBoolean, nonEmptyString, optionGroup } from './validate.js';
-
-export interface Config {
-  readonly name: string;
-  readonly level: LevelOrSilent;
-  /** Levels by logger name, from `PODLOG_LEVEL` entries like `http=debug`. */
-  readonly levels: Readonly<Record<string, LevelOrSilent>>;
-  /** The log-storm limiter; undefined when off. */
-  readonly rateLimit: RateLimitConfig | undefined;
-  /** Tail buffering (`tail`); undefined when off. */
-  readonly tail: TailConfig | undefined;
-  /** Trace-based sampling (`sampling`); undefined when off. */
-  readonly sampling: SamplingConfig | undefined;
-  readonly serviceName: string | undefined;
-  readonly resource: Readonly<Record<string, string | number | boolean>>;
-  readonly resourceDetection: ResourceDetectionConfig;
-  readonly export: ExportConfig;
-  readonly batch: BatchConfig;
-  /** Value limits, redaction, stdout mirror (record/options.ts). */
-  readonly record: RecordConfig;
-  /** serializers, mixin, msgPrefix, custom levels (config/facade-options.ts). */
-  readonly facade: FacadeConfig;
-  readonly pipeline: PipelineConfig;
-  /** The disk spool; undefined when off. */
-  readonly spool: SpoolConfig | undefined;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** Where diagnostics go: a function, `false` for nowhere, undefined for stderr. */
-  readonly diagnostics: DiagSink | false | undefined;
-  /** `PODLOG_CAPTURE_CONSOLE`: whether `podlog/register` turns `console.*` calls into records. */
-  readonly captureConsole: boolean;
-  /** One line per deprecated option given, for `createLogger` to print as a diagnostic warning. */
-  readonly deprecations: readonly string[];
-}
 
 /**
  * Every key `createLogger` accepts: its own and each stage's top-level options. Anything else is
  * a typo and refused (`unknown option X; did you mean Y?`).
  */
 export const ALL_LOGGER_OPTION_KEYS: readonly string[] = Object.freeze(
-  Object.values(ALL_OPTIONS).flatMap(keysOf),
+  Object.values(ALL_OPTIONS).flatMap(Object.keys),
 );
 
 function resolveDiagnostics(value: unknown): DiagSink | false | undefined {
@@ -121,7 +79,10 @@ function withoutDeprecated(options: LoggerOptions, env: Env, deprecations: strin
   return out;
 }
 
-export function resolveConfig(given: LoggerOptions = {}): Config {
+/** A resolved config: what {@link resolveConfig} returns. */
+export type Config = ReturnType<typeof resolveConfig>;
+
+export function resolveConfig(given: LoggerOptions = {}) {
   optionGroup(given, '', ALL_LOGGER_OPTION_KEYS, 'an object (or nothing)');
   const env = resolveEnv(given.env);
   const deprecations: string[] = [];
@@ -129,26 +90,30 @@ export function resolveConfig(given: LoggerOptions = {}): Config {
   const exportConfig = resolveExportOptions(options, env);
   // `info,http=debug`: the bare level is the default (the `level` option wins over it); the
   // named entries apply either way, code has no per-logger counterpart but setLevel.
-  const spec = env.PODLOG_LEVEL ? parseLevelSpec(env.PODLOG_LEVEL, 'PODLOG_LEVEL') : undefined;
+  const spec = parseLevelSpec(env.PODLOG_LEVEL ?? '', 'PODLOG_LEVEL');
   const facade = resolveFacadeOptions(options);
   // A custom level is kept as its name; the facade knows its number.
   if (options.level !== undefined) facade.levelTable.check('level', options.level);
-  const level = (options.level as LevelOrSilent | undefined) ?? spec?.base ?? 'info';
   if (options.name !== undefined && typeof options.name !== 'string') {
     throw new InvalidOptionError('name', options.name, 'a string');
   }
   const spool = resolveSpoolOptions(options.spool, env);
   return Object.freeze({
     name: options.name ?? '',
-    level,
-    levels: spec?.named ?? Object.freeze({}),
+    level: (options.level as LevelOrSilent | undefined) ?? spec.base ?? 'info',
+    /** Levels by logger name, from `PODLOG_LEVEL` entries like `http=debug`. */
+    levels: spec.named,
+    /** The log-storm limiter; undefined when off. */
     rateLimit: resolveRateLimit(options.rateLimit),
+    /** Tail buffering (`tail`); undefined when off. */
     tail: resolveTail(options.tail),
+    /** Trace-based sampling (`sampling`); undefined when off. */
     sampling: resolveSampling(options.sampling),
     serviceName: nonEmptyString(options.serviceName, 'serviceName', undefined),
     resource: resolveResourceAttributes(options.resource),
     resourceDetection: resolveResourceOptions(options, env),
     export: exportConfig,
+    /** Value limits, redaction, stdout mirror (record/options.ts). */
     record: resolveRecordOptions(
       options,
       env,
@@ -156,13 +121,18 @@ export function resolveConfig(given: LoggerOptions = {}): Config {
         !!env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT ||
         !!env.OTEL_EXPORTER_OTLP_ENDPOINT,
     ),
+    /** serializers, mixin, msgPrefix, custom levels (config/facade-options.ts). */
     facade,
     batch: resolveBatchOptions(options.batch, env, exportConfig.maxRequestBytes),
     pipeline: resolvePipelineOptions(options, env, spool !== undefined, exportConfig.maxConcurrentRequests),
+    /** The disk spool; undefined when off. */
     spool,
     env,
+    /** Where diagnostics go: a function, `false` for nowhere, undefined for stderr. */
     diagnostics: resolveDiagnostics(options.diagnostics),
+    /** `PODLOG_CAPTURE_CONSOLE`: whether `podlog/register` turns `console.*` calls into records. */
     captureConsole: envBoolean(env, 'PODLOG_CAPTURE_CONSOLE') ?? false,
-    deprecations: Object.freeze(deprecations),
+    /** One line per deprecated option given, for `createLogger` to print as a diagnostic warning. */
+    deprecations: Object.freeze(deprecations) as readonly string[],
   });
 }

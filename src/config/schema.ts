@@ -175,13 +175,9 @@ export function group<S extends Schema>(schema: S, accepts: string): CheckedSpec
 }
 
 /** An option its stage resolves itself; declared here for the keys and the docs. */
-export function custom(d: {
-  accepts: string;
-  defaultText?: string;
-  env?: readonly string[];
-  envText?: string;
-  group?: Schema;
-}): OptionSpec<never> {
+export function custom(
+  d: Pick<OptionSpec<never>, 'accepts' | 'defaultText' | 'env' | 'envText' | 'group'>,
+): OptionSpec<never> {
   return d;
 }
 
@@ -191,11 +187,6 @@ export function custom(d: {
  */
 export function deprecated(replacement: string, accepts: string): OptionSpec<never> {
   return { accepts, deprecated: replacement };
-}
-
-/** The keys of a schema (unknown ones are refused). */
-export function keysOf(schema: Schema): string[] {
-  return Object.keys(schema);
 }
 
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
@@ -226,7 +217,7 @@ export function resolveGroup<S extends Schema>(
   env: Env,
   accepts = 'an object',
 ): Resolved<S> {
-  return resolveFields(schema, optionGroup(value, path, keysOf(schema), accepts) ?? {}, path, env);
+  return resolveFields(schema, optionGroup(value, path, Object.keys(schema), accepts) ?? {}, path, env);
 }
 
 function resolveOne(

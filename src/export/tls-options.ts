@@ -67,7 +67,7 @@ export const TLS_OPTIONS = {
 } satisfies Record<keyof TlsOptions, opt.OptionSpec>;
 
 export function resolveTlsOptions(options: TlsOptions | undefined, env: Env) {
-  const keys = opt.keysOf(TLS_OPTIONS);
+  const keys = Object.keys(TLS_OPTIONS);
   const o = optionGroup(options, 'tls', keys, `an object like { ${keys.join(', ')} }`) ?? {};
   const [ca, cert, key] = (['ca', 'cert', 'key'] as const).map((k) =>
     givenOrEnv(o[k], `tls.${k}`, env, TLS_OPTIONS[k].env ?? []),

@@ -12,20 +12,24 @@
  * Detection is synchronous and never throws: a bad source costs a diagnostic line, not the
  * rest of the resource.
  */
+import type { FSWatcher } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Diag, silentDiag } from '../diag.js';
+import type { Env } from '../env.js';
 import { VERSION } from '../version.js';
 import { detectContainerId } from './container-id.js';
 import { deriveAttributes } from './derive.js';
 import { k8sEnvAttributes, otelEnvAttributes } from './env-attributes.js';
 import { DEFAULT_DETECTION_CONFIG, type ResourceDetectionConfig } from './options.js';
-import { type PodinfoLayer, PodinfoWatcher, podinfoSignature, readPodinfoLayer } from './podinfo.js';
-import type { Env, PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
+import { type PodinfoLayer, podinfoLayer, podinfoSignature, readPodinfo } from './podinfo.js';
+import type { PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
 
 // node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
-const { existsSync } = process.getBuiltinModule('node:fs');
+// `fs.watch` is read at the call, so a test can make it fail as a node out of inotify watches does.
+const fs = process.getBuiltinModule('node:fs');
 
-export type { PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
+/** Bursts of events (new dir, temp link, rename, old dir removed) settle within this. */
+const DEBOUNCE_MS = 25;
 
 interface DetectResourceInput {
   /** `service.name` from code; wins over env. */
@@ -79,14 +83,10 @@ function fixedAttributes(config: ResourceDetectionConfig, env: Env, diag: Diag):
     'process.runtime.version': process.versions.node,
     'host.name': safeHostname(),
   };
-  try {
-    const id = detectContainerId(config.paths);
-    if (id) attributes['container.id'] = id;
-  } catch {
-    // detectContainerId does not throw; this guards the never-throw promise regardless.
-  }
+  const id = detectContainerId(config.paths);
+  if (id) attributes['container.id'] = id;
   const dir = config.podinfoDir;
-  const podinfoPresent = dir !== undefined && existsSync(dir);
+  const podinfoPresent = dir !== undefined && fs.existsSync(dir);
   return Object.assign(attributes, k8sEnvAttributes(env, config.paths.namespaceFile, diag, podinfoPresent));
 }
 
@@ -104,7 +104,10 @@ class DetectedResource implements ResourceProvider {
   #annotations: PodAnnotations;
   readonly #changeListeners = new Set<(attributes: Readonly<ResourceAttributes>) => void>();
   readonly #annotationListeners = new Set<(annotations: PodAnnotations) => void>();
-  #watcher: PodinfoWatcher | undefined;
+  #watcher: FSWatcher | undefined;
+  #poll: NodeJS.Timeout | undefined;
+  #pending: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(input: DetectResourceInput, env: Env, diag: Diag) {
     const config = input.detection ?? DEFAULT_DETECTION_CONFIG;
@@ -117,20 +120,19 @@ class DetectedResource implements ResourceProvider {
 
     const dir = config.podinfoDir;
     // At start an unstable read is still the best there is; its signature forces a re-read.
-    const first = readPodinfoLayer(dir, config, diag);
-    this.#signature = first.stable ? first.signature : 'unstable';
+    const first = dir ? readPodinfo(dir, config.maxFileBytes, diag) : undefined;
+    this.#signature = first && (first.stable ? first.signature : 'unstable');
     if (dir && this.#signature === undefined && config.podinfoDirExplicit) {
       diag.warn(
         'resource-podinfo-missing',
         `podinfo directory ${dir} does not exist; pod labels and annotations are not added`,
       );
     }
-    this.#attributes = this.#assemble(first.layer);
-    this.#annotations = first.layer.annotations;
+    const layer = podinfoLayer(first, config, diag);
+    this.#attributes = this.#assemble(layer);
+    this.#annotations = layer.annotations;
     // The volume is mounted before the container starts: a dir absent now never appears.
-    if (dir && this.#signature !== undefined && config.watch) {
-      this.#watcher = new PodinfoWatcher(dir, config.pollIntervalMs, () => this.#refresh(), diag);
-    }
+    if (dir && this.#signature !== undefined && config.watch) this.#watch(dir);
   }
 
   current(): Readonly<ResourceAttributes> {
@@ -152,6 +154,9 @@ class DetectedResource implements ResourceProvider {
   }
 
   close(): void {
+    this.#closed = true;
+    clearInterval(this.#poll);
+    clearTimeout(this.#pending);
     this.#watcher?.close();
     this.#watcher = undefined;
     this.#changeListeners.clear();
@@ -164,17 +169,54 @@ class DetectedResource implements ResourceProvider {
     return Object.freeze(attrs);
   }
 
+  /**
+   * Notices kubelet updates of the volume: `fs.watch` on the directory (the `..data` rename is an
+   * event in it) plus a slow poll, because inotify is not delivered on every filesystem and a
+   * watcher can die. Both only schedule {@link #refresh}, which compares a cheap signature before
+   * reading anything. Nothing here keeps the process alive.
+   */
+  #watch(dir: string): void {
+    const schedule = () => {
+      if (this.#closed || this.#pending) return;
+      this.#pending = setTimeout(() => {
+        this.#pending = undefined;
+        try {
+          this.#refresh(dir);
+        } catch (err) {
+          // A throw in a timer would take the app down.
+          this.#diag.warn('resource-podinfo-watch', `re-reading ${dir} failed: ${(err as Error)?.message}`);
+        }
+      }, DEBOUNCE_MS);
+      this.#pending.unref();
+    };
+    try {
+      this.#watcher = fs.watch(dir, { persistent: false }, schedule);
+      this.#watcher.on('error', () => {
+        // The poll carries on alone.
+        this.#watcher?.close();
+        this.#watcher = undefined;
+      });
+    } catch (err) {
+      this.#diag.info(
+        'resource-podinfo-watch',
+        `cannot watch ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'}); polling every ${this.#config.pollIntervalMs} ms`,
+      );
+    }
+    this.#poll = setInterval(schedule, this.#config.pollIntervalMs);
+    this.#poll.unref();
+  }
+
   /** Re-reads the volume when its signature changed, and tells the listeners what changed. */
-  #refresh(): void {
-    const dir = this.#config.podinfoDir;
-    if (!dir || podinfoSignature(dir) === this.#signature) return;
-    const next = readPodinfoLayer(dir, this.#config, this.#diag);
+  #refresh(dir: string): void {
+    if (podinfoSignature(dir) === this.#signature) return;
+    const next = readPodinfo(dir, this.#config.maxFileBytes, this.#diag);
     // Still swapping: keep what we have; the next event or poll tick reads again.
-    if (!next.stable) return;
-    this.#signature = next.signature;
-    const attributes = this.#assemble(next.layer);
-    if (!sameAttributes(next.layer.annotations, this.#annotations)) {
-      this.#annotations = next.layer.annotations;
+    if (next && !next.stable) return;
+    this.#signature = next?.signature;
+    const layer = podinfoLayer(next, this.#config, this.#diag);
+    const attributes = this.#assemble(layer);
+    if (!sameAttributes(layer.annotations, this.#annotations)) {
+      this.#annotations = layer.annotations;
       notify(this.#annotationListeners, this.#annotations, this.#diag);
     }
     if (!sameAttributes(attributes, this.#attributes)) {

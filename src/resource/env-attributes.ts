@@ -14,9 +14,9 @@
  */
 import { firstEnv } from '../config/validate.js';
 import type { Diag } from '../diag.js';
-import { envValue, parseKeyValueList } from '../env.js';
+import { type Env, envValue, parseKeyValueList } from '../env.js';
 import { readSmallFile } from './read-small-file.js';
-import type { Env, ResourceAttributes } from './types.js';
+import type { ResourceAttributes } from './types.js';
 
 /** Aliases per attribute, first non-empty wins: plain Downward API names, then `K8S_*`, then the OTel operator's. */
 export const K8S_ENV_ALIASES = {

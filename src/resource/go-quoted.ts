@@ -83,15 +83,10 @@ export function unquoteGo(literal: string): string | undefined {
   return utf8Decoder.decode(Uint8Array.from(bytes));
 }
 
-export interface ParsedMap {
-  entries: Map<string, string>;
-  /** 1-based numbers of lines that were not `key="value"`. */
-  badLines: number[];
-}
-
 /** Parses a Downward API `labels`/`annotations` file. Bad lines are reported, the rest kept. */
-export function parseDownwardMap(text: string): ParsedMap {
+export function parseDownwardMap(text: string) {
   const entries = new Map<string, string>();
+  // 1-based numbers of lines that were not `key="value"`.
   const badLines: number[] = [];
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {

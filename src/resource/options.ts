@@ -4,9 +4,10 @@
  */
 import * as opt from '../config/schema.js';
 import { isPlainObject } from '../config/validate.js';
+import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 import { ENV_PODINFO_DIR } from './env-attributes.js';
-import type { Env, ResourceAttributes } from './types.js';
+import type { ResourceAttributes } from './types.js';
 
 /** Where the kubelet's Downward API volume is mounted by convention. */
 export const DEFAULT_PODINFO_DIR = '/etc/podinfo';
@@ -51,7 +52,7 @@ export interface ResourceOptions {
 }
 
 /** Fixed paths, injectable for fixture tests. */
-interface ResourcePaths {
+export interface ResourcePaths {
   readonly cgroup: string;
   readonly mountinfo: string;
   readonly namespaceFile: string;
@@ -87,15 +88,9 @@ export const RESOURCE_OPTIONS = {
   podinfo: opt.group(PODINFO_OPTIONS, 'an object'),
 } satisfies Record<keyof ResourceOptions, opt.OptionSpec>;
 
-export interface ResourceDetectionConfig extends opt.Resolved<typeof PODINFO_OPTIONS> {
-  /** `undefined`: no volume. */
-  readonly podinfoDir: string | undefined;
-  /** True when the dir was asked for (option or env), so its absence deserves a diagnostic. */
-  readonly podinfoDirExplicit: boolean;
-  readonly paths: ResourcePaths;
-}
+export type ResourceDetectionConfig = ReturnType<typeof resolveResourceOptions>;
 
-export function resolveResourceOptions(options: ResourceOptions, env: Env): ResourceDetectionConfig {
+export function resolveResourceOptions(options: ResourceOptions, env: Env) {
   const given = options.podinfoDir;
   if (given !== undefined && given !== false && (typeof given !== 'string' || !given)) {
     throw new InvalidOptionError('podinfoDir', given, 'a directory path or false');
@@ -104,7 +99,9 @@ export function resolveResourceOptions(options: ResourceOptions, env: Env): Reso
   const { podinfo } = opt.resolveFields(RESOURCE_OPTIONS, options as Record<string, unknown>, '', env);
   return Object.freeze({
     ...podinfo,
+    /** `undefined`: no volume. */
     podinfoDir: asked === false ? undefined : (asked ?? DEFAULT_PODINFO_DIR),
+    /** True when the dir was asked for (option or env), so its absence deserves a diagnostic. */
     podinfoDirExplicit: typeof asked === 'string',
     paths: DEFAULT_RESOURCE_PATHS,
   });

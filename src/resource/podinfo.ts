@@ -6,10 +6,9 @@
  * rewritten in place. So podlog resolves `..data` once, reads both files from that directory,
  * and checks `..data` did not move meanwhile; a half-written file is never seen.
  *
- * Updates are noticed by {@link PodinfoWatcher}; the snapshot becomes resource attributes and
- * the annotation map exposed to runtime control in {@link readPodinfoLayer}.
+ * Updates are noticed by the resource that reads it (detect.ts); a snapshot becomes resource
+ * attributes and the annotation map exposed to runtime control in {@link podinfoLayer}.
  */
-import type { FSWatcher } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diag } from '../diag.js';
 import { parseDownwardMap } from './go-quoted.js';
@@ -18,7 +17,6 @@ import { readSmallFile, type SmallFile } from './read-small-file.js';
 import type { PodAnnotations, ResourceAttributes } from './types.js';
 
 // node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
-// `fs.watch` is read at the call, so a test can make it fail as a node out of inotify watches does.
 const fs = process.getBuiltinModule('node:fs');
 
 export interface PodinfoSnapshot {
@@ -128,11 +126,19 @@ export interface PodinfoLayer {
   labels: ReadonlyMap<string, string>;
 }
 
-/** Turns a snapshot into resource attributes and the annotation map exposed to runtime control. */
-function podinfoLayer(snapshot: PodinfoSnapshot, limits: ResourceDetectionConfig, diag: Diag): PodinfoLayer {
+/**
+ * Turns a snapshot (none: no volume) into resource attributes and the annotation map exposed
+ * to runtime control.
+ */
+export function podinfoLayer(
+  snapshot: PodinfoSnapshot | undefined,
+  limits: ResourceDetectionConfig,
+  diag: Diag,
+): PodinfoLayer {
   const attributes: ResourceAttributes = {};
-  for (const [key, value] of snapshot.labels) attributes[`k8s.pod.label.${key}`] = value;
   const annotations: Record<string, string> = {};
+  if (!snapshot) return { attributes, annotations: Object.freeze(annotations), labels: new Map() };
+  for (const [key, value] of snapshot.labels) attributes[`k8s.pod.label.${key}`] = value;
   let oversized = 0;
   let firstOversized = '';
   for (const [key, value] of snapshot.annotations) {
@@ -161,105 +167,4 @@ function podinfoLayer(snapshot: PodinfoSnapshot, limits: ResourceDetectionConfig
     );
   }
   return { attributes, annotations: Object.freeze(annotations), labels: snapshot.labels };
-}
-
-/** A read of the volume: its signature and layer; `stable: false` while it is being swapped. */
-export interface PodinfoRead {
-  signature: string | undefined;
-  layer: PodinfoLayer;
-  stable: boolean;
-}
-
-const EMPTY_LAYER: PodinfoLayer = Object.freeze({
-  attributes: {},
-  annotations: Object.freeze({}),
-  labels: new Map(),
-});
-
-/** Reads the volume at `dir` (none: an empty layer) into a layer. Never throws. */
-export function readPodinfoLayer(
-  dir: string | undefined,
-  config: ResourceDetectionConfig,
-  diag: Diag,
-): PodinfoRead {
-  if (!dir) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
-  let snapshot: PodinfoSnapshot | undefined;
-  try {
-    snapshot = readPodinfo(dir, config.maxFileBytes, diag);
-  } catch (err) {
-    // readPodinfo handles every fs error itself; this keeps the never-throw promise regardless.
-    diag.warn('resource-podinfo', `reading ${dir} failed: ${(err as Error)?.message}; skipped`);
-  }
-  if (!snapshot) return { signature: undefined, layer: EMPTY_LAYER, stable: true };
-  return {
-    signature: snapshot.signature,
-    layer: podinfoLayer(snapshot, config, diag),
-    stable: snapshot.stable,
-  };
-}
-
-/** Bursts of events (new dir, temp link, rename, old dir removed) settle within this. */
-const DEBOUNCE_MS = 25;
-
-/**
- * Notices kubelet updates of the volume: `fs.watch` on the directory (the `..data` rename is an
- * event in it) plus a slow poll, because inotify is not delivered on every filesystem and a
- * watcher can die. Both only call `check`, which compares a cheap signature before reading
- * anything. Nothing here keeps the process alive.
- */
-export class PodinfoWatcher {
-  readonly #dir: string;
-  readonly #check: () => void;
-  readonly #diag: Diag;
-  readonly #poll: NodeJS.Timeout;
-  #watcher: FSWatcher | undefined;
-  #pending: NodeJS.Timeout | undefined;
-  #closed = false;
-
-  constructor(dir: string, pollIntervalMs: number, check: () => void, diag: Diag) {
-    this.#dir = dir;
-    this.#check = check;
-    this.#diag = diag;
-    const schedule = () => this.#schedule();
-    try {
-      this.#watcher = fs.watch(dir, { persistent: false }, schedule);
-      this.#watcher.on('error', () => {
-        // The poll carries on alone.
-        this.#watcher?.close();
-        this.#watcher = undefined;
-      });
-    } catch (err) {
-      diag.info(
-        'resource-podinfo-watch',
-        `cannot watch ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'}); polling every ${pollIntervalMs} ms`,
-      );
-    }
-    this.#poll = setInterval(schedule, pollIntervalMs);
-    this.#poll.unref();
-  }
-
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearInterval(this.#poll);
-    if (this.#pending) clearTimeout(this.#pending);
-    this.#watcher?.close();
-    this.#watcher = undefined;
-  }
-
-  #schedule(): void {
-    if (this.#closed || this.#pending) return;
-    this.#pending = setTimeout(() => this.#run(), DEBOUNCE_MS);
-    this.#pending.unref();
-  }
-
-  #run(): void {
-    this.#pending = undefined;
-    if (this.#closed) return;
-    try {
-      this.#check();
-    } catch (err) {
-      this.#diag.warn('resource-podinfo-watch', `re-reading ${this.#dir} failed: ${(err as Error)?.message}`);
-    }
-  }
 }

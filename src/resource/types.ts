@@ -9,8 +9,6 @@ export type ResourceAttributes = Record<string, string | number | boolean>;
 /** Pod annotations as read from the Downward API volume, key → value. */
 export type PodAnnotations = Readonly<Record<string, string>>;
 
-export type { Env } from '../env.js';
-
 /**
  * Who is logging, kept current. `current()` and `annotations()` return frozen objects whose
  * identity changes exactly when their content does.

@@ -8,31 +8,6 @@
  */
 import { Dispatcher } from 'undici';
 
-type Headers = Record<string, string | string[] | undefined>;
-
-/** The handler methods undici may hand us: the v7 controller API or the legacy one. */
-interface AnyHandler {
-  onRequestStart?(controller: Controller, context: unknown): void;
-  onResponseStart?(controller: Controller, status: number, headers: Headers, statusText: string): void;
-  onResponseData?(controller: Controller, chunk: Buffer): void;
-  onResponseEnd?(controller: Controller, trailers: Headers): void;
-  onResponseError?(controller: Controller, err: Error): void;
-  onConnect?(abort: (err?: Error) => void, context?: unknown): void;
-  onHeaders?(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean;
-  onData?(chunk: Buffer): boolean;
-  onComplete?(trailers: Buffer[] | null): void;
-  onError?(err: Error): void;
-}
-
-interface Controller {
-  abort(reason?: Error): void;
-  pause(): void;
-  resume(): void;
-  readonly aborted: boolean;
-  readonly paused: boolean;
-  readonly reason: Error | null;
-}
-
 function toHeaderPairs(headers: unknown): Array<[string, string]> {
   if (!headers) return [];
   const out: Array<[string, string]> = [];
@@ -67,10 +42,11 @@ export class FetchDispatcher extends Dispatcher {
   #closed = false;
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const h = handler as unknown as AnyHandler;
+    // undici's own legacy handlers take a context too (`request()` hands it back in its result).
+    const h = handler as Dispatcher.DispatchHandler & { onConnect?(abort: unknown, context: object): void };
     const abortController = new AbortController();
     const abort = (reason?: Error) => abortController.abort(reason ?? new Error('request aborted'));
-    const controller: Controller = {
+    const controller: Dispatcher.DispatchController = {
       abort,
       pause() {},
       resume() {},
@@ -101,7 +77,7 @@ export class FetchDispatcher extends Dispatcher {
       });
       const payload = Buffer.from(await res.arrayBuffer());
       if (modern) {
-        const headers: Headers = {};
+        const headers: Record<string, string> = {};
         res.headers.forEach((v, k) => {
           headers[k] = v;
         });

@@ -85,17 +85,6 @@ function loadMsw(): typeof Msw {
   return mswModule;
 }
 
-function toResponse(
-  HttpResponse: typeof Msw.HttpResponse,
-  reply: Reply,
-  headers: Record<string, string>,
-): Msw.HttpResponse<Msw.DefaultBodyType> {
-  return new HttpResponse(reply.body as ConstructorParameters<typeof HttpResponse>[0], {
-    status: reply.status,
-    headers: { 'content-type': reply.contentType, ...headers },
-  });
-}
-
 /**
  * Handlers for an OTLP/HTTP logs endpoint, e.g. `otlpHandlers({ endpoint: 'http://localhost:4318/v1/logs' })`.
  *
@@ -123,7 +112,11 @@ export function otlpHandlers(options: { endpoint: string }): OtlpHandlers {
   const handler = http.all(options.endpoint, async ({ request }) => {
     const contentType = request.headers.get('content-type') ?? '';
     const contentEncoding = (request.headers.get('content-encoding') ?? '').toLowerCase();
-    const reply = (r: Reply, headers: Record<string, string> = {}) => toResponse(HttpResponse, r, headers);
+    const reply = (r: Reply, headers: Record<string, string> = {}) =>
+      new HttpResponse(r.body as ConstructorParameters<typeof HttpResponse>[0], {
+        status: r.status,
+        headers: { 'content-type': r.contentType, ...headers },
+      });
     if (request.method !== 'POST') {
       return reply(errorReply(405, 'use POST', mediaType(contentType)), { allow: 'POST' });
     }

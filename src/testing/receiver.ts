@@ -6,6 +6,8 @@
  * (`record/format-line.ts`, shared with the stdout mirror). Binds to 127.0.0.1 by default:
  * it is a development tool, not a collector.
  */
+
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -149,11 +151,11 @@ class RecordPrinter {
   /** Resources seen (by their attributes, as JSON) → their short name and the scopes seen. */
   readonly #seen = new Map<string, { name: string; scopes: Set<string> }>();
 
-  constructor(write: (line: string) => void, options: { json: boolean; resource: boolean; color: boolean }) {
+  constructor(write: (line: string) => void, options: ReceiverOptions) {
     this.#write = write;
-    this.#json = options.json;
-    this.#resource = options.resource;
-    this.#color = options.color;
+    this.#json = options.json ?? false;
+    this.#resource = options.resource ?? false;
+    this.#color = options.color ?? false;
   }
 
   print(request: DecodedLogsRequest): void {
@@ -238,16 +240,6 @@ function send(res: ServerResponse, reply: Reply, headers: Record<string, string>
   res.end(reply.body);
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
 /**
  * Starts an OTLP/HTTP logs receiver on 127.0.0.1; resolves once it listens.
  *
@@ -268,13 +260,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Runn
   const maxDrain = options.maxDrainBytes ?? 64 * 1024 * 1024;
   const keep = options.keepRecords ?? true;
   const records: TestRecord[] = [];
-  const printer = options.write
-    ? new RecordPrinter(options.write, {
-        json: options.json ?? false,
-        resource: options.resource ?? false,
-        color: options.color ?? false,
-      })
-    : undefined;
+  const printer = options.write ? new RecordPrinter(options.write, options) : undefined;
 
   /** Keeps, hands out and prints what a request brought. */
   const take = (got: ReceivedLogs, encoding: string) => {
@@ -310,7 +296,8 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Runn
       (err: unknown) => answerRefused(req, res, err, maxDrain),
     );
   });
-  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  // once() rejects on an 'error' first (EADDRINUSE).
+  await once(server.listen(options.port ?? 0, options.host ?? '127.0.0.1'), 'listening');
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
