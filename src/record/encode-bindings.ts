@@ -5,9 +5,8 @@
  * replace a binding of the same key, and a child's binding replace its parent's.
  */
 import { ByteWriter } from './byte-writer.js';
-import { newWalkState, overBudget, writeKeyValue } from './encode-value.js';
+import { RecordEncoder } from './encode-record.js';
 import { httpFieldAttributes } from './http-values.js';
-import { T_ATTRIBUTE } from './otlp-tags.js';
 import { readProperty } from './read-property.js';
 import { DEFAULT_REDACTOR, type Redactor } from './redact.js';
 import { DEFAULT_VALUE_LIMITS, MAX_VALUE_BYTES, type ValueLimits } from './value-limits.js';
@@ -57,11 +56,11 @@ export function encodeBindings(
   // to several large values (or a value reachable under several keys) stays one budget's worth.
   let used = parent.bytes.length;
   let dropped = parent.dropped;
-  const state = newWalkState(limits, redactor);
   // Borrow the spare writer (a getter that binds a child from inside the walk gets a fresh one):
   // a request context is encoded once per request, and a new writer is a fresh ArrayBuffer.
   const w = spareWriter ?? new ByteWriter(1024);
   spareWriter = undefined;
+  const encoder = new RecordEncoder(w, limits, redactor);
   try {
     const { source, keys } = withHttpValues(fields, redactor);
     for (const key of keys) {
@@ -70,16 +69,9 @@ export function encodeBindings(
       // Deleted first: re-inserted at the end (order follows the latest binding), or unbound by
       // `undefined`, or replaced by nothing when the budget is spent (never the stale value).
       entries.delete(key);
-      w.reset();
-      state.seen.length = 0;
-      // The bindings object is the root: a value pointing back at it is "[Circular]", as for fields.
-      state.seen.push(fields);
-      state.budgetEnd = MAX_VALUE_BYTES - used;
-      const value = readProperty(source, key);
-      if (value === undefined) continue;
-      if (overBudget(w, state)) dropped++;
-      else if (writeKeyValue(w, T_ATTRIBUTE, key, value, state, 0, redactor.paths)) {
-        const bytes = w.copy();
+      const bytes = encoder.binding(fields as object, key, readProperty(source, key), MAX_VALUE_BYTES - used);
+      if (bytes === null) dropped++;
+      else if (bytes !== undefined) {
         entries.set(key, bytes);
         used += bytes.length;
       }
@@ -89,7 +81,7 @@ export function encodeBindings(
     // Not one a huge binding grew: that memory is not kept for the next request.
     if (w.buf.length <= SPARE_WRITER_MAX) spareWriter = w;
   }
-  return assemble(entries, limits, dropped, parent.truncated || state.truncated);
+  return assemble(entries, limits, dropped, parent.truncated || encoder.truncated);
 }
 
 /** A writer kept between {@link encodeBindings} calls, while it is at most {@link SPARE_WRITER_MAX} bytes. */
