@@ -152,7 +152,8 @@ export class RecordEncoder {
     this.#w = w;
     this.#limits = limits;
     this.#redactor = redactor;
-    this.#seen.length = 0;
+    // pop(), not `length = 0`: that would drop the backing store, and the next push allocates one.
+    while (this.#seen.length !== 0) this.#seen.pop();
     this.#truncated = false;
   }
 
