@@ -54,7 +54,7 @@ const T_SEVERITY = 0x10; // 2, varint
 const T_SEVERITY_TEXT = 0x1a; // 3
 const T_BODY = 0x2a; // 5
 /** LogRecord.attributes: field 6, LEN. */
-export const T_ATTRIBUTE = 0x32;
+const T_ATTRIBUTE = 0x32;
 const T_DROPPED = 0x38; // 7, varint
 const T_FLAGS = 0x45; // 8, fixed32
 const T_TRACE = 0x4a; // 9
@@ -131,6 +131,9 @@ export class RecordEncoder {
   #truncated = false;
   /** Writer position past which no more values are written ({@link MAX_VALUE_BYTES}). */
   #budgetEnd = MAX_VALUE_BYTES;
+  /** The record's attributes so far: written, and left out (`dropped_attributes_count`). */
+  #count = 0;
+  #dropped = 0;
 
   constructor(
     w: ByteWriter,
@@ -245,10 +248,9 @@ export class RecordEncoder {
     bindings: EncodedBindings | undefined,
     context: EncodedBindings | undefined,
   ): number {
-    const room = this.#limits.maxAttributes;
     const paths = this.#redactor.paths;
-    let count = 0;
-    let dropped = 0;
+    this.#count = 0;
+    this.#dropped = 0;
     let keys: string[] | undefined;
     if (fields !== undefined && fields !== null) {
       try {
@@ -257,25 +259,12 @@ export class RecordEncoder {
         keys = undefined; // revoked Proxy as fields: nothing to read
       }
     }
-    if (bindings !== undefined && bindings.count > 0) {
-      const { written, overridden } = this.#bindings(bindings, keys, room, context);
-      count = written;
-      // Overridden bindings are replaced by this call's fields (or the context's), not dropped.
-      dropped += bindings.count - written - overridden + bindings.dropped;
-      if (bindings.truncated) this.#truncated = true;
-    }
-    if (context !== undefined) {
-      const { written, overridden } = this.#bindings(context, keys, room - count, undefined);
-      count += written;
-      dropped += context.count - written - overridden + context.dropped;
-      if (context.truncated) this.#truncated = true;
-    }
+    if (bindings !== undefined && bindings.count > 0) this.#bindings(bindings, keys, context);
+    if (context !== undefined) this.#bindings(context, keys, undefined);
     if (exception !== undefined) {
       this.#seen.push(exception);
-      const r = this.#errorAttributes(T_ATTRIBUTE, exception, 0, paths, room - count);
+      this.#errorAttributes(exception, paths);
       this.#seen.length = 0;
-      count += r.written;
-      dropped += r.dropped;
     }
     if (keys !== undefined) {
       let flattened = exception !== undefined;
@@ -289,50 +278,54 @@ export class RecordEncoder {
           // The first top-level Error becomes the record's exception (OTel semantic conventions).
           flattened = true;
           this.#seen.push(value);
-          const r = this.#errorAttributes(T_ATTRIBUTE, value, 0, paths, room - count);
+          this.#errorAttributes(value, paths);
           this.#seen.length = 1;
-          count += r.written;
-          dropped += r.dropped;
           continue;
         }
-        if (typeof value === 'object' && value !== null) {
-          // `log.info({ req, res })`: a raw request/response becomes semantic-convention attributes.
-          const http = httpFieldAttributes(key, value, this.#redactor);
-          if (http !== undefined) {
-            for (const k of Object.keys(http)) {
-              if (count >= room || this.#overBudget()) dropped++;
-              else if (this.keyValue(T_ATTRIBUTE, k, http[k], 0, paths)) count++;
-            }
-            continue;
-          }
-        }
-        if (count >= room || this.#overBudget()) dropped++;
-        else if (this.keyValue(T_ATTRIBUTE, key, value, 0, paths)) count++;
+        // `log.info({ req, res })`: a raw request/response becomes semantic-convention attributes.
+        const http =
+          typeof value === 'object' && value !== null
+            ? httpFieldAttributes(key, value, this.#redactor)
+            : undefined;
+        if (http === undefined) this.#attribute(key, value, paths);
+        else for (const k of Object.keys(http)) this.#attribute(k, http[k], paths);
       }
     }
     if (this.#truncated) this.keyValue(T_ATTRIBUTE, TRUNCATED_ATTRIBUTE, true, 0, undefined);
-    return dropped;
+    return this.#dropped;
+  }
+
+  /** One top-level attribute, or one more dropped when `maxAttributes` or the budget is reached. */
+  #attribute(key: string, value: unknown, paths: PathNode | undefined): void {
+    if (this.#count >= this.#limits.maxAttributes || this.#overBudget()) this.#dropped++;
+    else if (this.keyValue(T_ATTRIBUTE, key, value, 0, paths)) this.#count++;
+  }
+
+  /** An Error's exception entries (see error-entries.ts) as top-level attributes. */
+  #errorAttributes(err: Error, paths: PathNode | undefined): void {
+    forEachErrorEntry(err, (key, value) => {
+      if (value !== undefined) this.#attribute(key, value, paths);
+    });
   }
 
   /**
    * Writes the bindings, minus the keys this call's fields (or the request context, `over`)
-   * override; returns how many were written and how many overridden. They are pre-encoded, so
-   * they cannot be cut on the way like a value: a binding is written whole if it fits in what
-   * is left of the record's value budget, else left out (counted as dropped, the record marked
-   * truncated). Bindings never cross the budget.
+   * override; those are replaced, not dropped. They are pre-encoded, so they cannot be cut on
+   * the way like a value: a binding is written whole if it fits in what is left of the record's
+   * value budget, else left out (counted as dropped, the record marked truncated). Bindings
+   * never cross the budget.
    */
-  #bindings(
-    b: EncodedBindings,
-    keys: string[] | undefined,
-    room: number,
-    over: EncodedBindings | undefined,
-  ): { written: number; overridden: number } {
+  #bindings(b: EncodedBindings, keys: string[] | undefined, over: EncodedBindings | undefined): void {
     const w = this.#w;
+    const room = this.#limits.maxAttributes - this.#count;
+    if (b.truncated) this.#truncated = true;
+    this.#dropped += b.dropped;
     const anyOverride = overlaps(b, keys) || (over !== undefined && overlaps(b, over.keys));
     // The common case: no override, all fit: one copy of the pre-encoded bytes.
     if (!anyOverride && b.count <= room && w.pos + b.bytes.length <= this.#budgetEnd) {
       w.raw(b.bytes);
-      return { written: b.count, overridden: 0 };
+      this.#count += b.count;
+      return;
     }
     let skip: Set<string> | undefined;
     if (keys !== undefined || over !== undefined) {
@@ -355,7 +348,8 @@ export class RecordEncoder {
       w.raw(entry);
       written++;
     }
-    return { written, overridden };
+    this.#count += written;
+    this.#dropped += b.count - written - overridden;
   }
 
   /** True (and marks the record) once the value budget of the record is spent. */
@@ -382,30 +376,6 @@ export class RecordEncoder {
     this.#valueField(T_VALUE, value, depth, next, verdict);
     w.end(kv);
     return true;
-  }
-
-  /**
-   * Writes an Error's exception entries (see error-entries.ts) as KeyValues under `tagByte`.
-   * Writes at most `room` entries and reports how many were written and how many did not fit.
-   */
-  #errorAttributes(
-    tagByte: number,
-    err: Error,
-    depth: number,
-    node: PathNode | undefined,
-    room: number,
-  ): { written: number; dropped: number } {
-    let written = 0;
-    let dropped = 0;
-    forEachErrorEntry(err, (key, value) => {
-      if (value === undefined) return;
-      if (written >= room || this.#overBudget()) {
-        dropped++;
-        return;
-      }
-      if (this.keyValue(tagByte, key, value, depth, node)) written++;
-    });
-    return { written, dropped };
   }
 
   /**
@@ -498,7 +468,9 @@ export class RecordEncoder {
     } else if (isError(value)) {
       w.byte(T_KVLIST);
       const start = w.begin();
-      this.#errorAttributes(T_VALUES, value, depth + 1, node, Number.POSITIVE_INFINITY);
+      forEachErrorEntry(value, (k, v) => {
+        if (v !== undefined && !this.#overBudget()) this.keyValue(T_VALUES, k, v, depth + 1, node);
+      });
       w.end(start);
     } else if (value instanceof Map) {
       w.byte(T_KVLIST);
