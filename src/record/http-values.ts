@@ -25,7 +25,7 @@
 import { EventEmitter } from 'node:events';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { DEFAULT_REDACTOR, DEFAULT_SECRET_WORDS, type Redactor, splitWords } from './redact.js';
+import { DEFAULT_REDACTOR, DEFAULT_SECRET_WORDS, REDACTED, type Redactor, splitWords } from './redact.js';
 
 /** Request headers kept (lower case). Others are left out: a compact record, no surprises. */
 export const REQUEST_HEADERS: readonly string[] = Object.freeze([
@@ -87,8 +87,6 @@ const MAX_HEADER_VALUE = 256;
 const MAX_URL = 1024;
 /** Header characters per shape; past it, further headers are left out. */
 const MAX_HEADER_CHARS = 1024;
-
-const DEFAULT_CENSOR = '[REDACTED]';
 
 /** Options of the exported serializers. */
 export interface HttpValueOptions {
@@ -416,7 +414,7 @@ function pickHeaders(
   const add = (name: string, secret: boolean) => {
     const v = get(name);
     if (v === undefined || v === null) return;
-    const text = secret ? redactor.censor || DEFAULT_CENSOR : cap(headerText(v), MAX_HEADER_VALUE);
+    const text = secret ? redactor.censor || REDACTED : cap(headerText(v), MAX_HEADER_VALUE);
     if (used + name.length + text.length > MAX_HEADER_CHARS) return;
     used += name.length + text.length;
     out[name] = text;
@@ -441,7 +439,7 @@ export function redactQuery(url: string, redactor: Redactor = DEFAULT_REDACTOR):
   if (q < 0) return url;
   const hash = url.indexOf('#', q);
   const query = hash < 0 ? url.slice(q + 1) : url.slice(q + 1, hash);
-  const censor = redactor.censor || DEFAULT_CENSOR;
+  const censor = redactor.censor || REDACTED;
   let changed = false;
   const parts = query.split('&').map((part) => {
     const eq = part.indexOf('=');
