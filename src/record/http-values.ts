@@ -153,26 +153,21 @@ export function httpValueOf(value: object, redactor: Redactor): object | string 
   } catch {
     return undefined; // a hostile Proxy: not ours; the encoder walks it (each key read safely)
   }
-  switch (kind) {
-    case undefined:
-      return undefined;
-    case 'request':
-      return requestShape(value, redactor);
-    case 'response':
-      return responseShape(value, redactor);
-    case 'client-request':
-      return clientRequestShape(value as ClientRequest, redactor);
-    case 'headers':
-      return pickHeaders(value, REQUEST_HEADER_SET, redactor);
-    case 'socket':
-      return {
-        remoteAddress: str((value as Socket).remoteAddress),
-        remotePort: (value as Socket).remotePort,
-      };
-    case 'emitter':
-      return `[EventEmitter ${constructorName(value)}]`;
-  }
+  return kind === undefined ? undefined : SHAPE_OF[kind](value, redactor);
 }
+
+/** What {@link httpValueOf} writes for each kind (see the module comment). */
+const SHAPE_OF: Record<Kind, (value: object, redactor: Redactor) => object | string> = {
+  request: requestShape,
+  response: responseShape,
+  'client-request': clientRequestShape,
+  headers: (value, redactor) => pickHeaders(value, REQUEST_HEADER_SET, redactor),
+  socket: (value) => ({
+    remoteAddress: str((value as Socket).remoteAddress),
+    remotePort: (value as Socket).remotePort,
+  }),
+  emitter: (value) => `[EventEmitter ${constructorName(value)}]`,
+};
 
 /**
  * `'req'` or `'res'` when `value` is an HTTP request or response, else `undefined`: the key
@@ -384,7 +379,8 @@ function responseShape(value: object, redactor: Redactor): SerializedResponse {
   return { statusCode: typeof status === 'number' ? status : undefined, headers };
 }
 
-function clientRequestShape(req: ClientRequest, redactor: Redactor): object {
+function clientRequestShape(value: object, redactor: Redactor): object {
+  const req = value as ClientRequest;
   const headers = typeof req.getHeaders === 'function' ? req.getHeaders() : undefined;
   return {
     method: str(req.method),
