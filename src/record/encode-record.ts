@@ -65,8 +65,8 @@ const T_EVENT = 0x62; // 12
 /**
  * What one log call contributes to a record, as the facade hands it to the encoder. Times are
  * 32-bit word pairs rather than bigints so that filling it allocates nothing. The facade reuses
- * one instance; {@link RecordEncoder.record} reads every property once up front, so a nested log call
- * that refills it cannot change the record being written.
+ * one instance; {@link RecordEncoder.record} reads every property once up front, so a nested
+ * log call that refills it cannot change the record being written.
  */
 export interface RecordParts {
   /** time_unix_nano as two 32-bit words (see `fixed64Words` in clock.ts). */
