@@ -5,9 +5,8 @@
  * replace a binding of the same key, and a child's binding replace its parent's.
  */
 import { ByteWriter } from './byte-writer.js';
-import { newWalkState, overBudget, writeKeyValue } from './encode-value.js';
+import { RecordEncoder } from './encode-record.js';
 import { httpFieldAttributes } from './http-values.js';
-import { T_ATTRIBUTE } from './otlp-tags.js';
 import { readProperty } from './read-property.js';
 import { DEFAULT_REDACTOR, type Redactor } from './redact.js';
 import { DEFAULT_VALUE_LIMITS, MAX_VALUE_BYTES, type ValueLimits } from './value-limits.js';
@@ -57,76 +56,51 @@ export function encodeBindings(
   // to several large values (or a value reachable under several keys) stays one budget's worth.
   let used = parent.bytes.length;
   let dropped = parent.dropped;
-  const state = newWalkState(limits, redactor);
   // Borrow the spare writer (a getter that binds a child from inside the walk gets a fresh one):
   // a request context is encoded once per request, and a new writer is a fresh ArrayBuffer.
   const w = spareWriter ?? new ByteWriter(1024);
   spareWriter = undefined;
+  const encoder = new RecordEncoder(w, limits, redactor);
+  const bind = (key: string, value: unknown) => {
+    const old = entries.get(key);
+    if (old !== undefined) used -= old.length;
+    // Deleted first: re-inserted at the end (order follows the latest binding), or unbound by
+    // `undefined`, or replaced by nothing when the budget is spent (never the stale value).
+    entries.delete(key);
+    const bytes = encoder.binding(fields as object, key, value, MAX_VALUE_BYTES - used);
+    if (bytes === null) dropped++;
+    else if (bytes !== undefined) {
+      entries.set(key, bytes);
+      used += bytes.length;
+    }
+  };
   try {
-    const { source, keys } = withHttpValues(fields, redactor);
+    let keys: string[] = [];
+    try {
+      keys = fields !== null && typeof fields === 'object' ? Object.keys(fields) : [];
+    } catch {
+      // A revoked Proxy: no bindings.
+    }
     for (const key of keys) {
-      const old = entries.get(key);
-      if (old !== undefined) used -= old.length;
-      // Deleted first: re-inserted at the end (order follows the latest binding), or unbound by
-      // `undefined`, or replaced by nothing when the budget is spent (never the stale value).
-      entries.delete(key);
-      w.reset();
-      state.seen.length = 0;
-      // The bindings object is the root: a value pointing back at it is "[Circular]", as for fields.
-      state.seen.push(fields);
-      state.budgetEnd = MAX_VALUE_BYTES - used;
-      const value = readProperty(source, key);
-      if (value === undefined) continue;
-      if (overBudget(w, state)) dropped++;
-      else if (writeKeyValue(w, T_ATTRIBUTE, key, value, state, 0, redactor.paths)) {
-        const bytes = w.copy();
-        entries.set(key, bytes);
-        used += bytes.length;
-      }
+      const value = readProperty(fields as object, key);
+      // A raw request/response bound as `req`/`res` becomes its semantic-convention
+      // attributes, as in a call's fields (encode-record.ts).
+      const http =
+        typeof value === 'object' && value !== null ? httpFieldAttributes(key, value, redactor) : undefined;
+      if (http === undefined) bind(key, value);
+      else for (const k of Object.keys(http)) bind(k, http[k]);
     }
   } finally {
     w.reset();
     // Not one a huge binding grew: that memory is not kept for the next request.
     if (w.buf.length <= SPARE_WRITER_MAX) spareWriter = w;
   }
-  return assemble(entries, limits, dropped, parent.truncated || state.truncated);
+  return assemble(entries, limits, dropped, parent.truncated || encoder.truncated);
 }
 
 /** A writer kept between {@link encodeBindings} calls, while it is at most {@link SPARE_WRITER_MAX} bytes. */
 let spareWriter: ByteWriter | undefined;
 const SPARE_WRITER_MAX = 64 * 1024;
-
-/**
- * The keys of `fields` to bind, and where to read them: a raw request/response bound as
- * `req`/`res` becomes its semantic-convention attributes, as in a call's fields
- * (encode-record.ts).
- */
-function withHttpValues(
-  fields: object | null | undefined,
-  redactor: Redactor,
-): { source: object; keys: string[] } {
-  let keys: string[] = [];
-  try {
-    keys = fields !== null && typeof fields === 'object' ? Object.keys(fields) : [];
-  } catch {
-    // A revoked Proxy: no bindings.
-  }
-  let source = fields as object;
-  for (const key of keys) {
-    const value = readProperty(source, key);
-    if (typeof value !== 'object' || value === null) continue;
-    const http = httpFieldAttributes(key, value, redactor);
-    if (http === undefined) continue;
-    const expanded: Record<string, unknown> = {};
-    for (const k of keys) {
-      if (k === key) Object.assign(expanded, http);
-      else expanded[k] = readProperty(source, k);
-    }
-    source = expanded;
-    keys = Object.keys(expanded);
-  }
-  return { source, keys };
-}
 
 /** The entries, in order, as one byte range with per-key offsets (past `maxAttributes`: dropped). */
 function assemble(

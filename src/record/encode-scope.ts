@@ -1,6 +1,5 @@
 import { ByteWriter } from './byte-writer.js';
-import { newWalkState, writeKeyValue } from './encode-value.js';
-import { T_VALUES } from './otlp-tags.js';
+import { RecordEncoder, T_VALUES } from './encode-record.js';
 import { Redactor } from './redact.js';
 import type { EncodedResource, EncodedScope } from './types.js';
 
@@ -35,9 +34,9 @@ export function encodeScope(name: string, version = '', extras?: ScopeExtras): E
   }
   const attributes = extras?.attributes as Record<string, unknown> | undefined;
   if (attributes !== undefined && attributes !== null) {
-    const state = newWalkState(undefined, NO_REDACTION);
+    const encoder = new RecordEncoder(w, undefined, NO_REDACTION);
     for (const key of Object.keys(attributes)) {
-      writeKeyValue(w, T_SCOPE_ATTRIBUTES, key, attributes[key], state, 0, undefined);
+      encoder.keyValue(T_SCOPE_ATTRIBUTES, key, attributes[key], 0, undefined);
     }
   }
   const schemaUrl = typeof extras?.schemaUrl === 'string' ? extras.schemaUrl : '';
@@ -54,10 +53,10 @@ export function encodeScope(name: string, version = '', extras?: ScopeExtras): E
 /** Encodes a `Resource` from flat attributes. Called once per resource change, not per record. */
 export function encodeResource(attributes: Record<string, string | number | boolean>): EncodedResource {
   const w = new ByteWriter(1024);
-  const state = newWalkState(undefined, NO_REDACTION);
+  const encoder = new RecordEncoder(w, undefined, NO_REDACTION);
   // Resource.attributes is field 1, the same tag as a KeyValueList entry.
   for (const key of Object.keys(attributes).sort()) {
-    writeKeyValue(w, T_VALUES, key, attributes[key], state, 0, undefined);
+    encoder.keyValue(T_VALUES, key, attributes[key], 0, undefined);
   }
   return Object.freeze({ attributes: Object.freeze({ ...attributes }), bytes: w.copy() });
 }

@@ -25,7 +25,7 @@
 import { EventEmitter } from 'node:events';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { DEFAULT_REDACTOR, DEFAULT_SECRET_WORDS, type Redactor, splitWords } from './redact.js';
+import { DEFAULT_REDACTOR, DEFAULT_SECRET_WORDS, REDACTED, type Redactor, splitWords } from './redact.js';
 
 /** Request headers kept (lower case). Others are left out: a compact record, no surprises. */
 export const REQUEST_HEADERS: readonly string[] = Object.freeze([
@@ -87,8 +87,6 @@ const MAX_HEADER_VALUE = 256;
 const MAX_URL = 1024;
 /** Header characters per shape; past it, further headers are left out. */
 const MAX_HEADER_CHARS = 1024;
-
-const DEFAULT_CENSOR = '[REDACTED]';
 
 /** Options of the exported serializers. */
 export interface HttpValueOptions {
@@ -155,26 +153,21 @@ export function httpValueOf(value: object, redactor: Redactor): object | string 
   } catch {
     return undefined; // a hostile Proxy: not ours; the encoder walks it (each key read safely)
   }
-  switch (kind) {
-    case undefined:
-      return undefined;
-    case 'request':
-      return requestShape(value, redactor);
-    case 'response':
-      return responseShape(value, redactor);
-    case 'client-request':
-      return clientRequestShape(value as ClientRequest, redactor);
-    case 'headers':
-      return pickHeaders(value, REQUEST_HEADER_SET, redactor);
-    case 'socket':
-      return {
-        remoteAddress: str((value as Socket).remoteAddress),
-        remotePort: (value as Socket).remotePort,
-      };
-    case 'emitter':
-      return `[EventEmitter ${constructorName(value)}]`;
-  }
+  return kind === undefined ? undefined : SHAPE_OF[kind](value, redactor);
 }
+
+/** What {@link httpValueOf} writes for each kind (see the module comment). */
+const SHAPE_OF: Record<Kind, (value: object, redactor: Redactor) => object | string> = {
+  request: requestShape,
+  response: responseShape,
+  'client-request': clientRequestShape,
+  headers: (value, redactor) => pickHeaders(value, REQUEST_HEADER_SET, redactor),
+  socket: (value) => ({
+    remoteAddress: str((value as Socket).remoteAddress),
+    remotePort: (value as Socket).remotePort,
+  }),
+  emitter: (value) => `[EventEmitter ${constructorName(value)}]`,
+};
 
 /**
  * `'req'` or `'res'` when `value` is an HTTP request or response, else `undefined`: the key
@@ -386,7 +379,8 @@ function responseShape(value: object, redactor: Redactor): SerializedResponse {
   return { statusCode: typeof status === 'number' ? status : undefined, headers };
 }
 
-function clientRequestShape(req: ClientRequest, redactor: Redactor): object {
+function clientRequestShape(value: object, redactor: Redactor): object {
+  const req = value as ClientRequest;
   const headers = typeof req.getHeaders === 'function' ? req.getHeaders() : undefined;
   return {
     method: str(req.method),
@@ -416,7 +410,7 @@ function pickHeaders(
   const add = (name: string, secret: boolean) => {
     const v = get(name);
     if (v === undefined || v === null) return;
-    const text = secret ? redactor.censor || DEFAULT_CENSOR : cap(headerText(v), MAX_HEADER_VALUE);
+    const text = secret ? redactor.censor || REDACTED : cap(headerText(v), MAX_HEADER_VALUE);
     if (used + name.length + text.length > MAX_HEADER_CHARS) return;
     used += name.length + text.length;
     out[name] = text;
@@ -441,7 +435,7 @@ export function redactQuery(url: string, redactor: Redactor = DEFAULT_REDACTOR):
   if (q < 0) return url;
   const hash = url.indexOf('#', q);
   const query = hash < 0 ? url.slice(q + 1) : url.slice(q + 1, hash);
-  const censor = redactor.censor || DEFAULT_CENSOR;
+  const censor = redactor.censor || REDACTED;
   let changed = false;
   const parts = query.split('&').map((part) => {
     const eq = part.indexOf('=');

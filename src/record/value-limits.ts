@@ -2,15 +2,10 @@
  * The bounds a record's user values are encoded within, and the marker strings that take
  * the place of what does not fit or cannot be read.
  */
+import type { LimitOptions } from './options.js';
 
-export interface ValueLimits {
-  /** Deepest nesting kept; deeper values become `"[Truncated]"`. Default 8. */
-  maxDepth: number;
-  /** Longest string kept, in UTF-16 code units; longer ones are cut. Default 16384. */
-  maxStringLength: number;
-  /** Most attributes on one record; the rest are counted in `dropped_attributes_count`. Default 128. */
-  maxAttributes: number;
-}
+/** The `limits` option with every bound set. */
+export type ValueLimits = Required<LimitOptions>;
 
 export const DEFAULT_VALUE_LIMITS: Readonly<ValueLimits> = Object.freeze({
   maxDepth: 8,
