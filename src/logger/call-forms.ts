@@ -1,5 +1,5 @@
 /**
- * The write path of an enabled call, after level filtering and rate limiting (log-methods.ts).
+ * The write path of an enabled call, after level filtering and rate limiting (logger-state.ts).
  * First the argument forms a log method accepts (pino's, podlog's own, and an Error in either
  * place) are sorted out into the record's body, fields and exception, with printf-style
  * messages (format-message.ts) and the logger's `msgPrefix`, `mixin` and `serializers`
@@ -18,7 +18,7 @@ import { httpMessageKey } from '../record/http-values.js';
 import { readProperty } from '../record/read-property.js';
 import type { ForeignRecord } from './foreign-record.js';
 import { formatMessage, stringifyForFormat, toText } from './format-message.js';
-import type { LoggerState } from './logger-state.js';
+import type { LoggerCore, LoggerState } from './logger-state.js';
 import { activeContextBindings } from './request-context.js';
 import { applySerializers, copyFields, copyInto } from './serializers.js';
 import type { HeldCall } from './tail-buffer.js';
@@ -172,21 +172,11 @@ export function writeCall(
       spare = unprinted;
     }
     if (state.fieldHooks) fields = applyFieldHooks(state, severityNumber, fields);
-    emitRecord(state, severityNumber, severityText, body, fields, exception, undefined, undefined, held);
+    emitRecord(state, held, severityNumber, severityText, body, fields, exception);
   } catch (err) {
     // Sorting out the arguments threw (a hostile Proxy): keep the record, not its arguments.
     state.core.onError(err);
-    emitRecord(
-      state,
-      severityNumber,
-      severityText,
-      '[Unserializable]',
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      held,
-    );
+    emitRecord(state, held, severityNumber, severityText, '[Unserializable]', undefined, undefined);
   }
 }
 
@@ -289,14 +279,14 @@ const words = { lo: 0, hi: 0 };
  */
 export function emitRecord(
   state: LoggerState,
+  held: HeldCall | undefined,
   severityNumber: number,
   severityText: string,
   body: unknown,
   fields: object | undefined,
   exception: Error | undefined,
-  eventName: string | undefined,
+  eventName?: string,
   foreign?: ForeignRecord,
-  held?: HeldCall,
 ): void {
   const core = state.core;
   // Once the sink has the record, counting it is the sink's job (the pipeline's `write` never
@@ -351,7 +341,7 @@ export function emitRecord(
 }
 
 /** Counts a record that never reached the sink; a failing sink must not break the log call. */
-function countLost(sink: LoggerState['core']['sink']): void {
+function countLost(sink: LoggerCore['sink']): void {
   try {
     sink.discard?.('encode_error');
   } catch {

@@ -9,7 +9,6 @@ export * from './drop-summary-record.js';
 export * from './foreign-record.js';
 export * from './format-message.js';
 export * from './levels.js';
-export * from './log-methods.js';
 export * from './logger.js';
 export * from './logger-state.js';
 export * from './otel-parts.js';

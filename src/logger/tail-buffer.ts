@@ -215,7 +215,6 @@ export class TailPool {
   readonly holdFrom: number;
   /** Severity number from which a record releases its request's buffer first. */
   readonly releaseFrom: number;
-  readonly #write: (held: HeldCall) => void;
   readonly #current: () => unknown;
   readonly #diag: Diag | undefined;
   readonly #open = new Set<TailBuffer>();
@@ -227,15 +226,13 @@ export class TailPool {
   #heldBytes = 0;
 
   /**
-   * @param write - the logger's write path for released calls.
    * @param current - the active request's tail slot (`currentRequestContext()?.tail`): a
    *   buffer of this pool is used, anything else ignored.
    */
-  constructor(config: TailConfig, write: (held: HeldCall) => void, current: () => unknown, diag?: Diag) {
+  constructor(config: TailConfig, current: () => unknown, diag?: Diag) {
     this.config = config;
     this.holdFrom = SEVERITY_NUMBER[config.level];
     this.releaseFrom = SEVERITY_NUMBER[config.releaseLevel];
-    this.#write = write;
     this.#current = current;
     this.#diag = diag;
   }
@@ -303,7 +300,7 @@ export class TailPool {
   release(calls: HeldCall[], bytes: number): void {
     this.gone('released', calls.length, bytes);
     // The write path counts each as accepted (and never throws); from here on they are the pipeline's.
-    for (const call of calls) this.#write(call);
+    for (const call of calls) call.state.writeHeld(call);
   }
 
   /** @internal A buffer evicted `n` records to stay within `tail.maxRecords`/`maxBytes`. */

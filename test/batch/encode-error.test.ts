@@ -10,7 +10,7 @@ import {
   emitRecord,
   LevelRegistry,
   type LoggerCore,
-  newLoggerState,
+  LoggerState,
   OtelParts,
   withStdoutMirror,
 } from '../../src/logger/index.js';
@@ -92,8 +92,8 @@ describe('encode_error', () => {
       const diag = createDiag({ sink: false });
       const errors: unknown[] = [];
       const facing = mirrored ? withStdoutMirror(sink, 'json', diag, () => {}) : sink;
-      const state = newLoggerState(coreWith(facing, errors), encodeScope('app'));
-      emitRecord(state, 9, 'INFO', 'lost', undefined, undefined, undefined);
+      const state = new LoggerState(coreWith(facing, errors), encodeScope('app'));
+      emitRecord(state, undefined, 9, 'INFO', 'lost', undefined, undefined);
       expect(errors).toHaveLength(1);
       const s = facing.stats();
       expect(s).toMatchObject({ accepted: 1, exported: 0, queued: 0 });
