@@ -88,10 +88,11 @@ export function writeCall(
     let body: unknown;
     let fields: object | undefined;
     let exception: Error | undefined;
-    // `message` + `args[from…]`: a message string and the arguments after it, when printf applies.
+    // `message` + `args[from…]`: a message string and the arguments after it, when printf applies;
+    // past the first two (`more`) unless a string first argument takes the second too.
     let message: string | undefined;
     let args: ArrayLike<unknown> | undefined;
-    let from = 0;
+    let from = 2;
     if (typeof a === 'string') {
       message = a;
       if (more !== undefined || (b !== undefined && a.includes('%'))) {
@@ -103,54 +104,29 @@ export function writeCall(
       } else if (b !== undefined && b !== null) message = `${a} ${toText(b)}`;
     } else if (isErrorValue(a)) {
       exception = a;
-      if (typeof b === 'string') {
-        message = b;
-        if (more !== undefined) {
-          args = more;
-          from = 2;
-        }
-      } else {
+      if (typeof b === 'string') message = b;
+      else {
         body = readProperty(a, 'message');
         if (b !== null && typeof b === 'object') fields = b;
-        if (more !== undefined) {
-          args = more;
-          from = 2;
-        }
       }
     } else if (isFieldsObject(a)) {
       fields = a;
       // pino's habit: a lone request or response is logged as `{ req }` / `{ res }`.
       const key = httpMessageKey(a);
       if (key !== undefined) fields = { [key]: a };
-      if (typeof b === 'string') {
-        message = b;
-        if (more !== undefined || b.includes('%')) {
-          args = more ?? [a, b];
-          from = 2;
-        }
-      } else if (b === undefined) {
+      if (typeof b === 'string') message = b;
+      else if (b === undefined) {
         if (more === undefined) body = messageKeyOf(fields);
         if (body !== undefined) fields = withoutMessageKey(fields);
       } else body = b;
-      if (more !== undefined && typeof b !== 'string') {
-        args = more;
-        from = 2;
-      }
     } else if (a === undefined && typeof b === 'string') {
       message = b; // pino: `log.info(undefined, 'message')`
-      if (more !== undefined) {
-        args = more;
-        from = 2;
-      }
     } else {
       body = a;
       if (b !== null && typeof b === 'object') fields = b;
       else if (b !== undefined && b !== null) body = `${toText(a)} ${toText(b)}`;
-      if (more !== undefined) {
-        args = more;
-        from = 2;
-      }
     }
+    args ??= more;
     const prefix = state.msgPrefix;
     if (message !== undefined) {
       if (prefix !== '') message = prefix + message;
