@@ -14,11 +14,11 @@ import type { Config } from '../config/resolve.js';
 import type { Diag } from '../diag.js';
 import { encodeResource } from '../record/encode-scope.js';
 import { SEVERITY_NUMBER } from '../record/severity.js';
-import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
+import type { EncodedRecord, EncodedResource } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
 import { LevelRegistry, RuntimeLevels } from './levels.js';
 import { Logger } from './logger.js';
-import { type LoggerCore, LoggerState, scopeFor } from './logger-state.js';
+import { type LoggerCore, LoggerState } from './logger-state.js';
 import { OtelParts } from './otel-parts.js';
 import { RateLimiter } from './rate-limit.js';
 import { currentRequestContext } from './request-context.js';
@@ -63,11 +63,7 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   resources.onChange((attrs) => {
     encoded = encodeResource(attrs);
   });
-  const scopes = new Map<string, EncodedScope>();
-  const otel = new OtelParts(
-    () => encoded,
-    (name, version) => scopeFor(core, name, version),
-  );
+  const otel = new OtelParts(() => encoded);
   const core: LoggerCore = {
     sink: own,
     onError: (err) => diag.error('log-call', `a log call failed and was dropped: ${(err as Error)?.name}`),
@@ -75,7 +71,6 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     limits: config.record.limits,
     redactor: config.record.redactor,
     spanContext: activeSpanContext(),
-    scopes,
     limiter,
     runtime,
     otel,
@@ -87,7 +82,7 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     tail: config.tail && new TailPool(config.tail, () => currentRequestContext()?.tail, diag),
     sampler: config.sampling && new TraceSampler(SEVERITY_NUMBER[config.sampling.keepAtOrAbove]),
   };
-  root = new LoggerState(core, scopeFor(core, config.name));
+  root = new LoggerState(core, otel.named(config.name));
   const logger = new Logger(root);
   runtime.applyAnnotations(resources.annotations());
   resources.onAnnotations((annotations) => runtime.applyAnnotations(annotations));

@@ -21,7 +21,6 @@ import {
 } from '../config/facade-options.js';
 import { type ClockReading, readClock } from '../record/clock.js';
 import { type EncodedBindings, encodeBindings } from '../record/encode-bindings.js';
-import { encodeScope } from '../record/encode-scope.js';
 import type { LevelTable } from '../record/level-table.js';
 import type { Redactor } from '../record/redact.js';
 import { type LevelOrSilent, SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
@@ -49,13 +48,11 @@ export interface LoggerCore {
   readonly limits: Readonly<ValueLimits>;
   readonly redactor: Redactor;
   readonly spanContext: ActiveSpanContext;
-  /** Encoded scopes by logger name: one per name, so records of one name group together. */
-  readonly scopes: Map<string, EncodedScope>;
   /** The log-storm limiter (`rateLimit` option); undefined when off. */
   readonly limiter?: RateLimiter;
   /** Run-time level control behind `Logger.setLevel`; without it, setLevel sets the registry directly. */
   readonly runtime?: RuntimeLevels;
-  /** The resource of records (`current()`), and the scopes and resources an OpenTelemetry SDK gives. */
+  /** The scopes of records by logger name, their resource (`current()`), and what an OpenTelemetry SDK gives. */
   readonly otel: OtelParts;
   /** Tail buffering (`tail` option); undefined when off. */
   readonly tail?: TailPool;
@@ -88,18 +85,6 @@ export interface ChildOptions {
 /** Empty bindings are no bindings: the write path then skips them with one compare. */
 export function nonEmpty(bindings: EncodedBindings | undefined): EncodedBindings | undefined {
   return bindings !== undefined && bindings.count + bindings.dropped > 0 ? bindings : undefined;
-}
-
-/** The encoded scope of logger `name`, encoded on first use. */
-export function scopeFor(core: LoggerCore, name: string, version = ''): EncodedScope {
-  // One encoded scope per name and version: records of one scope share it, so requests group them.
-  const key = version === '' ? name : `${name}\u0000${version}`;
-  let scope = core.scopes.get(key);
-  if (scope === undefined) {
-    scope = encodeScope(name, version);
-    core.scopes.set(key, scope);
-  }
-  return scope;
 }
 
 /** The message template of a call (the rate limiter's key): its message string as written. */
@@ -235,7 +220,7 @@ export class LoggerState {
     if (level !== undefined) core.levelTable.check('child level', level);
     const name = options?.name;
     const version = typeof options?.version === 'string' ? options.version : '';
-    const scope = typeof name === 'string' ? scopeFor(core, name, version) : this.scope;
+    const scope = typeof name === 'string' ? core.otel.named(name, version) : this.scope;
     const serializers = resolveSerializers(options?.serializers, 'child serializers', this.serializers);
     const msgPrefix = this.msgPrefix + resolveMsgPrefix(options?.msgPrefix, 'child msgPrefix');
     const own = this.#serializeBindings(serializers, bindings);

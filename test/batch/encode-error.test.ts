@@ -70,18 +70,14 @@ describe('encode_error', () => {
     const config = resolveConfig({ endpoint: 'http://127.0.0.1:9/v1/logs' });
     return {
       sink,
-      otel: new OtelParts(
-        () => {
-          throw new Error('resource detection broke');
-        },
-        (name) => encodeScope(name),
-      ),
+      otel: new OtelParts(() => {
+        throw new Error('resource detection broke');
+      }),
       onError: (err) => errors.push(err),
       levels: new LevelRegistry(config.level),
       limits: config.record.limits,
       redactor: config.record.redactor,
       spanContext: () => undefined,
-      scopes: new Map(),
       levelTable: config.facade.levelTable,
     };
   }
