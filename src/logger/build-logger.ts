@@ -22,7 +22,7 @@ import { type LoggerCore, LoggerState } from './logger-state.js';
 import { OtelParts } from './otel-parts.js';
 import { RateLimiter } from './rate-limit.js';
 import { currentRequestContext } from './request-context.js';
-import { withHooks } from './sink-hooks.js';
+import { withHooks } from './sink-decorators.js';
 import { TailPool } from './tail-buffer.js';
 import { activeSpanContext, TraceSampler } from './trace-context.js';
 

@@ -15,7 +15,6 @@ export * from './otel-parts.js';
 export * from './rate-limit.js';
 export * from './request-context.js';
 export * from './serializers.js';
-export * from './sink-hooks.js';
-export * from './stdout-sink.js';
+export * from './sink-decorators.js';
 export * from './tail-buffer.js';
 export * from './trace-context.js';

@@ -31,6 +31,7 @@ import type { ForeignRecord } from './foreign-record.js';
 import type { LevelRegistry, RuntimeLevels } from './levels.js';
 import type { OtelParts } from './otel-parts.js';
 import type { RateLimiter } from './rate-limit.js';
+import { nonEmpty } from './request-context.js';
 import { applySerializers, type Serializer } from './serializers.js';
 import { type HeldCall, heldSize, type TailBuffer, type TailPool } from './tail-buffer.js';
 import {
@@ -80,11 +81,6 @@ export interface ChildOptions {
   msgPrefix?: string;
   /** Serializers for this child and its children, over the parent's (pino's child `serializers`). */
   serializers?: Record<string, Serializer>;
-}
-
-/** Empty bindings are no bindings: the write path then skips them with one compare. */
-export function nonEmpty(bindings: EncodedBindings | undefined): EncodedBindings | undefined {
-  return bindings !== undefined && bindings.count + bindings.dropped > 0 ? bindings : undefined;
 }
 
 /** The message template of a call (the rate limiter's key): its message string as written. */
