@@ -173,9 +173,10 @@ export class TailBuffer {
   release(): void {
     if (this.count === 0) return;
     const calls = this.#head === 0 ? this.#calls : this.#calls.slice(this.#head);
-    const bytes = this.#bytes;
+    this.#pool.gone('released', calls.length, this.#bytes);
     this.#reset();
-    this.#pool.release(calls, bytes);
+    // The write path counts each as accepted (and never throws); from here on they are the pipeline's.
+    for (const call of calls) call.state.writeHeld(call);
   }
 
   /**
@@ -205,8 +206,8 @@ export class TailBuffer {
 type Outcome = 'released' | 'discarded' | 'evicted';
 
 /**
- * The tail buffers of one `createLogger` (shared by its children): their counters, their
- * global caps, and where released calls go.
+ * The tail buffers of one `createLogger` (shared by its children): their counters and their
+ * global caps. Released calls go to the logger state that held them.
  */
 export class TailPool {
   /** @internal */
@@ -294,13 +295,6 @@ export class TailPool {
     else this.#evicted += n;
     this.#held -= n;
     this.#heldBytes -= bytes;
-  }
-
-  /** @internal Writes `calls` (taken from a buffer, `bytes` in all) to the pipeline, in order. */
-  release(calls: HeldCall[], bytes: number): void {
-    this.gone('released', calls.length, bytes);
-    // The write path counts each as accepted (and never throws); from here on they are the pipeline's.
-    for (const call of calls) call.state.writeHeld(call);
   }
 
   /** @internal A buffer evicted `n` records to stay within `tail.maxRecords`/`maxBytes`. */
