@@ -103,16 +103,6 @@ function settle(resource: ForeignResource): void {
   }
 }
 
-/**
- * Merges `sdk` over `base` by the precedence above; `pending`: the SDK resource's async
- * attributes are unsettled (only the settled ones are merged).
- */
-function mergeResource(base: EncodedResource, sdk: ForeignResource, pending: boolean): EncodedResource {
-  const attrs = { ...base.attributes, ...sdkAttributes(sdk, base.attributes, pending) };
-  // Arrays (e.g. the SDK's process.command_args) are encoded as OTLP arrays.
-  return encodeResource(attrs as Record<string, ResourceValue>);
-}
-
 /** Encoded scopes and resources, per logger (`createLogger`) core. */
 export class OtelParts {
   readonly #base: () => EncodedResource;
@@ -170,7 +160,8 @@ export class OtelParts {
   }
 
   /**
-   * podlog's resource merged with `resource`, encoded once per (base, resource) pair.
+   * podlog's resource merged with `resource` (by the precedence above), encoded once per
+   * (base, resource) pair.
    */
   resource(resource: ForeignResource): EncodedResource {
     const base = this.#base();
@@ -181,7 +172,9 @@ export class OtelParts {
     if (hit !== undefined && hit.base === base && hit.pending === pending) return hit.merged;
     // Asked once per pending merge (not per record) to settle, so a later record finds it done.
     if (pending) settle(resource);
-    const merged = mergeResource(base, resource, pending);
+    const attrs = { ...base.attributes, ...sdkAttributes(resource, base.attributes, pending) };
+    // Arrays (e.g. the SDK's process.command_args) are encoded as OTLP arrays.
+    const merged = encodeResource(attrs as Record<string, ResourceValue>);
     this.#resources.set(resource, { base, merged, pending });
     return merged;
   }
