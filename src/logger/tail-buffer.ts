@@ -203,8 +203,6 @@ export class TailBuffer {
   }
 }
 
-type Outcome = 'released' | 'discarded' | 'evicted';
-
 /**
  * The tail buffers of one `createLogger` (shared by its children): their counters and their
  * global caps. Released calls go to the logger state that held them.
@@ -220,9 +218,8 @@ export class TailPool {
   readonly #diag: Diag | undefined;
   readonly #open = new Set<TailBuffer>();
   readonly #abandoned = new FinalizationRegistry<TailBuffer>((buffer) => buffer.end(false));
-  #released = 0;
-  #discarded = 0;
-  #evicted = 0;
+  /** Records that left a buffer, by outcome. */
+  readonly #gone = { released: 0, discarded: 0, evicted: 0 };
   #held = 0;
   #heldBytes = 0;
 
@@ -271,10 +268,8 @@ export class TailPool {
 
   stats(): TailStats {
     return {
-      buffered: this.#released + this.#discarded + this.#evicted + this.#held,
-      released: this.#released,
-      discarded: this.#discarded,
-      evicted: this.#evicted,
+      buffered: this.#gone.released + this.#gone.discarded + this.#gone.evicted + this.#held,
+      ...this.#gone,
       held: this.#held,
       heldBytes: this.#heldBytes,
       open: this.#open.size,
@@ -288,11 +283,9 @@ export class TailPool {
   }
 
   /** @internal `n` records of `bytes` bytes left `buffer` for `outcome`. */
-  gone(outcome: Outcome, n: number, bytes: number): void {
+  gone(outcome: 'released' | 'discarded' | 'evicted', n: number, bytes: number): void {
     if (n === 0) return;
-    if (outcome === 'released') this.#released += n;
-    else if (outcome === 'discarded') this.#discarded += n;
-    else this.#evicted += n;
+    this.#gone[outcome] += n;
     this.#held -= n;
     this.#heldBytes -= bytes;
   }
@@ -324,7 +317,7 @@ export class TailPool {
     const heap: TailBuffer[] = [];
     for (const b of this.#open) if (b.count > 0) heap.push(b);
     for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
-    const before = this.#evicted;
+    const before = this.#gone.evicted;
     while ((this.#heldBytes > targetBytes || this.#held > targetRecords) && heap.length > 0) {
       const top = heap[0] as TailBuffer;
       top.evictOldest();
@@ -336,7 +329,7 @@ export class TailPool {
     }
     this.#diag?.warn(
       'tail-cap',
-      `tail buffers reached tail.maxTotalBytes/maxTotalRecords: evicted ${this.#evicted - before} held records (oldest of the largest requests); stats().tail.evicted counts them`,
+      `tail buffers reached tail.maxTotalBytes/maxTotalRecords: evicted ${this.#gone.evicted - before} held records (oldest of the largest requests); stats().tail.evicted counts them`,
     );
   }
 }
