@@ -3,13 +3,14 @@
  * logger's state with what derives from it: the level in force, its children, and the filtered
  * entry points of its calls (the level methods, `log.event`, records from integrations). Each
  * entry point checks the level (two integer compares when nothing changed), then the log-storm
- * limiter, and only then does any work; the write path itself is call-forms.ts.
+ * limiter, and only then does any work; the write path itself is call-forms.ts. (This header
+ * shows in the published typings, with `ChildOptions`: it names no internal type.)
  *
  * Levels: resolving the level in force (registry override, own level, parent's, base; see
  * levels.ts) into a cached numeric threshold is lazy: a setter bumps the registry's generation
  * and each logger re-resolves on its next call, so a disabled call stays two integer compares.
  *
- * Children: bindings are encoded once, in {@link LoggerState.child}, on top of the parent's
+ * Children: bindings are encoded once, when the child is made, on top of the parent's
  * (after the serializers in force); the scope is shared per name through the core.
  */
 import type { RecordSink } from '../batch/types.js';
