@@ -112,17 +112,14 @@ export class LoggerState {
   #logger: unknown;
   /** Level set on this logger, if any (see levels.ts for precedence). */
   #own: LevelOrSilent | undefined;
-  /** The level in force, as of {@link #generation}. */
-  #effective: LevelOrSilent = 'info';
-  /** Lowest severity number recorded, as of {@link #generation}. */
-  #threshold = 0;
   /**
-   * Lowest severity number that needs a look, as of {@link #generation}: {@link #threshold},
-   * or the tail level when tail buffering holds calls below the level ({@link #gate}).
+   * The level in force as of `generation` (the registry generation it was resolved at; -1:
+   * never), with `threshold`, the lowest severity number recorded, and `floor`, the lowest that
+   * needs a look: `threshold`, or the tail level when tail buffering holds calls below the level
+   * ({@link #gate}). A plain record, not `#` fields: the level methods read it on every call, and
+   * a disabled call measured 5–10 % slower reading private fields (bench/hot-path-ab.mjs).
    */
-  #floor = 0;
-  /** The registry generation the level was resolved at; -1: never. */
-  #generation = -1;
+  readonly #level = { effective: 'info' as LevelOrSilent, threshold: 0, floor: 0, generation: -1 };
 
   constructor(
     core: LoggerCore,
@@ -167,17 +164,18 @@ export class LoggerState {
   /** Re-resolves the effective level if anything changed since the last call. */
   #sync(): void {
     const levels = this.core.levels;
-    if (this.#generation === levels.generation) return;
+    const level = this.#level;
+    if (level.generation === levels.generation) return;
     const effective = this.#resolve();
-    this.#effective = effective;
-    this.#threshold = this.core.levelTable.threshold(effective);
+    level.effective = effective;
+    level.threshold = this.core.levelTable.threshold(effective);
     // Tail buffering looks at calls down to its level; `silent` stays silent.
     const tail = this.core.tail;
-    this.#floor =
+    level.floor =
       tail !== undefined && effective !== 'silent'
-        ? Math.min(this.#threshold, tail.holdFrom)
-        : this.#threshold;
-    this.#generation = levels.generation;
+        ? Math.min(level.threshold, tail.holdFrom)
+        : level.threshold;
+    level.generation = levels.generation;
   }
 
   #resolve(): LevelOrSilent {
@@ -191,7 +189,7 @@ export class LoggerState {
   /** The level in force, brought up to date. */
   get level(): LevelOrSilent {
     this.#sync();
-    return this.#effective;
+    return this.#level.effective;
   }
 
   /** Sets (`undefined`: clears) this logger's own level. */
@@ -206,8 +204,8 @@ export class LoggerState {
    */
   isEnabled(n: number | undefined): boolean {
     this.#sync();
-    if (n === undefined || n < this.#floor) return false;
-    return n >= this.#threshold || this.core.tail?.current() !== undefined;
+    if (n === undefined || n < this.#level.floor) return false;
+    return n >= this.#level.threshold || this.core.tail?.current() !== undefined;
   }
 
   /** The state of a child. Throws `InvalidOptionError` for an unknown level or a bad option. */
@@ -259,6 +257,7 @@ export class LoggerState {
    */
   method(severityNumber: number, severityText: string): LogFn {
     const state = this;
+    const level = this.#level;
     const core = this.core;
     const levels = core.levels;
     const limiter = core.limiter;
@@ -270,8 +269,8 @@ export class LoggerState {
     // every call once any call site passes more than two arguments: the disabled call measured
     // 18 → 30–38 ns CPU (bench/hot-path-ab.mjs).
     return function log(a?: unknown, b?: unknown): void {
-      if (state.#generation !== levels.generation) state.#sync();
-      if (severityNumber < state.#floor) return;
+      if (level.generation !== levels.generation) state.#sync();
+      if (severityNumber < level.floor) return;
       // printf arguments past the first two, copied by index (see above); held calls need them too.
       // biome-ignore lint/complexity/noArguments: see above
       const n = arguments.length;
@@ -281,11 +280,7 @@ export class LoggerState {
         // biome-ignore lint/complexity/noArguments: see above
         for (let i = 0; i < n; i++) all[i] = arguments[i];
       }
-      if (
-        severityNumber < state.#threshold ||
-        severityNumber < sampleBelow ||
-        severityNumber >= releaseFrom
-      ) {
+      if (severityNumber < level.threshold || severityNumber < sampleBelow || severityNumber >= releaseFrom) {
         const to = state.#gate(severityNumber);
         if (to !== true) {
           // Held records skip the rate limiter: their buffer's bounds limit them.
@@ -309,7 +304,7 @@ export class LoggerState {
    * a buffer: held in the request's tail buffer.
    */
   #gate(n: number, span?: SpanContextLike | null): TailBuffer | boolean {
-    if (n < this.#threshold) {
+    if (n < this.#level.threshold) {
       // Below the level: only a request's tail buffer wants it (`floor` let it this far).
       const buffer = this.core.tail?.current();
       return buffer === undefined || this.#sampledOut(n, span) ? false : buffer;
@@ -390,7 +385,7 @@ export class LoggerState {
   event(name: string, fields: Fields | undefined): void {
     this.#sync();
     const n = SEVERITY_NUMBER.info;
-    if (n < this.#floor) return;
+    if (n < this.#level.floor) return;
     const to = this.#gate(n);
     if (to === false) return;
     let eventName: string;
@@ -416,7 +411,7 @@ export class LoggerState {
       // A bridged record its source logger already filtered (`ignoreLevel`) skips podlog's level
       // and is never held; trace sampling and the release of the request's held records still apply.
       const bridged = record.ignoreLevel === true;
-      if (!bridged && !(n >= this.#floor)) return;
+      if (!bridged && !(n >= this.#level.floor)) return;
       const to = bridged ? this.#passes(n, record.spanContext) : this.#gate(n, record.spanContext);
       if (to === false) return;
       if (to !== true) {
