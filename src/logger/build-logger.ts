@@ -14,16 +14,15 @@ import type { Config } from '../config/resolve.js';
 import type { Diag } from '../diag.js';
 import { encodeResource } from '../record/encode-scope.js';
 import { SEVERITY_NUMBER } from '../record/severity.js';
-import type { EncodedRecord, EncodedResource, EncodedScope } from '../record/types.js';
+import type { EncodedRecord, EncodedResource } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
 import { LevelRegistry, RuntimeLevels } from './levels.js';
-import { writeHeld, writeUnfilteredRecord } from './log-methods.js';
 import { Logger } from './logger.js';
-import { childState, type LoggerCore, type LoggerState, newLoggerState, scopeFor } from './logger-state.js';
+import { type LoggerCore, LoggerState } from './logger-state.js';
 import { OtelParts } from './otel-parts.js';
 import { RateLimiter } from './rate-limit.js';
 import { currentRequestContext } from './request-context.js';
-import { withHooks } from './sink-hooks.js';
+import { withHooks } from './sink-decorators.js';
 import { TailPool } from './tail-buffer.js';
 import { activeSpanContext, TraceSampler } from './trace-context.js';
 
@@ -44,14 +43,14 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   const runtime = new RuntimeLevels(
     levels,
     { base: config.level, named: config.levels },
-    (record) => root && writeUnfilteredRecord(root, record),
+    (record) => root?.writeUnfiltered(record),
     diag,
   );
   const limiter =
     config.rateLimit &&
     new RateLimiter(config.rateLimit, (scope, summary) => {
       // A bare logger of the key's name: the summary covers many calls, not one's bindings.
-      if (root !== undefined) writeUnfilteredRecord(childState(root, {}, { name: scope.name }), summary);
+      root?.child({}, { name: scope.name }).writeUnfiltered(summary);
     });
   const own = withHooks(sink, {
     beforeFlush: () => limiter?.summarizeAll(),
@@ -64,11 +63,7 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   resources.onChange((attrs) => {
     encoded = encodeResource(attrs);
   });
-  const scopes = new Map<string, EncodedScope>();
-  const otel = new OtelParts(
-    () => encoded,
-    (name, version) => scopeFor(core, name, version),
-  );
+  const otel = new OtelParts(() => encoded);
   const core: LoggerCore = {
     sink: own,
     onError: (err) => diag.error('log-call', `a log call failed and was dropped: ${(err as Error)?.name}`),
@@ -76,7 +71,6 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     limits: config.record.limits,
     redactor: config.record.redactor,
     spanContext: activeSpanContext(),
-    scopes,
     limiter,
     runtime,
     otel,
@@ -85,10 +79,10 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     serializers: config.facade.serializers,
     msgPrefix: config.facade.msgPrefix,
     // A released call is written like any call, to `own`, so the resource watcher's wrapper sees it.
-    tail: config.tail && new TailPool(config.tail, writeHeld, () => currentRequestContext()?.tail, diag),
+    tail: config.tail && new TailPool(config.tail, () => currentRequestContext()?.tail, diag),
     sampler: config.sampling && new TraceSampler(SEVERITY_NUMBER[config.sampling.keepAtOrAbove]),
   };
-  root = newLoggerState(core, scopeFor(core, config.name));
+  root = new LoggerState(core, otel.named(config.name));
   const logger = new Logger(root);
   runtime.applyAnnotations(resources.annotations());
   resources.onAnnotations((annotations) => runtime.applyAnnotations(annotations));

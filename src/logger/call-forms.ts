@@ -1,5 +1,5 @@
 /**
- * The write path of an enabled call, after level filtering and rate limiting (log-methods.ts).
+ * The write path of an enabled call, after level filtering and rate limiting (logger-state.ts).
  * First the argument forms a log method accepts (pino's, podlog's own, and an Error in either
  * place) are sorted out into the record's body, fields and exception, with printf-style
  * messages (format-message.ts) and the logger's `msgPrefix`, `mixin` and `serializers`
@@ -18,7 +18,7 @@ import { httpMessageKey } from '../record/http-values.js';
 import { readProperty } from '../record/read-property.js';
 import type { ForeignRecord } from './foreign-record.js';
 import { formatMessage, stringifyForFormat, toText } from './format-message.js';
-import type { LoggerState } from './logger-state.js';
+import type { LoggerCore, LoggerState } from './logger-state.js';
 import { activeContextBindings } from './request-context.js';
 import { applySerializers, copyFields, copyInto } from './serializers.js';
 import type { HeldCall } from './tail-buffer.js';
@@ -88,10 +88,11 @@ export function writeCall(
     let body: unknown;
     let fields: object | undefined;
     let exception: Error | undefined;
-    // `message` + `args[from…]`: a message string and the arguments after it, when printf applies.
+    // `message` + `args[from…]`: a message string and the arguments after it, when printf applies;
+    // past the first two (`more`) unless a string first argument takes the second too.
     let message: string | undefined;
     let args: ArrayLike<unknown> | undefined;
-    let from = 0;
+    let from = 2;
     if (typeof a === 'string') {
       message = a;
       if (more !== undefined || (b !== undefined && a.includes('%'))) {
@@ -103,54 +104,29 @@ export function writeCall(
       } else if (b !== undefined && b !== null) message = `${a} ${toText(b)}`;
     } else if (isErrorValue(a)) {
       exception = a;
-      if (typeof b === 'string') {
-        message = b;
-        if (more !== undefined) {
-          args = more;
-          from = 2;
-        }
-      } else {
+      if (typeof b === 'string') message = b;
+      else {
         body = readProperty(a, 'message');
         if (b !== null && typeof b === 'object') fields = b;
-        if (more !== undefined) {
-          args = more;
-          from = 2;
-        }
       }
     } else if (isFieldsObject(a)) {
       fields = a;
       // pino's habit: a lone request or response is logged as `{ req }` / `{ res }`.
       const key = httpMessageKey(a);
       if (key !== undefined) fields = { [key]: a };
-      if (typeof b === 'string') {
-        message = b;
-        if (more !== undefined || b.includes('%')) {
-          args = more ?? [a, b];
-          from = 2;
-        }
-      } else if (b === undefined) {
+      if (typeof b === 'string') message = b;
+      else if (b === undefined) {
         if (more === undefined) body = messageKeyOf(fields);
         if (body !== undefined) fields = withoutMessageKey(fields);
       } else body = b;
-      if (more !== undefined && typeof b !== 'string') {
-        args = more;
-        from = 2;
-      }
     } else if (a === undefined && typeof b === 'string') {
       message = b; // pino: `log.info(undefined, 'message')`
-      if (more !== undefined) {
-        args = more;
-        from = 2;
-      }
     } else {
       body = a;
       if (b !== null && typeof b === 'object') fields = b;
       else if (b !== undefined && b !== null) body = `${toText(a)} ${toText(b)}`;
-      if (more !== undefined) {
-        args = more;
-        from = 2;
-      }
     }
+    args ??= more;
     const prefix = state.msgPrefix;
     if (message !== undefined) {
       if (prefix !== '') message = prefix + message;
@@ -172,21 +148,11 @@ export function writeCall(
       spare = unprinted;
     }
     if (state.fieldHooks) fields = applyFieldHooks(state, severityNumber, fields);
-    emitRecord(state, severityNumber, severityText, body, fields, exception, undefined, undefined, held);
+    emitRecord(state, held, severityNumber, severityText, body, fields, exception);
   } catch (err) {
     // Sorting out the arguments threw (a hostile Proxy): keep the record, not its arguments.
     state.core.onError(err);
-    emitRecord(
-      state,
-      severityNumber,
-      severityText,
-      '[Unserializable]',
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      held,
-    );
+    emitRecord(state, held, severityNumber, severityText, '[Unserializable]', undefined, undefined);
   }
 }
 
@@ -289,14 +255,14 @@ const words = { lo: 0, hi: 0 };
  */
 export function emitRecord(
   state: LoggerState,
+  held: HeldCall | undefined,
   severityNumber: number,
   severityText: string,
   body: unknown,
   fields: object | undefined,
   exception: Error | undefined,
-  eventName: string | undefined,
+  eventName?: string,
   foreign?: ForeignRecord,
-  held?: HeldCall,
 ): void {
   const core = state.core;
   // Once the sink has the record, counting it is the sink's job (the pipeline's `write` never
@@ -351,7 +317,7 @@ export function emitRecord(
 }
 
 /** Counts a record that never reached the sink; a failing sink must not break the log call. */
-function countLost(sink: LoggerState['core']['sink']): void {
+function countLost(sink: LoggerCore['sink']): void {
   try {
     sink.discard?.('encode_error');
   } catch {

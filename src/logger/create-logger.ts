@@ -6,7 +6,7 @@ import { Counters } from '../stats.js';
 import { buildLogger } from './build-logger.js';
 import { buildDropSummary } from './drop-summary-record.js';
 import type { LogFn, Logger } from './logger.js';
-import { withStdoutMirror } from './stdout-sink.js';
+import { withStdoutMirror } from './sink-decorators.js';
 
 /** A logger with a method per `customLevels` name (`log.audit(…)`); its children have them too. */
 export type CustomLogger<C extends string> = Logger & { readonly [K in C]: LogFn };

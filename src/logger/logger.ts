@@ -5,8 +5,8 @@
  * throws, whatever it is given.
  *
  * `Logger` is the public surface; the work of a call is in the modules it delegates to:
- * log-methods.ts (filtering), call-forms.ts (arguments and the write path), logger-state.ts
- * (the state, its level, children).
+ * logger-state.ts (the state, its level, children, filtering) and call-forms.ts (arguments and
+ * the write path).
  */
 
 import { InvalidOptionError } from '../errors.js';
@@ -16,15 +16,7 @@ import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
 import type { LoggerStats } from '../stats.js';
 import type { Fields, LogFn } from './call-forms.js';
 import { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';
-import { emitForeign, levelMethod, silentMethod, writeEvent } from './log-methods.js';
-import {
-  type ChildOptions,
-  childState,
-  effectiveLevel,
-  type LoggerState,
-  setBindings,
-  syncLevel,
-} from './logger-state.js';
+import type { ChildOptions, LoggerState } from './logger-state.js';
 import type { OtelParts } from './otel-parts.js';
 import { currentRequestContext, type RequestContext } from './request-context.js';
 import type { TailBuffer } from './tail-buffer.js';
@@ -52,6 +44,9 @@ export interface SetLevelOptions {
  * integration adopts the SDK's resource through it.
  */
 export let otelPartsOf: (log: Logger) => OtelParts;
+
+/** `log.silent(…)`: pino's no-op level method. */
+const silentMethod: LogFn = () => {};
 
 /** A podlog logger. Create one with `createLogger`; derive children with {@link Logger.child}. */
 export class Logger {
@@ -91,21 +86,21 @@ export class Logger {
   /** @internal Use `createLogger` or {@link Logger.child}. */
   constructor(state: LoggerState) {
     this.#state = state;
-    this.trace = levelMethod(state, SEVERITY_NUMBER.trace, SEVERITY_TEXT.trace);
-    this.debug = levelMethod(state, SEVERITY_NUMBER.debug, SEVERITY_TEXT.debug);
-    this.info = levelMethod(state, SEVERITY_NUMBER.info, SEVERITY_TEXT.info);
-    this.warn = levelMethod(state, SEVERITY_NUMBER.warn, SEVERITY_TEXT.warn);
-    this.error = levelMethod(state, SEVERITY_NUMBER.error, SEVERITY_TEXT.error);
-    this.fatal = levelMethod(state, SEVERITY_NUMBER.fatal, SEVERITY_TEXT.fatal);
+    this.trace = state.method(SEVERITY_NUMBER.trace, SEVERITY_TEXT.trace);
+    this.debug = state.method(SEVERITY_NUMBER.debug, SEVERITY_TEXT.debug);
+    this.info = state.method(SEVERITY_NUMBER.info, SEVERITY_TEXT.info);
+    this.warn = state.method(SEVERITY_NUMBER.warn, SEVERITY_TEXT.warn);
+    this.error = state.method(SEVERITY_NUMBER.error, SEVERITY_TEXT.error);
+    this.fatal = state.method(SEVERITY_NUMBER.fatal, SEVERITY_TEXT.fatal);
     this.log = this.info;
     // `customLevels`: one method per level, on every logger of this createLogger.
     for (const c of state.core.levelTable.custom) {
       Object.defineProperty(this, c.name, {
-        value: levelMethod(state, c.severityNumber, c.severityText),
+        value: state.method(c.severityNumber, c.severityText),
         enumerable: true,
       });
     }
-    state.logger = this;
+    state.attach(this);
   }
 
   /**
@@ -114,7 +109,7 @@ export class Logger {
    * for an unknown level.
    */
   get level(): LevelName {
-    return effectiveLevel(this.#state);
+    return this.#state.level;
   }
 
   set level(level: LevelName) {
@@ -122,10 +117,7 @@ export class Logger {
     state.core.levelTable.check('level', level);
     // The base level on the root logger, the logger's own level on a child.
     if (state.parent === undefined) state.core.levels.base = level as LevelOrSilent;
-    else {
-      state.own = level as LevelOrSilent;
-      state.core.levels.touch();
-    }
+    else state.setOwnLevel(level as LevelOrSilent);
   }
 
   /**
@@ -170,10 +162,8 @@ export class Logger {
       }
       if (core.runtime !== undefined) core.runtime.setNamed(name, to);
       else core.levels.setOverride(name, to ?? undefined);
-    } else if (state.parent !== undefined) {
-      state.own = to ?? undefined;
-      core.levels.touch();
-    } else if (core.runtime !== undefined) core.runtime.setBase(to);
+    } else if (state.parent !== undefined) state.setOwnLevel(to ?? undefined);
+    else if (core.runtime !== undefined) core.runtime.setBase(to);
     else if (to !== null) core.levels.base = to;
   }
 
@@ -188,11 +178,8 @@ export class Logger {
    */
   isLevelEnabled(level: Level | (string & {})): boolean {
     const state = this.#state;
-    syncLevel(state);
-    const n = typeof level === 'string' ? state.core.levelTable.severityOf(level) : undefined;
-    if (n === undefined || n < state.floor) return false;
-    // Held by the active request's tail buffer: `if (log.isLevelEnabled('debug'))` guards keep working.
-    return n >= state.threshold || state.core.tail?.current() !== undefined;
+    // Held by the active request's tail buffer counts: `if (log.isLevelEnabled('debug'))` guards keep working.
+    return state.isEnabled(typeof level === 'string' ? state.core.levelTable.severityOf(level) : undefined);
   }
 
   /**
@@ -203,7 +190,7 @@ export class Logger {
    * libraries like pino-http).
    */
   child(bindings: Fields, options: ChildOptions = {}): this {
-    return new Logger(childState(this.#state, bindings, options)) as this;
+    return new Logger(this.#state.child(bindings, options)) as this;
   }
 
   /** This logger's bindings, its ancestors' included (pino's `bindings()`). */
@@ -230,7 +217,7 @@ export class Logger {
    * keep the bindings they were created with.
    */
   setBindings(bindings: Fields): void {
-    setBindings(this.#state, bindings);
+    this.#state.setBindings(bindings);
   }
 
   /**
@@ -238,7 +225,7 @@ export class Logger {
    * follows the `info` level). `fields` become attributes.
    */
   event(name: string, fields?: Fields): void {
-    writeEvent(this.#state, name, fields);
+    this.#state.event(name, fields);
   }
 
   /**
@@ -246,7 +233,7 @@ export class Logger {
    * by this logger's level like any call. Never throws.
    */
   [EMIT_FOREIGN](record: ForeignRecord): void {
-    emitForeign(this.#state, record);
+    this.#state.emitForeign(record);
   }
 
   /** Queue fill of the delivery pipeline, 0 (empty) to 1 (full). */

@@ -1,8 +1,9 @@
 /**
- * The parts of a record that an OpenTelemetry SDK gives along with it: its instrumentation
- * scope (name, version, attributes, schema URL) and its resource. Both are stable objects in
- * the SDK (one per SDK logger, one per provider), so each is encoded once and found again by
- * identity: the per-record cost is two WeakMap lookups.
+ * The encoded scopes and resources of records: podlog's loggers' scopes by name, and what an
+ * OpenTelemetry SDK gives along with a record: its instrumentation scope (name, version,
+ * attributes, schema URL) and its resource. Both are stable objects in the SDK (one per SDK
+ * logger, one per provider), so each is encoded once and found again by identity: the
+ * per-record cost is two WeakMap lookups.
  *
  * Resource precedence (docs/otel-sdk.md): podlog's detected resource (process, container,
  * Kubernetes, the Downward API, OTEL_RESOURCE_ATTRIBUTES, podlog's own options) is the base;
@@ -102,33 +103,31 @@ function settle(resource: ForeignResource): void {
   }
 }
 
-/**
- * Merges `sdk` over `base` by the precedence above; `pending`: the SDK resource's async
- * attributes are unsettled (only the settled ones are merged).
- */
-function mergeResource(base: EncodedResource, sdk: ForeignResource, pending: boolean): EncodedResource {
-  const attrs = { ...base.attributes, ...sdkAttributes(sdk, base.attributes, pending) };
-  // Arrays (e.g. the SDK's process.command_args) are encoded as OTLP arrays.
-  return encodeResource(attrs as Record<string, ResourceValue>);
-}
-
-/** Encoded scopes and resources of foreign records, per logger (`createLogger`) core. */
+/** Encoded scopes and resources, per logger (`createLogger`) core. */
 export class OtelParts {
   readonly #base: () => EncodedResource;
   readonly #resources = new WeakMap<ForeignResource, Merged>();
   readonly #scopesByObject = new WeakMap<ForeignScope, EncodedScope>();
   readonly #scopesByKey = new Map<string, EncodedScope>();
-  readonly #named: (name: string, version: string) => EncodedScope;
+  /** podlog's loggers' scopes by name (and version): one per name, so records of one name group together. */
+  readonly #named = new Map<string, EncodedScope>();
   #adopted: ForeignResource | undefined;
   #finder: (() => ForeignResource | undefined) | undefined;
 
-  /**
-   * @param base podlog's own resource, current (it changes with the Downward API volume).
-   * @param named The scope of podlog's logger `name` (records of a plain scope group with it).
-   */
-  constructor(base: () => EncodedResource, named: (name: string, version: string) => EncodedScope) {
+  /** @param base podlog's own resource, current (it changes with the Downward API volume). */
+  constructor(base: () => EncodedResource) {
     this.#base = base;
-    this.#named = named;
+  }
+
+  /** The encoded scope of podlog's logger `name`, encoded on first use. */
+  named(name: string, version = ''): EncodedScope {
+    const key = version === '' ? name : `${name}\u0000${version}`;
+    let scope = this.#named.get(key);
+    if (scope === undefined) {
+      scope = encodeScope(name, version);
+      this.#named.set(key, scope);
+    }
+    return scope;
   }
 
   /** The resource of podlog's own records: the base, merged with the adopted SDK resource if any. */
@@ -161,7 +160,8 @@ export class OtelParts {
   }
 
   /**
-   * podlog's resource merged with `resource`, encoded once per (base, resource) pair.
+   * podlog's resource merged with `resource` (by the precedence above), encoded once per
+   * (base, resource) pair.
    */
   resource(resource: ForeignResource): EncodedResource {
     const base = this.#base();
@@ -172,7 +172,9 @@ export class OtelParts {
     if (hit !== undefined && hit.base === base && hit.pending === pending) return hit.merged;
     // Asked once per pending merge (not per record) to settle, so a later record finds it done.
     if (pending) settle(resource);
-    const merged = mergeResource(base, resource, pending);
+    const attrs = { ...base.attributes, ...sdkAttributes(resource, base.attributes, pending) };
+    // Arrays (e.g. the SDK's process.command_args) are encoded as OTLP arrays.
+    const merged = encodeResource(attrs as Record<string, ResourceValue>);
     this.#resources.set(resource, { base, merged, pending });
     return merged;
   }
@@ -187,8 +189,9 @@ export class OtelParts {
     const attributes = scope.attributes;
     const plain = !schemaUrl && (attributes === undefined || Object.keys(attributes).length === 0);
     let encoded: EncodedScope;
+    // A plain scope groups with podlog's logger of that name.
     if (plain) {
-      encoded = this.#named(name, version);
+      encoded = this.named(name, version);
     } else {
       const key = `${name}\u0000${version}\u0000${schemaUrl}\u0000${safeJson(attributes)}`;
       encoded = this.#scopesByKey.get(key) ?? encodeScope(name, version, { attributes, schemaUrl });

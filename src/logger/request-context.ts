@@ -11,10 +11,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type EncodedBindings, encodeBindings } from '../record/encode-bindings.js';
 import { readProperty } from '../record/read-property.js';
-import { type LoggerCore, nonEmpty } from './logger-state.js';
+import type { LoggerCore } from './logger-state.js';
 
 /** Attribute name of the request id in records logged inside a request context. */
 export const REQUEST_ID_ATTRIBUTE = 'http.request.id';
+
+/** Empty bindings are no bindings: the write path then skips them with one compare. */
+export function nonEmpty(bindings: EncodedBindings | undefined): EncodedBindings | undefined {
+  return bindings !== undefined && bindings.count + bindings.dropped > 0 ? bindings : undefined;
+}
 
 /** Internal: `ctx`'s encoded fields for `core` (set by RequestContext's static block). */
 let contextBindings: (ctx: RequestContext, core: LoggerCore) => EncodedBindings | undefined;

@@ -4,7 +4,7 @@
  * standard set, `stdSerializers`, for integrations and users who want pino's names.
  */
 
-import type { Serializers } from '../config/facade-options.js';
+import type { SerializerSet } from '../config/facade-options.js';
 import {
   type SerializedRequest,
   type SerializedResponse,
@@ -45,7 +45,7 @@ export const stdSerializers: Readonly<{
  * logs its value as "[Unserializable]" and reports to `onError`.
  */
 export function applySerializers(
-  serializers: { readonly keys: readonly string[]; readonly byKey: Serializers },
+  serializers: SerializerSet,
   fields: object,
   onError: (err: unknown) => void,
   owned = false,

@@ -173,9 +173,10 @@ export class TailBuffer {
   release(): void {
     if (this.count === 0) return;
     const calls = this.#head === 0 ? this.#calls : this.#calls.slice(this.#head);
-    const bytes = this.#bytes;
+    this.#pool.gone('released', calls.length, this.#bytes);
     this.#reset();
-    this.#pool.release(calls, bytes);
+    // The write path counts each as accepted (and never throws); from here on they are the pipeline's.
+    for (const call of calls) call.state.writeHeld(call);
   }
 
   /**
@@ -202,11 +203,9 @@ export class TailBuffer {
   }
 }
 
-type Outcome = 'released' | 'discarded' | 'evicted';
-
 /**
- * The tail buffers of one `createLogger` (shared by its children): their counters, their
- * global caps, and where released calls go.
+ * The tail buffers of one `createLogger` (shared by its children): their counters and their
+ * global caps. Released calls go to the logger state that held them.
  */
 export class TailPool {
   /** @internal */
@@ -215,27 +214,23 @@ export class TailPool {
   readonly holdFrom: number;
   /** Severity number from which a record releases its request's buffer first. */
   readonly releaseFrom: number;
-  readonly #write: (held: HeldCall) => void;
   readonly #current: () => unknown;
   readonly #diag: Diag | undefined;
   readonly #open = new Set<TailBuffer>();
   readonly #abandoned = new FinalizationRegistry<TailBuffer>((buffer) => buffer.end(false));
-  #released = 0;
-  #discarded = 0;
-  #evicted = 0;
+  /** Records that left a buffer, by outcome. */
+  readonly #gone = { released: 0, discarded: 0, evicted: 0 };
   #held = 0;
   #heldBytes = 0;
 
   /**
-   * @param write - the logger's write path for released calls.
    * @param current - the active request's tail slot (`currentRequestContext()?.tail`): a
    *   buffer of this pool is used, anything else ignored.
    */
-  constructor(config: TailConfig, write: (held: HeldCall) => void, current: () => unknown, diag?: Diag) {
+  constructor(config: TailConfig, current: () => unknown, diag?: Diag) {
     this.config = config;
     this.holdFrom = SEVERITY_NUMBER[config.level];
     this.releaseFrom = SEVERITY_NUMBER[config.releaseLevel];
-    this.#write = write;
     this.#current = current;
     this.#diag = diag;
   }
@@ -273,10 +268,8 @@ export class TailPool {
 
   stats(): TailStats {
     return {
-      buffered: this.#released + this.#discarded + this.#evicted + this.#held,
-      released: this.#released,
-      discarded: this.#discarded,
-      evicted: this.#evicted,
+      buffered: this.#gone.released + this.#gone.discarded + this.#gone.evicted + this.#held,
+      ...this.#gone,
       held: this.#held,
       heldBytes: this.#heldBytes,
       open: this.#open.size,
@@ -290,20 +283,11 @@ export class TailPool {
   }
 
   /** @internal `n` records of `bytes` bytes left `buffer` for `outcome`. */
-  gone(outcome: Outcome, n: number, bytes: number): void {
+  gone(outcome: 'released' | 'discarded' | 'evicted', n: number, bytes: number): void {
     if (n === 0) return;
-    if (outcome === 'released') this.#released += n;
-    else if (outcome === 'discarded') this.#discarded += n;
-    else this.#evicted += n;
+    this.#gone[outcome] += n;
     this.#held -= n;
     this.#heldBytes -= bytes;
-  }
-
-  /** @internal Writes `calls` (taken from a buffer, `bytes` in all) to the pipeline, in order. */
-  release(calls: HeldCall[], bytes: number): void {
-    this.gone('released', calls.length, bytes);
-    // The write path counts each as accepted (and never throws); from here on they are the pipeline's.
-    for (const call of calls) this.#write(call);
   }
 
   /** @internal A buffer evicted `n` records to stay within `tail.maxRecords`/`maxBytes`. */
@@ -333,7 +317,7 @@ export class TailPool {
     const heap: TailBuffer[] = [];
     for (const b of this.#open) if (b.count > 0) heap.push(b);
     for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
-    const before = this.#evicted;
+    const before = this.#gone.evicted;
     while ((this.#heldBytes > targetBytes || this.#held > targetRecords) && heap.length > 0) {
       const top = heap[0] as TailBuffer;
       top.evictOldest();
@@ -345,7 +329,7 @@ export class TailPool {
     }
     this.#diag?.warn(
       'tail-cap',
-      `tail buffers reached tail.maxTotalBytes/maxTotalRecords: evicted ${this.#evicted - before} held records (oldest of the largest requests); stats().tail.evicted counts them`,
+      `tail buffers reached tail.maxTotalBytes/maxTotalRecords: evicted ${this.#gone.evicted - before} held records (oldest of the largest requests); stats().tail.evicted counts them`,
     );
   }
 }

@@ -10,7 +10,7 @@ import {
   emitRecord,
   LevelRegistry,
   type LoggerCore,
-  newLoggerState,
+  LoggerState,
   OtelParts,
   withStdoutMirror,
 } from '../../src/logger/index.js';
@@ -70,18 +70,14 @@ describe('encode_error', () => {
     const config = resolveConfig({ endpoint: 'http://127.0.0.1:9/v1/logs' });
     return {
       sink,
-      otel: new OtelParts(
-        () => {
-          throw new Error('resource detection broke');
-        },
-        (name) => encodeScope(name),
-      ),
+      otel: new OtelParts(() => {
+        throw new Error('resource detection broke');
+      }),
       onError: (err) => errors.push(err),
       levels: new LevelRegistry(config.level),
       limits: config.record.limits,
       redactor: config.record.redactor,
       spanContext: () => undefined,
-      scopes: new Map(),
       levelTable: config.facade.levelTable,
     };
   }
@@ -92,8 +88,8 @@ describe('encode_error', () => {
       const diag = createDiag({ sink: false });
       const errors: unknown[] = [];
       const facing = mirrored ? withStdoutMirror(sink, 'json', diag, () => {}) : sink;
-      const state = newLoggerState(coreWith(facing, errors), encodeScope('app'));
-      emitRecord(state, 9, 'INFO', 'lost', undefined, undefined, undefined);
+      const state = new LoggerState(coreWith(facing, errors), encodeScope('app'));
+      emitRecord(state, undefined, 9, 'INFO', 'lost', undefined, undefined);
       expect(errors).toHaveLength(1);
       const s = facing.stats();
       expect(s).toMatchObject({ accepted: 1, exported: 0, queued: 0 });

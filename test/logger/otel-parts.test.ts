@@ -2,7 +2,7 @@ import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OtelParts } from '../../src/logger/index.js';
-import { encodeResource, encodeScope } from '../../src/record/index.js';
+import { encodeResource } from '../../src/record/index.js';
 
 afterEach(() => diag.disable());
 
@@ -32,10 +32,7 @@ describe('OtelParts with an SDK resource whose async detectors are still running
     const sdk = resourceFromAttributes({ 'service.name': 'checkout', 'host.id': hostId });
     expect(sdk.asyncAttributesPending).toBe(true);
     const base = encodeResource({ 'service.name': 'podlog-svc', 'k8s.pod.name': 'web-1' });
-    const parts = new OtelParts(
-      () => base,
-      (name, version) => encodeScope(name, version),
-    );
+    const parts = new OtelParts(() => base);
 
     const early = parts.resource(sdk);
     expect(early.attributes).toEqual({ 'service.name': 'checkout', 'k8s.pod.name': 'web-1' });
