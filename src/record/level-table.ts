@@ -38,7 +38,7 @@ export const SEVERITY_TEXT: Readonly<Record<Level, string>> = {
 };
 
 /** Severity number of `silent`: above every level, so nothing passes. */
-export const SILENT = Number.POSITIVE_INFINITY;
+const SILENT = Number.POSITIVE_INFINITY;
 
 /** Whether `value` is one of {@link LEVELS}. */
 export function isLevel(value: unknown): value is Level {
