@@ -44,9 +44,10 @@ export {
   serializeRequest,
   serializeResponse,
 } from './record/http-values.js';
-export type { LimitOptions, RecordOptions, RedactOption, StdoutFormat } from './record/options.js';
+export { LEVELS, type Level, type LevelOrSilent } from './record/level-table.js';
+export type { RecordOptions, RedactOption, StdoutFormat } from './record/options.js';
 export { DEFAULT_REDACT_KEYS } from './record/redact.js';
-export { LEVELS, type Level, type LevelOrSilent } from './record/severity.js';
+export type { LimitOptions } from './record/value-limits.js';
 export type { PodinfoOptions, ResourceOptions } from './resource/options.js';
 export { DEFAULT_ANNOTATION_DENY } from './resource/options.js';
 export type { ResourceAttributes } from './resource/types.js';

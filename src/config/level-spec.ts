@@ -3,17 +3,12 @@
  * `name=level` entries for named loggers, e.g. `info,http=debug,db=warn`.
  */
 import { InvalidOptionError } from '../errors.js';
-import { isLevel, LEVELS, type LevelOrSilent } from '../record/severity.js';
+import { LEVELS, type LevelOrSilent, parseLevel } from '../record/level-table.js';
 
 const LEVEL_LIST = [...LEVELS, 'silent'].join(', ');
 
 /** What a level spec may look like, for error messages. */
 const LEVEL_SPEC_FORM = `a level (${LEVEL_LIST}) or a comma-separated list of one level and name=level entries, e.g. info,http=debug,db=warn`;
-
-function parseLevel(text: string): LevelOrSilent | undefined {
-  const level = text.trim().toLowerCase();
-  return level === 'silent' || isLevel(level) ? level : undefined;
-}
 
 /**
  * Parses a level spec. Case and spaces around entries do not matter; empty entries (a trailing

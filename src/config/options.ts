@@ -1,8 +1,8 @@
 import { PIPELINE_OPTIONS, type PipelineOptions } from '../batch/options.js';
 import type { DiagSink } from '../diag.js';
 import { EXPORT_OPTIONS, type ExportOptions } from '../export/options.js';
+import type { LevelOrSilent } from '../record/level-table.js';
 import { RECORD_OPTIONS, type RecordOptions } from '../record/options.js';
-import type { LevelOrSilent } from '../record/severity.js';
 import { RESOURCE_OPTIONS, type ResourceOptions } from '../resource/options.js';
 import type { ResourceAttributes } from '../resource/types.js';
 import { SPOOL_OPTIONS, type SpoolOptions } from '../spool/options.js';

@@ -4,7 +4,7 @@
  * logger/trace-context.ts): they decide per call, inside a request context.
  */
 import { InvalidOptionError } from '../errors.js';
-import { LEVELS, type Level, SEVERITY_NUMBER } from '../record/severity.js';
+import { LEVELS, type Level, SEVERITY_NUMBER } from '../record/level-table.js';
 import * as opt from './schema.js';
 
 /**

@@ -4,7 +4,7 @@
  */
 import { InvalidOptionError } from '../errors.js';
 import { EMIT_FOREIGN, type ForeignRecord, type Logger } from '../logger/logger.js';
-import { LEVELS, type Level } from '../record/severity.js';
+import { LEVELS, type Level } from '../record/level-table.js';
 
 export type { ForeignRecord };
 

@@ -13,7 +13,7 @@ import type { RecordSink } from '../batch/types.js';
 import type { Config } from '../config/resolve.js';
 import type { Diag } from '../diag.js';
 import { encodeResource } from '../record/encode-scope.js';
-import { SEVERITY_NUMBER } from '../record/severity.js';
+import { SEVERITY_NUMBER } from '../record/level-table.js';
 import type { EncodedRecord, EncodedResource } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
 import { LevelRegistry, RuntimeLevels } from './levels.js';

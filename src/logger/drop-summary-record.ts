@@ -6,7 +6,7 @@
 import { nowUnixNano } from '../record/clock.js';
 import { encodeRecord } from '../record/encode-record.js';
 import { encodeScope } from '../record/encode-scope.js';
-import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
+import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/level-table.js';
 import type { EncodedRecord, EncodedResource } from '../record/types.js';
 import { DROP_REASONS, type DropReason } from '../stats.js';
 

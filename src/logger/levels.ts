@@ -16,8 +16,13 @@
  * generation it cached is stale. A disabled call therefore costs two integer compares.
  */
 import type { Diag } from '../diag.js';
-import { DEFAULT_LEVEL_TABLE } from '../record/level-table.js';
-import { type LevelOrSilent, parseLevel, SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
+import {
+  DEFAULT_LEVEL_TABLE,
+  type LevelOrSilent,
+  parseLevel,
+  SEVERITY_NUMBER,
+  SEVERITY_TEXT,
+} from '../record/level-table.js';
 import type { PodAnnotations } from '../resource/types.js';
 import type { ForeignRecord } from './foreign-record.js';
 

@@ -21,11 +21,15 @@ import {
   type SerializerSet,
 } from '../config/facade-options.js';
 import { type ClockReading, readClock } from '../record/clock.js';
-import { type EncodedBindings, encodeBindings } from '../record/encode-bindings.js';
-import type { LevelTable } from '../record/level-table.js';
+import { encodeBindings } from '../record/encode-bindings.js';
+import {
+  type LevelOrSilent,
+  type LevelTable,
+  SEVERITY_NUMBER,
+  SEVERITY_TEXT,
+} from '../record/level-table.js';
 import type { Redactor } from '../record/redact.js';
-import { type LevelOrSilent, SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
-import type { EncodedRecord, EncodedScope } from '../record/types.js';
+import type { EncodedBindings, EncodedRecord, EncodedScope } from '../record/types.js';
 import type { ValueLimits } from '../record/value-limits.js';
 import { emitRecord, type Fields, type LogFn, writeCall } from './call-forms.js';
 import type { ForeignRecord } from './foreign-record.js';

@@ -10,9 +10,13 @@
  */
 
 import { InvalidOptionError } from '../errors.js';
-import type { PinoLevels } from '../record/level-table.js';
-import type { Level, LevelOrSilent } from '../record/severity.js';
-import { SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/severity.js';
+import {
+  type Level,
+  type LevelOrSilent,
+  type PinoLevels,
+  SEVERITY_NUMBER,
+  SEVERITY_TEXT,
+} from '../record/level-table.js';
 import type { LoggerStats } from '../stats.js';
 import type { Fields, LogFn } from './call-forms.js';
 import { EMIT_FOREIGN, type ForeignRecord } from './foreign-record.js';

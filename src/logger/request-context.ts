@@ -9,8 +9,9 @@
  * `AsyncLocalStorage.getStore()`; a disabled call pays nothing.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type EncodedBindings, encodeBindings } from '../record/encode-bindings.js';
+import { encodeBindings } from '../record/encode-bindings.js';
 import { readProperty } from '../record/read-property.js';
+import type { EncodedBindings } from '../record/types.js';
 import type { LoggerCore } from './logger-state.js';
 
 /** Attribute name of the request id in records logged inside a request context. */

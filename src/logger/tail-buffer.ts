@@ -27,8 +27,8 @@
  */
 import type { TailConfig } from '../config/tail.js';
 import type { Diag } from '../diag.js';
-import type { EncodedBindings } from '../record/encode-bindings.js';
-import { SEVERITY_NUMBER } from '../record/severity.js';
+import { SEVERITY_NUMBER } from '../record/level-table.js';
+import type { EncodedBindings } from '../record/types.js';
 import type { TailStats } from '../stats.js';
 import type { LoggerCore, LoggerState } from './logger-state.js';
 import { activeContextBindings } from './request-context.js';

@@ -9,24 +9,8 @@ import { RecordEncoder } from './encode-record.js';
 import { httpFieldAttributes } from './http-values.js';
 import { readProperty } from './read-property.js';
 import { DEFAULT_REDACTOR, type Redactor } from './redact.js';
+import type { EncodedBindings } from './types.js';
 import { DEFAULT_VALUE_LIMITS, MAX_VALUE_BYTES, type ValueLimits } from './value-limits.js';
-
-export interface EncodedBindings {
-  /** Concatenated `LogRecord.attributes` entries (tag 6 included). */
-  readonly bytes: Uint8Array;
-  /** Keys in order, one per entry. */
-  readonly keys: readonly string[];
-  /** Start of entry i at `offsets[i]`; `offsets[keys.length] === bytes.length`. */
-  readonly offsets: readonly number[];
-  /** Key → entry index. */
-  readonly index: ReadonlyMap<string, number>;
-  /** Number of entries (`keys.length`). */
-  readonly count: number;
-  /** Bindings that did not fit the attribute limit. */
-  readonly dropped: number;
-  /** A value was cut while encoding. */
-  readonly truncated: boolean;
-}
 
 const NO_BINDINGS: EncodedBindings = Object.freeze({
   bytes: new Uint8Array(0),

@@ -19,11 +19,11 @@
  * half-way is rolled back (the writer's whole state is `pos`) and written as `"[Unserializable]"`.
  */
 import { ByteWriter } from './byte-writer.js';
-import type { EncodedBindings } from './encode-bindings.js';
 import { forEachErrorEntry, isError, isErrorValue } from './error-entries.js';
 import { httpFieldAttributes, httpValueOf, redactQuery } from './http-values.js';
 import { readProperty } from './read-property.js';
 import { DEFAULT_REDACTOR, KEY_CENSOR, KEY_URL, type PathNode, type Redactor, stepPath } from './redact.js';
+import type { EncodedBindings } from './types.js';
 import {
   CIRCULAR,
   cutText,

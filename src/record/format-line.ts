@@ -22,7 +22,7 @@
  * `podlog receive --json`: {@link formatReceivedJson}, one exact NDJSON object per record.
  */
 import type { DecodedLogRecord, OtlpAttributes, OtlpValue } from '../otlp/types.js';
-import { LEVELS, SEVERITY_TEXT } from './severity.js';
+import { LEVELS, SEVERITY_TEXT } from './level-table.js';
 import { cutText } from './value-limits.js';
 
 export const MAX_LINE_BYTES = 16 * 1024;

@@ -14,6 +14,5 @@ export * from './level-table.js';
 export * from './options.js';
 export * from './read-property.js';
 export * from './redact.js';
-export * from './severity.js';
 export * from './types.js';
 export * from './value-limits.js';

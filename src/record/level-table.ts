@@ -1,14 +1,55 @@
 /**
- * The level names one `createLogger` knows: podlog's six and the `customLevels` option's
- * (`{ audit: 35 }`), with their OTel severity numbers and pino's level numbers. Custom levels
- * are given in pino's numbers and mapped onto the OTel severity ranges: 10→TRACE(1),
- * 20→DEBUG(5), 30→INFO(9), 40→WARN(13), 50→ERROR(17), 60→FATAL(21); a value between two
- * falls in the range of the lower one, with its offset inside the range (each range has 4
- * numbers: 35 → INFO3 = 11, 45 → WARN3 = 15). Below 10 is TRACE (1), above 60 FATAL up to
- * FATAL4 (24). Which level each logger is at: logger/levels.ts.
+ * The level vocabulary: podlog's six levels with their OTel severity numbers and texts, and
+ * the level names one `createLogger` knows (those six and the `customLevels` option's, like
+ * `{ audit: 35 }`) with pino's level numbers. Custom levels are given in pino's numbers and
+ * mapped onto the OTel severity ranges: 10→TRACE(1), 20→DEBUG(5), 30→INFO(9), 40→WARN(13),
+ * 50→ERROR(17), 60→FATAL(21); a value between two falls in the range of the lower one, with
+ * its offset inside the range (each range has 4 numbers: 35 → INFO3 = 11, 45 → WARN3 = 15).
+ * Below 10 is TRACE (1), above 60 FATAL up to FATAL4 (24). Which level each logger is at:
+ * logger/levels.ts.
  */
 import { InvalidOptionError } from '../errors.js';
-import { LEVELS, SEVERITY_NUMBER, SILENT } from './severity.js';
+
+/** podlog's levels, lowest first. */
+export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+/** A podlog level name: `trace`, `debug`, `info`, `warn`, `error` or `fatal`. */
+export type Level = (typeof LEVELS)[number];
+/** A level, or `silent` to turn a logger off. */
+export type LevelOrSilent = Level | 'silent';
+
+/** OTel severity numbers (logs data model): TRACE=1, DEBUG=5, INFO=9, WARN=13, ERROR=17, FATAL=21. */
+export const SEVERITY_NUMBER: Readonly<Record<Level, number>> = {
+  trace: 1,
+  debug: 5,
+  info: 9,
+  warn: 13,
+  error: 17,
+  fatal: 21,
+};
+
+/** OTel severity text of each level: the level name in upper case. */
+export const SEVERITY_TEXT: Readonly<Record<Level, string>> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  fatal: 'FATAL',
+};
+
+/** Severity number of `silent`: above every level, so nothing passes. */
+const SILENT = Number.POSITIVE_INFINITY;
+
+/** Whether `value` is one of {@link LEVELS}. */
+export function isLevel(value: unknown): value is Level {
+  return typeof value === 'string' && (LEVELS as readonly string[]).includes(value);
+}
+
+/** A level or `silent` as written in an env var or annotation (any case, spaces around); else `undefined`. */
+export function parseLevel(text: string): LevelOrSilent | undefined {
+  const level = text.trim().toLowerCase();
+  return level === 'silent' || isLevel(level) ? level : undefined;
+}
 
 /** pino's `logger.levels`: level name → number, and number → name. */
 export interface PinoLevels {

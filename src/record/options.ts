@@ -7,17 +7,7 @@ import { oneOf, optionGroup, stringList } from '../config/validate.js';
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 import { Redactor, splitPath } from './redact.js';
-import { DEFAULT_VALUE_LIMITS, type ValueLimits } from './value-limits.js';
-
-/** Limits applied to every record. */
-export interface LimitOptions {
-  /** Deepest nesting kept; deeper values become `"[Truncated]"`. 1–64, default 8. */
-  maxDepth?: number;
-  /** Longest string value kept (UTF-16 code units); longer ones are cut. 16–1048576, default 16384. */
-  maxStringLength?: number;
-  /** Most attributes per record; the rest count in `dropped_attributes_count`. 1–4096, default 128. */
-  maxAttributes?: number;
-}
+import { DEFAULT_VALUE_LIMITS, type LimitOptions, type ValueLimits } from './value-limits.js';
 
 /**
  * Redaction. A string array is shorthand: entries with `.`, `[` or `*` are paths, others keys.

@@ -33,3 +33,21 @@ export interface EncodedRecord {
   readonly scope: EncodedScope;
   readonly resource: EncodedResource;
 }
+
+/** A logger's bindings (or a request's context fields), encoded once: see `encodeBindings`. */
+export interface EncodedBindings {
+  /** Concatenated `LogRecord.attributes` entries (tag 6 included). */
+  readonly bytes: Uint8Array;
+  /** Keys in order, one per entry. */
+  readonly keys: readonly string[];
+  /** Start of entry i at `offsets[i]`; `offsets[keys.length] === bytes.length`. */
+  readonly offsets: readonly number[];
+  /** Key → entry index. */
+  readonly index: ReadonlyMap<string, number>;
+  /** Number of entries (`keys.length`). */
+  readonly count: number;
+  /** Bindings that did not fit the attribute limit. */
+  readonly dropped: number;
+  /** A value was cut while encoding. */
+  readonly truncated: boolean;
+}

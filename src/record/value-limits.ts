@@ -1,8 +1,17 @@
 /**
- * The bounds a record's user values are encoded within, and the marker strings that take
- * the place of what does not fit or cannot be read.
+ * The bounds a record's user values are encoded within (the `limits` option), and the marker
+ * strings that take the place of what does not fit or cannot be read.
  */
-import type { LimitOptions } from './options.js';
+
+/** Limits applied to every record. */
+export interface LimitOptions {
+  /** Deepest nesting kept; deeper values become `"[Truncated]"`. 1–64, default 8. */
+  maxDepth?: number;
+  /** Longest string value kept (UTF-16 code units); longer ones are cut. 16–1048576, default 16384. */
+  maxStringLength?: number;
+  /** Most attributes per record; the rest count in `dropped_attributes_count`. 1–4096, default 128. */
+  maxAttributes?: number;
+}
 
 /** The `limits` option with every bound set. */
 export type ValueLimits = Required<LimitOptions>;

@@ -9,7 +9,7 @@ import { buildLogger } from '../logger/build-logger.js';
 import type { Logger } from '../logger/logger.js';
 import { decodeProtobufRequest } from '../otlp/decode-protobuf.js';
 import { encodeRequest } from '../otlp/encode-request.js';
-import type { Level } from '../record/severity.js';
+import type { Level } from '../record/level-table.js';
 import type { EncodedRecord } from '../record/types.js';
 import { Counters } from '../stats.js';
 import { matches, type TestRecord, toTestRecords } from './test-record.js';

@@ -3,7 +3,7 @@
  * its resource and scope, plus a podlog level name for easy filtering.
  */
 import type { DecodedLogsRequest, OtlpAttributes, OtlpValue } from '../otlp/types.js';
-import { LEVELS, type Level } from '../record/severity.js';
+import { LEVELS, type Level } from '../record/level-table.js';
 
 /** One captured record. Integers that fit a JS number come out as numbers; larger ones as bigint. */
 export interface TestRecord {

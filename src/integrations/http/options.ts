@@ -8,7 +8,7 @@ import { checkKeys, isPlainObject, milliseconds, nonEmptyString } from '../../co
 import { InvalidOptionError } from '../../errors.js';
 import type { Fields } from '../../logger/call-forms.js';
 import { Logger } from '../../logger/logger.js';
-import type { LevelOrSilent } from '../../record/severity.js';
+import type { LevelOrSilent } from '../../record/level-table.js';
 
 /** Options of {@link httpLogger}. Only `logger` is required. */
 export interface HttpLoggerOptions<

@@ -21,7 +21,7 @@ import {
 } from '../../logger/request-context.js';
 import type { TailBuffer } from '../../logger/tail-buffer.js';
 import { errorType, isErrorValue } from '../../record/error-entries.js';
-import { isLevel, type Level, type LevelOrSilent } from '../../record/severity.js';
+import { isLevel, type Level, type LevelOrSilent } from '../../record/level-table.js';
 import type { ResolvedHttpOptions } from './options.js';
 
 const SANE_ID = /^[A-Za-z0-9\-_.:/+=@]{1,128}$/;

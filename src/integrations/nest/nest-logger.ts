@@ -13,7 +13,7 @@ import { isPlainObject } from '../../config/validate.js';
 import type { Fields } from '../../logger/call-forms.js';
 import type { Logger } from '../../logger/logger.js';
 import { isErrorValue } from '../../record/error-entries.js';
-import { LEVELS, type Level } from '../../record/severity.js';
+import { LEVELS, type Level } from '../../record/level-table.js';
 import { RequestLog } from '../http/request-log.js';
 
 /** Nest's log levels (`LogLevel` of `@nestjs/common`). */

@@ -13,7 +13,7 @@ import type {
 import type { ForeignRecord, ForeignScope } from '../../logger/foreign-record.js';
 import type { Logger } from '../../logger/logger.js';
 import { isErrorValue } from '../../record/error-entries.js';
-import { SEVERITY_TEXT } from '../../record/severity.js';
+import { SEVERITY_TEXT } from '../../record/level-table.js';
 import { emitForeign, levelForSeverity, msToNanos } from '../foreign.js';
 import { PODLOG_PROVIDER } from './global-state.js';
 

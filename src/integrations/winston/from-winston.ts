@@ -5,7 +5,7 @@
 import type { LoggerOptions } from '../../config/options.js';
 import { createLogger } from '../../logger/create-logger.js';
 import type { Logger } from '../../logger/logger.js';
-import type { LevelOrSilent } from '../../record/severity.js';
+import type { LevelOrSilent } from '../../record/level-table.js';
 import { levelForSeverity } from '../foreign.js';
 import { severityOf } from './info-to-record.js';
 

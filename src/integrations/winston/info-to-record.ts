@@ -11,7 +11,7 @@
 import { isPlainObject } from '../../config/validate.js';
 import type { ForeignRecord } from '../../logger/logger.js';
 import { isErrorValue } from '../../record/error-entries.js';
-import { LEVELS, SEVERITY_NUMBER } from '../../record/severity.js';
+import { LEVELS, SEVERITY_NUMBER } from '../../record/level-table.js';
 import { msToNanos, takeSpanContext } from '../foreign.js';
 
 const KNOWN: Readonly<Record<string, number>> = {
