@@ -65,15 +65,20 @@ export function encodeBindings(
     } catch {
       // A revoked Proxy: no bindings.
     }
+    // The final key → value list first, each property read once: a raw request/response bound
+    // as `req`/`res` becomes its semantic-convention attributes (as in a call's fields,
+    // encode-record.ts), and a binding one of them replaces is never encoded (its getters and
+    // `toJSON` do not run, its size neither cuts nor spends the budget). `Map.set` on a key
+    // already there keeps its first position and takes the last value.
+    const final = new Map<string, unknown>();
     for (const key of keys) {
       const value = readProperty(fields as object, key);
-      // A raw request/response bound as `req`/`res` becomes its semantic-convention
-      // attributes, as in a call's fields (encode-record.ts).
       const http =
         typeof value === 'object' && value !== null ? httpFieldAttributes(key, value, redactor) : undefined;
-      if (http === undefined) bind(key, value);
-      else for (const k of Object.keys(http)) bind(k, http[k]);
+      if (http === undefined) final.set(key, value);
+      else for (const k of Object.keys(http)) final.set(k, http[k]);
     }
+    for (const [key, value] of final) bind(key, value);
   } finally {
     w.reset();
     // Not one a huge binding grew: that memory is not kept for the next request.

@@ -5,8 +5,8 @@
  * nowhere in the encoded record bytes, and each record stays small.
  */
 import { once } from 'node:events';
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect, createServer as createNetServer, type Socket } from 'node:net';
+import { createServer, request as httpRequest, IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, createServer as createNetServer, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeRequest, serializeResponse, stdSerializers } from '../../src/index.js';
 import { captureLogger } from '../helpers/record-capture.js';
@@ -137,6 +137,59 @@ describe('raw node:http request and response', () => {
     const a = sink.last().attributes;
     expect(a['http.request.method']).toBe('POST');
     expect(a.reqId).toBe(7);
+  });
+
+  it('a binding the bound req replaces is never encoded: no cut flag, no getter run, first position kept', () => {
+    const req = new IncomingMessage(new Socket());
+    req.method = 'GET';
+    req.url = '/x';
+    req.headers = { 'user-agent': 'curl/8' };
+    const { log, sink } = captureLogger({ limits: { maxAttributes: 2 } });
+    log.child({ 'user_agent.original': 'x'.repeat(20_000), req }).info('long value replaced');
+    let reads = 0;
+    const replaced = {
+      get v() {
+        reads++;
+        return 1;
+      },
+    };
+    log.child({ 'http.request.method': replaced, req }).info('getter value replaced');
+    const [first, second] = sink.decoded();
+    // The replaced binding keeps its place (so it survives maxAttributes: 2) with req's value.
+    expect(Object.keys(first.attributes)).toEqual(['user_agent.original', 'http.request.method']);
+    expect(first.attributes['user_agent.original']).toBe('curl/8');
+    expect(first.attributes['podlog.truncated']).toBeUndefined();
+    expect(second.attributes['http.request.method']).toBe('GET');
+    expect(reads).toBe(0);
+    expect(sink.records).toHaveLength(2);
+  });
+
+  it('an own __proto__ key (JSON.parse) next to a bound req is kept, as without req', () => {
+    const req = new IncomingMessage(new Socket());
+    req.method = 'GET';
+    req.url = '/x';
+    const { log, sink } = captureLogger();
+    const bindings = JSON.parse('{"__proto__": {"tenant": "t1"}, "a": 1}');
+    bindings.req = req;
+    log.child(bindings).info('proto');
+    const a = sink.last().attributes;
+    expect(Object.hasOwn(a, '__proto__')).toBe(true);
+    expect(a.a).toBe(1);
+    expect(a['http.request.method']).toBe('GET');
+  });
+
+  it('a getter on the bindings object runs once per child', () => {
+    const { log, sink } = captureLogger();
+    let n = 0;
+    log
+      .child({
+        get n() {
+          return ++n;
+        },
+      })
+      .info('once');
+    expect(sink.last().attributes.n).toBe(1);
+    expect(n).toBe(1);
   });
 
   it('through the winston transport (metadata goes through the same encoder)', async () => {
