@@ -157,8 +157,20 @@ export class Recovery {
     try {
       scan = scanSegmentBytes(await spool.fs.promises.readFile(seg.file));
     } catch (err) {
-      if (errorCode(err) === 'ENOENT') spool.index.removeSegment(seg);
-      else {
+      if (errorCode(err) === 'ENOENT') {
+        spool.index.removeSegment(seg);
+        // Evicted before it was read, then gone (its directory removed, or the file deleted):
+        // out of the index, so `#dirRemoved` cannot count it; a loss of unknown size, said here.
+        if (seg.evictAfterScan) {
+          const name = basename(seg.file);
+          reportCorrupt(
+            spool,
+            1,
+            `spool: unread segment ${name} of an earlier process vanished before it was read`,
+            1,
+          );
+        }
+      } else {
         // Unreadable now (EIO, EACCES): leave it on disk for a later process; do not count it.
         spool.health.refused('recover', err);
         seg.markUnreadable();

@@ -105,6 +105,30 @@ describe('spool caps', () => {
     await h.spool.close();
   });
 
+  it('an evicted, still unread segment of an earlier process that vanishes is reported, not lost silently', async () => {
+    const opts = { spool: { maxBytes: 64 * 1024, segmentBytes: 8 * 1024 } };
+    const first = harness(t.dir, opts);
+    for (let i = 0; i < 90; i++) expect(await first.spoolIt(makeBatch(i, 500))).toBe(true);
+    await first.spool.close();
+    const oldest = fs
+      .readdirSync(t.dir)
+      .filter((f) => f.endsWith('.seg'))
+      .sort()[0];
+    const h = harness(t.dir, opts);
+    // The append evicts the oldest segments before recovery has read them (see the test above);
+    // the oldest file then disappears before recovery reaches it.
+    const appended = h.spoolIt(makeBatch(1000, 24 * 1024));
+    fs.rmSync(join(t.dir, oldest));
+    await h.spool.whenRecovered();
+    expect(await appended).toBe(true);
+    expect(h.counters.dropped.corrupt).toBe(1);
+    expect(h.counters.lossUnknown.corrupt).toBe(1);
+    expect(h.lines.some((l) => l.includes(oldest) && l.includes('vanished before it was read'))).toBe(true);
+    await h.drain();
+    h.invariant();
+    await h.spool.close();
+  });
+
   it('batches older than maxAgeMs expire and are counted', async () => {
     let now = 1_000_000;
     const h = harness(t.dir, { spool: { maxAgeMs: 60_000, segmentAgeMs: 10_000 }, now: () => now });
