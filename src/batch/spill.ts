@@ -72,7 +72,7 @@ export class Spill {
   toDisk(batch: Batch, fallback: DropReason): Promise<void> {
     const spool = this.#spool;
     if (!spool || this.#closed) {
-      this.#drops.fromQueue(fallback, batch.count, batch);
+      this.#drops.drop(fallback, batch.count, 'queued', batch);
       return Promise.resolve();
     }
     const entry: InProgress = { batch, done: false };
@@ -96,7 +96,7 @@ export class Spill {
 
   /** Synchronous append (`process.exit()` path), or drop as `fallback`. */
   toDiskSync(batch: Batch, fallback: DropReason): void {
-    if (!this.#spool || this.#closed) this.#drops.fromQueue(fallback, batch.count, batch);
+    if (!this.#spool || this.#closed) this.#drops.drop(fallback, batch.count, 'queued', batch);
     else this.#landed(batch, this.#appendSync(batch));
   }
 
@@ -127,7 +127,7 @@ export class Spill {
       this.#counters.spooled += batch.count;
       this.#events.appended();
     } else {
-      this.#drops.fromQueue('disk_error', batch.count, batch);
+      this.#drops.drop('disk_error', batch.count, 'queued', batch);
     }
   }
 
