@@ -100,13 +100,13 @@ export class Spill {
     else this.#landed(batch, this.#appendSync(batch));
   }
 
-  /** Re-writes synchronously the spills still waiting for the disk (the process is going away). */
+  /** Settles synchronously the spills still waiting for the disk (the process is going away). */
   flushSync(): void {
     for (const entry of this.#inProgress) {
       if (entry.done) continue;
       entry.done = true;
-      // The async append may land too: a duplicate with the same batch id, which the
-      // backend can de-duplicate. Losing it instead is worse.
+      // The spool holds it already unless its write was refused (`appendSync` does not write
+      // a held batch twice): this counts it, and retries a refused one.
       this.toDiskSync(entry.batch, 'shutdown');
     }
   }

@@ -475,6 +475,17 @@ export class SpoolIndex {
     return undefined;
   }
 
+  /** True while an entry not settled yet holds batch `id` (newest first: where a batch just written is). */
+  holds(id: string): boolean {
+    for (let s = this.#segments.length - 1; s >= 0; s--) {
+      const entries = this.#segments[s]!.entries;
+      for (let i = entries.length - 1; i >= 0; i--) {
+        if (entries[i]!.id === id) return entries[i]!.state !== 'done';
+      }
+    }
+    return false;
+  }
+
   lease(e: Entry): void {
     e.state = 'leased';
     this.#leased.set(e.id, e);
