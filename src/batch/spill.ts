@@ -21,12 +21,6 @@ interface SpillEvents {
   appended(): void;
 }
 
-interface InProgress {
-  batch: Batch;
-  done: boolean;
-  promise?: Promise<void>;
-}
-
 export class Spill {
   readonly #spool: Spool | undefined;
   readonly #counters: Counters;
@@ -34,7 +28,8 @@ export class Spill {
   /** Records and bytes (`memoryOf`) on their way to disk at once. */
   readonly #budget: { records: number; bytes: number };
   readonly #events: SpillEvents;
-  readonly #inProgress = new Set<InProgress>();
+  /** Batches on their way to disk, each with its append; a batch leaves once it is counted. */
+  readonly #inProgress = new Map<Batch, Promise<void>>();
   #records = 0;
   #bytes = 0;
   #closed = false;
@@ -75,23 +70,21 @@ export class Spill {
       this.#drops.drop(fallback, batch.count, 'queued', batch);
       return Promise.resolve();
     }
-    const entry: InProgress = { batch, done: false };
-    this.#inProgress.add(entry);
     this.#records += batch.count;
     this.#bytes += memoryOf(batch.body);
-    entry.promise = spool
+    const promise = spool
       .append(batch)
       .catch(() => false)
       .then((ok) => {
-        this.#inProgress.delete(entry);
         this.#records -= batch.count;
         this.#bytes -= memoryOf(batch.body);
-        if (entry.done) return;
-        entry.done = true;
+        // Not in progress any more: `flushSync` counted it at exit.
+        if (!this.#inProgress.delete(batch)) return;
         this.#landed(batch, ok);
         this.#events.settled();
       });
-    return entry.promise;
+    this.#inProgress.set(batch, promise);
+    return promise;
   }
 
   /** Synchronous append (`process.exit()` path), or drop as `fallback`. */
@@ -102,18 +95,17 @@ export class Spill {
 
   /** Settles synchronously the spills still waiting for the disk (the process is going away). */
   flushSync(): void {
-    for (const entry of this.#inProgress) {
-      if (entry.done) continue;
-      entry.done = true;
+    for (const batch of this.#inProgress.keys()) {
+      this.#inProgress.delete(batch);
       // The spool holds it already unless its write was refused (`appendSync` does not write
       // a held batch twice): this counts it, and retries a refused one.
-      this.toDiskSync(entry.batch, 'shutdown');
+      this.toDiskSync(batch, 'shutdown');
     }
   }
 
   /** Resolves when no spill is in progress. */
   async idle(): Promise<void> {
-    while (this.#inProgress.size > 0) await Promise.all([...this.#inProgress].map((e) => e.promise));
+    while (this.#inProgress.size > 0) await Promise.all(this.#inProgress.values());
   }
 
   /** Later spills are dropped with their fallback reason. */
