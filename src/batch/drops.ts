@@ -57,19 +57,19 @@ export class Drops {
     this.#summary = summary;
   }
 
-  /** `n` records in memory (counted `queued`) are dropped; `batch` is the batch they were in, if any. */
-  fromQueue(reason: DropReason, n: number, batch?: Batch): void {
-    this.#drop('queued', reason, n, batch);
-  }
-
-  /** `n` records on disk (counted `spooled`) are dropped. */
-  fromSpool(reason: DropReason, n: number): void {
-    this.#drop('spooled', reason, n, undefined);
-  }
-
-  /** `n` accepted records that never reached the queue (`after_shutdown`, `encode_error`). */
-  unqueued(reason: DropReason, n: number): void {
-    this.#drop(undefined, reason, n, undefined);
+  /**
+   * `n` records are dropped for `reason`, out of `from` (none for accepted records that never
+   * reached the queue: `after_shutdown`, `encode_error`); `batch` is the batch they were in, if any.
+   */
+  drop(reason: DropReason, n: number, from?: Bucket, batch?: Batch): void {
+    if (n <= 0) return;
+    const counters = this.#counters;
+    if (from !== undefined) counters[from] -= n;
+    counters.drop(reason, n);
+    if (batch !== undefined && this.#own.has(batch)) this.#summary?.absorb(reason, n);
+    const line = `dropped ${n} record(s) (${reason}), ${counters.dropped[reason]} so far: ${HINTS[reason]}`;
+    if (reason === 'encode_error') this.#diag.error(`drop-${reason}`, line);
+    else this.#diag.warn(`drop-${reason}`, line);
   }
 
   /** `batch` holds only podlog's own records: its drops are absorbed by the summary as well. */
@@ -85,7 +85,7 @@ export class Drops {
     this.#counters[from] -= outcome.exported;
     this.#counters.exported += outcome.exported;
     for (const [reason, n] of Object.entries(outcome.dropped)) {
-      this.#drop(from, reason as DropReason, n ?? 0, batch);
+      this.drop(reason as DropReason, n ?? 0, from, batch);
     }
   }
 
@@ -116,17 +116,6 @@ export class Drops {
       (extra.length > 0 ? `; ${extra.join(', ')}` : '');
     if (dropped > 0 || unknown > 0) this.#diag.warn('account', line);
     else this.#diag.info('account', line);
-  }
-
-  #drop(from: Bucket | undefined, reason: DropReason, n: number, batch: Batch | undefined): void {
-    if (n <= 0) return;
-    const counters = this.#counters;
-    if (from !== undefined) counters[from] -= n;
-    counters.drop(reason, n);
-    if (batch !== undefined && this.#own.has(batch)) this.#summary?.absorb(reason, n);
-    const line = `dropped ${n} record(s) (${reason}), ${counters.dropped[reason]} so far: ${HINTS[reason]}`;
-    if (reason === 'encode_error') this.#diag.error(`drop-${reason}`, line);
-    else this.#diag.warn(`drop-${reason}`, line);
   }
 }
 

@@ -138,7 +138,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
     this.#written++;
     this.#counters.accepted++;
     if (this.#closed) {
-      this.#drops.unqueued('after_shutdown', 1);
+      this.#drops.drop('after_shutdown', 1);
       return;
     }
     this.#counters.queued++;
@@ -147,7 +147,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
     } catch (err) {
       // `write` never throws. What can throw is copying the record in (before the queue
       // counts it): it is lost, and counted.
-      this.#drops.fromQueue('encode_error', 1);
+      this.#drops.drop('encode_error', 1, 'queued');
       this.#deps.diag.error('pipeline', `a record could not be queued: ${(err as Error)?.name}`);
     }
   }
@@ -155,7 +155,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
   discard(reason: 'encode_error'): void {
     this.#written++;
     this.#counters.accepted++;
-    this.#drops.unqueued(reason, 1);
+    this.#drops.drop(reason, 1);
   }
 
   get pressure(): number {
@@ -273,12 +273,12 @@ export class Pipeline implements RecordSink, ExitParticipant {
   #enqueue(record: FramedRecord, overLimit = false): Entry | undefined {
     const size = framedSize(record);
     if (size > this.#cfg.queue.maxBytes) {
-      this.#drops.fromQueue('too_large', 1);
+      this.#drops.drop('too_large', 1, 'queued');
       this.#summary.check();
       return undefined;
     }
     if (!overLimit && !this.#queue.fits(size) && !this.#makeRoom(size)) {
-      this.#drops.fromQueue('queue_full', 1);
+      this.#drops.drop('queue_full', 1, 'queued');
       return undefined;
     }
     this.#lastResource = record.resource;
@@ -302,7 +302,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
         if (queue.looseCount === 0) return false; // everything is in flight
         if (this.#overflow === 'drop-oldest') {
           queue.dropOldestLoose();
-          this.#drops.fromQueue('queue_full', 1);
+          this.#drops.drop('queue_full', 1, 'queued');
         } else this.#cut(); // spool: turn loose records into a batch that can go to disk
         continue;
       }
@@ -310,7 +310,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
       queue.nextReady();
       if (this.#overflow === 'spool') void this.#toDisk(oldest, 'queue_full');
       else {
-        this.#drops.fromQueue('queue_full', oldest.batch.count, oldest.batch);
+        this.#drops.drop('queue_full', oldest.batch.count, 'queued', oldest.batch);
         queue.recycle(oldest);
         queue.settle(oldest);
       }
@@ -324,7 +324,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    const entry = this.#queue.cut((n) => this.#drops.fromQueue('encode_error', n));
+    const entry = this.#queue.cut((n) => this.#drops.drop('encode_error', n, 'queued'));
     if (!entry) return undefined;
     this.#dispatch();
     return entry;

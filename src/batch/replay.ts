@@ -264,7 +264,7 @@ export class Replayer {
     // Keep the parts that did not go through before letting go of the original.
     for (const part of outcome.undelivered) {
       const ok = await this.#options.spool.append(part).catch(() => false);
-      if (!ok) this.#drops.fromSpool('disk_error', part.count);
+      if (!ok) this.#drops.drop('disk_error', part.count, 'spooled');
     }
     await this.#finish(() => this.#options.spool.ack(id));
     return outcome.undelivered.length === 0;

@@ -21,12 +21,6 @@ interface SpillEvents {
   appended(): void;
 }
 
-interface InProgress {
-  batch: Batch;
-  done: boolean;
-  promise?: Promise<void>;
-}
-
 export class Spill {
   readonly #spool: Spool | undefined;
   readonly #counters: Counters;
@@ -34,7 +28,8 @@ export class Spill {
   /** Records and bytes (`memoryOf`) on their way to disk at once. */
   readonly #budget: { records: number; bytes: number };
   readonly #events: SpillEvents;
-  readonly #inProgress = new Set<InProgress>();
+  /** Batches on their way to disk, each with its append; a batch leaves once it is counted. */
+  readonly #inProgress = new Map<Batch, Promise<void>>();
   #records = 0;
   #bytes = 0;
   #closed = false;
@@ -72,48 +67,45 @@ export class Spill {
   toDisk(batch: Batch, fallback: DropReason): Promise<void> {
     const spool = this.#spool;
     if (!spool || this.#closed) {
-      this.#drops.fromQueue(fallback, batch.count, batch);
+      this.#drops.drop(fallback, batch.count, 'queued', batch);
       return Promise.resolve();
     }
-    const entry: InProgress = { batch, done: false };
-    this.#inProgress.add(entry);
     this.#records += batch.count;
     this.#bytes += memoryOf(batch.body);
-    entry.promise = spool
+    const promise = spool
       .append(batch)
       .catch(() => false)
       .then((ok) => {
-        this.#inProgress.delete(entry);
         this.#records -= batch.count;
         this.#bytes -= memoryOf(batch.body);
-        if (entry.done) return;
-        entry.done = true;
+        // Not in progress any more: `flushSync` counted it at exit.
+        if (!this.#inProgress.delete(batch)) return;
         this.#landed(batch, ok);
         this.#events.settled();
       });
-    return entry.promise;
+    this.#inProgress.set(batch, promise);
+    return promise;
   }
 
   /** Synchronous append (`process.exit()` path), or drop as `fallback`. */
   toDiskSync(batch: Batch, fallback: DropReason): void {
-    if (!this.#spool || this.#closed) this.#drops.fromQueue(fallback, batch.count, batch);
+    if (!this.#spool || this.#closed) this.#drops.drop(fallback, batch.count, 'queued', batch);
     else this.#landed(batch, this.#appendSync(batch));
   }
 
-  /** Re-writes synchronously the spills still waiting for the disk (the process is going away). */
+  /** Settles synchronously the spills still waiting for the disk (the process is going away). */
   flushSync(): void {
-    for (const entry of this.#inProgress) {
-      if (entry.done) continue;
-      entry.done = true;
-      // The async append may land too: a duplicate with the same batch id, which the
-      // backend can de-duplicate. Losing it instead is worse.
-      this.toDiskSync(entry.batch, 'shutdown');
+    for (const batch of this.#inProgress.keys()) {
+      this.#inProgress.delete(batch);
+      // The spool holds it already unless its write was refused (`appendSync` does not write
+      // a held batch twice): this counts it, and retries a refused one.
+      this.toDiskSync(batch, 'shutdown');
     }
   }
 
   /** Resolves when no spill is in progress. */
   async idle(): Promise<void> {
-    while (this.#inProgress.size > 0) await Promise.all([...this.#inProgress].map((e) => e.promise));
+    while (this.#inProgress.size > 0) await Promise.all(this.#inProgress.values());
   }
 
   /** Later spills are dropped with their fallback reason. */
@@ -127,7 +119,7 @@ export class Spill {
       this.#counters.spooled += batch.count;
       this.#events.appended();
     } else {
-      this.#drops.fromQueue('disk_error', batch.count, batch);
+      this.#drops.drop('disk_error', batch.count, 'queued', batch);
     }
   }
 

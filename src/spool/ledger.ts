@@ -404,6 +404,8 @@ export class SpoolIndex {
   /** Settled seqs above the first open entry (the cursor's out-of-order part). */
   readonly #settledAhead = new Set<number>();
   readonly #pending: SpoolPending = { batches: 0, records: 0, bytes: 0 };
+  /** Per batch id, its entries not settled yet (more than one: the copies a crashed adopter left). */
+  readonly #open = new Map<string, number>();
   #totalBytes = 0;
 
   /** The segments, oldest first. */
@@ -450,6 +452,7 @@ export class SpoolIndex {
   addEntry(seg: Segment, e: Omit<Entry, 'seg' | 'state'>): Entry {
     const entry: Entry = { ...e, seg, state: 'live' };
     seg.added(entry);
+    this.#open.set(e.id, (this.#open.get(e.id) ?? 0) + 1);
     this.#pending.batches++;
     this.#pending.records += e.count;
     this.#pending.bytes += e.length;
@@ -473,6 +476,11 @@ export class SpoolIndex {
       }
     }
     return undefined;
+  }
+
+  /** True while an entry not settled yet holds batch `id`. */
+  holds(id: string): boolean {
+    return this.#open.has(id);
   }
 
   lease(e: Entry): void {
@@ -503,6 +511,9 @@ export class SpoolIndex {
     if (e.state === 'leased') this.#leased.delete(e.id);
     e.state = 'done';
     e.seg.settled(e);
+    const open = this.#open.get(e.id)! - 1;
+    if (open > 0) this.#open.set(e.id, open);
+    else this.#open.delete(e.id);
     this.#pending.batches--;
     this.#pending.records -= e.count;
     this.#pending.bytes -= e.length;
@@ -533,13 +544,6 @@ export class SpoolIndex {
     }
     this.removeSegment(seg);
     return records;
-  }
-
-  /** Ids of the batches this index holds and has not settled. */
-  openIds(): Set<string> {
-    const ids = new Set<string>();
-    for (const seg of this.#segments) for (const e of seg.entries) if (e.state !== 'done') ids.add(e.id);
-    return ids;
   }
 
   /**

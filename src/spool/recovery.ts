@@ -65,14 +65,6 @@ import type { SegmentWriter } from './writer.js';
 /** Frames copied between two checkpoints: bounds what a crash mid-adoption leaves to copy again. */
 export const CHECKPOINT_FRAMES = 64;
 
-/** What one pass knows about batch ids: the ones it must not copy again. */
-interface PassIds {
-  /** Copied in this pass, from any directory. */
-  readonly seen: Set<string>;
-  /** Held by this spool (built on first use). */
-  own(): ReadonlySet<string>;
-}
-
 /**
  * The data of earlier processes, for one spool: `recover` reads what an earlier process left in
  * our directory, `adopt` takes over the data of dead siblings. One per spool: an adoption pass
@@ -212,8 +204,7 @@ export class Recovery {
       const root = spool.cfg.dir;
       const candidates = [root, ...listSubdirs(spool.fs, root)].filter((d) => d !== spool.dir);
       for (const d of this.#unsettled.keys()) if (!candidates.includes(d)) this.#unsettled.delete(d);
-      let own: Set<string> | undefined;
-      const ids: PassIds = { seen: new Set(), own: () => (own ??= spool.index.openIds()) };
+      const seen = new Set<string>();
       for (const dir of candidates) {
         if (spool.closed) return;
         if (dir === root && segmentNames(spool.fs, dir, []).length === 0) continue;
@@ -225,7 +216,7 @@ export class Recovery {
         try {
           const settled = new SettledSeqs(readCursor(spool.fs, dir).cursor);
           const ownDir = spool.dir;
-          done = await adoptDir({ spool, writer: this.#writer, dir, ownDir, settled, unsettled, ids });
+          done = await adoptDir({ spool, writer: this.#writer, dir, ownDir, settled, unsettled, seen });
         } finally {
           if (done) this.#unsettled.delete(dir);
           if (done && dir !== root) spool.fs.rmSync(dir, { recursive: true, force: true });
@@ -250,7 +241,8 @@ interface SourceDir {
   /** What the source's cursor settles. */
   readonly settled: SettledSeqs;
   readonly unsettled: Set<string>;
-  readonly ids: PassIds;
+  /** Ids copied in this pass, from any directory: not copied again. */
+  readonly seen: Set<string>;
 }
 
 /** Returns true when every segment of `src.dir` was moved into ours. */
@@ -319,7 +311,7 @@ class SegmentAdoption {
 
   /** Copies the frames the source does not settle and we do not hold, checkpointing as it goes. */
   async #copyFrames(scan: SegmentScan): Promise<boolean> {
-    const { spool, writer, settled, ids, unsettled } = this.#src;
+    const { spool, writer, settled, seen, unsettled } = this.#src;
     for (const f of scan.frames) {
       if (spool.closed) {
         // Closing: settle what was copied so far, so the next process does not copy it again.
@@ -327,7 +319,7 @@ class SegmentAdoption {
         return false;
       }
       if (settled.has(f.seq)) continue;
-      if (unsettled.has(f.id) || ids.seen.has(f.id) || ids.own().has(f.id)) {
+      if (unsettled.has(f.id) || seen.has(f.id) || spool.index.holds(f.id)) {
         // Already ours (copied by an earlier pass, or by a crashed adopter whose data we hold).
         this.#settledNow.push(f.seq);
         if (unsettled.has(f.id)) this.#sinceCheckpoint.push(f.id);
@@ -341,7 +333,7 @@ class SegmentAdoption {
       }
       spool.accounting.recovered(f.count);
       this.#records += f.count;
-      ids.seen.add(f.id);
+      seen.add(f.id);
       unsettled.add(f.id);
       this.#sinceCheckpoint.push(f.id);
       this.#settledNow.push(f.seq);

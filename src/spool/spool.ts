@@ -236,6 +236,10 @@ export class DiskSpool implements Spool {
   }
 
   appendSync(batch: Batch): boolean {
+    // At exit the spill offers again the batches whose `append` has not resolved yet; `append`
+    // wrote them before its first await (only the fdatasync under `always` is still running).
+    // Written again they would be replayed twice.
+    if (this.#ctx.index.holds(batch.id)) return true;
     return this.#write(batch, true);
   }
 

@@ -57,9 +57,15 @@ export interface SpoolPending {
 }
 
 export interface Spool {
-  /** Persists a batch (per the durability mode). Resolves false when the disk refused it. */
+  /**
+   * Persists a batch: written (or refused) before the first await, then made durable per the
+   * durability mode. Resolves false when the disk refused it.
+   */
   append(batch: SpoolBatch): Promise<boolean>;
-  /** Synchronous append for `process.exit()` and fatal-exception paths (writeSync + fsyncSync). */
+  /**
+   * Synchronous append for `process.exit()` and fatal-exception paths (writeSync + fsyncSync).
+   * A batch the spool already holds (an `append` still waiting) is not written again: true.
+   */
   appendSync(batch: SpoolBatch): boolean;
   /**
    * The oldest batch neither acknowledged nor currently leased (now leased to the caller).

@@ -150,14 +150,16 @@ export class FakeSpool implements Spool {
     }
   }
 
+  /** Writes before its first await, as the disk spool does; only the "durability" waits. */
   async append(batch: Batch): Promise<boolean> {
+    const ok = this.accept && !this.closed;
+    if (ok) this.stored.push({ batch, leased: false });
     await Promise.resolve();
-    if (!this.accept || this.closed) return false;
-    this.stored.push({ batch, leased: false });
-    return true;
+    return ok;
   }
 
   appendSync(batch: Batch): boolean {
+    if (this.stored.some((s) => s.batch.id === batch.id)) return true;
     if (!this.accept || this.closed) return false;
     this.stored.push({ batch, leased: false });
     this.syncAppends.push(batch);
