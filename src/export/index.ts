@@ -5,7 +5,6 @@
 export * from './display-url.js';
 export * from './health-gate.js';
 export * from './http-exporter.js';
-export * from './limiter.js';
 export * from './options.js';
 export * from './proxy.js';
 export * from './response.js';
