@@ -6,7 +6,6 @@ export * from './display-url.js';
 export * from './health-gate.js';
 export * from './http-exporter.js';
 export * from './options.js';
-export * from './proxy.js';
 export * from './response.js';
 export * from './tls-options.js';
 export * from './transport.js';
