@@ -7,6 +7,5 @@ export * from './health-gate.js';
 export * from './http-exporter.js';
 export * from './options.js';
 export * from './response.js';
-export * from './tls-options.js';
 export * from './transport.js';
 export * from './types.js';
