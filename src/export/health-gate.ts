@@ -3,12 +3,12 @@
  * may a request go out now, and when.
  *
  * At most `maxConcurrentRequests` requests are out at once; the rest wait for a slot in FIFO
- * order. Healthy: every request that has a slot goes straight out. After a retryable failure the gate closes: requests
- * wait until the backoff (or `Retry-After`) has passed, and then only ONE request at a time (the
- * probe) may go out. The probe's answer opens the gate for everyone, or pushes the next probe
- * further out. A waiter whose retry budget would run out before the next probe may even start
- * gives up at once (`expired`), so a long outage moves batches to the spool instead of holding
- * them in memory.
+ * order. Healthy: every request that has a slot goes straight out. After a retryable failure
+ * the gate closes: requests wait until the backoff (or `Retry-After`) has passed, and then only
+ * ONE request at a time (the probe) may go out. The probe's answer opens the gate for everyone,
+ * or pushes the next probe further out. A waiter whose retry budget would run out before the
+ * next probe may even start gives up at once (`expired`), so a long outage moves batches to the
+ * spool instead of holding them in memory.
  */
 import { MAX_TIMER_MS } from '../config/validate.js';
 import type { RetryConfig } from './options.js';
