@@ -71,7 +71,6 @@ function drop(run: Run, reason: DropReason, count: number, message: string): voi
  * exposes its health gate (for tests).
  */
 export class HttpExporter implements Exporter {
-  /** The backend's health as this exporter sees it, shared by every export in flight. */
   readonly gate: HealthGate;
   readonly #config: ExportConfig;
   readonly #counters: Counters;
@@ -112,10 +111,6 @@ export class HttpExporter implements Exporter {
     this.#warnAboutConfig();
   }
 
-  /**
-   * "Due for a probe" counts as healthy so that a spool replay can be the probe when the
-   * application is idle; otherwise nothing would ever find out the backend is back.
-   */
   get healthy(): boolean {
     return this.gate.ready;
   }
