@@ -47,7 +47,7 @@ export interface FrameHead {
 }
 
 /** One `ResourceLogs` to write: its head, and its `ScopeLogs` with their records' bytes. */
-export interface ResourceFrame {
+interface ResourceFrame {
   readonly head: FrameHead;
   readonly scopes: ReadonlyArray<{
     readonly head: FrameHead;
