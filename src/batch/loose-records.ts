@@ -10,8 +10,14 @@
  * is then one copy when all records share a resource and scope (the common case).
  */
 
-import { encodeRequest, type FramedRecord, frameOneScope } from '../otlp/encode-request.js';
-import { fieldSize, T_LOG_RECORD, writeVarint } from '../otlp/framing.js';
+import {
+  encodeRequest,
+  type FramedRecord,
+  fieldSize,
+  frameOneScope,
+  T_LOG_RECORD,
+  writeVarint,
+} from '../otlp/encode-request.js';
 
 /** Bytes a record adds to a request body: its bytes plus tag and length prefix. */
 export function framedSize(record: FramedRecord): number {

@@ -1,12 +1,14 @@
 /**
- * The exporter's view of the backend, shared by every export in flight (circuit-breaker-like).
+ * The exporter's view of the backend, shared by every export in flight (circuit-breaker-like):
+ * may a request go out now, and when.
  *
- * Healthy: every request goes straight out. After a retryable failure the gate closes: requests
- * wait until the backoff (or `Retry-After`) has passed, and then only ONE request at a time (the
- * probe) may go out. The probe's answer opens the gate for everyone, or pushes the next probe
- * further out. A waiter whose retry budget would run out before the next probe may even start
- * gives up at once (`expired`), so a long outage moves batches to the spool instead of holding
- * them in memory.
+ * At most `maxConcurrentRequests` requests are out at once; the rest wait for a slot in FIFO
+ * order. Healthy: every request that has a slot goes straight out. After a retryable failure
+ * the gate closes: requests wait until the backoff (or `Retry-After`) has passed, and then only
+ * ONE request at a time (the probe) may go out. The probe's answer opens the gate for everyone,
+ * or pushes the next probe further out. A waiter whose retry budget would run out before the
+ * next probe may even start gives up at once (`expired`), so a long outage moves batches to the
+ * spool instead of holding them in memory.
  */
 import { MAX_TIMER_MS } from '../config/validate.js';
 import type { RetryConfig } from './options.js';
@@ -33,6 +35,7 @@ type Permit = 'go' | 'probe';
 
 interface HealthGateDeps {
   retry: RetryConfig;
+  maxConcurrentRequests: number;
   now?: () => number;
   random?: () => number;
   /** Called once when the backend answers again after failures. */
@@ -41,6 +44,11 @@ interface HealthGateDeps {
 
 export class HealthGate {
   readonly #retry: RetryConfig;
+  readonly #maxConcurrent: number;
+  /** Requests holding a slot (acquired and not yet settled). */
+  #active = 0;
+  /** Requests waiting for a slot, in arrival order. */
+  readonly #slotQueue: Array<() => void> = [];
   readonly #now: () => number;
   readonly #random: (() => number) | undefined;
   readonly #onRecovered: ((failures: number) => void) | undefined;
@@ -50,8 +58,9 @@ export class HealthGate {
   #probing = false;
   readonly #waiters = new Set<() => void>();
 
-  constructor({ retry, now = Date.now, random, onRecovered }: HealthGateDeps) {
+  constructor({ retry, maxConcurrentRequests, now = Date.now, random, onRecovered }: HealthGateDeps) {
     this.#retry = retry;
+    this.#maxConcurrent = maxConcurrentRequests;
     this.#now = now;
     this.#random = random;
     this.#onRecovered = onRecovered;
@@ -73,10 +82,20 @@ export class HealthGate {
   }
 
   /**
-   * Waits for permission to send. `expired`: not possible before `deadline` (ms, per `now`).
-   * `aborted`: the signal fired while waiting.
+   * Waits for permission to send: first a slot, then the backend. The slot is taken first so a
+   * request that waited for it cannot slip past a gate that closed meanwhile; it is held while
+   * waiting at the gate (nothing else could go out then anyway). A permit holds its slot until
+   * `succeeded`, `failed` or `released`. `expired`: not possible before `deadline` (ms, per
+   * `now`). `aborted`: the signal fired while waiting. Neither holds a slot.
    */
   async acquire(deadline: number, signal?: AbortSignal): Promise<Permit | 'expired' | 'aborted'> {
+    if (!(await this.#takeSlot(signal))) return 'aborted';
+    const permit = await this.#admit(deadline, signal);
+    if (permit === 'expired' || permit === 'aborted') this.#freeSlot();
+    return permit;
+  }
+
+  async #admit(deadline: number, signal?: AbortSignal): Promise<Permit | 'expired' | 'aborted'> {
     for (;;) {
       if (signal?.aborted) return 'aborted';
       if (this.#failures === 0) return 'go';
@@ -93,6 +112,7 @@ export class HealthGate {
 
   /** The backend answered (any non-retryable answer, 4xx included: it is up). */
   succeeded(permit: Permit): void {
+    this.#freeSlot();
     if (permit === 'probe') this.#probing = false;
     if (this.#failures > 0) {
       const was = this.#failures;
@@ -105,6 +125,7 @@ export class HealthGate {
 
   /** A retryable failure; returns the delay set before the next request may go out. */
   failed(permit: Permit, retryAfterMs?: number): number {
+    this.#freeSlot();
     if (permit === 'probe') this.#probing = false;
     // Requests already in flight when the backend fell over fail together: count the outage once.
     if (permit === 'probe' || this.#failures === 0) this.#failures++;
@@ -116,10 +137,40 @@ export class HealthGate {
 
   /** The request ended without telling anything about the backend (aborted). */
   released(permit: Permit): void {
+    this.#freeSlot();
     if (permit === 'probe') {
       this.#probing = false;
       this.#wake();
     }
+  }
+
+  /** Resolves true once a slot is free; false if the signal fires first. */
+  #takeSlot(signal?: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve(false);
+      const grant = () => {
+        signal?.removeEventListener('abort', onAbort);
+        this.#active++;
+        resolve(true);
+      };
+      const onAbort = () => {
+        const i = this.#slotQueue.indexOf(grant);
+        if (i >= 0) this.#slotQueue.splice(i, 1);
+        resolve(false);
+      };
+      if (this.#active < this.#maxConcurrent) return grant();
+      this.#slotQueue.push(grant);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /**
+   * Called before a settled permit changes the state, so the request next in line for a slot
+   * runs before the gate's waiters and sees the new state.
+   */
+  #freeSlot(): void {
+    this.#active--;
+    this.#slotQueue.shift()?.();
   }
 
   #wake(): void {

@@ -12,7 +12,6 @@ import type { Counters, DropReason } from '../stats.js';
 import { VERSION } from '../version.js';
 import { displayUrl } from './display-url.js';
 import { HealthGate } from './health-gate.js';
-import { Limiter } from './limiter.js';
 import type { ExportConfig } from './options.js';
 import { classifyError, classifyResponse, type Verdict } from './response.js';
 import { type Transport, UndiciTransport } from './transport.js';
@@ -72,13 +71,11 @@ function drop(run: Run, reason: DropReason, count: number, message: string): voi
  * exposes its health gate (for tests).
  */
 export class HttpExporter implements Exporter {
-  /** The backend's health as this exporter sees it, shared by every export in flight. */
   readonly gate: HealthGate;
   readonly #config: ExportConfig;
   readonly #counters: Counters;
   readonly #diag: Diag;
   readonly #transport: Transport;
-  readonly #slots: Limiter;
   /** The endpoint as diagnostics show it (no user-info, no query). */
   readonly #where: string;
   readonly #baseHeaders: Readonly<Record<string, string>>;
@@ -95,7 +92,6 @@ export class HttpExporter implements Exporter {
     this.#diag = diag;
     this.#transport = deps.transport ?? new UndiciTransport(config);
     this.#where = displayUrl(config.endpoint);
-    this.#slots = new Limiter(config.maxConcurrentRequests);
     this.#baseHeaders = { ...config.headers, 'user-agent': `podlog/${VERSION}` };
     const shutdownMs = deps.shutdownTimeoutMs === undefined ? '' : `, ${deps.shutdownTimeoutMs} ms`;
     this.#noBackendAdvice =
@@ -105,6 +101,7 @@ export class HttpExporter implements Exporter {
         `(shutdownTimeoutMs${shutdownMs}), then spooled (spool option) or dropped and counted.`;
     this.gate = new HealthGate({
       retry: config.retry,
+      maxConcurrentRequests: config.maxConcurrentRequests,
       onRecovered: (failures) =>
         diag.info(
           'export-recovered',
@@ -114,10 +111,6 @@ export class HttpExporter implements Exporter {
     this.#warnAboutConfig();
   }
 
-  /**
-   * "Due for a probe" counts as healthy so that a spool replay can be the probe when the
-   * application is idle; otherwise nothing would ever find out the backend is back.
-   */
   get healthy(): boolean {
     return this.gate.ready;
   }
@@ -271,35 +264,21 @@ export class HttpExporter implements Exporter {
   }
 
   /**
-   * Runs one request's attempts through the health gate until the backend gives a final answer
-   * or the request's budget (attempts, the run's deadline) runs out. A request slot
-   * (`maxConcurrentRequests`) is taken before the gate, so a request that waited for a slot
-   * cannot slip past a gate that closed meanwhile; it is held while waiting at the gate (nothing
-   * else could go out then anyway).
+   * Runs one request's attempts through the health gate (which also caps the requests in
+   * flight) until the backend gives a final answer or the request's budget (attempts, the run's
+   * deadline) runs out.
    */
   async #withRetry(attempt: () => Promise<Verdict>, run: Run): Promise<RetryResult> {
-    const { signal } = run;
     let attempts = 0;
     let last: Verdict | undefined;
     for (;;) {
-      let release: () => void;
-      try {
-        release = await this.#slots.acquire(signal);
-      } catch {
-        return { kind: 'undelivered', why: 'aborted', last };
-      }
-      let verdict: Verdict;
-      let permit: Awaited<ReturnType<HealthGate['acquire']>>;
-      try {
-        permit = await this.gate.acquire(run.deadline, signal);
-        if (permit === 'aborted') return { kind: 'undelivered', why: 'aborted', last };
-        if (permit === 'expired') return { kind: 'undelivered', why: 'deadline', last };
-        if (last) this.#counters.retries++;
-        attempts++;
-        verdict = await attempt();
-      } finally {
-        release();
-      }
+      const permit = await this.gate.acquire(run.deadline, run.signal);
+      if (permit === 'aborted') return { kind: 'undelivered', why: 'aborted', last };
+      if (permit === 'expired') return { kind: 'undelivered', why: 'deadline', last };
+      if (last) this.#counters.retries++;
+      attempts++;
+      // #attempt never throws, so the permit is always settled below.
+      const verdict = await attempt();
       last = verdict;
       if (verdict.kind === 'aborted') {
         this.gate.released(permit);

@@ -4,14 +4,13 @@
  */
 import type { Dispatcher } from 'undici';
 import * as opt from '../config/schema.js';
-import { firstEnv, isPlainObject } from '../config/validate.js';
+import { firstEnv, givenOrEnv, isPlainObject, optionGroup } from '../config/validate.js';
 import { type Env, otlpEnv, parseKeyValueList } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
 import { decoded, exportSecrets } from './display-url.js';
-import { resolveProxy } from './proxy.js';
-import { resolveTlsOptions, TLS_OPTIONS, type TlsConfig, type TlsOptions } from './tls-options.js';
 
-export type { TlsOptions } from './tls-options.js';
+// node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
+const { readFileSync } = process.getBuiltinModule('node:fs');
 
 /** Retry budget of one batch (see "Retries" in the README). */
 export interface RetryOptions {
@@ -32,6 +31,18 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Largest `Retry-After` honoured; longer asks are clamped to it. Default 60 000 ms. */
   maxRetryAfterMs?: number;
+}
+
+/** TLS of an `https://` endpoint. PEM strings/Buffers, or paths of PEM files (read at `createLogger`). */
+export interface TlsOptions {
+  /** CA certificate(s) to trust instead of Node's bundle. Env: `OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE`. */
+  ca?: string | Buffer;
+  /** Client certificate for mTLS. Env: `OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE`. */
+  cert?: string | Buffer;
+  /** Client private key for mTLS. Env: `OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY`. */
+  key?: string | Buffer;
+  /** Verify the server certificate. Default `true`; `false` prints a warning at start. */
+  rejectUnauthorized?: boolean;
 }
 
 /** Options of the OTLP/HTTP exporter, given at the top level of `createLogger` options. */
@@ -106,6 +117,15 @@ const RETRY_OPTIONS = {
   maxRetryAfterMs: opt.ms({ min: 0, default: 60_000 }),
 } satisfies Record<keyof RetryOptions, opt.OptionSpec>;
 
+const PEM_INPUT = 'PEM text \\| Buffer \\| file path';
+
+const TLS_OPTIONS = {
+  ca: opt.custom({ accepts: PEM_INPUT, env: otlpEnv('CERTIFICATE'), defaultText: "Node's CA bundle" }),
+  cert: opt.custom({ accepts: PEM_INPUT, env: otlpEnv('CLIENT_CERTIFICATE'), defaultText: 'none' }),
+  key: opt.custom({ accepts: PEM_INPUT, env: otlpEnv('CLIENT_KEY'), defaultText: 'none' }),
+  rejectUnauthorized: opt.bool({ default: true }),
+} satisfies Record<keyof TlsOptions, opt.OptionSpec>;
+
 export const EXPORT_OPTIONS = {
   endpoint: opt.custom({
     accepts: 'http(s) URL',
@@ -145,7 +165,8 @@ export interface ExportConfig extends opt.Resolved<typeof EXPORT_OPTIONS> {
   /** The endpoint had user-info, but an explicit `authorization` header won over it. */
   readonly userInfoIgnored: boolean;
   readonly headers: Readonly<Record<string, string>>;
-  readonly tls: TlsConfig;
+  /** `TlsOptions` resolved: PEM contents (files read), verification on unless turned off. */
+  readonly tls: ReturnType<typeof resolveTlsOptions>;
   /** Proxy to go through, or undefined for a direct connection. */
   readonly proxy: URL | undefined;
   /** A caller-owned dispatcher, or undefined to build podlog's own. */
@@ -319,4 +340,125 @@ function resolveDispatcher(value: unknown): Dispatcher | undefined {
     throw new InvalidOptionError('dispatcher', value, 'an undici Dispatcher (Pool, Agent, MockAgent, …)');
   }
   return value as Dispatcher;
+}
+
+/**
+ * TLS settings of an `https://` endpoint: private CA and mTLS client certificate, from options
+ * or the standard `OTEL_EXPORTER_OTLP_[LOGS_]CERTIFICATE / CLIENT_CERTIFICATE / CLIENT_KEY`
+ * file paths. Files are read once, at `createLogger`, so a typo fails fast.
+ */
+function resolveTlsOptions(options: TlsOptions | undefined, env: Env) {
+  const keys = Object.keys(TLS_OPTIONS);
+  const o = optionGroup(options, 'tls', keys, `an object like { ${keys.join(', ')} }`) ?? {};
+  const [ca, cert, key] = (['ca', 'cert', 'key'] as const).map((k) =>
+    givenOrEnv(o[k], `tls.${k}`, env, TLS_OPTIONS[k].env ?? []),
+  );
+  // mTLS needs both halves.
+  if (cert && !key) throw missingHalf('tls.key', 'client key', cert.option, 'CLIENT_KEY');
+  if (key && !cert) throw missingHalf('tls.cert', 'client certificate', key.option, 'CLIENT_CERTIFICATE');
+  const { rejectUnauthorized } = opt.resolveFields(TLS_OPTIONS, o, 'tls', env);
+  return Object.freeze({
+    ca: ca && loadPem(ca.value, ca.option),
+    cert: cert && loadPem(cert.value, cert.option),
+    key: key && loadPem(key.value, key.option),
+    rejectUnauthorized,
+  });
+}
+
+const PEM = '-----BEGIN';
+
+function loadPem(value: unknown, option: string): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  // A client key given inline but malformed is still key material: never echo it in an error.
+  const shown = /key/i.test(option) && typeof value === 'string' ? notShown(value) : value;
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidOptionError(option, shown, 'PEM text, a Buffer, or the path of a PEM file');
+  }
+  if (value.includes(PEM)) return Buffer.from(value);
+  let content: Buffer;
+  try {
+    content = readFileSync(value);
+  } catch (err) {
+    throw new InvalidOptionError(
+      option,
+      shown,
+      `the path of a readable PEM file (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
+  }
+  if (!content.includes(PEM)) {
+    throw new InvalidOptionError(option, shown, 'a PEM file (one with -----BEGIN … lines)');
+  }
+  return content;
+}
+
+function missingHalf(option: string, what: string, given: string, variable: string): InvalidOptionError {
+  const hint = `a ${what} to go with ${given} (${option} or OTEL_EXPORTER_OTLP_LOGS_${variable})`;
+  return new InvalidOptionError(option, undefined, hint);
+}
+
+/**
+ * Whether `NO_PROXY` excludes the endpoint. Entries are comma/space separated: `*` (everything),
+ * a host or IP (exact), `.example.com` / `*.example.com` / `example.com` (the domain and its
+ * subdomains), each optionally with `:port`.
+ */
+export function matchesNoProxy(endpoint: URL, noProxy: string): boolean {
+  const host = endpoint.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const port = endpoint.port || (endpoint.protocol === 'https:' ? '443' : '80');
+  for (const raw of noProxy.split(/[\s,]+/)) {
+    let entry = raw.trim().toLowerCase();
+    if (!entry) continue;
+    if (entry === '*') return true;
+    let entryPort: string | undefined;
+    const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(entry);
+    if (m) {
+      entry = m[1];
+      entryPort = m[2];
+    }
+    entry = entry.replace(/^\[|\]$/g, '');
+    if (entryPort && entryPort !== port) continue;
+    if (entry.startsWith('*.')) entry = entry.slice(1);
+    if (entry.startsWith('.')) {
+      if (host.endsWith(entry) || host === entry.slice(1)) return true;
+    } else if (host === entry || host.endsWith(`.${entry}`)) return true;
+  }
+  return false;
+}
+
+function parseProxy(value: unknown, option: string): URL {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value.includes('://') ? value : `http://${value}`) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    // A proxy URL often carries user:password: InvalidOptionError shows it without user-info.
+    throw new InvalidOptionError(option, value, 'an http:// or https:// proxy URL, e.g. http://proxy:3128');
+  }
+  return url;
+}
+
+/**
+ * Which proxy, if any, the exporter goes through: the `proxy` option, else `https_proxy` /
+ * `HTTPS_PROXY` for https endpoints and `http_proxy` / `HTTP_PROXY` for http ones (lower-case
+ * first, as curl does), unless `NO_PROXY` / `no_proxy` matches the endpoint host.
+ *
+ * Not undici's `EnvHttpProxyAgent`, which picks per request inside the dispatcher: podlog
+ * decides once, at `createLogger`, so a bad proxy URL fails fast (naming the variable) and the
+ * proxy's credentials are known to the masking. It also differs where podlog follows curl: an
+ * IPv6 entry without brackets (`NO_PROXY=::1`) matches `[::1]`, which undici 7 reads as host `:`
+ * port 1 and proxies; and `HTTP_PROXY` alone does not proxy an https endpoint.
+ */
+function resolveProxy(value: string | false | undefined, endpoint: URL, env: Env): URL | undefined {
+  if (value === false) return undefined;
+  if (value !== undefined) return parseProxy(value, 'proxy');
+  // Lower case first, as curl reads them.
+  const given = firstEnv(
+    env,
+    endpoint.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'],
+  );
+  if (!given) return undefined;
+  const noProxy = firstEnv(env, ['no_proxy', 'NO_PROXY']);
+  if (noProxy && matchesNoProxy(endpoint, noProxy.value)) return undefined;
+  return parseProxy(given.value, given.option);
 }

@@ -42,11 +42,6 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   return Math.max(0, at - now);
 }
 
-function header(res: HttpResponse, name: string): string | undefined {
-  const v = res.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
 type PartialSuccess = { rejected: number; message: string; unknown?: boolean };
 
 const NONE: PartialSuccess = { rejected: 0, message: '' };
@@ -58,13 +53,15 @@ const UNKNOWN: PartialSuccess = { rejected: 0, message: '', unknown: true };
  * fields are read, and `unknown` says when `rejected_log_records` was not among them.
  */
 function decodePartialSuccess(
-  body: Uint8Array,
-  contentType: string | undefined,
+  { body, headers, truncated }: HttpResponse,
   fallback: Protocol,
-  truncated = false,
 ): PartialSuccess {
   if (body.length === 0) return NONE;
-  const type = contentType?.split(';')[0].trim().toLowerCase();
+  const contentType = headers['content-type'];
+  const type = (Array.isArray(contentType) ? contentType[0] : contentType)
+    ?.split(';')[0]
+    .trim()
+    .toLowerCase();
   const json = type === 'application/json' || (type === undefined && fallback === 'http/json');
   if (!json) return protobufPartialSuccess(body, truncated);
   if (truncated) return jsonPrefix(body);
@@ -160,7 +157,7 @@ export function classifyResponse(
 ): Verdict {
   const { status } = res;
   if (status >= 200 && status < 300) {
-    const ps = decodePartialSuccess(res.body, header(res, 'content-type'), config.protocol, res.truncated);
+    const ps = decodePartialSuccess(res, config.protocol);
     return {
       kind: 'ok',
       status,

@@ -1,7 +1,7 @@
 /**
  * One HTTP POST to the endpoint, nothing more: no retries, no interpretation of the answer.
  * Bounds what a request may cost: `timeoutMs` from the call until the response body is read,
- * and a 4 MiB cap on the response body. (Concurrency is limited a layer up, before the health
+ * and a 4 MiB cap on the response body. (Concurrency is limited a layer up, by the health
  * gate; the pool has one connection per allowed request.)
  */
 import type { Dispatcher } from 'undici';

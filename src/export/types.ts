@@ -38,7 +38,8 @@ export interface Exporter {
   /**
    * False while the backend is failing and the next probe is not due yet (backoff or
    * `Retry-After` running, or a probe in flight). True again once the backoff has passed, so a
-   * spool replay may be the probe. The spool replays only when true.
+   * spool replay may be the probe when the application is idle (otherwise nothing would find out
+   * that the backend is back). The spool replays only when true.
    */
   readonly healthy: boolean;
   /** Closes connections. In-flight exports finish or abort. */

@@ -1,8 +1,122 @@
 /**
- * Frames encoded records into one `ExportLogsServiceRequest`: one `ResourceLogs` per resource,
- * one `ScopeLogs` per scope within it, records copied byte for byte.
+ * The request framing: everything that writes or splits an `ExportLogsServiceRequest` body by
+ * hand (this file, split-request.ts, the batch stage's loose-records.ts) uses its one-byte tags
+ * of the framing fields, its varint length prefixes, and its one writer of a body from its
+ * resource → scope → record groups. `encodeRequest` frames encoded records into one request:
+ * one `ResourceLogs` per resource, one `ScopeLogs` per scope within it, records copied byte for
+ * byte.
  */
-import { type ResourceFrame, writeRequest } from './framing.js';
+import * as F from './fields.js';
+import { LEN, tag } from './protobuf.js';
+
+export const T_RESOURCE_LOGS = tag(F.ExportLogsServiceRequest.resourceLogs, LEN);
+const T_RESOURCE = tag(F.ResourceLogs.resource, LEN);
+export const T_SCOPE_LOGS = tag(F.ResourceLogs.scopeLogs, LEN);
+const T_SCOPE = tag(F.ScopeLogs.scope, LEN);
+export const T_LOG_RECORD = tag(F.ScopeLogs.logRecords, LEN);
+
+/** Bytes of `n` (a length, 0 ≤ n < 2^32) as a varint. */
+function varintSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x20_0000 ? 3 : n < 0x1000_0000 ? 4 : 5;
+}
+
+/** Size of a length-delimited field (one-byte tag) holding `n` bytes. */
+export function fieldSize(n: number): number {
+  return 1 + varintSize(n) + n;
+}
+
+/** Writes `n` (0 ≤ n < 2^32) as a varint at `pos`; returns the position after it. */
+export function writeVarint(out: Uint8Array, pos: number, n: number): number {
+  let v = n >>> 0;
+  while (v > 0x7f) {
+    out[pos++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  out[pos++] = v;
+  return pos;
+}
+
+/**
+ * The fields of a `ResourceLogs` or `ScopeLogs` before its children: `message` (the `Resource`
+ * or `InstrumentationScope` bytes) written as a field, then `tagged` (other fields, already
+ * tagged) as they are.
+ */
+export interface FrameHead {
+  readonly message?: Uint8Array;
+  readonly tagged?: Uint8Array;
+}
+
+/** One `ResourceLogs` to write: its head, and its `ScopeLogs` with their records' bytes. */
+interface ResourceFrame {
+  readonly head: FrameHead;
+  readonly scopes: ReadonlyArray<{
+    readonly head: FrameHead;
+    readonly records: readonly { bytes: Uint8Array }[];
+    /** `log_records` fields already framed, written after `records` as they are. */
+    readonly framed?: Uint8Array;
+  }>;
+}
+
+function headSize(head: FrameHead): number {
+  return (head.message ? fieldSize(head.message.length) : 0) + (head.tagged?.length ?? 0);
+}
+
+/**
+ * Writes the request holding `resources` into a buffer from `alloc(size)` (exactly `size` bytes
+ * long). Sizes first (protobuf needs each length before its payload), then the bytes once.
+ */
+export function writeRequest(
+  resources: readonly ResourceFrame[],
+  alloc: (size: number) => Uint8Array = (n) => new Uint8Array(n),
+): Uint8Array {
+  const resourceSizes: number[] = [];
+  const scopeSizes: number[] = [];
+  let total = 0;
+  for (const resource of resources) {
+    let rl = headSize(resource.head);
+    for (const scope of resource.scopes) {
+      let sl = headSize(scope.head);
+      for (const rec of scope.records) sl += fieldSize(rec.bytes.length);
+      sl += scope.framed?.length ?? 0;
+      scopeSizes.push(sl);
+      rl += fieldSize(sl);
+    }
+    resourceSizes.push(rl);
+    total += fieldSize(rl);
+  }
+  const out = alloc(total);
+  let pos = 0;
+  const field = (t: number, length: number) => {
+    out[pos++] = t;
+    pos = writeVarint(out, pos, length);
+  };
+  const bytes = (b: Uint8Array) => {
+    out.set(b, pos);
+    pos += b.length;
+  };
+  const head = (t: number, h: FrameHead) => {
+    if (h.message) {
+      field(t, h.message.length);
+      bytes(h.message);
+    }
+    if (h.tagged) bytes(h.tagged);
+  };
+  let s = 0;
+  resources.forEach((resource, r) => {
+    field(T_RESOURCE_LOGS, resourceSizes[r]);
+    head(T_RESOURCE, resource.head);
+    for (const scope of resource.scopes) {
+      field(T_SCOPE_LOGS, scopeSizes[s++]);
+      head(T_SCOPE, scope.head);
+      for (const rec of scope.records) {
+        field(T_LOG_RECORD, rec.bytes.length);
+        bytes(rec.bytes);
+      }
+      if (scope.framed) bytes(scope.framed);
+    }
+  });
+  return out;
+}
 
 /** What framing needs of a record: its bytes and the identity of its resource and scope. */
 export interface FramedRecord {

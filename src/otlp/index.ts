@@ -5,7 +5,6 @@
 export * from './decode-protobuf.js';
 export * from './encode-request.js';
 export * from './fields.js';
-export * from './framing.js';
 export * from './json.js';
 export * from './protobuf.js';
 export * from './receive-request.js';

@@ -11,7 +11,7 @@ import {
   T_RESOURCE_LOGS,
   T_SCOPE_LOGS,
   writeRequest,
-} from './framing.js';
+} from './encode-request.js';
 import { payload, Reader } from './protobuf.js';
 
 /** A request body and how many log records it holds. */

@@ -38,12 +38,20 @@ describe('backoff', () => {
   });
 });
 
+/** A permit on a healthy gate: what a request in flight holds. */
+async function go(g: HealthGate) {
+  const permit = await g.acquire(Number.POSITIVE_INFINITY);
+  expect(permit).toBe('go');
+  return permit as 'go';
+}
+
 describe('health gate', () => {
-  function gate() {
+  function gate(maxConcurrentRequests = 10) {
     let t = 0;
     const recovered: number[] = [];
     const g = new HealthGate({
       retry,
+      maxConcurrentRequests,
       now: () => t,
       random: () => 0.5,
       onRecovered: (n) => recovered.push(n),
@@ -59,7 +67,7 @@ describe('health gate', () => {
 
   it('after a failure: waits out the delay, then exactly one probe at a time', async () => {
     const { g, advance, recovered } = gate();
-    expect(g.failed('go')).toBe(50);
+    expect(g.failed(await go(g))).toBe(50);
     expect(g.healthy).toBe(false);
     expect(g.ready).toBe(false);
     advance(50);
@@ -81,7 +89,7 @@ describe('health gate', () => {
 
   it('a failed probe hands the next probe to a waiter after a longer delay', async () => {
     const { g, advance } = gate();
-    g.failed('go');
+    g.failed(await go(g));
     advance(50);
     expect(await g.acquire(10_000)).toBe('probe');
     const next = g.acquire(10_000);
@@ -91,16 +99,17 @@ describe('health gate', () => {
     expect(g.failures).toBe(2);
   });
 
-  it('failures of requests already in flight count once', () => {
+  it('failures of requests already in flight count once', async () => {
     const { g } = gate();
-    g.failed('go');
-    g.failed('go');
+    const [a, b] = await Promise.all([go(g), go(g)]);
+    g.failed(a);
+    g.failed(b);
     expect(g.failures).toBe(1);
   });
 
   it('expired when the next probe cannot start before the deadline; aborted on signal', async () => {
     const { g } = gate();
-    g.failed('go', 3_000);
+    g.failed(await go(g), 3_000);
     expect(await g.acquire(1_000)).toBe('expired');
     const controller = new AbortController();
     const pending = g.acquire(10_000, controller.signal);
@@ -110,11 +119,48 @@ describe('health gate', () => {
 
   it('a released probe (aborted request) lets another waiter probe', async () => {
     const { g, advance } = gate();
-    g.failed('go');
+    g.failed(await go(g));
     advance(50);
     expect(await g.acquire(10_000)).toBe('probe');
     const next = g.acquire(10_000);
     g.released('probe');
+    expect(await next).toBe('probe');
+  });
+
+  it('caps requests in flight; slots go to waiters in arrival order; an aborted waiter leaves the line', async () => {
+    const { g } = gate(2);
+    const held = await Promise.all([go(g), go(g)]);
+    const order: string[] = [];
+    const controller = new AbortController();
+    const third = g.acquire(10_000).then((p) => order.push(`third:${p}`));
+    const aborted = g.acquire(10_000, controller.signal).then((p) => order.push(`aborted:${p}`));
+    const fourth = g.acquire(10_000).then((p) => order.push(`fourth:${p}`));
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual([]);
+    controller.abort();
+    await aborted;
+    g.succeeded(held[0]);
+    await third;
+    expect(order).toEqual(['aborted:aborted', 'third:go']);
+    await new Promise((r) => setImmediate(r));
+    expect(order).toHaveLength(2); // two in flight again: the fourth still waits
+    g.released(held[1]);
+    await fourth;
+    expect(order).toEqual(['aborted:aborted', 'third:go', 'fourth:go']);
+  });
+
+  it('a request that waited for a slot sees the gate its predecessor closed', async () => {
+    const { g, advance } = gate(1);
+    const first = await go(g);
+    const next = g.acquire(10_000);
+    expect(g.failed(first)).toBe(50);
+    let settled: string | undefined;
+    void next.then((p) => {
+      settled = p;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBeUndefined();
+    advance(50);
     expect(await next).toBe('probe');
   });
 });

@@ -16,7 +16,7 @@ const rows: Row[] = [
   ['level', { level: 'loud' }, {}, 'level'],
   ['PODLOG_LEVEL', {}, { PODLOG_LEVEL: 'loud' }, 'PODLOG_LEVEL'],
   ['serviceName', { serviceName: '' }, {}, 'serviceName'],
-  // export (export/options.ts, tls-options.ts, proxy.ts)
+  // export (export/options.ts)
   ['endpoint scheme', { endpoint: 'ftp://collector:4318/v1/logs' }, {}, 'endpoint'],
   ['endpoint text', { endpoint: 'not a url' }, {}, 'endpoint'],
   ['endpoint type', { endpoint: 4318 }, {}, 'endpoint'],
