@@ -160,11 +160,9 @@ export class Logger {
       if (typeof name !== 'string' || name === '') {
         throw new InvalidOptionError('setLevel logger', name, 'a non-empty logger name');
       }
-      if (core.runtime !== undefined) core.runtime.setNamed(name, to);
-      else core.levels.setOverride(name, to ?? undefined);
+      core.runtime.setNamed(name, to);
     } else if (state.parent !== undefined) state.setOwnLevel(to ?? undefined);
-    else if (core.runtime !== undefined) core.runtime.setBase(to);
-    else if (to !== null) core.levels.base = to;
+    else core.runtime.setBase(to);
   }
 
   /** The logger's name: the instrumentation scope of its records. */
