@@ -39,20 +39,18 @@ export interface SetLevelOptions {
   logger?: string;
 }
 
-/**
- * @internal The OpenTelemetry SDK parts of `log`'s core (scopes, resources): the OTel
- * integration adopts the SDK's resource through it.
- */
-export let otelPartsOf: (log: Logger) => OtelParts;
-
 /** `log.silent(…)`: pino's no-op level method. */
 const silentMethod: LogFn = () => {};
 
 /** A podlog logger. Create one with `createLogger`; derive children with {@link Logger.child}. */
 export class Logger {
-  static {
-    // Internal hooks that need the private state, without making it reachable from a Logger.
-    otelPartsOf = (log) => log.#state.core.otel;
+  /**
+   * @internal The OpenTelemetry SDK parts of `log`'s core (scopes, resources): the OTel
+   * integration adopts the SDK's resource through it. Static, so the private state stays
+   * unreachable from a `Logger` instance.
+   */
+  static otelPartsOf(log: Logger): OtelParts {
+    return log.#state.core.otel;
   }
 
   /**
