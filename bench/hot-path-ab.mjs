@@ -57,7 +57,7 @@ const nullSink = () => ({
 
 async function cases(dir) {
   const { resolveConfig } = await import(join(dir, 'src/config/resolve.ts'));
-  const { buildLogger } = await import(join(dir, 'src/logger/build-logger.ts'));
+  const { buildLogger } = await import(join(dir, 'src/logger/index.ts'));
   const { silentDiag } = await import(join(dir, 'src/diag.ts'));
   const log = buildLogger(
     resolveConfig({ env: {}, stdout: false, serviceName: 'bench' }),

@@ -30,8 +30,7 @@ register();
 const require = createRequire(import.meta.url);
 const pino = require('pino');
 const { resolveConfig } = await import('../src/config/resolve.ts');
-const { buildLogger } = await import('../src/logger/build-logger.ts');
-const { createLogger } = await import('../src/logger/create-logger.ts');
+const { buildLogger, createLogger } = await import('../src/logger/create-logger.ts');
 const { silentDiag } = await import('../src/diag.ts');
 const { RequestContext, runWithRequestContext } = await import('../src/logger/request-context.ts');
 

@@ -26,7 +26,7 @@ register();
 const { resourceFromAttributes } = await import('@opentelemetry/resources');
 const { LoggerProvider, BatchLogRecordProcessor } = await import('@opentelemetry/sdk-logs');
 const { resolveConfig } = await import('../src/config/resolve.ts');
-const { buildLogger } = await import('../src/logger/build-logger.ts');
+const { buildLogger } = await import('../src/logger/create-logger.ts');
 const { silentDiag } = await import('../src/diag.ts');
 const { PodlogLogRecordProcessor, PodlogLoggerProvider } = await import('../src/integrations/otel/index.ts');
 

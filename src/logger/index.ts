@@ -2,7 +2,6 @@
  * The logger stage, for tests and tools: everything its files export. Code inside src/ imports
  * the file it needs, not this barrel (a stage never imports its own barrel).
  */
-export * from './build-logger.js';
 export * from './call-forms.js';
 export * from './create-logger.js';
 export * from './drop-summary-record.js';

@@ -56,8 +56,8 @@ export interface LoggerCore {
   readonly spanContext: ActiveSpanContext;
   /** The log-storm limiter (`rateLimit` option); undefined when off. */
   readonly limiter?: RateLimiter;
-  /** Run-time level control behind `Logger.setLevel`; without it, setLevel sets the registry directly. */
-  readonly runtime?: RuntimeLevels;
+  /** Run-time level control behind `Logger.setLevel`. */
+  readonly runtime: RuntimeLevels;
   /** The scopes of records by logger name, their resource (`current()`), and what an OpenTelemetry SDK gives. */
   readonly otel: OtelParts;
   /** Tail buffering (`tail` option); undefined when off. */

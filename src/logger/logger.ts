@@ -43,20 +43,18 @@ export interface SetLevelOptions {
   logger?: string;
 }
 
-/**
- * @internal The OpenTelemetry SDK parts of `log`'s core (scopes, resources): the OTel
- * integration adopts the SDK's resource through it.
- */
-export let otelPartsOf: (log: Logger) => OtelParts;
-
 /** `log.silent(…)`: pino's no-op level method. */
 const silentMethod: LogFn = () => {};
 
 /** A podlog logger. Create one with `createLogger`; derive children with {@link Logger.child}. */
 export class Logger {
-  static {
-    // Internal hooks that need the private state, without making it reachable from a Logger.
-    otelPartsOf = (log) => log.#state.core.otel;
+  /**
+   * @internal The OpenTelemetry SDK parts of `log`'s core (scopes, resources): the OTel
+   * integration adopts the SDK's resource through it. Static, so the private state stays
+   * unreachable from a `Logger` instance.
+   */
+  static otelPartsOf(log: Logger): OtelParts {
+    return log.#state.core.otel;
   }
 
   /**
@@ -164,11 +162,9 @@ export class Logger {
       if (typeof name !== 'string' || name === '') {
         throw new InvalidOptionError('setLevel logger', name, 'a non-empty logger name');
       }
-      if (core.runtime !== undefined) core.runtime.setNamed(name, to);
-      else core.levels.setOverride(name, to ?? undefined);
+      core.runtime.setNamed(name, to);
     } else if (state.parent !== undefined) state.setOwnLevel(to ?? undefined);
-    else if (core.runtime !== undefined) core.runtime.setBase(to);
-    else if (to !== null) core.levels.base = to;
+    else core.runtime.setBase(to);
   }
 
   /** The logger's name: the instrumentation scope of its records. */

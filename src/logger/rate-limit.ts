@@ -35,7 +35,10 @@ interface Entry {
   suppressed: number;
   /** End of the current window (ms since the epoch); a call at or after it starts a new one. */
   end: number;
-  /** Most recently used neighbours (LRU list). */
+  /**
+   * Most recently used neighbours (LRU list). A linked list, not a Set's insertion order: moving
+   * a key by delete + add cost ~40 ns more per `admit` with alternating keys (measured 72 → 110 ns).
+   */
   newer: Entry | undefined;
   older: Entry | undefined;
 }

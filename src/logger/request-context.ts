@@ -22,9 +22,6 @@ export function nonEmpty(bindings: EncodedBindings | undefined): EncodedBindings
   return bindings !== undefined && bindings.count + bindings.dropped > 0 ? bindings : undefined;
 }
 
-/** Internal: `ctx`'s encoded fields for `core` (set by RequestContext's static block). */
-let contextBindings: (ctx: RequestContext, core: LoggerCore) => EncodedBindings | undefined;
-
 /**
  * One request's context. Create one per request and run the handler in it with
  * {@link runWithRequestContext}; `podlog/http`, `podlog/fastify` and `podlog/nest` do this
@@ -35,10 +32,6 @@ let contextBindings: (ctx: RequestContext, core: LoggerCore) => EncodedBindings 
  * runWithRequestContext(ctx, () => handle(job)); // every log call inside carries both fields
  */
 export class RequestContext {
-  static {
-    contextBindings = (ctx, core) => ctx.#bindingsFor(core);
-  }
-
   readonly #fields: Readonly<Record<string, unknown>>;
   readonly #requestId: string | undefined;
   // One logger core is the common case: one slot, no map lookup on the write path.
@@ -93,8 +86,11 @@ export class RequestContext {
     this.#tail = value;
   }
 
-  /** The fields encoded for `core`'s limits and redaction; `undefined` when there are none. */
-  #bindingsFor(core: LoggerCore): EncodedBindings | undefined {
+  /**
+   * @internal The fields encoded for `core`'s limits and redaction; `undefined` when there are
+   * none. The write path reads it through {@link activeContextBindings}.
+   */
+  bindingsFor(core: LoggerCore): EncodedBindings | undefined {
     if (this.#core === core) return this.#encoded;
     if (this.#core === undefined) {
       this.#core = core;
@@ -139,7 +135,7 @@ export function currentRequestContext(): RequestContext | undefined {
 export function activeContextBindings(core: LoggerCore): EncodedBindings | undefined {
   const ctx = storage.getStore();
   if (ctx === undefined) return undefined;
-  if (ctx instanceof RequestContext) return contextBindings(ctx, core);
+  if (ctx instanceof RequestContext) return ctx.bindingsFor(core);
   // A context from another copy of podlog: its private cache is not ours to read.
   const fields = (ctx as { fields?: unknown }).fields;
   return typeof fields === 'object' && fields !== null ? encodeContext(fields, core) : undefined;

@@ -135,24 +135,16 @@ export class TailBuffer {
     return this.#context;
   }
 
-  /** @internal Holds one call; past the request's bounds its oldest calls go (counted `evicted`). */
+  /** @internal Holds one call; the pool counts it and applies the caps. */
   hold(call: HeldCall): void {
     if (!this.#open) return;
     this.#calls.push(call);
     this.#bytes += call.size;
-    this.#pool.counted(call.size);
-    const c = this.#pool.config;
-    if (this.count > c.maxRecords || this.#bytes > c.maxBytes) {
-      let n = 0;
-      for (; this.count > c.maxRecords || this.#bytes > c.maxBytes; n++) this.evictOldest();
-      this.#pool.requestCapped(n);
-    }
-    this.#pool.trim();
+    this.#pool.held(this, call.size);
   }
 
-  /** @internal Drops the oldest held call (counted `evicted`). */
-  evictOldest(): void {
-    if (this.count === 0) return;
+  /** @internal Drops the oldest held call (the pool's caps; never on an empty buffer); returns its estimated bytes. */
+  evictOldest(): number {
     const call = this.#calls[this.#head] as HeldCall;
     // Let go of the call's arguments at once; the slot is reclaimed when the head passes half.
     this.#calls[this.#head] = undefined as unknown as HeldCall;
@@ -163,7 +155,7 @@ export class TailBuffer {
       this.#calls = this.#calls.slice(this.#head);
       this.#head = 0;
     }
-    this.#pool.gone('evicted', 1, call.size);
+    return call.size;
   }
 
   /**
@@ -173,7 +165,7 @@ export class TailBuffer {
   release(): void {
     if (this.count === 0) return;
     const calls = this.#head === 0 ? this.#calls : this.#calls.slice(this.#head);
-    this.#pool.gone('released', calls.length, this.#bytes);
+    this.#pool.left('released', calls.length, this.#bytes);
     this.#reset();
     // The write path counts each as accepted (and never throws); from here on they are the pipeline's.
     for (const call of calls) call.state.writeHeld(call);
@@ -187,10 +179,8 @@ export class TailBuffer {
     if (!this.#open) return;
     if (failed) this.release();
     else {
-      const n = this.count;
-      const bytes = this.#bytes;
+      this.#pool.left('discarded', this.count, this.#bytes);
       this.#reset();
-      this.#pool.gone('discarded', n, bytes);
     }
     this.#open = false;
     this.#pool.closed(this);
@@ -205,7 +195,8 @@ export class TailBuffer {
 
 /**
  * The tail buffers of one `createLogger` (shared by its children): their counters and their
- * global caps. Released calls go to the logger state that held them.
+ * caps (each request's and the totals); a buffer only keeps its calls in order. Released calls
+ * go to the logger state that held them.
  */
 export class TailPool {
   /** @internal */
@@ -276,26 +267,34 @@ export class TailPool {
     };
   }
 
-  /** @internal One call of `size` estimated bytes was put in a buffer. */
-  counted(size: number): void {
+  /**
+   * @internal `buffer` took a call of `size` estimated bytes: counted, then the caps apply.
+   * Past its request's bounds (`tail.maxRecords`/`maxBytes`) its own oldest calls go; past a
+   * total cap, the largest buffers' ({@link #trim}).
+   */
+  held(buffer: TailBuffer, size: number): void {
     this.#held += 1;
     this.#heldBytes += size;
+    const c = this.config;
+    if (buffer.count > c.maxRecords || buffer.bytes > c.maxBytes) {
+      let n = 0;
+      for (; buffer.count > c.maxRecords || buffer.bytes > c.maxBytes; n++) {
+        this.left('evicted', 1, buffer.evictOldest());
+      }
+      this.#diag?.warn(
+        'tail-request-cap',
+        `a request's tail buffer reached tail.maxRecords/maxBytes: evicted its ${n} oldest held record(s); stats().tail.evicted counts them`,
+      );
+    }
+    if (this.#heldBytes > c.maxTotalBytes || this.#held > c.maxTotalRecords) this.#trim();
   }
 
-  /** @internal `n` records of `bytes` bytes left `buffer` for `outcome`. */
-  gone(outcome: 'released' | 'discarded' | 'evicted', n: number, bytes: number): void {
+  /** @internal `n` records of `bytes` estimated bytes left a buffer for `outcome`. */
+  left(outcome: 'released' | 'discarded' | 'evicted', n: number, bytes: number): void {
     if (n === 0) return;
     this.#gone[outcome] += n;
     this.#held -= n;
     this.#heldBytes -= bytes;
-  }
-
-  /** @internal A buffer evicted `n` records to stay within `tail.maxRecords`/`maxBytes`. */
-  requestCapped(n: number): void {
-    this.#diag?.warn(
-      'tail-request-cap',
-      `a request's tail buffer reached tail.maxRecords/maxBytes: evicted its ${n} oldest held record(s); stats().tail.evicted counts them`,
-    );
   }
 
   /** @internal `buffer` ended. */
@@ -305,13 +304,12 @@ export class TailPool {
   }
 
   /**
-   * @internal Past a total cap, evicts the oldest records of the largest buffers until the
-   * totals are at 90 % of the caps. A max-heap by bytes over the open buffers: built once per
-   * trim, O(buffers + evicted · log buffers).
+   * Evicts the oldest records of the largest buffers until the totals are at 90 % of the caps.
+   * A max-heap by bytes over the open buffers: built once per trim, O(buffers + evicted · log
+   * buffers).
    */
-  trim(): void {
+  #trim(): void {
     const c = this.config;
-    if (this.#heldBytes <= c.maxTotalBytes && this.#held <= c.maxTotalRecords) return;
     const targetBytes = Math.floor(c.maxTotalBytes * TRIM_TO);
     const targetRecords = Math.floor(c.maxTotalRecords * TRIM_TO);
     const heap: TailBuffer[] = [];
@@ -320,7 +318,7 @@ export class TailPool {
     const before = this.#gone.evicted;
     while ((this.#heldBytes > targetBytes || this.#held > targetRecords) && heap.length > 0) {
       const top = heap[0] as TailBuffer;
-      top.evictOldest();
+      this.left('evicted', 1, top.evictOldest());
       if (top.count === 0) {
         const last = heap.pop() as TailBuffer;
         if (heap.length > 0) heap[0] = last;

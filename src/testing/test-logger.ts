@@ -5,7 +5,7 @@ import type { RecordSink } from '../batch/types.js';
 import type { LoggerOptions } from '../config/options.js';
 import { resolveConfig } from '../config/resolve.js';
 import { createDiag } from '../diag.js';
-import { buildLogger } from '../logger/build-logger.js';
+import { buildLogger } from '../logger/create-logger.js';
 import type { Logger } from '../logger/logger.js';
 import { decodeProtobufRequest } from '../otlp/decode-protobuf.js';
 import { encodeRequest } from '../otlp/encode-request.js';

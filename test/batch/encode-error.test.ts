@@ -12,6 +12,7 @@ import {
   type LoggerCore,
   LoggerState,
   OtelParts,
+  RuntimeLevels,
   withStdoutMirror,
 } from '../../src/logger/index.js';
 import type { EncodedRecord, EncodedResource } from '../../src/record/index.js';
@@ -68,13 +69,20 @@ describe('encode_error', () => {
 
   function coreWith(sink: LoggerCore['sink'], errors: unknown[]): LoggerCore {
     const config = resolveConfig({ endpoint: 'http://127.0.0.1:9/v1/logs' });
+    const levels = new LevelRegistry(config.level);
     return {
       sink,
       otel: new OtelParts(() => {
         throw new Error('resource detection broke');
       }),
       onError: (err) => errors.push(err),
-      levels: new LevelRegistry(config.level),
+      levels,
+      runtime: new RuntimeLevels(
+        levels,
+        { base: config.level, named: config.levels },
+        () => {},
+        createDiag({ sink: false }),
+      ),
       limits: config.record.limits,
       redactor: config.record.redactor,
       spanContext: () => undefined,

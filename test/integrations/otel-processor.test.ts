@@ -10,7 +10,7 @@ import { createLogger } from 'podlog';
 import { PodlogLoggerProvider, PodlogLogRecordProcessor } from 'podlog/otel';
 import { createTestLogger, type DecodedLogsRequest } from 'podlog/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { otelPartsOf } from '../../src/logger/index.js';
+import { Logger } from '../../src/logger/index.js';
 import { startReceiver } from '../../src/testing/receiver.js';
 import { SPAN } from '../helpers/otel-context.js';
 
@@ -68,7 +68,7 @@ describe('PodlogLogRecordProcessor', () => {
     const { logger, records } = createTestLogger({ serviceName: 'svc' });
     const processor = new PodlogLogRecordProcessor(logger, { metrics: false });
     const provider = sdkProvider({ 'service.version': '9' }, processor);
-    const parts = otelPartsOf(logger);
+    const parts = Logger.otelPartsOf(logger);
     expect(parts?.adopted).toBe(false); // nothing adopted before the SDK's first record
     logger.info('before any SDK record');
     provider.getLogger('lib').emit({ body: 'first' });

@@ -13,7 +13,7 @@
 import type { Context } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import type { ForeignResource, ForeignScope } from '../../logger/foreign-record.js';
-import { type Logger, otelPartsOf } from '../../logger/logger.js';
+import { Logger } from '../../logger/logger.js';
 import type { OtelParts } from '../../logger/otel-parts.js';
 import { emitForeign } from '../foreign.js';
 import { getLogger } from '../register/register.js';
@@ -90,7 +90,7 @@ export class PodlogLogRecordProcessor {
     this.logger = logger;
     this.#applyLevel = options.applyLevel === true;
     this.#metricsPending = options.metrics !== false;
-    this.#parts = otelPartsOf(logger);
+    this.#parts = Logger.otelPartsOf(logger);
     liveProcessors().add(this);
     // podlog's own provider registered first (registerGlobalLoggerProvider() before this):
     // give the global slot back, so the SDK's provider, which feeds this processor, can take it
