@@ -95,16 +95,6 @@ export function editDistance(a: string, b: string): number {
   return rows[a.length][b.length];
 }
 
-/** The value given in code, else the first of `names` set in `env`, with the option it came from. */
-export function givenOrEnv(
-  value: unknown,
-  option: string,
-  env: Env,
-  names: readonly string[],
-): { value: unknown; option: string } | undefined {
-  return value !== undefined ? { value, option } : firstEnv(env, names);
-}
-
 /** The first of `names` set to a non-blank value in `env`, trimmed, with the name it came from. */
 export function firstEnv(env: Env, names: readonly string[]): { value: string; option: string } | undefined {
   for (const name of names) {

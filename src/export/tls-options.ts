@@ -4,7 +4,7 @@
  * file paths. Files are read once, at `createLogger`, so a typo fails fast.
  */
 import * as opt from '../config/schema.js';
-import { givenOrEnv, optionGroup } from '../config/validate.js';
+import { firstEnv, optionGroup } from '../config/validate.js';
 import { type Env, otlpEnv } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
 
@@ -70,7 +70,7 @@ export function resolveTlsOptions(options: TlsOptions | undefined, env: Env) {
   const keys = Object.keys(TLS_OPTIONS);
   const o = optionGroup(options, 'tls', keys, `an object like { ${keys.join(', ')} }`) ?? {};
   const [ca, cert, key] = (['ca', 'cert', 'key'] as const).map((k) =>
-    givenOrEnv(o[k], `tls.${k}`, env, TLS_OPTIONS[k].env ?? []),
+    o[k] !== undefined ? { value: o[k], option: `tls.${k}` } : firstEnv(env, TLS_OPTIONS[k].env ?? []),
   );
   // mTLS needs both halves.
   if (cert && !key) throw missingHalf('tls.key', 'client key', cert.option, 'CLIENT_KEY');
