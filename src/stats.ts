@@ -96,61 +96,35 @@ export interface StatsSnapshot {
   spoolBytes?: number;
 }
 
+/** The number fields of {@link Counters}. */
+type Count = { [K in keyof Counters]: Counters[K] extends number ? K : never }[keyof Counters];
+
 /** Where an accepted record is counted until it is exported or dropped: memory (or in flight), or disk. */
 export type Bucket = 'queued' | 'spooled';
 
 /**
  * The record accounting of one logger, and the one owner through which every counter moves:
- * each method is one move named in docs/ARCHITECTURE.md, so the invariant holds after every
- * call. Stages hold a reference and call the moves; the getters and `snapshot()` read. It is
- * also the spool's `SpoolAccounting` (`recovered`, `lost`, `foundCorrupt`).
+ * each method is one whole move (docs/ARCHITECTURE.md, Accounting), so the invariant holds
+ * after every call. Stages hold a reference, call the moves, and read the read-only fields or
+ * `snapshot()`.
  */
 export class Counters {
-  readonly #c = {
-    accepted: 0,
-    recovered: 0,
-    exported: 0,
-    /** Records currently held by the memory queue plus those in flight. */
-    queued: 0,
-    spooled: 0,
-    retries: 0,
-    bytesSent: 0,
-    requests: 0,
-  };
+  readonly accepted: number = 0;
+  readonly recovered: number = 0;
+  readonly exported: number = 0;
+  /** Records currently held by the memory queue plus those in flight. */
+  readonly queued: number = 0;
+  readonly spooled: number = 0;
+  readonly retries: number = 0;
+  readonly bytesSent: number = 0;
+  readonly requests: number = 0;
   readonly #lossUnknown = { corrupt: 0, rejected: 0 };
   readonly #dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
-
-  get accepted(): number {
-    return this.#c.accepted;
-  }
-  get recovered(): number {
-    return this.#c.recovered;
-  }
-  get exported(): number {
-    return this.#c.exported;
-  }
-  get queued(): number {
-    return this.#c.queued;
-  }
-  get spooled(): number {
-    return this.#c.spooled;
-  }
-  get retries(): number {
-    return this.#c.retries;
-  }
-  get bytesSent(): number {
-    return this.#c.bytesSent;
-  }
-  get requests(): number {
-    return this.#c.requests;
-  }
   /** See {@link StatsSnapshot.lossUnknown}. */
-  get lossUnknown(): Readonly<StatsSnapshot['lossUnknown']> {
-    return this.#lossUnknown;
-  }
-  get dropped(): Readonly<Record<DropReason, number>> {
-    return this.#dropped;
-  }
+  readonly lossUnknown: Readonly<StatsSnapshot['lossUnknown']> = this.#lossUnknown;
+  readonly dropped: Readonly<Record<DropReason, number>> = this.#dropped;
+  /** This object, writable: the counts are read-only outside, and change only through the moves below. */
+  readonly #c: { -readonly [K in Count]: number } = this;
 
   /** `n` records entered podlog: into the memory queue, or (no `into`) straight to a drop or a capture. */
   accept(n: number, into?: 'queued'): void {
