@@ -96,47 +96,115 @@ export interface StatsSnapshot {
   spoolBytes?: number;
 }
 
-/** Mutable counters. Stages hold a reference and add to them; only `snapshot()` reads. */
-export class Counters {
-  accepted = 0;
-  recovered = 0;
-  exported = 0;
-  /** Records currently held by the memory queue plus those in flight. */
-  queued = 0;
-  spooled = 0;
-  suppressed = 0;
-  retries = 0;
-  bytesSent = 0;
-  requests = 0;
-  /** See {@link StatsSnapshot.lossUnknown}. */
-  readonly lossUnknown = { corrupt: 0, rejected: 0 };
-  readonly dropped: Record<DropReason, number> = Object.fromEntries(
-    DROP_REASONS.map((r) => [r, 0]),
-  ) as Record<DropReason, number>;
+/** The number fields of {@link Counters}. */
+type Count = { [K in keyof Counters]: Counters[K] extends number ? K : never }[keyof Counters];
 
-  drop(reason: DropReason, count: number): void {
-    if (count > 0) this.dropped[reason] += count;
+/** Where an accepted record is counted until it is exported or dropped: memory (or in flight), or disk. */
+export type Bucket = 'queued' | 'spooled';
+
+/**
+ * The record accounting of one logger, and the one owner through which every counter moves:
+ * each method is one whole move (docs/ARCHITECTURE.md, Accounting), so the invariant holds
+ * after every call. Stages hold a reference, call the moves, and read the read-only fields or
+ * `snapshot()`.
+ */
+export class Counters {
+  readonly accepted: number = 0;
+  readonly recovered: number = 0;
+  readonly exported: number = 0;
+  /** Records currently held by the memory queue plus those in flight. */
+  readonly queued: number = 0;
+  readonly spooled: number = 0;
+  readonly retries: number = 0;
+  readonly bytesSent: number = 0;
+  readonly requests: number = 0;
+  readonly #lossUnknown = { corrupt: 0, rejected: 0 };
+  readonly #dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
+  /** See {@link StatsSnapshot.lossUnknown}. */
+  readonly lossUnknown: Readonly<StatsSnapshot['lossUnknown']> = this.#lossUnknown;
+  readonly dropped: Readonly<Record<DropReason, number>> = this.#dropped;
+  /** This object, writable: the counts are read-only outside, and change only through the moves below. */
+  readonly #c: { -readonly [K in Count]: number } = this;
+
+  /** `n` records entered podlog: into the memory queue, or (no `into`) straight to a drop or a capture. */
+  accept(n: number, into?: 'queued'): void {
+    this.#c.accepted += n;
+    if (into !== undefined) this.#c.queued += n;
+  }
+
+  /** `n` records moved from memory to the spool. */
+  spilled(n: number): void {
+    this.#c.queued -= n;
+    this.#c.spooled += n;
+  }
+
+  /** `n` records acknowledged by the backend, out of `from` (none: a capture that never queues). */
+  delivered(n: number, from?: Bucket): void {
+    if (from !== undefined) this.#c[from] -= n;
+    this.#c.exported += n;
+  }
+
+  /** `n` records dropped for `reason`, out of `from` (none: accepted but never queued). Returns the reason's total. */
+  drop(reason: DropReason, n: number, from?: Bucket): number {
+    if (from !== undefined) this.#c[from] -= n;
+    if (n > 0) this.#dropped[reason] += n;
+    return this.#dropped[reason];
+  }
+
+  /** `n` records an earlier process left in the spool were found. */
+  recover(n: number): void {
+    this.#c.recovered += n;
+    this.#c.spooled += n;
+  }
+
+  /** `n` records an earlier process left were found damaged (`unknown`: damaged places of unknown size). */
+  foundCorrupt(n: number, unknown: number): void {
+    this.#c.recovered += n;
+    this.drop('corrupt', n);
+    this.#lossUnknown.corrupt += unknown;
+  }
+
+  /** An export attempt was retried. */
+  retried(): void {
+    this.#c.retries++;
+  }
+
+  /** A request body went out. */
+  sent(bytes: number): void {
+    this.#c.bytesSent += bytes;
+  }
+
+  /** A request was answered with 2xx. */
+  answered(): void {
+    this.#c.requests++;
+  }
+
+  /** A 2xx whose `partial_success` could not be read (see {@link StatsSnapshot.lossUnknown}). */
+  partialSuccessUnread(): void {
+    this.#lossUnknown.rejected++;
   }
 
   droppedTotal(): number {
     let total = 0;
-    for (const r of DROP_REASONS) total += this.dropped[r];
+    for (const r of DROP_REASONS) total += this.#dropped[r];
     return total;
   }
 
   snapshot(queue: StatsSnapshot['queue']): StatsSnapshot {
+    const c = this.#c;
     return {
-      accepted: this.accepted,
-      recovered: this.recovered,
-      exported: this.exported,
-      queued: this.queued,
-      spooled: this.spooled,
-      dropped: { total: this.droppedTotal(), ...this.dropped },
-      suppressed: this.suppressed,
-      lossUnknown: { ...this.lossUnknown },
-      retries: this.retries,
-      bytesSent: this.bytesSent,
-      requests: this.requests,
+      accepted: c.accepted,
+      recovered: c.recovered,
+      exported: c.exported,
+      queued: c.queued,
+      spooled: c.spooled,
+      dropped: { total: this.droppedTotal(), ...this.#dropped },
+      // The log-storm limiter's count, merged by `Logger.stats()`.
+      suppressed: 0,
+      lossUnknown: { ...this.#lossUnknown },
+      retries: c.retries,
+      bytesSent: c.bytesSent,
+      requests: c.requests,
       queue,
     };
   }

@@ -20,7 +20,7 @@ import type { Diag } from '../diag.js';
 import type { Batch, ExportOutcome } from '../export/types.js';
 import type { FramedRecord } from '../otlp/encode-request.js';
 import type { SpoolAccounting } from '../spool/types.js';
-import { type Counters, DROP_REASONS, type DropReason } from '../stats.js';
+import { type Bucket, type Counters, DROP_REASONS, type DropReason } from '../stats.js';
 
 /** What the user can do about each reason (the diagnostic line's second half). */
 const HINTS: Record<DropReason, string> = {
@@ -38,9 +38,6 @@ const HINTS: Record<DropReason, string> = {
   disk_error: "the spool's disk refused them (full, read-only or failing)",
   encode_error: 'podlog could not encode or frame them (a bug in podlog: please report it)',
 };
-
-/** Where records are counted until they are exported or dropped. */
-type Bucket = 'queued' | 'spooled';
 
 export class Drops {
   readonly #counters: Counters;
@@ -63,11 +60,9 @@ export class Drops {
    */
   drop(reason: DropReason, n: number, from?: Bucket, batch?: Batch): void {
     if (n <= 0) return;
-    const counters = this.#counters;
-    if (from !== undefined) counters[from] -= n;
-    counters.drop(reason, n);
+    const total = this.#counters.drop(reason, n, from);
     if (batch !== undefined && this.#own.has(batch)) this.#summary?.absorb(reason, n);
-    const line = `dropped ${n} record(s) (${reason}), ${counters.dropped[reason]} so far: ${HINTS[reason]}`;
+    const line = `dropped ${n} record(s) (${reason}), ${total} so far: ${HINTS[reason]}`;
     if (reason === 'encode_error') this.#diag.error(`drop-${reason}`, line);
     else this.#diag.warn(`drop-${reason}`, line);
   }
@@ -82,8 +77,7 @@ export class Drops {
    * `queued`, a replayed one's `spooled`). The undelivered parts are the caller's.
    */
   settle(from: Bucket, outcome: ExportOutcome, batch: Batch): void {
-    this.#counters[from] -= outcome.exported;
-    this.#counters.exported += outcome.exported;
+    this.#counters.delivered(outcome.exported, from);
     for (const [reason, n] of Object.entries(outcome.dropped)) {
       this.drop(reason as DropReason, n ?? 0, from, batch);
     }
@@ -126,19 +120,9 @@ export class Drops {
  */
 export function spoolAccounting(counters: Counters): SpoolAccounting {
   return {
-    recovered(n) {
-      counters.recovered += n;
-      counters.spooled += n;
-    },
-    lost(reason, n) {
-      counters.spooled -= n;
-      counters.drop(reason, n);
-    },
-    foundCorrupt(n, unknown) {
-      counters.recovered += n;
-      counters.drop('corrupt', n);
-      counters.lossUnknown.corrupt += unknown;
-    },
+    recovered: (n) => counters.recover(n),
+    lost: (reason, n) => counters.drop(reason, n, 'spooled'),
+    foundCorrupt: (n, unknown) => counters.foundCorrupt(n, unknown),
   };
 }
 

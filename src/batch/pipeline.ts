@@ -136,12 +136,12 @@ export class Pipeline implements RecordSink, ExitParticipant {
 
   write(record: FramedRecord): void {
     this.#written++;
-    this.#counters.accepted++;
     if (this.#closed) {
+      this.#counters.accept(1);
       this.#drops.drop('after_shutdown', 1);
       return;
     }
-    this.#counters.queued++;
+    this.#counters.accept(1, 'queued');
     try {
       this.#enqueue(record);
     } catch (err) {
@@ -154,7 +154,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
 
   discard(reason: 'encode_error'): void {
     this.#written++;
-    this.#counters.accepted++;
+    this.#counters.accept(1);
     this.#drops.drop(reason, 1);
   }
 
@@ -344,8 +344,7 @@ export class Pipeline implements RecordSink, ExitParticipant {
     // Without a spool to keep it, the last one is not written into a known outage: it could
     // only be dropped (the account line at the end has the totals).
     if (last && !this.#deps.spool && !this.#deliveryWorks()) return false;
-    this.#counters.accepted++;
-    this.#counters.queued++;
+    this.#counters.accept(1, 'queued');
     this.#cut();
     // The summary alone may fill a batch (tiny batch limits): then enqueue has cut it already.
     const entry = this.#enqueue(record, last) ?? this.#cut();

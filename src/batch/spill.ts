@@ -115,8 +115,7 @@ export class Spill {
 
   #landed(batch: Batch, ok: boolean): void {
     if (ok) {
-      this.#counters.queued -= batch.count;
-      this.#counters.spooled += batch.count;
+      this.#counters.spilled(batch.count);
       this.#events.appended();
     } else {
       this.#drops.drop('disk_error', batch.count, 'queued', batch);

@@ -68,9 +68,9 @@ export const LOGGER_OPTIONS = {
     defaultText: 'off',
     group: SAMPLING_OPTIONS,
   }),
-  serviceName: opt.custom({
-    accepts: 'string',
-    env: ['OTEL_SERVICE_NAME'],
+  // OTEL_SERVICE_NAME is read by the resource stage, where this option wins over it.
+  serviceName: opt.str({
+    envText: '`OTEL_SERVICE_NAME`',
     defaultText: 'detected, else `unknown_service:node`',
   }),
   resource: opt.custom({ accepts: 'object', defaultText: 'none' }),

@@ -13,10 +13,11 @@ import { resolveResourceAttributes, resolveResourceOptions } from '../resource/o
 import { resolveSpoolOptions } from '../spool/options.js';
 import { resolveFacadeOptions } from './facade-options.js';
 import { parseLevelSpec } from './level-spec.js';
-import { ALL_OPTIONS, type LoggerOptions } from './options.js';
+import { ALL_OPTIONS, LOGGER_OPTIONS, type LoggerOptions } from './options.js';
 import { resolveRateLimit } from './rate-limit.js';
+import { resolveFields } from './schema.js';
 import { resolveSampling, resolveTail } from './tail.js';
-import { envBoolean, nonEmptyString, optionGroup } from './validate.js';
+import { envBoolean, optionGroup } from './validate.js';
 
 /**
  * Every key `createLogger` accepts: its own and each stage's top-level options. Anything else is
@@ -109,7 +110,7 @@ export function resolveConfig(given: LoggerOptions = {}) {
     tail: resolveTail(options.tail),
     /** Trace-based sampling (`sampling`); undefined when off. */
     sampling: resolveSampling(options.sampling),
-    serviceName: nonEmptyString(options.serviceName, 'serviceName', undefined),
+    serviceName: resolveFields(LOGGER_OPTIONS, options as Record<string, unknown>, '', env).serviceName,
     resource: resolveResourceAttributes(options.resource),
     resourceDetection: resolveResourceOptions(options, env),
     export: exportConfig,

@@ -11,19 +11,7 @@
  */
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
-import {
-  boolean,
-  finiteNumber,
-  integer,
-  integerForm,
-  MAX_TIMER_MS,
-  milliseconds,
-  millisecondsForm,
-  nonEmptyString,
-  oneOf,
-  optionGroup,
-  stringList,
-} from './validate.js';
+import { MAX_TIMER_MS, optionGroup } from './validate.js';
 
 /** A default, or a function of the options of the same group declared (and resolved) before it. */
 type Default<T> = T | ((resolved: Readonly<Record<string, unknown>>) => T);
@@ -75,6 +63,7 @@ interface Declared<T> {
   readonly default?: Default<T>;
   readonly defaultText?: string;
   readonly env?: string | readonly string[];
+  readonly envText?: string;
 }
 
 function spec<T>(
@@ -90,6 +79,21 @@ function spec<T>(
 
 const range = (min: number, max: number) => (max >= Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `${min}–${max}`);
 
+/**
+ * A check of a value given in code: the value itself when `ok`, else an `InvalidOptionError`
+ * that says `form`, so every bad option reads the same way:
+ * `podlog: invalid option <name>: got <value>; expected <form>`.
+ */
+const checker =
+  <T>(ok: (value: unknown) => boolean, form: string) =>
+  (value: unknown, option: string): T => {
+    if (!ok(value)) throw new InvalidOptionError(option, value, form);
+    return value as T;
+  };
+
+const isIntegerIn = (v: unknown, min: number, max: number) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
 /** An env value of decimal digits only, in `[min, max]`. */
 const digits = (min: number, max: number, form: string) => (raw: string, name: string) => {
   const n = Number(raw);
@@ -100,26 +104,32 @@ const digits = (min: number, max: number, form: string) => (raw: string, name: s
 /** An integer in `[min, max]`; from env, decimal digits only. */
 export function int(d: Declared<number> & { min: number; max?: number }): CheckedSpec<number> {
   const max = d.max ?? Number.MAX_SAFE_INTEGER;
-  const form = integerForm(d.min, max);
-  const check = (v: unknown, o: string) => integer(v, o, 0, d.min, max);
+  const form =
+    max >= Number.MAX_SAFE_INTEGER ? `an integer >= ${d.min}` : `an integer from ${d.min} to ${max}`;
+  const check = checker<number>((v) => isIntegerIn(v, d.min, max), form);
   return spec(d, `integer ${range(d.min, max)}`, check, digits(d.min, max, form), form);
 }
 
 /** Whole milliseconds, at least `min`, at most Node's timer limit; from env, decimal digits only. */
 export function ms(d: Declared<number> & { min: number }): CheckedSpec<number> {
-  const form = millisecondsForm(d.min);
-  const check = (v: unknown, o: string) => milliseconds(v, o, 0, d.min);
+  const form = `a whole number of milliseconds from ${d.min} to ${MAX_TIMER_MS} (Node's timer limit, about 24.8 days)`;
+  const check = checker<number>((v) => isIntegerIn(v, d.min, MAX_TIMER_MS), form);
   return spec(d, `ms ≥ ${d.min}`, check, digits(d.min, MAX_TIMER_MS, `${form}, e.g. 10000`), form);
 }
 
 /** A finite number of at least `min`. */
 export function num(d: Declared<number> & { min: number }): CheckedSpec<number> {
-  return spec(d, `number ≥ ${d.min}`, (v, o) => finiteNumber(v, o, 0, d.min));
+  const ok = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= d.min;
+  return spec(d, `number ≥ ${d.min}`, checker(ok, `a number >= ${d.min}`));
 }
 
 /** `true` or `false` (no option of this kind reads env). */
 export function bool(d: Declared<boolean>): CheckedSpec<boolean> {
-  return spec(d, '`true` \\| `false`', (v, o) => boolean(v, o, false));
+  return spec(
+    d,
+    '`true` \\| `false`',
+    checker((v) => typeof v === 'boolean', 'true or false'),
+  );
 }
 
 /**
@@ -139,23 +149,30 @@ export function choice<T extends string | false>(
   choices: readonly T[],
   d: Declared<T> & { refused?: Readonly<Record<string, string>> },
 ): CheckedSpec<T> {
+  const form = `one of ${choices.map((c) => (typeof c === 'string' ? `'${c}'` : String(c))).join(', ')}`;
+  const oneOf = checker<T>((v) => choices.includes(v as T), form);
   const check = (v: unknown, o: string): T => {
     const hint = typeof v === 'string' ? d.refused?.[v] : undefined;
     if (hint !== undefined) throw new InvalidOptionError(o, v, hint);
-    return oneOf(v, o, choices, undefined) as T;
+    return oneOf(v, o);
   };
   const { refused: _, ...declared } = d;
   const accepts = choices.map((c) => (typeof c === 'string' ? `\`'${c}'\`` : `\`${c}\``)).join(' \\| ');
   return spec(declared, accepts, check, check);
 }
 
-/** A non-blank string, `undefined` when unset; from env, as written (trimmed). */
+/** A non-blank string; from env, as written (trimmed). Without a default, unset is `undefined`. */
+export function str(
+  d: Declared<string> & { default: Default<string>; accepts?: string },
+): CheckedSpec<string>;
+export function str(d: Declared<string> & { accepts?: string }): CheckedSpec<string | undefined>;
 export function str(d: Declared<string> & { accepts?: string }): CheckedSpec<string | undefined> {
-  const { accepts, ...declared } = d;
-  return spec(declared, 'string', (v, o) => nonEmptyString(v, o, undefined, accepts), String);
+  const { accepts = 'a non-empty string', ...declared } = d;
+  const ok = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+  return spec(declared, 'string', checker(ok, accepts), String);
 }
 
-/** An array of non-empty strings, frozen. Without a default, unset is `undefined`. */
+/** An array of non-empty strings (a frozen copy). Without a default, unset is `undefined`. */
 export function strings(
   d: Declared<readonly string[]> & { default: readonly string[]; accepts?: string },
 ): CheckedSpec<readonly string[]>;
@@ -165,8 +182,10 @@ export function strings(
 export function strings(
   d: Declared<readonly string[]> & { accepts?: string },
 ): CheckedSpec<readonly string[] | undefined> {
-  const { accepts, ...declared } = d;
-  return spec(declared, 'string[]', (v, o) => Object.freeze(stringList(v, o, undefined, accepts)));
+  const { accepts = 'an array of non-empty strings', ...declared } = d;
+  const ok = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string' && s !== '');
+  const list = checker<string[]>(ok, accepts);
+  return spec(declared, 'string[]', (v, o) => Object.freeze([...list(v, o)]));
 }
 
 /** A nested group of options (`retry: { … }`), resolved field by field. */

@@ -1,6 +1,6 @@
 /**
- * The leaf-level checks every stage's `options.ts` validates with, so every bad option reads the
- * same way: `podlog: invalid option <name>: got <value>; expected <accepted form>`.
+ * The shape checks under the schema (schema.ts): option groups and their unknown keys (with a
+ * "did you mean" suggestion), plain objects, env lookups. The value checks are the schema's.
  *
  * A leaf module: it imports nothing of podlog's but `errors` and `env`, so any stage may use it
  * without pointing an import up the stage list.
@@ -13,103 +13,6 @@ import { InvalidOptionError, UnknownOptionError } from '../errors.js';
  * after 1 ms with a `TimeoutOverflowWarning`, so every millisecond option is capped here.
  */
 export const MAX_TIMER_MS = 2_147_483_647;
-
-/** What an integer option accepts, for error messages. */
-export function integerForm(min: number, max: number): string {
-  return max >= Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
-}
-
-/** What a millisecond option accepts, for error messages. */
-export function millisecondsForm(min: number): string {
-  return `a whole number of milliseconds from ${min} to ${MAX_TIMER_MS} (Node's timer limit, about 24.8 days)`;
-}
-
-/** An integer in `[min, max]`; `fallback` when undefined. `form` says what is accepted. */
-export function integer(
-  value: unknown,
-  option: string,
-  fallback: number,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-  form = integerForm(min, max),
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(option, value, form);
-  }
-  return value;
-}
-
-/** A delay or duration in whole milliseconds, at least `min`, at most {@link MAX_TIMER_MS}. */
-export function milliseconds(value: unknown, option: string, fallback: number, min: number): number {
-  return integer(value, option, fallback, min, MAX_TIMER_MS, millisecondsForm(min));
-}
-
-/** A finite number in `[min, max]`; `fallback` when undefined. */
-export function finiteNumber(
-  value: unknown,
-  option: string,
-  fallback: number,
-  min: number,
-  max = Number.MAX_VALUE,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    const form = max >= Number.MAX_VALUE ? `a number >= ${min}` : `a number from ${min} to ${max}`;
-    throw new InvalidOptionError(option, value, form);
-  }
-  return value;
-}
-
-/** `true` or `false`; `fallback` when undefined. */
-export function boolean(value: unknown, option: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidOptionError(option, value, 'true or false');
-  return value;
-}
-
-/** One of `choices`; `fallback` when undefined. */
-export function oneOf<T extends string | false, F extends T | undefined>(
-  value: unknown,
-  option: string,
-  choices: readonly T[],
-  fallback: F,
-): T | F {
-  if (value === undefined) return fallback;
-  if (!choices.includes(value as T)) throw new InvalidOptionError(option, value, choicesForm(choices));
-  return value as T;
-}
-
-/** `one of 'a', 'b', false`, for error messages. */
-function choicesForm(choices: readonly (string | false)[]): string {
-  return `one of ${choices.map((c) => (typeof c === 'string' ? `'${c}'` : String(c))).join(', ')}`;
-}
-
-/** A non-empty string; `fallback` when undefined. */
-export function nonEmptyString<F extends string | undefined>(
-  value: unknown,
-  option: string,
-  fallback: F,
-  accepted = 'a non-empty string',
-): string | F {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value.trim() === '') throw new InvalidOptionError(option, value, accepted);
-  return value;
-}
-
-/** An array of non-empty strings (a fresh copy); `fallback` when undefined. */
-export function stringList<F extends readonly string[] | undefined>(
-  value: unknown,
-  option: string,
-  fallback: F,
-  accepted = 'an array of non-empty strings',
-): string[] | F {
-  if (value === undefined) return fallback;
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== '')) {
-    throw new InvalidOptionError(option, value, accepted);
-  }
-  return [...value];
-}
 
 /** True for `{}` literals and `Object.create(null)`: not arrays, class instances, Buffers, Maps. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -190,16 +93,6 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return rows[a.length][b.length];
-}
-
-/** The value given in code, else the first of `names` set in `env`, with the option it came from. */
-export function givenOrEnv(
-  value: unknown,
-  option: string,
-  env: Env,
-  names: readonly string[],
-): { value: unknown; option: string } | undefined {
-  return value !== undefined ? { value, option } : firstEnv(env, names);
 }
 
 /** The first of `names` set to a non-blank value in `env`, trimmed, with the name it came from. */

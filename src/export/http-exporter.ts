@@ -275,7 +275,7 @@ export class HttpExporter implements Exporter {
       const permit = await this.gate.acquire(run.deadline, run.signal);
       if (permit === 'aborted') return { kind: 'undelivered', why: 'aborted', last };
       if (permit === 'expired') return { kind: 'undelivered', why: 'deadline', last };
-      if (last) this.#counters.retries++;
+      if (last) this.#counters.retried();
       attempts++;
       // #attempt never throws, so the permit is always settled below.
       const verdict = await attempt();
@@ -303,14 +303,14 @@ export class HttpExporter implements Exporter {
     const counters = this.#counters;
     try {
       const res = await this.#transport.send({ body, headers }, signal);
-      counters.bytesSent += body.length;
+      counters.sent(body.length);
       const verdict = classifyResponse(res, this.#config);
-      if (verdict.kind === 'ok') counters.requests++;
+      if (verdict.kind === 'ok') counters.answered();
       return verdict;
     } catch (err) {
       const verdict = classifyError(err, this.#config.secrets);
       // Bytes went out unless the connection never came up (or we cancelled).
-      if (verdict.kind === 'retry' && !NEVER_CONNECTED.has(verdict.cause)) counters.bytesSent += body.length;
+      if (verdict.kind === 'retry' && !NEVER_CONNECTED.has(verdict.cause)) counters.sent(body.length);
       return verdict;
     }
   }
@@ -354,7 +354,7 @@ export class HttpExporter implements Exporter {
     if (result.unknown) {
       // Not a record counter: the records stay `exported` (the answer was 2xx); the loss,
       // if any, is flagged as of unknown size (StatsSnapshot.lossUnknown).
-      this.#counters.lossUnknown.rejected++;
+      this.#counters.partialSuccessUnread();
       this.#diag.warn(
         'export-partial-unknown',
         `export to ${where}: a 2xx answer too large to read (over 4 MiB) before its rejected_log_records; ${part.count} record(s) counted exported, some may have been rejected`,

@@ -4,7 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import * as opt from '../config/schema.js';
-import { firstEnv, givenOrEnv, isPlainObject, optionGroup } from '../config/validate.js';
+import { firstEnv, isPlainObject, optionGroup } from '../config/validate.js';
 import { type Env, otlpEnv, parseKeyValueList } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
 import { decoded, exportSecrets } from './display-url.js';
@@ -351,7 +351,7 @@ function resolveTlsOptions(options: TlsOptions | undefined, env: Env) {
   const keys = Object.keys(TLS_OPTIONS);
   const o = optionGroup(options, 'tls', keys, `an object like { ${keys.join(', ')} }`) ?? {};
   const [ca, cert, key] = (['ca', 'cert', 'key'] as const).map((k) =>
-    givenOrEnv(o[k], `tls.${k}`, env, TLS_OPTIONS[k].env ?? []),
+    o[k] !== undefined ? { value: o[k], option: `tls.${k}` } : firstEnv(env, TLS_OPTIONS[k].env ?? []),
   );
   // mTLS needs both halves.
   if (cert && !key) throw missingHalf('tls.key', 'client key', cert.option, 'CLIENT_KEY');

@@ -3,7 +3,7 @@
  * and validated once at `createLogger` (called from config/resolve.ts).
  */
 import * as opt from '../config/schema.js';
-import { oneOf, optionGroup, stringList } from '../config/validate.js';
+import { optionGroup } from '../config/validate.js';
 import type { Env } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 import { Redactor, splitPath } from './redact.js';
@@ -90,7 +90,7 @@ function resolveRedactor(value: unknown): Redactor {
   let defaults = true;
   let censor: string | undefined;
   if (Array.isArray(value)) {
-    const all = stringList(value, 'redact', []);
+    const all = REDACT_OPTIONS.keys.check(value, 'redact', {});
     keys = all.filter((s) => !/[.[*]/.test(s));
     paths = all.filter((s) => /[.[*]/.test(s));
   } else if (typeof value === 'object' && value !== null) {
@@ -113,10 +113,11 @@ function resolveRedactor(value: unknown): Redactor {
   return new Redactor({ defaults, keys, paths, censor });
 }
 
-const STDOUT_FORMATS: readonly StdoutFormat[] = ['json', 'pretty', false];
+/** `stdout` as given in code (its env var reads more spellings, its default depends on the endpoint). */
+const STDOUT = opt.choice<StdoutFormat>(['json', 'pretty', false], {});
 
 function resolveStdout(value: unknown, env: Env, endpointConfigured: boolean): StdoutFormat {
-  if (value !== undefined) return oneOf(value, 'stdout', STDOUT_FORMATS, false);
+  if (value !== undefined) return STDOUT.check(value, 'stdout', env) as StdoutFormat;
   const fromEnv = env.PODLOG_STDOUT?.trim().toLowerCase();
   if (fromEnv) {
     if (fromEnv === 'json' || fromEnv === 'pretty') return fromEnv;

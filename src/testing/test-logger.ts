@@ -24,7 +24,7 @@ export function createCaptureSink(onRecord: (record: TestRecord) => void): Recor
   let closed = false;
   return {
     write(record: EncodedRecord) {
-      counters.accepted++;
+      counters.accept(1);
       if (closed) {
         counters.drop('after_shutdown', 1);
         return;
@@ -32,11 +32,11 @@ export function createCaptureSink(onRecord: (record: TestRecord) => void): Recor
       for (const r of toTestRecords(decodeProtobufRequest(encodeRequest([record]), { ints: 'number' }))) {
         onRecord(r);
       }
-      counters.exported++;
+      counters.delivered(1);
     },
     discard(reason) {
       // A log call whose record could not be encoded: counted, as the real pipeline does.
-      counters.accepted++;
+      counters.accept(1);
       counters.drop(reason, 1);
     },
     pressure: 0,

@@ -144,8 +144,7 @@ export class FakeSpool implements Spool {
     for (const b of preload) {
       this.stored.push({ batch: b, leased: false });
       if (counters) {
-        counters.recovered += b.count;
-        counters.spooled += b.count;
+        counters.recover(b.count);
       }
     }
   }

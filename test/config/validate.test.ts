@@ -1,23 +1,22 @@
 /**
- * The shared checks of src/config/validate.ts: one wording for every stage, and the
+ * The shared checks of src/config/schema.ts and validate.ts: one wording for every stage, and the
  * credential-free display of values in errors.ts.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  boolean,
+  bool,
+  type CheckedSpec,
+  choice,
   envBoolean,
-  finiteNumber,
   firstEnv,
   int,
-  integer,
   MAX_TIMER_MS,
-  milliseconds,
   ms,
-  oneOf,
+  num,
   optionGroup,
   resolveFields,
-  stringList,
+  strings,
 } from '../../src/config/index.js';
 import { InvalidOptionError, notShown, withoutCredentials } from '../../src/errors.js';
 import { invalid } from './helpers.js';
@@ -27,29 +26,42 @@ function fromEnv(spec: ReturnType<typeof int>, env: Record<string, string>): num
   return resolveFields({ x: spec }, {}, '', env).x;
 }
 
+/** A value given in code for `option`, checked by `spec`. */
+function check<T>(spec: CheckedSpec<T>, value: unknown, option: string): T {
+  return spec.check(value, option, {});
+}
+
+/** What an option resolves to when it is not given: its default. */
+function unset<T>(spec: CheckedSpec<T>): T {
+  return resolveFields({ x: spec }, {}, '', {}).x;
+}
+
 describe('one wording per kind of check', () => {
   it.each([
-    [() => integer(0, 'a.b', 1, 1), 'podlog: invalid option a.b: got 0; expected an integer >= 1'],
+    [() => check(int({ min: 1 }), 0, 'a.b'), 'podlog: invalid option a.b: got 0; expected an integer >= 1'],
     [
-      () => integer(65, 'a.b', 1, 1, 64),
+      () => check(int({ min: 1, max: 64 }), 65, 'a.b'),
       'podlog: invalid option a.b: got 65; expected an integer from 1 to 64',
     ],
-    [() => integer('5', 'a.b', 1, 1), 'podlog: invalid option a.b: got "5"; expected an integer >= 1'],
     [
-      () => milliseconds(-1, 'x.ms', 1, 0),
+      () => check(int({ min: 1 }), '5', 'a.b'),
+      'podlog: invalid option a.b: got "5"; expected an integer >= 1',
+    ],
+    [
+      () => check(ms({ min: 0 }), -1, 'x.ms'),
       `podlog: invalid option x.ms: got -1; expected a whole number of milliseconds from 0 to ${MAX_TIMER_MS} (Node's timer limit, about 24.8 days)`,
     ],
     [
-      () => finiteNumber(Number.NaN, 'r', 1, 0.5),
+      () => check(num({ min: 0.5 }), Number.NaN, 'r'),
       'podlog: invalid option r: got NaN; expected a number >= 0.5',
     ],
-    [() => boolean('yes', 'w', true), 'podlog: invalid option w: got "yes"; expected true or false'],
+    [() => check(bool({}), 'yes', 'w'), 'podlog: invalid option w: got "yes"; expected true or false'],
     [
-      () => oneOf('x', 'o', ['a', 'b'], undefined),
+      () => check(choice(['a', 'b'], {}), 'x', 'o'),
       "podlog: invalid option o: got \"x\"; expected one of 'a', 'b'",
     ],
     [
-      () => stringList([''], 'l', []),
+      () => check(strings({}), [''], 'l'),
       'podlog: invalid option l: got an array; expected an array of non-empty strings',
     ],
     [() => optionGroup(5, 'g', ['a']), 'podlog: invalid option g: got 5; expected an object'],
@@ -67,12 +79,12 @@ describe('one wording per kind of check', () => {
   });
 
   it('undefined falls back; a valid value passes through', () => {
-    expect(integer(undefined, 'a', 7, 1)).toBe(7);
-    expect(integer(3, 'a', 7, 1)).toBe(3);
-    expect(milliseconds(MAX_TIMER_MS, 'a', 7, 0)).toBe(MAX_TIMER_MS);
-    expect(finiteNumber(0.25, 'a', 1, 0.001)).toBe(0.25);
-    expect(boolean(false, 'a', true)).toBe(false);
-    expect(oneOf(false, 'a', ['json', false], 'json')).toBe(false);
+    expect(unset(int({ min: 1, default: 7 }))).toBe(7);
+    expect(check(int({ min: 1, default: 7 }), 3, 'a')).toBe(3);
+    expect(check(ms({ min: 0, default: 7 }), MAX_TIMER_MS, 'a')).toBe(MAX_TIMER_MS);
+    expect(check(num({ min: 0.001, default: 1 }), 0.25, 'a')).toBe(0.25);
+    expect(check(bool({ default: true }), false, 'a')).toBe(false);
+    expect(check(choice(['json', false], { default: 'json' }), false, 'a')).toBe(false);
     expect(optionGroup(undefined, 'g', [])).toBeUndefined();
     expect(fromEnv(int({ min: 1, env: 'N' }), { N: ' 42 ' })).toBe(42);
     expect(fromEnv(int({ min: 1, default: 7, env: 'N' }), { N: '  ' })).toBe(7);

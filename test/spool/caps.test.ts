@@ -61,8 +61,7 @@ describe('spool caps', () => {
     const b = (await h.spool.next())!;
     for (let i = 20; i < 400; i++) await h.spoolIt(makeBatch(i, 500));
     await h.spool.ack(a.id);
-    h.counters.spooled -= a.count;
-    h.counters.exported += a.count;
+    h.counters.delivered(a.count, 'spooled');
     const before = h.counters.dropped.spool_full;
     h.spool.release(b.id);
     expect(h.counters.dropped.spool_full).toBe(before + b.count);
@@ -151,8 +150,7 @@ describe('spool caps', () => {
     for (let i = 0; i < 10; i++) {
       const b = (await h.spool.next())!;
       await h.spool.quarantine(b.id, 'HTTP 400');
-      h.counters.spooled -= b.count;
-      h.counters.drop('rejected', b.count);
+      h.counters.drop('rejected', b.count, 'spooled');
     }
     expect(await h.spool.next()).toBeUndefined();
     const qdir = join(t.dir, 'quarantine');

@@ -41,8 +41,7 @@ describe('disk spool: append, replay, acknowledge', () => {
     for (let i = 0; i < 4; i++) {
       const b = (await h1.spool.next())!;
       await h1.spool.ack(b.id);
-      h1.counters.spooled -= b.count;
-      h1.counters.exported += b.count;
+      h1.counters.delivered(b.count, 'spooled');
     }
     h1.invariant();
     await h1.spool.close();

@@ -92,12 +92,10 @@ export function harness(
     lines,
     diag,
     async spoolIt(b) {
-      counters.accepted += b.count;
-      counters.queued += b.count;
+      counters.accept(b.count, 'queued');
       const ok = await spool.append(b);
-      counters.queued -= b.count;
-      if (ok) counters.spooled += b.count;
-      else counters.drop('disk_error', b.count);
+      if (ok) counters.spilled(b.count);
+      else counters.drop('disk_error', b.count, 'queued');
       return ok;
     },
     async drain() {
@@ -107,8 +105,7 @@ export function harness(
         if (!b) return out;
         out.push(b);
         await spool.ack(b.id);
-        counters.spooled -= b.count;
-        counters.exported += b.count;
+        counters.delivered(b.count, 'spooled');
       }
     },
     invariant() {

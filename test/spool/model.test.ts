@@ -118,8 +118,7 @@ describe('spool model', () => {
             } else if (c.op === 'ack' && leased.length > 0) {
               const [b] = leased.splice(c.pick % leased.length, 1);
               await h.spool.ack(b.id);
-              counters.spooled -= b.count;
-              counters.exported += b.count;
+              counters.delivered(b.count, 'spooled');
             } else if (c.op === 'release' && leased.length > 0) {
               const [b] = leased.splice(c.pick % leased.length, 1);
               h.spool.release(b.id);

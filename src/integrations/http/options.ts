@@ -4,7 +4,8 @@
  * during a request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkKeys, isPlainObject, milliseconds, nonEmptyString } from '../../config/validate.js';
+import * as opt from '../../config/schema.js';
+import { checkKeys, isPlainObject } from '../../config/validate.js';
 import { InvalidOptionError } from '../../errors.js';
 import type { Fields } from '../../logger/call-forms.js';
 import { Logger } from '../../logger/logger.js';
@@ -69,6 +70,10 @@ const CALLBACKS = [
   'contextFields',
 ] as const;
 
+/** The options the schema checks (`requestIdHeader: false` aside); the others are shapes, checked below. */
+const CHECKED = { requestIdHeader: opt.str({ default: 'x-request-id' }) };
+const TAIL_CHECKED = { slowMs: opt.ms({ min: 1 }) };
+
 /** The option names of {@link HttpLoggerOptions}. */
 export const HTTP_OPTION_KEYS: readonly string[] = [
   'logger',
@@ -105,9 +110,7 @@ export function resolveHttpOptions(options: unknown, group = 'httpLogger', known
   }
   const header = options.requestIdHeader;
   const requestIdHeader =
-    header === false
-      ? false
-      : nonEmptyString(header, `${group}.requestIdHeader`, 'x-request-id').toLowerCase();
+    header === false ? false : opt.resolveFields(CHECKED, options, group, {}).requestIdHeader.toLowerCase();
   if (requestIdHeader !== false && !/^[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(requestIdHeader)) {
     throw new InvalidOptionError(`${group}.requestIdHeader`, header, 'an HTTP header name, or false');
   }
@@ -145,8 +148,7 @@ function resolveHttpTail(value: unknown, group: string): { tail: boolean; tailSl
     return { tail: value ?? true, tailSlowMs: undefined };
   const form = 'true, false, or { slowMs }';
   if (!isPlainObject(value)) throw new InvalidOptionError(`${group}.tail`, value, form);
-  checkKeys(value, `${group}.tail`, ['slowMs']);
-  const slowMs =
-    value.slowMs === undefined ? undefined : milliseconds(value.slowMs, `${group}.tail.slowMs`, 0, 1);
-  return { tail: true, tailSlowMs: slowMs };
+  checkKeys(value, `${group}.tail`, Object.keys(TAIL_CHECKED));
+  // No default: undefined when not given (the logger's `tail.slowMs` applies).
+  return { tail: true, tailSlowMs: opt.resolveFields(TAIL_CHECKED, value, `${group}.tail`, {}).slowMs };
 }

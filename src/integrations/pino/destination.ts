@@ -17,7 +17,8 @@
  */
 
 import type { LoggerOptions } from '../../config/options.js';
-import { boolean, integer, isPlainObject, optionGroup } from '../../config/validate.js';
+import * as opt from '../../config/schema.js';
+import { isPlainObject, optionGroup } from '../../config/validate.js';
 import { InvalidOptionError } from '../../errors.js';
 import { createLogger } from '../../logger/create-logger.js';
 import type { ForeignRecord, Logger } from '../../logger/logger.js';
@@ -62,7 +63,11 @@ const OPTION_KEYS = [
   'maxHeldBytes',
 ] as const;
 
-const DEFAULT_MAX_HELD = 16 * 1024 * 1024;
+/** The options the schema checks; the others are pino's shapes, checked below. */
+const CHECKED_OPTIONS = {
+  maxHeldBytes: opt.int({ min: 0, default: 16 * 1024 * 1024 }),
+  useOnlyCustomLevels: opt.bool({ default: false }),
+};
 
 type SpanContext = ForeignRecord['spanContext'];
 
@@ -92,18 +97,18 @@ export class PodlogDestination {
   /** @internal Use {@link podlogDestination}. */
   constructor(log: Logger | undefined, options: PodlogDestinationOptions = {}) {
     // Every option is checked before a logger is created: a bad one must not leave one running.
-    const o = (optionGroup(options, '', OPTION_KEYS, 'an object of podlogDestination options') ??
-      {}) as PodlogDestinationOptions;
+    const given = optionGroup(options, '', OPTION_KEYS, 'an object of podlogDestination options') ?? {};
+    const o = given as PodlogDestinationOptions;
     const holdAt = holdAtOption(o.holdAt);
-    this.#maxHeld = integer(o.maxHeldBytes, 'maxHeldBytes', DEFAULT_MAX_HELD, 0);
-    const onlyCustom = boolean(o.useOnlyCustomLevels, 'useOnlyCustomLevels', false);
+    const { maxHeldBytes, useOnlyCustomLevels } = opt.resolveFields(CHECKED_OPTIONS, given, '', {});
+    this.#maxHeld = maxHeldBytes;
     this.#format = {
       messageKey: keyOption(o.messageKey, 'messageKey', DEFAULT_PINO_FORMAT.messageKey),
       errorKey: keyOption(o.errorKey, 'errorKey', DEFAULT_PINO_FORMAT.errorKey),
       levels:
         o.customLevels === undefined
           ? DEFAULT_PINO_FORMAT.levels
-          : pinoLevels(levelsOption(o.customLevels), onlyCustom),
+          : pinoLevels(levelsOption(o.customLevels), useOnlyCustomLevels),
     };
     this.#owned = log === undefined;
     this.#root = log ?? createLogger(o.loggerOptions);
