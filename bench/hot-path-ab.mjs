@@ -17,7 +17,7 @@
  * with this tree's node_modules linked in; imported through tsx's loader like hot-path.mjs.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +57,11 @@ const nullSink = () => ({
 
 async function cases(dir) {
   const { resolveConfig } = await import(join(dir, 'src/config/resolve.ts'));
-  const { buildLogger } = await import(join(dir, 'src/logger/index.ts'));
+  // buildLogger moved from build-logger.ts into create-logger.ts; older refs have only the former.
+  const file = ['create-logger.ts', 'build-logger.ts'].find((f) =>
+    readFileSync(join(dir, 'src/logger', f), 'utf8').includes('export function buildLogger'),
+  );
+  const { buildLogger } = await import(join(dir, 'src/logger', file));
   const { silentDiag } = await import(join(dir, 'src/diag.ts'));
   const log = buildLogger(
     resolveConfig({ env: {}, stdout: false, serviceName: 'bench' }),

@@ -33,7 +33,10 @@ export function buildCommit(root, ref, log = () => {}) {
     .trim();
   const name = `podlog-bench-${sha.slice(0, 12)}`;
   const dist = join(tmpdir(), name, 'dist');
-  if (existsSync(join(dist, 'index.js'))) return { sha, dist };
+  // A cached build is reused only while its node_modules link resolves (existsSync follows it):
+  // a build made from a worktree since removed would run without undici and deliver nothing.
+  if (existsSync(join(dist, 'index.js')) && existsSync(join(tmpdir(), name, 'node_modules')))
+    return { sha, dist };
   log(`building podlog ${sha.slice(0, 12)} in ${join(tmpdir(), name)}…`);
   const dir = freshDir(root, name);
   const archive = execFileSync('git', ['archive', '--format=tar', sha], { cwd: root, maxBuffer: 2 ** 28 });
