@@ -238,8 +238,14 @@ export class DiskSpool implements Spool {
   appendSync(batch: Batch): boolean {
     // At exit the spill offers again the batches whose `append` has not resolved yet; `append`
     // wrote them before its first await (only the fdatasync under `always` is still running).
-    // Written again they would be replayed twice.
-    if (this.#ctx.index.holds(batch.id)) return true;
+    // Written again they would be replayed twice. The directory check comes first: a batch
+    // written into a directory removed since is lost (and reported), not held, and is written
+    // again. A held one gets the synchronous sync its pending fdatasync would have given it.
+    this.#dirRemoved();
+    if (this.#ctx.index.holds(batch.id)) {
+      this.#writer.syncActive();
+      return true;
+    }
     return this.#write(batch, true);
   }
 

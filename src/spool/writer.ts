@@ -234,8 +234,17 @@ export class SegmentWriter {
 
   /** At `close()`: sync what is unsynced (synchronously), then close the file. */
   close(): void {
+    this.syncActive();
+    this.closeActive(false);
+  }
+
+  /**
+   * Syncs the open segment now, synchronously, if it has unsynced frames or an fdatasync still
+   * running (at exit that one never completes); not under `none`.
+   */
+  syncActive(): void {
     const a = this.#active;
-    if (a?.dirty && this.#ctx.cfg.durability !== 'none') {
+    if (a && (a.dirty || a.syncing > 0) && this.#ctx.cfg.durability !== 'none') {
       try {
         this.#ctx.fs.fdatasyncSync(a.fd);
         a.dirty = false;
@@ -243,7 +252,6 @@ export class SegmentWriter {
         this.#ctx.health.refused('sync', err);
       }
     }
-    this.closeActive(false);
   }
 
   /** Evicts a whole segment, reporting its records lost under `reason`. */
