@@ -18,24 +18,14 @@ export type Level = (typeof LEVELS)[number];
 export type LevelOrSilent = Level | 'silent';
 
 /** OTel severity numbers (logs data model): TRACE=1, DEBUG=5, INFO=9, WARN=13, ERROR=17, FATAL=21. */
-export const SEVERITY_NUMBER: Readonly<Record<Level, number>> = {
-  trace: 1,
-  debug: 5,
-  info: 9,
-  warn: 13,
-  error: 17,
-  fatal: 21,
-};
+export const SEVERITY_NUMBER = Object.fromEntries(LEVELS.map((level, i) => [level, i * 4 + 1])) as Readonly<
+  Record<Level, number>
+>;
 
 /** OTel severity text of each level: the level name in upper case. */
-export const SEVERITY_TEXT: Readonly<Record<Level, string>> = {
-  trace: 'TRACE',
-  debug: 'DEBUG',
-  info: 'INFO',
-  warn: 'WARN',
-  error: 'ERROR',
-  fatal: 'FATAL',
-};
+export const SEVERITY_TEXT = Object.fromEntries(
+  LEVELS.map((level) => [level, level.toUpperCase()]),
+) as Readonly<Record<Level, string>>;
 
 /** Severity number of `silent`: above every level, so nothing passes. */
 const SILENT = Number.POSITIVE_INFINITY;
