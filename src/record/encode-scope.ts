@@ -1,6 +1,6 @@
 import { ByteWriter } from './byte-writer.js';
 import { RecordEncoder, T_VALUES } from './encode-record.js';
-import { Redactor } from './redact.js';
+import { NO_REDACTOR } from './redact.js';
 import type { EncodedResource, EncodedScope } from './types.js';
 
 // InstrumentationScope: name 1, version 2, attributes 3.
@@ -9,9 +9,6 @@ const T_VERSION = 0x12;
 const T_SCOPE_ATTRIBUTES = 0x1a;
 // ScopeLogs.schema_url: field 3, length-delimited.
 const T_SCHEMA_URL = 0x1a;
-
-/** Resource and scope attributes are the operator's own: no redaction applies to them. */
-const NO_REDACTION = new Redactor({ defaults: false, keys: [], paths: [] });
 
 /** What a scope may carry beyond name and version (OTel `getLogger(name, version, options)`). */
 interface ScopeExtras {
@@ -34,7 +31,7 @@ export function encodeScope(name: string, version = '', extras?: ScopeExtras): E
   }
   const attributes = extras?.attributes as Record<string, unknown> | undefined;
   if (attributes !== undefined && attributes !== null) {
-    const encoder = new RecordEncoder(w, undefined, NO_REDACTION);
+    const encoder = new RecordEncoder(w, undefined, NO_REDACTOR);
     for (const key of Object.keys(attributes)) {
       encoder.keyValue(T_SCOPE_ATTRIBUTES, key, attributes[key], 0, undefined);
     }
@@ -53,7 +50,7 @@ export function encodeScope(name: string, version = '', extras?: ScopeExtras): E
 /** Encodes a `Resource` from flat attributes. Called once per resource change, not per record. */
 export function encodeResource(attributes: Record<string, string | number | boolean>): EncodedResource {
   const w = new ByteWriter(1024);
-  const encoder = new RecordEncoder(w, undefined, NO_REDACTION);
+  const encoder = new RecordEncoder(w, undefined, NO_REDACTOR);
   // Resource.attributes is field 1, the same tag as a KeyValueList entry.
   for (const key of Object.keys(attributes).sort()) {
     encoder.keyValue(T_VALUES, key, attributes[key], 0, undefined);

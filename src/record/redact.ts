@@ -13,6 +13,7 @@
  *
  * Verdicts per key are cached (bounded), so a hot key costs one Map lookup.
  */
+import { InvalidOptionError } from '../errors.js';
 
 /** Replacement written in place of a redacted value. */
 export const REDACTED = '[REDACTED]';
@@ -145,7 +146,8 @@ export function stepPath(node: PathNode, key: string): PathNode | undefined {
 }
 
 /**
- * Splits a redaction path at dots. A segment may itself contain dots when bracketed:
+ * Splits a redaction path at dots; throws `InvalidOptionError` for an empty segment or an
+ * unclosed bracket. A segment may itself contain dots when bracketed:
  * `attributes["http.request.header.x-api-key"]`.
  */
 export function splitPath(path: string): string[] {
@@ -161,7 +163,7 @@ export function splitPath(path: string): string[] {
     } else if (c === '[' && (path[i + 1] === '"' || path[i + 1] === "'")) {
       const quote = path[i + 1];
       const close = path.indexOf(`${quote}]`, i + 2);
-      if (close < 0) throw new Error(`unclosed bracket in ${path}`);
+      if (close < 0) throw badPath(path);
       if (current) out.push(current);
       current = path.slice(i + 2, close);
       i = close + 2;
@@ -171,8 +173,12 @@ export function splitPath(path: string): string[] {
     }
   }
   out.push(current);
-  if (out.some((s) => s === '')) throw new Error(`empty segment in ${path}`);
+  if (out.some((s) => s === '')) throw badPath(path);
   return out;
+}
+
+function badPath(path: string): InvalidOptionError {
+  return new InvalidOptionError('redact.paths', path, 'dotted paths like req.headers.x-api-key');
 }
 
 /** `x-api-key` → [x, api, key]; `accessToken` → [access, token]; `APIKey` → [api, key]. */
@@ -187,3 +193,5 @@ export function splitWords(key: string): string[] {
 
 /** Rules used when no `redact` option is given: the default key list only. */
 export const DEFAULT_REDACTOR = new Redactor({ defaults: true, keys: [], paths: [] });
+/** No rules at all: `redact: false`, and resource and scope attributes (the operator's own). */
+export const NO_REDACTOR = new Redactor({ defaults: false, keys: [], paths: [] });
