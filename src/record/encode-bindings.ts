@@ -45,19 +45,6 @@ export function encodeBindings(
   const w = spareWriter ?? new ByteWriter(1024);
   spareWriter = undefined;
   const encoder = new RecordEncoder(w, limits, redactor);
-  const bind = (key: string, value: unknown) => {
-    const old = entries.get(key);
-    if (old !== undefined) used -= old.length;
-    // Deleted first: re-inserted at the end (order follows the latest binding), or unbound by
-    // `undefined`, or replaced by nothing when the budget is spent (never the stale value).
-    entries.delete(key);
-    const bytes = encoder.binding(fields as object, key, value, MAX_VALUE_BYTES - used);
-    if (bytes === null) dropped++;
-    else if (bytes !== undefined) {
-      entries.set(key, bytes);
-      used += bytes.length;
-    }
-  };
   try {
     let keys: string[] = [];
     try {
@@ -73,18 +60,29 @@ export function encodeBindings(
     const final = new Map<string, unknown>();
     for (const key of keys) {
       const value = readProperty(fields as object, key);
-      const http =
-        typeof value === 'object' && value !== null ? httpFieldAttributes(key, value, redactor) : undefined;
+      const http = httpFieldAttributes(key, value, redactor);
       if (http === undefined) final.set(key, value);
       else for (const k of Object.keys(http)) final.set(k, http[k]);
     }
-    for (const [key, value] of final) bind(key, value);
+    for (const [key, value] of final) {
+      const old = entries.get(key);
+      if (old !== undefined) used -= old.length;
+      // Deleted first: re-inserted at the end (order follows the latest binding), or unbound by
+      // `undefined`, or replaced by nothing when the budget is spent (never the stale value).
+      entries.delete(key);
+      const bytes = encoder.binding(fields as object, key, value, MAX_VALUE_BYTES - used);
+      if (bytes === null) dropped++;
+      else if (bytes !== undefined) {
+        entries.set(key, bytes);
+        used += bytes.length;
+      }
+    }
+    return assemble(entries, w, limits, dropped, parent.truncated || encoder.truncated);
   } finally {
     w.reset();
     // Not one a huge binding grew: that memory is not kept for the next request.
     if (w.buf.length <= SPARE_WRITER_MAX) spareWriter = w;
   }
-  return assemble(entries, limits, dropped, parent.truncated || encoder.truncated);
 }
 
 /** A writer kept between {@link encodeBindings} calls, while it is at most {@link SPARE_WRITER_MAX} bytes. */
@@ -94,30 +92,29 @@ const SPARE_WRITER_MAX = 64 * 1024;
 /** The entries, in order, as one byte range with per-key offsets (past `maxAttributes`: dropped). */
 function assemble(
   entries: ReadonlyMap<string, Uint8Array>,
+  w: ByteWriter,
   limits: ValueLimits,
   dropped: number,
   truncated: boolean,
 ): EncodedBindings {
-  const outKeys: string[] = [];
-  const chunks: Uint8Array[] = [];
+  w.reset();
+  const keys: string[] = [];
   const offsets = [0];
   for (const [key, bytes] of entries) {
-    if (outKeys.length >= limits.maxAttributes) {
+    if (keys.length >= limits.maxAttributes) {
       dropped++;
       continue;
     }
-    outKeys.push(key);
-    chunks.push(bytes);
-    offsets.push(offsets[offsets.length - 1] + bytes.length);
+    keys.push(key);
+    w.raw(bytes);
+    offsets.push(w.pos);
   }
-  const bytes = new Uint8Array(offsets[offsets.length - 1]);
-  for (let i = 0; i < chunks.length; i++) bytes.set(chunks[i], offsets[i]);
   return Object.freeze({
-    bytes,
-    keys: outKeys,
+    bytes: w.copy(),
+    keys,
     offsets,
-    index: new Map(outKeys.map((k, i) => [k, i])),
-    count: outKeys.length,
+    index: new Map(keys.map((k, i) => [k, i])),
+    count: keys.length,
     dropped,
     truncated,
   });

@@ -270,10 +270,7 @@ export class RecordEncoder {
           continue;
         }
         // `log.info({ req, res })`: a raw request/response becomes semantic-convention attributes.
-        const http =
-          typeof value === 'object' && value !== null
-            ? httpFieldAttributes(key, value, this.#redactor)
-            : undefined;
+        const http = httpFieldAttributes(key, value, this.#redactor);
         if (http === undefined) this.#attribute(key, value, paths);
         else for (const k of Object.keys(http)) this.#attribute(k, http[k], paths);
       }

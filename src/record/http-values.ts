@@ -249,9 +249,10 @@ export function httpAttributesOf(
  */
 export function httpFieldAttributes(
   key: string,
-  value: object,
+  value: unknown,
   redactor: Redactor,
 ): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined; // the common case first
   if (key !== 'req' && key !== 'res' && key !== 'request' && key !== 'response') return undefined;
   return httpAttributesOf(value, redactor);
 }
