@@ -19,7 +19,7 @@ export class ByteWriter {
   buf: Buffer;
   pos = 0;
   /** Where the current message starts (see {@link take}). */
-  start = 0;
+  #start = 0;
   #view: DataView;
   /** Plain view of `buf`: slicing a Buffer goes through its species constructor, which is slow. */
   #u8: Uint8Array;
@@ -32,7 +32,7 @@ export class ByteWriter {
 
   /** Starts a new message at offset 0, for writers whose output is {@link copy}'d. */
   reset(): void {
-    this.pos = this.start = 0;
+    this.pos = this.#start = 0;
     if (this.buf.length > 8 * SLAB_SIZE) this.#replace(INITIAL_SIZE, 0);
   }
 
@@ -44,27 +44,27 @@ export class ByteWriter {
    * holds records in time order, so that costs at most about one slab beyond the queued bytes.
    */
   next(): void {
-    if (this.buf.length - this.start < MIN_FREE || this.buf.length > SLAB_SIZE) {
-      this.pos = this.start = 0;
+    if (this.buf.length - this.#start < MIN_FREE || this.buf.length > SLAB_SIZE) {
+      this.pos = this.#start = 0;
       this.#replace(SLAB_SIZE, 0);
-    } else this.pos = this.start;
+    } else this.pos = this.#start;
   }
 
   /** The message written since {@link next}, as a view into the slab; the slab moves on. */
   take(): Uint8Array {
-    const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.start, this.pos - this.start);
-    this.start = this.pos;
+    const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.#start, this.pos - this.#start);
+    this.#start = this.pos;
     return out;
   }
 
-  /** Copies out bytes `[start, pos)`. */
-  copy(start = 0): Uint8Array {
-    return this.#u8.slice(start, this.pos);
+  /** Copies out the message written since {@link reset}, bytes `[0, pos)`. */
+  copy(): Uint8Array {
+    return this.#u8.slice(0, this.pos);
   }
 
   ensure(n: number): void {
     if (this.pos + n > this.buf.length) {
-      this.#replace(Math.max(this.buf.length * 2, this.pos + n + 1024), this.start);
+      this.#replace(Math.max(this.buf.length * 2, this.pos + n + 1024), this.#start);
     }
   }
 
