@@ -248,11 +248,7 @@ export class RecordEncoder {
     }
     if (bindings !== undefined && bindings.count > 0) this.#bindings(bindings, keys, context);
     if (context !== undefined) this.#bindings(context, keys, undefined);
-    if (exception !== undefined) {
-      this.#seen.push(exception);
-      this.#errorAttributes(exception, paths);
-      this.#seen.length = 0;
-    }
+    if (exception !== undefined) this.#errorAttributes(exception, paths);
     if (keys !== undefined) {
       let flattened = exception !== undefined;
       // The fields object is the root: a value pointing back at it is "[Circular]".
@@ -264,9 +260,7 @@ export class RecordEncoder {
         if (!flattened && isErrorValue(value)) {
           // The first top-level Error becomes the record's exception (OTel semantic conventions).
           flattened = true;
-          this.#seen.push(value);
           this.#errorAttributes(value, paths);
-          this.#seen.length = 1;
           continue;
         }
         // `log.info({ req, res })`: a raw request/response becomes semantic-convention attributes.
@@ -285,11 +279,16 @@ export class RecordEncoder {
     else if (this.keyValue(T_ATTRIBUTE, key, value, 0, paths)) this.#count++;
   }
 
-  /** An Error's exception entries (see error-entries.ts) as top-level attributes. */
+  /**
+   * An Error's exception entries (see error-entries.ts) as top-level attributes, the Error on
+   * the ancestors meanwhile (its `cause` pointing back at it is "[Circular]").
+   */
   #errorAttributes(err: Error, paths: PathNode | undefined): void {
+    this.#seen.push(err);
     forEachErrorEntry(err, (key, value) => {
       if (value !== undefined) this.#attribute(key, value, paths);
     });
+    this.#seen.pop();
   }
 
   /**

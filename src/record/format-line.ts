@@ -229,7 +229,7 @@ const PRETTY_CUTS: readonly (readonly [body: Cut, value: Cut])[] = [
 const PRETTY_MAX_CHARS = MAX_LINE_BYTES / 4;
 
 /** Where the human-readable line is shown, beyond the record itself. */
-export interface PrettyOptions {
+interface PrettyOptions {
   /** Full ISO date and time (`podlog receive`: records from many hosts); default `HH:MM:SS.mmm`. */
   isoTime?: boolean;
   /** Who sent the record, shown after the level, e.g. `checkout/checkout-7d9f`. */

@@ -80,7 +80,7 @@ const RESERVED = new Set([
 ]);
 
 /** One custom level. */
-export interface CustomLevel {
+interface CustomLevel {
   readonly name: string;
   readonly severityNumber: number;
   readonly severityText: string;
