@@ -84,7 +84,6 @@ interface CustomLevel {
   readonly name: string;
   readonly severityNumber: number;
   readonly severityText: string;
-  readonly value: number;
 }
 
 /** Level names → thresholds for one `createLogger`. Immutable. */
@@ -115,17 +114,12 @@ export class LevelTable {
       this.#severity.set(name, severityNumber);
       values[name] = value;
       labels[value] = name;
-      list.push({ name, value, severityNumber, severityText: name.toUpperCase() });
+      list.push({ name, severityNumber, severityText: name.toUpperCase() });
       if (!this.#pinoValues.has(severityNumber)) this.#pinoValues.set(severityNumber, value);
     }
     this.custom = Object.freeze(list);
     this.levels = Object.freeze({ values: Object.freeze(values), labels: Object.freeze(labels) });
     this.choices = `one of ${[...this.#severity.keys(), 'silent'].join(', ')}`;
-  }
-
-  /** True for a known level name or `silent`. */
-  has(level: unknown): level is string {
-    return typeof level === 'string' && (level === 'silent' || this.#severity.has(level));
   }
 
   /** The OTel severity number of a level name; `undefined` for an unknown one (and `silent`). */
@@ -148,7 +142,9 @@ export class LevelTable {
 
   /** Throws `InvalidOptionError` (naming `option`) unless `level` is a known level or `silent`. */
   check(option: string, level: unknown, extra = ''): void {
-    if (!this.has(level)) throw new InvalidOptionError(option, level, `${this.choices}${extra}`);
+    if (typeof level !== 'string' || (level !== 'silent' && !this.#severity.has(level))) {
+      throw new InvalidOptionError(option, level, `${this.choices}${extra}`);
+    }
   }
 }
 
