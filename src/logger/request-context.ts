@@ -19,7 +19,7 @@ export const REQUEST_ID_ATTRIBUTE = 'http.request.id';
 
 /** Empty bindings are no bindings: the write path then skips them with one compare. */
 export function nonEmpty(bindings: EncodedBindings | undefined): EncodedBindings | undefined {
-  return bindings !== undefined && bindings.count + bindings.dropped > 0 ? bindings : undefined;
+  return bindings !== undefined && bindings.keys.length + bindings.dropped > 0 ? bindings : undefined;
 }
 
 /**

@@ -17,7 +17,6 @@ const NO_BINDINGS: EncodedBindings = Object.freeze({
   keys: [],
   offsets: [0],
   index: new Map(),
-  count: 0,
   dropped: 0,
   truncated: false,
 });
@@ -33,7 +32,7 @@ export function encodeBindings(
   redactor: Redactor = DEFAULT_REDACTOR,
 ): EncodedBindings {
   const entries = new Map<string, Uint8Array>();
-  for (let i = 0; i < parent.count; i++) {
+  for (let i = 0; i < parent.keys.length; i++) {
     entries.set(parent.keys[i], parent.bytes.subarray(parent.offsets[i], parent.offsets[i + 1]));
   }
   // All bindings together share one value budget, like the values of one call: a child bound
@@ -114,7 +113,6 @@ function assemble(
     keys,
     offsets,
     index: new Map(keys.map((k, i) => [k, i])),
-    count: keys.length,
     dropped,
     truncated,
   });

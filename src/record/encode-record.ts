@@ -246,7 +246,7 @@ export class RecordEncoder {
         keys = undefined; // revoked Proxy as fields: nothing to read
       }
     }
-    if (bindings !== undefined && bindings.count > 0) this.#bindings(bindings, keys, context);
+    if (bindings !== undefined && bindings.keys.length > 0) this.#bindings(bindings, keys, context);
     if (context !== undefined) this.#bindings(context, keys, undefined);
     if (exception !== undefined) this.#errorAttributes(exception, paths);
     if (keys !== undefined) {
@@ -300,14 +300,15 @@ export class RecordEncoder {
    */
   #bindings(b: EncodedBindings, keys: string[] | undefined, over: EncodedBindings | undefined): void {
     const w = this.#w;
+    const entries = b.keys.length;
     const room = this.#limits.maxAttributes - this.#count;
     if (b.truncated) this.#truncated = true;
     this.#dropped += b.dropped;
     const anyOverride = overlaps(b, keys) || (over !== undefined && overlaps(b, over.keys));
     // The common case: no override, all fit: one copy of the pre-encoded bytes.
-    if (!anyOverride && b.count <= room && w.pos + b.bytes.length <= this.#budgetEnd) {
+    if (!anyOverride && entries <= room && w.pos + b.bytes.length <= this.#budgetEnd) {
       w.raw(b.bytes);
-      this.#count += b.count;
+      this.#count += entries;
       return;
     }
     let skip: Set<string> | undefined;
@@ -317,7 +318,7 @@ export class RecordEncoder {
     }
     let written = 0;
     let overridden = 0;
-    for (let i = 0; i < b.keys.length; i++) {
+    for (let i = 0; i < entries; i++) {
       if (skip?.has(b.keys[i])) {
         overridden++;
         continue;
@@ -332,7 +333,7 @@ export class RecordEncoder {
       written++;
     }
     this.#count += written;
-    this.#dropped += b.count - written - overridden;
+    this.#dropped += entries - written - overridden;
   }
 
   /** True (and marks the record) once the value budget of the record is spent. */

@@ -44,8 +44,6 @@ export interface EncodedBindings {
   readonly offsets: readonly number[];
   /** Key → entry index. */
   readonly index: ReadonlyMap<string, number>;
-  /** Number of entries (`keys.length`). */
-  readonly count: number;
   /** Bindings that did not fit the attribute limit. */
   readonly dropped: number;
   /** A value was cut while encoding. */
