@@ -82,7 +82,16 @@ export class ByteWriter {
 
   /** Unsigned varint of a value in [0, 2^32). */
   varint32(v: number): void {
-    this.varint64(v >>> 0, 0);
+    this.ensure(5);
+    const b = this.buf;
+    let p = this.pos;
+    v >>>= 0;
+    while (v > 0x7f) {
+      b[p++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    b[p++] = v;
+    this.pos = p;
   }
 
   /** One-byte tag (field numbers < 16), the only kind podlog's records use. */
