@@ -33,7 +33,7 @@ import type { EncodedBindings, EncodedRecord, EncodedScope } from '../record/typ
 import type { ValueLimits } from '../record/value-limits.js';
 import { emitRecord, type Fields, type LogFn, writeCall } from './call-forms.js';
 import type { ForeignRecord } from './foreign-record.js';
-import type { LevelRegistry, RuntimeLevels } from './levels.js';
+import type { LevelRegistry } from './levels.js';
 import type { OtelParts } from './otel-parts.js';
 import type { RateLimiter } from './rate-limit.js';
 import { nonEmpty } from './request-context.js';
@@ -50,14 +50,13 @@ import {
 export interface LoggerCore {
   readonly sink: RecordSink<EncodedRecord>;
   readonly onError: (err: unknown) => void;
+  /** Levels in force and their run-time control (`Logger.setLevel`, pod annotations). */
   readonly levels: LevelRegistry;
   readonly limits: Readonly<ValueLimits>;
   readonly redactor: Redactor;
   readonly spanContext: ActiveSpanContext;
   /** The log-storm limiter (`rateLimit` option); undefined when off. */
   readonly limiter?: RateLimiter;
-  /** Run-time level control behind `Logger.setLevel`. */
-  readonly runtime: RuntimeLevels;
   /** The scopes of records by logger name, their resource (`current()`), and what an OpenTelemetry SDK gives. */
   readonly otel: OtelParts;
   /** Tail buffering (`tail` option); undefined when off. */

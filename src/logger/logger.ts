@@ -162,9 +162,9 @@ export class Logger {
       if (typeof name !== 'string' || name === '') {
         throw new InvalidOptionError('setLevel logger', name, 'a non-empty logger name');
       }
-      core.runtime.setNamed(name, to);
+      core.levels.setNamed(name, to);
     } else if (state.parent !== undefined) state.setOwnLevel(to ?? undefined);
-    else core.runtime.setBase(to);
+    else core.levels.setBase(to);
   }
 
   /** The logger's name: the instrumentation scope of its records. */
