@@ -104,10 +104,7 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     spanContext: activeSpanContext(),
     limiter,
     otel,
-    levelTable: config.facade.levelTable,
-    mixin: config.facade.mixin,
-    serializers: config.facade.serializers,
-    msgPrefix: config.facade.msgPrefix,
+    facade: config.facade,
     // A released call is written like any call, to `own`, so the resource watcher's wrapper sees it.
     tail: config.tail && new TailPool(config.tail, () => currentRequestContext()?.tail, diag),
     sampler: config.sampling && new TraceSampler(SEVERITY_NUMBER[config.sampling.keepAtOrAbove]),

@@ -14,20 +14,11 @@
  * (after the serializers in force); the scope is shared per name through the core.
  */
 import type { RecordSink } from '../batch/types.js';
-import {
-  type Mixin,
-  resolveMsgPrefix,
-  resolveSerializers,
-  type SerializerSet,
-} from '../config/facade-options.js';
+import { resolveMsgPrefix, resolveSerializers, type SerializerSet } from '../config/facade-options.js';
+import type { Config } from '../config/resolve.js';
 import { type ClockReading, readClock } from '../record/clock.js';
 import { encodeBindings } from '../record/encode-bindings.js';
-import {
-  type LevelOrSilent,
-  type LevelTable,
-  SEVERITY_NUMBER,
-  SEVERITY_TEXT,
-} from '../record/level-table.js';
+import { type LevelOrSilent, SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/level-table.js';
 import type { Redactor } from '../record/redact.js';
 import type { EncodedBindings, EncodedRecord, EncodedScope } from '../record/types.js';
 import type { ValueLimits } from '../record/value-limits.js';
@@ -63,14 +54,8 @@ export interface LoggerCore {
   readonly tail?: TailPool;
   /** Trace-based sampling (`sampling` option); undefined when off. */
   readonly sampler?: TraceSampler;
-  /** Level names (podlog's and `customLevels`) and their thresholds. */
-  readonly levelTable: LevelTable;
-  /** The `mixin` option; undefined when none. */
-  readonly mixin?: Mixin;
-  /** The `serializers` option (the root logger's); undefined when none. */
-  readonly serializers?: SerializerSet;
-  /** The `msgPrefix` option (the root logger's). Default `''`. */
-  readonly msgPrefix?: string;
+  /** The level table (podlog's and `customLevels`), `mixin`, and the root logger's `serializers` and `msgPrefix`. */
+  readonly facade: Config['facade'];
 }
 
 /** Options of `Logger.child`. Other keys (pino's, e.g. from pino-http or Fastify) are ignored. */
@@ -138,9 +123,9 @@ export class LoggerState {
     this.scope = scope;
     this.#bindings = nonEmpty(bindings);
     this.#ownBindings = extras?.ownBindings;
-    this.msgPrefix = extras?.msgPrefix ?? core.msgPrefix ?? '';
-    this.serializers = extras?.serializers ?? core.serializers;
-    this.fieldHooks = this.serializers !== undefined || core.mixin !== undefined;
+    this.msgPrefix = extras?.msgPrefix ?? core.facade.msgPrefix;
+    this.serializers = extras?.serializers ?? core.facade.serializers;
+    this.fieldHooks = this.serializers !== undefined || core.facade.mixin !== undefined;
     this.#own = level;
   }
 
@@ -171,7 +156,7 @@ export class LoggerState {
     if (level.generation === levels.generation) return;
     const effective = this.#resolve();
     level.effective = effective;
-    level.threshold = this.core.levelTable.threshold(effective);
+    level.threshold = this.core.facade.levelTable.threshold(effective);
     // Tail buffering looks at calls down to its level; `silent` stays silent.
     const tail = this.core.tail;
     level.floor =
@@ -215,7 +200,7 @@ export class LoggerState {
   child(bindings: object, options: ChildOptions = {}): LoggerState {
     const core = this.core;
     const level = options?.level;
-    if (level !== undefined) core.levelTable.check('child level', level);
+    if (level !== undefined) core.facade.levelTable.check('child level', level);
     const name = options?.name;
     const version = typeof options?.version === 'string' ? options.version : '';
     const scope = typeof name === 'string' ? core.otel.named(name, version) : this.scope;
@@ -384,12 +369,22 @@ export class LoggerState {
     else this.writeUnfiltered(held.a as ForeignRecord, held);
   }
 
+  /**
+   * Where a record at `n` goes (as {@link #gate}) when it comes from `log.event` or an integration,
+   * not a level method (those inline this for speed). `bridged`: its source filtered it already,
+   * so it skips podlog's level and is never held; trace sampling and the release of the
+   * request's held records still apply.
+   */
+  #route(n: number, span?: SpanContextLike | null, bridged = false): TailBuffer | boolean {
+    this.#sync();
+    if (bridged) return this.#passes(n, span);
+    return n >= this.#level.floor && this.#gate(n, span);
+  }
+
   /** `log.event(name, fields)`: an INFO record with `event_name`. Not rate-limited. Never throws. */
   event(name: string, fields: Fields | undefined): void {
-    this.#sync();
     const n = SEVERITY_NUMBER.info;
-    if (n < this.#level.floor) return;
-    const to = this.#gate(n);
+    const to = this.#route(n);
     if (to === false) return;
     let eventName: string;
     try {
@@ -408,14 +403,9 @@ export class LoggerState {
    */
   emitForeign(record: ForeignRecord): void {
     try {
-      this.#sync();
       // An unspecified severity (0) is filtered as INFO: it cannot be below or above anything.
       const n = record.severityNumber > 0 ? record.severityNumber : SEVERITY_NUMBER.info;
-      // A bridged record its source logger already filtered (`ignoreLevel`) skips podlog's level
-      // and is never held; trace sampling and the release of the request's held records still apply.
-      const bridged = record.ignoreLevel === true;
-      if (!bridged && !(n >= this.#level.floor)) return;
-      const to = bridged ? this.#passes(n, record.spanContext) : this.#gate(n, record.spanContext);
+      const to = this.#route(n, record.spanContext, record.ignoreLevel === true);
       if (to === false) return;
       if (to !== true) {
         this.#hold(to, 'foreign', n, record.severityText, record, undefined, undefined, record.spanContext);

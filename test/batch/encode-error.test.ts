@@ -82,7 +82,7 @@ describe('encode_error', () => {
       limits: config.record.limits,
       redactor: config.record.redactor,
       spanContext: () => undefined,
-      levelTable: config.facade.levelTable,
+      facade: config.facade,
     };
   }
 
