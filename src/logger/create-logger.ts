@@ -26,7 +26,6 @@ import { type LogFn, Logger } from './logger.js';
 import { type LoggerCore, LoggerState } from './logger-state.js';
 import { OtelParts } from './otel-parts.js';
 import { RateLimiter } from './rate-limit.js';
-import { currentRequestContext } from './request-context.js';
 import { withHooks, withStdoutMirror } from './sink-decorators.js';
 import { TailPool } from './tail-buffer.js';
 import { activeSpanContext, TraceSampler } from './trace-context.js';
@@ -106,7 +105,7 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     otel,
     facade: config.facade,
     // A released call is written like any call, to `own`, so the resource watcher's wrapper sees it.
-    tail: config.tail && new TailPool(config.tail, () => currentRequestContext()?.tail, diag),
+    tail: config.tail && new TailPool(config.tail, diag),
     sampler: config.sampling && new TraceSampler(SEVERITY_NUMBER[config.sampling.keepAtOrAbove]),
   };
   root = new LoggerState(core, otel.named(config.name));

@@ -108,11 +108,6 @@ export class LevelRegistry {
     }
   }
 
-  /** Current overrides by logger name. */
-  overrides(): ReadonlyMap<string, LevelOrSilent> {
-    return new Map(this.#overrides);
-  }
-
   /** Marks every cached level stale (a logger's own level changed). */
   touch(): void {
     this.#generation++;
