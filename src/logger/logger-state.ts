@@ -24,6 +24,7 @@ import type { EncodedBindings, EncodedRecord, EncodedScope } from '../record/typ
 import type { ValueLimits } from '../record/value-limits.js';
 import { emitRecord, type Fields, type LogFn, writeCall } from './call-forms.js';
 import type { ForeignRecord } from './foreign-record.js';
+import { toText } from './format-message.js';
 import type { LevelRegistry } from './levels.js';
 import type { OtelParts } from './otel-parts.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -386,12 +387,7 @@ export class LoggerState {
     const n = SEVERITY_NUMBER.info;
     const to = this.#route(n);
     if (to === false) return;
-    let eventName: string;
-    try {
-      eventName = String(name);
-    } catch {
-      eventName = '[Unserializable]'; // a name whose toString throws: a log call never throws
-    }
+    const eventName = toText(name); // a name whose toString throws: a log call never throws
     if (to === true)
       emitRecord(this, undefined, n, SEVERITY_TEXT.info, undefined, fields, undefined, eventName);
     else this.#hold(to, 'event', n, SEVERITY_TEXT.info, eventName, fields, undefined);
