@@ -158,7 +158,7 @@ export function choice<T extends string | false>(
   };
   const { refused: _, ...declared } = d;
   const accepts = choices.map((c) => (typeof c === 'string' ? `\`'${c}'\`` : `\`${c}\``)).join(' \\| ');
-  return spec(declared, accepts, check, check);
+  return spec(declared, accepts, check, check, form);
 }
 
 /** A non-blank string; from env, as written (trimmed). Without a default, unset is `undefined`. */

@@ -100,24 +100,20 @@ export interface SamplingOptions {
 }
 
 export const SAMPLING_OPTIONS = {
-  mode: opt.choice(['trace'] as const, { defaultText: 'required' }),
+  mode: opt.choice(['trace'] as const, { required: true }),
   keepAtOrAbove: opt.choice(LEVELS, { default: 'warn' }),
 } satisfies Record<keyof SamplingOptions, opt.OptionSpec>;
-
-export type SamplingConfig = opt.Resolved<typeof SAMPLING_OPTIONS>;
 
 /** `undefined` or `false`: off; `'trace'`: on with the defaults. Throws `InvalidOptionError` naming the bad field. */
 export function resolveSampling(
   value: SamplingOptions | 'trace' | false | undefined,
-): SamplingConfig | undefined {
+): opt.Resolved<typeof SAMPLING_OPTIONS> | undefined {
   if (value === undefined || value === false) return undefined;
-  const c = opt.resolveGroup(
+  return opt.resolveGroup(
     SAMPLING_OPTIONS,
     value === 'trace' ? { mode: 'trace' } : value,
     'sampling',
     {},
     "'trace', { mode: 'trace', keepAtOrAbove: 'warn' }, or false",
   );
-  if (c.mode === undefined) throw new InvalidOptionError('sampling.mode', undefined, "'trace' (required)");
-  return c;
 }

@@ -213,13 +213,13 @@ function applyFieldHooks(
   severityNumber: number,
   fields: object | undefined,
 ): object | undefined {
-  const mixin = state.core.mixin;
+  const mixin = state.core.facade.mixin;
   let out: Record<string, unknown> | undefined;
   if (mixin !== undefined) {
     let extra: unknown;
     try {
       // pino's level number of the OTel severity range, as pino's `mixin(mergeObject, level)`.
-      extra = mixin(fields ?? {}, state.core.levelTable.pinoValueOf(severityNumber), state.logger);
+      extra = mixin(fields ?? {}, state.core.facade.levelTable.pinoValueOf(severityNumber), state.logger);
     } catch (err) {
       state.core.onError(err); // a throwing mixin costs its fields, not the record
     }

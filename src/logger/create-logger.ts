@@ -21,12 +21,11 @@ import type { EncodedRecord, EncodedResource } from '../record/types.js';
 import { detectResource } from '../resource/detect.js';
 import { Counters } from '../stats.js';
 import { buildDropSummary } from './drop-summary-record.js';
-import { LevelRegistry, RuntimeLevels } from './levels.js';
+import { LevelRegistry } from './levels.js';
 import { type LogFn, Logger } from './logger.js';
 import { type LoggerCore, LoggerState } from './logger-state.js';
 import { OtelParts } from './otel-parts.js';
 import { RateLimiter } from './rate-limit.js';
-import { currentRequestContext } from './request-context.js';
 import { withHooks, withStdoutMirror } from './sink-decorators.js';
 import { TailPool } from './tail-buffer.js';
 import { activeSpanContext, TraceSampler } from './trace-context.js';
@@ -72,9 +71,7 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
   );
   // podlog's own records are written through the root logger, once it exists.
   let root: LoggerState | undefined;
-  const levels = new LevelRegistry(config.level);
-  const runtime = new RuntimeLevels(
-    levels,
+  const levels = new LevelRegistry(
     { base: config.level, named: config.levels },
     (record) => root?.writeUnfiltered(record),
     diag,
@@ -105,19 +102,15 @@ export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, dia
     redactor: config.record.redactor,
     spanContext: activeSpanContext(),
     limiter,
-    runtime,
     otel,
-    levelTable: config.facade.levelTable,
-    mixin: config.facade.mixin,
-    serializers: config.facade.serializers,
-    msgPrefix: config.facade.msgPrefix,
+    facade: config.facade,
     // A released call is written like any call, to `own`, so the resource watcher's wrapper sees it.
-    tail: config.tail && new TailPool(config.tail, () => currentRequestContext()?.tail, diag),
+    tail: config.tail && new TailPool(config.tail, diag),
     sampler: config.sampling && new TraceSampler(SEVERITY_NUMBER[config.sampling.keepAtOrAbove]),
   };
   root = new LoggerState(core, otel.named(config.name));
   const logger = new Logger(root);
-  runtime.applyAnnotations(resources.annotations());
-  resources.onAnnotations((annotations) => runtime.applyAnnotations(annotations));
+  levels.applyAnnotations(resources.annotations());
+  resources.onAnnotations((annotations) => levels.applyAnnotations(annotations));
   return logger;
 }

@@ -6,6 +6,7 @@
  * declarations other modules import); the typings leave them out anyway, as the `Logger`
  * members that use them are stripped.
  */
+import type { SpanContextLike } from './trace-context.js';
 
 /**
  * Internal: a record that comes from another logging API: its severity, time, trace context
@@ -23,7 +24,7 @@ export interface ForeignRecord {
   /** Default: now. */
   observedTimeUnixNano?: bigint;
   /** `undefined`: the active span's, as for a log call; `null`: none. */
-  spanContext?: { traceId: string; spanId: string; traceFlags: number } | null;
+  spanContext?: SpanContextLike | null;
   eventName?: string;
   /**
    * The record's instrumentation scope as the other API gives it (an OTel SDK

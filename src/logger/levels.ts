@@ -3,7 +3,7 @@
  * record/level-table.ts).
  *
  * Levels in force, shared by a logger and all its children; first match wins:
- *   1. an override for its name set through the registry (`setOverride`, run-time control:
+ *   1. an override for its name (run-time control:
  *      `PODLOG_LEVEL=info,http=debug`, pod annotations, `log.setLevel(level, { logger })`);
  *      the most specific name wins: `http.client.pool`, then `http.client`, then `http`
  *      (dot-separated prefixes), then the global override (`podlog.dev/level`), if any,
@@ -26,15 +26,55 @@ import {
 import type { PodAnnotations } from '../resource/types.js';
 import type { ForeignRecord } from './foreign-record.js';
 
-/** Levels shared by a logger and all its children (one registry per `createLogger`). */
+/** The annotation of the global level; `<this>.<logger-name>` sets one named logger. */
+const LEVEL_ANNOTATION = 'podlog.dev/level';
+
+/**
+ * The levels of one `createLogger`, shared by a logger and all its children, and the run-time
+ * control that sets them: what `PODLOG_LEVEL` entries, `log.setLevel(level, { logger })` and
+ * the `podlog.dev/level` pod annotations ask for.
+ *
+ * Settings by logger name come in three layers; for one name the highest present wins:
+ * annotation `podlog.dev/level.<name>` > `setLevel(level, { logger: name })` > `PODLOG_LEVEL`
+ * `name=level`. Across names the most specific one wins (`http.client` over `http`); the
+ * `podlog.dev/level` annotation is the global override below every name. Removing an
+ * annotation uncovers the layer below it: the configured (or `setLevel`) level.
+ *
+ * The annotations' part is a function of the current annotations: an invalid value counts as
+ * absent and costs one diagnostic line per appearance. Each change of an effective level made
+ * at run time is announced once, as a record (`podlog level changed: info → debug (setLevel)`).
+ */
 export class LevelRegistry {
   #generation = 0;
   #base: LevelOrSilent;
+  /** The `podlog.dev/level` annotation; `undefined`: none. */
   #global: LevelOrSilent | undefined;
+  /** The merged setting of each name ({@link #apply}), what {@link override} looks up. */
   readonly #overrides = new Map<string, LevelOrSilent>();
+  readonly #configuredBase: LevelOrSilent;
+  readonly #announce: (record: ForeignRecord) => void;
+  readonly #diag: Diag;
+  /** The three layers by name: `PODLOG_LEVEL` entries, `setLevel`, annotations. */
+  readonly #config: ReadonlyMap<string, LevelOrSilent>;
+  readonly #code = new Map<string, LevelOrSilent>();
+  #annotated = new Map<string, LevelOrSilent>();
+  /** `key=value` of invalid annotations present last time (reported once per appearance). */
+  #invalid = new Set<string>();
 
-  constructor(base: LevelOrSilent) {
-    this.#base = base;
+  /**
+   * @param configured - the `level` option (or `PODLOG_LEVEL`) and its `name=level` entries.
+   * @param announce - writes a level-change record; must not throw.
+   */
+  constructor(
+    configured: { base: LevelOrSilent; named: Readonly<Record<string, LevelOrSilent>> },
+    announce: (record: ForeignRecord) => void,
+    diag: Diag,
+  ) {
+    this.#base = this.#configuredBase = configured.base;
+    this.#announce = announce;
+    this.#diag = diag;
+    this.#config = new Map(Object.entries(configured.named));
+    for (const [name, level] of this.#config) this.#overrides.set(name, level);
   }
 
   /** Bumped on every change; loggers compare it with the generation they resolved at. */
@@ -49,19 +89,6 @@ export class LevelRegistry {
 
   set base(level: LevelOrSilent) {
     this.#base = level;
-    this.#generation++;
-  }
-
-  /**
-   * Level of every logger, above their own levels but below overrides by name (the
-   * `podlog.dev/level` annotation). `undefined`: none.
-   */
-  get globalOverride(): LevelOrSilent | undefined {
-    return this.#global;
-  }
-
-  set globalOverride(level: LevelOrSilent | undefined) {
-    this.#global = level;
     this.#generation++;
   }
 
@@ -81,77 +108,22 @@ export class LevelRegistry {
     }
   }
 
-  /**
-   * Sets (or, with `undefined`, clears) the level of every logger named `name` and of their
-   * children that have no override of their own. Takes effect on each logger's next call.
-   */
-  setOverride(name: string, level: LevelOrSilent | undefined): void {
-    if (level === undefined) this.#overrides.delete(name);
-    else this.#overrides.set(name, level);
-    this.#generation++;
-  }
-
-  /** Current overrides by logger name. */
-  overrides(): ReadonlyMap<string, LevelOrSilent> {
-    return new Map(this.#overrides);
-  }
-
   /** Marks every cached level stale (a logger's own level changed). */
   touch(): void {
     this.#generation++;
-  }
-}
-
-/** The annotation of the global level; `<this>.<logger-name>` sets one named logger. */
-const LEVEL_ANNOTATION = 'podlog.dev/level';
-
-/**
- * Run-time level control (`RuntimeLevels`): what `PODLOG_LEVEL` entries, `log.setLevel(level, { logger })` and
- * the `podlog.dev/level` pod annotations ask for, merged into the shared `LevelRegistry`.
- *
- * Settings by logger name come in three layers; for one name the highest present wins:
- * annotation `podlog.dev/level.<name>` > `setLevel(level, { logger: name })` > `PODLOG_LEVEL`
- * `name=level`. Across names the registry picks the most specific one (`http.client` over
- * `http`); the `podlog.dev/level` annotation is the global override below every name.
- * Removing an annotation uncovers the layer below it: the configured (or `setLevel`) level.
- *
- * The state is a function of the current annotations: an invalid value counts as absent and
- * costs one diagnostic line per appearance. Each change of an effective level is announced once,
- * as a record (`podlog level changed: info → debug (setLevel)`).
- */
-export class RuntimeLevels {
-  readonly #registry: LevelRegistry;
-  readonly #configuredBase: LevelOrSilent;
-  readonly #announce: (record: ForeignRecord) => void;
-  readonly #diag: Diag;
-  readonly #config: ReadonlyMap<string, LevelOrSilent>;
-  readonly #code = new Map<string, LevelOrSilent>();
-  #annotated = new Map<string, LevelOrSilent>();
-  /** `key=value` of invalid annotations present last time (reported once per appearance). */
-  #invalid = new Set<string>();
-
-  constructor(
-    registry: LevelRegistry,
-    configured: { base: LevelOrSilent; named: Readonly<Record<string, LevelOrSilent>> },
-    announce: (record: ForeignRecord) => void,
-    diag: Diag,
-  ) {
-    this.#registry = registry;
-    this.#configuredBase = configured.base;
-    this.#announce = announce;
-    this.#diag = diag;
-    this.#config = new Map(Object.entries(configured.named));
-    for (const [name, level] of this.#config) registry.setOverride(name, level);
   }
 
   /** `setLevel(level)` on the root: the default level; `null` returns to the configured one. */
   setBase(level: LevelOrSilent | null): void {
     const from = this.#globalLevel();
-    this.#registry.base = level ?? this.#configuredBase;
+    this.base = level ?? this.#configuredBase;
     this.#report(from, this.#globalLevel(), undefined, 'setLevel');
   }
 
-  /** `setLevel(level, { logger })`; `null` returns that name to its configured level. */
+  /**
+   * `setLevel(level, { logger })`: the level of every logger named `name` and of their children
+   * that have no override of their own; `null` returns that name to its configured level.
+   */
   setNamed(name: string, level: LevelOrSilent | null): void {
     const from = this.#levelOf(name);
     if (level === null) this.#code.delete(name);
@@ -194,11 +166,14 @@ export class RuntimeLevels {
     const changed = [...new Set([...previous.keys(), ...named.keys()])].filter(
       (name) => previous.get(name) !== named.get(name),
     );
-    const globalChanged = global !== this.#registry.globalOverride;
+    const globalChanged = global !== this.#global;
     const globalFrom = this.#globalLevel();
     const from = changed.map((name) => this.#levelOf(name));
     this.#annotated = named;
-    if (globalChanged) this.#registry.globalOverride = global;
+    if (globalChanged) {
+      this.#global = global;
+      this.#generation++;
+    }
     for (const name of changed) this.#apply(name);
     if (globalChanged) {
       const cause = `annotation ${LEVEL_ANNOTATION}${global === undefined ? ' removed' : ''}`;
@@ -210,21 +185,21 @@ export class RuntimeLevels {
     });
   }
 
-  /** Pushes the merged setting of `name` into the registry. */
+  /** Merges the three layers of `name` into the override loggers look up. */
   #apply(name: string): void {
-    this.#registry.setOverride(
-      name,
-      this.#annotated.get(name) ?? this.#code.get(name) ?? this.#config.get(name),
-    );
+    const level = this.#annotated.get(name) ?? this.#code.get(name) ?? this.#config.get(name);
+    if (level === undefined) this.#overrides.delete(name);
+    else this.#overrides.set(name, level);
+    this.#generation++;
   }
 
   /** What loggers called `name` get, apart from levels set on logger objects. */
   #levelOf(name: string): LevelOrSilent {
-    return this.#registry.override(name) ?? this.#registry.base;
+    return this.override(name) ?? this.#base;
   }
 
   #globalLevel(): LevelOrSilent {
-    return this.#registry.globalOverride ?? this.#registry.base;
+    return this.#global ?? this.#base;
   }
 
   /** `logger`: the name the change is for, `undefined` for every logger; `cause`: what made it. */

@@ -14,26 +14,18 @@
  * (after the serializers in force); the scope is shared per name through the core.
  */
 import type { RecordSink } from '../batch/types.js';
-import {
-  type Mixin,
-  resolveMsgPrefix,
-  resolveSerializers,
-  type SerializerSet,
-} from '../config/facade-options.js';
+import { resolveMsgPrefix, resolveSerializers, type SerializerSet } from '../config/facade-options.js';
+import type { Config } from '../config/resolve.js';
 import { type ClockReading, readClock } from '../record/clock.js';
 import { encodeBindings } from '../record/encode-bindings.js';
-import {
-  type LevelOrSilent,
-  type LevelTable,
-  SEVERITY_NUMBER,
-  SEVERITY_TEXT,
-} from '../record/level-table.js';
+import { type LevelOrSilent, SEVERITY_NUMBER, SEVERITY_TEXT } from '../record/level-table.js';
 import type { Redactor } from '../record/redact.js';
 import type { EncodedBindings, EncodedRecord, EncodedScope } from '../record/types.js';
 import type { ValueLimits } from '../record/value-limits.js';
 import { emitRecord, type Fields, type LogFn, writeCall } from './call-forms.js';
 import type { ForeignRecord } from './foreign-record.js';
-import type { LevelRegistry, RuntimeLevels } from './levels.js';
+import { toText } from './format-message.js';
+import type { LevelRegistry } from './levels.js';
 import type { OtelParts } from './otel-parts.js';
 import type { RateLimiter } from './rate-limit.js';
 import { nonEmpty } from './request-context.js';
@@ -50,28 +42,21 @@ import {
 export interface LoggerCore {
   readonly sink: RecordSink<EncodedRecord>;
   readonly onError: (err: unknown) => void;
+  /** Levels in force and their run-time control (`Logger.setLevel`, pod annotations). */
   readonly levels: LevelRegistry;
   readonly limits: Readonly<ValueLimits>;
   readonly redactor: Redactor;
   readonly spanContext: ActiveSpanContext;
   /** The log-storm limiter (`rateLimit` option); undefined when off. */
   readonly limiter?: RateLimiter;
-  /** Run-time level control behind `Logger.setLevel`. */
-  readonly runtime: RuntimeLevels;
   /** The scopes of records by logger name, their resource (`current()`), and what an OpenTelemetry SDK gives. */
   readonly otel: OtelParts;
   /** Tail buffering (`tail` option); undefined when off. */
   readonly tail?: TailPool;
   /** Trace-based sampling (`sampling` option); undefined when off. */
   readonly sampler?: TraceSampler;
-  /** Level names (podlog's and `customLevels`) and their thresholds. */
-  readonly levelTable: LevelTable;
-  /** The `mixin` option; undefined when none. */
-  readonly mixin?: Mixin;
-  /** The `serializers` option (the root logger's); undefined when none. */
-  readonly serializers?: SerializerSet;
-  /** The `msgPrefix` option (the root logger's). Default `''`. */
-  readonly msgPrefix?: string;
+  /** The level table (podlog's and `customLevels`), `mixin`, and the root logger's `serializers` and `msgPrefix`. */
+  readonly facade: Config['facade'];
 }
 
 /** Options of `Logger.child`. Other keys (pino's, e.g. from pino-http or Fastify) are ignored. */
@@ -139,9 +124,9 @@ export class LoggerState {
     this.scope = scope;
     this.#bindings = nonEmpty(bindings);
     this.#ownBindings = extras?.ownBindings;
-    this.msgPrefix = extras?.msgPrefix ?? core.msgPrefix ?? '';
-    this.serializers = extras?.serializers ?? core.serializers;
-    this.fieldHooks = this.serializers !== undefined || core.mixin !== undefined;
+    this.msgPrefix = extras?.msgPrefix ?? core.facade.msgPrefix;
+    this.serializers = extras?.serializers ?? core.facade.serializers;
+    this.fieldHooks = this.serializers !== undefined || core.facade.mixin !== undefined;
     this.#own = level;
   }
 
@@ -172,7 +157,7 @@ export class LoggerState {
     if (level.generation === levels.generation) return;
     const effective = this.#resolve();
     level.effective = effective;
-    level.threshold = this.core.levelTable.threshold(effective);
+    level.threshold = this.core.facade.levelTable.threshold(effective);
     // Tail buffering looks at calls down to its level; `silent` stays silent.
     const tail = this.core.tail;
     level.floor =
@@ -216,7 +201,7 @@ export class LoggerState {
   child(bindings: object, options: ChildOptions = {}): LoggerState {
     const core = this.core;
     const level = options?.level;
-    if (level !== undefined) core.levelTable.check('child level', level);
+    if (level !== undefined) core.facade.levelTable.check('child level', level);
     const name = options?.name;
     const version = typeof options?.version === 'string' ? options.version : '';
     const scope = typeof name === 'string' ? core.otel.named(name, version) : this.scope;
@@ -385,19 +370,24 @@ export class LoggerState {
     else this.writeUnfiltered(held.a as ForeignRecord, held);
   }
 
+  /**
+   * Where a record at `n` goes (as {@link #gate}) when it comes from `log.event` or an integration,
+   * not a level method (those inline this for speed). `bridged`: its source filtered it already,
+   * so it skips podlog's level and is never held; trace sampling and the release of the
+   * request's held records still apply.
+   */
+  #route(n: number, span?: SpanContextLike | null, bridged = false): TailBuffer | boolean {
+    this.#sync();
+    if (bridged) return this.#passes(n, span);
+    return n >= this.#level.floor && this.#gate(n, span);
+  }
+
   /** `log.event(name, fields)`: an INFO record with `event_name`. Not rate-limited. Never throws. */
   event(name: string, fields: Fields | undefined): void {
-    this.#sync();
     const n = SEVERITY_NUMBER.info;
-    if (n < this.#level.floor) return;
-    const to = this.#gate(n);
+    const to = this.#route(n);
     if (to === false) return;
-    let eventName: string;
-    try {
-      eventName = String(name);
-    } catch {
-      eventName = '[Unserializable]'; // a name whose toString throws: a log call never throws
-    }
+    const eventName = toText(name); // a name whose toString throws: a log call never throws
     if (to === true)
       emitRecord(this, undefined, n, SEVERITY_TEXT.info, undefined, fields, undefined, eventName);
     else this.#hold(to, 'event', n, SEVERITY_TEXT.info, eventName, fields, undefined);
@@ -409,14 +399,9 @@ export class LoggerState {
    */
   emitForeign(record: ForeignRecord): void {
     try {
-      this.#sync();
       // An unspecified severity (0) is filtered as INFO: it cannot be below or above anything.
       const n = record.severityNumber > 0 ? record.severityNumber : SEVERITY_NUMBER.info;
-      // A bridged record its source logger already filtered (`ignoreLevel`) skips podlog's level
-      // and is never held; trace sampling and the release of the request's held records still apply.
-      const bridged = record.ignoreLevel === true;
-      if (!bridged && !(n >= this.#level.floor)) return;
-      const to = bridged ? this.#passes(n, record.spanContext) : this.#gate(n, record.spanContext);
+      const to = this.#route(n, record.spanContext, record.ignoreLevel === true);
       if (to === false) return;
       if (to !== true) {
         this.#hold(to, 'foreign', n, record.severityText, record, undefined, undefined, record.spanContext);

@@ -96,7 +96,7 @@ export class Logger {
     this.fatal = state.method(SEVERITY_NUMBER.fatal, SEVERITY_TEXT.fatal);
     this.log = this.info;
     // `customLevels`: one method per level, on every logger of this createLogger.
-    for (const c of state.core.levelTable.custom) {
+    for (const c of state.core.facade.levelTable.custom) {
       Object.defineProperty(this, c.name, {
         value: state.method(c.severityNumber, c.severityText),
         enumerable: true,
@@ -116,7 +116,7 @@ export class Logger {
 
   set level(level: LevelName) {
     const state = this.#state;
-    state.core.levelTable.check('level', level);
+    state.core.facade.levelTable.check('level', level);
     // The base level on the root logger, the logger's own level on a child.
     if (state.parent === undefined) state.core.levels.base = level as LevelOrSilent;
     else state.setOwnLevel(level as LevelOrSilent);
@@ -127,7 +127,7 @@ export class Logger {
    * as given) and `labels` (number → name). Libraries that expect a pino logger read it.
    */
   get levels(): PinoLevels {
-    return this.#state.core.levelTable.levels;
+    return this.#state.core.facade.levelTable.levels;
   }
 
   /** The prefix put before this logger's messages (`msgPrefix` option and child option). */
@@ -155,16 +155,16 @@ export class Logger {
   setLevel(level: LevelName | null, options?: SetLevelOptions): void {
     const state = this.#state;
     const core = state.core;
-    if (level !== null) core.levelTable.check('setLevel level', level, ', or null');
+    if (level !== null) core.facade.levelTable.check('setLevel level', level, ', or null');
     const to = level as LevelOrSilent | null;
     const name = options?.logger;
     if (name !== undefined) {
       if (typeof name !== 'string' || name === '') {
         throw new InvalidOptionError('setLevel logger', name, 'a non-empty logger name');
       }
-      core.runtime.setNamed(name, to);
+      core.levels.setNamed(name, to);
     } else if (state.parent !== undefined) state.setOwnLevel(to ?? undefined);
-    else core.runtime.setBase(to);
+    else core.levels.setBase(to);
   }
 
   /** The logger's name: the instrumentation scope of its records. */
@@ -179,7 +179,9 @@ export class Logger {
   isLevelEnabled(level: Level | (string & {})): boolean {
     const state = this.#state;
     // Held by the active request's tail buffer counts: `if (log.isLevelEnabled('debug'))` guards keep working.
-    return state.isEnabled(typeof level === 'string' ? state.core.levelTable.severityOf(level) : undefined);
+    return state.isEnabled(
+      typeof level === 'string' ? state.core.facade.levelTable.severityOf(level) : undefined,
+    );
   }
 
   /**

@@ -224,8 +224,7 @@ export class RateLimiter {
   }
 
   #onTimer(): void {
-    this.#timer = undefined;
-    this.#timerDue = Number.POSITIVE_INFINITY;
+    this.#clearTimer();
     const now = Date.now();
     let next = Number.POSITIVE_INFINITY;
     for (const entry of this.#pending) {

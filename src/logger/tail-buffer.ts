@@ -31,7 +31,7 @@ import { SEVERITY_NUMBER } from '../record/level-table.js';
 import type { EncodedBindings } from '../record/types.js';
 import type { TailStats } from '../stats.js';
 import type { LoggerCore, LoggerState } from './logger-state.js';
-import { activeContextBindings } from './request-context.js';
+import { activeContextBindings, currentRequestContext } from './request-context.js';
 import type { SpanContextLike } from './trace-context.js';
 
 /** Share of a total cap the buffers are trimmed down to once it is passed. */
@@ -205,8 +205,7 @@ export class TailPool {
   readonly holdFrom: number;
   /** Severity number from which a record releases its request's buffer first. */
   readonly releaseFrom: number;
-  readonly #current: () => unknown;
-  readonly #diag: Diag | undefined;
+  readonly #diag: Diag;
   readonly #open = new Set<TailBuffer>();
   readonly #abandoned = new FinalizationRegistry<TailBuffer>((buffer) => buffer.end(false));
   /** Records that left a buffer, by outcome. */
@@ -214,15 +213,10 @@ export class TailPool {
   #held = 0;
   #heldBytes = 0;
 
-  /**
-   * @param current - the active request's tail slot (`currentRequestContext()?.tail`): a
-   *   buffer of this pool is used, anything else ignored.
-   */
-  constructor(config: TailConfig, current: () => unknown, diag?: Diag) {
+  constructor(config: TailConfig, diag: Diag) {
     this.config = config;
     this.holdFrom = SEVERITY_NUMBER[config.level];
     this.releaseFrom = SEVERITY_NUMBER[config.releaseLevel];
-    this.#current = current;
     this.#diag = diag;
   }
 
@@ -231,10 +225,10 @@ export class TailPool {
    * the buffer never ended (an app that opened one by hand and forgot `end`), the buffer is
    * discarded then, so it cannot stay open, and counted, forever.
    */
-  open(owner?: object): TailBuffer {
+  open(owner: object): TailBuffer {
     const buffer = new TailBuffer(this);
     this.#open.add(buffer);
-    if (owner !== undefined) this.#abandoned.register(owner, buffer, buffer);
+    this.#abandoned.register(owner, buffer, buffer);
     return buffer;
   }
 
@@ -244,8 +238,9 @@ export class TailPool {
     if (this.#open.size === 0) return undefined;
     let slot: unknown;
     try {
-      slot = this.#current();
+      slot = currentRequestContext()?.tail;
     } catch {
+      // a context object from elsewhere with a throwing `tail` getter: a log call never throws
       return undefined;
     }
     // Open buffers of this pool only: a buffer serves only its own logger's records.
@@ -281,7 +276,7 @@ export class TailPool {
       for (; buffer.count > c.maxRecords || buffer.bytes > c.maxBytes; n++) {
         this.left('evicted', 1, buffer.evictOldest());
       }
-      this.#diag?.warn(
+      this.#diag.warn(
         'tail-request-cap',
         `a request's tail buffer reached tail.maxRecords/maxBytes: evicted its ${n} oldest held record(s); stats().tail.evicted counts them`,
       );
@@ -325,7 +320,7 @@ export class TailPool {
       }
       siftDown(heap, 0);
     }
-    this.#diag?.warn(
+    this.#diag.warn(
       'tail-cap',
       `tail buffers reached tail.maxTotalBytes/maxTotalRecords: evicted ${this.#gone.evicted - before} held records (oldest of the largest requests); stats().tail.evicted counts them`,
     );

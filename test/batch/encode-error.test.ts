@@ -12,7 +12,6 @@ import {
   type LoggerCore,
   LoggerState,
   OtelParts,
-  RuntimeLevels,
   withStdoutMirror,
 } from '../../src/logger/index.js';
 import type { EncodedRecord, EncodedResource } from '../../src/record/index.js';
@@ -69,16 +68,13 @@ describe('encode_error', () => {
 
   function coreWith(sink: LoggerCore['sink'], errors: unknown[]): LoggerCore {
     const config = resolveConfig({ endpoint: 'http://127.0.0.1:9/v1/logs' });
-    const levels = new LevelRegistry(config.level);
     return {
       sink,
       otel: new OtelParts(() => {
         throw new Error('resource detection broke');
       }),
       onError: (err) => errors.push(err),
-      levels,
-      runtime: new RuntimeLevels(
-        levels,
+      levels: new LevelRegistry(
         { base: config.level, named: config.levels },
         () => {},
         createDiag({ sink: false }),
@@ -86,7 +82,7 @@ describe('encode_error', () => {
       limits: config.record.limits,
       redactor: config.record.redactor,
       spanContext: () => undefined,
-      levelTable: config.facade.levelTable,
+      facade: config.facade,
     };
   }
 

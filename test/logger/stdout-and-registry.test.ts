@@ -87,13 +87,15 @@ describe('level registry (hook for run-time control by logger name)', () => {
   });
 
   it('bumps a generation on every change', () => {
-    const r = new LevelRegistry('info');
+    const r = new LevelRegistry({ base: 'info', named: {} }, () => {}, silentDiag);
     const g = r.generation;
-    r.setOverride('a', 'warn');
+    r.setNamed('a', 'warn');
     r.base = 'debug';
     r.touch();
     expect(r.generation).toBe(g + 3);
     expect(r.override('a')).toBe('warn');
-    expect([...r.overrides()]).toEqual([['a', 'warn']]);
+    // the override covers `a` and the names below it, no other
+    expect(r.override('a.b')).toBe('warn');
+    expect(r.override('ab')).toBeUndefined();
   });
 });

@@ -138,6 +138,7 @@ describe("sampling: 'trace' (OTel trace_based) with the SDK's TraceIdRatioBasedS
     for (const [value, option] of [
       ['always', 'sampling'],
       [{ mode: 'ratio' }, 'sampling.mode'],
+      [{ keepAtOrAbove: 'warn' }, 'sampling.mode'],
       [{ mode: 'trace', keepAtOrAbove: 'loud' }, 'sampling.keepAtOrAbove'],
       [true, 'sampling'],
     ] as const) {
