@@ -53,21 +53,19 @@ export interface PodlogDestinationOptions {
   maxHeldBytes?: number;
 }
 
-const OPTION_KEYS = [
-  'loggerOptions',
-  'customLevels',
-  'useOnlyCustomLevels',
-  'messageKey',
-  'errorKey',
-  'holdAt',
-  'maxHeldBytes',
-] as const;
-
-/** The options the schema checks; the others are pino's shapes, checked below. */
-const CHECKED_OPTIONS = {
-  maxHeldBytes: opt.int({ min: 0, default: 16 * 1024 * 1024 }),
+/**
+ * Every option, for the key check; the schema checks the plain ones, the `custom` ones (pino's
+ * level shapes, the logger's options, the shared `holdAt`) are resolved in the constructor.
+ */
+const OPTIONS = {
+  loggerOptions: opt.custom({ accepts: 'createLogger options' }),
+  customLevels: opt.custom({ accepts: "pino's customLevels" }),
   useOnlyCustomLevels: opt.bool({ default: false }),
-};
+  messageKey: opt.str({ default: DEFAULT_PINO_FORMAT.messageKey }),
+  errorKey: opt.str({ default: DEFAULT_PINO_FORMAT.errorKey }),
+  holdAt: opt.custom({ accepts: 'number (0, 1]' }),
+  maxHeldBytes: opt.int({ min: 0, default: 16 * 1024 * 1024 }),
+} satisfies Record<keyof PodlogDestinationOptions, opt.OptionSpec>;
 
 type SpanContext = ForeignRecord['spanContext'];
 
@@ -97,14 +95,20 @@ export class PodlogDestination {
   /** @internal Use {@link podlogDestination}. */
   constructor(log: Logger | undefined, options: PodlogDestinationOptions = {}) {
     // Every option is checked before a logger is created: a bad one must not leave one running.
-    const given = optionGroup(options, '', OPTION_KEYS, 'an object of podlogDestination options') ?? {};
+    const given =
+      optionGroup(options, '', Object.keys(OPTIONS), 'an object of podlogDestination options') ?? {};
     const o = given as PodlogDestinationOptions;
     const holdAt = holdAtOption(o.holdAt);
-    const { maxHeldBytes, useOnlyCustomLevels } = opt.resolveFields(CHECKED_OPTIONS, given, '', {});
+    const { maxHeldBytes, useOnlyCustomLevels, messageKey, errorKey } = opt.resolveFields(
+      OPTIONS,
+      given,
+      '',
+      {},
+    );
     this.#maxHeld = maxHeldBytes;
     this.#format = {
-      messageKey: keyOption(o.messageKey, 'messageKey', DEFAULT_PINO_FORMAT.messageKey),
-      errorKey: keyOption(o.errorKey, 'errorKey', DEFAULT_PINO_FORMAT.errorKey),
+      messageKey,
+      errorKey,
       levels:
         o.customLevels === undefined
           ? DEFAULT_PINO_FORMAT.levels
@@ -230,13 +234,6 @@ export class PodlogDestination {
  */
 export function podlogDestination(log?: Logger, options?: PodlogDestinationOptions): PodlogDestination {
   return new PodlogDestination(log, options);
-}
-
-function keyOption(value: unknown, option: string, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value === '')
-    throw new InvalidOptionError(option, value, 'a non-empty string');
-  return value;
 }
 
 function levelsOption(value: unknown): Readonly<Record<string, number>> {
