@@ -19,13 +19,7 @@ import { emitForeign } from '../foreign.js';
 import { getLogger } from '../register/register.js';
 import { isPodlogProvider, liveProcessors, PODLOG_PROCESSOR, sdkProviderState } from './global-state.js';
 import { enableMetrics } from './metrics.js';
-import {
-  bridgeEnabled,
-  type OtelBridgeOptions,
-  severityOf,
-  timeInputToNanos,
-  validSpanContext,
-} from './provider.js';
+import { bridgeEnabled, fromOtelRecord, type OtelBridgeOptions } from './provider.js';
 
 /**
  * What podlog reads of an SDK log record: the public fields of sdk-logs' `ReadableLogRecord`.
@@ -117,25 +111,19 @@ export class PodlogLogRecordProcessor {
   }
 
   /** Called by the SDK for each record: hands it to podlog (never throws, never blocks). */
-  onEmit(logRecord: SdkLogRecord, _context?: Context): void {
+  onEmit(record: SdkLogRecord, _context?: Context): void {
     try {
       if (!this.#resourceKnown) {
         this.#resourceKnown = true;
-        this.#parts?.adopt(logRecord.resource);
+        this.#parts?.adopt(record.resource);
         this.#startMetrics();
       }
       emitForeign(this.logger, {
-        ...severityOf(logRecord.severityNumber, logRecord.severityText),
-        body: logRecord.body,
+        ...fromOtelRecord(record, record.hrTime, record.hrTimeObserved, record.spanContext, this.#applyLevel),
         // The SDK already turned `exception` into exception.type/.message/.stacktrace attributes.
-        attributes: logRecord.attributes,
-        timeUnixNano: timeInputToNanos(logRecord.hrTime),
-        observedTimeUnixNano: timeInputToNanos(logRecord.hrTimeObserved),
-        spanContext: validSpanContext(logRecord.spanContext),
-        eventName: logRecord.eventName,
-        scope: logRecord.instrumentationScope,
-        resource: logRecord.resource,
-        ignoreLevel: !this.#applyLevel,
+        attributes: record.attributes,
+        scope: record.instrumentationScope,
+        resource: record.resource,
       });
     } catch {
       // onEmit must never throw into the SDK (emitForeign does not; this guards the reads).
