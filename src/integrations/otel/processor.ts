@@ -13,9 +13,8 @@
 import type { Context } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import type { ForeignResource, ForeignScope } from '../../logger/foreign-record.js';
-import { Logger } from '../../logger/logger.js';
+import { EMIT_FOREIGN, Logger } from '../../logger/logger.js';
 import type { OtelParts } from '../../logger/otel-parts.js';
-import { emitForeign } from '../foreign.js';
 import { getLogger } from '../register/register.js';
 import { isPodlogProvider, liveProcessors, PODLOG_PROCESSOR, sdkProviderState } from './global-state.js';
 import { enableMetrics } from './metrics.js';
@@ -118,7 +117,7 @@ export class PodlogLogRecordProcessor {
         this.#parts?.adopt(record.resource);
         this.#startMetrics();
       }
-      emitForeign(this.logger, {
+      this.logger[EMIT_FOREIGN]({
         ...fromOtelRecord(record, record.hrTime, record.hrTimeObserved, record.spanContext, this.#applyLevel),
         // The SDK already turned `exception` into exception.type/.message/.stacktrace attributes.
         attributes: record.attributes,
@@ -126,7 +125,7 @@ export class PodlogLogRecordProcessor {
         resource: record.resource,
       });
     } catch {
-      // onEmit must never throw into the SDK (emitForeign does not; this guards the reads).
+      // onEmit must never throw into the SDK (EMIT_FOREIGN does not; this guards the reads).
     }
   }
 

@@ -11,10 +11,10 @@ import type {
   LoggerOptions as OtelLoggerOptions,
 } from '@opentelemetry/api-logs';
 import type { ForeignRecord, ForeignScope } from '../../logger/foreign-record.js';
-import type { Logger } from '../../logger/logger.js';
+import { EMIT_FOREIGN, type Logger } from '../../logger/logger.js';
 import { isErrorValue } from '../../record/error-entries.js';
 import { SEVERITY_TEXT } from '../../record/level-table.js';
-import { emitForeign, levelForSeverity, msToNanos } from '../foreign.js';
+import { levelForSeverity, msToNanos } from '../foreign.js';
 import { PODLOG_PROVIDER } from './global-state.js';
 
 /** Options shared by podlog's OTel entry points (the provider and the log record processor). */
@@ -130,7 +130,7 @@ export class PodlogOtelLogger implements OtelLogger {
   emit(record: LogRecord): void {
     try {
       const sc = trace.getSpanContext(record.context ?? otelContext.active());
-      emitForeign(this.podlog, {
+      this.podlog[EMIT_FOREIGN]({
         ...fromOtelRecord(record, record.timestamp, record.observedTimestamp, sc, this.#applyLevel),
         ...withException(record.exception, record.attributes),
         scope: this.#scope,

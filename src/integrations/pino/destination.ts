@@ -21,9 +21,9 @@ import * as opt from '../../config/schema.js';
 import { isPlainObject, optionGroup } from '../../config/validate.js';
 import { InvalidOptionError } from '../../errors.js';
 import { createLogger } from '../../logger/create-logger.js';
-import type { ForeignRecord, Logger } from '../../logger/logger.js';
+import { EMIT_FOREIGN, type ForeignRecord, type Logger } from '../../logger/logger.js';
 import { activeSpanContext } from '../../logger/trace-context.js';
-import { emitForeign, Hold, holdAtOption, withCallback } from '../foreign.js';
+import { Hold, holdAtOption, withCallback } from '../foreign.js';
 import {
   DEFAULT_PINO_FORMAT,
   formatFromPinoMessage,
@@ -162,7 +162,7 @@ export class PodlogDestination {
         process.prependListener('exit', this.#flushAtExit);
       }
     } catch {
-      // Never into pino's log call. (emitForeign itself reports and counts its failures.)
+      // Never into pino's log call. (EMIT_FOREIGN itself reports and counts its failures.)
     }
     return true;
   }
@@ -208,12 +208,12 @@ export class PodlogDestination {
   #emit(line: string, span: SpanContext): void {
     const nl = line.indexOf('\n');
     if (nl === -1 || nl === line.length - 1) {
-      emitForeign(this.logger, lineToRecord(line, this.#format, span));
+      this.logger[EMIT_FOREIGN](lineToRecord(line, this.#format, span));
       return;
     }
     // pino writes one line per call; a chunk from elsewhere (a multistream, a hook) may hold more.
     for (const part of line.split('\n')) {
-      if (part.trim() !== '') emitForeign(this.logger, lineToRecord(part, this.#format, span));
+      if (part.trim() !== '') this.logger[EMIT_FOREIGN](lineToRecord(part, this.#format, span));
     }
   }
 }

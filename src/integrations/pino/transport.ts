@@ -20,7 +20,8 @@ import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LoggerOptions } from '../../config/options.js';
 import { createLogger } from '../../logger/create-logger.js';
-import { emitForeign, holdAtOption, withCallback } from '../foreign.js';
+import { EMIT_FOREIGN } from '../../logger/logger.js';
+import { holdAtOption, withCallback } from '../foreign.js';
 import {
   DEFAULT_PINO_FORMAT,
   formatFromPinoMessage,
@@ -56,7 +57,7 @@ export default async function podlogTransport(options: PodlogPinoTransportOption
   let rest = '';
   const emitLine = (line: string): void => {
     // The worker's own active span is meaningless here: `null` unless the line carries one.
-    if (line.trim() !== '') emitForeign(logger, lineToRecord(line, format, null));
+    if (line.trim() !== '') logger[EMIT_FOREIGN](lineToRecord(line, format, null));
   };
   const stream = new Writable({
     decodeStrings: false,

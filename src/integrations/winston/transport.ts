@@ -17,8 +17,8 @@ import { ALL_LOGGER_OPTION_KEYS, type Config, resolveConfig } from '../../config
 import { checkKeys, isPlainObject } from '../../config/validate.js';
 import { InvalidOptionError } from '../../errors.js';
 import { createLoggerFromConfig } from '../../logger/create-logger.js';
-import type { Logger } from '../../logger/logger.js';
-import { emitForeign, Hold, holdAtOption } from '../foreign.js';
+import { EMIT_FOREIGN, type Logger } from '../../logger/logger.js';
+import { Hold, holdAtOption } from '../foreign.js';
 import { infoToRecord, type LevelMap } from './info-to-record.js';
 import { OtelBridgeGuard } from './otel-bridge.js';
 
@@ -139,8 +139,7 @@ export class PodlogTransport extends TransportStream {
 
   #accept(info: Info, callback: (() => void) | undefined): void {
     try {
-      emitForeign(
-        this.logger,
+      this.logger[EMIT_FOREIGN](
         infoToRecord(info, (this as { levels?: Record<string, number> }).levels, this.#severityMapping),
       );
     } catch (err) {
