@@ -1,17 +1,10 @@
 /**
- * Shared by the integrations: writing records from other logging APIs into a podlog logger,
- * and the conversions and options they all need.
+ * Shared by the integrations that write records from other logging APIs into a podlog logger
+ * (`logger[EMIT_FOREIGN](record)`): the conversions, options and backpressure they all need.
  */
 import { InvalidOptionError } from '../errors.js';
-import { EMIT_FOREIGN, type ForeignRecord, type Logger } from '../logger/logger.js';
+import type { ForeignRecord, Logger } from '../logger/logger.js';
 import { LEVELS, type Level } from '../record/level-table.js';
-
-export type { ForeignRecord };
-
-/** Writes a record from another logging API into `logger` (level-filtered; never throws). */
-export function emitForeign(logger: Logger, record: ForeignRecord): void {
-  logger[EMIT_FOREIGN](record);
-}
 
 /** The podlog level whose severity range holds `severityNumber` (0 counts as info). */
 export function levelForSeverity(severityNumber: number): Level {

@@ -59,36 +59,32 @@ export function podlogFastify(
 ): void {
   // Fastify takes a callback plugin's errors through `done` only: a throw would hang `ready`.
   try {
-    addHooks(instance, options);
+    if (options !== null && typeof options === 'object' && 'genReqId' in options) {
+      throw new InvalidOptionError(
+        'podlogFastify.genReqId',
+        (options as { genReqId?: unknown }).genReqId,
+        "nothing here: podlog/fastify uses Fastify's request.id; pass the generator to Fastify({ genReqId })",
+      );
+    }
+    // Fastify's register keys are accepted and ignored: resolveHttpOptions reads only its own.
+    const resolved = resolveHttpOptions(options, 'podlogFastify', KNOWN);
+    const addHook = instance.addHook.bind(instance) as (name: string, hook: Hook) => unknown;
+    addHook('onRequest', (request: FastifyRequestLike, reply: FastifyReplyLike, next: Done) => {
+      const log = RequestLog.start(resolved, request.raw, reply.raw, String(request.id), {
+        req: request,
+        res: reply,
+      });
+      log.run(next);
+    });
+    addHook('onError', (request: FastifyRequestLike, _reply: unknown, error: unknown, next: Done) => {
+      RequestLog.of(request.raw)?.fail(error);
+      next();
+    });
   } catch (err) {
     done(err as Error);
     return;
   }
   done();
-}
-
-function addHooks(instance: FastifyInstanceLike, options: PodlogFastifyOptions): void {
-  if (options !== null && typeof options === 'object' && 'genReqId' in options) {
-    throw new InvalidOptionError(
-      'podlogFastify.genReqId',
-      (options as { genReqId?: unknown }).genReqId,
-      "nothing here: podlog/fastify uses Fastify's request.id; pass the generator to Fastify({ genReqId })",
-    );
-  }
-  // Fastify's register keys are accepted and ignored: resolveHttpOptions reads only its own.
-  const resolved = resolveHttpOptions(options, 'podlogFastify', KNOWN);
-  const addHook = instance.addHook.bind(instance) as (name: string, hook: Hook) => unknown;
-  addHook('onRequest', ((request: FastifyRequestLike, reply: FastifyReplyLike, next: Done) => {
-    const log = RequestLog.start(resolved, request.raw, reply.raw, String(request.id), {
-      req: request,
-      res: reply,
-    });
-    log.run(next);
-  }) as Hook);
-  addHook('onError', ((request: FastifyRequestLike, _reply: FastifyReplyLike, error: unknown, next: Done) => {
-    RequestLog.of(request.raw)?.fail(error);
-    next();
-  }) as Hook);
 }
 
 /**

@@ -55,13 +55,6 @@ function attempt<T>(fn: () => T, fallback: T): T {
   }
 }
 
-/** Default level of the completion record: error for 5xx or an error, warn for 4xx or an abort. */
-function defaultLevel(status: number, err: Error | undefined, aborted: boolean): Level {
-  if (err !== undefined || status >= 500) return 'error';
-  if (status >= 400 || aborted) return 'warn';
-  return 'info';
-}
-
 /** The logging state of one request. Create with {@link RequestLog.start}. */
 export class RequestLog {
   readonly #options: ResolvedHttpOptions;
@@ -201,24 +194,25 @@ export class RequestLog {
     // pino-http's convention: an error handler may leave the error on `res.err`.
     const resErr = (res as { err?: unknown }).err;
     const err = this.#error ?? (resErr !== undefined && resErr !== null ? toError(resErr) : undefined);
+    const failed = err !== undefined || res.statusCode >= 500;
     // The tail ends first, whatever is logged next: a failed or slow request's held records
     // arrive before its completion record; a good one's are discarded (and counted).
     const tail = this.#tail;
     if (tail !== undefined) {
       const slowMs = o.tailSlowMs ?? tail.slowMs;
       const slow = slowMs !== undefined && durationNs > BigInt(slowMs) * 1_000_000n;
-      tail.end(err !== undefined || res.statusCode >= 500 || slow);
+      tail.end(failed || slow);
     }
     if (!this.#logged) return;
     const custom = o.customLogLevel;
-    const fallback = defaultLevel(res.statusCode, err, aborted);
+    // Default: error for a 5xx or an error, warn for a 4xx or an abort.
+    const fallback: Level = failed ? 'error' : res.statusCode >= 400 || aborted ? 'warn' : 'info';
     let level: LevelOrSilent = fallback;
     if (custom !== undefined) {
       const chosen = attempt(() => custom(req, res, err), fallback);
       level = chosen === 'silent' || isLevel(chosen) ? chosen : fallback;
     }
     if (level === 'silent') return;
-    const failed = err !== undefined || res.statusCode >= 500;
     let message: string;
     if (failed) {
       const m = o.customErrorMessage;

@@ -13,19 +13,12 @@
 import type { Context } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import type { ForeignResource, ForeignScope } from '../../logger/foreign-record.js';
-import { Logger } from '../../logger/logger.js';
+import { EMIT_FOREIGN, Logger } from '../../logger/logger.js';
 import type { OtelParts } from '../../logger/otel-parts.js';
-import { emitForeign } from '../foreign.js';
 import { getLogger } from '../register/register.js';
 import { isPodlogProvider, liveProcessors, PODLOG_PROCESSOR, sdkProviderState } from './global-state.js';
 import { enableMetrics } from './metrics.js';
-import {
-  bridgeEnabled,
-  type OtelBridgeOptions,
-  severityOf,
-  timeInputToNanos,
-  validSpanContext,
-} from './provider.js';
+import { bridgeEnabled, fromOtelRecord, type OtelBridgeOptions } from './provider.js';
 
 /**
  * What podlog reads of an SDK log record: the public fields of sdk-logs' `ReadableLogRecord`.
@@ -117,28 +110,22 @@ export class PodlogLogRecordProcessor {
   }
 
   /** Called by the SDK for each record: hands it to podlog (never throws, never blocks). */
-  onEmit(logRecord: SdkLogRecord, _context?: Context): void {
+  onEmit(record: SdkLogRecord, _context?: Context): void {
     try {
       if (!this.#resourceKnown) {
         this.#resourceKnown = true;
-        this.#parts?.adopt(logRecord.resource);
+        this.#parts?.adopt(record.resource);
         this.#startMetrics();
       }
-      emitForeign(this.logger, {
-        ...severityOf(logRecord.severityNumber, logRecord.severityText),
-        body: logRecord.body,
+      this.logger[EMIT_FOREIGN]({
+        ...fromOtelRecord(record, record.hrTime, record.hrTimeObserved, record.spanContext, this.#applyLevel),
         // The SDK already turned `exception` into exception.type/.message/.stacktrace attributes.
-        attributes: logRecord.attributes,
-        timeUnixNano: timeInputToNanos(logRecord.hrTime),
-        observedTimeUnixNano: timeInputToNanos(logRecord.hrTimeObserved),
-        spanContext: validSpanContext(logRecord.spanContext),
-        eventName: logRecord.eventName,
-        scope: logRecord.instrumentationScope,
-        resource: logRecord.resource,
-        ignoreLevel: !this.#applyLevel,
+        attributes: record.attributes,
+        scope: record.instrumentationScope,
+        resource: record.resource,
       });
     } catch {
-      // onEmit must never throw into the SDK (emitForeign does not; this guards the reads).
+      // onEmit must never throw into the SDK (EMIT_FOREIGN does not; this guards the reads).
     }
   }
 

@@ -11,10 +11,10 @@ import type {
   LoggerOptions as OtelLoggerOptions,
 } from '@opentelemetry/api-logs';
 import type { ForeignRecord, ForeignScope } from '../../logger/foreign-record.js';
-import type { Logger } from '../../logger/logger.js';
+import { EMIT_FOREIGN, type Logger } from '../../logger/logger.js';
 import { isErrorValue } from '../../record/error-entries.js';
 import { SEVERITY_TEXT } from '../../record/level-table.js';
-import { emitForeign, levelForSeverity, msToNanos } from '../foreign.js';
+import { levelForSeverity, msToNanos } from '../foreign.js';
 import { PODLOG_PROVIDER } from './global-state.js';
 
 /** Options shared by podlog's OTel entry points (the provider and the log record processor). */
@@ -44,26 +44,33 @@ export function timeInputToNanos(time: unknown): bigint | undefined {
 }
 
 /**
- * @internal A record's span context: `sc` when valid, else `null` (the record is in no span;
- * the active one must not be used instead).
+ * @internal What an OTel log record (the Logs API's or the SDK's) gives every podlog record: its
+ * severity (a record without a text gets the OTel short name of its range), body, event name and
+ * times, and its span context when valid, else `null` (the record is in no span; the active one
+ * must not be used instead). `applyLevel`: see {@link OtelBridgeOptions}.
  */
-export function validSpanContext(sc: SpanContext | undefined): ForeignRecord['spanContext'] {
-  return sc !== undefined && isSpanContextValid(sc)
-    ? { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags }
-    : null;
-}
-
-/**
- * @internal A record's severity: its number (0 when none) and its text, or for a record that has
- * none the OTel short name of its range.
- */
-export function severityOf(
-  severityNumber: unknown,
-  severityText: unknown,
-): Pick<ForeignRecord, 'severityNumber' | 'severityText'> {
-  const n = typeof severityNumber === 'number' ? severityNumber : 0;
-  if (typeof severityText === 'string') return { severityNumber: n, severityText };
-  return { severityNumber: n, severityText: n > 0 ? SEVERITY_TEXT[levelForSeverity(n)] : '' };
+export function fromOtelRecord(
+  record: { severityNumber?: unknown; severityText?: unknown; body?: unknown; eventName?: string },
+  time: unknown,
+  observedTime: unknown,
+  sc: SpanContext | undefined,
+  applyLevel: boolean,
+): ForeignRecord {
+  const n = typeof record.severityNumber === 'number' ? record.severityNumber : 0;
+  const text = record.severityText;
+  return {
+    severityNumber: n,
+    severityText: typeof text === 'string' ? text : n > 0 ? SEVERITY_TEXT[levelForSeverity(n)] : '',
+    body: record.body,
+    eventName: record.eventName,
+    timeUnixNano: timeInputToNanos(time),
+    observedTimeUnixNano: timeInputToNanos(observedTime),
+    spanContext:
+      sc !== undefined && isSpanContextValid(sc)
+        ? { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags }
+        : null,
+    ignoreLevel: !applyLevel,
+  };
 }
 
 /**
@@ -80,24 +87,25 @@ export function bridgeEnabled(logger: Logger, applyLevel: boolean, options: unkn
  * An OTel `exception` value → podlog's exception (an Error: podlog writes `exception.type`,
  * `.message`, `.stacktrace` and its own properties such as `exception.code`) or the same
  * semantic-convention attributes for a plain object. A plain object is what pino's and bunyan's
- * error serializers make of an Error: `{ type, message, stack, code }`.
+ * error serializers make of an Error: `{ type, message, stack, code }`. Returns the record's
+ * `exception` and its `attributes` with those added.
  */
-function exceptionOf(value: unknown): { exception?: Error; attributes?: Record<string, unknown> } {
-  if (value === undefined || value === null) return {};
-  if (isErrorValue(value)) return { exception: value };
+function withException(
+  value: unknown,
+  attributes: object | undefined,
+): Pick<ForeignRecord, 'exception' | 'attributes'> {
+  if (isErrorValue(value)) return { exception: value, attributes };
   if (typeof value === 'string' || typeof value === 'number')
-    return { attributes: { 'exception.message': String(value) } };
-  if (typeof value === 'object') {
-    const v = value as { type?: unknown; name?: unknown; message?: unknown; stack?: unknown; code?: unknown };
-    const attributes: Record<string, unknown> = {};
-    const type = typeof v.type === 'string' ? v.type : v.name;
-    if (typeof type === 'string') attributes['exception.type'] = type;
-    if (typeof v.message === 'string') attributes['exception.message'] = v.message;
-    if (typeof v.stack === 'string') attributes['exception.stacktrace'] = v.stack;
-    if (typeof v.code === 'string' || typeof v.code === 'number') attributes['exception.code'] = v.code;
-    return { attributes };
-  }
-  return {};
+    return { attributes: { ...attributes, 'exception.message': String(value) } };
+  if (value === null || typeof value !== 'object') return { attributes };
+  const v = value as { type?: unknown; name?: unknown; message?: unknown; stack?: unknown; code?: unknown };
+  const out: Record<string, unknown> = { ...attributes };
+  const type = typeof v.type === 'string' ? v.type : v.name;
+  if (typeof type === 'string') out['exception.type'] = type;
+  if (typeof v.message === 'string') out['exception.message'] = v.message;
+  if (typeof v.stack === 'string') out['exception.stacktrace'] = v.stack;
+  if (typeof v.code === 'string' || typeof v.code === 'number') out['exception.code'] = v.code;
+  return { attributes: out };
 }
 
 /** An OTel Logs API `Logger` writing into a podlog logger. */
@@ -121,22 +129,11 @@ export class PodlogOtelLogger implements OtelLogger {
 
   emit(record: LogRecord): void {
     try {
-      const { exception, attributes: exceptionAttributes } = exceptionOf(record.exception);
-      const attributes =
-        exceptionAttributes !== undefined
-          ? { ...record.attributes, ...exceptionAttributes }
-          : record.attributes;
-      emitForeign(this.podlog, {
-        ...severityOf(record.severityNumber, record.severityText),
-        body: record.body,
-        attributes,
-        exception,
-        timeUnixNano: timeInputToNanos(record.timestamp),
-        observedTimeUnixNano: timeInputToNanos(record.observedTimestamp),
-        spanContext: validSpanContext(trace.getSpanContext(record.context ?? otelContext.active())),
-        eventName: record.eventName,
+      const sc = trace.getSpanContext(record.context ?? otelContext.active());
+      this.podlog[EMIT_FOREIGN]({
+        ...fromOtelRecord(record, record.timestamp, record.observedTimestamp, sc, this.#applyLevel),
+        ...withException(record.exception, record.attributes),
         scope: this.#scope,
-        ignoreLevel: !this.#applyLevel,
       });
     } catch {
       // emit() must never throw into an instrumentation.

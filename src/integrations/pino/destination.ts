@@ -21,9 +21,9 @@ import * as opt from '../../config/schema.js';
 import { isPlainObject, optionGroup } from '../../config/validate.js';
 import { InvalidOptionError } from '../../errors.js';
 import { createLogger } from '../../logger/create-logger.js';
-import type { ForeignRecord, Logger } from '../../logger/logger.js';
+import { EMIT_FOREIGN, type ForeignRecord, type Logger } from '../../logger/logger.js';
 import { activeSpanContext } from '../../logger/trace-context.js';
-import { emitForeign, Hold, holdAtOption, withCallback } from '../foreign.js';
+import { Hold, holdAtOption, withCallback } from '../foreign.js';
 import {
   DEFAULT_PINO_FORMAT,
   formatFromPinoMessage,
@@ -53,21 +53,19 @@ export interface PodlogDestinationOptions {
   maxHeldBytes?: number;
 }
 
-const OPTION_KEYS = [
-  'loggerOptions',
-  'customLevels',
-  'useOnlyCustomLevels',
-  'messageKey',
-  'errorKey',
-  'holdAt',
-  'maxHeldBytes',
-] as const;
-
-/** The options the schema checks; the others are pino's shapes, checked below. */
-const CHECKED_OPTIONS = {
-  maxHeldBytes: opt.int({ min: 0, default: 16 * 1024 * 1024 }),
+/**
+ * Every option, for the key check; the schema checks the plain ones, the `custom` ones (pino's
+ * level shapes, the logger's options, the shared `holdAt`) are resolved in the constructor.
+ */
+const OPTIONS = {
+  loggerOptions: opt.custom({ accepts: 'createLogger options' }),
+  customLevels: opt.custom({ accepts: "pino's customLevels" }),
   useOnlyCustomLevels: opt.bool({ default: false }),
-};
+  messageKey: opt.str({ default: DEFAULT_PINO_FORMAT.messageKey }),
+  errorKey: opt.str({ default: DEFAULT_PINO_FORMAT.errorKey }),
+  holdAt: opt.custom({ accepts: 'number (0, 1]' }),
+  maxHeldBytes: opt.int({ min: 0, default: 16 * 1024 * 1024 }),
+} satisfies Record<keyof PodlogDestinationOptions, opt.OptionSpec>;
 
 type SpanContext = ForeignRecord['spanContext'];
 
@@ -97,14 +95,20 @@ export class PodlogDestination {
   /** @internal Use {@link podlogDestination}. */
   constructor(log: Logger | undefined, options: PodlogDestinationOptions = {}) {
     // Every option is checked before a logger is created: a bad one must not leave one running.
-    const given = optionGroup(options, '', OPTION_KEYS, 'an object of podlogDestination options') ?? {};
+    const given =
+      optionGroup(options, '', Object.keys(OPTIONS), 'an object of podlogDestination options') ?? {};
     const o = given as PodlogDestinationOptions;
     const holdAt = holdAtOption(o.holdAt);
-    const { maxHeldBytes, useOnlyCustomLevels } = opt.resolveFields(CHECKED_OPTIONS, given, '', {});
+    const { maxHeldBytes, useOnlyCustomLevels, messageKey, errorKey } = opt.resolveFields(
+      OPTIONS,
+      given,
+      '',
+      {},
+    );
     this.#maxHeld = maxHeldBytes;
     this.#format = {
-      messageKey: keyOption(o.messageKey, 'messageKey', DEFAULT_PINO_FORMAT.messageKey),
-      errorKey: keyOption(o.errorKey, 'errorKey', DEFAULT_PINO_FORMAT.errorKey),
+      messageKey,
+      errorKey,
       levels:
         o.customLevels === undefined
           ? DEFAULT_PINO_FORMAT.levels
@@ -158,7 +162,7 @@ export class PodlogDestination {
         process.prependListener('exit', this.#flushAtExit);
       }
     } catch {
-      // Never into pino's log call. (emitForeign itself reports and counts its failures.)
+      // Never into pino's log call. (EMIT_FOREIGN itself reports and counts its failures.)
     }
     return true;
   }
@@ -204,12 +208,12 @@ export class PodlogDestination {
   #emit(line: string, span: SpanContext): void {
     const nl = line.indexOf('\n');
     if (nl === -1 || nl === line.length - 1) {
-      emitForeign(this.logger, lineToRecord(line, this.#format, span));
+      this.logger[EMIT_FOREIGN](lineToRecord(line, this.#format, span));
       return;
     }
     // pino writes one line per call; a chunk from elsewhere (a multistream, a hook) may hold more.
     for (const part of line.split('\n')) {
-      if (part.trim() !== '') emitForeign(this.logger, lineToRecord(part, this.#format, span));
+      if (part.trim() !== '') this.logger[EMIT_FOREIGN](lineToRecord(part, this.#format, span));
     }
   }
 }
@@ -230,13 +234,6 @@ export class PodlogDestination {
  */
 export function podlogDestination(log?: Logger, options?: PodlogDestinationOptions): PodlogDestination {
   return new PodlogDestination(log, options);
-}
-
-function keyOption(value: unknown, option: string, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value === '')
-    throw new InvalidOptionError(option, value, 'a non-empty string');
-  return value;
 }
 
 function levelsOption(value: unknown): Readonly<Record<string, number>> {

@@ -94,21 +94,19 @@ type SpanContext = ForeignRecord['spanContext'];
  */
 export function formatFromPinoMessage(message: unknown, fallback: PinoFormat): PinoFormat | undefined {
   const m = message as { code?: unknown; config?: unknown } | null | undefined;
-  if (m?.code !== 'PINO_CONFIG' || m.config === null || typeof m.config !== 'object') return undefined;
+  if (m?.code !== 'PINO_CONFIG' || !isObject(m.config)) return undefined;
   const { levels, messageKey, errorKey } = m.config as Record<string, unknown>;
   const l = levels as { labels?: unknown; values?: unknown } | null | undefined;
-  const tables =
-    l !== null &&
-    typeof l === 'object' &&
-    l.labels !== null &&
-    typeof l.labels === 'object' &&
-    l.values !== null &&
-    typeof l.values === 'object';
+  const tables = isObject(l) && isObject(l.labels) && isObject(l.values);
   return {
     messageKey: typeof messageKey === 'string' && messageKey !== '' ? messageKey : fallback.messageKey,
     errorKey: typeof errorKey === 'string' && errorKey !== '' ? errorKey : fallback.errorKey,
     levels: tables ? (l as PinoLevels) : fallback.levels,
   };
+}
+
+function isObject(value: unknown): value is object {
+  return value !== null && typeof value === 'object';
 }
 
 /** Keys pino's std error serializer writes, and the OTel attribute each becomes. */
@@ -136,7 +134,7 @@ export function lineToRecord(line: string, format: PinoFormat, spanContext?: Spa
   } catch {
     return { severityNumber: 0, severityText: '', body: trimEol(line), spanContext };
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (!isObject(value) || Array.isArray(value)) {
     return { severityNumber: 0, severityText: '', body: value, spanContext };
   }
   return objectToRecord(value as Record<string, unknown>, format, spanContext);
@@ -199,7 +197,7 @@ function parseTime(v: unknown): bigint | undefined {
 
 /** The error key's value (pino's std error serializer output, usually) → `exception.*`. */
 function putException(attributes: Record<string, unknown>, err: unknown): void {
-  if (err === null || typeof err !== 'object' || Array.isArray(err)) {
+  if (!isObject(err) || Array.isArray(err)) {
     if (err !== undefined) attributes['exception.message'] = err;
     return;
   }

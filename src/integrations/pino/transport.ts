@@ -16,11 +16,13 @@
  * The worker has no active span of the app thread: records carry trace ids only when the line
  * does (`trace_id`/`span_id`, as @opentelemetry/instrumentation-pino writes them).
  */
+import { on } from 'node:events';
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LoggerOptions } from '../../config/options.js';
 import { createLogger } from '../../logger/create-logger.js';
-import { emitForeign, holdAtOption, withCallback } from '../foreign.js';
+import { EMIT_FOREIGN } from '../../logger/logger.js';
+import { holdAtOption, withCallback } from '../foreign.js';
 import {
   DEFAULT_PINO_FORMAT,
   formatFromPinoMessage,
@@ -56,7 +58,7 @@ export default async function podlogTransport(options: PodlogPinoTransportOption
   let rest = '';
   const emitLine = (line: string): void => {
     // The worker's own active span is meaningless here: `null` unless the line carries one.
-    if (line.trim() !== '') emitForeign(logger, lineToRecord(line, format, null));
+    if (line.trim() !== '') logger[EMIT_FOREIGN](lineToRecord(line, format, null));
   };
   const stream = new Writable({
     decodeStrings: false,
@@ -88,21 +90,18 @@ export default async function podlogTransport(options: PodlogPinoTransportOption
  * pino (≥ 9.1) sends its levels, message key and error key to the worker after start-up when
  * it says so in `workerData` (`pinoWillSendConfig`); without it, pino's defaults.
  */
-function pinoConfig(): Promise<PinoFormat> {
+async function pinoConfig(): Promise<PinoFormat> {
   const data = (workerData as { workerData?: { pinoWillSendConfig?: unknown } } | null)?.workerData;
-  if (parentPort === null || data?.pinoWillSendConfig !== true) return Promise.resolve(DEFAULT_PINO_FORMAT);
-  const port = parentPort;
-  return new Promise((resolve) => {
-    const done = (format: PinoFormat) => {
-      clearTimeout(timer);
-      port.off('message', onMessage);
-      resolve(format);
-    };
-    const onMessage = (message: unknown) => {
+  if (parentPort === null || data?.pinoWillSendConfig !== true) return DEFAULT_PINO_FORMAT;
+  try {
+    for await (const [message] of on(parentPort, 'message', {
+      signal: AbortSignal.timeout(CONFIG_WAIT_MS),
+    })) {
       const format = formatFromPinoMessage(message, DEFAULT_PINO_FORMAT);
-      if (format !== undefined) done(format);
-    };
-    const timer = setTimeout(() => done(DEFAULT_PINO_FORMAT), CONFIG_WAIT_MS);
-    port.on('message', onMessage);
-  });
+      if (format !== undefined) return format;
+    }
+  } catch {
+    // CONFIG_WAIT_MS passed without it.
+  }
+  return DEFAULT_PINO_FORMAT;
 }

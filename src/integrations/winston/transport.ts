@@ -17,8 +17,8 @@ import { ALL_LOGGER_OPTION_KEYS, type Config, resolveConfig } from '../../config
 import { checkKeys, isPlainObject } from '../../config/validate.js';
 import { InvalidOptionError } from '../../errors.js';
 import { createLoggerFromConfig } from '../../logger/create-logger.js';
-import type { Logger } from '../../logger/logger.js';
-import { emitForeign, Hold, holdAtOption } from '../foreign.js';
+import { EMIT_FOREIGN, type Logger } from '../../logger/logger.js';
+import { Hold, holdAtOption } from '../foreign.js';
 import { infoToRecord, type LevelMap } from './info-to-record.js';
 import { OtelBridgeGuard } from './otel-bridge.js';
 
@@ -102,25 +102,24 @@ export class PodlogTransport extends TransportStream {
         this.emit('warn', new Error('podlog queue is full: holding the winston stream until it drains')),
     });
     this.#severityMapping = options.severityMapping;
-    // winston-transport sets `parent` on its own 'pipe' listener, registered before this one.
-    if (this.#owned) this.once('pipe', (source: unknown) => this.#create(serviceOfWinston(source)));
+    // Created once piped, from that winston logger's service: winston-transport sets `parent` on
+    // its own 'pipe' listener, registered before this one.
+    if (this.#owned) this.once('pipe', () => this.logger);
     this.on('pipe', (source: { transports?: unknown }) => this.#bridge.check(source));
   }
 
   /** The podlog logger records go to (created on first use when the transport owns it). */
   get logger(): Logger {
-    return this.#logger ?? this.#create(serviceOfWinston((this as { parent?: unknown }).parent));
-  }
-
-  #create(service: string | undefined): Logger {
-    if (this.#logger !== undefined) return this.#logger;
-    const config = this.#config as Config;
-    this.#config = undefined;
-    this.#logger = createLoggerFromConfig(
-      config.serviceName === undefined && service !== undefined
-        ? Object.freeze({ ...config, serviceName: service })
-        : config,
-    );
+    if (this.#logger === undefined) {
+      const config = this.#config as Config;
+      const service = serviceOfWinston((this as { parent?: unknown }).parent);
+      this.#config = undefined;
+      this.#logger = createLoggerFromConfig(
+        config.serviceName === undefined && service !== undefined
+          ? Object.freeze({ ...config, serviceName: service })
+          : config,
+      );
+    }
     return this.#logger;
   }
 
@@ -139,8 +138,7 @@ export class PodlogTransport extends TransportStream {
 
   #accept(info: Info, callback: (() => void) | undefined): void {
     try {
-      emitForeign(
-        this.logger,
+      this.logger[EMIT_FOREIGN](
         infoToRecord(info, (this as { levels?: Record<string, number> }).levels, this.#severityMapping),
       );
     } catch (err) {
