@@ -211,7 +211,7 @@ export class DiskSpool implements Spool {
     every(cfg.syncIntervalMs, () => {
       if (this.#dirRemoved()) this.#ensureOpen();
       this.#writer.syncInterval();
-      this.#cursor.flushIfDirty();
+      void this.#cursor.flush();
     });
     every(HEARTBEAT_MS, () => {
       if (this.#dirRemoved()) this.#ensureOpen();
@@ -451,7 +451,8 @@ export class DiskSpool implements Spool {
     this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
     for (const wake of [...this.#nextWaiters]) wake();
-    this.#writer.close();
+    this.#writer.syncActive();
+    this.#writer.closeActive(false);
     await this.#recovering;
     await this.#cursor.flush(true);
     this.#lock?.release();

@@ -232,12 +232,6 @@ export class SegmentWriter {
     this.#cursor.markDirty();
   }
 
-  /** At `close()`: sync what is unsynced (synchronously), then close the file. */
-  close(): void {
-    this.syncActive();
-    this.closeActive(false);
-  }
-
   /**
    * Syncs the open segment now, synchronously, if it has unsynced frames or an fdatasync still
    * running (at exit that one never completes); not under `none`.
