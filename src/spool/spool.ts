@@ -236,24 +236,24 @@ export class DiskSpool implements Spool {
   }
 
   appendSync(batch: Batch): boolean {
+    return this.#write(batch, true);
+  }
+
+  /** Writes for `append`, or (`syncNow`) for `appendSync`; a closed spool's writer refuses. */
+  #write(batch: Batch, syncNow: boolean): boolean {
+    // One stat per batch: a frame appended to the open segment of a removed directory would be
+    // counted spooled, and be gone.
+    this.#dirRemoved();
     // At exit the spill offers again the batches whose `append` has not resolved yet; `append`
     // wrote them before its first await (only the fdatasync under `always` is still running).
     // Written again they would be replayed twice. The directory check comes first: a batch
     // written into a directory removed since is lost (and reported), not held, and is written
     // again. A held one gets the synchronous sync its pending fdatasync would have given it.
-    this.#dirRemoved();
-    if (this.#ctx.index.holds(batch.id)) {
+    if (syncNow && this.#ctx.index.holds(batch.id)) {
       this.#writer.syncActive();
       return true;
     }
-    return this.#write(batch, true);
-  }
-
-  #write(batch: Batch, syncNow: boolean): boolean {
-    // One stat per batch: a frame appended to the open segment of a removed directory would be
-    // counted spooled, and be gone.
-    this.#dirRemoved();
-    if (this.#closed || !this.#ensureOpen()) return false;
+    if (!this.#ensureOpen()) return false;
     if (this.#writer.write(batch, this.#ctx.now(), syncNow)) return true;
     if (!this.#dirRemoved()) return false;
     // The directory was removed under us, and is now created again: one more try.
