@@ -59,7 +59,7 @@ import {
   writeCursor,
 } from './ledger.js';
 import { listSubdirs, tryLock } from './lock.js';
-import { quarantineForeign, quarantineRest } from './quarantine.js';
+import { quarantineDamaged } from './quarantine.js';
 import type { SegmentWriter } from './writer.js';
 
 /** Frames copied between two checkpoints: bounds what a crash mid-adoption leaves to copy again. */
@@ -121,7 +121,7 @@ export class Recovery {
       reportCorrupt(spool, damage.records, `spool segment ${name}: ${damage.what}`, damage.unknown);
     if (scan.header !== 'ok') {
       if (scan.header === 'short') writer.unlink(seg.file);
-      else quarantineForeign(spool, spool.dir!, seg.file, name, name);
+      else quarantineDamaged(spool, spool.dir!, seg.file, scan, name, name);
       spool.index.removeSegment(seg);
       return 0;
     }
@@ -181,7 +181,7 @@ export class Recovery {
     const name = basename(seg.file);
     if (
       scan.insaneAt !== undefined &&
-      quarantineRest(spool, spool.dir!, seg.file, scan, name, { segment: name }, name)
+      quarantineDamaged(spool, spool.dir!, seg.file, scan, name, name, { segment: name })
     )
       spool.index.cut(seg, scan.insaneAt);
     if (scan.tornAt === undefined || scan.tornAt >= scan.size) return;
@@ -299,11 +299,11 @@ class SegmentAdoption {
     this.#damage = damage.what ? damage : undefined;
     const name = `${basename(dir)}-${this.#name}`;
     const where = `${this.#name} of ${dir}`;
-    if (scan.header === 'bad')
-      return quarantineForeign(spool, ownDir, this.#file, name, where) && this.#countDamage();
-    if (scan.header === 'short') return this.#src.writer.unlink(this.#file, 'adopt') && this.#countDamage();
     const note = { segment: this.#name, dir: basename(dir) };
-    if (scan.insaneAt !== undefined && !quarantineRest(spool, ownDir, this.#file, scan, name, note, where))
+    if (scan.header === 'bad')
+      return quarantineDamaged(spool, ownDir, this.#file, scan, name, where, note) && this.#countDamage();
+    if (scan.header === 'short') return this.#src.writer.unlink(this.#file, 'adopt') && this.#countDamage();
+    if (scan.insaneAt !== undefined && !quarantineDamaged(spool, ownDir, this.#file, scan, name, where, note))
       return false;
     this.#settledNow.push(...damage.seqs);
     return this.#copyFrames(scan);
