@@ -386,7 +386,7 @@ class SegmentAdoption {
 // --- Damage assessment (recovery, adoption, inspect) ---------------------------------
 
 /** What a damaged segment lost, as far as can be known. */
-export interface Damage {
+interface Damage {
   /**
    * Records lost. Exact when `unknown` is 0; otherwise a lower bound: each place of unknown
    * size adds its best guess (a corrupt frame's own count field, else 1).
