@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { nodeSpoolFs, type SpoolFs } from './disk.js';
-import { parseSegmentFileName, scanSegmentBytes, segmentNames } from './format.js';
+import { scanSegmentBytes, segmentFiles } from './format.js';
 import { readCursor, SettledSeqs } from './ledger.js';
 import { listSubdirs, readLock } from './lock.js';
 import { quarantineDir } from './quarantine.js';
@@ -14,11 +14,11 @@ import { assessDamage } from './recovery.js';
 function dirReport(fs: SpoolFs, dir: string) {
   const cursor = readCursor(fs, dir);
   const settled = new SettledSeqs(cursor.cursor);
-  const names = segmentNames(fs, dir, []);
-  const segments = names.map((name) => {
+  const files = segmentFiles(fs, dir, []);
+  const segments = files.map(({ name, no }, i) => {
     const scan = scanSegmentBytes(fs.readFileSync(join(dir, name)));
     const pending = scan.frames.filter((f) => !settled.has(f.seq));
-    const damage = assessDamage(scan, parseSegmentFileName(name) ?? 0, settled, name === names.at(-1));
+    const damage = assessDamage(scan, no, settled, i === files.length - 1);
     const times = scan.frames.map((f) => f.ts);
     return {
       file: name,

@@ -42,11 +42,11 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { errorCode, truncateFile } from './disk.js';
 import {
   FRAMES_PER_SEGMENT,
-  parseSegmentFileName,
   readFrame,
+  type SegmentFile,
   type SegmentScan,
   scanSegmentBytes,
-  segmentNames,
+  segmentFiles,
 } from './format.js';
 import {
   type Cursor,
@@ -207,7 +207,7 @@ export class Recovery {
       const seen = new Set<string>();
       for (const dir of candidates) {
         if (spool.closed) return;
-        if (dir === root && segmentNames(spool.fs, dir, []).length === 0) continue;
+        if (dir === root && segmentFiles(spool.fs, dir, []).length === 0) continue;
         const lock = tryLock(spool.fs, dir);
         if (!lock) continue;
         let done = false;
@@ -248,11 +248,11 @@ interface SourceDir {
 /** Returns true when every segment of `src.dir` was moved into ours. */
 async function adoptDir(src: SourceDir): Promise<boolean> {
   const { spool, dir } = src;
-  const names = segmentNames(spool.fs, dir);
+  const files = segmentFiles(spool.fs, dir);
   let adopted = 0;
   let done = true;
-  for (const name of names) {
-    const seg = new SegmentAdoption(src, name, name === names.at(-1));
+  for (const [i, file] of files.entries()) {
+    const seg = new SegmentAdoption(src, file, i === files.length - 1);
     done = !spool.closed && (await seg.run());
     adopted += seg.records;
     if (!done) break;
@@ -278,11 +278,11 @@ class SegmentAdoption {
   /** Damage found and not counted yet (counted once the source settles it). */
   #damage: Damage | undefined;
 
-  constructor(src: SourceDir, name: string, newest: boolean) {
+  constructor(src: SourceDir, { name, no }: SegmentFile, newest: boolean) {
     this.#src = src;
     this.#name = name;
     this.#file = join(src.dir, name);
-    this.#segNo = parseSegmentFileName(name) ?? 0;
+    this.#segNo = no;
     this.#newest = newest;
   }
 

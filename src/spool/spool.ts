@@ -25,13 +25,7 @@ import { join } from 'node:path';
 import type { Diag } from '../diag.js';
 import { SpoolUnavailableError } from '../errors.js';
 import { DiskHealth, errorCode, nodeSpoolFs, type SpoolFs } from './disk.js';
-import {
-  FRAMES_PER_SEGMENT,
-  parseSegmentFileName,
-  readFrame,
-  segmentHeader,
-  segmentNames,
-} from './format.js';
+import { FRAMES_PER_SEGMENT, readFrame, segmentFiles, segmentHeader } from './format.js';
 import {
   CursorKeeper,
   type Entry,
@@ -181,9 +175,9 @@ export class DiskSpool implements Spool {
   /** The segment files an earlier process left (unscanned: recovery reads them). Throws on disk errors. */
   #listSegmentFiles(dir: string): Segment[] {
     const { fs } = this.#ctx;
-    return segmentNames(fs, dir).map((name) => {
+    return segmentFiles(fs, dir).map(({ name, no }) => {
       const file = join(dir, name);
-      return new Segment(parseSegmentFileName(name)!, file, fs.statSync(file).size);
+      return new Segment(no, file, fs.statSync(file).size);
     });
   }
 
