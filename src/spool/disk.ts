@@ -49,7 +49,20 @@ export function writeFileAtomicSync(
   sync: boolean,
 ): void {
   const tmp = `${path}.tmp`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
+  writeWholeFile(fs, tmp, 'w', data, sync);
+  fs.renameSync(tmp, path);
+  if (sync) syncDir(fs, dir);
+}
+
+/** Writes a file (mode 0600) with `flag` ('wx': only if it does not exist yet), fsynced if `sync`. */
+export function writeWholeFile(
+  fs: SpoolFs,
+  path: string,
+  flag: 'w' | 'wx',
+  data: Uint8Array | string,
+  sync: boolean,
+): void {
+  const fd = fs.openSync(path, flag, 0o600);
   try {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     let off = 0;
@@ -58,8 +71,6 @@ export function writeFileAtomicSync(
   } finally {
     fs.closeSync(fd);
   }
-  fs.renameSync(tmp, path);
-  if (sync) syncDir(fs, dir);
 }
 
 /** fsyncs a directory so a create/rename/unlink in it survives power loss. Best effort. */

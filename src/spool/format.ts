@@ -196,13 +196,21 @@ export interface SegmentScan {
   bytes: Uint8Array;
 }
 
+/** A segment file of a directory: its name, and the number the name gives it. */
+export interface SegmentFile {
+  readonly name: string;
+  readonly no: number;
+}
+
 /** The segment files of `dir`, oldest first. When the directory cannot be read: `orElse`, if given, else throws. */
-export function segmentNames(fs: SpoolFs, dir: string, orElse?: string[]): string[] {
+export function segmentFiles(fs: SpoolFs, dir: string, orElse?: SegmentFile[]): SegmentFile[] {
   try {
-    return fs
-      .readdirSync(dir)
-      .filter((n) => parseSegmentFileName(n) !== undefined)
-      .sort();
+    const files: SegmentFile[] = [];
+    for (const name of fs.readdirSync(dir).sort()) {
+      const no = parseSegmentFileName(name);
+      if (no !== undefined) files.push({ name, no });
+    }
+    return files;
   } catch (err) {
     if (orElse) return orElse;
     throw err;

@@ -206,11 +206,6 @@ export class CursorKeeper {
     this.#dirty = true;
   }
 
-  /** The timer's flush: only when something changed. */
-  flushIfDirty(): void {
-    if (this.#dirty) void this.flush();
-  }
-
   /**
    * Writes the cursor if it changed, one write at a time (they share the temp file). At close,
    * after the write in progress, the last one is written synchronously.

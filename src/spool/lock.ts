@@ -10,7 +10,7 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { errorCode, removeQuietly, type SpoolFs, writeFileAtomicSync } from './disk.js';
+import { errorCode, removeQuietly, type SpoolFs, writeFileAtomicSync, writeWholeFile } from './disk.js';
 
 const LOCK_FILE = 'lock';
 /** Heartbeat period; a lock whose heartbeat is older than `STALE_AFTER_MS` is stale. */
@@ -28,14 +28,11 @@ export interface LockInfo {
 /** Nonces of the locks this process holds (a second spool in the same process gets a sub-directory). */
 const held = new Set<string>();
 
-export function readLock(fs: SpoolFs, dir: string): LockInfo | 'missing' | 'garbage' {
-  return readLockFile(fs, join(dir, LOCK_FILE));
-}
-
-function readLockFile(fs: SpoolFs, file: string): LockInfo | 'missing' | 'garbage' {
+/** The lock of `dir` (or, by `name`, a lock file moved aside in it). */
+export function readLock(fs: SpoolFs, dir: string, name = LOCK_FILE): LockInfo | 'missing' | 'garbage' {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = fs.readFileSync(join(dir, name), 'utf8');
   } catch (err) {
     return errorCode(err) === 'ENOENT' ? 'missing' : 'garbage';
   }
@@ -133,13 +130,7 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
   const text = JSON.stringify(info);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = fs.openSync(path, 'wx', 0o600);
-      try {
-        fs.writeSync(fd, text);
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
+      writeWholeFile(fs, path, 'wx', text, true);
       return new HeldLock(fs, dir, info);
     } catch (err) {
       if (errorCode(err) !== 'EEXIST') throw err;
@@ -148,14 +139,14 @@ export function tryLock(fs: SpoolFs, dir: string): HeldLock | undefined {
     if (current === 'missing') continue;
     if (current !== 'garbage' && !isStale(current, now)) return undefined;
     // Rename the stale lock to a name only we use: of two racers, one rename fails with ENOENT.
-    const aside = `${path}.stale-${info.nonce}`;
+    const aside = `${LOCK_FILE}.stale-${info.nonce}`;
     try {
-      fs.renameSync(path, aside);
+      fs.renameSync(path, join(dir, aside));
     } catch {
       continue;
     }
-    const took = readLockFile(fs, aside);
-    removeQuietly(fs, aside); // Left behind: harmless, no lock is read from it.
+    const took = readLock(fs, dir, aside);
+    removeQuietly(fs, join(dir, aside)); // Left behind: harmless, no lock is read from it.
     // We may have moved a lock that a racer had just taken over: give up this directory.
     if (current !== 'garbage' && (typeof took === 'string' || took.nonce !== current.nonce)) return undefined;
   }

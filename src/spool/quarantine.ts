@@ -2,7 +2,7 @@
  * The quarantine folder: batches the backend refused for good (4xx other than 408/429) and
  * unreadable rests of segments, kept for a human to look at, bounded by bytes (oldest go first).
  * Each batch file is a one-frame segment, so `podlog spool inspect` reads it like any other.
- * Recovery and adoption quarantine segments the same way (`quarantineForeign`, `quarantineRest`).
+ * Recovery and adoption quarantine segments the same way (`quarantineDamaged`).
  */
 import { join } from 'node:path';
 import { removeQuietly, type SpoolFs, truncateFile, writeFileAtomicSync } from './disk.js';
@@ -56,54 +56,39 @@ function trimQuarantine(fs: SpoolFs, qdir: string, maxBytes: number): void {
 }
 
 /**
- * A segment with a foreign header: moved whole to `ownDir`'s quarantine folder as
- * `foreign-<name>` (for `podlog spool inspect`). False on a disk error.
+ * Moves the damaged part of segment `file` to `ownDir`'s quarantine folder (for `podlog spool
+ * inspect`): the whole file when its header is foreign (`foreign-<name>`); else its unreadable
+ * rest (from `scan.insaneAt`, with `note`), copied and then cut off the file, or every later
+ * process counts it again while an older frame of the segment is open. Same name on a retry: a
+ * second attempt replaces the first copy. False on a disk error (reported; the data stays, for a
+ * later attempt); else warns that the segment `where` was quarantined.
  */
-export function quarantineForeign(
-  spool: SpoolContext,
-  ownDir: string,
-  file: string,
-  name: string,
-  where: string,
-): boolean {
-  const qdir = quarantineDir(ownDir);
-  return moveAside(spool, `${where} has a foreign header`, () => {
-    spool.fs.mkdirSync(qdir, { recursive: true, mode: 0o700 });
-    spool.fs.renameSync(file, join(qdir, `foreign-${name}`));
-  });
-}
-
-/**
- * An unreadable rest (from `scan.insaneAt`): copied to `ownDir`'s quarantine folder, then cut off
- * the file, or every later process counts it again while an older frame of the segment is open.
- * Same name on a retry: a second attempt replaces the first copy. False on a disk error (the
- * rest stays, for a later attempt).
- */
-export function quarantineRest(
+export function quarantineDamaged(
   spool: SpoolContext,
   ownDir: string,
   file: string,
   scan: SegmentScan,
   name: string,
-  note: Record<string, string>,
   where: string,
+  note: Record<string, string> = {},
 ): boolean {
+  const qdir = quarantineDir(ownDir);
   const at = scan.insaneAt!;
-  return moveAside(spool, `${where} unreadable after byte ${at}`, () => {
-    const fullNote = { ...note, offset: at, bytes: scan.size - at };
-    writeQuarantine(spool, ownDir, `corrupt-${name}-${at}.bin`, scan.bytes.subarray(at), fullNote);
-    truncateFile(spool.fs, file, at);
-  });
-}
-
-/** Runs `move`; false on a disk error (reported), else warns that the segment `what` was quarantined. */
-function moveAside(spool: SpoolContext, what: string, move: () => void): boolean {
+  const foreign = scan.header === 'bad';
   try {
-    move();
+    if (foreign) {
+      spool.fs.mkdirSync(qdir, { recursive: true, mode: 0o700 });
+      spool.fs.renameSync(file, join(qdir, `foreign-${name}`));
+    } else {
+      const fullNote = { ...note, offset: at, bytes: scan.size - at };
+      writeQuarantine(spool, ownDir, `corrupt-${name}-${at}.bin`, scan.bytes.subarray(at), fullNote);
+      truncateFile(spool.fs, file, at);
+    }
   } catch (err) {
     spool.health.refused('quarantine', err);
     return false;
   }
-  spool.diag.warn('spool-quarantine', `spool segment ${what}; quarantined`);
+  const what = foreign ? 'has a foreign header' : `unreadable after byte ${at}`;
+  spool.diag.warn('spool-quarantine', `spool segment ${where} ${what}; quarantined`);
   return true;
 }

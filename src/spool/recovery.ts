@@ -42,11 +42,11 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { errorCode, truncateFile } from './disk.js';
 import {
   FRAMES_PER_SEGMENT,
-  parseSegmentFileName,
   readFrame,
+  type SegmentFile,
   type SegmentScan,
   scanSegmentBytes,
-  segmentNames,
+  segmentFiles,
 } from './format.js';
 import {
   type Cursor,
@@ -59,7 +59,7 @@ import {
   writeCursor,
 } from './ledger.js';
 import { listSubdirs, tryLock } from './lock.js';
-import { quarantineForeign, quarantineRest } from './quarantine.js';
+import { quarantineDamaged } from './quarantine.js';
 import type { SegmentWriter } from './writer.js';
 
 /** Frames copied between two checkpoints: bounds what a crash mid-adoption leaves to copy again. */
@@ -121,7 +121,7 @@ export class Recovery {
       reportCorrupt(spool, damage.records, `spool segment ${name}: ${damage.what}`, damage.unknown);
     if (scan.header !== 'ok') {
       if (scan.header === 'short') writer.unlink(seg.file);
-      else quarantineForeign(spool, spool.dir!, seg.file, name, name);
+      else quarantineDamaged(spool, spool.dir!, seg.file, scan, name, name);
       spool.index.removeSegment(seg);
       return 0;
     }
@@ -181,7 +181,7 @@ export class Recovery {
     const name = basename(seg.file);
     if (
       scan.insaneAt !== undefined &&
-      quarantineRest(spool, spool.dir!, seg.file, scan, name, { segment: name }, name)
+      quarantineDamaged(spool, spool.dir!, seg.file, scan, name, name, { segment: name })
     )
       spool.index.cut(seg, scan.insaneAt);
     if (scan.tornAt === undefined || scan.tornAt >= scan.size) return;
@@ -207,7 +207,7 @@ export class Recovery {
       const seen = new Set<string>();
       for (const dir of candidates) {
         if (spool.closed) return;
-        if (dir === root && segmentNames(spool.fs, dir, []).length === 0) continue;
+        if (dir === root && segmentFiles(spool.fs, dir, []).length === 0) continue;
         const lock = tryLock(spool.fs, dir);
         if (!lock) continue;
         let done = false;
@@ -248,11 +248,11 @@ interface SourceDir {
 /** Returns true when every segment of `src.dir` was moved into ours. */
 async function adoptDir(src: SourceDir): Promise<boolean> {
   const { spool, dir } = src;
-  const names = segmentNames(spool.fs, dir);
+  const files = segmentFiles(spool.fs, dir);
   let adopted = 0;
   let done = true;
-  for (const name of names) {
-    const seg = new SegmentAdoption(src, name, name === names.at(-1));
+  for (const [i, file] of files.entries()) {
+    const seg = new SegmentAdoption(src, file, i === files.length - 1);
     done = !spool.closed && (await seg.run());
     adopted += seg.records;
     if (!done) break;
@@ -278,11 +278,11 @@ class SegmentAdoption {
   /** Damage found and not counted yet (counted once the source settles it). */
   #damage: Damage | undefined;
 
-  constructor(src: SourceDir, name: string, newest: boolean) {
+  constructor(src: SourceDir, { name, no }: SegmentFile, newest: boolean) {
     this.#src = src;
     this.#name = name;
     this.#file = join(src.dir, name);
-    this.#segNo = parseSegmentFileName(name) ?? 0;
+    this.#segNo = no;
     this.#newest = newest;
   }
 
@@ -299,11 +299,11 @@ class SegmentAdoption {
     this.#damage = damage.what ? damage : undefined;
     const name = `${basename(dir)}-${this.#name}`;
     const where = `${this.#name} of ${dir}`;
-    if (scan.header === 'bad')
-      return quarantineForeign(spool, ownDir, this.#file, name, where) && this.#countDamage();
-    if (scan.header === 'short') return this.#src.writer.unlink(this.#file, 'adopt') && this.#countDamage();
     const note = { segment: this.#name, dir: basename(dir) };
-    if (scan.insaneAt !== undefined && !quarantineRest(spool, ownDir, this.#file, scan, name, note, where))
+    if (scan.header === 'bad')
+      return quarantineDamaged(spool, ownDir, this.#file, scan, name, where, note) && this.#countDamage();
+    if (scan.header === 'short') return this.#src.writer.unlink(this.#file, 'adopt') && this.#countDamage();
+    if (scan.insaneAt !== undefined && !quarantineDamaged(spool, ownDir, this.#file, scan, name, where, note))
       return false;
     this.#settledNow.push(...damage.seqs);
     return this.#copyFrames(scan);
@@ -386,7 +386,7 @@ class SegmentAdoption {
 // --- Damage assessment (recovery, adoption, inspect) ---------------------------------
 
 /** What a damaged segment lost, as far as can be known. */
-export interface Damage {
+interface Damage {
   /**
    * Records lost. Exact when `unknown` is 0; otherwise a lower bound: each place of unknown
    * size adds its best guess (a corrupt frame's own count field, else 1).

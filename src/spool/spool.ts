@@ -25,13 +25,7 @@ import { join } from 'node:path';
 import type { Diag } from '../diag.js';
 import { SpoolUnavailableError } from '../errors.js';
 import { DiskHealth, errorCode, nodeSpoolFs, type SpoolFs } from './disk.js';
-import {
-  FRAMES_PER_SEGMENT,
-  parseSegmentFileName,
-  readFrame,
-  segmentHeader,
-  segmentNames,
-} from './format.js';
+import { FRAMES_PER_SEGMENT, readFrame, segmentFiles, segmentHeader } from './format.js';
 import {
   CursorKeeper,
   type Entry,
@@ -181,9 +175,9 @@ export class DiskSpool implements Spool {
   /** The segment files an earlier process left (unscanned: recovery reads them). Throws on disk errors. */
   #listSegmentFiles(dir: string): Segment[] {
     const { fs } = this.#ctx;
-    return segmentNames(fs, dir).map((name) => {
+    return segmentFiles(fs, dir).map(({ name, no }) => {
       const file = join(dir, name);
-      return new Segment(parseSegmentFileName(name)!, file, fs.statSync(file).size);
+      return new Segment(no, file, fs.statSync(file).size);
     });
   }
 
@@ -211,7 +205,7 @@ export class DiskSpool implements Spool {
     every(cfg.syncIntervalMs, () => {
       if (this.#dirRemoved()) this.#ensureOpen();
       this.#writer.syncInterval();
-      this.#cursor.flushIfDirty();
+      void this.#cursor.flush();
     });
     every(HEARTBEAT_MS, () => {
       if (this.#dirRemoved()) this.#ensureOpen();
@@ -236,24 +230,24 @@ export class DiskSpool implements Spool {
   }
 
   appendSync(batch: Batch): boolean {
+    return this.#write(batch, true);
+  }
+
+  /** Writes for `append`, or (`syncNow`) for `appendSync`; a closed spool's writer refuses. */
+  #write(batch: Batch, syncNow: boolean): boolean {
+    // One stat per batch: a frame appended to the open segment of a removed directory would be
+    // counted spooled, and be gone.
+    this.#dirRemoved();
     // At exit the spill offers again the batches whose `append` has not resolved yet; `append`
     // wrote them before its first await (only the fdatasync under `always` is still running).
     // Written again they would be replayed twice. The directory check comes first: a batch
     // written into a directory removed since is lost (and reported), not held, and is written
     // again. A held one gets the synchronous sync its pending fdatasync would have given it.
-    this.#dirRemoved();
-    if (this.#ctx.index.holds(batch.id)) {
+    if (syncNow && this.#ctx.index.holds(batch.id)) {
       this.#writer.syncActive();
       return true;
     }
-    return this.#write(batch, true);
-  }
-
-  #write(batch: Batch, syncNow: boolean): boolean {
-    // One stat per batch: a frame appended to the open segment of a removed directory would be
-    // counted spooled, and be gone.
-    this.#dirRemoved();
-    if (this.#closed || !this.#ensureOpen()) return false;
+    if (!this.#ensureOpen()) return false;
     if (this.#writer.write(batch, this.#ctx.now(), syncNow)) return true;
     if (!this.#dirRemoved()) return false;
     // The directory was removed under us, and is now created again: one more try.
@@ -451,7 +445,8 @@ export class DiskSpool implements Spool {
     this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
     for (const wake of [...this.#nextWaiters]) wake();
-    this.#writer.close();
+    this.#writer.syncActive();
+    this.#writer.closeActive(false);
     await this.#recovering;
     await this.#cursor.flush(true);
     this.#lock?.release();

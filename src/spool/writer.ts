@@ -167,18 +167,13 @@ export class SegmentWriter {
    */
   syncWritten(): Promise<boolean> {
     const a = this.#active;
-    if (!a) return Promise.resolve(true);
-    a.dirty = false;
-    return this.#syncAsync(a);
+    return a ? this.#syncAsync(a) : Promise.resolve(true);
   }
 
   /** Under `interval`: the periodic fdatasync of what was written since the last one. */
   syncInterval(): void {
     const a = this.#active;
-    if (a?.dirty && a.syncing === 0 && this.#ctx.cfg.durability === 'interval') {
-      a.dirty = false;
-      void this.#syncAsync(a);
-    }
+    if (a?.dirty && a.syncing === 0 && this.#ctx.cfg.durability === 'interval') void this.#syncAsync(a);
   }
 
   /**
@@ -190,14 +185,13 @@ export class SegmentWriter {
     if (this.#ctx.cfg.durability === 'none') return true;
     const pending = [...this.#inflight];
     const a = this.#active;
-    if (a?.dirty) {
-      a.dirty = false;
-      pending.push(this.#syncAsync(a));
-    }
+    if (a?.dirty) pending.push(this.#syncAsync(a));
     return (await Promise.all(pending)).every(Boolean);
   }
 
+  /** Starts an fdatasync of `a`: what it wrote so far is no longer unsynced. */
   #syncAsync(a: ActiveSegment): Promise<boolean> {
+    a.dirty = false;
     a.syncing++;
     const p = new Promise<boolean>((resolve) => {
       this.#ctx.fs.fdatasync(a.fd, (err) => {
@@ -230,12 +224,6 @@ export class SegmentWriter {
     this.maybeDelete(a.seg);
     // Sealed: the cursor's manifest now records its final frame count.
     this.#cursor.markDirty();
-  }
-
-  /** At `close()`: sync what is unsynced (synchronously), then close the file. */
-  close(): void {
-    this.syncActive();
-    this.closeActive(false);
   }
 
   /**
