@@ -126,6 +126,13 @@ const TLS_OPTIONS = {
   rejectUnauthorized: opt.bool({ default: true }),
 } satisfies Record<keyof TlsOptions, opt.OptionSpec>;
 
+/** A caller-owned dispatcher, or undefined (the default) to build podlog's own. */
+const DISPATCHER: opt.CheckedSpec<Dispatcher | undefined> = {
+  accepts: 'Dispatcher',
+  defaultText: "podlog's pool",
+  check: checkDispatcher,
+};
+
 export const EXPORT_OPTIONS = {
   endpoint: opt.custom({
     accepts: 'http(s) URL',
@@ -152,26 +159,13 @@ export const EXPORT_OPTIONS = {
       '`https_proxy` / `HTTPS_PROXY` (https endpoints), `http_proxy` / `HTTP_PROXY` (http endpoints); `no_proxy` / `NO_PROXY`',
     defaultText: 'direct',
   }),
-  dispatcher: opt.custom({ accepts: 'Dispatcher', defaultText: "podlog's pool" }),
+  dispatcher: DISPATCHER,
 } satisfies Record<keyof ExportOptions, opt.OptionSpec>;
 
 export type RetryConfig = opt.Resolved<typeof RETRY_OPTIONS>;
 
-export interface ExportConfig extends opt.Resolved<typeof EXPORT_OPTIONS> {
-  /** The endpoint without user-info (that became an `authorization` header). */
-  readonly endpoint: URL;
-  /** What must never be printed ({@link exportSecrets}): masked in every diagnostic. */
-  readonly secrets: readonly string[];
-  /** The endpoint had user-info, but an explicit `authorization` header won over it. */
-  readonly userInfoIgnored: boolean;
-  readonly headers: Readonly<Record<string, string>>;
-  /** `TlsOptions` resolved: PEM contents (files read), verification on unless turned off. */
-  readonly tls: ReturnType<typeof resolveTlsOptions>;
-  /** Proxy to go through, or undefined for a direct connection. */
-  readonly proxy: URL | undefined;
-  /** A caller-owned dispatcher, or undefined to build podlog's own. */
-  readonly dispatcher: Dispatcher | undefined;
-}
+/** The resolved export options. */
+export type ExportConfig = ReturnType<typeof resolveExportOptions>;
 
 function parseUrl(value: unknown, option: string): URL {
   if (typeof value !== 'string')
@@ -193,7 +187,7 @@ function parseUrl(value: unknown, option: string): URL {
   return url;
 }
 
-export function resolveExportOptions(options: ExportOptions, env: Env): ExportConfig {
+export function resolveExportOptions(options: ExportOptions, env: Env) {
   let endpoint: URL;
   if (options.endpoint !== undefined) endpoint = parseUrl(options.endpoint, 'endpoint');
   else if (env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) {
@@ -219,19 +213,22 @@ export function resolveExportOptions(options: ExportOptions, env: Env): ExportCo
   }
   const tls = resolveTlsOptions(options.tls, env);
   const proxy = resolveProxy(options.proxy, endpoint, env);
-  const dispatcher = resolveDispatcher(options.dispatcher);
   const secrets = Object.freeze(exportSecrets(headers, endpoint, proxy));
   endpoint.username = '';
   endpoint.password = '';
   return Object.freeze({
     ...resolved,
+    /** The endpoint without user-info (that became an `authorization` header). */
     endpoint,
+    /** What must never be printed ({@link exportSecrets}): masked in every diagnostic. */
     secrets,
+    /** The endpoint had user-info, but an explicit `authorization` header won over it. */
     userInfoIgnored: basic !== undefined && explicitAuth,
     headers: Object.freeze(headers),
+    /** `TlsOptions` resolved: PEM contents (files read), verification on unless turned off. */
     tls,
+    /** Proxy to go through, or undefined for a direct connection. */
     proxy,
-    dispatcher,
   });
 }
 
@@ -328,8 +325,7 @@ function checkHeader(name: string, value: unknown, option: string): void {
   }
 }
 
-function resolveDispatcher(value: unknown): Dispatcher | undefined {
-  if (value === undefined) return undefined;
+function checkDispatcher(value: unknown, option: string): Dispatcher {
   const d = value as Partial<Dispatcher> | null;
   if (
     typeof d !== 'object' ||
@@ -337,7 +333,7 @@ function resolveDispatcher(value: unknown): Dispatcher | undefined {
     typeof d.dispatch !== 'function' ||
     typeof d.request !== 'function'
   ) {
-    throw new InvalidOptionError('dispatcher', value, 'an undici Dispatcher (Pool, Agent, MockAgent, …)');
+    throw new InvalidOptionError(option, value, 'an undici Dispatcher (Pool, Agent, MockAgent, …)');
   }
   return value as Dispatcher;
 }
