@@ -182,8 +182,8 @@ export class HttpExporter implements Exporter {
       }
       if (run.signal.aborted) throw new ExportAbortedError();
       const result = await this.#send(part, run);
-      this.#settle(part, result, run);
       if (result.kind === 'too_large') await this.#splitTooLarge(part, result.status, run);
+      else this.#settle(part, result, run);
     } catch (err) {
       if (err instanceof DecodeError) {
         // Not a valid request body: no backend would take it, and keeping it would loop forever.
@@ -315,8 +315,8 @@ export class HttpExporter implements Exporter {
     }
   }
 
-  /** Books a final answer into the run's outcome (a 413 is split by the caller). */
-  #settle(part: Batch, result: RetryResult, run: Run): void {
+  /** Books a final answer into the run's outcome (a 413 is split instead). */
+  #settle(part: Batch, result: Exclude<RetryResult, { kind: 'too_large' }>, run: Run): void {
     switch (result.kind) {
       case 'ok':
         this.#settleAccepted(part, result, run);
@@ -330,8 +330,6 @@ export class HttpExporter implements Exporter {
         drop(run, 'rejected', part.count, msg);
         return;
       }
-      case 'too_large':
-        return;
       case 'undelivered':
         if (result.why !== 'aborted') {
           const last = result.last;
