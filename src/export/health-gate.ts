@@ -112,8 +112,7 @@ export class HealthGate {
 
   /** The backend answered (any non-retryable answer, 4xx included: it is up). */
   succeeded(permit: Permit): void {
-    this.#freeSlot();
-    if (permit === 'probe') this.#probing = false;
+    this.#end(permit);
     if (this.#failures > 0) {
       const was = this.#failures;
       this.#failures = 0;
@@ -125,8 +124,7 @@ export class HealthGate {
 
   /** A retryable failure; returns the delay set before the next request may go out. */
   failed(permit: Permit, retryAfterMs?: number): number {
-    this.#freeSlot();
-    if (permit === 'probe') this.#probing = false;
+    this.#end(permit);
     // Requests already in flight when the backend fell over fail together: count the outage once.
     if (permit === 'probe' || this.#failures === 0) this.#failures++;
     const delay = retryDelay(this.#failures, retryAfterMs, this.#retry, this.#random);
@@ -137,11 +135,14 @@ export class HealthGate {
 
   /** The request ended without telling anything about the backend (aborted). */
   released(permit: Permit): void {
+    this.#end(permit);
+    if (permit === 'probe') this.#wake();
+  }
+
+  /** A permit ends: its slot is freed first (see `#freeSlot`), and a probe is no longer out. */
+  #end(permit: Permit): void {
     this.#freeSlot();
-    if (permit === 'probe') {
-      this.#probing = false;
-      this.#wake();
-    }
+    if (permit === 'probe') this.#probing = false;
   }
 
   /** Resolves true once a slot is free; false if the signal fires first. */
