@@ -277,18 +277,12 @@ export class HttpExporter implements Exporter {
       if (permit === 'expired') return { kind: 'undelivered', why: 'deadline', last };
       if (last) this.#counters.retried();
       attempts++;
-      // #attempt never throws, so the permit is always settled below.
+      // #attempt never throws, so the permit is always settled.
       const verdict = await attempt();
       last = verdict;
-      if (verdict.kind === 'aborted') {
-        this.gate.released(permit);
-        return { kind: 'undelivered', why: 'aborted', last };
-      }
-      if (verdict.kind !== 'retry') {
-        this.gate.succeeded(permit);
-        return verdict;
-      }
-      const delay = this.gate.failed(permit, verdict.retryAfterMs);
+      const delay = this.gate.settle(permit, verdict);
+      if (verdict.kind === 'aborted') return { kind: 'undelivered', why: 'aborted', last };
+      if (verdict.kind !== 'retry') return verdict;
       if (NEVER_CONNECTED.has(verdict.cause)) this.#noBackend(verdict.detail);
       this.#diag.warn(
         `export-retry:${verdict.cause}`,
