@@ -167,33 +167,33 @@ export type RetryConfig = opt.Resolved<typeof RETRY_OPTIONS>;
 /** The resolved export options. */
 export type ExportConfig = ReturnType<typeof resolveExportOptions>;
 
-function parseUrl(value: unknown, option: string): URL {
-  if (typeof value !== 'string')
-    throw new InvalidOptionError(option, value, 'an http:// or https:// URL string');
-  let url: URL;
+/**
+ * An http(s) URL, or `InvalidOptionError` naming `option`. The value may carry user:password or
+ * a token in its query: InvalidOptionError shows it without. `proxy`: a value without a scheme
+ * is an http URL (`proxy:3128`, as curl reads a proxy).
+ */
+function parseHttpUrl(value: unknown, option: string, proxy = false): URL {
+  let url: URL | undefined;
   try {
-    url = new URL(value);
+    const text = proxy && typeof value === 'string' && !value.includes('://') ? `http://${value}` : value;
+    url = typeof text === 'string' ? new URL(text) : undefined;
   } catch {
-    throw new InvalidOptionError(
-      option,
-      value,
-      'an http:// or https:// URL, e.g. http://localhost:4318/v1/logs',
-    );
+    url = undefined;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    // The URL may carry user:password or a token in its query: InvalidOptionError shows it without.
-    throw new InvalidOptionError(option, value, 'an http:// or https:// URL');
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    const example = proxy ? 'proxy URL, e.g. http://proxy:3128' : 'URL, e.g. http://localhost:4318/v1/logs';
+    throw new InvalidOptionError(option, value, `an http:// or https:// ${example}`);
   }
   return url;
 }
 
 export function resolveExportOptions(options: ExportOptions, env: Env) {
   let endpoint: URL;
-  if (options.endpoint !== undefined) endpoint = parseUrl(options.endpoint, 'endpoint');
+  if (options.endpoint !== undefined) endpoint = parseHttpUrl(options.endpoint, 'endpoint');
   else if (env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) {
-    endpoint = parseUrl(env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
+    endpoint = parseHttpUrl(env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
   } else if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
-    const base = parseUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+    const base = parseHttpUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT');
     endpoint = new URL(`${base.href.replace(/\/+$/, '')}/v1/logs`);
   } else endpoint = new URL('http://localhost:4318/v1/logs');
 
@@ -420,20 +420,6 @@ export function matchesNoProxy(endpoint: URL, noProxy: string): boolean {
   return false;
 }
 
-function parseProxy(value: unknown, option: string): URL {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value.includes('://') ? value : `http://${value}`) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    // A proxy URL often carries user:password: InvalidOptionError shows it without user-info.
-    throw new InvalidOptionError(option, value, 'an http:// or https:// proxy URL, e.g. http://proxy:3128');
-  }
-  return url;
-}
-
 /**
  * Which proxy, if any, the exporter goes through: the `proxy` option, else `https_proxy` /
  * `HTTPS_PROXY` for https endpoints and `http_proxy` / `HTTP_PROXY` for http ones (lower-case
@@ -447,7 +433,7 @@ function parseProxy(value: unknown, option: string): URL {
  */
 function resolveProxy(value: string | false | undefined, endpoint: URL, env: Env): URL | undefined {
   if (value === false) return undefined;
-  if (value !== undefined) return parseProxy(value, 'proxy');
+  if (value !== undefined) return parseHttpUrl(value, 'proxy', true);
   // Lower case first, as curl reads them.
   const given = firstEnv(
     env,
@@ -456,5 +442,5 @@ function resolveProxy(value: string | false | undefined, endpoint: URL, env: Env
   if (!given) return undefined;
   const noProxy = firstEnv(env, ['no_proxy', 'NO_PROXY']);
   if (noProxy && matchesNoProxy(endpoint, noProxy.value)) return undefined;
-  return parseProxy(given.value, given.option);
+  return parseHttpUrl(given.value, given.option, true);
 }
