@@ -59,11 +59,8 @@ interface Run {
   signal: AbortSignal;
 }
 
-function drop(run: Run, reason: DropReason, count: number, message: string): void {
-  if (count <= 0) return;
-  const { outcome } = run;
-  outcome.dropped[reason] = (outcome.dropped[reason] ?? 0) + count;
-  outcome.dropMessage = outcome.dropMessage ? `${outcome.dropMessage}; ${message}` : message;
+function drop(run: Run, reason: DropReason, count: number): void {
+  if (count > 0) run.outcome.dropped[reason] = (run.outcome.dropped[reason] ?? 0) + count;
 }
 
 /**
@@ -188,7 +185,7 @@ export class HttpExporter implements Exporter {
       if (err instanceof DecodeError) {
         // Not a valid request body: no backend would take it, and keeping it would loop forever.
         this.#diag.error('export-malformed', `export: batch ${part.id} is not a valid OTLP request; dropped`);
-        drop(run, 'rejected', part.count, 'malformed request body');
+        drop(run, 'rejected', part.count);
         return;
       }
       if (!(err instanceof ExportAbortedError)) {
@@ -216,7 +213,7 @@ export class HttpExporter implements Exporter {
       );
       return false;
     }
-    drop(run, 'too_large', oversized, `record larger than maxRequestBytes (${max})`);
+    drop(run, 'too_large', oversized);
     await this.#exportParts(part, parts, run);
     return true;
   }
@@ -234,7 +231,7 @@ export class HttpExporter implements Exporter {
     if (!halves) {
       const why = status ? `HTTP ${status} for a single record` : 'single record over maxRequestBytes';
       this.#diag.warn('export-too-large', `export to ${this.#where}: dropped 1 record (${why})`);
-      drop(run, 'too_large', part.count, why);
+      drop(run, 'too_large', part.count);
       return;
     }
     await this.#exportParts(part, halves, run);
@@ -321,7 +318,7 @@ export class HttpExporter implements Exporter {
           `export-rejected:${result.status}`,
           `export to ${this.#where}: ${part.count} record(s) refused (${msg})`,
         );
-        drop(run, 'rejected', part.count, msg);
+        drop(run, 'rejected', part.count);
         return;
       }
       case 'undelivered':
@@ -355,7 +352,7 @@ export class HttpExporter implements Exporter {
     if (rejected > 0) {
       const msg = `partial success: ${rejected} rejected${result.message ? `: ${result.message}` : ''}`;
       this.#diag.warn('export-partial', `export to ${where}: ${msg}`);
-      drop(run, 'rejected', rejected, msg);
+      drop(run, 'rejected', rejected);
     } else if (result.message) {
       this.#diag.warn('export-partial', `export to ${where}: server warning: ${result.message}`);
     }
