@@ -120,25 +120,7 @@ export class Replayer {
    * replay rate limit and the pause after a failure (bounded by the deadline instead), not
    * the exporter's health. Resolves true when the deadline cut it short.
    */
-  drain(timeoutMs: number): Promise<boolean> {
-    return this.#drain(timeoutMs).catch((err) => {
-      this.#options.diag.error('replay', `replay failed: ${(err as Error).message}`);
-      return false;
-    });
-  }
-
-  /** Aborts a running replay (it is released, not lost) and starts no more. Resolves when idle. */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#controller?.abort();
-    await this.#running;
-    // A last try before the spool closes; a batch still unsettled replays after a restart.
-    await this.#retryUnsettled();
-  }
-
-  async #drain(timeoutMs: number): Promise<boolean> {
+  async drain(timeoutMs: number): Promise<boolean> {
     let late = false;
     // Armed before waiting for a replay in flight: the deadline bounds that wait too.
     const timer = setTimeout(() => {
@@ -154,11 +136,25 @@ export class Replayer {
       loop = this.#drainLoop(() => late);
       this.#running = loop;
       return await loop;
+    } catch (err) {
+      this.#options.diag.error('replay', `replay failed: ${(err as Error).message}`);
+      return false;
     } finally {
       clearTimeout(timer);
       if (loop && this.#running === loop) this.#running = undefined;
       if (!this.#stopped) this.#options.wake();
     }
+  }
+
+  /** Aborts a running replay (it is released, not lost) and starts no more. Resolves when idle. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#controller?.abort();
+    await this.#running;
+    // A last try before the spool closes; a batch still unsettled replays after a restart.
+    await this.#retryUnsettled();
   }
 
   async #drainLoop(late: () => boolean): Promise<boolean> {

@@ -12,6 +12,7 @@
  */
 import { MAX_TIMER_MS } from '../config/validate.js';
 import type { RetryConfig } from './options.js';
+import type { Verdict } from './response.js';
 
 /**
  * The wait before the next attempt: what the server asked (`Retry-After`, clamped), else full
@@ -85,7 +86,7 @@ export class HealthGate {
    * Waits for permission to send: first a slot, then the backend. The slot is taken first so a
    * request that waited for it cannot slip past a gate that closed meanwhile; it is held while
    * waiting at the gate (nothing else could go out then anyway). A permit holds its slot until
-   * `succeeded`, `failed` or `released`. `expired`: not possible before `deadline` (ms, per
+   * `settle`. `expired`: not possible before `deadline` (ms, per
    * `now`). `aborted`: the signal fired while waiting. Neither holds a slot.
    */
   async acquire(deadline: number, signal?: AbortSignal): Promise<Permit | 'expired' | 'aborted'> {
@@ -110,38 +111,29 @@ export class HealthGate {
     }
   }
 
-  /** The backend answered (any non-retryable answer, 4xx included: it is up). */
-  succeeded(permit: Permit): void {
+  /**
+   * Ends a permit with its request's verdict, and returns the delay before the next request may
+   * go out (0 unless a retry). A retryable failure closes the gate; any other answer, 4xx
+   * included, says the backend is up; an aborted request says nothing about it. The slot is
+   * freed first (see `#freeSlot`).
+   */
+  settle(permit: Permit, verdict: Verdict): number {
     this.#freeSlot();
     if (permit === 'probe') this.#probing = false;
-    if (this.#failures > 0) {
+    let delay = 0;
+    if (verdict.kind === 'retry') {
+      // Requests already in flight when the backend fell over fail together: count the outage once.
+      if (permit === 'probe' || this.#failures === 0) this.#failures++;
+      delay = retryDelay(this.#failures, verdict.retryAfterMs, this.#retry, this.#random);
+      this.#notBefore = Math.max(this.#notBefore, this.#now() + delay);
+    } else if (verdict.kind !== 'aborted' && this.#failures > 0) {
       const was = this.#failures;
       this.#failures = 0;
       this.#notBefore = 0;
       this.#onRecovered?.(was);
     }
     this.#wake();
-  }
-
-  /** A retryable failure; returns the delay set before the next request may go out. */
-  failed(permit: Permit, retryAfterMs?: number): number {
-    this.#freeSlot();
-    if (permit === 'probe') this.#probing = false;
-    // Requests already in flight when the backend fell over fail together: count the outage once.
-    if (permit === 'probe' || this.#failures === 0) this.#failures++;
-    const delay = retryDelay(this.#failures, retryAfterMs, this.#retry, this.#random);
-    this.#notBefore = Math.max(this.#notBefore, this.#now() + delay);
-    this.#wake();
     return delay;
-  }
-
-  /** The request ended without telling anything about the backend (aborted). */
-  released(permit: Permit): void {
-    this.#freeSlot();
-    if (permit === 'probe') {
-      this.#probing = false;
-      this.#wake();
-    }
   }
 
   /** Resolves true once a slot is free; false if the signal fires first. */

@@ -59,11 +59,8 @@ interface Run {
   signal: AbortSignal;
 }
 
-function drop(run: Run, reason: DropReason, count: number, message: string): void {
-  if (count <= 0) return;
-  const { outcome } = run;
-  outcome.dropped[reason] = (outcome.dropped[reason] ?? 0) + count;
-  outcome.dropMessage = outcome.dropMessage ? `${outcome.dropMessage}; ${message}` : message;
+function drop(run: Run, reason: DropReason, count: number): void {
+  if (count > 0) run.outcome.dropped[reason] = (run.outcome.dropped[reason] ?? 0) + count;
 }
 
 /**
@@ -182,13 +179,13 @@ export class HttpExporter implements Exporter {
       }
       if (run.signal.aborted) throw new ExportAbortedError();
       const result = await this.#send(part, run);
-      this.#settle(part, result, run);
       if (result.kind === 'too_large') await this.#splitTooLarge(part, result.status, run);
+      else this.#settle(part, result, run);
     } catch (err) {
       if (err instanceof DecodeError) {
         // Not a valid request body: no backend would take it, and keeping it would loop forever.
         this.#diag.error('export-malformed', `export: batch ${part.id} is not a valid OTLP request; dropped`);
-        drop(run, 'rejected', part.count, 'malformed request body');
+        drop(run, 'rejected', part.count);
         return;
       }
       if (!(err instanceof ExportAbortedError)) {
@@ -216,7 +213,7 @@ export class HttpExporter implements Exporter {
       );
       return false;
     }
-    drop(run, 'too_large', oversized, `record larger than maxRequestBytes (${max})`);
+    drop(run, 'too_large', oversized);
     await this.#exportParts(part, parts, run);
     return true;
   }
@@ -234,7 +231,7 @@ export class HttpExporter implements Exporter {
     if (!halves) {
       const why = status ? `HTTP ${status} for a single record` : 'single record over maxRequestBytes';
       this.#diag.warn('export-too-large', `export to ${this.#where}: dropped 1 record (${why})`);
-      drop(run, 'too_large', part.count, why);
+      drop(run, 'too_large', part.count);
       return;
     }
     await this.#exportParts(part, halves, run);
@@ -277,18 +274,12 @@ export class HttpExporter implements Exporter {
       if (permit === 'expired') return { kind: 'undelivered', why: 'deadline', last };
       if (last) this.#counters.retried();
       attempts++;
-      // #attempt never throws, so the permit is always settled below.
+      // #attempt never throws, so the permit is always settled.
       const verdict = await attempt();
       last = verdict;
-      if (verdict.kind === 'aborted') {
-        this.gate.released(permit);
-        return { kind: 'undelivered', why: 'aborted', last };
-      }
-      if (verdict.kind !== 'retry') {
-        this.gate.succeeded(permit);
-        return verdict;
-      }
-      const delay = this.gate.failed(permit, verdict.retryAfterMs);
+      const delay = this.gate.settle(permit, verdict);
+      if (verdict.kind === 'aborted') return { kind: 'undelivered', why: 'aborted', last };
+      if (verdict.kind !== 'retry') return verdict;
       if (NEVER_CONNECTED.has(verdict.cause)) this.#noBackend(verdict.detail);
       this.#diag.warn(
         `export-retry:${verdict.cause}`,
@@ -315,8 +306,8 @@ export class HttpExporter implements Exporter {
     }
   }
 
-  /** Books a final answer into the run's outcome (a 413 is split by the caller). */
-  #settle(part: Batch, result: RetryResult, run: Run): void {
+  /** Books a final answer into the run's outcome (a 413 is split instead). */
+  #settle(part: Batch, result: Exclude<RetryResult, { kind: 'too_large' }>, run: Run): void {
     switch (result.kind) {
       case 'ok':
         this.#settleAccepted(part, result, run);
@@ -327,11 +318,9 @@ export class HttpExporter implements Exporter {
           `export-rejected:${result.status}`,
           `export to ${this.#where}: ${part.count} record(s) refused (${msg})`,
         );
-        drop(run, 'rejected', part.count, msg);
+        drop(run, 'rejected', part.count);
         return;
       }
-      case 'too_large':
-        return;
       case 'undelivered':
         if (result.why !== 'aborted') {
           const last = result.last;
@@ -363,7 +352,7 @@ export class HttpExporter implements Exporter {
     if (rejected > 0) {
       const msg = `partial success: ${rejected} rejected${result.message ? `: ${result.message}` : ''}`;
       this.#diag.warn('export-partial', `export to ${where}: ${msg}`);
-      drop(run, 'rejected', rejected, msg);
+      drop(run, 'rejected', rejected);
     } else if (result.message) {
       this.#diag.warn('export-partial', `export to ${where}: server warning: ${result.message}`);
     }

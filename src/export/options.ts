@@ -126,6 +126,13 @@ const TLS_OPTIONS = {
   rejectUnauthorized: opt.bool({ default: true }),
 } satisfies Record<keyof TlsOptions, opt.OptionSpec>;
 
+/** A caller-owned dispatcher, or undefined (the default) to build podlog's own. */
+const DISPATCHER: opt.CheckedSpec<Dispatcher | undefined> = {
+  accepts: 'Dispatcher',
+  defaultText: "podlog's pool",
+  check: checkDispatcher,
+};
+
 export const EXPORT_OPTIONS = {
   endpoint: opt.custom({
     accepts: 'http(s) URL',
@@ -152,54 +159,41 @@ export const EXPORT_OPTIONS = {
       '`https_proxy` / `HTTPS_PROXY` (https endpoints), `http_proxy` / `HTTP_PROXY` (http endpoints); `no_proxy` / `NO_PROXY`',
     defaultText: 'direct',
   }),
-  dispatcher: opt.custom({ accepts: 'Dispatcher', defaultText: "podlog's pool" }),
+  dispatcher: DISPATCHER,
 } satisfies Record<keyof ExportOptions, opt.OptionSpec>;
 
 export type RetryConfig = opt.Resolved<typeof RETRY_OPTIONS>;
 
-export interface ExportConfig extends opt.Resolved<typeof EXPORT_OPTIONS> {
-  /** The endpoint without user-info (that became an `authorization` header). */
-  readonly endpoint: URL;
-  /** What must never be printed ({@link exportSecrets}): masked in every diagnostic. */
-  readonly secrets: readonly string[];
-  /** The endpoint had user-info, but an explicit `authorization` header won over it. */
-  readonly userInfoIgnored: boolean;
-  readonly headers: Readonly<Record<string, string>>;
-  /** `TlsOptions` resolved: PEM contents (files read), verification on unless turned off. */
-  readonly tls: ReturnType<typeof resolveTlsOptions>;
-  /** Proxy to go through, or undefined for a direct connection. */
-  readonly proxy: URL | undefined;
-  /** A caller-owned dispatcher, or undefined to build podlog's own. */
-  readonly dispatcher: Dispatcher | undefined;
-}
+/** The resolved export options. */
+export type ExportConfig = ReturnType<typeof resolveExportOptions>;
 
-function parseUrl(value: unknown, option: string): URL {
-  if (typeof value !== 'string')
-    throw new InvalidOptionError(option, value, 'an http:// or https:// URL string');
-  let url: URL;
+/**
+ * An http(s) URL, or `InvalidOptionError` naming `option`. The value may carry user:password or
+ * a token in its query: InvalidOptionError shows it without. `proxy`: a value without a scheme
+ * is an http URL (`proxy:3128`, as curl reads a proxy).
+ */
+function parseHttpUrl(value: unknown, option: string, proxy = false): URL {
+  let url: URL | undefined;
   try {
-    url = new URL(value);
+    const text = proxy && typeof value === 'string' && !value.includes('://') ? `http://${value}` : value;
+    url = typeof text === 'string' ? new URL(text) : undefined;
   } catch {
-    throw new InvalidOptionError(
-      option,
-      value,
-      'an http:// or https:// URL, e.g. http://localhost:4318/v1/logs',
-    );
+    url = undefined;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    // The URL may carry user:password or a token in its query: InvalidOptionError shows it without.
-    throw new InvalidOptionError(option, value, 'an http:// or https:// URL');
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    const example = proxy ? 'proxy URL, e.g. http://proxy:3128' : 'URL, e.g. http://localhost:4318/v1/logs';
+    throw new InvalidOptionError(option, value, `an http:// or https:// ${example}`);
   }
   return url;
 }
 
-export function resolveExportOptions(options: ExportOptions, env: Env): ExportConfig {
+export function resolveExportOptions(options: ExportOptions, env: Env) {
   let endpoint: URL;
-  if (options.endpoint !== undefined) endpoint = parseUrl(options.endpoint, 'endpoint');
+  if (options.endpoint !== undefined) endpoint = parseHttpUrl(options.endpoint, 'endpoint');
   else if (env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) {
-    endpoint = parseUrl(env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
+    endpoint = parseHttpUrl(env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
   } else if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
-    const base = parseUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+    const base = parseHttpUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT');
     endpoint = new URL(`${base.href.replace(/\/+$/, '')}/v1/logs`);
   } else endpoint = new URL('http://localhost:4318/v1/logs');
 
@@ -219,19 +213,22 @@ export function resolveExportOptions(options: ExportOptions, env: Env): ExportCo
   }
   const tls = resolveTlsOptions(options.tls, env);
   const proxy = resolveProxy(options.proxy, endpoint, env);
-  const dispatcher = resolveDispatcher(options.dispatcher);
   const secrets = Object.freeze(exportSecrets(headers, endpoint, proxy));
   endpoint.username = '';
   endpoint.password = '';
   return Object.freeze({
     ...resolved,
+    /** The endpoint without user-info (that became an `authorization` header). */
     endpoint,
+    /** What must never be printed ({@link exportSecrets}): masked in every diagnostic. */
     secrets,
+    /** The endpoint had user-info, but an explicit `authorization` header won over it. */
     userInfoIgnored: basic !== undefined && explicitAuth,
     headers: Object.freeze(headers),
+    /** `TlsOptions` resolved: PEM contents (files read), verification on unless turned off. */
     tls,
+    /** Proxy to go through, or undefined for a direct connection. */
     proxy,
-    dispatcher,
   });
 }
 
@@ -328,8 +325,7 @@ function checkHeader(name: string, value: unknown, option: string): void {
   }
 }
 
-function resolveDispatcher(value: unknown): Dispatcher | undefined {
-  if (value === undefined) return undefined;
+function checkDispatcher(value: unknown, option: string): Dispatcher {
   const d = value as Partial<Dispatcher> | null;
   if (
     typeof d !== 'object' ||
@@ -337,7 +333,7 @@ function resolveDispatcher(value: unknown): Dispatcher | undefined {
     typeof d.dispatch !== 'function' ||
     typeof d.request !== 'function'
   ) {
-    throw new InvalidOptionError('dispatcher', value, 'an undici Dispatcher (Pool, Agent, MockAgent, …)');
+    throw new InvalidOptionError(option, value, 'an undici Dispatcher (Pool, Agent, MockAgent, …)');
   }
   return value as Dispatcher;
 }
@@ -424,20 +420,6 @@ export function matchesNoProxy(endpoint: URL, noProxy: string): boolean {
   return false;
 }
 
-function parseProxy(value: unknown, option: string): URL {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value.includes('://') ? value : `http://${value}`) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    // A proxy URL often carries user:password: InvalidOptionError shows it without user-info.
-    throw new InvalidOptionError(option, value, 'an http:// or https:// proxy URL, e.g. http://proxy:3128');
-  }
-  return url;
-}
-
 /**
  * Which proxy, if any, the exporter goes through: the `proxy` option, else `https_proxy` /
  * `HTTPS_PROXY` for https endpoints and `http_proxy` / `HTTP_PROXY` for http ones (lower-case
@@ -451,7 +433,7 @@ function parseProxy(value: unknown, option: string): URL {
  */
 function resolveProxy(value: string | false | undefined, endpoint: URL, env: Env): URL | undefined {
   if (value === false) return undefined;
-  if (value !== undefined) return parseProxy(value, 'proxy');
+  if (value !== undefined) return parseHttpUrl(value, 'proxy', true);
   // Lower case first, as curl reads them.
   const given = firstEnv(
     env,
@@ -460,5 +442,5 @@ function resolveProxy(value: string | false | undefined, endpoint: URL, env: Env
   if (!given) return undefined;
   const noProxy = firstEnv(env, ['no_proxy', 'NO_PROXY']);
   if (noProxy && matchesNoProxy(endpoint, noProxy.value)) return undefined;
-  return parseProxy(given.value, given.option);
+  return parseHttpUrl(given.value, given.option, true);
 }

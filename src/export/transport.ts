@@ -120,13 +120,8 @@ async function readCapped(
  */
 async function createDispatcher(config: ExportConfig): Promise<Dispatcher> {
   const { Pool, ProxyAgent } = await import('undici');
-  const { tls } = config;
-  const tlsOptions = {
-    ...(tls.ca ? { ca: tls.ca } : {}),
-    ...(tls.cert ? { cert: tls.cert } : {}),
-    ...(tls.key ? { key: tls.key } : {}),
-    rejectUnauthorized: tls.rejectUnauthorized,
-  };
+  // Unset (undefined) parts keep Node's defaults (its CA bundle, no client certificate).
+  const tlsOptions = { ...config.tls };
   const common = {
     connections: config.maxConcurrentRequests,
     pipelining: 1,

@@ -23,8 +23,6 @@ export interface ExportOutcome {
   exported: number;
   /** Records the backend refused for good (400, 413 single record, partial success), by reason. */
   dropped: Partial<Record<DropReason, number>>;
-  /** Short, secret-free reason for the drops, for the diagnostic line. */
-  dropMessage?: string;
   /**
    * Parts that could not be delivered within the retry budget (backend down, 429/503 storm).
    * The caller keeps them: spool them, or count them as `retries_exhausted`.

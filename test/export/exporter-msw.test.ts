@@ -95,9 +95,10 @@ describe('exporter request-level behaviour (msw)', () => {
         return HttpResponse.text('schema violation', { status: 400 });
       }),
     );
-    const outcome = await exporterFor().exporter.export(makeBatch('poison'));
+    const { exporter, lines } = exporterFor();
+    const outcome = await exporter.export(makeBatch('poison'));
     expect(outcome).toMatchObject({ exported: 0, dropped: { rejected: 3 }, undelivered: [] });
-    expect(outcome.dropMessage).toBe('HTTP 400: schema violation');
+    expect(lines.join('\n')).toContain('3 record(s) refused (HTTP 400: schema violation)');
     expect(calls).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RetryConfig } from '../../src/export/index.js';
+import type { RetryConfig, Verdict } from '../../src/export/index.js';
 import { HealthGate, parseRetryAfter, retryDelay } from '../../src/export/index.js';
 
 const retry: RetryConfig = {
@@ -45,6 +45,16 @@ async function go(g: HealthGate) {
   return permit as 'go';
 }
 
+/** The verdicts a permit is settled with. */
+const ok: Verdict = { kind: 'ok', status: 200, rejected: 0, message: '' };
+const abortedRequest: Verdict = { kind: 'aborted' };
+const retryable = (retryAfterMs?: number): Verdict => ({
+  kind: 'retry',
+  cause: 'test',
+  detail: 'test',
+  retryAfterMs,
+});
+
 describe('health gate', () => {
   function gate(maxConcurrentRequests = 10) {
     let t = 0;
@@ -67,7 +77,7 @@ describe('health gate', () => {
 
   it('after a failure: waits out the delay, then exactly one probe at a time', async () => {
     const { g, advance, recovered } = gate();
-    expect(g.failed(await go(g))).toBe(50);
+    expect(g.settle(await go(g), retryable())).toBe(50);
     expect(g.healthy).toBe(false);
     expect(g.ready).toBe(false);
     advance(50);
@@ -80,7 +90,7 @@ describe('health gate', () => {
     });
     await new Promise((r) => setImmediate(r));
     expect(second).toBeUndefined();
-    g.succeeded('probe');
+    g.settle('probe', ok);
     await pending;
     expect(second).toBe('go');
     expect(recovered).toEqual([1]);
@@ -89,11 +99,11 @@ describe('health gate', () => {
 
   it('a failed probe hands the next probe to a waiter after a longer delay', async () => {
     const { g, advance } = gate();
-    g.failed(await go(g));
+    g.settle(await go(g), retryable());
     advance(50);
     expect(await g.acquire(10_000)).toBe('probe');
     const next = g.acquire(10_000);
-    expect(g.failed('probe')).toBe(100); // second consecutive failure: ceiling doubled
+    expect(g.settle('probe', retryable())).toBe(100); // second consecutive failure: ceiling doubled
     advance(100);
     expect(await next).toBe('probe');
     expect(g.failures).toBe(2);
@@ -102,14 +112,14 @@ describe('health gate', () => {
   it('failures of requests already in flight count once', async () => {
     const { g } = gate();
     const [a, b] = await Promise.all([go(g), go(g)]);
-    g.failed(a);
-    g.failed(b);
+    g.settle(a, retryable());
+    g.settle(b, retryable());
     expect(g.failures).toBe(1);
   });
 
   it('expired when the next probe cannot start before the deadline; aborted on signal', async () => {
     const { g } = gate();
-    g.failed(await go(g), 3_000);
+    g.settle(await go(g), retryable(3_000));
     expect(await g.acquire(1_000)).toBe('expired');
     const controller = new AbortController();
     const pending = g.acquire(10_000, controller.signal);
@@ -119,11 +129,11 @@ describe('health gate', () => {
 
   it('a released probe (aborted request) lets another waiter probe', async () => {
     const { g, advance } = gate();
-    g.failed(await go(g));
+    g.settle(await go(g), retryable());
     advance(50);
     expect(await g.acquire(10_000)).toBe('probe');
     const next = g.acquire(10_000);
-    g.released('probe');
+    g.settle('probe', abortedRequest);
     expect(await next).toBe('probe');
   });
 
@@ -139,12 +149,12 @@ describe('health gate', () => {
     expect(order).toEqual([]);
     controller.abort();
     await aborted;
-    g.succeeded(held[0]);
+    g.settle(held[0], ok);
     await third;
     expect(order).toEqual(['aborted:aborted', 'third:go']);
     await new Promise((r) => setImmediate(r));
     expect(order).toHaveLength(2); // two in flight again: the fourth still waits
-    g.released(held[1]);
+    g.settle(held[1], abortedRequest);
     await fourth;
     expect(order).toEqual(['aborted:aborted', 'third:go', 'fourth:go']);
   });
@@ -153,7 +163,7 @@ describe('health gate', () => {
     const { g, advance } = gate(1);
     const first = await go(g);
     const next = g.acquire(10_000);
-    expect(g.failed(first)).toBe(50);
+    expect(g.settle(first, retryable())).toBe(50);
     let settled: string | undefined;
     void next.then((p) => {
       settled = p;
