@@ -4,7 +4,7 @@
  * arguments to an exit code (a long-running command resolves when it is stopped).
  */
 import { RECEIVE_USAGE, runReceive } from './receive.js';
-import { runSpoolCommand, SPOOL_USAGE } from './spool-command.js';
+import { runSpoolCommand, SPOOL_USAGE } from './spool.js';
 
 const USAGE = `usage:
 ${RECEIVE_USAGE}
