@@ -212,7 +212,6 @@ function answerRefused(req: IncomingMessage, res: ServerResponse, err: unknown, 
   const status = err instanceof ReceiveError ? err.status : 500;
   const message = err instanceof Error ? err.message : String(err);
   const reply = errorReply(status, message, mediaType(req.headers['content-type']));
-  if (res.headersSent) return void res.destroy();
   let close = false;
   if (!req.complete) {
     // A client hanging up mid-upload is its business; without a listener the error throws.
