@@ -41,15 +41,22 @@ export function countRecord(ctx: DecodeContext): void {
 /** Decodes a protobuf `ExportLogsServiceRequest`. Throws `DecodeError` on malformed input. */
 export function decodeProtobufRequest(body: Uint8Array, options: DecodeOptions = {}): DecodedLogsRequest {
   const ctx = decodeContext(options);
-  try {
+  const out: DecodedLogsRequest = { resourceLogs: [] };
+  return readProtobuf(() => {
     const r = Reader.create(body);
-    const out: DecodedLogsRequest = { resourceLogs: [] };
     fields(r, (field, wireType) => {
       if (field !== F.ExportLogsServiceRequest.resourceLogs || wireType !== LEN) return false;
       out.resourceLogs.push(resourceLogs(sub(r), ctx));
       return true;
     });
     return out;
+  });
+}
+
+/** Runs `read` over a request body: what the protobuf reader throws becomes a `DecodeError`. */
+export function readProtobuf<T>(read: () => T): T {
+  try {
+    return read();
   } catch (err) {
     if (err instanceof DecodeError) throw err;
     throw new DecodeError(`malformed OTLP protobuf body: ${(err as Error).message}`, { cause: err });

@@ -3,7 +3,7 @@
  * the records: each part keeps the resource and scope framing (every non-record field, byte for
  * byte) of the records it carries. Used for HTTP 413 (halves) and for the request-size cap.
  */
-import { DecodeError } from './decode-protobuf.js';
+import { readProtobuf } from './decode-protobuf.js';
 import {
   type FrameHeads,
   fieldSize,
@@ -57,8 +57,8 @@ function splitFields(r: Reader, tag: number, each: (payload: Uint8Array) => void
 function parse(body: Uint8Array): FlatRecord[] {
   const flat: FlatRecord[] = [];
   const empty: Uint8Array = new Uint8Array(0);
-  try {
-    // ExportLogsServiceRequest has no other field; unknown ones cannot be attributed to a part.
+  // ExportLogsServiceRequest has no other field; unknown ones cannot be attributed to a part.
+  readProtobuf(() =>
     splitFields(Reader.create(body), T_RESOURCE_LOGS, (rl) => {
       const resource = { tagged: empty };
       resource.tagged = splitFields(Reader.create(rl), T_SCOPE_LOGS, (sl) => {
@@ -67,11 +67,8 @@ function parse(body: Uint8Array): FlatRecord[] {
           flat.push({ bytes, resource, scope });
         });
       });
-    });
-  } catch (err) {
-    if (err instanceof DecodeError) throw err;
-    throw new DecodeError(`malformed OTLP protobuf body: ${(err as Error).message}`, { cause: err });
-  }
+    }),
+  );
   return flat;
 }
 
