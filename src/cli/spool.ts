@@ -32,14 +32,12 @@ export async function runSpoolCommand(args: string[]): Promise<number> {
       'max-attempts': { type: 'string', default: '8' },
     },
   });
-  const dir = positionals[0];
-  if (!dir || positionals.length > 1) {
-    err(`usage:\n${SPOOL_USAGE}`);
-    return 2;
+  const [dir] = positionals;
+  if (dir && positionals.length === 1) {
+    if (sub === 'inspect') return spoolInspect(dir, values.json);
+    if (sub === 'purge') return spoolPurge(dir);
+    if (sub === 'replay') return spoolReplay(dir, values);
   }
-  if (sub === 'inspect') return spoolInspect(dir, values.json);
-  if (sub === 'purge') return spoolPurge(dir);
-  if (sub === 'replay') return spoolReplay(dir, values);
   err(`usage:\n${SPOOL_USAGE}`);
   return 2;
 }
