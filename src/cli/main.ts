@@ -4,7 +4,7 @@
  * arguments to an exit code (a long-running command resolves when it is stopped).
  */
 import { RECEIVE_USAGE, runReceive } from './receive.js';
-import { runSpoolCommand, SPOOL_USAGE } from './spool-command.js';
+import { runSpoolCommand, SPOOL_USAGE } from './spool.js';
 
 const USAGE = `usage:
 ${RECEIVE_USAGE}
@@ -12,11 +12,6 @@ ${SPOOL_USAGE}
   podlog --help`;
 
 type Command = (args: string[]) => Promise<number>;
-
-function fail(message: string): number {
-  process.stderr.write(`podlog: ${message}\n`);
-  return 2;
-}
 
 const COMMANDS: Record<string, Command> = {
   receive: runReceive,
@@ -29,9 +24,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
-  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!run) return fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
-  return run(rest);
+  if (Object.hasOwn(COMMANDS, command)) return COMMANDS[command](rest);
+  process.stderr.write(`podlog: unknown command ${JSON.stringify(command)}\n${USAGE}\n`);
+  return 2;
 }
 
 main(process.argv.slice(2)).then(

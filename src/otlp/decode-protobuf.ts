@@ -1,6 +1,6 @@
 import { DecodeError } from '../errors.js';
 import * as F from './fields.js';
-import { payload, Reader } from './protobuf.js';
+import { LEN, payload, Reader } from './protobuf.js';
 import type {
   DecodedLogRecord,
   DecodedLogsRequest,
@@ -28,6 +28,11 @@ export function decodeContext(options: DecodeOptions): DecodeContext {
   };
 }
 
+/** An int64 as the decoders give it: a `number` with `ints: 'number'` when it is safe. */
+export function int64Value(v: bigint, ctx: DecodeContext): number | bigint {
+  return ctx.ints === 'number' && Number.isSafeInteger(Number(v)) ? Number(v) : v;
+}
+
 /** Counts one more record; throws `DecodeError` past `maxRecords`. */
 export function countRecord(ctx: DecodeContext): void {
   if (++ctx.records > ctx.maxRecords) throw new DecodeError(`more than ${ctx.maxRecords} log records`);
@@ -36,16 +41,22 @@ export function countRecord(ctx: DecodeContext): void {
 /** Decodes a protobuf `ExportLogsServiceRequest`. Throws `DecodeError` on malformed input. */
 export function decodeProtobufRequest(body: Uint8Array, options: DecodeOptions = {}): DecodedLogsRequest {
   const ctx = decodeContext(options);
-  try {
+  const out: DecodedLogsRequest = { resourceLogs: [] };
+  return readProtobuf(() => {
     const r = Reader.create(body);
-    const out: DecodedLogsRequest = { resourceLogs: [] };
-    while (r.pos < r.len) {
-      const t = r.uint32();
-      if (t >>> 3 === F.ExportLogsServiceRequest.resourceLogs && (t & 7) === 2) {
-        out.resourceLogs.push(resourceLogs(sub(r), ctx));
-      } else r.skipType(t & 7);
-    }
+    fields(r, (field, wireType) => {
+      if (field !== F.ExportLogsServiceRequest.resourceLogs || wireType !== LEN) return false;
+      out.resourceLogs.push(resourceLogs(sub(r), ctx));
+      return true;
+    });
     return out;
+  });
+}
+
+/** Runs `read` over a request body: what the protobuf reader throws becomes a `DecodeError`. */
+export function readProtobuf<T>(read: () => T): T {
+  try {
+    return read();
   } catch (err) {
     if (err instanceof DecodeError) throw err;
     throw new DecodeError(`malformed OTLP protobuf body: ${(err as Error).message}`, { cause: err });
@@ -183,11 +194,7 @@ function keyValue(r: Reader, target: OtlpAttributes, ctx: DecodeContext, depth: 
 
 function int64(r: Reader, ctx: DecodeContext): number | bigint {
   const long = r.int64() as unknown as { low: number; high: number };
-  const v = BigInt.asIntN(64, (BigInt(long.high >>> 0) << 32n) | BigInt(long.low >>> 0));
-  if (ctx.ints === 'number' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) {
-    return Number(v);
-  }
-  return v;
+  return int64Value(BigInt.asIntN(64, (BigInt(long.high >>> 0) << 32n) | BigInt(long.low >>> 0)), ctx);
 }
 
 function anyValue(r: Reader, ctx: DecodeContext, depth: number): OtlpValue {

@@ -65,7 +65,7 @@ function headSize(head: FrameHead): number {
  * Writes the request holding `resources` into a buffer from `alloc(size)` (exactly `size` bytes
  * long). Sizes first (protobuf needs each length before its payload), then the bytes once.
  */
-export function writeRequest(
+function writeRequest(
   resources: readonly ResourceFrame[],
   alloc: (size: number) => Uint8Array = (n) => new Uint8Array(n),
 ): Uint8Array {
@@ -129,6 +129,55 @@ export interface FramedRecord {
   readonly resource: { readonly bytes: Uint8Array };
 }
 
+/** How the resource and scope of a record to frame are written (see {@link FrameHead}). */
+export interface FrameHeads<R extends GroupedRecord> {
+  resource(resource: R['resource']): FrameHead;
+  scope(scope: R['scope']): FrameHead;
+}
+
+/** A record to frame: its bytes, and its resource and scope, grouped by identity. */
+interface GroupedRecord {
+  readonly bytes: Uint8Array;
+  readonly resource: object;
+  readonly scope: object;
+}
+
+/**
+ * Writes the request holding `records` grouped by resource, then scope, by identity (groups in
+ * order of first appearance, records in their order within each scope), into a buffer from
+ * `alloc(size)`.
+ */
+export function writeGrouped<R extends GroupedRecord>(
+  records: readonly R[],
+  heads: FrameHeads<R>,
+  alloc?: (size: number) => Uint8Array,
+): Uint8Array {
+  // Most batches have one resource and few scopes.
+  type Scope = { head: FrameHead; records: R[] };
+  const groups = new Map<R['resource'], { head: FrameHead; scopes: Map<R['scope'], Scope> }>();
+  for (const rec of records) {
+    let resource = groups.get(rec.resource);
+    if (!resource) {
+      resource = { head: heads.resource(rec.resource), scopes: new Map() };
+      groups.set(rec.resource, resource);
+    }
+    let scope = resource.scopes.get(rec.scope);
+    if (!scope) {
+      scope = { head: heads.scope(rec.scope), records: [] };
+      resource.scopes.set(rec.scope, scope);
+    }
+    scope.records.push(rec);
+  }
+  const frames = [...groups.values()].map((r) => ({ head: r.head, scopes: [...r.scopes.values()] }));
+  return writeRequest(frames, alloc);
+}
+
+/** The heads of a {@link FramedRecord}: its `Resource` and `InstrumentationScope` messages. */
+const FRAMED_HEADS: FrameHeads<FramedRecord> = {
+  resource: (resource) => ({ message: resource.bytes }),
+  scope: (scope) => ({ message: scope.bytes, tagged: scope.schemaUrlField }),
+};
+
 /**
  * Builds the request body for `records` (they keep their order within each scope) into a
  * buffer from `alloc(size)` (exactly `size` bytes long). Two passes (sizes, then bytes) so the
@@ -137,32 +186,9 @@ export interface FramedRecord {
  */
 export function encodeRequest(
   records: readonly FramedRecord[],
-  alloc: (size: number) => Uint8Array = (n) => new Uint8Array(n),
+  alloc?: (size: number) => Uint8Array,
 ): Uint8Array {
-  // Group by resource, then scope, by identity. Most batches have one resource and few scopes.
-  const groups = new Map<FramedRecord['resource'], Map<FramedRecord['scope'], FramedRecord[]>>();
-  for (const rec of records) {
-    let scopes = groups.get(rec.resource);
-    if (!scopes) {
-      scopes = new Map();
-      groups.set(rec.resource, scopes);
-    }
-    let list = scopes.get(rec.scope);
-    if (!list) {
-      list = [];
-      scopes.set(rec.scope, list);
-    }
-    list.push(rec);
-  }
-  const frames: ResourceFrame[] = [];
-  for (const [resource, scopes] of groups) {
-    const scopeFrames = [];
-    for (const [scope, list] of scopes) {
-      scopeFrames.push({ head: { message: scope.bytes, tagged: scope.schemaUrlField }, records: list });
-    }
-    frames.push({ head: { message: resource.bytes }, scopes: scopeFrames });
-  }
-  return writeRequest(frames, alloc);
+  return writeGrouped(records, FRAMED_HEADS, alloc);
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   DecodeError,
   decodeContext,
   decodeProtobufRequest,
+  int64Value,
   setKey,
 } from './decode-protobuf.js';
 import type {
@@ -45,46 +46,45 @@ function attributesToJson(attrs: OtlpAttributes): Array<{ key: string; value: Js
   return Object.keys(attrs).map((key) => ({ key, value: anyValueToJson(attrs[key]) }));
 }
 
+// A field at its default is left out of the JSON: `undefined`, which JSON.stringify skips.
+
 function recordToJson(r: DecodedLogRecord): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+  const attributes = attributesToJson(r.attributes);
+  return {
     timeUnixNano: r.timeUnixNano.toString(),
     observedTimeUnixNano: r.observedTimeUnixNano.toString(),
     severityNumber: r.severityNumber,
+    severityText: r.severityText || undefined,
+    body: r.body === undefined ? undefined : anyValueToJson(r.body),
+    attributes: attributes.length > 0 ? attributes : undefined,
+    droppedAttributesCount: r.droppedAttributesCount || undefined,
+    flags: r.flags || undefined,
+    traceId: r.traceId || undefined,
+    spanId: r.spanId || undefined,
+    eventName: r.eventName || undefined,
   };
-  if (r.severityText) out.severityText = r.severityText;
-  if (r.body !== undefined) out.body = anyValueToJson(r.body);
-  const attributes = attributesToJson(r.attributes);
-  if (attributes.length > 0) out.attributes = attributes;
-  if (r.droppedAttributesCount) out.droppedAttributesCount = r.droppedAttributesCount;
-  if (r.flags) out.flags = r.flags;
-  if (r.traceId) out.traceId = r.traceId;
-  if (r.spanId) out.spanId = r.spanId;
-  if (r.eventName) out.eventName = r.eventName;
-  return out;
 }
 
-/** A decoded request as an OTLP/JSON object tree (ready for `JSON.stringify`). */
+/** A decoded request as an OTLP/JSON object tree (for `JSON.stringify` only). */
 function requestToJsonObject(req: DecodedLogsRequest): Record<string, unknown> {
   return {
     resourceLogs: req.resourceLogs.map((rl) => ({
       resource: {
         attributes: attributesToJson(rl.resource.attributes),
-        ...(rl.resource.droppedAttributesCount
-          ? { droppedAttributesCount: rl.resource.droppedAttributesCount }
-          : {}),
+        droppedAttributesCount: rl.resource.droppedAttributesCount || undefined,
       },
       scopeLogs: rl.scopeLogs.map((sl) => ({
         scope: {
           name: sl.scope.name,
-          ...(sl.scope.version ? { version: sl.scope.version } : {}),
-          ...(Object.keys(sl.scope.attributes).length
-            ? { attributes: attributesToJson(sl.scope.attributes) }
-            : {}),
+          version: sl.scope.version || undefined,
+          attributes: Object.keys(sl.scope.attributes).length
+            ? attributesToJson(sl.scope.attributes)
+            : undefined,
         },
         logRecords: sl.logRecords.map(recordToJson),
-        ...(sl.schemaUrl ? { schemaUrl: sl.schemaUrl } : {}),
+        schemaUrl: sl.schemaUrl || undefined,
       })),
-      ...(rl.schemaUrl ? { schemaUrl: rl.schemaUrl } : {}),
+      schemaUrl: rl.schemaUrl || undefined,
     })),
   };
 }
@@ -163,8 +163,7 @@ function jsonToAnyValue(v: unknown, ctx: DecodeContext, depth: number): OtlpValu
     else if (typeof raw === 'string' && /^-?\d{1,19}$/.test(raw)) n = BigInt(raw);
     else fail('intValue must be a 64-bit integer');
     if (n !== BigInt.asIntN(64, n)) fail('intValue out of int64 range');
-    if (ctx.ints === 'number' && Number.isSafeInteger(Number(n))) return Number(n);
-    return n;
+    return int64Value(n, ctx);
   }
   if ('doubleValue' in o) {
     const d = o.doubleValue;

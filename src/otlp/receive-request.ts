@@ -36,6 +36,9 @@ export class ReceiveError extends Error {
   }
 }
 
+/** Records a test backend says it rejected (`partial_success`), and why. */
+type PartialSuccess = { rejected: number; message: string };
+
 /** Bounds of one request. */
 interface ReceiveLimits {
   /** Largest body after inflation, in bytes (guards against gzip bombs). */
@@ -90,6 +93,13 @@ function jsonContainers(body: Uint8Array): number {
   return n;
 }
 
+/** A request decoded: its media type, its body after inflation, and what it holds. */
+export interface ReceivedLogs {
+  type: OtlpMediaType;
+  body: Uint8Array;
+  request: DecodedLogsRequest;
+}
+
 /**
  * Decodes one request body as received (before inflation). Throws `ReceiveError` with the status
  * to answer: 415 for a content type or encoding OTLP does not define, 413 past the limits, 400
@@ -97,12 +107,12 @@ function jsonContainers(body: Uint8Array): number {
  */
 async function receiveLogsRequest(
   body: Uint8Array,
-  headers: { contentType: string | null | undefined; contentEncoding: string | null | undefined },
+  type: OtlpMediaType | undefined,
+  contentEncoding: string,
   limits: ReceiveLimits,
 ): Promise<ReceivedLogs> {
-  const type = mediaType(headers.contentType);
   if (!type) throw new ReceiveError(415, 'content-type must be application/x-protobuf or application/json');
-  const inflated = await inflateBody(body, headers.contentEncoding ?? '', limits.maxInflatedBytes);
+  const inflated = await inflateBody(body, contentEncoding, limits.maxInflatedBytes);
   // JSON.parse allocates before any record can be counted: bound the objects it may build.
   const maxContainers = limits.maxRecords * 16;
   if (type === JSON_TYPE && jsonContainers(inflated) > maxContainers) {
@@ -119,35 +129,24 @@ async function receiveLogsRequest(
   }
 }
 
-/** A request decoded: its media type, its body after inflation, and what it holds. */
-export interface ReceivedLogs {
-  type: OtlpMediaType;
-  body: Uint8Array;
-  request: DecodedLogsRequest;
-}
-
-/** How a test backend answers instead of 200: a status, and with a 2xx a `partial_success`. */
-interface ScriptedAnswer {
-  status: number;
-  partial?: { rejected: number; message: string };
-}
-
 /**
  * Decodes a request body as received and answers it: `received` and a 2xx reply when it decodes,
- * or its `refusal` and the error reply. A `script` changes the answer, not the decoding (a test
- * still sees what the app sent); a refused body is refused whatever 2xx the script says.
+ * or its `refusal` and the error reply. A `script` (a status, and with a 2xx a
+ * `partial_success`) changes the answer, not the decoding (a test still sees what the app sent);
+ * a refused body is refused whatever 2xx the script says.
  * The one path of `podlog receive` and the msw handlers.
  */
 export async function answerLogsRequest(
   body: Uint8Array,
   headers: { contentType: string | null | undefined; contentEncoding: string | null | undefined },
   limits: ReceiveLimits,
-  script: ScriptedAnswer = { status: 200 },
+  script: { status: number; partial?: PartialSuccess } = { status: 200 },
 ): Promise<{ reply: Reply; received?: ReceivedLogs; refusal?: ReceiveError }> {
+  const type = mediaType(headers.contentType);
   let received: ReceivedLogs | undefined;
   let refusal: ReceiveError | undefined;
   try {
-    received = await receiveLogsRequest(body, headers, limits);
+    received = await receiveLogsRequest(body, type, headers.contentEncoding ?? '', limits);
   } catch (err) {
     if (!(err instanceof ReceiveError)) throw err;
     refusal = err;
@@ -157,11 +156,7 @@ export async function answerLogsRequest(
   const reply =
     received && ok(status)
       ? successReply(received.type, script.partial, status)
-      : errorReply(
-          status,
-          refusal?.message ?? `scripted ${status}`,
-          received?.type ?? mediaType(headers.contentType),
-        );
+      : errorReply(status, refusal?.message ?? `scripted ${status}`, type);
   return { reply, received, refusal };
 }
 
@@ -176,11 +171,7 @@ export interface Reply {
  * A 2xx answer: an `ExportLogsServiceResponse` in the request's encoding, empty (zero bytes in
  * protobuf, `{}` in JSON) or with `partial_success` when some records were rejected.
  */
-function successReply(
-  type: OtlpMediaType,
-  partial?: { rejected: number; message: string },
-  status = 200,
-): Reply {
+function successReply(type: OtlpMediaType, partial: PartialSuccess | undefined, status: number): Reply {
   if (!partial) {
     return { status, contentType: type, body: type === JSON_TYPE ? Buffer.from('{}') : new Uint8Array() };
   }

@@ -3,14 +3,14 @@
  * the records: each part keeps the resource and scope framing (every non-record field, byte for
  * byte) of the records it carries. Used for HTTP 413 (halves) and for the request-size cap.
  */
-import { DecodeError } from './decode-protobuf.js';
+import { readProtobuf } from './decode-protobuf.js';
 import {
-  type FrameHead,
+  type FrameHeads,
   fieldSize,
   T_LOG_RECORD,
   T_RESOURCE_LOGS,
   T_SCOPE_LOGS,
-  writeRequest,
+  writeGrouped,
 } from './encode-request.js';
 import { payload, Reader } from './protobuf.js';
 
@@ -20,19 +20,18 @@ export interface RequestPart {
   readonly count: number;
 }
 
-interface ParsedResource {
-  /** Every ResourceLogs field but scope_logs, as raw tagged bytes. */
-  readonly head: Uint8Array;
-  /** Of each of its ScopeLogs: every field but log_records, as raw tagged bytes. */
-  readonly scopeHeads: Uint8Array[];
+/**
+ * One record in request order, with the framing of its ResourceLogs and ScopeLogs: every field
+ * but their children, as raw tagged bytes (one object per ResourceLogs and per ScopeLogs).
+ */
+interface FlatRecord {
+  readonly bytes: Uint8Array;
+  readonly resource: { readonly tagged: Uint8Array };
+  readonly scope: { readonly tagged: Uint8Array };
 }
 
-/** One record in request order, with the resource/scope it belongs to. */
-interface FlatRecord {
-  readonly resource: number;
-  readonly scope: number;
-  readonly bytes: Uint8Array;
-}
+/** A part's framing is written as parsed. */
+const RAW_HEADS: FrameHeads<FlatRecord> = { resource: (head) => head, scope: (head) => head };
 
 /** Upper bound of tag + length prefix of a framing message (1-byte tag, ≤ 5-byte varint). */
 const MAX_FRAME_OVERHEAD = 6;
@@ -55,50 +54,27 @@ function splitFields(r: Reader, tag: number, each: (payload: Uint8Array) => void
   return rest.length === 1 ? rest[0] : Buffer.concat(rest);
 }
 
-function parse(body: Uint8Array): { resources: ParsedResource[]; flat: FlatRecord[] } {
-  const resources: ParsedResource[] = [];
+function parse(body: Uint8Array): FlatRecord[] {
   const flat: FlatRecord[] = [];
-  try {
-    // ExportLogsServiceRequest has no other field; unknown ones cannot be attributed to a part.
+  const empty: Uint8Array = new Uint8Array(0);
+  // ExportLogsServiceRequest has no other field; unknown ones cannot be attributed to a part.
+  readProtobuf(() =>
     splitFields(Reader.create(body), T_RESOURCE_LOGS, (rl) => {
-      const scopeHeads: Uint8Array[] = [];
-      const head = splitFields(Reader.create(rl), T_SCOPE_LOGS, (sl) => {
-        const scopeHead = splitFields(Reader.create(sl), T_LOG_RECORD, (rec) => {
-          flat.push({ resource: resources.length, scope: scopeHeads.length, bytes: rec });
+      const resource = { tagged: empty };
+      resource.tagged = splitFields(Reader.create(rl), T_SCOPE_LOGS, (sl) => {
+        const scope = { tagged: empty };
+        scope.tagged = splitFields(Reader.create(sl), T_LOG_RECORD, (bytes) => {
+          flat.push({ bytes, resource, scope });
         });
-        scopeHeads.push(scopeHead);
       });
-      resources.push({ head, scopeHeads });
-    });
-  } catch (err) {
-    if (err instanceof DecodeError) throw err;
-    throw new DecodeError(`malformed OTLP protobuf body: ${(err as Error).message}`, { cause: err });
-  }
-  return { resources, flat };
+    }),
+  );
+  return flat;
 }
 
 /** Builds the request holding flat records [from, to), in their original order and grouping. */
-function build(resources: ParsedResource[], flat: FlatRecord[], from: number, to: number): Uint8Array {
-  // Group the slice back into resource → scope runs; flat order keeps each run contiguous.
-  type Run = { resource: number; head: FrameHead; scopes: Array<Scope> };
-  type Scope = { scope: number; head: FrameHead; records: FlatRecord[] };
-  const runs: Run[] = [];
-  for (let i = from; i < to; i++) {
-    const rec = flat[i];
-    const res = resources[rec.resource];
-    let run = runs[runs.length - 1];
-    if (!run || run.resource !== rec.resource) {
-      run = { resource: rec.resource, head: { tagged: res.head }, scopes: [] };
-      runs.push(run);
-    }
-    let sc = run.scopes[run.scopes.length - 1];
-    if (!sc || sc.scope !== rec.scope) {
-      sc = { scope: rec.scope, head: { tagged: res.scopeHeads[rec.scope] }, records: [] };
-      run.scopes.push(sc);
-    }
-    sc.records.push(rec);
-  }
-  return writeRequest(runs);
+function build(flat: FlatRecord[], from: number, to: number): Uint8Array {
+  return writeGrouped(flat.slice(from, to), RAW_HEADS);
 }
 
 /**
@@ -107,7 +83,7 @@ function build(resources: ParsedResource[], flat: FlatRecord[], from: number, to
  * Throws `DecodeError` when the body is malformed.
  */
 export function splitRequest(body: Uint8Array): [RequestPart, RequestPart] | undefined {
-  const { resources, flat } = parse(body);
+  const flat = parse(body);
   const n = flat.length;
   if (n < 2) return undefined;
   let all = 0;
@@ -120,8 +96,8 @@ export function splitRequest(body: Uint8Array): [RequestPart, RequestPart] | und
     if (acc * 2 >= all) break;
   }
   return [
-    { body: build(resources, flat, 0, cut), count: cut },
-    { body: build(resources, flat, cut, n), count: n - cut },
+    { body: build(flat, 0, cut), count: cut },
+    { body: build(flat, cut, n), count: n - cut },
   ];
 }
 
@@ -138,31 +114,30 @@ interface ChunkedRequest {
  * for a body already within the cap). Throws `DecodeError` when malformed.
  */
 export function chunkRequest(body: Uint8Array, maxBytes: number): ChunkedRequest {
-  const { resources, flat } = parse(body);
+  const flat = parse(body);
   const parts: RequestPart[] = [];
   let oversized = 0;
   let from = 0;
   // An upper bound of the part's size, kept incrementally; exact sizes would make this O(n²).
   let bound = 0;
-  let lastResource = -1;
-  let lastScope = -1;
+  let lastResource: FlatRecord['resource'] | undefined;
+  let lastScope: FlatRecord['scope'] | undefined;
   const costOf = (i: number): number => {
     const rec = flat[i];
     let cost = fieldSize(rec.bytes.length);
     if (rec.resource !== lastResource) {
-      cost += MAX_FRAME_OVERHEAD * 2 + resources[rec.resource].head.length;
-      cost += resources[rec.resource].scopeHeads[rec.scope].length;
+      cost += MAX_FRAME_OVERHEAD * 2 + rec.resource.tagged.length + rec.scope.tagged.length;
     } else if (rec.scope !== lastScope) {
-      cost += MAX_FRAME_OVERHEAD + resources[rec.resource].scopeHeads[rec.scope].length;
+      cost += MAX_FRAME_OVERHEAD + rec.scope.tagged.length;
     }
     return cost;
   };
   const flush = (to: number) => {
-    if (to > from) parts.push({ body: build(resources, flat, from, to), count: to - from });
+    if (to > from) parts.push({ body: build(flat, from, to), count: to - from });
     from = to;
     bound = 0;
-    lastResource = -1;
-    lastScope = -1;
+    lastResource = undefined;
+    lastScope = undefined;
   };
   for (let i = 0; i < flat.length; i++) {
     let cost = costOf(i);
@@ -172,7 +147,7 @@ export function chunkRequest(body: Uint8Array, maxBytes: number): ChunkedRequest
     }
     if (i === from && cost > maxBytes) {
       // Alone it may still fit exactly (the bound over-counts framing); otherwise it is oversized.
-      const alone = build(resources, flat, i, i + 1);
+      const alone = build(flat, i, i + 1);
       if (alone.length <= maxBytes) parts.push({ body: alone, count: 1 });
       else oversized++;
       from = i + 1;

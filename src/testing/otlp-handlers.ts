@@ -72,17 +72,13 @@ type Script = Omit<RespondWithOptions, 'times'> & { status: number; remaining: n
 /** Bounds of a request the handlers decode (a unit test's requests are small). */
 const LIMITS = { maxInflatedBytes: 64 * 1024 * 1024, maxRecords: 1_000_000 };
 
-let mswModule: typeof Msw | undefined;
-
-/** msw is an optional peer dependency: load it only when handlers are asked for. */
+/** msw is an optional peer dependency: load it only when handlers are asked for (require caches it). */
 function loadMsw(): typeof Msw {
-  if (mswModule) return mswModule;
   try {
-    mswModule = createRequire(import.meta.url)('msw') as typeof Msw;
+    return createRequire(import.meta.url)('msw') as typeof Msw;
   } catch (err) {
     throw new Error('podlog/testing: otlpHandlers needs msw 2 (npm install --save-dev msw)', { cause: err });
   }
-  return mswModule;
 }
 
 /**

@@ -145,35 +145,32 @@ function discardRest(req: IncomingMessage, maxBytes: number): void {
  */
 class RecordPrinter {
   readonly #write: (line: string) => void;
-  readonly #json: boolean;
-  readonly #resource: boolean;
-  readonly #color: boolean;
+  readonly #options: Pick<ReceiverOptions, 'json' | 'resource' | 'color'>;
   /** Resources seen (by their attributes, as JSON) → their short name and the scopes seen. */
   readonly #seen = new Map<string, { name: string; scopes: Set<string> }>();
 
   constructor(write: (line: string) => void, options: ReceiverOptions) {
     this.#write = write;
-    this.#json = options.json ?? false;
-    this.#resource = options.resource ?? false;
-    this.#color = options.color ?? false;
+    this.#options = options;
   }
 
   print(request: DecodedLogsRequest): void {
+    const { json, resource: withResource, color = false } = this.#options;
     for (const rl of request.resourceLogs) {
       const resource = rl.resource.attributes;
       const who = [resource['service.name'], resource['k8s.pod.name']]
         .filter((v) => v !== undefined && v !== '')
         .join('/');
       for (const sl of rl.scopeLogs) {
-        if (!this.#json) this.#introduce(resource, who, sl.scope.name, sl.scope.version);
+        if (!json) this.#introduce(resource, who, sl.scope.name, sl.scope.version);
         for (const rec of sl.logRecords) {
           this.#write(
-            this.#json
-              ? formatReceivedJson(rec, resource, sl.scope.name, this.#resource)
-              : formatPrettyLine(rec, sl.scope.name, this.#color, {
+            json
+              ? formatReceivedJson(rec, resource, sl.scope.name, withResource ?? false)
+              : formatPrettyLine(rec, sl.scope.name, color, {
                   isoTime: true,
                   origin: who,
-                  resource: this.#resource ? resource : undefined,
+                  resource: withResource ? resource : undefined,
                 }).slice(0, -1),
           );
         }
@@ -212,7 +209,6 @@ function answerRefused(req: IncomingMessage, res: ServerResponse, err: unknown, 
   const status = err instanceof ReceiveError ? err.status : 500;
   const message = err instanceof Error ? err.message : String(err);
   const reply = errorReply(status, message, mediaType(req.headers['content-type']));
-  if (res.headersSent) return void res.destroy();
   let close = false;
   if (!req.complete) {
     // A client hanging up mid-upload is its business; without a listener the error throws.

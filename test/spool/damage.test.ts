@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatSpoolReport } from '../../src/cli/spool-inspect.js';
+import { formatSpoolReport } from '../../src/cli/spool.js';
 import {
   encodeCursor,
   inspectSpool,
