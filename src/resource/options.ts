@@ -52,17 +52,12 @@ export interface ResourceOptions {
 }
 
 /** Fixed paths, injectable for fixture tests. */
-export interface ResourcePaths {
-  readonly cgroup: string;
-  readonly mountinfo: string;
-  readonly namespaceFile: string;
-}
-
-const DEFAULT_RESOURCE_PATHS: ResourcePaths = Object.freeze({
-  cgroup: '/proc/self/cgroup',
-  mountinfo: '/proc/self/mountinfo',
-  namespaceFile: '/var/run/secrets/kubernetes.io/serviceaccount/namespace',
-});
+const DEFAULT_RESOURCE_PATHS: Readonly<Record<'cgroup' | 'mountinfo' | 'namespaceFile', string>> =
+  Object.freeze({
+    cgroup: '/proc/self/cgroup',
+    mountinfo: '/proc/self/mountinfo',
+    namespaceFile: '/var/run/secrets/kubernetes.io/serviceaccount/namespace',
+  });
 
 const PATTERNS = 'an array of non-empty strings (exact keys or prefixes ending in *)';
 
@@ -106,8 +101,6 @@ export function resolveResourceOptions(options: ResourceOptions, env: Env) {
     paths: DEFAULT_RESOURCE_PATHS,
   });
 }
-
-export const DEFAULT_DETECTION_CONFIG: ResourceDetectionConfig = resolveResourceOptions({}, {});
 
 /**
  * The `resource` option: a plain object of attribute → string, finite number or boolean (what
