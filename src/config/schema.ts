@@ -188,6 +188,16 @@ export function strings(
   return spec(declared, 'string[]', (v, o) => Object.freeze([...list(v, o)]));
 }
 
+/** A value of a shape no other kind describes (a function, `false`, an object), as `ok` says. */
+export function value<T>(
+  d: Declared<T> & { accepts: string },
+  ok: (v: unknown) => boolean,
+  form: string,
+): CheckedSpec<T> {
+  const { accepts, ...declared } = d;
+  return spec(declared, accepts, checker(ok, form));
+}
+
 /** A nested group of options (`retry: { … }`), resolved field by field. */
 export function group<S extends Schema>(schema: S, accepts: string): CheckedSpec<Resolved<S>> {
   return { accepts: 'object', group: schema, check: (v, o, env) => resolveGroup(schema, v, o, env, accepts) };
