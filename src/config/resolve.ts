@@ -3,7 +3,7 @@
  * reads env vars or re-validates.
  */
 import { resolveBatchOptions, resolvePipelineOptions } from '../batch/options.js';
-import type { Env } from '../env.js';
+import { type Env, envBoolean } from '../env.js';
 import { EXPORT_OPTIONS, resolveExportOptions } from '../export/options.js';
 import type { LevelOrSilent } from '../record/level-table.js';
 import { resolveRecordOptions } from '../record/options.js';
@@ -15,7 +15,7 @@ import { ALL_OPTIONS, LOGGER_OPTIONS, type LoggerOptions } from './options.js';
 import { resolveRateLimit } from './rate-limit.js';
 import { resolveFields } from './schema.js';
 import { resolveSampling, resolveTail } from './tail.js';
-import { envBoolean, optionGroup } from './validate.js';
+import { optionGroup } from './validate.js';
 
 /**
  * Every key `createLogger` accepts: its own and each stage's top-level options. Anything else is

@@ -9,7 +9,7 @@
  *
  * A leaf module like validate.ts: any stage may import it.
  */
-import type { Env } from '../env.js';
+import { type Env, firstEnv } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 import { MAX_TIMER_MS, optionGroup } from './validate.js';
 
@@ -258,10 +258,8 @@ function resolveOne(
 ): unknown {
   // A group resolves even when absent: its fields have defaults.
   if (value !== undefined || s.group) return s.check?.(value, option, env);
-  for (const name of s.env ?? []) {
-    const raw = env[name]?.trim();
-    if (raw && s.fromEnv) return s.fromEnv(raw, name);
-  }
+  const set = firstEnv(env, s.env ?? []);
+  if (set && s.fromEnv) return s.fromEnv(set.value, set.option);
   if (s.required !== undefined) throw new InvalidOptionError(option, undefined, `${s.required} (required)`);
   return typeof s.default === 'function' ? s.default(before) : s.default;
 }
