@@ -198,9 +198,20 @@ export function value<T>(
   return spec(declared, accepts, checker(ok, form));
 }
 
-/** A nested group of options (`retry: { … }`), resolved field by field. */
-export function group<S extends Schema>(schema: S, accepts: string): CheckedSpec<Resolved<S>> {
-  return { accepts: 'object', group: schema, check: (v, o, env) => resolveGroup(schema, v, o, env, accepts) };
+/**
+ * A nested group of options (`retry: { … }`), resolved field by field; absent, its fields'
+ * defaults, unless it is `required`.
+ */
+export function group<S extends Schema>(
+  schema: S,
+  accepts: string,
+  d: { required?: boolean } = {},
+): CheckedSpec<Resolved<S>> {
+  const check = (v: unknown, o: string, env: Env) => {
+    if (v === undefined && d.required) throw new InvalidOptionError(o, v, accepts);
+    return resolveGroup(schema, v, o, env, accepts);
+  };
+  return { accepts: 'object', group: schema, check };
 }
 
 /** An option its stage resolves itself; declared here for the keys and the docs. */
