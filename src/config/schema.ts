@@ -188,14 +188,18 @@ export function strings(
   return spec(declared, 'string[]', (v, o) => Object.freeze([...list(v, o)]));
 }
 
-/** A value of a shape no other kind describes (a function, `false`, an object), as `ok` says. */
+/**
+ * A value of a shape no other kind describes (a function, `false`, an object), as `ok` says; from
+ * env (when it names vars) through `fromEnv`.
+ */
 export function value<T>(
   d: Declared<T> & { accepts: string },
   ok: (v: unknown) => boolean,
   form: string,
+  fromEnv?: (raw: string) => T,
 ): CheckedSpec<T> {
   const { accepts, ...declared } = d;
-  return spec(declared, accepts, checker(ok, form));
+  return spec(declared, accepts, checker(ok, form), fromEnv);
 }
 
 /**

@@ -75,23 +75,28 @@ const PODINFO_OPTIONS = {
 } satisfies Record<keyof PodinfoOptions, opt.OptionSpec>;
 
 export const RESOURCE_OPTIONS = {
-  podinfoDir: opt.custom({
-    accepts: 'path \\| `false`',
-    env: [ENV_PODINFO_DIR],
-    defaultText: '`/etc/podinfo` (skipped when absent)',
-  }),
+  podinfoDir: opt.value<string | false | undefined>(
+    {
+      accepts: 'path \\| `false`',
+      env: ENV_PODINFO_DIR,
+      defaultText: '`/etc/podinfo` (skipped when absent)',
+    },
+    (v) => v === false || (typeof v === 'string' && v !== ''),
+    'a directory path or false',
+    String,
+  ),
   podinfo: opt.group(PODINFO_OPTIONS, 'an object'),
 } satisfies Record<keyof ResourceOptions, opt.OptionSpec>;
 
 export type ResourceDetectionConfig = ReturnType<typeof resolveResourceOptions>;
 
 export function resolveResourceOptions(options: ResourceOptions, env: Env) {
-  const given = options.podinfoDir;
-  if (given !== undefined && given !== false && (typeof given !== 'string' || !given)) {
-    throw new InvalidOptionError('podinfoDir', given, 'a directory path or false');
-  }
-  const asked = given ?? (env[ENV_PODINFO_DIR] || undefined);
-  const { podinfo } = opt.resolveFields(RESOURCE_OPTIONS, options as Record<string, unknown>, '', env);
+  const { podinfoDir: asked, podinfo } = opt.resolveFields(
+    RESOURCE_OPTIONS,
+    options as Record<string, unknown>,
+    '',
+    env,
+  );
   return Object.freeze({
     ...podinfo,
     /** `undefined`: no volume. */
