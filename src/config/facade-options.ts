@@ -96,7 +96,7 @@ export function resolveMsgPrefix(value: unknown, option: string): string {
 }
 
 export function resolveFacadeOptions(options: FacadeOptions) {
-  const { mixin } = opt.resolveFields(FACADE_OPTIONS, options as Record<string, unknown>, '', {});
+  const { mixin } = opt.resolveFields(FACADE_OPTIONS, options, '', {});
   return Object.freeze({
     serializers: resolveSerializers(options.serializers, 'serializers'),
     mixin,

@@ -65,7 +65,7 @@ export function resolveConfig(given: LoggerOptions = {}) {
   optionGroup(given, '', ALL_LOGGER_OPTION_KEYS, 'an object (or nothing)');
   // The logger's own options read no env var: PODLOG_LEVEL is read below, OTEL_SERVICE_NAME by the
   // resource stage. So they resolve first, and give the env every other stage reads.
-  const own = resolveFields(LOGGER_OPTIONS, given as Record<string, unknown>, '', {});
+  const own = resolveFields(LOGGER_OPTIONS, given, '', {});
   const env = own.env;
   const deprecations: string[] = [];
   const options = withoutDeprecated(given, env, deprecations);

@@ -241,14 +241,14 @@ const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
  */
 export function resolveFields<S extends Schema>(
   schema: S,
-  values: Readonly<Record<string, unknown>>,
+  values: object,
   path: string,
   env: Env,
 ): Resolved<S> {
   const out: Record<string, unknown> = {};
   for (const [key, s] of Object.entries(schema)) {
     if (s.check === undefined) continue;
-    out[key] = resolveOne(s, values[key], join(path, key), env, out);
+    out[key] = resolveOne(s, (values as Record<string, unknown>)[key], join(path, key), env, out);
   }
   return Object.freeze(out) as Resolved<S>;
 }

@@ -91,12 +91,7 @@ export const RESOURCE_OPTIONS = {
 export type ResourceDetectionConfig = ReturnType<typeof resolveResourceOptions>;
 
 export function resolveResourceOptions(options: ResourceOptions, env: Env) {
-  const { podinfoDir: asked, podinfo } = opt.resolveFields(
-    RESOURCE_OPTIONS,
-    options as Record<string, unknown>,
-    '',
-    env,
-  );
+  const { podinfoDir: asked, podinfo } = opt.resolveFields(RESOURCE_OPTIONS, options, '', env);
   return Object.freeze({
     ...podinfo,
     /** `undefined`: no volume. */
