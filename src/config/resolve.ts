@@ -3,7 +3,7 @@
  * reads env vars or re-validates.
  */
 import { resolveBatchOptions, resolvePipelineOptions } from '../batch/options.js';
-import { type Env, envBoolean } from '../env.js';
+import { type Env, envBoolean, firstEnv, otlpEnv } from '../env.js';
 import { EXPORT_OPTIONS, resolveExportOptions } from '../export/options.js';
 import type { LevelOrSilent } from '../record/level-table.js';
 import { resolveRecordOptions } from '../record/options.js';
@@ -96,9 +96,7 @@ export function resolveConfig(given: LoggerOptions = {}) {
     record: resolveRecordOptions(
       options,
       env,
-      options.endpoint !== undefined ||
-        !!env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT ||
-        !!env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      options.endpoint !== undefined || firstEnv(env, otlpEnv('ENDPOINT')) !== undefined,
     ),
     /** serializers, mixin, msgPrefix, custom levels (config/facade-options.ts). */
     facade,
