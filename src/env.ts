@@ -1,3 +1,5 @@
+import { InvalidOptionError } from './errors.js';
+
 /** The environment podlog reads its settings from: `process.env`, or the `env` option in tests. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -39,4 +41,25 @@ export function parseKeyValueList(
 /** The OTLP exporter env vars of a setting, signal-specific first: `OTEL_EXPORTER_OTLP_LOGS_<name>`, `OTEL_EXPORTER_OTLP_<name>`. */
 export function otlpEnv(name: string): readonly string[] {
   return [`OTEL_EXPORTER_OTLP_LOGS_${name}`, `OTEL_EXPORTER_OTLP_${name}`];
+}
+
+/** The first of `names` set to a non-blank value in `env`, trimmed, with the name it came from. */
+export function firstEnv(env: Env, names: readonly string[]): { value: string; option: string } | undefined {
+  for (const name of names) {
+    const value = envValue(env, name);
+    if (value) return { value, option: name };
+  }
+  return undefined;
+}
+
+const TRUE = /^(1|true|yes|on)$/i;
+const FALSE = /^(0|false|no|off)$/i;
+
+/** A yes/no env var (`1`/`true`/`yes`/`on`, `0`/`false`/`no`/`off`), or undefined when unset or blank. */
+export function envBoolean(env: Env, name: string): boolean | undefined {
+  const raw = envValue(env, name);
+  if (raw === undefined) return undefined;
+  if (TRUE.test(raw)) return true;
+  if (FALSE.test(raw)) return false;
+  throw new InvalidOptionError(name, raw, '1, true, yes or on; or 0, false, no or off');
 }

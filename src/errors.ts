@@ -35,20 +35,10 @@ export class InvalidOptionError extends PodlogError {
   /**
    * @param value Shown in the message without credentials: a URL loses its user-info and query,
    *   an object or function is named by its kind; wrap a secret in {@link notShown}.
-   * @param message Replaces the standard message (subclasses only).
    * @param code Replaces `PODLOG_INVALID_OPTION` (subclasses only).
    */
-  constructor(
-    option: string,
-    value: unknown,
-    accepted: string,
-    message?: string,
-    code = 'PODLOG_INVALID_OPTION',
-  ) {
-    super(
-      message ?? `podlog: invalid option ${shownName(option)}: got ${describe(value)}; expected ${accepted}`,
-      code,
-    );
+  constructor(option: string, value: unknown, accepted: string, code = 'PODLOG_INVALID_OPTION') {
+    super(`podlog: invalid option ${shownName(option)}: got ${describe(value)}; expected ${accepted}`, code);
     this.name = 'InvalidOptionError';
     this.option = option;
   }
@@ -67,13 +57,7 @@ export class UnknownOptionError extends InvalidOptionError {
   constructor(option: string, suggestion: string | undefined, accepted: string) {
     const hint = suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
     // The standard shape, so every option error reads (and greps) the same way.
-    super(
-      option,
-      undefined,
-      accepted,
-      `podlog: invalid option ${shownName(option)}: got an unknown option${hint}; expected ${accepted}`,
-      'PODLOG_UNKNOWN_OPTION',
-    );
+    super(option, new Shown(`an unknown option${hint}`), accepted, 'PODLOG_UNKNOWN_OPTION');
     this.name = 'UnknownOptionError';
     this.suggestion = suggestion;
   }
@@ -130,23 +114,18 @@ export class SpoolUnavailableError extends PodlogError {
   }
 }
 
-/**
- * A value an error may mention only by its kind, never its content: a header value, a key, a
- * token. `InvalidOptionError` prints it as e.g. `a string of 37 characters (not shown)`.
- */
-class NotShown {
-  /** What the message says instead of the value. */
-  readonly text: string;
-
-  constructor(value: unknown, note = 'not shown') {
-    const kind = typeof value === 'string' ? `a string of ${value.length} characters` : kindOf(value);
-    this.text = `${kind} (${note})`;
-  }
+/** What an `InvalidOptionError` says in place of a value: a secret's kind, or what the name was. */
+class Shown {
+  constructor(readonly text: string) {}
 }
 
-/** Wraps `value` so an `InvalidOptionError` names its kind but never prints it. */
-export function notShown(value: unknown, note?: string): NotShown {
-  return new NotShown(value, note);
+/**
+ * Wraps `value` so an `InvalidOptionError` names its kind but never prints it (a header value, a
+ * key, a token), e.g. `a string of 37 characters (not shown)`.
+ */
+export function notShown(value: unknown, note = 'not shown'): Shown {
+  const kind = typeof value === 'string' ? `a string of ${value.length} characters` : kindOf(value);
+  return new Shown(`${kind} (${note})`);
 }
 
 function kindOf(value: unknown): string {
@@ -204,7 +183,7 @@ function shownName(option: string): string {
 }
 
 function describe(value: unknown): string {
-  if (value instanceof NotShown) return value.text;
+  if (value instanceof Shown) return value.text;
   if (typeof value === 'string') {
     const { text, cut } = withoutCredentials(value);
     const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);

@@ -50,7 +50,11 @@ export interface SerializerSet {
 
 export const FACADE_OPTIONS = {
   serializers: opt.custom({ accepts: 'object of functions', defaultText: 'none' }),
-  mixin: opt.custom({ accepts: 'function', defaultText: 'none' }),
+  mixin: opt.value<Mixin | undefined>(
+    { accepts: 'function', defaultText: 'none' },
+    (v) => typeof v === 'function',
+    'a function (mergeObject, level, logger) => object',
+  ),
   msgPrefix: opt.custom({ accepts: 'string', defaultText: "`''`" }),
   customLevels: opt.custom({ accepts: 'object of numbers', defaultText: 'none' }),
 } satisfies Record<keyof FacadeOptions, opt.OptionSpec>;
@@ -92,10 +96,7 @@ export function resolveMsgPrefix(value: unknown, option: string): string {
 }
 
 export function resolveFacadeOptions(options: FacadeOptions) {
-  const mixin = options.mixin;
-  if (mixin !== undefined && typeof mixin !== 'function') {
-    throw new InvalidOptionError('mixin', mixin, 'a function (mergeObject, level, logger) => object');
-  }
+  const { mixin } = opt.resolveFields(FACADE_OPTIONS, options, '', {});
   return Object.freeze({
     serializers: resolveSerializers(options.serializers, 'serializers'),
     mixin,

@@ -1,5 +1,6 @@
 import { PIPELINE_OPTIONS, type PipelineOptions } from '../batch/options.js';
 import type { DiagSink } from '../diag.js';
+import type { Env } from '../env.js';
 import { EXPORT_OPTIONS, type ExportOptions } from '../export/options.js';
 import type { LevelOrSilent } from '../record/level-table.js';
 import { RECORD_OPTIONS, type RecordOptions } from '../record/options.js';
@@ -55,7 +56,7 @@ export interface LoggerOptions
 
 /** The options {@link LoggerOptions} declares itself (each stage's are in its `options.ts`). */
 export const LOGGER_OPTIONS = {
-  name: opt.custom({ accepts: 'string', defaultText: "`''`" }),
+  name: opt.value<string>({ accepts: 'string', default: '' }, (v) => typeof v === 'string', 'a string'),
   level: opt.custom({
     accepts: 'level \\| `silent` \\| custom level',
     env: ['PODLOG_LEVEL'],
@@ -75,8 +76,17 @@ export const LOGGER_OPTIONS = {
   }),
   resource: opt.custom({ accepts: 'object', defaultText: 'none' }),
   spool: opt.custom({ accepts: 'object \\| `false`', defaultText: 'off', group: SPOOL_OPTIONS }),
-  diagnostics: opt.custom({ accepts: 'function \\| `false`', defaultText: 'stderr' }),
-  env: opt.custom({ accepts: 'object', defaultText: '`process.env`' }),
+  // `true` would be read as "on" but means nothing here: every diagnostic would be lost.
+  diagnostics: opt.value<DiagSink | false | undefined>(
+    { accepts: 'function \\| `false`', defaultText: 'stderr' },
+    (v) => v === false || typeof v === 'function',
+    'a function (line, level) => void, or false for none (leave it unset for stderr)',
+  ),
+  env: opt.value<Env>(
+    { accepts: 'object', default: () => process.env, defaultText: '`process.env`' },
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+    'an object of env var name → string, like process.env',
+  ),
 } satisfies Record<
   Exclude<
     keyof LoggerOptions,

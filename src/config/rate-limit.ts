@@ -2,9 +2,7 @@
  * Options of the log-storm limiter (`rateLimit`), resolved once at `createLogger`. The limiter
  * itself lives in the facade (logger/rate-limit.ts): it keys records by what the call wrote.
  */
-import { InvalidOptionError } from '../errors.js';
 import * as opt from './schema.js';
-import { optionGroup } from './validate.js';
 
 /**
  * Log-storm protection: at most `perTemplate.records` records per key within
@@ -27,15 +25,13 @@ export interface RateLimitOptions {
   maxKeys?: number;
 }
 
-const PER_TEMPLATE = 'an object { records, intervalMs }';
-
 const PER_TEMPLATE_OPTIONS = {
   records: opt.int({ min: 1, required: true }),
   intervalMs: opt.ms({ min: 1, required: true }),
 } satisfies Record<keyof RateLimitOptions['perTemplate'], opt.OptionSpec>;
 
 export const RATE_LIMIT_OPTIONS = {
-  perTemplate: opt.group(PER_TEMPLATE_OPTIONS, PER_TEMPLATE),
+  perTemplate: opt.group(PER_TEMPLATE_OPTIONS, 'an object { records, intervalMs }', { required: true }),
   exemptErrors: opt.bool({ default: true }),
   maxKeys: opt.int({ min: 1, default: 1000 }),
 } satisfies Record<keyof RateLimitOptions, opt.OptionSpec>;
@@ -47,14 +43,12 @@ export type RateLimitConfig = opt.Resolved<typeof PER_TEMPLATE_OPTIONS> &
 /** `undefined` or `false`: off. Throws `InvalidOptionError` naming the bad field. */
 export function resolveRateLimit(value: RateLimitOptions | false | undefined): RateLimitConfig | undefined {
   if (value === undefined || value === false) return undefined;
-  const o = optionGroup(
+  const { perTemplate, ...rest } = opt.resolveGroup(
+    RATE_LIMIT_OPTIONS,
     value,
     'rateLimit',
-    Object.keys(RATE_LIMIT_OPTIONS),
+    {},
     'an object { perTemplate: { records, intervalMs } }, or false',
-  ) as Record<string, unknown>;
-  if (o.perTemplate === undefined)
-    throw new InvalidOptionError('rateLimit.perTemplate', undefined, PER_TEMPLATE);
-  const { perTemplate, ...rest } = opt.resolveFields(RATE_LIMIT_OPTIONS, o, 'rateLimit', {});
+  );
   return Object.freeze({ ...perTemplate, ...rest });
 }

@@ -3,9 +3,7 @@
  * reads env vars or re-validates.
  */
 import { resolveBatchOptions, resolvePipelineOptions } from '../batch/options.js';
-import type { DiagSink } from '../diag.js';
-import type { Env } from '../env.js';
-import { InvalidOptionError } from '../errors.js';
+import { type Env, envBoolean, firstEnv, otlpEnv } from '../env.js';
 import { EXPORT_OPTIONS, resolveExportOptions } from '../export/options.js';
 import type { LevelOrSilent } from '../record/level-table.js';
 import { resolveRecordOptions } from '../record/options.js';
@@ -17,7 +15,7 @@ import { ALL_OPTIONS, LOGGER_OPTIONS, type LoggerOptions } from './options.js';
 import { resolveRateLimit } from './rate-limit.js';
 import { resolveFields } from './schema.js';
 import { resolveSampling, resolveTail } from './tail.js';
-import { envBoolean, optionGroup } from './validate.js';
+import { optionGroup } from './validate.js';
 
 /**
  * Every key `createLogger` accepts: its own and each stage's top-level options. Anything else is
@@ -26,26 +24,6 @@ import { envBoolean, optionGroup } from './validate.js';
 export const ALL_LOGGER_OPTION_KEYS: readonly string[] = Object.freeze(
   Object.values(ALL_OPTIONS).flatMap(Object.keys),
 );
-
-function resolveDiagnostics(value: unknown): DiagSink | false | undefined {
-  if (value === undefined || value === false || typeof value === 'function') {
-    return value as DiagSink | false | undefined;
-  }
-  // `true` would be read as "on" but means nothing here: every diagnostic would be lost.
-  throw new InvalidOptionError(
-    'diagnostics',
-    value,
-    'a function (line, level) => void, or false for none (leave it unset for stderr)',
-  );
-}
-
-function resolveEnv(value: unknown): Env {
-  if (value === undefined) return process.env;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidOptionError('env', value, 'an object of env var name → string, like process.env');
-  }
-  return value as Readonly<Record<string, string | undefined>>;
-}
 
 /**
  * The deprecated options, mapped onto their replacements (which win when both are given), with
@@ -85,7 +63,10 @@ export type Config = ReturnType<typeof resolveConfig>;
 
 export function resolveConfig(given: LoggerOptions = {}) {
   optionGroup(given, '', ALL_LOGGER_OPTION_KEYS, 'an object (or nothing)');
-  const env = resolveEnv(given.env);
+  // The logger's own options read no env var: PODLOG_LEVEL is read below, OTEL_SERVICE_NAME by the
+  // resource stage. So they resolve first, and give the env every other stage reads.
+  const own = resolveFields(LOGGER_OPTIONS, given, '', {});
+  const env = own.env;
   const deprecations: string[] = [];
   const options = withoutDeprecated(given, env, deprecations);
   const exportConfig = resolveExportOptions(options, env);
@@ -95,12 +76,9 @@ export function resolveConfig(given: LoggerOptions = {}) {
   const facade = resolveFacadeOptions(options);
   // A custom level is kept as its name; the facade knows its number.
   if (options.level !== undefined) facade.levelTable.check('level', options.level);
-  if (options.name !== undefined && typeof options.name !== 'string') {
-    throw new InvalidOptionError('name', options.name, 'a string');
-  }
   const spool = resolveSpoolOptions(options.spool, env);
   return Object.freeze({
-    name: options.name ?? '',
+    name: own.name,
     level: (options.level as LevelOrSilent | undefined) ?? spec.base ?? 'info',
     /** Levels by logger name, from `PODLOG_LEVEL` entries like `http=debug`. */
     levels: spec.named,
@@ -110,7 +88,7 @@ export function resolveConfig(given: LoggerOptions = {}) {
     tail: resolveTail(options.tail),
     /** Trace-based sampling (`sampling`); undefined when off. */
     sampling: resolveSampling(options.sampling),
-    serviceName: resolveFields(LOGGER_OPTIONS, options as Record<string, unknown>, '', env).serviceName,
+    serviceName: own.serviceName,
     resource: resolveResourceAttributes(options.resource),
     resourceDetection: resolveResourceOptions(options, env),
     export: exportConfig,
@@ -118,9 +96,7 @@ export function resolveConfig(given: LoggerOptions = {}) {
     record: resolveRecordOptions(
       options,
       env,
-      options.endpoint !== undefined ||
-        !!env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT ||
-        !!env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      options.endpoint !== undefined || firstEnv(env, otlpEnv('ENDPOINT')) !== undefined,
     ),
     /** serializers, mixin, msgPrefix, custom levels (config/facade-options.ts). */
     facade,
@@ -130,7 +106,7 @@ export function resolveConfig(given: LoggerOptions = {}) {
     spool,
     env,
     /** Where diagnostics go: a function, `false` for nowhere, undefined for stderr. */
-    diagnostics: resolveDiagnostics(options.diagnostics),
+    diagnostics: own.diagnostics,
     /** `PODLOG_CAPTURE_CONSOLE`: whether `podlog/register` turns `console.*` calls into records. */
     captureConsole: envBoolean(env, 'PODLOG_CAPTURE_CONSOLE') ?? false,
     /** One line per deprecated option given, for `createLogger` to print as a diagnostic warning. */

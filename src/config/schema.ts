@@ -9,7 +9,7 @@
  *
  * A leaf module like validate.ts: any stage may import it.
  */
-import type { Env } from '../env.js';
+import { type Env, firstEnv } from '../env.js';
 import { InvalidOptionError } from '../errors.js';
 import { MAX_TIMER_MS, optionGroup } from './validate.js';
 
@@ -188,9 +188,34 @@ export function strings(
   return spec(declared, 'string[]', (v, o) => Object.freeze([...list(v, o)]));
 }
 
-/** A nested group of options (`retry: { … }`), resolved field by field. */
-export function group<S extends Schema>(schema: S, accepts: string): CheckedSpec<Resolved<S>> {
-  return { accepts: 'object', group: schema, check: (v, o, env) => resolveGroup(schema, v, o, env, accepts) };
+/**
+ * A value of a shape no other kind describes (a function, `false`, an object), as `ok` says; from
+ * env (when it names vars) through `fromEnv`.
+ */
+export function value<T>(
+  d: Declared<T> & { accepts: string },
+  ok: (v: unknown) => boolean,
+  form: string,
+  fromEnv?: (raw: string) => T,
+): CheckedSpec<T> {
+  const { accepts, ...declared } = d;
+  return spec(declared, accepts, checker(ok, form), fromEnv);
+}
+
+/**
+ * A nested group of options (`retry: { … }`), resolved field by field; absent, its fields'
+ * defaults, unless it is `required`.
+ */
+export function group<S extends Schema>(
+  schema: S,
+  accepts: string,
+  d: { required?: boolean } = {},
+): CheckedSpec<Resolved<S>> {
+  const check = (v: unknown, o: string, env: Env) => {
+    if (v === undefined && d.required) throw new InvalidOptionError(o, v, accepts);
+    return resolveGroup(schema, v, o, env, accepts);
+  };
+  return { accepts: 'object', group: schema, check };
 }
 
 /** An option its stage resolves itself; declared here for the keys and the docs. */
@@ -216,14 +241,14 @@ const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
  */
 export function resolveFields<S extends Schema>(
   schema: S,
-  values: Readonly<Record<string, unknown>>,
+  values: object,
   path: string,
   env: Env,
 ): Resolved<S> {
   const out: Record<string, unknown> = {};
   for (const [key, s] of Object.entries(schema)) {
     if (s.check === undefined) continue;
-    out[key] = resolveOne(s, values[key], join(path, key), env, out);
+    out[key] = resolveOne(s, (values as Record<string, unknown>)[key], join(path, key), env, out);
   }
   return Object.freeze(out) as Resolved<S>;
 }
@@ -248,10 +273,8 @@ function resolveOne(
 ): unknown {
   // A group resolves even when absent: its fields have defaults.
   if (value !== undefined || s.group) return s.check?.(value, option, env);
-  for (const name of s.env ?? []) {
-    const raw = env[name]?.trim();
-    if (raw && s.fromEnv) return s.fromEnv(raw, name);
-  }
+  const set = firstEnv(env, s.env ?? []);
+  if (set && s.fromEnv) return s.fromEnv(set.value, set.option);
   if (s.required !== undefined) throw new InvalidOptionError(option, undefined, `${s.required} (required)`);
   return typeof s.default === 'function' ? s.default(before) : s.default;
 }

@@ -1,11 +1,10 @@
 /**
  * The shape checks under the schema (schema.ts): option groups and their unknown keys (with a
- * "did you mean" suggestion), plain objects, env lookups. The value checks are the schema's.
+ * "did you mean" suggestion), plain objects. The value checks are the schema's.
  *
- * A leaf module: it imports nothing of podlog's but `errors` and `env`, so any stage may use it
+ * A leaf module: it imports nothing of podlog's but `errors`, so any stage may use it
  * without pointing an import up the stage list.
  */
-import { type Env, envValue } from '../env.js';
 import { InvalidOptionError, UnknownOptionError } from '../errors.js';
 
 /**
@@ -93,25 +92,4 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return rows[a.length][b.length];
-}
-
-/** The first of `names` set to a non-blank value in `env`, trimmed, with the name it came from. */
-export function firstEnv(env: Env, names: readonly string[]): { value: string; option: string } | undefined {
-  for (const name of names) {
-    const value = envValue(env, name);
-    if (value) return { value, option: name };
-  }
-  return undefined;
-}
-
-const TRUE = /^(1|true|yes|on)$/i;
-const FALSE = /^(0|false|no|off)$/i;
-
-/** A yes/no env var (`1`/`true`/`yes`/`on`, `0`/`false`/`no`/`off`), or undefined when unset or blank. */
-export function envBoolean(env: Env, name: string): boolean | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  if (TRUE.test(raw)) return true;
-  if (FALSE.test(raw)) return false;
-  throw new InvalidOptionError(name, raw, '1, true, yes or on; or 0, false, no or off');
 }

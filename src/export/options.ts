@@ -4,8 +4,8 @@
  */
 import type { Dispatcher } from 'undici';
 import * as opt from '../config/schema.js';
-import { firstEnv, isPlainObject, optionGroup } from '../config/validate.js';
-import { type Env, otlpEnv, parseKeyValueList } from '../env.js';
+import { isPlainObject, optionGroup } from '../config/validate.js';
+import { type Env, firstEnv, otlpEnv, parseKeyValueList } from '../env.js';
 import { InvalidOptionError, notShown } from '../errors.js';
 import { decoded, exportSecrets } from './display-url.js';
 

@@ -18,7 +18,7 @@ import { createDiag, type Diag } from '../diag.js';
 import { encodeResource } from '../record/encode-scope.js';
 import { SEVERITY_NUMBER } from '../record/level-table.js';
 import type { EncodedRecord, EncodedResource } from '../record/types.js';
-import { detectResource } from '../resource/detect.js';
+import { ResourceProvider } from '../resource/detect.js';
 import { Counters } from '../stats.js';
 import { buildDropSummary } from './drop-summary-record.js';
 import { LevelRegistry } from './levels.js';
@@ -64,7 +64,7 @@ export function createLoggerFromConfig(config: Config): Logger {
  * and whose `shutdown` also stops the resource watcher.
  */
 export function buildLogger(config: Config, sink: RecordSink<EncodedRecord>, diag: Diag): Logger {
-  const resources = detectResource(
+  const resources = new ResourceProvider(
     { serviceName: config.serviceName, attributes: config.resource, detection: config.resourceDetection },
     config.env,
     diag,

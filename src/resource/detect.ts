@@ -20,9 +20,9 @@ import { VERSION } from '../version.js';
 import { detectContainerId } from './container-id.js';
 import { deriveAttributes } from './derive.js';
 import { k8sEnvAttributes, otelEnvAttributes } from './env-attributes.js';
-import { DEFAULT_DETECTION_CONFIG, type ResourceDetectionConfig } from './options.js';
+import type { ResourceDetectionConfig } from './options.js';
 import { type PodinfoLayer, podinfoLayer, podinfoSignature, readPodinfo } from './podinfo.js';
-import type { PodAnnotations, ResourceAttributes, ResourceProvider } from './types.js';
+import type { PodAnnotations, ResourceAttributes } from './types.js';
 
 // node:fs's CJS object: an ESM import evaluates fs.promises and the streams (docs/performance.md).
 // `fs.watch` is read at the call, so a test can make it fail as a node out of inotify watches does.
@@ -36,8 +36,8 @@ interface DetectResourceInput {
   serviceName?: string;
   /** Extra attributes from code; they win over everything detected. */
   attributes?: ResourceAttributes;
-  /** Resolved detection settings (`resolveResourceOptions`); defaults when absent. */
-  detection?: ResourceDetectionConfig;
+  /** Resolved detection settings (`resolveResourceOptions`). */
+  detection: ResourceDetectionConfig;
 }
 
 function sameAttributes(a: Readonly<ResourceAttributes>, b: Readonly<ResourceAttributes>): boolean {
@@ -54,14 +54,6 @@ function notify<T>(listeners: Set<(value: T) => void>, value: T, diag: Diag): vo
       diag.error('resource-listener', `a resource change listener threw: ${(err as Error)?.message}`);
     }
   }
-}
-
-export function detectResource(
-  input: DetectResourceInput,
-  env: Env,
-  diag: Diag = silentDiag,
-): ResourceProvider {
-  return new DetectedResource(input, env, diag);
 }
 
 function safeHostname(): string {
@@ -90,8 +82,12 @@ function fixedAttributes(config: ResourceDetectionConfig, env: Env, diag: Diag):
   return Object.assign(attributes, k8sEnvAttributes(env, config.paths.namespaceFile, diag, podinfoPresent));
 }
 
-/** The resource of one logger: layers 1–3 and 5 fixed, the volume's layer re-read when it changes. */
-class DetectedResource implements ResourceProvider {
+/**
+ * Who is logging, kept current: the resource of one logger, layers 1–3 and 5 fixed, the volume's
+ * layer re-read when it changes. `current()` and `annotations()` return frozen objects whose
+ * identity changes exactly when their content does.
+ */
+export class ResourceProvider {
   readonly #config: ResourceDetectionConfig;
   readonly #diag: Diag;
   /** Layers 1–3, under the volume's. */
@@ -109,8 +105,8 @@ class DetectedResource implements ResourceProvider {
   #pending: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(input: DetectResourceInput, env: Env, diag: Diag) {
-    const config = input.detection ?? DEFAULT_DETECTION_CONFIG;
+  constructor(input: DetectResourceInput, env: Env, diag: Diag = silentDiag) {
+    const config = input.detection;
     this.#config = config;
     this.#diag = diag;
     this.#below = fixedAttributes(config, env, diag);
@@ -135,24 +131,34 @@ class DetectedResource implements ResourceProvider {
     if (dir && this.#signature !== undefined && config.watch) this.#watch(dir);
   }
 
+  /** Current attributes. A new object whenever they change (identity signals change). */
   current(): Readonly<ResourceAttributes> {
     return this.#attributes;
   }
 
+  /** Calls `listener` after each change of the attributes. Returns an unsubscribe function. */
   onChange(listener: (attributes: Readonly<ResourceAttributes>) => void): () => void {
     this.#changeListeners.add(listener);
     return () => this.#changeListeners.delete(listener);
   }
 
+  /**
+   * Every pod annotation parsed from the Downward API `annotations` file, before the
+   * resource allow/deny lists (so `podlog.dev/*` control annotations are here even though
+   * they are not put on the resource). Values longer than `podinfo.maxValueLength` are left out.
+   * Empty when there is no volume.
+   */
   annotations(): PodAnnotations {
     return this.#annotations;
   }
 
+  /** Calls `listener` after each change of {@link ResourceProvider.annotations}. Returns an unsubscribe function. */
   onAnnotations(listener: (annotations: PodAnnotations) => void): () => void {
     this.#annotationListeners.add(listener);
     return () => this.#annotationListeners.delete(listener);
   }
 
+  /** Stops watching the volume. Idempotent. `current()` keeps answering. */
   close(): void {
     this.#closed = true;
     clearInterval(this.#poll);

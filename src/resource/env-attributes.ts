@@ -12,9 +12,8 @@
  * API volume. The prefixed names (`K8S_*`, `OTEL_RESOURCE_ATTRIBUTES_*`) are explicit and
  * always read.
  */
-import { firstEnv } from '../config/validate.js';
 import type { Diag } from '../diag.js';
-import { type Env, envValue, parseKeyValueList } from '../env.js';
+import { type Env, envValue, firstEnv, parseKeyValueList } from '../env.js';
 import { readSmallFile } from './read-small-file.js';
 import type { ResourceAttributes } from './types.js';
 

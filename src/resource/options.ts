@@ -52,17 +52,12 @@ export interface ResourceOptions {
 }
 
 /** Fixed paths, injectable for fixture tests. */
-export interface ResourcePaths {
-  readonly cgroup: string;
-  readonly mountinfo: string;
-  readonly namespaceFile: string;
-}
-
-const DEFAULT_RESOURCE_PATHS: ResourcePaths = Object.freeze({
-  cgroup: '/proc/self/cgroup',
-  mountinfo: '/proc/self/mountinfo',
-  namespaceFile: '/var/run/secrets/kubernetes.io/serviceaccount/namespace',
-});
+const DEFAULT_RESOURCE_PATHS: Readonly<Record<'cgroup' | 'mountinfo' | 'namespaceFile', string>> =
+  Object.freeze({
+    cgroup: '/proc/self/cgroup',
+    mountinfo: '/proc/self/mountinfo',
+    namespaceFile: '/var/run/secrets/kubernetes.io/serviceaccount/namespace',
+  });
 
 const PATTERNS = 'an array of non-empty strings (exact keys or prefixes ending in *)';
 
@@ -80,23 +75,23 @@ const PODINFO_OPTIONS = {
 } satisfies Record<keyof PodinfoOptions, opt.OptionSpec>;
 
 export const RESOURCE_OPTIONS = {
-  podinfoDir: opt.custom({
-    accepts: 'path \\| `false`',
-    env: [ENV_PODINFO_DIR],
-    defaultText: '`/etc/podinfo` (skipped when absent)',
-  }),
+  podinfoDir: opt.value<string | false | undefined>(
+    {
+      accepts: 'path \\| `false`',
+      env: ENV_PODINFO_DIR,
+      defaultText: '`/etc/podinfo` (skipped when absent)',
+    },
+    (v) => v === false || (typeof v === 'string' && v !== ''),
+    'a directory path or false',
+    String,
+  ),
   podinfo: opt.group(PODINFO_OPTIONS, 'an object'),
 } satisfies Record<keyof ResourceOptions, opt.OptionSpec>;
 
 export type ResourceDetectionConfig = ReturnType<typeof resolveResourceOptions>;
 
 export function resolveResourceOptions(options: ResourceOptions, env: Env) {
-  const given = options.podinfoDir;
-  if (given !== undefined && given !== false && (typeof given !== 'string' || !given)) {
-    throw new InvalidOptionError('podinfoDir', given, 'a directory path or false');
-  }
-  const asked = given ?? (env[ENV_PODINFO_DIR] || undefined);
-  const { podinfo } = opt.resolveFields(RESOURCE_OPTIONS, options as Record<string, unknown>, '', env);
+  const { podinfoDir: asked, podinfo } = opt.resolveFields(RESOURCE_OPTIONS, options, '', env);
   return Object.freeze({
     ...podinfo,
     /** `undefined`: no volume. */
@@ -106,8 +101,6 @@ export function resolveResourceOptions(options: ResourceOptions, env: Env) {
     paths: DEFAULT_RESOURCE_PATHS,
   });
 }
-
-export const DEFAULT_DETECTION_CONFIG: ResourceDetectionConfig = resolveResourceOptions({}, {});
 
 /**
  * The `resource` option: a plain object of attribute → string, finite number or boolean (what

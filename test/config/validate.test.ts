@@ -8,8 +8,6 @@ import {
   bool,
   type CheckedSpec,
   choice,
-  envBoolean,
-  firstEnv,
   int,
   MAX_TIMER_MS,
   ms,
@@ -18,6 +16,7 @@ import {
   resolveFields,
   strings,
 } from '../../src/config/index.js';
+import { envBoolean, firstEnv } from '../../src/env.js';
 import { InvalidOptionError, notShown, withoutCredentials } from '../../src/errors.js';
 import { invalid } from './helpers.js';
 

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   containerIdFromCgroup,
-  DEFAULT_DETECTION_CONFIG,
   detectContainerId,
-  detectResource,
+  ResourceProvider,
+  resolveResourceOptions,
 } from '../../src/resource/index.js';
 
 const fixture = (name: string) => join(import.meta.dirname, '../fixtures/cgroup', name);
@@ -65,13 +65,13 @@ describe('container.id from /proc/self/cgroup and /proc/self/mountinfo', () => {
 
   it('puts container.id on the resource (and leaves it off without a container)', () => {
     const paths = (cgroup: string) => ({
-      ...DEFAULT_DETECTION_CONFIG,
+      ...resolveResourceOptions({}, {}),
       podinfoDir: undefined,
       paths: { cgroup: fixture(cgroup), mountinfo: fixture('host.mountinfo'), namespaceFile: missing },
     });
-    const inDocker = detectResource({ detection: paths('v1-docker.cgroup') }, {});
+    const inDocker = new ResourceProvider({ detection: paths('v1-docker.cgroup') }, {});
     expect(inDocker.current()['container.id']).toBe(DOCKER);
-    const onHost = detectResource({ detection: paths('host-v2.cgroup') }, {});
+    const onHost = new ResourceProvider({ detection: paths('host-v2.cgroup') }, {});
     expect(onHost.current()).not.toHaveProperty('container.id');
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { detectResource, K8S_ENV_ALIASES } from '../../src/resource/index.js';
+import { K8S_ENV_ALIASES, ResourceProvider } from '../../src/resource/index.js';
 import { VERSION } from '../../src/version.js';
 import { detection } from './helpers/detection.js';
 import { captureDiag } from './helpers/diag-capture.js';
@@ -27,9 +27,9 @@ const POD_ENV = {
   CLUSTER_NAME: 'prod-eu',
 };
 
-describe('detectResource: sources and precedence', () => {
+describe('ResourceProvider: sources and precedence', () => {
   it('process, runtime, host and telemetry.sdk, with unknown_service:node outside Kubernetes', () => {
-    const r = detectResource({ detection: detection() }, {}).current();
+    const r = new ResourceProvider({ detection: detection() }, {}).current();
     expect(r).toMatchObject({
       'telemetry.sdk.name': 'podlog',
       'telemetry.sdk.language': 'nodejs',
@@ -45,7 +45,7 @@ describe('detectResource: sources and precedence', () => {
   });
 
   it('maps the Downward API env vars and derives service.* per the k8s semantic conventions', () => {
-    const r = detectResource({ detection: detection() }, POD_ENV).current();
+    const r = new ResourceProvider({ detection: detection() }, POD_ENV).current();
     expect(r).toMatchObject({
       'k8s.pod.name': 'checkout-7d9f8b6c5d-x2x4z',
       'k8s.namespace.name': 'shop',
@@ -66,7 +66,7 @@ describe('detectResource: sources and precedence', () => {
     'reads %s into %s (in a pod)',
     (name, attribute) => {
       const env = { KUBERNETES_SERVICE_HOST: '10.96.0.1', [name]: 'v-1' };
-      expect(detectResource({ detection: detection() }, env).current()[attribute]).toBe('v-1');
+      expect(new ResourceProvider({ detection: detection() }, env).current()[attribute]).toBe('v-1');
     },
   );
 
@@ -77,19 +77,21 @@ describe('detectResource: sources and precedence', () => {
       K8S_POD_NAME: 'b',
       POD_NAME: 'a',
     };
-    expect(detectResource({ detection: detection() }, env).current()['k8s.pod.name']).toBe('a');
+    expect(new ResourceProvider({ detection: detection() }, env).current()['k8s.pod.name']).toBe('a');
     const { POD_NAME: _, ...rest } = env;
-    expect(detectResource({ detection: detection() }, rest).current()['k8s.pod.name']).toBe('b');
+    expect(new ResourceProvider({ detection: detection() }, rest).current()['k8s.pod.name']).toBe('b');
   });
 
   it('uses HOSTNAME as the pod name only inside a pod', () => {
-    expect(detectResource({ detection: detection() }, { HOSTNAME: 'web-0' }).current()).not.toHaveProperty(
-      'k8s.pod.name',
-    );
-    const inPod = { HOSTNAME: 'web-0', KUBERNETES_SERVICE_HOST: '10.96.0.1' };
-    expect(detectResource({ detection: detection() }, inPod).current()['k8s.pod.name']).toBe('web-0');
     expect(
-      detectResource({ detection: detection() }, { ...inPod, POD_NAME: 'real' }).current()['k8s.pod.name'],
+      new ResourceProvider({ detection: detection() }, { HOSTNAME: 'web-0' }).current(),
+    ).not.toHaveProperty('k8s.pod.name');
+    const inPod = { HOSTNAME: 'web-0', KUBERNETES_SERVICE_HOST: '10.96.0.1' };
+    expect(new ResourceProvider({ detection: detection() }, inPod).current()['k8s.pod.name']).toBe('web-0');
+    expect(
+      new ResourceProvider({ detection: detection() }, { ...inPod, POD_NAME: 'real' }).current()[
+        'k8s.pod.name'
+      ],
     ).toBe('real');
   });
 
@@ -98,9 +100,9 @@ describe('detectResource: sources and precedence', () => {
     writeFileSync(namespaceFile, 'payments\n');
     const base = detection();
     const det = detection({ paths: { ...base.paths, namespaceFile } });
-    expect(detectResource({ detection: det }, {}).current()['k8s.namespace.name']).toBe('payments');
+    expect(new ResourceProvider({ detection: det }, {}).current()['k8s.namespace.name']).toBe('payments');
     expect(
-      detectResource({ detection: det }, { POD_NAMESPACE: 'env-wins' }).current()['k8s.namespace.name'],
+      new ResourceProvider({ detection: det }, { POD_NAMESPACE: 'env-wins' }).current()['k8s.namespace.name'],
     ).toBe('env-wins');
   });
 
@@ -110,19 +112,19 @@ describe('detectResource: sources and precedence', () => {
       OTEL_RESOURCE_ATTRIBUTES:
         'deployment.environment.name=prod,team=a%2Cb%3Dc,k8s.cluster.name=from-otel,service.name=from-attrs',
     };
-    const r1 = detectResource({ detection: detection() }, env).current();
+    const r1 = new ResourceProvider({ detection: detection() }, env).current();
     expect(r1).toMatchObject({
       'deployment.environment.name': 'prod',
       team: 'a,b=c',
       'k8s.cluster.name': 'from-otel',
       'service.name': 'from-attrs',
     });
-    const r2 = detectResource(
+    const r2 = new ResourceProvider(
       { detection: detection() },
       { ...env, OTEL_SERVICE_NAME: 'from-env' },
     ).current();
     expect(r2['service.name']).toBe('from-env');
-    const r3 = detectResource(
+    const r3 = new ResourceProvider(
       {
         serviceName: 'from-code',
         attributes: { team: 'code', 'host.name': 'pinned' },
@@ -136,7 +138,7 @@ describe('detectResource: sources and precedence', () => {
   it('discards a malformed OTEL_RESOURCE_ATTRIBUTES whole, with one diagnostic line, and keeps the rest', () => {
     const { diag, lines } = captureDiag();
     const env = { ...POD_ENV, OTEL_RESOURCE_ATTRIBUTES: 'ok=1,bad=%E0%A4%A' };
-    const r = detectResource({ detection: detection() }, env, diag).current();
+    const r = new ResourceProvider({ detection: detection() }, env, diag).current();
     expect(r).not.toHaveProperty('ok');
     expect(r['k8s.pod.name']).toBe(POD_ENV.POD_NAME);
     expect(lines).toHaveLength(1);
@@ -145,7 +147,10 @@ describe('detectResource: sources and precedence', () => {
 
   it('never throws on a hand-built env with non-string values', () => {
     const env = { POD_NAME: 42, OTEL_RESOURCE_ATTRIBUTES: {}, HOSTNAME: null, KUBERNETES_SERVICE_HOST: 'x' };
-    const r = detectResource({ detection: detection() }, env as unknown as Record<string, string>).current();
+    const r = new ResourceProvider(
+      { detection: detection() },
+      env as unknown as Record<string, string>,
+    ).current();
     expect(r).not.toHaveProperty('k8s.pod.name');
     expect(r['service.name']).toBe('unknown_service:node');
   });
@@ -153,7 +158,10 @@ describe('detectResource: sources and precedence', () => {
   it('derives deployment and replicaset names only when pod-template-hash confirms', () => {
     const dir = join(tmp, 'podinfo');
     writePodinfo(dir, { 'pod-template-hash': '7d9f8b6c5d', 'app.kubernetes.io/version': '1.4.2' });
-    const r = detectResource({ detection: detection({ podinfoDir: dir, watch: false }) }, POD_ENV).current();
+    const r = new ResourceProvider(
+      { detection: detection({ podinfoDir: dir, watch: false }) },
+      POD_ENV,
+    ).current();
     expect(r).toMatchObject({
       'k8s.deployment.name': 'checkout',
       'k8s.replicaset.name': 'checkout-7d9f8b6c5d',
@@ -162,7 +170,7 @@ describe('detectResource: sources and precedence', () => {
       'service.name': 'checkout',
     });
     writePodinfo(dir, { 'pod-template-hash': 'ffff' });
-    const other = detectResource(
+    const other = new ResourceProvider(
       { detection: detection({ podinfoDir: dir, watch: false }) },
       POD_ENV,
     ).current();
@@ -173,7 +181,10 @@ describe('detectResource: sources and precedence', () => {
   it('service.name chain: app.kubernetes.io/name label, then workload, then container', () => {
     const dir = join(tmp, 'podinfo');
     writePodinfo(dir, { 'app.kubernetes.io/name': 'shop-api', 'pod-template-hash': '7d9f8b6c5d' });
-    const r = detectResource({ detection: detection({ podinfoDir: dir, watch: false }) }, POD_ENV).current();
+    const r = new ResourceProvider(
+      { detection: detection({ podinfoDir: dir, watch: false }) },
+      POD_ENV,
+    ).current();
     expect(r['service.name']).toBe('shop-api');
     expect(r['k8s.pod.label.app.kubernetes.io/name']).toBe('shop-api');
   });
@@ -181,13 +192,13 @@ describe('detectResource: sources and precedence', () => {
   it('derives statefulset and job names from their own labels', () => {
     const dir = join(tmp, 'podinfo');
     writePodinfo(dir, { 'statefulset.kubernetes.io/pod-name': 'db-2' });
-    const sts = detectResource(
+    const sts = new ResourceProvider(
       { detection: detection({ podinfoDir: dir, watch: false }) },
       { POD_NAME: 'db-2' },
     ).current();
     expect(sts['k8s.statefulset.name']).toBe('db');
     writePodinfo(dir, { 'batch.kubernetes.io/job-name': 'migrate' });
-    const job = detectResource(
+    const job = new ResourceProvider(
       { detection: detection({ podinfoDir: dir, watch: false }) },
       { POD_NAME: 'migrate-abcde' },
     ).current();
@@ -205,12 +216,14 @@ describe('detectResource: sources and precedence', () => {
       },
     );
     const det = detection({ podinfoDir: dir, watch: false });
-    expect(detectResource({ detection: det }, POD_ENV).current()).toMatchObject({
+    expect(new ResourceProvider({ detection: det }, POD_ENV).current()).toMatchObject({
       'service.name': 'annotated',
       'service.version': '9',
     });
     expect(
-      detectResource({ detection: det }, { ...POD_ENV, OTEL_SERVICE_NAME: 'env' }).current()['service.name'],
+      new ResourceProvider({ detection: det }, { ...POD_ENV, OTEL_SERVICE_NAME: 'env' }).current()[
+        'service.name'
+      ],
     ).toBe('env');
   });
 });

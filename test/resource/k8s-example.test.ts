@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { DEFAULT_PODINFO_DIR, detectResource, RESOURCE_ENV_NAMES } from '../../src/resource/index.js';
+import { DEFAULT_PODINFO_DIR, RESOURCE_ENV_NAMES, ResourceProvider } from '../../src/resource/index.js';
 import { detection } from './helpers/detection.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -84,7 +84,7 @@ describe('examples/k8s manifests', () => {
       expect(kubeletEnv[e.name], e.name).toBeDefined();
     }
     expect(env('CONTAINER_NAME').value).toBe(appContainer.name);
-    const r = detectResource({ detection: detection() }, kubeletEnv).current();
+    const r = new ResourceProvider({ detection: detection() }, kubeletEnv).current();
     expect(r).toMatchObject({
       'k8s.pod.name': POD['metadata.name'],
       'k8s.namespace.name': POD['metadata.namespace'],

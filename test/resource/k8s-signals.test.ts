@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { detectResource, K8S_ENV_ALIASES } from '../../src/resource/index.js';
+import { K8S_ENV_ALIASES, ResourceProvider } from '../../src/resource/index.js';
 import { detection } from './helpers/detection.js';
 
 let tmp: string;
@@ -28,14 +28,14 @@ const BARE = {
 
 describe('bare Kubernetes env names need another sign of a pod', () => {
   it('outside Kubernetes they are ignored: no k8s.* from them, service.name stays unknown_service:node', () => {
-    const r = detectResource({ detection: detection() }, BARE).current();
+    const r = new ResourceProvider({ detection: detection() }, BARE).current();
     for (const attribute of Object.keys(K8S_ENV_ALIASES)) expect(r).not.toHaveProperty(attribute);
     expect(r['service.name']).toBe('unknown_service:node');
     expect(r).not.toHaveProperty('service.instance.id');
   });
 
   it('the prefixed names (K8S_*, OTEL_RESOURCE_ATTRIBUTES_*) are explicit and read anywhere', () => {
-    const r = detectResource(
+    const r = new ResourceProvider(
       { detection: detection() },
       { K8S_CONTAINER_NAME: 'worker', OTEL_RESOURCE_ATTRIBUTES_POD_NAME: 'p-1', CONTAINER_NAME: 'ignored' },
     ).current();
@@ -45,7 +45,7 @@ describe('bare Kubernetes env names need another sign of a pod', () => {
   });
 
   it('KUBERNETES_SERVICE_HOST makes them count', () => {
-    const r = detectResource(
+    const r = new ResourceProvider(
       { detection: detection() },
       { ...BARE, KUBERNETES_SERVICE_HOST: '10.96.0.1' },
     ).current();
@@ -64,7 +64,7 @@ describe('bare Kubernetes env names need another sign of a pod', () => {
     writeFileSync(namespaceFile, 'payments\n');
     const base = detection();
     const det = detection({ paths: { ...base.paths, namespaceFile } });
-    const r = detectResource({ detection: det }, { CONTAINER_NAME: 'app' }).current();
+    const r = new ResourceProvider({ detection: det }, { CONTAINER_NAME: 'app' }).current();
     expect(r['k8s.container.name']).toBe('app');
     expect(r['k8s.namespace.name']).toBe('payments');
   });
@@ -73,7 +73,7 @@ describe('bare Kubernetes env names need another sign of a pod', () => {
     const dir = join(tmp, 'podinfo');
     mkdirSync(dir);
     writeFileSync(join(dir, 'labels'), 'tier="web"\n');
-    const r = detectResource(
+    const r = new ResourceProvider(
       { detection: detection({ podinfoDir: dir, watch: false }) },
       { CONTAINER_NAME: 'app' },
     ).current();

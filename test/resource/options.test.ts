@@ -33,6 +33,14 @@ describe('resource options', () => {
     ).toBeUndefined();
   });
 
+  it('PODLOG_PODINFO_DIR is read like every env var: trimmed, blank is unset', () => {
+    expect(resolveResourceOptions({}, { PODLOG_PODINFO_DIR: ' /env ' }).podinfoDir).toBe('/env');
+    expect(resolveResourceOptions({}, { PODLOG_PODINFO_DIR: '  ' })).toMatchObject({
+      podinfoDir: '/etc/podinfo',
+      podinfoDirExplicit: false,
+    });
+  });
+
   it.each([
     [{ podinfoDir: '' }, 'podinfoDir'],
     [{ podinfoDir: 3 }, 'podinfoDir'],

@@ -2,7 +2,7 @@ import fs, { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { detectResource } from '../../src/resource/index.js';
+import { ResourceProvider } from '../../src/resource/index.js';
 import { until } from '../helpers/wait.js';
 import { detection } from './helpers/detection.js';
 import { captureDiag } from './helpers/diag-capture.js';
@@ -31,7 +31,11 @@ describe('Downward API volume: poll fallback', () => {
     const dir = join(tmp, 'podinfo');
     writePodinfo(dir, { version: 'v1' });
     const { diag, lines } = captureDiag();
-    const p = detectResource({ detection: detection({ podinfoDir: dir, pollIntervalMs: 100 }) }, {}, diag);
+    const p = new ResourceProvider(
+      { detection: detection({ podinfoDir: dir, pollIntervalMs: 100 }) },
+      {},
+      diag,
+    );
     try {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/cannot watch .*ENOSPC.*polling every 100 ms/);

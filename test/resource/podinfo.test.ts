@@ -3,8 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ResourceProvider } from '../../src/resource/index.js';
-import { detectResource, readPodinfo } from '../../src/resource/index.js';
+import { ResourceProvider, readPodinfo } from '../../src/resource/index.js';
 import { until } from '../helpers/wait.js';
 import { detection } from './helpers/detection.js';
 import { captureDiag } from './helpers/diag-capture.js';
@@ -23,7 +22,7 @@ afterEach(() => {
 });
 
 function detect(overrides: Parameters<typeof detection>[0] = {}, diag = captureDiag().diag) {
-  const p = detectResource({ detection: detection({ podinfoDir: dir, ...overrides }) }, {}, diag);
+  const p = new ResourceProvider({ detection: detection({ podinfoDir: dir, ...overrides }) }, {}, diag);
   providers.push(p);
   return p;
 }

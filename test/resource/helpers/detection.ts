@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { DEFAULT_DETECTION_CONFIG, type ResourceDetectionConfig } from '../../../src/resource/index.js';
+import { type ResourceDetectionConfig, resolveResourceOptions } from '../../../src/resource/index.js';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/cgroup');
 
 /** Detection settings isolated from the machine running the tests: host cgroup fixtures, no namespace file. */
 export function detection(overrides: Partial<ResourceDetectionConfig> = {}): ResourceDetectionConfig {
   return {
-    ...DEFAULT_DETECTION_CONFIG,
+    ...resolveResourceOptions({}, {}),
     podinfoDir: undefined,
     paths: {
       cgroup: join(fixtures, 'host-v2.cgroup'),
