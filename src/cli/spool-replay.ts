@@ -24,7 +24,7 @@ import { resolveSpoolOptions } from '../spool/options.js';
 import { createReplayPacer } from '../spool/pacer.js';
 import { Counters } from '../stats.js';
 
-/** The flags of `podlog spool replay`, as parsed (spool-command.ts). */
+/** The flags of `podlog spool replay`, as parsed (spool.ts). */
 interface ReplayFlags {
   endpoint?: string;
   header: string[];

@@ -67,7 +67,7 @@ const INTERNALS = [
   'FramedRecord',
   'QueuedRecord',
   'LevelRegistry',
-  'RuntimeLevels',
+  'ResourceProvider',
   'RateLimiter',
   'RateLimitConfig',
   'ValueLimits',
