@@ -4,12 +4,11 @@
  */
 import { InvalidOptionError } from '../errors.js';
 import type { ForeignRecord, Logger } from '../logger/logger.js';
-import { LEVELS, type Level } from '../record/level-table.js';
+import { type Level, levelOfSeverity } from '../record/level-table.js';
 
 /** The podlog level whose severity range holds `severityNumber` (0 counts as info). */
 export function levelForSeverity(severityNumber: number): Level {
-  if (!(severityNumber > 0)) return 'info';
-  return LEVELS[Math.min(LEVELS.length - 1, Math.floor((severityNumber - 1) / 4))];
+  return levelOfSeverity(severityNumber) ?? 'info';
 }
 
 /** Unix milliseconds (possibly fractional) → nanoseconds. */

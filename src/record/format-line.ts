@@ -22,7 +22,7 @@
  * `podlog receive --json`: {@link formatReceivedJson}, one exact NDJSON object per record.
  */
 import type { DecodedLogRecord, OtlpAttributes, OtlpValue } from '../otlp/types.js';
-import { LEVELS, SEVERITY_TEXT } from './level-table.js';
+import { type Level, levelOfSeverity, SEVERITY_TEXT } from './level-table.js';
 import { cutText } from './value-limits.js';
 
 export const MAX_LINE_BYTES = 16 * 1024;
@@ -200,7 +200,7 @@ function severityColor(n: number): string {
 function severityName(r: DecodedLogRecord): string {
   if (r.severityText) return r.severityText;
   if (r.severityNumber >= 1 && r.severityNumber <= 24) {
-    return SEVERITY_TEXT[LEVELS[Math.floor((r.severityNumber - 1) / 4)]];
+    return SEVERITY_TEXT[levelOfSeverity(r.severityNumber) as Level];
   }
   return r.severityNumber === 0 ? '-' : String(r.severityNumber);
 }

@@ -27,6 +27,12 @@ export const SEVERITY_TEXT = Object.fromEntries(
   LEVELS.map((level) => [level, level.toUpperCase()]),
 ) as Readonly<Record<Level, string>>;
 
+/** The level whose severity range holds `severityNumber` (1-4 trace … 21-24 fatal, higher fatal); undefined below 1. */
+export function levelOfSeverity(severityNumber: number): Level | undefined {
+  if (!(severityNumber >= 1)) return undefined;
+  return LEVELS[Math.min(LEVELS.length - 1, Math.floor((severityNumber - 1) / 4))];
+}
+
 /** Severity number of `silent`: above every level, so nothing passes. */
 const SILENT = Number.POSITIVE_INFINITY;
 

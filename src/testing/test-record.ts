@@ -3,7 +3,7 @@
  * its resource and scope, plus a podlog level name for easy filtering.
  */
 import type { DecodedLogRecord, DecodedLogsRequest, OtlpAttributes } from '../otlp/types.js';
-import { LEVELS, type Level } from '../record/level-table.js';
+import { type Level, levelOfSeverity } from '../record/level-table.js';
 
 /**
  * One captured record: the decoded record (all but `droppedAttributesCount`) with its resource
@@ -24,8 +24,7 @@ export interface TestRecord extends Omit<DecodedLogRecord, 'droppedAttributesCou
 
 /** podlog level of an OTel severity number: 1-4 trace, 5-8 debug, 9-12 info, 13-16 warn, 17-20 error, 21-24 fatal. */
 export function levelOf(severityNumber: number): TestRecord['level'] {
-  if (severityNumber < 1) return 'unspecified';
-  return LEVELS[Math.min(LEVELS.length - 1, Math.floor((severityNumber - 1) / 4))];
+  return levelOfSeverity(severityNumber) ?? 'unspecified';
 }
 
 /** Flattens a decoded request into test records, in order. */
