@@ -38,7 +38,13 @@ describe('scope attributes with a throwing getter', () => {
         },
       },
     });
-    const bytes = encodeRecord({ severityNumber: 9, body: 'x', timeUnixNano: 1n, observedTimeUnixNano: 1n });
+    const bytes = encodeRecord({
+      severityNumber: 9,
+      severityText: 'INFO',
+      body: 'x',
+      timeUnixNano: 1n,
+      observedTimeUnixNano: 1n,
+    });
     const request = decodeProtobufRequest(
       encodeRequest([{ bytes, scope, resource: encodeResource({ 'service.name': 'svc' }) }]),
     );
