@@ -1,5 +1,6 @@
 import { ByteWriter } from './byte-writer.js';
 import { RecordEncoder, T_VALUES } from './encode-record.js';
+import { readProperty } from './read-property.js';
 import { NO_REDACTOR } from './redact.js';
 import type { EncodedResource, EncodedScope } from './types.js';
 
@@ -29,11 +30,12 @@ export function encodeScope(name: string, version = '', extras?: ScopeExtras): E
     w.byte(T_VERSION);
     w.string(version);
   }
-  const attributes = extras?.attributes as Record<string, unknown> | undefined;
+  const attributes = extras?.attributes;
   if (attributes !== undefined && attributes !== null) {
     const encoder = new RecordEncoder(w, undefined, NO_REDACTOR);
+    // The caller's object (OTel `getLogger` options): a throwing getter must not cost its records.
     for (const key of Object.keys(attributes)) {
-      encoder.keyValue(T_SCOPE_ATTRIBUTES, key, attributes[key], 0, undefined);
+      encoder.keyValue(T_SCOPE_ATTRIBUTES, key, readProperty(attributes, key), 0, undefined);
     }
   }
   const schemaUrl = typeof extras?.schemaUrl === 'string' ? extras.schemaUrl : '';
