@@ -4,7 +4,9 @@
  */
 import { HttpExporter } from '../export/http-exporter.js';
 import type { ExportConfig } from '../export/options.js';
-import { createReplayPacer, openSpool, type SpoolConfig } from '../spool/index.js';
+import type { SpoolConfig } from '../spool/options.js';
+import { ReplayPacer } from '../spool/pacer.js';
+import { openSpool } from '../spool/spool.js';
 import { spoolAccounting } from './drops.js';
 import { Pipeline, type PipelineDeps } from './pipeline.js';
 import type { RecordSink } from './types.js';
@@ -23,7 +25,7 @@ export function createDeliverySink(
   const { batch, pipeline } = config;
   // `overflow: 'spool'` without a spool is refused by the config (resolvePipelineOptions).
   const spool = config.spool && openSpool({ ...config.spool, accounting: spoolAccounting(counters), diag });
-  const replayPacer = config.spool && createReplayPacer(config.spool);
+  const replayPacer = config.spool && new ReplayPacer(config.spool);
   const exporter = new HttpExporter({
     config: config.export,
     counters,

@@ -127,7 +127,7 @@ export function resolvePipelineOptions(
   spoolConfigured?: boolean,
   concurrency = DEFAULT_MAX_CONCURRENT_REQUESTS,
 ): PipelineConfig {
-  const resolved = opt.resolveFields(PIPELINE_OPTIONS, options as Record<string, unknown>, '', env);
+  const resolved = opt.resolveFields(PIPELINE_OPTIONS, options, '', env);
   if (resolved.overflow === 'spool' && spoolConfigured === false) {
     throw new InvalidOptionError(
       'overflow',

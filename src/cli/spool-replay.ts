@@ -21,7 +21,7 @@ import { openSpool } from '../spool/index.js';
 import { inspectSpool } from '../spool/inspect.js';
 import { tryLock } from '../spool/lock.js';
 import { resolveSpoolOptions } from '../spool/options.js';
-import { createReplayPacer } from '../spool/pacer.js';
+import { ReplayPacer } from '../spool/pacer.js';
 import { Counters } from '../stats.js';
 
 /** The flags of `podlog spool replay`, as parsed (spool.ts). */
@@ -109,7 +109,7 @@ export async function spoolReplay(dir: string, flags: ReplayFlags): Promise<numb
   let left = 0;
   try {
     await spool.whenRecovered();
-    const pacer = createReplayPacer({ requestsPerSecond, bytesPerSecond });
+    const pacer = new ReplayPacer({ requestsPerSecond, bytesPerSecond });
     const deps = { spool, exporter, counters, diag, retryMs: RETRY_MS, pacer };
     gaveUp = await replayUntilDone(deps, () => show(false));
   } finally {

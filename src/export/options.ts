@@ -202,7 +202,7 @@ export function resolveExportOptions(options: ExportOptions, env: Env) {
   const explicitAuth = Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
   if (basic !== undefined && !explicitAuth) headers.authorization = basic;
 
-  const resolved = opt.resolveFields(EXPORT_OPTIONS, options as Record<string, unknown>, '', env);
+  const resolved = opt.resolveFields(EXPORT_OPTIONS, options, '', env);
   const { initialDelayMs, maxDelayMs } = resolved.retry;
   if (maxDelayMs < initialDelayMs) {
     throw new InvalidOptionError(

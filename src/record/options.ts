@@ -117,7 +117,7 @@ function resolveStdout(value: unknown, env: Env, endpointConfigured: boolean): S
 
 /** Validates the record options. `endpointConfigured` decides the stdout default. */
 export function resolveRecordOptions(options: RecordOptions, env: Env, endpointConfigured: boolean) {
-  const { limits } = opt.resolveFields(RECORD_OPTIONS, options as Record<string, unknown>, '', env);
+  const { limits } = opt.resolveFields(RECORD_OPTIONS, options, '', env);
   return Object.freeze({
     limits,
     redactor: resolveRedactor(options.redact),

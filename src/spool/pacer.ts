@@ -58,8 +58,3 @@ export class ReplayPacer {
     this.#byteTokens = Math.min(this.#byteCap, this.#byteTokens + dt * this.#rate.bytesPerSecond);
   }
 }
-
-/** A pacer for `rate` (the spool's `requestsPerSecond` / `bytesPerSecond`). */
-export function createReplayPacer(rate: ReplayRate, now: () => number = Date.now): ReplayPacer {
-  return new ReplayPacer(rate, now);
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/index.js';
 import { InvalidOptionError } from '../../src/errors.js';
-import { createReplayPacer, resolveSpoolOptions } from '../../src/spool/index.js';
+import { ReplayPacer, resolveSpoolOptions } from '../../src/spool/index.js';
 
 describe('spool options', () => {
   it('is off without a directory, on with spool.dir or PODLOG_SPOOL_DIR (code wins)', () => {
@@ -44,7 +44,7 @@ describe('spool options', () => {
 describe('replay pacer', () => {
   it('spaces requests and bytes to the configured rates and honours a pause', () => {
     let now = 0;
-    const p = createReplayPacer({ requestsPerSecond: 2, bytesPerSecond: 1000 }, () => now);
+    const p = new ReplayPacer({ requestsPerSecond: 2, bytesPerSecond: 1000 }, () => now);
     expect(p.delayFor(100)).toBe(0);
     expect(p.delayFor(100)).toBe(0);
     expect(p.delayFor(100)).toBe(500); // two tokens used; the third comes after 500 ms
