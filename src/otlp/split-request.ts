@@ -60,6 +60,8 @@ function parse(body: Uint8Array): FlatRecord[] {
   // ExportLogsServiceRequest has no other field; unknown ones cannot be attributed to a part.
   readProtobuf(() =>
     splitFields(Reader.create(body), T_RESOURCE_LOGS, (rl) => {
+      // A framing's bytes are known only once its children are split out; the records point at
+      // the object meanwhile, and its identity groups them when a part is written.
       const resource = { tagged: empty };
       resource.tagged = splitFields(Reader.create(rl), T_SCOPE_LOGS, (sl) => {
         const scope = { tagged: empty };
