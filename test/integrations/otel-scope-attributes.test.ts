@@ -29,6 +29,35 @@ describe('scope attributes with a throwing getter', () => {
     expect(logger.stats().dropped.total).toBe(0);
   });
 
+  it('keeps the records when the scope options are a revoked Proxy or throw on read', () => {
+    const diag: string[] = [];
+    const { logger, records } = createTestLogger({ diagnostics: (line: string) => diag.push(line) });
+    const provider = new PodlogLoggerProvider(logger);
+    const revoked = Proxy.revocable({ team: 'pay' }, {});
+    revoked.revoke();
+    const throwingOptions = {
+      get schemaUrl(): string {
+        throw new Error('getter exploded');
+      },
+      get attributes(): Record<string, string> {
+        throw new Error('getter exploded');
+      },
+    };
+    const a = provider.getLogger('a', '1.0', { attributes: revoked.proxy });
+    const b = provider.getLogger('b', '1.0', throwingOptions);
+    const c = provider.getLogger('c', '1.0', revoked.proxy as never);
+    a.emit({ body: 'from a' });
+    b.emit({ body: 'from b' });
+    c.emit({ body: 'from c' });
+    expect(records.map((r) => [r.body, r.scope])).toEqual([
+      ['from a', 'a'],
+      ['from b', 'b'],
+      ['from c', 'c'],
+    ]);
+    expect(diag).toEqual([]);
+    expect(logger.stats().dropped.total).toBe(0);
+  });
+
   it('encodes such an attribute as "[Unserializable]" and keeps the others', () => {
     const scope = encodeScope('lib', '1.0', {
       attributes: {

@@ -14,6 +14,7 @@ import type { ForeignRecord, ForeignScope } from '../../logger/foreign-record.js
 import { EMIT_FOREIGN, type Logger } from '../../logger/logger.js';
 import { isErrorValue } from '../../record/error-entries.js';
 import { SEVERITY_TEXT } from '../../record/level-table.js';
+import { readProperty, THROWING_GETTER } from '../../record/read-property.js';
 import { levelForSeverity, msToNanos } from '../foreign.js';
 import { PODLOG_PROVIDER } from './global-state.js';
 
@@ -170,7 +171,8 @@ export class PodlogLoggerProvider implements LoggerProvider {
   getLogger(name: string, version?: string, options?: OtelLoggerOptions): PodlogOtelLogger {
     const scopeName = String(name ?? '');
     const scopeVersion = typeof version === 'string' ? version : '';
-    const schemaUrl = typeof options?.schemaUrl === 'string' ? options.schemaUrl : '';
+    const url = options ? readProperty(options, 'schemaUrl') : undefined;
+    const schemaUrl = typeof url === 'string' ? url : '';
     const attributes = scopeAttributesOf(options);
     const key = `${scopeName}\u0000${scopeVersion}\u0000${schemaUrl}\u0000${attributesKey(attributes)}`;
     let found = this.#loggers.get(key);
@@ -185,11 +187,23 @@ export class PodlogLoggerProvider implements LoggerProvider {
   }
 }
 
-/** The scope attributes: `attributes` (api-logs 0.2xx), or `scopeAttributes` (older api-logs). */
+/**
+ * The scope attributes, `attributes` (api-logs 0.2xx) or `scopeAttributes` (older api-logs), as
+ * a plain copy taken now: the caller's object may have throwing getters or be a revoked Proxy,
+ * and `getLogger` must not throw (OTel API rule); an unreadable object counts as none.
+ */
 function scopeAttributesOf(options: OtelLoggerOptions | undefined): object | undefined {
-  const o = options as { scopeAttributes?: unknown; attributes?: unknown } | undefined;
-  const attrs = o?.scopeAttributes ?? o?.attributes;
-  return attrs !== null && typeof attrs === 'object' ? attrs : undefined;
+  if (options === null || typeof options !== 'object') return undefined;
+  const given = readProperty(options, 'scopeAttributes');
+  const attrs = given === undefined || given === null ? readProperty(options, 'attributes') : given;
+  if (attrs === null || typeof attrs !== 'object' || attrs === THROWING_GETTER) return undefined;
+  let keys: string[];
+  try {
+    keys = Object.keys(attrs);
+  } catch {
+    return undefined;
+  }
+  return Object.fromEntries(keys.map((k) => [k, readProperty(attrs, k)]));
 }
 
 function attributesKey(attributes: object | undefined): string {
