@@ -15,7 +15,6 @@ export class ReplayPacer {
   #reqTokens: number;
   #byteTokens: number;
   #last: number;
-  #pausedUntil = 0;
 
   constructor(rate: ReplayRate, now: () => number = Date.now) {
     this.#rate = rate;
@@ -30,8 +29,6 @@ export class ReplayPacer {
   /** Milliseconds to wait before a replay of `bytes` may be sent (0 = now). Takes the tokens when 0. */
   delayFor(bytes: number): number {
     this.#refill();
-    const t = this.#now();
-    if (t < this.#pausedUntil) return this.#pausedUntil - t;
     const rate = this.#rate;
     const needBytes = Math.min(bytes, this.#byteCap);
     const waitReq = this.#reqTokens >= 1 ? 0 : ((1 - this.#reqTokens) / rate.requestsPerSecond) * 1000;
@@ -43,11 +40,6 @@ export class ReplayPacer {
       this.#byteTokens -= needBytes;
     }
     return wait;
-  }
-
-  /** Holds replay back until `untilMs` (a `Retry-After`). */
-  pause(untilMs: number): void {
-    this.#pausedUntil = Math.max(this.#pausedUntil, untilMs);
   }
 
   #refill(): void {
