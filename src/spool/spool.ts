@@ -39,13 +39,7 @@ import { HEARTBEAT_MS, type HeldLock, openDir } from './lock.js';
 import type { SpoolConfig } from './options.js';
 import { writeQuarantine } from './quarantine.js';
 import { Recovery } from './recovery.js';
-import {
-  type SpoolBatch as Batch,
-  isSpoolUnavailable,
-  type Spool,
-  type SpoolAccounting,
-  type SpoolPending,
-} from './types.js';
+import type { SpoolBatch as Batch, Spool, SpoolAccounting, SpoolPending } from './types.js';
 import { SegmentWriter } from './writer.js';
 
 export interface OpenSpoolOptions extends SpoolConfig {
@@ -58,13 +52,6 @@ export interface OpenSpoolOptions extends SpoolConfig {
   /** How long the disk is left alone after it refused a write. Default 5 s. */
   retryMs?: number;
 }
-
-/**
- * Longest a `next()` waits when it is called again right after it rejected (the disk still in its
- * back-off): a caller that retries at once is slowed down instead of spinning, and `close()` is
- * never held up for long.
- */
-const NEXT_RETRY_WAIT_MAX_MS = 1_000;
 
 export class DiskSpool implements Spool {
   readonly #ctx: SpoolContext;
@@ -79,10 +66,6 @@ export class DiskSpool implements Spool {
   #recovering: Promise<void> | undefined;
   readonly #timers: NodeJS.Timeout[] = [];
   #ticks = 0;
-  /** When the last `next()` rejected with `SpoolUnavailableError`; undefined once one went through. */
-  #nextFailedAt: number | undefined;
-  /** Wakes the `next()` calls waiting out the back-off (at close). */
-  readonly #nextWaiters = new Set<() => void>();
 
   constructor(options: OpenSpoolOptions) {
     const { accounting, diag, now = Date.now, retryMs = 5_000 } = options;
@@ -301,43 +284,15 @@ export class DiskSpool implements Spool {
     return true;
   }
 
-  /** See `Spool.next`; the wait within the back-off is at most {@link NEXT_RETRY_WAIT_MAX_MS} (`close()` ends it). */
+  /** See `Spool.next`. */
   async next(): Promise<Batch | undefined> {
     if (this.#closed) return undefined;
-    await this.#waitOutBackoff();
-    if (this.#closed) return undefined;
-    try {
-      if (!this.#ensureOpen()) {
-        throw new SpoolUnavailableError('the spool directory cannot be opened', this.#ctx.health.retryMs);
-      }
-      await this.#recovering;
-      this.#writer.expire();
-      const batch = await this.#readNext();
-      this.#nextFailedAt = undefined;
-      return batch;
-    } catch (err) {
-      if (isSpoolUnavailable(err)) this.#nextFailedAt = this.#ctx.now();
-      throw err;
+    if (!this.#ensureOpen()) {
+      throw new SpoolUnavailableError('the spool directory cannot be opened', this.#ctx.health.retryMs);
     }
-  }
-
-  #waitOutBackoff(): Promise<void> {
-    if (this.#nextFailedAt === undefined) return Promise.resolve();
-    const ms = Math.min(
-      NEXT_RETRY_WAIT_MAX_MS,
-      this.#nextFailedAt + this.#ctx.health.retryMs - this.#ctx.now(),
-    );
-    if (!(ms > 0)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#nextWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      this.#nextWaiters.add(done);
-    });
+    await this.#recovering;
+    this.#writer.expire();
+    return this.#readNext();
   }
 
   /**
@@ -444,7 +399,6 @@ export class DiskSpool implements Spool {
     if (this.#closed) return;
     this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
-    for (const wake of [...this.#nextWaiters]) wake();
     this.#writer.syncActive();
     this.#writer.closeActive(false);
     await this.#recovering;

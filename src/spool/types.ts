@@ -76,8 +76,7 @@ export interface Spool {
    *   refused to read the oldest batch. Nothing is leased then (there is nothing to release)
    *   and no counter moved; the data is still there. The caller must not treat this as empty:
    *   it pauses (its own retry interval; `retryAfterMs` says how long the disk is left alone)
-   *   and calls `next()` again. Called again within the back-off, the disk spool first waits
-   *   (at most 1 s), so a caller that retries at once is slowed down rather than spinning.
+   *   and calls `next()` again.
    * - Any other rejection is a bug.
    */
   next(): Promise<SpoolBatch | undefined>;

@@ -98,23 +98,6 @@ describe('spool next(): empty versus unavailable', () => {
     await h.spool.close();
   });
 
-  it('asked again at once after a rejection, it waits instead of spinning; close ends the wait', async () => {
-    const f = unreadableSegments();
-    const h = harness(t.dir, { fs: f.fs, now: () => 0, retryMs: 60_000 });
-    expect(await h.spoolIt(makeBatch(1))).toBe(true);
-    f.state.failing = true;
-    expect(isSpoolUnavailable(await rejection(h.spool.next()))).toBe(true);
-    let settled = false;
-    const again = h.spool.next().finally(() => {
-      settled = true;
-    });
-    await new Promise((r) => setImmediate(r));
-    expect(settled).toBe(false);
-    expect(f.state.failures).toBe(1);
-    await h.spool.close();
-    expect(await again).toBeUndefined();
-  });
-
   it("the batch stage's replayer retries after a disk failure and delivers without a new append", async () => {
     const f = unreadableSegments();
     const h = harness(t.dir, { fs: f.fs, retryMs: 20 });
