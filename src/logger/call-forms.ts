@@ -16,8 +16,9 @@ import { encodeParts, newRecordParts, type RecordParts } from '../record/encode-
 import { isErrorValue } from '../record/error-entries.js';
 import { httpMessageKey } from '../record/http-values.js';
 import { readProperty } from '../record/read-property.js';
+import { toText } from '../record/value-limits.js';
 import type { ForeignRecord } from './foreign-record.js';
-import { formatMessage, stringifyForFormat, toText } from './format-message.js';
+import { formatMessage, stringifyForFormat } from './format-message.js';
 import type { LoggerCore, LoggerState } from './logger-state.js';
 import { activeContextBindings } from './request-context.js';
 import { applySerializers, copyFields, copyInto } from './serializers.js';

@@ -9,7 +9,7 @@
  * arguments, the ones a placeholder skipped). podlog hands them back to the caller
  * (`unprinted`), which keeps them on the record (call-forms.ts).
  */
-import { UNSERIALIZABLE } from '../record/value-limits.js';
+import { toText, UNSERIALIZABLE } from '../record/value-limits.js';
 
 /**
  * Formats `f` with `args[start…]`. Arguments that no placeholder printed are pushed on
@@ -78,15 +78,6 @@ function printed(code: number, arg: unknown): string | undefined {
       return toText(arg);
     default:
       return undefined;
-  }
-}
-
-/** `String(v)`, never throwing. */
-export function toText(v: unknown): string {
-  try {
-    return String(v);
-  } catch {
-    return UNSERIALIZABLE;
   }
 }
 

@@ -6,7 +6,7 @@
  * value (as a kvlist); this module only names them, the value encoder writes them.
  */
 import { readProperty, THROWING_GETTER } from './read-property.js';
-import { UNSERIALIZABLE } from './value-limits.js';
+import { toText, UNSERIALIZABLE } from './value-limits.js';
 
 /** An Error, or an object that says it is one (another realm's). May throw on a hostile Proxy. */
 export function isError(value: object): value is Error {
@@ -35,7 +35,7 @@ export function forEachErrorEntry(err: Error, put: (key: string, value: unknown)
   const message = readProperty(err, 'message');
   put(
     'exception.message',
-    message === undefined ? '' : message === THROWING_GETTER ? UNSERIALIZABLE : safeString(message),
+    message === undefined ? '' : message === THROWING_GETTER ? UNSERIALIZABLE : toText(message),
   );
   const stack = readProperty(err, 'stack');
   if (typeof stack === 'string') put('exception.stacktrace', stack);
@@ -51,14 +51,6 @@ export function forEachErrorEntry(err: Error, put: (key: string, value: unknown)
   put('exception.cause', readProperty(err, 'cause'));
   const errors = readProperty(err, 'errors');
   if (Array.isArray(errors)) put('exception.errors', errors);
-}
-
-function safeString(v: unknown): string {
-  try {
-    return String(v);
-  } catch {
-    return UNSERIALIZABLE;
-  }
 }
 
 /** The exception type: the class name, or `name` when the class is plain `Error`. */

@@ -49,3 +49,12 @@ export function cutText(s: string, max: number): string {
   if (c >= 0xd800 && c <= 0xdbff) end--;
   return `${s.slice(0, end)}…`;
 }
+
+/** `String(v)`, never throwing. */
+export function toText(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return UNSERIALIZABLE;
+  }
+}
