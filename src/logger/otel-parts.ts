@@ -14,6 +14,7 @@
  * real one.
  */
 import { encodeResource, encodeScope } from '../record/encode-scope.js';
+import { ownEntries } from '../record/read-property.js';
 import type { EncodedResource, EncodedScope } from '../record/types.js';
 import type { ForeignResource, ForeignScope } from './foreign-record.js';
 
@@ -51,15 +52,10 @@ function sdkAttributes(
     return out;
   }
   if (attrs === null || typeof attrs !== 'object') return out;
-  for (const key of Object.keys(attrs)) {
+  for (const [key, v] of ownEntries(attrs)) {
     if (key.startsWith('telemetry.sdk.')) continue;
-    let v: unknown;
-    try {
-      v = (attrs as Record<string, unknown>)[key];
-    } catch {
-      continue;
-    }
-    if (!isResourceValue(v)) continue; // a pending async attribute, an object: not a resource value
+    // A pending async attribute, an object, a throwing getter: not a resource value.
+    if (!isResourceValue(v)) continue;
     if (key === 'service.name' && typeof v === 'string' && v.startsWith('unknown_service') && base[key])
       continue;
     out[key] = v;

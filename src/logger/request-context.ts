@@ -10,7 +10,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { encodeBindings } from '../record/encode-bindings.js';
-import { readProperty } from '../record/read-property.js';
+import { ownEntries } from '../record/read-property.js';
 import type { EncodedBindings } from '../record/types.js';
 import type { LoggerCore } from './logger-state.js';
 
@@ -48,18 +48,10 @@ export class RequestContext {
    *   `http.request.id` attribute unless `fields` already has that key.
    */
   constructor(fields: Readonly<Record<string, unknown>> = {}, requestId?: string) {
-    const copy: Record<string, unknown> = {};
-    if (requestId !== undefined) copy[REQUEST_ID_ATTRIBUTE] = requestId;
-    if (fields !== null && typeof fields === 'object') {
-      let keys: string[] = [];
-      try {
-        keys = Object.keys(fields);
-      } catch {
-        // A revoked Proxy: no fields. Creating a context never throws, like a log call.
-      }
-      for (const key of keys) copy[key] = readProperty(fields, key);
-    }
-    this.#fields = Object.freeze(copy);
+    // A revoked Proxy gives no fields: creating a context never throws, like a log call.
+    const given = fields !== null && typeof fields === 'object' ? ownEntries(fields) : [];
+    const id: [string, unknown][] = requestId === undefined ? [] : [[REQUEST_ID_ATTRIBUTE, requestId]];
+    this.#fields = Object.freeze(Object.fromEntries([...id, ...given]));
     this.#requestId = requestId;
   }
 

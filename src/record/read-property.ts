@@ -10,6 +10,18 @@ import { UNSERIALIZABLE } from './value-limits.js';
  */
 export const THROWING_GETTER = { toJSON: () => UNSERIALIZABLE } as const;
 
+/**
+ * `obj`'s own enumerable keys with their values read through {@link readProperty}; none for a
+ * revoked Proxy. For copying a caller's object that must not make the caller throw.
+ */
+export function ownEntries(obj: object): [string, unknown][] {
+  try {
+    return Object.keys(obj).map((key) => [key, readProperty(obj, key)]);
+  } catch {
+    return [];
+  }
+}
+
 /** `obj[key]`, or {@link THROWING_GETTER} when reading it threw. */
 export function readProperty(obj: object, key: string): unknown {
   try {

@@ -23,6 +23,20 @@ describe('request context', () => {
     ]);
   });
 
+  it('keeps an own __proto__ key of the fields (e.g. from JSON.parse) as an attribute, like a binding', () => {
+    const { logger, records } = createTestLogger();
+    const fields = JSON.parse('{"__proto__": {"polluted": true}, "tenant.id": "acme"}');
+    runWithRequestContext(new RequestContext(fields, 'req-p'), () => logger.info('inside'));
+    logger.child(fields).info('bound');
+    expect(records[0].attributes).toEqual({
+      [REQUEST_ID_ATTRIBUTE]: 'req-p',
+      ['__proto__']: { polluted: true },
+      'tenant.id': 'acme',
+    });
+    expect(Object.keys(records[0].attributes)).toEqual([REQUEST_ID_ATTRIBUTE, '__proto__', 'tenant.id']);
+    expect(Object.keys(records[1].attributes)).toEqual(['__proto__', 'tenant.id']);
+  });
+
   it('is seen by child loggers, events and after await', async () => {
     const { logger, records } = createTestLogger();
     const child = logger.child({ component: 'db' });

@@ -14,7 +14,7 @@ import type { ForeignRecord, ForeignScope } from '../../logger/foreign-record.js
 import { EMIT_FOREIGN, type Logger } from '../../logger/logger.js';
 import { isErrorValue } from '../../record/error-entries.js';
 import { SEVERITY_TEXT } from '../../record/level-table.js';
-import { readProperty, THROWING_GETTER } from '../../record/read-property.js';
+import { ownEntries, readProperty, THROWING_GETTER } from '../../record/read-property.js';
 import { levelForSeverity, msToNanos } from '../foreign.js';
 import { PODLOG_PROVIDER } from './global-state.js';
 
@@ -197,13 +197,7 @@ function scopeAttributesOf(options: OtelLoggerOptions | undefined): object | und
   const given = readProperty(options, 'scopeAttributes');
   const attrs = given === undefined || given === null ? readProperty(options, 'attributes') : given;
   if (attrs === null || typeof attrs !== 'object' || attrs === THROWING_GETTER) return undefined;
-  let keys: string[];
-  try {
-    keys = Object.keys(attrs);
-  } catch {
-    return undefined;
-  }
-  return Object.fromEntries(keys.map((k) => [k, readProperty(attrs, k)]));
+  return Object.fromEntries(ownEntries(attrs));
 }
 
 function attributesKey(attributes: object | undefined): string {
