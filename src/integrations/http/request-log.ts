@@ -55,6 +55,26 @@ function attempt<T>(fn: () => T, fallback: T): T {
   }
 }
 
+/** The request's log on its `req` and `res` (a non-enumerable property): what `req.log` reads. */
+const LOG_OF = Symbol('podlog.requestLog');
+
+/**
+ * `req.log` and `res.log`: the request's child logger, made on first read; assigning replaces
+ * it (as a plain property). One descriptor, one getter and one setter for every request: V8
+ * then reuses one hidden-class transition for all of them, where a getter closure per request
+ * made each request's `req` and `res` a class of their own (≈ 10 µs a request, bench/RESULTS.md).
+ */
+const LOG_PROPERTY: PropertyDescriptor = {
+  configurable: true,
+  enumerable: false,
+  get(this: { [LOG_OF]?: RequestLog } | undefined) {
+    return this?.[LOG_OF]?.logger;
+  },
+  set(this: object, value: unknown) {
+    Object.defineProperty(this, 'log', { configurable: true, enumerable: false, writable: true, value });
+  },
+};
+
 /** The logging state of one request. Create with {@link RequestLog.start}. */
 export class RequestLog {
   readonly #options: ResolvedHttpOptions;
@@ -166,17 +186,12 @@ export class RequestLog {
     const header = this.#options.requestIdHeader;
     if (header !== false && !res.headersSent) attempt(() => res.setHeader(header, this.#id), undefined);
     // pino-http's names: apps and libraries written for it find the id and the logger here.
-    const logProperty: PropertyDescriptor = {
-      configurable: true,
-      enumerable: false,
-      get: () => this.logger,
-      set(value: unknown) {
-        Object.defineProperty(this, 'log', { configurable: true, enumerable: false, writable: true, value });
-      },
-    };
     attempt(() => {
-      Object.defineProperty(req, 'log', logProperty);
-      Object.defineProperty(res, 'log', logProperty);
+      const own: PropertyDescriptor = { configurable: true, writable: true, value: this };
+      Object.defineProperty(req, LOG_OF, own);
+      Object.defineProperty(res, LOG_OF, own);
+      Object.defineProperty(req, 'log', LOG_PROPERTY);
+      Object.defineProperty(res, 'log', LOG_PROPERTY);
       if ((req as { id?: unknown }).id === undefined) (req as { id?: unknown }).id = this.#id;
     }, undefined);
     res.once('finish', () => this.#complete(false));
