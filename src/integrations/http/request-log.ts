@@ -41,11 +41,6 @@ export function requestIdFrom(req: IncomingMessage, header: string | false): str
   return randomUUID();
 }
 
-/** The request logs of live requests; a request started twice (middleware mounted twice) keeps its first. */
-const byRequest = new WeakMap<IncomingMessage, RequestLog>();
-/** The same logs by their request context, for code that has only the context (Nest's logger). */
-const byContext = new WeakMap<RequestContext, RequestLog>();
-
 /** A user callback's result, or `fallback` when it throws: a logging option must not fail a request. */
 function attempt<T>(fn: () => T, fallback: T): T {
   try {
@@ -55,8 +50,12 @@ function attempt<T>(fn: () => T, fallback: T): T {
   }
 }
 
-/** The request's log on its `req` and `res` (a non-enumerable property): what `req.log` reads. */
+/**
+ * The request's log on its `req` and `res`: what `req.log` reads, and how a request started
+ * twice (middleware mounted twice) finds its running log and keeps it.
+ */
 const LOG_OF = Symbol('podlog.requestLog');
+type Carrier = { [LOG_OF]?: RequestLog };
 
 /**
  * `req.log` and `res.log`: the request's child logger, made on first read; assigning replaces
@@ -67,7 +66,7 @@ const LOG_OF = Symbol('podlog.requestLog');
 const LOG_PROPERTY: PropertyDescriptor = {
   configurable: true,
   enumerable: false,
-  get(this: { [LOG_OF]?: RequestLog } | undefined) {
+  get(this: Carrier | undefined) {
     return this?.[LOG_OF]?.logger;
   },
   set(this: object, value: unknown) {
@@ -107,13 +106,15 @@ export class RequestLog {
     this.#id = id ?? this.#makeId();
     const extra = options.contextFields;
     const fields = extra === undefined ? undefined : attempt(() => extra(req), undefined);
-    this.#context = new RequestContext(fields ?? {}, this.#id);
+    this.#context = new LoggedContext(fields ?? {}, this.#id, this);
     const ignore = options.ignore;
     this.#logged =
       options.autoLogging && (ignore === undefined || !attempt(() => ignore(req) === true, false));
     this.#tail = options.tail ? options.logger.openTail(this.#context) : undefined;
-    byRequest.set(req, this);
-    byContext.set(this.#context, this);
+    attempt(() => {
+      (req as Carrier)[LOG_OF] = this;
+      (res as Carrier)[LOG_OF] = this;
+    }, undefined);
     this.#attach();
   }
 
@@ -130,18 +131,19 @@ export class RequestLog {
     id?: string,
     shapes?: { req: object; res: object },
   ): RequestLog {
-    return byRequest.get(req) ?? new RequestLog(options, req, res, id, shapes);
+    return RequestLog.of(req) ?? new RequestLog(options, req, res, id, shapes);
   }
 
   /** The running log of `req`, if a podlog middleware started one. */
   static of(req: IncomingMessage): RequestLog | undefined {
-    return byRequest.get(req);
+    const log = (req as Carrier)[LOG_OF];
+    return log === undefined || log.#done ? undefined : log;
   }
 
   /** The running log of the request whose context is active here, if any. */
   static current(): RequestLog | undefined {
     const ctx = currentRequestContext();
-    return ctx === undefined ? undefined : byContext.get(ctx);
+    return ctx instanceof LoggedContext ? ctx.log : undefined;
   }
 
   /** The request id. */
@@ -187,9 +189,6 @@ export class RequestLog {
     if (header !== false && !res.headersSent) attempt(() => res.setHeader(header, this.#id), undefined);
     // pino-http's names: apps and libraries written for it find the id and the logger here.
     attempt(() => {
-      const own: PropertyDescriptor = { configurable: true, writable: true, value: this };
-      Object.defineProperty(req, LOG_OF, own);
-      Object.defineProperty(res, LOG_OF, own);
       Object.defineProperty(req, 'log', LOG_PROPERTY);
       Object.defineProperty(res, 'log', LOG_PROPERTY);
       if ((req as { id?: unknown }).id === undefined) (req as { id?: unknown }).id = this.#id;
@@ -201,7 +200,6 @@ export class RequestLog {
   #complete(aborted: boolean): void {
     if (this.#done) return;
     this.#done = true;
-    byRequest.delete(this.#req);
     const req = this.#req;
     const res = this.#res;
     const o = this.#options;
@@ -263,6 +261,20 @@ export class RequestLog {
     // In the context: the record carries the request id and contextFields like any other.
     const logger = o.logger;
     this.run(() => logger[level as Level](message, fields));
+  }
+}
+
+/** The context of a request `podlog/http` logs, with its log: for code that has only the context (Nest's logger). */
+class LoggedContext extends RequestContext {
+  readonly #log: RequestLog;
+
+  constructor(fields: Fields, requestId: string, log: RequestLog) {
+    super(fields, requestId);
+    this.#log = log;
+  }
+
+  get log(): RequestLog {
+    return this.#log;
   }
 }
 
