@@ -61,7 +61,7 @@ type Carrier = { [LOG_OF]?: RequestLog };
  * `req.log` and `res.log`: the request's child logger, made on first read; assigning replaces
  * it (as a plain property). One descriptor, one getter and one setter for every request: V8
  * then reuses one hidden-class transition for all of them, where a getter closure per request
- * made each request's `req` and `res` a class of their own (≈ 10 µs a request, bench/RESULTS.md).
+ * made each request's `req` and `res` a class of their own (bench/RESULTS.md, podlog/http overhead).
  */
 const LOG_PROPERTY: PropertyDescriptor = {
   configurable: true,
@@ -142,8 +142,7 @@ export class RequestLog {
 
   /** The running log of the request whose context is active here, if any. */
   static current(): RequestLog | undefined {
-    const ctx = currentRequestContext();
-    return ctx instanceof LoggedContext ? ctx.log : undefined;
+    return LoggedContext.logOf(currentRequestContext());
   }
 
   /** The request id. */
@@ -264,7 +263,11 @@ export class RequestLog {
   }
 }
 
-/** The context of a request `podlog/http` logs, with its log: for code that has only the context (Nest's logger). */
+/**
+ * The context of a request `podlog/http` logs, with its log: for code that has only the
+ * context (Nest's logger). The log is private: `currentRequestContext()` hands this context to
+ * apps, and it shows them nothing a plain {@link RequestContext} does not.
+ */
 class LoggedContext extends RequestContext {
   readonly #log: RequestLog;
 
@@ -273,8 +276,9 @@ class LoggedContext extends RequestContext {
     this.#log = log;
   }
 
-  get log(): RequestLog {
-    return this.#log;
+  /** The log of the request `ctx` belongs to, when `podlog/http` made it. */
+  static logOf(ctx: RequestContext | undefined): RequestLog | undefined {
+    return ctx instanceof LoggedContext ? ctx.#log : undefined;
   }
 }
 
