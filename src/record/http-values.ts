@@ -271,7 +271,8 @@ function requestAttributes(shape: SerializedRequest): Record<string, unknown> {
   const ua = shape.headers['user-agent'];
   if (ua !== undefined) out['user_agent.original'] = ua;
   for (const name of Object.keys(shape.headers)) {
-    if (name !== 'user-agent') out[`http.request.header.${name}`] = [shape.headers[name]];
+    if (name !== 'user-agent')
+      out[REQUEST_HEADER_ATTRIBUTE.get(name) ?? `http.request.header.${name}`] = [shape.headers[name]];
   }
   return out;
 }
@@ -279,9 +280,22 @@ function requestAttributes(shape: SerializedRequest): Record<string, unknown> {
 function responseAttributes(shape: SerializedResponse): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (shape.statusCode !== undefined) out['http.response.status_code'] = shape.statusCode;
-  for (const name of Object.keys(shape.headers)) out[`http.response.header.${name}`] = [shape.headers[name]];
+  for (const name of Object.keys(shape.headers)) {
+    out[RESPONSE_HEADER_ATTRIBUTE.get(name) ?? `http.response.header.${name}`] = [shape.headers[name]];
+  }
   return out;
 }
+
+/**
+ * The attribute name of each header {@link pickHeaders} can keep, made once: a string made once
+ * is encoded without flattening a fresh concatenation per record.
+ */
+const REQUEST_HEADER_ATTRIBUTE = new Map(
+  [...REQUEST_HEADERS, ...SENSITIVE_HEADERS].map((name) => [name, `http.request.header.${name}`]),
+);
+const RESPONSE_HEADER_ATTRIBUTE = new Map(
+  [...RESPONSE_HEADERS, ...SENSITIVE_HEADERS].map((name) => [name, `http.response.header.${name}`]),
+);
 
 /*
  * node:http, node:http2 and node:net load at the first emitter with the shape of one of their
@@ -403,22 +417,38 @@ function pickHeaders(
   const out: Record<string, string> = {};
   if (source === null || typeof source !== 'object') return out;
   // A node headers object holds strings and arrays only, so a `get` method means fetch `Headers`.
-  const get =
-    typeof (source as Headers).get === 'function'
-      ? (name: string) => (source as Headers).get(name) ?? undefined
-      : (name: string) => (source as Record<string, unknown>)[name];
+  // No closures here: this runs for every completion record of podlog/http.
+  const fetchHeaders = typeof (source as Headers).get === 'function' ? (source as Headers) : undefined;
   let used = 0;
-  const add = (name: string, secret: boolean) => {
-    const v = get(name);
-    if (v === undefined || v === null) return;
-    const text = secret ? redactor.censor || REDACTED : cap(headerText(v), MAX_HEADER_VALUE);
-    if (used + name.length + text.length > MAX_HEADER_CHARS) return;
-    used += name.length + text.length;
-    out[name] = text;
-  };
-  for (const name of allow) add(name, redactor.hasKeyRules && redactor.matchesKey(name));
-  for (const name of SENSITIVE_HEADER_SET) if (!allow.has(name)) add(name, true);
+  for (const name of allow) {
+    const secret = redactor.hasKeyRules && redactor.matchesKey(name);
+    used = addHeader(out, name, headerOf(source, fetchHeaders, name), secret, redactor, used);
+  }
+  for (const name of SENSITIVE_HEADER_SET) {
+    if (!allow.has(name))
+      used = addHeader(out, name, headerOf(source, fetchHeaders, name), true, redactor, used);
+  }
   return out;
+}
+
+function headerOf(source: object, fetchHeaders: Headers | undefined, name: string): unknown {
+  return fetchHeaders !== undefined ? fetchHeaders.get(name) : (source as Record<string, unknown>)[name];
+}
+
+/** Adds header `name` (when it has a value and fits in {@link MAX_HEADER_CHARS}); returns the characters used. */
+function addHeader(
+  out: Record<string, string>,
+  name: string,
+  v: unknown,
+  secret: boolean,
+  redactor: Redactor,
+  used: number,
+): number {
+  if (v === undefined || v === null) return used;
+  const text = secret ? redactor.censor || REDACTED : cap(headerText(v), MAX_HEADER_VALUE);
+  if (used + name.length + text.length > MAX_HEADER_CHARS) return used;
+  out[name] = text;
+  return used + name.length + text.length;
 }
 
 function headerText(v: unknown): string {

@@ -41,11 +41,6 @@ export function requestIdFrom(req: IncomingMessage, header: string | false): str
   return randomUUID();
 }
 
-/** The request logs of live requests; a request started twice (middleware mounted twice) keeps its first. */
-const byRequest = new WeakMap<IncomingMessage, RequestLog>();
-/** The same logs by their request context, for code that has only the context (Nest's logger). */
-const byContext = new WeakMap<RequestContext, RequestLog>();
-
 /** A user callback's result, or `fallback` when it throws: a logging option must not fail a request. */
 function attempt<T>(fn: () => T, fallback: T): T {
   try {
@@ -54,6 +49,30 @@ function attempt<T>(fn: () => T, fallback: T): T {
     return fallback;
   }
 }
+
+/**
+ * The request's log on its `req` and `res`: what `req.log` reads, and how a request started
+ * twice (middleware mounted twice) finds its running log and keeps it.
+ */
+const LOG_OF = Symbol('podlog.requestLog');
+type Carrier = { [LOG_OF]?: RequestLog };
+
+/**
+ * `req.log` and `res.log`: the request's child logger, made on first read; assigning replaces
+ * it (as a plain property). One descriptor, one getter and one setter for every request: V8
+ * then reuses one hidden-class transition for all of them, where a getter closure per request
+ * made each request's `req` and `res` a class of their own (bench/RESULTS.md, podlog/http overhead).
+ */
+const LOG_PROPERTY: PropertyDescriptor = {
+  configurable: true,
+  enumerable: false,
+  get(this: Carrier | undefined) {
+    return this?.[LOG_OF]?.logger;
+  },
+  set(this: object, value: unknown) {
+    Object.defineProperty(this, 'log', { configurable: true, enumerable: false, writable: true, value });
+  },
+};
 
 /** The logging state of one request. Create with {@link RequestLog.start}. */
 export class RequestLog {
@@ -87,13 +106,15 @@ export class RequestLog {
     this.#id = id ?? this.#makeId();
     const extra = options.contextFields;
     const fields = extra === undefined ? undefined : attempt(() => extra(req), undefined);
-    this.#context = new RequestContext(fields ?? {}, this.#id);
+    this.#context = new LoggedContext(fields ?? {}, this.#id, this);
     const ignore = options.ignore;
     this.#logged =
       options.autoLogging && (ignore === undefined || !attempt(() => ignore(req) === true, false));
     this.#tail = options.tail ? options.logger.openTail(this.#context) : undefined;
-    byRequest.set(req, this);
-    byContext.set(this.#context, this);
+    attempt(() => {
+      (req as Carrier)[LOG_OF] = this;
+      (res as Carrier)[LOG_OF] = this;
+    }, undefined);
     this.#attach();
   }
 
@@ -110,18 +131,18 @@ export class RequestLog {
     id?: string,
     shapes?: { req: object; res: object },
   ): RequestLog {
-    return byRequest.get(req) ?? new RequestLog(options, req, res, id, shapes);
+    return RequestLog.of(req) ?? new RequestLog(options, req, res, id, shapes);
   }
 
   /** The running log of `req`, if a podlog middleware started one. */
   static of(req: IncomingMessage): RequestLog | undefined {
-    return byRequest.get(req);
+    const log = (req as Carrier)[LOG_OF];
+    return log === undefined || log.#done ? undefined : log;
   }
 
   /** The running log of the request whose context is active here, if any. */
   static current(): RequestLog | undefined {
-    const ctx = currentRequestContext();
-    return ctx === undefined ? undefined : byContext.get(ctx);
+    return LoggedContext.logOf(currentRequestContext());
   }
 
   /** The request id. */
@@ -166,17 +187,9 @@ export class RequestLog {
     const header = this.#options.requestIdHeader;
     if (header !== false && !res.headersSent) attempt(() => res.setHeader(header, this.#id), undefined);
     // pino-http's names: apps and libraries written for it find the id and the logger here.
-    const logProperty: PropertyDescriptor = {
-      configurable: true,
-      enumerable: false,
-      get: () => this.logger,
-      set(value: unknown) {
-        Object.defineProperty(this, 'log', { configurable: true, enumerable: false, writable: true, value });
-      },
-    };
     attempt(() => {
-      Object.defineProperty(req, 'log', logProperty);
-      Object.defineProperty(res, 'log', logProperty);
+      Object.defineProperty(req, 'log', LOG_PROPERTY);
+      Object.defineProperty(res, 'log', LOG_PROPERTY);
       if ((req as { id?: unknown }).id === undefined) (req as { id?: unknown }).id = this.#id;
     }, undefined);
     res.once('finish', () => this.#complete(false));
@@ -186,7 +199,6 @@ export class RequestLog {
   #complete(aborted: boolean): void {
     if (this.#done) return;
     this.#done = true;
-    byRequest.delete(this.#req);
     const req = this.#req;
     const res = this.#res;
     const o = this.#options;
@@ -248,6 +260,25 @@ export class RequestLog {
     // In the context: the record carries the request id and contextFields like any other.
     const logger = o.logger;
     this.run(() => logger[level as Level](message, fields));
+  }
+}
+
+/**
+ * The context of a request `podlog/http` logs, with its log: for code that has only the
+ * context (Nest's logger). The log is private: `currentRequestContext()` hands this context to
+ * apps, and it shows them nothing a plain {@link RequestContext} does not.
+ */
+class LoggedContext extends RequestContext {
+  readonly #log: RequestLog;
+
+  constructor(fields: Fields, requestId: string, log: RequestLog) {
+    super(fields, requestId);
+    this.#log = log;
+  }
+
+  /** The log of the request `ctx` belongs to, when `podlog/http` made it. */
+  static logOf(ctx: RequestContext | undefined): RequestLog | undefined {
+    return ctx instanceof LoggedContext ? ctx.#log : undefined;
   }
 }
 

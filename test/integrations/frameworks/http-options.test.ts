@@ -169,14 +169,24 @@ describe('podlog/http options', () => {
     // Seen inside the handler, asserted here: an assertion thrown inside a server handler
     // would not reach the test.
     let seen: { id: unknown; idOf: unknown; reqLog: unknown; resLog: unknown } | undefined;
+    let shape: Record<string, unknown> | undefined;
+    const replacement = { info: () => undefined };
     const { base, records } = await serve({}, (req, res) => {
       const r = req as IncomingMessage & { log: Logger; id: string };
-      seen = {
-        id: r.id,
-        idOf: requestIdOf(req),
-        reqLog: r.log,
-        resLog: (res as unknown as { log: Logger }).log,
-      };
+      const s = res as unknown as { log: unknown };
+      seen = { id: r.id, idOf: requestIdOf(req), reqLog: r.log, resLog: s.log };
+      // Not enumerable (JSON.stringify, Object.keys and spreads of req/res do not see them);
+      // assigning replaces the logger (pino-http apps do), still not enumerable.
+      const enumerable = Object.prototype.propertyIsEnumerable;
+      shape = { reqEnumerable: enumerable.call(req, 'log'), resEnumerable: enumerable.call(res, 'log') };
+      s.log = replacement;
+      shape.assigned = s.log;
+      shape.assignedEnumerable = enumerable.call(res, 'log');
+      shape.reqLogAfterAssign = r.log;
+      // podlog's 'finish' listener ran first: the request is no longer running.
+      res.on('finish', () => {
+        if (shape !== undefined) shape.idOfAfterFinish = requestIdOf(req);
+      });
       // Outside the request context (a detached callback), req.log still carries the id.
       setTimeout(() => r.log.info('later'), 0).unref();
       res.end();
@@ -187,6 +197,15 @@ describe('podlog/http options', () => {
     expect(seen?.idOf).toBe('abc');
     expect(typeof (seen?.reqLog as Logger | undefined)?.info).toBe('function');
     expect(seen?.resLog).toBe(seen?.reqLog);
+    await waitFor(records, 'request completed');
+    expect(shape).toEqual({
+      reqEnumerable: false,
+      resEnumerable: false,
+      assigned: replacement,
+      assignedEnumerable: false,
+      reqLogAfterAssign: seen?.reqLog,
+      idOfAfterFinish: undefined,
+    });
     await waitFor(records, 'later');
     expect(records.find((r) => r.body === 'later')?.attributes).toEqual({ 'http.request.id': 'abc' });
   });
